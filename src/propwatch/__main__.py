@@ -1,0 +1,5 @@
+"""``python -m propwatch`` runs the CLI."""
+
+from propwatch.cli import main
+
+main()

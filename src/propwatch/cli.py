@@ -1,0 +1,415 @@
+"""The ``propwatch`` command: parse options, call one library function, format the result."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import click
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.rule import Rule
+from rich.table import Table
+
+from propwatch import __version__
+from propwatch.analyzers import registry
+from propwatch.domain import Analysis
+from propwatch.errors import ConfigurationError, PropwatchError
+from propwatch.export import analysis_json_schema, write_analyses
+from propwatch.report import render_analysis
+from propwatch.service import Outcome, analyze_sources, ingest_sources
+from propwatch.settings import Settings
+from propwatch.storage.store import ArticleStore
+
+app = typer.Typer(
+    name="propwatch",
+    help="Find, with evidence, how news and opinion articles try to persuade.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
+    given = {**ctx.obj, **{k: v for k, v in overrides.items() if v is not None}}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"]) or "settings"
+        raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (sqlite:///file.db, postgresql://…). Env: PROPWATCH_DB.")
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Folder for the default database. Env: PROPWATCH_DATA_DIR.")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"propwatch {__version__}")
+        raise typer.Exit()
+    ctx.obj = {k: v for k, v in {"db": db, "data_dir": data_dir}.items() if v is not None}
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
+    with handle:
+        yield handle
+
+
+class _Tally:
+    """Counts outcomes, prints failures as they happen, shows progress once there are several."""
+
+    def __init__(self, verb: str) -> None:
+        self.verb = verb
+        self.seen = 0
+        self.failures: list[str] = []
+        self.stored = 0
+        self.already = 0
+        self._progress: Progress | None = None
+
+    def track(self, outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+        try:
+            for outcome in outcomes:
+                self.seen += 1
+                if self.seen == 2:  # a run over several articles shows a progress bar
+                    self._progress = Progress(
+                        SpinnerColumn(),
+                        TextColumn(f"{self.verb}"),
+                        BarColumn(),
+                        MofNCompleteColumn(),
+                        TextColumn("{task.fields[failed]} failed"),
+                        TimeElapsedColumn(),
+                        console=err,
+                        transient=True,
+                    )
+                    self._progress.start()
+                    self._progress.add_task(self.verb, total=None, completed=1, failed=len(self.failures))
+                if outcome.failure is not None:
+                    self.failures.append(f"{outcome.failure.input}: {outcome.failure.reason}")
+                    err.print(f"[red]error:[/] {outcome.failure.input}: {outcome.failure.reason}", highlight=False)
+                elif outcome.article_stored or outcome.analysis_stored:
+                    self.stored += 1
+                elif outcome.analysis is not None:
+                    self.already += 1
+                if self._progress is not None:
+                    self._progress.update(
+                        self._progress.task_ids[0], completed=self.seen, failed=len(self.failures)
+                    )
+                yield outcome
+        finally:
+            if self._progress is not None:
+                self._progress.stop()
+
+    def finish(self, storing: bool) -> None:
+        ok = self.seen - len(self.failures)
+        if self.seen > 1 or (storing and ok):
+            parts = [f"{ok} {'article' if ok == 1 else 'articles'} {self.verb.lower()}"]
+            if storing:
+                parts.append(f"{self.stored} stored")
+                parts.append(f"{self.already} already stored")
+            parts.append(f"{len(self.failures)} failed")
+            err.print(", ".join(parts) + ".", highlight=False)
+            if self.failures and self.seen > 1:
+                err.print("Failed inputs:")
+                for line in self.failures:
+                    err.print(f"  {line}", highlight=False, markup=False)
+        if self.failures or self.seen == 0:
+            if self.seen == 0:
+                err.print("error: no article found in the input", highlight=False)
+            raise typer.Exit(2)
+
+
+def _print_reports(analyses: Iterable[Analysis], fmt: ReportFormat, stream: TextIO) -> None:
+    if fmt is ReportFormat.text:
+        console = out if stream is sys.stdout else Console(file=stream, width=100, color_system=None)
+        for n, analysis in enumerate(analyses):
+            if n:
+                console.print(Rule())
+            console.print(render_analysis(analysis))
+    else:
+        write_analyses(analyses, fmt.value, stream)  # type: ignore[arg-type]
+
+
+def _analyses(outcomes: Iterable[Outcome]) -> Iterator[Analysis]:
+    return (o.analysis for o in outcomes if o.analysis is not None)
+
+
+SourcesArg = Annotated[list[str], typer.Argument(help="Files, folders, URLs, JSONL/CSV/WARC files, feeds; '-' reads stdin.")]
+AllowPrivate = Annotated[
+    bool | None,
+    typer.Option("--allow-private-addresses", help="Fetch URLs on loopback/private networks (off: SSRF guard)."),
+]
+IgnoreRobots = Annotated[bool, typer.Option("--ignore-robots", help="Fetch pages even where robots.txt forbids it.")]
+
+
+@app.command()
+def analyze(
+    ctx: typer.Context,
+    sources: SourcesArg,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not save articles and analyses.")] = False,
+    analyzer: Annotated[
+        list[str] | None, typer.Option("--analyzer", "-a", help="Run only these analyzers (repeatable).")
+    ] = None,
+    allow_private_addresses: AllowPrivate = None,
+    ignore_robots: IgnoreRobots = False,
+) -> None:
+    """Analyse articles and print a report; stores them unless --no-store."""
+    settings = _settings(
+        ctx,
+        analyzers=tuple(analyzer) if analyzer else None,
+        allow_private_addresses=allow_private_addresses,
+        respect_robots=False if ignore_robots else None,
+    )
+    tally = _Tally("Analysed")
+    with contextlib.ExitStack() as stack:
+        store = None if no_store else stack.enter_context(ArticleStore.from_settings(settings))
+        stream = stack.enter_context(_output(output))
+        outcomes = tally.track(analyze_sources(sources, settings, store=store, stdin=sys.stdin.buffer))
+        _print_reports(_analyses(outcomes), fmt, stream)
+    tally.finish(storing=not no_store)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    sources: SourcesArg,
+    allow_private_addresses: AllowPrivate = None,
+    ignore_robots: IgnoreRobots = False,
+) -> None:
+    """Read articles and store them without analysing them."""
+    settings = _settings(
+        ctx, allow_private_addresses=allow_private_addresses, respect_robots=False if ignore_robots else None
+    )
+    tally = _Tally("Ingested")
+    with ArticleStore.from_settings(settings) as store:
+        for outcome in tally.track(ingest_sources(sources, settings, store=store, stdin=sys.stdin.buffer)):
+            if outcome.analysis is None:
+                continue
+            article = outcome.analysis.article
+            state = "stored" if outcome.article_stored else "already stored"
+            out.print(f"{state:>14}  {article.id}  {article.title or article.origin or ''}", highlight=False)
+    tally.finish(storing=True)
+
+
+@app.command("list")
+def list_articles(
+    ctx: typer.Context,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")] = None,
+    genre: Annotated[str | None, typer.Option(help="Only this page genre tag.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many to show.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="How many to skip.")] = 0,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+) -> None:
+    """List stored articles, newest first."""
+    settings = _settings(ctx)
+    filters: dict[str, Any] = {
+        "outlet": outlet,
+        "language": language,
+        "genre_tag": genre,
+        "since": _date_option("--since", since),
+        "until": _date_option("--until", until),
+    }
+    with ArticleStore.from_settings(settings) as store:
+        rows = store.list_articles(**filters, limit=limit, offset=offset)
+        total = store.count_articles(**filters)
+    if fmt is ListFormat.json:
+        out.print_json(json.dumps([_summary_record(r) for r in rows]))
+        return
+    table = Table(title=f"{total} stored articles" + (f", showing {len(rows)}" if len(rows) < total else ""))
+    for column in ("Id", "Published", "Outlet", "Lang", "Genre", "Spans", "Title"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r.id,
+            r.published.isoformat() if r.published else "",
+            r.outlet or "",
+            r.language or "",
+            r.genre_tag or "",
+            str(r.n_spans),
+            r.title or "",
+        )
+    out.print(table)
+
+
+def _summary_record(summary: Any) -> dict[str, Any]:
+    return {
+        "id": summary.id,
+        "title": summary.title,
+        "outlet": summary.outlet,
+        "url": summary.url,
+        "published": summary.published.isoformat() if summary.published else None,
+        "language": summary.language,
+        "genre_tag": summary.genre_tag,
+        "n_spans": summary.n_spans,
+        "stored_at": summary.stored_at.isoformat() if summary.stored_at else None,
+    }
+
+
+def _date_option(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigurationError(name, f"{value!r} is not a date in YYYY-MM-DD form") from exc
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id (or a unique prefix of 6+ chars).")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    model_version: Annotated[
+        str | None, typer.Option("--model-version", help="That analysis instead of the latest.")
+    ] = None,
+) -> None:
+    """Show a stored article with its latest analysis."""
+    settings = _settings(ctx)
+    with ArticleStore.from_settings(settings) as store:
+        analysis = store.get_analysis(article_id, model_version)
+    _print_reports([analysis], fmt, sys.stdout)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to find in titles and texts (any language).")],
+    limit: Annotated[int, typer.Option(min=1)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+) -> None:
+    """Full-text search over stored articles."""
+    settings = _settings(ctx)
+    with ArticleStore.from_settings(settings) as store:
+        hits = store.search(query, limit=limit, offset=offset)
+    if fmt is ListFormat.json:
+        records = [{**_summary_record(h.summary), "snippet": h.snippet, "rank": h.rank} for h in hits]
+        out.print_json(json.dumps(records))
+        return
+    if not hits:
+        err.print(f"No stored article matches {query!r}.", highlight=False)
+        return
+    table = Table(title=f"Matches for {query!r}")
+    for column in ("Id", "Published", "Outlet", "Title", "Snippet"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        s = hit.summary
+        table.add_row(
+            s.id, s.published.isoformat() if s.published else "", s.outlet or "", s.title or "", hit.snippet
+        )
+    out.print(table)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")] = ExportFormat.jsonl,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")] = None,
+    ids: Annotated[list[str] | None, typer.Option("--id", help="Only these article ids (repeatable).")] = None,
+) -> None:
+    """Export stored articles with their latest analyses."""
+    settings = _settings(ctx)
+    with ArticleStore.from_settings(settings) as store, _output(output) as stream:
+        tally = _Tally("Exported")
+        analyses = store.iter_analyses(article_ids=ids)
+        tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
+        count = write_analyses(tracked, fmt.value, stream)  # type: ignore[arg-type]
+    if output is not None:
+        err.print(f"Exported {count} {'article' if count == 1 else 'articles'} to {output}.", highlight=False)
+
+
+@app.command()
+def analyzers() -> None:
+    """List the installed analyzers (built-in and plugins) with what they need and add."""
+    catalogue = registry.available()
+    for name, reason in sorted(catalogue.broken.items()):
+        err.print(f"[yellow]warning:[/] analyzer {name!r} {reason}", highlight=False)
+    if not catalogue.analyzers:
+        out.print("No analyzer is installed yet.")
+        return
+    table = Table(title="Installed analyzers")
+    for column in ("Name", "Version", "Needs", "Adds", "Class"):
+        table.add_column(column)
+    for name, cls in sorted(catalogue.analyzers.items()):
+        table.add_row(
+            name,
+            cls.version,
+            ", ".join(sorted(cls.requires)),
+            ", ".join(sorted(cls.provides)),
+            f"{cls.__module__}.{cls.__qualname__}",
+        )
+    out.print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the analysis output (as in docs/analysis.schema.json)."""
+    sys.stdout.write(json.dumps(analysis_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    try:
+        code = app(standalone_mode=False)  # returns the exit code of typer.Exit instead of exiting
+    except PropwatchError as exc:
+        if debug:
+            raise
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        err.print("interrupted")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,90 @@
+"""Every error a user of propwatch can see.
+
+Each one names the input it is about and says what is wrong with it in one line, so the CLI can
+print ``str(error)`` and exit with status 2, and a batch can list failures and go on.
+"""
+
+from __future__ import annotations
+
+
+class PropwatchError(Exception):
+    """Base of all user-facing errors: ``<input>: <reason>``."""
+
+    exit_code = 2
+
+    def __init__(self, input_name: str, reason: str) -> None:
+        self.input_name = input_name
+        self.reason = reason
+        super().__init__(f"{input_name}: {reason}")
+
+
+# --- reading input -------------------------------------------------------------------------------
+
+
+class InputError(PropwatchError):
+    """The input cannot be read as an article."""
+
+
+class InputNotFoundError(InputError):
+    """A file or folder that does not exist."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no text."""
+
+
+class BinaryInputError(InputError):
+    """The input is binary data (an image, a PDF, an archive…), not text or HTML."""
+
+
+class InputTooLargeError(InputError):
+    """The input is over the configured size cap."""
+
+
+class DecodingError(InputError):
+    """The bytes cannot be decoded as text in any encoding we can identify."""
+
+
+class MalformedRecordError(InputError):
+    """One record of a bulk source (JSONL line, CSV row, WARC record, feed entry) is broken."""
+
+
+class UnsupportedInputError(InputError):
+    """We do not know how to read this kind of input."""
+
+
+# --- fetching URLs -------------------------------------------------------------------------------
+
+
+class FetchError(PropwatchError):
+    """A URL could not be fetched: unreachable, timed out, HTTP error, wrong content type."""
+
+
+class RefusedAddressError(FetchError):
+    """The URL resolves to a loopback, private, link-local or metadata address (SSRF guard)."""
+
+
+class RobotsDisallowedError(FetchError):
+    """The site's robots.txt forbids fetching this URL."""
+
+
+# --- storage and lookups -------------------------------------------------------------------------
+
+
+class StorageError(PropwatchError):
+    """The database cannot be opened, migrated or written."""
+
+
+class NotFoundError(PropwatchError):
+    """No stored article with that id."""
+
+
+# --- analyzers -----------------------------------------------------------------------------------
+
+
+class AnalyzerError(PropwatchError):
+    """An analyzer is unknown, cannot be loaded, or its requirements are not met."""
+
+
+class ConfigurationError(PropwatchError):
+    """A setting has a value propwatch cannot use."""

@@ -1,0 +1,124 @@
+"""The terminal report of one analysis: metadata, the text with spans highlighted, legend and counts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from propwatch.domain import Analysis, Span
+
+# Background colours readable with both dark and light terminal themes.
+_PALETTE = (
+    "on dark_red",
+    "on dark_green",
+    "on dark_blue",
+    "on dark_magenta",
+    "on dark_cyan",
+    "on orange4",
+    "on purple4",
+    "on deep_sky_blue4",
+    "on dark_olive_green3",
+    "on indian_red",
+    "on steel_blue",
+    "on medium_purple4",
+)
+_QUOTE_CHARS = 90
+
+
+def label_style(label: str) -> str:
+    """Same label, same colour, in every report (a stable hash, not the order of appearance)."""
+    digest = hashlib.blake2s(label.encode("utf-8"), digest_size=2).digest()
+    return _PALETTE[int.from_bytes(digest, "big") % len(_PALETTE)]
+
+
+def _metadata(analysis: Analysis) -> Table:
+    article = analysis.article
+    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    rows: list[tuple[str, str | None]] = [
+        ("Title", article.title),
+        ("Id", article.id),
+        ("URL", article.url),
+        ("Outlet", article.outlet),
+        ("Published", article.published.isoformat() if article.published else None),
+        ("Place", article.place),
+        ("Author", article.author),
+        ("Genre (page tag)", article.genre_tag),
+        ("Source", "; ".join(article.sources) or None),
+        ("Quoted outlets", "; ".join(article.quoted_outlets) or None),
+        ("Language", article.language),
+        ("Read from", article.origin),
+        ("Words", str(len(article.text.split()))),
+        ("Analyzers", ", ".join(f"{n} {v}" for n, v in sorted(analysis.analyzers.items())) or None),
+    ]
+    for name, value in rows:
+        if value:
+            table.add_row(name, value)
+    for label in analysis.labels:
+        score = f" ({label.score:.2f})" if label.score is not None else ""
+        table.add_row(label.name.capitalize(), f"{label.value}{score}")
+    return table
+
+
+def highlighted_text(analysis: Analysis) -> Text:
+    """The article text with each span in its label's colour; overlaps are underlined and bold."""
+    text = Text(analysis.article.text)
+    depth = [0] * (len(text) + 1)
+    for span in sorted(analysis.spans, key=lambda s: (s.start, -s.end)):
+        text.stylize(label_style(span.label), span.start, span.end)
+        for i in range(span.start, span.end):
+            depth[i] += 1
+    start = None
+    for i, level in enumerate(depth):
+        if level > 1 and start is None:
+            start = i
+        elif level <= 1 and start is not None:
+            text.stylize("bold underline", start, i)
+            start = None
+    return text
+
+
+def _legend(spans: tuple[Span, ...]) -> Table:
+    counts = Counter(span.label for span in spans)
+    table = Table(title="Labels", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Label")
+    table.add_column("Spans", justify="right")
+    for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(Text(f" {label} ", style=label_style(label)), str(count))
+    return table
+
+
+def _evidence(analysis: Analysis) -> Table:
+    table = Table(title="Spans", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Chars", no_wrap=True)
+    table.add_column("Label")
+    table.add_column("Score", justify="right")
+    table.add_column("Text", overflow="fold")
+    for n, span in enumerate(sorted(analysis.spans, key=lambda s: (s.start, s.end, s.label)), 1):
+        quote = " ".join(span.text_of(analysis.article).split())
+        if len(quote) > _QUOTE_CHARS:
+            quote = quote[: _QUOTE_CHARS - 1] + "…"
+        score = f"{span.score:.2f}" if span.score is not None else ""
+        table.add_row(str(n), f"{span.start}-{span.end}", span.label, score, quote)
+    return table
+
+
+def render_analysis(analysis: Analysis) -> RenderableType:
+    parts: list[RenderableType] = [_metadata(analysis)]
+    parts.append(Panel(Padding(highlighted_text(analysis), (0, 1)), title="Text", title_align="left"))
+    if analysis.spans:
+        parts.extend([_legend(analysis.spans), _evidence(analysis)])
+    elif not analysis.analyzers:
+        parts.append(Text("No analyzer is installed, so nothing was looked for in the text.", style="italic"))
+    else:
+        parts.append(Text("The analyzers found no span in this text.", style="italic"))
+    return Group(*parts)

@@ -1,0 +1,167 @@
+"""The CLI end to end, as a user runs it: a subprocess, a real database, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
+PLUGIN_DIR = Path(__file__).parent / "fixtures" / "plugin"
+
+
+def run(
+    tmp_path: Path, *args: str, stdin: bytes | None = None, plugin: bool = False
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPWATCH_")}
+    env.update(PROPWATCH_DATA_DIR=str(tmp_path / "data"), COLUMNS="200", NO_COLOR="1", TERM="dumb")
+    if plugin:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PLUGIN_DIR), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "propwatch", *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_sample_report_has_the_exact_metadata(tmp_path: Path) -> None:
+    result = run(tmp_path, "analyze", str(SAMPLE), "--no-store")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    for expected in (
+        "The US and NATO need such agreements that drive Russia into a corner",
+        "2022-02-03",
+        "Moscow",
+        "opinion",
+        "Rossa Primavera News Agency",
+        "El Pais",
+        "The US and NATO responses",
+    ):
+        assert expected in report
+    assert "Leave a Reply" not in report
+    assert "Source:" not in report
+
+
+def test_sample_as_json(tmp_path: Path) -> None:
+    result = run(tmp_path, "analyze", str(SAMPLE), "--no-store", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [record] = json.loads(result.stdout)
+    article = record["article"]
+    assert article["title"] == "The US and NATO need such agreements that drive Russia into a corner"
+    assert article["genre_tag"] == "opinion"
+    assert article["published"] == "2022-02-03"
+    assert article["place"] == "Moscow"
+    assert article["sources"] == ["Rossa Primavera News Agency"]
+    assert "El Pais" in article["quoted_outlets"]
+    assert article["text"].startswith("The US and NATO responses")
+    assert article["language"] == "en"
+
+
+def test_store_dedup_list_show_search_export(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    first = run(tmp_path, "--db", db, "analyze", str(SAMPLE))
+    assert first.returncode == 0, first.stderr
+    assert "1 stored" in first.stderr
+    again = run(tmp_path, "--db", db, "ingest", str(SAMPLE))
+    assert again.returncode == 0, again.stderr
+    assert "already stored" in again.stdout
+
+    listed = run(tmp_path, "--db", db, "list", "--format", "json")
+    [row] = json.loads(listed.stdout)
+    assert row["outlet"] is None or isinstance(row["outlet"], str)
+    assert row["published"] == "2022-02-03"
+
+    shown = run(tmp_path, "--db", db, "show", row["id"][:8])
+    assert shown.returncode == 0, shown.stderr
+    assert "drive Russia into a corner" in shown.stdout
+
+    found = run(tmp_path, "--db", db, "search", "de-escalation", "--format", "json")
+    assert [hit["id"] for hit in json.loads(found.stdout)] == [row["id"]]
+    missing = run(tmp_path, "--db", db, "search", "photosynthesis", "--format", "json")
+    assert json.loads(missing.stdout) == []
+
+    out = tmp_path / "export.jsonl"
+    exported = run(tmp_path, "--db", db, "export", "--format", "jsonl", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["article"]["id"] == row["id"]
+
+
+def test_bad_single_input_is_one_clear_line(tmp_path: Path) -> None:
+    binary = tmp_path / "picture.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = run(tmp_path, "analyze", str(binary), "--no-store")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(binary) in lines[0] and "error" in lines[0]
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run(tmp_path, "--debug", "show", "0000000000000000")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+def test_unknown_id_is_a_clear_error(tmp_path: Path) -> None:
+    result = run(tmp_path, "show", "0000000000000000")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "0000000000000000" in result.stderr
+
+
+def test_batch_goes_on_and_lists_failures(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "b.txt").write_text("Second article.\n\nIt says NATO is to blame for everything.\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("   \n", encoding="utf-8")
+    result = run(tmp_path, "analyze", str(folder), "--no-store", "--format", "jsonl")
+    assert result.returncode == 2
+    assert len(result.stdout.splitlines()) == 2
+    assert "2 articles analysed" in result.stderr and "1 failed" in result.stderr
+    assert "empty.txt" in result.stderr.split("Failed inputs:")[1]
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = run(tmp_path, "analyze", "-", "--no-store", "--format", "json", stdin=SAMPLE.read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["article"]["place"] == "Moscow"
+
+
+def test_loopback_url_is_refused(tmp_path: Path) -> None:
+    result = run(tmp_path, "analyze", "http://127.0.0.1:9/article", "--no-store")
+    assert result.returncode == 2
+    assert "127.0.0.1" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv"])
+def test_plugin_analyzers_run_and_are_reported(tmp_path: Path, fmt: str) -> None:
+    result = run(tmp_path, "analyze", str(SAMPLE), "--no-store", "--format", fmt, plugin=True)
+    assert result.returncode == 0, result.stderr
+    if fmt == "text":
+        assert "Actor" in result.stdout and "keyword-count" in result.stdout.lower()
+    else:
+        assert "Actor,0.9,keywords,NATO" in result.stdout.replace("\r\n", "\n")
+
+
+def test_analyzers_command_lists_plugins_and_broken_ones(tmp_path: Path) -> None:
+    result = run(tmp_path, "analyzers", plugin=True)
+    assert result.returncode == 0
+    assert "keywords" in result.stdout and "spans:keyword" in result.stdout
+    assert "broken" in result.stderr
+
+
+def test_unknown_analyzer_is_refused(tmp_path: Path) -> None:
+    result = run(tmp_path, "analyze", str(SAMPLE), "--no-store", "--analyzer", "nope")
+    assert result.returncode == 2
+    assert "nope" in result.stderr and "not installed" in result.stderr

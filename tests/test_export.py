@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from propwatch.domain import Analysis, Article, Span
+from propwatch.export import CSV_COLUMNS, write_analyses
+
+TEXT = "NATO provokes Russia, the editorial says.\r\nEl Pais published the answers."
+
+
+def _analyses() -> list[Analysis]:
+    with_spans = Analysis(
+        article=Article(text=TEXT, title="T", raw="<html>big</html>", raw_format="html"),
+        spans=(
+            Span(start=5, end=13, label="Loaded_Language", score=0.8, analyzer="t"),
+            Span(start=0, end=20, label="Name_Calling", score=0.6, analyzer="t"),
+        ),
+        analyzers={"t": "1"},
+    )
+    without = Analysis(article=Article(text="Nothing here.", title="Plain"))
+    return [with_spans, without]
+
+
+def test_jsonl_is_one_record_per_analysis_without_raw() -> None:
+    buffer = io.StringIO()
+    assert write_analyses(_analyses(), "jsonl", buffer) == 2
+    lines = buffer.getvalue().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 2
+    assert records[0]["article"]["raw"] is None
+    assert records[0]["model_version"] == "t=1"
+    assert records[1]["model_version"] == "none"
+    span = records[0]["spans"][0]
+    assert TEXT[span["start"] : span["end"]] == "provokes"
+
+
+def test_json_is_a_valid_array_even_when_empty() -> None:
+    buffer = io.StringIO()
+    write_analyses(_analyses(), "json", buffer)
+    assert [r["article"]["title"] for r in json.loads(buffer.getvalue())] == ["T", "Plain"]
+    empty = io.StringIO()
+    assert write_analyses([], "json", empty) == 0
+    assert json.loads(empty.getvalue()) == []
+
+
+def test_csv_has_a_row_per_span_and_keeps_articles_without_spans() -> None:
+    buffer = io.StringIO()
+    write_analyses(_analyses(), "csv", buffer)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert [(r["span_label"], r["span_text"]) for r in rows[:2]] == [
+        ("Name_Calling", "NATO provokes Russia"),
+        ("Loaded_Language", "provokes"),
+    ]
+    assert rows[2]["title"] == "Plain" and rows[2]["span_label"] == ""
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="xml"):
+        write_analyses([], "xml", io.StringIO())  # type: ignore[arg-type]

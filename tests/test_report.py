@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from rich.console import Console
+
+from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.report import highlighted_text, label_style, render_analysis
+
+TEXT = "NATO is essentially making a series of unilateral demands on Russia."
+
+
+def _render(analysis: Analysis) -> str:
+    console = Console(width=120, record=True, color_system="truecolor")
+    console.print(render_analysis(analysis))
+    return console.export_text()
+
+
+def test_report_shows_metadata_legend_and_evidence() -> None:
+    analysis = Analysis(
+        article=Article(text=TEXT, title="A title", place="Moscow", sources=("Agency",)),
+        spans=(
+            Span(start=39, end=58, label="Loaded_Language", score=0.7, analyzer="t"),
+            Span(start=0, end=58, label="Doubt", score=0.4, analyzer="t"),
+        ),
+        labels=(Label(name="genre", value="opinion", score=0.9, analyzer="g"),),
+        analyzers={"t": "1", "g": "1"},
+    )
+    text = _render(analysis)
+    for expected in ("A title", "Moscow", "Agency", "Loaded_Language", "unilateral demands", "Genre", "opinion (0.90)"):
+        assert expected in text
+
+
+def test_overlapping_spans_are_marked() -> None:
+    analysis = Analysis(
+        article=Article(text=TEXT),
+        spans=(
+            Span(start=0, end=20, label="A", analyzer="t"),
+            Span(start=10, end=30, label="B", analyzer="t"),
+        ),
+    )
+    styled = highlighted_text(analysis)
+    overlap = [s for s in styled.spans if "underline" in str(s.style)]
+    assert [(s.start, s.end) for s in overlap] == [(10, 20)]
+
+
+def test_label_colours_are_stable() -> None:
+    assert label_style("Doubt") == label_style("Doubt")
+
+
+def test_report_says_when_no_analyzer_ran() -> None:
+    assert "No analyzer is installed" in _render(Analysis(article=Article(text=TEXT)))
