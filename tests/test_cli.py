@@ -123,7 +123,9 @@ def test_batch_goes_on_and_lists_failures(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (folder / "b.txt").write_text("Second article.\n\nIt says NATO is to blame for everything.\n", encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "Second article.\n\nIt says NATO is to blame for everything.\n", encoding="utf-8"
+    )
     (folder / "empty.txt").write_text("   \n", encoding="utf-8")
     result = run(tmp_path, "analyze", str(folder), "--no-store", "--format", "jsonl")
     assert result.returncode == 2

@@ -18,7 +18,9 @@ def test_batched_keeps_order_and_remainder() -> None:
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
 
 
-def test_pipeline_from_settings_runs_plugins_in_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_pipeline_from_settings_runs_plugins_in_order(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.syspath_prepend(str(PLUGIN_DIR))
     settings = Settings(data_dir=tmp_path, analyzers=("keyword-count", "keywords"), batch_size=2)
     pipeline = Pipeline.from_settings(settings)
@@ -48,7 +50,9 @@ class _OutOfBounds(Analyzer):
         return [Annotations(spans=(Span(start=0, end=10_000, label="x", analyzer=self.name),)) for _ in batch]
 
 
-@pytest.mark.parametrize(("cls", "message"), [(_Short, "returned 0 results"), (_OutOfBounds, "past the text")])
+@pytest.mark.parametrize(
+    ("cls", "message"), [(_Short, "returned 0 results"), (_OutOfBounds, "past the text")]
+)
 def test_contract_violations_name_the_analyzer(cls: type[Analyzer], message: str, tmp_path: Path) -> None:
     pipeline = Pipeline([cls(Settings(data_dir=tmp_path))])
     with pytest.raises(AnalyzerError, match=message) as info:

@@ -25,7 +25,15 @@ def test_report_shows_metadata_legend_and_evidence() -> None:
         analyzers={"t": "1", "g": "1"},
     )
     text = _render(analysis)
-    for expected in ("A title", "Moscow", "Agency", "Loaded_Language", "unilateral demands", "Genre", "opinion (0.90)"):
+    for expected in (
+        "A title",
+        "Moscow",
+        "Agency",
+        "Loaded_Language",
+        "unilateral demands",
+        "Genre",
+        "opinion (0.90)",
+    ):
         assert expected in text
 
 

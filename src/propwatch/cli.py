@@ -15,7 +15,14 @@ import click
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.rule import Rule
 from rich.table import Table
 
@@ -72,10 +79,12 @@ def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
 def _global(
     ctx: typer.Context,
     db: Annotated[
-        str | None, typer.Option("--db", help="Database URL (sqlite:///file.db, postgresql://…). Env: PROPWATCH_DB.")
+        str | None,
+        typer.Option("--db", help="Database URL (sqlite:///file.db, postgresql://…). Env: PROPWATCH_DB."),
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Folder for the default database. Env: PROPWATCH_DATA_DIR.")
+        Path | None,
+        typer.Option("--data-dir", help="Folder for the default database. Env: PROPWATCH_DATA_DIR."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks on errors.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
@@ -129,7 +138,9 @@ class _Tally:
                     self._progress.add_task(self.verb, total=None, completed=1, failed=len(self.failures))
                 if outcome.failure is not None:
                     self.failures.append(f"{outcome.failure.input}: {outcome.failure.reason}")
-                    err.print(f"[red]error:[/] {outcome.failure.input}: {outcome.failure.reason}", highlight=False)
+                    err.print(
+                        f"[red]error:[/] {outcome.failure.input}: {outcome.failure.reason}", highlight=False
+                    )
                 elif outcome.article_stored or outcome.analysis_stored:
                     self.stored += 1
                 elif outcome.analysis is not None:
@@ -177,12 +188,18 @@ def _analyses(outcomes: Iterable[Outcome]) -> Iterator[Analysis]:
     return (o.analysis for o in outcomes if o.analysis is not None)
 
 
-SourcesArg = Annotated[list[str], typer.Argument(help="Files, folders, URLs, JSONL/CSV/WARC files, feeds; '-' reads stdin.")]
+SourcesArg = Annotated[
+    list[str], typer.Argument(help="Files, folders, URLs, JSONL/CSV/WARC files, feeds; '-' reads stdin.")
+]
 AllowPrivate = Annotated[
     bool | None,
-    typer.Option("--allow-private-addresses", help="Fetch URLs on loopback/private networks (off: SSRF guard)."),
+    typer.Option(
+        "--allow-private-addresses", help="Fetch URLs on loopback/private networks (off: SSRF guard)."
+    ),
 ]
-IgnoreRobots = Annotated[bool, typer.Option("--ignore-robots", help="Fetch pages even where robots.txt forbids it.")]
+IgnoreRobots = Annotated[
+    bool, typer.Option("--ignore-robots", help="Fetch pages even where robots.txt forbids it.")
+]
 
 
 @app.command()
@@ -190,7 +207,9 @@ def analyze(
     ctx: typer.Context,
     sources: SourcesArg,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not save articles and analyses.")] = False,
     analyzer: Annotated[
         list[str] | None, typer.Option("--analyzer", "-a", help="Run only these analyzers (repeatable).")
@@ -305,7 +324,9 @@ def _date_option(name: str, value: str | None) -> date | None:
 @app.command()
 def show(
     ctx: typer.Context,
-    article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id (or a unique prefix of 6+ chars).")],
+    article_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Article id (or a unique prefix of 6+ chars).")
+    ],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     model_version: Annotated[
         str | None, typer.Option("--model-version", help="That analysis instead of the latest.")
@@ -352,8 +373,12 @@ def search(
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")] = ExportFormat.jsonl,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")] = None,
-    ids: Annotated[list[str] | None, typer.Option("--id", help="Only these article ids (repeatable).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
+    ] = None,
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Only these article ids (repeatable).")
+    ] = None,
 ) -> None:
     """Export stored articles with their latest analyses."""
     settings = _settings(ctx)

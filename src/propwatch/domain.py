@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
-from typing import Literal
-
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -46,7 +44,8 @@ class Article(_Frozen):
     language: str | None = Field(default=None, description="ISO 639-1 code identified offline.")
     origin: str | None = Field(default=None, description="The input it was read from: a path, URL or record.")
     external_id: str | None = Field(
-        default=None, description="Identifier given by the source, e.g. the <ID> of a shared-task article<ID>.txt."
+        default=None,
+        description="Identifier given by the source, e.g. the <ID> of a shared-task article<ID>.txt.",
     )
     raw: str | None = Field(default=None, description="The original input, kept for provenance.")
     raw_format: RawFormat = Field(default="unknown", description="What kind of input 'raw' is.")

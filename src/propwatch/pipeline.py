@@ -49,14 +49,17 @@ class Pipeline:
                         f"analyzer {analyzer.name!r}",
                         f"returned {len(added)} results for a batch of {len(chunk)} articles",
                     )
-                for item, annotations in zip(chunk, added, strict=True):
-                    if not isinstance(annotations, Annotations):
+                for item, found in zip(chunk, added, strict=True):
+                    if not isinstance(found, Annotations):
                         raise AnalyzerError(
-                            f"analyzer {analyzer.name!r}", f"returned {type(annotations).__name__}, not Annotations"
+                            f"analyzer {analyzer.name!r}",
+                            f"returned {type(found).__name__}, not Annotations",
                         )
                     try:
-                        annotated.append(item.with_annotations(analyzer.name, analyzer.version, annotations))
+                        annotated.append(item.with_annotations(analyzer.name, analyzer.version, found))
                     except ValueError as exc:
-                        raise AnalyzerError(f"analyzer {analyzer.name!r}", f"made an invalid span: {exc}") from exc
+                        raise AnalyzerError(
+                            f"analyzer {analyzer.name!r}", f"made an invalid span: {exc}"
+                        ) from exc
             results = annotated
         return results

@@ -54,7 +54,9 @@ def analyze_sources(
         try:
             analyses = iter(pipeline.run(articles))
         except PropwatchError as exc:
-            failed = {id(article): Failure(input=_input_name(article), reason=str(exc)) for article in articles}
+            failed = {
+                id(article): Failure(input=_input_name(article), reason=str(exc)) for article in articles
+            }
             analyses = None
         for item in chunk:
             if isinstance(item, Failure):
@@ -69,7 +71,9 @@ def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:
     if store is None:
         return Outcome(analysis=analysis)
     saved = store.save_analysis(analysis)
-    return Outcome(analysis=analysis, article_stored=saved.article_stored, analysis_stored=saved.analysis_stored)
+    return Outcome(
+        analysis=analysis, article_stored=saved.article_stored, analysis_stored=saved.analysis_stored
+    )
 
 
 def ingest_sources(

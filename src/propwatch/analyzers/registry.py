@@ -58,7 +58,9 @@ def resolve(names: Iterable[str] | None, catalogue: Catalogue) -> list[type[Anal
     while pending:
         ready = [cls for cls in pending if cls.requires <= have]
         if not ready:
-            missing = "; ".join(f"{cls.name} needs {', '.join(sorted(cls.requires - have))}" for cls in pending)
+            missing = "; ".join(
+                f"{cls.name} needs {', '.join(sorted(cls.requires - have))}" for cls in pending
+            )
             raise AnalyzerError("analyzers", f"requirements not met by the chosen analyzers: {missing}")
         for cls in ready:
             ordered.append(cls)

@@ -1,0 +1,1 @@
+"""propwatch.batch."""

@@ -1,0 +1,635 @@
+"""Readers for bulk sources: JSON Lines, CSV/TSV, WARC archives and folders of files.
+
+Each reader streams its file and yields one Article per good record and one Failure per broken
+record (named ``<file> line N``, ``<file> row N`` or ``<file> record N (<uri>)``), then goes on.
+A file that is not of the reader's format at all raises an InputError naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any, cast
+
+from dateutil import parser as date_parser
+from warcio.archiveiterator import ArchiveIterator
+
+from propwatch.domain import Article, Failure
+from propwatch.errors import (
+    BinaryInputError,
+    DecodingError,
+    EmptyInputError,
+    InputError,
+    InputNotFoundError,
+    MalformedRecordError,
+    PropwatchError,
+)
+from propwatch.ingest.base import make_article
+from propwatch.ingest.decode import decode_bytes, read_text_file, sniff_binary
+from propwatch.ingest.html import parse_html
+from propwatch.ingest.outlets import find_quoted_outlets
+from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task_folder
+from propwatch.settings import Settings
+
+# Field names, in order of preference, as trafilatura's and news-please's JSON output and
+# propwatch's own Article fields spell them.
+_TEXT_KEYS = ("maintext", "text", "raw_text")
+_HTML_KEYS = ("html", "raw_html")
+_TITLE_KEYS = ("title", "headline")
+_URL_KEYS = ("url", "source", "link")
+_OUTLET_KEYS = ("outlet", "source-hostname", "sitename", "site_name", "source_domain", "hostname")
+_AUTHOR_KEYS = ("author", "authors", "byline")
+# Publication dates only: a download or crawl date is never a publication date.
+_DATE_KEYS = ("published", "date_publish", "date", "date_published", "pubdate", "published_at")
+_LANGUAGE_KEYS = ("language", "lang")
+_ID_KEYS = ("external_id", "id")
+_GENRE_KEYS = ("genre_tag", "genre")
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_MAX_REASON = 200
+# Bytes skipped per read while discarding the rest of an oversize line.
+_SKIP_CHUNK = 1 << 16
+
+
+def exception_reason(error: BaseException) -> str:
+    """A one-line reason for an unexpected exception from a third-party parser (no traceback)."""
+    detail = " ".join(str(error).split())
+    if len(detail) > _MAX_REASON:
+        detail = detail[: _MAX_REASON - 1] + "…"
+    name = type(error).__name__
+    return f"could not be read ({name}: {detail})" if detail else f"could not be read ({name})"
+
+
+# --- records -------------------------------------------------------------------------------------
+
+
+def article_from_record(
+    record: Mapping[str, Any], settings: Settings, *, origin: str, raw: str | None = None
+) -> Article:
+    """Build an Article from one JSON/CSV record, whatever tool (trafilatura, news-please…) wrote it."""
+    fields = {key.strip().lower(): value for key, value in record.items() if isinstance(key, str)}
+    text = _first_text(fields, _TEXT_KEYS)
+
+    url, outlet = _url_and_outlet(fields)
+    given: dict[str, Any] = {
+        "title": _first_text(fields, _TITLE_KEYS),
+        "url": url,
+        "outlet": outlet,
+        "author": _author(fields),
+        "published": _published(fields),
+        "language": _language(fields),
+        "external_id": _first_text(fields, _ID_KEYS, numbers=True),
+        "genre_tag": _lower(_first_text(fields, _GENRE_KEYS)),
+        "place": _first_text(fields, ("place",)),
+        "sources": _strings(fields.get("sources")),
+    }
+    given = {key: value for key, value in given.items() if value}
+
+    if text is None:
+        html = _first_text(fields, _HTML_KEYS)
+        if html is None:
+            raise MalformedRecordError(
+                origin, f"has no text (no non-empty {', '.join(_TEXT_KEYS + _HTML_KEYS)})"
+            )
+        page = parse_html(html, settings, url=url, origin=origin)
+        # Values the record states outright win over what was extracted from its HTML.
+        return make_article(settings, **{**page.model_dump(), **given})
+    return make_article(
+        settings,
+        text=text,
+        quoted_outlets=find_quoted_outlets(text),
+        origin=origin,
+        raw=raw,
+        raw_format="json",
+        **given,
+    )
+
+
+def _first_text(fields: Mapping[str, Any], keys: tuple[str, ...], *, numbers: bool = False) -> str | None:
+    for key in keys:
+        value = fields.get(key)
+        if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value.strip():
+            return value.strip() if key not in _TEXT_KEYS + _HTML_KEYS else value
+    return None
+
+
+def _url_and_outlet(fields: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    url = None
+    for key in _URL_KEYS:
+        value = _first_text(fields, (key,))
+        if value and value.lower().startswith(("http://", "https://")):
+            url = value
+            break
+    outlet = _first_text(fields, _OUTLET_KEYS)
+    if outlet is None:
+        # Some exports put the outlet's name (not a URL) under "source".
+        source = _first_text(fields, ("source",))
+        if source and source != url and "://" not in source:
+            outlet = source
+    return url, outlet
+
+
+def _author(fields: Mapping[str, Any]) -> str | None:
+    for key in _AUTHOR_KEYS:
+        value = fields.get(key)
+        if isinstance(value, list | tuple):
+            names = [str(name).strip() for name in value if isinstance(name, str) and name.strip()]
+            if names:
+                return ", ".join(dict.fromkeys(names))
+        elif isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _published(fields: Mapping[str, Any]) -> date | None:
+    for key in _DATE_KEYS:
+        value = fields.get(key)
+        if isinstance(value, str) and value.strip():
+            parsed = parse_record_date(value)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def parse_record_date(value: str) -> date | None:
+    """The calendar date in ``value`` ('2022-02-03 10:00:00', 'Feb 3, 2022'…); None without a full date."""
+    match = _ISO_DATE.match(value)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    try:
+        # Parsed with two different defaults: a date missing its day or month would differ.
+        first = date_parser.parse(value, default=datetime(2000, 1, 1))
+        second = date_parser.parse(value, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError):
+        return None
+    return first.date() if first.date() == second.date() else None
+
+
+def _language(fields: Mapping[str, Any]) -> str | None:
+    value = _first_text(fields, _LANGUAGE_KEYS)
+    if value is None:
+        return None
+    code = re.split(r"[-_]", value.lower(), maxsplit=1)[0]
+    return code if _LANGUAGE_CODE.fullmatch(code) else None
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if value else None
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) and value.strip():
+        return (value.strip(),)
+    if isinstance(value, list | tuple):
+        return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
+    return ()
+
+
+def _record_failure(origin: str, error: Exception) -> Failure:
+    if isinstance(error, PropwatchError):
+        return Failure(input=origin, reason=error.reason)
+    return Failure(input=origin, reason=exception_reason(error))
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputNotFoundError(str(path), "no such file")
+    if path.is_dir():
+        raise InputNotFoundError(str(path), "is a folder, not a file")
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    """Open ``path`` for reading bytes, gunzipping on the fly when it is gzip-compressed."""
+    _check_file(path)
+    try:
+        with path.open("rb") as probe:
+            compressed = probe.read(2) == _GZIP_MAGIC
+        return cast(IO[bytes], gzip.open(path, "rb")) if compressed else path.open("rb")
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
+
+
+# --- JSON Lines ----------------------------------------------------------------------------------
+
+
+def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    """Articles from a JSON Lines file (plain or gzip-compressed), one JSON object per line."""
+    limit = settings.max_input_bytes
+    _check_not_binary(path)
+    with _open_binary(path) as stream:
+        number = 0
+        seen_record = False
+        while True:
+            try:
+                line = stream.readline(limit + 1)
+                oversize = len(line) > limit and not line.endswith(b"\n")
+                if oversize:
+                    _skip_rest_of_line(stream)
+            except (OSError, EOFError, zlib.error) as error:
+                if number == 0:
+                    raise MalformedRecordError(str(path), f"cannot be decompressed: {error}") from error
+                yield Failure(
+                    input=f"{path} line {number + 1}",
+                    reason="the compressed file is truncated or corrupt here; the rest is skipped",
+                )
+                return
+            if not line:
+                break
+            number += 1
+            origin = f"{path} line {number}"
+            if oversize:
+                seen_record = True
+                yield Failure(input=origin, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
+                continue
+            if number == 1 and line.startswith(_UTF8_BOM):
+                line = line[len(_UTF8_BOM) :]
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if not seen_record:
+                _check_looks_like_jsonl(path, stripped)
+                seen_record = True
+            yield _jsonl_record(stripped, settings, origin)
+        if not seen_record:
+            raise EmptyInputError(str(path), "holds no JSON records")
+
+
+def _skip_rest_of_line(stream: IO[bytes]) -> None:
+    while chunk := stream.readline(_SKIP_CHUNK):
+        if chunk.endswith(b"\n"):
+            return
+
+
+def _check_not_binary(path: Path) -> None:
+    try:
+        with _open_binary(path) as probe:
+            head = probe.read(8192)
+    except (OSError, EOFError, zlib.error):
+        return  # a damaged compressed stream is reported, line by line, by the reader itself
+    binary = sniff_binary(head)
+    if binary:
+        raise BinaryInputError(str(path), binary)
+
+
+def _check_looks_like_jsonl(path: Path, first_line: bytes) -> None:
+    if not first_line.startswith(b"{"):
+        raise MalformedRecordError(str(path), "is not JSON Lines: its first line is not a JSON object")
+
+
+def _jsonl_record(line: bytes, settings: Settings, origin: str) -> Article | Failure:
+    try:
+        record = json.loads(line)
+    except UnicodeDecodeError:
+        return Failure(input=origin, reason="is not valid UTF-8")
+    except json.JSONDecodeError as error:
+        return Failure(input=origin, reason=f"is not valid JSON ({error.msg} at column {error.colno})")
+    if not isinstance(record, dict):
+        return Failure(input=origin, reason=f"is a JSON {type(record).__name__}, not an object")
+    try:
+        raw = line.decode("utf-8", errors="replace")
+        return article_from_record(record, settings, origin=origin, raw=raw)
+    except MemoryError:
+        raise
+    except Exception as error:
+        return _record_failure(origin, error)
+
+
+def read_json(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    """Articles from a .json file: one object, an array of objects, or (failing both) JSON Lines."""
+    text = read_text_file(path, settings)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        # Many ".json" dumps are really one object per line.
+        yield from read_jsonl(path, settings)
+        return
+    records = document if isinstance(document, list) else [document]
+    for number, record in enumerate(records, start=1):
+        origin = str(path) if isinstance(document, dict) else f"{path} record {number}"
+        if not isinstance(record, dict):
+            yield Failure(input=origin, reason=f"is a JSON {type(record).__name__}, not an object")
+            continue
+        try:
+            yield article_from_record(
+                record, settings, origin=origin, raw=json.dumps(record, ensure_ascii=False)
+            )
+        except MemoryError:
+            raise
+        except Exception as error:
+            yield _record_failure(origin, error)
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    """Articles from a CSV/TSV file with a header row; rows are numbered as a spreadsheet shows them.
+
+    The header is row 1, so the first article is row 2 (a quoted multi-line field is one row).
+    """
+    _check_file(path)
+    # Fields as long as a whole article must fit; the csv module's default cap is 128 KiB.
+    csv.field_size_limit(max(csv.field_size_limit(), settings.max_input_bytes))
+    try:
+        with path.open("rb") as probe:
+            head_bytes = probe.read(4096)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from _read_csv_rows(path, handle, head_bytes, settings)
+    except UnicodeDecodeError as error:
+        raise DecodingError(str(path), f"is not UTF-8 ({error.reason}); save it as UTF-8") from error
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
+
+
+def _read_csv_rows(
+    path: Path, handle: IO[str], head_bytes: bytes, settings: Settings
+) -> Iterator[Article | Failure]:
+    binary = sniff_binary(head_bytes)
+    if binary:
+        raise BinaryInputError(str(path), binary)
+    sample = handle.read(1024)
+    if not sample.strip():
+        raise EmptyInputError(str(path), "holds no CSV header row")
+    handle.seek(0)
+    if sample.startswith("\ufeff"):
+        sample = sample[1:]
+    header, dialect = _csv_header(path, sample)
+    reader = csv.reader(handle, dialect)
+    next(reader)  # the header, already parsed
+    columns = [name.strip().lower() for name in header]
+    limit = settings.max_input_bytes
+    row_number = 1
+    while True:
+        row_number += 1
+        origin = f"{path} row {row_number}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield Failure(input=origin, reason=f"is not valid CSV ({error})")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if sum(len(cell) for cell in row) > limit:
+            yield Failure(input=origin, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
+            continue
+        if len(row) > len(columns):
+            yield Failure(input=origin, reason=f"has {len(row)} fields but the header names {len(columns)}")
+            continue
+        record = {name: cell for name, cell in zip(columns, row, strict=False) if name}
+        try:
+            yield article_from_record(
+                record, settings, origin=origin, raw=json.dumps(record, ensure_ascii=False)
+            )
+        except MemoryError:
+            raise
+        except Exception as error:
+            yield _record_failure(origin, error)
+
+
+def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
+    """The header row and the dialect that reads it with a text column: sniffed, then the usual ones."""
+    candidates: list[type[csv.Dialect]] = []
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        pass
+    else:
+        # Only the delimiter is trusted: the sniffer turns off doubled-quote escapes unless the
+        # first KB happens to contain one, which would garble every later quoted quote.
+        quotechar = sniffed.quotechar if sniffed.quotechar in ('"', "'") else '"'
+        candidates.append(
+            type("SniffedDialect", (csv.excel,), {"delimiter": sniffed.delimiter, "quotechar": quotechar})
+        )
+    usual: list[type[csv.Dialect]] = [csv.excel, csv.excel_tab]
+    if path.name.lower().endswith(".tsv"):
+        usual.reverse()
+    candidates.extend(usual)
+    first_header: list[str] | None = None
+    wanted = set(_TEXT_KEYS + _HTML_KEYS)
+    for dialect in candidates:
+        header = next(csv.reader(io.StringIO(sample), dialect), [])
+        if first_header is None:
+            first_header = header
+        if wanted & {name.strip().lower() for name in header}:
+            return header, dialect
+    names = ", ".join(name.strip() for name in (first_header or []) if name.strip()) or "none"
+    raise MalformedRecordError(
+        str(path), f"has no text column (one of {', '.join(_TEXT_KEYS + _HTML_KEYS)}); its columns: {names}"
+    )
+
+
+# --- WARC ----------------------------------------------------------------------------------------
+
+
+def read_warc(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    """Articles from the HTML pages (200 responses) of a WARC/ARC archive, plain or gzip-compressed.
+
+    Requests, metadata, redirects and non-HTML responses are skipped. The article's date is the
+    page's own, never the crawl date. A truncated or corrupt archive yields its good records, then
+    one Failure for the rest.
+    """
+    _check_archive_start(path)
+    try:
+        size = path.stat().st_size
+        handle = path.open("rb")
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
+    with handle:
+        archive = ArchiveIterator(handle, arc2warc=True)
+        records = iter(archive)
+        number = 0
+        end = 0
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except MemoryError:
+                raise
+            except Exception as error:
+                if number == 0:
+                    raise MalformedRecordError(
+                        str(path), f"is not a readable WARC or ARC archive ({type(error).__name__}: {error})"
+                    ) from error
+                yield _rest_skipped(path, number)
+                return
+            number += 1
+            item = _warc_record(record, path, number, settings)
+            try:
+                # warcio silently returns what it has of a cut record, so check its declared length.
+                complete = _read_to_end(record)
+                end = archive.get_record_offset() + archive.get_record_length()
+            except MemoryError:
+                raise
+            except Exception:
+                complete = False
+            if not complete:
+                yield Failure(
+                    input=_record_name(path, number, record),
+                    reason="is cut short: the archive is truncated or corrupt inside it",
+                )
+                return
+            if item is not None:
+                yield item
+        if number == 0:
+            raise EmptyInputError(str(path), "holds no WARC records")
+        # warcio also stops without a word at a record cut inside its headers: check nothing is left.
+        if not _only_blank_after(handle, end, size):
+            yield _rest_skipped(path, number)
+
+
+def _rest_skipped(path: Path, number: int) -> Failure:
+    return Failure(
+        input=f"{path} record {number + 1}",
+        reason=f"the archive is truncated or corrupt after record {number}; the rest of the file is skipped",
+    )
+
+
+def _record_name(path: Path, number: int, record: Any) -> str:
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    return f"{path} record {number} ({uri})" if uri else f"{path} record {number}"
+
+
+def _read_to_end(record: Any) -> bool:
+    """Read what is left of the record; False when the archive ends before its declared length."""
+    stream = record.raw_stream
+    while stream.read(_SKIP_CHUNK):
+        pass
+    if record.length is None:
+        return False  # every WARC/ARC record states its length; a header cut short does not
+    if record.format == "warc" and not str(record.rec_headers.get_header("Content-Length") or "").isdigit():
+        return False
+    return int(getattr(stream, "limit", 0)) <= 0
+
+
+def _only_blank_after(handle: IO[bytes], end: int, size: int) -> bool:
+    if end >= size:
+        return True
+    if size - end > 64:
+        return False
+    handle.seek(end)
+    return not handle.read().strip()
+
+
+def _check_archive_start(path: Path) -> None:
+    _check_file(path)
+    try:
+        with path.open("rb") as probe:
+            head = probe.read(_SKIP_CHUNK)
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            # Only the start: a truncated file must still reach the reader to yield its good records.
+            head = zlib.decompressobj(wbits=31).decompress(head, 16)
+        except zlib.error as error:
+            raise MalformedRecordError(
+                str(path), f"is not a WARC or ARC archive (bad gzip data: {error})"
+            ) from error
+    if not head.strip():
+        if head or not path.stat().st_size:
+            raise EmptyInputError(str(path), "holds no WARC records")
+        raise MalformedRecordError(str(path), "is truncated before its first WARC record")
+    # warcio reads almost any line as an ARC header, so check the magic every archive starts with.
+    if not head.startswith((b"WARC/", b"filedesc:")):
+        binary = sniff_binary(head)
+        raise MalformedRecordError(
+            str(path), f"is not a WARC or ARC archive ({binary or 'it does not start with a WARC header'})"
+        )
+
+
+def _warc_record(record: Any, path: Path, number: int, settings: Settings) -> Article | Failure | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    failure_name = _record_name(path, number, record)
+    try:
+        if record.http_headers.get_statuscode() != "200":
+            return None
+        content_type = record.http_headers.get_header("Content-Type") or ""
+        media_type, charset = _media_type(content_type)
+        if media_type not in _HTML_TYPES:
+            return None
+        limit = settings.max_input_bytes
+        body = record.content_stream().read(limit + 1)
+        if len(body) > limit:
+            return Failure(input=failure_name, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
+        origin = f"{path} record {number}"
+        text = decode_bytes(body, failure_name, settings, declared_encoding=charset)
+        return parse_html(text, settings, url=uri, origin=origin)
+    except MemoryError:
+        raise
+    except Exception as error:
+        return _record_failure(failure_name, error)
+
+
+def _media_type(content_type: str) -> tuple[str, str | None]:
+    parts = [part.strip() for part in content_type.split(";")]
+    charset = None
+    for part in parts[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip("\"'")
+    return parts[0].lower(), charset
+
+
+# --- folders -------------------------------------------------------------------------------------
+
+
+def read_folder(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    """Articles from every visible file under ``path``, recursively, in sorted order.
+
+    A folder of shared-task ``article<ID>.txt`` files goes to the shared-task reader, which keeps
+    their text byte for byte; the label files beside them are not articles and are skipped.
+    """
+    if not path.exists():
+        raise InputNotFoundError(str(path), "no such folder")
+    if not path.is_dir():
+        raise InputError(str(path), "is a file, not a folder")
+    found = False
+    for item in _read_tree(path, settings):
+        found = True
+        yield item
+    if not found:
+        raise EmptyInputError(str(path), "holds no files")
+
+
+def _read_tree(folder: Path, settings: Settings) -> Iterator[Article | Failure]:
+    from propwatch.ingest.sources import iter_articles  # sources dispatches to this module
+
+    try:
+        entries = sorted(
+            (entry for entry in os.scandir(folder) if not entry.name.startswith(".")),
+            key=lambda entry: entry.name,
+        )
+    except OSError as error:
+        yield Failure(input=str(folder), reason=f"cannot be listed: {error.strerror or error}")
+        return
+    shared_task = is_shared_task_folder(folder)
+    if shared_task:
+        yield from read_shared_task_folder(folder, settings)
+    for entry in entries:
+        # Symlinked folders are not followed: a link back up the tree would loop forever.
+        if entry.is_dir(follow_symlinks=False):
+            yield from _read_tree(Path(entry.path), settings)
+        elif entry.is_file() and not shared_task:
+            yield from iter_articles(entry.path, settings)

@@ -1,0 +1,275 @@
+"""Turn the bytes of a file, page or record into text, or say precisely why they cannot be.
+
+Order: size cap, binary signatures, byte-order mark, a declared UTF-16/32, BOM-less UTF-16/32, NUL and
+control bytes, the declared encoding (except that bytes which are valid non-ASCII UTF-8 are UTF-8 whatever
+the label says), strict UTF-8, then charset-normalizer's detection, accepted only when it is confident.
+Newlines are never translated: shared-task label offsets count every ``\\r``.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from propwatch.errors import (
+    BinaryInputError,
+    DecodingError,
+    EmptyInputError,
+    InputNotFoundError,
+    InputTooLargeError,
+    UnsupportedInputError,
+)
+from propwatch.settings import Settings
+
+# Longest first where one BOM is a prefix of another (UTF-32-LE starts with the UTF-16-LE BOM).
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+# (offset, signature, what it is). Only signatures long or odd enough never to start real text.
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"%PDF-", "a PDF document"),
+    (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (0, b"\xff\xd8\xff", "a JPEG image"),
+    (0, b"GIF87a", "a GIF image"),
+    (0, b"GIF89a", "a GIF image"),
+    (0, b"II*\x00", "a TIFF image"),
+    (0, b"MM\x00*", "a TIFF image"),
+    (0, b"\x00\x00\x01\x00", "an icon file"),
+    (0, b"PK\x03\x04", "a ZIP archive (or a DOCX/XLSX/ODT/EPUB document)"),
+    (0, b"PK\x05\x06", "an empty ZIP archive"),
+    (0, b"PK\x07\x08", "a ZIP archive"),
+    (0, b"\x1f\x8b", "gzip-compressed data"),
+    (0, b"\xfd7zXZ\x00", "xz-compressed data"),
+    (0, b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (0, b"Rar!\x1a\x07", "a RAR archive"),
+    (0, b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (DOC/XLS/PPT)"),
+    (0, b"\x7fELF", "an ELF executable"),
+    (0, b"\xca\xfe\xba\xbe", "a Java class file or Mach-O binary"),
+    (0, b"\xcf\xfa\xed\xfe", "a Mach-O binary"),
+    (0, b"\x00asm", "a WebAssembly module"),
+    (0, b"SQLite format 3\x00", "an SQLite database"),
+    (0, b"OggS\x00", "an Ogg audio/video file"),
+    (0, b"fLaC\x00", "a FLAC audio file"),
+    (0, b"ID3\x02\x00", "an MP3 audio file"),
+    (0, b"ID3\x03\x00", "an MP3 audio file"),
+    (0, b"ID3\x04\x00", "an MP3 audio file"),
+    (0, b"\x1a\x45\xdf\xa3", "a Matroska/WebM video"),
+    (0, b"wOFF", "a WOFF font"),
+    (0, b"wOF2", "a WOFF2 font"),
+    (0, b"BZh", "bzip2-compressed data"),
+)
+# Signatures that need two parts to be sure: (offset, bytes) pairs that must all match.
+_COMPOUND_SIGNATURES: tuple[tuple[tuple[tuple[int, bytes], ...], str], ...] = (
+    (((0, b"\x00\x00\x00"), (4, b"ftyp")), "an MP4/QuickTime/HEIC media file"),
+    (((0, b"RIFF"), (8, b"WEBP")), "a WebP image"),
+    (((0, b"RIFF"), (8, b"WAVE")), "a WAV audio file"),
+    (((0, b"RIFF"), (8, b"AVI ")), "an AVI video"),
+)
+
+# Bytes that never occur in text (C0 controls other than tab, newlines, form feed, escape, SUB).
+_CONTROL_BYTES = frozenset(
+    set(range(0x00, 0x09)) | {0x0E, 0x0F} | set(range(0x10, 0x1A)) | {0x1C, 0x1D, 0x1E, 0x1F}
+)
+_SNIFF_BYTES = 8192
+_UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
+# More control bytes than this share of the sniffed head means binary data, not a stray character.
+_MAX_CONTROL_SHARE = 0.05
+# charset-normalizer's "mess" ratio above which a decoding is considered garbled.
+_MAX_CHAOS = 0.1
+# Below this language coherence, a detected encoding is a guess (short or unusual text).
+_MIN_COHERENCE = 0.1
+
+
+def binary_signature(data: bytes) -> str | None:
+    """What ``data`` is when it starts with the signature of a known binary format, else None."""
+    for offset, signature, what in _SIGNATURES:
+        if data[offset : offset + len(signature)] == signature:
+            if signature == b"BZh" and data[4:10] != b"\x31\x41\x59\x26\x53\x59":
+                continue  # "BZh" alone can start a word; the block magic after it cannot
+            return f"looks like {what}, not text"
+    for parts, what in _COMPOUND_SIGNATURES:
+        if all(data[offset : offset + len(part)] == part for offset, part in parts):
+            return f"looks like {what}, not text"
+    return None
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Why ``data`` is binary (a known format, NUL or control bytes), or None when it may be text."""
+    found = binary_signature(data)
+    if found:
+        return found
+    if any(data.startswith(bom) for bom, _, _ in _BOMS):
+        return None  # UTF-16/32 text is full of NUL bytes; its byte-order mark says it is text
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in data:
+        return "contains NUL bytes: looks like binary data, not text"
+    controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    if head and controls / len(head) > _MAX_CONTROL_SHARE:
+        return f"contains {controls} control bytes in its first {len(head)}: looks like binary data, not text"
+    return None
+
+
+def decode_bytes(
+    data: bytes, input_name: str, settings: Settings, *, declared_encoding: str | None = None
+) -> str:
+    """Decode ``data`` to text without translating newlines; raise an InputError naming ``input_name``."""
+    if len(data) > settings.max_input_bytes:
+        raise InputTooLargeError(
+            input_name,
+            f"is {len(data):,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)",
+        )
+    if not data:
+        raise EmptyInputError(input_name, "is empty (0 bytes)")
+    text = _decode(data, input_name, declared_encoding)
+    if not text.strip():
+        raise EmptyInputError(input_name, "holds only whitespace")
+    return text
+
+
+def read_text_file(path: Path, settings: Settings) -> str:
+    """Read and decode a text file, checking its size before loading it."""
+    name = str(path)
+    if not path.exists():
+        raise InputNotFoundError(name, "no such file")
+    if path.is_dir():
+        raise InputNotFoundError(name, "is a folder, not a file")
+    if not path.is_file():
+        # A pipe or device has no size to check and may never end.
+        raise UnsupportedInputError(name, "is not a regular file (a pipe, socket or device)")
+    try:
+        size = path.stat().st_size
+        if size > settings.max_input_bytes:
+            raise InputTooLargeError(
+                name, f"is {size:,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)"
+            )
+        # Read at most one byte past the cap: a file that grows after stat() still cannot flood memory.
+        with path.open("rb") as handle:
+            data = handle.read(settings.max_input_bytes + 1)
+    except OSError as error:
+        raise InputNotFoundError(name, f"cannot be read: {error.strerror or error}") from error
+    return decode_bytes(data, name, settings)
+
+
+def _decode(data: bytes, input_name: str, declared_encoding: str | None) -> str:
+    # Signatures first; NUL bytes are judged after BOMs, since UTF-16 text is full of them.
+    binary = binary_signature(data)
+    if binary:
+        raise BinaryInputError(input_name, binary)
+
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise DecodingError(
+                    input_name,
+                    f"starts with a {label} byte-order mark but is not valid {label}: {error.reason}",
+                ) from error
+
+    declared = _codec_name(declared_encoding)
+    if declared is not None and _is_wide(declared):
+        # NUL bytes are expected in UTF-16/32, so try the declaration before calling them binary.
+        wide = _try_decode(data, declared)
+        if wide is not None:
+            return wide
+
+    if b"\x00" in data:
+        wide = _guess_wide_unicode(data)
+        if wide is not None:
+            return wide
+
+    binary = sniff_binary(data)
+    if binary:
+        raise BinaryInputError(input_name, binary)
+
+    utf8 = _try_decode(data, "utf-8")
+    if declared is not None:
+        if utf8 is not None and not data.isascii() and declared not in _UTF8_NAMES:
+            # Non-ASCII bytes that form valid UTF-8 are UTF-8: a page declaring ISO-8859-1 while sending
+            # UTF-8 is common, and trusting the label would silently turn "é" into "Ã©".
+            return utf8
+        # A wrong declaration is common on the web; fall through to detection when it fails.
+        result = _try_decode(data, declared)
+        if result is not None:
+            return result
+    if utf8 is not None:
+        return utf8
+    return _detect(data, input_name)
+
+
+def _codec_name(declared: str | None) -> str | None:
+    if not declared:
+        return None
+    try:
+        return codecs.lookup(declared.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _is_wide(codec: str) -> bool:
+    return codec.startswith(("utf-16", "utf-32"))
+
+
+def _try_decode(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _guess_wide_unicode(data: bytes) -> str | None:
+    """BOM-less UTF-16/32 text: NUL bytes in the high-byte positions of mostly-ASCII characters."""
+    head = data[:_SNIFF_BYTES]
+    candidates: list[tuple[str, int, int]] = [
+        ("utf-32-le", 4, 0),
+        ("utf-32-be", 4, 3),
+        ("utf-16-le", 2, 0),
+        ("utf-16-be", 2, 1),
+    ]
+    for codec, width, low in candidates:
+        if len(data) % width:
+            continue
+        units = [head[i : i + width] for i in range(0, len(head) - width + 1, width)]
+        if not units:
+            continue
+        # Share of code units whose only non-zero byte is the low byte, as ASCII text has.
+        narrow = sum(1 for unit in units if unit[low] and not any(b for i, b in enumerate(unit) if i != low))
+        if narrow / len(units) < 0.6:
+            continue
+        text = _try_decode(data, codec)
+        if text is not None and _looks_like_text(text):
+            return text
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:_SNIFF_BYTES]
+    unprintable = sum(1 for ch in sample if not (ch.isprintable() or ch in "\t\n\r\f\v"))
+    return unprintable / max(len(sample), 1) <= _MAX_CONTROL_SHARE
+
+
+def _detect(data: bytes, input_name: str) -> str:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    plausible = [match for match in matches if match.chaos <= _MAX_CHAOS]
+    hint = "; give its encoding explicitly (e.g. cp1251)"
+    if not plausible:
+        raise DecodingError(input_name, f"is not valid UTF-8 and no encoding decodes it cleanly{hint}")
+    best = plausible[0]
+    text = str(best)
+    # Confident: the language model agrees, or every clean candidate yields the very same text.
+    agreeing = all(str(match) == text for match in plausible)
+    if (best.coherence >= _MIN_COHERENCE or agreeing) and _looks_like_text(text):
+        return text
+    names = ", ".join(dict.fromkeys(match.encoding for match in plausible[:4]))
+    raise DecodingError(
+        input_name,
+        f"is not valid UTF-8 and its encoding cannot be identified with confidence ({names}?){hint}",
+    )

@@ -1,0 +1,136 @@
+"""Read an RSS or Atom feed: fetch the article behind every entry, listing the ones that fail.
+
+feedparser only ever parses bytes we hand it: given a string it would open URLs or local files
+named by the string itself, so the feed's content is always wrapped in a stream.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from propwatch.domain import Article, Failure
+from propwatch.errors import (
+    InputNotFoundError,
+    InputTooLargeError,
+    MalformedRecordError,
+    PropwatchError,
+    UnsupportedInputError,
+)
+from propwatch.ingest.decode import decode_bytes
+from propwatch.ingest.fetch import FEED_ACCEPT, declared_charset, fetch_article, fetch_url
+from propwatch.settings import Settings
+
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+_RSS1_NAMESPACES = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
+# Prolog parts that may come before the root element: XML declaration, PIs, comments, DOCTYPE.
+_PROLOG = re.compile(
+    r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.DOTALL | re.IGNORECASE
+)
+_ROOT_TAG = re.compile(r"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)([^>]*)>", re.DOTALL)
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def is_feed_document(content: str) -> bool:
+    """True when ``content`` is an RSS 2.0/0.9x, RSS 1.0 (RDF) or Atom document, by its root element."""
+    head = content[:8192].lstrip("\ufeff")
+    prolog = _PROLOG.match(head)
+    match = _ROOT_TAG.match(head, prolog.end() if prolog else 0)
+    if match is None:
+        return False
+    name, attributes = match.group(1), match.group(2)
+    local = name.rsplit(":", 1)[-1]
+    if name == "rss":
+        return True
+    if local == "feed":
+        return _ATOM_NS in attributes
+    if local == "RDF":
+        return any(namespace in head for namespace in _RSS1_NAMESPACES)
+    return False
+
+
+def read_feed(source: str, settings: Settings) -> Iterator[Article | Failure]:
+    """Read the feed at ``source`` (an http(s) URL or a local file) and every article it links to.
+
+    The feed itself is fetched and checked at once (errors raise here); the entries' articles are
+    fetched one by one as the iterator is consumed, each failure yielded as a :class:`Failure`.
+    """
+    if _URL_SCHEME.match(source):
+        content = fetch_url(source, settings, accept=FEED_ACCEPT).text
+    else:
+        content = _read_file(Path(source), settings)
+    if not is_feed_document(content):
+        raise UnsupportedInputError(source, "is not an RSS or Atom feed")
+    return read_feed_document(content, settings, origin=source)
+
+
+def read_feed_document(content: str, settings: Settings, *, origin: str) -> Iterator[Article | Failure]:
+    """Parse a feed's text (checked at once) and fetch the article of each entry as iterated."""
+    headers = {"content-type": "application/xml; charset=utf-8"}  # the text is already decoded
+    if _URL_SCHEME.match(origin):
+        headers["content-location"] = origin  # base for relative entry links
+    parsed = feedparser.parse(io.BytesIO(content.encode("utf-8")), response_headers=headers)
+    if not parsed.get("version") and not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        detail = f": {problem}" if problem else ""
+        raise MalformedRecordError(origin, f"cannot be parsed as an RSS or Atom feed{detail}")
+    if parsed.get("bozo") and not parsed.entries:
+        raise MalformedRecordError(origin, f"is a malformed feed: {parsed.get('bozo_exception')}")
+    # A feed with a recoverable flaw (an undefined entity, a missing end tag) but readable entries is
+    # read: real feeds often have one, and their entries are intact.
+    return _entry_articles(parsed.entries, settings, origin)
+
+
+def _entry_articles(entries: list[Any], settings: Settings, origin: str) -> Iterator[Article | Failure]:
+    for number, entry in enumerate(entries, start=1):
+        link = str(entry.get("link") or "").strip()
+        if not link:
+            yield Failure(input=f"{origin} entry {number}", reason="feed entry has no link")
+            continue
+        try:
+            article = fetch_article(link, settings)
+        except PropwatchError as error:
+            yield Failure(input=link, reason=error.reason)
+            continue
+        yield _fill_from_entry(article, entry)
+
+
+def _fill_from_entry(article: Article, entry: Any) -> Article:
+    """Take the title, date and author the page lacks from the feed entry."""
+    update: dict[str, Any] = {}
+    title = " ".join(str(entry.get("title") or "").split())
+    if not article.title and title:
+        update["title"] = title
+    if article.published is None:
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        if stamp:
+            update["published"] = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+    if not article.author:
+        detail = entry.get("author_detail") or {}
+        author = " ".join(str(detail.get("name") or entry.get("author") or "").split())
+        if author:
+            update["author"] = author
+    return article.model_copy(update=update) if update else article
+
+
+def _read_file(path: Path, settings: Settings) -> str:
+    name = str(path)
+    if not path.is_file():
+        raise InputNotFoundError(name, "is a folder, not a file" if path.is_dir() else "no such file")
+    try:
+        size = path.stat().st_size
+        if size > settings.max_input_bytes:
+            raise InputTooLargeError(
+                name, f"is {size:,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(settings.max_input_bytes + 1)
+    except OSError as error:
+        raise InputNotFoundError(name, f"cannot be read: {error.strerror or error}") from error
+    return decode_bytes(data, name, settings, declared_encoding=declared_charset(data, "application/xml"))

@@ -1,0 +1,234 @@
+"""Read a web page: the article's main text and its metadata, without navigation or comments.
+
+Extraction is trafilatura's (boilerplate removal, metadata, htmldate for the publication date);
+this module adds what trafilatura leaves out: paragraph breaks, the page's declared language and
+the genre the page declares for itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import trafilatura
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from propwatch.domain import Article
+from propwatch.errors import EmptyInputError
+from propwatch.ingest.base import make_article
+from propwatch.ingest.outlets import find_quoted_outlets
+from propwatch.settings import Settings
+
+# Section or genre words a page uses for itself → our genre tag; anything else is a topic, not a genre.
+_GENRE_WORDS: dict[str, str] = {
+    "opinion": "opinion",
+    "opinions": "opinion",
+    "op-ed": "opinion",
+    "op-eds": "opinion",
+    "oped": "opinion",
+    "comment": "opinion",
+    "commentary": "opinion",
+    "column": "opinion",
+    "columns": "opinion",
+    "columnist": "opinion",
+    "columnists": "opinion",
+    "editorial": "opinion",
+    "editorials": "opinion",
+    "viewpoint": "opinion",
+    "viewpoints": "opinion",
+    "analysis": "analysis",
+    "news analysis": "analysis",
+    "news": "news",
+    "breaking news": "news",
+    "reportage": "news",
+    "satire": "satire",
+    "satirical": "satire",
+    "parody": "satire",
+}
+
+# schema.org article types that name a genre; plain "NewsArticle"/"Article" say nothing about it.
+_GENRE_TYPES: dict[str, str] = {
+    "opinionnewsarticle": "opinion",
+    "reportagenewsarticle": "news",
+    "analysisnewsarticle": "analysis",
+    "satiricalarticle": "satire",
+}
+
+_LANG_CODE = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
+
+
+def parse_html(
+    html: str, settings: Settings, *, url: str | None = None, origin: str | None = None
+) -> Article:
+    """Read the article in ``html``: main text (paragraphs separated by blank lines) and metadata.
+
+    ``url`` is where the page was fetched from (used for metadata and as the outlet fallback);
+    ``origin`` names the input in errors and provenance (default: ``url``).
+    """
+    input_name = origin or url or "HTML page"
+    tree = load_html(html) if html.strip() else None
+    if tree is None:
+        raise EmptyInputError(input_name, "no article text found in the page")
+    declared_language = _declared_language(tree)
+    genre_tag = _declared_genre(tree)
+    boilerplate = _boilerplate_text(tree)
+
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
+        # the first publication, not the last update, dates what the article said when
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": True,
+            "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
+        },
+    )
+    if document is None or isinstance(document, dict):
+        raise EmptyInputError(input_name, "no article text found in the page")
+    title = _clean(document.title)
+    text = _paragraphs(document, title)
+    # with no article on the page, trafilatura's fallbacks return the menu; that is not an article
+    if not text.strip() or all(_normalise(block) in boilerplate for block in text.split("\n\n")):
+        raise EmptyInputError(input_name, "no article text found in the page")
+
+    page_url = url or _clean(document.url)
+    return make_article(
+        settings,
+        text=text,
+        title=title,
+        url=page_url,
+        published=_parse_date(document.date),
+        author=_clean(document.author),
+        outlet=_clean(document.sitename) or _hostname(page_url),
+        genre_tag=genre_tag,
+        quoted_outlets=find_quoted_outlets(text),
+        language=declared_language,
+        origin=origin or url,
+        raw=html,
+        raw_format="html",
+    )
+
+
+def _paragraphs(document: Any, title: str | None) -> str:
+    """Main text with one block (paragraph, heading, list, quote, table) per paragraph."""
+    body = document.body
+    blocks: list[str] = []
+    if body is not None:
+        if body.text and body.text.strip():
+            blocks.append(body.text.strip())
+        for child in body:
+            block = xmltotxt(child, False).strip()
+            if block:
+                blocks.append(block)
+    if not blocks:
+        return "\n\n".join(line.strip() for line in (document.text or "").split("\n") if line.strip())
+    # the headline is Article.title; repeated as the first block it is not part of the text
+    if title and len(blocks) > 1 and _normalise(blocks[0]) == _normalise(title):
+        blocks = blocks[1:]
+    return "\n\n".join(blocks)
+
+
+def _boilerplate_text(tree: Any) -> str:
+    """Normalised text of the page's navigation, header, footer and links."""
+    parts = tree.xpath(
+        "//nav|//header|//footer|//aside|//a|//*[@role='navigation' or @role='banner' or @role='contentinfo']"
+    )
+    return "\n".join(_normalise(part.text_content()) for part in parts)
+
+
+def _declared_language(tree: Any) -> str | None:
+    """ISO 639-1 code the page declares (<html lang>, Content-Language, og:locale), if any."""
+    candidates: list[str] = []
+    root = tree.getroottree().getroot()
+    for attribute in ("lang", "{http://www.w3.org/XML/1998/namespace}lang", "xml:lang"):
+        value = root.get(attribute)
+        if value:
+            candidates.append(value)
+    candidates += tree.xpath(
+        '//meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")="content-language"]/@content'
+    )
+    candidates += tree.xpath('//meta[@property="og:locale"]/@content')
+    for candidate in candidates:
+        match = _LANG_CODE.match(str(candidate).split(",")[0].strip())
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+def _declared_genre(tree: Any) -> str | None:
+    """Genre the page gives itself: a schema.org genre type, else a genre-word section."""
+    json_ld = list(_json_ld_objects(tree))
+    for obj in json_ld:
+        types = obj.get("@type")
+        for type_name in types if isinstance(types, list) else [types]:
+            if isinstance(type_name, str):
+                genre = _GENRE_TYPES.get(type_name.rsplit("/", 1)[-1].lower())
+                if genre:
+                    return genre
+    sections: list[str] = [str(value) for value in tree.xpath('//meta[@property="article:section"]/@content')]
+    for obj in json_ld:
+        for key in ("articleSection", "genre"):
+            value = obj.get(key)
+            sections += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    for section in sections:
+        genre = _GENRE_WORDS.get(" ".join(section.lower().split()))
+        if genre:
+            return genre
+    return None
+
+
+def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content(), strict=False)
+        except ValueError:
+            continue  # broken JSON-LD is common and tells us nothing
+        yield from _walk_json_ld(data)
+
+
+def _walk_json_ld(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk_json_ld(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk_json_ld(data["@graph"])
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _hostname(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _normalise(value: str) -> str:
+    return " ".join(value.lower().split())

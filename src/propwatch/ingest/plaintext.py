@@ -1,0 +1,497 @@
+"""Read plain text the way scrapers leave it: headline, genre tag, dateline, body, source line, boilerplate.
+
+Heuristics, in order (each documented where it is applied):
+
+* Header: the first non-blank lines are read while they are a genre tag on its own line, a dateline,
+  a byline ("By …") or a "Published: …" line, boilerplate, or (once) the headline. The first
+  other line starts the body.
+* Headline: a first line counts only when it is at most 300 characters, is followed by body text and
+  does not end like a sentence (".", ",", ";", ":") — unless a known genre tag was stripped from it
+  ("… a corner. Opinion"). A known tag is stripped from the end ("… . Opinion", "… | Opinion",
+  "… (Opinion)") or the start ("Opinion: …", "[Opinion] …"); unknown words never are.
+* Dateline: its own line ("03.02.2022, Moscow.", "Moscow, 3 February 2022", "Feb 3, 2022",
+  "2022-02-03") or the opening of the first paragraph ("MOSCOW, Feb 3 (Reuters) - …",
+  "WASHINGTON (AP) — …", "MOSCOW, February 3. /TASS/. …"), of which only the prefix is removed.
+  Dotted and slashed numeric dates are day first; an agency in the dateline becomes a source.
+* Source lines ("Source: X", "Sources: X, Y", "Via X", "Originally published by X", "Read more at X")
+  and boilerplate lines ("Leave a Reply", "Share this:", cookie notices, "Tags: …", …) are removed as
+  whole short lines only; "Leave a Reply", "Related posts" and the like end the article.
+* The body keeps the input's paragraph breaks and line endings (``\\r\\n`` included).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from propwatch.domain import Article, RawFormat
+from propwatch.errors import EmptyInputError
+from propwatch.ingest.base import make_article
+from propwatch.ingest.outlets import find_quoted_outlets
+from propwatch.settings import Settings
+
+# The tag as a page prints it (case-folded) → genre_tag. Spellings of one genre share a value;
+# distinct genres (editorial, column, commentary, analysis…) stay distinct: analysts want the page's own tag.
+GENRE_TAGS: dict[str, str] = {
+    "opinion": "opinion",
+    "opinions": "opinion",
+    "op-ed": "opinion",
+    "op ed": "opinion",
+    "oped": "opinion",
+    "viewpoint": "opinion",
+    "point of view": "opinion",
+    "мнение": "opinion",
+    "мнения": "opinion",
+    "meinung": "opinion",
+    "opinione": "opinion",
+    "opinión": "opinion",
+    "opinia": "opinion",
+    "tribune": "opinion",
+    "editorial": "editorial",
+    "editorials": "editorial",
+    "éditorial": "editorial",
+    "editoriale": "editorial",
+    "commentary": "commentary",
+    "comment": "commentary",
+    "комментарий": "commentary",
+    "kommentar": "commentary",
+    "commento": "commentary",
+    "komentarz": "commentary",
+    "column": "column",
+    "колонка": "column",
+    "kolumne": "column",
+    "chronique": "column",
+    "felieton": "column",
+    "analysis": "analysis",
+    "news analysis": "analysis",
+    "аналитика": "analysis",
+    "analyse": "analysis",
+    "analisi": "analysis",
+    "análisis": "analysis",
+    "news": "news",
+    "breaking news": "news",
+    "breaking": "news",
+    "новости": "news",
+    "interview": "interview",
+    "q&a": "interview",
+    "интервью": "interview",
+    "entretien": "interview",
+    "intervista": "interview",
+    "entrevista": "interview",
+    "wywiad": "interview",
+    "feature": "feature",
+    "features": "feature",
+    "review": "review",
+    "satire": "satire",
+    "parody": "satire",
+    "blog": "blog",
+    "blog post": "blog",
+    "letter": "letter",
+    "letters": "letter",
+    "letter to the editor": "letter",
+    "letters to the editor": "letter",
+    "report": "report",
+    "special report": "report",
+    "reportage": "report",
+    "explainer": "explainer",
+    "fact check": "fact-check",
+    "fact-check": "fact-check",
+    "investigation": "investigation",
+    "essay": "essay",
+    "obituary": "obituary",
+    "press release": "press release",
+}
+
+_TAGS = "|".join(re.escape(tag).replace(r"\ ", r"\s+") for tag in sorted(GENRE_TAGS, key=len, reverse=True))
+# "Report: …" / "…: report" in a headline is about a report (or a letter), so these are no ":" tags.
+_PREFIX_TAGS = "|".join(
+    re.escape(tag).replace(r"\ ", r"\s+")
+    for tag in sorted(GENRE_TAGS, key=len, reverse=True)
+    if tag not in {"report", "letter", "letters"}
+)
+_TAG_SUFFIX = re.compile(
+    rf"^(?P<title>.*?\S)\s*(?:\.\s+|\s+[|–—-]\s+)(?P<tag>(?i:{_TAGS}))\.?\s*$"
+    rf"|^(?P<title2>.*?\S)\s*[(\[](?P<tag2>(?i:{_TAGS}))[)\]]\s*$"
+    rf"|^(?P<title3>.*?\S)\s*:\s+(?P<tag3>(?i:{_PREFIX_TAGS}))\.?\s*$"
+)
+_TAG_PREFIX = re.compile(
+    rf"^(?:[(\[](?P<tag>(?i:{_TAGS}))[)\]]\s*|(?P<tag2>(?i:{_PREFIX_TAGS}))\s*(?::|\s[|–—-])\s+)(?P<title>\S.*)$"
+)
+_TAG_LINE = re.compile(rf"^[(\[]?(?P<tag>(?i:{_TAGS}))[)\]]?\s*[.:]?$")
+
+# --- dates and datelines -------------------------------------------------------------------------
+
+_MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?i:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?),?\s+"
+_DAY = r"\d{1,2}(?i:st|nd|rd|th)?"
+_DATE_WITH_YEAR = (
+    rf"(?:\d{{1,2}}[./]\d{{1,2}}[./](?:\d{{4}}|\d{{2}})|\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}"
+    rf"|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+\d{{4}}"
+    rf"|(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}})"
+)
+_DATE_ANY = rf"(?:{_DATE_WITH_YEAR}|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY}|(?:{_WEEKDAY})?{_DAY}\s+{_MONTH})"
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
+_PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}"
+_UPPER_PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+){0,3}"
+
+# Whole-line datelines: "03.02.2022, Moscow.", "Moscow, 3 February 2022", "Feb 3, 2022", "Published: …".
+_DATELINE_LINE = re.compile(
+    rf"^(?:(?i:published|posted|updated|date|dated)(?:\s+on)?\s*:?\s*)?"
+    rf"(?:(?P<date>{_DATE_WITH_YEAR}){_TIME}(?:\s*[,|–—-]\s*(?P<place>{_PLACE}))?"
+    rf"|(?P<place2>{_PLACE})\s*,\s*(?P<date2>{_DATE_WITH_YEAR}){_TIME})\s*\.?$"
+)
+# Opening of the first paragraph: "MOSCOW, Feb 3 (Reuters) - ", "WASHINGTON (AP) — ", "KYIV, Ukraine (AP) — ",
+# "MOSCOW, February 3. /TASS/. ", "Moscow, 3 February 2022 – ".
+_DATELINE_PREFIX = re.compile(
+    rf"^(?P<place>{_PLACE})(?:,\s+(?P<region>{_PLACE}))?(?:,\s+(?P<date>{_DATE_ANY}))?"
+    rf"(?:\s*\((?P<agency>[^()\n]{{2,40}})\)\s*[-–—:]+|\.?\s*/(?P<agency2>[A-Za-zА-Яа-я]{{2,12}})/\.?|\s+[-–—]+)\s+(?=\S)"
+)
+# An agency in a dateline: one to four words, as in "(Reuters)", "(AP)", "(askanews)", "(Interfax-Ukraine)".
+_AGENCY = re.compile(r"[^\W\d_][\w.&'’/-]*(?:\s[\w.&'’/-]+){0,3}")
+# Upper-case words that open a paragraph with a dash but are organisations, not places.
+_ACRONYMS = (
+    "NATO OSCE NASA UNICEF UNESCO OPEC ASEAN BRICS FIFA UEFA IMF WHO USA UK EU UN US CIA FBI KGB FSB "
+    "BREAKING UPDATE EXCLUSIVE WARNING NOTE EDITOR"
+)
+# Section labels that open a paragraph the way a dateline does ("POLITIQUE - Un râteau…").
+_SECTIONS = (
+    "POLITICS POLITIQUE POLITICA POLITIK ECONOMY ECONOMIE ECONOMIA WIRTSCHAFT WORLD MONDE MONDO AUSLAND "
+    "INLAND SPORT SPORTS CULTURE CULTURA KULTUR INTERNATIONAL INTERNAZIONALE SOCIETE SOCIETY SCIENCE TECH "
+    "HEALTH SANTE MEDIA MEDIAS OPINION OPINIONS ANALYSIS VIDEO PHOTOS ACTUALITE ACTUALITES NEWS LIVE ALERT "
+    "ALERTE URGENT "
+    "EXCLUSIF ESCLUSIVO WATCH CRONACA ESTERI INTERNI ATTUALITA"
+)
+_NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
+
+# --- bylines, sources, boilerplate ---------------------------------------------------------------
+
+_NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+){0,3}"
+_BYLINE = re.compile(
+    rf"^(?:(?:By|BY|by)\s+|(?i:author|автор)\s*:\s*)(?P<author>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)$"
+)
+_SOURCE_LINE = re.compile(
+    r"^(?:(?P<label>(?i:sources?|источник|źródło|quelle|fonte|fuente))\s*(?::|\s[-–—])\s*"
+    r"|(?i:via|originally\s+published\s+(?:by|at|in|on)|first\s+published\s+(?:by|at|in|on)"
+    r"|republished\s+from|read\s+more\s+at|this\s+article\s+(?:was\s+)?originally\s+(?:appeared|published)"
+    r"\s+(?:in|on|at|by))\s+)(?P<value>\S.*?)\s*\.*$"
+)
+_SOCIAL = (
+    r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
+    r"|print)"
+)
+_BOILERPLATE = re.compile(
+    r"^(?i:"
+    r"leave\s+a\s+(?:reply|comment)(?:\s+cancel\s+reply)?|cancel\s+reply|post\s+a\s+comment|add\s+a\s+comment"
+    r"|\d*\s*comments?|share(?:\s+this(?:\s+(?:article|story|post))?)?\s*:?"
+    rf"|(?:share|post|tweet)\s+(?:on|to|via)\s+{_SOCIAL}.*|(?:{_SOCIAL}[\s,|/·•]*)+"
+    r"|(?:subscribe|sign\s+up)\b.{0,150}|follow\s+us\b.{0,150}|join\s+us\s+on\b.{0,100}"
+    r"|(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies\b.{0,400}|(?:accept|allow)(?:\s+all)?\s+cookies?.{0,60}"
+    r"|cookie\s+(?:settings|policy|preferences|consent).{0,60}"
+    r"|related(?:\s+(?:posts?|articles?|stories|news|content))?\s*:?|you\s+may\s+also\s+like.{0,40}|more\s+stories.{0,40}"
+    r"|read\s+(?:also|more)\s*:?.{0,200}|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
+    r"|(?:tags?|tagged|tagged\s+with|filed\s+under|categories|category|posted\s+in|topics?)\s*:.{0,300}"
+    r"|print(?:\s+this(?:\s+(?:article|page|post))?)?|like\s+this\s*:?|loading\s*(?:\.\.\.|…)?"
+    r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,200}|required\s+fields\s+are\s+marked.{0,20}"
+    r"|advertisement|advertising|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top"
+    r"|post\s+navigation|all\s+rights\s+reserved\.?|(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4}).{0,150}"
+    r")\s*$"
+)
+# Markers after which a scraped page holds comments and other headlines, not the article.
+_END_MARKERS = re.compile(
+    r"^(?i:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|\d*\s*comments?|related(?:\s+(?:posts?|articles?|stories))?"
+    r"|you\s+may\s+also\s+like|more\s+stories|post\s+navigation)\b"
+)
+
+_MAX_TITLE_CHARS = 300
+_MAX_SHORT_LINE = 200  # source and header lines are short; a long line is body prose
+_MAX_BOILERPLATE_LINE = 500  # a cookie notice can run to a few sentences, never to a long paragraph
+_HEADER_LINES = 8  # the header never runs deeper than this many non-blank lines
+
+
+@dataclass
+class _Parsed:
+    title: str | None = None
+    genre_tag: str | None = None
+    published: date | None = None
+    place: str | None = None
+    author: str | None = None
+    title_line: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+def parse_plain_text(
+    text: str,
+    settings: Settings,
+    *,
+    origin: str | None = None,
+    url: str | None = None,
+    raw_format: RawFormat = "text",
+) -> Article:
+    """Build an Article from scraped plain text: metadata from the header and footer, the rest as body."""
+    input_name = origin or url or "text"
+    # A byte-order mark left by a reader is not text; the raw input keeps it.
+    content = text.removeprefix("\ufeff")
+    body, parsed = _parse(content)
+    if not body.strip() and parsed.title_line is not None:
+        # The only prose was taken for a headline: it is the text.
+        body, parsed.title = parsed.title_line, None
+    if not body.strip():
+        raise EmptyInputError(input_name, "holds no article text (only a headline, dateline or boilerplate)")
+    return make_article(
+        settings,
+        text=body,
+        title=parsed.title,
+        url=url,
+        published=parsed.published,
+        place=parsed.place,
+        author=parsed.author,
+        genre_tag=parsed.genre_tag,
+        sources=tuple(dict.fromkeys(parsed.sources)),
+        quoted_outlets=find_quoted_outlets(body),
+        origin=origin,
+        raw=text,
+        raw_format=raw_format,
+    )
+
+
+def _parse(text: str) -> tuple[str, _Parsed]:
+    parsed = _Parsed()
+    lines = text.splitlines(keepends=True)
+    keep = [True] * len(lines)
+    replaced: dict[int, str] = {}
+    content = [line.strip() for line in lines]
+    nonblank = [index for index, line in enumerate(content) if line]
+
+    body_start = _read_header(content, nonblank, keep, parsed)
+    if body_start is not None and parsed.published is None and parsed.place is None:
+        opening = _dateline_prefix(content[body_start], parsed)
+        if opening is not None:
+            replaced[body_start] = _replace_content(lines[body_start], opening)
+
+    for index in nonblank:
+        if body_start is None or index < body_start or not keep[index]:
+            continue
+        line = content[index]
+        if index != body_start and _END_MARKERS.match(line) and _BOILERPLATE.match(line):
+            for later in range(index, len(lines)):
+                keep[later] = False
+            break
+        if len(line) > _MAX_BOILERPLATE_LINE:
+            continue
+        source = _source_value(line) if len(line) <= _MAX_SHORT_LINE else []
+        if source:
+            parsed.sources.extend(source)
+            keep[index] = False
+        elif _BOILERPLATE.match(line):
+            keep[index] = False
+    if body_start is None:
+        return "", parsed
+    return _join_kept(lines, keep, replaced, body_start), parsed
+
+
+def _read_header(content: list[str], nonblank: list[int], keep: list[bool], parsed: _Parsed) -> int | None:
+    """Consume header lines (marking them dropped); return the index of the first body line."""
+    for position, index in enumerate(nonblank[:_HEADER_LINES]):
+        more_follows = position < len(nonblank) - 1
+        if not _header_line(content[index], position, parsed, allow_title=more_follows):
+            return index
+        keep[index] = False
+    remaining = nonblank[_HEADER_LINES:]
+    return remaining[0] if remaining else None
+
+
+def _header_line(line: str, position: int, parsed: _Parsed, *, allow_title: bool) -> bool:
+    """Record what a header line says; False when the line is body text."""
+    tag_line = _TAG_LINE.match(line)
+    if tag_line and parsed.genre_tag is None:
+        parsed.genre_tag = _genre(tag_line.group("tag"))
+        return True
+    if parsed.published is None and parsed.place is None and _dateline_line(line, parsed):
+        return True
+    # A byline never comes first: "By The Numbers" opening a text is a headline.
+    if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
+        parsed.author = byline.group("author")
+        return True
+    if len(line) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE.match(line) and not _END_MARKERS.match(line):
+        return True
+    return (
+        allow_title
+        and parsed.title is None
+        and _match_dateline_prefix(line) is None
+        and _take_title(line, parsed)
+    )
+
+
+def _take_title(line: str, parsed: _Parsed) -> bool:
+    """Headline heuristic (see the module doc); records the title and any genre tag it carries."""
+    if len(line) > _MAX_TITLE_CHARS or _BOILERPLATE.match(line) or _SOURCE_LINE.match(line):
+        return False
+    title, tag = _split_title_tag(line)
+    if tag is None and title.endswith((".", ",", ";", ":")):
+        return False
+    if tag is not None and parsed.genre_tag is None:
+        parsed.genre_tag = tag
+    parsed.title = title
+    parsed.title_line = line
+    return True
+
+
+def _split_title_tag(line: str) -> tuple[str, str | None]:
+    suffix = _TAG_SUFFIX.match(line)
+    if suffix:
+        title = suffix.group("title") or suffix.group("title2") or suffix.group("title3")
+        tag = suffix.group("tag") or suffix.group("tag2") or suffix.group("tag3")
+        return _strip_title_period(title), _genre(tag)
+    prefix = _TAG_PREFIX.match(line)
+    if prefix:
+        return _strip_title_period(prefix.group("title").strip()), _genre(
+            prefix.group("tag") or prefix.group("tag2")
+        )
+    return line, None
+
+
+def _strip_title_period(title: str) -> str:
+    # A trailing period is the sentence end before the tag, not part of the headline; "U.S." keeps its dot.
+    if title.endswith(".") and not re.search(r"(?:\b[A-Z]|\.\.)\.$", title):
+        return title[:-1].rstrip()
+    return title
+
+
+def _genre(tag: str) -> str:
+    return GENRE_TAGS[re.sub(r"\s+", " ", tag.casefold())]
+
+
+def _dateline_line(line: str, parsed: _Parsed) -> bool:
+    match = _DATELINE_LINE.match(line)
+    if not match:
+        return False
+    raw_date = match.group("date") or match.group("date2")
+    published = parse_date(raw_date)
+    if published is None:
+        return False
+    parsed.published = published
+    place = match.group("place") or match.group("place2")
+    if place:
+        parsed.place = _place_name(place)
+    return True
+
+
+def _dateline_prefix(line: str, parsed: _Parsed) -> str | None:
+    """The first paragraph without its agency dateline, recording place, date and agency; None if none."""
+    found = _match_dateline_prefix(line)
+    if found is None:
+        return None
+    rest, place, raw_date, agency = found
+    parsed.place = _place_name(place)
+    if raw_date:
+        parsed.published = parse_date(raw_date)
+    if agency:
+        parsed.sources.append(agency)
+    return rest
+
+
+def _match_dateline_prefix(line: str) -> tuple[str, str, str | None, str | None] | None:
+    """(rest of the paragraph, place, date text, agency) when ``line`` opens with an agency dateline."""
+    match = _DATELINE_PREFIX.match(line)
+    if not match:
+        return None
+    place = match.group("place")
+    agency = match.group("agency") or match.group("agency2")
+    raw_date = match.group("date")
+    is_upper = place.upper() == place and any(ch.isalpha() for ch in place)
+    if _fold_accents(place.replace(".", "")).upper() in _NOT_PLACES:
+        return None
+    if agency is not None and not _AGENCY.fullmatch(agency.strip()):
+        return None  # "KIEV (remember where that is?) –" is an aside, not an agency
+    rest = line[match.end() :]
+    letters = [ch for ch in rest[:40] if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
+        return None  # "DRAGHI CADE, PUTIN GODE - GRAMELLINI: …" is a headline in capitals
+    if agency is None and raw_date is None and (not is_upper or len(place) < 4):
+        return None  # "LONDON — …" is a dateline only in capitals; "President Biden — …" is prose
+    if not is_upper and raw_date is None:
+        return None  # "Ukraine (AP) —" in title case with no date is too weak to call a dateline
+    return rest, place, raw_date, agency.strip() if agency else None
+
+
+def _fold_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _place_name(place: str) -> str:
+    place = place.strip().rstrip(".,")
+    # "MOSCOW" → "Moscow", "ST. PETERSBURG" → "St. Petersburg"; mixed case is kept as written.
+    if place.upper() == place:
+        return place.title()
+    return place
+
+
+def parse_date(raw: str) -> date | None:
+    """Read one dateline date; numeric dotted/slashed dates are day first. None if it is not a real date."""
+    raw = raw.strip().rstrip(".,")
+    try:
+        numeric = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})", raw)
+        if numeric:
+            day, month, year = (int(part) for part in numeric.groups())
+            return date(year + 2000 if year < 100 else year, month, day)
+        iso = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", raw)
+        if iso:
+            year, month, day = (int(part) for part in iso.groups())
+            return date(year, month, day)
+        words = re.findall(r"[A-Za-z]+|\d+", raw)
+        year_token = next((int(word) for word in words if word.isdigit() and len(word) == 4), None)
+        day_token = next((int(word) for word in words if word.isdigit() and len(word) <= 2), None)
+        month_token = next((_MONTHS[word.lower()] for word in words if word.lower() in _MONTHS), None)
+        if year_token is None or day_token is None or month_token is None:
+            return None
+        return date(year_token, month_token, day_token)
+    except ValueError:
+        return None
+
+
+def _source_value(line: str) -> list[str]:
+    match = _SOURCE_LINE.match(line)
+    if not match:
+        return []
+    value = match.group("value").strip().rstrip(".…").strip()
+    if not value:
+        return []
+    label = match.group("label")
+    if label is None and len(value) > 80:
+        return []  # "Via …", "Read more at …" name a site or link, not a sentence
+    if label and label.lower() == "sources":
+        return [part.strip() for part in re.split(r"\s*[,;]\s*", value) if part.strip()]
+    return [value]
+
+
+def _replace_content(line: str, new_content: str) -> str:
+    """``line`` with its text replaced, keeping its leading indentation and its line ending."""
+    stripped = line.rstrip("\r\n")
+    ending = line[len(stripped) :]
+    indent = stripped[: len(stripped) - len(stripped.lstrip())]
+    return f"{indent}{new_content}{ending}"
+
+
+def _join_kept(lines: list[str], keep: list[bool], replaced: dict[int, str], start: int) -> str:
+    """Body from ``start`` on: dropped lines go with the blank lines after them, so breaks stay single."""
+    out: list[str] = []
+    dropping = False
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.strip():
+            if not dropping:
+                out.append(line)
+            continue
+        if not keep[index]:
+            dropping = True
+            continue
+        dropping = False
+        out.append(replaced.get(index, line))
+    return "".join(out).strip()

@@ -1,0 +1,161 @@
+"""The one entry point that turns what a user names (a file, folder, URL or "-") into articles.
+
+The CLI, the API and batch runs all call :func:`iter_articles` / :func:`iter_many`. Bad input never
+raises: every problem with one source or record comes out as a :class:`~propwatch.domain.Failure`
+naming it, so a batch lists what failed and goes on.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from propwatch.domain import Article, Failure
+from propwatch.errors import (
+    EmptyInputError,
+    InputNotFoundError,
+    InputTooLargeError,
+    PropwatchError,
+    UnsupportedInputError,
+)
+from propwatch.ingest.bulk import exception_reason, read_csv, read_folder, read_json, read_jsonl, read_warc
+from propwatch.ingest.decode import decode_bytes, read_text_file
+from propwatch.ingest.feeds import is_feed_document, read_feed_document
+from propwatch.ingest.fetch import fetch_url
+from propwatch.ingest.html import parse_html
+from propwatch.ingest.plaintext import parse_plain_text
+from propwatch.ingest.shared_task import read_shared_task_article, shared_task_id
+from propwatch.settings import Settings
+
+STDIN_NAME = "<stdin>"
+
+_JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+_CSV_SUFFIXES = (".csv", ".tsv")
+_WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_TEXT_SUFFIXES = (".txt", ".text", ".md")
+_FEED_SUFFIXES = (".rss", ".atom", ".xml")
+# Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
+_HTML_MARKERS = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<article[\s>]|<div[\s>]|<p[\s>]",
+    re.IGNORECASE,
+)
+_SNIFF_CHARS = 2048
+
+
+def iter_articles(
+    source: str, settings: Settings, *, stdin: BinaryIO | None = None
+) -> Iterator[Article | Failure]:
+    """Articles read from ``source``: "-" (standard input), an http(s) URL, a folder or a file.
+
+    Yields a Failure (never raises) for every source or record that cannot be read.
+    """
+    name = STDIN_NAME if source == "-" else source
+    try:
+        yield from _dispatch(source, settings, stdin)
+    except PropwatchError as error:
+        yield Failure(input=name, reason=error.reason)
+    except MemoryError:
+        raise
+    except Exception as error:
+        # A third-party parser choking on one input must not end a batch with a traceback.
+        yield Failure(input=name, reason=exception_reason(error))
+
+
+def iter_many(
+    sources: Iterable[str], settings: Settings, *, stdin: BinaryIO | None = None
+) -> Iterator[Article | Failure]:
+    """Articles from every source in turn, with a Failure for each one that cannot be read."""
+    for source in sources:
+        yield from iter_articles(source, settings, stdin=stdin)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` is a web page (or a fragment of one) rather than plain text."""
+    head = text[:_SNIFF_CHARS].lstrip("\ufeff \t\r\n")
+    return head.startswith("<") and _HTML_MARKERS.search(head) is not None
+
+
+def _dispatch(source: str, settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | Failure]:
+    if source == "-":
+        yield _read_stdin(settings, stdin if stdin is not None else sys.stdin.buffer)
+    elif source.lower().startswith(("http://", "https://")):
+        yield from _read_url(source, settings)
+    elif not source.strip():
+        raise InputNotFoundError(repr(source), "is not a file, folder or URL")
+    else:
+        path = Path(source)
+        if path.is_dir():
+            yield from read_folder(path, settings)
+        elif path.exists():
+            yield from _read_file(path, settings)
+        else:
+            raise InputNotFoundError(source, "no such file or folder")
+
+
+def _read_stdin(settings: Settings, stream: BinaryIO) -> Article:
+    limit = settings.max_input_bytes
+    # One byte past the cap tells "too large" apart without reading an endless pipe.
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLargeError(STDIN_NAME, f"is over the {limit:,}-byte cap (max_input_bytes)")
+    if not data.strip():
+        raise EmptyInputError(STDIN_NAME, "is empty")
+    text = decode_bytes(data, STDIN_NAME, settings)
+    if looks_like_html(text):
+        return parse_html(text, settings, origin=STDIN_NAME)
+    return parse_plain_text(text, settings, origin=STDIN_NAME)
+
+
+def _read_url(url: str, settings: Settings) -> Iterator[Article | Failure]:
+    page = fetch_url(url, settings)
+    text = page.text
+    content_type = (page.content_type or "").lower()
+    if is_feed_document(text):
+        yield from read_feed_document(text, settings, origin=url)
+    elif "html" in content_type or looks_like_html(text):
+        yield parse_html(text, settings, url=page.final_url, origin=url)
+    else:
+        yield parse_plain_text(text, settings, origin=url, url=page.final_url)
+
+
+def _read_file(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    name = path.name.lower()
+    if shared_task_id(path) is not None:
+        yield read_shared_task_article(path, settings)
+    elif name.endswith(_JSONL_SUFFIXES):
+        yield from read_jsonl(path, settings)
+    elif name.endswith(".json"):
+        yield from read_json(path, settings)
+    elif name.endswith(_CSV_SUFFIXES):
+        yield from read_csv(path, settings)
+    elif name.endswith(_WARC_SUFFIXES):
+        yield from read_warc(path, settings)
+    elif name.endswith(_HTML_SUFFIXES):
+        yield parse_html(read_text_file(path, settings), settings, origin=str(path))
+    elif name.endswith(_TEXT_SUFFIXES):
+        yield parse_plain_text(read_text_file(path, settings), settings, origin=str(path))
+    elif name.endswith(_FEED_SUFFIXES):
+        text = read_text_file(path, settings)
+        if is_feed_document(text):
+            yield from read_feed_document(text, settings, origin=str(path))
+        elif looks_like_html(text):
+            yield parse_html(text, settings, origin=str(path))
+        else:
+            raise UnsupportedInputError(str(path), "is XML but not an RSS or Atom feed")
+    else:
+        # No or unknown extension: go by what the content looks like.
+        yield from _read_sniffed(path, settings)
+
+
+def _read_sniffed(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+    text = read_text_file(path, settings)
+    if is_feed_document(text):
+        yield from read_feed_document(text, settings, origin=str(path))
+    elif looks_like_html(text):
+        yield parse_html(text, settings, origin=str(path))
+    else:
+        yield parse_plain_text(text, settings, origin=str(path))

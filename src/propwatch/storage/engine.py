@@ -1,0 +1,163 @@
+"""Connecting to the database: URLs, engines, migrations and error messages.
+
+Only SQLite and PostgreSQL are supported, with the same schema and the same code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from propwatch.errors import StorageError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+# Execution option asking SQLite for BEGIN IMMEDIATE: writers wait for the lock up front instead of
+# failing with "database is locked" when they upgrade a read lock.
+WRITE_OPTION = "propwatch_write"
+_SQLITE_BUSY_SECONDS = 30.0
+_POSTGRES_CONNECT_TIMEOUT = 10
+# Any constant: serialises concurrent first openings of one PostgreSQL database.
+_MIGRATION_LOCK_KEY = 7_304_118_415
+_PASSWORD_IN_URL = re.compile(r"(://[^:/?#@]*:)[^@/?#]*@")
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***, safe to show in messages and logs."""
+    return _PASSWORD_IN_URL.sub(r"\1***@", url)
+
+
+def parse_url(url: str) -> URL:
+    """Parse a database URL, rewriting plain PostgreSQL URLs to the psycopg 3 driver."""
+    try:
+        parsed = make_url(url.strip())
+    except (ArgumentError, ValueError) as exc:
+        raise StorageError(
+            mask_url(url), "not a database URL (expected sqlite:///path.db or postgresql://user@host/db)"
+        ) from exc
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in SUPPORTED_DIALECTS or (backend == "sqlite" and driver not in ("", "pysqlite")):
+        raise StorageError(
+            mask_url(url),
+            f"unsupported database '{parsed.drivername}': propwatch stores in SQLite or PostgreSQL",
+        )
+    if backend == "postgresql":
+        parsed = parsed.set(drivername=f"postgresql+{driver or 'psycopg'}")
+    return parsed
+
+
+def reason_of(exc: BaseException) -> str:
+    """One line saying what the database driver reported."""
+    origin = getattr(exc, "orig", None) or exc
+    message = " ".join(str(origin).split())
+    if not message:
+        message = type(origin).__name__
+    return message if len(message) <= 400 else message[:397] + "…"
+
+
+def storage_error(url: str, doing: str, exc: BaseException, password: str | None = None) -> StorageError:
+    reason = reason_of(exc)
+    if password:
+        reason = reason.replace(password, "***")
+    return StorageError(mask_url(url), f"{doing}: {reason}")
+
+
+def _is_sqlite_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _prepare_sqlite_folder(url: URL, shown: str) -> None:
+    database = url.database
+    if _is_sqlite_memory(url) or database is None or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(shown, f"cannot create the folder {folder}: {exc.strerror or exc}") from exc
+    if Path(database).expanduser().is_dir():
+        raise StorageError(shown, "the database path is a folder, not a file")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The sqlite3 module's own transaction handling skips BEGIN for DDL and SAVEPOINT; we emit it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url`` (not yet connected); StorageError if the URL cannot be used."""
+    shown = mask_url(url)
+    parsed = parse_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        _prepare_sqlite_folder(parsed, shown)
+        if _is_sqlite_memory(parsed):
+            # One shared connection, or every connection would see its own empty database.
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        else:
+            kwargs = {"connect_args": {"timeout": _SQLITE_BUSY_SECONDS}}
+    else:
+        if "connect_timeout" not in parsed.query:
+            kwargs = {"connect_args": {"connect_timeout": _POSTGRES_CONNECT_TIMEOUT}}
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StorageError(
+            shown,
+            f"the database driver is not installed ({reason_of(exc)}); "
+            "PostgreSQL needs psycopg 3: pip install 'propwatch[postgres]'",
+        ) from exc
+    except (ArgumentError, SQLAlchemyError, TypeError, ValueError) as exc:
+        raise storage_error(url, "cannot use this database URL", exc) from exc
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic configuration built in code: no alembic.ini needed."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` in one transaction (all or nothing on both backends)."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            command.upgrade(alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

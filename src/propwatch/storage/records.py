@@ -1,0 +1,150 @@
+"""What the store hands back besides domain objects, and the mapping between rows and domain types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+
+from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.storage.schema import analyses, articles
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What ``save_analysis`` did: whether the article and the analysis were new."""
+
+    article_id: str
+    article_stored: bool
+    analysis_stored: bool
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One line of an article listing; ``n_spans`` counts the spans of the latest analysis."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: date | None
+    language: str | None
+    genre_tag: str | None
+    stored_at: datetime
+    n_spans: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result: the article, a snippet with the matches marked, and a rank (higher is better)."""
+
+    summary: ArticleSummary
+    snippet: str
+    rank: float
+
+
+def article_values(article: Article, stored_at: datetime) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "content_hash": article.content_hash,
+        "text": article.text,
+        "title": article.title,
+        "url": article.url,
+        "published": article.published,
+        "place": article.place,
+        "author": article.author,
+        "outlet": article.outlet,
+        "genre_tag": article.genre_tag,
+        "sources": list(article.sources),
+        "quoted_outlets": list(article.quoted_outlets),
+        "language": article.language,
+        "origin": article.origin,
+        "external_id": article.external_id,
+        "raw": article.raw,
+        "raw_format": article.raw_format,
+        "stored_at": stored_at,
+    }
+
+
+# Every Article field is a column of the same name.
+ARTICLE_COLUMNS = tuple(articles.c[name] for name in Article.model_fields)
+
+
+def article_from_row(row: RowMapping) -> Article:
+    fields = {name: row[name] for name in Article.model_fields}
+    fields["sources"] = tuple(fields["sources"] or ())
+    fields["quoted_outlets"] = tuple(fields["quoted_outlets"] or ())
+    return Article.model_validate(fields)
+
+
+def latest_analysis_column(column: ColumnElement[Any]) -> Any:
+    """``column`` of the latest stored analysis of the article of the current articles row."""
+    return (
+        select(column)
+        .where(analyses.c.article_pk == articles.c.pk)
+        .order_by(analyses.c.pk.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def summary_select() -> Select[Any]:
+    return select(
+        articles.c.pk,
+        articles.c.id,
+        articles.c.title,
+        articles.c.outlet,
+        articles.c.url,
+        articles.c.published,
+        articles.c.language,
+        articles.c.genre_tag,
+        articles.c.stored_at,
+        func.coalesce(latest_analysis_column(analyses.c.n_spans), 0).label("n_spans"),
+    )
+
+
+def summary_from_row(row: RowMapping) -> ArticleSummary:
+    return ArticleSummary(
+        id=row["id"],
+        title=row["title"],
+        outlet=row["outlet"],
+        url=row["url"],
+        published=row["published"],
+        language=row["language"],
+        genre_tag=row["genre_tag"],
+        stored_at=row["stored_at"],
+        n_spans=int(row["n_spans"]),
+    )
+
+
+def analysis_from_rows(
+    article: Article,
+    analysis: RowMapping | None,
+    span_rows: Sequence[RowMapping],
+    label_rows: Sequence[RowMapping],
+) -> Analysis:
+    """Rebuild an Analysis; with no analysis row, the bare article (no spans, no labels)."""
+    if analysis is None:
+        return Analysis(article=article)
+    return Analysis(
+        article=article,
+        spans=tuple(
+            Span(
+                start=row["start_char"],
+                end=row["end_char"],
+                label=row["label"],
+                score=row["score"],
+                analyzer=row["analyzer"],
+            )
+            for row in span_rows
+        ),
+        labels=tuple(
+            Label(name=row["name"], value=row["value"], score=row["score"], analyzer=row["analyzer"])
+            for row in label_rows
+        ),
+        analyzers=dict(analysis["analyzers"]),
+        created_at=analysis["created_at"],
+    )

@@ -1,0 +1,151 @@
+"""Full-text search over article titles and texts, on SQLite FTS5 or PostgreSQL tsvector.
+
+Users type queries the way they would in a web search engine: words (all must match),
+``"quoted phrases"``, ``or`` between alternatives, ``-word`` to exclude. The query is parsed here,
+once, for both backends and rebuilt from quoted terms only, so no user string can reach the
+database as query syntax: an unbalanced quote or a stray ``AND OR (`` is just text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, TSVECTOR_TEXT_CHARS
+
+SNIPPET_START = "**"
+SNIPPET_END = "**"
+SNIPPET_ELLIPSIS = "…"
+_SNIPPET_TOKENS = 24
+_TITLE_WEIGHT = 5.0  # a match in the title counts five times one in the text (bm25 column weight)
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+# Letters and digits: what both the FTS5 unicode61 tokenizer and PostgreSQL's parser index as words.
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Required groups (each matches if any of its phrases does) and excluded phrases.
+
+    A phrase is a tuple of words that must follow one another.
+    """
+
+    groups: tuple[tuple[tuple[str, ...], ...], ...]
+    excluded: tuple[tuple[str, ...], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def parse_query(query: str) -> ParsedQuery:
+    groups: list[list[tuple[str, ...]]] = []
+    excluded: list[tuple[str, ...]] = []
+    pending_or = False
+    for match in _TOKEN.finditer(query):
+        quoted, bare = match.group(1), match.group(2)
+        negated = False
+        if bare is not None:
+            if bare.lower() == "or" and groups:
+                pending_or = True
+                continue
+            if bare.startswith("-") and len(bare) > 1:
+                negated, bare = True, bare[1:]
+        phrase = tuple(word.lower() for word in _WORD.findall(quoted if quoted is not None else bare))
+        if not phrase:
+            continue
+        if negated:
+            excluded.append(phrase)
+        elif pending_or:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+        pending_or = False
+    return ParsedQuery(groups=tuple(tuple(group) for group in groups), excluded=tuple(excluded))
+
+
+def _quoted(phrase: tuple[str, ...]) -> str:
+    # Words hold only letters and digits, so they cannot contain a double quote.
+    return '"' + " ".join(phrase) + '"'
+
+
+def fts5_expression(parsed: ParsedQuery) -> str:
+    """The FTS5 MATCH expression of a parsed query (every term a quoted string)."""
+    required = " AND ".join(
+        f"({' OR '.join(_quoted(phrase) for phrase in group)})" if len(group) > 1 else _quoted(group[0])
+        for group in parsed.groups
+    )
+    return f"({required})" + "".join(f" NOT {_quoted(phrase)}" for phrase in parsed.excluded)
+
+
+def websearch_expression(parsed: ParsedQuery) -> str:
+    """The same query in the syntax of PostgreSQL's websearch_to_tsquery."""
+    required = " ".join(" or ".join(_quoted(phrase) for phrase in group) for group in parsed.groups)
+    return required + "".join(f" -{_quoted(phrase)}" for phrase in parsed.excluded)
+
+
+_SQLITE_SEARCH = text(
+    f"SELECT {FTS_TABLE}.rowid AS pk, "
+    f"-bm25({FTS_TABLE}, {_TITLE_WEIGHT}, 1.0) AS rank, "
+    f"snippet({FTS_TABLE}, -1, :start, :end, :ellipsis, {_SNIPPET_TOKENS}) AS snippet "
+    f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match "
+    f"ORDER BY bm25({FTS_TABLE}, {_TITLE_WEIGHT}, 1.0), {FTS_TABLE}.rowid DESC "
+    "LIMIT :limit OFFSET :offset"
+)
+
+# Headlines are made only for the page of hits (the inner query limits first): ts_headline is slow.
+_POSTGRES_SEARCH = text(
+    "SELECT hit.pk, hit.rank, "
+    "ts_headline('simple', coalesce(a.title || ' — ', '') || left(a.text, :chars), hit.query, :options) "
+    "AS snippet "
+    "FROM (SELECT articles.pk AS pk, "
+    f"ts_rank(articles.{TSVECTOR_COLUMN}, q.query) AS rank, q.query AS query "
+    "FROM articles, websearch_to_tsquery('simple', :match) AS q(query) "
+    f"WHERE articles.{TSVECTOR_COLUMN} @@ q.query "
+    "ORDER BY rank DESC, articles.pk DESC LIMIT :limit OFFSET :offset) AS hit "
+    "JOIN articles AS a ON a.pk = hit.pk "
+    "ORDER BY hit.rank DESC, hit.pk DESC"
+)
+
+_HEADLINE_OPTIONS = (
+    f'StartSel="{SNIPPET_START}", StopSel="{SNIPPET_END}", MinWords=12, MaxWords=30, '
+    f'MaxFragments=2, FragmentDelimiter=" {SNIPPET_ELLIPSIS} "'
+)
+
+
+@dataclass(frozen=True)
+class RawHit:
+    pk: int
+    rank: float
+    snippet: str
+
+
+def run_search(connection: Connection, parsed: ParsedQuery, limit: int, offset: int) -> list[RawHit]:
+    """Hits of a non-empty parsed query, best first."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(
+            _SQLITE_SEARCH,
+            {
+                "match": fts5_expression(parsed),
+                "start": SNIPPET_START,
+                "end": SNIPPET_END,
+                "ellipsis": SNIPPET_ELLIPSIS,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
+    else:
+        rows = connection.execute(
+            _POSTGRES_SEARCH,
+            {
+                "match": websearch_expression(parsed),
+                "chars": TSVECTOR_TEXT_CHARS,
+                "options": _HEADLINE_OPTIONS,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
+    return [RawHit(pk=row.pk, rank=float(row.rank), snippet=row.snippet or "") for row in rows]

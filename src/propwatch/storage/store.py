@@ -1,0 +1,469 @@
+"""ArticleStore: articles and their analyses (one per model version) in SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from alembic.util import CommandError
+from sqlalchemy import ColumnElement, Connection, CursorResult, Engine, RowMapping, func, insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from propwatch.domain import Analysis, Article
+from propwatch.errors import InputError, NotFoundError, PropwatchError, StorageError
+from propwatch.settings import Settings
+from propwatch.storage.engine import (
+    WRITE_OPTION,
+    create_store_engine,
+    mask_url,
+    migrate,
+    parse_url,
+    reason_of,
+)
+from propwatch.storage.records import (
+    ARTICLE_COLUMNS,
+    ArticleSummary,
+    SaveOutcome,
+    SearchHit,
+    analysis_from_rows,
+    article_from_row,
+    article_values,
+    summary_from_row,
+    summary_select,
+)
+from propwatch.storage.schema import analyses, articles, labels, spans
+from propwatch.storage.search import parse_query, run_search
+
+MIN_ID_PREFIX = 6
+_ID_PREFIX = re.compile(r"[0-9a-f]{1,64}")
+_AMBIGUOUS_SHOWN = 5
+_T = TypeVar("_T")
+
+
+class ArticleStore:
+    """Stores articles (deduplicated by content hash) and their analyses, one per model version.
+
+    Open it with :meth:`open` or :meth:`from_settings`; every method runs in its own transaction,
+    so a failed write leaves the database exactly as it was. Thread-safe: the engine pools
+    connections and no state is kept between calls.
+    """
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self._engine = engine
+        self._url = url
+        self._password = parse_url(url).password
+        self._closed = False
+
+    # --- opening and closing ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str) -> ArticleStore:
+        """Connect to ``url`` and migrate the database to the latest schema (creating it if new)."""
+        engine = create_store_engine(url)
+        password = parse_url(url).password
+        try:
+            migrate(engine)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise _open_error(url, exc, password) from exc
+        except CommandError as exc:
+            engine.dispose()
+            raise StorageError(
+                mask_url(url), f"cannot migrate the database (made by a newer propwatch?): {exc}"
+            ) from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, url)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArticleStore:
+        return cls.open(settings.database_url)
+
+    @property
+    def url(self) -> str:
+        """The database URL, password masked."""
+        return mask_url(self._url)
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ArticleStore({self.url!r})"
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def save_article(self, article: Article) -> bool:
+        """Store ``article``; False if an article with the same text is already stored (nothing changes)."""
+        return self._retrying_write(
+            f"cannot store article {article.id}", lambda conn: _insert_article(conn, article)[1]
+        )
+
+    def save_analysis(self, analysis: Analysis) -> SaveOutcome:
+        """Store the article (if new) and the analysis with its spans and labels, all or nothing.
+
+        Analyses are kept per model version: one already stored for this article and
+        ``analysis.model_version`` is left as it is (``analysis_stored`` False).
+        """
+        return self._retrying_write(
+            f"cannot store the analysis of article {analysis.article.id}",
+            lambda conn: _insert_analysis(conn, analysis),
+        )
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article:
+        """The article with this id (16 hex digits) or unique id prefix (at least 6)."""
+        with self._reading("cannot read the article") as conn:
+            pk = _resolve(conn, article_id)
+            row = conn.execute(select(*ARTICLE_COLUMNS).where(articles.c.pk == pk)).mappings().one()
+            return article_from_row(row)
+
+    def get_analysis(self, article_id: str, model_version: str | None = None) -> Analysis:
+        """The analysis of this version, or the latest stored; the bare article if it has none."""
+        with self._reading("cannot read the analysis") as conn:
+            pk = _resolve(conn, article_id)
+            query = select(analyses).where(analyses.c.article_pk == pk)
+            if model_version is None:
+                query = query.order_by(analyses.c.pk.desc()).limit(1)
+            else:
+                query = query.where(analyses.c.model_version == model_version)
+            analysis_row = conn.execute(query).mappings().first()
+            if analysis_row is None and model_version is not None:
+                stored = _versions(conn, pk)
+                raise NotFoundError(
+                    article_id,
+                    f"no analysis with model version '{model_version}' is stored; stored: "
+                    + (", ".join(f"'{v}'" for v in stored) if stored else "none"),
+                )
+            found = _assemble(conn, [pk], {pk: analysis_row} if analysis_row is not None else {})
+            return found[pk]
+
+    def model_versions(self, article_id: str) -> list[str]:
+        """Model versions of the stored analyses of this article, oldest first."""
+        with self._reading("cannot read the analyses") as conn:
+            return _versions(conn, _resolve(conn, article_id))
+
+    def list_articles(
+        self,
+        *,
+        outlet: str | None = None,
+        language: str | None = None,
+        genre_tag: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        """Stored articles, newest stored first; ``since``/``until`` bound the date published (inclusive)."""
+        _check_page(limit, offset)
+        query = (
+            summary_select()
+            .where(*_filters(outlet, language, genre_tag, since, until))
+            .order_by(articles.c.stored_at.desc(), articles.c.pk.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._reading("cannot list the articles") as conn:
+            return [summary_from_row(row) for row in conn.execute(query).mappings()]
+
+    def count_articles(
+        self,
+        *,
+        outlet: str | None = None,
+        language: str | None = None,
+        genre_tag: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> int:
+        """How many stored articles :meth:`list_articles` would list with these filters."""
+        query = (
+            select(func.count())
+            .select_from(articles)
+            .where(*_filters(outlet, language, genre_tag, since, until))
+        )
+        with self._reading("cannot count the articles") as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Articles whose title or text match ``query``, best first.
+
+        Words must all match; ``"a phrase"``, ``x or y`` and ``-word`` work as in web search
+        engines. Any string is safe: characters other than letters and digits only separate words.
+        """
+        _check_page(limit, offset)
+        parsed = parse_query(query)
+        if parsed.empty:
+            return []
+        with self._reading("cannot search the articles") as conn:
+            hits = run_search(conn, parsed, limit, offset)
+            pks = [hit.pk for hit in hits]
+            rows = conn.execute(summary_select().where(articles.c.pk.in_(pks))).mappings()
+            summaries = {row["pk"]: summary_from_row(row) for row in rows}
+        return [SearchHit(summary=summaries[hit.pk], snippet=hit.snippet, rank=hit.rank) for hit in hits]
+
+    def iter_analyses(
+        self, *, article_ids: Sequence[str] | None = None, page_size: int = 100
+    ) -> Iterator[Analysis]:
+        """The latest analysis of every stored article (or of ``article_ids``, in that order).
+
+        Articles are read ``page_size`` at a time, each page in its own short transaction, so an
+        export never holds the whole database in memory nor a connection while the caller works.
+        An article without analyses comes as the bare article.
+        """
+        if page_size < 1:
+            raise InputError(f"page_size={page_size}", "must be at least 1")
+        if isinstance(article_ids, str):  # a lone id is a Sequence[str] too: of its characters
+            article_ids = [article_ids]
+        if article_ids is not None:
+            with self._reading("cannot read the analyses") as conn:
+                pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
+            for start in range(0, len(pks), page_size):
+                yield from self._analysis_page(pks[start : start + page_size])
+            return
+        last_pk = 0
+        while True:
+            with self._reading("cannot read the analyses") as conn:
+                page = list(
+                    conn.execute(
+                        select(articles.c.pk)
+                        .where(articles.c.pk > last_pk)
+                        .order_by(articles.c.pk)
+                        .limit(page_size)
+                    ).scalars()
+                )
+            if not page:
+                return
+            yield from self._analysis_page(page)
+            last_pk = page[-1]
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _analysis_page(self, pks: list[int]) -> list[Analysis]:
+        with self._reading("cannot read the analyses") as conn:
+            latest = (
+                select(func.max(analyses.c.pk))
+                .where(analyses.c.article_pk.in_(pks))
+                .group_by(analyses.c.article_pk)
+            )
+            rows = conn.execute(select(analyses).where(analyses.c.pk.in_(latest))).mappings()
+            found = _assemble(conn, pks, {row["article_pk"]: row for row in rows})
+        return [found[pk] for pk in pks]
+
+    @contextmanager
+    def _reading(self, doing: str) -> Iterator[Connection]:
+        with self._mapped_errors(doing), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _mapped_errors(self, doing: str) -> Iterator[None]:
+        if self._closed:
+            raise StorageError(self.url, f"{doing}: the store is closed")
+        try:
+            yield
+        except PropwatchError:
+            raise
+        except SQLAlchemyError as exc:
+            reason = reason_of(exc)
+            if self._password:
+                reason = reason.replace(self._password, "***")
+            raise StorageError(self.url, f"{doing}: {reason}") from exc
+
+    def _retrying_write(self, doing: str, work: Callable[[Connection], _T]) -> _T:
+        # A concurrent writer may store the same article between our check and our insert (the
+        # unique content hash then refuses ours); the second attempt finds it stored.
+        for attempt in (1, 2):
+            try:
+                with self._mapped_errors(doing), self._engine.connect() as conn:
+                    conn.execution_options(**{WRITE_OPTION: True})
+                    with conn.begin():
+                        return work(conn)
+            except StorageError as exc:
+                if attempt == 2 or not isinstance(exc.__cause__, IntegrityError):
+                    raise
+        raise AssertionError("unreachable")
+
+
+def _open_error(url: str, exc: SQLAlchemyError, password: str | None) -> StorageError:
+    reason = reason_of(exc)
+    if password:
+        reason = reason.replace(password, "***")
+    if "file is not a database" in reason:
+        reason = "the file is not a SQLite database"
+    return StorageError(mask_url(url), f"cannot open the database: {reason}")
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 1:
+        raise InputError(f"limit={limit}", "must be at least 1")
+    if offset < 0:
+        raise InputError(f"offset={offset}", "must not be negative")
+
+
+def _filters(
+    outlet: str | None, language: str | None, genre_tag: str | None, since: date | None, until: date | None
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if outlet is not None:
+        conditions.append(articles.c.outlet == outlet)
+    if language is not None:
+        conditions.append(articles.c.language == language.lower())
+    if genre_tag is not None:
+        conditions.append(articles.c.genre_tag == genre_tag.lower())
+    if since is not None:
+        conditions.append(articles.c.published >= since)
+    if until is not None:
+        conditions.append(articles.c.published <= until)
+    return conditions
+
+
+def _resolve(conn: Connection, article_id: str) -> int:
+    """The primary key of the article with this id or unique id prefix."""
+    key = article_id.strip().lower()
+    if not _ID_PREFIX.fullmatch(key):
+        raise NotFoundError(article_id, "not an article id (ids are 16 hexadecimal digits)")
+    if len(key) < MIN_ID_PREFIX:
+        raise NotFoundError(article_id, f"id prefix too short: give at least {MIN_ID_PREFIX} characters")
+    # The id is the start of the content hash, so a range over the unique hash index finds prefixes.
+    rows = conn.execute(
+        select(articles.c.pk, articles.c.id)
+        .where(articles.c.content_hash >= key, articles.c.content_hash < key + "g")
+        .order_by(articles.c.content_hash)
+        .limit(_AMBIGUOUS_SHOWN + 1)
+    ).all()
+    if not rows:
+        raise NotFoundError(article_id, "no stored article has this id")
+    if len(rows) > 1:
+        shown = ", ".join(row.id for row in rows[:_AMBIGUOUS_SHOWN])
+        more = ", …" if len(rows) > _AMBIGUOUS_SHOWN else ""
+        raise NotFoundError(article_id, f"ambiguous id prefix: it matches several articles ({shown}{more})")
+    return int(rows[0].pk)
+
+
+def _versions(conn: Connection, article_pk: int) -> list[str]:
+    query = (
+        select(analyses.c.model_version).where(analyses.c.article_pk == article_pk).order_by(analyses.c.pk)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def _new_pk(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise AssertionError("the database returned no primary key for an insert")
+    return int(key[0])
+
+
+def _insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
+    """The article's primary key, and whether it was inserted now."""
+    existing = conn.execute(
+        select(articles.c.pk).where(articles.c.content_hash == article.content_hash)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return int(existing), False
+    result = conn.execute(insert(articles).values(article_values(article, datetime.now(UTC))))
+    return _new_pk(result), True
+
+
+def _insert_analysis(conn: Connection, analysis: Analysis) -> SaveOutcome:
+    article_pk, article_stored = _insert_article(conn, analysis.article)
+    version = analysis.model_version
+    existing = conn.execute(
+        select(analyses.c.pk).where(analyses.c.article_pk == article_pk, analyses.c.model_version == version)
+    ).first()
+    if existing is not None:
+        return SaveOutcome(analysis.article.id, article_stored, analysis_stored=False)
+    result = conn.execute(
+        insert(analyses).values(
+            article_pk=article_pk,
+            model_version=version,
+            analyzers=dict(analysis.analyzers),
+            created_at=analysis.created_at,
+            stored_at=datetime.now(UTC),
+            n_spans=len(analysis.spans),
+        )
+    )
+    analysis_pk = _new_pk(result)
+    if analysis.spans:
+        conn.execute(
+            insert(spans),
+            [
+                {
+                    "analysis_pk": analysis_pk,
+                    "position": position,
+                    "start_char": span.start,
+                    "end_char": span.end,
+                    "label": span.label,
+                    "score": span.score,
+                    "analyzer": span.analyzer,
+                }
+                for position, span in enumerate(analysis.spans)
+            ],
+        )
+    if analysis.labels:
+        conn.execute(
+            insert(labels),
+            [
+                {
+                    "analysis_pk": analysis_pk,
+                    "position": position,
+                    "name": label.name,
+                    "value": label.value,
+                    "score": label.score,
+                    "analyzer": label.analyzer,
+                }
+                for position, label in enumerate(analysis.labels)
+            ],
+        )
+    return SaveOutcome(analysis.article.id, article_stored, analysis_stored=True)
+
+
+def _assemble(
+    conn: Connection, article_pks: list[int], analysis_rows: Mapping[int, RowMapping]
+) -> dict[int, Analysis]:
+    """Analyses of these articles from their analysis rows (keyed by article pk), with spans and labels."""
+    article_rows = conn.execute(
+        select(articles.c.pk, *ARTICLE_COLUMNS).where(articles.c.pk.in_(article_pks))
+    ).mappings()
+    stored_articles = {row["pk"]: article_from_row(row) for row in article_rows}
+    analysis_pks = [row["pk"] for row in analysis_rows.values()]
+    span_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
+    label_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
+    if analysis_pks:
+        for row in conn.execute(
+            select(spans).where(spans.c.analysis_pk.in_(analysis_pks)).order_by(spans.c.position)
+        ).mappings():
+            span_rows[row["analysis_pk"]].append(row)
+        for row in conn.execute(
+            select(labels).where(labels.c.analysis_pk.in_(analysis_pks)).order_by(labels.c.position)
+        ).mappings():
+            label_rows[row["analysis_pk"]].append(row)
+    found: dict[int, Analysis] = {}
+    for pk in article_pks:
+        analysis = analysis_rows.get(pk)
+        found[pk] = analysis_from_rows(
+            stored_articles[pk],
+            analysis,
+            span_rows[analysis["pk"]] if analysis is not None else [],
+            label_rows[analysis["pk"]] if analysis is not None else [],
+        )
+    return found

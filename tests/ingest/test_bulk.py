@@ -1,0 +1,619 @@
+"""Bulk readers: JSON Lines, CSV/TSV, WARC archives and folders, record by record."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from propwatch.domain import Article, Failure
+from propwatch.errors import (
+    BinaryInputError,
+    DecodingError,
+    EmptyInputError,
+    InputNotFoundError,
+    MalformedRecordError,
+)
+from propwatch.ingest.bulk import (
+    article_from_record,
+    exception_reason,
+    parse_record_date,
+    read_csv,
+    read_folder,
+    read_json,
+    read_jsonl,
+    read_warc,
+)
+from propwatch.settings import Settings
+
+SETTINGS = Settings(detect_language=False)
+
+PARAGRAPHS = (
+    "The council voted on Tuesday to close the harbour library, a decision residents had opposed "
+    "for months in petitions, public meetings and letters to the local paper.",
+    "Opponents say the closure will cut off older residents who rely on the library for internet "
+    "access, newspapers and the weekly advice sessions held in its reading room.",
+    "The council said the building needs repairs it cannot afford and that a mobile library will "
+    "visit the harbour twice a week from the spring, starting with a trial period of six months.",
+)
+TRAFILATURA_TEXT = "\n".join(PARAGRAPHS)
+
+
+def html_page(title: str, published: str = "2021-05-06", *, body_extra: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{title}</title>"
+        f"<meta property='article:published_time' content='{published}T08:00:00+00:00'>"
+        "<meta property='og:site_name' content='Harbour Herald'>"
+        f"</head><body><article><h1>{title}</h1>{paragraphs}{body_extra}</article></body></html>"
+    )
+
+
+def trafilatura_record(**changes: object) -> dict[str, object]:
+    record: dict[str, object] = {
+        "title": "Council closes harbour library",
+        "author": "Margaret Ellison",
+        "hostname": "harbourherald.example",
+        "date": "2024-03-05",
+        "text": TRAFILATURA_TEXT,
+        "raw_text": "raw " + TRAFILATURA_TEXT,
+        "source": "https://harbourherald.example/news/library",
+        "source-hostname": "Harbour Herald",
+        "language": "en",
+        "categories": "News;Local",
+        "tags": "library;council",
+        "id": "abc123",
+        "excerpt": "The council voted to close the library.",
+        "comments": "",
+    }
+    record.update(changes)
+    return record
+
+
+def news_please_record(**changes: object) -> dict[str, object]:
+    record: dict[str, object] = {
+        "title": "Harbour library to close",
+        "maintext": "Main text. " + TRAFILATURA_TEXT,
+        "text": None,
+        "authors": ["Jo Bloggs", "Sam Smith"],
+        "date_publish": "2022-02-03 10:00:00",
+        "date_download": "2023-09-09 09:09:09",
+        "date_modify": None,
+        "url": "https://news.example/library",
+        "source_domain": "news.example",
+        "language": "en",
+        "description": "A library closes.",
+        "image_url": None,
+    }
+    record.update(changes)
+    return record
+
+
+def jsonl_lines(*records: object) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+
+
+def articles(items: list[Article | Failure]) -> list[Article]:
+    return [item for item in items if isinstance(item, Article)]
+
+
+def failures(items: list[Article | Failure]) -> list[Failure]:
+    return [item for item in items if isinstance(item, Failure)]
+
+
+# --- JSON Lines ----------------------------------------------------------------------------------
+
+
+def test_jsonl_reads_trafilatura_and_news_please_records_and_reports_broken_lines(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    path.write_text(
+        jsonl_lines(
+            trafilatura_record(),
+            '{"title": "broken", "text": ',
+            {"title": "Only a title", "text": "   "},
+            "",
+            news_please_record(),
+        ),
+        encoding="utf-8",
+    )
+
+    items = list(read_jsonl(path, SETTINGS))
+
+    assert [type(item).__name__ for item in items] == ["Article", "Failure", "Failure", "Article"]
+    first, broken, empty, second = items
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert isinstance(broken, Failure) and isinstance(empty, Failure)
+
+    assert first.text == TRAFILATURA_TEXT
+    assert first.title == "Council closes harbour library"
+    assert first.author == "Margaret Ellison"
+    assert first.url == "https://harbourherald.example/news/library"
+    assert first.outlet == "Harbour Herald"
+    assert first.published == date(2024, 3, 5)
+    assert first.language == "en"
+    assert first.external_id == "abc123"
+    assert first.origin == f"{path} line 1"
+    assert first.raw_format == "json"
+    assert first.raw is not None and json.loads(first.raw)["categories"] == "News;Local"
+
+    assert broken.input == f"{path} line 2"
+    assert "not valid JSON" in broken.reason
+    assert empty.input == f"{path} line 3"
+    assert "no text" in empty.reason
+
+    assert second.text.startswith("Main text. ")
+    assert second.author == "Jo Bloggs, Sam Smith"
+    assert second.published == date(2022, 2, 3)
+    assert second.url == "https://news.example/library"
+    assert second.outlet == "news.example"
+    assert second.origin == f"{path} line 5"
+
+
+def test_jsonl_plain_records_and_fallbacks(tmp_path: Path) -> None:
+    path = tmp_path / "plain.ndjson"
+    path.write_text(
+        jsonl_lines(
+            {
+                "text": "Plain text of an article about the harbour.",
+                "title": "Plain",
+                "url": "https://x.example/a",
+            },
+            {"text": "Second article, outlet only from hostname.", "hostname": "y.example", "id": 42},
+            {"text": "Third.", "date": "not a date", "language": "pt-BR", "authors": "A. Writer"},
+            [1, 2, 3],
+        ),
+        encoding="utf-8",
+    )
+
+    items = list(read_jsonl(path, SETTINGS))
+
+    plain, hosted, third, listed = items
+    assert isinstance(plain, Article) and plain.title == "Plain" and plain.url == "https://x.example/a"
+    assert plain.outlet is None and plain.published is None
+    assert isinstance(hosted, Article) and hosted.outlet == "y.example" and hosted.external_id == "42"
+    assert isinstance(third, Article) and third.published is None and third.language == "pt"
+    assert third.author == "A. Writer"
+    assert (
+        isinstance(listed, Failure) and listed.input == f"{path} line 4" and "not an object" in listed.reason
+    )
+
+
+def test_jsonl_gzip(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(jsonl_lines(trafilatura_record(), news_please_record()))
+
+    items = list(read_jsonl(path, SETTINGS))
+
+    assert [item.title for item in articles(items)] == [
+        "Council closes harbour library",
+        "Harbour library to close",
+    ]
+    assert not failures(items)
+
+
+def test_jsonl_truncated_gzip_reports_the_rest_after_good_lines(tmp_path: Path) -> None:
+    data = gzip.compress(jsonl_lines(*[trafilatura_record(id=str(i)) for i in range(200)]).encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])
+
+    items = list(read_jsonl(path, SETTINGS))
+
+    good = articles(items)
+    assert good, "the lines before the cut are read"
+    assert isinstance(items[-1], Failure)
+    assert items[-1].input == f"{path} line {len(good) + 1}"
+    assert "truncated" in items[-1].reason
+
+
+def test_jsonl_oversize_line_is_a_failure_and_reading_goes_on(tmp_path: Path) -> None:
+    settings = Settings(detect_language=False, max_input_bytes=2000)
+    path = tmp_path / "big.jsonl"
+    path.write_text(
+        jsonl_lines({"text": "x " * 5000}, {"text": "A normal record after the big one."}), encoding="utf-8"
+    )
+
+    items = list(read_jsonl(path, settings))
+
+    assert len(items) == 2
+    assert isinstance(items[0], Failure) and items[0].input == f"{path} line 1"
+    assert "2,000-byte cap" in items[0].reason
+    assert isinstance(items[1], Article) and items[1].origin == f"{path} line 2"
+
+
+def test_jsonl_html_record_goes_through_the_html_reader(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    page = html_page("Library closes")
+    path.write_text(
+        jsonl_lines(
+            {"html": page, "url": "https://harbourherald.example/p"},
+            {"html": page, "url": "https://harbourherald.example/q", "title": "Record title"},
+        ),
+        encoding="utf-8",
+    )
+
+    first, second = list(read_jsonl(path, SETTINGS))
+
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert PARAGRAPHS[0] in first.text
+    assert first.raw_format == "html"
+    assert first.title == "Library closes"
+    assert first.url == "https://harbourherald.example/p"
+    assert first.published == date(2021, 5, 6)
+    assert first.origin == f"{path} line 1"
+    assert second.title == "Record title", "the record's own values win over the page's"
+
+
+def test_jsonl_not_jsonl_at_all(tmp_path: Path) -> None:
+    csv_file = tmp_path / "really.jsonl"
+    csv_file.write_text("title,text\nA,B\n", encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match="not JSON Lines"):
+        list(read_jsonl(csv_file, SETTINGS))
+
+    binary = tmp_path / "image.jsonl"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(BinaryInputError):
+        list(read_jsonl(binary, SETTINGS))
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(EmptyInputError):
+        list(read_jsonl(empty, SETTINGS))
+
+    with pytest.raises(InputNotFoundError):
+        list(read_jsonl(tmp_path / "missing.jsonl", SETTINGS))
+
+
+def test_jsonl_invalid_utf8_line(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'{"text": "good one"}\n{"text": "caf\xe9"}\n{"text": "good two"}\n')
+
+    items = list(read_jsonl(path, SETTINGS))
+
+    assert [type(item).__name__ for item in items] == ["Article", "Failure", "Article"]
+    assert isinstance(items[1], Failure) and "UTF-8" in items[1].reason
+
+
+def test_json_file_object_and_array(tmp_path: Path) -> None:
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps(trafilatura_record(), indent=2), encoding="utf-8")
+    array = tmp_path / "many.json"
+    array.write_text(json.dumps([trafilatura_record(), {"title": "no text"}]), encoding="utf-8")
+
+    (one,) = list(read_json(single, SETTINGS))
+    many = list(read_json(array, SETTINGS))
+
+    assert isinstance(one, Article) and one.origin == str(single)
+    assert isinstance(many[0], Article) and many[0].origin == f"{array} record 1"
+    assert isinstance(many[1], Failure) and many[1].input == f"{array} record 2"
+
+
+# --- records and dates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2022-02-03 10:00:00", date(2022, 2, 3)),
+        ("2024-03-05", date(2024, 3, 5)),
+        ("2024-03-05T08:30:00+00:00", date(2024, 3, 5)),
+        ("February 3, 2022", date(2022, 2, 3)),
+        ("3 Feb 2022", date(2022, 2, 3)),
+        ("2022", None),
+        ("March 2022", None),
+        ("2022-13-45", None),
+        ("yesterday", None),
+    ],
+)
+def test_parse_record_date(value: str, expected: date | None) -> None:
+    assert parse_record_date(value) == expected
+
+
+def test_record_with_a_name_under_source_uses_it_as_the_outlet() -> None:
+    article = article_from_record(
+        {"Text": "Some article text here.", "source": "Harbour Herald", "genre": "Opinion"},
+        SETTINGS,
+        origin="x",
+    )
+    assert article.url is None and article.outlet == "Harbour Herald" and article.genre_tag == "opinion"
+
+
+def test_exception_reason_is_one_short_line() -> None:
+    reason = exception_reason(ValueError("bad\nthing " + "x" * 500))
+    assert "\n" not in reason and len(reason) < 260
+    assert reason.startswith("could not be read (ValueError: bad thing x")
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def test_csv_with_bom_multiline_text_and_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    long_quote = 'He said ""no"", twice. ' + "Filler sentence. " * 100
+    content = (
+        "title,text,url,authors,date_publish\r\n"
+        f'First,"{PARAGRAPHS[0]}\n\n{PARAGRAPHS[1]}",https://a.example/1,Jo Bloggs,2022-02-03 10:00:00\r\n'
+        "No text,,https://a.example/2,,\r\n"
+        f'Third,"{long_quote}",https://a.example/3,,\r\n'
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))
+
+    items = list(read_csv(path, SETTINGS))
+
+    first, missing, third = items
+    assert isinstance(first, Article)
+    assert first.title == "First", "the BOM must not stick to the first column name"
+    assert first.text == f"{PARAGRAPHS[0]}\n\n{PARAGRAPHS[1]}"
+    assert first.url == "https://a.example/1"
+    assert first.author == "Jo Bloggs"
+    assert first.published == date(2022, 2, 3)
+    assert first.origin == f"{path} row 2"
+    assert isinstance(missing, Failure) and missing.input == f"{path} row 3" and "no text" in missing.reason
+    assert isinstance(third, Article) and third.text.startswith('He said "no", twice.')
+    assert third.origin == f"{path} row 4"
+
+
+def test_csv_semicolon_and_tsv_dialects(tmp_path: Path) -> None:
+    semicolon = tmp_path / "semi.csv"
+    semicolon.write_text('title;text\nOne;"A text, with a comma; and a semicolon."\n', encoding="utf-8")
+    tsv = tmp_path / "tabs.tsv"
+    tsv.write_text("text\ttitle\nTab separated text, with commas.\tTabbed\n", encoding="utf-8")
+
+    (one,) = list(read_csv(semicolon, SETTINGS))
+    (tabbed,) = list(read_csv(tsv, SETTINGS))
+
+    assert isinstance(one, Article) and one.text == "A text, with a comma; and a semicolon."
+    assert isinstance(tabbed, Article) and tabbed.title == "Tabbed"
+
+
+def test_csv_huge_field_within_the_cap(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    text = "word " * 60_000  # 300 KB: over the csv module's default 128 KiB field limit
+    path.write_text(f'text\n"{text}"\n', encoding="utf-8")
+
+    (article,) = list(read_csv(path, SETTINGS))
+
+    assert isinstance(article, Article) and len(article.text) == len(text)
+
+
+def test_csv_rows_too_big_or_too_wide_are_failures(tmp_path: Path) -> None:
+    settings = Settings(detect_language=False, max_input_bytes=500)
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        f"title,text\nBig,{'x' * 1000}\nWide,some text,an extra field\nFine,short text\n", encoding="utf-8"
+    )
+
+    big, wide, fine = list(read_csv(path, settings))
+
+    assert isinstance(big, Failure) and big.input == f"{path} row 2" and "500-byte cap" in big.reason
+    assert isinstance(wide, Failure) and wide.input == f"{path} row 3" and "3 fields" in wide.reason
+    assert isinstance(fine, Article) and fine.title == "Fine" and fine.origin == f"{path} row 4"
+
+
+def test_a_parser_crash_on_one_record_is_a_failure_for_that_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.ingest import bulk
+
+    def crash(*args: object, **kwargs: object) -> Article:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(bulk, "parse_html", crash)
+    path = tmp_path / "pages.jsonl"
+    path.write_text(jsonl_lines({"html": "<html><p>deep</p></html>"}, {"text": "Fine text."}), "utf-8")
+
+    crashed, fine = list(read_jsonl(path, SETTINGS))
+
+    assert isinstance(crashed, Failure) and crashed.input == f"{path} line 1"
+    assert crashed.reason == "could not be read (RecursionError: maximum recursion depth exceeded)"
+    assert isinstance(fine, Article)
+
+
+def test_csv_missing_text_column_names_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "wrong.csv"
+    path.write_text("headline,link,body_html_is_not_it\nA,https://x,y\n", encoding="utf-8")
+
+    with pytest.raises(MalformedRecordError) as raised:
+        list(read_csv(path, SETTINGS))
+
+    assert raised.value.input_name == str(path)
+    assert "headline, link, body_html_is_not_it" in raised.value.reason
+
+
+def test_csv_not_utf8_and_empty_and_binary(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("text\ncafé au lait\n".encode("latin-1"))
+    with pytest.raises(DecodingError) as raised:
+        list(read_csv(latin, SETTINGS))
+    assert raised.value.input_name == str(latin)
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(EmptyInputError):
+        list(read_csv(empty, SETTINGS))
+
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    with pytest.raises(BinaryInputError):
+        list(read_csv(binary, SETTINGS))
+
+
+# --- WARC ----------------------------------------------------------------------------------------
+
+
+def _response(writer: WARCWriter, uri: str, status: str, content_type: str | None, body: bytes) -> None:
+    headers = [("Content-Length", str(len(body)))]
+    if content_type:
+        headers.insert(0, ("Content-Type", content_type))
+    if status.startswith("301"):
+        headers.append(("Location", "https://harbourherald.example/elsewhere"))
+    http_headers = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        uri,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=http_headers,
+        warc_headers_dict={"WARC-Date": "2024-09-09T09:09:09Z"},
+    )
+    writer.write_record(record)
+
+
+def build_warc(*, gzip_records: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=gzip_records)
+    writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "test"}))
+    request = StatusAndHeaders("GET /one HTTP/1.1", [("Host", "harbourherald.example")], is_http_request=True)
+    writer.write_record(
+        writer.create_warc_record("https://harbourherald.example/one", "request", http_headers=request)
+    )
+    _response(
+        writer,
+        "https://harbourherald.example/one",
+        "200 OK",
+        "text/html; charset=utf-8",
+        html_page("Page one — café").encode("utf-8"),
+    )
+    _response(writer, "https://harbourherald.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n\x1a\n")
+    _response(
+        writer, "https://harbourherald.example/old", "301 Moved Permanently", "text/html", b"<a>moved</a>"
+    )
+    _response(
+        writer,
+        "https://harbourherald.example/two",
+        "200 OK",
+        "text/html; charset=windows-1252",
+        html_page("Page two — naïve").encode("cp1252"),
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("compressed", [True, False])
+def test_warc_reads_html_responses_only(tmp_path: Path, compressed: bool) -> None:
+    path = tmp_path / ("crawl.warc.gz" if compressed else "crawl.warc")
+    path.write_bytes(build_warc(gzip_records=compressed))
+
+    items = list(read_warc(path, SETTINGS))
+
+    assert not failures(items)
+    one, two = articles(items)
+    assert one.title == "Page one — café"
+    assert two.title == "Page two — naïve", "the HTTP charset decodes the page"
+    assert one.url == "https://harbourherald.example/one"
+    assert two.url == "https://harbourherald.example/two"
+    assert one.origin == f"{path} record 3"
+    assert two.origin == f"{path} record 6"
+    assert one.published == date(2021, 5, 6), "the page's date, never the crawl date"
+    assert PARAGRAPHS[1] in one.text
+
+
+@pytest.mark.parametrize("keep", ["all but the last 300 bytes", "half"])
+def test_truncated_warc_yields_good_records_then_a_failure(tmp_path: Path, keep: str) -> None:
+    data = build_warc()
+    # The last page is ~800 compressed bytes; half the file cuts inside the image response.
+    size = len(data) - 300 if keep.startswith("all") else len(data) // 2
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(data[:size])
+
+    items = list(read_warc(path, SETTINGS))
+
+    assert [item.url for item in articles(items)] == ["https://harbourherald.example/one"]
+    assert isinstance(items[-1], Failure)
+    assert items[-1].input.startswith(f"{path} record ")
+    assert "truncated" in items[-1].reason
+
+
+def test_warc_cut_inside_its_first_record(tmp_path: Path) -> None:
+    data = build_warc(gzip_records=False)
+    path = tmp_path / "cut.warc"
+    path.write_bytes(data[:100])
+
+    (failure,) = list(read_warc(path, SETTINGS))
+
+    assert isinstance(failure, Failure) and failure.input == f"{path} record 1"
+
+
+def test_warc_record_that_fails_to_parse_is_a_failure(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    _response(writer, "https://x.example/empty", "200 OK", "text/html", b"<html><body></body></html>")
+    _response(writer, "https://x.example/good", "200 OK", "text/html", html_page("Good").encode())
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(buffer.getvalue())
+
+    bad, good = list(read_warc(path, SETTINGS))
+
+    assert isinstance(bad, Failure) and bad.input == f"{path} record 1 (https://x.example/empty)"
+    assert isinstance(good, Article) and good.title == "Good"
+
+
+def test_not_a_warc(tmp_path: Path) -> None:
+    path = tmp_path / "fake.warc"
+    path.write_text("this is just some text, not an archive\n", encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match="not a WARC"):
+        list(read_warc(path, SETTINGS))
+
+
+# --- folders -------------------------------------------------------------------------------------
+
+
+def test_folder_mixes_formats_and_reports_the_binary_file(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    (folder / "a.txt").write_text(TRAFILATURA_TEXT, encoding="utf-8")
+    (folder / "b.html").write_text(html_page("HTML one"), encoding="utf-8")
+    (folder / "sub" / "c.jsonl").write_text(jsonl_lines(trafilatura_record(), news_please_record()), "utf-8")
+    (folder / "d.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    (folder / ".secret.txt").write_text("hidden file", encoding="utf-8")
+    (folder / ".hidden" / "e.txt").write_text("hidden folder", encoding="utf-8")
+
+    items = list(read_folder(folder, SETTINGS))
+
+    origins = [item.origin for item in articles(items)]
+    assert origins == [
+        str(folder / "a.txt"),
+        str(folder / "b.html"),
+        f"{folder / 'sub' / 'c.jsonl'} line 1",
+        f"{folder / 'sub' / 'c.jsonl'} line 2",
+    ]
+    (binary,) = failures(items)
+    assert binary.input == str(folder / "d.png")
+    assert "PNG" in binary.reason
+
+
+def test_empty_and_missing_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".DS_Store").write_bytes(b"\x00")
+    with pytest.raises(EmptyInputError):
+        list(read_folder(tmp_path / "empty", SETTINGS))
+    with pytest.raises(InputNotFoundError):
+        list(read_folder(tmp_path / "nowhere", SETTINGS))
+
+
+def test_shared_task_folder_goes_to_the_shared_task_reader(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    articles_dir = corpus / "train-articles"
+    labels_dir = corpus / "train-labels"
+    articles_dir.mkdir(parents=True)
+    labels_dir.mkdir()
+    # Windows line endings kept byte for byte: the label offsets count every \r.
+    (articles_dir / "article20.txt").write_bytes(b"Second title\r\n\r\nBody of the second article.\r\n")
+    (articles_dir / "article3.txt").write_bytes(b"First title\n\nBody of the first article.\n")
+    (articles_dir / "article3.task-si.labels").write_text("3\t0\t5\n", encoding="utf-8")
+    (labels_dir / "notes.md").write_text("Label files live here; " * 5, encoding="utf-8")
+
+    items = list(read_folder(corpus, SETTINGS))
+
+    first, second, notes = articles(items)
+    assert not failures(items)
+    assert (first.external_id, second.external_id) == ("3", "20")
+    assert first.raw_format == second.raw_format == "shared-task"
+    assert second.text == "Second title\r\n\r\nBody of the second article.\r\n"
+    assert notes.origin == str(labels_dir / "notes.md")

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from propwatch.errors import EmptyInputError
+from propwatch.ingest.html import parse_html
+from propwatch.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+BODY = """
+<p>The regional assembly voted on Tuesday to extend the emergency powers for another six months,
+despite objections from three opposition parties who called the measure unnecessary.</p>
+<p>The governor's office said the extension was needed to finish repairs to flood defences along
+the river, a project that has already run two years over schedule and well over budget.</p>
+<p>Opposition members said they would challenge the decision in the constitutional court and
+accused the governing coalition of using the floods as a pretext to avoid scrutiny.</p>
+"""
+
+
+def page(head: str = "", body: str = BODY, lang: str = "en") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>Assembly extends emergency powers</title>{head}</head><body>"
+        '<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/world">World</a></nav>'
+        f"<article><h1>Assembly extends emergency powers</h1>{body}</article>"
+        "<footer>Copyright 2024 Example Media</footer></body></html>"
+    )
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def opinion_html() -> str:
+    return (FIXTURES / "opinion_page.html").read_text(encoding="utf-8")
+
+
+def test_opinion_page_main_text_only(opinion_html: str, settings: Settings) -> None:
+    article = parse_html(opinion_html, settings, origin="opinion_page.html")
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith("Every week the council publishes another glossy leaflet")
+    assert paragraphs[-1].endswith("Trust is rebuilt in rooms, not in press releases.")
+    for boilerplate in (
+        "cookies",
+        "Home",
+        "Share on Twitter",
+        "Email this article",
+        "Related stories",
+        "Bin strike enters third week",
+        "Totally agree",
+        "one-sided nonsense",
+        "All rights reserved",
+        "Privacy policy",
+    ):
+        assert boilerplate not in article.text
+
+
+def test_opinion_page_metadata(opinion_html: str, settings: Settings) -> None:
+    article = parse_html(opinion_html, settings, origin="opinion_page.html")
+    assert article.title == "The quiet collapse of trust in local councils"
+    assert article.published == date(2024, 3, 5)  # first published, not the 20 March update
+    assert article.author == "Margaret Ellison"
+    assert article.outlet == "The Harbour Herald"
+    assert article.genre_tag == "opinion"
+    assert article.language == "en"
+    assert article.url == "https://www.harbourherald.example/opinion/2024/03/05/trust-in-councils"
+    assert article.origin == "opinion_page.html"
+    assert article.raw == opinion_html
+    assert article.raw_format == "html"
+    assert "Reuters" in article.quoted_outlets
+
+
+def test_given_url_wins_and_is_the_origin_by_default(opinion_html: str, settings: Settings) -> None:
+    article = parse_html(opinion_html, settings, url="https://mirror.example/a")
+    assert article.url == "https://mirror.example/a"
+    assert article.origin == "https://mirror.example/a"
+
+
+def test_headline_is_not_repeated_in_text(settings: Settings) -> None:
+    article = parse_html(page(), settings)
+    assert article.title == "Assembly extends emergency powers"
+    assert not article.text.startswith("Assembly extends")
+    assert article.text.startswith("The regional assembly voted")
+    assert article.text.count("\n\n") == 2
+
+
+def test_outlet_falls_back_to_hostname(settings: Settings) -> None:
+    article = parse_html(page(), settings, url="https://www.example-news.org/2024/assembly")
+    assert article.outlet == "example-news.org"
+
+
+@pytest.mark.parametrize(
+    ("head", "genre"),
+    [
+        ('<script type="application/ld+json">{"@type": "ReportageNewsArticle"}</script>', "news"),
+        ('<script type="application/ld+json">{"@type": "AnalysisNewsArticle"}</script>', "analysis"),
+        ('<script type="application/ld+json">[{"@type": ["SatiricalArticle"]}]</script>', "satire"),
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
+            '[{"@type": "WebPage"}, {"@type": "https://schema.org/OpinionNewsArticle"}]}</script>',
+            "opinion",
+        ),
+        ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', None),
+        ('<meta property="og:type" content="article">', None),
+        ('<meta property="article:section" content="World">', None),
+        ('<meta property="article:section" content="Comment">', "opinion"),
+        ('<meta property="article:section" content="News Analysis">', "analysis"),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "articleSection": "Op-Ed"}</script>',
+            "opinion",
+        ),
+        ('<script type="application/ld+json">{not json</script>', None),
+    ],
+)
+def test_declared_genre(head: str, genre: str | None, settings: Settings) -> None:
+    assert parse_html(page(head), settings).genre_tag == genre
+
+
+def test_declared_language_wins_over_identification(settings: Settings) -> None:
+    assert parse_html(page(lang="de-AT"), settings).language == "de"
+
+
+def test_language_identified_when_not_declared(settings: Settings) -> None:
+    html = page().replace(' lang="en"', "")
+    assert parse_html(html, settings).language == "en"
+    assert parse_html(html, Settings(detect_language=False)).language is None
+
+
+def test_russian_windows_1251_page(settings: Settings) -> None:
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        "<title>Новости дня</title></head><body><div class='menu'><a href='/'>Главная</a></div>"
+        "<div class='text'><p>Правительство объявило о новых мерах поддержки сельского хозяйства, "
+        "которые вступят в силу с первого числа следующего месяца.</p>"
+        "<p>По словам министра, программа коснётся более двух тысяч хозяйств в двенадцати регионах "
+        "страны, а её бюджет составит несколько миллиардов рублей.</p></div></body></html>"
+    )
+    data = html.encode("cp1251")
+    article = parse_html(data.decode("cp1251"), settings, url="https://www.novosti.example/agro")
+    assert article.language == "ru"
+    assert article.text.startswith("Правительство объявило")
+    assert "Главная" not in article.text
+    assert article.title == "Новости дня"
+
+
+def test_xhtml_with_an_encoding_declaration(settings: Settings) -> None:
+    html = (
+        '<?xml version="1.0" encoding="windows-1251"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="ru"><head><title>Новости дня</title></head>'
+        "<body><div><p>Правительство объявило о новых мерах поддержки сельского хозяйства, которые вступят "
+        "в силу с первого числа следующего месяца.</p><p>По словам министра, программа коснётся более двух "
+        "тысяч хозяйств в двенадцати регионах страны.</p></div></body></html>"
+    )
+    article = parse_html(html, settings)
+    assert article.title == "Новости дня"
+    assert article.text.startswith("Правительство объявило")
+    assert article.language == "ru"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        "<html><head><title>Only a title</title></head><body></body></html>",
+    ],
+)
+def test_no_article_text(html: str, settings: Settings) -> None:
+    with pytest.raises(EmptyInputError, match="no article text found in the page") as caught:
+        parse_html(html, settings, origin="saved/page.html")
+    assert caught.value.input_name == "saved/page.html"

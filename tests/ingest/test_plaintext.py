@@ -1,0 +1,399 @@
+"""Scraped plain text: headline and genre tag, dateline, body, source lines and boilerplate."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from propwatch.errors import EmptyInputError
+from propwatch.ingest.decode import read_text_file
+from propwatch.ingest.plaintext import GENRE_TAGS, parse_date, parse_plain_text
+from propwatch.settings import Settings
+
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
+BODY = "The Kremlin said on Thursday that the talks had failed and that it would consider its options."
+SECOND = "Officials in Brussels declined to comment on the statement, a spokesperson said."
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path)
+
+
+@pytest.fixture
+def quiet(tmp_path: Path) -> Settings:
+    """No language identification: these tests are about structure."""
+    return Settings(data_dir=tmp_path, detect_language=False)
+
+
+# --- the bundled sample ----------------------------------------------------------------------------
+
+
+def test_bundled_sample_metadata(settings: Settings) -> None:
+    raw = read_text_file(SAMPLE, settings)
+    article = parse_plain_text(raw, settings, origin=str(SAMPLE))
+    assert article.title == "The US and NATO need such agreements that drive Russia into a corner"
+    assert article.genre_tag == "opinion"
+    assert article.published == date(2022, 2, 3)
+    assert article.place == "Moscow"
+    assert article.sources == ("Rossa Primavera News Agency",)
+    assert "El Pais" in article.quoted_outlets
+    assert article.language == "en"
+    assert article.text.startswith("The US and NATO responses")
+    assert article.text.endswith("This approach to the negotiations makes them senseless.”")
+    for removed in ("Leave a Reply", "Source:", "03.02.2022", "drive Russia into a corner"):
+        assert removed not in article.text
+    assert article.raw == raw
+    assert article.raw_format == "text"
+    assert article.origin == str(SAMPLE)
+    # Paragraph breaks are kept as in the input: six paragraphs.
+    assert article.text.count("\n\n") == 5
+    assert "\n\n\n" not in article.text
+
+
+def test_sample_with_crlf_keeps_crlf(quiet: Settings) -> None:
+    raw = SAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n")
+    article = parse_plain_text(raw, quiet)
+    assert article.title == "The US and NATO need such agreements that drive Russia into a corner"
+    assert article.place == "Moscow"
+    assert article.sources == ("Rossa Primavera News Agency",)
+    assert "\r\n\r\n" in article.text
+    assert "\n" not in article.text.replace("\r\n", "")
+    assert "Leave a Reply" not in article.text
+
+
+# --- headlines and genre tags ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title", "genre"),
+    [
+        ("Talks fail in Geneva. Opinion", "Talks fail in Geneva", "opinion"),
+        ("Talks fail in Geneva | Opinion", "Talks fail in Geneva", "opinion"),
+        ("Talks fail in Geneva — Analysis", "Talks fail in Geneva", "analysis"),
+        ("Talks fail in Geneva (Op-Ed)", "Talks fail in Geneva", "opinion"),
+        ("Talks fail in Geneva [Editorial]", "Talks fail in Geneva", "editorial"),
+        ("Opinion: Talks fail in Geneva", "Talks fail in Geneva", "opinion"),
+        ("OPINION | Talks fail in Geneva", "Talks fail in Geneva", "opinion"),
+        ("[Commentary] Talks fail in Geneva", "Talks fail in Geneva", "commentary"),
+        ("Interview: The envoy on Geneva", "The envoy on Geneva", "interview"),
+        ("Talks fail in the U.S. | Column", "Talks fail in the U.S.", "column"),
+        ("Talks fail in Geneva", "Talks fail in Geneva", None),
+        ("A Matter of Opinion", "A Matter of Opinion", None),  # no separator: part of the headline
+        ("Why I changed my opinion", "Why I changed my opinion", None),
+        ("Report: Talks fail in Geneva", "Report: Talks fail in Geneva", None),  # about a report
+        ("Talks fail in Geneva: report", "Talks fail in Geneva: report", None),
+        ("Does NATO want peace?", "Does NATO want peace?", None),
+    ],
+)
+def test_title_and_tag_forms(quiet: Settings, first_line: str, title: str, genre: str | None) -> None:
+    article = parse_plain_text(f"{first_line}\n\n{BODY}", quiet)
+    assert article.title == title
+    assert article.genre_tag == genre
+    assert article.text == BODY
+
+
+@pytest.mark.parametrize(
+    ("lines", "genre"),
+    [
+        ("Opinion\n\nTalks fail in Geneva", "opinion"),
+        ("Talks fail in Geneva\n\nANALYSIS", "analysis"),
+        ("Talks fail in Geneva\n\n[Satire]", "satire"),
+        ("News\nTalks fail in Geneva", "news"),
+        ("Мнение\n\nTalks fail in Geneva", "opinion"),
+    ],
+)
+def test_tag_on_its_own_line(quiet: Settings, lines: str, genre: str) -> None:
+    article = parse_plain_text(f"{lines}\n\n{BODY}", quiet)
+    assert article.title == "Talks fail in Geneva"
+    assert article.genre_tag == genre
+    assert article.text == BODY
+
+
+def test_genre_mapping_keeps_distinct_genres_apart() -> None:
+    assert GENRE_TAGS["op-ed"] == "opinion"
+    assert len({GENRE_TAGS[tag] for tag in ("opinion", "editorial", "commentary", "column", "analysis")}) == 5
+    assert all(value == value.lower() for value in GENRE_TAGS.values())
+
+
+def test_sentence_first_line_is_not_a_title(quiet: Settings) -> None:
+    article = parse_plain_text(f"{BODY}\n\n{SECOND}", quiet)
+    assert article.title is None
+    assert article.text == f"{BODY}\n\n{SECOND}"
+
+
+def test_long_first_line_is_not_a_title(quiet: Settings) -> None:
+    long_line = "Word " * 70 + "without end"
+    article = parse_plain_text(f"{long_line}\n\n{BODY}", quiet)
+    assert article.title is None
+    assert article.text.startswith("Word Word")
+
+
+def test_single_paragraph_is_text_not_title(quiet: Settings) -> None:
+    article = parse_plain_text("Talks fail in Geneva", quiet)
+    assert article.title is None
+    assert article.text == "Talks fail in Geneva"
+
+
+def test_just_paragraphs(quiet: Settings) -> None:
+    text = f"\n\n  {BODY}\n\n{SECOND}\n\n"
+    article = parse_plain_text(text, quiet)
+    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert (article.title, article.published, article.place, article.sources) == (None, None, None, ())
+    assert article.raw == text
+
+
+# --- datelines -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dateline", "published", "place"),
+    [
+        ("03.02.2022, Moscow.", date(2022, 2, 3), "Moscow"),
+        ("03/02/2022", date(2022, 2, 3), None),
+        ("Feb 3, 2022", date(2022, 2, 3), None),
+        ("February 3, 2022", date(2022, 2, 3), None),
+        ("3 February 2022", date(2022, 2, 3), None),
+        ("2022-02-03", date(2022, 2, 3), None),
+        ("Moscow, 3 February 2022", date(2022, 2, 3), "Moscow"),
+        ("MOSCOW, 03.02.2022", date(2022, 2, 3), "Moscow"),
+        ("Thursday, February 3, 2022", date(2022, 2, 3), None),
+        ("Published: Feb 3, 2022 10:30 AM EST", date(2022, 2, 3), None),
+        ("Posted on 3rd February 2022", date(2022, 2, 3), None),
+    ],
+)
+def test_dateline_lines(quiet: Settings, dateline: str, published: date, place: str | None) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{dateline}\n\n{BODY}", quiet)
+    assert article.published == published
+    assert article.place == place
+    assert article.title == "Talks fail in Geneva"
+    assert article.text == BODY
+
+
+@pytest.mark.parametrize(
+    ("opening", "published", "place", "sources"),
+    [
+        ("MOSCOW, Feb 3 (Reuters) - ", None, "Moscow", ("Reuters",)),
+        ("MOSCOW, Feb 3, 2022 (Reuters) - ", date(2022, 2, 3), "Moscow", ("Reuters",)),
+        ("WASHINGTON (AP) — ", None, "Washington", ("AP",)),
+        ("KYIV, Ukraine (AP) — ", None, "Kyiv", ("AP",)),
+        ("NEW YORK (Reuters) -- ", None, "New York", ("Reuters",)),
+        ("MOSCOW, February 3. /TASS/. ", None, "Moscow", ("TASS",)),
+        ("Moscow, 3 February 2022 – ", date(2022, 2, 3), "Moscow", ()),
+        ("BRUSSELS — ", None, "Brussels", ()),
+    ],
+)
+def test_dateline_opening_the_first_paragraph(
+    quiet: Settings, opening: str, published: date | None, place: str, sources: tuple[str, ...]
+) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{opening}{BODY}\n\n{SECOND}", quiet)
+    assert article.published == published
+    assert article.place == place
+    assert article.sources == sources
+    # Only the dateline goes; the rest of the paragraph is body.
+    assert article.text == f"{BODY}\n\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "NATO — ",  # an organisation, not a place
+        "President Biden — ",  # prose
+        "POLITIQUE - ",  # a section label
+        "KIEV (remember where that is?) – ",  # an aside, not an agency
+        "DRAGHI CADE, PUTIN GODE - GRAMELLINI: SCUSATE IL PENSIERO - ",  # a headline in capitals
+    ],
+)
+def test_openings_that_are_not_datelines(quiet: Settings, opening: str) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{opening}{BODY}", quiet)
+    assert article.place is None
+    assert article.sources == ()
+    assert article.text == f"{opening}{BODY}"
+
+
+def test_dateline_opening_keeps_crlf(quiet: Settings) -> None:
+    text = f"Talks fail\r\n\r\nMOSCOW (Reuters) - {BODY}\r\n\r\n{SECOND}\r\n"
+    article = parse_plain_text(text, quiet)
+    assert article.text == f"{BODY}\r\n\r\n{SECOND}"
+
+
+def test_impossible_date_is_not_a_dateline(quiet: Settings) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n31.02.2022\n\n{BODY}", quiet)
+    assert article.published is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("03.02.2022", date(2022, 2, 3)),
+        ("3/2/22", date(2022, 2, 3)),
+        ("2022/02/03", date(2022, 2, 3)),
+        ("Sept. 30, 2021", date(2021, 9, 30)),
+        ("30th of September 2021", date(2021, 9, 30)),
+        ("Feb 3", None),
+        ("30.02.2021", None),
+    ],
+)
+def test_parse_date(raw: str, expected: date | None) -> None:
+    assert parse_date(raw) == expected
+
+
+def test_byline(quiet: Settings) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\nBy Jane Doe and John Smith\n\n{BODY}", quiet)
+    assert article.author == "Jane Doe and John Smith"
+    assert article.text == BODY
+
+
+# --- source lines ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "sources"),
+    [
+        ("Source: Rossa Primavera News Agency", ("Rossa Primavera News Agency",)),
+        ("Source: Rossa Primavera News Agency.", ("Rossa Primavera News Agency",)),
+        ("Sources: TASS, Interfax; RIA Novosti", ("TASS", "Interfax", "RIA Novosti")),
+        ("Source — Ministry of Defence, Russia", ("Ministry of Defence, Russia",)),
+        ("Source - Kremlin.ru", ("Kremlin.ru",)),
+        ("Via Zerohedge…", ("Zerohedge",)),
+        ("Originally published by Strategic Culture Foundation", ("Strategic Culture Foundation",)),
+        (
+            "This article was originally published by Tyler Durden at Zero Hedge",
+            ("Tyler Durden at Zero Hedge",),
+        ),
+        ("Read more at https://example.org/story/1", ("https://example.org/story/1",)),
+        ("Источник: vmiresmi.ru", ("vmiresmi.ru",)),
+    ],
+)
+def test_source_lines(quiet: Settings, line: str, sources: tuple[str, ...]) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{SECOND}\n\n{line}\n", quiet)
+    assert article.sources == sources
+    assert article.text == f"{BODY}\n\n{SECOND}"
+
+
+def test_source_from_dateline_and_footer_are_both_kept(quiet: Settings) -> None:
+    text = f"Talks fail\n\nMOSCOW (Reuters) - {BODY}\n\nSource: Reuters\n\nVia Yahoo News"
+    assert parse_plain_text(text, quiet).sources == ("Reuters", "Yahoo News")
+
+
+def test_long_via_sentence_is_body(quiet: Settings) -> None:
+    sentence = (
+        "Via diplomatic channels, the ministry sent a long note to every embassy in the capital and abroad."
+    )
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{sentence}", quiet)
+    assert article.sources == ()
+    assert article.text.endswith(sentence)
+
+
+# --- boilerplate -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Leave a Reply",
+        "Leave a comment",
+        "Leave a Reply Cancel reply",
+        "Share this:",
+        "Share on Facebook",
+        "Share on Twitter",
+        "Facebook Twitter Telegram",
+        "Subscribe to our newsletter for daily updates",
+        "Follow us on Telegram",
+        "We use cookies to ensure that we give you the best experience on our website.",
+        "This website uses cookies. By continuing you agree to our cookie policy.",
+        "Accept cookies",
+        "Related posts",
+        "Tags: NATO, Russia, Europe",
+        "Print",
+        "Like this:",
+        "Loading…",
+        "Loading...",
+        "Your email address will not be published. Required fields are marked *",
+        "Advertisement",
+        "© 2022 Example Media. All rights reserved.",
+    ],
+)
+def test_boilerplate_lines(quiet: Settings, line: str) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
+    assert line not in article.text
+    assert BODY in article.text
+
+
+@pytest.mark.parametrize("line", ["Share this:", "Advertisement", "Tags: NATO", "Print", "Like this:"])
+def test_boilerplate_between_paragraphs_leaves_one_break(quiet: Settings, line: str) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
+    assert article.text == f"{BODY}\n\n{SECOND}"
+
+
+def test_end_markers_cut_comments_and_related_headlines(quiet: Settings) -> None:
+    text = (
+        f"Talks fail in Geneva\n\n{BODY}\n\n{SECOND}\n\nRelated posts\n\nAnother headline about NATO\n\n"
+        "Leave a Reply\n\nJohn says: great article!"
+    )
+    article = parse_plain_text(text, quiet)
+    assert article.text == f"{BODY}\n\n{SECOND}"
+
+
+def test_leading_boilerplate(quiet: Settings) -> None:
+    text = f"Skip to content\n\nTalks fail in Geneva\n\n{BODY}"
+    article = parse_plain_text(text, quiet)
+    assert article.title == "Talks fail in Geneva"
+    assert article.text == BODY
+
+
+def test_cookie_mention_inside_a_paragraph_is_kept(quiet: Settings) -> None:
+    paragraph = (
+        "We use cookies as an example in this report: regulators found that sites which say they "
+        "respect privacy still track visitors across the web, and the ministry now plans to fine "
+        "them. The fines could reach four per cent of annual turnover, officials said on Monday, "
+        "adding that the first cases would be heard in spring. Industry groups called the plan "
+        "unworkable and warned of job losses across the advertising sector and beyond it."
+    )
+    middle = f"The study said that this website uses cookies in the usual way, {BODY.lower()}"
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{paragraph}\n\n{middle}", quiet)
+    assert article.text == f"{paragraph}\n\n{middle}"
+
+
+# --- outlets, provenance, errors -------------------------------------------------------------------
+
+
+def test_quoted_outlets_come_from_the_body(quiet: Settings) -> None:
+    text = "Talks fail\n\nWASHINGTON (AP) — The New York Times and TASS both said so.\n\nSource: Reuters"
+    article = parse_plain_text(text, quiet)
+    assert article.quoted_outlets == ("The New York Times", "TASS")
+    assert article.sources == ("AP", "Reuters")
+
+
+def test_url_origin_and_raw_format(quiet: Settings) -> None:
+    article = parse_plain_text(
+        f"Talks fail\n\n{BODY}", quiet, origin="https://e.org/a", url="https://e.org/a", raw_format="html"
+    )
+    assert (article.url, article.origin, article.raw_format) == ("https://e.org/a", "https://e.org/a", "html")
+
+
+def test_byte_order_mark_is_not_part_of_title(quiet: Settings) -> None:
+    article = parse_plain_text(f"\ufeffTalks fail in Geneva\n\n{BODY}", quiet)
+    assert article.title == "Talks fail in Geneva"
+    assert article.raw is not None and article.raw.startswith("\ufeff")
+
+
+@pytest.mark.parametrize(
+    "text", ["Leave a Reply\n\nShare this:", "   \n\n", "03.02.2022, Moscow.\n\nSource: TASS\n\nPrint"]
+)
+def test_no_body_raises_empty_input(quiet: Settings, text: str) -> None:
+    with pytest.raises(EmptyInputError) as caught:
+        parse_plain_text(text, quiet, origin="page.txt")
+    assert str(caught.value).startswith("page.txt: ")
+
+
+def test_headline_alone_becomes_the_text(quiet: Settings) -> None:
+    article = parse_plain_text("Talks fail\n\n03.02.2022, Moscow.\n\nSource: TASS", quiet)
+    assert (article.text, article.title, article.place, article.sources) == (
+        "Talks fail",
+        None,
+        "Moscow",
+        ("TASS",),
+    )

@@ -1,0 +1,193 @@
+"""Opening a database: migrations to head on both backends, and clear errors for bad databases."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from propwatch.errors import StorageError
+from propwatch.storage import ArticleStore
+from propwatch.storage.engine import (
+    MIGRATIONS_DIR,
+    alembic_config,
+    create_store_engine,
+    current_revision,
+    mask_url,
+    parse_url,
+)
+from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, metadata
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def test_migrations_ship_in_the_package() -> None:
+    assert (MIGRATIONS_DIR / "env.py").is_file()
+    assert (MIGRATIONS_DIR / "__init__.py").is_file()  # makes env.py part of the package
+    assert (MIGRATIONS_DIR / "script.py.mako").is_file()
+    assert (MIGRATIONS_DIR / "versions" / "0001_initial.py").is_file()
+    assert head_revision() == "0001"
+
+
+def test_fresh_database_is_migrated_to_head(database_url: str) -> None:
+    with ArticleStore.open(database_url) as store:
+        engine = store._engine
+        assert current_revision(engine) == head_revision()
+        tables = set(inspect(engine).get_table_names())
+        assert {"articles", "analyses", "spans", "labels", "alembic_version"} <= tables
+        if store.dialect == "sqlite":
+            assert FTS_TABLE in tables
+        else:
+            columns = {column["name"] for column in inspect(engine).get_columns("articles")}
+            assert TSVECTOR_COLUMN in columns
+            indexes = {index["name"] for index in inspect(engine).get_indexes("articles")}
+            assert "ix_articles_search_vector" in indexes
+
+
+def _not_in_metadata(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    # The full-text objects are per dialect and live only in the migration.
+    if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == TSVECTOR_COLUMN:
+        return False
+    return not (type_ == "index" and name == "ix_articles_search_vector")
+
+
+def test_migrated_schema_matches_the_table_definitions(database_url: str) -> None:
+    with ArticleStore.open(database_url) as store, store._engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": _not_in_metadata, "compare_type": True}
+        )
+        assert compare_metadata(context, metadata) == []
+
+
+def test_reopening_is_idempotent(database_url: str, make_article) -> None:
+    article = make_article()
+    with ArticleStore.open(database_url) as store:
+        store.save_article(article)
+    for _ in range(2):
+        with ArticleStore.open(database_url) as store:
+            assert current_revision(store._engine) == head_revision()
+            assert store.get_article(article.id) == article
+            assert store.count_articles() == 1
+
+
+def test_downgrade_to_nothing_and_upgrade_again(database_url: str, make_article) -> None:
+    with ArticleStore.open(database_url) as store:
+        store.save_article(make_article())
+        with store._engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "base")
+        assert set(inspect(store._engine).get_table_names()) <= {"alembic_version"}
+    with ArticleStore.open(database_url) as store:
+        assert store.count_articles() == 0
+        assert store.save_article(make_article()) is True
+        assert len(store.search("minister")) == 1
+
+
+def test_sqlite_folder_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "store.db"
+    with ArticleStore.open(f"sqlite:///{path}") as store:
+        assert store.count_articles() == 0
+    assert path.is_file()
+
+
+def test_sqlite_in_memory_works_across_threads(make_article) -> None:
+    import threading
+
+    with ArticleStore.open("sqlite://") as store:
+        article = make_article()
+        worker = threading.Thread(target=store.save_article, args=(article,))
+        worker.start()
+        worker.join()
+        assert store.get_article(article.id) == article
+
+
+def test_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("These are my notes, not a database.\n" * 100)
+    with pytest.raises(StorageError, match="not a SQLite database") as caught:
+        ArticleStore.open(f"sqlite:///{path}")
+    assert str(path) in caught.value.input_name
+    assert path.read_text().startswith("These are my notes")  # left untouched
+
+
+def test_database_path_that_is_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="folder"):
+        ArticleStore.open(f"sqlite:///{tmp_path}")
+
+
+def test_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="cannot create the folder"):
+        ArticleStore.open(f"sqlite:///{blocker}/sub/store.db")
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("not a url", "not a database URL"),
+        ("", "not a database URL"),
+        ("mysql://user:hunter2@localhost/db", "unsupported database"),
+        ("sqlite+aiosqlite:///x.db", "unsupported database"),
+    ],
+)
+def test_bad_urls(url: str, reason: str) -> None:
+    with pytest.raises(StorageError, match=reason) as caught:
+        ArticleStore.open(url)
+    assert "hunter2" not in str(caught.value)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_unreachable_server_names_the_url_without_password() -> None:
+    url = f"postgresql://analyst:s3cret-pw@127.0.0.1:{_closed_port()}/propwatch"
+    with pytest.raises(StorageError, match="cannot open the database") as caught:
+        ArticleStore.open(url)
+    message = str(caught.value)
+    assert "s3cret-pw" not in message
+    assert caught.value.input_name.startswith("postgresql://analyst:***@127.0.0.1:")
+
+
+@pytest.mark.postgres
+def test_wrong_password_or_missing_database(postgres_url: str) -> None:
+    missing = postgres_url.replace("/postgres?", "/no_such_database?")
+    with pytest.raises(StorageError, match="no_such_database"):
+        ArticleStore.open(missing)
+
+
+@pytest.mark.postgres
+def test_plain_postgresql_urls_use_psycopg_3(postgres_database_url: str) -> None:
+    assert postgres_database_url.startswith("postgresql://")
+    with ArticleStore.open(postgres_database_url) as store:
+        assert store._engine.dialect.driver == "psycopg"
+
+
+def test_url_rewriting_and_masking() -> None:
+    assert parse_url("postgresql://u:p@h/db").drivername == "postgresql+psycopg"
+    assert parse_url("postgres://u:p@h/db").drivername == "postgresql+psycopg"
+    assert parse_url("postgresql+psycopg://u@h/db").drivername == "postgresql+psycopg"
+    assert parse_url("sqlite:///x.db").drivername == "sqlite"
+    assert mask_url("postgresql://user:pa:ss@host:5432/db") == "postgresql://user:***@host:5432/db"
+    assert mask_url("postgresql://user@host/db") == "postgresql://user@host/db"
+    assert mask_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_engine_is_lazy_and_checks_urls_first(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'lazy' / 'x.db'}")
+    assert not (tmp_path / "lazy" / "x.db").exists()
+    engine.dispose()

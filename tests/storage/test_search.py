@@ -1,0 +1,173 @@
+"""Full-text search on SQLite FTS5 and PostgreSQL tsvector: languages, snippets, ranking, hostile queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from propwatch.domain import Article
+from propwatch.storage import SNIPPET_END, SNIPPET_START, ArticleStore
+from propwatch.storage.search import ParsedQuery, fts5_expression, parse_query, websearch_expression
+
+ENGLISH = Article(
+    title="Alliance expansion worries the minister",
+    text="The minister said the eastward expansion of the alliance is a provocation. "
+    "Critics called the speech pure propaganda.",
+    language="en",
+    outlet="Example Daily",
+)
+RUSSIAN = Article(
+    title="Заявление министра",
+    text="Министр заявил, что расширение НАТО на восток является провокацией. "
+    "Москва ответит на любые угрозы.",
+    language="ru",
+    outlet="Пример",
+)
+OTHER = Article(
+    title="Weather report",
+    text="Rain is expected in the north tomorrow; the south stays dry and warm.",
+    language="en",
+)
+
+
+@pytest.fixture
+def corpus(store: ArticleStore) -> ArticleStore:
+    for article in (ENGLISH, RUSSIAN, OTHER):
+        store.save_article(article)
+    return store
+
+
+def ids(hits: list) -> list[str]:  # type: ignore[type-arg]
+    return [hit.summary.id for hit in hits]
+
+
+def test_english_word_with_snippet(corpus: ArticleStore) -> None:
+    hits = corpus.search("propaganda")
+    assert ids(hits) == [ENGLISH.id]
+    hit = hits[0]
+    assert f"{SNIPPET_START}propaganda{SNIPPET_END}" in hit.snippet
+    assert hit.summary.title == ENGLISH.title
+    assert hit.summary.outlet == "Example Daily"
+    assert isinstance(hit.rank, float)
+
+
+def test_case_insensitive_and_all_words_must_match(corpus: ArticleStore) -> None:
+    assert ids(corpus.search("MINISTER Provocation")) == [ENGLISH.id]
+    assert ids(corpus.search("minister weather")) == []
+
+
+def test_russian_words_any_case(corpus: ArticleStore) -> None:
+    hits = corpus.search("москва")
+    assert ids(hits) == [RUSSIAN.id]
+    assert f"{SNIPPET_START}Москва{SNIPPET_END}" in hits[0].snippet
+    assert ids(corpus.search("НАТО")) == [RUSSIAN.id]
+    assert ids(corpus.search("нато восток")) == [RUSSIAN.id]
+
+
+def test_title_is_searched_too(corpus: ArticleStore) -> None:
+    hits = corpus.search("заявление")
+    assert ids(hits) == [RUSSIAN.id]
+    assert f"{SNIPPET_START}Заявление{SNIPPET_END}" in hits[0].snippet
+
+
+def test_phrase_or_and_exclusion(corpus: ArticleStore) -> None:
+    assert ids(corpus.search('"eastward expansion"')) == [ENGLISH.id]
+    assert ids(corpus.search('"expansion eastward"')) == []
+    assert set(ids(corpus.search("propaganda or rain"))) == {ENGLISH.id, OTHER.id}
+    assert ids(corpus.search("the -propaganda")) == [OTHER.id]
+
+
+def test_title_match_ranks_first(store: ArticleStore) -> None:
+    in_title = Article(title="Sanctions", text="The council met today and voted on several measures.")
+    in_text = Article(title="Council meeting", text="The council met today and voted on new sanctions.")
+    store.save_article(in_text)
+    store.save_article(in_title)
+    for n in range(4):  # unrelated articles, so that the word is rare enough to weigh something
+        store.save_article(Article(text=f"Unrelated story number {n} about farming."))
+    hits = store.search("sanctions")
+    assert ids(hits) == [in_title.id, in_text.id]
+    assert hits[0].rank > hits[1].rank
+
+
+def test_search_pages(store: ArticleStore) -> None:
+    articles = [Article(text=f"Report number {n} on the referendum.") for n in range(5)]
+    for article in articles:
+        store.save_article(article)
+    pages = [ids(store.search("referendum", limit=2, offset=offset)) for offset in (0, 2, 4)]
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert sorted(hit for page in pages for hit in page) == sorted(article.id for article in articles)
+
+
+def test_articles_saved_with_analyses_are_indexed(store: ArticleStore, make_article, make_analysis) -> None:
+    article = make_article("A referendum was announced by the governor.")
+    store.save_analysis(make_analysis(article))
+    assert ids(store.search("governor")) == [article.id]
+    assert store.search("governor")[0].summary.n_spans == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"NATO',
+        'NATO"',
+        "AND OR (",
+        "(",
+        ")",
+        "*",
+        "NOT",
+        "NEAR(minister alliance",
+        "title:minister",
+        "minister^",
+        "'; DROP TABLE articles; --",
+        '"" "',
+        "-",
+        "-- -",
+        "\x00minister",
+        "min*ster",
+        "a:b:c {x} [y] <z> & | !",
+        "Министр AND",
+    ],
+)
+def test_hostile_queries_do_not_crash(corpus: ArticleStore, query: str) -> None:
+    hits = corpus.search(query)
+    assert isinstance(hits, list)
+    assert corpus.count_articles() == 3  # and nothing was dropped
+
+
+def test_hostile_queries_still_find_their_words(corpus: ArticleStore) -> None:
+    assert ids(corpus.search('"НАТО')) == [RUSSIAN.id]
+    assert ids(corpus.search('propaganda"')) == [ENGLISH.id]
+    assert ids(corpus.search("(minister: AND")) == []  # "and" is just a word, and not in the text
+    assert ids(corpus.search("(minister: provocation)")) == [ENGLISH.id]
+    assert ids(corpus.search("\x00propaganda")) == [ENGLISH.id]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "-propaganda", "_", "« — »"])
+def test_queries_without_words_find_nothing(corpus: ArticleStore, query: str) -> None:
+    assert corpus.search(query) == []
+
+
+def test_empty_store_search(store: ArticleStore) -> None:
+    assert store.search("anything") == []
+
+
+# --- the query parser, on its own --------------------------------------------------------------------
+
+
+def test_parse_query() -> None:
+    parsed = parse_query('NATO "eastward expansion" provocation or threat -peace')
+    assert parsed == ParsedQuery(
+        groups=((("nato",),), (("eastward", "expansion"),), (("provocation",), ("threat",))),
+        excluded=(("peace",),),
+    )
+    assert fts5_expression(parsed) == (
+        '("nato" AND "eastward expansion" AND ("provocation" OR "threat")) NOT "peace"'
+    )
+    assert websearch_expression(parsed) == '"nato" "eastward expansion" "provocation" or "threat" -"peace"'
+
+
+def test_parse_query_punctuation_splits_words_like_the_index() -> None:
+    assert parse_query("U.S.-led e-mail").groups == ((("u", "s", "led"),), (("e", "mail"),))
+    assert parse_query('"NATO').groups == ((("nato",),),)
+    assert parse_query("AND OR (").groups == ((("and",),),)
+    assert parse_query("or nato").groups == ((("or",),), (("nato",),))
+    assert parse_query("-").empty
