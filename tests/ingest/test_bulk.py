@@ -28,8 +28,8 @@ from propwatch.ingest.bulk import (
     read_folder,
     read_json,
     read_jsonl,
-    read_warc,
 )
+from propwatch.ingest.warc import read_warc
 from propwatch.settings import Settings
 
 SETTINGS = Settings(detect_language=False)

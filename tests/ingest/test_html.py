@@ -99,7 +99,7 @@ def test_outlet_falls_back_to_hostname(settings: Settings) -> None:
 @pytest.mark.parametrize(
     ("head", "genre"),
     [
-        ('<script type="application/ld+json">{"@type": "ReportageNewsArticle"}</script>', "news"),
+        ('<script type="application/ld+json">{"@type": "ReportageNewsArticle"}</script>', "report"),
         ('<script type="application/ld+json">{"@type": "AnalysisNewsArticle"}</script>', "analysis"),
         ('<script type="application/ld+json">[{"@type": ["SatiricalArticle"]}]</script>', "satire"),
         (
@@ -110,7 +110,7 @@ def test_outlet_falls_back_to_hostname(settings: Settings) -> None:
         ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', None),
         ('<meta property="og:type" content="article">', None),
         ('<meta property="article:section" content="World">', None),
-        ('<meta property="article:section" content="Comment">', "opinion"),
+        ('<meta property="article:section" content="Comment">', "commentary"),
         ('<meta property="article:section" content="News Analysis">', "analysis"),
         (
             '<script type="application/ld+json">{"@type": "NewsArticle", "articleSection": "Op-Ed"}</script>',

@@ -9,7 +9,8 @@ import pytest
 
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.decode import read_text_file
-from propwatch.ingest.plaintext import GENRE_TAGS, parse_date, parse_plain_text
+from propwatch.ingest.genres import GENRE_TAGS
+from propwatch.ingest.plaintext import parse_date, parse_plain_text
 from propwatch.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "rossa-primavera-2022-02-03-opinion.txt"

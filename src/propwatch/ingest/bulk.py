@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from dateutil import parser as date_parser
-from warcio.archiveiterator import ArchiveIterator
 
 from propwatch.domain import Article, Failure
 from propwatch.errors import (
@@ -33,7 +32,7 @@ from propwatch.errors import (
     PropwatchError,
 )
 from propwatch.ingest.base import make_article
-from propwatch.ingest.decode import decode_bytes, read_text_file, sniff_binary
+from propwatch.ingest.decode import read_text_file, sniff_binary
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task_folder
@@ -53,14 +52,14 @@ _LANGUAGE_KEYS = ("language", "lang")
 _ID_KEYS = ("external_id", "id")
 _GENRE_KEYS = ("genre_tag", "genre")
 
-_GZIP_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 _MAX_REASON = 200
 # Bytes skipped per read while discarding the rest of an oversize line.
-_SKIP_CHUNK = 1 << 16
+SKIP_CHUNK = 1 << 16
 
 
 def exception_reason(error: BaseException) -> str:
@@ -202,13 +201,13 @@ def _strings(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _record_failure(origin: str, error: Exception) -> Failure:
+def record_failure(origin: str, error: Exception) -> Failure:
     if isinstance(error, PropwatchError):
         return Failure(input=origin, reason=error.reason)
     return Failure(input=origin, reason=exception_reason(error))
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     if not path.exists():
         raise InputNotFoundError(str(path), "no such file")
     if path.is_dir():
@@ -217,10 +216,10 @@ def _check_file(path: Path) -> None:
 
 def _open_binary(path: Path) -> IO[bytes]:
     """Open ``path`` for reading bytes, gunzipping on the fly when it is gzip-compressed."""
-    _check_file(path)
+    check_file(path)
     try:
         with path.open("rb") as probe:
-            compressed = probe.read(2) == _GZIP_MAGIC
+            compressed = probe.read(2) == GZIP_MAGIC
         return cast(IO[bytes], gzip.open(path, "rb")) if compressed else path.open("rb")
     except OSError as error:
         raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
@@ -272,7 +271,7 @@ def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | Failure]:
 
 
 def _skip_rest_of_line(stream: IO[bytes]) -> None:
-    while chunk := stream.readline(_SKIP_CHUNK):
+    while chunk := stream.readline(SKIP_CHUNK):
         if chunk.endswith(b"\n"):
             return
 
@@ -308,7 +307,7 @@ def _jsonl_record(line: bytes, settings: Settings, origin: str) -> Article | Fai
     except MemoryError:
         raise
     except Exception as error:
-        return _record_failure(origin, error)
+        return record_failure(origin, error)
 
 
 def read_json(path: Path, settings: Settings) -> Iterator[Article | Failure]:
@@ -333,7 +332,7 @@ def read_json(path: Path, settings: Settings) -> Iterator[Article | Failure]:
         except MemoryError:
             raise
         except Exception as error:
-            yield _record_failure(origin, error)
+            yield record_failure(origin, error)
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -344,7 +343,7 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
 
     The header is row 1, so the first article is row 2 (a quoted multi-line field is one row).
     """
-    _check_file(path)
+    check_file(path)
     # Fields as long as a whole article must fit; the csv module's default cap is 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), settings.max_input_bytes))
     try:
@@ -402,7 +401,7 @@ def _read_csv_rows(
         except MemoryError:
             raise
         except Exception as error:
-            yield _record_failure(origin, error)
+            yield record_failure(origin, error)
 
 
 def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
@@ -435,161 +434,6 @@ def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
     raise MalformedRecordError(
         str(path), f"has no text column (one of {', '.join(_TEXT_KEYS + _HTML_KEYS)}); its columns: {names}"
     )
-
-
-# --- WARC ----------------------------------------------------------------------------------------
-
-
-def read_warc(path: Path, settings: Settings) -> Iterator[Article | Failure]:
-    """Articles from the HTML pages (200 responses) of a WARC/ARC archive, plain or gzip-compressed.
-
-    Requests, metadata, redirects and non-HTML responses are skipped. The article's date is the
-    page's own, never the crawl date. A truncated or corrupt archive yields its good records, then
-    one Failure for the rest.
-    """
-    _check_archive_start(path)
-    try:
-        size = path.stat().st_size
-        handle = path.open("rb")
-    except OSError as error:
-        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
-    with handle:
-        archive = ArchiveIterator(handle, arc2warc=True)
-        records = iter(archive)
-        number = 0
-        end = 0
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                break
-            except MemoryError:
-                raise
-            except Exception as error:
-                if number == 0:
-                    raise MalformedRecordError(
-                        str(path), f"is not a readable WARC or ARC archive ({type(error).__name__}: {error})"
-                    ) from error
-                yield _rest_skipped(path, number)
-                return
-            number += 1
-            item = _warc_record(record, path, number, settings)
-            try:
-                # warcio silently returns what it has of a cut record, so check its declared length.
-                complete = _read_to_end(record)
-                end = archive.get_record_offset() + archive.get_record_length()
-            except MemoryError:
-                raise
-            except Exception:
-                complete = False
-            if not complete:
-                yield Failure(
-                    input=_record_name(path, number, record),
-                    reason="is cut short: the archive is truncated or corrupt inside it",
-                )
-                return
-            if item is not None:
-                yield item
-        if number == 0:
-            raise EmptyInputError(str(path), "holds no WARC records")
-        # warcio also stops without a word at a record cut inside its headers: check nothing is left.
-        if not _only_blank_after(handle, end, size):
-            yield _rest_skipped(path, number)
-
-
-def _rest_skipped(path: Path, number: int) -> Failure:
-    return Failure(
-        input=f"{path} record {number + 1}",
-        reason=f"the archive is truncated or corrupt after record {number}; the rest of the file is skipped",
-    )
-
-
-def _record_name(path: Path, number: int, record: Any) -> str:
-    uri = record.rec_headers.get_header("WARC-Target-URI")
-    return f"{path} record {number} ({uri})" if uri else f"{path} record {number}"
-
-
-def _read_to_end(record: Any) -> bool:
-    """Read what is left of the record; False when the archive ends before its declared length."""
-    stream = record.raw_stream
-    while stream.read(_SKIP_CHUNK):
-        pass
-    if record.length is None:
-        return False  # every WARC/ARC record states its length; a header cut short does not
-    if record.format == "warc" and not str(record.rec_headers.get_header("Content-Length") or "").isdigit():
-        return False
-    return int(getattr(stream, "limit", 0)) <= 0
-
-
-def _only_blank_after(handle: IO[bytes], end: int, size: int) -> bool:
-    if end >= size:
-        return True
-    if size - end > 64:
-        return False
-    handle.seek(end)
-    return not handle.read().strip()
-
-
-def _check_archive_start(path: Path) -> None:
-    _check_file(path)
-    try:
-        with path.open("rb") as probe:
-            head = probe.read(_SKIP_CHUNK)
-    except OSError as error:
-        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
-    if head.startswith(_GZIP_MAGIC):
-        try:
-            # Only the start: a truncated file must still reach the reader to yield its good records.
-            head = zlib.decompressobj(wbits=31).decompress(head, 16)
-        except zlib.error as error:
-            raise MalformedRecordError(
-                str(path), f"is not a WARC or ARC archive (bad gzip data: {error})"
-            ) from error
-    if not head.strip():
-        if head or not path.stat().st_size:
-            raise EmptyInputError(str(path), "holds no WARC records")
-        raise MalformedRecordError(str(path), "is truncated before its first WARC record")
-    # warcio reads almost any line as an ARC header, so check the magic every archive starts with.
-    if not head.startswith((b"WARC/", b"filedesc:")):
-        binary = sniff_binary(head)
-        raise MalformedRecordError(
-            str(path), f"is not a WARC or ARC archive ({binary or 'it does not start with a WARC header'})"
-        )
-
-
-def _warc_record(record: Any, path: Path, number: int, settings: Settings) -> Article | Failure | None:
-    if record.rec_type != "response" or record.http_headers is None:
-        return None
-    uri = record.rec_headers.get_header("WARC-Target-URI")
-    failure_name = _record_name(path, number, record)
-    try:
-        if record.http_headers.get_statuscode() != "200":
-            return None
-        content_type = record.http_headers.get_header("Content-Type") or ""
-        media_type, charset = _media_type(content_type)
-        if media_type not in _HTML_TYPES:
-            return None
-        limit = settings.max_input_bytes
-        body = record.content_stream().read(limit + 1)
-        if len(body) > limit:
-            return Failure(input=failure_name, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
-        origin = f"{path} record {number}"
-        text = decode_bytes(body, failure_name, settings, declared_encoding=charset)
-        return parse_html(text, settings, url=uri, origin=origin)
-    except MemoryError:
-        raise
-    except Exception as error:
-        return _record_failure(failure_name, error)
-
-
-def _media_type(content_type: str) -> tuple[str, str | None]:
-    parts = [part.strip() for part in content_type.split(";")]
-    charset = None
-    for part in parts[1:]:
-        name, _, value = part.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            charset = value.strip().strip("\"'")
-    return parts[0].lower(), charset
 
 
 # --- folders -------------------------------------------------------------------------------------

@@ -21,43 +21,9 @@ from trafilatura.xml import xmltotxt
 from propwatch.domain import Article
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.base import make_article
+from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.settings import Settings
-
-# Section or genre words a page uses for itself → our genre tag; anything else is a topic, not a genre.
-_GENRE_WORDS: dict[str, str] = {
-    "opinion": "opinion",
-    "opinions": "opinion",
-    "op-ed": "opinion",
-    "op-eds": "opinion",
-    "oped": "opinion",
-    "comment": "opinion",
-    "commentary": "opinion",
-    "column": "opinion",
-    "columns": "opinion",
-    "columnist": "opinion",
-    "columnists": "opinion",
-    "editorial": "opinion",
-    "editorials": "opinion",
-    "viewpoint": "opinion",
-    "viewpoints": "opinion",
-    "analysis": "analysis",
-    "news analysis": "analysis",
-    "news": "news",
-    "breaking news": "news",
-    "reportage": "news",
-    "satire": "satire",
-    "satirical": "satire",
-    "parody": "satire",
-}
-
-# schema.org article types that name a genre; plain "NewsArticle"/"Article" say nothing about it.
-_GENRE_TYPES: dict[str, str] = {
-    "opinionnewsarticle": "opinion",
-    "reportagenewsarticle": "news",
-    "analysisnewsarticle": "analysis",
-    "satiricalarticle": "satire",
-}
 
 _LANG_CODE = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
 
@@ -171,7 +137,7 @@ def _declared_genre(tree: Any) -> str | None:
         types = obj.get("@type")
         for type_name in types if isinstance(types, list) else [types]:
             if isinstance(type_name, str):
-                genre = _GENRE_TYPES.get(type_name.rsplit("/", 1)[-1].lower())
+                genre = GENRE_TYPES.get(type_name.rsplit("/", 1)[-1].lower())
                 if genre:
                     return genre
     sections: list[str] = [str(value) for value in tree.xpath('//meta[@property="article:section"]/@content')]
@@ -180,7 +146,7 @@ def _declared_genre(tree: Any) -> str | None:
             value = obj.get(key)
             sections += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
     for section in sections:
-        genre = _GENRE_WORDS.get(" ".join(section.lower().split()))
+        genre = canonical_genre(section)
         if genre:
             return genre
     return None

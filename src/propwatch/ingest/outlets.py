@@ -369,19 +369,25 @@ def _fold(text: str) -> str:
     return _fold_with_map(text)[0]
 
 
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    if ch in "’‘ʼ":
+        return "'"
+    if ch in "‐‑‒–—":
+        return "-"
+    return "".join(part for part in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(part))
+
+
 def _fold_with_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the original character."""
+    if text.isascii():  # the common case needs no folding: skip the per-character work
+        return text, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):
-        if ch in "’‘ʼ":
-            ch = "'"
-        elif ch in "‐‑‒–—":
-            ch = "-"
-        for part in unicodedata.normalize("NFKD", ch):
-            if not unicodedata.combining(part):
-                out.append(part)
-                origin.append(index)
+        folded = ch if ch.isascii() else _fold_char(ch)
+        out.append(folded)
+        origin.extend([index] * len(folded))
     return "".join(out), origin
 
 

@@ -21,13 +21,14 @@ from propwatch.errors import (
     PropwatchError,
     UnsupportedInputError,
 )
-from propwatch.ingest.bulk import exception_reason, read_csv, read_folder, read_json, read_jsonl, read_warc
+from propwatch.ingest.bulk import exception_reason, read_csv, read_folder, read_json, read_jsonl
 from propwatch.ingest.decode import decode_bytes, read_text_file
 from propwatch.ingest.feeds import is_feed_document, read_feed_document
 from propwatch.ingest.fetch import fetch_url
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.ingest.shared_task import read_shared_task_article, shared_task_id
+from propwatch.ingest.warc import read_warc
 from propwatch.settings import Settings
 
 STDIN_NAME = "<stdin>"
