@@ -132,8 +132,8 @@ def decode_bytes(
     return text
 
 
-def read_text_file(path: Path, settings: Settings) -> str:
-    """Read and decode a text file, checking its size before loading it."""
+def read_file_bytes(path: Path, settings: Settings) -> bytes:
+    """The bytes of a regular file, refusing missing paths, folders, pipes and files over the cap."""
     name = str(path)
     if not path.exists():
         raise InputNotFoundError(name, "no such file")
@@ -153,7 +153,14 @@ def read_text_file(path: Path, settings: Settings) -> str:
             data = handle.read(settings.max_input_bytes + 1)
     except OSError as error:
         raise InputNotFoundError(name, f"cannot be read: {error.strerror or error}") from error
-    return decode_bytes(data, name, settings)
+    if len(data) > settings.max_input_bytes:
+        raise InputTooLargeError(name, f"grew past the {settings.max_input_bytes:,}-byte cap while read")
+    return data
+
+
+def read_text_file(path: Path, settings: Settings) -> str:
+    """Read and decode a text file, checking its size before loading it."""
+    return decode_bytes(read_file_bytes(path, settings), str(path), settings)
 
 
 def _decode(data: bytes, input_name: str, declared_encoding: str | None) -> str:

@@ -17,13 +17,11 @@ import feedparser
 
 from propwatch.domain import Article, Failure
 from propwatch.errors import (
-    InputNotFoundError,
-    InputTooLargeError,
     MalformedRecordError,
     PropwatchError,
     UnsupportedInputError,
 )
-from propwatch.ingest.decode import decode_bytes
+from propwatch.ingest.decode import decode_bytes, read_file_bytes
 from propwatch.ingest.fetch import FEED_ACCEPT, declared_charset, fetch_article, fetch_url
 from propwatch.settings import Settings
 
@@ -121,16 +119,5 @@ def _fill_from_entry(article: Article, entry: Any) -> Article:
 
 def _read_file(path: Path, settings: Settings) -> str:
     name = str(path)
-    if not path.is_file():
-        raise InputNotFoundError(name, "is a folder, not a file" if path.is_dir() else "no such file")
-    try:
-        size = path.stat().st_size
-        if size > settings.max_input_bytes:
-            raise InputTooLargeError(
-                name, f"is {size:,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)"
-            )
-        with path.open("rb") as handle:
-            data = handle.read(settings.max_input_bytes + 1)
-    except OSError as error:
-        raise InputNotFoundError(name, f"cannot be read: {error.strerror or error}") from error
+    data = read_file_bytes(path, settings)
     return decode_bytes(data, name, settings, declared_encoding=declared_charset(data, "application/xml"))

@@ -19,12 +19,10 @@ from propwatch.errors import (
     EmptyInputError,
     InputError,
     InputNotFoundError,
-    InputTooLargeError,
     PropwatchError,
-    UnsupportedInputError,
 )
 from propwatch.ingest.base import make_article
-from propwatch.ingest.decode import sniff_binary
+from propwatch.ingest.decode import read_file_bytes, sniff_binary
 from propwatch.settings import Settings
 
 SHARED_TASK_FILE = re.compile(r"article(?P<id>\d+)\.txt")
@@ -53,21 +51,7 @@ def read_shared_task_article(path: Path, settings: Settings) -> Article:
     article_id = shared_task_id(path)
     if article_id is None:
         raise InputError(name, "is not a shared-task article: the name must be article<ID>.txt")
-    if not path.exists():
-        raise InputNotFoundError(name, "no such file")
-    if path.is_dir():
-        raise InputNotFoundError(name, "is a folder, not a file")
-    if not path.is_file():
-        raise UnsupportedInputError(name, "is not a regular file (a pipe, socket or device)")
-    try:
-        size = path.stat().st_size
-        if size > settings.max_input_bytes:
-            raise InputTooLargeError(
-                name, f"is {size:,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)"
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputNotFoundError(name, f"cannot be read: {error.strerror or error}") from error
+    data = read_file_bytes(path, settings)
 
     binary = sniff_binary(data)
     if binary:
