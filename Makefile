@@ -19,6 +19,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -32,7 +37,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy src
 
-unit: install-test
+unit: install-test $(CHROMIUM)
 	$(BIN)/pytest
 
 test: lint typecheck unit

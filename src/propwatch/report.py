@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propwatch.domain import Analysis, Span
+from propwatch.models import taxonomy
 
 # Background colours readable with both dark and light terminal themes.
 _PALETTE = (
@@ -32,8 +33,22 @@ _PALETTE = (
 _QUOTE_CHARS = 90
 
 
+# One colour per persuasion-technique category, so techniques of one family read as one.
+_CATEGORY_STYLES = {
+    taxonomy.ATTACK_ON_REPUTATION: "on dark_red",
+    taxonomy.JUSTIFICATION: "on dark_blue",
+    taxonomy.SIMPLIFICATION: "on dark_magenta",
+    taxonomy.DISTRACTION: "on orange4",
+    taxonomy.CALL: "on dark_green",
+    taxonomy.MANIPULATIVE_WORDING: "on purple4",
+}
+
+
 def label_style(label: str) -> str:
-    """Same label, same colour, in every report (a stable hash, not the order of appearance)."""
+    """Same label, same colour, in every report: a technique's category colour, else a stable hash."""
+    technique = taxonomy.TECHNIQUES.get(label)
+    if technique is not None:
+        return _CATEGORY_STYLES[technique.category]
     digest = hashlib.blake2s(label.encode("utf-8"), digest_size=2).digest()
     return _PALETTE[int.from_bytes(digest, "big") % len(_PALETTE)]
 
@@ -108,7 +123,14 @@ def _evidence(analysis: Analysis) -> Table:
         if len(quote) > _QUOTE_CHARS:
             quote = quote[: _QUOTE_CHARS - 1] + "…"
         score = f"{span.score:.2f}" if span.score is not None else ""
-        table.add_row(str(n), f"{span.start}-{span.end}", span.label, score, quote)
+        label = Text(span.label)
+        technique = taxonomy.TECHNIQUES.get(span.label)
+        if technique is not None:  # a technique span says what the technique does, to check it against
+            label = Text.assemble(
+                (f" {span.label} ", label_style(span.label)),
+                (f"\n{technique.category}: {technique.explanation}", "italic"),
+            )
+        table.add_row(str(n), f"{span.start}-{span.end}", label, score, quote)
     return table
 
 

@@ -57,6 +57,103 @@ class Settings(BaseSettings):
         default=None, description="Names of the analyzers to run; default: every installed analyzer."
     )
     batch_size: int = Field(default=8, gt=0, description="Articles handed to an analyzer at once.")
+    technique_model: Path | None = Field(
+        default=None,
+        description="Folder of a technique model (model.json + encoder.onnx) to use instead of the "
+        "shipped one.",
+    )
+    inference_threads: int = Field(
+        default=0,
+        ge=0,
+        description="CPU threads each model inference may use (onnxruntime intra-op); 0: one per core.",
+    )
+
+    # batch runs on Dask
+    batch_partition_size: int = Field(
+        default=200, gt=0, description="Articles per batch partition (the unit written and resumed)."
+    )
+    batch_workers: int = Field(
+        default=0, ge=0, description="Worker processes of the local Dask cluster; 0: one per core."
+    )
+    batch_worker_memory: str = Field(
+        default="auto",
+        description="Memory limit of each local Dask worker ('2GiB', 'auto': the machine's share).",
+    )
+
+    # republication detection (MinHash + LSH)
+    republication_threshold: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="Jaccard similarity of word shingles above which two texts count as one republished.",
+    )
+    republication_shingle_words: int = Field(
+        default=5, gt=0, description="Words per shingle compared between texts."
+    )
+    republication_num_perm: int = Field(
+        default=128, ge=16, description="MinHash permutations per text (more: finer, slower)."
+    )
+
+    # watching feeds
+    watch_interval: float = Field(default=900.0, gt=0, description="Seconds between two polls of a feed.")
+    watch_host_delay: float = Field(
+        default=5.0, ge=0, description="Seconds to wait between two requests to the same host."
+    )
+    watch_retry_delay: float = Field(
+        default=60.0, gt=0, description="First wait after a feed fails; doubled on each failure in a row."
+    )
+    watch_max_backoff: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest wait before retrying a failing feed, in seconds."
+    )
+
+    # known narratives
+    narrative_catalogues: tuple[Path, ...] = Field(
+        default=(),
+        description="Narrative catalogue files or folders of *.yaml files, used besides the shipped "
+        "starter catalogue and every *.yaml in data_dir/narratives.",
+    )
+    narrative_builtin: bool = Field(
+        default=True, description="Use the starter catalogue of narratives shipped with propwatch."
+    )
+    narrative_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Lowest similarity at which a sentence is taken to repeat a narrative; default: the "
+        "calibrated value (docs/narratives.md).",
+    )
+
+    # check-worthy claims
+    claims_model: Path | None = Field(
+        default=None,
+        description="Folder of a check-worthiness model (model.json + weights.npz) to use instead of "
+        "the shipped one.",
+    )
+    claims_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Lowest calibrated score at which a sentence counts as a check-worthy claim; "
+        "default: the model's threshold for the article's language.",
+    )
+
+    # serving the web app and the REST API
+    serve_host: str = Field(default="127.0.0.1", description="Address `propwatch serve` listens on.")
+    serve_port: int = Field(default=8000, ge=1, le=65535, description="Port `propwatch serve` listens on.")
+    api_public_read: bool = Field(
+        default=True,
+        description="Let anyone who reaches the server read stored articles and statistics; "
+        "False: reads need an API token (or a signed-in browser) too. Writes always need a token.",
+    )
+    api_max_request_bytes: int = Field(
+        default=16_000_000, gt=0, description="Largest request body the server accepts (413 above it)."
+    )
+    api_cors_origins: tuple[str, ...] = Field(
+        default=(), description="Origins that may call the API from a browser (CORS); empty: CORS off."
+    )
+    api_export_limit: int = Field(
+        default=10_000, gt=0, description="Most articles one export of search results may hold."
+    )
 
     @property
     def database_url(self) -> str:

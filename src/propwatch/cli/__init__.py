@@ -11,7 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
-import click
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -75,6 +74,12 @@ def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
         raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"propwatch {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global(
     ctx: typer.Context,
@@ -87,11 +92,11 @@ def _global(
         typer.Option("--data-dir", help="Folder for the default database. Env: PROPWATCH_DATA_DIR."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks on errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
+    ] = False,
 ) -> None:
-    if version:
-        out.print(f"propwatch {__version__}")
-        raise typer.Exit()
     ctx.obj = {k: v for k, v in {"db": db, "data_dir": data_dir}.items() if v is not None}
 
 
@@ -420,21 +425,25 @@ def schema() -> None:
     sys.stdout.write(json.dumps(analysis_json_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
+# Command groups live in their own modules and are added here; heavy imports stay inside commands.
+from propwatch.cli import batch as _batch  # noqa: E402
+from propwatch.cli import serve as _serve  # noqa: E402
+from propwatch.cli.tasks import predict_app, score_app  # noqa: E402
+from propwatch.cli.train import train_app  # noqa: E402
+
+_serve.register(app)
+_batch.register(app)
+app.add_typer(predict_app)
+app.add_typer(score_app)
+app.add_typer(train_app)
+
+
 def main() -> None:
     debug = "--debug" in sys.argv
     try:
-        code = app(standalone_mode=False)  # returns the exit code of typer.Exit instead of exiting
+        app()  # standalone: usage errors and typer.Exit become exit codes; our errors come through
     except PropwatchError as exc:
         if debug:
             raise
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        err.print("interrupted")
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)

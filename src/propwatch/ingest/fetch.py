@@ -190,12 +190,23 @@ def refusal_reason(address: str) -> str | None:
 # --- fetching ------------------------------------------------------------------------------------
 
 
-def fetch_url(url: str, settings: Settings, *, accept: str = ARTICLE_ACCEPT) -> FetchedPage:
-    """Download ``url`` (HTML, plain text or a feed) and decode it; raise a FetchError/InputError."""
+def fetch_url(
+    url: str,
+    settings: Settings,
+    *,
+    accept: str = ARTICLE_ACCEPT,
+    request_headers: Mapping[str, str] | None = None,
+) -> FetchedPage:
+    """Download ``url`` (HTML, plain text or a feed) and decode it; raise a FetchError/InputError.
+
+    ``request_headers`` adds headers such as If-None-Match / If-Modified-Since; a 304 Not Modified
+    answer comes back as a page with ``status`` 304 and empty text.
+    """
     response = _download(
         url,
         settings,
         accept=accept,
+        request_headers=request_headers,
         max_redirects=settings.max_redirects,
         limit=settings.max_input_bytes,
         check_type=lambda media_type: _check_content_type(url, media_type),
@@ -203,12 +214,14 @@ def fetch_url(url: str, settings: Settings, *, accept: str = ARTICLE_ACCEPT) -> 
     )
     if response.status >= 400:
         raise FetchError(url, f"HTTP {response.status} {_reason_phrase(response.status)}".rstrip())
+    kept = {name: response.headers[name] for name in ("etag", "last-modified") if name in response.headers}
+    if response.status == 304:
+        return FetchedPage(url, response.final_url, 304, "", None, "", headers=kept)
     media_type, header_charset = _content_type(response.headers)
     charset = header_charset or declared_charset(response.body, media_type)
     text = decode_bytes(response.body, url, settings, declared_encoding=charset)
     if not media_type:
         media_type = _sniff_type(text)
-    kept = {name: response.headers[name] for name in ("etag", "last-modified") if name in response.headers}
     return FetchedPage(
         url=url,
         final_url=response.final_url,
@@ -244,11 +257,12 @@ def _download(
     check_type: Callable[[str], None] | None,
     check_robots: bool,
     truncate: bool = False,
+    request_headers: Mapping[str, str] | None = None,
 ) -> _Response:
     """GET ``url``, following redirects by hand so that every hop passes the address guard."""
     deadline = time.monotonic() + settings.fetch_timeout
     current = url
-    headers = {"User-Agent": settings.user_agent, "Accept": accept}
+    headers = {**(request_headers or {}), "User-Agent": settings.user_agent, "Accept": accept}
     # trust_env=False: a proxy from the environment would connect on our behalf, around the guard.
     with httpx.Client(follow_redirects=False, trust_env=False) as client:
         for _ in range(max_redirects + 1):

@@ -147,6 +147,10 @@ def _read_file(path: Path, settings: Settings) -> Iterator[Article | Failure]:
             yield parse_html(text, settings, origin=str(path))
         else:
             raise UnsupportedInputError(str(path), "is XML but not an RSS or Atom feed")
+    elif name.endswith((".parquet", ".pq")):
+        from propwatch.batch.parquet_input import read_parquet  # pyarrow loads only when needed
+
+        yield from read_parquet(path, settings)
     else:
         # No or unknown extension: go by what the content looks like.
         yield from _read_sniffed(path, settings)

@@ -232,7 +232,8 @@ def token_char_ranges(text: str, offsets: Sequence[tuple[int, int]] | IntArray) 
     """Tokenizer offsets → ``[T, 2]`` character ranges without surrounding whitespace.
 
     A word-initial ``▁`` token's offsets include the space (or ``\\r\\n``) it stands for; that is
-    dropped. A token made only of whitespace gets an empty range at its end.
+    dropped. A token made only of whitespace gets an empty range; a token overlapping the next one is
+    cut where the next one starts.
     """
     ranges = np.asarray(offsets, dtype=np.int64).reshape(-1, 2).copy()
     for row in range(len(ranges)):
@@ -242,6 +243,10 @@ def token_char_ranges(text: str, offsets: Sequence[tuple[int, int]] | IntArray) 
         while end > start and text[end - 1].isspace():
             end -= 1
         ranges[row] = (start, end)
+    # The "▁" prepended to a text that starts with a word gets that word's first character too.
+    for row in range(len(ranges) - 1):
+        if ranges[row, 0] <= ranges[row + 1, 0] < ranges[row, 1]:
+            ranges[row, 1] = ranges[row + 1, 0]
     return ranges
 
 

@@ -22,7 +22,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -143,4 +145,37 @@ labels = Table(
     Column("analyzer", Text, nullable=False),
     Index("ix_labels_analysis_pk", "analysis_pk"),
     Index("ix_labels_name", "name"),
+)
+
+# API tokens of `propwatch serve`; only a SHA-256 of each secret is kept (migration 0002).
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+)
+
+# MinHash signatures of stored articles and their LSH band buckets, for republication detection
+# (propwatch.republication; migration 0003).
+minhash_signatures = Table(
+    "minhash_signatures",
+    metadata,
+    Column("article_pk", Integer, ForeignKey("articles.pk", ondelete="CASCADE"), primary_key=True),
+    Column("params", String(128), nullable=False),
+    Column("hashvalues", LargeBinary, nullable=False),
+)
+
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("article_pk", Integer, ForeignKey("articles.pk", ondelete="CASCADE"), nullable=False),
+    Column("band", Integer, nullable=False),
+    Column("bucket", String(16), nullable=False),
+    PrimaryKeyConstraint("article_pk", "band", name="pk_minhash_bands"),
+    Index("ix_minhash_bands_band_bucket", "band", "bucket"),
 )

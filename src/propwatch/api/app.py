@@ -1,0 +1,179 @@
+"""The web application: ``create_app(settings)`` builds the REST API and the pages over one store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from propwatch import __version__
+from propwatch.api.security import AuthError, BodySizeLimit, SecurityHeaders
+from propwatch.api.submission import Analyst
+from propwatch.errors import (
+    AnalyzerError,
+    ConfigurationError,
+    FetchError,
+    InputError,
+    InputTooLargeError,
+    NotFoundError,
+    PropwatchError,
+    RefusedAddressError,
+    RobotsDisallowedError,
+    StorageError,
+)
+from propwatch.pipeline import Pipeline
+from propwatch.settings import Settings
+from propwatch.storage.store import ArticleStore
+from propwatch.storage.tokens import TokenStore
+
+STATIC_DIR = Path(__file__).parent.parent / "web" / "static"
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """What every request handler works with."""
+
+    settings: Settings
+    store: ArticleStore
+    tokens: TokenStore
+    analyst: Analyst
+
+
+def workbench(request: Request) -> Workbench:
+    found: Workbench = request.app.state.workbench
+    return found
+
+
+def status_of(error: PropwatchError) -> int:
+    """The HTTP status of a user-facing error."""
+    if isinstance(error, AuthError):
+        return 401
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, InputTooLargeError):
+        return 413
+    if isinstance(error, RefusedAddressError | RobotsDisallowedError):
+        return 422  # the URL is refused by policy, not unreachable
+    if isinstance(error, InputError):
+        return 422
+    if isinstance(error, FetchError):
+        return 502
+    if isinstance(error, StorageError):
+        return 503
+    if isinstance(error, AnalyzerError | ConfigurationError):
+        return 500
+    return 400
+
+
+def error_json(kind: str, input_name: str, reason: str) -> dict[str, dict[str, str]]:
+    return {
+        "error": {"type": kind, "input": input_name, "reason": reason, "message": f"{input_name}: {reason}"}
+    }
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _publish_read_access(app: FastAPI, settings: Settings) -> None:
+    """Say in /openapi.json that reads take a token optionally when they are public."""
+    if not settings.api_public_read:
+        return
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = build()
+            for operations in spec.get("paths", {}).values():
+                read = operations.get("get")
+                if read is not None and read.get("security"):
+                    read["security"] = [*read["security"], {}]  # {}: no credentials needed
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app(
+    settings: Settings, *, store: ArticleStore | None = None, pipeline: Pipeline | None = None
+) -> FastAPI:
+    """The app serving ``/api/…``, ``/openapi.json``, the pages and ``/static``.
+
+    ``store`` defaults to the database of ``settings`` (opened now, closed at shutdown when opened
+    here); ``pipeline`` to the installed analyzers, loaded on the first submission.
+    """
+    from propwatch.api.routes import router as api_router
+    from propwatch.web.pages import render_error
+    from propwatch.web.pages import router as page_router
+
+    owned = store is None
+    opened = store if store is not None else ArticleStore.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            opened.close()
+
+    app = FastAPI(
+        title="propwatch",
+        version=__version__,
+        description="Analyse news and opinion articles for persuasion techniques, with evidence. "
+        "Write endpoints need an API token (`propwatch token create NAME`) sent as "
+        "`Authorization: Bearer <token>`; reads too when the server is run with api_public_read off.",
+        docs_url=None,  # the Swagger and ReDoc pages load scripts from a CDN; the spec is enough
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.workbench = Workbench(settings, opened, TokenStore(opened), Analyst(settings, pipeline))
+
+    def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if _wants_json(request):
+            return JSONResponse(error_json(kind, input_name, reason), status_code=status, headers=headers)
+        return render_error(request, status, f"{input_name}: {reason}")
+
+    @app.exception_handler(PropwatchError)
+    async def _propwatch_error(request: Request, exc: PropwatchError) -> Response:
+        return error_response(request, status_of(exc), type(exc).__name__, exc.input_name, exc.reason)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problem = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in problem.get("loc", ())) or "request"
+        reason = str(problem.get("msg", "invalid request"))
+        return error_response(request, 422, "InputError", where, reason)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        reason = str(exc.detail) if exc.detail else "error"
+        if exc.status_code == 404 and reason == "Not Found":
+            reason = "no such page or endpoint"
+        elif exc.status_code == 405:
+            reason = "this method is not allowed here"
+        return error_response(request, exc.status_code, "HTTPError", request.url.path, reason)
+
+    app.include_router(api_router)
+    app.include_router(page_router)
+    _publish_read_access(app, settings)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.api_cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(BodySizeLimit, limit=settings.api_max_request_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,327 @@
+"""The REST API under /api: thin handlers over the store, the submission reader and the exports."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import IO, Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from propwatch import __version__
+from propwatch.analyzers import registry
+from propwatch.api.app import Workbench, workbench
+from propwatch.api.schemas import (
+    AnalysisOut,
+    ArticleItem,
+    ArticlePage,
+    ArticleSubmission,
+    Count,
+    ErrorOut,
+    FacetsOut,
+    LabelCount,
+    OutletOut,
+    OutletsOut,
+    OutletTimelineOut,
+    PeriodOut,
+    StatusOut,
+    SubmissionOut,
+    TallyOut,
+)
+from propwatch.api.security import token_of, unauthorised
+from propwatch.api.submission import Metadata, analyse_and_store, read_submission
+from propwatch.domain import Analysis
+from propwatch.errors import NotFoundError
+from propwatch.export import analysis_record
+from propwatch.export_formats import EXPORT_FORMATS, MEDIA_TYPES, SUFFIXES, write_export
+from propwatch.storage.queries import (
+    MAX_PAGE,
+    ArticleQuery,
+    Bucket,
+    Tally,
+    default_analyzer,
+    facets,
+    find_articles,
+    matching_ids,
+    outlet_statistics,
+    timeline,
+)
+
+bearer = HTTPBearer(auto_error=False, description="An API token made with `propwatch token create NAME`.")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+Bench = Annotated[Workbench, Depends(workbench)]
+FormatName = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview"]
+assert set(FormatName.__args__) == set(EXPORT_FORMATS)  # type: ignore[attr-defined]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (401, "No valid API token"),
+        (404, "Not found"),
+        (413, "Request body too large"),
+        (422, "Invalid input"),
+    )
+}
+
+
+def readable(request: Request, bench: Bench, _credentials: Credentials) -> None:
+    """Reads are public unless api_public_read is off; then a token (or signed-in browser) is needed."""
+    if bench.settings.api_public_read:
+        return
+    if token_of(request, bench.tokens, cookie=True) is None:
+        raise unauthorised("reading needs a valid API token: send 'Authorization: Bearer <token>'")
+
+
+def writable(request: Request, bench: Bench, _credentials: Credentials) -> None:
+    if token_of(request, bench.tokens, cookie=False) is None:
+        raise unauthorised("writing needs a valid API token: send 'Authorization: Bearer <token>'")
+
+
+router = APIRouter(prefix="/api", responses=_ERRORS)
+Read = Depends(readable)
+
+
+def record(analysis: Analysis) -> dict[str, Any]:
+    return analysis_record(analysis)
+
+
+@router.post(
+    "/articles",
+    status_code=201,
+    response_model=SubmissionOut,
+    dependencies=[Depends(writable)],
+    summary="Analyse and store one article",
+    responses={502: {"model": ErrorOut, "description": "The URL could not be fetched"}},
+)
+def submit_article(body: ArticleSubmission, bench: Bench) -> dict[str, Any]:
+    metadata = Metadata(
+        title=body.title,
+        url=body.source_url,
+        outlet=body.outlet,
+        published=body.published,
+        author=body.author,
+        language=body.language,
+        genre_tag=body.genre_tag,
+    )
+    article = read_submission(bench.settings, url=body.url, html=body.html, text=body.text, metadata=metadata)
+    done = analyse_and_store(article, bench.analyst, bench.store)
+    return {
+        "id": article.id,
+        "article_stored": done.article_stored,
+        "analysis_stored": done.analysis_stored,
+        "analysis": record(bench.store.get_analysis(article.id)),
+    }
+
+
+def article_query(
+    outlet: Annotated[str | None, Query(max_length=300, description="Exact outlet name.")] = None,
+    language: Annotated[str | None, Query(max_length=16, description="ISO 639-1 code.")] = None,
+    genre: Annotated[str | None, Query(max_length=50, description="Page genre tag or genre label.")] = None,
+    label: Annotated[str | None, Query(max_length=200, description="A span label of any analyzer.")] = None,
+    technique: Annotated[
+        str | None, Query(max_length=200, description="A technique found by the techniques analyzer.")
+    ] = None,
+    category: Annotated[str | None, Query(max_length=100, description="A technique category.")] = None,
+    narrative: Annotated[str | None, Query(max_length=300, description="A narrative label.")] = None,
+    since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
+    q: Annotated[
+        str | None, Query(max_length=500, description='Full-text query: words, "phrases", or, -word.')
+    ] = None,
+) -> ArticleQuery:
+    return ArticleQuery(
+        outlet=outlet,
+        language=language,
+        genre=genre,
+        label=label,
+        technique=technique,
+        category=category,
+        narrative=narrative,
+        since=since,
+        until=until,
+        text=q,
+    )
+
+
+Filters = Annotated[ArticleQuery, Depends(article_query)]
+
+
+@router.get("/articles", response_model=ArticlePage, dependencies=[Read], summary="Search stored articles")
+def list_articles(
+    bench: Bench,
+    query: Filters,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ArticlePage:
+    page = find_articles(bench.store, query, limit=limit, offset=offset)
+    items = [
+        ArticleItem(
+            id=found.summary.id,
+            title=found.summary.title,
+            outlet=found.summary.outlet,
+            url=found.summary.url,
+            published=found.summary.published,
+            language=found.summary.language,
+            genre_tag=found.summary.genre_tag,
+            stored_at=found.summary.stored_at,
+            n_spans=found.summary.n_spans,
+            snippet=found.snippet,
+        )
+        for found in page.items
+    ]
+    return ArticlePage(total=page.total, limit=limit, offset=offset, items=items)
+
+
+@router.get(
+    "/articles/{article_id}",
+    response_model=AnalysisOut,
+    dependencies=[Read],
+    summary="One stored article with its latest (or a given) analysis",
+)
+def get_article(
+    article_id: str,
+    bench: Bench,
+    model_version: Annotated[str | None, Query(max_length=1000)] = None,
+) -> dict[str, Any]:
+    return record(bench.store.get_analysis(article_id, model_version))
+
+
+def _spooled(analyses: Iterable[Analysis], fmt: str) -> IO[bytes]:
+    # Written fully before the response starts, so a storage error is still a clean JSON error.
+    spool = tempfile.SpooledTemporaryFile(max_size=8_000_000)  # noqa: SIM115 (closed by _chunks)
+    write_export(analyses, fmt, spool)  # type: ignore[arg-type]
+    spool.seek(0)
+    return spool
+
+
+def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    with spool:
+        while chunk := spool.read(64 * 1024):
+            yield chunk
+
+
+def _download(spool: IO[bytes], fmt: str, stem: str) -> StreamingResponse:
+    return StreamingResponse(
+        _chunks(spool),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{stem}{SUFFIXES[fmt]}"'},
+    )
+
+
+_EXPORT_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The export file", "content": {media: {} for media in set(MEDIA_TYPES.values())}}
+}
+
+
+@router.get(
+    "/articles/{article_id}/export",
+    dependencies=[Read],
+    response_class=StreamingResponse,
+    responses=_EXPORT_RESPONSE,
+    summary="Export one article's analysis",
+)
+def export_article(
+    article_id: str,
+    bench: Bench,
+    format: Annotated[FormatName, Query(description="Export format.")] = "json",
+) -> StreamingResponse:
+    analysis = bench.store.get_analysis(article_id)
+    return _download(_spooled([analysis], format), format, f"propwatch-{analysis.article.id}")
+
+
+@router.get(
+    "/export",
+    dependencies=[Read],
+    response_class=StreamingResponse,
+    responses=_EXPORT_RESPONSE,
+    summary="Export every article matching the filters (at most api_export_limit)",
+)
+def export_articles(
+    bench: Bench,
+    query: Filters,
+    format: Annotated[FormatName, Query(description="Export format.")] = "jsonl",
+) -> StreamingResponse:
+    ids = matching_ids(bench.store, query, limit=bench.settings.api_export_limit)
+    analyses = bench.store.iter_analyses(article_ids=ids) if ids else iter(())
+    return _download(_spooled(analyses, format), format, "propwatch-export")
+
+
+@router.get("/facets", response_model=FacetsOut, dependencies=[Read], summary="Values the filters can take")
+def get_facets(bench: Bench) -> FacetsOut:
+    found = facets(bench.store)
+    return FacetsOut(
+        outlets=[Count(value=v, count=n) for v, n in found.outlets],
+        languages=[Count(value=v, count=n) for v, n in found.languages],
+        genres=[Count(value=v, count=n) for v, n in found.genres],
+        span_labels=[LabelCount(analyzer=a, label=label, count=n) for a, label, n in found.span_labels],
+        narratives=[Count(value=v, count=n) for v, n in found.narratives],
+    )
+
+
+def tally_fields(tally: Tally) -> dict[str, Any]:
+    return {
+        "articles": tally.articles,
+        "analysed": tally.analysed,
+        "spans": tally.spans,
+        "coverage": round(tally.coverage, 6),
+        "first_published": tally.first,
+        "last_published": tally.last,
+        "labels": dict(tally.labels.most_common()),
+        "categories": dict(tally.categories.most_common()),
+        "narratives": dict(tally.narratives.most_common()),
+    }
+
+
+AnalyzerParam = Annotated[
+    str | None,
+    Query(max_length=100, description="Count only this analyzer's spans (default: techniques, if any ran)."),
+]
+
+
+@router.get("/outlets", response_model=OutletsOut, dependencies=[Read], summary="Statistics per outlet")
+def list_outlets(bench: Bench, analyzer: AnalyzerParam = None) -> OutletsOut:
+    counted = analyzer or default_analyzer(bench.store)
+    stats = outlet_statistics(bench.store, analyzer=counted)
+    return OutletsOut(
+        analyzer=counted, items=[OutletOut(outlet=name, **tally_fields(t)) for name, t in stats.items()]
+    )
+
+
+@router.get(
+    "/outlets/{name}",
+    response_model=OutletTimelineOut,
+    dependencies=[Read],
+    summary="One outlet's statistics over time",
+)
+def get_outlet(
+    name: str,
+    bench: Bench,
+    bucket: Annotated[Literal["week", "month", "year"], Query(description="Period length.")] = "month",
+    analyzer: AnalyzerParam = None,
+) -> OutletTimelineOut:
+    counted = analyzer or default_analyzer(bench.store)
+    chosen: Bucket = bucket
+    overall, periods = timeline(bench.store, outlet=name, bucket=chosen, analyzer=counted)
+    if overall.articles == 0:
+        raise NotFoundError(f"outlet {name!r}", "no stored article is from this outlet")
+    return OutletTimelineOut(
+        outlet=name,
+        bucket=bucket,
+        analyzer=counted,
+        overall=TallyOut(**tally_fields(overall)),
+        periods=[PeriodOut(period=period, **tally_fields(t)) for period, t in periods.items()],
+    )
+
+
+@router.get("/status", response_model=StatusOut, dependencies=[Read], summary="Version and what is installed")
+def get_status(bench: Bench) -> StatusOut:
+    return StatusOut(
+        version=__version__,
+        articles=bench.store.count_articles(),
+        public_read=bench.settings.api_public_read,
+        analyzers=sorted(bench.settings.analyzers or registry.available().analyzers),
+        export_formats=list(EXPORT_FORMATS),
+    )

@@ -1,0 +1,164 @@
+"""The JSON bodies of the REST API, as published in /openapi.json."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from propwatch.domain import Article, Label, Span
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ArticleSubmission(_Body):
+    """One article to analyse and store: exactly one of ``url``, ``html`` or ``text``, plus metadata."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["url"]}, {"required": ["html"]}, {"required": ["text"]}]},
+    )
+
+    url: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2048,
+        description="An http(s) page to fetch (public addresses only).",
+    )
+    html: str | None = Field(
+        default=None, min_length=1, description="A whole web page; its main text is extracted."
+    )
+    text: str | None = Field(
+        default=None, min_length=1, description="Plain text; a headline and dateline on top are read."
+    )
+    title: str | None = Field(default=None, max_length=1000, description="Headline (replaces the one found).")
+    source_url: str | None = Field(
+        default=None, max_length=2048, description="Where html/text was published (not fetched)."
+    )
+    outlet: str | None = Field(default=None, max_length=300, description="Publishing outlet.")
+    published: date | None = Field(default=None, description="Publication date.")
+    author: str | None = Field(default=None, max_length=300, description="Byline.")
+    language: str | None = Field(
+        default=None, pattern=r"^[A-Za-z]{2}$", description="ISO 639-1 code; identified when omitted."
+    )
+    genre_tag: str | None = Field(default=None, max_length=50, description="Genre given by the page.")
+
+    @model_validator(mode="after")
+    def _one_input(self) -> ArticleSubmission:
+        given = [name for name in ("url", "html", "text") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of url, html or text")
+        return self
+
+
+class AnalysisOut(BaseModel):
+    """A stored article with everything the analyzers found in it (``raw`` left out)."""
+
+    article: Article
+    spans: list[Span]
+    labels: list[Label]
+    analyzers: dict[str, str]
+    created_at: datetime
+    model_version: str = Field(description="name=version of every analyzer, joined by ';'.")
+
+
+class SubmissionOut(BaseModel):
+    id: str = Field(description="The article id: first 16 hex digits of the SHA-256 of its text.")
+    article_stored: bool = Field(description="False when the same text was stored before.")
+    analysis_stored: bool = Field(description="False when an analysis by the same analyzer versions exists.")
+    analysis: AnalysisOut
+
+
+class ArticleItem(BaseModel):
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: date | None
+    language: str | None
+    genre_tag: str | None
+    stored_at: datetime
+    n_spans: int = Field(description="Spans in the latest analysis.")
+    snippet: str | None = Field(
+        default=None, description="With a text query: an excerpt, matches between ** and **."
+    )
+
+
+class ArticlePage(BaseModel):
+    total: int = Field(description="How many articles match, over all pages.")
+    limit: int
+    offset: int
+    items: list[ArticleItem]
+
+
+class Count(BaseModel):
+    value: str
+    count: int
+
+
+class LabelCount(BaseModel):
+    analyzer: str
+    label: str
+    count: int
+
+
+class FacetsOut(BaseModel):
+    outlets: list[Count]
+    languages: list[Count]
+    genres: list[Count]
+    span_labels: list[LabelCount]
+    narratives: list[Count]
+
+
+class TallyOut(BaseModel):
+    articles: int
+    analysed: int = Field(description="Articles with at least one stored analysis.")
+    spans: int
+    coverage: float = Field(description="Share of the analysed text inside counted spans, 0 to 1.")
+    first_published: date | None
+    last_published: date | None
+    labels: dict[str, int] = Field(description="Spans per label.")
+    categories: dict[str, int] = Field(description="Technique spans per technique category.")
+    narratives: dict[str, int] = Field(description="Articles per narrative label.")
+
+
+class OutletOut(TallyOut):
+    outlet: str
+
+
+class OutletsOut(BaseModel):
+    analyzer: str | None = Field(description="Whose spans are counted; null: every analyzer's.")
+    items: list[OutletOut]
+
+
+class PeriodOut(TallyOut):
+    period: str = Field(description="'2024', '2024-03' or '2024-W09'.")
+
+
+class OutletTimelineOut(BaseModel):
+    outlet: str
+    bucket: str
+    analyzer: str | None
+    overall: TallyOut
+    periods: list[PeriodOut]
+
+
+class StatusOut(BaseModel):
+    version: str
+    articles: int
+    public_read: bool
+    analyzers: list[str] = Field(description="Installed analyzers that submissions run.")
+    export_formats: list[str]
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(description="Error class, e.g. NotFoundError.")
+    input: str = Field(description="What the error is about: an id, a URL, a field.")
+    reason: str
+    message: str = Field(description="'<input>: <reason>', ready to show.")
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail

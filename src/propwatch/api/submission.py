@@ -1,0 +1,136 @@
+"""Turning what a user submits (a URL, a web page, pasted text, an uploaded file) into a stored analysis.
+
+The API and the submit page share this, so both read input exactly as the CLI does: URLs through the
+same fetcher and its SSRF guard, pages through the same HTML reader, text through the same parser.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from propwatch.domain import Analysis, Article
+from propwatch.errors import InputError, InputTooLargeError
+from propwatch.ingest.decode import decode_bytes
+from propwatch.ingest.fetch import fetch_article
+from propwatch.ingest.html import parse_html
+from propwatch.ingest.plaintext import parse_plain_text
+from propwatch.ingest.sources import looks_like_html
+from propwatch.pipeline import Pipeline
+from propwatch.settings import Settings
+from propwatch.storage.store import ArticleStore
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the submitter says about the article; each given field replaces what the reader found."""
+
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    author: str | None = None
+    language: str | None = None
+    genre_tag: str | None = None
+
+    def given(self) -> dict[str, Any]:
+        values = {
+            "title": self.title,
+            "url": self.url,
+            "outlet": self.outlet,
+            "published": self.published,
+            "author": self.author,
+            "language": self.language.lower() if self.language else None,
+            "genre_tag": self.genre_tag.lower() if self.genre_tag else None,
+        }
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def with_metadata(article: Article, metadata: Metadata, input_name: str) -> Article:
+    given = metadata.given()
+    if not given:
+        return article
+    try:
+        return Article.model_validate({**article.model_dump(), **given})
+    except ValueError as exc:
+        raise InputError(input_name, f"invalid metadata: {exc}") from exc
+
+
+def read_submission(
+    settings: Settings,
+    *,
+    url: str | None = None,
+    html: str | None = None,
+    text: str | None = None,
+    data: bytes | None = None,
+    filename: str | None = None,
+    metadata: Metadata | None = None,
+) -> Article:
+    """The article of exactly one of ``url``, ``html``, ``text`` or uploaded ``data``."""
+    given = [name for name, value in (("url", url), ("html", html), ("text", text), ("file", data)) if value]
+    if len(given) != 1:
+        raise InputError("submission", "give exactly one of a URL, an HTML page, a text or a file")
+    metadata = metadata or Metadata()
+    if url:
+        name = url
+        article = fetch_article(url.strip(), settings)  # the SSRF guard lives in the fetcher
+    elif html:
+        name = "submitted HTML"
+        _check_size(html, name, settings)
+        article = parse_html(html, settings, url=metadata.url, origin=name)
+    elif text:
+        name = "submitted text"
+        _check_size(text, name, settings)
+        article = parse_plain_text(text, settings, origin=name, url=metadata.url)
+    else:
+        assert data is not None
+        name = filename or "uploaded file"
+        content = decode_bytes(data, name, settings)
+        if looks_like_html(content):
+            article = parse_html(content, settings, url=metadata.url, origin=name)
+        else:
+            article = parse_plain_text(content, settings, origin=name, url=metadata.url)
+    return with_metadata(article, metadata, name)
+
+
+def _check_size(content: str, name: str, settings: Settings) -> None:
+    size = len(content.encode("utf-8"))
+    if size > settings.max_input_bytes:
+        raise InputTooLargeError(
+            name, f"is {size:,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)"
+        )
+
+
+class Analyst:
+    """The pipeline of a server: analyzers loaded once, on first use, and run one batch at a time."""
+
+    def __init__(self, settings: Settings, pipeline: Pipeline | None = None) -> None:
+        self._settings = settings
+        self._pipeline = pipeline
+        self._lock = threading.Lock()  # analyzers are not required to be thread-safe
+
+    def analyse(self, article: Article) -> Analysis:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = Pipeline.from_settings(self._settings)
+            return self._pipeline.run([article])[0]
+
+    def versions(self) -> dict[str, str] | None:
+        """Name → version of the loaded analyzers; None before the first analysis."""
+        return None if self._pipeline is None else self._pipeline.versions
+
+
+@dataclass(frozen=True)
+class Submitted:
+    analysis: Analysis
+    article_stored: bool
+    analysis_stored: bool
+
+
+def analyse_and_store(article: Article, analyst: Analyst, store: ArticleStore) -> Submitted:
+    """Analyse ``article`` and store it; the stored analysis of the same version is kept as it was."""
+    analysis = analyst.analyse(article)
+    outcome = store.save_analysis(analysis)
+    return Submitted(analysis, outcome.article_stored, outcome.analysis_stored)

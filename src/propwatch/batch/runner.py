@@ -1,0 +1,275 @@
+"""Batch runs on Dask: read inputs into partitions, analyse them on workers, write them as they finish.
+
+The driver (this process) reads the inputs in order and cuts them into partitions of
+``batch_partition_size`` items (new articles, exact copies, failed inputs), skipping every article
+whose content hash a finished partition already holds; workers analyse partitions with a pipeline
+built once per process; the driver stores each result (in the database first, when asked) as a
+partition folder renamed into place. A run that is killed loses only unfinished partitions, and the
+next run redoes exactly those.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from distributed import Client, Future, LocalCluster, as_completed
+
+from propwatch.analyzers import registry
+from propwatch.batch.output import BatchOutput, Finished
+from propwatch.batch.parquet_input import iter_batch_sources
+from propwatch.batch.worker import (
+    Partition,
+    PartitionResult,
+    PipelinePlugin,
+    analyse_partition,
+    copy_key,
+    failure_key,
+)
+from propwatch.domain import Article, Failure
+from propwatch.errors import ConfigurationError, PropwatchError
+from propwatch.ingest.bulk import exception_reason
+from propwatch.republication.minhash import SignatureParams, signature_from_bytes
+from propwatch.republication.signatures import save_signatures
+from propwatch.settings import Settings
+from propwatch.storage.store import ArticleStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchProgress:
+    """Counts so far, handed to the progress callback after every change worth showing."""
+
+    dashboard_link: str | None = None
+    workers: int = 0
+    read: int = 0
+    already_done: int = 0
+    copies: int = 0
+    partitions_submitted: int = 0
+    partitions_written: int = 0
+    analysed: int = 0
+    failed: int = 0
+    partition_errors: list[str] = field(default_factory=list)
+    last_partition: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    out_dir: Path
+    progress: BatchProgress
+    finished: Finished
+
+    @property
+    def complete(self) -> bool:
+        """True when every partition was written (a rerun would find nothing left to do)."""
+        return not self.progress.partition_errors
+
+
+ProgressCallback = Callable[[BatchProgress], None]
+
+
+def plan_partitions(
+    items: Iterable[Article | Failure],
+    done: set[str],
+    size: int,
+    progress: BatchProgress,
+    *,
+    keep_raw: bool = False,
+) -> Iterator[Partition]:
+    """Cut the input into partitions of ``size`` items, leaving out all work already ``done``.
+
+    The first occurrence of a text is analysed; later ones (same content hash) are exact copies,
+    kept with their own URL and outlet for the republication clusters.
+    """
+    # 16 bytes of each content hash: a third of the memory of the hex string, no collision in practice.
+    seen: set[bytes] = set()
+    seen_keys: set[str] = set()
+    articles: list[Article] = []
+    copies: list[Article] = []
+    failures: list[Failure] = []
+    for item in items:
+        progress.read += 1
+        if isinstance(item, Failure):
+            key = failure_key(item)
+            if key not in done and key not in seen_keys:
+                seen_keys.add(key)
+                failures.append(item)
+        else:
+            content = item.content_hash  # computed from the text on every access: once here
+            digest = bytes.fromhex(content[:32])
+            if digest in seen:
+                key = copy_key(item)
+                if (item.url or item.outlet) and key not in done and key not in seen_keys:
+                    seen_keys.add(key)
+                    copies.append(item.model_copy(update={"raw": None}))
+                    progress.copies += 1
+            else:
+                seen.add(digest)
+                if content in done:
+                    progress.already_done += 1
+                else:
+                    articles.append(item if keep_raw else item.model_copy(update={"raw": None}))
+        if len(articles) + len(copies) + len(failures) >= size:
+            yield Partition(tuple(articles), tuple(copies), tuple(failures))
+            articles, copies, failures = [], [], []
+    if articles or copies or failures:
+        yield Partition(tuple(articles), tuple(copies), tuple(failures))
+
+
+@contextmanager
+def dask_client(
+    settings: Settings, *, scheduler: str | None = None, workers: int | None = None
+) -> Iterator[Client]:
+    """A client of the cluster at ``scheduler``, or of a new local cluster of worker processes."""
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as error:
+            raise ConfigurationError(scheduler, f"cannot connect to the Dask scheduler: {error}") from error
+        with client:
+            yield client
+        return
+    n_workers = workers or settings.batch_workers or os.cpu_count() or 1
+    try:
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=n_workers,
+            threads_per_worker=1,  # analyzers use their own threads; one task per process
+            processes=True,
+            memory_limit=settings.batch_worker_memory,
+            silence_logs=logging.ERROR,
+        )
+    except ValueError as error:
+        raise ConfigurationError(
+            f"batch_worker_memory={settings.batch_worker_memory!r}", f"cannot start the workers: {error}"
+        ) from error
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        yield client
+
+
+def run_batch(
+    sources: Sequence[str],
+    out_dir: Path,
+    settings: Settings,
+    *,
+    client: Client | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    store: ArticleStore | None = None,
+    on_progress: ProgressCallback | None = None,
+    stdin: BinaryIO | None = None,
+) -> BatchSummary:
+    """Analyse every article of ``sources`` on Dask and write the tables to ``out_dir`` (resumable).
+
+    Uses ``client`` if given, else connects to ``scheduler``, else starts a local cluster of
+    ``workers`` processes. With ``store``, each analysis (and its text signature) is also saved in
+    the database before its partition is marked done.
+    """
+    registry.resolve(settings.analyzers, registry.available())  # unknown analyzers fail before any work
+    output = BatchOutput(out_dir)
+    output.prepare()
+    done = output.done_keys()
+    progress = BatchProgress()
+    report = on_progress or (lambda _progress: None)
+    items = iter_batch_sources(sources, settings, stdin=stdin)
+    partitions = plan_partitions(
+        items, done, settings.batch_partition_size, progress, keep_raw=store is not None
+    )
+    if client is not None:
+        _run_partitions(client, partitions, output, settings, store, progress, report)
+    else:
+        with dask_client(settings, scheduler=scheduler, workers=workers) as own_client:
+            _run_partitions(own_client, partitions, output, settings, store, progress, report)
+    finished = output.finish(SignatureParams.from_settings(settings))
+    return BatchSummary(out_dir=out_dir, progress=progress, finished=finished)
+
+
+def _run_partitions(
+    client: Client,
+    partitions: Iterator[Partition],
+    output: BatchOutput,
+    settings: Settings,
+    store: ArticleStore | None,
+    progress: BatchProgress,
+    report: ProgressCallback,
+) -> None:
+    client.register_plugin(PipelinePlugin(settings))
+    progress.dashboard_link = client.dashboard_link
+    progress.workers = len(client.scheduler_info().get("workers", {})) or 1
+    report(progress)
+    # Enough queued to keep every worker busy, few enough that memory stays bounded.
+    limit = 2 * progress.workers
+    running = as_completed()  # type: ignore[no-untyped-call]
+    pending: dict[Future[PartitionResult], Partition] = {}
+    try:
+        for partition in partitions:
+            future = client.submit(
+                analyse_partition,
+                partition,
+                settings,
+                store is not None,
+                key=f"analyse-{partition.name}-{uuid.uuid4().hex[:8]}",
+                retries=1,
+            )
+            pending[future] = partition
+            running.add(future)  # type: ignore[no-untyped-call]
+            progress.partitions_submitted += 1
+            report(progress)
+            while running.count() >= limit:  # type: ignore[no-untyped-call]
+                _collect(next(running), pending, output, settings, store, progress, report)
+        for future in running:
+            _collect(future, pending, output, settings, store, progress, report)
+    finally:
+        if pending:  # interrupted: nothing half-done is kept, the next run redoes these partitions
+            client.cancel(list(pending))  # type: ignore[no-untyped-call]
+
+
+def _collect(
+    future: Future[PartitionResult],
+    pending: dict[Future[PartitionResult], Partition],
+    output: BatchOutput,
+    settings: Settings,
+    store: ArticleStore | None,
+    progress: BatchProgress,
+    report: ProgressCallback,
+) -> None:
+    partition = pending.pop(future)
+    try:
+        result: PartitionResult = future.result()
+    except PropwatchError:
+        raise
+    except Exception as error:  # a worker died or the task broke: this partition is retried next run
+        progress.partition_errors.append(
+            f"{partition.name} ({len(partition)} items): {exception_reason(error)}"
+        )
+        report(progress)
+        return
+    finally:
+        future.release()  # type: ignore[no-untyped-call]
+    if store is not None:
+        _store(result, store, settings)
+    output.write_partition(result)
+    progress.partitions_written += 1
+    progress.analysed += result.n_analysed
+    progress.failed += result.n_failed
+    progress.last_partition = result.name
+    report(progress)
+
+
+def _store(result: PartitionResult, store: ArticleStore, settings: Settings) -> None:
+    """Save analyses and signatures before the partition counts as done (saving twice changes nothing)."""
+    for analysis in result.analyses:
+        store.save_analysis(analysis)
+    params = SignatureParams.from_settings(settings)
+    signatures = {
+        row["article_id"]: signature_from_bytes(row["hashvalues"])
+        for row in result.tables["signatures"].to_pylist()
+        if row["params"] == params.key
+    }
+    save_signatures(store, signatures, params)

@@ -1,0 +1,150 @@
+"""What runs on a Dask worker: one pipeline per process, and the analysis of one partition.
+
+Analyzers load their models when built, so each worker process builds its pipeline once (when the
+worker plugin is set up, or at its first partition) and keeps it for every partition after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from propwatch.batch import tables
+from propwatch.domain import Analysis, Article, Failure
+from propwatch.errors import PropwatchError
+from propwatch.ingest.bulk import exception_reason
+from propwatch.pipeline import Pipeline, batched
+from propwatch.republication.minhash import SignatureParams, signature_to_bytes, text_signature
+from propwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from distributed import Worker
+
+_pipelines: dict[str, Pipeline] = {}
+_builds = 0
+_lock = threading.Lock()
+
+
+def pipeline_for(settings: Settings) -> Pipeline:
+    """This process's pipeline for ``settings``, built (and its models loaded) on first use only."""
+    global _builds
+    key = settings.model_dump_json()
+    with _lock:
+        pipeline = _pipelines.get(key)
+        if pipeline is None:
+            pipeline = Pipeline.from_settings(settings)
+            _pipelines[key] = pipeline
+            _builds += 1
+        return pipeline
+
+
+def pipeline_builds() -> int:
+    """How many pipelines this process has built (one per distinct settings)."""
+    return _builds
+
+
+class PipelinePlugin(WorkerPlugin):
+    """Builds the pipeline when a worker starts (or joins later), before any partition reaches it."""
+
+    name = "propwatch-pipeline"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def setup(self, worker: Worker) -> None:
+        pipeline_for(self.settings)
+
+
+def failure_key(failure: Failure) -> str:
+    return "failure:" + hashlib.sha256(f"{failure.input}\0{failure.reason}".encode()).hexdigest()[:32]
+
+
+def copy_key(article: Article) -> str:
+    where = f"{article.content_hash}\0{article.url}\0{article.outlet}\0{article.origin}"
+    return "copy:" + hashlib.sha256(where.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Work for one task: new articles to analyse, exact copies met again, and read failures."""
+
+    articles: tuple[Article, ...] = ()
+    copies: tuple[Article, ...] = ()
+    failures: tuple[Failure, ...] = ()
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """What this partition finishes: content hashes, copy keys and failure keys."""
+        return sorted(
+            [article.content_hash for article in self.articles]
+            + [copy_key(article) for article in self.copies]
+            + [failure_key(failure) for failure in self.failures]
+        )
+
+    @cached_property
+    def name(self) -> str:
+        # Named by its content: the same work always gets the same name, different work never does.
+        digest = hashlib.sha256("\n".join(self.keys).encode()).hexdigest()[:16]
+        return f"part-{digest}"
+
+    def __len__(self) -> int:
+        return len(self.articles) + len(self.copies) + len(self.failures)
+
+
+@dataclass
+class PartitionResult:
+    """The tables of one analysed partition, and its analyses when they are to be stored."""
+
+    name: str
+    keys: list[str]
+    tables: dict[str, pa.Table]
+    analyses: list[Analysis] = field(default_factory=list)
+    n_analysed: int = 0
+    n_failed: int = 0
+
+
+def analyse_partition(partition: Partition, settings: Settings, keep_analyses: bool) -> PartitionResult:
+    """Analyse a partition with this process's pipeline; an analyzer error fails only its chunk."""
+    pipeline = pipeline_for(settings)
+    analyses: list[Analysis] = []
+    failed: list[Article] = []
+    failures: list[tuple[Failure, str | None]] = [(failure, None) for failure in partition.failures]
+    for chunk in batched(partition.articles, settings.batch_size):
+        try:
+            analyses.extend(pipeline.run(chunk))
+        except MemoryError:
+            raise
+        except Exception as error:
+            reason = error.reason if isinstance(error, PropwatchError) else exception_reason(error)
+            where = error.input_name if isinstance(error, PropwatchError) else "analysis"
+            for article in chunk:
+                failed.append(article)
+                name = article.origin or article.url or article.id
+                failures.append((Failure(input=name, reason=f"{where}: {reason}"), article.id))
+    params = SignatureParams.from_settings(settings)
+    signatures = [
+        (article.id, params.key, signature_to_bytes(text_signature(article.text, params)))
+        for article in partition.articles
+    ]
+    result_tables = {
+        "articles": tables.article_rows(analyses, failed),
+        "spans": tables.span_rows(analyses),
+        "labels": tables.label_rows(analyses),
+        "failures": tables.failure_rows(failures),
+        "copies": tables.copy_rows(partition.copies),
+        "signatures": tables.signature_rows(signatures),
+    }
+    return PartitionResult(
+        name=partition.name,
+        keys=partition.keys,
+        tables=result_tables,
+        analyses=analyses if keep_analyses else [],
+        n_analysed=len(analyses),
+        n_failed=len(failures),
+    )

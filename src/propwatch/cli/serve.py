@@ -1,0 +1,122 @@
+"""``propwatch serve`` (the web app and REST API) and ``propwatch token create|list|revoke``.
+
+Wired into the main app by :func:`register`; kept apart so the CLI starts without importing the web
+stack unless one of these commands runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from propwatch.settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+
+token_app = typer.Typer(
+    name="token",
+    help="Manage the API tokens that `propwatch serve` accepts (stored hashed in the database).",
+    no_args_is_help=True,
+)
+
+
+def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
+    from propwatch.cli import _settings as settings_of  # the main app's option handling
+
+    return settings_of(ctx, **overrides)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address to listen on. Env: PROPWATCH_SERVE_HOST.")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", min=1, max=65535, help="Port. Env: PROPWATCH_SERVE_PORT.")
+    ] = None,
+    private_reads: Annotated[
+        bool, typer.Option("--private", help="Reads need a token too (api_public_read off).")
+    ] = False,
+) -> None:
+    """Serve the web workbench and the REST API (OpenAPI at /openapi.json)."""
+    import uvicorn
+
+    from propwatch.api.app import create_app
+
+    settings = _settings(
+        ctx, serve_host=host, serve_port=port, api_public_read=False if private_reads else None
+    )
+    app = create_app(settings)
+    err.print(
+        f"propwatch serving on http://{settings.serve_host}:{settings.serve_port} "
+        f"(reads {'public' if settings.api_public_read else 'need a token'}; writes need a token)",
+        highlight=False,
+    )
+    uvicorn.run(
+        app, host=settings.serve_host, port=settings.serve_port, log_level="info", proxy_headers=False
+    )
+
+
+def _tokens(ctx: typer.Context) -> Any:
+    from propwatch.storage.store import ArticleStore
+    from propwatch.storage.tokens import TokenStore
+
+    store = ArticleStore.from_settings(_settings(ctx))
+    return store, TokenStore(store)
+
+
+@token_app.command("create")
+def create_token(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A name to tell the token by, e.g. 'newsroom-bot'.")],
+) -> None:
+    """Create a token and print its secret (shown this once only)."""
+    store, tokens = _tokens(ctx)
+    with store:
+        token, secret = tokens.create(name)
+    err.print(
+        f"Created API token {token.name!r}. Keep the secret below; it cannot be shown again.", highlight=False
+    )
+    print(secret)
+
+
+@token_app.command("list")
+def list_tokens(ctx: typer.Context) -> None:
+    """List the tokens (names and first characters, never the secrets)."""
+    store, tokens = _tokens(ctx)
+    with store:
+        found = tokens.list()
+    if not found:
+        out.print("No API token yet: create one with `propwatch token create NAME`.")
+        return
+    table = Table(title="API tokens")
+    for column in ("Name", "Starts with", "Created", "Last used", "State"):
+        table.add_column(column)
+    for token in found:
+        table.add_row(
+            token.name,
+            token.prefix + "…",
+            token.created_at.strftime("%Y-%m-%d %H:%M"),
+            token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "never",
+            "active" if token.active else f"revoked {token.revoked_at:%Y-%m-%d}",
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+def revoke_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Name of the token.")]) -> None:
+    """Revoke a token: requests carrying it are refused from now on."""
+    store, tokens = _tokens(ctx)
+    with store:
+        token = tokens.revoke(name)
+    err.print(f"Revoked API token {token.name!r}.", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and ``token`` to the main ``propwatch`` app."""
+    app.command("serve")(serve)
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,163 @@
+"""``propwatch predict …`` and ``propwatch score …``: shared-task commands (PTC 2020, SemEval-2023 Task 3)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from propwatch.evaluation import score_files, write_paragraph_labels, write_si_labels, write_technique_spans
+from propwatch.models.techniques import TechniqueModel, shipped_model_folder
+from propwatch.settings import Settings
+from propwatch.tasks import TaskPrediction, predict_ptc_si, predict_ptc_tc, predict_semeval23_st3
+
+predict_app = typer.Typer(
+    name="predict",
+    help="Write shared-task predictions of the technique model for a folder of article<ID>.txt files.",
+    no_args_is_help=True,
+)
+score_app = typer.Typer(
+    name="score",
+    help="Score a prediction file against a gold file with a shared task's official metric.",
+    no_args_is_help=True,
+)
+err = Console(stderr=True)
+out = Console()
+
+ArticlesDir = Annotated[
+    Path, typer.Argument(metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files (read byte-exact).")
+]
+Output = Annotated[Path, typer.Option("--output", "-o", help="Prediction file to write.")]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model", help="Technique model folder (default: the technique_model setting, else shipped)."
+    ),
+]
+
+
+def _settings(ctx: typer.Context, model: Path | None) -> Settings:
+    from propwatch.cli import _settings as settings_from_context  # the CLI's one mapping of options
+
+    return settings_from_context(ctx, technique_model=model)
+
+
+def _load(settings: Settings) -> TechniqueModel:
+    with err.status("Loading the technique model…"):
+        return TechniqueModel.load(settings.technique_model or shipped_model_folder(), settings)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None]]:
+    bar = Progress(
+        TextColumn("Predicting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("articles"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = bar.add_task("predict", total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _finish(result: TaskPrediction[object], what: str, output: Path) -> None:
+    for failure in result.failures:
+        err.print(f"[red]error:[/] {failure.input}: {failure.reason}", highlight=False)
+    err.print(
+        f"Wrote {len(result.records)} {what} for {result.articles} articles to {output}"
+        + (f"; {len(result.failures)} article files could not be read." if result.failures else "."),
+        highlight=False,
+    )
+    if result.failures:
+        raise typer.Exit(2)
+
+
+@predict_app.command("ptc-si")
+def ptc_si(ctx: typer.Context, articles_dir: ArticlesDir, output: Output, model: ModelOption = None) -> None:
+    """PTC span identification: id<TAB>start<TAB>end per technique span."""
+    settings = _settings(ctx, model)
+    technique_model = _load(settings)
+    with _progress() as progress:
+        result = predict_ptc_si(articles_dir, technique_model, settings, progress)
+    write_si_labels(output, result.records)
+    _finish(result, "spans", output)  # type: ignore[arg-type]
+
+
+@predict_app.command("ptc-tc")
+def ptc_tc(
+    ctx: typer.Context,
+    articles_dir: ArticlesDir,
+    template: Annotated[Path, typer.Argument(help="TC template: id<TAB>?<TAB>start<TAB>end per span.")],
+    output: Output,
+    model: ModelOption = None,
+) -> None:
+    """PTC technique classification: id<TAB>technique<TAB>start<TAB>end for every template span."""
+    settings = _settings(ctx, model)
+    technique_model = _load(settings)
+    with _progress() as progress:
+        result = predict_ptc_tc(articles_dir, template, technique_model, settings, progress)
+    write_technique_spans(output, result.records)
+    _finish(result, "classified spans", output)  # type: ignore[arg-type]
+
+
+@predict_app.command("semeval23-st3")
+def semeval23_st3(
+    ctx: typer.Context,
+    articles_dir: ArticlesDir,
+    template: Annotated[Path, typer.Argument(help="Subtask-3 template: id<TAB>paragraph<TAB>text per line.")],
+    output: Output,
+    model: ModelOption = None,
+) -> None:
+    """SemEval-2023 subtask 3: id<TAB>paragraph<TAB>t1,t2,… for every template paragraph."""
+    settings = _settings(ctx, model)
+    technique_model = _load(settings)
+    with _progress() as progress:
+        result = predict_semeval23_st3(articles_dir, template, technique_model, settings, progress)
+    write_paragraph_labels(output, result.records)
+    _finish(result, "paragraphs", output)  # type: ignore[arg-type]
+
+
+class ScoreFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+Gold = Annotated[Path, typer.Argument(metavar="GOLD", help="Gold label file.")]
+Pred = Annotated[Path, typer.Argument(metavar="PRED", help="Prediction file.")]
+FormatOption = Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _score(task: str, gold: Path, pred: Path, fmt: ScoreFormat) -> None:
+    scores = score_files(task, gold, pred)
+    if fmt is ScoreFormat.json:
+        out.print_json(json.dumps(scores.as_dict()))
+    else:
+        out.print(scores.summary(), highlight=False, markup=False)
+
+
+@score_app.command("ptc-si")
+def score_ptc_si(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
+    """PTC SI: span F1 with partial credit for character overlap (spans merged per article)."""
+    _score("ptc-si", gold, pred, fmt)
+
+
+@score_app.command("ptc-tc")
+def score_ptc_tc(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
+    """PTC TC: micro-F1 over the gold spans (and per-technique figures)."""
+    _score("ptc-tc", gold, pred, fmt)
+
+
+@score_app.command("semeval23-st3")
+def score_semeval23_st3(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
+    """SemEval-2023 subtask 3: micro- and macro-F1 over (paragraph, technique) pairs."""
+    _score("semeval23-st3", gold, pred, fmt)

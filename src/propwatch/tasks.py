@@ -1,0 +1,178 @@
+"""Shared-task predictions from the technique model: PTC (SemEval-2020 Task 11) SI and TC, SemEval-2023
+Task 3 subtask 3. Articles are read byte-exact from an ``article<ID>.txt`` folder, so the offsets written
+apply to the official files unchanged; the output records go to :mod:`propwatch.evaluation` writers.
+
+PTC view: the model reports SemEval-2023 techniques; a PTC class scores the best of the SemEval-2023
+techniques it covers (:data:`~propwatch.models.taxonomy.SEMEVAL23_TO_PTC`). Techniques PTC has no class
+for (Appeal_to_Values, Consequential_Oversimplification, Appeal_to_Time, Obfuscation-Vagueness-Confusion,
+Questioning_the_Reputation) are left out of the PTC tasks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Generic, TypeVar
+
+from propwatch.domain import Article, Failure
+from propwatch.errors import AnalyzerError, InputError
+from propwatch.evaluation.formats import (
+    TEMPLATE_TECHNIQUE,
+    ParagraphLabelsRecord,
+    SpanRecord,
+    TechniqueSpanRecord,
+    read_paragraph_template,
+    read_technique_spans,
+)
+from propwatch.evaluation.ptc import merge_overlapping
+from propwatch.ingest.shared_task import read_shared_task_folder
+from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC
+from propwatch.models.technique_decode import paragraph_labels
+from propwatch.models.techniques import TechniqueModel
+from propwatch.settings import Settings
+
+ARTICLES_PER_CALL: Final = 8  # articles whose windows share onnxruntime calls
+Progress = Callable[[int, int], None]  # called with (articles done, articles in all)
+
+R = TypeVar("R")
+
+
+@dataclass
+class TaskPrediction(Generic[R]):
+    """The records to write, and the article files that could not be read."""
+
+    records: list[R] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    articles: int = 0
+
+
+def _articles(
+    articles_dir: Path, settings: Settings, wanted: set[str] | None, failures: list[Failure]
+) -> list[Article]:
+    found = []
+    for item in read_shared_task_folder(articles_dir, settings):
+        if isinstance(item, Failure):
+            failures.append(item)
+        elif wanted is None or item.external_id in wanted:
+            found.append(item)
+    return found
+
+
+def _chunks(articles: Sequence[Article]) -> Iterator[Sequence[Article]]:
+    for first in range(0, len(articles), ARTICLES_PER_CALL):
+        yield articles[first : first + ARTICLES_PER_CALL]
+
+
+def _require_articles(
+    where: Path, ids: set[str], articles: Sequence[Article], failures: list[Failure]
+) -> None:
+    have = {a.external_id for a in articles}
+    missing = sorted(ids - have, key=lambda i: (len(i), i))
+    if missing and not failures:
+        raise InputError(str(where), f"names articles that are not in the folder: {', '.join(missing[:5])}")
+
+
+def _ptc_mapping(model: TechniqueModel) -> dict[str, list[str]]:
+    """PTC class → the model's techniques it covers (only ``mapping`` PTC views exist so far)."""
+    mode = model.card.ptc_view.get("mode")
+    if mode != "mapping":
+        raise AnalyzerError(str(model.folder), f"PTC view {mode!r} is not supported by this propwatch")
+    covered: dict[str, list[str]] = defaultdict(list)
+    for technique in model.labels:
+        ptc = SEMEVAL23_TO_PTC.get(technique)
+        if ptc is not None:
+            covered[ptc].append(technique)
+    return dict(covered)
+
+
+def predict_ptc_si(
+    articles_dir: Path, model: TechniqueModel, settings: Settings, progress: Progress | None = None
+) -> TaskPrediction[SpanRecord]:
+    """PTC span identification: technique spans (PTC classes only), overlaps merged, per article."""
+    result: TaskPrediction[SpanRecord] = TaskPrediction()
+    ptc_techniques = {t for covered in _ptc_mapping(model).values() for t in covered}
+    articles = _articles(articles_dir, settings, None, result.failures)
+    for chunk in _chunks(articles):
+        for article, spans in zip(chunk, model.predict([a.text for a in chunk]), strict=True):
+            intervals = [(s.start, s.end) for s in spans if s.technique in ptc_techniques]
+            for start, end in merge_overlapping(intervals):
+                result.records.append(SpanRecord(article.external_id or article.id, start, end))
+        result.articles += len(chunk)
+        if progress:
+            progress(result.articles, len(articles))
+    return result
+
+
+def predict_ptc_tc(
+    articles_dir: Path,
+    template: Path,
+    model: TechniqueModel,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> TaskPrediction[TechniqueSpanRecord]:
+    """PTC technique classification: one PTC class for every span of ``template``, in its order."""
+    rows = read_technique_spans(template, allowed=(*PTC_TECHNIQUES, TEMPLATE_TECHNIQUE), template=True)
+    covered = _ptc_mapping(model)
+    result: TaskPrediction[TechniqueSpanRecord] = TaskPrediction()
+    ids = {row.article_id for row in rows}
+    articles = _articles(articles_dir, settings, ids, result.failures)
+    _require_articles(template, ids, articles, result.failures)
+    rows_of: dict[str, list[TechniqueSpanRecord]] = defaultdict(list)
+    for row in rows:
+        rows_of[row.article_id].append(row)
+    chosen: dict[tuple[str, int, int], str] = {}
+    for chunk in _chunks(articles):
+        for article, probs in zip(chunk, model.token_probabilities([a.text for a in chunk]), strict=True):
+            article_id = article.external_id or article.id
+            for row in rows_of[article_id]:
+                if row.end > len(article.text):
+                    raise InputError(
+                        str(template), f"span {row.start}-{row.end} ends past article {article_id}'s text"
+                    )
+                scores = probs.scores_for_range(row.start, row.end)
+                best = max(covered, key=lambda ptc: max(scores[t] for t in covered[ptc]))
+                chosen[article_id, row.start, row.end] = best
+        result.articles += len(chunk)
+        if progress:
+            progress(result.articles, len(articles))
+    result.records = [
+        TechniqueSpanRecord(row.article_id, chosen[row.article_id, row.start, row.end], row.start, row.end)
+        for row in rows
+        if (row.article_id, row.start, row.end) in chosen
+    ]
+    return result
+
+
+def predict_semeval23_st3(
+    articles_dir: Path,
+    template: Path,
+    model: TechniqueModel,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> TaskPrediction[ParagraphLabelsRecord]:
+    """SemEval-2023 subtask 3: the techniques of every paragraph of ``template``, in its order."""
+    rows = read_paragraph_template(template)
+    result: TaskPrediction[ParagraphLabelsRecord] = TaskPrediction()
+    ids = {row.article_id for row in rows}
+    articles = _articles(articles_dir, settings, ids, result.failures)
+    _require_articles(template, ids, articles, result.failures)
+    by_paragraph: dict[tuple[str, int], tuple[str, ...]] = {}
+    for chunk in _chunks(articles):
+        for article, spans in zip(chunk, model.predict([a.text for a in chunk]), strict=True):
+            article_id = article.external_id or article.id
+            for number, techniques in paragraph_labels(article.text, spans, model.labels).items():
+                by_paragraph[article_id, number] = techniques
+        result.articles += len(chunk)
+        if progress:
+            progress(result.articles, len(articles))
+    read = {a.external_id for a in articles}
+    result.records = [
+        ParagraphLabelsRecord(
+            row.article_id, row.paragraph, by_paragraph.get((row.article_id, row.paragraph), ())
+        )
+        for row in rows
+        if row.article_id in read
+    ]
+    return result

@@ -1,0 +1,1 @@
+"""Training entry points for the models propwatch ships (need the `train` extra)."""

@@ -1,0 +1,85 @@
+"""Checkpoints of a training run: trainable weights, optimizer, scheduler, RNG states and step.
+
+Files are ``step-000050.pt`` in the checkpoint folder, written to a temporary name and renamed, so a
+run killed while saving leaves the previous checkpoint intact. Only the newest ``keep`` are kept.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from propwatch.errors import ConfigurationError, StorageError
+
+_NAME = re.compile(r"step-(\d{6,})\.pt")
+# Settings that do not change the model: a run may be resumed with other values.
+_OPERATIONAL = frozenset({"checkpoint_every", "keep_checkpoints", "threads", "version"})
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    step: int
+    path: Path
+
+
+def list_checkpoints(folder: Path) -> list[Checkpoint]:
+    """Checkpoints in ``folder``, oldest first."""
+    if not folder.is_dir():
+        return []
+    found = [
+        Checkpoint(int(match.group(1)), path)
+        for path in folder.iterdir()
+        if (match := _NAME.fullmatch(path.name))
+    ]
+    return sorted(found, key=lambda c: c.step)
+
+
+def rng_state() -> dict[str, Any]:
+    return {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "random": random.getstate()}
+
+
+def restore_rng(state: dict[str, Any]) -> None:
+    torch.set_rng_state(state["torch"])
+    np.random.set_state(state["numpy"])
+    random.setstate(state["random"])
+
+
+def save_checkpoint(folder: Path, step: int, payload: dict[str, Any], keep: int) -> Path:
+    """Write ``payload`` (plus step and RNG states) as the step's checkpoint; prune old ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"step-{step:06d}.pt"
+    partial = path.with_suffix(".pt.partial")
+    try:
+        torch.save({**payload, "step": step, "rng": rng_state()}, partial)
+        partial.replace(path)
+    except OSError as error:
+        raise StorageError(str(path), f"cannot write checkpoint: {error}") from error
+    for old in list_checkpoints(folder)[:-keep]:
+        old.path.unlink(missing_ok=True)
+    return path
+
+
+def load_latest(folder: Path, config: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest checkpoint's payload, or None when there is none; it must come from the same config."""
+    checkpoints = list_checkpoints(folder)
+    if not checkpoints:
+        return None
+    latest = checkpoints[-1]
+    payload: dict[str, Any] = torch.load(latest.path, map_location="cpu", weights_only=False)
+    saved = payload.get("config") or {}
+    changed = sorted(
+        k for k in set(saved) | set(config) if k not in _OPERATIONAL and saved.get(k) != config.get(k)
+    )
+    if changed:
+        raise ConfigurationError(
+            str(latest.path),
+            f"checkpoint was written with another config (differs in {', '.join(changed[:5])}); "
+            "resume with the same config or use a fresh checkpoint folder",
+        )
+    return payload

@@ -1,0 +1,124 @@
+"""A technique-model training run's settings (:class:`TrainConfig`) and outcome (:class:`TrainResult`).
+
+Every choice that changes the model is a field here, so ``model.json`` can record the run exactly.
+The defaults are the ones of the first release, chosen by a short step-time measurement on 2 CPU
+cores (see ``frozen_layers`` and ``max_steps``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from propwatch.errors import ConfigurationError, InputNotFoundError
+
+
+class TrainConfig(BaseModel):
+    """Hyper-parameters and data choices of one training run (JSON round-trips exactly)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seed: int = Field(default=13, description="Seeds torch, numpy, random, the data order and the split.")
+    languages: tuple[str, ...] = Field(
+        default=("en", "fr", "ge", "it", "po", "ru"), description="SemEval-2023 Task 3 folder codes."
+    )
+    validation_fraction: float = Field(default=0.15, gt=0, lt=1, description="Share of articles held out.")
+    window_tokens: int = Field(default=256, ge=8, description="Window length including <s> and </s>.")
+    stride_tokens: int = Field(default=192, ge=1, description="Tokens between consecutive window starts.")
+    batch_size: int = Field(default=16, ge=1)
+    max_steps: int = Field(
+        default=300,
+        ge=1,
+        description="Optimizer steps: ~60 min of wall clock on 2 cores shared with other work (measured "
+        "10-15 s per step at batch 16 × 256 with 8 frozen layers while the machine ran at load 6-8; "
+        "~3.7 s on idle cores); 300 × 16 = 4,800 windows, about 0.75 of a pass over the 6,369.",
+    )
+    learning_rate: float = Field(default=5e-5, gt=0, description="Peak learning rate of the encoder.")
+    head_learning_rate: float = Field(default=1e-3, gt=0, description="Peak learning rate of the head.")
+    weight_decay: float = Field(default=0.01, ge=0)
+    warmup_fraction: float = Field(default=0.06, ge=0, lt=1, description="Linear warm-up, then linear decay.")
+    grad_clip: float = Field(default=1.0, gt=0)
+    frozen_layers: int = Field(
+        default=8,
+        ge=0,
+        description="Lowest encoder layers kept frozen (with the embedding block). Measured on 2 cores: "
+        "batch 16 × 256 took ~7.4 s per step with none frozen and ~5.2 s with 4; with the machine shared "
+        "(load 6-8) 4 frozen ran at 30-43 s per step, far over an hour for one pass. Backward through "
+        "4 of 12 layers (8 frozen) costs ~30% less again; the upper layers and the head carry the "
+        "task-specific change in token tagging, the low layers change least in fine-tuning.",
+    )
+    encoder_layers: int | None = Field(
+        default=None, ge=1, description="Keep only the lowest N encoder layers (None: all 12; tests use 1)."
+    )
+    dropout: float = Field(default=0.1, ge=0, lt=1, description="Dropout before the head.")
+    pos_weight_power: float = Field(
+        default=0.5,
+        ge=0,
+        description="pos_weight of a channel = (negatives/positives) ** power, capped: 0 disables it. "
+        "Begin positives are ~0.2-1% of tokens and inside ~1-10%: unweighted, rare techniques get "
+        "almost no gradient in a one-hour run.",
+    )
+    pos_weight_cap: float = Field(default=10.0, ge=1)
+    bucket_batches: int = Field(
+        default=8, ge=1, description="Batches sorted by length together (less padding, same data order)."
+    )
+    checkpoint_every: int = Field(default=50, ge=1, description="Steps between checkpoints.")
+    keep_checkpoints: int = Field(default=2, ge=1)
+    threads: int = Field(default=2, ge=1, description="torch.set_num_threads.")
+    min_calibration_positives: int = Field(
+        default=20, ge=1, description="Fewer positive validation tokens than this: no calibration."
+    )
+    version: str = Field(default="2026.11.1", description="Calendar version written to model.json.")
+
+    @classmethod
+    def from_file(cls, path: Path, **overrides: Any) -> TrainConfig:
+        """A JSON config file, with ``overrides`` (non-None values) on top."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise InputNotFoundError(str(path), "no such config file") from error
+        except json.JSONDecodeError as error:
+            raise ConfigurationError(str(path), f"not JSON: {error.msg} at line {error.lineno}") from error
+        if not isinstance(data, dict):
+            raise ConfigurationError(str(path), "a training config must be a JSON object")
+        return cls.build(str(path), {**data, **{k: v for k, v in overrides.items() if v is not None}})
+
+    @classmethod
+    def build(cls, where: str, values: dict[str, Any]) -> TrainConfig:
+        """Validate ``values``; errors name ``where`` and the offending field."""
+        try:
+            config = cls(**values)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            name = ".".join(str(p) for p in problem["loc"]) or "config"
+            raise ConfigurationError(f"{where}: {name}", problem["msg"]) from error
+        if config.stride_tokens > config.window_tokens - 2:
+            raise ConfigurationError(f"{where}: stride_tokens", "must not exceed window_tokens - 2")
+        return config
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Where the artifact went and how the run went."""
+
+    artifact_dir: Path
+    steps: int
+    minutes: float
+    final_loss: float
+    validation: dict[str, Any] = field(default_factory=dict)
+    onnx_max_abs_diff: float = 0.0
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One optimizer step, for progress display."""
+
+    step: int
+    max_steps: int
+    loss: float
+    seconds: float
+    phase: str = "train"

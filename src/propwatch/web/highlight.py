@@ -1,0 +1,173 @@
+"""The article text cut into segments at span boundaries, so overlapping spans can all be shown.
+
+Every segment carries the spans covering it, outermost first; the template nests one ``<mark>`` per
+span. Each span keeps one *lane* (like a track in a genome browser) on all its segments, so its
+underline sits at the same depth along its whole length and overlaps read as stacked lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import Counter
+from dataclasses import dataclass
+
+from propwatch.domain import Analysis, Span
+from propwatch.models.taxonomy import CATEGORIES, TECHNIQUES
+
+TECHNIQUE_ANALYZER = "techniques"
+PALETTE_SIZE = 12  # colour classes pal-0 … pal-11 in app.css
+MAX_LANE = 3  # deeper overlaps share the last lane's underline offset
+_CATEGORY_CLASS = {category: f"cat-{n}" for n, category in enumerate(CATEGORIES)}
+
+
+def colour_class(analyzer: str, label: str) -> str:
+    """One colour per technique category; any other label a stable palette colour."""
+    if analyzer == TECHNIQUE_ANALYZER and label in TECHNIQUES:
+        return _CATEGORY_CLASS[TECHNIQUES[label].category]
+    digest = hashlib.blake2s(f"{analyzer}\x00{label}".encode(), digest_size=2).digest()
+    return f"pal-{int.from_bytes(digest, 'big') % PALETTE_SIZE}"
+
+
+def category_class(category: str) -> str:
+    return _CATEGORY_CLASS.get(category, "pal-0")
+
+
+def pretty(name: str) -> str:
+    """'Name_Calling-Labeling' → 'Name Calling / Labeling'."""
+    return name.replace("-", " / ").replace("_", " ")
+
+
+@dataclass(frozen=True)
+class SpanView:
+    number: int  # 1-based, in text order
+    start: int
+    end: int
+    label: str
+    analyzer: str
+    score: float | None
+    category: str | None
+    explanation: str | None
+    colour: str
+    lane: int
+    quote: str
+
+    @property
+    def key(self) -> str:
+        """What the legend filters on: analyzer and label."""
+        return f"{self.analyzer}\x1f{self.label}"
+
+    @property
+    def title(self) -> str:
+        return pretty(self.label)
+
+    @property
+    def score_text(self) -> str:
+        return f"{self.score:.2f}" if self.score is not None else "n/a"
+
+
+@dataclass(frozen=True)
+class Mark:
+    span: SpanView
+    first: bool  # the span's first segment: the one that takes keyboard focus
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    key: str
+    analyzer: str
+    label: str
+    title: str
+    colour: str
+    count: int
+    category: str | None
+    explanation: str | None
+
+
+def _lanes(spans: list[Span]) -> list[int]:
+    """Lowest free lane for each span in (start, -end) order: overlapping spans never share one."""
+    lane_end: list[int] = []
+    lanes: list[int] = []
+    for span in spans:
+        for lane, busy_until in enumerate(lane_end):
+            if busy_until <= span.start:
+                lane_end[lane] = span.end
+                lanes.append(lane)
+                break
+        else:
+            lane_end.append(span.end)
+            lanes.append(len(lane_end) - 1)
+    return lanes
+
+
+def span_views(analysis: Analysis) -> list[SpanView]:
+    text = analysis.article.text
+    ordered = sorted(analysis.spans, key=lambda s: (s.start, -s.end, s.analyzer, s.label))
+    views: list[SpanView] = []
+    for number, (span, lane) in enumerate(zip(ordered, _lanes(ordered), strict=True), 1):
+        technique = TECHNIQUES.get(span.label) if span.analyzer == TECHNIQUE_ANALYZER else None
+        views.append(
+            SpanView(
+                number=number,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+                analyzer=span.analyzer,
+                score=span.score,
+                category=technique.category if technique else None,
+                explanation=technique.explanation if technique else None,
+                colour=colour_class(span.analyzer, span.label),
+                lane=min(lane, MAX_LANE),
+                quote=" ".join(text[span.start : span.end].split()),
+            )
+        )
+    return views
+
+
+def segments(text: str, views: list[SpanView]) -> list[Segment]:
+    """Consecutive pieces of ``text``; each with the spans covering it, outermost (lowest lane) first."""
+    cuts = sorted({0, len(text), *(v.start for v in views), *(v.end for v in views)})
+    starting: dict[int, list[SpanView]] = {}
+    for view in views:
+        starting.setdefault(view.start, []).append(view)
+    active: list[SpanView] = []
+    found: list[Segment] = []
+    for left, right in itertools.pairwise(cuts):
+        active = [v for v in active if v.end > left]
+        opened = starting.get(left, [])
+        active.extend(opened)
+        active.sort(key=lambda v: (v.lane, v.number))
+        found.append(Segment(text=text[left:right], marks=tuple(Mark(v, first=v in opened) for v in active)))
+    return found
+
+
+def legend(views: list[SpanView]) -> list[LegendEntry]:
+    """One entry per (analyzer, label): techniques in category order, then the rest by frequency."""
+    counts = Counter(v.key for v in views)
+    first = {v.key: v for v in reversed(views)}
+    entries = [
+        LegendEntry(
+            key=key,
+            analyzer=view.analyzer,
+            label=view.label,
+            title=view.title,
+            colour=view.colour,
+            count=counts[key],
+            category=view.category,
+            explanation=view.explanation,
+        )
+        for key, view in first.items()
+    ]
+
+    def order(entry: LegendEntry) -> tuple[int, int, int, str]:
+        if entry.category is not None:
+            return (0, CATEGORIES.index(entry.category), -entry.count, entry.label)
+        return (1, 0, -entry.count, entry.analyzer + entry.label)
+
+    return sorted(entries, key=order)

@@ -1,0 +1,370 @@
+"""The server-rendered pages: list and search, article view, submit, outlet dashboard, sign-in.
+
+Templates are Jinja2 with autoescaping on for everything; pages carry no inline script or style, so
+the Content-Security-Policy can forbid both. Scripts only enhance: every page works without them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+import jinja2
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from propwatch import __version__
+from propwatch.api.app import Workbench, workbench
+from propwatch.api.routes import Filters
+from propwatch.api.security import SESSION_COOKIE, cookie_options, same_origin, session_token, token_of
+from propwatch.api.submission import Metadata, analyse_and_store, read_submission
+from propwatch.errors import InputError, PropwatchError
+from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
+from propwatch.models.taxonomy import CATEGORIES
+from propwatch.storage.queries import (
+    NARRATIVE_LABEL,
+    TECHNIQUE_ANALYZER,
+    default_analyzer,
+    facets,
+    find_articles,
+    outlet_statistics,
+    timeline,
+)
+from propwatch.storage.search import SNIPPET_END, SNIPPET_START
+from propwatch.web.charts import Series, hbar_chart, heatmap, stacked_columns
+from propwatch.web.highlight import category_class, colour_class, legend, pretty, segments, span_views
+
+TEMPLATES = Path(__file__).parent / "templates"
+PAGE_SIZE = 20
+TOP_LABELS = 8  # series in a chart of labels other than techniques; the rest are summed as 'other'
+
+environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,  # every page: article text and metadata are untrusted
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters["pretty"] = pretty
+environment.filters["percent"] = lambda value: f"{100 * value:.1f}%"
+
+router = APIRouter(include_in_schema=False)
+Bench = Annotated[Workbench, Depends(workbench)]
+
+
+def signed_in(request: Request, bench: Workbench) -> bool:
+    secret = session_token(request)
+    return secret is not None and bench.tokens.verify(secret) is not None
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    bench: Workbench = request.app.state.workbench
+    page = environment.get_template(template).render(
+        request_path=request.url.path,
+        signed_in=signed_in(request, bench),
+        public_read=bench.settings.api_public_read,
+        version=__version__,
+        **context,
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+def _gate(request: Request, bench: Workbench) -> Response | None:
+    """A redirect to the sign-in page when reading needs a token and the browser has none."""
+    if bench.settings.api_public_read or token_of(request, bench.tokens, cookie=True) is not None:
+        return None
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+
+def safe_href(url: str | None) -> str | None:
+    """Only http(s) links leave the page: an article's URL could be 'javascript:…'."""
+    if url and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None
+
+
+def snippet_parts(snippet: str | None) -> list[tuple[str, bool]]:
+    """A search snippet as (text, is_match) pieces, so matches are bolded without trusting markup."""
+    if not snippet:
+        return []
+    parts: list[tuple[str, bool]] = []
+    rest = snippet
+    while SNIPPET_START in rest:
+        before, _, after = rest.partition(SNIPPET_START)
+        match, found, rest = after.partition(SNIPPET_END)
+        parts.append((before, False))
+        parts.append((match, bool(found)))
+    parts.append((rest, False))
+    return [part for part in parts if part[0]]
+
+
+@router.get("/", response_class=HTMLResponse)
+def home() -> Response:
+    return RedirectResponse("/articles", status_code=307)
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def list_page(request: Request, bench: Bench, query: Filters, page: int = 1) -> Response:
+    if (gate := _gate(request, bench)) is not None:
+        return gate
+    page = max(1, min(page, 10_000))
+    found = find_articles(bench.store, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    pages = max(1, math.ceil(found.total / PAGE_SIZE))
+    return render(
+        request,
+        "list.html",
+        found=found,
+        query=query,
+        params=params,
+        page=page,
+        pages=pages,
+        page_link=lambda n: "/articles?" + urlencode({**params, "page": n}),
+        export_link=lambda fmt: "/api/export?" + urlencode({**_api_filters(params), "format": fmt}),
+        formats=EXPORT_FORMATS,
+        facets=facets(bench.store),
+        categories=CATEGORIES,
+        snippet_parts=snippet_parts,
+    )
+
+
+def _api_filters(params: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in params.items() if k != "page"}
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str, bench: Bench) -> Response:
+    if (gate := _gate(request, bench)) is not None:
+        return gate
+    analysis = bench.store.get_analysis(article_id)
+    views = span_views(analysis)
+    label_groups: dict[str, list[Any]] = {}
+    for label in analysis.labels:
+        label_groups.setdefault(label.name, []).append(label)
+    other_layers: dict[str, list[Any]] = {}
+    for view in views:
+        if view.analyzer != TECHNIQUE_ANALYZER:
+            other_layers.setdefault(view.analyzer, []).append(view)
+    article = analysis.article
+    return render(
+        request,
+        "article.html",
+        analysis=analysis,
+        article=article,
+        views=views,
+        segments=segments(article.text, views),
+        legend=legend(views),
+        label_groups=label_groups,
+        other_layers=other_layers,
+        technique_views=[v for v in views if v.analyzer == TECHNIQUE_ANALYZER],
+        article_href=safe_href(article.url),
+        formats=[(fmt, DESCRIPTIONS[fmt]) for fmt in EXPORT_FORMATS],
+        words=len(article.text.split()),
+    )
+
+
+# --- submitting ----------------------------------------------------------------------------------
+
+
+@router.get("/submit", response_class=HTMLResponse)
+def submit_page(request: Request) -> Response:
+    return render(request, "submit.html", error=None, values={})
+
+
+def _text_field(form: Any, name: str, limit: int = 2048) -> str | None:
+    value = form.get(name)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if len(value) > limit:
+        raise InputError(name, f"is longer than {limit:,} characters")
+    return value.strip()
+
+
+@router.post("/submit", response_class=HTMLResponse)
+async def submit(request: Request, bench: Bench) -> Response:
+    if not same_origin(request):
+        return render_error(request, 403, "form: posted from another site; submit from this server's page")
+    form = await request.form(max_files=1, max_fields=20)
+    values = {key: value for key, value in form.items() if isinstance(value, str) and key != "token"}
+    secret = _text_field(form, "token", 200)
+    token = bench.tokens.verify(secret) if secret else None
+    if token is None and not signed_in(request, bench):
+        message = "Submitting needs an API token: paste one (made with `propwatch token create NAME`)."
+        if secret:
+            message = "This API token is not valid (unknown or revoked)."
+        return render(request, "submit.html", status=401, error=message, values=values)
+    try:
+        upload = form.get("file")
+        data: bytes | None = None
+        filename = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read()
+            filename = upload.filename
+        published_text = _text_field(form, "published", 10)
+        try:
+            published = date.fromisoformat(published_text) if published_text else None
+        except ValueError as exc:
+            raise InputError("published", f"{published_text!r} is not a date in YYYY-MM-DD form") from exc
+        metadata = Metadata(
+            title=_text_field(form, "title", 1000),
+            url=_text_field(form, "source_url"),
+            outlet=_text_field(form, "outlet", 300),
+            published=published,
+        )
+        url = _text_field(form, "url")
+        text = _text_field(form, "text", bench.settings.max_input_bytes)
+
+        def work() -> str:
+            article = read_submission(
+                bench.settings, url=url, text=text, data=data or None, filename=filename, metadata=metadata
+            )
+            return analyse_and_store(article, bench.analyst, bench.store).analysis.article.id
+
+        article_id = await run_in_threadpool(work)
+    except PropwatchError as exc:
+        return render(request, "submit.html", status=422, error=str(exc), values=values)
+    response = RedirectResponse(f"/articles/{article_id}", status_code=303)
+    if token is not None and secret is not None:
+        response.set_cookie(SESSION_COOKIE, secret, **cookie_options(request))
+    return response
+
+
+# --- signing in ----------------------------------------------------------------------------------
+
+
+def _local_path(target: str | None) -> str:
+    # Only paths on this server: '//evil.example' or 'https://…' would make an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/articles"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", error=None, next=_local_path(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, bench: Bench) -> Response:
+    if not same_origin(request):
+        return render_error(request, 403, "form: posted from another site; sign in from this server's page")
+    form = await request.form(max_files=0, max_fields=5)
+    secret = _text_field(form, "token", 200)
+    target = _local_path(_text_field(form, "next"))
+    if not secret or bench.tokens.verify(secret) is None:
+        return render(request, "login.html", status=401, error="This API token is not valid.", next=target)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, secret, **cookie_options(request))
+    return response
+
+
+@router.post("/logout", response_class=HTMLResponse)
+def logout(request: Request) -> Response:
+    if not same_origin(request):
+        return render_error(request, 403, "form: posted from another site")
+    response = RedirectResponse("/articles", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+def _series(periods: dict[str, Any], analyzer: str | None) -> list[Series]:
+    """Technique categories when the technique detector ran; else the most frequent labels."""
+    names = list(periods)
+    if analyzer == TECHNIQUE_ANALYZER:
+        return [
+            Series(
+                pretty(category), category_class(category), [periods[p].categories[category] for p in names]
+            )
+            for category in CATEGORIES
+            if any(periods[p].categories[category] for p in names)
+        ]
+    totals: Counter[str] = Counter()
+    for tally in periods.values():
+        totals.update(tally.labels)
+    top = [label for label, _ in totals.most_common(TOP_LABELS)]
+    series = [
+        Series(pretty(label), colour_class(analyzer or "", label), [periods[p].labels[label] for p in names])
+        for label in top
+    ]
+    rest = [sum(n for label, n in periods[p].labels.items() if label not in top) for p in names]
+    if any(rest):
+        series.append(Series("other", "pal-other", [float(n) for n in rest]))
+    return series
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def dashboard(request: Request, bench: Bench) -> Response:
+    if (gate := _gate(request, bench)) is not None:
+        return gate
+    analyzer = default_analyzer(bench.store)
+    stats = outlet_statistics(bench.store, analyzer=analyzer)
+    overall, periods = timeline(bench.store, bucket="month", analyzer=analyzer)
+    ranked = sorted(stats.items(), key=lambda kv: -kv[1].coverage)
+    share = hbar_chart(
+        [(name, t.coverage, f"{100 * t.coverage:.1f}%", f"/outlets/{name}") for name, t in ranked[:20]],
+        colour="pal-0",
+    )
+    narrative_names = [n for n, _ in overall.narratives.most_common(12)]
+    outlet_names = list(stats)[:15]
+    counts = {(o, n): stats[o].narratives[n] for o in outlet_names for n in narrative_names}
+    return render(
+        request,
+        "outlets.html",
+        stats=stats,
+        overall=overall,
+        analyzer=analyzer,
+        share=share,
+        over_time=stacked_columns(list(periods), _series(periods, analyzer)),
+        periods=periods,
+        narratives=heatmap(outlet_names, narrative_names, counts) if narrative_names else None,
+        narrative_label=NARRATIVE_LABEL,
+    )
+
+
+@router.get("/outlets/{name}", response_class=HTMLResponse)
+def outlet_page(request: Request, name: str, bench: Bench) -> Response:
+    if (gate := _gate(request, bench)) is not None:
+        return gate
+    analyzer = default_analyzer(bench.store)
+    overall, periods = timeline(bench.store, outlet=name, bucket="month", analyzer=analyzer)
+    if overall.articles == 0:
+        return render_error(request, 404, f"outlet {name!r}: no stored article is from this outlet")
+    top = overall.labels.most_common(15)
+    labels_chart = hbar_chart(
+        [
+            (pretty(label), float(n), str(n), f"/articles?{urlencode({'outlet': name, 'label': label})}")
+            for label, n in top
+        ],
+        colour="pal-3",
+        percent=False,
+    )
+    coverage_chart = hbar_chart(
+        [(period, t.coverage, f"{100 * t.coverage:.1f}%", None) for period, t in periods.items()],
+        colour="pal-0",
+    )
+    return render(
+        request,
+        "outlet.html",
+        name=name,
+        overall=overall,
+        analyzer=analyzer,
+        periods=periods,
+        over_time=stacked_columns(list(periods), _series(periods, analyzer)),
+        labels_chart=labels_chart if top else None,
+        coverage_chart=coverage_chart,
+        list_link="/articles?" + urlencode({"outlet": name}),
+    )

@@ -1,0 +1,533 @@
+"""Every route of the REST API through an in-process client: results, filters, errors and auth."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from propwatch.domain import Analysis, Article, Span
+from propwatch.storage.store import ArticleStore
+from propwatch.storage.tokens import TokenStore
+from workbench_fixture import SAMPLE, TECHNIQUE_TEXT, Api, ApiMaker, seed
+
+SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
+
+
+def error_of(response: Any) -> dict[str, str]:
+    body = response.json()
+    assert set(body) == {"error"}
+    detail: dict[str, str] = body["error"]
+    assert detail["message"] == f"{detail['input']}: {detail['reason']}"
+    return detail
+
+
+# --- submitting ----------------------------------------------------------------------------------
+
+
+def test_submit_text_runs_the_analyzers_and_stores(api: Api) -> None:
+    response = api.client.post(
+        "/api/articles",
+        json={"text": SAMPLE_TEXT, "outlet": "Rossa Primavera", "published": "2022-02-03"},
+        headers=api.auth,
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["article_stored"] is True and body["analysis_stored"] is True
+    analysis = body["analysis"]
+    assert analysis["article"]["id"] == body["id"]
+    assert analysis["article"]["outlet"] == "Rossa Primavera"
+    assert analysis["article"]["title"].startswith("The US and NATO need such agreements")
+    assert analysis["analyzers"] == {"keywords": "1.0"}
+    text = analysis["article"]["text"]
+    assert {text[s["start"] : s["end"]] for s in analysis["spans"]} == {
+        "NATO",
+        "Russia",
+        "security",
+        "de-escalation",
+    }
+    assert analysis["article"]["raw"] is None
+    again = api.client.post("/api/articles", json={"text": SAMPLE_TEXT}, headers=api.auth)
+    assert again.status_code == 201
+    assert again.json()["article_stored"] is False and again.json()["analysis_stored"] is False
+    assert api.store.count_articles() == 1
+
+
+def test_submit_html_reads_the_main_text(api: Api) -> None:
+    page = (
+        "<html><head><title>Alliance talks</title></head><body><article><h1>Alliance talks</h1>"
+        "<p>NATO and Russia met to talk about security in Europe for a long afternoon of talks.</p>"
+        "<p>Nothing was agreed, and both sides said they would meet again next month.</p>"
+        "</article></body></html>"
+    )
+    response = api.client.post(
+        "/api/articles", json={"html": page, "source_url": "https://example.org/a"}, headers=api.auth
+    )
+    assert response.status_code == 201, response.text
+    article = response.json()["analysis"]["article"]
+    assert "NATO and Russia met" in article["text"] and "<p>" not in article["text"]
+    assert article["url"] == "https://example.org/a"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"text": "a", "url": "https://example.org/"},
+        {"title": "only metadata"},
+        {"text": "NATO", "unknown_field": 1},
+        {"text": "NATO", "language": "english"},
+        {"text": "NATO", "published": "yesterday"},
+    ],
+)
+def test_submit_invalid_bodies(api: Api, body: dict[str, Any]) -> None:
+    response = api.client.post("/api/articles", json=body, headers=api.auth)
+    assert response.status_code == 422
+    assert error_of(response)["type"] == "InputError"
+
+
+def test_submit_blank_text_names_the_problem(api: Api) -> None:
+    response = api.client.post("/api/articles", json={"text": "   \n  "}, headers=api.auth)
+    assert response.status_code == 422
+    assert error_of(response)["type"] == "EmptyInputError"
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "reason"),
+    [
+        ("http://127.0.0.1:9/admin", "RefusedAddressError", "loopback"),
+        ("http://169.254.169.254/latest/meta-data/", "RefusedAddressError", "metadata"),
+        ("http://[::1]/", "RefusedAddressError", "loopback"),
+        ("http://10.0.0.8/", "RefusedAddressError", "private"),
+        ("file:///etc/passwd", "UnsupportedInputError", "only http and https"),
+    ],
+)
+def test_url_submissions_go_through_the_ssrf_guard(api: Api, url: str, kind: str, reason: str) -> None:
+    response = api.client.post("/api/articles", json={"url": url}, headers=api.auth)
+    assert response.status_code == 422
+    detail = error_of(response)
+    assert detail["type"] == kind and reason in detail["reason"]
+    assert detail["input"] == url
+
+
+class _Page(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = (
+            b"<html><body><article><h1>Local</h1><p>"
+            + b"NATO talks went on. " * 20
+            + b"</p></article></body></html>"
+        )
+        self.send_response(200 if self.path == "/article" else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def page_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_url_submission_fetches_when_private_addresses_are_allowed(
+    make_api: ApiMaker, plugin: None, page_server: str
+) -> None:
+    api = make_api(allow_private_addresses=True, respect_robots=False)
+    response = api.client.post("/api/articles", json={"url": f"{page_server}/article"}, headers=api.auth)
+    assert response.status_code == 201, response.text
+    assert response.json()["analysis"]["article"]["url"] == f"{page_server}/article"
+    missing = api.client.post("/api/articles", json={"url": f"{page_server}/gone"}, headers=api.auth)
+    assert missing.status_code == 502
+    assert error_of(missing)["type"] == "FetchError" and "404" in error_of(missing)["reason"]
+
+
+# --- auth ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer pw_not-a-real-token"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer"},
+    ],
+)
+def test_writes_need_a_valid_token(api: Api, headers: dict[str, str]) -> None:
+    response = api.client.post("/api/articles", json={"text": SAMPLE_TEXT}, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert error_of(response)["type"] == "AuthError"
+    assert api.store.count_articles() == 0
+
+
+def test_revoked_tokens_are_refused(api: Api) -> None:
+    TokenStore(api.store).revoke("test-0")
+    response = api.client.post("/api/articles", json={"text": SAMPLE_TEXT}, headers=api.auth)
+    assert response.status_code == 401
+
+
+def test_reads_are_public_by_default_and_can_need_a_token(make_api: ApiMaker, plugin: None) -> None:
+    public = make_api()
+    assert public.client.get("/api/articles").status_code == 200
+    private = make_api(api_public_read=False)
+    for path in ("/api/articles", "/api/outlets", "/api/facets", "/api/status", "/api/export"):
+        refused = private.client.get(path)
+        assert refused.status_code == 401, path
+        assert private.client.get(path, headers=private.auth).status_code == 200, path
+    assert private.client.get("/openapi.json").status_code == 200  # the spec itself is public
+
+
+def test_browser_session_reads_but_does_not_write_through_the_api(make_api: ApiMaker, plugin: None) -> None:
+    api = make_api(api_public_read=False)
+    page = api.client.get("/articles", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/login?next=%2Farticles")
+    bad = api.client.post("/login", data={"token": "pw_wrong", "next": "/outlets"}, follow_redirects=False)
+    assert bad.status_code == 401
+    signed = api.client.post("/login", data={"token": api.secret, "next": "/outlets"}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/outlets"
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert api.client.get("/articles").status_code == 200
+    assert api.client.get("/api/articles").status_code == 200
+    write = api.client.post("/api/articles", json={"text": SAMPLE_TEXT})
+    assert write.status_code == 401  # API writes take bearer tokens only: a cookie could be ridden (CSRF)
+    out = api.client.post("/logout", follow_redirects=False)
+    assert out.status_code == 303
+    api.client.cookies.clear()
+    assert api.client.get("/api/articles").status_code == 401
+
+
+def test_login_redirects_only_to_local_paths(api: Api) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = api.client.post(
+            "/login", data={"token": api.secret, "next": target}, follow_redirects=False
+        )
+        assert response.headers["location"] == "/articles"
+
+
+def test_form_posts_from_other_sites_are_refused(api: Api) -> None:
+    for path in ("/submit", "/login", "/logout"):
+        response = api.client.post(
+            path, data={"token": api.secret, "text": "NATO"}, headers={"Origin": "https://evil.example"}
+        )
+        assert response.status_code == 403, path
+    assert api.store.count_articles() == 0
+
+
+# --- limits, CORS, headers, errors ---------------------------------------------------------------
+
+
+def test_request_bodies_over_the_cap_are_refused(make_api: ApiMaker, plugin: None) -> None:
+    api = make_api(api_max_request_bytes=2_000)
+    big = {"text": "NATO " * 1_000}
+    response = api.client.post("/api/articles", json=big, headers=api.auth)
+    assert response.status_code == 413
+    assert error_of(response)["type"] == "InputTooLargeError"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the cap holds for streamed bodies too
+        yield b'{"text": "'
+        for _ in range(100):
+            yield b"NATO " * 10
+        yield b'"}'
+
+    streamed = api.client.post(
+        "/api/articles", content=chunks(), headers={**api.auth, "Content-Type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    assert api.store.count_articles() == 0
+
+
+def test_texts_over_max_input_bytes_are_refused(make_api: ApiMaker, plugin: None) -> None:
+    api = make_api(max_input_bytes=1_000)
+    response = api.client.post("/api/articles", json={"text": "NATO " * 400}, headers=api.auth)
+    assert response.status_code == 413
+    assert "max_input_bytes" in error_of(response)["reason"]
+
+
+def test_cors_is_off_by_default(make_api: ApiMaker, plugin: None) -> None:
+    closed = make_api()
+    preflight = {"Origin": "https://other.example", "Access-Control-Request-Method": "GET"}
+    assert (
+        "access-control-allow-origin" not in closed.client.options("/api/articles", headers=preflight).headers
+    )
+    assert "access-control-allow-origin" not in closed.client.get("/api/articles", headers=preflight).headers
+    opened = make_api(api_cors_origins=("https://other.example",))
+    response = opened.client.get("/api/articles", headers={"Origin": "https://other.example"})
+    assert response.headers["access-control-allow-origin"] == "https://other.example"
+    other = opened.client.get("/api/articles", headers={"Origin": "https://third.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_security_headers_on_every_response(api: Api) -> None:
+    for path in ("/api/articles", "/articles", "/submit", "/static/app.css", "/nope", "/api/nope"):
+        headers = api.client.get(path).headers
+        policy = headers["content-security-policy"]
+        assert (
+            "script-src 'self'" in policy and "style-src 'self'" in policy and "default-src 'none'" in policy
+        )
+        assert "unsafe-inline" not in policy
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+
+
+def test_unknown_routes_and_methods_answer_json_errors(api: Api) -> None:
+    missing = api.client.get("/api/nothing-here")
+    assert missing.status_code == 404 and error_of(missing)["type"] == "HTTPError"
+    wrong = api.client.delete("/api/articles")
+    assert wrong.status_code == 405 and error_of(wrong)["type"] == "HTTPError"
+    page = api.client.get("/no-such-page")
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+
+
+def test_openapi_is_served_and_lists_every_route(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json()
+    assert set(spec["paths"]) == {
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/articles/{article_id}/export",
+        "/api/export",
+        "/api/facets",
+        "/api/outlets",
+        "/api/outlets/{name}",
+        "/api/status",
+    }
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert api.client.get("/docs").status_code == 404  # no CDN-loaded Swagger page
+
+
+def test_status(api: Api) -> None:
+    body = api.client.get("/api/status").json()
+    assert body["analyzers"] == ["keywords"] and body["public_read"] is True
+    assert "webanno" in body["export_formats"] and body["articles"] == 0
+
+
+# --- reading, filtering, exporting (SQLite and PostgreSQL) ---------------------------------------
+
+
+@pytest.fixture
+def seeded(make_api: ApiMaker, plugin: None, store: ArticleStore) -> tuple[Api, dict[str, str]]:
+    ids = seed(store)
+    return make_api(store=store), ids
+
+
+def test_get_article_and_its_errors(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, ids = seeded
+    article_id = ids["techniques"]
+    body = api.client.get(f"/api/articles/{article_id}").json()
+    assert body["article"]["id"] == article_id and len(body["spans"]) == 8
+    assert body["model_version"] == "genre=test-1;narratives=test-1;techniques=test-1"
+    assert api.client.get(f"/api/articles/{article_id[:8]}").json()["article"]["id"] == article_id
+    for wrong, reason in (
+        ("0000000000000000", "no stored article"),
+        ("xyz", "not an article id"),
+        ("abc", ""),
+    ):
+        response = api.client.get(f"/api/articles/{wrong}")
+        assert response.status_code == 404 and reason in error_of(response)["reason"]
+    versioned = api.client.get(f"/api/articles/{article_id}", params={"model_version": "nope"})
+    assert versioned.status_code == 404 and "stored:" in error_of(versioned)["reason"]
+
+
+def _ids(api: Api, **params: Any) -> list[str]:
+    response = api.client.get("/api/articles", params=params)
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+def test_list_filters(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, ids = seeded
+    assert len(_ids(api, limit=200)) == 19
+    clarion = _ids(api, outlet="Daily Clarion", limit=200)
+    assert len(clarion) == 7 and ids["techniques"] in clarion
+    assert _ids(api, outlet="Nobody") == []
+    assert len(_ids(api, language="EN", limit=200)) == 19
+    assert ids["techniques"] in _ids(api, technique="Whataboutism")
+    assert ids["techniques"] in _ids(api, technique="Loaded_Language")
+    assert len(_ids(api, technique="Loaded_Language")) == 1  # only the main article has it
+    assert set(_ids(api, category="Manipulative_Wording")) == {ids["techniques"]}
+    assert len(_ids(api, category="Attack_on_Reputation", limit=200)) == 19
+    assert _ids(api, label="Whataboutism") == _ids(api, technique="Whataboutism")
+    assert _ids(api, genre="Opinion") == [ids["techniques"]]
+    assert set(_ids(api, narrative="Elections are rigged", limit=200)) <= set(_ids(api, limit=200))
+    assert len(_ids(api, narrative="Elections are rigged", limit=200)) == 6
+    march = _ids(api, since="2024-03-01", until="2024-03-31", limit=200)
+    assert ids["techniques"] in march and len(march) == 4
+    assert _ids(api, q="traitors patriot", outlet="Evening Herald", limit=200) != []
+    assert _ids(api, q="no-such-word-anywhere") == []
+    assert _ids(api, q="   ") == _ids(api)
+
+
+def test_list_pagination_and_snippets(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    first = api.client.get("/api/articles", params={"limit": 5}).json()
+    second = api.client.get("/api/articles", params={"limit": 5, "offset": 5}).json()
+    assert first["total"] == second["total"] == 19
+    assert len(first["items"]) == 5 and not {i["id"] for i in first["items"]} & {
+        i["id"] for i in second["items"]
+    }
+    found = api.client.get("/api/articles", params={"q": "regime"}).json()
+    assert found["total"] == 19 and "**regime**" in found["items"][0]["snippet"].lower()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 201}, {"offset": -1}, {"since": "March"}, {"category": "Not_A_Category"}],
+)
+def test_list_rejects_bad_parameters(seeded: tuple[Api, dict[str, str]], params: dict[str, Any]) -> None:
+    api, _ = seeded
+    response = api.client.get("/api/articles", params=params)
+    assert response.status_code == 422
+    assert error_of(response)["type"] == "InputError"
+
+
+def test_outlet_statistics(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    body = api.client.get("/api/outlets").json()
+    assert body["analyzer"] == "techniques"
+    outlets = {item["outlet"]: item for item in body["items"]}
+    assert set(outlets) == {"Daily Clarion", "Evening Herald", "Northern Post"}
+    clarion = outlets["Daily Clarion"]
+    assert clarion["articles"] == clarion["analysed"] == 7
+    assert 0 < clarion["coverage"] < 1
+    assert clarion["categories"]["Attack_on_Reputation"] >= 7
+    assert sum(clarion["narratives"].values()) == 7
+    timeline = api.client.get("/api/outlets/Daily Clarion", params={"bucket": "month"}).json()
+    assert timeline["overall"]["articles"] == 7
+    assert [p["period"] for p in timeline["periods"]] == sorted(p["period"] for p in timeline["periods"])
+    assert sum(p["articles"] for p in timeline["periods"]) == 7
+    yearly = api.client.get("/api/outlets/Daily Clarion", params={"bucket": "year"}).json()
+    assert [p["period"] for p in yearly["periods"]] == ["2024"]
+    assert api.client.get("/api/outlets/Nobody").status_code == 404
+    assert api.client.get("/api/outlets/Daily Clarion", params={"bucket": "decade"}).status_code == 422
+
+
+def test_coverage_counts_overlapping_spans_once(make_api: ApiMaker, plugin: None) -> None:
+    api = make_api()
+    text = "abcdefghij" * 10  # 100 characters
+    analysis = Analysis(
+        article=Article(text=text, outlet="Solo"),
+        spans=(
+            Span(start=0, end=20, label="Loaded_Language", analyzer="techniques"),
+            Span(start=10, end=30, label="Doubt", analyzer="techniques"),
+            Span(start=50, end=60, label="Actor", analyzer="keywords"),
+        ),
+        analyzers={"techniques": "1", "keywords": "1"},
+    )
+    api.store.save_analysis(analysis)
+    techniques = api.client.get("/api/outlets").json()["items"][0]
+    assert techniques["coverage"] == pytest.approx(0.30) and techniques["spans"] == 2
+    everything = api.client.get("/api/outlets", params={"analyzer": "keywords"}).json()["items"][0]
+    assert everything["coverage"] == pytest.approx(0.10)
+
+
+def test_facets(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    body = api.client.get("/api/facets").json()
+    assert {c["value"] for c in body["outlets"]} == {"Daily Clarion", "Evening Herald", "Northern Post"}
+    assert {"analyzer": "techniques", "label": "Whataboutism", "count": 7} in body["span_labels"]
+    assert {c["value"] for c in body["narratives"]} == {
+        "The West betrays workers",
+        "Sanctions hurt Europe",
+        "Elections are rigged",
+    }
+    assert {"value": "opinion", "count": 1} in body["genres"]
+
+
+def test_export_one_article_in_every_format(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, ids = seeded
+    article_id = ids["techniques"]
+    base = f"/api/articles/{article_id}/export"
+    text = TECHNIQUE_TEXT
+
+    as_json = api.client.get(base, params={"format": "json"})
+    assert as_json.headers["content-disposition"] == f'attachment; filename="propwatch-{article_id}.json"'
+    assert json.loads(as_json.text)[0]["article"]["id"] == article_id
+
+    lines = api.client.get(base, params={"format": "jsonl"}).text.splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["article"]["id"] == article_id
+
+    rows = list(csv.DictReader(io.StringIO(api.client.get(base, params={"format": "csv"}).text)))
+    assert len(rows) == 8 and {row["span_text"] for row in rows} >= {"Experts agree"}
+
+    ptc = api.client.get(base, params={"format": "ptc"}).text.splitlines()
+    experts = text.index("Experts agree")
+    assert f"{article_id}\tAppeal_to_Authority\t{experts}\t{experts + 13}" in ptc
+    assert any("\tName_Calling,Labeling\t" in line for line in ptc)  # PTC's spelling of the class
+    assert any("\tAppeal_to_Time\t" in line for line in ptc)  # no PTC class: kept as it is
+
+    brat = zipfile.ZipFile(io.BytesIO(api.client.get(base, params={"format": "brat"}).content))
+    assert set(brat.namelist()) == {f"{article_id}.txt", f"{article_id}.ann", "annotation.conf"}
+    assert brat.read(f"{article_id}.txt").decode() == text
+    for line in brat.read(f"{article_id}.ann").decode().splitlines():
+        if line.startswith("T"):
+            _, where, quote = line.split("\t")
+            pieces = [tuple(map(int, part.split())) for part in where.split(" ", 1)[1].split(";")]
+            assert " ".join(text[a:b] for a, b in pieces) == quote
+    assert "Name_Calling-Labeling" in brat.read("annotation.conf").decode()
+
+    collection = api.client.get(base, params={"format": "webanno"}).json()
+    assert collection["type"] == "AnnotationCollection" and collection["total"] == 8
+    for annotation in collection["first"]["items"]:
+        position, quote = annotation["target"]["selector"]
+        assert position["type"] == "TextPositionSelector" and quote["type"] == "TextQuoteSelector"
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert annotation["target"]["source"] == "https://daily-clarion.example/opinion/regime"
+
+    assert api.client.get(base, params={"format": "claimreview"}).json() == []  # no claims analyzer ran
+    bad = api.client.get(base, params={"format": "docx"})
+    assert bad.status_code == 422
+    assert api.client.get("/api/articles/0000000000000000/export").status_code == 404
+
+
+def test_claimreview_drafts_come_from_claim_spans(make_api: ApiMaker, plugin: None) -> None:
+    api = make_api()
+    text = "The minister said unemployment fell by half last year. Critics disagree."
+    article = Article(text=text, title="Jobs", outlet="Gazette", published=date(2024, 5, 1))
+    api.store.save_analysis(
+        Analysis(
+            article=article,
+            spans=(Span(start=0, end=54, label="check-worthy", score=0.8, analyzer="claims"),),
+            analyzers={"claims": "1"},
+        )
+    )
+    reviews = api.client.get(f"/api/articles/{article.id}/export", params={"format": "claimreview"}).json()
+    assert len(reviews) == 1
+    assert reviews[0]["@type"] == "ClaimReview"
+    assert reviews[0]["claimReviewed"] == text[:54]
+    assert reviews[0]["itemReviewed"]["appearance"]["publisher"]["name"] == "Gazette"
+
+
+def test_export_query_results(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    response = api.client.get("/api/export", params={"outlet": "Northern Post", "format": "jsonl"})
+    assert response.headers["content-disposition"] == 'attachment; filename="propwatch-export.jsonl"'
+    records = [json.loads(line) for line in response.text.splitlines()]
+    assert len(records) == 6 and {r["article"]["outlet"] for r in records} == {"Northern Post"}
+    brat = zipfile.ZipFile(io.BytesIO(api.client.get("/api/export", params={"format": "brat"}).content))
+    assert len([n for n in brat.namelist() if n.endswith(".ann")]) == 19
+    empty = api.client.get("/api/export", params={"outlet": "Nobody", "format": "json"})
+    assert json.loads(empty.text) == []
+
+
+def test_export_is_capped(make_api: ApiMaker, plugin: None, store: ArticleStore) -> None:
+    seed(store)
+    api = make_api(store=store, api_export_limit=3)
+    lines = api.client.get("/api/export", params={"format": "jsonl"}).text.splitlines()
+    assert len(lines) == 3

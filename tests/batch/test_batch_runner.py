@@ -1,0 +1,214 @@
+"""Batch runs on a real local Dask cluster (2 worker processes): tables, resumption, the database, CLI.
+
+One cluster serves the whole module; the test plugin's analyzers ('keywords', 'keyword-count') run
+on the workers, which find them through sys.path, inherited from this process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import typer
+from batch_corpus import records, republished, story, write_jsonl
+from distributed import Client, LocalCluster
+from typer.testing import CliRunner
+
+PLUGIN = Path(__file__).resolve().parents[1] / "fixtures" / "plugin"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _plugin_on_path() -> Iterator[None]:
+    """Before the workers start: they inherit sys.path; taken off again so other modules see no plugin."""
+    sys.path.insert(0, str(PLUGIN))
+    importlib.invalidate_caches()
+    yield
+    sys.path.remove(str(PLUGIN))
+    importlib.invalidate_caches()
+
+
+from propwatch.batch.output import read_table  # noqa: E402
+from propwatch.batch.runner import BatchProgress, run_batch  # noqa: E402
+from propwatch.batch.worker import pipeline_builds  # noqa: E402
+from propwatch.cli import _global  # noqa: E402
+from propwatch.cli.batch import register  # noqa: E402
+from propwatch.republication import index_missing, republications_of  # noqa: E402
+from propwatch.settings import Settings  # noqa: E402
+from propwatch.storage import ArticleStore  # noqa: E402
+
+TABLES = ("articles", "spans", "labels", "failures", "copies", "clusters")
+N_STORIES = 30
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit="700MiB",
+            dashboard_address=":0",
+        ) as cluster,
+        Client(cluster) as opened,
+    ):
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("corpus") / "corpus.jsonl", records(N_STORIES))
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    fields: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "analyzers": ("keywords", "keyword-count"),
+        "batch_partition_size": 4,
+        "detect_language": False,
+    }
+    return Settings(**{**fields, **overrides})
+
+
+def tables_of(out: Path) -> dict[str, pa.Table]:
+    return {name: read_table(out, name) for name in TABLES}
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_batch_writes_every_table(client: Client, corpus: Path, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    before = dict(client.run(pipeline_builds))
+    summary = run_batch(
+        [str(corpus), str(tmp_path / "missing.jsonl")], tmp_path / "out", settings, client=client
+    )
+    assert summary.complete
+    assert summary.progress.partitions_written >= 8  # many partitions, spread over both workers
+    # Models are loaded once per worker process, not once per partition or article.
+    after = dict(client.run(pipeline_builds))
+    assert sorted(after) == sorted(before) and len(after) == 2
+    assert all(after[worker] - before[worker] == 1 for worker in after)
+
+    tables = tables_of(tmp_path / "out")
+    articles = tables["articles"]
+    # 30 stories + 2 edited republications; the verbatim copies are not analysed twice.
+    assert articles.num_rows == N_STORIES + 2
+    assert len(set(articles["id"].to_pylist())) == articles.num_rows
+    assert set(articles["model_version"].to_pylist()) == {"keyword-count=2.0;keywords=1.0"}
+    assert all(url.startswith("https://") for url in articles["url"].to_pylist())
+    spans = tables["spans"]
+    assert spans.num_rows >= N_STORIES and set(spans["analyzer"].to_pylist()) == {"keywords"}
+    assert all(text in ("NATO", "Russia", "security", "de-escalation") for text in spans["text"].to_pylist())
+    labels = tables["labels"]
+    assert labels.num_rows == articles.num_rows and set(labels["name"].to_pylist()) == {"keyword-count"}
+    failures = tables["failures"].to_pylist()
+    assert [row["input"].rsplit(" ", 2)[-2:] for row in failures if "corpus.jsonl" in row["input"]] == [
+        ["line", "18"]
+    ]
+    assert any("missing.jsonl" in row["input"] and "no such file" in row["reason"] for row in failures)
+    copies = tables["copies"].to_pylist()
+    assert {row["url"] for row in copies} == {"https://copycat.example/1", "https://outlet2.example/news/2"}
+
+    clusters = tables["clusters"].to_pylist()
+    by_cluster: dict[str, list[dict[str, object]]] = {}
+    for row in clusters:
+        by_cluster.setdefault(str(row["cluster_id"]), []).append(row)
+    assert sorted(len(rows) for rows in by_cluster.values()) == [2, 3]
+    edited = next(rows for rows in by_cluster.values() if len(rows) == 3)
+    assert [row["outlet"] for row in edited] == ["Outlet 0", "Mirror", "Echo"]
+    assert [row["is_origin"] for row in edited] == [True, False, False]
+    assert edited[0]["url"] == "https://outlet0.example/news/0"
+    verbatim = next(rows for rows in by_cluster.values() if len(rows) == 2)
+    assert {row["outlet"] for row in verbatim} == {"Outlet 1", "Copycat"}
+    # Each article row names its cluster; articles that were not republished have none.
+    cluster_of = dict(zip(articles["id"].to_pylist(), articles["cluster_id"].to_pylist(), strict=True))
+    assert sum(1 for value in cluster_of.values() if value) == 3 + 1
+    assert {cluster_of[str(row["article_id"])] for row in clusters} == set(by_cluster)
+    assert not (tmp_path / "out" / "claims").exists()  # no claims analyzer installed
+    summary_file = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary_file["articles"] == N_STORIES + 2 and summary_file["clusters"] == 2
+
+
+def test_killed_run_resumes_and_matches_an_uninterrupted_one(
+    client: Client, corpus: Path, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path)
+    whole = run_batch([str(corpus)], tmp_path / "whole", settings, client=client)
+    assert whole.complete
+
+    def interrupt_after_three(progress: BatchProgress) -> None:
+        if progress.partitions_written == 3:
+            raise Interrupted
+
+    out = tmp_path / "resumed"
+    with pytest.raises(Interrupted):
+        run_batch([str(corpus)], out, settings, client=client, on_progress=interrupt_after_three)
+    parts = sorted(path.name for path in (out / "parts").iterdir())
+    assert len(parts) == 3
+    # A kill while a partition was being written leaves a temporary folder: it is cleaned up.
+    leftover = out / "parts" / ".tmp-part-0000000000000000-1"
+    leftover.mkdir()
+    (leftover / "articles.parquet").write_bytes(b"half a file")
+    done_articles = sum(pq.read_table(out / "parts" / name / "articles.parquet").num_rows for name in parts)
+
+    resumed = run_batch([str(corpus)], out, settings, client=client)
+    assert resumed.complete and not leftover.exists()
+    assert resumed.progress.already_done == done_articles
+    assert resumed.progress.analysed == N_STORIES + 2 - done_articles
+    assert tables_of(out) == tables_of(tmp_path / "whole")
+
+    # A third run finds nothing to do and changes nothing.
+    again = run_batch([str(corpus)], out, settings, client=client)
+    assert again.progress.partitions_submitted == 0 and again.progress.analysed == 0
+    assert again.progress.already_done == N_STORIES + 2
+    assert tables_of(out) == tables_of(tmp_path / "whole")
+
+
+def test_batch_stores_analyses_and_signatures(client: Client, tmp_path: Path) -> None:
+    rows = [{"text": story(seed), "url": f"https://a.example/{seed}", "outlet": "A"} for seed in range(6)]
+    rows.append({"text": republished(story(3), "b.example"), "url": "https://b.example/3", "outlet": "B"})
+    source = write_jsonl(tmp_path / "small.jsonl", rows, broken_line=False)
+    settings = make_settings(tmp_path, db=f"sqlite:///{tmp_path / 'store.db'}")
+    with ArticleStore.from_settings(settings) as store:
+        run_batch([str(source)], tmp_path / "out", settings, client=client, store=store)
+        assert store.count_articles() == 7
+        assert index_missing(store, settings) == 0  # the batch saved every signature
+        analysis = store.get_analysis(read_table(tmp_path / "out", "articles")["id"][0].as_py())
+        assert analysis.model_version == "keyword-count=2.0;keywords=1.0"
+        copy_id = (
+            read_table(tmp_path / "out", "articles")
+            .filter(pa.compute.equal(read_table(tmp_path / "out", "articles")["outlet"], "B"))["id"][0]
+            .as_py()
+        )
+        found = republications_of(copy_id, store, settings)
+        assert found is not None and [copy.outlet for copy in found.copies] == ["A", "B"]
+        # Running into a fresh folder again stores nothing twice.
+        run_batch([str(source)], tmp_path / "out2", settings, client=client, store=store)
+        assert store.count_articles() == 7
+
+
+def test_batch_command_on_an_existing_scheduler(client: Client, corpus: Path, tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.callback()(_global)
+    register(app)
+    scheduler = client.scheduler.address
+    arguments = ["--data-dir", str(tmp_path / "data"), "batch", str(corpus), "--out", str(tmp_path / "out")]
+    arguments += ["--scheduler", scheduler, "-a", "keywords", "-a", "keyword-count", "--partition-size", "8"]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert "Dask dashboard: http" in result.output
+    assert f"{N_STORIES + 2} articles" in result.output
+    assert "Republished texts" in result.output
+    assert "Mirror" in result.output and "Copycat (undated)" in result.output
+    assert read_table(tmp_path / "out", "articles").num_rows == N_STORIES + 2
+    # An unknown analyzer is refused before any work.
+    bad = CliRunner().invoke(app, [*arguments[:6], "--scheduler", scheduler, "-a", "nonexistent"])
+    assert bad.exit_code != 0 and "nonexistent" in str(bad.exception)

@@ -1,0 +1,204 @@
+"""Feed watching against a local server: conditional GET, new items only, backoff, politeness, SIGTERM."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from batch_corpus import story
+from feed_server import FeedServer, FeedSite
+
+from propwatch.batch.watch import FeedWatcher, WatchEvent, read_feeds_file
+from propwatch.errors import InputError
+from propwatch.settings import Settings
+from propwatch.storage import ArticleStore
+
+PLUGIN = Path(__file__).resolve().parents[1] / "fixtures" / "plugin"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _plugin_on_path() -> Iterator[None]:
+    """The 'keywords' analyzer, here as in the subprocess; taken off again so other modules see none."""
+    sys.path.insert(0, str(PLUGIN))
+    importlib.invalidate_caches()
+    yield
+    sys.path.remove(str(PLUGIN))
+    importlib.invalidate_caches()
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    fields: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "allow_private_addresses": True,  # the test server is on 127.0.0.1
+        "respect_robots": False,
+        "analyzers": (),
+        "detect_language": False,
+        "watch_host_delay": 0.0,
+        "watch_interval": 60.0,
+    }
+    return Settings(**{**fields, **overrides})
+
+
+def site_with(n_items: int) -> FeedSite:
+    return FeedSite(items={f"/item/{n}": (f"Story {n}", story(n)) for n in range(n_items)})
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ArticleStore]:
+    with ArticleStore.open(f"sqlite:///{tmp_path / 'watch.db'}") as opened:
+        yield opened
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_conditional_get_and_only_new_items(tmp_path: Path, store: ArticleStore) -> None:
+    events: list[WatchEvent] = []
+    with FeedServer(site_with(2)) as server:
+        feed = f"{server.base}/feed.xml"
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        stop = threading.Event()
+        watcher.run(stop, rounds=1)
+        assert [e.kind for e in events] == ["polled", "stored", "stored"]
+        assert store.count_articles() == 2
+        stored = store.list_articles()
+        assert {a.title for a in stored} == {"Story 0", "Story 1"}
+        assert all(a.published is not None for a in stored)  # the page has no date: the entry's is taken
+        # Second poll: the server is asked with the ETag it gave and answers 304.
+        clock.now += settings.watch_interval
+        watcher.run(stop, rounds=1)
+        assert server.site.requests[-1].headers.get("if-none-match") == '"v1"'
+        assert events[-1].kind == "not-modified"
+        # A new item and a new ETag: only the new page is fetched.
+        server.site.items["/item/9"] = ("Story 9", story(9))
+        server.site.etag = '"v2"'
+        clock.now += settings.watch_interval
+        before = len(server.paths())
+        watcher.run(stop, rounds=1)
+        assert server.paths()[before:] == ["/feed.xml", "/item/9"]
+        assert store.count_articles() == 3
+        # State survives a restart: a new watcher waits for the feed's time, sends the validators
+        # and fetches no page again.
+        restarted = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        restarted.run(stop, rounds=1)
+        assert server.paths()[before:] == ["/feed.xml", "/item/9"]
+        clock.now += settings.watch_interval
+        restarted.run(stop, rounds=1)
+        assert server.site.requests[-1].headers.get("if-none-match") == '"v2"'
+        assert events[-1].kind == "not-modified" and store.count_articles() == 3
+    state = json.loads((settings.data_dir / "watch-state.json").read_text())
+    assert len(state["feeds"][feed]["seen"]) == 3
+
+
+def test_failing_feed_backs_off_exponentially(tmp_path: Path, store: ArticleStore) -> None:
+    site = site_with(1)
+    site.feed_status = 500
+    with FeedServer(site) as server:
+        feed = f"{server.base}/feed.xml"
+        settings = make_settings(tmp_path, watch_retry_delay=10.0, watch_max_backoff=35.0)
+        clock = Clock()
+        events: list[WatchEvent] = []
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        stop = threading.Event()
+        waits = []
+        for _ in range(4):
+            watcher.poll(feed, stop)
+            waits.append(watcher.state[feed].next_poll - clock.now)
+        assert waits == [10.0, 20.0, 35.0, 35.0]
+        assert events[0].kind == "feed-failed" and "HTTP 500" in events[0].detail
+        # The loop leaves a failing feed alone until its retry time.
+        watcher.run(stop, rounds=1)
+        assert server.paths().count("/feed.xml") == 4
+        site.feed_status = 200
+        clock.now += 35.0
+        watcher.run(stop, rounds=1)
+        assert watcher.state[feed].failures == 0
+        assert watcher.state[feed].next_poll == clock.now + settings.watch_interval
+        assert store.count_articles() == 1
+
+
+def test_requests_to_one_host_are_spaced(tmp_path: Path, store: ArticleStore) -> None:
+    with FeedServer(site_with(3)) as server:
+        settings = make_settings(tmp_path, watch_host_delay=0.3)
+        watcher = FeedWatcher([f"{server.base}/feed.xml"], settings, store=store)
+        watcher.run(threading.Event(), rounds=1)
+        times = [request.at for request in server.site.requests]
+        assert len(times) == 4
+        assert all(later - earlier >= 0.29 for earlier, later in itertools.pairwise(times))
+
+
+def test_feeds_file(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.txt"
+    path.write_text("# news\nhttps://a.example/rss\n\nhttps://a.example/rss\nhttp://b.example/atom\n")
+    assert read_feeds_file(path, make_settings(tmp_path)) == [
+        "https://a.example/rss",
+        "http://b.example/atom",
+    ]
+    path.write_text("ftp://c.example/feed\n")
+    with pytest.raises(InputError, match="line 1"):
+        read_feeds_file(path, make_settings(tmp_path))
+
+
+WATCH = "from propwatch.cli import app, main; from propwatch.cli.batch import register; register(app); main()"
+
+
+def test_sigterm_finishes_the_current_item_and_saves_state(tmp_path: Path) -> None:
+    site = site_with(3)
+    site.page_delay = 0.8
+    feeds = tmp_path / "feeds.txt"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(PLUGIN), os.environ.get("PYTHONPATH", "")]),
+        "PROPWATCH_DATA_DIR": str(tmp_path / "data"),
+        "PROPWATCH_DETECT_LANGUAGE": "false",
+        "COLUMNS": "200",
+    }
+    command = [sys.executable, "-c", WATCH, "watch", str(feeds), "--host-delay", "0", "--interval", "600"]
+    command += ["--allow-private-addresses", "--ignore-robots", "-a", "keywords"]
+    with FeedServer(site) as server:
+        feeds.write_text(f"{server.base}/feed.xml\n")
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline()  # the first item is stored; the second is being fetched
+        assert first.startswith("stored"), first + (process.stderr.read() if process.stderr else "")
+        time.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        rest, errors = process.communicate(timeout=30)
+        assert process.returncode == 0, errors
+        assert "SIGTERM: stopping after the current item" in errors and "state saved" in errors
+        stored_lines = [line for line in (first + rest).splitlines() if line.startswith("stored")]
+        assert len(stored_lines) == 2  # the item in progress was finished, the third never started
+        state = json.loads((tmp_path / "data" / "watch-state.json").read_text())
+        feed_state = state["feeds"][f"{server.base}/feed.xml"]
+        assert len(feed_state["seen"]) == 2 and feed_state["etag"] is None  # not all items done yet
+        with ArticleStore.open(f"sqlite:///{tmp_path / 'data' / 'propwatch.db'}") as store:
+            assert store.count_articles() == 2
+        # Started again (here in-process, on the same state file and database) it goes on at once and
+        # stores the remaining item only.
+        settings = make_settings(tmp_path, analyzers=("keywords",))
+        events: list[WatchEvent] = []
+        with ArticleStore.from_settings(settings) as store:
+            FeedWatcher([f"{server.base}/feed.xml"], settings, store=store, on_event=events.append).run(
+                threading.Event(), rounds=1
+            )
+            assert [event.kind for event in events] == ["polled", "stored"]
+            assert store.count_articles() == 3

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from propwatch.models.technique_decode import (
+    Calibration,
+    clean_boundaries,
+    decode_spans,
+    merge_window_logits,
+    pack_windows,
+    paragraph_labels,
+    plan_windows,
+    technique_scores_for_range,
+    token_char_ranges,
+    token_probabilities,
+)
+
+ON, OFF = 8.0, -8.0
+
+
+def logits_for(rows: list[list[tuple[float, float]]]) -> np.ndarray:
+    """rows[t][k] = (begin logit, inside logit) → [T, 2K]."""
+    return np.asarray([[v for pair in row for v in pair] for row in rows], dtype=np.float32)
+
+
+# --- windows -------------------------------------------------------------------------------------
+
+
+def test_short_article_is_one_window_and_empty_article_none() -> None:
+    assert plan_windows(10, 256, 192) == [(0, 10)]
+    assert plan_windows(254, 256, 192) == [(0, 254)]
+    assert plan_windows(0, 256, 192) == []
+
+
+def test_long_article_windows_overlap_cover_every_token_and_end_on_the_last() -> None:
+    windows = plan_windows(600, 256, 192)
+    assert windows == [(0, 254), (192, 446), (346, 600)]
+    for n in (255, 500, 1000, 1001):
+        plan = plan_windows(n, 256, 192)
+        covered = np.zeros(n, dtype=int)
+        for start, end in plan:
+            assert end - start == 254
+            covered[start:end] += 1
+        assert covered.min() >= 1 and plan[-1][1] == n
+        assert all(b[0] < a[1] for a, b in itertools.pairwise(plan))  # consecutive ones overlap
+
+
+@pytest.mark.parametrize(("window", "stride"), [(2, 1), (10, 0), (10, 9)])
+def test_impossible_window_plans_are_refused(window: int, stride: int) -> None:
+    with pytest.raises(ValueError):
+        plan_windows(100, window, stride)
+
+
+def test_pack_windows_adds_specials_and_padding() -> None:
+    ids, mask = pack_windows([10, 11, 12, 13, 14], [(0, 3), (3, 5)], bos=0, eos=2, pad=1)
+    assert ids.tolist() == [[0, 10, 11, 12, 2], [0, 13, 14, 2, 1]]
+    assert mask.tolist() == [[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]]
+
+
+def test_overlapping_windows_are_averaged() -> None:
+    first = np.full((4, 2), 1.0, dtype=np.float32)
+    second = np.full((4, 2), 3.0, dtype=np.float32)
+    merged = merge_window_logits(6, [(0, 4), (2, 6)], [first, second])
+    assert merged[:, 0].tolist() == [1.0, 1.0, 2.0, 2.0, 3.0, 3.0]
+
+
+def test_merge_refuses_gaps_and_wrong_shapes() -> None:
+    with pytest.raises(ValueError, match="cover"):
+        merge_window_logits(6, [(0, 2)], [np.zeros((2, 2), dtype=np.float32)])
+    with pytest.raises(ValueError, match="shape"):
+        merge_window_logits(2, [(0, 2)], [np.zeros((3, 2), dtype=np.float32)])
+
+
+# --- probabilities and calibration ---------------------------------------------------------------
+
+
+def test_calibration_applies_to_inside_only() -> None:
+    cal = Calibration(
+        ("A",),
+        np.asarray([2.0], dtype=np.float32),
+        np.asarray([1.0], dtype=np.float32),
+        np.asarray([0.5], dtype=np.float32),
+    )
+    begin, inside = token_probabilities(np.asarray([[0.0, 2.0]], dtype=np.float32), cal)
+    assert begin[0, 0] == pytest.approx(0.5)
+    assert inside[0, 0] == pytest.approx(1 / (1 + np.exp(-(2.0 / 2.0 + 1.0))))
+
+
+def test_calibration_from_model_json_mappings_needs_every_label() -> None:
+    cal = Calibration.from_mappings(
+        ["A", "B"],
+        {"A": 0.3, "B": 0.6},
+        {"A": {"temperature": 1.5, "bias": -0.2}, "B": {"temperature": 1, "bias": 0}},
+    )
+    assert cal.threshold.tolist() == pytest.approx([0.3, 0.6])
+    with pytest.raises(KeyError):
+        Calibration.from_mappings(["A", "B"], {"A": 0.3}, {"A": {"temperature": 1, "bias": 0}})
+    with pytest.raises(ValueError, match="positive"):
+        Calibration.from_mappings(["A"], {"A": 0.3}, {"A": {"temperature": 0, "bias": 0}})
+
+
+def test_threshold_per_label_decides_what_is_a_span() -> None:
+    text = "aa bb cc"
+    offsets = [(0, 2), (2, 5), (5, 8)]
+    logits = logits_for([[(OFF, 0.0), (OFF, 0.0)], [(OFF, 0.0), (OFF, 0.0)], [(OFF, OFF), (OFF, OFF)]])
+    cal = Calibration(
+        ("A", "B"),
+        np.ones(2, dtype=np.float32),
+        np.zeros(2, dtype=np.float32),
+        np.asarray([0.5, 0.6], dtype=np.float32),
+    )
+    spans = decode_spans(text, offsets, logits, cal)
+    assert [(s.label, text[s.start : s.end], s.score) for s in spans] == [("A", "aa bb", pytest.approx(0.5))]
+
+
+# --- characters ----------------------------------------------------------------------------------
+
+
+def test_leading_space_and_crlf_of_word_tokens_are_dropped() -> None:
+    text = "One two.\r\nThree"
+    # as the XLM-R tokenizer reports them: "▁two" covers " two", "▁Three" covers "\nThree"
+    ranges = token_char_ranges(text, [(0, 3), (3, 7), (7, 8), (9, 15)])
+    assert [text[s:e] for s, e in ranges.tolist()] == ["One", "two", ".", "Three"]
+
+
+def test_lone_metaspace_token_overlapping_the_first_word_is_emptied() -> None:
+    ranges = token_char_ranges("corrupt", [(0, 1), (0, 7)])
+    assert ranges.tolist() == [[0, 0], [0, 7]]
+
+
+def test_spans_are_exact_on_crlf_and_non_ascii_text() -> None:
+    text = "Ça suffit.\r\nCes «traîtres» 😡 détruisent"
+    # tokens: "Ça" "▁suffit" "." "▁Ces" "▁«" "traîtres" "»" "▁" "😡" "▁détruisent"
+    offsets = [(0, 2), (2, 9), (9, 10), (11, 15), (15, 17), (17, 25), (25, 26), (26, 27), (27, 28), (28, 39)]
+    inside = [OFF, OFF, OFF, OFF, ON, ON, ON, OFF, OFF, ON]
+    begin = [OFF, OFF, OFF, OFF, ON, OFF, OFF, OFF, OFF, ON]
+    logits = logits_for([[(b, i)] for b, i in zip(begin, inside, strict=True)])
+    spans = decode_spans(text, offsets, logits, Calibration.identity(["A"]))
+    assert [text[s.start : s.end] for s in spans] == ["«traîtres»", "détruisent"]
+    assert spans[0].start == text.index("«")
+
+
+def test_begin_splits_a_run_into_two_spans() -> None:
+    text = "alpha beta gamma"
+    offsets = [(0, 5), (5, 10), (10, 16)]
+    logits = logits_for([[(ON, ON)], [(OFF, ON)], [(ON, ON)]])
+    spans = decode_spans(text, offsets, logits, Calibration.identity(["A"]))
+    assert [text[s.start : s.end] for s in spans] == ["alpha beta", "gamma"]
+
+
+def test_score_is_mean_calibrated_inside_probability() -> None:
+    text = "alpha beta"
+    logits = logits_for([[(OFF, 0.0)], [(OFF, 2.0)]])
+    (span,) = decode_spans(text, [(0, 5), (5, 10)], logits, Calibration.identity(["A"], threshold=0.4))
+    assert span.score == pytest.approx((0.5 + 1 / (1 + np.exp(-2.0))) / 2, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("piece", "expected"),
+    [
+        ("  , the elite.  ", "the elite"),
+        ("“enemies of the people”,", "“enemies of the people”"),
+        ("enemies of the people”", "enemies of the people"),
+        ("(so-called) experts;", "(so-called) experts"),
+        ("Why do they lie?", "Why do they lie?"),
+        ("#MAGA!", "#MAGA!"),
+        ("— a 90% rise", "a 90% rise"),
+        ("« notre » pays", "« notre » pays"),
+        ("« notre", "notre"),
+        ("...", None),
+    ],
+)
+def test_clean_boundaries(piece: str, expected: str | None) -> None:
+    text = "x" + piece + "x"
+    cleaned = clean_boundaries(text, 1, 1 + len(piece))
+    assert (text[cleaned[0] : cleaned[1]] if cleaned else None) == expected
+
+
+# --- shared-task helpers -------------------------------------------------------------------------
+
+
+def test_technique_scores_for_range_average_the_overlapping_tokens() -> None:
+    ranges = np.asarray([[0, 3], [4, 7], [8, 11]])
+    inside = np.asarray([[0.1, 0.9], [0.3, 0.7], [0.9, 0.1]], dtype=np.float32)
+    assert technique_scores_for_range(ranges, inside, 0, 7).tolist() == pytest.approx([0.2, 0.8])
+    assert technique_scores_for_range(ranges, inside, 7, 8).tolist() == pytest.approx([0.3, 0.7])
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    label: str
+
+
+def test_paragraph_labels_number_non_empty_lines_and_follow_label_order() -> None:
+    text = "Title\r\n\r\nFirst para.\r\nSecond para.\r\n"
+    first = text.index("First")
+    spans = [_Span(first, first + 5, "B"), _Span(first, first + 3, "A"), _Span(0, 2, "B")]
+    assert paragraph_labels(text, spans, ["A", "B"]) == {1: ("B",), 3: ("A", "B"), 4: ()}

@@ -1,0 +1,161 @@
+"""Republication detection: boilerplate removal, MinHash similarity, LSH clusters, stored lookups."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from propwatch.domain import Article
+from propwatch.errors import NotFoundError
+from propwatch.republication import (
+    Copy,
+    SignatureParams,
+    find_clusters,
+    index_missing,
+    republications_of,
+    similarity,
+    text_signature,
+)
+from propwatch.republication.shingles import story_lines, word_shingles
+from propwatch.settings import Settings
+from propwatch.storage import ArticleStore
+
+SETTINGS = Settings(data_dir=Path("/nonexistent"))
+PARAMS = SignatureParams.from_settings(SETTINGS)
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sta", "vi", "tor", "pe", "da", "gu", "shi", "ber", "on", "ax"]
+
+
+def story(seed: int, paragraphs: int = 4) -> str:
+    """A text of random (but pronounceable) words: two stories share no run of five words."""
+    rng = random.Random(seed)
+    words = ["".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 3))) for _ in range(400)]
+    return "\n".join(
+        " ".join(rng.choice(words) for _ in range(rng.randint(30, 45))).capitalize() + "."
+        for _ in range(paragraphs)
+    )
+
+
+def edited_copy(text: str, seed: int, site: str) -> str:
+    """The text as another site republishes it: own header and footer, a few words changed, respaced."""
+    rng = random.Random(seed)
+    words = text.split(" ")
+    for index in rng.sample(range(len(words)), 4):
+        words[index] = "changed"
+    body = " ".join(words).upper() if seed % 2 else "  ".join(words)
+    return (
+        f"Share this\n{site.upper()} EXCLUSIVE\n{body}\n"
+        f"This article originally appeared on {site}.\n"
+        f"Subscribe to our newsletter for more from {site}!\n© 2024 {site}. All rights reserved."
+    )
+
+
+def test_boilerplate_lines_are_dropped_and_text_folded() -> None:
+    text = (
+        "Breaking\nThe  Minister SAID the alliance is a threat to peace.\n"
+        "Subscribe to our newsletter!\n© 2024 Example Media\nRead more: other stories\n"
+        "This article was originally published on example.org.\nPhoto: Reuters\n"
+        "Follow us on https://t.me/example @example #news"
+    )
+    assert story_lines(text) == ["the minister said the alliance is a threat to peace"]
+
+
+def test_long_paragraph_mentioning_a_newsletter_is_story_text() -> None:
+    paragraph = "The ministry's newsletter said " + " ".join(f"word{n}" for n in range(40))
+    assert story_lines(paragraph) == [paragraph.lower().replace("'", " ")]
+
+
+def test_shingles_of_short_texts() -> None:
+    assert word_shingles("one two three", 5) == {"one two three"}
+    assert word_shingles("a b c d e f", 5) == {"a b c d e", "b c d e f"}
+
+
+def test_edited_copy_is_similar_and_other_stories_are_not() -> None:
+    original = story(1)
+    copy = edited_copy(original, 3, "copysite.example")
+    assert similarity(text_signature(original, PARAMS), text_signature(copy, PARAMS)) >= PARAMS.threshold
+    assert similarity(text_signature(original, PARAMS), text_signature(story(2), PARAMS)) < 0.1
+    # Signatures are stable: the same text always gets the same one.
+    assert (text_signature(original, PARAMS) == text_signature(original, PARAMS)).all()
+
+
+def planted() -> tuple[dict[str, str], list[Copy]]:
+    """Ten unrelated stories; story 0 republished by three sites (edited), story 1 by one."""
+    texts: dict[str, str] = {}
+    copies: list[Copy] = []
+
+    def add(text: str, outlet: str, published: date | None) -> None:
+        article = Article(text=text)
+        texts[article.id] = text
+        copies.append(Copy(article.id, f"https://{outlet}/a/{article.id}", outlet, published))
+
+    # The copies come before their origin in the input: the origin is found by date, not by order.
+    add(edited_copy(story(0), 1, "mirror-one.example"), "mirror-one.example", date(2024, 3, 5))
+    add(edited_copy(story(0), 2, "mirror-two.example"), "mirror-two.example", None)
+    add(edited_copy(story(0), 3, "mirror-three.example"), "mirror-three.example", date(2024, 3, 3))
+    add(edited_copy(story(1), 4, "mirror-one.example"), "mirror-one.example", date(2024, 4, 2))
+    for seed in range(10):
+        add(story(seed) + "\nSubscribe to our newsletter!", "origin.example", date(2024, 3, 1 + seed))
+    # Two different stories under one long site footer must stay apart.
+    footer = "\n".join(story(100 + n, 1) for n in range(1))
+    add(story(20) + "\n" + footer, "footer.example", date(2024, 5, 1))
+    add(story(21) + "\n" + footer, "footer.example", date(2024, 5, 2))
+    return texts, copies
+
+
+def test_planted_republications_are_found_with_their_origin() -> None:
+    texts, copies = planted()
+    signatures = {article_id: text_signature(text, PARAMS) for article_id, text in texts.items()}
+    clusters = find_clusters(signatures, copies, PARAMS)
+    assert [len(cluster.copies) for cluster in clusters] == [4, 2]
+    first, second = clusters
+    assert first.origin.outlet == "origin.example" and first.origin.published == date(2024, 3, 1)
+    assert first.cluster_id == first.origin.article_id
+    assert [copy.outlet for copy in first.copies] == [
+        "origin.example",
+        "mirror-three.example",
+        "mirror-one.example",
+        "mirror-two.example",  # undated: last
+    ]
+    assert first.outlets == (
+        "origin.example",
+        "mirror-three.example",
+        "mirror-one.example",
+        "mirror-two.example",
+    )
+    assert second.origin.published == date(2024, 3, 2)
+    assert [copy.outlet for copy in second.copies] == ["origin.example", "mirror-one.example"]
+    # Shuffling the input changes nothing.
+    shuffled = list(copies)
+    random.Random(5).shuffle(shuffled)
+    reordered = dict(sorted(signatures.items(), reverse=True))
+    assert find_clusters(reordered, shuffled, PARAMS) == clusters
+
+
+def test_republications_of_a_stored_article(database_url: str) -> None:
+    texts, copies = planted()
+    by_id = {copy.article_id: copy for copy in copies}
+    with ArticleStore.open(database_url) as store:
+        for article_id, text in texts.items():
+            copy = by_id[article_id]
+            store.save_article(Article(text=text, url=copy.url, outlet=copy.outlet, published=copy.published))
+        mirror_two = next(copy for copy in copies if copy.outlet == "mirror-two.example")
+        found = republications_of(mirror_two.article_id[:8], store, SETTINGS)
+        assert found is not None
+        assert found.origin.outlet == "origin.example"
+        assert found.origin.published == date(2024, 3, 1)
+        assert len(found.copies) == 4 and len(found.outlets) == 4
+        assert {copy.url for copy in found.copies} == {
+            copy.url for copy in copies if copy.article_id in found.article_ids
+        }
+        assert index_missing(store, SETTINGS) == 0  # every article was signed by the first lookup
+        loner = next(copy for copy in copies if copy.outlet == "footer.example")
+        assert republications_of(loner.article_id, store, SETTINGS) is None
+        with pytest.raises(NotFoundError):
+            republications_of("0123456789abcdef", store, SETTINGS)
+        # Other settings: the signatures are made again, the answer is the same.
+        finer = Settings(data_dir=Path("/nonexistent"), republication_num_perm=64)
+        again = republications_of(mirror_two.article_id, store, finer)
+        assert again is not None and again.article_ids == found.article_ids

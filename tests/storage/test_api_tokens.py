@@ -1,0 +1,43 @@
+"""API tokens: created with a secret shown once, stored hashed, listed, revoked, verified."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from propwatch.errors import InputError, NotFoundError
+from propwatch.storage.schema import api_tokens
+from propwatch.storage.store import ArticleStore
+from propwatch.storage.tokens import TokenStore, hash_secret
+
+
+def test_create_verify_list_revoke(store: ArticleStore) -> None:
+    tokens = TokenStore(store)
+    token, secret = tokens.create("newsroom-bot")
+    assert secret.startswith("pw_") and len(secret) > 40 and token.prefix == secret[:10]
+    with store._engine.connect() as conn:
+        row = conn.execute(select(api_tokens)).mappings().one()
+    assert row["token_hash"] == hash_secret(secret) and secret not in row.values()
+    verified = tokens.verify(secret)
+    assert verified is not None and verified.name == "newsroom-bot"
+    assert tokens.list()[0].last_used_at is not None
+    assert (
+        tokens.verify(secret + "x") is None and tokens.verify("") is None and tokens.verify("other") is None
+    )
+    revoked = tokens.revoke("newsroom-bot")
+    assert not revoked.active
+    assert tokens.verify(secret) is None
+    assert tokens.revoke("newsroom-bot").revoked_at == revoked.revoked_at  # revoking twice changes nothing
+    assert [t.name for t in tokens.list()] == ["newsroom-bot"]
+
+
+def test_names_are_checked(store: ArticleStore) -> None:
+    tokens = TokenStore(store)
+    tokens.create("a")
+    with pytest.raises(InputError, match="exists"):
+        tokens.create("a")
+    for bad in ("", " spaced", "semi;colon", "x" * 101):
+        with pytest.raises(InputError):
+            tokens.create(bad)
+    with pytest.raises(NotFoundError, match="no API token"):
+        tokens.revoke("missing")

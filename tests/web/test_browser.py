@@ -1,0 +1,165 @@
+"""End to end, in headless Chromium: submit, read the highlights, filter, export, stay safe from XSS."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from propwatch.models.taxonomy import explanation_of
+from workbench_fixture import ROOT, SAMPLE, LiveServer, xss_analysis
+
+KEY_SEPARATOR = "\x1f"
+VISIBLE_BY_KEY = """() => {
+  const counts = {};
+  for (const m of document.querySelectorAll('mark.hl')) {
+    if (!m.classList.contains('off')) counts[m.dataset.key] = (counts[m.dataset.key] || 0) + 1;
+  }
+  return counts;
+}"""
+
+
+def submit_sample(page: Any, server: LiveServer) -> str:
+    page.goto(f"{server.url}/submit")
+    page.set_input_files("#file", str(SAMPLE))
+    page.fill("#outlet", "Rossa Primavera")
+    page.fill("#token", server.token)
+    page.click("#submit-button")
+    page.wait_for_load_state()
+    if "/articles/" not in page.url:
+        raise AssertionError(page.inner_text("main") + page.url)
+    return page.url.rsplit("/", 1)[-1]
+
+
+def test_screenshots(page: Any, live_server: LiveServer, tmp_path: Path) -> None:
+    """Screenshots of the article view and the dashboard; PROPWATCH_SCREENSHOTS=1 copies them to docs/.
+
+    First in this module, so the pages show the seeded articles only.
+    """
+    shots = {
+        "screenshot-article.png": f"/articles/{live_server.ids['techniques']}",
+        "screenshot-dashboard.png": "/outlets",
+    }
+    page.set_viewport_size({"width": 1440, "height": 900})
+    for name, path in shots.items():
+        page.goto(live_server.url + path)
+        if "article" in name:
+            page.locator("mark.hl", has_text="Experts agree").first.hover()
+        target = tmp_path / name
+        page.screenshot(path=str(target), full_page=False)
+        assert target.stat().st_size > 20_000
+        if os.environ.get("PROPWATCH_SCREENSHOTS") == "1":
+            shutil.copyfile(target, ROOT / "docs" / name)
+
+
+def test_submit_sample_see_spans_hover_filter_and_export(
+    page: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
+    article_id = submit_sample(page, live_server)
+    assert len(article_id) == 16
+    assert "NATO" in page.inner_text("h1")
+    marks = page.locator("mark.hl")
+    assert marks.count() >= 20  # the keywords analyzer marks NATO, Russia, security, de-escalation
+    first = page.locator("#s1")
+    assert first.inner_text() in ("NATO", "Russia", "security", "de-escalation")
+
+    first.hover()
+    tip = page.locator("#tip")
+    tip.wait_for(state="visible")
+    assert "score 0.90" in tip.inner_text()
+    assert "keywords" in tip.inner_text()
+
+    before = page.evaluate(VISIBLE_BY_KEY)
+    actor, topic = f"keywords{KEY_SEPARATOR}Actor", f"keywords{KEY_SEPARATOR}Topic"
+    assert before[actor] > 0 and before[topic] > 0
+    page.click("[data-legend-all=off]")
+    assert page.evaluate(VISIBLE_BY_KEY) == {}
+    page.locator("button.legend-item", has_text="Topic").click()
+    after = page.evaluate(VISIBLE_BY_KEY)
+    assert after == {topic: before[topic]}
+    assert page.locator("button.legend-item", has_text="Topic").get_attribute("aria-pressed") == "true"
+
+    page.click(".export-menu summary")
+    with page.expect_download() as download_info:
+        page.click("a[data-format=jsonl]")
+    saved = tmp_path / "export.jsonl"
+    download_info.value.save_as(saved)
+    record = json.loads(saved.read_text(encoding="utf-8").splitlines()[0])
+    assert record["article"]["id"] == article_id
+    assert record["article"]["outlet"] == "Rossa Primavera"
+    assert {span["label"] for span in record["spans"]} == {"Actor", "Topic"}
+    assert page.problems == []  # no CSP violation, no script error
+
+
+def test_technique_spans_overlap_and_explain_themselves(page: Any, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/articles/{live_server.ids['techniques']}")
+    assert page.locator("mark.hl mark.hl").count() > 0  # overlapping spans are nested, both visible
+    page.locator("#s1").focus()  # keyboard focus shows the same tooltip as hovering
+    tip = page.locator("#tip")
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert "Name Calling / Labeling" in text
+    assert explanation_of("Name_Calling-Labeling") in text
+    assert "Attack on Reputation" in text and "score 0.91" in text
+    page.keyboard.press("Escape")
+    assert tip.is_hidden()
+
+    page.locator("mark.hl mark.hl").first.hover()  # where two spans overlap, both are explained
+    tip.wait_for(state="visible")
+    assert "Name Calling / Labeling" in tip.inner_text()
+    assert explanation_of("Loaded_Language") in tip.inner_text()
+
+    page.locator("mark.hl", has_text="Experts agree").first.hover()
+    tip.wait_for(state="visible")
+    assert explanation_of("Appeal_to_Authority") in tip.inner_text()
+
+    page.locator("button.legend-item", has_text="Flag Waving").click()
+    visible = page.evaluate(VISIBLE_BY_KEY)
+    assert f"techniques{KEY_SEPARATOR}Flag_Waving" not in visible
+    assert visible[f"techniques{KEY_SEPARATOR}Whataboutism"] == 1
+    assert page.locator(".evidence li.filtered").count() == 1
+    panels = page.locator("aside .panel h2").all_inner_texts()
+    assert "Genre" in panels and "Frames" in panels and "Narratives" in panels
+    assert page.problems == []
+
+
+def test_xss_fixture_renders_inert(page: Any, live_server: LiveServer) -> None:
+    xss = xss_analysis()
+    live_server.store.save_analysis(xss)
+    page.goto(f"{live_server.url}/articles/{xss.article.id}")
+    for mark in page.locator("mark.hl").all():
+        mark.hover()
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    text = page.inner_text("#article-text")
+    assert "<script>window.__xss = 'script'</script>" in text
+    assert "<img src=x onerror=" in text
+    assert page.locator("#article-text script, #article-text img, #article-text svg").count() == 0
+    assert "<script>" in page.inner_text("h1")
+    assert page.locator("a", has_text="Source").count() == 0  # a javascript: URL is not linked
+    for path in ("/articles", "/outlets", f"/articles?q={'<script>'}", "/articles?outlet=%3Cscript%3E"):
+        page.goto(live_server.url + path)
+        assert page.evaluate("() => typeof window.__xss") == "undefined", path
+    page.goto(f"{live_server.url}/submit")
+    page.fill(
+        "#text", "<script>window.__xss='paste'</script>\n\n<img src=x onerror=\"window.__xss='paste'\"> NATO."
+    )
+    page.fill("#token", live_server.token)
+    page.click("#submit-button")
+    page.wait_for_url(f"{live_server.url}/articles/*")
+    page.locator("mark.hl").first.hover()
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    assert "window.__xss='paste'" in page.inner_text("main")
+
+
+def test_dashboard_draws_the_plots(page: Any, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/outlets")
+    assert page.locator("#chart-share rect.bar").count() >= 3
+    assert page.locator("#chart-time rect.bar").count() >= 6
+    assert page.locator("#chart-narratives rect.cell").count() >= 9
+    assert "Techniques over time" in page.inner_text("main")
+    page.locator("#chart-share a").first.click()
+    page.wait_for_url(f"{live_server.url}/outlets/*")
+    assert page.locator("#chart-time rect.bar").count() >= 1
+    assert page.problems == []

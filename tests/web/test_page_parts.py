@@ -1,0 +1,82 @@
+"""The pieces behind the pages: span segments and lanes, charts' axes, exports' fragments, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from propwatch.cli.serve import register
+from propwatch.domain import Analysis, Article, Span
+from propwatch.export_formats import brat_ann, ptc_label
+from propwatch.web.charts import _fractions, _nice_ceiling
+from propwatch.web.highlight import colour_class, legend, segments, span_views
+
+TEXT = "alpha beta gamma delta"
+
+
+def _analysis(*spans: tuple[int, int, str, str]) -> Analysis:
+    return Analysis(
+        article=Article(text=TEXT),
+        spans=tuple(Span(start=a, end=b, label=label, analyzer=who, score=0.5) for a, b, label, who in spans),
+        analyzers={"techniques": "1", "keywords": "1"},
+    )
+
+
+def test_overlapping_spans_nest_and_keep_their_lane() -> None:
+    views = span_views(
+        _analysis(
+            (0, 10, "Doubt", "techniques"),
+            (6, 16, "Loaded_Language", "techniques"),
+            (17, 22, "X", "keywords"),
+        )
+    )
+    assert [v.lane for v in views] == [0, 1, 0]
+    parts = segments(TEXT, views)
+    assert "".join(p.text for p in parts) == TEXT
+    both = next(p for p in parts if p.text == "beta")
+    assert [m.span.label for m in both.marks] == ["Doubt", "Loaded_Language"]
+    assert sum(m.first for p in parts for m in p.marks) == 3  # each span takes focus once
+    assert views[0].explanation and views[0].category == "Attack_on_Reputation"
+    assert views[2].explanation is None  # not a technique: no invented explanation
+    assert colour_class("techniques", "Doubt") == colour_class("techniques", "Questioning_the_Reputation")
+    assert [entry.label for entry in legend(views)] == ["Doubt", "Loaded_Language", "X"]
+
+
+def test_axes_end_on_round_numbers() -> None:
+    assert [_nice_ceiling(v) for v in (0.31, 7, 23, 180)] == [0.5, 10, 25, 200]
+    assert _fractions(25) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert _fractions(0.5) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+
+
+def test_brat_fragments_do_not_cross_line_breaks() -> None:
+    article = Article(text="first line\nsecond line")
+    analysis = Analysis(
+        article=article, spans=(Span(start=6, end=17, label="Loaded Language!", analyzer="k"),)
+    )
+    line = brat_ann(analysis).splitlines()[0]
+    assert line == "T1\tLoaded_Language 6 10;11 17\tline second"
+    assert ptc_label(Span(start=0, end=1, label="Flag_Waving", analyzer="techniques")) == "Flag-Waving"
+    assert ptc_label(Span(start=0, end=1, label="Flag_Waving", analyzer="other")) == "Flag_Waving"
+
+
+def test_token_commands(tmp_path: Path) -> None:
+    app = typer.Typer()
+
+    @app.callback()
+    def _main(ctx: typer.Context, db: str = typer.Option(...)) -> None:
+        ctx.obj = {"db": db, "data_dir": tmp_path}
+
+    register(app)
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    created = runner.invoke(app, ["--db", db, "token", "create", "desk"])
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().splitlines()[-1]
+    assert secret.startswith("pw_")
+    listed = runner.invoke(app, ["--db", db, "token", "list"])
+    assert "desk" in listed.stdout and secret not in listed.stdout and "active" in listed.stdout
+    assert runner.invoke(app, ["--db", db, "token", "revoke", "desk"]).exit_code == 0
+    assert "revoked" in runner.invoke(app, ["--db", db, "token", "list"]).stdout
+    assert runner.invoke(app, ["--db", db, "serve", "--help"]).exit_code == 0
