@@ -13,13 +13,20 @@ import pytest
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
 PLUGIN_DIR = Path(__file__).parent / "fixtures" / "plugin"
+_shared: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # One data folder for the module, so model caches (tokenizer, embeddings) are built once.
+    _shared["data"] = tmp_path_factory.mktemp("cli-data")
 
 
 def run(
     tmp_path: Path, *args: str, stdin: bytes | None = None, plugin: bool = False
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROPWATCH_")}
-    env.update(PROPWATCH_DATA_DIR=str(tmp_path / "data"), COLUMNS="200", NO_COLOR="1", TERM="dumb")
+    env.update(PROPWATCH_DATA_DIR=str(_shared["data"]), COLUMNS="200", NO_COLOR="1", TERM="dumb")
     if plugin:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PLUGIN_DIR), env.get("PYTHONPATH")]))
     return subprocess.run(

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, Literal
 
+from propwatch.claims.claimreview import claim_reviews
 from propwatch.domain import Analysis, Article, Span
 from propwatch.errors import InputError
 from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_span_line
@@ -25,7 +26,6 @@ Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview"
 EXPORT_FORMATS: tuple[Format, ...] = (*BASIC_FORMATS, "ptc", "brat", "webanno", "claimreview")
 
 TECHNIQUE_ANALYZER = "techniques"
-CLAIM_ANALYZER = "claims"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT_CHARS = 32  # prefix/suffix of a TextQuoteSelector: enough to tell repeated quotes apart
 
@@ -209,45 +209,6 @@ def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> i
         count += 1
     out.write(f'\n]}}, "total": {total}}}\n')
     return count
-
-
-# --- schema.org ClaimReview ----------------------------------------------------------------------
-
-
-def claim_reviews(analysis: Analysis) -> list[dict[str, Any]]:
-    """A ClaimReview draft per claim span: what was claimed where; the rating names the analyzer's label.
-
-    propwatch finds claims, it does not rate them: a fact-checker completes the verdict.
-    """
-    article = analysis.article
-    appearance: dict[str, Any] = {"@type": "CreativeWork", "url": article_source(article)}
-    if article.title:
-        appearance["headline"] = article.title
-    if article.published:
-        appearance["datePublished"] = article.published.isoformat()
-    if article.outlet:
-        appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
-    if article.author:
-        appearance["author"] = {"@type": "Person", "name": article.author}
-    reviews: list[dict[str, Any]] = []
-    for span in _sorted(s for s in analysis.spans if s.analyzer == CLAIM_ANALYZER):
-        reviews.append(
-            {
-                "@context": "https://schema.org",
-                "@type": "ClaimReview",
-                "claimReviewed": " ".join(span.text_of(article).split()),
-                "itemReviewed": {"@type": "Claim", "appearance": appearance},
-                "reviewRating": {
-                    "@type": "Rating",
-                    "alternateName": span.label,
-                    "ratingExplanation": "Found by propwatch's claims analyzer; not yet fact-checked."
-                    + (f" Confidence {span.score:.2f}." if span.score is not None else ""),
-                },
-                "url": f"{article_source(article)}#char={span.start},{span.end}",
-                "author": {"@type": "Organization", "name": "propwatch"},
-            }
-        )
-    return reviews
 
 
 # --- one entry point -----------------------------------------------------------------------------

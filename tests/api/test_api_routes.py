@@ -503,7 +503,7 @@ def test_claimreview_drafts_come_from_claim_spans(make_api: ApiMaker, plugin: No
     api.store.save_analysis(
         Analysis(
             article=article,
-            spans=(Span(start=0, end=54, label="check-worthy", score=0.8, analyzer="claims"),),
+            spans=(Span(start=0, end=54, label="Claim", score=0.8, analyzer="claims"),),
             analyzers={"claims": "1"},
         )
     )
@@ -511,7 +511,7 @@ def test_claimreview_drafts_come_from_claim_spans(make_api: ApiMaker, plugin: No
     assert len(reviews) == 1
     assert reviews[0]["@type"] == "ClaimReview"
     assert reviews[0]["claimReviewed"] == text[:54]
-    assert reviews[0]["itemReviewed"]["appearance"]["publisher"]["name"] == "Gazette"
+    assert reviews[0]["itemReviewed"]["appearance"][0]["publisher"]["name"] == "Gazette"
 
 
 def test_export_query_results(seeded: tuple[Api, dict[str, str]]) -> None:

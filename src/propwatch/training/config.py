@@ -33,9 +33,9 @@ class TrainConfig(BaseModel):
     max_steps: int = Field(
         default=300,
         ge=1,
-        description="Optimizer steps: ~60 min of wall clock on 2 cores shared with other work (measured "
-        "10-15 s per step at batch 16 × 256 with 8 frozen layers while the machine ran at load 6-8; "
-        "~3.7 s on idle cores); 300 × 16 = 4,800 windows, about 0.75 of a pass over the 6,369.",
+        description="Optimizer steps. A step (batch 16 × 256, 8 frozen layers) costs ~17 CPU-seconds, "
+        "~9 s on 2 idle cores; measured median 13 s, mean 16 s, max 48 s with the 2 cores at load 5-10: "
+        "300 steps ≈ 45-90 min. 300 × 16 = 4,800 windows, about 0.75 of a pass over the 6,369.",
     )
     learning_rate: float = Field(default=5e-5, gt=0, description="Peak learning rate of the encoder.")
     head_learning_rate: float = Field(default=1e-3, gt=0, description="Peak learning rate of the head.")

@@ -1,0 +1,73 @@
+"""ClaimDetector: the sentences of an article that make check-worthy factual assertions.
+
+Each sentence (see :mod:`propwatch.claims.sentences`) is scored by the check-worthiness model
+(:mod:`propwatch.claims.model`: e5 embeddings + a small head, calibrated); the ones at or above
+the decision threshold of the article's language become ``Claim`` spans with their score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from propwatch.analyzers.base import Analyzer
+from propwatch.claims.claimreview import CLAIM_LABEL
+from propwatch.claims.embedding import Encode, SentenceEncoder
+from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
+from propwatch.claims.sentences import Sentence, split_sentences
+from propwatch.domain import Analysis, Annotations, Span
+from propwatch.settings import Settings
+
+ANALYZER_VERSION = "1"
+# Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
+MIN_WORDS = 4
+_WORD = re.compile(r"\w+")
+
+
+class ClaimDetector(Analyzer):
+    name = "claims"
+    version = ANALYZER_VERSION
+    provides = frozenset({"spans:claim"})
+
+    def __init__(self, settings: Settings, encode: Encode | None = None) -> None:
+        super().__init__(settings)
+        folder = settings.claims_model or shipped_model_path()
+        self.model = CheckWorthinessModel.load(folder)
+        self.encode = encode or SentenceEncoder()
+        # Stored analyses are keyed by version: a new model or threshold is a new version.
+        threshold = settings.claims_threshold
+        # An instance attribute: the class-level name is shared by every model a user may load.
+        self.__dict__["version"] = f"{ANALYZER_VERSION}+model{self.model.version}" + (
+            f"+t{threshold:g}" if threshold is not None else ""
+        )
+
+    def candidates(self, text: str) -> list[Sentence]:
+        """The sentences of ``text`` long enough to hold a claim."""
+        return [s for s in split_sentences(text) if len(_WORD.findall(s.text)) >= MIN_WORDS]
+
+    def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
+        per_article = [self.candidates(item.article.text) for item in batch]
+        texts = [s.text for sentences in per_article for s in sentences]
+        scores = self.model.scores(texts, self.encode)
+        results: list[Annotations] = []
+        position = 0
+        for item, sentences in zip(batch, per_article, strict=True):
+            cut = self.settings.claims_threshold
+            if cut is None:
+                cut = self.model.threshold(item.article.language)
+            spans = []
+            for sentence in sentences:
+                score = float(min(max(scores[position], 0.0), 1.0))
+                position += 1
+                if score >= cut:
+                    spans.append(
+                        Span(
+                            start=sentence.start,
+                            end=sentence.end,
+                            label=CLAIM_LABEL,
+                            score=score,
+                            analyzer=self.name,
+                        )
+                    )
+            results.append(Annotations(spans=tuple(spans)))
+        return results

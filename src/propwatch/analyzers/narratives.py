@@ -1,0 +1,64 @@
+"""``NarrativeMatcher``: does the article repeat a known disinformation narrative, and where?
+
+Adds one ``narrative`` label per matched narrative (value: the narrative id, score: the best evidence
+sentence's similarity) and one span per evidence sentence, labelled ``narrative:<id>``. Catalogues,
+embeddings and thresholds: :mod:`propwatch.narratives` and docs/narratives.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import ClassVar
+
+from propwatch.analyzers.base import TEXT, Analyzer
+from propwatch.domain import Analysis, Annotations, Label, Span
+from propwatch.narratives.catalogue import load_catalogues
+from propwatch.narratives.embeddings import Embedder, EmbeddingCache
+from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, NarrativeIndex, threshold_for
+from propwatch.settings import Settings
+
+LABEL = "narrative"
+SPAN_PREFIX = "narrative:"
+
+
+class NarrativeMatcher(Analyzer):
+    name: ClassVar[str] = "narratives"
+    version: ClassVar[str] = "1.0"
+    requires: ClassVar[frozenset[str]] = frozenset({TEXT})
+    provides: ClassVar[frozenset[str]] = frozenset({"labels:narrative", "spans:narrative-evidence"})
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        catalogues = load_catalogues(settings)
+        self.index = NarrativeIndex(catalogues, Embedder(settings), EmbeddingCache.from_settings(settings))
+        # Analyses are stored per version: other catalogues or thresholds must not overwrite old results.
+        digest = hashlib.sha256()
+        for catalogue in catalogues:
+            digest.update(catalogue.content_hash.encode())
+        digest.update(repr((settings.narrative_threshold, sorted(CALIBRATED_THRESHOLDS.items()))).encode())
+        setattr(self, "version", f"{type(self).version}+{digest.hexdigest()[:10]}")  # noqa: B010
+
+    def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
+        return [self._annotate(item) for item in batch]
+
+    def _annotate(self, item: Analysis) -> Annotations:
+        article = item.article
+        matches = self.index.match(
+            article.text, article.language, threshold_for(article.language, self.settings)
+        )
+        labels = tuple(
+            Label(name=LABEL, value=m.narrative.id, score=m.score, analyzer=self.name) for m in matches
+        )
+        spans = tuple(
+            Span(
+                start=e.start,
+                end=e.end,
+                label=f"{SPAN_PREFIX}{m.narrative.id}",
+                score=e.score,
+                analyzer=self.name,
+            )
+            for m in matches
+            for e in m.evidence
+        )
+        return Annotations(spans=spans, labels=labels)

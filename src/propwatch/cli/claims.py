@@ -1,0 +1,162 @@
+"""CLI commands for check-worthy claims, registered on the lead's sub-apps.
+
+* ``propwatch predict checkworthy IN.tsv -o OUT`` — a CheckThat! 2024 Task 1 run;
+* ``propwatch score checkworthy GOLD PRED`` — F1 of the Yes class (the official measure);
+* ``propwatch train claims --data ../shared/data --out DIR`` — train the check-worthiness model.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from propwatch.claims.checkworthy import (
+    predict_checkworthy,
+    read_checkworthy_input,
+    score_checkworthy,
+    write_checkworthy_run,
+)
+from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
+from propwatch.errors import ConfigurationError
+from propwatch.ingest.language import identify_language
+from propwatch.settings import Settings
+
+err = Console(stderr=True)
+
+
+def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
+    root = ctx.find_root()
+    given = {**(root.obj or {}), **{k: v for k, v in overrides.items() if v is not None}}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"]) or "settings"
+        raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
+    with handle:
+        yield handle
+
+
+def register_predict(app: typer.Typer) -> None:
+    """Add ``checkworthy`` to the ``predict`` sub-app."""
+
+    @app.command("checkworthy")
+    def checkworthy(
+        ctx: typer.Context,
+        input_file: Annotated[
+            Path,
+            typer.Argument(
+                help="CheckThat! 2024 Task 1 TSV: Sentence_id, Text[, class_label] with a header."
+            ),
+        ],
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="Run file to write (default: stdout).")
+        ] = None,
+        run_id: Annotated[str, typer.Option("--run-id", help="Value of the run_id column.")] = "propwatch",
+        language: Annotated[
+            str | None,
+            typer.Option(
+                "--language",
+                help="Language code choosing the threshold (default: identified from the texts).",
+            ),
+        ] = None,
+        threshold: Annotated[
+            float | None,
+            typer.Option("--threshold", min=0.0, max=1.0, help="Override the decision threshold."),
+        ] = None,
+        model: Annotated[
+            Path | None,
+            typer.Option(
+                "--model", help="Model folder (default: the shipped model). Env: PROPWATCH_CLAIMS_MODEL."
+            ),
+        ] = None,
+    ) -> None:
+        """Label each sentence of a Task 1 file Yes/No (check-worthy or not) in the official run format."""
+        settings = _settings(ctx, claims_model=model, claims_threshold=threshold)
+        items = read_checkworthy_input(input_file)
+        loaded = CheckWorthinessModel.load(settings.claims_model or shipped_model_path())
+        if language is None:
+            language = identify_language(" ".join(item.text for item in items[:200]))
+        predictions = predict_checkworthy(
+            items, loaded, language=language, threshold=settings.claims_threshold
+        )
+        with _output(output) as stream:
+            write_checkworthy_run(stream, predictions, run_id)
+        yes = sum(p.label for p in predictions)
+        err.print(
+            f"{len(predictions)} items, {yes} check-worthy (language {language or 'unknown'})",
+            highlight=False,
+        )
+
+
+def register_score(app: typer.Typer) -> None:
+    """Add ``checkworthy`` to the ``score`` sub-app."""
+
+    @app.command("checkworthy")
+    def checkworthy(
+        gold: Annotated[Path, typer.Argument(help="Gold TSV with a class_label column.")],
+        predicted: Annotated[Path, typer.Argument(help="Run: id, class_label[, run_id].")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    ) -> None:
+        """F1 of the Yes class (the official CheckThat! Task 1 measure), with precision and recall."""
+        scores = score_checkworthy(gold, predicted)
+        if as_json:
+            sys.stdout.write(json.dumps(scores.as_dict(), indent=2) + "\n")
+        else:
+            sys.stdout.write(scores.summary() + "\n")
+
+
+def register_train(app: typer.Typer) -> None:
+    """Add ``claims`` to the ``train`` sub-app."""
+
+    @app.command("claims")
+    def claims(
+        data: Annotated[Path, typer.Option("--data", help="The shared corpora folder (../shared/data).")],
+        out: Annotated[
+            Path, typer.Option("--out", help="Folder to write model.json, weights.npz and the report to.")
+        ],
+        cache: Annotated[
+            Path | None,
+            typer.Option("--cache", help="Embedding cache folder (default: OUT/embedding-cache)."),
+        ] = None,
+        seed: Annotated[int, typer.Option("--seed", help="Seed of the split, the folds and the head.")] = 13,
+        head: Annotated[str, typer.Option("--head", help="'mlp' or 'logistic'.")] = "mlp",
+        validation_fraction: Annotated[
+            float, typer.Option("--validation-fraction", min=0.01, max=0.9, help="Share of groups held out.")
+        ] = 0.15,
+    ) -> None:
+        """Train the check-worthiness model on the CheckThat!/ClaimBuster corpora; print held-out figures."""
+        try:
+            from propwatch.training.claims import ClaimsTrainingConfig, train_claims
+        except ImportError as exc:
+            raise ConfigurationError("propwatch train claims", f"needs the 'train' extra: {exc}") from exc
+        if head not in ("mlp", "logistic"):
+            raise ConfigurationError("--head", f"must be 'mlp' or 'logistic', not {head!r}")
+        config = ClaimsTrainingConfig(
+            seed=seed,
+            head="mlp" if head == "mlp" else "logistic",
+            validation_fraction=validation_fraction,
+        )
+        report = train_claims(
+            data, out, cache_dir=cache, config=config, progress=lambda m: err.print(m, highlight=False)
+        )
+        sys.stdout.write(report.summary() + "\n")

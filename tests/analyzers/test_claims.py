@@ -1,0 +1,87 @@
+"""ClaimDetector on the sample article, with the shipped model and the real e5 encoder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propwatch.analyzers.claims import ClaimDetector
+from propwatch.claims.claimreview import claim_reviews
+from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
+from propwatch.domain import Analysis, Article
+from propwatch.errors import ConfigurationError
+from propwatch.ingest.plaintext import parse_plain_text
+from propwatch.settings import Settings
+
+SAMPLE = Path(__file__).parents[2] / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
+
+
+@pytest.fixture(scope="module")
+def detector() -> ClaimDetector:
+    return ClaimDetector(Settings())
+
+
+@pytest.fixture(scope="module")
+def sample() -> Analysis:
+    article = parse_plain_text(
+        SAMPLE.read_text(encoding="utf-8"), Settings(), url="https://example.org/rossa"
+    )
+    return Analysis(article=article)
+
+
+def test_contract(detector: ClaimDetector) -> None:
+    assert ClaimDetector.name == "claims"
+    assert ClaimDetector.provides == frozenset({"spans:claim"})
+    assert detector.version.startswith("1+model")
+
+
+def test_sample_article_claims(detector: ClaimDetector, sample: Analysis) -> None:
+    (annotations,) = detector.analyze([sample])
+    text = sample.article.text
+    claims = {span.text_of(sample.article): span for span in annotations.spans}
+    refused = next((s for s in claims if "refused to discuss with Russia" in s), None)
+    assert refused is not None, list(claims)
+    assert "further NATO expansion to the east" in refused
+    not_interested = next((s for s in claims if "are not interested in this de-escalation" in s), None)
+    assert not_interested is not None, list(claims)
+    for span in annotations.spans:
+        assert span.label == "Claim" and span.analyzer == "claims"
+        assert span.score is not None and span.score >= detector.model.threshold("en")
+        assert text[span.start : span.end] == text[span.start : span.end].strip()
+    # Not every sentence is a claim: the bare verdict that closes the quote is not checkable.
+    assert not any(s.startswith("This approach to the negotiations makes them senseless") for s in claims)
+
+
+def test_batch_keeps_order_and_handles_articles_without_sentences(
+    detector: ClaimDetector, sample: Analysis
+) -> None:
+    short = Analysis(article=Article(text="Hello."))
+    results = detector.analyze([short, sample, short])
+    assert len(results) == 3 and results[0].spans == () and results[2].spans == ()
+    assert results[1] == detector.analyze([sample])[0]
+
+
+def test_threshold_setting_overrides_the_model(sample: Analysis) -> None:
+    strict = ClaimDetector(Settings(claims_threshold=1.0))
+    assert strict.analyze([sample])[0].spans == ()
+    assert strict.version.endswith("+t1")
+
+
+def test_claim_reviews_of_the_sample(detector: ClaimDetector, sample: Analysis) -> None:
+    (annotations,) = detector.analyze([sample])
+    analysis = sample.with_annotations(detector.name, detector.version, annotations)
+    reviews = claim_reviews(analysis)
+    assert len(reviews) == len(annotations.spans) > 0
+    assert all(r["itemReviewed"]["appearance"][0]["url"] == "https://example.org/rossa" for r in reviews)
+
+
+def test_shipped_model_files(tmp_path: Path) -> None:
+    model = CheckWorthinessModel.load(shipped_model_path())
+    assert {"default", "en", "ar", "nl"} <= set(model.thresholds)
+    assert all(0.0 < t < 1.0 for t in model.thresholds.values())
+    assert (shipped_model_path() / "MODEL_CARD.md").is_file()
+    # A broken model folder is a configuration error naming the file, not a crash.
+    (tmp_path / "model.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=r"model\.json: is not valid JSON"):
+        ClaimDetector(Settings(claims_model=tmp_path))

@@ -1,0 +1,70 @@
+"""Sentence splitting: boundaries and exact offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propwatch.claims.sentences import split_sentences
+from propwatch.ingest.plaintext import parse_plain_text
+from propwatch.settings import Settings
+
+SAMPLE = Path(__file__).parents[2] / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mr. Smith went to Washington. He said U.S. troops left on Feb. 3. The rate was 3.5 percent!",
+            [
+                "Mr. Smith went to Washington.",
+                "He said U.S. troops left on Feb. 3.",
+                "The rate was 3.5 percent!",
+            ],
+        ),
+        (
+            "J. R. Doe spoke on 03.02.2022 in Moscow. Then he left.",
+            ["J. R. Doe spoke on 03.02.2022 in Moscow.", "Then he left."],
+        ),
+        ('"Is it true?" he asked. "Yes." It was.', ['"Is it true?" he asked.', '"Yes."', "It was."]),
+        (
+            "Он сказал: «Нет». Затем т. е. ушёл. США вышли из договора.",
+            ["Он сказал: «Нет».", "Затем т. е. ушёл.", "США вышли из договора."],
+        ),
+        (
+            "A heading without a stop\n\nThe body starts here. See example.com for more",
+            ["A heading without a stop", "The body starts here.", "See example.com for more"],
+        ),
+        ("The line\nwraps in the middle. Next one.", ["The line\nwraps in the middle.", "Next one."]),
+        ("هل هذا صحيح؟ نعم، هذا صحيح.", ["هل هذا صحيح؟", "نعم، هذا صحيح."]),
+        ("", []),
+        ("   \n\n  ", []),
+    ],
+)
+def test_boundaries(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text)] == expected
+
+
+def test_offsets_point_into_the_text_exactly() -> None:
+    text = "  First one.  Second — with “quotes.”\r\n\r\nThird?! Yes…   "
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == ["First one.", "Second — with “quotes.”", "Third?!", "Yes…"]
+    for sentence in sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip()
+
+
+def test_sample_article_sentences() -> None:
+    article = parse_plain_text(SAMPLE.read_text(encoding="utf-8"), Settings(detect_language=False))
+    sentences = split_sentences(article.text)
+    texts = [s.text for s in sentences]
+    assert len(texts) == 13
+    assert texts[2].startswith("In their responses, the US and NATO refused to discuss with Russia")
+    assert texts[2].endswith("redeployment of NATO troops to Russia’s borders.")
+    assert texts[10].startswith("Calls for so-called de-escalation") and texts[10].endswith(
+        "this de-escalation."
+    )
+    for sentence in sentences:
+        assert article.text[sentence.start : sentence.end] == sentence.text

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from propwatch.narratives.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "The U.S. and NATO refused. Mr. Smith left at 3 p.m. on Jan. 5.\n"
+            "A headline without a stop\n\nEnd.",
+            "en",
+            [
+                "The U.S. and NATO refused.",
+                "Mr. Smith left at 3 p.m. on Jan. 5.",
+                "A headline without a stop",
+                "End.",
+            ],
+        ),
+        (
+            "США и НАТО отказались. Т.е. всё ясно. В 2022 г. всё началось.\n«Правда?» — спросил он.",
+            "ru",
+            [
+                "США и НАТО отказались.",
+                "Т.е. всё ясно.",
+                "В 2022 г. всё началось.",
+                "«Правда?» — спросил он.",
+            ],
+        ),
+        ("He said: “It is over.” Then he left.", "en", ["He said: “It is over.”", "Then he left."]),
+        ("Tere. Kuidas läheb?", "et", ["Tere.", "Kuidas läheb?"]),  # no rules for Estonian: English ones
+        ("   \n\n", "en", []),
+    ],
+)
+def test_sentences_and_offsets(text: str, language: str, expected: list[str]) -> None:
+    sentences = split_sentences(text, language)
+    assert [s.text for s in sentences] == expected
+    for sentence in sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_a_closing_quote_split_off_joins_its_sentence() -> None:
+    text = "They want chaos in order to call Russia the aggressor. This makes talks senseless.”"
+    sentences = split_sentences(text, "en")
+    assert sentences[-1].text == "This makes talks senseless.”"
+    assert sentences[-1].end == len(text)
