@@ -2,7 +2,7 @@
 
 Each span's label is the technique name; its category and the one-line explanation for analysts come
 from :mod:`propwatch.models.taxonomy` (the report shows them). The model is the one shipped in
-``propwatch/models/techniques/`` unless the ``technique_model`` setting names another folder; it is
+``propwatch/models/technique_model/`` unless the ``technique_model`` setting names another folder; it is
 loaded once per instance, and a missing or damaged model is an :class:`AnalyzerError`.
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -161,3 +162,39 @@ def score_ptc_tc(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -
 def score_semeval23_st3(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
     """SemEval-2023 subtask 3: micro- and macro-F1 over (paragraph, technique) pairs."""
     _score("semeval23-st3", gold, pred, fmt)
+
+
+evaluate_app = typer.Typer(
+    name="evaluate",
+    help="Score a shipped (or given) model on our own validation split with the official metrics.",
+    no_args_is_help=True,
+)
+
+
+@evaluate_app.command("techniques")
+def evaluate_techniques(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")] = Path(
+        "../shared/data"
+    ),
+    model: ModelOption = None,
+    fmt: FormatOption = ScoreFormat.text,
+) -> None:
+    """Subtask-3 micro/macro-F1 per language and PTC span F1 on the validation split (seed 13, 15%)."""
+    from propwatch.evaluation.technique_model import evaluate_technique_model
+
+    settings = _settings(ctx, model)
+    result = evaluate_technique_model(
+        _load(settings), data, progress=lambda line: err.print(line, highlight=False)
+    )
+    if fmt is ScoreFormat.json:
+        print(json.dumps(dataclasses.asdict(result), indent=2))
+        return
+    for code, micro in result.st3_micro_f1.items():
+        out.print(
+            f"{code}: {result.articles[code]} articles, subtask-3 micro-F1 {micro:.4f}, "
+            f"macro-F1 {result.st3_macro_f1[code]:.4f} (split {result.fingerprints[code]})",
+            highlight=False,
+        )
+    if result.ptc_si_f1 is not None:
+        out.print(f"en: PTC span identification F1 {result.ptc_si_f1:.4f}", highlight=False)

