@@ -174,3 +174,32 @@ def test_unknown_analyzer_is_refused(tmp_path: Path) -> None:
     result = run(tmp_path, "analyze", str(SAMPLE), "--no-store", "--analyzer", "nope")
     assert result.returncode == 2
     assert "nope" in result.stderr and "not installed" in result.stderr
+
+
+def test_show_lists_where_else_the_text_appeared(tmp_path: Path) -> None:
+    body = (
+        SAMPLE.read_text(encoding="utf-8").split("03.02.2022, Moscow.", 1)[1].split("Source:", 1)[0].strip()
+    )
+    records = [
+        {
+            "text": body,
+            "url": "https://first.example/a",
+            "source-hostname": "First Site",
+            "date": "2022-02-03",
+        },
+        {
+            "text": body.replace("senseless", "pointless") + "\n\nSubscribe to our channel.",
+            "url": "https://second.example/b",
+            "source-hostname": "Second Site",
+            "date": "2022-02-05",
+        },
+    ]
+    corpus = tmp_path / "copies.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'copies.db'}"
+    assert run(tmp_path, "--db", db, "ingest", str(corpus)).returncode == 0
+    [_, copy] = json.loads(run(tmp_path, "--db", db, "list", "--format", "json").stdout)
+    shown = run(tmp_path, "--db", db, "show", copy["id"])
+    assert shown.returncode == 0, shown.stderr
+    assert "This text also appeared in 1 other stored article on 2 sites" in shown.stdout
+    assert "First Site" in shown.stdout and "2022-02-03" in shown.stdout

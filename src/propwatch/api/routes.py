@@ -19,6 +19,7 @@ from propwatch.api.schemas import (
     ArticleItem,
     ArticlePage,
     ArticleSubmission,
+    CopyOut,
     Count,
     ErrorOut,
     FacetsOut,
@@ -27,6 +28,7 @@ from propwatch.api.schemas import (
     OutletsOut,
     OutletTimelineOut,
     PeriodOut,
+    RepublicationsOut,
     StatusOut,
     SubmissionOut,
     TallyOut,
@@ -37,6 +39,7 @@ from propwatch.domain import Analysis
 from propwatch.errors import NotFoundError
 from propwatch.export import analysis_record
 from propwatch.export_formats import EXPORT_FORMATS, MEDIA_TYPES, SUFFIXES, write_export
+from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import (
     MAX_PAGE,
     ArticleQuery,
@@ -187,6 +190,25 @@ def get_article(
     model_version: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> dict[str, Any]:
     return record(bench.store.get_analysis(article_id, model_version))
+
+
+@router.get(
+    "/articles/{article_id}/republications",
+    response_model=RepublicationsOut,
+    dependencies=[Read],
+    summary="Near-copies of the article's text stored from other places, earliest first",
+)
+def get_republications(article_id: str, bench: Bench) -> RepublicationsOut:
+    cluster = republications_of(article_id, bench.store, bench.settings)
+    if cluster is None:
+        return RepublicationsOut(cluster_id=None, copies=[])
+    return RepublicationsOut(
+        cluster_id=cluster.cluster_id,
+        copies=[
+            CopyOut(article_id=c.article_id, url=c.url, outlet=c.outlet, published=c.published, title=c.title)
+            for c in cluster.copies
+        ],
+    )
 
 
 def _spooled(analyses: Iterable[Analysis], fmt: str) -> IO[bytes]:

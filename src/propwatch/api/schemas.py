@@ -162,3 +162,20 @@ class ErrorDetail(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorDetail
+
+
+class CopyOut(BaseModel):
+    """One place a text appeared."""
+
+    article_id: str
+    url: str | None
+    outlet: str | None
+    published: date | None
+    title: str | None
+
+
+class RepublicationsOut(BaseModel):
+    """The article's republication cluster: every stored copy, the earliest-published (origin) first."""
+
+    cluster_id: str | None = Field(description="The origin's article id; null when no copy is stored.")
+    copies: list[CopyOut]

@@ -32,6 +32,7 @@ from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
 from propwatch.export_formats import EXPORT_FORMATS, write_export
 from propwatch.report import render_analysis
+from propwatch.republication.signatures import republications_of
 from propwatch.service import Outcome, analyze_sources, ingest_sources
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
@@ -352,7 +353,22 @@ def show(
     settings = _settings(ctx)
     with ArticleStore.from_settings(settings) as store:
         analysis = store.get_analysis(article_id, model_version)
+        cluster = republications_of(analysis.article.id, store, settings)
     _print_reports([analysis], fmt, sys.stdout)
+    if cluster is not None and fmt is ReportFormat.text:
+        others = len(cluster.copies) - 1
+        noun = "article" if others == 1 else "articles"
+        table = Table(
+            title=f"This text also appeared in {others} other stored {noun}"
+            f" on {len(cluster.outlets)} sites in all (earliest first)",
+            title_justify="left",
+        )
+        for column in ("Id", "Published", "Outlet", "URL"):
+            table.add_column(column, overflow="fold")
+        for copy in cluster.copies:
+            when = copy.published.isoformat() if copy.published else ""
+            table.add_row(copy.article_id, when, copy.outlet or "", copy.url or "")
+        out.print(table)
 
 
 @app.command()

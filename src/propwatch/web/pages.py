@@ -27,6 +27,7 @@ from propwatch.api.submission import Metadata, analyse_and_store, read_submissio
 from propwatch.errors import InputError, PropwatchError
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from propwatch.models.taxonomy import CATEGORIES
+from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import (
     NARRATIVE_LABEL,
     TECHNIQUE_ANALYZER,
@@ -157,9 +158,11 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
         if view.analyzer != TECHNIQUE_ANALYZER:
             other_layers.setdefault(view.analyzer, []).append(view)
     article = analysis.article
+    cluster = republications_of(article.id, bench.store, bench.settings)
     return render(
         request,
         "article.html",
+        republications=cluster,
         analysis=analysis,
         article=article,
         views=views,
