@@ -302,6 +302,7 @@ def test_openapi_is_served_and_lists_every_route(api: Api) -> None:
         "/api/articles",
         "/api/articles/{article_id}",
         "/api/articles/{article_id}/export",
+        "/api/articles/{article_id}/republications",
         "/api/export",
         "/api/facets",
         "/api/outlets",
