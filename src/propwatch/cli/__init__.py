@@ -9,10 +9,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -27,6 +26,7 @@ from rich.table import Table
 
 from propwatch import __version__
 from propwatch.analyzers import registry
+from propwatch.cli.options import binary_output, settings_from, text_output
 from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
@@ -34,7 +34,6 @@ from propwatch.export_formats import EXPORT_FORMATS, write_export
 from propwatch.report import render_analysis
 from propwatch.republication.signatures import republications_of
 from propwatch.service import Outcome, analyze_sources, ingest_sources
-from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
 
 app = typer.Typer(
@@ -63,16 +62,6 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
-    given = {**ctx.obj, **{k: v for k, v in overrides.items() if v is not None}}
-    try:
-        return Settings(**given)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "settings"
-        raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
-
-
 def _print_version(value: bool) -> None:
     if value:
         out.print(f"propwatch {__version__}")
@@ -97,32 +86,6 @@ def _global(
     ] = False,
 ) -> None:
     ctx.obj = {k: v for k, v in {"db": db, "data_dir": data_dir}.items() if v is not None}
-
-
-@contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
-    with handle:
-        yield handle
-
-
-@contextlib.contextmanager
-def _binary_output(path: Path | None) -> Iterator[BinaryIO]:
-    if path is None:
-        yield sys.stdout.buffer
-        return
-    try:
-        handle = path.open("wb")
-    except OSError as exc:
-        raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
-    with handle:
-        yield handle
 
 
 class _Tally:
@@ -235,7 +198,7 @@ def analyze(
     ignore_robots: IgnoreRobots = False,
 ) -> None:
     """Analyse articles and print a report; stores them unless --no-store."""
-    settings = _settings(
+    settings = settings_from(
         ctx,
         analyzers=tuple(analyzer) if analyzer else None,
         allow_private_addresses=allow_private_addresses,
@@ -244,7 +207,7 @@ def analyze(
     tally = _Tally("Analysed")
     with contextlib.ExitStack() as stack:
         store = None if no_store else stack.enter_context(ArticleStore.from_settings(settings))
-        stream = stack.enter_context(_output(output))
+        stream = stack.enter_context(text_output(output))
         outcomes = tally.track(analyze_sources(sources, settings, store=store, stdin=sys.stdin.buffer))
         _print_reports(_analyses(outcomes), fmt, stream)
     tally.finish(storing=not no_store)
@@ -258,7 +221,7 @@ def ingest(
     ignore_robots: IgnoreRobots = False,
 ) -> None:
     """Read articles and store them without analysing them."""
-    settings = _settings(
+    settings = settings_from(
         ctx, allow_private_addresses=allow_private_addresses, respect_robots=False if ignore_robots else None
     )
     tally = _Tally("Ingested")
@@ -285,7 +248,7 @@ def list_articles(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
     """List stored articles, newest first."""
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     filters: dict[str, Any] = {
         "outlet": outlet,
         "language": language,
@@ -350,7 +313,7 @@ def show(
     ] = None,
 ) -> None:
     """Show a stored article with its latest analysis."""
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     with ArticleStore.from_settings(settings) as store:
         analysis = store.get_analysis(article_id, model_version)
         cluster = republications_of(analysis.article.id, store, settings)
@@ -380,7 +343,7 @@ def search(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
     """Full-text search over stored articles."""
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     with ArticleStore.from_settings(settings) as store:
         hits = store.search(query, limit=limit, offset=offset)
     if fmt is ListFormat.json:
@@ -416,8 +379,8 @@ def export(
     ] = None,
 ) -> None:
     """Export stored articles with their latest analyses."""
-    settings = _settings(ctx)
-    with ArticleStore.from_settings(settings) as store, _binary_output(output) as stream:
+    settings = settings_from(ctx)
+    with ArticleStore.from_settings(settings) as store, binary_output(output) as stream:
         tally = _Tally("Exported")
         analyses = store.iter_analyses(article_ids=ids)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from propwatch.cli.options import settings_from
 from propwatch.storage.store import ArticleStore
 
 if TYPE_CHECKING:
@@ -75,9 +76,9 @@ def batch(
     """Analyse a corpus on a Dask cluster and write Parquet tables; rerun the same command to resume."""
     # Imported here: Dask and pyarrow take seconds to load, and every other command can do without.
     from propwatch.batch.runner import BatchProgress, run_batch
-    from propwatch.cli import _settings, err
+    from propwatch.cli import err
 
-    settings = _settings(
+    settings = settings_from(
         ctx,
         db=db,
         analyzers=tuple(analyzer) if analyzer else None,
@@ -205,9 +206,9 @@ def watch(
 ) -> None:
     """Poll RSS/Atom feeds and analyse and store every new item, until SIGTERM or Ctrl-C."""
     from propwatch.batch.watch import FeedWatcher, read_feeds_file
-    from propwatch.cli import _settings, err, out
+    from propwatch.cli import err, out
 
-    settings = _settings(
+    settings = settings_from(
         ctx,
         analyzers=tuple(analyzer) if analyzer else None,
         watch_interval=interval,

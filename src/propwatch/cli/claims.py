@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from propwatch.claims.checkworthy import (
@@ -25,35 +22,11 @@ from propwatch.claims.checkworthy import (
     write_checkworthy_run,
 )
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
+from propwatch.cli.options import settings_from, text_output
 from propwatch.errors import ConfigurationError
 from propwatch.ingest.language import identify_language
-from propwatch.settings import Settings
 
 err = Console(stderr=True)
-
-
-def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
-    root = ctx.find_root()
-    given = {**(root.obj or {}), **{k: v for k, v in overrides.items() if v is not None}}
-    try:
-        return Settings(**given)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "settings"
-        raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
-
-
-@contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    try:
-        handle = path.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
-    with handle:
-        yield handle
 
 
 def register_predict(app: typer.Typer) -> None:
@@ -91,7 +64,7 @@ def register_predict(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Label each sentence of a Task 1 file Yes/No (check-worthy or not) in the official run format."""
-        settings = _settings(ctx, claims_model=model, claims_threshold=threshold)
+        settings = settings_from(ctx, claims_model=model, claims_threshold=threshold)
         items = read_checkworthy_input(input_file)
         loaded = CheckWorthinessModel.load(settings.claims_model or shipped_model_path())
         if language is None:
@@ -99,7 +72,7 @@ def register_predict(app: typer.Typer) -> None:
         predictions = predict_checkworthy(
             items, loaded, language=language, threshold=settings.claims_threshold
         )
-        with _output(output) as stream:
+        with text_output(output) as stream:
             write_checkworthy_run(stream, predictions, run_id)
         yes = sum(p.label for p in predictions)
         err.print(

@@ -12,14 +12,14 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from propwatch.cli.options import settings_from
 from propwatch.errors import ConfigurationError
 from propwatch.narratives.calibration import calibrate, read_labelled
 from propwatch.narratives.catalogue import iter_narratives, load_catalogues
@@ -38,7 +38,6 @@ from propwatch.narratives.retrieval import (
     read_verified_claims,
     write_trec_run,
 )
-from propwatch.settings import Settings
 
 app = typer.Typer(
     name="narratives",
@@ -52,17 +51,6 @@ err = Console(stderr=True)
 class ListFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
-    # The root command's callback leaves --db/--data-dir in ctx.obj; sub-commands inherit it.
-    given = {**(ctx.obj or {}), **{k: v for k, v in overrides.items() if v is not None}}
-    try:
-        return Settings(**given)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "settings"
-        raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
 
 
 @contextlib.contextmanager
@@ -94,7 +82,7 @@ def import_command(
     ] = MAX_EXAMPLES,
 ) -> None:
     """Turn an EUvsDisinfo CSV export into a catalogue in your data folder (never in the repository)."""
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     report = import_euvsdisinfo(csv_file, settings, name=name, min_cases=min_cases, max_examples=max_examples)
     assert report.catalogue is not None  # import_euvsdisinfo raises instead of writing nothing
     for line in report.skipped[:20]:
@@ -117,7 +105,7 @@ def list_command(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
     """Show the catalogues in use and how many narratives and example claims each holds."""
-    catalogues = load_catalogues(_settings(ctx))
+    catalogues = load_catalogues(settings_from(ctx))
     if fmt is ListFormat.json:
         records = [
             {
@@ -172,7 +160,7 @@ def calibrate_command(
     ] = False,
 ) -> None:
     """Choose thresholds on the 'tune' sentences and report precision@1, recall@5 and F1 per language."""
-    settings = _settings(ctx)
+    settings = settings_from(ctx)
     catalogues = load_catalogues(settings)
     sentences = read_labelled(labelled, known_ids=(n.id for n in iter_narratives(catalogues)))
     with _progress("Embedding the catalogues") as progress:
@@ -224,7 +212,7 @@ def register_predict(predict_app: typer.Typer) -> None:
         """Rank verified claims for each tweet (CheckThat! 2020 Task 2) and write a TREC run."""
         if not tag or any(c.isspace() for c in tag):
             raise ConfigurationError("--tag", f"{tag!r} must be one word")
-        settings = _settings(ctx)
+        settings = settings_from(ctx)
         queries = read_queries(tweets)
         claims = read_verified_claims(vclaims)
         embedder = Embedder(settings)

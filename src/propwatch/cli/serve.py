@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from propwatch.settings import Settings
+from propwatch.cli.options import settings_from
 
 out = Console()
 err = Console(stderr=True)
@@ -22,12 +22,6 @@ token_app = typer.Typer(
     help="Manage the API tokens that `propwatch serve` accepts (stored hashed in the database).",
     no_args_is_help=True,
 )
-
-
-def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
-    from propwatch.cli import _settings as settings_of  # the main app's option handling
-
-    return settings_of(ctx, **overrides)
 
 
 def serve(
@@ -47,7 +41,7 @@ def serve(
 
     from propwatch.api.app import create_app
 
-    settings = _settings(
+    settings = settings_from(
         ctx, serve_host=host, serve_port=port, api_public_read=False if private_reads else None
     )
     app = create_app(settings)
@@ -65,7 +59,7 @@ def _tokens(ctx: typer.Context) -> Any:
     from propwatch.storage.store import ArticleStore
     from propwatch.storage.tokens import TokenStore
 
-    store = ArticleStore.from_settings(_settings(ctx))
+    store = ArticleStore.from_settings(settings_from(ctx))
     return store, TokenStore(store)
 
 

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from propwatch.cli.options import settings_from
 from propwatch.evaluation import score_files, write_paragraph_labels, write_si_labels, write_technique_spans
 from propwatch.models.techniques import TechniqueModel, shipped_model_folder
 from propwatch.settings import Settings
@@ -45,9 +46,7 @@ ModelOption = Annotated[
 
 
 def _settings(ctx: typer.Context, model: Path | None) -> Settings:
-    from propwatch.cli import _settings as settings_from_context  # the CLI's one mapping of options
-
-    return settings_from_context(ctx, technique_model=model)
+    return settings_from(ctx, technique_model=model)
 
 
 def _load(settings: Settings) -> TechniqueModel:

@@ -140,13 +140,7 @@ def _read_file(path: Path, settings: Settings) -> Iterator[Article | Failure]:
     elif name.endswith(_TEXT_SUFFIXES):
         yield parse_plain_text(read_text_file(path, settings), settings, origin=str(path))
     elif name.endswith(_FEED_SUFFIXES):
-        text = read_text_file(path, settings)
-        if is_feed_document(text):
-            yield from read_feed_document(text, settings, origin=str(path))
-        elif looks_like_html(text):
-            yield parse_html(text, settings, origin=str(path))
-        else:
-            raise UnsupportedInputError(str(path), "is XML but not an RSS or Atom feed")
+        yield from _read_sniffed(path, settings, xml=True)
     elif name.endswith((".parquet", ".pq")):
         from propwatch.batch.parquet_input import read_parquet  # pyarrow loads only when needed
 
@@ -156,11 +150,14 @@ def _read_file(path: Path, settings: Settings) -> Iterator[Article | Failure]:
         yield from _read_sniffed(path, settings)
 
 
-def _read_sniffed(path: Path, settings: Settings) -> Iterator[Article | Failure]:
+def _read_sniffed(path: Path, settings: Settings, *, xml: bool = False) -> Iterator[Article | Failure]:
+    """A feed, a page or plain text, by content; an .xml/.rss/.atom file must be a feed or a page."""
     text = read_text_file(path, settings)
     if is_feed_document(text):
         yield from read_feed_document(text, settings, origin=str(path))
     elif looks_like_html(text):
         yield parse_html(text, settings, origin=str(path))
+    elif xml:
+        raise UnsupportedInputError(str(path), "is XML but not an RSS or Atom feed")
     else:
         yield parse_plain_text(text, settings, origin=str(path))

