@@ -61,6 +61,7 @@ def write_artifact(
     stride_tokens: int = 4,
     thresholds: dict[str, float] | None = None,
     calibration: dict[str, dict[str, float]] | None = None,
+    language_shift: dict[str, float] | None = None,
     version: str = "2026.0.0-test",
 ) -> Path:
     """Write model.json + encoder.onnx into ``folder``; every token of ``texts`` gets ``targets(piece)``."""
@@ -94,6 +95,7 @@ def write_artifact(
         "outputs": "logits[B,T,2K]: channel 2k = begin of label k, 2k+1 = inside of label k",
         "thresholds": thresholds or dict.fromkeys(labels, 0.5),
         "calibration": calibration or {label: {"temperature": 1.0, "bias": 0.0} for label in labels},
+        "language_shift": language_shift or {},
         "ptc_view": {"mode": "mapping"},
         "training": {"seed": 13, "note": "test fixture, not trained"},
         "validation": {},

@@ -95,7 +95,9 @@ def predict_ptc_si(
     ptc_techniques = {t for covered in _ptc_mapping(model).values() for t in covered}
     articles = _articles(articles_dir, settings, None, result.failures)
     for chunk in _chunks(articles):
-        for article, spans in zip(chunk, model.predict([a.text for a in chunk]), strict=True):
+        for article, spans in zip(
+            chunk, model.predict([a.text for a in chunk], [a.language for a in chunk]), strict=True
+        ):
             intervals = [(s.start, s.end) for s in spans if s.technique in ptc_techniques]
             for start, end in merge_overlapping(intervals):
                 result.records.append(SpanRecord(article.external_id or article.id, start, end))
@@ -124,7 +126,11 @@ def predict_ptc_tc(
         rows_of[row.article_id].append(row)
     chosen: dict[tuple[str, int, int], str] = {}
     for chunk in _chunks(articles):
-        for article, probs in zip(chunk, model.token_probabilities([a.text for a in chunk]), strict=True):
+        for article, probs in zip(
+            chunk,
+            model.token_probabilities([a.text for a in chunk], [a.language for a in chunk]),
+            strict=True,
+        ):
             article_id = article.external_id or article.id
             for row in rows_of[article_id]:
                 if row.end > len(article.text):
@@ -160,7 +166,9 @@ def predict_semeval23_st3(
     _require_articles(template, ids, articles, result.failures)
     by_paragraph: dict[tuple[str, int], tuple[str, ...]] = {}
     for chunk in _chunks(articles):
-        for article, spans in zip(chunk, model.predict([a.text for a in chunk]), strict=True):
+        for article, spans in zip(
+            chunk, model.predict([a.text for a in chunk], [a.language for a in chunk]), strict=True
+        ):
             article_id = article.external_id or article.id
             for number, techniques in paragraph_labels(article.text, spans, model.labels).items():
                 by_paragraph[article_id, number] = techniques

@@ -107,6 +107,32 @@ def test_thresholds_and_calibration_come_from_model_json(tmp_path: Path, setting
     assert first.score == pytest.approx(1 / (1 + np.exp(-(6.0 / 3.0 - 1.0))), abs=1e-3)
 
 
+def test_a_language_shift_applies_to_texts_of_that_language_only(tmp_path: Path, settings: Settings) -> None:
+    # Logits are +-6 and thresholds 0.5: a shift of -7 silences French texts, English ones keep their spans.
+    shifted = TechniqueModel.load(
+        artifact(tmp_path / "shift", settings, language_shift={"fr": -7.0}), settings
+    )
+    assert shifted.card.calibration.language_shift == {"fr": -7.0}
+    texts = [TEXTS[0], TEXTS[2], TEXTS[2]]
+    spans = shifted.predict(texts, ["en", "fr", None])
+    assert [len(s) for s in spans] == [2, 0, 2]
+    assert shifted.predict(texts) == shifted.predict(texts, [None, None, None])
+    probs = shifted.token_probabilities(texts[1:2], ["fr"])[0]
+    assert float(probs.inside.max()) < 0.5
+    with pytest.raises(ValueError, match="one language"):
+        shifted.predict(texts, ["en"])
+
+
+def test_a_malformed_language_shift_is_a_clear_error(tmp_path: Path, settings: Settings) -> None:
+    folder = artifact(tmp_path / "bad", settings)
+    card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    for bad in (["fr", 1.0], {"fr": "high"}, {"fr": float("inf")}):
+        card["language_shift"] = bad
+        (folder / "model.json").write_text(json.dumps(card), encoding="utf-8")
+        with pytest.raises(AnalyzerError, match=r"model\.json"):
+            read_model_card(folder)
+
+
 def test_token_probabilities_and_scores_for_a_range(model: TechniqueModel) -> None:
     (probs,) = model.token_probabilities(TEXTS[1:2])
     start = TEXTS[1].index("enemies")

@@ -35,7 +35,9 @@ class TechniqueSpanDetector(Analyzer):
             setattr(self, "version", self.model.version)  # noqa: B010 - instance value over the ClassVar
 
     def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
-        found = self.model.predict([item.article.text for item in batch])
+        found = self.model.predict(
+            [item.article.text for item in batch], [item.article.language for item in batch]
+        )
         return [
             Annotations(
                 spans=tuple(

@@ -59,7 +59,7 @@ def evaluate_technique_model(
         result.articles[code] = len(articles)
         if progress:
             progress(f"{code}: {len(articles)} validation articles")
-        predicted = model.predict([a.text for a in articles])
+        predicted = model.predict([a.text for a in articles], [a.language for a in articles])
         gold: list[ParagraphLabelsRecord] = []
         found: list[ParagraphLabelsRecord] = []
         for article, spans in zip(articles, predicted, strict=True):
@@ -89,7 +89,9 @@ def _with_ptc(
     gold = [r for r in read_ptc_si(folder) if r.article_id in wanted]
     predicted = [
         SpanRecord(article.article_id, span.start, span.end)
-        for article, spans in zip(articles, model.predict([a.text for a in articles]), strict=True)
+        for article, spans in zip(
+            articles, model.predict([a.text for a in articles], [a.language for a in articles]), strict=True
+        )
         for span in spans
         if SEMEVAL23_TO_PTC.get(span.technique) is not None
     ]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Final, Protocol
 
 import numpy as np
@@ -92,6 +92,10 @@ class Calibration:
     temperature: FloatArray  # [K], > 0
     bias: FloatArray  # [K]
     threshold: FloatArray  # [K], on the calibrated inside probability
+    # Added to every inside logit of a text in that language (ISO 639-1): one tuned value per language,
+    # since a multilingual model's logit scale differs by language while 23 thresholds per language
+    # would overfit the few validation articles each language has.
+    language_shift: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         k = len(self.labels)
@@ -100,6 +104,13 @@ class Calibration:
                 raise ValueError(f"{name} must have one value per label ({k})")
         if not np.all(self.temperature > 0):
             raise ValueError("temperatures must be positive")
+        if not all(math.isfinite(v) for v in self.language_shift.values()):
+            raise ValueError("language shifts must be finite numbers")
+
+    def for_language(self, language: str | None) -> Calibration:
+        """The calibration of a text in ``language``: its shift folded into the biases."""
+        shift = self.language_shift.get(language or "", 0.0)
+        return replace(self, bias=(self.bias + np.float32(shift)).astype(np.float32), language_shift={})
 
     @classmethod
     def identity(cls, labels: Sequence[str], threshold: float = 0.5) -> Calibration:
@@ -118,13 +129,16 @@ class Calibration:
         labels: Sequence[str],
         thresholds: Mapping[str, float],
         calibration: Mapping[str, Mapping[str, float]],
+        language_shift: Mapping[str, float] | None = None,
     ) -> Calibration:
-        """From model.json's ``thresholds`` and ``calibration`` objects; a missing label raises KeyError."""
+        """From model.json's ``thresholds``, ``calibration`` and ``language_shift``; a missing label raises
+        KeyError."""
         return cls(
             tuple(labels),
             np.asarray([float(calibration[label]["temperature"]) for label in labels], dtype=np.float32),
             np.asarray([float(calibration[label]["bias"]) for label in labels], dtype=np.float32),
             np.asarray([float(thresholds[label]) for label in labels], dtype=np.float32),
+            {str(code): float(value) for code, value in (language_shift or {}).items()},
         )
 
 

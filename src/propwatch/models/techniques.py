@@ -162,8 +162,11 @@ def read_model_card(folder: Path) -> ModelCard:
         raise AnalyzerError(where, "'labels' must be distinct SemEval-2023 technique names")
     thresholds = _require(where, data, "thresholds", dict)
     calibration = _require(where, data, "calibration", dict)
+    shifts = data.get("language_shift") or {}
+    if not isinstance(shifts, dict):
+        raise AnalyzerError(where, "'language_shift' must map language codes to numbers")
     try:
-        card_calibration = Calibration.from_mappings(labels, thresholds, calibration)
+        card_calibration = Calibration.from_mappings(labels, thresholds, calibration, shifts)
     except (KeyError, TypeError, ValueError) as error:
         raise AnalyzerError(where, f"thresholds/calibration do not cover every label ({error})") from error
     window = _require(where, encoder, "window_tokens", int)
@@ -371,29 +374,54 @@ class TechniqueModel:
             for doc, e in enumerate(encodings)
         ]
 
-    def predict(self, texts: Sequence[str]) -> list[list[TechniqueSpan]]:
-        """Technique spans of each text, in character offsets of that exact string."""
+    def _calibrations(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None
+    ) -> list[Calibration]:
+        if languages is None:
+            return [self.card.calibration] * len(texts)
+        if len(languages) != len(texts):
+            raise ValueError("one language (or None) per text is needed")
+        return [self.card.calibration.for_language(language) for language in languages]
+
+    def predict(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[list[TechniqueSpan]]:
+        """Technique spans of each text, in character offsets of that exact string.
+
+        ``languages`` (ISO 639-1 codes, None when unknown) select each text's language shift.
+        """
         encodings = self.encode(texts)
         results = []
-        for text, encoding, logits in zip(texts, encodings, self.token_logits(encodings), strict=True):
-            spans = decode_spans(text, encoding.offsets, logits, self.card.calibration)
+        calibrations = self._calibrations(texts, languages)
+        for text, encoding, logits, calibration in zip(
+            texts, encodings, self.token_logits(encodings), calibrations, strict=True
+        ):
+            spans = decode_spans(text, encoding.offsets, logits, calibration)
             results.append([_technique_span(span) for span in spans])
         return results
 
-    def token_probabilities(self, texts: Sequence[str]) -> list[TokenProbabilities]:
+    def token_probabilities(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[TokenProbabilities]:
         """Begin and calibrated inside probabilities of every token of each text, with char ranges."""
         encodings = self.encode(texts)
         results = []
-        for text, encoding, logits in zip(texts, encodings, self.token_logits(encodings), strict=True):
-            begin, inside = token_probabilities(logits, self.card.calibration)
+        calibrations = self._calibrations(texts, languages)
+        for text, encoding, logits, calibration in zip(
+            texts, encodings, self.token_logits(encodings), calibrations, strict=True
+        ):
+            begin, inside = token_probabilities(logits, calibration)
             ranges = token_char_ranges(text, encoding.offsets)
             results.append(TokenProbabilities(self.labels, ranges, begin, inside))
         return results
 
-    def predict_in_batches(self, texts: Sequence[str], size: int) -> Iterator[list[TechniqueSpan]]:
+    def predict_in_batches(
+        self, texts: Sequence[str], size: int, languages: Sequence[str | None] | None = None
+    ) -> Iterator[list[TechniqueSpan]]:
         """Like :meth:`predict`, ``size`` texts at a time (bounded memory on large folders)."""
         for first in range(0, len(texts), size):
-            yield from self.predict(texts[first : first + size])
+            chunk = None if languages is None else languages[first : first + size]
+            yield from self.predict(texts[first : first + size], chunk)
 
 
 def _technique_span(span: DecodedSpan) -> TechniqueSpan:

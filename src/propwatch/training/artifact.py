@@ -96,6 +96,7 @@ def training_section(record: TrainingRecord) -> dict[str, Any]:
         .round(4)
         .tolist(),
         "steps": record.steps,
+        "passes_over_data": round(record.steps * record.config.batch_size / max(1, len(prepared.windows)), 2),
         "minutes": round(record.train_minutes, 2),
         "finalize_minutes": round(record.finalize_minutes, 2),
         "loss": {
@@ -137,6 +138,7 @@ def model_json(
         "labels": labels,
         "outputs": OUTPUTS,
         "thresholds": {label: round(float(calibration.threshold[k]), 4) for k, label in enumerate(labels)},
+        "language_shift": {code: float(shift) for code, shift in sorted(calibration.language_shift.items())},
         "calibration": {
             label: {"temperature": float(calibration.temperature[k]), "bias": float(calibration.bias[k])}
             for k, label in enumerate(labels)
@@ -152,10 +154,10 @@ def _pct(value: float) -> str:
 
 
 _LIMITS: Final = (
-    "Trained for a short time on 2 CPU cores, less than one pass over the data: a small model far from the "
+    "A small encoder (multilingual-e5-small) trained for a short time on 2 CPU cores: far from the "
     "shared-task winners; rare techniques (a few hundred spans or fewer) are often missed.",
-    "Calibration and thresholds were tuned on the same validation split the figures come from, so the "
-    "figures are optimistic; held-out test data will score lower.",
+    "Calibration, thresholds and the per-language logit shifts were tuned on the same validation split "
+    "the figures come from, so the figures are optimistic; held-out test data will score lower.",
     "Annotation is subjective (annotators agree only moderately on these tasks): a span is evidence for an "
     "analyst to check, not a verdict on the article.",
     "The PTC-14 view is a mapping: five SemEval-2023 techniques have no PTC class and are left out of it.",
@@ -177,14 +179,25 @@ def _card_model(document: dict[str, Any]) -> list[str]:
         f"- Shipped as int8 ONNX ({encoder['quantisation']}); no torch at inference.",
         "",
         "## Training",
-        f"- {training['steps']} steps of batch {training['batch_size']} in {training['minutes']:.0f} "
-        f"minutes on CPU; AdamW, encoder lr {training['learning_rate']}, head lr "
+        f"- {training['steps']} steps of batch {training['batch_size']} "
+        f"({training.get('passes_over_data', 0)} passes over the training windows) in "
+        f"{training['minutes']:.0f} minutes on CPU; frozen layers' output cached once per window: "
+        f"{training.get('cache_frozen_features', False)}; AdamW, encoder lr {training['learning_rate']}, "
+        "head lr "
         f"{training['head_learning_rate']}, warm-up {training['warmup_fraction']}, linear decay, clipping "
         f"{training['grad_clip']}; pos_weight (neg/pos)^{training['pos_weight_power']} capped at "
         f"{training['pos_weight_cap']}; seed {training['seed']}.",
         f"- Loss per 50 steps: {', '.join(f'{v:.4f}' for v in training['loss']['per_50_steps'])}.",
         "- Reproduce: `propwatch train techniques --data ../shared/data --out DIR --checkpoints DIR "
-        f"--seed {training['seed']} --max-steps {training['steps']}` (full config: model.json `training`).",
+        "--config FILE`, FILE a JSON object of the TrainConfig fields recorded in model.json `training` "
+        "(the release's is `configs/` in the repository).",
+        "- Decoding: per-technique Platt calibration and thresholds, then one inside-logit shift per "
+        "language: "
+        + (
+            ", ".join(f"{code} {shift:+.2f}" for code, shift in document.get("language_shift", {}).items())
+            or "none"
+        )
+        + ".",
     ]
 
 

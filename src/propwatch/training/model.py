@@ -45,6 +45,31 @@ class TechniqueTagger(nn.Module):
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.forward_embeds(self.embed(input_ids), attention_mask)
 
+    def lower_forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, layers: int
+    ) -> torch.Tensor:
+        """Hidden states after the embedding block and the lowest ``layers`` encoder layers."""
+        hidden: torch.Tensor = self.encoder.embeddings(inputs_embeds=self.embed(input_ids))
+        return self._run_layers(hidden, attention_mask, 0, layers)
+
+    def upper_forward(
+        self, hidden: torch.Tensor, attention_mask: torch.Tensor, first_layer: int
+    ) -> torch.Tensor:
+        """Logits from hidden states entering layer ``first_layer`` (the rest of :meth:`forward`)."""
+        hidden = self._run_layers(hidden, attention_mask, first_layer, len(self.encoder.encoder.layer))
+        logits: torch.Tensor = self.head(self.dropout(hidden))
+        return logits
+
+    def _run_layers(
+        self, hidden: torch.Tensor, attention_mask: torch.Tensor, first: int, stop: int
+    ) -> torch.Tensor:
+        # An additive [B, 1, 1, T] mask: what BertModel hands its eager and sdpa attention layers.
+        additive = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
+        for layer in self.encoder.encoder.layer[first:stop]:
+            output = layer(hidden, attention_mask=additive)
+            hidden = output[0] if isinstance(output, tuple) else output
+        return hidden
+
 
 class EmbeddedTagger(nn.Module):
     """The ONNX graph: ``inputs_embeds [B,T,H]`` + ``attention_mask [B,T]`` → ``logits [B,T,2K]``."""

