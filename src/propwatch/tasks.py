@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final, Generic, TypeVar
 
 from propwatch.domain import Article, Failure
-from propwatch.errors import AnalyzerError, InputError
+from propwatch.errors import InputError
 from propwatch.evaluation.formats import (
     TEMPLATE_TECHNIQUE,
     ParagraphLabelsRecord,
@@ -28,7 +28,7 @@ from propwatch.evaluation.formats import (
 )
 from propwatch.evaluation.ptc import merge_overlapping
 from propwatch.ingest.shared_task import read_shared_task_folder
-from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC
+from propwatch.models.taxonomy import PTC_TECHNIQUES
 from propwatch.models.technique_decode import paragraph_labels
 from propwatch.models.techniques import TechniqueModel
 from propwatch.settings import Settings
@@ -75,16 +75,7 @@ def _require_articles(
 
 
 def _ptc_mapping(model: TechniqueModel) -> dict[str, list[str]]:
-    """PTC class → the model's techniques it covers (only ``mapping`` PTC views exist so far)."""
-    mode = model.card.ptc_view.get("mode")
-    if mode != "mapping":
-        raise AnalyzerError(str(model.folder), f"PTC view {mode!r} is not supported by this propwatch")
-    covered: dict[str, list[str]] = defaultdict(list)
-    for technique in model.labels:
-        ptc = SEMEVAL23_TO_PTC.get(technique)
-        if ptc is not None:
-            covered[ptc].append(technique)
-    return dict(covered)
+    return model.ptc_mapping()
 
 
 def predict_ptc_si(
@@ -137,9 +128,7 @@ def predict_ptc_tc(
                     raise InputError(
                         str(template), f"span {row.start}-{row.end} ends past article {article_id}'s text"
                     )
-                scores = probs.scores_for_range(row.start, row.end)
-                best = max(covered, key=lambda ptc: max(scores[t] for t in covered[ptc]))
-                chosen[article_id, row.start, row.end] = best
+                chosen[article_id, row.start, row.end] = probs.ptc_class(row.start, row.end, covered)
         result.articles += len(chunk)
         if progress:
             progress(result.articles, len(articles))

@@ -179,7 +179,8 @@ def evaluate_techniques(
     model: ModelOption = None,
     fmt: FormatOption = ScoreFormat.text,
 ) -> None:
-    """Subtask-3 micro/macro-F1 per language and PTC span F1 on the validation split (seed 13, 15%)."""
+    """Subtask-3 micro/macro-F1 per language, PTC span F1 and PTC technique micro-F1 on the validation
+    split (seed 13, 15%)."""
     from propwatch.evaluation.technique_model import evaluate_technique_model
 
     settings = _settings(ctx, model)
@@ -197,3 +198,5 @@ def evaluate_techniques(
         )
     if result.ptc_si_f1 is not None:
         out.print(f"en: PTC span identification F1 {result.ptc_si_f1:.4f}", highlight=False)
+    if result.ptc_tc_micro_f1 is not None:
+        out.print(f"en: PTC technique classification micro-F1 {result.ptc_tc_micro_f1:.4f}", highlight=False)

