@@ -202,3 +202,30 @@ def test_paragraph_labels_number_non_empty_lines_and_follow_label_order() -> Non
     first = text.index("First")
     spans = [_Span(first, first + 5, "B"), _Span(first, first + 3, "A"), _Span(0, 2, "B")]
     assert paragraph_labels(text, spans, ["A", "B"]) == {1: ("B",), 3: ("A", "B"), 4: ()}
+
+
+def test_spans_are_widened_to_whole_words_and_fragments_dropped() -> None:
+    text = "the aggravation of it or Russia’s"
+    offsets = [(0, 3), (3, 6), (6, 15), (15, 18), (18, 21), (21, 24), (24, 31), (31, 32), (32, 33)]
+    on_tokens = {1, 3, 5, 8}  # "ag" (of "aggravation"), "of", "or", "s" (after ’)
+    logits = logits_for([[(OFF, ON if t in on_tokens else OFF)] for t in range(len(offsets))])
+    spans = decode_spans(text, offsets, logits, Calibration.identity(["A"]))
+    assert [(s.label, text[s.start : s.end]) for s in spans] == [("A", "aggravation")]
+
+
+def test_fragments_of_one_word_become_one_span() -> None:
+    text = "the aggravation of it"
+    offsets = [(0, 3), (3, 6), (6, 15), (15, 18), (18, 21)]
+    # Both pieces of "aggravation" are inside, the second also a begin: two runs, one word.
+    logits = logits_for([[(OFF, OFF)], [(ON, ON)], [(ON, ON)], [(OFF, OFF)], [(OFF, OFF)]])
+    spans = decode_spans(text, offsets, logits, Calibration.identity(["A"]))
+    assert [text[s.start : s.end] for s in spans] == ["aggravation"]
+
+
+def test_a_lone_emoji_is_substantial_a_short_word_is_not() -> None:
+    from propwatch.models.technique_decode import substantial, whole_words
+
+    assert substantial("😡") and substantial("liar") and substantial("“enemies”")
+    assert not substantial("the") and not substantial("’s") and not substantial("or!")
+    assert whole_words("superiority complex", 3, 8) == (0, 11)
+    assert whole_words("a b", 0, 3) == (0, 3)

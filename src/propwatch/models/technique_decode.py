@@ -11,8 +11,10 @@ validation figures in a model card are the figures users get. Steps, in order:
 4. :func:`token_char_ranges` — tokenizer offsets to character ranges of the original text (the space a
    ``▁`` token stands for is dropped, so ``\\r\\n`` texts stay exact);
 5. :func:`decode_spans` — per label, maximal runs of tokens whose inside probability reaches the label's
-   threshold, split where the begin probability reaches 0.5; boundaries cleaned by
-   :func:`clean_boundaries`; score = mean calibrated inside probability of the span's tokens.
+   threshold, split where the begin probability reaches 0.5; widened to whole words
+   (:func:`whole_words`), boundaries cleaned by :func:`clean_boundaries`, too-short spans dropped
+   (:func:`substantial`), overlapping spans of a label joined; score = mean calibrated inside
+   probability of the span's tokens.
 
 Helpers for the shared tasks: :func:`technique_scores_for_range` (PTC technique classification of a
 given span) and :func:`paragraph_labels` (SemEval-2023 subtask 3, paragraphs = non-empty lines).
@@ -313,6 +315,40 @@ def clean_boundaries(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 # --- spans ---------------------------------------------------------------------------------------
 
+# A span needs this many letters or digits (or a symbol such as an emoji): single function words and
+# word fragments ("the", "or", "'s") are noise to an analyst, and gold spans almost never are that short.
+MIN_SPAN_ALNUM: Final = 4
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` so it neither starts nor ends inside a word (subword tokens cut words)."""
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def substantial(piece: str) -> bool:
+    """Whether a span's text carries enough to be evidence (see :data:`MIN_SPAN_ALNUM`)."""
+    if sum(char.isalnum() for char in piece) >= MIN_SPAN_ALNUM:
+        return True
+    return any(unicodedata.category(char) == "So" for char in piece)
+
+
+def _merge_same_label(spans: list[DecodedSpan]) -> list[DecodedSpan]:
+    """Join spans of one label that overlap once widened to whole words (the higher score stays)."""
+    merged: list[DecodedSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = DecodedSpan(
+                last.start, max(last.end, span.end), last.label, max(last.score, span.score)
+            )
+        else:
+            merged.append(span)
+    return merged
+
 
 def _runs(inside: npt.NDArray[np.bool_], begins: npt.NDArray[np.bool_]) -> Iterable[tuple[int, int]]:
     """Maximal runs of True in ``inside``, split before every token (but the first) in ``begins``."""
@@ -349,15 +385,18 @@ def decode_spans(
         on = inside[:, k] >= calibration.threshold[k]
         if not on.any():
             continue
+        spans: list[DecodedSpan] = []
         for first, stop in _runs(on, begin[:, k] >= BEGIN_THRESHOLD):
             filled = [t for t in range(first, stop) if ranges[t, 1] > ranges[t, 0]]
             if not filled:
                 continue
-            cleaned = clean_boundaries(text, int(ranges[filled[0], 0]), int(ranges[filled[-1], 1]))
-            if cleaned is None:
+            widened = whole_words(text, int(ranges[filled[0], 0]), int(ranges[filled[-1], 1]))
+            cleaned = clean_boundaries(text, *widened)
+            if cleaned is None or not substantial(text[cleaned[0] : cleaned[1]]):
                 continue
             score = float(np.mean(inside[first:stop, k], dtype=np.float64))
-            found.append(DecodedSpan(cleaned[0], cleaned[1], label, min(1.0, max(0.0, score))))
+            spans.append(DecodedSpan(cleaned[0], cleaned[1], label, min(1.0, max(0.0, score))))
+        found.extend(_merge_same_label(spans))
     found.sort(key=lambda span: (span.start, span.end, span.label))
     return found
 
