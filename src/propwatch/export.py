@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, Literal, TextIO
 
 from propwatch.domain import Analysis
+from propwatch.summary import ArticleSummary, summarize
 
 ExportFormat = Literal["json", "jsonl", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv")
@@ -22,6 +23,12 @@ CSV_COLUMNS = (
     "language",
     "genre_tag",
     "model_version",
+    "genre",
+    "genre_disagrees",
+    "top_frames",
+    "propaganda_share",
+    "techniques_per_1000_words",
+    "dominant_category",
     "span_start",
     "span_end",
     "span_label",
@@ -37,6 +44,7 @@ def analysis_record(analysis: Analysis, *, include_raw: bool = False) -> dict[st
     if not include_raw:
         record["article"]["raw"] = None  # raw HTML can be megabytes; provenance is kept in the store
     record["model_version"] = analysis.model_version
+    record["summary"] = summarize(analysis).model_dump(mode="json")
     return record
 
 
@@ -46,6 +54,14 @@ def analysis_json_schema() -> dict[str, Any]:
         "type": "string",
         "description": "name=version of every analyzer, joined by ';' ('none' when no analyzer ran)",
     }
+    summary = ArticleSummary.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
+    schema.setdefault("$defs", {}).update(summary.pop("$defs", {}))
+    schema["$defs"]["ArticleSummary"] = summary
+    schema["properties"]["summary"] = {
+        "$ref": "#/$defs/ArticleSummary",
+        "description": "Article-level figures: technique coverage and counts, top frames, genre and "
+        "whether it disagrees with the page's own tag",
+    }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "propwatch analysis"
     return schema
@@ -53,6 +69,7 @@ def analysis_json_schema() -> dict[str, Any]:
 
 def _csv_rows(analysis: Analysis) -> Iterable[dict[str, Any]]:
     article = analysis.article
+    summary = summarize(analysis)
     base = {
         "article_id": article.id,
         "title": article.title,
@@ -62,6 +79,12 @@ def _csv_rows(analysis: Analysis) -> Iterable[dict[str, Any]]:
         "language": article.language,
         "genre_tag": article.genre_tag,
         "model_version": analysis.model_version,
+        "genre": summary.genre,
+        "genre_disagrees": summary.genre_disagrees,
+        "top_frames": ",".join(f.frame for f in summary.top_frames) or None,
+        "propaganda_share": summary.propaganda_share,
+        "techniques_per_1000_words": summary.techniques_per_1000_words,
+        "dominant_category": summary.dominant_category,
     }
     if not analysis.spans:
         yield base  # every article appears, even one with nothing found

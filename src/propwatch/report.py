@@ -14,6 +14,8 @@ from rich.text import Text
 
 from propwatch.domain import Analysis, Span
 from propwatch.models import taxonomy
+from propwatch.summary import genre_note, summarize
+from propwatch.targets.linking import SPAN_PREFIX, target_profiles
 
 # Background colours readable with both dark and light terminal themes.
 _PALETTE = (
@@ -134,13 +136,70 @@ def _evidence(analysis: Analysis) -> Table:
     return table
 
 
+def _summary(analysis: Analysis) -> RenderableType | None:
+    """The article-level picture (propwatch.summary): genre against the page's tag, frames, techniques."""
+    summary = summarize(analysis)
+    table = Table(title="Article", box=box.SIMPLE_HEAD, title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    if summary.genre is not None:
+        score = f" ({summary.genre_score:.2f})" if summary.genre_score is not None else ""
+        tag = f"; the page says {summary.genre_tag!r}" if summary.genre_tag else ""
+        table.add_row("Genre", f"{summary.genre}{score}{tag}")
+    note = genre_note(summary)
+    if note:
+        table.add_row("", Text(note, style="bold yellow"))
+    if summary.top_frames:
+        frames = ", ".join(
+            f"{f.frame.replace('_', ' ')}" + (f" ({f.score:.2f})" if f.score is not None else "")
+            for f in summary.top_frames
+        )
+        table.add_row("Top frames", frames)
+    if summary.propaganda_share is not None and summary.techniques_per_1000_words is not None:
+        table.add_row(
+            "Techniques",
+            f"{summary.technique_spans} spans, {summary.techniques_per_1000_words:.1f} per 1,000 words, "
+            f"covering {summary.propaganda_share:.1%} of the text",
+        )
+        if summary.per_category:
+            table.add_row(
+                "Categories",
+                ", ".join(f"{name} {count}" for name, count in summary.per_category.items())
+                + f" (dominant: {summary.dominant_category})",
+            )
+    return table if table.row_count else None
+
+
 def render_analysis(analysis: Analysis) -> RenderableType:
     parts: list[RenderableType] = [_metadata(analysis)]
-    parts.append(Panel(Padding(highlighted_text(analysis), (0, 1)), title="Text", title_align="left"))
-    if analysis.spans:
-        parts.extend([_legend(analysis.spans), _evidence(analysis)])
+    article_summary = _summary(analysis)
+    if article_summary is not None:
+        parts.append(article_summary)
+    # Entity mentions are summed up per target below; listing every "Target:" span would bury the evidence.
+    shown = analysis.model_copy(
+        update={"spans": tuple(s for s in analysis.spans if not s.label.startswith(SPAN_PREFIX))}
+    )
+    parts.append(Panel(Padding(highlighted_text(shown), (0, 1)), title="Text", title_align="left"))
+    if shown.spans:
+        parts.extend([_legend(shown.spans), _evidence(shown)])
     elif not analysis.analyzers:
         parts.append(Text("No analyzer is installed, so nothing was looked for in the text.", style="italic"))
     else:
         parts.append(Text("The analyzers found no span in this text.", style="italic"))
+    targets = _targets(analysis)
+    if targets is not None:
+        parts.append(targets)
     return Group(*parts)
+
+
+def _targets(analysis: Analysis) -> RenderableType | None:
+    """Who the techniques are aimed at: "NATO — attacked: Doubt ×2"; targets with no technique on one line."""
+    profiles = target_profiles(analysis)
+    if not profiles:
+        return None
+    lines = [Text("Targets", style="bold italic")]
+    lines.extend(Text(f"  {p.summary()}") for p in profiles if p.techniques)
+    others = [f"{p.name} ×{p.mentions}" for p in profiles if not p.techniques]
+    if others:
+        lines.append(Text(f"  mentioned, no technique linked: {', '.join(others)}", style="italic"))
+    return Group(*lines)

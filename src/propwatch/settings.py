@@ -137,6 +137,13 @@ class Settings(BaseSettings):
         "default: the model's threshold for the article's language.",
     )
 
+    # genre and frames
+    genre_frames_model: Path | None = Field(
+        default=None,
+        description="Folder of a genre/frames model (model.json + weights.npz) to use instead of the "
+        "shipped one.",
+    )
+
     # serving the web app and the REST API
     serve_host: str = Field(default="127.0.0.1", description="Address `propwatch serve` listens on.")
     serve_port: int = Field(default=8000, ge=1, le=65535, description="Port `propwatch serve` listens on.")

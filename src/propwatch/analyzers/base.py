@@ -8,6 +8,9 @@ An analyzer is a class with
 * ``requires`` — the capabilities it needs before it runs (``"text"`` is always there; others are
   what earlier analyzers ``provide``, e.g. ``"spans:technique"``);
 * ``provides`` — the capabilities it adds, e.g. ``"spans:technique"``, ``"labels:genre"``;
+* ``after`` — capabilities it uses when they are there but does not need (default: none): when a
+  chosen analyzer provides one of them, that analyzer runs first; when none does, it runs anyway
+  (e.g. the target extractor links technique spans when a technique analyzer is installed);
 * ``__init__(self, settings)`` — loads its model once; the pipeline builds one instance per run
   (per Dask worker in a batch), never one per article;
 * ``analyze(self, batch)`` — takes a batch of :class:`~propwatch.domain.Analysis` (each holding the
@@ -35,6 +38,7 @@ class Analyzer(ABC):
     version: ClassVar[str]
     requires: ClassVar[frozenset[str]] = frozenset({TEXT})
     provides: ClassVar[frozenset[str]] = frozenset()
+    after: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -44,7 +44,8 @@ def available() -> Catalogue:
 
 
 def resolve(names: Iterable[str] | None, catalogue: Catalogue) -> list[type[Analyzer]]:
-    """The chosen analyzers (all loadable ones when ``names`` is None), each after those it needs."""
+    """The chosen analyzers (all loadable ones when ``names`` is None), each after those it needs
+    (``requires``) and after those that provide what it can use (``after``)."""
     chosen = list(catalogue.analyzers) if names is None else list(dict.fromkeys(names))
     for name in chosen:
         if name in catalogue.broken:
@@ -57,6 +58,13 @@ def resolve(names: Iterable[str] | None, catalogue: Catalogue) -> list[type[Anal
     ordered: list[type[Analyzer]] = []
     while pending:
         ready = [cls for cls in pending if cls.requires <= have]
+        # Optional inputs ('after'): wait while another pending analyzer will still provide them.
+        patient = [
+            cls
+            for cls in ready
+            if not any(cls.after & other.provides for other in pending if other is not cls)
+        ]
+        ready = patient or ready  # a cycle of optional inputs must not block the run
         if not ready:
             missing = "; ".join(
                 f"{cls.name} needs {', '.join(sorted(cls.requires - have))}" for cls in pending

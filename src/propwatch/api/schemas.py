@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from propwatch.domain import Article, Label, Span
+from propwatch.summary import ArticleSummary
 
 
 class _Body(BaseModel):
@@ -62,6 +63,9 @@ class AnalysisOut(BaseModel):
     analyzers: dict[str, str]
     created_at: datetime
     model_version: str = Field(description="name=version of every analyzer, joined by ';'.")
+    summary: ArticleSummary = Field(
+        description="Article-level figures: technique coverage, top frames, genre vs the page's tag."
+    )
 
 
 class SubmissionOut(BaseModel):

@@ -399,13 +399,14 @@ def analyzers() -> None:
         out.print("No analyzer is installed yet.")
         return
     table = Table(title="Installed analyzers")
-    for column in ("Name", "Version", "Needs", "Adds", "Class"):
+    for column in ("Name", "Version", "Needs", "Uses if present", "Adds", "Class"):
         table.add_column(column)
     for name, cls in sorted(catalogue.analyzers.items()):
         table.add_row(
             name,
             cls.version,
             ", ".join(sorted(cls.requires)),
+            ", ".join(sorted(cls.after)),
             ", ".join(sorted(cls.provides)),
             f"{cls.__module__}.{cls.__qualname__}",
         )

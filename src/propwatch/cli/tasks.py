@@ -127,6 +127,57 @@ def semeval23_st3(
     _finish(result, "paragraphs", output)  # type: ignore[arg-type]
 
 
+GenreFramesModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="Genre/frames model folder (default: the genre_frames_model setting, else shipped).",
+    ),
+]
+
+
+def _predict_articles(
+    ctx: typer.Context, articles_dir: Path, output: Path, model: Path | None, subtask: str
+) -> None:
+    from propwatch.evaluation.semeval23_articles import write_article_labels
+    from propwatch.framing.model import GenreFramesModel, shipped_model_path
+    from propwatch.framing.representation import REPRESENTATION, shared_article_encoder
+    from propwatch.framing.tasks import predict_article_labels
+
+    settings = settings_from(ctx, genre_frames_model=model)
+    with err.status("Loading the genre/frames model…"):
+        loaded = GenreFramesModel.load(
+            settings.genre_frames_model or shipped_model_path(), representation=REPRESENTATION
+        )
+    with _progress() as progress:
+        result = predict_article_labels(
+            articles_dir,
+            "genre" if subtask == "st1" else "frames",
+            loaded,
+            shared_article_encoder(),
+            settings,
+            progress,
+        )
+    write_article_labels(output, result.records)
+    _finish(result, "genres" if subtask == "st1" else "frame lists", output)  # type: ignore[arg-type]
+
+
+@predict_app.command("semeval23-st1")
+def semeval23_st1(
+    ctx: typer.Context, articles_dir: ArticlesDir, output: Output, model: GenreFramesModelOption = None
+) -> None:
+    """SemEval-2023 subtask 1: id<TAB>genre (opinion, reporting or satire) for every article."""
+    _predict_articles(ctx, articles_dir, output, model, "st1")
+
+
+@predict_app.command("semeval23-st2")
+def semeval23_st2(
+    ctx: typer.Context, articles_dir: ArticlesDir, output: Output, model: GenreFramesModelOption = None
+) -> None:
+    """SemEval-2023 subtask 2: id<TAB>frame1,frame2,… for every article."""
+    _predict_articles(ctx, articles_dir, output, model, "st2")
+
+
 class ScoreFormat(StrEnum):
     text = "text"
     json = "json"
@@ -155,6 +206,18 @@ def score_ptc_si(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -
 def score_ptc_tc(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
     """PTC TC: micro-F1 over the gold spans (and per-technique figures)."""
     _score("ptc-tc", gold, pred, fmt)
+
+
+@score_app.command("semeval23-st1")
+def score_semeval23_st1(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
+    """SemEval-2023 subtask 1: macro-F1 over the genres (and accuracy as micro-F1)."""
+    _score("semeval23-st1", gold, pred, fmt)
+
+
+@score_app.command("semeval23-st2")
+def score_semeval23_st2(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
+    """SemEval-2023 subtask 2: micro-F1 over (article, frame) pairs, and macro-F1 over the 14 frames."""
+    _score("semeval23-st2", gold, pred, fmt)
 
 
 @score_app.command("semeval23-st3")

@@ -82,3 +82,71 @@ def techniques(
         f"model written to {result.artifact_dir} after {result.steps} steps ({result.minutes:.1f} min); "
         f"final loss {result.final_loss:.4f}"
     )
+
+
+@train_app.command("ner")
+def ner(
+    data: Annotated[
+        Path, typer.Option("--data", help="Shared data folder holding wikiann/ and bsnlp/ (../shared/data).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder the <lang>.crfsuite models and metrics.json go to.")
+    ],
+    language: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--language", help="de, pl or xx (the French/Italian fallback); repeat it; default: all."
+        ),
+    ] = None,
+    max_iterations: Annotated[int, typer.Option("--max-iterations", min=1, help="L-BFGS iterations.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the held-out split.")] = 13,
+) -> None:
+    """Train the CRF named-entity taggers of the target extractor; print held-out entity F1."""
+    from propwatch.errors import ConfigurationError
+    from propwatch.training.ner import LANGUAGES, NerModelResult, NerTrainConfig, train_ner
+
+    chosen = tuple(dict.fromkeys(language or LANGUAGES))
+    unknown = [lang for lang in chosen if lang not in LANGUAGES]
+    if unknown:
+        raise ConfigurationError("--language", f"{', '.join(unknown)}: not one of {', '.join(LANGUAGES)}")
+
+    def report(result: NerModelResult) -> None:
+        lines = [
+            f"{result.language}: held-out entity F1 {result.heldout.f1:.3f} "
+            f"(P {result.heldout.precision:.3f}, R {result.heldout.recall:.3f}; "
+            f"{result.heldout.gold} entities, {result.heldout_sentences} sentences; "
+            f"trained on {result.train_sentences} sentences in {result.seconds:.0f} s; "
+            f"{result.size_bytes / 1e6:.1f} MB)"
+        ]
+        lines.extend(
+            f"    {name}: F1 {scores.f1:.3f} ({scores.gold} entities)"
+            for name, scores in result.extra.items()
+        )
+        typer.echo("\n".join(lines))
+
+    train_ner(data, out, chosen, NerTrainConfig(seed=seed, max_iterations=max_iterations), report)
+    typer.echo(f"models and metrics.json written to {out}")
+
+
+@train_app.command("genre-frames")
+def genre_frames(
+    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding semeval2023_task3/.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder the model (model.json, weights.npz) goes to.")],
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", help="Folder of cached chunk embeddings (default: OUT/embedding-cache)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the split, folds and heads.")] = 13,
+) -> None:
+    """Train the genre and frame heads (SemEval-2023 Task 3 subtasks 1 and 2, six languages; CPU)."""
+    from propwatch.training.genre_frames import GenreFramesConfig, train_genre_frames
+
+    report = train_genre_frames(
+        data,
+        out,
+        cache_dir=cache,
+        config=GenreFramesConfig(seed=seed),
+        progress=lambda line: err.print(line, highlight=False),
+    )
+    print(report.summary())
+    err.print(f"model written to {out} in {report.seconds / 60:.1f} min", highlight=False)

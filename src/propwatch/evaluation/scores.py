@@ -24,7 +24,8 @@ class Scores:
     """Result of one official metric.
 
     ``f1`` is the task's headline figure: SI span F1 (``ptc-si``), micro-F1 (``ptc-tc``,
-    ``semeval23-st3``). ``macro_f1`` is set for ``semeval23-st3``.
+    ``semeval23-st2``, ``semeval23-st3``), macro-F1 (``semeval23-st1``). ``macro_f1`` is set for the
+    SemEval-2023 subtasks, ``micro_f1`` for subtasks 1 (accuracy) and 2.
     """
 
     task: str
@@ -35,6 +36,7 @@ class Scores:
     predicted_count: int
     macro_f1: float | None = None
     per_label: Mapping[str, LabelScores] = field(default_factory=lambda: MappingProxyType({}))
+    micro_f1: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-ready form."""
@@ -44,6 +46,7 @@ class Scores:
             "precision": self.precision,
             "recall": self.recall,
             "macro_f1": self.macro_f1,
+            "micro_f1": self.micro_f1,
             "gold_count": self.gold_count,
             "predicted_count": self.predicted_count,
             "per_label": {
@@ -63,6 +66,8 @@ class Scores:
         head = f"{self.task}: F1={self.f1:.6f} P={self.precision:.6f} R={self.recall:.6f}"
         if self.macro_f1 is not None:
             head += f" macro-F1={self.macro_f1:.6f}"
+        if self.micro_f1 is not None and self.micro_f1 != self.f1:
+            head += f" micro-F1={self.micro_f1:.6f}"
         head += f" (gold {self.gold_count}, predicted {self.predicted_count})"
         lines = [head]
         for name, s in self.per_label.items():

@@ -1,0 +1,92 @@
+"""GenreClassifier and FrameClassifier: what kind of article it is, and how it frames its subject.
+
+Both read one vector per article (:mod:`propwatch.framing.representation`: e5 passage embeddings of
+the title and first chunks) and apply the heads of the genre/frames model
+(:mod:`propwatch.framing.model`, trained on SemEval-2023 Task 3 subtasks 1 and 2). They share one
+in-memory vector per article, so running both embeds each article once.
+
+* ``genre`` adds one ``Label(name="genre")``: opinion, reporting or satire, with its probability;
+* ``frames`` adds one ``Label(name="frame")`` per frame at or above its threshold (at least the best
+  one), best first, with its score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from propwatch.analyzers.base import Analyzer
+from propwatch.domain import Analysis, Annotations, Label
+from propwatch.framing.labels import FRAME_LABEL, GENRE_LABEL
+from propwatch.framing.model import GenreFramesModel, shipped_model_path
+from propwatch.framing.representation import (
+    REPRESENTATION,
+    ArticleEncoder,
+    FloatMatrix,
+    shared_article_encoder,
+)
+from propwatch.settings import Settings
+
+ANALYZER_VERSION = "1"
+
+
+def _score(value: float) -> float:
+    return float(min(max(value, 0.0), 1.0))
+
+
+class _ArticleHeads(Analyzer):
+    """Loads the model and builds the article vectors; subclasses read one head."""
+
+    def __init__(self, settings: Settings, encoder: ArticleEncoder | None = None) -> None:
+        super().__init__(settings)
+        folder = settings.genre_frames_model or shipped_model_path()
+        self.model = GenreFramesModel.load(folder, representation=REPRESENTATION)
+        self.encoder = encoder or shared_article_encoder()
+        # An instance attribute: the class-level version is shared by every model a user may load.
+        self.__dict__["version"] = f"{ANALYZER_VERSION}+model{self.model.version}"
+
+    def _vectors(self, batch: Sequence[Analysis]) -> tuple[list[str | None], FloatMatrix]:
+        languages = [item.article.language for item in batch]
+        return languages, self.encoder.vectors([(item.article.title, item.article.text) for item in batch])
+
+
+class GenreClassifier(_ArticleHeads):
+    name = "genre"
+    version = ANALYZER_VERSION
+    provides = frozenset({"labels:genre"})
+
+    def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
+        if not batch:
+            return []
+        languages, vectors = self._vectors(batch)
+        probabilities = self.model.genre_probabilities(vectors, languages)
+        results = []
+        for genre, row in zip(self.model.genres_of(probabilities), probabilities, strict=True):
+            score = _score(row[self.model.genres.index(genre)])
+            label = Label(name=GENRE_LABEL, value=genre, score=score, analyzer=self.name)
+            results.append(Annotations(labels=(label,)))
+        return results
+
+
+class FrameClassifier(_ArticleHeads):
+    name = "frames"
+    version = ANALYZER_VERSION
+    provides = frozenset({"labels:frame"})
+
+    def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
+        if not batch:
+            return []
+        languages, vectors = self._vectors(batch)
+        scores = self.model.frame_scores(vectors, languages)
+        results = []
+        for frames, row in zip(self.model.frames_of(scores), scores, strict=True):
+            labels = tuple(
+                Label(
+                    name=FRAME_LABEL,
+                    value=frame,
+                    score=_score(row[self.model.frames.index(frame)]),
+                    analyzer=self.name,
+                )
+                for frame in frames
+            )
+            results.append(Annotations(labels=labels))
+        return results

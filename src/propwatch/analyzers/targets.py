@@ -1,0 +1,96 @@
+"""``TargetExtractor``: who an article attacks or praises, with the evidence.
+
+Output (scheme also in docs/targets.md):
+
+* one span per mention of a target, ``label="Target:<canonical name>"`` (e.g. ``Target:NATO``,
+  ``Target:United States``), exact offsets, no score — mentions are found, not scored;
+* per target that technique spans are linked to, one ``Label(name="target", value=<name>)`` whose score
+  is the target's share of all the linked technique evidence of the article;
+* for such a target whose stance is attacked or praised, one more label
+  ``Label(name="attacked" | "praised", value=<name>)`` whose score is the share of the target's
+  linked evidence on that side. Mixed and neutral targets get no stance label.
+
+Technique spans are those labelled with a SemEval-2023 technique name, from whichever analyzer made
+them. The extractor runs after any chosen analyzer that provides ``spans:technique`` (declared in
+``after``) but does not need one: without technique spans it reports mentions only.
+Mentions, aliases and NER: :mod:`propwatch.targets`; linking, polarity and stance:
+:mod:`propwatch.targets.linking`. The per-technique counts are recomputed from the stored spans by
+:func:`propwatch.targets.linking.target_profiles`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from propwatch.analyzers.base import TEXT, Analyzer
+from propwatch.domain import Analysis, Annotations, Label, Span
+from propwatch.errors import AnalyzerError
+from propwatch.settings import Settings
+from propwatch.targets.aliases import LANGUAGES, load_aliases
+from propwatch.targets.extraction import extract_mentions
+from propwatch.targets.linking import SPAN_PREFIX, TargetMention, build_profiles, is_technique
+from propwatch.targets.ner import NerBackends, missing
+
+ANALYZER_VERSION = "1.0"
+TARGET_LABEL = "target"
+STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
+
+
+class TargetExtractor(Analyzer):
+    name: ClassVar[str] = "targets"
+    version: ClassVar[str] = ANALYZER_VERSION
+    requires: ClassVar[frozenset[str]] = frozenset({TEXT})
+    after: ClassVar[frozenset[str]] = frozenset({"spans:technique"})
+    provides: ClassVar[frozenset[str]] = frozenset({"spans:target", "labels:target"})
+
+    def __init__(self, settings: Settings, model_dir: Path | None = None) -> None:
+        super().__init__(settings)
+        problems = missing(LANGUAGES, model_dir)
+        if problems:
+            raise AnalyzerError(f"analyzer {self.name!r}", "; ".join(problems))
+        self.catalogue = load_aliases(settings)
+        self.backends = NerBackends(model_dir)
+        # Stored analyses are keyed by version: other catalogues or NER models make another version.
+        digest = hashlib.sha256(repr(sorted(self.catalogue.aliases.items())).encode())
+        digest.update(repr(sorted(self.catalogue.metonyms.items())).encode())
+        for model in sorted(self.backends.model_dir.glob("*.crfsuite")):
+            digest.update(model.read_bytes())
+        self.__dict__["version"] = f"{ANALYZER_VERSION}+{digest.hexdigest()[:10]}"
+
+    def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
+        return [self._annotate(item) for item in batch]
+
+    def _annotate(self, item: Analysis) -> Annotations:
+        article = item.article
+        if not article.text.strip():
+            return Annotations()
+        language = (article.language or "").lower() or None
+        mentions = extract_mentions(article.text, language, self.catalogue, self.backends.get(language))
+        spans = tuple(
+            Span(start=m.start, end=m.end, label=f"{SPAN_PREFIX}{m.name}", analyzer=self.name)
+            for m in mentions
+        )
+        techniques = [s for s in item.spans if is_technique(s)]
+        profiles = build_profiles(
+            article.text, language, [TargetMention(m.start, m.end, m.name) for m in mentions], techniques
+        )
+        labels: list[Label] = []
+        for profile in profiles:
+            if profile.share is None:
+                continue
+            labels.append(
+                Label(name=TARGET_LABEL, value=profile.name, score=profile.share, analyzer=self.name)
+            )
+            if profile.stance in STANCE_LABELS:
+                labels.append(
+                    Label(
+                        name=STANCE_LABELS[profile.stance],
+                        value=profile.name,
+                        score=profile.stance_score,
+                        analyzer=self.name,
+                    )
+                )
+        return Annotations(spans=spans, labels=tuple(labels))

@@ -1,0 +1,54 @@
+"""Shared-task predictions of the genre/frames model: SemEval-2023 Task 3 subtasks 1 and 2.
+
+Articles are read byte-exact from an ``article<ID>.txt`` folder (as in the shared-task bundles) and
+embedded exactly as the analyzers embed them; the records go to
+:func:`propwatch.evaluation.semeval23_articles.write_article_labels`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final, Literal
+
+from propwatch.domain import Article, Failure
+from propwatch.evaluation.formats import ArticleLabelsRecord
+from propwatch.framing.model import GenreFramesModel
+from propwatch.framing.representation import ArticleEncoder
+from propwatch.ingest.shared_task import read_shared_task_folder
+from propwatch.settings import Settings
+from propwatch.tasks import Progress, TaskPrediction
+
+ARTICLES_PER_CALL: Final = 8
+
+
+def predict_article_labels(
+    articles_dir: Path,
+    subtask: Literal["genre", "frames"],
+    model: GenreFramesModel,
+    encoder: ArticleEncoder,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> TaskPrediction[ArticleLabelsRecord]:
+    """One record per readable article: its genre (subtask 1) or its frames (subtask 2), by numeric id."""
+    result: TaskPrediction[ArticleLabelsRecord] = TaskPrediction()
+    articles: list[Article] = []
+    for item in read_shared_task_folder(articles_dir, settings):
+        if isinstance(item, Failure):
+            result.failures.append(item)
+        else:
+            articles.append(item)
+    for first in range(0, len(articles), ARTICLES_PER_CALL):
+        chunk = articles[first : first + ARTICLES_PER_CALL]
+        languages = [a.language for a in chunk]
+        vectors = encoder.vectors([(a.title, a.text) for a in chunk])
+        labels: list[tuple[str, ...]]
+        if subtask == "genre":
+            labels = [(g,) for g in model.genres_of(model.genre_probabilities(vectors, languages))]
+        else:
+            labels = model.frames_of(model.frame_scores(vectors, languages))
+        for article, found in zip(chunk, labels, strict=True):
+            result.records.append(ArticleLabelsRecord(article.external_id or article.id, found))
+        result.articles += len(chunk)
+        if progress:
+            progress(result.articles, len(articles))
+    return result

@@ -1,0 +1,259 @@
+"""Alias catalogues: which names, in which language, stand for one target (format in docs/targets.md).
+
+A catalogue is a YAML mapping with ``format: propwatch-targets/1``, an optional ``name`` and
+``entities``: a list of ``{name, type, aliases: {lang: [...]}, metonyms: {lang: [...]}}``. ``name`` is
+the canonical name reported everywhere ("United States"); ``aliases`` are names of the entity
+("USA", "США"); ``metonyms`` are places or buildings that stand for it in political news
+("Washington", "Kremlin"), matched only when no capitalised word follows ("Washington Post" is not
+the United States).
+
+Catalogues in use (:func:`load_aliases`): the starter catalogue shipped in ``targets/data/`` and every
+``*.yaml`` in ``settings.data_dir / "targets"``. An entity named in several catalogues gets the union of
+their aliases (the first type given wins). Matching is case-sensitive ("US" is not "us"); Russian
+is matched on pymorphy3 lemmas, so "России" and "Россию" both match the alias "Россия".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import yaml
+
+from propwatch.errors import DecodingError, MalformedRecordError
+from propwatch.settings import Settings
+from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
+
+FORMAT: Final = "propwatch-targets/1"
+LANGUAGES: Final = ("en", "fr", "de", "it", "pl", "ru")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# English possessives and leading articles do not change who is meant ("NATO's", "the Kremlin").
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+_CAPITALISED_NEXT = re.compile(r" [A-ZА-ЯЁÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ]")
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class CatalogueMatch:
+    start: int
+    end: int
+    entity: Entity
+    metonym: bool
+
+
+@dataclass
+class AliasCatalogue:
+    """Canonical entities and, per language, the surface forms that name them."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    """language → alias → canonical name."""
+    metonyms: dict[str, dict[str, str]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, entity: Entity, aliases: dict[str, list[str]], metonyms: dict[str, list[str]]) -> None:
+        self.entities.setdefault(entity.name, entity)
+        for table, names in ((self.aliases, aliases), (self.metonyms, metonyms)):
+            for language, forms in names.items():
+                for form in forms:
+                    table.setdefault(language, {})[form] = entity.name
+        # The canonical name always names the entity, in any language.
+        for language in {*self.aliases, *LANGUAGES}:
+            self.aliases.setdefault(language, {}).setdefault(entity.name, entity.name)
+        self.__dict__.pop("_patterns", None)
+        self.__dict__.pop("_lemma_index", None)
+
+    def _forms(self, language: str | None, metonyms: bool) -> dict[str, str]:
+        table = self.metonyms if metonyms else self.aliases
+        if language in table:
+            return table[language]
+        merged: dict[str, str] = {}  # an unknown language: every language's names
+        for forms in table.values():
+            merged.update(forms)
+        return merged
+
+    @cached_property
+    def _patterns(self) -> dict[tuple[str | None, bool], re.Pattern[str] | None]:
+        return {}
+
+    def _pattern(self, language: str | None, metonyms: bool) -> re.Pattern[str] | None:
+        key = (language, metonyms)
+        if key not in self._patterns:
+            forms = sorted(self._forms(language, metonyms), key=len, reverse=True)
+            body = "|".join(re.escape(form) for form in forms)
+            self._patterns[key] = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if forms else None
+        return self._patterns[key]
+
+    @cached_property
+    def _lemma_index(self) -> dict[str, dict[tuple[str, ...], tuple[str, tuple[bool, ...], bool]]]:
+        """language → lemma sequence → (canonical name, capitalisation of each word, is a metonym)."""
+        index: dict[str, dict[tuple[str, ...], tuple[str, tuple[bool, ...], bool]]] = {}
+        for language in LEMMATIZED_LANGUAGES:
+            table: dict[tuple[str, ...], tuple[str, tuple[bool, ...], bool]] = {}
+            for metonym in (True, False):  # aliases overwrite metonyms of the same lemmas
+                for form, name in self._forms(language, metonym).items():
+                    words = [token.text for token in lemma_tokens(form, language)]
+                    if words:
+                        caps = tuple(w[:1].isupper() for w in words)
+                        table[tuple(lemmas(words, language))] = (name, caps, metonym)
+            index[language] = table
+        return index
+
+    def find(self, text: str, language: str | None) -> list[CatalogueMatch]:
+        """Every non-overlapping mention of a catalogued entity in ``text``, longest first."""
+        if language in LEMMATIZED_LANGUAGES:
+            return self._find_lemmas(text, language)
+        found: list[CatalogueMatch] = []
+        for metonym in (False, True):
+            pattern = self._pattern(language, metonym)
+            if pattern is None:
+                continue
+            table = self._forms(language, metonym)
+            for match in pattern.finditer(text):
+                if metonym and _CAPITALISED_NEXT.match(text, match.end()):
+                    continue
+                found.append(
+                    CatalogueMatch(match.start(), match.end(), self.entities[table[match.group()]], metonym)
+                )
+        return _non_overlapping(found)
+
+    def _find_lemmas(self, text: str, language: str) -> list[CatalogueMatch]:
+        index = self._lemma_index[language]
+        longest = max((len(k) for k in index), default=0)
+        tokens = lemma_tokens(text, language)
+        keys = lemmas([t.text for t in tokens], language)
+        found: list[CatalogueMatch] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(longest, len(tokens) - i), 0, -1):
+                hit = index.get(tuple(keys[i : i + size]))
+                if hit is None:
+                    continue
+                name, caps, metonym = hit
+                words = tokens[i : i + size]
+                if tuple(t.text[:1].isupper() for t in words) != caps:
+                    continue  # "запад" (west) is not "Запад" (the West)
+                found.append(CatalogueMatch(words[0].start, words[-1].end, self.entities[name], metonym))
+                i += size - 1
+                break
+            i += 1
+        return found
+
+    def lookup(self, surface: str, language: str | None) -> Entity | None:
+        """The catalogued entity a whole mention names, if any ("NATO's" → NATO, "России" → Russia)."""
+        form = normalise_surface(surface)
+        if language in LEMMATIZED_LANGUAGES:
+            matches = self._find_lemmas(form, language)
+            if len(matches) == 1 and matches[0].start == 0 and matches[0].end == len(form):
+                return matches[0].entity
+            return None
+        for metonym in (False, True):
+            name = self._forms(language, metonym).get(form)
+            if name is not None:
+                return self.entities[name]
+        return None
+
+
+def _non_overlapping(matches: list[CatalogueMatch]) -> list[CatalogueMatch]:
+    kept: list[CatalogueMatch] = []
+    for match in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(match.end <= k.start or k.end <= match.start for k in kept):
+            kept.append(match)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def normalise_surface(surface: str) -> str:
+    """A mention without surrounding space, a leading English article or a possessive ending."""
+    form = " ".join(surface.split())
+    form = _ARTICLE.sub("", form)
+    return _POSSESSIVE.sub("", form).strip()
+
+
+def _names(value: object, where: str, field_name: str) -> dict[str, list[str]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedRecordError(where, f"field {field_name}: expected a mapping of language → names")
+    names: dict[str, list[str]] = {}
+    for language, forms in value.items():
+        if not isinstance(language, str) or not _LANGUAGE.match(language):
+            raise MalformedRecordError(where, f"field {field_name}: {language!r} is not an ISO 639 code")
+        if not isinstance(forms, list) or not all(isinstance(f, str) and f.strip() for f in forms):
+            raise MalformedRecordError(where, f"field {field_name}.{language}: expected a list of names")
+        names[language] = [" ".join(f.split()) for f in forms]
+    return names
+
+
+def parse_aliases(text: str, origin: str, catalogue: AliasCatalogue | None = None) -> AliasCatalogue:
+    """Check a catalogue's YAML and add its entities to ``catalogue`` (a new one by default)."""
+    catalogue = catalogue if catalogue is not None else AliasCatalogue()
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MalformedRecordError(origin, f"not valid YAML: {exc}") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise MalformedRecordError(origin, f"expected a mapping with 'format: {FORMAT}' and 'entities'")
+    unknown = set(document) - {"format", "name", "description", "entities"}
+    if unknown:
+        raise MalformedRecordError(
+            origin, f"unknown top-level field(s): {', '.join(sorted(map(str, unknown)))}"
+        )
+    entries = document.get("entities")
+    if not isinstance(entries, list) or not entries:
+        raise MalformedRecordError(origin, "'entities' must be a non-empty list")
+    for number, entry in enumerate(entries, 1):
+        where = f"{origin} entry {number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise MalformedRecordError(where, "expected a mapping with a non-empty 'name'")
+        where += f" ({entry['name']!r})"
+        extra = set(entry) - {"name", "type", "aliases", "metonyms"}
+        if extra:
+            raise MalformedRecordError(where, f"unknown field(s): {', '.join(sorted(map(str, extra)))}")
+        kind = entry.get("type", "entity")
+        if not isinstance(kind, str) or not kind.strip():
+            raise MalformedRecordError(where, "field type: expected a word such as 'country' or 'person'")
+        entity = Entity(" ".join(entry["name"].split()), kind.strip())
+        catalogue.add(
+            entity,
+            _names(entry.get("aliases"), where, "aliases"),
+            _names(entry.get("metonyms"), where, "metonyms"),
+        )
+    catalogue.sources.append(origin)
+    return catalogue
+
+
+def catalogue_files(settings: Settings) -> list[Path]:
+    """The user's catalogues: every ``*.yaml``/``*.yml`` in ``data_dir/targets``, sorted."""
+    folder = settings.data_dir / "targets"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def builtin_text() -> str:
+    return resources.files("propwatch.targets").joinpath("data/aliases.yaml").read_text(encoding="utf-8")
+
+
+def load_aliases(settings: Settings, extra: Iterable[Path] = ()) -> AliasCatalogue:
+    """The shipped catalogue, then the user's (``data_dir/targets/*.yaml``), then ``extra`` files."""
+    catalogue = parse_aliases(builtin_text(), "propwatch targets/data/aliases.yaml")
+    for path in [*catalogue_files(settings), *extra]:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DecodingError(str(path), "alias catalogue is not UTF-8") from exc
+        except OSError as exc:
+            raise MalformedRecordError(str(path), f"cannot read alias catalogue: {exc.strerror}") from exc
+        parse_aliases(text, str(path), catalogue)
+    return catalogue

@@ -1,0 +1,240 @@
+"""Who a persuasion technique is aimed at, and whether it attacks or praises them.
+
+**Linking.** A technique span is linked to the *first* target mention inside it; if it holds none, to
+the nearest mention *before* it in the sentence(s) it lies in (where the subject a predicate speaks
+about usually stands: "NATO is making unilateral demands on Russia"), and only when none precedes it
+to the nearest mention after it ("Speaking from imagined superiority, NATO…"). Mentions coordinated
+with the chosen one ("the US and NATO", "США и НАТО", "les États-Unis et l'OTAN") share the link.
+A span with no mention in its sentences is linked to nobody: evidence never crosses sentences.
+
+**Polarity.** :data:`POLARITY` files each SemEval-2023 technique as ``attack`` (it damages the
+reputation of whom it is about), ``praise`` (it holds them up) or ``neutral`` (loaded wording,
+exaggeration, slogans… can serve either side, so they count as evidence about a target but never
+decide its stance). Each linked span weighs its score (1 when it has none).
+
+**Stance.** A target is *attacked* when its attacking evidence outweighs its praising evidence,
+*praised* in the opposite case, *mixed* when both are equal and non-zero, *neutral* when only neutral
+techniques are linked to it, and *unlinked* when no technique is. The stance score is the share of
+all its linked evidence that takes the winning side; its *share* is its part of all the linked
+evidence of the article (how much of the article's persuasion is about it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+from propwatch.domain import Analysis, Span
+from propwatch.models import taxonomy
+from propwatch.narratives.sentences import Sentence, split_sentences
+
+Polarity = Literal["attack", "praise", "neutral"]
+Stance = Literal["attacked", "praised", "mixed", "neutral", "unlinked"]
+SPAN_PREFIX: Final = "Target:"
+
+POLARITY: Final = MappingProxyType(
+    {
+        # Attack on reputation: the whole category is about damaging whom it names.
+        "Name_Calling-Labeling": "attack",
+        "Doubt": "attack",
+        "Questioning_the_Reputation": "attack",
+        "Guilt_by_Association": "attack",  # includes reductio ad Hitlerum
+        "Appeal_to_Hypocrisy": "attack",
+        # The named target is what the reader is told to fear or despise.
+        "Appeal_to_Fear-Prejudice": "attack",
+        # Distorting or deflecting onto someone is aimed at them.
+        "Straw_Man": "attack",
+        "Whataboutism": "attack",
+        # Holding someone up as the nation, its values or a trustworthy voice.
+        "Flag_Waving": "praise",
+        "Appeal_to_Values": "praise",
+        "Appeal_to_Authority": "praise",
+        # Either side: wording, framing and calls say nothing by themselves about whom they favour.
+        "Loaded_Language": "neutral",
+        "Exaggeration-Minimisation": "neutral",
+        "Repetition": "neutral",
+        "Obfuscation-Vagueness-Confusion": "neutral",
+        "Slogans": "neutral",
+        "Conversation_Killer": "neutral",
+        "Appeal_to_Time": "neutral",
+        "Appeal_to_Popularity": "neutral",
+        "Causal_Oversimplification": "neutral",
+        "False_Dilemma-No_Choice": "neutral",
+        "Consequential_Oversimplification": "neutral",
+        "Red_Herring": "neutral",
+    }
+)
+"""Every SemEval-2023 technique → attack, praise or neutral towards the target it is linked to."""
+
+# Joins coordinated names: commas and "and/or" in the six languages, an article may follow.
+_COORDINATION = re.compile(
+    r"^\s*(?:,|,?\s*(?:and|or|&|и|или|а также|et|ou|und|oder|sowie|e|ed|o|i|lub|oraz|albo))\s*"
+    r"(?:(?:the|la|le|les|der|die|das|den|dem|des|il|lo|gli)\s+|l['’])?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TargetMention:
+    start: int
+    end: int
+    name: str
+
+
+@dataclass(frozen=True)
+class TargetProfile:
+    """One target of an article: how often it is named and which techniques are aimed at it."""
+
+    name: str
+    mentions: int
+    techniques: tuple[tuple[str, int], ...]
+    """(technique, linked spans), in the official SemEval-2023 order."""
+    attack: float
+    praise: float
+    neutral: float
+    stance: Stance
+    stance_score: float | None
+    share: float | None
+    evidence: tuple[Span, ...]
+    """The linked technique spans, in text order."""
+
+    @property
+    def evidence_weight(self) -> float:
+        return self.attack + self.praise + self.neutral
+
+    def summary(self) -> str:
+        """One line, e.g. ``NATO — attacked: Name_Calling-Labeling ×1, Doubt ×2``."""
+        if not self.techniques:
+            return f"{self.name} — mentioned ×{self.mentions}, no technique linked"
+        counts = ", ".join(f"{name} ×{count}" for name, count in self.techniques)
+        return f"{self.name} — {self.stance}: {counts}"
+
+
+def is_technique(span: Span) -> bool:
+    return span.label in taxonomy.TECHNIQUES
+
+
+def mentions_of(spans: Iterable[Span]) -> list[TargetMention]:
+    """The target mentions among ``spans`` (labelled ``Target:<name>``), in text order."""
+    found = [
+        TargetMention(s.start, s.end, s.label.removeprefix(SPAN_PREFIX))
+        for s in spans
+        if s.label.startswith(SPAN_PREFIX)
+    ]
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def _coordinated(mentions: Sequence[TargetMention], index: int, text: str) -> list[TargetMention]:
+    first = last = index
+    while first > 0 and _COORDINATION.match(text[mentions[first - 1].end : mentions[first].start]):
+        first -= 1
+    while last < len(mentions) - 1 and _COORDINATION.match(
+        text[mentions[last].end : mentions[last + 1].start]
+    ):
+        last += 1
+    return list(mentions[first : last + 1])
+
+
+def link(
+    text: str, technique: Span, mentions: Sequence[TargetMention], sentences: Sequence[Sentence]
+) -> list[str]:
+    """The names of the targets ``technique`` is aimed at (see the module docstring); [] for none."""
+    inside = [i for i, m in enumerate(mentions) if m.start < technique.end and technique.start < m.end]
+    if inside:
+        chosen = inside[0]
+    else:
+        around = [s for s in sentences if s.start < technique.end and technique.start < s.end]
+        if not around:
+            return []
+        low, high = min(s.start for s in around), max(s.end for s in around)
+        candidates = [i for i, m in enumerate(mentions) if low <= m.start and m.end <= high]
+        if not candidates:
+            return []
+        before = [i for i in candidates if mentions[i].end <= technique.start]
+        chosen = before[-1] if before else candidates[0]
+    return list(dict.fromkeys(m.name for m in _coordinated(mentions, chosen, text)))
+
+
+def build_profiles(
+    text: str,
+    language: str | None,
+    mentions: Sequence[TargetMention],
+    techniques: Sequence[Span],
+    sentences: Sequence[Sentence] | None = None,
+) -> list[TargetProfile]:
+    """Profiles of every mentioned target, most linked evidence first, then most mentioned."""
+    if not mentions:
+        return []
+    mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+    if sentences is None:
+        sentences = split_sentences(text, language) if techniques else []
+    linked: dict[str, list[Span]] = defaultdict(list)
+    for span in sorted(techniques, key=lambda s: (s.start, s.end, s.label)):
+        if span.label not in POLARITY:
+            continue
+        for name in link(text, span, mentions, sentences):
+            linked[name].append(span)
+    total = sum(_weight(s) for spans in linked.values() for s in spans)
+    counts = Counter(m.name for m in mentions)
+    order = {name: i for i, name in enumerate(taxonomy.SEMEVAL23_TECHNIQUES)}
+    profiles: list[TargetProfile] = []
+    for name, mentioned in counts.items():
+        evidence = linked.get(name, [])
+        weights = {"attack": 0.0, "praise": 0.0, "neutral": 0.0}
+        for span in evidence:
+            weights[POLARITY[span.label]] += _weight(span)
+        per_technique = Counter(s.label for s in evidence)
+        stance, score = _stance(weights["attack"], weights["praise"], weights["neutral"])
+        profiles.append(
+            TargetProfile(
+                name=name,
+                mentions=mentioned,
+                techniques=tuple(sorted(per_technique.items(), key=lambda kv: order[kv[0]])),
+                attack=weights["attack"],
+                praise=weights["praise"],
+                neutral=weights["neutral"],
+                stance=stance,
+                stance_score=score,
+                share=_clip(sum(_weight(s) for s in evidence) / total) if evidence and total else None,
+                evidence=tuple(evidence),
+            )
+        )
+    return sorted(profiles, key=lambda p: (-p.evidence_weight, -p.mentions, p.name))
+
+
+def _weight(span: Span) -> float:
+    return span.score if span.score is not None else 1.0
+
+
+def _clip(value: float) -> float:
+    return round(min(max(value, 0.0), 1.0), 4)
+
+
+def _stance(attack: float, praise: float, neutral: float) -> tuple[Stance, float | None]:
+    total = attack + praise + neutral
+    if total == 0:
+        return "unlinked", None
+    if attack > praise:
+        return "attacked", _clip(attack / total)
+    if praise > attack:
+        return "praised", _clip(praise / total)
+    if attack > 0:
+        return "mixed", None
+    return "neutral", None
+
+
+def target_profiles(analysis: Analysis) -> list[TargetProfile]:
+    """The targets of an analysed article, from its ``Target:`` spans and its technique spans.
+
+    The report, the API and the web call this: it needs nothing but what the analysis stores.
+    """
+    return build_profiles(
+        analysis.article.text,
+        analysis.article.language,
+        mentions_of(analysis.spans),
+        [s for s in analysis.spans if is_technique(s)],
+    )

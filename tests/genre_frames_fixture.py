@@ -1,0 +1,69 @@
+"""A tiny hand-made genre/frames model and a keyword encoder, so analyzers and commands run in milliseconds.
+
+The fake encoder sets one vector dimension per keyword in the text; the model's weights read those
+dimensions: "mock" → satire, "wire" → reporting, otherwise opinion; "army" → Security_and_defense,
+"vote" → Political; Public_opinion (0.38) and Economic (0.3) always stay under their 0.5 thresholds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from propwatch.framing.labels import FRAMES, GENRES
+from propwatch.framing.model import GenreFramesModel, LinearHead
+from propwatch.framing.representation import REPRESENTATION, VECTOR_SIZE, ArticleEncoder
+
+KEYWORDS = ("mock", "wire", "army", "vote")
+
+
+class KeywordEncoder(ArticleEncoder):
+    """Article vectors with a 1 in dimension i when KEYWORDS[i] occurs in title or text; counts calls."""
+
+    def __init__(self) -> None:
+        super().__init__(encode=lambda texts: np.zeros((len(texts), 384), dtype=np.float32), count=len)
+        self.calls = 0
+
+    def vectors(self, articles: Sequence[tuple[str | None, str]]) -> np.ndarray:  # type: ignore[override]
+        self.calls += 1
+        out = np.zeros((len(articles), VECTOR_SIZE), dtype=np.float32)
+        for row, (title, text) in enumerate(articles):
+            words = f"{title or ''} {text}".lower()
+            for column, keyword in enumerate(KEYWORDS):
+                out[row, column] = float(keyword in words)
+        return out
+
+
+def tiny_model(version: str = "test") -> GenreFramesModel:
+    inputs = VECTOR_SIZE + 2  # the vector, then a one-hot of en, ru
+    genre_weight = np.zeros((inputs, len(GENRES)))
+    genre_weight[0, GENRES.index("satire")] = 10.0
+    genre_weight[1, GENRES.index("reporting")] = 10.0
+    genre_bias = np.array([1.0, 0.0, 0.0])
+    frame_weight = np.zeros((inputs, len(FRAMES)))
+    frame_weight[2, FRAMES.index("Security_and_defense")] = 8.0
+    frame_weight[3, FRAMES.index("Political")] = 6.0
+    frame_bias = np.full(len(FRAMES), -4.0)
+    frame_bias[FRAMES.index("Economic")] = np.log(0.3 / 0.7)
+    frame_bias[FRAMES.index("Public_opinion")] = -0.5  # 0.38: the best frame when nothing passes its cut
+    ones, zeros = np.ones(inputs), np.zeros(inputs)
+    return GenreFramesModel(
+        representation=REPRESENTATION,
+        vector_size=VECTOR_SIZE,
+        languages=("en", "ru"),
+        genres=GENRES,
+        frames=FRAMES,
+        genre_head=LinearHead(zeros, ones, genre_weight, genre_bias),
+        frame_head=LinearHead(zeros, ones, frame_weight, frame_bias),
+        frame_thresholds=dict.fromkeys(FRAMES, 0.5),
+        seed=13,
+        version=version,
+        meta={"note": "hand-made for tests"},
+    )
+
+
+def write_tiny_model(folder: Path, version: str = "test") -> Path:
+    tiny_model(version).save(folder)
+    return folder

@@ -1,0 +1,121 @@
+"""Alias catalogues: US / USA / United States / США / Washington merge; user files extend them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propwatch.errors import MalformedRecordError
+from propwatch.settings import Settings
+from propwatch.targets.aliases import load_aliases, normalise_surface, parse_aliases
+
+
+@pytest.fixture(scope="module")
+def catalogue_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("data"))
+
+
+def _names(text: str, language: str, settings: Settings) -> list[tuple[str, str]]:
+    catalogue = load_aliases(settings)
+    return [(text[m.start : m.end], m.entity.name) for m in catalogue.find(text, language)]
+
+
+def test_us_usa_united_states_and_washington_are_one_target(catalogue_settings: Settings) -> None:
+    text = "The US, the USA and the United States of America agree; Washington's answer came later."
+    assert _names(text, "en", catalogue_settings) == [
+        ("US", "United States"),
+        ("USA", "United States"),
+        ("United States of America", "United States"),
+        ("Washington", "United States"),
+    ]
+
+
+def test_russian_names_match_in_every_case(catalogue_settings: Settings) -> None:
+    text = "США давят на Россию, в России ответили Вашингтону, а Соединённых Штатов это не смутило."
+    assert _names(text, "ru", catalogue_settings) == [
+        ("США", "United States"),
+        ("Россию", "Russia"),
+        ("России", "Russia"),
+        ("Вашингтону", "United States"),
+        ("Соединённых Штатов", "United States"),
+    ]
+
+
+def test_matching_respects_case(catalogue_settings: Settings) -> None:
+    # "us" is a pronoun, "запад" a direction: only the capitalised names are targets.
+    assert _names("Give us the facts.", "en", catalogue_settings) == []
+    assert _names("Ветер дует с запада, а Запад молчит.", "ru", catalogue_settings) == [("Запад", "the West")]
+
+
+def test_a_metonym_before_another_name_is_not_the_country(catalogue_settings: Settings) -> None:
+    text = "The Washington Post wrote that Washington refused."
+    assert _names(text, "en", catalogue_settings) == [("Washington", "United States")]
+    assert [m.start for m in load_aliases(catalogue_settings).find(text, "en")] == [text.rindex("Washington")]
+
+
+def test_other_languages(catalogue_settings: Settings) -> None:
+    assert _names("Les États-Unis et l'OTAN répondent à Moscou.", "fr", catalogue_settings) == [
+        ("États-Unis", "United States"),
+        ("OTAN", "NATO"),
+        ("Moscou", "Russia"),
+    ]
+    assert _names("Die NATO und die Vereinigten Staaten warnen Russland.", "de", catalogue_settings) == [
+        ("NATO", "NATO"),
+        ("Vereinigten Staaten", "United States"),
+        ("Russland", "Russia"),
+    ]
+    assert _names("Stany Zjednoczone i Unia Europejska wspierają Ukrainę.", "pl", catalogue_settings) == [
+        ("Stany Zjednoczone", "United States"),
+        ("Unia Europejska", "European Union"),
+        ("Ukrainę", "Ukraine"),
+    ]
+
+
+def test_lookup_of_whole_mentions(catalogue_settings: Settings) -> None:
+    catalogue = load_aliases(catalogue_settings)
+    assert catalogue.lookup("NATO’s", "en") is not None
+    assert catalogue.lookup("the Kremlin", "en") == catalogue.entities["Russia"]
+    assert catalogue.lookup("Кремля", "ru") == catalogue.entities["Russia"]
+    assert catalogue.lookup("Rossa Primavera", "en") is None
+    assert normalise_surface(" the  United States’ ") == "United States"
+
+
+def test_user_catalogue_in_the_data_dir_adds_entities_and_aliases(tmp_path: Path) -> None:
+    folder = tmp_path / "targets"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(
+        "format: propwatch-targets/1\n"
+        "entities:\n"
+        "  - name: Rossa Primavera\n"
+        "    type: outlet\n"
+        "    aliases: {en: [RPNA, Rossa Primavera News Agency]}\n"
+        "  - name: NATO\n"
+        "    aliases: {en: [the Alliance]}\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=tmp_path)
+    text = "RPNA says the Alliance and NATO lie."
+    assert _names(text, "en", settings) == [
+        ("RPNA", "Rossa Primavera"),
+        ("the Alliance", "NATO"),
+        ("NATO", "NATO"),
+    ]
+    assert load_aliases(settings).entities["NATO"].type == "alliance"  # the first type given stays
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ("format: nope\nentities: []\n", "format: propwatch-targets/1"),
+        ("format: propwatch-targets/1\nentities: []\n", "non-empty list"),
+        ("format: propwatch-targets/1\nentities:\n  - type: country\n", "entry 1"),
+        ("format: propwatch-targets/1\nentities:\n  - name: X\n    aliases: {english: [X]}\n", "ISO 639"),
+        ("format: propwatch-targets/1\nentities:\n  - name: X\n    colour: red\n", "unknown field"),
+        ("format: [\n", "not valid YAML"),
+    ],
+)
+def test_malformed_catalogues_name_the_file_and_entry(document: str, problem: str) -> None:
+    with pytest.raises(MalformedRecordError, match=problem) as caught:
+        parse_aliases(document, "mine.yaml")
+    assert str(caught.value).startswith("mine.yaml")

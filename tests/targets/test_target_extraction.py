@@ -1,0 +1,101 @@
+"""Target mentions from NER + the alias catalogue, in English (spaCy) and Russian (natasha)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propwatch.settings import Settings
+from propwatch.targets.aliases import AliasCatalogue, load_aliases
+from propwatch.targets.extraction import Mention, extract_mentions
+from propwatch.targets.ner import NatashaBackend, NerMention, SpacyBackend
+
+# Written for these tests.
+ENGLISH = (
+    "George Washington never met the Washington Post editors. Washington and NATO's generals blamed "
+    "Gazprom, and Gazprom's chief Alexei Miller said Miller would answer the Russians on 03.02.2022."
+)
+RUSSIAN = (
+    "США и НАТО давят на Россию. В России ответили Вашингтону. "
+    "Глава Газпрома Алексей Миллер заявил, что Миллера не смутили санкции, а Газпром промолчал."
+)
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> AliasCatalogue:
+    return load_aliases(Settings(data_dir=tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(scope="module")
+def spacy_backend() -> SpacyBackend:
+    return SpacyBackend()
+
+
+@pytest.fixture(scope="module")
+def natasha_backend() -> NatashaBackend:
+    return NatashaBackend()
+
+
+def _found(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:
+    return [(text[m.start : m.end], m.name) for m in mentions]
+
+
+def test_english_mentions(catalogue: AliasCatalogue, spacy_backend: SpacyBackend) -> None:
+    mentions = extract_mentions(ENGLISH, "en", catalogue, spacy_backend)
+    found = _found(ENGLISH, mentions)
+    # The longer names around "Washington" win; the metonym alone is the United States.
+    assert ("George Washington", "George Washington") in found
+    assert ("Washington", "United States") in found
+    assert sum(name == "United States" for _, name in found) == 1
+    assert ("NATO", "NATO") in found  # the possessive is not part of the mention
+    assert [name for surface, name in found if surface.startswith("Gazprom")] == ["Gazprom", "Gazprom"]
+    assert ("Alexei Miller", "Alexei Miller") in found and ("Miller", "Alexei Miller") in found
+    assert ("Russians", "Russians") in found
+    assert not any(s.startswith("03") for s, _ in found)  # a date is no target
+    assert all(ENGLISH[m.start : m.end] == ENGLISH[m.start : m.end].strip() for m in mentions)
+
+
+def test_russian_mentions_merge_by_lemma(catalogue: AliasCatalogue, natasha_backend: NatashaBackend) -> None:
+    found = _found(RUSSIAN, extract_mentions(RUSSIAN, "ru", catalogue, natasha_backend))
+    assert found[:5] == [
+        ("США", "United States"),
+        ("НАТО", "NATO"),
+        ("Россию", "Russia"),
+        ("России", "Russia"),
+        ("Вашингтону", "United States"),
+    ]
+    gazprom = [name for surface, name in found if surface.startswith("Газпром")]
+    assert gazprom == ["Газпром", "Газпром"]  # "Газпрома" merged under the nominative
+    assert ("Миллера", "Алексей Миллер") in found  # the surname alone joins the full name
+
+
+class _FixedNer:
+    def __init__(self, *mentions: NerMention) -> None:
+        self.mentions = list(mentions)
+
+    def entities(self, text: str) -> list[NerMention]:
+        return self.mentions
+
+
+def test_catalogue_wins_over_a_shorter_or_partial_entity(catalogue: AliasCatalogue) -> None:
+    text = "The United States Army left."
+    # NER says "States Army": partial overlap with the catalogue's "United States" → catalogue wins.
+    ner = _FixedNer(NerMention(text.index("States"), text.index(" left"), "ORG"))
+    assert _found(text, extract_mentions(text, "en", catalogue, ner)) == [("United States", "United States")]
+
+
+def test_no_backend_means_catalogue_only_and_unlisted_russian_names_get_the_nominative(
+    catalogue: AliasCatalogue,
+) -> None:
+    assert _found("Die NATO tagt.", extract_mentions("Die NATO tagt.", "de", catalogue, None)) == [
+        ("NATO", "NATO")
+    ]
+    text = "Эксперты Сколкова спорят. В Сколково молчат."
+    spans = [NerMention(9, 17, "ORG"), NerMention(text.index("Сколково"), text.index(" молчат"), "ORG")]
+    names = {name for _, name in _found(text, extract_mentions(text, "ru", catalogue, _FixedNer(*spans)))}
+    assert len(names) == 1
+
+
+def test_empty_text_has_no_mentions(catalogue: AliasCatalogue, tmp_path: Path) -> None:
+    assert extract_mentions("", "en", catalogue, _FixedNer()) == []

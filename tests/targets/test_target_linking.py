@@ -1,0 +1,118 @@
+"""Linking technique spans to target mentions, polarity and stance (fixture spans, no NER model)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from propwatch.domain import Analysis, Article, Span
+from propwatch.models import taxonomy
+from propwatch.targets.linking import (
+    POLARITY,
+    SPAN_PREFIX,
+    TargetMention,
+    build_profiles,
+    mentions_of,
+    target_profiles,
+)
+
+TEXT = (
+    "Speaking from a position of imagined moral superiority, NATO is making demands on Russia. "
+    "The United States and NATO are not interested in peace. "
+    "Russia defends the sacred values of its people. "
+    "The weather was fine."
+)
+NAMES = {"NATO": "NATO", "Russia": "Russia", "United States": "United States"}
+
+
+def _mentions(text: str) -> list[TargetMention]:
+    found = [
+        TargetMention(m.start(), m.end(), NAMES[m.group()])
+        for m in re.finditer("|".join(map(re.escape, NAMES)), text)
+    ]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _span(text: str, quote: str, label: str, score: float | None = None) -> Span:
+    start = text.index(quote)
+    return Span(start=start, end=start + len(quote), label=label, score=score, analyzer="techniques")
+
+
+def test_polarity_covers_exactly_the_semeval_techniques() -> None:
+    assert set(POLARITY) == set(taxonomy.SEMEVAL23_TECHNIQUES)
+    assert POLARITY["Name_Calling-Labeling"] == "attack"
+    assert POLARITY["Flag_Waving"] == "praise"
+    assert POLARITY["Loaded_Language"] == "neutral"
+
+
+def test_nato_example_nearest_first_inside_and_coordination() -> None:
+    techniques = [
+        _span(TEXT, "imagined moral superiority", "Name_Calling-Labeling"),  # none before: next is NATO
+        _span(TEXT, "NATO is making demands on Russia", "Doubt"),  # first inside: NATO
+        _span(TEXT, "The United States and NATO are not interested", "Doubt"),  # both, coordinated
+        _span(TEXT, "sacred values of its people", "Appeal_to_Values"),
+        _span(TEXT, "The weather was fine", "Loaded_Language"),  # nobody in this sentence
+    ]
+    profiles = {p.name: p for p in build_profiles(TEXT, "en", _mentions(TEXT), techniques)}
+    nato = profiles["NATO"]
+    assert nato.techniques == (("Name_Calling-Labeling", 1), ("Doubt", 2))
+    assert nato.stance == "attacked" and nato.stance_score == 1.0
+    assert nato.summary() == "NATO — attacked: Name_Calling-Labeling ×1, Doubt ×2"
+    assert [s.label for s in nato.evidence] == ["Name_Calling-Labeling", "Doubt", "Doubt"]
+    assert profiles["United States"].techniques == (("Doubt", 1),)
+    assert profiles["United States"].stance == "attacked"
+    russia = profiles["Russia"]
+    assert russia.techniques == (("Appeal_to_Values", 1),)
+    assert russia.stance == "praised" and russia.mentions == 2
+    # Shares: 5 linked pieces of evidence (NATO 3, US 1, Russia 1); the unlinked span counts nowhere.
+    assert nato.share == pytest.approx(0.6) and russia.share == pytest.approx(0.2)
+    assert list(profiles) == ["NATO", "Russia", "United States"]  # most evidence, then most mentioned
+
+
+def test_the_mention_before_wins_and_scores_weigh() -> None:
+    text = "Russia — these shameful lies about everything — NATO."
+    mentions = _mentions(text)
+    span = _span(text, "shameful lies", "Name_Calling-Labeling", score=0.5)
+    (russia, nato) = build_profiles(text, "en", mentions, [span])  # NATO is nearer, Russia before
+    assert russia.name == "Russia" and russia.attack == 0.5 and russia.share == 1.0
+    assert (
+        nato.stance == "unlinked" and nato.share is None and nato.summary().startswith("NATO — mentioned ×1")
+    )
+
+
+def test_mixed_and_neutral_stances_and_unknown_labels_are_ignored() -> None:
+    text = "NATO is a band of liars and the guardian of freedom. Russia was loud."
+    mentions = _mentions(text)
+    spans = [
+        _span(text, "a band of liars", "Name_Calling-Labeling"),
+        _span(text, "guardian of freedom", "Flag_Waving"),
+        _span(text, "was loud", "Loaded_Language"),
+        _span(text, "Russia", "Claim"),  # not a technique
+    ]
+    profiles = {p.name: p for p in build_profiles(text, "en", mentions, spans)}
+    assert profiles["NATO"].stance == "mixed" and profiles["NATO"].stance_score is None
+    assert profiles["Russia"].stance == "neutral" and profiles["Russia"].techniques == (
+        ("Loaded_Language", 1),
+    )
+
+
+def test_russian_coordination_links_both() -> None:
+    text = "США и НАТО лгут всему миру."
+    mentions = [TargetMention(0, 3, "United States"), TargetMention(6, 10, "NATO")]
+    profiles = build_profiles(text, "ru", mentions, [_span(text, "лгут всему миру", "Doubt")])
+    assert {p.name for p in profiles if p.stance == "attacked"} == {"United States", "NATO"}
+
+
+def test_target_profiles_reads_a_stored_analysis() -> None:
+    article = Article(text=TEXT, language="en")
+    targets = [
+        Span(start=m.start, end=m.end, label=f"{SPAN_PREFIX}{m.name}", analyzer="targets")
+        for m in _mentions(TEXT)
+    ]
+    technique = _span(TEXT, "imagined moral superiority", "Name_Calling-Labeling")
+    analysis = Analysis(article=article, spans=(*targets, technique))
+    assert mentions_of(analysis.spans) == _mentions(TEXT)
+    profiles = target_profiles(analysis)
+    assert profiles[0].summary() == "NATO — attacked: Name_Calling-Labeling ×1"
+    assert target_profiles(Analysis(article=article)) == []

@@ -1,0 +1,130 @@
+"""The article-level summary: technique coverage (Prta's measure), rates, counts, frames, genre check."""
+
+from __future__ import annotations
+
+import pytest
+
+from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.summary import covered_characters, genre_note, summarize
+
+# 11 words, 61 characters.
+TEXT = "NATO lies again and again while the brave nation stands firm."
+
+
+def _span(start: int, end: int, label: str, analyzer: str = "techniques") -> Span:
+    return Span(start=start, end=end, label=label, score=0.9, analyzer=analyzer)
+
+
+def _analysis(
+    spans: tuple[Span, ...] = (),
+    labels: tuple[Label, ...] = (),
+    analyzers: dict[str, str] | None = None,
+    genre_tag: str | None = None,
+) -> Analysis:
+    return Analysis(
+        article=Article(text=TEXT, genre_tag=genre_tag),
+        spans=spans,
+        labels=labels,
+        analyzers={"techniques": "1"} if analyzers is None else analyzers,
+    )
+
+
+def test_coverage_counts_overlapping_characters_once() -> None:
+    spans = [_span(0, 10, "Name_Calling-Labeling"), _span(5, 15, "Loaded_Language"), _span(40, 45, "Doubt")]
+    assert covered_characters(spans) == 15 + 5
+    assert covered_characters([_span(0, 20, "Doubt"), _span(2, 5, "Doubt")]) == 20
+    assert covered_characters([]) == 0
+
+
+def test_figures_from_fixture_technique_spans() -> None:
+    spans = (
+        _span(0, 9, "Name_Calling-Labeling"),  # "NATO lies"
+        _span(5, 25, "Repetition"),  # "lies again and again"
+        _span(36, 48, "Flag_Waving"),  # "brave nation"
+        _span(36, 48, "Loaded_Language"),
+        _span(0, 4, "Target", analyzer="targets"),  # not a technique: left out
+    )
+    summary = summarize(_analysis(spans))
+    assert len(TEXT) == 61 and summary.words == 11
+    assert summary.techniques_measured and summary.technique_spans == 4
+    assert summary.propaganda_share == pytest.approx((25 + 12) / 61)
+    assert summary.techniques_per_1000_words == pytest.approx(4 * 1000 / 11)
+    assert summary.per_technique == {
+        "Flag_Waving": 1,
+        "Loaded_Language": 1,
+        "Name_Calling-Labeling": 1,
+        "Repetition": 1,
+    }
+    assert summary.per_category == {"Manipulative_Wording": 2, "Attack_on_Reputation": 1, "Justification": 1}
+    assert summary.dominant_category == "Manipulative_Wording"
+
+
+def test_dominant_category_tie_goes_to_more_characters() -> None:
+    spans = (_span(0, 4, "Doubt"), _span(10, 40, "Appeal_to_Fear-Prejudice"))
+    summary = summarize(_analysis(spans))
+    assert summary.per_category == {"Attack_on_Reputation": 1, "Justification": 1}
+    assert summary.dominant_category == "Justification"
+
+
+def test_no_technique_analyzer_means_no_technique_figures() -> None:
+    summary = summarize(_analysis(analyzers={"claims": "1"}))
+    assert not summary.techniques_measured
+    assert summary.propaganda_share is None and summary.techniques_per_1000_words is None
+    assert summary.dominant_category is None and summary.per_technique == {}
+    measured_nothing = summarize(_analysis())
+    assert measured_nothing.propaganda_share == 0.0 and measured_nothing.techniques_per_1000_words == 0.0
+
+
+def test_top_frames_best_first() -> None:
+    labels = tuple(
+        Label(name="frame", value=value, score=score, analyzer="frames")
+        for value, score in [
+            ("Economic", 0.4),
+            ("Security_and_defense", 0.9),
+            ("Political", 0.7),
+            ("Morality", 0.5),
+        ]
+    )
+    summary = summarize(_analysis(labels=labels))
+    assert [(f.frame, f.score) for f in summary.top_frames] == [
+        ("Security_and_defense", 0.9),
+        ("Political", 0.7),
+        ("Morality", 0.5),
+    ]
+    assert [f.frame for f in summarize(_analysis(labels=labels), top_frames=1).top_frames] == [
+        "Security_and_defense"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tag", "genre", "disagrees"),
+    [
+        ("opinion", "opinion", False),
+        ("editorial", "opinion", False),
+        ("news", "opinion", True),
+        ("opinion", "reporting", True),
+        ("satire", "satire", False),
+        ("analysis", "reporting", None),  # the tag straddles the genres: not compared
+        (None, "opinion", None),
+    ],
+)
+def test_genre_against_the_page_tag(tag: str | None, genre: str, disagrees: bool | None) -> None:
+    label = Label(name="genre", value=genre, score=0.8, analyzer="genre")
+    summary = summarize(_analysis(labels=(label,), genre_tag=tag))
+    assert summary.genre == genre and summary.genre_score == 0.8 and summary.genre_tag == tag
+    assert summary.genre_disagrees is disagrees
+    note = genre_note(summary)
+    assert (note is not None) is bool(disagrees)
+    if note:
+        assert repr(tag) in note and repr(genre) in note
+
+
+def test_without_a_genre_label_nothing_is_compared() -> None:
+    summary = summarize(_analysis(genre_tag="opinion"))
+    assert summary.genre is None and summary.genre_disagrees is None
+
+
+def test_summary_serialises_to_plain_json() -> None:
+    data = summarize(_analysis((_span(0, 9, "Doubt"),))).model_dump(mode="json")
+    assert data["per_category"] == {"Attack_on_Reputation": 1}
+    assert data["top_frames"] == []

@@ -1,0 +1,138 @@
+"""``train_genre_frames`` end to end on a small synthetic SemEval-2023 folder, with a keyword encoder."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from propwatch.corpora.split import split_by_article
+from propwatch.errors import InputNotFoundError, MalformedRecordError
+from propwatch.framing.model import GenreFramesModel
+from propwatch.framing.representation import DIM, FloatMatrix
+from propwatch.training.genre_frames import (
+    GenreFramesConfig,
+    read_labelled_articles,
+    split_articles,
+    train_genre_frames,
+)
+
+# Each genre and frame has a word the fake encoder turns into one vector dimension.
+GENRE_WORDS = {"opinion": "believe", "reporting": "reported", "satire": "hilarious"}
+FRAME_WORDS = {"Security_and_defense": "army", "Political": "parliament", "Economic": "prices"}
+
+
+def count_words(text: str) -> int:
+    return len(text.split()) + 3
+
+
+def keyword_encoder(texts: Sequence[str]) -> FloatMatrix:
+    words = [*GENRE_WORDS.values(), *FRAME_WORDS.values()]
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    for row, text in enumerate(texts):
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+        out[row] = np.random.default_rng(seed).normal(scale=0.1, size=DIM)
+        for column, word in enumerate(words):
+            out[row, column] += 3.0 * text.count(word)
+    return out
+
+
+def _article(number: int) -> tuple[str, str, tuple[str, ...]]:
+    genre = ("opinion", "opinion", "reporting", "satire")[number % 4]
+    frames = tuple(f for j, f in enumerate(FRAME_WORDS) if (number >> j) % 2) or ("Economic",)
+    words = [GENRE_WORDS[genre], *(FRAME_WORDS[f] for f in frames)]
+    text = f"Headline {number}\n\nIn article {number} we {' and '.join(words)}.\r\nMore text here.\n"
+    return text, genre, frames
+
+
+def write_corpus(root: Path, codes: Sequence[str] = ("en", "ru"), count: int = 48) -> Path:
+    for code in codes:
+        base = root / "semeval2023_task3" / code
+        for subtask in (1, 2, 3):
+            (base / f"train-articles-subtask-{subtask}").mkdir(parents=True)
+        genres, frames = [], []
+        for number in range(count):
+            article_id = f"{7 if code == 'en' else 3}{number:04d}"
+            text, genre, frame_list = _article(number)
+            folders = [2, 3] if number < count - 6 else [1]  # the last six: subtask 1 only
+            for subtask in folders:
+                path = base / f"train-articles-subtask-{subtask}" / f"article{article_id}.txt"
+                path.write_text(text, encoding="utf-8", newline="")
+            genres.append(f"{article_id}\t{genre}\n")
+            if 2 in folders:
+                frames.append(f"{article_id}\t{','.join(frame_list)}\n")
+        (base / "train-labels-subtask-1.txt").write_text("".join(genres), encoding="utf-8")
+        (base / "train-labels-subtask-2.txt").write_text("".join(frames), encoding="utf-8")
+    return root
+
+
+CONFIG = GenreFramesConfig(folds=2, c_grid=(1.0,), min_positives_for_threshold=4)
+
+
+def test_reads_both_subtasks_merged_by_article(tmp_path: Path) -> None:
+    articles = read_labelled_articles(write_corpus(tmp_path), codes=("en",))
+    assert len(articles) == 48
+    only_genre = [a for a in articles if a.frames is None]
+    assert len(only_genre) == 6 and all(a.genre for a in only_genre)
+    assert all(a.language == "en" and "\r\n" in a.text for a in articles)
+
+
+def test_split_keeps_the_technique_model_split_of_subtask_3_articles(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path)
+    articles = read_labelled_articles(root)
+    splits = split_articles(root, articles, seed=13, fraction=0.15)
+    assert set(splits) == {"en", "ru"}
+    for code, split in splits.items():
+        st3 = [p.stem.removeprefix("article") for p in (root / "semeval2023_task3" / code).glob("*-3/*.txt")]
+        technique_side = set(split_by_article(st3, seed=13, fraction=0.15).validation)
+        assert technique_side <= set(split.validation)
+        assert len(split.validation) == len(technique_side) + 1  # one of the six subtask-1-only articles
+        assert not set(split.train) & set(split.validation)
+
+
+def test_training_writes_a_model_that_learns_the_keywords(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path / "data")
+    report = train_genre_frames(
+        root, tmp_path / "model", config=CONFIG, encode=keyword_encoder, count=count_words
+    )
+    assert set(report.validation) == {"en", "ru", "all"}
+    # 42 subtask-3 articles → 6 held out, and 1 of the 6 subtask-1-only articles.
+    assert report.validation["en"]["genre_n"] == 7 and report.validation["en"]["frames_n"] == 6
+    assert report.validation["all"]["genre_macro_f1"] >= 0.9
+    assert report.validation["all"]["frames_micro_f1"] >= 0.9
+    assert set(report.choices) >= {"genre_C", "frames_C", "genre_language_onehot"}
+    assert [k for k in report.cross_validation if k.startswith("C=")] == ["C=1/lang=off", "C=1/lang=on"]
+    assert set(report.choices["genre_offsets"]) == {"en", "ru"}
+    model = GenreFramesModel.load(tmp_path / "model")
+    assert model.seed == 13 and model.meta["split"]["fingerprints"] == report.fingerprints
+    assert (tmp_path / "model" / "training_report.json").is_file()
+    assert "choices" in report.summary() and "splits: en=" in report.summary()
+    # A second run from the cache embeds nothing and gives the same model.
+    again = train_genre_frames(
+        root,
+        tmp_path / "model2",
+        cache_dir=tmp_path / "model" / "embedding-cache",
+        config=CONFIG,
+        encode=lambda texts: pytest.fail("everything is cached"),  # type: ignore[arg-type, return-value]
+        count=count_words,
+    )
+    assert again.validation == report.validation
+    same = GenreFramesModel.load(tmp_path / "model2")
+    assert np.array_equal(same.genre_head.weight, model.genre_head.weight)
+    assert same.frame_thresholds == model.frame_thresholds
+
+
+def test_bad_data_folders(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError, match="no SemEval-2023 Task 3 data"):
+        read_labelled_articles(tmp_path)
+    root = write_corpus(tmp_path / "data", codes=("en",), count=8)
+    labels = root / "semeval2023_task3" / "en" / "train-labels-subtask-1.txt"
+    labels.write_text(labels.read_text(encoding="utf-8") + "99999\topinion\n", encoding="utf-8")
+    with pytest.raises(InputNotFoundError, match="article 99999 is labelled but has no article file"):
+        read_labelled_articles(root, codes=("en",))
+    labels.write_text("70000\tnews\n", encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match="line 1"):
+        read_labelled_articles(root, codes=("en",))
