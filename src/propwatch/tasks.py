@@ -74,16 +74,12 @@ def _require_articles(
         raise InputError(str(where), f"names articles that are not in the folder: {', '.join(missing[:5])}")
 
 
-def _ptc_mapping(model: TechniqueModel) -> dict[str, list[str]]:
-    return model.ptc_mapping()
-
-
 def predict_ptc_si(
     articles_dir: Path, model: TechniqueModel, settings: Settings, progress: Progress | None = None
 ) -> TaskPrediction[SpanRecord]:
     """PTC span identification: technique spans (PTC classes only), overlaps merged, per article."""
     result: TaskPrediction[SpanRecord] = TaskPrediction()
-    ptc_techniques = {t for covered in _ptc_mapping(model).values() for t in covered}
+    ptc_techniques = {t for covered in model.ptc_mapping().values() for t in covered}
     articles = _articles(articles_dir, settings, None, result.failures)
     for chunk in _chunks(articles):
         for article, spans in zip(
@@ -107,7 +103,7 @@ def predict_ptc_tc(
 ) -> TaskPrediction[TechniqueSpanRecord]:
     """PTC technique classification: one PTC class for every span of ``template``, in its order."""
     rows = read_technique_spans(template, allowed=(*PTC_TECHNIQUES, TEMPLATE_TECHNIQUE), template=True)
-    covered = _ptc_mapping(model)
+    classify = model.ptc_classifier()
     result: TaskPrediction[TechniqueSpanRecord] = TaskPrediction()
     ids = {row.article_id for row in rows}
     articles = _articles(articles_dir, settings, ids, result.failures)
@@ -128,7 +124,7 @@ def predict_ptc_tc(
                     raise InputError(
                         str(template), f"span {row.start}-{row.end} ends past article {article_id}'s text"
                     )
-                chosen[article_id, row.start, row.end] = probs.ptc_class(row.start, row.end, covered)
+                chosen[article_id, row.start, row.end] = probs.ptc_class(row.start, row.end, classify)
         result.articles += len(chunk)
         if progress:
             progress(result.articles, len(articles))

@@ -150,3 +150,28 @@ def genre_frames(
     )
     print(report.summary())
     err.print(f"model written to {out} in {report.seconds / 60:.1f} min", highlight=False)
+
+
+@train_app.command("ptc-head")
+def ptc_head(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding ptc_semeval2020_task11/.")],
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Technique model folder to update (default: the shipped one)."),
+    ] = None,
+) -> None:
+    """Train a PTC-14 head on PTC's labels; keep it in the model only if it beats the mapping."""
+    from propwatch.cli.options import settings_from
+    from propwatch.models.techniques import TechniqueModel, shipped_model_folder
+    from propwatch.training.ptc_head import train_ptc_head
+
+    settings = settings_from(ctx)
+    folder = model or shipped_model_folder()
+    result = train_ptc_head(
+        folder, data, TechniqueModel.load(folder, settings), lambda line: err.print(line, highlight=False)
+    )
+    print(
+        f"PTC-TC micro-F1 on the validation articles: mapping {result.mapping_f1:.4f}, "
+        f"head {result.head_f1:.4f}; {folder} now uses the {result.chosen}"
+    )

