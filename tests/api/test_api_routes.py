@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article, Span
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
@@ -344,6 +345,55 @@ def test_get_article_and_its_errors(seeded: tuple[Api, dict[str, str]]) -> None:
         assert response.status_code == 404 and reason in error_of(response)["reason"]
     versioned = api.client.get(f"/api/articles/{article_id}", params={"model_version": "nope"})
     assert versioned.status_code == 404 and "stored:" in error_of(versioned)["reason"]
+
+
+def test_get_article_carries_the_summary_and_the_targets(api: Api) -> None:
+    analysis = findings_analysis()
+    api.store.save_analysis(analysis)
+    body = api.client.get(f"/api/articles/{analysis.article.id}").json()
+    summary = body["summary"]
+    assert summary["genre"] == "opinion" and summary["genre_tag"] == "news" and summary["genre_disagrees"]
+    assert [f["frame"] for f in summary["top_frames"]] == [
+        "Security_and_defense",
+        "Political",
+        "International_relations",
+    ]
+    assert summary["technique_spans"] == 3 and summary["dominant_category"] == "Attack_on_Reputation"
+    assert summary["per_category"] == {"Attack_on_Reputation": 2, "Justification": 1}
+    assert summary["techniques_per_1000_words"] == pytest.approx(1000 * 3 / 21)
+    nato, russia = body["targets"]
+    assert nato["name"] == "NATO" and nato["mentions"] == 1 and nato["stance"] == "attacked"
+    assert nato["techniques"] == [
+        {"technique": "Name_Calling-Labeling", "count": 1},
+        {"technique": "Doubt", "count": 1},
+    ]
+    assert nato["summary"] == "NATO — attacked: Name_Calling-Labeling ×1, Doubt ×1"
+    assert nato["attack"] == pytest.approx(1.4) and nato["praise"] == 0 and nato["share"] == 1.0
+    assert [s["label"] for s in nato["evidence"]] == ["Doubt", "Name_Calling-Labeling"]
+    assert russia == {
+        "name": "Russia",
+        "mentions": 2,
+        "techniques": [],
+        "stance": "unlinked",
+        "stance_score": None,
+        "share": None,
+        "attack": 0.0,
+        "praise": 0.0,
+        "neutral": 0.0,
+        "evidence": [],
+        "summary": "Russia — mentioned ×2, no technique linked",
+    }
+    # The submission answer is the same body: an article without "Target:" spans has no targets.
+    submitted = api.client.post("/api/articles", json={"text": SAMPLE_TEXT}, headers=api.auth).json()
+    assert submitted["analysis"]["targets"] == [] and "summary" in submitted["analysis"]
+
+
+def test_openapi_describes_the_targets(api: Api) -> None:
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    assert "targets" in schemas["AnalysisOut"]["required"]
+    target = schemas["TargetOut"]["properties"]
+    assert set(target["stance"]["enum"]) == {"attacked", "praised", "mixed", "neutral", "unlinked"}
+    assert target["techniques"]["items"] == {"$ref": "#/components/schemas/TechniqueCount"}
 
 
 def _ids(api: Api, **params: Any) -> list[str]:

@@ -32,6 +32,8 @@ from propwatch.api.schemas import (
     StatusOut,
     SubmissionOut,
     TallyOut,
+    TargetOut,
+    TechniqueCount,
 )
 from propwatch.api.security import token_of, unauthorised
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
@@ -52,6 +54,7 @@ from propwatch.storage.queries import (
     outlet_statistics,
     timeline,
 )
+from propwatch.targets.linking import TargetProfile, target_profiles
 
 bearer = HTTPBearer(auto_error=False, description="An API token made with `propwatch token create NAME`.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -88,7 +91,26 @@ Read = Depends(readable)
 
 
 def record(analysis: Analysis) -> dict[str, Any]:
-    return analysis_record(analysis)
+    """An AnalysisOut body: the export record (spans, labels, summary) and the article's targets."""
+    found = analysis_record(analysis)
+    found["targets"] = [target_out(profile) for profile in target_profiles(analysis)]
+    return found
+
+
+def target_out(profile: TargetProfile) -> TargetOut:
+    return TargetOut(
+        name=profile.name,
+        mentions=profile.mentions,
+        techniques=[TechniqueCount(technique=name, count=n) for name, n in profile.techniques],
+        stance=profile.stance,
+        stance_score=profile.stance_score,
+        share=profile.share,
+        attack=profile.attack,
+        praise=profile.praise,
+        neutral=profile.neutral,
+        evidence=list(profile.evidence),
+        summary=profile.summary(),
+    )
 
 
 @router.post(

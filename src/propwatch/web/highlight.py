@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from propwatch.domain import Analysis, Span
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUES
+from propwatch.targets.linking import SPAN_PREFIX
 
 TECHNIQUE_ANALYZER = "techniques"
 PALETTE_SIZE = 12  # colour classes pal-0 … pal-11 in app.css
@@ -106,9 +108,17 @@ def _lanes(spans: list[Span]) -> list[int]:
     return lanes
 
 
+def highlighted(span: Span) -> bool:
+    """Whether the page marks ``span`` in the text: entity mentions ("Target:…") are summed up per
+    target in their own section instead, as marks they would bury the technique evidence."""
+    return not span.label.startswith(SPAN_PREFIX)
+
+
 def span_views(analysis: Analysis) -> list[SpanView]:
+    """The highlighted spans of ``analysis``, in text order, numbered from 1."""
     text = analysis.article.text
-    ordered = sorted(analysis.spans, key=lambda s: (s.start, -s.end, s.analyzer, s.label))
+    shown = [span for span in analysis.spans if highlighted(span)]
+    ordered = sorted(shown, key=lambda s: (s.start, -s.end, s.analyzer, s.label))
     views: list[SpanView] = []
     for number, (span, lane) in enumerate(zip(ordered, _lanes(ordered), strict=True), 1):
         technique = TECHNIQUES.get(span.label) if span.analyzer == TECHNIQUE_ANALYZER else None
@@ -128,6 +138,13 @@ def span_views(analysis: Analysis) -> list[SpanView]:
             )
         )
     return views
+
+
+def views_of(spans: Iterable[Span], views: list[SpanView]) -> list[SpanView]:
+    """The views of ``spans`` (those highlighted), in their order: links from a summary to the marks."""
+    found = {(v.start, v.end, v.label, v.analyzer): v for v in reversed(views)}
+    keys = ((s.start, s.end, s.label, s.analyzer) for s in spans)
+    return [found[key] for key in keys if key in found]
 
 
 def segments(text: str, views: list[SpanView]) -> list[Segment]:

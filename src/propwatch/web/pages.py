@@ -38,12 +38,23 @@ from propwatch.storage.queries import (
     timeline,
 )
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
+from propwatch.summary import genre_note, summarize
+from propwatch.targets.linking import target_profiles
 from propwatch.web.charts import Series, hbar_chart, heatmap, stacked_columns
-from propwatch.web.highlight import category_class, colour_class, legend, pretty, segments, span_views
+from propwatch.web.highlight import (
+    category_class,
+    colour_class,
+    legend,
+    pretty,
+    segments,
+    span_views,
+    views_of,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 20
 TOP_LABELS = 8  # series in a chart of labels other than techniques; the rest are summed as 'other'
+TARGET_ANALYZER = "targets"  # propwatch.analyzers.targets.TargetExtractor.name (importing it loads NER)
 
 environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -150,8 +161,12 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
         return gate
     analysis = bench.store.get_analysis(article_id)
     views = span_views(analysis)
+    summary = summarize(analysis)
+    targets = target_profiles(analysis)
     label_groups: dict[str, list[Any]] = {}
     for label in analysis.labels:
+        if targets and label.analyzer == TARGET_ANALYZER:
+            continue  # its target/attacked/praised labels say again what the Targets section shows
         label_groups.setdefault(label.name, []).append(label)
     other_layers: dict[str, list[Any]] = {}
     for view in views:
@@ -173,7 +188,11 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
         technique_views=[v for v in views if v.analyzer == TECHNIQUE_ANALYZER],
         article_href=safe_href(article.url),
         formats=[(fmt, DESCRIPTIONS[fmt]) for fmt in EXPORT_FORMATS],
-        words=len(article.text.split()),
+        words=summary.words,
+        summary=summary,
+        genre_note=genre_note(summary),
+        targets=targets,
+        evidence_of=lambda spans: views_of(spans, views),
     )
 
 

@@ -1,0 +1,121 @@
+"""The article page through an in-process client: the summary and targets sections, and which spans
+are highlighted in the text."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from article_findings_fixture import findings_analysis
+from propwatch.api.app import create_app
+from propwatch.domain import Analysis, Article, Span
+from propwatch.settings import Settings
+from propwatch.storage.store import ArticleStore
+
+
+@pytest.fixture
+def app_store(tmp_path: Path) -> Iterator[tuple[TestClient, ArticleStore]]:
+    settings = Settings(db=f"sqlite:///{tmp_path / 'page.db'}", data_dir=tmp_path, analyzers=())
+    store = ArticleStore.from_settings(settings)
+    client = TestClient(create_app(settings, store=store), base_url="http://testserver")
+    try:
+        yield client, store
+    finally:
+        client.close()
+        store.close()
+
+
+def _page(app_store: tuple[TestClient, ArticleStore], analysis: Analysis) -> str:
+    client, store = app_store
+    store.save_analysis(analysis)
+    response = client.get(f"/articles/{analysis.article.id}")
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def _section(page: str, css_class: str) -> str:
+    found = re.search(rf'<section class="card panel {css_class}".*?</section>', page, re.S)
+    assert found, f"no {css_class} section"
+    return html.unescape(found.group(0))
+
+
+def _text(fragment: str) -> str:
+    """The words a reader sees: each tag as a space, none before punctuation."""
+    words = " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+    return re.sub(r" ([,;:.])", r"\1", words)
+
+
+def test_summary_section_and_genre_note(app_store: tuple[TestClient, ArticleStore]) -> None:
+    page = _page(app_store, findings_analysis())
+    note = re.search(r'<p class="notice genre-note" role="note">(.*?)</p>', page)
+    assert note and html.unescape(note.group(1)) == (
+        "The page calls itself 'news', but the genre model reads it as 'opinion' (0.93)."
+    )
+    summary = _text(_section(page, "summary-panel"))
+    assert "Genre opinion (0.93); the page says “news” disagree" in summary
+    assert "Top frames Security and defense 0.71 Political 0.55 International relations 0.42" in summary
+    assert "Morality" not in summary  # only the top three frames
+    assert "Techniques 3 spans" in summary and "Per 1,000 words 142.9" in summary
+    assert "Text covered 58.9% of the characters" in summary
+    assert "Categories Attack on Reputation 2 Justification 1" in summary
+    assert "Dominant Attack on Reputation" in summary
+
+
+def test_targets_section_and_no_target_marks(app_store: tuple[TestClient, ArticleStore]) -> None:
+    page = _page(app_store, findings_analysis())
+    section = _section(page, "targets-panel")
+    targets = _text(section)
+    assert targets.startswith("Targets 2 NATO attacked 100.0% Name Calling / Labeling ×1, Doubt ×1")
+    assert "named 1× · evidence 1, 2" in targets
+    assert "Mentioned, no technique linked: Russia ×2" in targets
+    assert 'title="NATO — attacked: Name_Calling-Labeling ×1, Doubt ×1"' in section
+    # Its evidence links lead to the technique marks in the text.
+    for link in re.findall(r'href="#(s\d+)"', section):
+        assert f'id="{link}"' in page
+    marks = re.findall(r'<mark class="hl [^"]*"[^>]*data-key="([^"]*)"', page)
+    assert {html.unescape(key).split("\x1f")[1] for key in marks} == {
+        "Doubt",
+        "Name_Calling-Labeling",
+        "Flag_Waving",
+    }
+    assert "Target:" not in page  # neither marked, nor in the legend, nor listed as a layer of evidence
+    legend = re.search(r'<ul class="legend-items">.*?</ul>', page, re.S)
+    assert legend and 'data-key="targets' not in legend.group(0)
+    # The targets analyzer's own labels are not repeated as panels next to the section.
+    assert 'data-label-name="attacked"' not in page and 'data-label-name="target"' not in page
+    assert 'data-label-name="genre"' in page and 'data-label-name="frame"' in page
+
+
+def test_no_findings_no_sections(app_store: tuple[TestClient, ArticleStore]) -> None:
+    analysis = Analysis(
+        article=Article(text="A quiet report about the weather.", genre_tag="news"),
+        spans=(Span(start=2, end=7, label="Topic", analyzer="keywords"),),
+        analyzers={"keywords": "1"},
+    )
+    page = _page(app_store, analysis)
+    assert "summary-panel" not in page and "targets-panel" not in page and "genre-note" not in page
+    assert 'data-key="keywords\x1fTopic"' in html.unescape(page)
+
+
+def test_techniques_not_looked_for_are_not_reported_as_zero(
+    app_store: tuple[TestClient, ArticleStore],
+) -> None:
+    text = "NATO met. Russia answered."
+    analysis = Analysis(
+        article=Article(text=text, genre_tag="opinion"),
+        spans=(Span(start=0, end=4, label="Target:NATO", analyzer="targets"),),
+        labels=(findings_analysis().labels[0],),
+        analyzers={"genre": "test-1", "targets": "test-1"},
+    )
+    page = _page(app_store, analysis)
+    summary = _text(_section(page, "summary-panel"))
+    assert "Genre opinion (0.93); the page says “opinion”" in summary and "disagree" not in summary
+    assert "Techniques not looked for" in summary and "0.0%" not in summary
+    assert "genre-note" not in page
+    assert "NATO ×1" in _text(_section(page, "targets-panel"))
+    assert "<mark" not in page.split('id="article-text"')[1].split("</div>")[0]
