@@ -22,6 +22,7 @@ import numpy.typing as npt
 from propwatch.claims.embedding import DIM, ENCODER_NAME, Encode, SentenceEncoder
 from propwatch.claims.features import FEATURE_NAMES, lexical_features
 from propwatch.errors import ConfigurationError
+from propwatch.models.model_files import read_model_document, read_weights
 
 FORMAT = "propwatch-claims/1"
 MODEL_FILE = "model.json"
@@ -124,18 +125,7 @@ class CheckWorthinessModel:
     def load(cls, folder: Path) -> CheckWorthinessModel:
         """Read a model folder; every problem is a :class:`ConfigurationError` naming the file."""
         model_file, weights_file = folder / MODEL_FILE, folder / WEIGHTS_FILE
-        try:
-            document = json.loads(model_file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigurationError(
-                str(model_file), f"cannot read the claims model: {exc.strerror}"
-            ) from exc
-        except json.JSONDecodeError as exc:
-            raise ConfigurationError(
-                str(model_file), f"is not valid JSON: {exc.msg} (line {exc.lineno})"
-            ) from exc
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise ConfigurationError(str(model_file), f"is not a {FORMAT} model file")
+        document = read_model_document(model_file, "claims", FORMAT)
         if document.get("encoder") != ENCODER_NAME:
             raise ConfigurationError(
                 str(model_file),
@@ -150,11 +140,7 @@ class CheckWorthinessModel:
                 raise KeyError("thresholds.default")
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigurationError(str(model_file), f"lacks or garbles the field {exc}") from exc
-        try:
-            with np.load(weights_file) as data:
-                arrays = {k: np.asarray(data[k], dtype=np.float64) for k in data.files}
-        except (OSError, ValueError) as exc:
-            raise ConfigurationError(str(weights_file), f"cannot read the weights: {exc}") from exc
+        arrays = read_weights(weights_file)
         head = _head(weights_file, arrays, layers, DIM + len(FEATURE_NAMES))
         if not all(math.isfinite(v) for v in (*platt, *thresholds.values())):
             raise ConfigurationError(str(model_file), "calibration or thresholds are not finite numbers")

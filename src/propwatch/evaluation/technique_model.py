@@ -93,16 +93,16 @@ def _with_ptc(
     articles = [a for a in read_ptc(folder).articles if a.article_id in wanted]
     gold = [r for r in read_ptc_si(folder) if r.article_id in wanted]
     texts, languages = [a.text for a in articles], [a.language for a in articles]
-    predicted = [
-        SpanRecord(article.article_id, span.start, span.end)
-        for article, spans in zip(articles, model.predict(texts, languages), strict=True)
-        for span in spans
-        if SEMEVAL23_TO_PTC.get(span.technique) is not None
-    ]
     classify = model.ptc_classifier()
+    predicted: list[SpanRecord] = []
     gold_tc: list[TechniqueSpanRecord] = []
     predicted_tc: list[TechniqueSpanRecord] = []
-    for article, probs in zip(articles, model.token_probabilities(texts, languages), strict=True):
+    for article, (spans, probs) in zip(articles, model.read(texts, languages), strict=True):
+        predicted.extend(
+            SpanRecord(article.article_id, span.start, span.end)
+            for span in spans
+            if SEMEVAL23_TO_PTC.get(span.technique) is not None
+        )
         for span in article.spans:
             gold_tc.append(TechniqueSpanRecord(article.article_id, span.technique, span.start, span.end))
             chosen = probs.ptc_class(span.start, span.end, classify)

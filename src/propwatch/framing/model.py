@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.errors import ConfigurationError
+from propwatch.models.model_files import read_model_document, read_weights
 
 FORMAT = "propwatch-genre-frames/1"
 MODEL_FILE = "model.json"
@@ -172,18 +173,7 @@ class GenreFramesModel:
         ``representation``: the vectors the caller will give; a model trained on others is refused.
         """
         model_file, weights_file = folder / MODEL_FILE, folder / WEIGHTS_FILE
-        try:
-            document = json.loads(model_file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigurationError(
-                str(model_file), f"cannot read the genre/frames model: {exc.strerror}"
-            ) from exc
-        except json.JSONDecodeError as exc:
-            raise ConfigurationError(
-                str(model_file), f"is not valid JSON: {exc.msg} (line {exc.lineno})"
-            ) from exc
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise ConfigurationError(str(model_file), f"is not a {FORMAT} model file")
+        document = read_model_document(model_file, "genre/frames", FORMAT)
         try:
             genres = tuple(str(g) for g in document["genres"])
             frames = tuple(str(f) for f in document["frames"])
@@ -202,17 +192,14 @@ class GenreFramesModel:
             raise ConfigurationError(str(model_file), "needs genres, frames and one threshold per frame")
         if not all(math.isfinite(v) for v in thresholds.values()):
             raise ConfigurationError(str(model_file), "thresholds are not finite numbers")
+        arrays = read_weights(weights_file)
         try:
-            with np.load(weights_file) as data:
-                arrays = {k: np.asarray(data[k], dtype=np.float64) for k in data.files}
             genre_head, frame_head = (
                 LinearHead(*(arrays[f"{p}_{n}"] for n in ("mean", "scale", "weight", "bias")))
                 for p in ("genre", "frame")
             )
         except KeyError as exc:
             raise ConfigurationError(str(weights_file), f"lacks the array {exc}") from exc
-        except (OSError, ValueError) as exc:
-            raise ConfigurationError(str(weights_file), f"cannot read the weights: {exc}") from exc
         inputs = vector_size + len(languages)
         genre_head.check(str(weights_file), inputs, len(genres))
         frame_head.check(str(weights_file), inputs, len(frames))

@@ -391,14 +391,18 @@ class TechniqueModel:
             for doc, e in enumerate(encodings)
         ]
 
-    def _calibrations(
+    def _scored(
         self, texts: Sequence[str], languages: Sequence[str | None] | None
-    ) -> list[Calibration]:
+    ) -> Iterator[tuple[str, Encoding, FloatArray, Calibration]]:
+        """Each text with its tokens, merged logits and its language's calibration (one encoder pass)."""
         if languages is None:
-            return [self.card.calibration] * len(texts)
-        if len(languages) != len(texts):
+            calibrations = [self.card.calibration] * len(texts)
+        elif len(languages) != len(texts):
             raise ValueError("one language (or None) per text is needed")
-        return [self.card.calibration.for_language(language) for language in languages]
+        else:
+            calibrations = [self.card.calibration.for_language(language) for language in languages]
+        encodings = self.encode(texts)
+        yield from zip(texts, encodings, self.token_logits(encodings), calibrations, strict=True)
 
     def predict(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
@@ -407,30 +411,31 @@ class TechniqueModel:
 
         ``languages`` (ISO 639-1 codes, None when unknown) select each text's language shift.
         """
-        encodings = self.encode(texts)
-        results = []
-        calibrations = self._calibrations(texts, languages)
-        for text, encoding, logits, calibration in zip(
-            texts, encodings, self.token_logits(encodings), calibrations, strict=True
-        ):
-            spans = decode_spans(text, encoding.offsets, logits, calibration)
-            results.append([_technique_span(span) for span in spans])
-        return results
+        return [
+            [_technique_span(span) for span in decode_spans(text, encoding.offsets, logits, calibration)]
+            for text, encoding, logits, calibration in self._scored(texts, languages)
+        ]
 
     def token_probabilities(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> list[TokenProbabilities]:
         """Begin and calibrated inside probabilities of every token of each text, with char ranges."""
-        encodings = self.encode(texts)
-        results = []
-        calibrations = self._calibrations(texts, languages)
-        for text, encoding, logits, calibration in zip(
-            texts, encodings, self.token_logits(encodings), calibrations, strict=True
-        ):
-            begin, inside = token_probabilities(logits, calibration)
-            ranges = token_char_ranges(text, encoding.offsets)
-            results.append(TokenProbabilities(self.labels, ranges, begin, inside))
-        return results
+        return [
+            _probabilities(self.labels, text, encoding, logits, calibration)
+            for text, encoding, logits, calibration in self._scored(texts, languages)
+        ]
+
+    def read(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[tuple[list[TechniqueSpan], TokenProbabilities]]:
+        """:meth:`predict` and :meth:`token_probabilities` of each text from one encoder pass."""
+        return [
+            (
+                [_technique_span(span) for span in decode_spans(text, encoding.offsets, logits, calibration)],
+                _probabilities(self.labels, text, encoding, logits, calibration),
+            )
+            for text, encoding, logits, calibration in self._scored(texts, languages)
+        ]
 
     def predict_in_batches(
         self, texts: Sequence[str], size: int, languages: Sequence[str | None] | None = None
@@ -443,6 +448,13 @@ class TechniqueModel:
 
 def _technique_span(span: DecodedSpan) -> TechniqueSpan:
     return TechniqueSpan(span.start, span.end, span.label, span.score)
+
+
+def _probabilities(
+    labels: tuple[str, ...], text: str, encoding: Encoding, logits: FloatArray, calibration: Calibration
+) -> TokenProbabilities:
+    begin, inside = token_probabilities(logits, calibration)
+    return TokenProbabilities(labels, token_char_ranges(text, encoding.offsets), begin, inside)
 
 
 __all__ = [
