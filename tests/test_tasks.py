@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +79,31 @@ def test_ptc_si_writes_merged_spans_of_ptc_techniques_only(
     gold = tmp_path / "gold.labels"
     write_si_labels(gold, result.records)
     assert score_files("ptc-si", gold, gold).f1 == 1.0
+
+
+def test_ptc_si_uses_the_views_own_decoding_when_the_model_has_one(
+    articles: Path, model_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "with-si"
+    shutil.copytree(model_dir, folder)
+    document = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    document["ptc_view"] = {"mode": "mapping", "si": {"combine": "noisy_or", "threshold": 0.5}}
+    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    with_si = TechniqueModel.load(folder, settings)
+    assert with_si.ptc_view().si is not None
+    records = predict_ptc_si(articles, with_si, settings).records
+    first, second, third = SAMPLE_TEXTS
+    # Noisy-or of the PTC techniques only: "lied" (no PTC class) stays out, the rest as the spans.
+    assert records == [
+        SpanRecord("7", *at(first, "corrupt elite")),
+        SpanRecord("7", *at(first, "disaster!")),
+        SpanRecord("10", *at(second, "“enemies of the people”")),
+        SpanRecord("111", *at(third, "traîtres")),
+        SpanRecord("111", *at(third, "😡")),
+    ]
+    document["ptc_view"]["si"]["threshold"] = 0.99999
+    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    assert predict_ptc_si(articles, TechniqueModel.load(folder, settings), settings).records == []
 
 
 def test_ptc_tc_labels_every_template_span_in_template_order(

