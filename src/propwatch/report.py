@@ -15,7 +15,7 @@ from rich.text import Text
 from propwatch.domain import Analysis, Span
 from propwatch.models import taxonomy
 from propwatch.summary import genre_note, summarize
-from propwatch.targets.linking import SPAN_PREFIX, target_profiles
+from propwatch.targets.linking import SPAN_PREFIX, NarrativeAttacks, target_profiles
 
 # Background colours readable with both dark and light terminal themes.
 _PALETTE = (
@@ -170,7 +170,7 @@ def _summary(analysis: Analysis) -> RenderableType | None:
     return table if table.row_count else None
 
 
-def render_analysis(analysis: Analysis) -> RenderableType:
+def render_analysis(analysis: Analysis, narrative_attacks: NarrativeAttacks | None = None) -> RenderableType:
     parts: list[RenderableType] = [_metadata(analysis)]
     article_summary = _summary(analysis)
     if article_summary is not None:
@@ -186,15 +186,15 @@ def render_analysis(analysis: Analysis) -> RenderableType:
         parts.append(Text("No analyzer is installed, so nothing was looked for in the text.", style="italic"))
     else:
         parts.append(Text("The analyzers found no span in this text.", style="italic"))
-    targets = _targets(analysis)
+    targets = _targets(analysis, narrative_attacks)
     if targets is not None:
         parts.append(targets)
     return Group(*parts)
 
 
-def _targets(analysis: Analysis) -> RenderableType | None:
+def _targets(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> RenderableType | None:
     """Who the techniques are aimed at: "NATO — attacked: Doubt ×2"; targets with no technique on one line."""
-    profiles = target_profiles(analysis)
+    profiles = target_profiles(analysis, narrative_attacks)
     if not profiles:
         return None
     lines = [Text("Targets", style="bold italic")]

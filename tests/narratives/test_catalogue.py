@@ -56,6 +56,18 @@ def test_starter_catalogue_covers_the_issue() -> None:
     assert {"west-provokes-russia-to-blame-it", "nato-encircles-russia", "western-biolabs"} <= ids
 
 
+def test_starter_attack_lists_name_catalogued_targets(tmp_path: Path) -> None:
+    from propwatch.narratives.catalogue import narrative_attacks
+    from propwatch.targets.aliases import load_aliases
+
+    entities = set(load_aliases(Settings(data_dir=tmp_path)).entities)
+    attacks = narrative_attacks([load_catalogue(builtin_catalogue_paths()[0])])
+    assert len(attacks) >= 25
+    for narrative, names in attacks.items():
+        assert names <= entities, (narrative, names - entities)
+    assert attacks["west-provokes-russia-to-blame-it"] >= {"NATO", "United States"}
+
+
 def test_round_trip_through_yaml(tmp_path: Path) -> None:
     original = load_catalogue(builtin_catalogue_paths()[0])
     path = tmp_path / "copy.yaml"

@@ -116,3 +116,37 @@ def test_target_profiles_reads_a_stored_analysis() -> None:
     profiles = target_profiles(analysis)
     assert profiles[0].summary() == "NATO — attacked: Name_Calling-Labeling ×1"
     assert target_profiles(Analysis(article=article)) == []
+
+
+def test_a_narrative_sentence_attacks_the_targets_its_narrative_lists() -> None:
+    article = Article(text=TEXT, language="en")
+    targets = [
+        Span(start=m.start, end=m.end, label=f"{SPAN_PREFIX}{m.name}", analyzer="targets")
+        for m in _mentions(TEXT)
+    ]
+    sentence = "The United States and NATO are not interested in peace."
+    narrative = Span(
+        start=TEXT.index(sentence),
+        end=TEXT.index(sentence) + len(sentence),
+        label="narrative:west-provokes-russia-to-blame-it",
+        score=0.8,
+        analyzer="narratives",
+    )
+    loaded = _span(TEXT, "sacred values", "Loaded_Language")
+    analysis = Analysis(article=article, spans=(*targets, narrative, loaded))
+    attacks = {"west-provokes-russia-to-blame-it": frozenset({"NATO", "United States", "the West"})}
+    profiles = {p.name: p for p in target_profiles(analysis, attacks)}
+    assert profiles["NATO"].stance == "attacked" and profiles["United States"].stance == "attacked"
+    assert profiles["NATO"].attack == pytest.approx(0.8)
+    assert profiles["NATO"].summary() == "NATO — attacked: narrative:west-provokes-russia-to-blame-it ×1"
+    assert profiles["Russia"].stance == "neutral"  # in no narrative's attack list; Loaded_Language only
+    # Without the catalogue's attack lists, or for a narrative that lists nobody, a narrative is no evidence.
+    assert {p.name: p.stance for p in target_profiles(analysis)}["NATO"] == "unlinked"
+    assert {p.name: p.stance for p in target_profiles(analysis, {"other": frozenset({"NATO"})})}[
+        "NATO"
+    ] == "unlinked"
+    # Technique evidence sorts before narratives in the summary.
+    doubt = _span(TEXT, "not interested in peace", "Doubt")
+    both = target_profiles(Analysis(article=article, spans=(*targets, narrative, doubt)), attacks)
+    nato = next(p for p in both if p.name == "NATO")
+    assert [name for name, _ in nato.techniques] == ["Doubt", "narrative:west-provokes-russia-to-blame-it"]

@@ -11,8 +11,10 @@ Output (scheme also in docs/targets.md):
   linked evidence on that side. Mixed and neutral targets get no stance label.
 
 Technique spans are those labelled with a SemEval-2023 technique name, from whichever analyzer made
-them. The extractor runs after any chosen analyzer that provides ``spans:technique`` (declared in
-``after``) but does not need one: without technique spans it reports mentions only.
+them; narrative spans (``narrative:<id>``) count as attacks on the targets they name that their
+narrative lists under ``attacks`` in the narrative catalogues. The extractor runs after any chosen
+analyzer that provides ``spans:technique`` or ``spans:narrative-evidence`` (declared in ``after``) but needs
+neither: without them it reports mentions only.
 Mentions, aliases and NER: :mod:`propwatch.targets`; linking, polarity and stance:
 :mod:`propwatch.targets.linking`. The per-technique counts are recomputed from the stored spans by
 :func:`propwatch.targets.linking.target_profiles`.
@@ -28,10 +30,11 @@ from typing import ClassVar
 from propwatch.analyzers.base import TEXT, Analyzer
 from propwatch.domain import Analysis, Annotations, Label, Span
 from propwatch.errors import AnalyzerError
+from propwatch.narratives.catalogue import load_catalogues, narrative_attacks
 from propwatch.settings import Settings
 from propwatch.targets.aliases import LANGUAGES, load_aliases
 from propwatch.targets.extraction import extract_mentions
-from propwatch.targets.linking import SPAN_PREFIX, TargetMention, build_profiles, is_technique
+from propwatch.targets.linking import SPAN_PREFIX, TargetMention, build_profiles, is_narrative, is_technique
 from propwatch.targets.ner import NerBackends, missing
 
 ANALYZER_VERSION = "1.0"
@@ -43,7 +46,7 @@ class TargetExtractor(Analyzer):
     name: ClassVar[str] = "targets"
     version: ClassVar[str] = ANALYZER_VERSION
     requires: ClassVar[frozenset[str]] = frozenset({TEXT})
-    after: ClassVar[frozenset[str]] = frozenset({"spans:technique"})
+    after: ClassVar[frozenset[str]] = frozenset({"spans:technique", "spans:narrative-evidence"})
     provides: ClassVar[frozenset[str]] = frozenset({"spans:target", "labels:target"})
 
     def __init__(self, settings: Settings, model_dir: Path | None = None) -> None:
@@ -52,10 +55,12 @@ class TargetExtractor(Analyzer):
         if problems:
             raise AnalyzerError(f"analyzer {self.name!r}", "; ".join(problems))
         self.catalogue = load_aliases(settings)
+        self.narrative_attacks = narrative_attacks(load_catalogues(settings))
         self.backends = NerBackends(model_dir)
         # Stored analyses are keyed by version: other catalogues or NER models make another version.
         digest = hashlib.sha256(repr(sorted(self.catalogue.aliases.items())).encode())
         digest.update(repr(sorted(self.catalogue.metonyms.items())).encode())
+        digest.update(repr(sorted((k, sorted(v)) for k, v in self.narrative_attacks.items())).encode())
         for model in sorted(self.backends.model_dir.glob("*.crfsuite")):
             digest.update(model.read_bytes())
         self.__dict__["version"] = f"{ANALYZER_VERSION}+{digest.hexdigest()[:10]}"
@@ -73,9 +78,13 @@ class TargetExtractor(Analyzer):
             Span(start=m.start, end=m.end, label=f"{SPAN_PREFIX}{m.name}", analyzer=self.name)
             for m in mentions
         )
-        techniques = [s for s in item.spans if is_technique(s)]
         profiles = build_profiles(
-            article.text, language, [TargetMention(m.start, m.end, m.name) for m in mentions], techniques
+            article.text,
+            language,
+            [TargetMention(m.start, m.end, m.name) for m in mentions],
+            [s for s in item.spans if is_technique(s)],
+            narratives=[s for s in item.spans if is_narrative(s)],
+            narrative_attacks=self.narrative_attacks,
         )
         labels: list[Label] = []
         for profile in profiles:

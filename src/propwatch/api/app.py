@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from propwatch.errors import (
     RobotsDisallowedError,
     StorageError,
 )
+from propwatch.narratives.catalogue import attacks_in_catalogues
 from propwatch.pipeline import Pipeline
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
@@ -46,6 +47,8 @@ class Workbench:
     store: ArticleStore
     tokens: TokenStore
     analyst: Analyst
+    narrative_attacks: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Narrative id → targets it attacks (catalogues read at start), for target stances on display."""
 
 
 def workbench(request: Request) -> Workbench:
@@ -134,7 +137,9 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.workbench = Workbench(settings, opened, TokenStore(opened), Analyst(settings, pipeline))
+    app.state.workbench = Workbench(
+        settings, opened, TokenStore(opened), Analyst(settings, pipeline), attacks_in_catalogues(settings)
+    )
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

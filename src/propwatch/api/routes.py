@@ -90,10 +90,11 @@ router = APIRouter(prefix="/api", responses=_ERRORS)
 Read = Depends(readable)
 
 
-def record(analysis: Analysis) -> dict[str, Any]:
+def record(analysis: Analysis, bench: Workbench) -> dict[str, Any]:
     """An AnalysisOut body: the export record (spans, labels, summary) and the article's targets."""
     found = analysis_record(analysis)
-    found["targets"] = [target_out(profile) for profile in target_profiles(analysis)]
+    profiles = target_profiles(analysis, bench.narrative_attacks)
+    found["targets"] = [target_out(profile) for profile in profiles]
     return found
 
 
@@ -137,7 +138,7 @@ def submit_article(body: ArticleSubmission, bench: Bench) -> dict[str, Any]:
         "id": article.id,
         "article_stored": done.article_stored,
         "analysis_stored": done.analysis_stored,
-        "analysis": record(bench.store.get_analysis(article.id)),
+        "analysis": record(bench.store.get_analysis(article.id), bench),
     }
 
 
@@ -211,7 +212,7 @@ def get_article(
     bench: Bench,
     model_version: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> dict[str, Any]:
-    return record(bench.store.get_analysis(article_id, model_version))
+    return record(bench.store.get_analysis(article_id, model_version), bench)
 
 
 @router.get(

@@ -31,9 +31,11 @@ from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
 from propwatch.export_formats import EXPORT_FORMATS, write_export
+from propwatch.narratives.catalogue import attacks_in_catalogues
 from propwatch.report import render_analysis
 from propwatch.republication.signatures import republications_of
 from propwatch.service import Outcome, analyze_sources, ingest_sources
+from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
 
 app = typer.Typer(
@@ -153,13 +155,16 @@ class _Tally:
             raise typer.Exit(2)
 
 
-def _print_reports(analyses: Iterable[Analysis], fmt: ReportFormat, stream: TextIO) -> None:
+def _print_reports(
+    analyses: Iterable[Analysis], fmt: ReportFormat, stream: TextIO, settings: Settings
+) -> None:
     if fmt is ReportFormat.text:
         console = out if stream is sys.stdout else Console(file=stream, width=100, color_system=None)
+        attacks = attacks_in_catalogues(settings)
         for n, analysis in enumerate(analyses):
             if n:
                 console.print(Rule())
-            console.print(render_analysis(analysis))
+            console.print(render_analysis(analysis, attacks))
     else:
         write_analyses(analyses, fmt.value, stream)  # type: ignore[arg-type]
 
@@ -209,7 +214,7 @@ def analyze(
         store = None if no_store else stack.enter_context(ArticleStore.from_settings(settings))
         stream = stack.enter_context(text_output(output))
         outcomes = tally.track(analyze_sources(sources, settings, store=store, stdin=sys.stdin.buffer))
-        _print_reports(_analyses(outcomes), fmt, stream)
+        _print_reports(_analyses(outcomes), fmt, stream, settings)
     tally.finish(storing=not no_store)
 
 
@@ -317,7 +322,7 @@ def show(
     with ArticleStore.from_settings(settings) as store:
         analysis = store.get_analysis(article_id, model_version)
         cluster = republications_of(analysis.article.id, store, settings)
-    _print_reports([analysis], fmt, sys.stdout)
+    _print_reports([analysis], fmt, sys.stdout, settings)
     if cluster is not None and fmt is ReportFormat.text:
         others = len(cluster.copies) - 1
         noun = "article" if others == 1 else "articles"

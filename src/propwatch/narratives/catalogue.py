@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -23,9 +24,11 @@ from typing import Any, Final
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError
+from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError, PropwatchError
 from propwatch.narratives.embeddings import write_atomically
 from propwatch.settings import Settings
+
+log = logging.getLogger(__name__)
 
 FORMAT: Final = "propwatch-narratives/1"
 SUFFIXES: Final = (".yaml", ".yml")
@@ -45,6 +48,11 @@ class Narrative(BaseModel):
         description="Typical wordings, by ISO 639-1 (or 639-3) language code."
     )
     tags: tuple[str, ...] = Field(default=(), description="Topics, for filtering and grouping.")
+    attacks: tuple[str, ...] = Field(
+        default=(),
+        description="Whom the narrative discredits, by canonical target names ('NATO', 'United States'): "
+        "a sentence repeating it that names one of them is evidence of an attack on that target.",
+    )
     links: tuple[str, ...] = Field(default=(), description="http(s) URLs documenting the narrative.")
     source: str | None = Field(default=None, description="Who wrote the entry or where it was imported from.")
 
@@ -80,11 +88,11 @@ class Narrative(BaseModel):
             cleaned[language] = tuple(" ".join(claim.split()) for claim in claims)
         return cleaned
 
-    @field_validator("tags")
+    @field_validator("tags", "attacks")
     @classmethod
     def _tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(not tag.strip() for tag in value):
-            raise ValueError("a tag is blank")
+            raise ValueError("an entry is blank")
         return tuple(tag.strip() for tag in value)
 
     @field_validator("links")
@@ -113,8 +121,11 @@ class Catalogue(BaseModel):
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 of the entries: the key of the catalogue's embedding cache."""
-        payload = json.dumps([n.model_dump(mode="json") for n in self.narratives], sort_keys=True)
+        """SHA-256 of the entries: the key of the catalogue's embedding cache (``attacks`` is left out:
+        it changes no vector)."""
+        payload = json.dumps(
+            [n.model_dump(mode="json", exclude={"attacks"}) for n in self.narratives], sort_keys=True
+        )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def to_yaml(self) -> str:
@@ -274,3 +285,26 @@ def write_catalogue(catalogue: Catalogue, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = catalogue.to_yaml()
     write_atomically(path, lambda handle: handle.write(text), binary=False)
+
+
+NARRATIVE_SPAN_PREFIX: Final = "narrative:"  # label of an evidence sentence: "narrative:<id>"
+
+
+def attacks_in_catalogues(settings: Settings) -> dict[str, frozenset[str]]:
+    """:func:`narrative_attacks` of the installed catalogues, for displays of stored analyses; a
+    catalogue that cannot be read is logged and leaves the mapping empty (the analyzer reports it)."""
+    try:
+        return narrative_attacks(load_catalogues(settings))
+    except PropwatchError as error:
+        log.warning("narrative catalogues not read for target stances: %s", error)
+        return {}
+
+
+def narrative_attacks(catalogues: Iterable[Catalogue]) -> dict[str, frozenset[str]]:
+    """Narrative id → the targets it attacks (narratives that declare ``attacks``); the first
+    catalogue that defines an id wins, as in matching."""
+    found: dict[str, frozenset[str]] = {}
+    for narrative in iter_narratives(catalogues):
+        if narrative.attacks and narrative.id not in found:
+            found[narrative.id] = frozenset(narrative.attacks)
+    return found

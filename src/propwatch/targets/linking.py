@@ -12,6 +12,11 @@ reputation of whom it is about), ``praise`` (it holds them up) or ``neutral`` (l
 exaggeration, slogans… can serve either side, so they count as evidence about a target but never
 decide its stance). Each linked span weighs its score (1 when it has none).
 
+**Narratives.** A sentence the narratives analyzer matched to a catalogue narrative (``narrative:<id>``)
+is attack evidence against every target named in it that the narrative lists under ``attacks``
+("The US and NATO are not interested in de-escalation" repeating *the West provokes Russia to blame it*
+→ NATO and the United States); it weighs its match score.
+
 **Stance.** A target is *attacked* when its attacking evidence outweighs its praising evidence,
 *praised* in the opposite case, *mixed* when both are equal and non-zero, *neutral* when only neutral
 techniques are linked to it, and *unlinked* when no technique is. The stance score is the share of
@@ -23,20 +28,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
 from propwatch.domain import Analysis, Span
 from propwatch.models import taxonomy
+from propwatch.narratives.catalogue import NARRATIVE_SPAN_PREFIX
 from propwatch.narratives.sentences import Sentence, split_sentences
 
 Polarity = Literal["attack", "praise", "neutral"]
 Stance = Literal["attacked", "praised", "mixed", "neutral", "unlinked"]
 SPAN_PREFIX: Final = "Target:"
+NarrativeAttacks = Mapping[str, Collection[str]]  # narrative id → canonical names of the targets it attacks
 
-POLARITY: Final = MappingProxyType(
+POLARITY: Final[Mapping[str, Polarity]] = MappingProxyType(
     {
         # Attack on reputation: the whole category is about damaging whom it names.
         "Name_Calling-Labeling": "attack",
@@ -92,7 +99,8 @@ class TargetProfile:
     name: str
     mentions: int
     techniques: tuple[tuple[str, int], ...]
-    """(technique, linked spans), in the official SemEval-2023 order."""
+    """(technique or ``narrative:<id>``, linked spans): techniques in the official SemEval-2023 order,
+    then narratives."""
     attack: float
     praise: float
     neutral: float
@@ -159,14 +167,31 @@ def link(
     return list(dict.fromkeys(m.name for m in _coordinated(mentions, chosen, text)))
 
 
+def _polarity(span: Span) -> Polarity:
+    return "attack" if span.label.startswith(NARRATIVE_SPAN_PREFIX) else POLARITY[span.label]
+
+
+def narrative_links(
+    span: Span, mentions: Sequence[TargetMention], narrative_attacks: NarrativeAttacks
+) -> list[str]:
+    """The targets named inside a ``narrative:<id>`` span that its narrative attacks."""
+    attacked = narrative_attacks.get(span.label.removeprefix(NARRATIVE_SPAN_PREFIX), ())
+    inside = [m.name for m in mentions if m.start < span.end and span.start < m.end and m.name in attacked]
+    return list(dict.fromkeys(inside))
+
+
 def build_profiles(
     text: str,
     language: str | None,
     mentions: Sequence[TargetMention],
     techniques: Sequence[Span],
     sentences: Sequence[Sentence] | None = None,
+    narratives: Sequence[Span] = (),
+    narrative_attacks: NarrativeAttacks | None = None,
 ) -> list[TargetProfile]:
-    """Profiles of every mentioned target, most linked evidence first, then most mentioned."""
+    """Profiles of every mentioned target, most linked evidence first, then most mentioned.
+
+    ``narratives`` are ``narrative:<id>`` spans; they count only with ``narrative_attacks``."""
     if not mentions:
         return []
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
@@ -178,6 +203,9 @@ def build_profiles(
             continue
         for name in link(text, span, mentions, sentences):
             linked[name].append(span)
+    for span in sorted(narratives, key=lambda s: (s.start, s.end, s.label)) if narrative_attacks else ():
+        for name in narrative_links(span, mentions, narrative_attacks or {}):
+            linked[name].append(span)
     total = sum(_weight(s) for spans in linked.values() for s in spans)
     counts = Counter(m.name for m in mentions)
     order = {name: i for i, name in enumerate(taxonomy.SEMEVAL23_TECHNIQUES)}
@@ -185,15 +213,18 @@ def build_profiles(
     for name, mentioned in counts.items():
         evidence = linked.get(name, [])
         weights = {"attack": 0.0, "praise": 0.0, "neutral": 0.0}
+        evidence.sort(key=lambda s: (s.start, s.end, s.label))
         for span in evidence:
-            weights[POLARITY[span.label]] += _weight(span)
+            weights[_polarity(span)] += _weight(span)
         per_technique = Counter(s.label for s in evidence)
         stance, score = _stance(weights["attack"], weights["praise"], weights["neutral"])
         profiles.append(
             TargetProfile(
                 name=name,
                 mentions=mentioned,
-                techniques=tuple(sorted(per_technique.items(), key=lambda kv: order[kv[0]])),
+                techniques=tuple(
+                    sorted(per_technique.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+                ),
                 attack=weights["attack"],
                 praise=weights["praise"],
                 neutral=weights["neutral"],
@@ -227,14 +258,22 @@ def _stance(attack: float, praise: float, neutral: float) -> tuple[Stance, float
     return "neutral", None
 
 
-def target_profiles(analysis: Analysis) -> list[TargetProfile]:
-    """The targets of an analysed article, from its ``Target:`` spans and its technique spans.
+def is_narrative(span: Span) -> bool:
+    return span.label.startswith(NARRATIVE_SPAN_PREFIX)
 
-    The report, the API and the web call this: it needs nothing but what the analysis stores.
+
+def target_profiles(
+    analysis: Analysis, narrative_attacks: NarrativeAttacks | None = None
+) -> list[TargetProfile]:
+    """The targets of an analysed article, from its ``Target:`` spans, its technique spans and (with
+    ``narrative_attacks``, from :func:`propwatch.narratives.catalogue.narrative_attacks`) its narrative
+    spans. The report, the API and the web call this: it needs nothing else but the catalogues.
     """
     return build_profiles(
         analysis.article.text,
         analysis.article.language,
         mentions_of(analysis.spans),
         [s for s in analysis.spans if is_technique(s)],
+        narratives=[s for s in analysis.spans if is_narrative(s)],
+        narrative_attacks=narrative_attacks,
     )

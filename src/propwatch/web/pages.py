@@ -162,7 +162,7 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
     analysis = bench.store.get_analysis(article_id)
     views = span_views(analysis)
     summary = summarize(analysis)
-    targets = target_profiles(analysis)
+    targets = target_profiles(analysis, bench.narrative_attacks)
     label_groups: dict[str, list[Any]] = {}
     for label in analysis.labels:
         if targets and label.analyzer == TARGET_ANALYZER:
