@@ -26,6 +26,7 @@ from propwatch.narratives.catalogue import iter_narratives, load_catalogues
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache
 from propwatch.narratives.euvsdisinfo import DEFAULT_NAME, MAX_EXAMPLES, MIN_CASES, import_euvsdisinfo
 from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, NarrativeIndex
+from propwatch.narratives.ranker import SHIPPED_MODEL, ClaimRanker
 from propwatch.narratives.retrieval import (
     DEFAULT_DEPTH,
     LEXICAL_WEIGHT,
@@ -205,9 +206,20 @@ def register_predict(predict_app: typer.Typer) -> None:
         ] = DEFAULT_DEPTH,
         lexical_weight: Annotated[
             float,
-            typer.Option("--lexical-weight", min=0.0, help="Weight of the BM25 score (0: embeddings only)."),
+            typer.Option(
+                "--lexical-weight",
+                min=0.0,
+                help="Weight of the BM25 score (0: embeddings only), with --ranker none.",
+            ),
         ] = LEXICAL_WEIGHT,
         tag: Annotated[str, typer.Option("--tag", help="Run tag (last column).")] = RUN_TAG,
+        ranker: Annotated[
+            str | None,
+            typer.Option(
+                "--ranker",
+                help="Re-ranker model folder (default: the shipped one), or 'none' for zero-shot scores.",
+            ),
+        ] = None,
     ) -> None:
         """Rank verified claims for each tweet (CheckThat! 2020 Task 2) and write a TREC run."""
         if not tag or any(c.isspace() for c in tag):
@@ -215,6 +227,13 @@ def register_predict(predict_app: typer.Typer) -> None:
         settings = settings_from(ctx)
         queries = read_queries(tweets)
         claims = read_verified_claims(vclaims)
+        learned = None if ranker == "none" else ClaimRanker.load(Path(ranker) if ranker else SHIPPED_MODEL)
+        if learned is not None and lexical_weight != LEXICAL_WEIGHT:
+            err.print(
+                "[yellow]warning:[/] --lexical-weight applies to --ranker none only; the ranker uses"
+                f" its own ({learned.lexical_weight})",
+                highlight=False,
+            )
         embedder = Embedder(settings)
         with _progress("Embedding verified claims") as progress:
             retriever = ClaimRetriever(
@@ -223,6 +242,7 @@ def register_predict(predict_app: typer.Typer) -> None:
                 EmbeddingCache.from_settings(settings),
                 lexical_weight=lexical_weight,
                 progress=progress,
+                ranker=learned,
             )
         with _progress("Ranking tweets") as progress:
             ranking = retriever.rank(queries, depth=depth, progress=progress)

@@ -1,4 +1,4 @@
-"""``propwatch train``: train models from the shared-task corpora (torch needed: the ``train`` extra)."""
+"""``propwatch train``: train models from the shared-task corpora (needs the ``train`` extra)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from rich.progress import (
 )
 
 train_app = typer.Typer(
-    name="train", help="Train models (needs torch and transformers).", no_args_is_help=True
+    name="train", help="Train models (needs the train extra).", no_args_is_help=True
 )
 err = Console(stderr=True)
 
@@ -134,7 +134,10 @@ def genre_frames(
     out: Annotated[Path, typer.Option("--out", help="Folder the model (model.json, weights.npz) goes to.")],
     cache: Annotated[
         Path | None,
-        typer.Option("--cache", help="Folder of cached chunk embeddings (default: OUT/embedding-cache)."),
+        typer.Option(
+            "--cache",
+            help="Folder of cached chunk embeddings and technique spans (default: OUT/embedding-cache).",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the split, folds and heads.")] = 13,
 ) -> None:
@@ -160,8 +163,13 @@ def ptc_head(
         Path | None,
         typer.Option("--model", help="Technique model folder to update (default: the shipped one)."),
     ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", help="Folder keeping the e5 vectors of the span texts between runs."),
+    ] = None,
 ) -> None:
-    """Train a PTC-14 head on PTC's labels; keep it in the model only if it beats the mapping."""
+    """Train the PTC-14 view on PTC's labels: a head kept only if it beats the mapping, and the PTC span
+    identification threshold."""
     from propwatch.cli.options import settings_from
     from propwatch.models.techniques import TechniqueModel, shipped_model_folder
     from propwatch.training.ptc_head import train_ptc_head
@@ -169,9 +177,55 @@ def ptc_head(
     settings = settings_from(ctx)
     folder = model or shipped_model_folder()
     result = train_ptc_head(
-        folder, data, TechniqueModel.load(folder, settings), lambda line: err.print(line, highlight=False)
+        folder,
+        data,
+        TechniqueModel.load(folder, settings),
+        lambda line: err.print(line, highlight=False),
+        cache_dir=cache,
     )
+    si = "noisy-or" if result.si_threshold is not None else "technique spans"
     print(
         f"PTC-TC micro-F1 on the validation articles: mapping {result.mapping_f1:.4f}, "
-        f"head {result.head_f1:.4f}; {folder} now uses the {result.chosen}"
+        f"head {result.head_f1:.4f}; PTC-SI F1: technique spans {result.si_technique_spans_f1:.4f}, "
+        f"noisy-or {result.si_f1:.4f} (cross-fitted {result.si_cross_fitted_f1:.4f}); "
+        f"{folder} now uses the {result.chosen} and {si}"
     )
+
+
+@train_app.command("claim-retrieval")
+def claim_retrieval(
+    ctx: typer.Context,
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="Shared data folder holding checkthat2020_task2_claim_retrieval/."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder the ranker (model.json, weights.npz, report) goes to.")
+    ],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 13,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate/--no-evaluate", help="First cross-fit on odd/even tweet ids and report MAP@5."
+        ),
+    ] = True,
+) -> None:
+    """Train the claim-retrieval re-ranker (query adapter + linear ranker) on the 2020 train tweets."""
+    from propwatch.cli.options import settings_from
+    from propwatch.training.claim_retrieval import train_claim_retrieval
+
+    report = train_claim_retrieval(
+        settings_from(ctx),
+        data,
+        out,
+        seed,
+        evaluate=evaluate,
+        say=lambda line: err.print(line, highlight=False),
+    )
+    for name, figures in report.get("cross_fitted", {}).items():
+        if name != "folds":
+            print(
+                f"{name}: MAP@5 even ids {figures['map5_even']:.4f}, odd ids {figures['map5_odd']:.4f},"
+                f" all {figures['map5_all']:.4f} (cross-fitted)"
+            )
+    print(f"ranker written to {out}")

@@ -7,8 +7,11 @@ Files, TAB-separated UTF-8 with a header row, fields quoted as by a CSV writer (
 * qrels: ``tweet_id<TAB>0<TAB>vclaim_id<TAB>relevance`` (no header; spaces accepted as well);
 * run (what :func:`write_trec_run` writes): ``query_id<TAB>Q0<TAB>vclaim_id<TAB>rank<TAB>score<TAB>tag``.
 
-Ranking: the cosine similarity of the tweet (e5 query side) with the claim and with the fact-check's
-title (passage side), plus ``lexical_weight`` times a BM25 score scaled by its best value for the tweet.
+Zero-shot ranking: the cosine similarity of the tweet (e5 query side) with the claim and with the
+fact-check's title (passage side), plus ``lexical_weight`` times a BM25 score scaled by its best value
+for the tweet. With a :class:`~propwatch.narratives.ranker.ClaimRanker` (the shipped default of
+``propwatch predict claim-retrieval``), the tweet vector is adapted first and the best candidates are
+re-ranked by the learned ranker (see ranker.py).
 :func:`mean_average_precision` is MAP@k as the official scorer computes it (trectools ``get_map``).
 """
 
@@ -24,14 +27,18 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+import numpy.typing as npt
 
 from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache, FloatMatrix, Progress
+from propwatch.narratives.ranker import ClaimLexicon, ClaimRanker, candidate_features, select_candidates
 
 LEXICAL_WEIGHT = 0.1  # chosen on the odd-numbered half of the 2020 train tweets (docs/narratives.md)
 TITLE_WEIGHT = 0.25  # weight of the fact-check title similarity (same tuning)
 DEFAULT_DEPTH = 1000  # the task accepts at most 1,000 claims per tweet
 RUN_TAG = "propwatch-e5"
+FloatArray = npt.NDArray[np.float64]
+_BATCH = 256  # tweets scored at once: bounds the (tweets × claims) score matrices
 
 _TWEET_NOISE = re.compile(r"pic\.twitter\.com/\S+|https?://\S+")
 _TOKEN = re.compile(r"\w+")
@@ -274,19 +281,31 @@ class ClaimRetriever:
         lexical_weight: float = LEXICAL_WEIGHT,
         title_weight: float = TITLE_WEIGHT,
         progress: Progress | None = None,
+        ranker: ClaimRanker | None = None,
     ) -> None:
         if not claims:
             raise ValueError("no verified claims to search")
+        if ranker is not None and ranker.adapter.shape[0] != embedder.dim:
+            raise ValueError(
+                f"the ranker's adapter is for {ranker.adapter.shape[0]}-d vectors, not {embedder.dim}"
+            )
         self.claims = list(claims)
         self.embedder = embedder
-        self.lexical_weight = lexical_weight
-        self.title_weight = title_weight
+        self.ranker = ranker
+        # The ranker was trained with its own weights: they override the zero-shot ones.
+        self.lexical_weight = ranker.lexical_weight if ranker is not None else lexical_weight
+        self.title_weight = ranker.title_weight if ranker is not None else title_weight
         texts = [c.claim for c in self.claims]
         titles = [c.title or c.claim for c in self.claims]
         embed = cache.passages if cache is not None else _uncached
         self._claim_vectors = embed(embedder, texts, progress)
-        self._title_vectors = embed(embedder, titles, progress) if title_weight else None
-        self._bm25 = BM25([f"{c.claim} {c.title}" for c in self.claims]) if lexical_weight else None
+        self._title_vectors = embed(embedder, titles, progress) if self.title_weight or ranker else None
+        documents = [f"{c.claim} {c.title}" for c in self.claims]
+        self._bm25 = BM25(documents) if self.lexical_weight or ranker else None
+        self._lexicon = ClaimLexicon(texts, titles) if ranker is not None else None
+        self._claim_title_cos: FloatMatrix | None = None
+        if ranker is not None and self._title_vectors is not None:
+            self._claim_title_cos = np.einsum("ij,ij->i", self._claim_vectors, self._title_vectors)
 
     def scores(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
         """``(len(texts), len(claims))`` combined scores."""
@@ -306,6 +325,8 @@ class ClaimRetriever:
         self, queries: Sequence[Query], depth: int = DEFAULT_DEPTH, progress: Progress | None = None
     ) -> dict[str, list[Ranked]]:
         """The ``depth`` best claims for each query, best first."""
+        if self.ranker is not None:
+            return self._rerank(queries, depth, progress)
         scores = self.scores([q.text for q in queries], progress=progress)
         depth = min(depth, len(self.claims))
         ranking: dict[str, list[Ranked]] = {}
@@ -314,6 +335,69 @@ class ClaimRetriever:
             top = top[np.argsort(-scores[row][top], kind="stable")]
             ranking[query.id] = [Ranked(self.claims[i].id, float(scores[row][i])) for i in top]
         return ranking
+
+    def _rerank(
+        self, queries: Sequence[Query], depth: int, progress: Progress | None
+    ) -> dict[str, list[Ranked]]:
+        ranker = self.ranker
+        assert ranker is not None and self._title_vectors is not None and self._bm25 is not None
+        assert self._lexicon is not None and self._claim_title_cos is not None
+        texts = [clean_tweet(q.text) for q in queries]
+        vectors = self.embedder.queries(texts, progress=progress)
+        depth = min(depth, len(self.claims))
+        ranking: dict[str, list[Ranked]] = {}
+        for first in range(0, len(queries), _BATCH):
+            batch = vectors[first : first + _BATCH]
+            claim_cos = batch @ self._claim_vectors.T
+            title_cos = batch @ self._title_vectors.T
+            adapted_vectors = ranker.adapt(batch)
+            adapted = adapted_vectors @ self._claim_vectors.T
+            adapted += ranker.title_weight * (adapted_vectors @ self._title_vectors.T)
+            for row in range(len(batch)):
+                position = first + row
+                candidates, adapted_fused = select_candidates(
+                    claim_cos[row],
+                    title_cos[row],
+                    self._bm25.scores(texts[position]),
+                    adapted[row],
+                    self._claim_vectors,
+                    self._claim_title_cos,
+                    candidates=ranker.candidates,
+                    lexical_weight=ranker.lexical_weight,
+                )
+                features = candidate_features(
+                    texts[position],
+                    candidates,
+                    self._lexicon,
+                    title_weight=ranker.title_weight,
+                    lexical_weight=ranker.lexical_weight,
+                )
+                ranking[queries[position].id] = self._merge(
+                    candidates.indices, ranker.score(features), adapted_fused, depth
+                )
+        return ranking
+
+    def _merge(
+        self,
+        indices: npt.NDArray[np.intp],
+        learned: npt.NDArray[np.float64],
+        fallback: FloatArray,
+        depth: int,
+    ) -> list[Ranked]:
+        # Re-ranked candidates first, then the other claims by the adapted score, strictly below them.
+        order = np.argsort(-learned, kind="stable")
+        ranked = [Ranked(self.claims[indices[i]].id, float(learned[i])) for i in order]
+        rest_count = depth - len(ranked)
+        if rest_count <= 0:
+            return ranked[:depth]
+        rest = np.full(len(self.claims), -np.inf)
+        keep = np.ones(len(self.claims), dtype=bool)
+        keep[indices] = False
+        rest[keep] = fallback[keep]
+        top = np.argpartition(-rest, rest_count - 1)[:rest_count]
+        top = top[np.argsort(-rest[top], kind="stable")]
+        floor = float(learned.min()) - 1.0 - float(rest[top[0]])
+        return ranked + [Ranked(self.claims[i].id, floor + float(rest[i])) for i in top]
 
 
 def _uncached(embedder: Embedder, texts: Sequence[str], progress: Progress | None) -> FloatMatrix:
