@@ -67,3 +67,31 @@ def tiny_model(version: str = "test") -> GenreFramesModel:
 def write_tiny_model(folder: Path, version: str = "test") -> Path:
     tiny_model(version).save(folder)
     return folder
+
+
+def signal_model(version: str = "test") -> GenreFramesModel:
+    """A model whose genre head also reads the article signals: "mock" → satire; otherwise opinion when
+    the techniques are dense (one span per ten words or more), reporting when there are none."""
+    from propwatch.framing.signals import SIGNALS
+
+    base = tiny_model(version)
+    inputs = VECTOR_SIZE + len(SIGNALS) + 2
+    weight = np.zeros((inputs, len(GENRES)))
+    weight[0, GENRES.index("satire")] = 20.0
+    weight[VECTOR_SIZE + SIGNALS.index("persuasion:log_spans_per_1000_words"), GENRES.index("opinion")] = 1.0
+    bias = np.array([-2.0, 0.0, 0.0])
+    head = LinearHead(np.zeros(inputs), np.ones(inputs), weight, bias)
+    return GenreFramesModel(
+        representation=base.representation,
+        vector_size=base.vector_size,
+        languages=base.languages,
+        genres=base.genres,
+        frames=base.frames,
+        genre_head=head,
+        frame_head=base.frame_head,
+        frame_thresholds=base.frame_thresholds,
+        seed=base.seed,
+        version=version,
+        meta=base.meta,
+        genre_signals=SIGNALS,
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from genre_frames_fixture import KeywordEncoder, write_tiny_model
+from genre_frames_fixture import KeywordEncoder, signal_model, write_tiny_model
 from propwatch.analyzers.genre_frames import FrameClassifier, GenreClassifier
-from propwatch.domain import Analysis, Article
+from propwatch.analyzers.registry import Catalogue, resolve
+from propwatch.analyzers.techniques import TechniqueSpanDetector
+from propwatch.domain import Analysis, Annotations, Article, Span
 from propwatch.errors import ConfigurationError
 from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.settings import Settings
@@ -28,7 +31,8 @@ def test_contract(settings: Settings) -> None:
     assert (GenreClassifier.name, FrameClassifier.name) == ("genre", "frames")
     assert GenreClassifier.provides == frozenset({"labels:genre"})
     assert FrameClassifier.provides == frozenset({"labels:frame"})
-    assert genre.version == frames.version == "1+model9"
+    assert genre.version == frames.version == "2+model9"
+    assert GenreClassifier.after == frozenset({"spans:technique"})
     assert genre.analyze([]) == [] and frames.analyze([]) == []
 
 
@@ -58,6 +62,41 @@ def test_frames_are_labels_best_first_with_scores(settings: Settings) -> None:
 def test_the_title_is_read_too(settings: Settings) -> None:
     (result,) = GenreClassifier(settings, KeywordEncoder()).analyze([_item("Some text.", title="Mock news")])
     assert result.labels[0].value == "satire"
+
+
+class CountingReader:
+    """Technique spans for texts the techniques analyzer did not see: one span per two words."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def __call__(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[list[Span]]:
+        self.texts.extend(texts)
+        return [
+            [Span(start=0, end=4, label="Doubt", score=0.5, analyzer="model")] * (len(t.split()) // 2)
+            for t in texts
+        ]
+
+
+def test_genre_reuses_the_techniques_analyzers_spans(tmp_path: Path) -> None:
+    settings = Settings(genre_frames_model=tmp_path / "model")
+    signal_model(version="5").save(tmp_path / "model")
+    reader = CountingReader()
+    classifier = GenreClassifier(settings, KeywordEncoder(), read_spans=reader)
+    plain = _item("Plain words, no techniques found here at all.")
+    dense_spans = tuple(
+        Span(start=0, end=5, label="Loaded_Language", score=0.7, analyzer="techniques") for _ in range(9)
+    )
+    seen = plain.with_annotations("techniques", "1", Annotations(spans=dense_spans))
+    seen_none = plain.with_annotations("techniques", "1", Annotations())
+    unseen = _item("Words the detector never saw, so the model reads them here.")
+    results = classifier.analyze([seen, seen_none, unseen])
+    assert [r.labels[0].value for r in results] == ["opinion", "reporting", "opinion"]
+    assert reader.texts == [unseen.article.text], "only the article the techniques analyzer did not see"
+    ordered = resolve(
+        None, Catalogue(analyzers={"genre": GenreClassifier, "techniques": TechniqueSpanDetector})
+    )
+    assert [cls.name for cls in ordered] == ["techniques", "genre"]
 
 
 def test_a_missing_model_folder_is_a_configuration_error(tmp_path: Path) -> None:

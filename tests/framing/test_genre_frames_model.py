@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from genre_frames_fixture import tiny_model, write_tiny_model
+from genre_frames_fixture import signal_model, tiny_model, write_tiny_model
 from propwatch.errors import ConfigurationError
 from propwatch.framing.labels import FRAMES
 from propwatch.framing.model import GenreFramesModel, shipped_model_path
 from propwatch.framing.representation import REPRESENTATION, VECTOR_SIZE
+from propwatch.framing.signals import SIGNALS
 
 
 def _vectors(*hot: tuple[int, ...]) -> np.ndarray:
@@ -54,6 +55,37 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     )
     document = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
     assert list(document["frame_thresholds"]) == list(FRAMES)
+
+
+def test_a_genre_head_with_signals_reads_them_between_vector_and_one_hot(tmp_path: Path) -> None:
+    model = signal_model(version="3")
+    vectors, languages = _vectors((), (), (0,)), ["en", "ru", None]
+    signals = np.zeros((3, len(SIGNALS)))
+    signals[1, SIGNALS.index("persuasion:log_spans_per_1000_words")] = 5.0
+    inputs = model.genre_inputs(vectors, languages, signals)
+    assert inputs.shape == (3, VECTOR_SIZE + len(SIGNALS) + 2)
+    assert inputs[1, VECTOR_SIZE + SIGNALS.index("persuasion:log_spans_per_1000_words")] == 5.0
+    assert list(inputs[1, -2:]) == [0.0, 1.0]
+    assert model.genres_of(model.genre_probabilities(vectors, languages, signals)) == [
+        "reporting",
+        "opinion",
+        "satire",
+    ]
+    with pytest.raises(ValueError, match="reads article signals"):
+        model.genre_probabilities(vectors, languages)
+    model.save(tmp_path)
+    loaded = GenreFramesModel.load(tmp_path, representation=REPRESENTATION)
+    assert loaded.genre_signals == SIGNALS
+    assert np.allclose(
+        loaded.genre_probabilities(vectors, languages, signals),
+        model.genre_probabilities(vectors, languages, signals),
+        atol=1e-5,
+    )
+    document = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    document["genre_signals"] = ["style:something_new"]
+    (tmp_path / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="cannot compute"):
+        GenreFramesModel.load(tmp_path)
 
 
 def test_a_model_for_other_vectors_is_refused(tmp_path: Path) -> None:
@@ -98,3 +130,4 @@ def test_the_shipped_model_loads() -> None:
     model = GenreFramesModel.load(shipped_model_path(), representation=REPRESENTATION)
     assert model.frames == FRAMES and set(model.genres) == {"opinion", "reporting", "satire"}
     assert model.meta["split"]["seed"] == 13
+    assert model.genre_signals == SIGNALS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from propwatch.corpora.split import split_by_article
 from propwatch.errors import InputNotFoundError, MalformedRecordError
 from propwatch.framing.model import GenreFramesModel
 from propwatch.framing.representation import DIM, FloatMatrix
+from propwatch.framing.signals import SIGNALS
 from propwatch.training.genre_frames import (
     GenreFramesConfig,
     read_labelled_articles,
@@ -72,6 +74,19 @@ def write_corpus(root: Path, codes: Sequence[str] = ("en", "ru"), count: int = 4
 CONFIG = GenreFramesConfig(folds=2, c_grid=(1.0,), min_positives_for_threshold=4)
 
 
+@dataclass(frozen=True)
+class FakeSpan:
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+def fake_spans(texts: Sequence[str], languages: Sequence[str | None]) -> list[list[FakeSpan]]:
+    """Opinion pieces ("believe") get a technique span on their first word, the others none."""
+    return [[FakeSpan(0, 8, "Loaded_Language", 0.6)] if "believe" in text else [] for text in texts]
+
+
 def test_reads_both_subtasks_merged_by_article(tmp_path: Path) -> None:
     articles = read_labelled_articles(write_corpus(tmp_path), codes=("en",))
     assert len(articles) == 48
@@ -96,17 +111,29 @@ def test_split_keeps_the_technique_model_split_of_subtask_3_articles(tmp_path: P
 def test_training_writes_a_model_that_learns_the_keywords(tmp_path: Path) -> None:
     root = write_corpus(tmp_path / "data")
     report = train_genre_frames(
-        root, tmp_path / "model", config=CONFIG, encode=keyword_encoder, count=count_words
+        root,
+        tmp_path / "model",
+        config=CONFIG,
+        encode=keyword_encoder,
+        count=count_words,
+        read_spans=fake_spans,
+        spans_version="fake-1",
     )
     assert set(report.validation) == {"en", "ru", "all"}
     # 42 subtask-3 articles → 6 held out, and 1 of the 6 subtask-1-only articles.
     assert report.validation["en"]["genre_n"] == 7 and report.validation["en"]["frames_n"] == 6
     assert report.validation["all"]["genre_macro_f1"] >= 0.9
     assert report.validation["all"]["frames_micro_f1"] >= 0.9
-    assert set(report.choices) >= {"genre_C", "frames_C", "genre_language_onehot"}
+    assert set(report.choices) >= {"genre_C", "frames_C", "genre_prior_alpha", "frames_language_onehot"}
     assert [k for k in report.cross_validation if k.startswith("C=")] == ["C=1/lang=off", "C=1/lang=on"]
-    assert set(report.choices["genre_offsets"]) == {"en", "ru"}
+    genre_grid = [k for k in report.cross_validation if k.startswith("genre:")]
+    assert genre_grid == [f"genre:C=1/prior={a:g}" for a in CONFIG.genre_prior_grid]
+    assert set(report.cross_validation[genre_grid[0]]) >= {"en_macro_f1", "ru_macro_f1", "pooled_macro_f1"}
     model = GenreFramesModel.load(tmp_path / "model")
+    assert model.genre_signals == SIGNALS
+    assert model.genre_head.weight.shape == (2 * DIM + len(SIGNALS) + len(model.languages), 3)
+    spans_file = tmp_path / "model" / "embedding-cache" / "technique-spans.jsonl"
+    assert len(spans_file.read_text(encoding="utf-8").splitlines()) == 96
     assert model.seed == 13 and model.meta["split"]["fingerprints"] == report.fingerprints
     assert (tmp_path / "model" / "training_report.json").is_file()
     assert "choices" in report.summary() and "splits: en=" in report.summary()
@@ -118,6 +145,8 @@ def test_training_writes_a_model_that_learns_the_keywords(tmp_path: Path) -> Non
         config=CONFIG,
         encode=lambda texts: pytest.fail("everything is cached"),  # type: ignore[arg-type, return-value]
         count=count_words,
+        read_spans=lambda texts, languages: pytest.fail("every span is cached"),
+        spans_version="fake-1",
     )
     assert again.validation == report.validation
     same = GenreFramesModel.load(tmp_path / "model2")
@@ -136,3 +165,19 @@ def test_bad_data_folders(tmp_path: Path) -> None:
     labels.write_text("70000\tnews\n", encoding="utf-8")
     with pytest.raises(MalformedRecordError, match="line 1"):
         read_labelled_articles(root, codes=("en",))
+
+
+def test_signals_can_be_left_out(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path / "data", count=24)
+    config = GenreFramesConfig(folds=2, c_grid=(1.0,), genre_signals=False, genre_prior_grid=(0.0,))
+    report = train_genre_frames(
+        root,
+        tmp_path / "model",
+        config=config,
+        encode=keyword_encoder,
+        count=count_words,
+        read_spans=lambda texts, languages: pytest.fail("no signals, no spans"),
+    )
+    model = GenreFramesModel.load(tmp_path / "model")
+    assert model.genre_signals == () and report.choices["genre_prior_alpha"] == 0.0
+    assert model.genre_head.weight.shape[0] == 2 * DIM + len(model.languages)

@@ -4,6 +4,9 @@ A model is a folder with ``model.json`` (labels, thresholds, the representation 
 the training record) and ``weights.npz`` (standardisation and weights of each head). The heads take
 any article vector of the size ``model.json`` names, optionally followed by a one-hot of the article's
 language; :mod:`propwatch.framing.representation` builds the e5 vectors the shipped model was trained on.
+The genre head may also read article signals (``genre_signals`` in ``model.json``, the columns of
+:data:`propwatch.framing.signals.SIGNALS`: style and technique density) between the vector and the
+one-hot; a model without them reads the vector alone.
 
 * genre: a multinomial logistic regression, softmax over :data:`~propwatch.framing.labels.GENRES`;
 * frames: one logistic regression per frame, each with its own decision threshold; an article always
@@ -24,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.errors import ConfigurationError
+from propwatch.framing.signals import SIGNALS
 from propwatch.models.model_files import read_model_document, read_weights
 
 FORMAT = "propwatch-genre-frames/1"
@@ -98,10 +102,26 @@ class GenreFramesModel:
     seed: int
     version: str
     meta: Mapping[str, Any] = field(default_factory=dict)
+    genre_signals: tuple[str, ...] = ()  # the signal columns the genre head reads after the vector
 
     @property
     def input_size(self) -> int:
         return self.vector_size + len(self.languages)
+
+    def genre_inputs(
+        self,
+        vectors: npt.NDArray[np.floating[Any]],
+        languages: Sequence[str | None],
+        signals: npt.NDArray[np.floating[Any]] | None = None,
+    ) -> FloatArray:
+        """What the genre head reads: the vectors, the signals (when it uses them), the one-hot."""
+        x = self.features(vectors, languages)
+        if not self.genre_signals:
+            return x
+        if signals is None:
+            raise ValueError("this genre head reads article signals; none were given")
+        extra = np.asarray(signals, dtype=np.float64).reshape(len(x), len(self.genre_signals))
+        return np.hstack([x[:, : self.vector_size], extra, x[:, self.vector_size :]])
 
     def features(self, vectors: npt.NDArray[np.floating[Any]], languages: Sequence[str | None]) -> FloatArray:
         """Vectors followed by the language one-hot (all zeros for a language not trained on)."""
@@ -117,10 +137,13 @@ class GenreFramesModel:
         return np.hstack([x, onehot])
 
     def genre_probabilities(
-        self, vectors: npt.NDArray[np.floating[Any]], languages: Sequence[str | None]
+        self,
+        vectors: npt.NDArray[np.floating[Any]],
+        languages: Sequence[str | None],
+        signals: npt.NDArray[np.floating[Any]] | None = None,
     ) -> FloatArray:
-        """(n, len(genres)) probabilities, rows summing to 1."""
-        return _softmax(self.genre_head.logits(self.features(vectors, languages)))
+        """(n, len(genres)) probabilities, rows summing to 1; ``signals`` when ``genre_signals`` is set."""
+        return _softmax(self.genre_head.logits(self.genre_inputs(vectors, languages, signals)))
 
     def frame_scores(
         self, vectors: npt.NDArray[np.floating[Any]], languages: Sequence[str | None]
@@ -155,6 +178,7 @@ class GenreFramesModel:
             "frames": list(self.frames),
             "frame_thresholds": {f: self.frame_thresholds[f] for f in self.frames},
             "seed": self.seed,
+            "genre_signals": list(self.genre_signals),
             **{k: v for k, v in self.meta.items() if k not in _RESERVED},
         }
         (folder / MODEL_FILE).write_text(
@@ -182,11 +206,17 @@ class GenreFramesModel:
             vector_size = int(document["vector_size"])
             languages = tuple(str(lang) for lang in document["languages"])
             seed, version = int(document["seed"]), str(document["version"])
+            genre_signals = tuple(str(name) for name in document.get("genre_signals", ()))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ConfigurationError(str(model_file), f"lacks or garbles the field {exc}") from exc
         if representation is not None and trained_on != representation:
             raise ConfigurationError(
                 str(model_file), f"was trained on {trained_on!r} vectors, not {representation!r}"
+            )
+        if genre_signals and genre_signals != SIGNALS:
+            raise ConfigurationError(
+                str(model_file),
+                "its genre head reads article signals this version of propwatch cannot compute",
             )
         if not genres or not frames or set(thresholds) != set(frames):
             raise ConfigurationError(str(model_file), "needs genres, frames and one threshold per frame")
@@ -201,7 +231,7 @@ class GenreFramesModel:
         except KeyError as exc:
             raise ConfigurationError(str(weights_file), f"lacks the array {exc}") from exc
         inputs = vector_size + len(languages)
-        genre_head.check(str(weights_file), inputs, len(genres))
+        genre_head.check(str(weights_file), inputs + len(genre_signals), len(genres))
         frame_head.check(str(weights_file), inputs, len(frames))
         meta = {k: v for k, v in document.items() if k not in _RESERVED}
         return cls(
@@ -216,6 +246,7 @@ class GenreFramesModel:
             seed=seed,
             version=version,
             meta=meta,
+            genre_signals=genre_signals,
         )
 
 
@@ -230,5 +261,6 @@ _RESERVED = frozenset(
         "frames",
         "frame_thresholds",
         "seed",
+        "genre_signals",
     }
 )
