@@ -17,12 +17,14 @@ does not report "0 %" for what it has not looked for.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from propwatch.domain import Analysis, Span
+from propwatch.domain import Analysis
 from propwatch.framing.labels import FRAME_LABEL, GENRE_LABEL, genre_of_page_tag
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUES
+from propwatch.models.technique_decode import LabeledRange
 
 TOP_FRAMES = 3
 TECHNIQUE_ANALYZER = "techniques"
@@ -63,7 +65,7 @@ class ArticleSummary(BaseModel):
     )
 
 
-def covered_characters(spans: list[Span]) -> int:
+def covered_characters(spans: Iterable[LabeledRange]) -> int:
     """Characters inside at least one of ``spans`` (overlaps counted once)."""
     covered = 0
     reach = -1

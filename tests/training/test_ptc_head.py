@@ -99,3 +99,16 @@ def test_span_vectors_are_cached_between_runs(tmp_path: Path, monkeypatch: pytes
     second = cached_embedder(tmp_path / "cache")(["one span", "another span"])
     assert calls == [2]
     assert np.allclose(first[0], first[2]) and np.allclose(first[:2], second)
+
+
+def test_missing_ptc_data_is_a_clear_error(tmp_path: Path) -> None:
+    from propwatch.errors import InputNotFoundError
+
+    data = write_fake_data(tmp_path / "data")
+    shutil.rmtree(data / "ptc_semeval2020_task11")
+    settings = Settings(data_dir=tmp_path / "propwatch")
+    folder = write_artifact(
+        tmp_path / "model", settings.data_dir / "cache", ["x"], LABELS, piece_targets({}, LABELS)
+    )
+    with pytest.raises(InputNotFoundError, match="ptc_semeval2020_task11"):
+        train_ptc_head(folder, data, TechniqueModel.load(folder, settings))

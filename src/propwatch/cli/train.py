@@ -17,9 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-train_app = typer.Typer(
-    name="train", help="Train models (needs the train extra).", no_args_is_help=True
-)
+train_app = typer.Typer(name="train", help="Train models (needs the train extra).", no_args_is_help=True)
 err = Console(stderr=True)
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.models.taxonomy import TECHNIQUES
+from propwatch.models.technique_decode import LabeledRange
+from propwatch.summary import covered_characters
 
 CATEGORIES: Final[tuple[str, ...]] = tuple(dict.fromkeys(t.category for t in TECHNIQUES.values()))
 
@@ -30,30 +32,11 @@ PERSUASION_FEATURES: Final[tuple[str, ...]] = (
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
 
 
-class ScoredRange(Protocol):
+class ScoredRange(LabeledRange, Protocol):
     """A technique span: character range, technique name and score (domain spans, model spans)."""
 
     @property
-    def start(self) -> int: ...
-
-    @property
-    def end(self) -> int: ...
-
-    @property
-    def label(self) -> str: ...
-
-    @property
     def score(self) -> float | None: ...
-
-
-def _covered(ranges: list[tuple[int, int]]) -> int:
-    """Characters inside at least one range (spans of different techniques overlap)."""
-    total, reach = 0, -1
-    for start, end in sorted(ranges):
-        if end > reach:
-            total += end - max(start, reach)
-            reach = end
-    return total
 
 
 def persuasion_features(text: str, spans: Iterable[ScoredRange]) -> npt.NDArray[np.float64]:
@@ -67,7 +50,7 @@ def persuasion_features(text: str, spans: Iterable[ScoredRange]) -> npt.NDArray[
         per_category[TECHNIQUES[span.label].category] += 1
     scores = [float(s.score) for s in chosen if s.score is not None]
     values = [
-        _covered([(s.start, s.end) for s in chosen]) / max(len(text), 1),
+        covered_characters(chosen) / max(len(text), 1),
         math.log1p(1000.0 * len(chosen) / words),
         sum(scores) / len(scores) if scores else 0.0,
         *(math.log1p(1000.0 * per_category[c] / words) for c in CATEGORIES),
