@@ -126,7 +126,7 @@ class Settings(BaseSettings):
     # check-worthy claims
     claims_model: Path | None = Field(
         default=None,
-        description="Folder of a check-worthiness model (model.json + weights.npz) to use instead of "
+        description="Folder of a check-worthiness model (model.json + encoder.onnx) to use instead of "
         "the shipped one.",
     )
     claims_threshold: float | None = Field(

