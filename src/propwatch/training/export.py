@@ -18,6 +18,7 @@ import numpy.typing as npt
 import torch
 
 from propwatch.errors import StorageError
+from propwatch.models.onnx_session import cpu_session
 from propwatch.training.model import EmbeddedTagger, TechniqueTagger
 
 OPSET: Final = 17
@@ -114,12 +115,7 @@ def torch_runner(tagger: TechniqueTagger) -> WindowRunner:
 
 def onnx_runner(path: Path, word_embeddings: FloatArray, threads: int) -> WindowRunner:
     """``(ids, mask) → logits`` through onnxruntime, gathering the frozen word-embedding rows first."""
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = cpu_session(path, threads)
 
     def run(ids: IntArray, mask: IntArray) -> FloatArray:
         embeds = np.ascontiguousarray(word_embeddings[ids], dtype=np.float32)
