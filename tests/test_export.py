@@ -62,3 +62,32 @@ def test_csv_has_a_row_per_span_and_keeps_articles_without_spans() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="xml"):
         write_analyses([], "xml", io.StringIO())  # type: ignore[arg-type]
+
+
+def test_json_records_carry_the_targets_with_narrative_evidence() -> None:
+    sentence = "NATO provokes Russia, the editorial says."
+    analysis = Analysis(
+        article=Article(text=TEXT, language="en"),
+        spans=(
+            Span(start=0, end=4, label="Target:NATO", analyzer="targets"),
+            Span(start=14, end=20, label="Target:Russia", analyzer="targets"),
+            Span(start=5, end=13, label="Doubt", score=0.5, analyzer="techniques"),
+            Span(start=0, end=len(sentence), label="narrative:nato-threat", score=0.9, analyzer="narratives"),
+        ),
+    )
+    buffer = io.StringIO()
+    write_analyses([analysis], "json", buffer, {"nato-threat": frozenset({"NATO"})})
+    [record] = json.loads(buffer.getvalue())
+    by_name = {target["name"]: target for target in record["targets"]}
+    assert by_name["NATO"]["stance"] == "attacked"
+    assert by_name["NATO"]["techniques"] == [
+        {"technique": "Doubt", "count": 1},
+        {"technique": "narrative:nato-threat", "count": 1},
+    ]
+    assert by_name["NATO"]["attack"] == pytest.approx(1.4)
+    assert by_name["Russia"]["stance"] == "unlinked" and by_name["Russia"]["mentions"] == 1
+    # Without the catalogues' attack lists the narrative sentence is no evidence.
+    plain = io.StringIO()
+    write_analyses([analysis], "jsonl", plain)
+    nato = next(t for t in json.loads(plain.getvalue())["targets"] if t["name"] == "NATO")
+    assert nato["techniques"] == [{"technique": "Doubt", "count": 1}]

@@ -9,6 +9,8 @@ from typing import Any, Literal, TextIO
 
 from propwatch.domain import Analysis
 from propwatch.summary import ArticleSummary, summarize
+from propwatch.targets.linking import NarrativeAttacks, target_profiles
+from propwatch.targets.records import TargetOut, target_out
 
 ExportFormat = Literal["json", "jsonl", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv")
@@ -38,13 +40,20 @@ CSV_COLUMNS = (
 )
 
 
-def analysis_record(analysis: Analysis, *, include_raw: bool = False) -> dict[str, Any]:
-    """The JSON-ready form of an analysis, as described by docs/analysis.schema.json."""
+def analysis_record(
+    analysis: Analysis, *, include_raw: bool = False, narrative_attacks: NarrativeAttacks | None = None
+) -> dict[str, Any]:
+    """The JSON-ready form of an analysis, as described by docs/analysis.schema.json; ``targets`` counts
+    narrative evidence when given the catalogues' ``narrative_attacks``."""
     record = analysis.model_dump(mode="json")
     if not include_raw:
         record["article"]["raw"] = None  # raw HTML can be megabytes; provenance is kept in the store
     record["model_version"] = analysis.model_version
     record["summary"] = summarize(analysis).model_dump(mode="json")
+    record["targets"] = [
+        target_out(profile).model_dump(mode="json")
+        for profile in target_profiles(analysis, narrative_attacks)
+    ]
     return record
 
 
@@ -61,6 +70,15 @@ def analysis_json_schema() -> dict[str, Any]:
         "$ref": "#/$defs/ArticleSummary",
         "description": "Article-level figures: technique coverage and counts, top frames, genre and "
         "whether it disagrees with the page's own tag",
+    }
+    target = TargetOut.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
+    schema["$defs"].update(target.pop("$defs", {}))
+    schema["$defs"]["TargetOut"] = target
+    schema["properties"]["targets"] = {
+        "type": "array",
+        "items": {"$ref": "#/$defs/TargetOut"},
+        "description": "Whom the article's techniques and narratives are aimed at, most evidence first "
+        "(docs/targets.md)",
     }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "propwatch analysis"
@@ -100,18 +118,25 @@ def _csv_rows(analysis: Analysis) -> Iterable[dict[str, Any]]:
         }
 
 
-def write_analyses(analyses: Iterable[Analysis], fmt: ExportFormat, out: TextIO) -> int:
+def write_analyses(
+    analyses: Iterable[Analysis],
+    fmt: ExportFormat,
+    out: TextIO,
+    narrative_attacks: NarrativeAttacks | None = None,
+) -> int:
     """Write ``analyses`` to ``out`` in ``fmt``; returns how many were written."""
     count = 0
     if fmt == "jsonl":
         for analysis in analyses:
-            out.write(json.dumps(analysis_record(analysis), ensure_ascii=False) + "\n")
+            record = analysis_record(analysis, narrative_attacks=narrative_attacks)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     elif fmt == "json":
         out.write("[")
         for analysis in analyses:
             out.write(",\n" if count else "\n")
-            out.write(json.dumps(analysis_record(analysis), ensure_ascii=False, indent=2))
+            record = analysis_record(analysis, narrative_attacks=narrative_attacks)
+            out.write(json.dumps(record, ensure_ascii=False, indent=2))
             count += 1
         out.write("\n]\n" if count else "]\n")
     elif fmt == "csv":

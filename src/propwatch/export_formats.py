@@ -21,6 +21,7 @@ from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_s
 from propwatch.export import FORMATS as BASIC_FORMATS
 from propwatch.export import ExportFormat, write_analyses
 from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
+from propwatch.targets.linking import NarrativeAttacks
 
 Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview"]
 EXPORT_FORMATS: tuple[Format, ...] = (*BASIC_FORMATS, "ptc", "brat", "webanno", "claimreview")
@@ -214,15 +215,21 @@ def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> i
 # --- one entry point -----------------------------------------------------------------------------
 
 
-def write_export(analyses: Iterable[Analysis], fmt: str, out: BinaryIO) -> int:
-    """Write ``analyses`` to the binary stream ``out`` in ``fmt``; returns how many were written."""
+def write_export(
+    analyses: Iterable[Analysis],
+    fmt: str,
+    out: BinaryIO,
+    narrative_attacks: NarrativeAttacks | None = None,
+) -> int:
+    """Write ``analyses`` to the binary stream ``out`` in ``fmt``; returns how many were written
+    (``narrative_attacks``: see :func:`propwatch.export.analysis_record`)."""
     chosen = check_format(fmt)
     if chosen == "brat":
         return write_brat(analyses, out)
     stream = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         if chosen in BASIC_FORMATS:
-            return write_analyses(analyses, _basic(chosen), stream)
+            return write_analyses(analyses, _basic(chosen), stream, narrative_attacks)
         count = 0
         if chosen == "ptc":
             for analysis in analyses:

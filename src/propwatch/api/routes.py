@@ -32,8 +32,6 @@ from propwatch.api.schemas import (
     StatusOut,
     SubmissionOut,
     TallyOut,
-    TargetOut,
-    TechniqueCount,
 )
 from propwatch.api.security import token_of, unauthorised
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
@@ -54,7 +52,7 @@ from propwatch.storage.queries import (
     outlet_statistics,
     timeline,
 )
-from propwatch.targets.linking import TargetProfile, target_profiles
+from propwatch.targets.linking import NarrativeAttacks
 
 bearer = HTTPBearer(auto_error=False, description="An API token made with `propwatch token create NAME`.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -92,26 +90,8 @@ Read = Depends(readable)
 
 def record(analysis: Analysis, bench: Workbench) -> dict[str, Any]:
     """An AnalysisOut body: the export record (spans, labels, summary) and the article's targets."""
-    found = analysis_record(analysis)
-    profiles = target_profiles(analysis, bench.narrative_attacks)
-    found["targets"] = [target_out(profile) for profile in profiles]
+    found = analysis_record(analysis, narrative_attacks=bench.narrative_attacks)
     return found
-
-
-def target_out(profile: TargetProfile) -> TargetOut:
-    return TargetOut(
-        name=profile.name,
-        mentions=profile.mentions,
-        techniques=[TechniqueCount(technique=name, count=n) for name, n in profile.techniques],
-        stance=profile.stance,
-        stance_score=profile.stance_score,
-        share=profile.share,
-        attack=profile.attack,
-        praise=profile.praise,
-        neutral=profile.neutral,
-        evidence=list(profile.evidence),
-        summary=profile.summary(),
-    )
 
 
 @router.post(
@@ -234,10 +214,10 @@ def get_republications(article_id: str, bench: Bench) -> RepublicationsOut:
     )
 
 
-def _spooled(analyses: Iterable[Analysis], fmt: str) -> IO[bytes]:
+def _spooled(analyses: Iterable[Analysis], fmt: str, attacks: NarrativeAttacks) -> IO[bytes]:
     # Written fully before the response starts, so a storage error is still a clean JSON error.
     spool = tempfile.SpooledTemporaryFile(max_size=8_000_000)  # noqa: SIM115 (closed by _chunks)
-    write_export(analyses, fmt, spool)  # type: ignore[arg-type]
+    write_export(analyses, fmt, spool, attacks)  # type: ignore[arg-type]
     spool.seek(0)
     return spool
 
@@ -274,7 +254,9 @@ def export_article(
     format: Annotated[FormatName, Query(description="Export format.")] = "json",
 ) -> StreamingResponse:
     analysis = bench.store.get_analysis(article_id)
-    return _download(_spooled([analysis], format), format, f"propwatch-{analysis.article.id}")
+    return _download(
+        _spooled([analysis], format, bench.narrative_attacks), format, f"propwatch-{analysis.article.id}"
+    )
 
 
 @router.get(
@@ -291,7 +273,7 @@ def export_articles(
 ) -> StreamingResponse:
     ids = matching_ids(bench.store, query, limit=bench.settings.api_export_limit)
     analyses = bench.store.iter_analyses(article_ids=ids) if ids else iter(())
-    return _download(_spooled(analyses, format), format, "propwatch-export")
+    return _download(_spooled(analyses, format, bench.narrative_attacks), format, "propwatch-export")
 
 
 @router.get("/facets", response_model=FacetsOut, dependencies=[Read], summary="Values the filters can take")

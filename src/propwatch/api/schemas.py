@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from propwatch.domain import Article, Label, Span
 from propwatch.summary import ArticleSummary
-from propwatch.targets.linking import Stance
+from propwatch.targets.records import TargetOut
 
 
 class _Body(BaseModel):
@@ -53,32 +53,6 @@ class ArticleSubmission(_Body):
         if len(given) != 1:
             raise ValueError("give exactly one of url, html or text")
         return self
-
-
-class TechniqueCount(BaseModel):
-    technique: str = Field(description="SemEval-2023 technique name, e.g. 'Doubt'.")
-    count: int = Field(ge=1, description="Technique spans of this technique linked to the target.")
-
-
-class TargetOut(BaseModel):
-    """Who the article's techniques are aimed at (propwatch.targets.linking, see docs/targets.md)."""
-
-    name: str = Field(description="The target's canonical name, e.g. 'NATO'.")
-    mentions: int = Field(ge=1, description="How often the text names it (its 'Target:' spans).")
-    techniques: list[TechniqueCount] = Field(
-        description="Technique spans linked to it, per technique, in the SemEval-2023 order."
-    )
-    stance: Stance = Field(
-        description="attacked, praised, mixed (as much of both), neutral (only neutral techniques) or "
-        "unlinked (no technique).",
-    )
-    stance_score: float | None = Field(description="Share of its linked evidence on the winning side.")
-    share: float | None = Field(description="Its part of all the article's linked technique evidence.")
-    attack: float = Field(description="Weight (summed scores) of the attacking techniques linked to it.")
-    praise: float = Field(description="Weight of the praising techniques linked to it.")
-    neutral: float = Field(description="Weight of the neutral techniques linked to it.")
-    evidence: list[Span] = Field(description="The linked technique spans, in text order.")
-    summary: str = Field(description="One line, e.g. 'NATO — attacked: Name_Calling-Labeling ×1, Doubt ×2'.")
 
 
 class AnalysisOut(BaseModel):

@@ -166,7 +166,7 @@ def _print_reports(
                 console.print(Rule())
             console.print(render_analysis(analysis, attacks))
     else:
-        write_analyses(analyses, fmt.value, stream)  # type: ignore[arg-type]
+        write_analyses(analyses, fmt.value, stream, attacks_in_catalogues(settings))  # type: ignore[arg-type]
 
 
 def _analyses(outcomes: Iterable[Outcome]) -> Iterator[Analysis]:
@@ -389,7 +389,7 @@ def export(
         tally = _Tally("Exported")
         analyses = store.iter_analyses(article_ids=ids)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
-        count = write_export(tracked, str(fmt), stream)
+        count = write_export(tracked, str(fmt), stream, attacks_in_catalogues(settings))
     if output is not None:
         err.print(f"Exported {count} {'article' if count == 1 else 'articles'} to {output}.", highlight=False)
 
