@@ -84,13 +84,18 @@ def predict_ptc_si(
     view = model.ptc_view()
     articles = _articles(articles_dir, settings, None, result.failures)
     for chunk in _chunks(articles):
-        for article, (spans, probs) in zip(
-            chunk, model.read([a.text for a in chunk], [a.language for a in chunk]), strict=True
-        ):
-            own = probs.ptc_spans(article.text, view)
-            intervals = (
-                own if own is not None else [(s.start, s.end) for s in spans if s.technique in ptc_techniques]
-            )
+        texts, languages = [a.text for a in chunk], [a.language for a in chunk]
+        found: list[list[tuple[int, int]]]
+        if view.si is not None:  # the view decodes PTC spans itself: no technique spans needed
+            identify = view.si
+            probabilities = model.token_probabilities(texts, languages)
+            found = [identify.spans(t, p.ranges, p.inside) for t, p in zip(texts, probabilities, strict=True)]
+        else:
+            found = [
+                [(s.start, s.end) for s in spans if s.technique in ptc_techniques]
+                for spans in model.predict(texts, languages)
+            ]
+        for article, intervals in zip(chunk, found, strict=True):
             for start, end in merge_overlapping(intervals):
                 result.records.append(SpanRecord(article.external_id or article.id, start, end))
         result.articles += len(chunk)

@@ -203,9 +203,10 @@ def build_profiles(
             continue
         for name in link(text, span, mentions, sentences):
             linked[name].append(span)
-    for span in sorted(narratives, key=lambda s: (s.start, s.end, s.label)) if narrative_attacks else ():
-        for name in narrative_links(span, mentions, narrative_attacks or {}):
-            linked[name].append(span)
+    if narrative_attacks:  # evidence is put in text order per target below
+        for span in narratives:
+            for name in narrative_links(span, mentions, narrative_attacks):
+                linked[name].append(span)
     total = sum(_weight(s) for spans in linked.values() for s in spans)
     counts = Counter(m.name for m in mentions)
     order = {name: i for i, name in enumerate(taxonomy.SEMEVAL23_TECHNIQUES)}

@@ -36,6 +36,7 @@ from propwatch.evaluation.technique_model import (
     SPLIT_SEED,
 )
 from propwatch.models.ptc_view import (
+    E5_DIM,
     FEATURE_GROUPS,
     PtcHead,
     PtcView,
@@ -144,7 +145,7 @@ def _fit_head(
 
     e5 = np.zeros(x.shape[1], dtype=bool)
     if "e5" in groups:
-        e5[-384:] = True
+        e5[-E5_DIM:] = True
     mean = np.where(e5, 0.0, x.mean(axis=0))
     scale = np.where(e5, 1.0 / E5_SCALE, x.std(axis=0))
     scale[scale < 1e-6] = 1.0  # constant columns stay constant
