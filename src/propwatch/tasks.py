@@ -29,7 +29,6 @@ from propwatch.evaluation.formats import (
 from propwatch.evaluation.ptc import merge_overlapping
 from propwatch.ingest.shared_task import read_shared_task_folder
 from propwatch.models.taxonomy import PTC_TECHNIQUES
-from propwatch.models.technique_decode import paragraph_labels
 from propwatch.models.techniques import TechniqueModel
 from propwatch.settings import Settings
 
@@ -163,11 +162,10 @@ def predict_semeval23_st3(
     _require_articles(template, ids, articles, result.failures)
     by_paragraph: dict[tuple[str, int], tuple[str, ...]] = {}
     for chunk in _chunks(articles):
-        for article, spans in zip(
-            chunk, model.predict([a.text for a in chunk], [a.language for a in chunk]), strict=True
-        ):
+        found = model.paragraph_techniques([a.text for a in chunk], [a.language for a in chunk])
+        for article, paragraphs in zip(chunk, found, strict=True):
             article_id = article.external_id or article.id
-            for number, techniques in paragraph_labels(article.text, spans, model.labels).items():
+            for number, techniques in paragraphs.items():
                 by_paragraph[article_id, number] = techniques
         result.articles += len(chunk)
         if progress:

