@@ -61,7 +61,7 @@ from propwatch.training.claims import (
     sigmoid,
 )
 from propwatch.training.export import quantize
-from propwatch.training.model import encoder_head_optimizer
+from propwatch.training.model import encoder_head_optimizer, run_encoder_layers
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -144,12 +144,7 @@ class SentenceClassifier(nn.Module):
         return logits
 
     def run_layers(self, hidden: torch.Tensor, mask: torch.Tensor, first: int, stop: int) -> torch.Tensor:
-        # The additive [B, 1, 1, T] mask BertModel hands its eager attention layers.
-        additive = (1.0 - mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
-        for layer in self.encoder.encoder.layer[first:stop]:
-            output = layer(hidden, attention_mask=additive)
-            hidden = output[0] if isinstance(output, tuple) else output
-        return hidden
+        return run_encoder_layers(self.encoder, hidden, mask, first, stop)
 
 
 class UpperGraph(nn.Module):

@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 WORD_EMBEDDINGS = "encoder.embeddings.word_embeddings.weight"
 
 
+def run_encoder_layers(
+    encoder: Any, hidden: torch.Tensor, attention_mask: torch.Tensor, first: int, stop: int
+) -> torch.Tensor:
+    """Encoder layers ``first`` to ``stop - 1`` of a BertModel over ``hidden [B, T, H]``."""
+    # An additive [B, 1, 1, T] mask: what BertModel hands its eager and sdpa attention layers.
+    additive = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
+    for layer in encoder.encoder.layer[first:stop]:
+        output = layer(hidden, attention_mask=additive)
+        hidden = output[0] if isinstance(output, tuple) else output
+    return hidden
+
+
 class TechniqueTagger(nn.Module):
     """``BertModel`` → dropout → ``Linear(hidden, 2K)``: begin/inside logits per token."""
 
@@ -63,12 +75,7 @@ class TechniqueTagger(nn.Module):
     def _run_layers(
         self, hidden: torch.Tensor, attention_mask: torch.Tensor, first: int, stop: int
     ) -> torch.Tensor:
-        # An additive [B, 1, 1, T] mask: what BertModel hands its eager and sdpa attention layers.
-        additive = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
-        for layer in self.encoder.encoder.layer[first:stop]:
-            output = layer(hidden, attention_mask=additive)
-            hidden = output[0] if isinstance(output, tuple) else output
-        return hidden
+        return run_encoder_layers(self.encoder, hidden, attention_mask, first, stop)
 
 
 class EmbeddedTagger(nn.Module):
