@@ -91,3 +91,23 @@ def test_json_records_carry_the_targets_with_narrative_evidence() -> None:
     write_analyses([analysis], "jsonl", plain)
     nato = next(t for t in json.loads(plain.getvalue())["targets"] if t["name"] == "NATO")
     assert nato["techniques"] == [{"technique": "Doubt", "count": 1}]
+
+
+def test_csv_names_the_targets_of_the_article_and_of_each_span() -> None:
+    analysis = Analysis(
+        article=Article(text=TEXT, language="en"),
+        spans=(
+            Span(start=0, end=4, label="Target:NATO", analyzer="targets"),
+            Span(start=14, end=20, label="Target:Russia", analyzer="targets"),
+            Span(start=5, end=13, label="Doubt", score=0.5, analyzer="techniques"),
+            Span(start=22, end=40, label="Loaded_Language", score=0.4, analyzer="techniques"),
+        ),
+    )
+    buffer = io.StringIO()
+    write_analyses([analysis], "csv", buffer)
+    rows = {r["span_label"]: r for r in csv.DictReader(io.StringIO(buffer.getvalue()))}
+    expected = "NATO — attacked: Doubt ×1; Russia — neutral: Loaded_Language ×1"
+    assert {r["targets"] for r in rows.values()} == {expected}  # an article column, on every row
+    assert rows["Doubt"]["span_targets"] == "NATO"
+    assert rows["Loaded_Language"]["span_targets"] == "Russia"
+    assert rows["Target:NATO"]["span_targets"] == ""  # a mention is no technique aimed at anyone

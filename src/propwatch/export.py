@@ -31,12 +31,14 @@ CSV_COLUMNS = (
     "propaganda_share",
     "techniques_per_1000_words",
     "dominant_category",
+    "targets",
     "span_start",
     "span_end",
     "span_label",
     "span_score",
     "span_analyzer",
     "span_text",
+    "span_targets",
 )
 
 
@@ -85,9 +87,15 @@ def analysis_json_schema() -> dict[str, Any]:
     return schema
 
 
-def _csv_rows(analysis: Analysis) -> Iterable[dict[str, Any]]:
+def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> Iterable[dict[str, Any]]:
     article = analysis.article
     summary = summarize(analysis)
+    profiles = target_profiles(analysis, narrative_attacks)
+    # A spreadsheet filter on span_targets lists every span aimed at one target.
+    aimed_at: dict[tuple[int, int, str], list[str]] = {}
+    for profile in profiles:
+        for evidence in profile.evidence:
+            aimed_at.setdefault((evidence.start, evidence.end, evidence.label), []).append(profile.name)
     base = {
         "article_id": article.id,
         "title": article.title,
@@ -103,6 +111,7 @@ def _csv_rows(analysis: Analysis) -> Iterable[dict[str, Any]]:
         "propaganda_share": summary.propaganda_share,
         "techniques_per_1000_words": summary.techniques_per_1000_words,
         "dominant_category": summary.dominant_category,
+        "targets": "; ".join(p.summary() for p in profiles if p.techniques) or None,
     }
     if not analysis.spans:
         yield base  # every article appears, even one with nothing found
@@ -115,6 +124,7 @@ def _csv_rows(analysis: Analysis) -> Iterable[dict[str, Any]]:
             "span_score": span.score,
             "span_analyzer": span.analyzer,
             "span_text": span.text_of(article),
+            "span_targets": ", ".join(aimed_at.get((span.start, span.end, span.label), ())) or None,
         }
 
 
@@ -143,7 +153,7 @@ def write_analyses(
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for analysis in analyses:
-            writer.writerows(_csv_rows(analysis))
+            writer.writerows(_csv_rows(analysis, narrative_attacks))
             count += 1
     else:
         raise ValueError(f"unknown export format {fmt!r}")
