@@ -72,12 +72,35 @@ def test_head_gives_a_paragraph_the_techniques_over_threshold() -> None:
     assert head.paragraph_techniques({}, ranges, inside, [], "en") == {}
 
 
+def test_a_language_with_its_own_threshold_uses_it() -> None:
+    ranges, inside = _tokens()
+    weights = np.zeros((2, WIDTH))
+    weights[:, 0] = 1.0
+    head = ParagraphHead(LABELS, weights, np.zeros(2), threshold=0.55, language_thresholds={"fr": 0.85})
+    assert head.threshold_for("fr") == 0.85 and head.threshold_for("en") == 0.55
+    assert head.threshold_for(None) == 0.55
+    paragraphs = {1: (0, 30), 2: (31, 50)}
+    # Loaded_Language max 0.9 passes 0.85; Doubt max 0.6 passes only the global 0.55.
+    assert head.paragraph_techniques(paragraphs, ranges, inside, [], "fr") == {1: ("Loaded_Language",), 2: ()}
+    assert head.paragraph_techniques(paragraphs, ranges, inside, [], "ru")[2] == ("Doubt",)
+
+
 def test_json_round_trip_and_malformed_heads() -> None:
     head = ParagraphHead(LABELS, np.arange(2 * WIDTH, dtype=float).reshape(2, WIDTH) / 10, np.ones(2), 0.3)
     again = ParagraphHead.from_json(json.loads(json.dumps(head.to_json())), LABELS)
     assert np.allclose(again.weights, head.weights) and again.threshold == 0.3
     with pytest.raises(ValueError, match="threshold"):
         ParagraphHead.from_json({**head.to_json(), "threshold": 1.5}, LABELS)
+    own = ParagraphHead(LABELS, head.weights, head.bias, 0.3, {"pl": 0.25, "de": 0.275})
+    assert ParagraphHead.from_json(json.loads(json.dumps(own.to_json())), LABELS).language_thresholds == {
+        "pl": 0.25,
+        "de": 0.275,
+    }
+    legacy = {k: v for k, v in head.to_json().items() if k != "language_thresholds"}
+    assert ParagraphHead.from_json(legacy, LABELS).language_thresholds == {}  # heads written before
+    for wrong in ({"xx": 0.2}, {"fr": 0.0}, {"fr": True}, [0.2]):
+        with pytest.raises(ValueError, match="language_thresholds"):
+            ParagraphHead.from_json({**head.to_json(), "language_thresholds": wrong}, LABELS)
     with pytest.raises(ValueError, match="do not fit"):
         ParagraphHead.from_json({**head.to_json(), "bias": [1.0]}, LABELS)
     with pytest.raises(ValueError, match="finite"):

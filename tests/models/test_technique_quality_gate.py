@@ -2,7 +2,9 @@
 
 The split (SemEval-2023 Task 3 train, by article, seed 13, 15% per language) is the one training held
 out; its fingerprints are pinned so a changed split fails loudly instead of silently moving the figures.
-Floors are pinned 0.02 under what was measured when the model shipped (float drift across platforms).
+Floors are pinned 0.02 under the lowest figure measured on the machines the model was run on: the int8
+graph's integer kernels differ between CPUs (AVX-512/VNNI or AVX2 alone), which moves a language's
+figure by up to about 0.016.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ FINGERPRINTS = {
 # ru 0.5073. PTC view retrained by
 # `propwatch train ptc-head`: PTC-SI F1 0.4041 (noisy-or decoding; the technique spans gave 0.3581),
 # PTC-TC micro-F1 0.6272 (head over probabilities, surface cues and e5 span vectors; the mapping 0.4639).
-FLOORS_ST3_MICRO_F1 = {"en": 0.351, "fr": 0.441, "ge": 0.437, "it": 0.506, "po": 0.305, "ru": 0.487}
+# The same command on an AMD EPYC with AVX2 and no AVX-512 (2026-12-01): en 0.3748, fr 0.4451,
+# ge 0.4603, it 0.5299, po 0.3365, ru 0.5065; PTC-SI 0.4058, PTC-TC 0.6156.
+FLOORS_ST3_MICRO_F1 = {"en": 0.351, "fr": 0.425, "ge": 0.437, "it": 0.506, "po": 0.305, "ru": 0.486}
 FLOOR_PTC_SI_F1 = 0.384
-FLOOR_PTC_TC_MICRO_F1 = 0.607
+FLOOR_PTC_TC_MICRO_F1 = 0.595
 
 
 @pytest.mark.skipif(

@@ -40,12 +40,19 @@ def test_head_is_chosen_out_of_fold_compared_and_written(
     result = train_paragraph_head(folder, data, TechniqueModel.load(folder, settings), lines.append)
     assert result.c in training.C_GRID and result.threshold in training.THRESHOLD_GRID
     assert result.train_paragraphs > 0 and set(result.cross_validation) == {"en", "fr"}
+    # Each language's own threshold comes from the same grid, out of fold, and never scores below
+    # the global one there (the global threshold is among its candidates).
+    assert set(result.language_thresholds) == {"en", "fr"}
+    assert set(result.language_thresholds.values()) <= set(training.THRESHOLD_GRID)
+    assert all(result.cross_validation_own[c] >= result.cross_validation[c] for c in ("en", "fr"))
+    assert set(result.validation_global) == set(result.validation_head)
     assert set(result.validation_head) == set(result.validation_spans)
     assert result.kept == (result.mean(result.validation_head) > result.mean(result.validation_spans))
     after = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     key = "paragraph_head" if result.kept else "paragraph_head_training"
     written = after[key]["training"] if result.kept else after[key]
     assert written["C"] == result.c and written["validation_micro_f1"]["head"] == result.validation_head
+    assert written["language_thresholds"] == result.language_thresholds
     assert {k: v for k, v in after.items() if not k.startswith("paragraph_head")} == before
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert card.count("## Paragraph head (subtask 3)") == 1 and "## Limits" in card
@@ -53,6 +60,8 @@ def test_head_is_chosen_out_of_fold_compared_and_written(
     # The model loads with what was written and labels paragraphs either way; a rerun keeps one section.
     model = TechniqueModel.load(folder, settings)
     assert (model.card.paragraph_head is not None) == result.kept
+    if model.card.paragraph_head is not None:
+        assert model.card.paragraph_head.language_thresholds == result.language_thresholds
     text = EN_ARTICLES["111"][0]
     assert set(model.paragraph_techniques([text], ["en"])[0]) <= {1, 3, 4}
     train_paragraph_head(folder, data, model)

@@ -213,10 +213,14 @@ def paragraph_head(
         lambda line: err.print(line, highlight=False),
     )
     for code, spans in result.validation_spans.items():
-        print(f"{code}: subtask-3 micro-F1 spans {spans:.4f}, head {result.validation_head[code]:.4f}")
+        print(
+            f"{code}: subtask-3 micro-F1 spans {spans:.4f}, head {result.validation_head[code]:.4f} "
+            f"(global threshold {result.validation_global.get(code, 0.0):.4f})"
+        )
+    own = ", ".join(f"{code} {value}" for code, value in result.language_thresholds.items())
     print(
-        f"C={result.c}, threshold {result.threshold}; {folder} now labels paragraphs by the "
-        f"{'head' if result.kept else 'spans'}"
+        f"C={result.c}, threshold {result.threshold} (per language: {own}); {folder} now labels "
+        f"paragraphs by the {'head' if result.kept else 'spans'}"
     )
 
 

@@ -10,7 +10,9 @@ regression over features of the paragraph's tokens:
 * the logit of the max inside probability of ``k`` anywhere in the article (context);
 * ``log1p`` of the paragraph's token count, and a one-hot of the article's language.
 
-A paragraph gets every technique whose probability passes the head's threshold. The regression
+A paragraph gets every technique whose probability passes the head's threshold: the threshold of
+the article's language when the head has one (chosen out of fold per language), else the global one.
+The regression
 reads the decoding's evidence and the paragraph's surroundings together, which a fixed span rule
 cannot: a paragraph with several near-miss tokens of a technique is labelled, a lone short span in a
 long paragraph may not be.
@@ -19,7 +21,7 @@ long paragraph may not be.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 import numpy as np
@@ -93,6 +95,11 @@ class ParagraphHead:
     weights: FloatArray  # [K, WIDTH]
     bias: FloatArray  # [K]
     threshold: float
+    language_thresholds: Mapping[str, float] = field(default_factory=dict)  # ISO code → threshold
+
+    def threshold_for(self, language: str | None) -> float:
+        """The threshold of ``language`` when the head has one, else the global threshold."""
+        return self.language_thresholds.get(language or "", self.threshold)
 
     def probabilities(self, features: FloatArray) -> FloatArray:
         """``[P, K]`` probability that each paragraph uses each technique."""
@@ -112,7 +119,7 @@ class ParagraphHead:
         numbers, features = paragraph_features(paragraphs, ranges, inside, spans, self.labels, language)
         if not numbers:
             return {}
-        passed = self.probabilities(features) > self.threshold
+        passed = self.probabilities(features) > self.threshold_for(language)
         return {
             number: tuple(label for label, yes in zip(self.labels, row, strict=True) if yes)
             for number, row in zip(numbers, passed, strict=True)
@@ -122,6 +129,7 @@ class ParagraphHead:
         return {
             "features": [*TECHNIQUE_FEATURES, "log1p_tokens", *(f"language={c}" for c in LANGUAGES)],
             "threshold": self.threshold,
+            "language_thresholds": dict(self.language_thresholds),
             "weights": np.round(self.weights, 6).tolist(),
             "bias": np.round(self.bias, 6).tolist(),
         }
@@ -129,9 +137,17 @@ class ParagraphHead:
     @classmethod
     def from_json(cls, document: Mapping[str, object], labels: Sequence[str]) -> ParagraphHead:
         """Parse ``paragraph_head`` of model.json; ValueError when it does not fit the model."""
-        threshold = document.get("threshold")
-        if not isinstance(threshold, int | float) or not 0.0 < float(threshold) < 1.0:
+        threshold = _probability(document.get("threshold"))
+        if threshold is None:
             raise ValueError("'threshold' must be a number between 0 and 1")
+        by_language = document.get("language_thresholds", {})
+        if not isinstance(by_language, Mapping) or not all(
+            code in LANGUAGES and _probability(value) is not None for code, value in by_language.items()
+        ):
+            raise ValueError(
+                f"'language_thresholds' must map language codes ({', '.join(LANGUAGES)}) to numbers "
+                "between 0 and 1"
+            )
         weights = np.asarray(document.get("weights"), dtype=np.float64)
         bias = np.asarray(document.get("bias"), dtype=np.float64)
         if weights.shape != (len(labels), WIDTH) or bias.shape != (len(labels),):
@@ -140,7 +156,20 @@ class ParagraphHead:
             )
         if not (np.isfinite(weights).all() and np.isfinite(bias).all()):
             raise ValueError("weights and bias must be finite")
-        return cls(tuple(labels), weights, bias, float(threshold))
+        return cls(
+            tuple(labels),
+            weights,
+            bias,
+            threshold,
+            {code: float(value) for code, value in by_language.items()},
+        )
+
+
+def _probability(value: object) -> float | None:
+    """``value`` as a float when it is a number strictly between 0 and 1, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 < value < 1.0:
+        return None
+    return float(value)
 
 
 __all__ = ["LANGUAGES", "TECHNIQUE_FEATURES", "WIDTH", "ParagraphHead", "paragraph_features"]

@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.corpora import CorpusArticle, read_semeval2023, split_by_article
+from propwatch.corpora.semeval2023 import LANGUAGES as ISO_CODES
 from propwatch.errors import InputNotFoundError
 from propwatch.evaluation.formats import ParagraphLabelsRecord
 from propwatch.evaluation.semeval23 import score_st3
@@ -84,6 +85,9 @@ class ParagraphHeadResult:
     cross_validation: dict[str, float] = field(default_factory=dict)
     validation_spans: dict[str, float] = field(default_factory=dict)
     validation_head: dict[str, float] = field(default_factory=dict)
+    language_thresholds: dict[str, float] = field(default_factory=dict)  # ISO code → threshold
+    cross_validation_own: dict[str, float] = field(default_factory=dict)  # each language's own threshold
+    validation_global: dict[str, float] = field(default_factory=dict)  # the head with the global threshold
 
     @staticmethod
     def mean(figures: dict[str, float]) -> float:
@@ -165,23 +169,42 @@ def _st3_by_language(data: _Paragraphs, predicted: Sequence[tuple[str, ...]]) ->
     }
 
 
-def _decisions(head: ParagraphHead, features: npt.NDArray[np.float64]) -> list[tuple[str, ...]]:
-    if not len(features):
+def _decisions(head: ParagraphHead, data: _Paragraphs) -> list[tuple[str, ...]]:
+    if not len(data.features):
         return []
-    passed = head.probabilities(features) > head.threshold
-    return [tuple(label for label, yes in zip(head.labels, row, strict=True) if yes) for row in passed]
+    thresholds = np.array([head.threshold_for(ISO_CODES.get(code, code)) for code in data.languages])
+    return _passing(head.probabilities(data.features), head.labels, thresholds[:, None])
 
 
 def _fold(article_id: str, seed: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:paragraph-fold:{article_id}".encode()).digest()[:4], "big")
 
 
-def _choose(
-    train: _Paragraphs, labels: tuple[str, ...], say: Callable[[str], None]
-) -> tuple[float, float, dict[str, float]]:
-    """(C, threshold, per-language out-of-fold micro-F1) maximising the mean over languages."""
+def _passing(
+    probabilities: npt.NDArray[np.float64],
+    labels: tuple[str, ...],
+    threshold: float | npt.NDArray[np.float64],
+) -> list[tuple[str, ...]]:
+    passed = probabilities > threshold
+    return [tuple(lb for lb, yes in zip(labels, row, strict=True) if yes) for row in passed]
+
+
+@dataclass(frozen=True)
+class _Choice:
+    c: float
+    threshold: float
+    cross_validation: dict[str, float]  # out-of-fold micro-F1 per SemEval folder code, global threshold
+    language_thresholds: dict[str, float]  # ISO code → its own threshold
+    cross_validation_own: dict[str, float]  # out-of-fold micro-F1 with each language's own threshold
+
+
+def _choose(train: _Paragraphs, labels: tuple[str, ...], say: Callable[[str], None]) -> _Choice:
+    """C and the global threshold maximise the out-of-fold mean over languages; then each language's
+    own threshold is chosen on the same out-of-fold probabilities (ties go to the global threshold),
+    since the languages' score distributions differ."""
     folds = np.array([_fold(article_id, SPLIT_SEED) % FOLDS for article_id, _ in train.keys])
     best: tuple[float, float, float, dict[str, float]] | None = None
+    best_out_of_fold = np.zeros(train.gold.shape)
     for c in C_GRID:
         out_of_fold = np.zeros(train.gold.shape)
         for fold in range(FOLDS):
@@ -192,18 +215,33 @@ def _choose(
             trial = ParagraphHead(labels, weights, bias, 0.5)
             out_of_fold[score_rows] = trial.probabilities(train.features[score_rows])
         for threshold in THRESHOLD_GRID:
-            passed = out_of_fold > threshold
-            predicted = [tuple(lb for lb, yes in zip(labels, row, strict=True) if yes) for row in passed]
-            figures = _st3_by_language(train, predicted)
+            figures = _st3_by_language(train, _passing(out_of_fold, labels, threshold))
             mean = ParagraphHeadResult.mean(figures)
             # Ties go to the threshold nearest 0.25, then the smaller C: fewer surprises on new text.
             key = (round(mean, 6), -abs(threshold - 0.25))
             if best is None or key > (round(best[0], 6), -abs(best[2] - 0.25)):
-                best = (mean, c, threshold, figures)
+                best, best_out_of_fold = (mean, c, threshold, figures), out_of_fold
         assert best is not None
         say(f"C={c}: best out-of-fold mean micro-F1 so far {best[0]:.4f} (C={best[1]}, threshold {best[2]})")
     assert best is not None
-    return best[1], best[2], best[3]
+    _, c, threshold, figures = best
+    curves = {t: _st3_by_language(train, _passing(best_out_of_fold, labels, t)) for t in THRESHOLD_GRID}
+
+    def own_threshold(code: str) -> float:
+        return max(THRESHOLD_GRID, key=lambda t: (round(curves[t][code], 6), -abs(t - threshold)))
+
+    own = {code: own_threshold(code) for code in figures}
+    say(
+        "per-language thresholds (out of fold): "
+        + ", ".join(f"{k} {t} ({curves[t][k]:.4f})" for k, t in own.items())
+    )
+    return _Choice(
+        c,
+        threshold,
+        figures,
+        {ISO_CODES.get(code, code): t for code, t in own.items()},
+        {code: curves[t][code] for code, t in own.items()},
+    )
 
 
 def train_paragraph_head(
@@ -232,19 +270,32 @@ def train_paragraph_head(
         validation_parts.append(_collect(model, kept_back, code))
     labels = model.labels
     train, validation = _concat(train_parts, len(labels)), _concat(validation_parts, len(labels))
-    c, threshold, cross_validation = _choose(train, labels, say)
-    weights, bias = _fit(train, c)
-    head = ParagraphHead(labels, weights, bias, threshold)
+    choice = _choose(train, labels, say)
+    weights, bias = _fit(train, choice.c)
+    head = ParagraphHead(labels, weights, bias, choice.threshold, choice.language_thresholds)
     by_spans = _st3_by_language(validation, validation.spans_rule)
-    by_head = _st3_by_language(validation, _decisions(head, validation.features))
+    by_head = _st3_by_language(validation, _decisions(head, validation))
+    by_global = _st3_by_language(validation, _decisions(replace(head, language_thresholds={}), validation))
     kept = ParagraphHeadResult.mean(by_head) > ParagraphHeadResult.mean(by_spans)
     say(
         "validation subtask-3 micro-F1, spans → head: "
         + ", ".join(f"{code} {by_spans[code]:.4f} → {by_head[code]:.4f}" for code in by_spans)
-        + f"; {'head kept' if kept else 'spans kept'}"
+        + f"; {'head kept' if kept else 'spans kept'} (one global threshold: "
+        + ", ".join(f"{code} {figure:.4f}" for code, figure in by_global.items())
+        + ")"
     )
     result = ParagraphHeadResult(
-        c, threshold, kept, len(train.keys), len(validation.keys), cross_validation, by_spans, by_head
+        choice.c,
+        choice.threshold,
+        kept,
+        len(train.keys),
+        len(validation.keys),
+        choice.cross_validation,
+        by_spans,
+        by_head,
+        choice.language_thresholds,
+        choice.cross_validation_own,
+        by_global,
     )
     _write(model_dir, head if kept else None, result)
     return result
@@ -259,8 +310,14 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
         "train_paragraphs": result.train_paragraphs,
         "validation_paragraphs": result.validation_paragraphs,
         "split": f"SemEval-2023 Task 3 per language, by article, seed {SPLIT_SEED}, {SPLIT_FRACTION:.0%}",
+        "language_thresholds": result.language_thresholds,
         "cross_validation_micro_f1": result.cross_validation,
-        "validation_micro_f1": {"spans": result.validation_spans, "head": result.validation_head},
+        "cross_validation_micro_f1_language_thresholds": result.cross_validation_own,
+        "validation_micro_f1": {
+            "spans": result.validation_spans,
+            "head": result.validation_head,
+            "head_global_threshold": result.validation_global,
+        },
     }
     if head is None:
         document.pop("paragraph_head", None)
@@ -273,7 +330,9 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
     if not card.is_file():
         return
     rows = "\n".join(
-        f"| {code} | {result.validation_spans[code]:.4f} | {result.validation_head[code]:.4f} |"
+        f"| {code} | {result.validation_spans[code]:.4f} | {result.validation_global.get(code, 0.0):.4f} | "
+        f"{result.language_thresholds.get(ISO_CODES.get(code, code), result.threshold)} | "
+        f"{result.validation_head[code]:.4f} |"
         for code in result.validation_spans
     )
     text = card.read_text(encoding="utf-8").split(f"\n{CARD_SECTION}\n")[0].rstrip("\n") + "\n"
@@ -281,10 +340,13 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
         f"\n{CARD_SECTION}\n\nSubtask 3 asks which techniques each paragraph uses. A logistic regression per "
         "technique reads the paragraph's token probabilities (max, mean, top-3 mean), its best decoded "
         "span score, the technique's max in the whole article, the paragraph's length and the language "
-        f"(`propwatch train paragraph-head`). C={result.c} and the threshold {result.threshold} were chosen "
-        f"by 5-fold cross-validation on the {result.train_paragraphs} training paragraphs (grouped by "
-        "article). Subtask-3 micro-F1 on the validation articles, labels from the spans in each paragraph "
-        f"against the head:\n\n| language | spans | head |\n|---|---|---|\n{rows}\n\n"
+        f"(`propwatch train paragraph-head`). C={result.c} and the global threshold {result.threshold} were "
+        f"chosen by 5-fold cross-validation on the {result.train_paragraphs} training paragraphs (grouped by "
+        "article), then each language's own threshold on the same out-of-fold probabilities. Subtask-3 "
+        "micro-F1 on the validation articles, labels from the spans in each paragraph against the head "
+        "with the global threshold and with each language's own:\n\n"
+        "| language | spans | head, global threshold | own threshold | head, own threshold |\n"
+        f"|---|---|---|---|---|\n{rows}\n\n"
         f"The model uses the {'head' if head is not None else 'spans'} for paragraph labels.\n"
     )
     atomic_write(card, text)
