@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from propwatch.claims.data import read_all, split_items
+from propwatch.claims.encoder import FineTunedEncoder
 from propwatch.claims.model import CheckWorthinessModel
 from propwatch.errors import ConfigurationError
 from propwatch.training.claims import expected_calibration_error, fold_of
@@ -98,3 +99,67 @@ def test_calibration_error_of_a_perfectly_calibrated_score_is_zero() -> None:
     assert expected_calibration_error(np.array([0.9, 0.9]), np.array([False, False]))["ece"] == pytest.approx(
         0.9
     )
+
+
+def test_an_ensemble_averages_its_members_and_its_first_member_is_the_single_model(
+    tiny_training: tuple[Path, Path, FineTuneReport],
+    tiny_model: CheckWorthinessModel,
+    tiny_config: FineTuneConfig,
+    tmp_path: Path,
+) -> None:
+    corpus, out, _report = tiny_training
+    messages: list[str] = []
+    report = train_claims_finetuned(
+        corpus,
+        tmp_path / "ensemble",
+        work_dir=out.parent / "work",
+        config=replace(tiny_config, members=2),
+        progress=messages.append,
+    )
+    folder = tmp_path / "ensemble"
+    assert {p.name for p in folder.glob("*.onnx")} == {"encoder.onnx", "encoder-2.onnx"}
+    document = json.loads((folder / "model.json").read_text())
+    assert document["encoder"]["files"] == ["encoder.onnx", "encoder-2.onnx"]
+    assert len(document["member_epochs"]) == 2
+    # Each member, then their mean logit, scored on the calibration part.
+    assert len(report.member_calibration_f1_en) == 3
+    assert {e["member"] for e in report.epochs} == {1, 2}
+    assert any("member 2: chose epoch" in m for m in messages)
+    # Member 1 repeats the single-model run exactly (same seeds); member 2 differs from it.
+    assert (folder / "encoder.onnx").read_bytes() == (out / "encoder.onnx").read_bytes()
+    assert (folder / "encoder-2.onnx").read_bytes() != (out / "encoder.onnx").read_bytes()
+    ensemble = CheckWorthinessModel.load(folder)
+    assert len(ensemble.encoder.sessions) == 2
+    texts = ["The deficit grew by 12 percent since 2004.", "Let me tell you what I feel about that."]
+    encoder = ensemble.encoder
+    second = FineTunedEncoder.load(
+        folder,
+        lower_layers=encoder.lower_layers,
+        max_tokens=encoder.max_tokens,
+        threads=1,
+        encoder_files=["encoder-2.onnx"],
+    ).logits(texts)
+    single = tiny_model.encoder.logits(texts)
+    assert not np.allclose(second, single, atol=1e-3)
+    assert np.allclose(encoder.logits(texts), (single + second) / 2, atol=1e-6)
+    scores = ensemble.scores(texts)
+    assert scores[0] > ensemble.threshold("en") > scores[1]
+
+
+def test_a_model_json_naming_graphs_outside_its_folder_is_refused(
+    tiny_training: tuple[Path, Path, FineTuneReport], tmp_path: Path
+) -> None:
+    import shutil
+
+    _corpus, out, _report = tiny_training
+    copy = tmp_path / "model"
+    shutil.copytree(out, copy)
+    document = json.loads((copy / "model.json").read_text())
+    document["encoder"]["files"] = ["encoder.onnx", "../elsewhere.onnx"]
+    (copy / "model.json").write_text(json.dumps(document))
+    with pytest.raises(ConfigurationError, match=r"encoder\.files"):
+        CheckWorthinessModel.load(copy)
+    document["encoder"]["files"] = ["encoder.onnx", "encoder-2.onnx"]
+    (copy / "model.json").write_text(json.dumps(document))
+    with pytest.raises(ConfigurationError, match=r"encoder-2\.onnx"):
+        CheckWorthinessModel.load(copy)

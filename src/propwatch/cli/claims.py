@@ -120,7 +120,23 @@ def register_train(app: typer.Typer) -> None:
         seed: Annotated[
             int, typer.Option("--seed", help="Seed of the split, the data order and the head.")
         ] = 13,
-        epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the fitting data.")] = 1,
+        epochs: Annotated[
+            int,
+            typer.Option(
+                "--epochs",
+                min=1,
+                help="Passes over the fitting data; the best epoch on the calibration part is kept.",
+            ),
+        ] = 3,
+        members: Annotated[
+            int,
+            typer.Option(
+                "--members",
+                min=1,
+                max=8,
+                help="Upper stacks trained with seeds SEED, SEED+1, …; the model averages their logits.",
+            ),
+        ] = 1,
         frozen_layers: Annotated[
             int,
             typer.Option("--frozen-layers", min=1, max=11, help="Lowest e5 layers kept frozen (of 12)."),
@@ -138,6 +154,7 @@ def register_train(app: typer.Typer) -> None:
         config = FineTuneConfig(
             seed=seed,
             epochs=epochs,
+            members=members,
             frozen_layers=frozen_layers,
             validation_fraction=validation_fraction,
             threads=threads,

@@ -85,6 +85,9 @@ class FineTuneConfig:
     limit_train: int | None = None  # a seeded sample of the fitting part (quick runs and tests)
     encoder_layers: int | None = None  # keep only the lowest N layers (tests)
     version: str = "3"
+    # Upper stacks trained one after another, member i with head and data order seeded seed + i (the
+    # split stays on seed); the model averages their logits. Member 1 is the single-model recipe.
+    members: int = 1
 
 
 @dataclass
@@ -99,6 +102,7 @@ class FineTuneReport:
     validation_torch: dict[str, dict[str, float]] = field(default_factory=dict)
     calibration: dict[str, Any] = field(default_factory=dict)
     onnx_max_abs_diff: float = 0.0
+    member_calibration_f1_en: list[float] = field(default_factory=list)  # each member, then their mean
     step_seconds: float = 0.0
     seconds: float = 0.0
 
@@ -275,7 +279,12 @@ def _optimizer(classifier: SentenceClassifier, config: FineTuneConfig) -> torch.
     )
 
 
-def export_upper(classifier: SentenceClassifier, first: int, folder: Path) -> Path:
+def member_file(member: int) -> str:
+    """The upper graph's file name of ensemble member ``member`` (1: the single model's file)."""
+    return ENCODER_FILE if member == 1 else f"encoder-{member}.onnx"
+
+
+def export_upper(classifier: SentenceClassifier, first: int, folder: Path, name: str = ENCODER_FILE) -> Path:
     """int8 ONNX (per-channel, dynamic quantisation) of the trained layers, pooling and head."""
     classifier.eval()
     classifier.encoder.set_attn_implementation("eager")
@@ -300,7 +309,7 @@ def export_upper(classifier: SentenceClassifier, first: int, folder: Path) -> Pa
             do_constant_folding=True,
             dynamo=False,
         )
-    target = folder / ENCODER_FILE
+    target = folder / name
     quantize(fp32, target)
     fp32.unlink()
     return target
@@ -385,10 +394,11 @@ def _train(
     work_dir: Path,
     report: FineTuneReport,
     say: Progress,
+    member: int = 1,
 ) -> int:
     """Train for ``config.epochs``; keep the epoch with the best calibration F1 of English; return it."""
     lengths = [int(states.offsets[r + 1] - states.offsets[r]) for r in data.rows_fit]
-    rng = random.Random(config.seed)
+    rng = random.Random(config.seed + member - 1)
     total = math.ceil(len(data.fit) / config.batch_size) * config.epochs
     optimizer = _optimizer(classifier, config)
     warmup = max(1, math.ceil(config.warmup_fraction * total))
@@ -432,9 +442,15 @@ def _train(
         f1 = best_threshold(logits, y_cal)[1]
         f1_en = best_threshold(logits[english], y_cal[english])[1] if english.any() else f1
         report.epochs.append(
-            {"epoch": epoch, "loss": running, "calibration_f1": f1, "calibration_f1_en": f1_en}
+            {
+                "member": member,
+                "epoch": epoch,
+                "loss": running,
+                "calibration_f1": f1,
+                "calibration_f1_en": f1_en,
+            }
         )
-        say(f"epoch {epoch}: calibration best F1 {f1:.4f} (English {f1_en:.4f})")
+        say(f"member {member} epoch {epoch}: calibration best F1 {f1:.4f} (English {f1_en:.4f})")
         state = {
             k: v.detach().clone() for k, v in classifier.state_dict().items() if "word_embeddings" not in k
         }
@@ -443,7 +459,7 @@ def _train(
             best = (f1_en, epoch, state)
     assert best is not None
     classifier.load_state_dict(best[2], strict=False)
-    say(f"chose epoch {best[1]} (calibration F1 of English {best[0]:.4f})")
+    say(f"member {member}: chose epoch {best[1]} (calibration F1 of English {best[0]:.4f})")
     return best[1]
 
 
@@ -482,13 +498,39 @@ def train_claims_finetuned(
         )
     )
     rows_val = list(range(len(data.everything) - len(data.validation), len(data.everything)))
-    chosen_epoch = _train(classifier, first, states, data, rows_cal, config, work_dir, report, say)
-
-    # Calibration and thresholds come from the exported int8 graph on the calibration part.
     out_dir.mkdir(parents=True, exist_ok=True)
-    graph = export_upper(classifier, first, out_dir)
-    cal_logits = _onnx_logits(graph, states, rows_cal, config.threads)
+    chosen: list[int] = []
+    files: list[str] = []
+    cal_parts: list[FloatArray] = []
+    val_parts: list[FloatArray] = []
+    val_torch_parts: list[FloatArray] = []
+    for member in range(1, config.members + 1):
+        if member > 1:
+            torch.manual_seed(config.seed + member - 1)
+            classifier, first = _classifier(config, data.fit)
+        member_dir = work_dir if member == 1 else work_dir / f"member-{member}"
+        member_dir.mkdir(parents=True, exist_ok=True)
+        chosen.append(
+            _train(classifier, first, states, data, rows_cal, config, member_dir, report, say, member)
+        )
+        # Calibration, thresholds and figures come from the exported int8 graphs.
+        graph = export_upper(classifier, first, out_dir, member_file(member))
+        files.append(graph.name)
+        cal_parts.append(_onnx_logits(graph, states, rows_cal, config.threads))
+        val_parts.append(_onnx_logits(graph, states, rows_val, config.threads))
+        val_torch_parts.append(_logits(classifier, states, rows_val, first))
+    cal_logits = np.mean(cal_parts, axis=0)
     y_cal = np.array([i.label for i in data.calibrate], dtype=bool)
+    english = np.array([i.language == "en" for i in data.calibrate])
+    if config.members > 1 and english.any():
+        report.member_calibration_f1_en = [
+            best_threshold(part[english], y_cal[english])[1] for part in cal_parts
+        ] + [best_threshold(cal_logits[english], y_cal[english])[1]]
+        say(
+            "calibration F1 of English per member "
+            + ", ".join(f"{f:.4f}" for f in report.member_calibration_f1_en[:-1])
+            + f"; their mean logit {report.member_calibration_f1_en[-1]:.4f}"
+        )
     platt = fit_platt(cal_logits, y_cal)
     found = _thresholds(
         sigmoid(platt[0] * cal_logits + platt[1]),
@@ -503,13 +545,17 @@ def train_claims_finetuned(
     def threshold(language: str | None) -> float:
         return report.thresholds.get(language or "", report.thresholds["default"])
 
-    val_onnx = sigmoid(platt[0] * _onnx_logits(graph, states, rows_val, config.threads) + platt[1])
-    val_torch = sigmoid(platt[0] * _logits(classifier, states, rows_val, first) + platt[1])
+    val_onnx = sigmoid(platt[0] * np.mean(val_parts, axis=0) + platt[1])
+    val_torch = sigmoid(platt[0] * np.mean(val_torch_parts, axis=0) + platt[1])
     report.validation, report.calibration = evaluate_scores(data.validation, val_onnx, threshold)
     report.validation_torch = evaluate_scores(data.validation, val_torch, threshold)[0]
     model = CheckWorthinessModel(
         encoder=FineTunedEncoder.load(
-            out_dir, lower_layers=first, max_tokens=config.max_tokens, threads=config.threads
+            out_dir,
+            lower_layers=first,
+            max_tokens=config.max_tokens,
+            threads=config.threads,
+            encoder_files=files,
         ),
         platt=platt,
         thresholds=report.thresholds,
@@ -527,7 +573,12 @@ def train_claims_finetuned(
             "config": asdict(config),
             "counts": report.counts,
             "epochs": report.epochs,
-            "chosen_epoch": chosen_epoch,
+            "chosen_epoch": chosen[0],
+            **(
+                {"member_epochs": chosen, "member_calibration_f1_en": report.member_calibration_f1_en}
+                if config.members > 1
+                else {}
+            ),
             "calibration_f1": report.calibration_f1,
             "validation": report.validation,
             "validation_torch_fp32": report.validation_torch,
