@@ -12,8 +12,9 @@ import pytest
 from propwatch.claims.data import read_all, split_items
 from propwatch.claims.encoder import FineTunedEncoder
 from propwatch.claims.model import CheckWorthinessModel
+from propwatch.corpora.split import fold_of
 from propwatch.errors import ConfigurationError
-from propwatch.training.claims import expected_calibration_error, fold_of
+from propwatch.training.claims import expected_calibration_error
 from propwatch.training.claims_finetune import FineTuneConfig, FineTuneReport, _data, train_claims_finetuned
 
 

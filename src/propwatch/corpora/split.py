@@ -32,6 +32,12 @@ def _rank(seed: int, article_id: str) -> bytes:
     return hashlib.sha256(f"{seed}:{article_id}".encode()).digest()
 
 
+def fold_of(key: str, seed: int, folds: int) -> int:
+    """The cross-validation fold of ``key`` (a group or article key): a hash of seed and key, stable
+    across runs and Python versions."""
+    return int.from_bytes(hashlib.sha256(f"{seed}:fold:{key}".encode()).digest()[:4], "big") % folds
+
+
 def split_by_article(ids: Iterable[str], seed: int = 13, fraction: float = 0.15) -> ArticleSplit:
     """Split article ids into training and validation (``fraction`` of them), deterministically."""
     if not 0.0 < fraction < 1.0:

