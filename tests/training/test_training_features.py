@@ -170,3 +170,55 @@ def test_language_shift_is_tuned_per_language(prepared: PreparedData) -> None:
     before = validation_report(scored, base, None)["languages"]["fr"]["span_f1"]["f1"]
     after = validation_report(scored, tuned, None)["languages"]["fr"]["span_f1"]["f1"]
     assert before == 0.0 and after > 0.9
+
+
+def test_choose_threshold_keeps_to_the_precision_floor() -> None:
+    from propwatch.training.calibration import choose_threshold
+
+    grid = (0.05, 0.10, 0.15)
+    f1 = {"0.05": 0.30, "0.10": 0.20, "0.15": 0.20}
+    precision = {"0.05": 0.04, "0.10": 0.12, "0.15": 0.30}
+    assert choose_threshold(f1, precision, grid) == 0.05  # F1 alone
+    assert choose_threshold(f1, precision, grid, 0.10) == 0.15  # tie on F1: the higher threshold
+    assert choose_threshold(f1, precision, grid, 0.50) == 0.15  # none reaches it: the highest
+
+
+def test_threshold_tuning_switches_off_a_technique_whose_spans_are_mostly_wrong(
+    prepared: PreparedData,
+) -> None:
+    from propwatch.models.technique_decode import Calibration
+    from propwatch.training.calibration import ScoredArticle, tune_thresholds
+
+    labels = prepared.labels
+    gold_counts = [
+        sum(s.technique == label for t in prepared.validation for s in t.article.spans) for label in labels
+    ]
+    k = int(np.argmax(gold_counts))
+    scored = []
+    for tokenized in prepared.validation:
+        logits = np.where(tokenized.targets > 0, 4.0, -4.0).astype(np.float32)
+        logits[:, 2 * k : 2 * k + 2] = 0.0  # technique k: probability 0.5 everywhere, one long span
+        scored.append(
+            ScoredArticle(
+                tokenized.article, tokenized.article.language, tokenized.offsets, logits, tokenized.targets
+            )
+        )
+    base = Calibration.identity(labels)
+    free, f1_curves, precision_curves = tune_thresholds(scored, labels, base.temperature, base.bias)
+    floored, _, _ = tune_thresholds(scored, labels, base.temperature, base.bias, min_precision=0.9)
+    assert free[k] <= 0.5 and f1_curves[labels[k]][f"{free[k]:.2f}"] > 0
+    assert precision_curves[labels[k]]["0.50"] < 0.9 and precision_curves[labels[k]]["0.55"] == 1.0
+    assert floored[k] == pytest.approx(0.95)  # no threshold shows right spans: the technique is off
+    others = [j for j in range(len(labels)) if j != k and gold_counts[j]]
+    assert others and all(floored[j] == free[j] for j in others)  # exact spans keep their thresholds
+
+
+def test_a_run_resumes_with_another_precision_floor_but_not_another_learning_rate(tmp_path: Path) -> None:
+    from propwatch.errors import ConfigurationError
+    from propwatch.training.checkpoints import load_latest, save_checkpoint
+
+    config = _config().model_dump(mode="json")
+    save_checkpoint(tmp_path, 3, {"config": config}, 2)
+    assert load_latest(tmp_path, {**config, "min_span_precision": 0.1})["step"] == 3
+    with pytest.raises(ConfigurationError, match="learning_rate"):
+        load_latest(tmp_path, {**config, "learning_rate": 1.0})

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.corpora import CorpusArticle
-from propwatch.evaluation import SpanRecord, score_si
+from propwatch.evaluation import Scores, SpanRecord, score_si
 from propwatch.models.technique_decode import Calibration, decode_spans
 
 THRESHOLD_GRID: Final = tuple(round(0.05 * i, 2) for i in range(1, 20))
@@ -99,14 +99,26 @@ def fit_calibration(
     return temperature, bias, counts
 
 
-def label_span_f1(
+def label_span_scores(
     predicted: dict[str, list[tuple[int, int]]], gold: dict[str, list[tuple[int, int]]]
-) -> float:
-    """SI-formula span F1 (overlaps merged per article) of one label's spans over articles."""
+) -> Scores:
+    """SI-formula span scores (overlaps merged per article) of one label's spans over articles."""
     return score_si(
         [SpanRecord(a, s, e) for a, spans in gold.items() for s, e in spans],
         [SpanRecord(a, s, e) for a, spans in predicted.items() for s, e in spans],
-    ).f1
+    )
+
+
+def choose_threshold(
+    f1: dict[str, float], precision: dict[str, float], grid: Sequence[float], min_precision: float = 0.0
+) -> float:
+    """The grid value with the best F1 among those whose span precision reaches ``min_precision``
+    (ties go to the higher threshold); the highest value when none does: spans an analyst would
+    mostly find wrong are not worth showing, whatever they add to F1."""
+    allowed = [v for v in grid if precision[f"{v:.2f}"] >= min_precision]
+    if not allowed:
+        return max(grid)
+    return max(allowed, key=lambda v: (f1[f"{v:.2f}"], v))
 
 
 def decode_all(
@@ -127,12 +139,15 @@ def tune_thresholds(
     temperature: FloatArray,
     bias: FloatArray,
     grid: Sequence[float] = THRESHOLD_GRID,
-) -> tuple[npt.NDArray[np.float32], dict[str, dict[str, float]]]:
-    """Per-label thresholds maximising that label's span F1; ties go to the higher threshold.
+    min_precision: float = 0.0,
+) -> tuple[npt.NDArray[np.float32], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """Per-label thresholds by :func:`choose_threshold` over the grid.
 
-    Returns the thresholds and, per label, the F1 at every grid value (for the model card).
+    Returns the thresholds and, per label, the span F1 and the span precision at every grid value (for
+    the model card); a label with no predicted span at a value has precision 1 there (nothing wrong shown).
     """
     curves: dict[str, dict[str, float]] = {label: {} for label in labels}
+    precisions: dict[str, dict[str, float]] = {label: {} for label in labels}
     gold: dict[str, dict[str, list[tuple[int, int]]]] = {label: {} for label in labels}
     for a in articles:
         for span in a.article.spans:
@@ -147,9 +162,10 @@ def tune_thresholds(
             predicted = {
                 article: [(s, e) for t, s, e in spans if t == label] for article, spans in decoded.items()
             }
-            curves[label][f"{value:.2f}"] = label_span_f1(predicted, gold[label])
+            scores = label_span_scores(predicted, gold[label])
+            curves[label][f"{value:.2f}"] = scores.f1
+            precisions[label][f"{value:.2f}"] = scores.precision if scores.predicted_count else 1.0
     thresholds = np.empty(len(labels), dtype=np.float32)
     for k, label in enumerate(labels):
-        best = max(grid, key=lambda v: (curves[label][f"{v:.2f}"], v))
-        thresholds[k] = best
-    return thresholds, curves
+        thresholds[k] = choose_threshold(curves[label], precisions[label], grid, min_precision)
+    return thresholds, curves, precisions

@@ -18,8 +18,9 @@ import torch
 from propwatch.errors import ConfigurationError, StorageError
 
 _NAME = re.compile(r"step-(\d{6,})\.pt")
-# Settings that do not change the model: a run may be resumed with other values.
-_OPERATIONAL = frozenset({"checkpoint_every", "keep_checkpoints", "threads", "version"})
+# Settings that do not change the trained weights (min_span_precision only steers decoding after
+# training): a run may be resumed with other values.
+_OPERATIONAL = frozenset({"checkpoint_every", "keep_checkpoints", "threads", "version", "min_span_precision"})
 
 
 @dataclass(frozen=True)

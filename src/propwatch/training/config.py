@@ -77,6 +77,13 @@ class TrainConfig(BaseModel):
     min_calibration_positives: int = Field(
         default=20, ge=1, description="Fewer positive validation tokens than this: no calibration."
     )
+    min_span_precision: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="A technique's threshold must give at least this span precision (SI formula) on "
+        "validation; when no threshold does, it gets the highest one. 0: thresholds maximise F1 alone.",
+    )
     version: str = Field(default="2026.11.1", description="Calendar version written to model.json.")
 
     @classmethod

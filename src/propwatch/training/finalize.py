@@ -173,7 +173,9 @@ def finalize(
     labels = prepared.labels
     temperature, bias, positives = fit_calibration(scored, labels, config.min_calibration_positives)
     phase("tuning thresholds per technique")
-    thresholds, curves = tune_thresholds(scored, labels, temperature, bias)
+    thresholds, curves, precision_curves = tune_thresholds(
+        scored, labels, temperature, bias, min_precision=config.min_span_precision
+    )
     phase("tuning a logit shift per language")
     shifts, shift_curves = tune_language_shifts(scored, Calibration(labels, temperature, bias, thresholds))
     calibration = Calibration(labels, temperature, bias, thresholds, shifts)
@@ -215,6 +217,7 @@ def finalize(
         },
     }
     report["threshold_curves"] = curves
+    report["threshold_precision_curves"] = precision_curves
     report["language_shift_curves"] = shift_curves
     report["calibration_positive_tokens"] = positives
 
