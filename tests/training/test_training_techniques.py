@@ -221,6 +221,8 @@ def test_train_techniques_writes_the_contract_artifact(
     assert loaded.labels == tuple(labels) and loaded.window_tokens == 16
     card = (tmp_path / "model" / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "research-only" in card and "| fr |" in card
+    assert "(each the best span F1 on validation)" in card  # no precision floor in this config
+    assert set(validation["threshold_precision_curves"]) == set(labels)
     session = ort.InferenceSession(
         str(tmp_path / "model" / "encoder.onnx"), providers=["CPUExecutionProvider"]
     )

@@ -204,8 +204,14 @@ def _card_model(document: dict[str, Any]) -> list[str]:
         "- Reproduce: `propwatch train techniques --data ../shared/data --out DIR --checkpoints DIR "
         "--config FILE`, FILE a JSON object of the TrainConfig fields recorded in model.json `training` "
         "(the release's is `configs/` in the repository).",
-        "- Decoding: per-technique Platt calibration and thresholds, then one inside-logit shift per "
-        "language: "
+        "- Decoding: per-technique Platt calibration and thresholds"
+        + (
+            f" (each keeping validation span precision at least {training['min_span_precision']}, or "
+            "the highest threshold)"
+            if training.get("min_span_precision")
+            else " (each the best span F1 on validation)"
+        )
+        + ", then one inside-logit shift per language: "
         + (
             ", ".join(f"{code} {shift:+.2f}" for code, shift in document.get("language_shift", {}).items())
             or "none"
