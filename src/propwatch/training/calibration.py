@@ -162,9 +162,9 @@ def tune_thresholds(
             predicted = {
                 article: [(s, e) for t, s, e in spans if t == label] for article, spans in decoded.items()
             }
-            scores = label_span_scores(predicted, gold[label])
-            curves[label][f"{value:.2f}"] = scores.f1
-            precisions[label][f"{value:.2f}"] = scores.precision if scores.predicted_count else 1.0
+            scores, key = label_span_scores(predicted, gold[label]), f"{value:.2f}"
+            curves[label][key] = scores.f1
+            precisions[label][key] = scores.precision if scores.predicted_count else 1.0
     thresholds = np.empty(len(labels), dtype=np.float32)
     for k, label in enumerate(labels):
         thresholds[k] = choose_threshold(curves[label], precisions[label], grid, min_precision)
