@@ -13,6 +13,7 @@ from propwatch.errors import ConfigurationError
 from propwatch.models.paragraph_head import WIDTH, ParagraphHead
 from propwatch.models.techniques import TechniqueModel
 from propwatch.settings import Settings
+from propwatch.training.artifact import replace_card_section
 from propwatch.training.config import TrainConfig
 from propwatch.training.data import read_training_corpora, split_corpora
 from propwatch.training.retune import carry_sections, retune_decoding
@@ -160,3 +161,17 @@ def test_the_command_prints_what_moved(setup: tuple[Path, Path, Settings], tmp_p
         env={"COLUMNS": "200", "NO_COLOR": "1"},
     )
     assert refused.exit_code == 2 and "'--min-span-precision'" in refused.output
+
+
+def test_a_head_command_replaces_its_card_section_in_place() -> None:
+    card = "# m\n\n## PTC-14 view\nold view\n\n## Paragraph head (subtask 3)\nhead\n\n## Notes\nby hand\n"
+    replaced = replace_card_section(card, "## PTC-14 view", "new view\n")
+    assert (
+        replaced
+        == "# m\n\n## PTC-14 view\n\nnew view\n\n## Paragraph head (subtask 3)\nhead\n\n## Notes\nby hand\n"
+    )
+    assert replace_card_section(replaced, "## PTC-14 view", "new view") == replaced  # a rerun changes nothing
+    appended = replace_card_section("# m\n\n## Limits\n- few\n", "## Paragraph head (subtask 3)", "rows")
+    assert appended == "# m\n\n## Limits\n- few\n\n## Paragraph head (subtask 3)\n\nrows\n"
+    last = replace_card_section(appended, "## Paragraph head (subtask 3)", "other rows")
+    assert last == "# m\n\n## Limits\n- few\n\n## Paragraph head (subtask 3)\n\nother rows\n"

@@ -48,6 +48,17 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def replace_card_section(card: str, heading: str, body: str) -> str:
+    """``card`` with the section under ``heading`` (a ``## `` line) replaced by ``body``, or the section
+    appended when the card has none; the sections around it stay where they are."""
+    section = f"{heading}\n\n{body.strip(chr(10))}\n"
+    head, marker, rest = card.partition(f"\n{heading}\n")
+    if not marker:
+        return card.rstrip("\n") + "\n\n" + section
+    _, next_marker, after = rest.partition("\n## ")
+    return head.rstrip("\n") + "\n\n" + section + (f"\n## {after}" if next_marker else "")
+
+
 def _package_version(name: str) -> str:
     try:
         return importlib.metadata.version(name)

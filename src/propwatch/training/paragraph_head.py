@@ -37,7 +37,7 @@ from propwatch.models.paragraph_head import WIDTH, ParagraphHead, paragraph_feat
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES
 from propwatch.models.technique_decode import paragraph_labels
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel
-from propwatch.training.artifact import atomic_write
+from propwatch.training.artifact import atomic_write, replace_card_section
 
 C_GRID: Final = (0.1, 1.0, 10.0)
 THRESHOLD_GRID: Final = tuple(round(0.1 + 0.025 * i, 3) for i in range(13))  # 0.10 … 0.40
@@ -335,9 +335,8 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
         f"{result.validation_head[code]:.4f} |"
         for code in result.validation_spans
     )
-    text = card.read_text(encoding="utf-8").split(f"\n{CARD_SECTION}\n")[0].rstrip("\n") + "\n"
-    text += (
-        f"\n{CARD_SECTION}\n\nSubtask 3 asks which techniques each paragraph uses. A logistic regression per "
+    body = (
+        "Subtask 3 asks which techniques each paragraph uses. A logistic regression per "
         "technique reads the paragraph's token probabilities (max, mean, top-3 mean), its best decoded "
         "span score, the technique's max in the whole article, the paragraph's length and the language "
         f"(`propwatch train paragraph-head`). C={result.c} and the global threshold {result.threshold} were "
@@ -347,9 +346,9 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
         "with the global threshold and with each language's own:\n\n"
         "| language | spans | head, global threshold | own threshold | head, own threshold |\n"
         f"|---|---|---|---|---|\n{rows}\n\n"
-        f"The model uses the {'head' if head is not None else 'spans'} for paragraph labels.\n"
+        f"The model uses the {'head' if head is not None else 'spans'} for paragraph labels."
     )
-    atomic_write(card, text)
+    atomic_write(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, body))
 
 
 __all__ = ["ParagraphHeadResult", "train_paragraph_head"]

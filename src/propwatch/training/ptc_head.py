@@ -44,7 +44,7 @@ from propwatch.models.ptc_view import (
     range_features,
 )
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel, TokenProbabilities
-from propwatch.training.artifact import atomic_write
+from propwatch.training.artifact import atomic_write, replace_card_section
 
 C_GRID: Final = (0.1, 0.3, 1.0)
 E5_SCALE: Final = 10.0  # unit-length e5 vectors × 10 ≈ the spread of the standardised features
@@ -316,10 +316,8 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
     atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     card = model_dir / CARD_FILE
     if card.is_file():
-        text = card.read_text(encoding="utf-8")
-        text = text.split(f"\n{CARD_SECTION}\n")[0].rstrip("\n") + "\n"
-        text += (
-            f"\n{CARD_SECTION}\n\nPTC technique-classification micro-F1 on the English validation articles "
+        body = (
+            f"PTC technique-classification micro-F1 on the English validation articles "
             f"({result.validation_spans} gold spans): mapping {result.mapping_f1:.4f}, a logistic head "
             f"trained on PTC's labels of the training articles ({result.train_spans} spans, C={result.c}) "
             f"{result.head_f1:.4f}. The head reads the model's token probabilities over the span, surface "
@@ -331,6 +329,6 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
             + (f" ({result.si_threshold})" if result.si_threshold is not None else "")
             + f", {result.si_cross_fitted_f1:.4f} when the threshold is chosen on one half of the "
             f"articles and scored on the other. PTC-SI uses the "
-            f"{'noisy-or' if result.si_threshold is not None else 'technique spans'}.\n"
+            f"{'noisy-or' if result.si_threshold is not None else 'technique spans'}."
         )
-        atomic_write(card, text)
+        atomic_write(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, body))
