@@ -175,3 +175,21 @@ def test_a_head_command_replaces_its_card_section_in_place() -> None:
     assert appended == "# m\n\n## Limits\n- few\n\n## Paragraph head (subtask 3)\n\nrows\n"
     last = replace_card_section(appended, "## Paragraph head (subtask 3)", "other rows")
     assert last == "# m\n\n## Limits\n- few\n\n## Paragraph head (subtask 3)\n\nother rows\n"
+
+
+def test_thresholds_only_keeps_calibration_and_shifts(setup: tuple[Path, Path, Settings]) -> None:
+    folder, data, settings = setup
+    document = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    document["calibration"] = {label: {"temperature": 4.0, "bias": 0.0} for label in LABELS}
+    document["language_shift"] = {"en": 0.75, "fr": -0.5}
+    document["thresholds"] = dict.fromkeys(LABELS, 0.95)
+    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    out = folder.parent / "thresholds-only"
+    retune_decoding(folder, data, out, settings, min_span_precision=0.0, version="v2", thresholds_only=True)
+    written = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert written["calibration"] == document["calibration"]
+    assert written["language_shift"] == document["language_shift"]
+    # Calibrated, a planted inside token scores about sigmoid(6 / 4) ≈ 0.82: 0.95 finds nothing.
+    assert any(value < 0.95 for value in written["thresholds"].values())
+    assert written["decoding"]["command"] == "propwatch train technique-decoding --thresholds-only"
+    assert written["validation"]["language_shift_curves"] == {}

@@ -248,6 +248,13 @@ def technique_decoding(
         Path | None,
         typer.Option("--model", help="Technique model folder to start from (default: the shipped one)."),
     ] = None,
+    thresholds_only: Annotated[
+        bool,
+        typer.Option(
+            "--thresholds-only",
+            help="Keep the model's calibration and language shifts; re-choose only the thresholds.",
+        ),
+    ] = False,
 ) -> None:
     """Re-choose a technique model's calibration, thresholds and language shifts on the validation split
     from its own int8 graph, without training (no checkpoints or torch needed)."""
@@ -263,6 +270,7 @@ def technique_decoding(
         settings_from(ctx),
         min_span_precision=min_span_precision,
         version=version,
+        thresholds_only=thresholds_only,
         progress=lambda line: err.print(line, highlight=False),
     )
     for label, (before, after) in result.thresholds.items():

