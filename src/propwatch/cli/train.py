@@ -252,7 +252,8 @@ def technique_decoding(
         bool,
         typer.Option(
             "--thresholds-only",
-            help="Keep the model's calibration and language shifts; re-choose only the thresholds.",
+            help="Keep the model's calibration, language shifts and the thresholds that meet the floor; "
+            "raise only those that fall short of it.",
         ),
     ] = False,
 ) -> None:

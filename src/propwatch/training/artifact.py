@@ -236,15 +236,19 @@ def _card_model(document: dict[str, Any]) -> list[str]:
             or "none"
         )
         + ".",
-        *(
-            [
-                f"- The decoding was re-chosen from version {retuned['retuned_from']}'s int8 graph (the same "
-                f"weights) by `{retuned['command']}` on {retuned['date']}."
-            ]
-            if (retuned := document.get("decoding"))
-            else []
-        ),
+        *([_retuned_line(retuned)] if (retuned := document.get("decoding")) else []),
     ]
+
+
+def _retuned_line(retuned: dict[str, Any]) -> str:
+    if retuned["command"].endswith("--thresholds-only"):
+        what = (
+            "The thresholds under the precision floor were raised; the other thresholds, the calibration "
+            f"and the language shifts are version {retuned['retuned_from']}'s"
+        )
+    else:
+        what = f"The decoding was re-chosen from version {retuned['retuned_from']}'s int8 graph"
+    return f"- {what} (the same weights; `{retuned['command']}`, {retuned['date']})."
 
 
 def _card_validation(document: dict[str, Any]) -> list[str]:

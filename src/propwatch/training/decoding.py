@@ -103,8 +103,9 @@ def tune_decoding(
     """Calibrate, tune thresholds (with the config's precision floor) and language shifts on the
     validation scores, then score the validation split (and its PTC texts, run through ``run``).
 
-    With ``keep``, only the thresholds are tuned: its Platt scaling and language shifts stay, so the
-    calibrated probabilities (and the heads that read them) do not move."""
+    With ``keep``, only the thresholds that fall short of the precision floor move (to the threshold
+    the floor chooses); its other thresholds, Platt scaling and language shifts stay, so the calibrated
+    probabilities (and the heads that read them) do not move."""
     if keep is None:
         temperature, bias, positives = fit_calibration(scored, labels, config.min_calibration_positives)
     else:
@@ -113,6 +114,11 @@ def tune_decoding(
     thresholds, curves, precision_curves = tune_thresholds(
         scored, labels, temperature, bias, min_precision=config.min_span_precision
     )
+    if keep is not None:  # repair only: a threshold already meeting the floor is not re-fitted to noise
+        for k, label in enumerate(labels):
+            kept = float(keep.threshold[k])
+            if precision_curves[label].get(f"{kept:.2f}", 0.0) >= config.min_span_precision:
+                thresholds[k] = kept
     if keep is None:
         phase("tuning a logit shift per language")
         unshifted = Calibration(labels, temperature, bias, thresholds)

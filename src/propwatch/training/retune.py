@@ -72,7 +72,8 @@ def retune_decoding(
 ) -> RetuneResult:
     """Score the validation split with ``model_dir``'s graph, re-choose its decoding, write ``out_dir``.
 
-    ``thresholds_only``: keep the source's calibration and language shifts, re-choose the thresholds."""
+    ``thresholds_only``: keep the source's calibration, language shifts and every threshold that meets
+    the floor; raise only those that fall short of it."""
     say = progress or (lambda _line: None)
     card = read_model_card(model_dir)
     raw = card.raw
