@@ -99,6 +99,7 @@ def test_retune_rewrites_the_decoding_and_keeps_the_graph(setup: tuple[Path, Pat
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "re-chosen from version 2026.0.0-test's int8 graph (the same weights" in card
     assert "validation span precision at least 0.5" in card
+    assert "- The PTC-14 view is a mapping" in card  # the planted model has no PTC head
     assert card.count("## Limits") == 1 and card.count("## Written by hand\nKept.") == 1
     model = TechniqueModel.load(out, settings)  # the inference side reads what was written
     assert model.version == "2026.0.1-test"

@@ -182,6 +182,14 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
+_PTC_LIMIT_MAPPING: Final = (
+    "The PTC-14 view is a mapping: five SemEval-2023 techniques have no PTC class and are left out of it."
+)
+_PTC_LIMIT_HEAD: Final = (
+    "PTC span identification decodes a noisy-or of the SemEval-2023 techniques that have a PTC class "
+    "(five have none), its threshold tuned on the validation articles; PTC technique classification uses "
+    "the trained head, which also reads the e5 vector of the span's text (one e5 pass per span to classify)."
+)
 _LIMITS: Final = (
     "A small encoder (multilingual-e5-small) trained for a short time on 2 CPU cores: far from the "
     "shared-task winners; rare techniques (a few hundred spans or fewer) are often missed.",
@@ -189,7 +197,6 @@ _LIMITS: Final = (
     "the figures come from, so the figures are optimistic; held-out test data will score lower.",
     "Annotation is subjective (annotators agree only moderately on these tasks): a span is evidence for an "
     "analyst to check, not a verdict on the article.",
-    "The PTC-14 view is a mapping: five SemEval-2023 techniques have no PTC class and are left out of it.",
     "Text is read in windows of a few hundred tokens: techniques that need the whole article (repetition far "
     "apart) are seen only locally.",
     "The int8 graph's integer kernels differ between CPUs (AVX-512/VNNI or AVX2 alone): the same model and "
@@ -299,6 +306,11 @@ def _card_validation(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _ptc_mode(document: dict[str, Any]) -> str | None:
+    mode = (document.get("ptc_view") or {}).get("mode")
+    return None if mode is None else str(mode)
+
+
 def model_card(document: dict[str, Any]) -> str:
     """MODEL_CARD.md from model.json's content."""
     lines = [
@@ -309,7 +321,7 @@ def model_card(document: dict[str, Any]) -> str:
         "others are untested). Each span has a calibrated score; a PTC-14 view comes from "
         + (
             "a logistic head trained on PTC labels (`ptc_view`, `propwatch train ptc-head`)."
-            if (document.get("ptc_view") or {}).get("mode") == "head"
+            if _ptc_mode(document) == "head"
             else "a documented mapping (`ptc_view`)."
         )
         + (
@@ -330,6 +342,7 @@ def model_card(document: dict[str, Any]) -> str:
         "",
         "## Limits",
         *(f"- {limit}" for limit in _LIMITS),
+        "- " + (_PTC_LIMIT_HEAD if _ptc_mode(document) == "head" else _PTC_LIMIT_MAPPING),
         "",
     ]
     return "\n".join(lines)
