@@ -51,7 +51,8 @@ def atomic_write(path: Path, text: str) -> None:
 def replace_card_section(card: str, heading: str, body: str) -> str:
     """``card`` with the section under ``heading`` (a ``## `` line) replaced by ``body``, or the section
     appended when the card has none; the sections around it stay where they are."""
-    section = f"{heading}\n\n{body.strip(chr(10))}\n"
+    text = body.strip("\n")
+    section = f"{heading}\n\n{text}\n"
     head, marker, rest = card.partition(f"\n{heading}\n")
     if not marker:
         return card.rstrip("\n") + "\n\n" + section
