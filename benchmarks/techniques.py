@@ -105,7 +105,9 @@ def run_engine(args: argparse.Namespace) -> dict[str, Any]:
     texts, described = load_texts(args.articles, args.count)
     baseline = peak_rss_mb()
     started = time.perf_counter()
-    model = TechniqueModel.load(args.model or settings.technique_model or shipped_model_folder(), settings)
+    folder = args.model or settings.technique_model or shipped_model_folder()
+    # Nothing remembered: the timed pass must not reuse the warm-up's encoder output.
+    model = TechniqueModel.load(folder, settings, remember=0)
     if args.engine == "torch":
         install_torch_encoder(model, args.torch_checkpoint, args.threads)
     loaded = time.perf_counter() - started

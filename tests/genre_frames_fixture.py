@@ -71,14 +71,14 @@ def write_tiny_model(folder: Path, version: str = "test") -> Path:
 
 def signal_model(version: str = "test") -> GenreFramesModel:
     """A model whose genre head also reads the article signals: "mock" → satire; otherwise opinion when
-    the techniques are dense (one span per ten words or more), reporting when there are none."""
+    a fifth or more of the tokens are likely inside a technique span, reporting below that."""
     from propwatch.framing.signals import SIGNALS
 
     base = tiny_model(version)
     inputs = VECTOR_SIZE + len(SIGNALS) + 2
     weight = np.zeros((inputs, len(GENRES)))
     weight[0, GENRES.index("satire")] = 20.0
-    weight[VECTOR_SIZE + SIGNALS.index("persuasion:log_spans_per_1000_words"), GENRES.index("opinion")] = 1.0
+    weight[VECTOR_SIZE + SIGNALS.index("persuasion:inside_share"), GENRES.index("opinion")] = 10.0
     bias = np.array([-2.0, 0.0, 0.0])
     head = LinearHead(np.zeros(inputs), np.ones(inputs), weight, bias)
     return GenreFramesModel(
@@ -95,3 +95,12 @@ def signal_model(version: str = "test") -> GenreFramesModel:
         meta=base.meta,
         genre_signals=SIGNALS,
     )
+
+
+def persuasion_rows(shares: Sequence[float]) -> np.ndarray:
+    """Persuasion features with ``inside_share`` set to each of ``shares`` and everything else 0."""
+    from propwatch.framing.persuasion import PERSUASION_FEATURES
+
+    rows = np.zeros((len(shares), len(PERSUASION_FEATURES)))
+    rows[:, PERSUASION_FEATURES.index("inside_share")] = shares
+    return rows

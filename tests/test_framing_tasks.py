@@ -6,12 +6,12 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from genre_frames_fixture import KeywordEncoder, signal_model, tiny_model, write_tiny_model
+from genre_frames_fixture import KeywordEncoder, persuasion_rows, signal_model, tiny_model, write_tiny_model
 from propwatch.cli import app
-from propwatch.domain import Span
 from propwatch.errors import MalformedRecordError
 from propwatch.evaluation.semeval23_articles import read_genre_labels
 from propwatch.framing.tasks import predict_article_labels
@@ -55,24 +55,23 @@ def test_genres_and_frames_of_a_folder(articles: Path, tmp_path: Path) -> None:
     assert seen == [(3, 3)]
 
 
-def test_genres_with_signals_read_the_technique_spans(articles: Path, tmp_path: Path) -> None:
+def test_genres_with_signals_read_the_persuasion_features(articles: Path, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, detect_language=False)
     read: list[str] = []
 
-    def spans(texts: Sequence[str], languages: Sequence[str | None]) -> list[list[Span]]:
+    def persuasion(texts: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
         read.extend(texts)
-        dense = [Span(start=0, end=4, label="Doubt", analyzer="test")] * 5
-        return [dense if "think" in text else [] for text in texts]
+        return persuasion_rows([0.5 if "think" in text else 0.0 for text in texts])
 
     genres = predict_article_labels(
-        articles, "genre", signal_model(), KeywordEncoder(), settings, read_spans=spans
+        articles, "genre", signal_model(), KeywordEncoder(), settings, read_persuasion=persuasion
     )
     assert [r.labels for r in genres.records] == [("opinion",), ("reporting",), ("satire",)]
     assert len(read) == 3
     frames = predict_article_labels(
-        articles, "frames", signal_model(), KeywordEncoder(), settings, read_spans=spans
+        articles, "frames", signal_model(), KeywordEncoder(), settings, read_persuasion=persuasion
     )
-    assert len(frames.records) == 3 and len(read) == 3, "frames need no technique spans"
+    assert len(frames.records) == 3 and len(read) == 3, "frames need no technique model"
 
 
 def test_predict_and_score_commands(articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

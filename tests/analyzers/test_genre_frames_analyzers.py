@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from genre_frames_fixture import KeywordEncoder, signal_model, write_tiny_model
+from genre_frames_fixture import KeywordEncoder, persuasion_rows, signal_model, write_tiny_model
 from propwatch.analyzers.genre_frames import FrameClassifier, GenreClassifier
 from propwatch.analyzers.registry import Catalogue, resolve
 from propwatch.analyzers.techniques import TechniqueSpanDetector
-from propwatch.domain import Analysis, Annotations, Article, Span
+from propwatch.domain import Analysis, Article
 from propwatch.errors import ConfigurationError
 from propwatch.ingest.plaintext import parse_plain_text
+from propwatch.pipeline import Pipeline
 from propwatch.settings import Settings
+from technique_fixture import SAMPLE_TEXTS, write_sample_artifact
 
 
 def _item(text: str, title: str | None = None, language: str | None = "en") -> Analysis:
@@ -65,38 +68,60 @@ def test_the_title_is_read_too(settings: Settings) -> None:
 
 
 class CountingReader:
-    """Technique spans for texts the techniques analyzer did not see: one span per two words."""
+    """Persuasion features: a quarter of the tokens inside a technique when the text says "charged"."""
 
     def __init__(self) -> None:
         self.texts: list[str] = []
 
-    def __call__(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[list[Span]]:
+    def __call__(self, texts: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
         self.texts.extend(texts)
-        return [
-            [Span(start=0, end=4, label="Doubt", score=0.5, analyzer="model")] * (len(t.split()) // 2)
-            for t in texts
-        ]
+        return persuasion_rows([0.25 if "charged" in t.lower() else 0.0 for t in texts])
 
 
-def test_genre_reuses_the_techniques_analyzers_spans(tmp_path: Path) -> None:
+def test_genre_reads_persuasion_from_its_reader(tmp_path: Path) -> None:
     settings = Settings(genre_frames_model=tmp_path / "model")
     signal_model(version="5").save(tmp_path / "model")
     reader = CountingReader()
-    classifier = GenreClassifier(settings, KeywordEncoder(), read_spans=reader)
-    plain = _item("Plain words, no techniques found here at all.")
-    dense_spans = tuple(
-        Span(start=0, end=5, label="Loaded_Language", score=0.7, analyzer="techniques") for _ in range(9)
-    )
-    seen = plain.with_annotations("techniques", "1", Annotations(spans=dense_spans))
-    seen_none = plain.with_annotations("techniques", "1", Annotations())
-    unseen = _item("Words the detector never saw, so the model reads them here.")
-    results = classifier.analyze([seen, seen_none, unseen])
-    assert [r.labels[0].value for r in results] == ["opinion", "reporting", "opinion"]
-    assert reader.texts == [unseen.article.text], "only the article the techniques analyzer did not see"
+    classifier = GenreClassifier(settings, KeywordEncoder(), read_persuasion=reader)
+    batch = [_item("Charged words all over."), _item("Plain words, nothing else."), _item("A mock piece.")]
+    results = classifier.analyze(batch)
+    assert [r.labels[0].value for r in results] == ["opinion", "reporting", "satire"]
+    assert reader.texts == [item.article.text for item in batch]
     ordered = resolve(
         None, Catalogue(analyzers={"genre": GenreClassifier, "techniques": TechniqueSpanDetector})
     )
-    assert [cls.name for cls in ordered] == ["techniques", "genre"]
+    assert [cls.name for cls in ordered] == ["techniques", "genre"], "the shared model has just read them"
+
+
+def test_techniques_and_genre_share_one_encoder_pass(tmp_path: Path) -> None:
+    cache = tmp_path / "data" / "cache"
+    folder = write_sample_artifact(tmp_path / "technique", cache, version="2026.7.1-test")
+    signal_model(version="6").save(tmp_path / "genre")
+    settings = Settings(
+        data_dir=tmp_path / "data", technique_model=folder, genre_frames_model=tmp_path / "genre"
+    )
+    detector = TechniqueSpanDetector(settings)
+    genre = GenreClassifier(settings, KeywordEncoder())
+    runs: list[int] = []
+    real = detector.model.run_windows
+
+    def counted(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        runs.append(len(ids))
+        return real(ids, mask)
+
+    detector.model.run_windows = counted  # type: ignore[method-assign]
+    articles = [Article(text=text, language="en") for text in SAMPLE_TEXTS]
+    Pipeline([detector]).run(articles)
+    windows = sum(runs)
+    assert windows >= len(articles)
+    results = Pipeline([detector, genre]).run(articles)
+    assert sum(runs) == windows, "the texts the shared model read lately are not read again"
+    assert all(r.labels[0].name == "genre" for r in results)
+    alone = GenreClassifier(settings, KeywordEncoder()).analyze([Analysis(article=articles[0])])
+    assert sum(runs) == windows and alone[0].labels == results[0].labels
+    changed = Article(text=SAMPLE_TEXTS[0] + " More.", language="en")
+    GenreClassifier(settings, KeywordEncoder()).analyze([Analysis(article=changed)])
+    assert sum(runs) > windows, "a new text goes through the encoder"
 
 
 def test_a_missing_model_folder_is_a_configuration_error(tmp_path: Path) -> None:

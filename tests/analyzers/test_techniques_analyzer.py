@@ -61,7 +61,7 @@ def test_missing_or_corrupt_model_is_a_clear_analyzer_error(tmp_path: Path, sett
 def test_without_a_setting_the_shipped_folder_is_used(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import propwatch.analyzers.techniques as module
+    import propwatch.models.techniques as module
 
     monkeypatch.setattr(module, "shipped_model_folder", lambda: tmp_path / "shipped")
     with pytest.raises(AnalyzerError, match="no such technique-model folder") as error:

@@ -61,10 +61,10 @@ def test_a_genre_head_with_signals_reads_them_between_vector_and_one_hot(tmp_pat
     model = signal_model(version="3")
     vectors, languages = _vectors((), (), (0,)), ["en", "ru", None]
     signals = np.zeros((3, len(SIGNALS)))
-    signals[1, SIGNALS.index("persuasion:log_spans_per_1000_words")] = 5.0
+    signals[1, SIGNALS.index("persuasion:inside_share")] = 0.5
     inputs = model.genre_inputs(vectors, languages, signals)
     assert inputs.shape == (3, VECTOR_SIZE + len(SIGNALS) + 2)
-    assert inputs[1, VECTOR_SIZE + SIGNALS.index("persuasion:log_spans_per_1000_words")] == 5.0
+    assert inputs[1, VECTOR_SIZE + SIGNALS.index("persuasion:inside_share")] == 0.5
     assert list(inputs[1, -2:]) == [0.0, 1.0]
     assert model.genres_of(model.genre_probabilities(vectors, languages, signals)) == [
         "reporting",

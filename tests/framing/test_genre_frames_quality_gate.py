@@ -14,7 +14,7 @@ import pytest
 
 from propwatch.framing.model import GenreFramesModel, shipped_model_path
 from propwatch.framing.representation import REPRESENTATION, ArticleEncoder
-from propwatch.framing.signals import TechniqueSpanReader, signal_matrix
+from propwatch.framing.signals import TechniquePersuasionReader, signal_matrix
 from propwatch.settings import Settings
 from propwatch.training.genre_frames import evaluate, read_labelled_articles, split_articles
 
@@ -23,7 +23,9 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SPLIT_FINGERPRINT_EN = "7509dca630a4cf38"
 VALIDATION_ARTICLES_EN = 53
 # Pinned a little under what the shipped model measured here (float drift across platforms).
-FLOOR_GENRE_MACRO_F1 = 0.357  # measured 0.3778 (49 opinion, 4 reporting: one article moves it by ~0.1)
+# Genre: measured 0.5435 (49 opinion, 4 reporting); one article moves it by about 0.1, and the int8
+# technique graph's kernels differ between CPUs, so the floor sits one article under it.
+FLOOR_GENRE_MACRO_F1 = 0.44
 FLOOR_FRAMES_MICRO_F1 = 0.615  # measured 0.6355
 
 
@@ -43,7 +45,7 @@ def test_shipped_genre_frames_model_stays_above_its_floors() -> None:
     started = time.monotonic()
     vectors = ArticleEncoder().vectors([(None, a.text) for a in held])
     texts, languages = [a.text for a in held], [a.language for a in held]
-    signals = signal_matrix(texts, languages, TechniqueSpanReader(Settings())(texts, languages))
+    signals = signal_matrix(texts, languages, TechniquePersuasionReader(Settings())(texts, languages))
     figures = evaluate(model, held, vectors, signals)["en"]
     genre, articles = figures["genre_macro_f1"], int(figures["genre_n"])
     print(

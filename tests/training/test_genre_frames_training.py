@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from genre_frames_fixture import persuasion_rows
 from propwatch.corpora.split import split_by_article
 from propwatch.errors import InputNotFoundError, MalformedRecordError
 from propwatch.framing.model import GenreFramesModel
@@ -74,17 +74,9 @@ def write_corpus(root: Path, codes: Sequence[str] = ("en", "ru"), count: int = 4
 CONFIG = GenreFramesConfig(folds=2, c_grid=(1.0,), min_positives_for_threshold=4)
 
 
-@dataclass(frozen=True)
-class FakeSpan:
-    start: int
-    end: int
-    label: str
-    score: float
-
-
-def fake_spans(texts: Sequence[str], languages: Sequence[str | None]) -> list[list[FakeSpan]]:
-    """Opinion pieces ("believe") get a technique span on their first word, the others none."""
-    return [[FakeSpan(0, 8, "Loaded_Language", 0.6)] if "believe" in text else [] for text in texts]
+def fake_persuasion(texts: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
+    """Opinion pieces ("believe") have a tenth of their tokens inside a technique, the others none."""
+    return persuasion_rows([0.1 if "believe" in text else 0.0 for text in texts])
 
 
 def test_reads_both_subtasks_merged_by_article(tmp_path: Path) -> None:
@@ -116,8 +108,8 @@ def test_training_writes_a_model_that_learns_the_keywords(tmp_path: Path) -> Non
         config=CONFIG,
         encode=keyword_encoder,
         count=count_words,
-        read_spans=fake_spans,
-        spans_version="fake-1",
+        read_persuasion=fake_persuasion,
+        technique_version="fake-1",
     )
     assert set(report.validation) == {"en", "ru", "all"}
     # 42 subtask-3 articles → 6 held out, and 1 of the 6 subtask-1-only articles.
@@ -132,8 +124,9 @@ def test_training_writes_a_model_that_learns_the_keywords(tmp_path: Path) -> Non
     model = GenreFramesModel.load(tmp_path / "model")
     assert model.genre_signals == SIGNALS
     assert model.genre_head.weight.shape == (2 * DIM + len(SIGNALS) + len(model.languages), 3)
-    spans_file = tmp_path / "model" / "embedding-cache" / "technique-spans.jsonl"
-    assert len(spans_file.read_text(encoding="utf-8").splitlines()) == 96
+    cache_file = tmp_path / "model" / "embedding-cache" / "technique-persuasion.jsonl"
+    assert len(cache_file.read_text(encoding="utf-8").splitlines()) == 96
+    assert model.meta["signals_technique_model"] == "fake-1"
     assert model.seed == 13 and model.meta["split"]["fingerprints"] == report.fingerprints
     assert (tmp_path / "model" / "training_report.json").is_file()
     assert "choices" in report.summary() and "splits: en=" in report.summary()
@@ -145,8 +138,8 @@ def test_training_writes_a_model_that_learns_the_keywords(tmp_path: Path) -> Non
         config=CONFIG,
         encode=lambda texts: pytest.fail("everything is cached"),  # type: ignore[arg-type, return-value]
         count=count_words,
-        read_spans=lambda texts, languages: pytest.fail("every span is cached"),
-        spans_version="fake-1",
+        read_persuasion=lambda texts, languages: pytest.fail("every text is cached"),
+        technique_version="fake-1",
     )
     assert again.validation == report.validation
     same = GenreFramesModel.load(tmp_path / "model2")
@@ -176,7 +169,7 @@ def test_signals_can_be_left_out(tmp_path: Path) -> None:
         config=config,
         encode=keyword_encoder,
         count=count_words,
-        read_spans=lambda texts, languages: pytest.fail("no signals, no spans"),
+        read_persuasion=lambda texts, languages: pytest.fail("no signals, no technique model"),
     )
     model = GenreFramesModel.load(tmp_path / "model")
     assert model.genre_signals == () and report.choices["genre_prior_alpha"] == 0.0

@@ -7,8 +7,9 @@ in-memory vector per article, so running both embeds each article once.
 
 * ``genre`` adds one ``Label(name="genre")``: opinion, reporting or satire, with its probability. Its
   head also reads article signals (:mod:`propwatch.framing.signals`: style, and how densely the
-  ``techniques`` analyzer found persuasion techniques). It runs after that analyzer when both are
-  chosen and reuses its spans; alone, it runs the technique model itself;
+  technique model finds persuasion, from its token probabilities). It runs after the ``techniques``
+  analyzer when both are chosen: they share the process's technique model, which remembers what it
+  just read, so each article goes through the technique encoder once;
 * ``frames`` adds one ``Label(name="frame")`` per frame at or above its threshold (at least the best
   one), best first, with its score.
 """
@@ -19,18 +20,17 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from propwatch.analyzers.base import Analyzer
-from propwatch.analyzers.techniques import SPANS_TECHNIQUE, TechniqueSpanDetector
+from propwatch.analyzers.techniques import SPANS_TECHNIQUE
 from propwatch.domain import Analysis, Annotations, Label
 from propwatch.framing.labels import FRAME_LABEL, GENRE_LABEL
 from propwatch.framing.model import GenreFramesModel, shipped_model_path
-from propwatch.framing.persuasion import ScoredRange
 from propwatch.framing.representation import (
     REPRESENTATION,
     ArticleEncoder,
     FloatMatrix,
     shared_article_encoder,
 )
-from propwatch.framing.signals import ReadSpans, TechniqueSpanReader, signal_matrix
+from propwatch.framing.signals import ReadPersuasion, TechniquePersuasionReader, signal_matrix
 from propwatch.settings import Settings
 
 ANALYZER_VERSION = "2"
@@ -63,26 +63,14 @@ class GenreClassifier(_ArticleHeads):
     after: ClassVar[frozenset[str]] = frozenset({SPANS_TECHNIQUE})
 
     def __init__(
-        self, settings: Settings, encoder: ArticleEncoder | None = None, read_spans: ReadSpans | None = None
+        self,
+        settings: Settings,
+        encoder: ArticleEncoder | None = None,
+        read_persuasion: ReadPersuasion | None = None,
     ) -> None:
         super().__init__(settings, encoder)
-        # Only used for articles the techniques analyzer did not see; loads the model on first use.
-        self.read_spans = read_spans or TechniqueSpanReader(settings)
-
-    def _technique_spans(self, batch: Sequence[Analysis]) -> list[Sequence[ScoredRange]]:
-        """The techniques analyzer's spans of each article; the technique model's where it did not run."""
-        detector = TechniqueSpanDetector.name
-        found: list[Sequence[ScoredRange]] = [
-            [s for s in item.spans if s.analyzer == detector] for item in batch
-        ]
-        missing = [i for i, item in enumerate(batch) if detector not in item.analyzers]
-        if missing:
-            read = self.read_spans(
-                [batch[i].article.text for i in missing], [batch[i].article.language for i in missing]
-            )
-            for row, spans in zip(missing, read, strict=True):
-                found[row] = spans
-        return found
+        # Loads the technique model on first use; shared with the techniques analyzer in this process.
+        self.read_persuasion = read_persuasion or TechniquePersuasionReader(settings)
 
     def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
         if not batch:
@@ -91,7 +79,7 @@ class GenreClassifier(_ArticleHeads):
         signals = None
         if self.model.genre_signals:
             texts = [item.article.text for item in batch]
-            signals = signal_matrix(texts, languages, self._technique_spans(batch))
+            signals = signal_matrix(texts, languages, self.read_persuasion(texts, languages))
         probabilities = self.model.genre_probabilities(vectors, languages, signals)
         results = []
         for genre, row in zip(self.model.genres_of(probabilities), probabilities, strict=True):

@@ -3,7 +3,8 @@
 Each span's label is the technique name; its category and the one-line explanation for analysts come
 from :mod:`propwatch.models.taxonomy` (the report shows them). The model is the one shipped in
 ``propwatch/models/technique_model/`` unless the ``technique_model`` setting names another folder; it is
-loaded once per instance, and a missing or damaged model is an :class:`AnalyzerError`.
+loaded once per process (:func:`~propwatch.models.techniques.shared_technique_model`), and a missing or
+damaged model is an :class:`AnalyzerError`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import ClassVar, Final
 
 from propwatch.analyzers.base import Analyzer
 from propwatch.domain import Analysis, Annotations, Span
-from propwatch.models.techniques import TechniqueModel, shipped_model_folder, shipped_model_version
+from propwatch.models.techniques import shared_technique_model, shipped_model_version
 from propwatch.settings import Settings
 
 SPANS_TECHNIQUE: Final = "spans:technique"
@@ -28,8 +29,8 @@ class TechniqueSpanDetector(Analyzer):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        folder = settings.technique_model or shipped_model_folder()
-        self.model = TechniqueModel.load(folder, settings)
+        # The process's shared model: the genre analyzer reads its remembered output of these articles.
+        self.model = shared_technique_model(settings)
         if self.model.version != type(self).version:
             # Another model folder: results must be stored under that model's own version.
             setattr(self, "version", self.model.version)  # noqa: B010 - instance value over the ClassVar

@@ -134,7 +134,7 @@ def genre_frames(
         Path | None,
         typer.Option(
             "--cache",
-            help="Folder of cached chunk embeddings and technique spans (default: OUT/embedding-cache).",
+            help="Folder of cached chunk embeddings and persuasion features (default: OUT/embedding-cache).",
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the split, folds and heads.")] = 13,

@@ -1,58 +1,62 @@
-"""How much an article persuades, from the technique detector's spans: a signal for the genre head
-(reporting pieces use fewer techniques than opinion pieces, satire more of some).
+"""How much an article persuades, from the technique detector's token probabilities: a signal for the
+genre head (reporting pieces use fewer techniques than opinion pieces, satire more of some).
 
-The features come from the spans the ``techniques`` analyzer already found, so the genre analyzer
-reuses them instead of running the technique model a second time. :data:`PERSUASION_FEATURES` names
-the columns in order; :func:`persuasion_features` computes them.
+The features read the calibrated inside probability of every technique at every token, not the
+thresholded spans: a new choice of span thresholds leaves them (and so the genre head) unchanged, and
+weak evidence under a threshold still counts. Each is an expected share of the article's tokens:
+
+* ``inside_share``: tokens inside a span of any technique (a noisy-or over the techniques);
+* ``mean_max_inside``: the highest technique probability, averaged over the tokens;
+* per category and per technique, log(1 + tokens inside per 1,000 tokens).
+
+:data:`PERSUASION_FEATURES` names the columns in order; :func:`persuasion_features` computes them.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterable
-from typing import Final, Protocol
+from collections.abc import Sequence
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from propwatch.models.taxonomy import TECHNIQUES
-from propwatch.models.technique_decode import LabeledRange
-from propwatch.summary import covered_characters
 
 CATEGORIES: Final[tuple[str, ...]] = tuple(dict.fromkeys(t.category for t in TECHNIQUES.values()))
 
 PERSUASION_FEATURES: Final[tuple[str, ...]] = (
-    "covered_share",
-    "log_spans_per_1000_words",
-    "mean_span_score",
-    *(f"log_{category.lower()}_per_1000_words" for category in CATEGORIES),
+    "inside_share",
+    "mean_max_inside",
+    *(f"log_{category.lower()}_inside_per_1000_tokens" for category in CATEGORIES),
+    *(f"log_{technique.lower()}_inside_per_1000_tokens" for technique in TECHNIQUES),
 )
 
-_WORD: Final = re.compile(r"\w+", re.UNICODE)
 
+def persuasion_features(labels: Sequence[str], inside: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The :data:`PERSUASION_FEATURES` of one text from the calibrated inside probabilities ``[T, K]``
+    of its tokens for the techniques ``labels`` (a technique the model lacks counts as never inside).
 
-class ScoredRange(LabeledRange, Protocol):
-    """A technique span: character range, technique name and score (domain spans, model spans)."""
+    A text without tokens has every feature 0."""
+    probabilities = np.asarray(inside, dtype=np.float64).reshape(-1, len(labels))
+    if len(probabilities) == 0:
+        return np.zeros(len(PERSUASION_FEATURES), dtype=np.float64)
+    column = {label: k for k, label in enumerate(labels)}
+    outside = 1.0 - np.clip(probabilities, 0.0, 1.0)
 
-    @property
-    def score(self) -> float | None: ...
+    def share_of(chosen: Sequence[str]) -> float:
+        columns = [column[t] for t in chosen if t in column]
+        if not columns:
+            return 0.0
+        return float((1.0 - np.prod(outside[:, columns], axis=1)).mean())
 
-
-def persuasion_features(text: str, spans: Iterable[ScoredRange]) -> npt.NDArray[np.float64]:
-    """The :data:`PERSUASION_FEATURES` of ``text`` given its technique spans, in that order.
-
-    Spans of labels outside the SemEval-2023 techniques (another analyzer's) are ignored."""
-    chosen = [s for s in spans if s.label in TECHNIQUES]
-    words = max(len(_WORD.findall(text)), 1)
-    per_category = dict.fromkeys(CATEGORIES, 0)
-    for span in chosen:
-        per_category[TECHNIQUES[span.label].category] += 1
-    scores = [float(s.score) for s in chosen if s.score is not None]
+    per_category = [
+        share_of([t for t, info in TECHNIQUES.items() if info.category == category])
+        for category in CATEGORIES
+    ]
+    per_technique = [share_of([technique]) for technique in TECHNIQUES]
     values = [
-        covered_characters(chosen) / max(len(text), 1),
-        math.log1p(1000.0 * len(chosen) / words),
-        sum(scores) / len(scores) if scores else 0.0,
-        *(math.log1p(1000.0 * per_category[c] / words) for c in CATEGORIES),
+        share_of(list(TECHNIQUES)),
+        float(probabilities.max(axis=1).mean()),
+        *(float(np.log1p(1000.0 * share)) for share in (*per_category, *per_technique)),
     ]
     return np.array(values, dtype=np.float64)

@@ -1,11 +1,12 @@
-"""The genre head's article signals besides the e5 vector: surface style and technique density.
+"""The genre head's article signals besides the e5 vector: surface style and how densely it persuades.
 
 :data:`SIGNALS` names the columns (``style:…`` from :mod:`propwatch.framing.style`, ``persuasion:…``
 from :mod:`propwatch.framing.persuasion`); a model lists them in ``model.json`` as ``genre_signals``.
-Technique spans come from the ``techniques`` analyzer's output when it ran, otherwise from a
-:class:`TechniqueSpanReader` that loads the technique model itself (once, on first use).
-Training caches the spans of every article in a :class:`SpanCache`, keyed by the technique model's
-version, the language and the text, so the slow technique pass runs once.
+The persuasion columns come from the technique model's token probabilities, read by a
+:class:`TechniquePersuasionReader` through the process's shared technique model: when the
+``techniques`` analyzer has just read the same articles, no second encoder pass runs.
+Training caches them for every article in a :class:`PersuasionCache`, keyed by the technique model's
+version, the feature set, the language and the text, so the slow technique pass runs once.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import numpy.typing as npt
 
 from propwatch.errors import StorageError
-from propwatch.framing.persuasion import PERSUASION_FEATURES, ScoredRange, persuasion_features
+from propwatch.framing.persuasion import PERSUASION_FEATURES, persuasion_features
 from propwatch.framing.style import STYLE_FEATURES, style_features
 from propwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from propwatch.models.techniques import TechniqueModel
 
 SIGNALS: Final[tuple[str, ...]] = (
     *(f"style:{name}" for name in STYLE_FEATURES),
@@ -31,102 +35,94 @@ SIGNALS: Final[tuple[str, ...]] = (
 )
 
 FloatMatrix = npt.NDArray[np.float64]
-ReadSpans = Callable[[Sequence[str], Sequence[str | None]], Sequence[Sequence[ScoredRange]]]
-"""Technique spans of each text (with its language); the technique model's ``predict`` is one."""
+ReadPersuasion = Callable[[Sequence[str], Sequence[str | None]], FloatMatrix]
+"""The :data:`~propwatch.framing.persuasion.PERSUASION_FEATURES` of each text (with its language), one
+row per text; a :class:`TechniquePersuasionReader` is one."""
+
+_FEATURE_SET: Final = hashlib.sha256("\x00".join(PERSUASION_FEATURES).encode()).hexdigest()[:12]
 
 
-def article_signals(text: str, language: str | None, spans: Sequence[ScoredRange]) -> npt.NDArray[np.float64]:
-    """The :data:`SIGNALS` of one article, in that order."""
-    return np.concatenate([style_features(text, language), persuasion_features(text, spans)])
+def article_signals(text: str, language: str | None, persuasion: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The :data:`SIGNALS` of one article (``persuasion``: its row of persuasion features), in order."""
+    return np.concatenate([style_features(text, language), np.asarray(persuasion, dtype=np.float64)])
 
 
 def signal_matrix(
-    texts: Sequence[str], languages: Sequence[str | None], spans: Sequence[Sequence[ScoredRange]]
+    texts: Sequence[str], languages: Sequence[str | None], persuasion: npt.ArrayLike
 ) -> FloatMatrix:
-    """``(n, len(SIGNALS))`` signals of ``n`` articles."""
+    """``(n, len(SIGNALS))`` signals of ``n`` articles (``persuasion``: their ``(n, …)`` features)."""
+    rows = np.asarray(persuasion, dtype=np.float64).reshape(len(texts), len(PERSUASION_FEATURES))
     out = np.zeros((len(texts), len(SIGNALS)), dtype=np.float64)
-    for row, (text, language, found) in enumerate(zip(texts, languages, spans, strict=True)):
-        out[row] = article_signals(text, language, found)
+    for row, (text, language) in enumerate(zip(texts, languages, strict=True)):
+        out[row] = article_signals(text, language, rows[row])
     return out
 
 
-class TechniqueSpanReader:
-    """Technique spans from the technique model (``settings.technique_model``, else the shipped one),
-    loaded on first use: only needed when the ``techniques`` analyzer did not run."""
+class TechniquePersuasionReader:
+    """Persuasion features from the process's shared technique model (``settings.technique_model``,
+    else the shipped one), loaded on first use."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._read: ReadSpans | None = None
-        self._version = ""
+        self._model: TechniqueModel | None = None
 
-    def _load(self) -> ReadSpans:
+    def _load(self) -> TechniqueModel:
         with self._lock:
-            if self._read is None:
-                from propwatch.models.techniques import TechniqueModel, shipped_model_folder
+            if self._model is None:
+                from propwatch.models.techniques import shared_technique_model
 
-                model = TechniqueModel.load(
-                    self.settings.technique_model or shipped_model_folder(), self.settings
-                )
-                self._version = model.version
-                self._read = model.predict
-            return self._read
+                self._model = shared_technique_model(self.settings)
+            return self._model
 
     @property
     def version(self) -> str:
         """The technique model's version (loads it)."""
-        self._load()
-        return self._version
+        return self._load().version
 
-    def __call__(
-        self, texts: Sequence[str], languages: Sequence[str | None]
-    ) -> Sequence[Sequence[ScoredRange]]:
-        return self._load()(texts, languages)
-
-
-class _CachedSpan:
-    """A span read back from the cache (only what the signals need)."""
-
-    __slots__ = ("end", "label", "score", "start")
-
-    def __init__(self, label: str, start: int, end: int, score: float | None) -> None:
-        self.label, self.start, self.end, self.score = label, start, end, score
+    def __call__(self, texts: Sequence[str], languages: Sequence[str | None]) -> FloatMatrix:
+        model = self._load()
+        out = np.zeros((len(texts), len(PERSUASION_FEATURES)), dtype=np.float64)
+        for row, probabilities in enumerate(model.token_probabilities(texts, languages)):
+            out[row] = persuasion_features(model.labels, probabilities.inside)
+        return out
 
 
-class SpanCache:
-    """Technique spans on disk, one JSON line per article, keyed by model version, language and text."""
+class PersuasionCache:
+    """Persuasion features on disk, one JSON line per article, keyed by the technique model's version,
+    the feature set, the language and the text."""
 
     def __init__(self, path: Path, version: str) -> None:
         self.path = path
         self.version = version
-        self._known: dict[str, list[tuple[str, int, int, float | None]]] = {}
+        self._known: dict[str, list[float]] = {}
         if path.is_file():
             try:
                 for line in path.read_text(encoding="utf-8").splitlines():
                     if line.strip():
                         record = json.loads(line)
-                        self._known[str(record["key"])] = [
-                            (str(label), int(start), int(end), None if score is None else float(score))
-                            for label, start, end, score in record["spans"]
-                        ]
+                        key, features = str(record["key"]), [float(v) for v in record["features"]]
+                        if len(features) == len(PERSUASION_FEATURES):  # else another feature set's
+                            self._known[key] = features
             except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-                raise StorageError(str(path), f"cannot read the technique-span cache: {exc}") from exc
+                raise StorageError(str(path), f"cannot read the persuasion-feature cache: {exc}") from exc
 
     def key(self, text: str, language: str | None) -> str:
-        return hashlib.sha256(f"{self.version}\x00{language or ''}\x00{text}".encode()).hexdigest()[:32]
+        keyed = f"{self.version}\x00{_FEATURE_SET}\x00{language or ''}\x00{text}"
+        return hashlib.sha256(keyed.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def __len__(self) -> int:
         return len(self._known)
 
-    def spans(
+    def features(
         self,
         texts: Sequence[str],
         languages: Sequence[str | None],
-        read: ReadSpans,
+        read: ReadPersuasion,
         progress: Callable[[int, int], None] | None = None,
         batch: int = 8,
-    ) -> list[Sequence[ScoredRange]]:
-        """Spans of each text: cached ones as they are, the others read ``batch`` at a time and saved."""
+    ) -> FloatMatrix:
+        """Features of each text: cached ones as they are, the others read ``batch`` at a time and saved."""
         keys = [self.key(t, lang) for t, lang in zip(texts, languages, strict=True)]
         first_of: dict[str, int] = {}
         for row, key in enumerate(keys):
@@ -134,18 +130,22 @@ class SpanCache:
         missing = [row for key, row in first_of.items() if key not in self._known]
         for start in range(0, len(missing), batch):
             rows = missing[start : start + batch]
-            found = read([texts[i] for i in rows], [languages[i] for i in rows])
+            found = np.asarray(read([texts[i] for i in rows], [languages[i] for i in rows]), dtype=np.float64)
             lines = []
-            for row, spans in zip(rows, found, strict=True):
-                record = [(s.label, s.start, s.end, s.score) for s in spans]
-                self._known[keys[row]] = record
-                lines.append(json.dumps({"key": keys[row], "spans": record}, ensure_ascii=False))
+            for row, values in zip(rows, found.reshape(len(rows), len(PERSUASION_FEATURES)), strict=True):
+                self._known[keys[row]] = [float(v) for v in values]
+                lines.append(json.dumps({"key": keys[row], "features": self._known[keys[row]]}))
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 with self.path.open("a", encoding="utf-8") as handle:
                     handle.write("\n".join(lines) + "\n")
             except OSError as exc:
-                raise StorageError(str(self.path), f"cannot write the technique-span cache: {exc}") from exc
+                raise StorageError(
+                    str(self.path), f"cannot write the persuasion-feature cache: {exc}"
+                ) from exc
             if progress:
                 progress(min(start + batch, len(missing)), len(missing))
-        return [[_CachedSpan(*span) for span in self._known[key]] for key in keys]
+        out = np.zeros((len(texts), len(PERSUASION_FEATURES)), dtype=np.float64)
+        for row, key in enumerate(keys):
+            out[row] = self._known[key]
+        return out

@@ -1,8 +1,8 @@
 """Shared-task predictions of the genre/frames model: SemEval-2023 Task 3 subtasks 1 and 2.
 
 Articles are read byte-exact from an ``article<ID>.txt`` folder (as in the shared-task bundles) and
-embedded exactly as the analyzers embed them (for genre, with the technique model's spans, as the
-``genre`` analyzer reads them when the ``techniques`` analyzer did not run); the records go to
+embedded exactly as the analyzers embed them (for genre, with the technique model's persuasion
+features, as the ``genre`` analyzer reads them); the records go to
 :func:`propwatch.evaluation.semeval23_articles.write_article_labels`.
 """
 
@@ -15,7 +15,7 @@ from propwatch.domain import Article, Failure
 from propwatch.evaluation.formats import ArticleLabelsRecord
 from propwatch.framing.model import GenreFramesModel
 from propwatch.framing.representation import ArticleEncoder
-from propwatch.framing.signals import ReadSpans, TechniqueSpanReader, signal_matrix
+from propwatch.framing.signals import ReadPersuasion, TechniquePersuasionReader, signal_matrix
 from propwatch.ingest.shared_task import read_shared_task_folder
 from propwatch.settings import Settings
 from propwatch.tasks import Progress, TaskPrediction
@@ -30,11 +30,12 @@ def predict_article_labels(
     encoder: ArticleEncoder,
     settings: Settings,
     progress: Progress | None = None,
-    read_spans: ReadSpans | None = None,
+    read_persuasion: ReadPersuasion | None = None,
 ) -> TaskPrediction[ArticleLabelsRecord]:
     """One record per readable article: its genre (subtask 1) or its frames (subtask 2), by numeric id.
 
-    ``read_spans`` gives the technique spans the genre signals need (default: the technique model)."""
+    ``read_persuasion`` gives the persuasion features the genre signals need (default: the technique
+    model's)."""
     result: TaskPrediction[ArticleLabelsRecord] = TaskPrediction()
     articles: list[Article] = []
     for item in read_shared_task_folder(articles_dir, settings):
@@ -42,9 +43,9 @@ def predict_article_labels(
             result.failures.append(item)
         else:
             articles.append(item)
-    spans_of = None
+    persuasion_of = None
     if subtask == "genre" and model.genre_signals:
-        spans_of = read_spans or TechniqueSpanReader(settings)
+        persuasion_of = read_persuasion or TechniquePersuasionReader(settings)
     for first in range(0, len(articles), ARTICLES_PER_CALL):
         chunk = articles[first : first + ARTICLES_PER_CALL]
         languages = [a.language for a in chunk]
@@ -52,9 +53,9 @@ def predict_article_labels(
         labels: list[tuple[str, ...]]
         if subtask == "genre":
             signals = None
-            if spans_of is not None:
+            if persuasion_of is not None:
                 texts = [a.text for a in chunk]
-                signals = signal_matrix(texts, languages, spans_of(texts, languages))
+                signals = signal_matrix(texts, languages, persuasion_of(texts, languages))
             probabilities = model.genre_probabilities(vectors, languages, signals)
             labels = [(g,) for g in model.genres_of(probabilities)]
         else:

