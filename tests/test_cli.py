@@ -134,7 +134,7 @@ def test_batch_goes_on_and_lists_failures(tmp_path: Path) -> None:
         "Second article.\n\nIt says NATO is to blame for everything.\n", encoding="utf-8"
     )
     (folder / "empty.txt").write_text("   \n", encoding="utf-8")
-    result = run(tmp_path, "analyze", str(folder), "--no-store", "--format", "jsonl")
+    result = run(tmp_path, "analyze", str(folder), "--no-store", "--format", "jsonl", "-a", "techniques")
     assert result.returncode == 2
     assert len(result.stdout.splitlines()) == 2
     assert "2 articles analysed" in result.stderr and "1 failed" in result.stderr
@@ -142,20 +142,31 @@ def test_batch_goes_on_and_lists_failures(tmp_path: Path) -> None:
 
 
 def test_stdin(tmp_path: Path) -> None:
-    result = run(tmp_path, "analyze", "-", "--no-store", "--format", "json", stdin=SAMPLE.read_bytes())
+    result = run(
+        tmp_path,
+        "analyze",
+        "-",
+        "--no-store",
+        "--format",
+        "json",
+        "-a",
+        "techniques",
+        stdin=SAMPLE.read_bytes(),
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["article"]["place"] == "Moscow"
 
 
 def test_loopback_url_is_refused(tmp_path: Path) -> None:
-    result = run(tmp_path, "analyze", "http://127.0.0.1:9/article", "--no-store")
+    result = run(tmp_path, "analyze", "http://127.0.0.1:9/article", "--no-store", "-a", "techniques")
     assert result.returncode == 2
     assert "127.0.0.1" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["text", "csv"])
 def test_plugin_analyzers_run_and_are_reported(tmp_path: Path, fmt: str) -> None:
-    result = run(tmp_path, "analyze", str(SAMPLE), "--no-store", "--format", fmt, plugin=True)
+    chosen = ("-a", "keywords", "-a", "keyword-count")  # the built-ins run in the sample tests
+    result = run(tmp_path, "analyze", str(SAMPLE), "--no-store", "--format", fmt, *chosen, plugin=True)
     assert result.returncode == 0, result.stderr
     if fmt == "text":
         assert "Actor" in result.stdout and "keyword-count" in result.stdout.lower()

@@ -33,7 +33,6 @@ from propwatch.export import analysis_json_schema, write_analyses
 from propwatch.export_formats import EXPORT_FORMATS, write_export
 from propwatch.narratives.catalogue import attacks_in_catalogues
 from propwatch.report import render_analysis
-from propwatch.republication.signatures import republications_of
 from propwatch.service import Outcome, analyze_sources, ingest_sources
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
@@ -318,6 +317,9 @@ def show(
     ] = None,
 ) -> None:
     """Show a stored article with its latest analysis."""
+    # Imported here: MinHash (datasketch, scipy) costs every other command a second and a half.
+    from propwatch.republication.signatures import republications_of
+
     settings = settings_from(ctx)
     with ArticleStore.from_settings(settings) as store:
         analysis = store.get_analysis(article_id, model_version)
