@@ -5,7 +5,7 @@ the training record) and ``weights.npz`` (standardisation and weights of each he
 any article vector of the size ``model.json`` names, optionally followed by a one-hot of the article's
 language; :mod:`propwatch.framing.representation` builds the e5 vectors the shipped model was trained on.
 The genre head may also read article signals (``genre_signals`` in ``model.json``, the columns of
-:data:`propwatch.framing.signals.SIGNALS`: style and technique density) between the vector and the
+:data:`propwatch.framing.signals.SIGNALS`: style and persuasion density) between the vector and the
 one-hot; a model without them reads the vector alone.
 
 * genre: a multinomial logistic regression, softmax over :data:`~propwatch.framing.labels.GENRES`;
