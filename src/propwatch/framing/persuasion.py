@@ -23,6 +23,10 @@ import numpy.typing as npt
 from propwatch.models.taxonomy import TECHNIQUES
 
 CATEGORIES: Final[tuple[str, ...]] = tuple(dict.fromkeys(t.category for t in TECHNIQUES.values()))
+_TECHNIQUES_OF: Final[dict[str, tuple[str, ...]]] = {
+    category: tuple(t for t, info in TECHNIQUES.items() if info.category == category)
+    for category in CATEGORIES
+}
 
 PERSUASION_FEATURES: Final[tuple[str, ...]] = (
     "inside_share",
@@ -49,10 +53,7 @@ def persuasion_features(labels: Sequence[str], inside: npt.ArrayLike) -> npt.NDA
             return 0.0
         return float((1.0 - np.prod(outside[:, columns], axis=1)).mean())
 
-    per_category = [
-        share_of([t for t, info in TECHNIQUES.items() if info.category == category])
-        for category in CATEGORIES
-    ]
+    per_category = [share_of(_TECHNIQUES_OF[category]) for category in CATEGORIES]
     per_technique = [share_of([technique]) for technique in TECHNIQUES]
     values = [
         share_of(list(TECHNIQUES)),

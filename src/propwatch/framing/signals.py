@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -64,24 +64,21 @@ class TechniquePersuasionReader:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._lock = threading.Lock()
-        self._model: TechniqueModel | None = None
 
-    def _load(self) -> TechniqueModel:
-        with self._lock:
-            if self._model is None:
-                from propwatch.models.techniques import shared_technique_model
+    @cached_property
+    def model(self) -> TechniqueModel:
+        """The shared technique model (its registry loads it once, even when two threads ask)."""
+        from propwatch.models.techniques import shared_technique_model
 
-                self._model = shared_technique_model(self.settings)
-            return self._model
+        return shared_technique_model(self.settings)
 
     @property
     def version(self) -> str:
         """The technique model's version (loads it)."""
-        return self._load().version
+        return self.model.version
 
     def __call__(self, texts: Sequence[str], languages: Sequence[str | None]) -> FloatMatrix:
-        model = self._load()
+        model = self.model
         out = np.zeros((len(texts), len(PERSUASION_FEATURES)), dtype=np.float64)
         for row, probabilities in enumerate(model.token_probabilities(texts, languages)):
             out[row] = persuasion_features(model.labels, probabilities.inside)

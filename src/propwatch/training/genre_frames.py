@@ -329,24 +329,22 @@ def evaluate(
 def article_signals_of(
     articles: Sequence[LabelledArticle],
     cache_file: Path,
-    read_persuasion: ReadPersuasion | None = None,
-    technique_version: str | None = None,
+    read_persuasion: ReadPersuasion,
+    technique_version: str,
     progress: Progress | None = None,
 ) -> FloatArray:
-    """The genre signals of ``articles``: persuasion features from ``cache_file`` where cached, the
-    others read (the technique model runs about a second per article on 2 cores) and added to it."""
+    """The genre signals of ``articles``: persuasion features from ``cache_file`` (cached under
+    ``technique_version``) where cached, the others read by ``read_persuasion`` (the technique model
+    runs about a second per article on 2 cores) and added to it."""
     say = progress or (lambda _message: None)
-    reader = read_persuasion or TechniquePersuasionReader(Settings())
-    version = technique_version or getattr(reader, "version", None)
-    if not version:
-        raise ConfigurationError(
-            str(cache_file), "persuasion features need the version of the technique model they came from"
-        )
-    cache = PersuasionCache(cache_file, version)
+    cache = PersuasionCache(cache_file, technique_version)
     texts, languages = [a.text for a in articles], [a.language for a in articles]
     say(f"persuasion features of {len(articles)} articles ({len(cache)} cached)")
     persuasion = cache.features(
-        texts, languages, reader, progress=lambda done, total: say(f"persuasion features {done}/{total}")
+        texts,
+        languages,
+        read_persuasion,
+        progress=lambda done, total: say(f"persuasion features {done}/{total}"),
     )
     return signal_matrix(texts, languages, persuasion)
 
@@ -402,8 +400,13 @@ def train_genre_frames(
     signals, technique = None, None
     if config.genre_signals:
         reader = read_persuasion or TechniquePersuasionReader(Settings())
+        cache_file = cache_folder / PERSUASION_CACHE_FILE
         technique = technique_version or getattr(reader, "version", None)
-        signals = article_signals_of(ordered, cache_folder / PERSUASION_CACHE_FILE, reader, technique, say)
+        if not technique:
+            raise ConfigurationError(
+                str(cache_file), "persuasion features need the version of the technique model they came from"
+            )
+        signals = article_signals_of(ordered, cache_file, reader, technique, say)
     fitted = fit_heads(
         train, vectors[: len(train)], config, report, say, None if signals is None else signals[: len(train)]
     )
