@@ -93,6 +93,20 @@ def test_genre_reads_persuasion_from_its_reader(tmp_path: Path) -> None:
     assert [cls.name for cls in ordered] == ["techniques", "genre"], "the shared model has just read them"
 
 
+def test_genre_is_stored_per_technique_model_it_reads(tmp_path: Path) -> None:
+    folder = write_sample_artifact(
+        tmp_path / "technique", tmp_path / "data" / "cache", version="2026.7.1-test"
+    )
+    signal_model(version="6").save(tmp_path / "genre")
+    settings = Settings(
+        data_dir=tmp_path / "data", technique_model=folder, genre_frames_model=tmp_path / "genre"
+    )
+    genre = GenreClassifier(settings, KeywordEncoder())
+    assert genre.version == "2+model6+techniques2026.7.1-test"
+    assert "model" not in vars(genre.read_persuasion), "the version comes from model.json, nothing loaded"
+    assert FrameClassifier(settings, KeywordEncoder()).version == "2+model6", "frames read no techniques"
+
+
 def test_techniques_and_genre_share_one_encoder_pass(tmp_path: Path) -> None:
     cache = tmp_path / "data" / "cache"
     folder = write_sample_artifact(tmp_path / "technique", cache, version="2026.7.1-test")

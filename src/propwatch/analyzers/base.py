@@ -16,6 +16,10 @@ An analyzer is a class with
 * ``analyze(self, batch)`` — takes a batch of :class:`~propwatch.domain.Analysis` (each holding the
   article and what earlier analyzers added) and returns one :class:`~propwatch.domain.Annotations`
   per item, in the same order. It must not mutate anything and must not drop items.
+  An item's annotations must not depend on the other items of the batch: batching is for speed
+  only, and an article gets the same result alone, in a crawl or on any Dask worker. (An int8 graph
+  that quantises activations per call must therefore not mix items in one call: see
+  :func:`propwatch.models.technique_decode.window_logits`.)
 
 Analyzers are found through the ``propwatch.analyzers`` entry-point group; built-ins register in
 propwatch's own ``pyproject.toml`` exactly like a plugin does in its own.

@@ -18,7 +18,7 @@ from propwatch.claims.sentences import Sentence, split_sentences
 from propwatch.domain import Analysis, Annotations, Span
 from propwatch.settings import Settings
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"  # 2: each sentence scored in its own int8 call (batch-independent scores)
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")

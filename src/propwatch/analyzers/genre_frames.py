@@ -71,6 +71,10 @@ class GenreClassifier(_ArticleHeads):
         super().__init__(settings, encoder)
         # Loads the technique model on first use; shared with the techniques analyzer in this process.
         self.read_persuasion = read_persuasion or TechniquePersuasionReader(settings)
+        # Its signals come from the technique model: a new technique model is a new genre version.
+        technique = getattr(self.read_persuasion, "version", None) if self.model.genre_signals else None
+        if technique:
+            self.__dict__["version"] = f"{self.__dict__['version']}+techniques{technique}"
 
     def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
         if not batch:

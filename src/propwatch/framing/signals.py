@@ -72,10 +72,12 @@ class TechniquePersuasionReader:
 
         return shared_technique_model(self.settings)
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """The technique model's version (loads it)."""
-        return self.model.version
+        """The technique model's version, from its model.json (the model itself is not loaded)."""
+        from propwatch.models.techniques import read_model_card, shipped_model_folder
+
+        return read_model_card(self.settings.technique_model or shipped_model_folder()).version
 
     def __call__(self, texts: Sequence[str], languages: Sequence[str | None]) -> FloatMatrix:
         model = self.model

@@ -4,7 +4,8 @@ This is the one decoding path, shared by training-time validation and by inferen
 validation figures in a model card are the figures users get. Steps, in order:
 
 1. :func:`plan_windows` — cut an article's tokens into overlapping windows the encoder can take;
-   :func:`pack_windows` builds the ``<s> … </s>`` id and mask matrices;
+   :func:`pack_windows` builds the ``<s> … </s>`` id and mask matrices and :func:`window_logits` runs
+   the encoder on each window alone;
 2. :func:`merge_window_logits` — average the logits of tokens that several windows saw;
 3. :func:`token_probabilities` — begin probability (plain sigmoid) and calibrated inside probability
    ``sigmoid(logit / temperature + bias)`` per label;
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Protocol
 
@@ -196,6 +197,27 @@ def pack_windows(
         matrix[row, 1 + size] = eos
         mask[row, : size + SPECIAL_TOKENS_PER_WINDOW] = 1
     return matrix, mask
+
+
+def window_logits(
+    token_ids: Sequence[int] | IntArray,
+    windows: Sequence[tuple[int, int]],
+    run: Callable[[IntArray, IntArray], FloatArray],
+    *,
+    bos: int,
+    eos: int,
+    pad: int,
+) -> list[FloatArray]:
+    """The logits of each window's own tokens, ``[end - start, 2K]``, one unpadded ``run`` call per window.
+
+    One window per call: an int8 graph quantises its activations per call, so windows (or padding)
+    sharing a call would move each other's logits; alone, a text's logits depend on its tokens only.
+    """
+    found = []
+    for start, end in windows:
+        ids, mask = pack_windows(token_ids, [(start, end)], bos=bos, eos=eos, pad=pad)
+        found.append(run(ids, mask)[0, 1 : 1 + end - start])
+    return found
 
 
 def merge_window_logits(

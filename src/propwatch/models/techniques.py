@@ -53,12 +53,12 @@ from propwatch.models.technique_decode import (
     IntArray,
     decode_spans,
     merge_window_logits,
-    pack_windows,
     paragraph_labels,
     plan_windows,
     technique_scores_for_range,
     token_char_ranges,
     token_probabilities,
+    window_logits,
 )
 from propwatch.settings import Settings
 
@@ -66,7 +66,6 @@ MODEL_FORMAT: Final = "propwatch-technique-model/1"
 MODEL_FILE: Final = "model.json"
 ENCODER_FILE: Final = "encoder.onnx"
 SHIPPED_FOLDER: Final = "technique_model"  # data folder inside the propwatch.models package
-WINDOWS_PER_RUN: Final = 8  # windows per onnxruntime call: bounds the [B, heads, T, T] attention memory
 REMEMBERED_TEXTS: Final = 16  # texts whose encoder output a model keeps (a larger last batch: all of it)
 SHARED_MODELS: Final = 4  # models a process keeps for shared_technique_model
 
@@ -380,40 +379,22 @@ class TechniqueModel:
         return list(self.tokenizer.encode_batch(list(texts), add_special_tokens=False))
 
     def token_logits(self, encodings: Sequence[Encoding]) -> list[FloatArray]:
-        """Merged logits ``[T_i, 2K]`` per text; windows of all texts share onnxruntime calls."""
+        """Merged logits ``[T_i, 2K]`` per text, each window its own encoder call (:func:`window_logits`):
+        a text's scores never depend on the texts read beside it."""
         card = self.card
-        plans = [plan_windows(len(e.ids), card.window_tokens, card.stride_tokens) for e in encodings]
-        jobs = [(doc, w) for doc, plan in enumerate(plans) for w in range(len(plan))]
-        # Similar lengths together: less padding per call.
-        jobs.sort(key=lambda job: plans[job[0]][job[1]][1] - plans[job[0]][job[1]][0])
-        found: dict[tuple[int, int], FloatArray] = {}
-        for first in range(0, len(jobs), WINDOWS_PER_RUN):
-            chunk = jobs[first : first + WINDOWS_PER_RUN]
-            rows_ids = []
-            rows_mask = []
-            longest = max(plans[d][w][1] - plans[d][w][0] for d, w in chunk) + 2
-            for doc, w in chunk:
-                ids, mask = pack_windows(
-                    encodings[doc].ids,
-                    [plans[doc][w]],
-                    bos=self.bos,
-                    eos=self.eos,
-                    pad=self.pad,
-                    length=longest,
-                )
-                rows_ids.append(ids)
-                rows_mask.append(mask)
-            logits = self.run_windows(np.concatenate(rows_ids), np.concatenate(rows_mask))
-            for row, (doc, w) in enumerate(chunk):
-                start, end = plans[doc][w]
-                found[doc, w] = logits[row, 1 : 1 + end - start]
         width = 2 * len(self.labels)
-        return [
-            merge_window_logits(len(e.ids), plans[doc], [found[doc, w] for w in range(len(plans[doc]))])
-            if plans[doc]
-            else np.zeros((0, width), dtype=np.float32)
-            for doc, e in enumerate(encodings)
-        ]
+        merged = []
+        for encoding in encodings:
+            plan = plan_windows(len(encoding.ids), card.window_tokens, card.stride_tokens)
+            pieces = window_logits(
+                encoding.ids, plan, self.run_windows, bos=self.bos, eos=self.eos, pad=self.pad
+            )
+            merged.append(
+                merge_window_logits(len(encoding.ids), plan, pieces)
+                if plan
+                else np.zeros((0, width), dtype=np.float32)
+            )
+        return merged
 
     def _scored(
         self, texts: Sequence[str], languages: Sequence[str | None] | None

