@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from propwatch.analyzers.base import Analyzer
@@ -58,3 +59,34 @@ def test_contract_violations_name_the_analyzer(cls: type[Analyzer], message: str
     with pytest.raises(AnalyzerError, match=message) as info:
         pipeline.run([Article(text="Some text.")])
     assert cls.name in str(info.value)
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
+
+
+def _findings(
+    analysis: Analysis,
+) -> tuple[list[tuple[str, int, int, str, float]], list[tuple[str, str, float]]]:
+    spans = [(s.analyzer, s.start, s.end, s.label, s.score or 0.0) for s in analysis.spans]
+    labels = [(label.name, label.value, label.score or 0.0) for label in analysis.labels]
+    return spans, labels
+
+
+def test_builtin_analyzers_give_an_article_the_same_result_alone_and_in_a_batch(tmp_path: Path) -> None:
+    # The analyzer contract: batching is for speed only (int8 graphs must not mix articles in a call).
+    from propwatch.ingest.plaintext import parse_plain_text
+
+    settings = Settings(data_dir=tmp_path)
+    sample = parse_plain_text(SAMPLE.read_text(encoding="utf-8"), settings)
+    other = Article(text="\n\n".join(reversed(sample.text.split("\n\n"))), language="en")
+    pipeline = Pipeline.from_settings(settings)
+    assert len(pipeline.versions) >= 6, "every built-in analyzer takes part"
+    alone = _findings(pipeline.run([sample])[0])
+    beside = _findings(pipeline.run([other, sample, other])[1])
+    (a_spans, a_labels), (b_spans, b_labels) = alone, beside
+    assert a_spans and a_labels
+    assert [s[:4] for s in a_spans] == [s[:4] for s in b_spans]
+    assert [label[:2] for label in a_labels] == [label[:2] for label in b_labels]
+    # float32 BLAS may round differently with another batch shape; int8 calls never mix articles.
+    assert np.allclose([s[4] for s in a_spans], [s[4] for s in b_spans], atol=1e-5)
+    assert np.allclose([label[2] for label in a_labels], [label[2] for label in b_labels], atol=1e-5)
