@@ -19,7 +19,7 @@ An analyzer is a class with
   An item's annotations must not depend on the other items of the batch: batching is for speed
   only, and an article gets the same result alone, in a crawl or on any Dask worker. (An int8 graph
   that quantises activations per call must therefore not mix items in one call: see
-  :func:`propwatch.models.technique_decode.window_logits`.)
+  :func:`propwatch.models.technique_decode.text_logits`.)
 
 Analyzers are found through the ``propwatch.analyzers`` entry-point group; built-ins register in
 propwatch's own ``pyproject.toml`` exactly like a plugin does in its own.

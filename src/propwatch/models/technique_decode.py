@@ -4,9 +4,9 @@ This is the one decoding path, shared by training-time validation and by inferen
 validation figures in a model card are the figures users get. Steps, in order:
 
 1. :func:`plan_windows` — cut an article's tokens into overlapping windows the encoder can take;
-   :func:`pack_windows` builds the ``<s> … </s>`` id and mask matrices and :func:`window_logits` runs
-   the encoder on each window alone;
-2. :func:`merge_window_logits` — average the logits of tokens that several windows saw;
+   :func:`pack_windows` builds the ``<s> … </s>`` id and mask matrices;
+2. :func:`text_logits` — run the encoder on each window alone and :func:`merge_window_logits` average
+   the logits of tokens that several windows saw;
 3. :func:`token_probabilities` — begin probability (plain sigmoid) and calibrated inside probability
    ``sigmoid(logit / temperature + bias)`` per label;
 4. :func:`token_char_ranges` — tokenizer offsets to character ranges of the original text (the space a
@@ -199,7 +199,7 @@ def pack_windows(
     return matrix, mask
 
 
-def window_logits(
+def text_logits(
     token_ids: Sequence[int] | IntArray,
     windows: Sequence[tuple[int, int]],
     run: Callable[[IntArray, IntArray], FloatArray],
@@ -207,17 +207,20 @@ def window_logits(
     bos: int,
     eos: int,
     pad: int,
-) -> list[FloatArray]:
-    """The logits of each window's own tokens, ``[end - start, 2K]``, one unpadded ``run`` call per window.
+    width: int,
+) -> FloatArray:
+    """Merged logits ``[T, width]`` of a text's ``windows``, each window one unpadded ``run`` call.
 
     One window per call: an int8 graph quantises its activations per call, so windows (or padding)
     sharing a call would move each other's logits; alone, a text's logits depend on its tokens only.
     """
-    found = []
+    if not windows:
+        return np.zeros((len(token_ids), width), dtype=np.float32)
+    pieces = []
     for start, end in windows:
         ids, mask = pack_windows(token_ids, [(start, end)], bos=bos, eos=eos, pad=pad)
-        found.append(run(ids, mask)[0, 1 : 1 + end - start])
-    return found
+        pieces.append(run(ids, mask)[0, 1 : 1 + end - start])
+    return merge_window_logits(len(token_ids), windows, pieces)
 
 
 def merge_window_logits(

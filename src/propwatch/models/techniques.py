@@ -52,13 +52,12 @@ from propwatch.models.technique_decode import (
     FloatArray,
     IntArray,
     decode_spans,
-    merge_window_logits,
     paragraph_labels,
     plan_windows,
     technique_scores_for_range,
+    text_logits,
     token_char_ranges,
     token_probabilities,
-    window_logits,
 )
 from propwatch.settings import Settings
 
@@ -379,22 +378,21 @@ class TechniqueModel:
         return list(self.tokenizer.encode_batch(list(texts), add_special_tokens=False))
 
     def token_logits(self, encodings: Sequence[Encoding]) -> list[FloatArray]:
-        """Merged logits ``[T_i, 2K]`` per text, each window its own encoder call (:func:`window_logits`):
+        """Merged logits ``[T_i, 2K]`` per text, each window its own encoder call (:func:`text_logits`):
         a text's scores never depend on the texts read beside it."""
         card = self.card
-        width = 2 * len(self.labels)
-        merged = []
-        for encoding in encodings:
-            plan = plan_windows(len(encoding.ids), card.window_tokens, card.stride_tokens)
-            pieces = window_logits(
-                encoding.ids, plan, self.run_windows, bos=self.bos, eos=self.eos, pad=self.pad
+        return [
+            text_logits(
+                encoding.ids,
+                plan_windows(len(encoding.ids), card.window_tokens, card.stride_tokens),
+                self.run_windows,
+                bos=self.bos,
+                eos=self.eos,
+                pad=self.pad,
+                width=2 * len(self.labels),
             )
-            merged.append(
-                merge_window_logits(len(encoding.ids), plan, pieces)
-                if plan
-                else np.zeros((0, width), dtype=np.float32)
-            )
-        return merged
+            for encoding in encodings
+        ]
 
     def _scored(
         self, texts: Sequence[str], languages: Sequence[str | None] | None

