@@ -381,6 +381,7 @@ def test_get_article_carries_the_summary_and_the_targets(api: Api) -> None:
         "praise": 0.0,
         "neutral": 0.0,
         "evidence": [],
+        "reported": 0,
         "summary": "Russia — mentioned ×2, no technique linked",
     }
     # The submission answer is the same body: an article without "Target:" spans has no targets.

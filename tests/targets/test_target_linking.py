@@ -13,6 +13,7 @@ from propwatch.targets.linking import (
     SPAN_PREFIX,
     TargetMention,
     build_profiles,
+    is_reported_label,
     mentions_of,
     target_profiles,
 )
@@ -150,3 +151,54 @@ def test_a_narrative_sentence_attacks_the_targets_its_narrative_lists() -> None:
     both = target_profiles(Analysis(article=article, spans=(*targets, narrative, doubt)), attacks)
     nato = next(p for p in both if p.name == "NATO")
     assert [name for name, _ in nato.techniques] == ["Doubt", "narrative:west-provokes-russia-to-blame-it"]
+
+
+def test_a_label_the_article_reports_someone_else_giving_does_not_decide_the_stance() -> None:
+    # The sample's last sentence: the article blames the US and NATO for calling Russia the aggressor.
+    text = (
+        "The US and NATO want chaos in order to then call Russia the aggressor. "
+        "Russia is branded a pariah. "
+        "NATO diplomats accuse the United States and Russia of lying. "
+        "NATO is an aggressor."
+    )
+    names = {"US": "United States", "NATO": "NATO", "Russia": "Russia", "United States": "United States"}
+    mentions = sorted(
+        (
+            TargetMention(m.start(), m.end(), names[m.group()])
+            for m in re.finditer(r"\b(?:United States|US|NATO|Russia)\b", text)
+        ),
+        key=lambda m: m.start,
+    )
+    spans = [
+        _span(text, "aggressor.", "Name_Calling-Labeling", score=0.4),  # "call Russia the aggressor"
+        _span(text, "a pariah", "Name_Calling-Labeling", score=0.5),  # passive after the target
+        _span(text, "of lying", "Doubt", score=0.6),  # coordinated objects of "accuse"
+        _span(text, "an aggressor", "Name_Calling-Labeling", score=0.7),  # the article's own label
+    ]
+    profiles = {p.name: p for p in build_profiles(text, "en", mentions, spans)}
+    russia = profiles["Russia"]
+    assert russia.techniques == (("Name_Calling-Labeling", 2), ("Doubt", 1))  # still shown as evidence
+    assert russia.stance == "neutral" and russia.attack == 0.0
+    assert russia.neutral == pytest.approx(1.5) and russia.reported == 3
+    assert russia.summary() == "Russia — neutral: Name_Calling-Labeling ×2, Doubt ×1; 3 reported labels"
+    assert profiles["United States"].stance == "neutral"
+    assert profiles["NATO"].stance == "attacked" and profiles["NATO"].attack == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "label", "reported"),
+    [
+        ("…чтобы потом назвать Россию агрессором.", "Россию", "агрессором", True),
+        ("Ils veulent traiter la Russie d'agresseur.", "Russie", "d'agresseur", True),
+        ("Sie nennen Russland einen Aggressor.", "Russland", "einen Aggressor", True),
+        ("Chcą nazwać Rosję agresorem.", "Rosję", "agresorem", True),
+        ("Vogliono bollare la Russia come aggressore.", "Russia", "aggressore", True),
+        ("The minister calls on NATO to stop its lies.", "NATO", "its lies", False),
+        ("It is definitely NATO that lies.", "NATO", "lies", False),
+    ],
+)
+def test_reported_labels_in_the_six_languages(text: str, target: str, label: str, reported: bool) -> None:
+    start = text.rindex(target)
+    mention = TargetMention(start, start + len(target), "X")
+    span = _span(text, label, "Name_Calling-Labeling")
+    assert is_reported_label(text, span, [mention]) is reported

@@ -37,7 +37,7 @@ from propwatch.targets.extraction import extract_mentions
 from propwatch.targets.linking import SPAN_PREFIX, TargetMention, build_profiles, is_narrative, is_technique
 from propwatch.targets.ner import NerBackends, missing
 
-ANALYZER_VERSION = "1.0"
+ANALYZER_VERSION = "1.1"  # 1.1: reported labels count as neutral
 TARGET_LABEL = "target"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 

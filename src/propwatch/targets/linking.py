@@ -12,6 +12,12 @@ reputation of whom it is about), ``praise`` (it holds them up) or ``neutral`` (l
 exaggeration, slogans… can serve either side, so they count as evidence about a target but never
 decide its stance). Each linked span weighs its score (1 when it has none).
 
+**Reported labels.** An attacking or praising span whose target is the object of someone else's
+labelling ("…in order to then call Russia the aggressor", "NATO diplomats accuse Russia of…",
+"назвать Россию агрессором", "Russia is branded a threat") reports a label instead of giving it: the
+article may well be attacking the labeller. Such a span counts as neutral evidence about the target
+(:func:`is_reported_label`): it is shown, but never decides the target's stance.
+
 **Narratives.** A sentence the narratives analyzer matched to a catalogue narrative (``narrative:<id>``)
 is attack evidence against every target named in it that the narrative lists under ``attacks``
 ("The US and NATO are not interested in de-escalation" repeating *the West provokes Russia to blame it*
@@ -84,6 +90,28 @@ _COORDINATION = re.compile(
     re.IGNORECASE,
 )
 
+# Verbs that give someone a label or an accusation, in the six languages, right before their object.
+_LABELLING_VERBS = (
+    r"call(?:s|ed|ing)?|label(?:s|led|ed|ling|ing)?|brand(?:s|ed|ing)?|dub(?:s|bed|bing)?"
+    r"|accus\w*|portray(?:s|ed|ing)?|depict(?:s|ed|ing)?|paint(?:s|ed|ing)?"
+    r"|назва\w*|называ\w*|назов\w*|обвин\w*|объяв\w*|выстав\w*|изобра\w*|заклейм\w*|клейм\w*"
+    r"|trait(?:e|ent|er|é|ait|aient)|qualifi(?:e|ent|er|é|ée|és|ait|aient)|dépei\w*"
+    r"|nenn\w*|nannte\w*|bezeichne\w*|beschuldig\w*|bezichtig\w*|brandmark\w*"
+    r"|chiam\w*|defini(?:re|sce|scono|to|ta|ti|te)|bolla\w*|dipin\w*"
+    r"|nazw\w*|nazyw\w*|oskarż\w*|okrzyk\w*"
+)
+_LABEL_BEFORE_TARGET = re.compile(
+    rf"(?:^|[^\w])(?:{_LABELLING_VERBS})\s+(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$", re.IGNORECASE
+)
+# The English passive after the target: "Russia is branded a threat", "NATO was accused of…".
+_LABELLED_AFTER_TARGET = re.compile(
+    r"^\s+(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+ly\s+)?"
+    r"(?:called|labell?ed|branded|dubbed|accused|portrayed|depicted|painted)\b",
+    re.IGNORECASE,
+)
+# How far before a target its labelling verb may start (a verb and an article).
+_VERB_REACH = 40
+
 
 @dataclass(frozen=True)
 class TargetMention:
@@ -109,6 +137,8 @@ class TargetProfile:
     share: float | None
     evidence: tuple[Span, ...]
     """The linked technique spans, in text order."""
+    reported: int = 0
+    """Attacking or praising spans among the evidence that report someone else's label (counted neutral)."""
 
     @property
     def evidence_weight(self) -> float:
@@ -119,6 +149,8 @@ class TargetProfile:
         if not self.techniques:
             return f"{self.name} — mentioned ×{self.mentions}, no technique linked"
         counts = ", ".join(f"{name} ×{count}" for name, count in self.techniques)
+        if self.reported:
+            counts += f"; {self.reported} reported label{'s' if self.reported > 1 else ''}"
         return f"{self.name} — {self.stance}: {counts}"
 
 
@@ -147,10 +179,11 @@ def _coordinated(mentions: Sequence[TargetMention], index: int, text: str) -> li
     return list(mentions[first : last + 1])
 
 
-def link(
+def linked_mentions(
     text: str, technique: Span, mentions: Sequence[TargetMention], sentences: Sequence[Sentence]
-) -> list[str]:
-    """The names of the targets ``technique`` is aimed at (see the module docstring); [] for none."""
+) -> list[TargetMention]:
+    """The mentions ``technique`` is aimed at (see the module docstring): the chosen one and those
+    coordinated with it, in text order; [] for none."""
     inside = [i for i, m in enumerate(mentions) if m.start < technique.end and technique.start < m.end]
     if inside:
         chosen = inside[0]
@@ -164,11 +197,34 @@ def link(
             return []
         before = [i for i in candidates if mentions[i].end <= technique.start]
         chosen = before[-1] if before else candidates[0]
-    return list(dict.fromkeys(m.name for m in _coordinated(mentions, chosen, text)))
+    return _coordinated(mentions, chosen, text)
 
 
-def _polarity(span: Span) -> Polarity:
-    return "attack" if span.label.startswith(NARRATIVE_SPAN_PREFIX) else POLARITY[span.label]
+def link(
+    text: str, technique: Span, mentions: Sequence[TargetMention], sentences: Sequence[Sentence]
+) -> list[str]:
+    """The names of the targets ``technique`` is aimed at (see the module docstring); [] for none."""
+    return list(dict.fromkeys(m.name for m in linked_mentions(text, technique, mentions, sentences)))
+
+
+def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMention]) -> bool:
+    """Whether ``technique`` reports a label someone else gives ``targets`` (coordinated mentions in text
+    order): a labelling verb stands right before the first, or an English passive right after the last
+    with the span after it."""
+    if not targets:
+        return False
+    first, last = targets[0], targets[-1]
+    if _LABEL_BEFORE_TARGET.search(text[max(0, first.start - _VERB_REACH) : first.start]):
+        return True
+    return last.end <= technique.start and bool(
+        _LABELLED_AFTER_TARGET.match(text[last.end : technique.start])
+    )
+
+
+def _polarity(span: Span, reported: bool = False) -> Polarity:
+    if span.label.startswith(NARRATIVE_SPAN_PREFIX):
+        return "attack"
+    return "neutral" if reported else POLARITY[span.label]
 
 
 def narrative_links(
@@ -198,10 +254,14 @@ def build_profiles(
     if sentences is None:
         sentences = split_sentences(text, language) if techniques else []
     linked: dict[str, list[Span]] = defaultdict(list)
+    reported: set[Span] = set()
     for span in sorted(techniques, key=lambda s: (s.start, s.end, s.label)):
         if span.label not in POLARITY:
             continue
-        for name in link(text, span, mentions, sentences):
+        targets = linked_mentions(text, span, mentions, sentences)
+        if POLARITY[span.label] != "neutral" and is_reported_label(text, span, targets):
+            reported.add(span)
+        for name in dict.fromkeys(m.name for m in targets):
             linked[name].append(span)
     if narrative_attacks:  # evidence is put in text order per target below
         for span in narratives:
@@ -216,7 +276,7 @@ def build_profiles(
         weights = {"attack": 0.0, "praise": 0.0, "neutral": 0.0}
         evidence.sort(key=lambda s: (s.start, s.end, s.label))
         for span in evidence:
-            weights[_polarity(span)] += _weight(span)
+            weights[_polarity(span, span in reported)] += _weight(span)
         per_technique = Counter(s.label for s in evidence)
         stance, score = _stance(weights["attack"], weights["praise"], weights["neutral"])
         profiles.append(
@@ -233,6 +293,7 @@ def build_profiles(
                 stance_score=score,
                 share=_clip(sum(_weight(s) for s in evidence) / total) if evidence and total else None,
                 evidence=tuple(evidence),
+                reported=sum(span in reported for span in evidence),
             )
         )
     return sorted(profiles, key=lambda p: (-p.evidence_weight, -p.mentions, p.name))

@@ -34,6 +34,11 @@ class TargetOut(BaseModel):
     praise: float = Field(description="Weight of the praising techniques linked to it.")
     neutral: float = Field(description="Weight of the neutral techniques linked to it.")
     evidence: list[Span] = Field(description="The linked technique spans, in text order.")
+    reported: int = Field(
+        ge=0,
+        description="Attacking or praising spans among the evidence that report a label someone else "
+        "gives the target ('call Russia the aggressor'); they count as neutral.",
+    )
     summary: str = Field(description="One line, e.g. 'NATO — attacked: Name_Calling-Labeling ×1, Doubt ×2'.")
 
 
@@ -49,5 +54,6 @@ def target_out(profile: TargetProfile) -> TargetOut:
         praise=profile.praise,
         neutral=profile.neutral,
         evidence=list(profile.evidence),
+        reported=profile.reported,
         summary=profile.summary(),
     )
