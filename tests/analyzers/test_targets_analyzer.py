@@ -69,15 +69,15 @@ def test_sample_article_attacks_nato_and_the_united_states(
     assert attacked["NATO"] == 1.0
     targets = {label.value: label.score for label in analysis.labels if label.name == "target"}
     assert set(targets) == {"NATO", "United States", "Russia"}
-    assert targets["NATO"] == pytest.approx(3 / 7, abs=1e-3)
-    assert targets["United States"] == pytest.approx(2 / 7, abs=1e-3)
+    assert targets["NATO"] == pytest.approx(3 / 6, abs=1e-3)  # "They … chaos" is linked to nobody
+    assert targets["United States"] == pytest.approx(2 / 6, abs=1e-3)
     assert not any(label.name == "praised" for label in analysis.labels)
     summaries = [p.summary() for p in target_profiles(analysis) if p.techniques]
     assert summaries == [
         "NATO — attacked: Name_Calling-Labeling ×1, Doubt ×2",
-        "Russia — neutral: Loaded_Language ×1, Name_Calling-Labeling ×1; 1 reported label",
         "United States — attacked: Doubt ×2",
-    ]  # Russia and the US both have two linked spans; Russia is named more often
+        "Russia — neutral: Name_Calling-Labeling ×1; 1 reported label",
+    ]
 
 
 def test_russian_article(extractor: TargetExtractor) -> None:
@@ -110,7 +110,7 @@ def test_version_changes_with_the_user_catalogue(tmp_path: Path, extractor: Targ
         encoding="utf-8",
     )
     other = TargetExtractor(Settings(data_dir=tmp_path))
-    assert other.version != extractor.version and other.version.startswith("1.1+")
+    assert other.version != extractor.version and other.version.startswith("1.2+")
 
 
 def test_missing_models_are_named(tmp_path: Path) -> None:

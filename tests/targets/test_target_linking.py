@@ -202,3 +202,29 @@ def test_reported_labels_in_the_six_languages(text: str, target: str, label: str
     mention = TargetMention(start, start + len(target), "X")
     span = _span(text, label, "Name_Calling-Labeling")
     assert is_reported_label(text, span, [mention]) is reported
+
+
+def test_a_sentence_with_a_pronoun_subject_does_not_lend_its_object_the_span() -> None:
+    # The sample: "They" are the United States and NATO of the sentence before; Russia is the object.
+    text = (
+        "The United States and NATO are not interested in peace. "
+        "They want chaos in order to provoke Russia. "
+        "Они хотят хаоса, чтобы спровоцировать Россию. "
+        "It was chaos that NATO wanted. "
+        "On Tuesday, chaos came to Russia."
+    )
+    mentions = sorted(
+        (
+            TargetMention(m.start(), m.end(), "Russia" if m.group().startswith(("R", "Р")) else m.group())
+            for m in re.finditer(r"United States|NATO|Russia|Россию", text)
+        ),
+        key=lambda m: m.start,
+    )
+    chaos = [m.start() for m in re.finditer("chaos|хаоса", text)]
+    spans = [Span(start=i, end=i + 5, label="Loaded_Language", analyzer="t") for i in chaos]
+    profiles = {p.name: p for p in build_profiles(text, "en", mentions, spans)}
+    # "They want chaos…" and "Они хотят хаоса…" are linked to nobody; the impersonal "It was chaos…" and
+    # "On Tuesday, chaos came to Russia" keep the mention after the span.
+    assert profiles["NATO"].techniques == (("Loaded_Language", 1),)
+    assert profiles["Russia"].techniques == (("Loaded_Language", 1),)
+    assert [s.start for s in profiles["Russia"].evidence] == [chaos[3]]

@@ -5,7 +5,9 @@ the nearest mention *before* it in the sentence(s) it lies in (where the subject
 about usually stands: "NATO is making unilateral demands on Russia"), and only when none precedes it
 to the nearest mention after it ("Speaking from imagined superiority, NATO…"). Mentions coordinated
 with the chosen one ("the US and NATO", "США и НАТО", "les États-Unis et l'OTAN") share the link.
-A span with no mention in its sentences is linked to nobody: evidence never crosses sentences.
+A span with no mention in its sentences is linked to nobody: evidence never crosses sentences. Nor is a
+span with no mention before it in a sentence whose subject is a personal pronoun ("They want chaos to
+provoke Russia"): its subject is named in another sentence, and the mention after it is an object.
 
 **Polarity.** :data:`POLARITY` files each SemEval-2023 technique as ``attack`` (it damages the
 reputation of whom it is about), ``praise`` (it holds them up) or ``neutral`` (loaded wording,
@@ -109,6 +111,14 @@ _LABELLED_AFTER_TARGET = re.compile(
     r"(?:called|labell?ed|branded|dubbed|accused|portrayed|depicted|painted)\b",
     re.IGNORECASE,
 )
+# A sentence opening on a personal subject pronoun names its subject elsewhere. Left out: pronouns that are
+# often impersonal ("It is NATO that lies", "Il faut…") and words that open English sentences otherwise
+# (French "on", Polish "on", "one", "my").
+_PRONOUN_SUBJECT = re.compile(
+    r"^\W*(?:they|he|she|we|you|они|он|она|мы|вы|ils|elles|elle|nous|vous|sie|er|wir|ihr"
+    r"|loro|essi|esse|lui|lei|noi|voi|oni|ona|wy)\b",
+    re.IGNORECASE,
+)
 # How far before a target its labelling verb may start (a verb and an article).
 _VERB_REACH = 40
 
@@ -196,6 +206,8 @@ def linked_mentions(
         if not candidates:
             return []
         before = [i for i in candidates if mentions[i].end <= technique.start]
+        if not before and _PRONOUN_SUBJECT.match(around[0].text):
+            return []
         chosen = before[-1] if before else candidates[0]
     return _coordinated(mentions, chosen, text)
 
