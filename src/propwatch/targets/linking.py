@@ -212,13 +212,6 @@ def linked_mentions(
     return _coordinated(mentions, chosen, text)
 
 
-def link(
-    text: str, technique: Span, mentions: Sequence[TargetMention], sentences: Sequence[Sentence]
-) -> list[str]:
-    """The names of the targets ``technique`` is aimed at (see the module docstring); [] for none."""
-    return list(dict.fromkeys(m.name for m in linked_mentions(text, technique, mentions, sentences)))
-
-
 def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMention]) -> bool:
     """Whether ``technique`` reports a label someone else gives ``targets`` (coordinated mentions in text
     order): a labelling verb stands right before the first, or an English passive right after the last
