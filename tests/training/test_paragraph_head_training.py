@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
@@ -111,3 +112,32 @@ def test_a_model_with_a_head_labels_paragraphs_by_it(tmp_path: Path) -> None:
     (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
     found = TechniqueModel.load(folder, settings).paragraph_techniques([text], ["en"])[0]
     assert found == {number: (missing,) for number in (1, 3, 4)}
+
+
+def _paragraphs(gold: list[tuple[str, ...]], articles: list[str]) -> training._Paragraphs:
+    n = len(gold)
+    return training._Paragraphs(
+        np.zeros((n, 1, training.WIDTH)),
+        np.array([[bool(g)] for g in gold]),
+        tuple(gold),
+        tuple(() for _ in gold),
+        tuple((a, i) for i, a in enumerate(articles)),
+        tuple("ru" for _ in gold),
+    )
+
+
+def test_a_language_keeps_its_own_threshold_only_when_resampled_articles_confirm_it() -> None:
+    labels = ("Doubt",)
+    # Ten articles, two paragraphs each: every positive paragraph scores 0.35 and every negative 0.28,
+    # so 0.30 is right everywhere and 0.25 flags every negative: the own threshold wins every resample.
+    gold = [("Doubt",), ()] * 10
+    articles = [f"a{i // 2}" for i in range(20)]
+    data = _paragraphs(gold, articles)
+    clear = np.array([[0.35], [0.28]] * 10)
+    assert training._bootstrap_wins(data, clear, labels, "ru", 0.30, 0.25) == 1.0
+    # One article out of ten decides the difference: a resample without it is a tie, not a win.
+    narrow = np.array([[0.35], [0.20]] * 9 + [[0.35], [0.28]])
+    wins = training._bootstrap_wins(data, narrow, labels, "ru", 0.30, 0.25)
+    assert 0.5 < wins < training.BOOTSTRAP_CONFIDENCE
+    # Identical decisions never win.
+    assert training._bootstrap_wins(data, clear, labels, "ru", 0.25, 0.25) == 0.0

@@ -5,9 +5,10 @@ On the training side of the validation split (by article, seed 13, 15 %, the spl
 model was trained with), this fits one logistic regression per technique on the paragraphs' gold
 labels, in all the model's languages at once. C and the probability threshold are chosen by 5-fold
 cross-validation grouped by article on the training articles only, by the mean over languages of the
-subtask-3 micro-F1. The head is then scored against the span rule on the validation articles with the
-official scorer and kept only when its mean over languages is higher. Everything is written into
-``model.json`` (``paragraph_head``) and ``MODEL_CARD.md``.
+subtask-3 micro-F1. A language gets its own threshold only when a paired bootstrap over its training
+articles confirms the out-of-fold gain over the global one. The head is then scored against the span
+rule on the validation articles with the official scorer and kept only when its mean over languages is
+higher. Everything is written into ``model.json`` (``paragraph_head``) and ``MODEL_CARD.md``.
 
 The features of training paragraphs come from a model that was trained on those articles, so they
 are more confident than on unseen text; the threshold is chosen out of fold all the same, and the
@@ -42,6 +43,8 @@ from propwatch.training.artifact import atomic_write, replace_card_section
 C_GRID: Final = (0.1, 1.0, 10.0)
 THRESHOLD_GRID: Final = tuple(round(0.1 + 0.025 * i, 3) for i in range(13))  # 0.10 … 0.40
 FOLDS: Final = 5
+BOOTSTRAP_RESAMPLES: Final = 1000
+BOOTSTRAP_CONFIDENCE: Final = 0.95  # share of resamples a language's own threshold must win to be kept
 MIN_POSITIVES: Final = 5  # fewer positive training paragraphs: the technique is never given
 NEVER: Final = -30.0  # bias of a technique the head was not trained for
 CARD_FILE: Final = "MODEL_CARD.md"
@@ -176,6 +179,37 @@ def _decisions(head: ParagraphHead, data: _Paragraphs) -> list[tuple[str, ...]]:
     return _passing(head.probabilities(data.features), head.labels, thresholds[:, None])
 
 
+def _bootstrap_wins(
+    data: _Paragraphs,
+    probabilities: npt.NDArray[np.float64],
+    labels: tuple[str, ...],
+    code: str,
+    own: float,
+    common: float,
+) -> float:
+    """Share of article resamples of one language in which ``own`` gives a higher subtask-3 micro-F1
+    than ``common`` (paired: both thresholds are scored on the same resampled articles)."""
+    rows = [r for r, language in enumerate(data.languages) if language == code]
+    articles = sorted({data.keys[r][0] for r in rows})
+    index = {article_id: i for i, article_id in enumerate(articles)}
+    # Per article: true positives, false positives, false negatives under each threshold.
+    counts = np.zeros((2, len(articles), 3))
+    classes = frozenset(SEMEVAL23_TECHNIQUES)
+    for which, threshold in enumerate((own, common)):
+        passed = _passing(probabilities[rows], labels, threshold)
+        for r, found in zip(rows, passed, strict=True):
+            gold, predicted = set(data.gold_names[r]) & classes, set(found) & classes
+            counts[which, index[data.keys[r][0]]] += (
+                len(gold & predicted),
+                len(predicted - gold),
+                len(gold - predicted),
+            )
+    picks = np.random.default_rng(SPLIT_SEED).integers(0, len(articles), (BOOTSTRAP_RESAMPLES, len(articles)))
+    totals = counts[:, picks].sum(axis=2)  # [2, resamples, 3]
+    f1 = 2 * totals[..., 0] / np.maximum(2 * totals[..., 0] + totals[..., 1] + totals[..., 2], 1)
+    return float(np.mean(f1[0] > f1[1]))
+
+
 def _fold(article_id: str, seed: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:paragraph-fold:{article_id}".encode()).digest()[:4], "big")
 
@@ -201,7 +235,8 @@ class _Choice:
 def _choose(train: _Paragraphs, labels: tuple[str, ...], say: Callable[[str], None]) -> _Choice:
     """C and the global threshold maximise the out-of-fold mean over languages; then each language's
     own threshold is chosen on the same out-of-fold probabilities (ties go to the global threshold),
-    since the languages' score distributions differ."""
+    since the languages' score distributions differ, and kept only if it wins a paired bootstrap over
+    the language's articles."""
     folds = np.array([_fold(article_id, SPLIT_SEED) % FOLDS for article_id, _ in train.keys])
     best: tuple[float, float, float, dict[str, float]] | None = None
     best_out_of_fold = np.zeros(train.gold.shape)
@@ -231,10 +266,22 @@ def _choose(train: _Paragraphs, labels: tuple[str, ...], say: Callable[[str], No
         return max(THRESHOLD_GRID, key=lambda t: (round(curves[t][code], 6), -abs(t - threshold)))
 
     own = {code: own_threshold(code) for code in figures}
+    wins = {
+        code: _bootstrap_wins(train, best_out_of_fold, labels, code, t, threshold)
+        for code, t in own.items()
+        if t != threshold
+    }
     say(
         "per-language thresholds (out of fold): "
-        + ", ".join(f"{k} {t} ({curves[t][k]:.4f})" for k, t in own.items())
+        + ", ".join(
+            f"{k} {t} ({curves[t][k]:.4f}"
+            + (f", beats {threshold} in {wins[k]:.0%} of resamples" if k in wins else "")
+            + ")"
+            for k, t in own.items()
+        )
     )
+    # A gain the resampled articles do not confirm is noise: the language keeps the global threshold.
+    own = {code: t if wins.get(code, 1.0) >= BOOTSTRAP_CONFIDENCE else threshold for code, t in own.items()}
     return _Choice(
         c,
         threshold,
@@ -341,7 +388,9 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
         "span score, the technique's max in the whole article, the paragraph's length and the language "
         f"(`propwatch train paragraph-head`). C={result.c} and the global threshold {result.threshold} were "
         f"chosen by 5-fold cross-validation on the {result.train_paragraphs} training paragraphs (grouped by "
-        "article), then each language's own threshold on the same out-of-fold probabilities. Subtask-3 "
+        "article), then each language's own threshold on the same out-of-fold probabilities, kept only "
+        f"where it beats the global one in at least {BOOTSTRAP_CONFIDENCE:.0%} of {BOOTSTRAP_RESAMPLES} "
+        "paired resamples of the language's training articles. Subtask-3 "
         "micro-F1 on the validation articles, labels from the spans in each paragraph against the head "
         "with the global threshold and with each language's own:\n\n"
         "| language | spans | head, global threshold | own threshold | head, own threshold |\n"
