@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -9,6 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from propwatch.storage import ArticleStore
+from propwatch.storage.queries import outlet_statistics
+from workbench_fixture import seed
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
@@ -214,3 +219,42 @@ def test_show_lists_where_else_the_text_appeared(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "This text also appeared in 1 other stored article on 2 sites" in shown.stdout
     assert "First Site" in shown.stdout and "2022-02-03" in shown.stdout
+
+
+def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'outlets.db'}"
+    with ArticleStore.open(db) as store:
+        seed(store)
+        expected = outlet_statistics(store, analyzer="techniques")
+    table = run(tmp_path, "--db", db, "outlets")
+    assert table.returncode == 0, table.stderr
+    assert "3 outlets, techniques spans" in table.stdout
+    for name, tally in expected.items():
+        assert name in table.stdout and f"{100 * tally.coverage:.1f}%" in table.stdout
+
+    by_month = run(tmp_path, "--db", db, "outlets", "--by", "month", "-f", "csv")
+    assert by_month.returncode == 0, by_month.stderr
+    rows = list(csv.DictReader(by_month.stdout.splitlines()))
+    assert {r["outlet"] for r in rows} == set(expected)
+    for name, tally in expected.items():
+        mine = [r for r in rows if r["outlet"] == name]
+        assert [r["period"] for r in mine] == sorted(r["period"] for r in mine)
+        assert sum(int(r["articles"]) for r in mine) == tally.articles
+        assert sum(int(r["Name_Calling-Labeling"]) for r in mine) == tally.labels["Name_Calling-Labeling"]
+
+    out = tmp_path / "o.json"
+    chosen = run(
+        tmp_path, "--db", db, "outlets", "Northern Post", "--by", "year", "-f", "json", "-o", f"{out}"
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["analyzer"] == "techniques" and document["bucket"] == "year"
+    [item] = document["outlets"]
+    assert item["outlet"] == "Northern Post" and item["articles"] == 6
+    assert [p["period"] for p in item["periods"]] == ["2024"] and item["periods"][0]["spans"] == item["spans"]
+
+    unknown = run(tmp_path, "--db", db, "outlets", "Nobody")
+    assert unknown.returncode != 0
+    assert "outlet 'Nobody': no stored article is from this outlet" in unknown.stderr
+    empty = run(tmp_path, "--db", f"sqlite:///{tmp_path / 'empty.db'}", "outlets")
+    assert empty.returncode == 0 and "No stored article names its outlet" in empty.stderr

@@ -44,7 +44,6 @@ from propwatch.storage.queries import (
     MAX_PAGE,
     ArticleQuery,
     Bucket,
-    Tally,
     default_analyzer,
     facets,
     find_articles,
@@ -288,20 +287,6 @@ def get_facets(bench: Bench) -> FacetsOut:
     )
 
 
-def tally_fields(tally: Tally) -> dict[str, Any]:
-    return {
-        "articles": tally.articles,
-        "analysed": tally.analysed,
-        "spans": tally.spans,
-        "coverage": round(tally.coverage, 6),
-        "first_published": tally.first,
-        "last_published": tally.last,
-        "labels": dict(tally.labels.most_common()),
-        "categories": dict(tally.categories.most_common()),
-        "narratives": dict(tally.narratives.most_common()),
-    }
-
-
 AnalyzerParam = Annotated[
     str | None,
     Query(max_length=100, description="Count only this analyzer's spans (default: techniques, if any ran)."),
@@ -313,7 +298,7 @@ def list_outlets(bench: Bench, analyzer: AnalyzerParam = None) -> OutletsOut:
     counted = analyzer or default_analyzer(bench.store)
     stats = outlet_statistics(bench.store, analyzer=counted)
     return OutletsOut(
-        analyzer=counted, items=[OutletOut(outlet=name, **tally_fields(t)) for name, t in stats.items()]
+        analyzer=counted, items=[OutletOut(outlet=name, **t.record()) for name, t in stats.items()]
     )
 
 
@@ -338,8 +323,8 @@ def get_outlet(
         outlet=name,
         bucket=bucket,
         analyzer=counted,
-        overall=TallyOut(**tally_fields(overall)),
-        periods=[PeriodOut(period=period, **tally_fields(t)) for period, t in periods.items()],
+        overall=TallyOut(**overall.record()),
+        periods=[PeriodOut(period=period, **t.record()) for period, t in periods.items()],
     )
 
 

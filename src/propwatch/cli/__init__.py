@@ -430,11 +430,13 @@ def schema() -> None:
 from propwatch.cli import batch as _batch  # noqa: E402
 from propwatch.cli import claims as _claims  # noqa: E402
 from propwatch.cli import narratives as _narratives  # noqa: E402
+from propwatch.cli import outlets as _outlets  # noqa: E402
 from propwatch.cli import serve as _serve  # noqa: E402
 from propwatch.cli.tasks import evaluate_app, predict_app, score_app  # noqa: E402
 from propwatch.cli.train import train_app  # noqa: E402
 
 _serve.register(app)
+_outlets.register(app)
 _batch.register(app)
 app.add_typer(predict_app)
 app.add_typer(score_app)

@@ -8,7 +8,7 @@ SQLite and PostgreSQL without dialect-specific date or window functions.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -28,7 +28,7 @@ from sqlalchemy import (
     text,
 )
 
-from propwatch.errors import InputError
+from propwatch.errors import InputError, NotFoundError
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUES, techniques_in
 from propwatch.storage.records import ArticleSummary, summary_from_row, summary_select
 from propwatch.storage.schema import (
@@ -335,6 +335,20 @@ class Tally:
         """Share of the analysed text that lies inside counted spans, in [0, 1]."""
         return self.covered / self.characters if self.characters else 0.0
 
+    def record(self) -> dict[str, Any]:
+        """The tally as the API, the CLI's JSON and the web pages give it (counts most frequent first)."""
+        return {
+            "articles": self.articles,
+            "analysed": self.analysed,
+            "spans": self.spans,
+            "coverage": round(self.coverage, 6),
+            "first_published": self.first,
+            "last_published": self.last,
+            "labels": dict(self.labels.most_common()),
+            "categories": dict(self.categories.most_common()),
+            "narratives": dict(self.narratives.most_common()),
+        }
+
     def add(self, fact: _ArticleFact) -> None:
         self.articles += 1
         if fact.day is not None:
@@ -444,14 +458,49 @@ def default_analyzer(store: ArticleStore) -> str | None:
     return TECHNIQUE_ANALYZER if found is not None else None
 
 
-def outlet_statistics(store: ArticleStore, *, analyzer: str | None = None) -> dict[str, Tally]:
-    """A tally per outlet (articles without an outlet are left out), most articles first."""
+def outlet_statistics(
+    store: ArticleStore, *, analyzer: str | None = None, outlets: Sequence[str] | None = None
+) -> dict[str, Tally]:
+    """A tally per outlet (articles without an outlet are left out), most articles first; only
+    ``outlets`` when given, each of which must have a stored article."""
     tallies: dict[str, Tally] = {}
     with store._reading("cannot compute the outlet statistics") as conn:
         for fact in _facts(conn, None, analyzer):
-            if fact.outlet is not None:
+            if fact.outlet is not None and (outlets is None or fact.outlet in outlets):
                 tallies.setdefault(fact.outlet, Tally()).add(fact)
+    _check_outlets(outlets, tallies)
     return dict(sorted(tallies.items(), key=lambda kv: (-kv[1].articles, kv[0])))
+
+
+def outlet_timelines(
+    store: ArticleStore,
+    *,
+    bucket: Bucket = "month",
+    analyzer: str | None = None,
+    outlets: Sequence[str] | None = None,
+) -> dict[str, dict[str, Tally]]:
+    """For each outlet (most articles first; only ``outlets`` when given), a tally per period, oldest
+    first: the table that compares outlets over time, read in one pass over the store."""
+    if bucket not in BUCKETS:
+        raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
+    overall: dict[str, Tally] = {}
+    periods: dict[str, dict[str, Tally]] = {}
+    with store._reading("cannot compute the outlet statistics over time") as conn:
+        for fact in _facts(conn, None, analyzer):
+            if fact.outlet is None or (outlets is not None and fact.outlet not in outlets):
+                continue
+            overall.setdefault(fact.outlet, Tally()).add(fact)
+            if fact.day is not None:
+                periods.setdefault(fact.outlet, {}).setdefault(period_of(fact.day, bucket), Tally()).add(fact)
+    _check_outlets(outlets, overall)
+    ranked = sorted(overall, key=lambda name: (-overall[name].articles, name))
+    return {name: dict(sorted(periods.get(name, {}).items())) for name in ranked}
+
+
+def _check_outlets(asked: Sequence[str] | None, found: dict[str, Tally]) -> None:
+    missing = [name for name in asked or () if name not in found]
+    if missing:
+        raise NotFoundError(f"outlet {missing[0]!r}", "no stored article is from this outlet")
 
 
 def period_of(day: date, bucket: Bucket) -> str:

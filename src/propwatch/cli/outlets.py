@@ -1,0 +1,193 @@
+"""``propwatch outlets``: compare stored outlets, overall or period by period."""
+
+from __future__ import annotations
+
+import csv
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from propwatch.cli.options import settings_from, text_output
+from propwatch.storage.queries import Tally, default_analyzer, outlet_statistics, outlet_timelines
+from propwatch.storage.store import ArticleStore
+
+
+class OutletsFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class Period(StrEnum):
+    week = "week"
+    month = "month"
+    year = "year"
+
+
+TOP_LABELS = 3  # techniques named per row of the text table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("outlets")(outlets)
+
+
+def outlets(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Only these outlets (exact names, as `propwatch list` shows).")
+    ] = None,
+    by: Annotated[
+        Period | None, typer.Option("--by", help="One row per outlet and period (week, month or year).")
+    ] = None,
+    analyzer: Annotated[
+        str | None,
+        typer.Option(help="Count only this analyzer's spans (default: techniques, if they ran)."),
+    ] = None,
+    fmt: Annotated[OutletsFormat, typer.Option("--format", "-f")] = OutletsFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
+    ] = None,
+) -> None:
+    """Compare outlets: articles, spans per article, share of text inside spans, dominant technique
+    category, most frequent techniques and narratives; with --by, period by period."""
+    settings = settings_from(ctx)
+    with ArticleStore.from_settings(settings) as store:
+        counted = analyzer or default_analyzer(store)
+        overall = outlet_statistics(store, analyzer=counted, outlets=names or None)
+        periods = (
+            outlet_timelines(store, bucket=by.value, analyzer=counted, outlets=names or None)
+            if by is not None
+            else None
+        )
+    if not overall and fmt is OutletsFormat.text:
+        Console(stderr=True).print("No stored article names its outlet.", highlight=False)
+        return
+    with text_output(output) as stream:
+        if fmt is OutletsFormat.json:
+            _write_json(stream, counted, by, overall, periods)
+        elif fmt is OutletsFormat.csv:
+            _write_csv(stream, overall, periods)
+        else:
+            _print_table(stream, counted, by, overall, periods)
+
+
+def _write_json(
+    stream: TextIO,
+    analyzer: str | None,
+    by: Period | None,
+    overall: dict[str, Tally],
+    periods: dict[str, dict[str, Tally]] | None,
+) -> None:
+    items: list[dict[str, Any]] = []
+    for name, tally in overall.items():
+        item: dict[str, Any] = {"outlet": name, **tally.record()}
+        if periods is not None:
+            item["periods"] = [{"period": p, **t.record()} for p, t in periods[name].items()]
+        items.append(item)
+    document = {"analyzer": analyzer, "bucket": by.value if by else None, "outlets": items}
+    stream.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _rows(
+    overall: dict[str, Tally], periods: dict[str, dict[str, Tally]] | None
+) -> list[tuple[str, str, Tally]]:
+    if periods is None:
+        return [(name, "", tally) for name, tally in overall.items()]
+    return [
+        (name, period, tally) for name, by_period in periods.items() for period, tally in by_period.items()
+    ]
+
+
+def _write_csv(
+    stream: TextIO, overall: dict[str, Tally], periods: dict[str, dict[str, Tally]] | None
+) -> None:
+    rows = _rows(overall, periods)
+    labels = _ranked(t.labels for _, _, t in rows)
+    narratives = _ranked(t.narratives for _, _, t in rows)
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(
+        [
+            "outlet",
+            "period",
+            "articles",
+            "analysed",
+            "spans",
+            "spans_per_article",
+            "coverage",
+            "first_published",
+            "last_published",
+            "dominant_category",
+            *labels,
+            *(f"narrative:{n}" for n in narratives),
+        ]
+    )
+    for name, period, t in rows:
+        writer.writerow(
+            [
+                name,
+                period,
+                t.articles,
+                t.analysed,
+                t.spans,
+                f"{_per_article(t):.3f}",
+                f"{t.coverage:.6f}",
+                t.first.isoformat() if t.first else "",
+                t.last.isoformat() if t.last else "",
+                _dominant(t),
+                *(t.labels[label] for label in labels),
+                *(t.narratives[n] for n in narratives),
+            ]
+        )
+
+
+def _print_table(
+    stream: TextIO,
+    analyzer: str | None,
+    by: Period | None,
+    overall: dict[str, Tally],
+    periods: dict[str, dict[str, Tally]] | None,
+) -> None:
+    counted = f"{analyzer} spans" if analyzer else "spans of every analyzer"
+    title = f"{len(overall)} outlets, {counted}" + (f", by {by.value}" if by else "")
+    table = Table(title=title)
+    columns = ["Outlet", *(["Period"] if by else []), "Articles", "Published", "Spans/article"]
+    for column in (*columns, "Text in spans", "Dominant category", "Most frequent", "Narratives"):
+        table.add_column(column, overflow="fold")
+    for name, period, t in _rows(overall, periods):
+        first_of_outlet = periods is None or period == next(iter(periods[name]))
+        if by is not None and first_of_outlet and table.row_count:
+            table.add_section()
+        published = f"{t.first.isoformat()} – {t.last.isoformat()}" if t.first and t.last else ""
+        table.add_row(
+            name if first_of_outlet else "",
+            *([period] if by else []),
+            f"{t.articles}" + (f" ({t.analysed} analysed)" if t.analysed != t.articles else ""),
+            published,
+            f"{_per_article(t):.1f}",
+            f"{100 * t.coverage:.1f}%",
+            _dominant(t),
+            ", ".join(f"{label} ×{n}" for label, n in t.labels.most_common(TOP_LABELS)),
+            ", ".join(f"{value} ×{n}" for value, n in t.narratives.most_common(2)),
+        )
+    Console(file=stream).print(table)
+
+
+def _per_article(t: Tally) -> float:
+    return t.spans / t.analysed if t.analysed else 0.0
+
+
+def _dominant(t: Tally) -> str:
+    return min(t.categories, key=lambda c: (-t.categories[c], c)) if t.categories else ""
+
+
+def _ranked(counters: Any) -> list[str]:
+    total: dict[str, int] = {}
+    for counter in counters:
+        for key, n in counter.items():
+            total[key] = total.get(key, 0) + n
+    return sorted(total, key=lambda key: (-total[key], key))

@@ -1,0 +1,51 @@
+"""Outlet statistics: per outlet, per period, and per outlet and period in one pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from propwatch.errors import InputError, NotFoundError
+from propwatch.storage import ArticleStore
+from propwatch.storage.queries import outlet_statistics, outlet_timelines, timeline
+from workbench_fixture import seed
+
+OUTLETS = ("Daily Clarion", "Evening Herald", "Northern Post")
+
+
+def test_outlet_timelines_agree_with_each_outlets_own_timeline(store: ArticleStore) -> None:
+    seed(store)
+    every = outlet_timelines(store, bucket="month", analyzer="techniques")
+    assert list(every) == list(outlet_statistics(store, analyzer="techniques")) == list(OUTLETS)
+    for name, periods in every.items():
+        overall, alone = timeline(store, outlet=name, bucket="month", analyzer="techniques")
+        assert {p: t.record() for p, t in periods.items()} == {p: t.record() for p, t in alone.items()}
+        assert list(periods) == sorted(periods)
+        assert sum(t.articles for t in periods.values()) == overall.articles
+        assert sum(t.spans for t in periods.values()) == overall.spans
+
+
+def test_only_the_outlets_asked_for_and_unknown_ones_are_an_error(store: ArticleStore) -> None:
+    seed(store)
+    asked = outlet_statistics(store, outlets=["Northern Post"])
+    assert list(asked) == ["Northern Post"] and asked["Northern Post"].articles == 6
+    yearly = outlet_timelines(store, bucket="year", outlets=["Northern Post", "Daily Clarion"])
+    assert list(yearly) == ["Daily Clarion", "Northern Post"]  # most articles first
+    assert {name: list(periods) for name, periods in yearly.items()} == {
+        "Daily Clarion": ["2024"],
+        "Northern Post": ["2024"],
+    }
+    with pytest.raises(NotFoundError, match="'Nobody'"):
+        outlet_statistics(store, outlets=["Daily Clarion", "Nobody"])
+    with pytest.raises(NotFoundError, match="'Nobody'"):
+        outlet_timelines(store, outlets=["Nobody"])
+    with pytest.raises(InputError, match="decade"):
+        outlet_timelines(store, bucket="decade")  # type: ignore[arg-type]
+
+
+def test_tally_record_counts_most_frequent_first(store: ArticleStore) -> None:
+    seed(store)
+    record = outlet_statistics(store, analyzer="techniques")["Daily Clarion"].record()
+    assert record["articles"] == record["analysed"] == 7
+    counts = list(record["labels"].values())
+    assert counts == sorted(counts, reverse=True) and sum(counts) == record["spans"]
+    assert 0 < record["coverage"] < 1 and record["first_published"] <= record["last_published"]
