@@ -467,6 +467,18 @@ def test_outlet_statistics(seeded: tuple[Api, dict[str, str]]) -> None:
     yearly = api.client.get("/api/outlets/Daily Clarion", params={"bucket": "year"}).json()
     assert [p["period"] for p in yearly["periods"]] == ["2024"]
     assert api.client.get("/api/outlets/Nobody").status_code == 404
+    assert all(item["periods"] is None for item in body["items"]) and body["bucket"] is None
+    compared = api.client.get("/api/outlets", params={"bucket": "month"}).json()
+    assert compared["bucket"] == "month"
+    for item in compared["items"]:
+        assert (
+            sum(p["articles"] for p in item["periods"])
+            == item["articles"]
+            == outlets[item["outlet"]]["articles"]
+        )
+    clarion_months = next(i for i in compared["items"] if i["outlet"] == "Daily Clarion")["periods"]
+    assert clarion_months == timeline["periods"]
+    assert api.client.get("/api/outlets", params={"bucket": "decade"}).status_code == 422
     assert api.client.get("/api/outlets/Daily Clarion", params={"bucket": "decade"}).status_code == 422
 
 

@@ -49,6 +49,7 @@ from propwatch.storage.queries import (
     find_articles,
     matching_ids,
     outlet_statistics,
+    outlet_timelines,
     timeline,
 )
 from propwatch.targets.linking import NarrativeAttacks
@@ -293,12 +294,33 @@ AnalyzerParam = Annotated[
 ]
 
 
-@router.get("/outlets", response_model=OutletsOut, dependencies=[Read], summary="Statistics per outlet")
-def list_outlets(bench: Bench, analyzer: AnalyzerParam = None) -> OutletsOut:
+@router.get(
+    "/outlets", response_model=OutletsOut, dependencies=[Read], summary="Statistics per outlet, over time"
+)
+def list_outlets(
+    bench: Bench,
+    analyzer: AnalyzerParam = None,
+    bucket: Annotated[
+        Literal["week", "month", "year"] | None,
+        Query(description="Also give each outlet's statistics per period of this length."),
+    ] = None,
+) -> OutletsOut:
     counted = analyzer or default_analyzer(bench.store)
     stats = outlet_statistics(bench.store, analyzer=counted)
+    periods = outlet_timelines(bench.store, bucket=bucket, analyzer=counted) if bucket else {}
     return OutletsOut(
-        analyzer=counted, items=[OutletOut(outlet=name, **t.record()) for name, t in stats.items()]
+        analyzer=counted,
+        bucket=bucket,
+        items=[
+            OutletOut(
+                outlet=name,
+                **t.record(),
+                periods=[PeriodOut(period=p, **pt.record()) for p, pt in periods[name].items()]
+                if bucket
+                else None,
+            )
+            for name, t in stats.items()
+        ],
     )
 
 

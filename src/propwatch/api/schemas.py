@@ -132,17 +132,21 @@ class TallyOut(BaseModel):
     narratives: dict[str, int] = Field(description="Articles per narrative label.")
 
 
+class PeriodOut(TallyOut):
+    period: str = Field(description="'2024', '2024-03' or '2024-W09'.")
+
+
 class OutletOut(TallyOut):
     outlet: str
+    periods: list[PeriodOut] | None = Field(
+        default=None, description="With ?bucket=: the outlet's tally per period, oldest first."
+    )
 
 
 class OutletsOut(BaseModel):
     analyzer: str | None = Field(description="Whose spans are counted; null: every analyzer's.")
+    bucket: str | None = Field(default=None, description="The period length asked for, if any.")
     items: list[OutletOut]
-
-
-class PeriodOut(TallyOut):
-    period: str = Field(description="'2024', '2024-03' or '2024-W09'.")
 
 
 class OutletTimelineOut(BaseModel):
