@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from propwatch.analyzers.targets import TargetExtractor
+from propwatch.analyzers.targets import ANALYZER_VERSION, TargetExtractor
 from propwatch.domain import Analysis, Article, Span
 from propwatch.errors import AnalyzerError
 from propwatch.ingest.plaintext import parse_plain_text
@@ -110,7 +110,7 @@ def test_version_changes_with_the_user_catalogue(tmp_path: Path, extractor: Targ
         encoding="utf-8",
     )
     other = TargetExtractor(Settings(data_dir=tmp_path))
-    assert other.version != extractor.version and other.version.startswith("1.2+")
+    assert other.version != extractor.version and other.version.startswith(f"{ANALYZER_VERSION}+")
 
 
 def test_missing_models_are_named(tmp_path: Path) -> None:

@@ -228,3 +228,31 @@ def test_a_sentence_with_a_pronoun_subject_does_not_lend_its_object_the_span() -
     assert profiles["NATO"].techniques == (("Loaded_Language", 1),)
     assert profiles["Russia"].techniques == (("Loaded_Language", 1),)
     assert [s.start for s in profiles["Russia"].evidence] == [chaos[3]]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "target", "reported"),
+    [
+        # The mention before the verb gives the label; the one before it receives it, as a reported label.
+        ("Russia acted in what Washington calls aggression.", "aggression", "Russia", True),
+        ("NATO, which Moscow calls an aggressive bloc, met today.", "aggressive bloc", "NATO", True),
+        ("Россия ответила на то, что Вашингтон называет агрессией.", "агрессией", "Россия", True),
+        ("La Russie répond à ce que Washington appelle une agression.", "agression", "Russie", True),
+        # No one before the speaker: the label's target is not named in the sentence.
+        ("In what Washington calls aggression, troops moved.", "aggression", None, False),
+        # Controls: no labelling verb right before the span, so the nearest mention before it is the target.
+        ("Washington says that Russia is an aggressor.", "an aggressor", "Russia", False),
+        ("Moscow calls on NATO to stop its aggression.", "its aggression", "NATO", False),
+    ],
+)
+def test_a_label_given_by_the_mention_before_it_is_not_aimed_at_that_mention(
+    text: str, label: str, target: str | None, reported: bool
+) -> None:
+    names = r"Russia|Washington|NATO|Moscow|Россия|Вашингтон|Russie"
+    mentions = [TargetMention(m.start(), m.end(), m.group()) for m in re.finditer(names, text)]
+    span = _span(text, label, "Name_Calling-Labeling")
+    profiles = {p.name: p for p in build_profiles(text, None, mentions, [span])}
+    assert [name for name, p in profiles.items() if p.techniques] == ([target] if target else [])
+    if target is not None:
+        assert profiles[target].reported == int(reported)
+        assert profiles[target].stance == ("neutral" if reported else "attacked")

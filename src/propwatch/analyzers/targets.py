@@ -37,7 +37,8 @@ from propwatch.targets.extraction import extract_mentions
 from propwatch.targets.linking import SPAN_PREFIX, TargetMention, build_profiles, is_narrative, is_technique
 from propwatch.targets.ner import NerBackends, missing
 
-ANALYZER_VERSION = "1.2"  # 1.1: reported labels count as neutral; 1.2: pronoun subjects lend no link
+# 1.1: reported labels count as neutral; 1.2: pronoun subjects lend no link; 1.3: a labeller is no target
+ANALYZER_VERSION = "1.3"
 TARGET_LABEL = "target"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 

@@ -18,7 +18,9 @@ decide its stance). Each linked span weighs its score (1 when it has none).
 labelling ("…in order to then call Russia the aggressor", "NATO diplomats accuse Russia of…",
 "назвать Россию агрессором", "Russia is branded a threat") reports a label instead of giving it: the
 article may well be attacking the labeller. Such a span counts as neutral evidence about the target
-(:func:`is_reported_label`): it is shown, but never decides the target's stance.
+(:func:`is_reported_label`): it is shown, but never decides the target's stance. A mention right before
+such a verb that stands right before the span is its subject: it gives the label and is not linked
+("Russia acted in what Washington calls aggression" → Russia, reported).
 
 **Narratives.** A sentence the narratives analyzer matched to a catalogue narrative (``narrative:<id>``)
 is attack evidence against every target named in it that the narrative lists under ``attacks``
@@ -105,6 +107,15 @@ _LABELLING_VERBS = (
 _LABEL_BEFORE_TARGET = re.compile(
     rf"(?:^|[^\w])(?:{_LABELLING_VERBS})\s+(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$", re.IGNORECASE
 )
+# A labelling verb right before a span gives the span's words as the label: "in what Washington calls
+# aggression", "ce que Washington appelle une agression", "то, что Вашингтон называет агрессией".
+_LABEL_VERB_BEFORE_SPAN = (
+    rf"(?:{_LABELLING_VERBS}|appel(?:le|lent|ait|aient)|describ(?:es|ed)\s+as)\s+"
+    r"(?:(?:a|an|the|un|une|la|le|les|ein|eine|einen|die|der|den|uno|una|il|lo)\s+|l['’])?$"
+)
+# The mention right before such a verb is its subject, the one giving the label, not its target.
+_SPEAKER_BEFORE_LABEL = re.compile(rf"^\s+(?:\w+ly\s+)?{_LABEL_VERB_BEFORE_SPAN}", re.IGNORECASE)
+_LABEL_BEFORE_SPAN = re.compile(rf"(?:^|[^\w]){_LABEL_VERB_BEFORE_SPAN}", re.IGNORECASE)
 # The English passive after the target: "Russia is branded a threat", "NATO was accused of…".
 _LABELLED_AFTER_TARGET = re.compile(
     r"^\s+(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+ly\s+)?"
@@ -208,18 +219,30 @@ def linked_mentions(
         before = [i for i in candidates if mentions[i].end <= technique.start]
         if not before and _PRONOUN_SUBJECT.match(around[0].text):
             return []
+        if before and _speaks(text, mentions[before[-1]], technique):
+            # The mention gives the label, so it is not its target; the one before it (if any) is.
+            speaker = _coordinated(mentions, before[-1], text)[0]
+            earlier = [i for i in before if mentions[i].end <= speaker.start]
+            return _coordinated(mentions, earlier[-1], text) if earlier else []
         chosen = before[-1] if before else candidates[0]
     return _coordinated(mentions, chosen, text)
 
 
+def _speaks(text: str, mention: TargetMention, technique: Span) -> bool:
+    return bool(_SPEAKER_BEFORE_LABEL.match(text[mention.end : technique.start]))
+
+
 def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMention]) -> bool:
     """Whether ``technique`` reports a label someone else gives ``targets`` (coordinated mentions in text
-    order): a labelling verb stands right before the first, or an English passive right after the last
-    with the span after it."""
+    order): a labelling verb stands right before the first, an English passive right after the last
+    with the span after it, or a labelling verb right before the span after the last."""
     if not targets:
         return False
     first, last = targets[0], targets[-1]
     if _LABEL_BEFORE_TARGET.search(text[max(0, first.start - _VERB_REACH) : first.start]):
+        return True
+    # Someone after the target gives the label: "Russia acted in what Washington calls aggression".
+    if last.end <= technique.start and _LABEL_BEFORE_SPAN.search(text[last.end : technique.start]):
         return True
     return last.end <= technique.start and bool(
         _LABELLED_AFTER_TARGET.match(text[last.end : technique.start])
