@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -69,20 +70,25 @@ def outlets(
         return
     with text_output(output) as stream:
         if fmt is OutletsFormat.json:
-            _write_json(stream, counted, by, overall, periods)
+            _write_json(stream, _Comparison(counted, by, overall, periods))
         elif fmt is OutletsFormat.csv:
             _write_csv(stream, overall, periods)
         else:
-            _print_table(stream, counted, by, overall, periods)
+            _print_table(stream, _Comparison(counted, by, overall, periods))
 
 
-def _write_json(
-    stream: TextIO,
-    analyzer: str | None,
-    by: Period | None,
-    overall: dict[str, Tally],
-    periods: dict[str, dict[str, Tally]] | None,
-) -> None:
+@dataclass(frozen=True)
+class _Comparison:
+    """What the command shows: a tally per outlet and, with --by, per outlet and period."""
+
+    analyzer: str | None
+    by: Period | None
+    overall: dict[str, Tally]
+    periods: dict[str, dict[str, Tally]] | None
+
+
+def _write_json(stream: TextIO, c: _Comparison) -> None:
+    analyzer, by, overall, periods = (c.analyzer, c.by, c.overall, c.periods)
     items: list[dict[str, Any]] = []
     for name, tally in overall.items():
         item: dict[str, Any] = {"outlet": name, **tally.record()}
@@ -145,13 +151,8 @@ def _write_csv(
         )
 
 
-def _print_table(
-    stream: TextIO,
-    analyzer: str | None,
-    by: Period | None,
-    overall: dict[str, Tally],
-    periods: dict[str, dict[str, Tally]] | None,
-) -> None:
+def _print_table(stream: TextIO, c: _Comparison) -> None:
+    analyzer, by, overall, periods = (c.analyzer, c.by, c.overall, c.periods)
     counted = f"{analyzer} spans" if analyzer else "spans of every analyzer"
     title = f"{len(overall)} outlets, {counted}" + (f", by {by.value}" if by else "")
     table = Table(title=title)
