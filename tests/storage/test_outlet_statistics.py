@@ -14,7 +14,10 @@ OUTLETS = ("Daily Clarion", "Evening Herald", "Northern Post")
 
 def test_outlet_timelines_agree_with_each_outlets_own_timeline(store: ArticleStore) -> None:
     seed(store)
-    every = outlet_timelines(store, bucket="month", analyzer="techniques")
+    tallies, every = outlet_timelines(store, bucket="month", analyzer="techniques")
+    assert {n: t.record() for n, t in tallies.items()} == {
+        n: t.record() for n, t in outlet_statistics(store, analyzer="techniques").items()
+    }
     assert list(every) == list(outlet_statistics(store, analyzer="techniques")) == list(OUTLETS)
     for name, periods in every.items():
         overall, alone = timeline(store, outlet=name, bucket="month", analyzer="techniques")
@@ -28,7 +31,7 @@ def test_only_the_outlets_asked_for_and_unknown_ones_are_an_error(store: Article
     seed(store)
     asked = outlet_statistics(store, outlets=["Northern Post"])
     assert list(asked) == ["Northern Post"] and asked["Northern Post"].articles == 6
-    yearly = outlet_timelines(store, bucket="year", outlets=["Northern Post", "Daily Clarion"])
+    _, yearly = outlet_timelines(store, bucket="year", outlets=["Northern Post", "Daily Clarion"])
     assert list(yearly) == ["Daily Clarion", "Northern Post"]  # most articles first
     assert {name: list(periods) for name, periods in yearly.items()} == {
         "Daily Clarion": ["2024"],

@@ -306,8 +306,10 @@ def list_outlets(
     ] = None,
 ) -> OutletsOut:
     counted = analyzer or default_analyzer(bench.store)
-    stats = outlet_statistics(bench.store, analyzer=counted)
-    periods = outlet_timelines(bench.store, bucket=bucket, analyzer=counted) if bucket else {}
+    if bucket:
+        stats, periods = outlet_timelines(bench.store, bucket=bucket, analyzer=counted)
+    else:
+        stats, periods = outlet_statistics(bench.store, analyzer=counted), {}
     return OutletsOut(
         analyzer=counted,
         bucket=bucket,

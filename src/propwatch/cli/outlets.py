@@ -59,22 +59,24 @@ def outlets(
     settings = settings_from(ctx)
     with ArticleStore.from_settings(settings) as store:
         counted = analyzer or default_analyzer(store)
-        overall = outlet_statistics(store, analyzer=counted, outlets=names or None)
-        periods = (
-            outlet_timelines(store, bucket=by.value, analyzer=counted, outlets=names or None)
-            if by is not None
-            else None
-        )
+        periods: dict[str, dict[str, Tally]] | None = None
+        if by is None:
+            overall = outlet_statistics(store, analyzer=counted, outlets=names or None)
+        else:
+            overall, periods = outlet_timelines(
+                store, bucket=by.value, analyzer=counted, outlets=names or None
+            )
     if not overall and fmt is OutletsFormat.text:
         Console(stderr=True).print("No stored article names its outlet.", highlight=False)
         return
+    comparison = _Comparison(counted, by, overall, periods)
     with text_output(output) as stream:
         if fmt is OutletsFormat.json:
-            _write_json(stream, _Comparison(counted, by, overall, periods))
+            _write_json(stream, comparison)
         elif fmt is OutletsFormat.csv:
-            _write_csv(stream, overall, periods)
+            _write_csv(stream, comparison)
         else:
-            _print_table(stream, _Comparison(counted, by, overall, periods))
+            _print_table(stream, comparison)
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,8 @@ def _rows(
     ]
 
 
-def _write_csv(
-    stream: TextIO, overall: dict[str, Tally], periods: dict[str, dict[str, Tally]] | None
-) -> None:
-    rows = _rows(overall, periods)
+def _write_csv(stream: TextIO, c: _Comparison) -> None:
+    rows = _rows(c.overall, c.periods)
     labels = _ranked(t.labels for _, _, t in rows)
     narratives = _ranked(t.narratives for _, _, t in rows)
     writer = csv.writer(stream, lineterminator="\n")

@@ -463,13 +463,7 @@ def outlet_statistics(
 ) -> dict[str, Tally]:
     """A tally per outlet (articles without an outlet are left out), most articles first; only
     ``outlets`` when given, each of which must have a stored article."""
-    tallies: dict[str, Tally] = {}
-    with store._reading("cannot compute the outlet statistics") as conn:
-        for fact in _facts(conn, None, analyzer):
-            if fact.outlet is not None and (outlets is None or fact.outlet in outlets):
-                tallies.setdefault(fact.outlet, Tally()).add(fact)
-    _check_outlets(outlets, tallies)
-    return dict(sorted(tallies.items(), key=lambda kv: (-kv[1].articles, kv[0])))
+    return _outlet_tallies(store, analyzer, outlets, None)[0]
 
 
 def outlet_timelines(
@@ -478,23 +472,32 @@ def outlet_timelines(
     bucket: Bucket = "month",
     analyzer: str | None = None,
     outlets: Sequence[str] | None = None,
-) -> dict[str, dict[str, Tally]]:
-    """For each outlet (most articles first; only ``outlets`` when given), a tally per period, oldest
-    first: the table that compares outlets over time, read in one pass over the store."""
+) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
+    """The tally per outlet (as :func:`outlet_statistics`) and, for each outlet, a tally per period,
+    oldest first: the table that compares outlets over time, read in one pass over the store."""
     if bucket not in BUCKETS:
         raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
+    return _outlet_tallies(store, analyzer, outlets, bucket)
+
+
+def _outlet_tallies(
+    store: ArticleStore, analyzer: str | None, outlets: Sequence[str] | None, bucket: Bucket | None
+) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
     overall: dict[str, Tally] = {}
     periods: dict[str, dict[str, Tally]] = {}
-    with store._reading("cannot compute the outlet statistics over time") as conn:
+    with store._reading("cannot compute the outlet statistics") as conn:
         for fact in _facts(conn, None, analyzer):
             if fact.outlet is None or (outlets is not None and fact.outlet not in outlets):
                 continue
             overall.setdefault(fact.outlet, Tally()).add(fact)
-            if fact.day is not None:
+            if bucket is not None and fact.day is not None:
                 periods.setdefault(fact.outlet, {}).setdefault(period_of(fact.day, bucket), Tally()).add(fact)
     _check_outlets(outlets, overall)
     ranked = sorted(overall, key=lambda name: (-overall[name].articles, name))
-    return {name: dict(sorted(periods.get(name, {}).items())) for name in ranked}
+    return (
+        {name: overall[name] for name in ranked},
+        {name: dict(sorted(periods.get(name, {}).items())) for name in ranked} if bucket else {},
+    )
 
 
 def _check_outlets(asked: Sequence[str] | None, found: dict[str, Tally]) -> None:

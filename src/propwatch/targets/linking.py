@@ -241,12 +241,11 @@ def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMentio
     first, last = targets[0], targets[-1]
     if _LABEL_BEFORE_TARGET.search(text[max(0, first.start - _VERB_REACH) : first.start]):
         return True
-    # Someone after the target gives the label: "Russia acted in what Washington calls aggression".
-    if last.end <= technique.start and _LABEL_BEFORE_SPAN.search(text[last.end : technique.start]):
-        return True
-    return last.end <= technique.start and bool(
-        _LABELLED_AFTER_TARGET.match(text[last.end : technique.start])
-    )
+    if technique.start < last.end:
+        return False
+    # A passive after the target, or someone after it giving the label ("…in what Washington calls…").
+    gap = text[last.end : technique.start]
+    return bool(_LABELLED_AFTER_TARGET.match(gap) or _LABEL_BEFORE_SPAN.search(gap))
 
 
 def _polarity(span: Span, reported: bool = False) -> Polarity:
