@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,10 +12,10 @@ import pytest
 
 from genre_frames_fixture import persuasion_rows
 from propwatch.corpora.split import split_by_article
-from propwatch.errors import InputNotFoundError, MalformedRecordError
+from propwatch.errors import ConfigurationError, InputNotFoundError, MalformedRecordError
 from propwatch.framing.model import GenreFramesModel
 from propwatch.framing.representation import DIM, FloatMatrix
-from propwatch.framing.signals import SIGNALS
+from propwatch.framing.signals import SIGNALS, STYLE_SIGNALS
 from propwatch.training.genre_frames import (
     GenreFramesConfig,
     read_labelled_articles,
@@ -162,7 +163,7 @@ def test_bad_data_folders(tmp_path: Path) -> None:
 
 def test_signals_can_be_left_out(tmp_path: Path) -> None:
     root = write_corpus(tmp_path / "data", count=24)
-    config = GenreFramesConfig(folds=2, c_grid=(1.0,), genre_signals=False, genre_prior_grid=(0.0,))
+    config = GenreFramesConfig(folds=2, c_grid=(1.0,), genre_signals="none", genre_prior_grid=(0.0,))
     report = train_genre_frames(
         root,
         tmp_path / "model",
@@ -174,3 +175,23 @@ def test_signals_can_be_left_out(tmp_path: Path) -> None:
     model = GenreFramesModel.load(tmp_path / "model")
     assert model.genre_signals == () and report.choices["genre_prior_alpha"] == 0.0
     assert model.genre_head.weight.shape[0] == 2 * DIM + len(model.languages)
+
+
+def test_style_signals_never_run_the_technique_model(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path / "data", count=24)
+    config = GenreFramesConfig(folds=2, c_grid=(1.0,), genre_signals="style", genre_prior_grid=(0.0,))
+    train_genre_frames(
+        root,
+        tmp_path / "model",
+        config=config,
+        encode=keyword_encoder,
+        count=count_words,
+        read_persuasion=lambda texts, languages: pytest.fail("style signals need no technique model"),
+    )
+    model = GenreFramesModel.load(tmp_path / "model")
+    assert model.genre_signals == STYLE_SIGNALS
+    assert model.genre_head.weight.shape[0] == 2 * DIM + len(STYLE_SIGNALS) + len(model.languages)
+    assert model.meta["signals_technique_model"] is None
+    assert not (tmp_path / "model" / "embedding-cache" / "technique-persuasion.jsonl").exists()
+    with pytest.raises(ConfigurationError, match="'density' is not one of none, style, all"):
+        train_genre_frames(root, tmp_path / "bad", config=dataclasses.replace(config, genre_signals="density"))

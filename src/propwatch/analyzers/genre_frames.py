@@ -30,7 +30,12 @@ from propwatch.framing.representation import (
     FloatMatrix,
     shared_article_encoder,
 )
-from propwatch.framing.signals import ReadPersuasion, TechniquePersuasionReader, signal_matrix
+from propwatch.framing.signals import (
+    ReadPersuasion,
+    TechniquePersuasionReader,
+    genre_signals,
+    reads_persuasion,
+)
 from propwatch.settings import Settings
 
 ANALYZER_VERSION = "2"
@@ -72,7 +77,8 @@ class GenreClassifier(_ArticleHeads):
         # Loads the technique model on first use; shared with the techniques analyzer in this process.
         self.read_persuasion = read_persuasion or TechniquePersuasionReader(settings)
         # Its signals come from the technique model: a new technique model is a new genre version.
-        technique = getattr(self.read_persuasion, "version", None) if self.model.genre_signals else None
+        reads = reads_persuasion(self.model.genre_signals)
+        technique = getattr(self.read_persuasion, "version", None) if reads else None
         if technique:
             self.__dict__["version"] = f"{self.__dict__['version']}+techniques{technique}"
 
@@ -80,10 +86,8 @@ class GenreClassifier(_ArticleHeads):
         if not batch:
             return []
         languages, vectors = self._vectors(batch)
-        signals = None
-        if self.model.genre_signals:
-            texts = [item.article.text for item in batch]
-            signals = signal_matrix(texts, languages, self.read_persuasion(texts, languages))
+        texts = [item.article.text for item in batch]
+        signals = genre_signals(self.model.genre_signals, texts, languages, self.read_persuasion)
         probabilities = self.model.genre_probabilities(vectors, languages, signals)
         results = []
         for genre, row in zip(self.model.genres_of(probabilities), probabilities, strict=True):

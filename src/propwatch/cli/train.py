@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,14 @@ from rich.progress import (
 
 train_app = typer.Typer(name="train", help="Train models (needs the train extra).", no_args_is_help=True)
 err = Console(stderr=True)
+
+
+class GenreSignals(StrEnum):
+    """The keys of propwatch.framing.signals.SIGNAL_SETS (an Enum so --help lists them)."""
+
+    all = "all"
+    style = "style"
+    none = "none"
 
 
 @train_app.command("techniques")
@@ -138,6 +147,14 @@ def genre_frames(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the split, folds and heads.")] = 13,
+    signals: Annotated[
+        GenreSignals,
+        typer.Option(
+            "--signals",
+            help="Article signals the genre head reads next to the vector: style and the technique model's "
+            "persuasion density (all), style alone (style: independent of the technique model), or none.",
+        ),
+    ] = GenreSignals.all,
 ) -> None:
     """Train the genre and frame heads (SemEval-2023 Task 3 subtasks 1 and 2, six languages; CPU)."""
     from propwatch.training.genre_frames import GenreFramesConfig, train_genre_frames
@@ -146,7 +163,7 @@ def genre_frames(
         data,
         out,
         cache_dir=cache,
-        config=GenreFramesConfig(seed=seed),
+        config=GenreFramesConfig(seed=seed, genre_signals=signals.value),
         progress=lambda line: err.print(line, highlight=False),
     )
     print(report.summary())

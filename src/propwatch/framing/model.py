@@ -5,8 +5,8 @@ the training record) and ``weights.npz`` (standardisation and weights of each he
 any article vector of the size ``model.json`` names, optionally followed by a one-hot of the article's
 language; :mod:`propwatch.framing.representation` builds the e5 vectors the shipped model was trained on.
 The genre head may also read article signals (``genre_signals`` in ``model.json``, the columns of
-:data:`propwatch.framing.signals.SIGNALS`: style and persuasion density) between the vector and the
-one-hot; a model without them reads the vector alone.
+one of :data:`propwatch.framing.signals.SIGNAL_SETS`: style alone, or style and persuasion density)
+between the vector and the one-hot; a model without them reads the vector alone.
 
 * genre: a multinomial logistic regression, softmax over :data:`~propwatch.framing.labels.GENRES`;
 * frames: one logistic regression per frame, each with its own decision threshold; an article always
@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.errors import ConfigurationError
-from propwatch.framing.signals import SIGNALS
+from propwatch.framing.signals import SIGNAL_SETS
 from propwatch.models.model_files import read_model_document, read_weights
 
 FORMAT = "propwatch-genre-frames/1"
@@ -213,7 +213,7 @@ class GenreFramesModel:
             raise ConfigurationError(
                 str(model_file), f"was trained on {trained_on!r} vectors, not {representation!r}"
             )
-        if genre_signals and genre_signals != SIGNALS:
+        if genre_signals not in SIGNAL_SETS.values():
             raise ConfigurationError(
                 str(model_file),
                 "its genre head reads article signals this version of propwatch cannot compute",

@@ -2,7 +2,8 @@
 
 :data:`SIGNALS` names the columns (``style:…`` from :mod:`propwatch.framing.style`, ``persuasion:…``
 from :mod:`propwatch.framing.persuasion`); a model lists them in ``model.json`` as ``genre_signals``.
-The persuasion columns come from the technique model's token probabilities, read by a
+A head may read the style columns alone (:data:`SIGNAL_SETS`), and then never runs the technique
+model. The persuasion columns come from the technique model's token probabilities, read by a
 :class:`TechniquePersuasionReader` through the process's shared technique model: when the
 ``techniques`` analyzer has just read the same articles, no second encoder pass runs.
 Training caches them for every article in a :class:`PersuasionCache`, keyed by the technique model's
@@ -29,10 +30,13 @@ from propwatch.settings import Settings
 if TYPE_CHECKING:
     from propwatch.models.techniques import TechniqueModel
 
+STYLE_SIGNALS: Final[tuple[str, ...]] = tuple(f"style:{name}" for name in STYLE_FEATURES)
 SIGNALS: Final[tuple[str, ...]] = (
-    *(f"style:{name}" for name in STYLE_FEATURES),
+    *STYLE_SIGNALS,
     *(f"persuasion:{name}" for name in PERSUASION_FEATURES),
 )
+SIGNAL_SETS: Final[dict[str, tuple[str, ...]]] = {"none": (), "style": STYLE_SIGNALS, "all": SIGNALS}
+"""The column sets a genre head may read: style alone keeps it independent of the technique model."""
 
 FloatMatrix = npt.NDArray[np.float64]
 ReadPersuasion = Callable[[Sequence[str], Sequence[str | None]], FloatMatrix]
@@ -48,14 +52,38 @@ def article_signals(text: str, language: str | None, persuasion: npt.ArrayLike) 
 
 
 def signal_matrix(
-    texts: Sequence[str], languages: Sequence[str | None], persuasion: npt.ArrayLike
+    texts: Sequence[str], languages: Sequence[str | None], persuasion: npt.ArrayLike | None
 ) -> FloatMatrix:
-    """``(n, len(SIGNALS))`` signals of ``n`` articles (``persuasion``: their ``(n, …)`` features)."""
+    """``(n, len(SIGNALS))`` signals of ``n`` articles (``persuasion``: their ``(n, …)`` features), or
+    ``(n, len(STYLE_SIGNALS))`` style signals when ``persuasion`` is None."""
+    if persuasion is None:
+        return np.array([style_features(t, lang) for t, lang in zip(texts, languages, strict=True)]).reshape(
+            len(texts), len(STYLE_SIGNALS)
+        )
     rows = np.asarray(persuasion, dtype=np.float64).reshape(len(texts), len(PERSUASION_FEATURES))
     out = np.zeros((len(texts), len(SIGNALS)), dtype=np.float64)
     for row, (text, language) in enumerate(zip(texts, languages, strict=True)):
         out[row] = article_signals(text, language, rows[row])
     return out
+
+
+def reads_persuasion(names: Sequence[str]) -> bool:
+    """Whether a genre head reading the signal columns ``names`` needs the technique model."""
+    return any(name.startswith("persuasion:") for name in names)
+
+
+def genre_signals(
+    names: Sequence[str],
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+    read_persuasion: ReadPersuasion,
+) -> FloatMatrix | None:
+    """The signal columns ``names`` (one of :data:`SIGNAL_SETS`) of each text; the technique model runs
+    (through ``read_persuasion``) only when they include persuasion columns."""
+    if not names:
+        return None
+    persuasion = read_persuasion(texts, languages) if reads_persuasion(names) else None
+    return signal_matrix(texts, languages, persuasion)
 
 
 class TechniquePersuasionReader:

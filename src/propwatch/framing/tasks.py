@@ -15,7 +15,7 @@ from propwatch.domain import Article, Failure
 from propwatch.evaluation.formats import ArticleLabelsRecord
 from propwatch.framing.model import GenreFramesModel
 from propwatch.framing.representation import ArticleEncoder
-from propwatch.framing.signals import ReadPersuasion, TechniquePersuasionReader, signal_matrix
+from propwatch.framing.signals import ReadPersuasion, TechniquePersuasionReader, genre_signals
 from propwatch.ingest.shared_task import read_shared_task_folder
 from propwatch.settings import Settings
 from propwatch.tasks import Progress, TaskPrediction
@@ -43,19 +43,15 @@ def predict_article_labels(
             result.failures.append(item)
         else:
             articles.append(item)
-    persuasion_of = None
-    if subtask == "genre" and model.genre_signals:
-        persuasion_of = read_persuasion or TechniquePersuasionReader(settings)
+    persuasion_of = read_persuasion or TechniquePersuasionReader(settings)
     for first in range(0, len(articles), ARTICLES_PER_CALL):
         chunk = articles[first : first + ARTICLES_PER_CALL]
         languages = [a.language for a in chunk]
         vectors = encoder.vectors([(a.title, a.text) for a in chunk])
         labels: list[tuple[str, ...]]
         if subtask == "genre":
-            signals = None
-            if persuasion_of is not None:
-                texts = [a.text for a in chunk]
-                signals = signal_matrix(texts, languages, persuasion_of(texts, languages))
+            texts = [a.text for a in chunk]
+            signals = genre_signals(model.genre_signals, texts, languages, persuasion_of)
             probabilities = model.genre_probabilities(vectors, languages, signals)
             labels = [(g,) for g in model.genres_of(probabilities)]
         else:

@@ -11,7 +11,8 @@ Recipe (every step seeded by ``GenreFramesConfig.seed``, stored in model.json):
    standardise and project on the first 128 principal components of the training vectors, whitened
    (folded into the saved heads, so inference reads the raw vector); for the genre head, also the
    article signals of :mod:`propwatch.framing.signals` (style, and persuasion density from the
-   technique model's token probabilities, cached on disk), standardised and scaled by ``signal_weight``;
+   technique model's token probabilities, cached on disk; ``genre_signals="style"`` reads style alone, so
+   the genre head does not change with the technique model), standardised and scaled by ``signal_weight``;
 4. choose the regularisation C by 5-fold cross-validation on the *training* articles only (frames:
    also whether to add a language one-hot; micro-F1); genre: C and the weight ``alpha`` of a
    per-language prior correction, by out-of-fold macro-F1 (the mean of English and of the mean over
@@ -60,6 +61,7 @@ from propwatch.framing.representation import (
     engine_token_count,
 )
 from propwatch.framing.signals import (
+    SIGNAL_SETS,
     PersuasionCache,
     ReadPersuasion,
     TechniquePersuasionReader,
@@ -93,7 +95,7 @@ class GenreFramesConfig:
     folds: int = 5
     components: int = 128
     c_grid: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-    genre_signals: bool = True
+    genre_signals: str = "all"  # a key of SIGNAL_SETS: "style" keeps genre independent of the technique model
     signal_weight: float = 2.0
     genre_prior_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
     genre_cv_repeats: int = 3  # fold draws averaged when choosing the genre head (few non-opinion articles)
@@ -375,6 +377,10 @@ def train_genre_frames(
     ``technique-persuasion.jsonl`` of the cache folder under ``technique_version`` (default: that
     model's version)."""
     config = config or GenreFramesConfig()
+    if config.genre_signals not in SIGNAL_SETS:
+        raise ConfigurationError(
+            "genre_signals", f"{config.genre_signals!r} is not one of {', '.join(SIGNAL_SETS)}"
+        )
     say = progress or (lambda _message: None)
     started = time.monotonic()
     if not data_dir.is_dir():
@@ -398,7 +404,9 @@ def train_genre_frames(
     ordered = [*train, *held]
     vectors = embed_articles(ordered, cache, encode or PassageEncoder(), count or engine_token_count, say)
     signals, technique = None, None
-    if config.genre_signals:
+    if config.genre_signals == "style":
+        signals = signal_matrix([a.text for a in ordered], [a.language for a in ordered], None)
+    elif config.genre_signals == "all":
         reader = read_persuasion or TechniquePersuasionReader(Settings())
         cache_file = cache_folder / PERSUASION_CACHE_FILE
         technique = technique_version or getattr(reader, "version", None)

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from propwatch.corpora.split import fold_of
 from propwatch.framing.labels import GENRES
 from propwatch.framing.model import LinearHead
-from propwatch.framing.signals import SIGNALS
+from propwatch.framing.signals import SIGNAL_SETS
 from propwatch.training.genre_frames_data import LabelledArticle
 
 if TYPE_CHECKING:
@@ -125,12 +125,16 @@ class GenreDesign:
         rows: npt.NDArray[np.bool_],
     ) -> GenreDesign:
         parts = [reduction.apply(x_all)]
-        if signals is None or not config.genre_signals:
+        names = SIGNAL_SETS[config.genre_signals]
+        if signals is None or not names:
             return cls(reduction, parts[0][rows], (), np.zeros(0), np.zeros(0))
+        if signals.shape[1] != len(names):
+            wanted = f"the {len(names)} of {config.genre_signals!r}"
+            raise ValueError(f"{signals.shape[1]} signal columns for {wanted}")
         mean, scale = standardise(signals.astype(np.float64))
         scale = scale / config.signal_weight
         parts.append((signals - mean) / scale)
-        return cls(reduction, np.hstack(parts)[rows], SIGNALS, mean, scale)
+        return cls(reduction, np.hstack(parts)[rows], names, mean, scale)
 
     def head(
         self,
