@@ -66,16 +66,19 @@ def test_sample_article_attacks_nato_and_the_united_states(
     analysis = _run(extractor, _with_techniques(sample))
     attacked = {label.value: label.score for label in analysis.labels if label.name == "attacked"}
     assert set(attacked) == {"NATO", "United States"}
-    assert attacked["NATO"] == 1.0
+    # "They … chaos" (neutral Loaded_Language) stands for "the United States and NATO" just before it.
+    assert attacked["NATO"] == pytest.approx(3 / 4) and attacked["United States"] == pytest.approx(
+        2 / 3, abs=1e-3
+    )
     targets = {label.value: label.score for label in analysis.labels if label.name == "target"}
     assert set(targets) == {"NATO", "United States", "Russia"}
-    assert targets["NATO"] == pytest.approx(3 / 6, abs=1e-3)  # "They … chaos" is linked to nobody
-    assert targets["United States"] == pytest.approx(2 / 6, abs=1e-3)
+    assert targets["NATO"] == pytest.approx(4 / 8, abs=1e-3)
+    assert targets["United States"] == pytest.approx(3 / 8, abs=1e-3)
     assert not any(label.name == "praised" for label in analysis.labels)
     summaries = [p.summary() for p in target_profiles(analysis) if p.techniques]
     assert summaries == [
-        "NATO — attacked: Name_Calling-Labeling ×1, Doubt ×2",
-        "United States — attacked: Doubt ×2",
+        "NATO — attacked: Loaded_Language ×1, Name_Calling-Labeling ×1, Doubt ×2",
+        "United States — attacked: Loaded_Language ×1, Doubt ×2",
         "Russia — neutral: Name_Calling-Labeling ×1; 1 reported label",
     ]
 

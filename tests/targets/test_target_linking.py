@@ -195,6 +195,23 @@ def test_a_label_the_article_reports_someone_else_giving_does_not_decide_the_sta
         ("Vogliono bollare la Russia come aggressore.", "Russia", "aggressore", True),
         ("The minister calls on NATO to stop its lies.", "NATO", "its lies", False),
         ("It is definitely NATO that lies.", "NATO", "lies", False),
+        # Filing the target under a label: with "as" or its equivalent, or (consider, deem…) without.
+        ("Washington sees Russia as a threat.", "Russia", "a threat", True),
+        ("Brussels regards Russia as an aggressor.", "Russia", "an aggressor", True),
+        ("Russia is seen as a pariah.", "Russia", "a pariah", True),
+        ("The EU considers Russia a terrorist state.", "Russia", "terrorist state", True),
+        ("Запад считает Россию угрозой.", "Россию", "угрозой", True),
+        ("Запад рассматривает Россию как угрозу.", "Россию", "угрозу", True),
+        ("Washington voit la Russie comme une menace.", "Russie", "une menace", True),
+        ("Berlin hält Russland für eine Gefahr.", "Russland", "eine Gefahr", True),
+        ("Bruksela uważa Rosję za wroga.", "Rosję", "wroga", True),
+        ("Londra vede la Russia come una minaccia.", "Russia", "una minaccia", True),
+        ("NATO demonizes Russia as a barbaric horde.", "Russia", "barbaric horde", True),
+        # Controls: the author's own label, seeing without "as", a word between target and label.
+        ("We consider NATO a threat.", "NATO", "a threat", False),
+        ("We clearly see NATO as an aggressor.", "NATO", "an aggressor", False),
+        ("Everyone sees NATO expanding aggressively.", "NATO", "expanding aggressively", False),
+        ("The EU considers Russia's actions barbaric.", "Russia", "barbaric", False),
     ],
 )
 def test_reported_labels_in_the_six_languages(text: str, target: str, label: str, reported: bool) -> None:
@@ -223,11 +240,39 @@ def test_a_sentence_with_a_pronoun_subject_does_not_lend_its_object_the_span() -
     chaos = [m.start() for m in re.finditer("chaos|хаоса", text)]
     spans = [Span(start=i, end=i + 5, label="Loaded_Language", analyzer="t") for i in chaos]
     profiles = {p.name: p for p in build_profiles(text, "en", mentions, spans)}
-    # "They want chaos…" and "Они хотят хаоса…" are linked to nobody; the impersonal "It was chaos…" and
-    # "On Tuesday, chaos came to Russia" keep the mention after the span.
-    assert profiles["NATO"].techniques == (("Loaded_Language", 1),)
-    assert profiles["Russia"].techniques == (("Loaded_Language", 1),)
+    # "They want chaos…" stands for the one group of names of the sentence before (the United States and
+    # NATO), not for its object Russia; "Они хотят хаоса…" follows a sentence without a group: nobody.
+    # The impersonal "It was chaos…" and "On Tuesday, chaos came to Russia" keep the mention after the span.
+    assert [s.start for s in profiles["NATO"].evidence] == [chaos[0], chaos[2]]
+    assert [s.start for s in profiles["United States"].evidence] == [chaos[0]]
     assert [s.start for s in profiles["Russia"].evidence] == [chaos[3]]
+
+
+@pytest.mark.parametrize(
+    ("before", "linked"),
+    [
+        ("The US and NATO refused. ", ["United States", "NATO"]),
+        ("США и НАТО отказались. ", ["United States", "NATO"]),
+        ("NATO refused. ", []),  # one name: "they" may be anyone
+        ("The US and NATO refused, and Britain and France agreed. ", []),  # two groups: ambiguous
+        ("", []),  # the first sentence
+    ],
+)
+def test_a_plural_pronoun_stands_for_the_one_group_of_names_before_it(before: str, linked: list[str]) -> None:
+    text = before + "They want chaos. He wants chaos."
+    names = {"US": "United States", "США": "United States", "NATO": "NATO", "НАТО": "NATO"}
+    names |= {"Britain": "Britain", "France": "France"}
+    mentions = [
+        TargetMention(m.start(), m.end(), names[m.group()]) for m in re.finditer("|".join(names), text)
+    ]
+    spans = [
+        Span(start=m.start(), end=m.end(), label="Loaded_Language", analyzer="t")
+        for m in re.finditer("chaos", text)
+    ]
+    profiles = build_profiles(text, "en", mentions, spans)
+    # Only "They want chaos" is linked; the singular "He" never is.
+    assert sorted(p.name for p in profiles if p.evidence) == sorted(linked)
+    assert all(len(p.evidence) == 1 for p in profiles if p.evidence)
 
 
 @pytest.mark.parametrize(
@@ -238,6 +283,9 @@ def test_a_sentence_with_a_pronoun_subject_does_not_lend_its_object_the_span() -
         ("NATO, which Moscow calls an aggressive bloc, met today.", "aggressive bloc", "NATO", True),
         ("Россия ответила на то, что Вашингтон называет агрессией.", "агрессией", "Россия", True),
         ("La Russie répond à ce que Washington appelle une agression.", "agression", "Russie", True),
+        ("Russia acted in what Washington sees as aggression.", "aggression", "Russia", True),
+        ("NATO, which Moscow considers a threat, met today.", "a threat", "NATO", True),
+        ("Россия ответила на то, что Вашингтон рассматривает как агрессию.", "агрессию", "Россия", True),
         # No one before the speaker: the label's target is not named in the sentence.
         ("In what Washington calls aggression, troops moved.", "aggression", None, False),
         # Controls: no labelling verb right before the span, so the nearest mention before it is the target.

@@ -194,4 +194,5 @@ def test_style_signals_never_run_the_technique_model(tmp_path: Path) -> None:
     assert model.meta["signals_technique_model"] is None
     assert not (tmp_path / "model" / "embedding-cache" / "technique-persuasion.jsonl").exists()
     with pytest.raises(ConfigurationError, match="'density' is not one of none, style, all"):
-        train_genre_frames(root, tmp_path / "bad", config=dataclasses.replace(config, genre_signals="density"))
+        bad = dataclasses.replace(config, genre_signals="density")
+        train_genre_frames(root, tmp_path / "bad", config=bad)

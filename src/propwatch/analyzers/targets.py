@@ -37,8 +37,9 @@ from propwatch.targets.extraction import extract_mentions
 from propwatch.targets.linking import SPAN_PREFIX, TargetMention, build_profiles, is_narrative, is_technique
 from propwatch.targets.ner import NerBackends, missing
 
-# 1.1: reported labels count as neutral; 1.2: pronoun subjects lend no link; 1.3: a labeller is no target
-ANALYZER_VERSION = "1.3"
+# 1.1: reported labels count as neutral; 1.2: pronoun subjects lend no link; 1.3: a labeller is no target;
+# 1.4: "they" after one group of names stands for it; "sees X as", "considers X a" report a label
+ANALYZER_VERSION = "1.4"
 TARGET_LABEL = "target"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 

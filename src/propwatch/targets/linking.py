@@ -5,9 +5,13 @@ the nearest mention *before* it in the sentence(s) it lies in (where the subject
 about usually stands: "NATO is making unilateral demands on Russia"), and only when none precedes it
 to the nearest mention after it ("Speaking from imagined superiority, NATO…"). Mentions coordinated
 with the chosen one ("the US and NATO", "США и НАТО", "les États-Unis et l'OTAN") share the link.
-A span with no mention in its sentences is linked to nobody: evidence never crosses sentences. Nor is a
-span with no mention before it in a sentence whose subject is a personal pronoun ("They want chaos to
-provoke Russia"): its subject is named in another sentence, and the mention after it is an object.
+A span with no mention in its sentences is linked to nobody. Nor is a span with no mention before it in
+a sentence whose subject is a personal pronoun ("They want chaos to provoke Russia"): its subject is
+named in another sentence, and the mention after it is an object. Evidence crosses a sentence boundary in
+one case only: a plural subject pronoun ("they", "они", "ils", "loro", "oni"…) whose sentence follows
+one holding exactly one group of coordinated names ("The US and NATO are not interested in peace. They
+want chaos") stands for that group; a singular pronoun, or a sentence before with no or several groups,
+still links nobody.
 
 **Polarity.** :data:`POLARITY` files each SemEval-2023 technique as ``attack`` (it damages the
 reputation of whom it is about), ``praise`` (it holds them up) or ``neutral`` (loaded wording,
@@ -16,7 +20,8 @@ decide its stance). Each linked span weighs its score (1 when it has none).
 
 **Reported labels.** An attacking or praising span whose target is the object of someone else's
 labelling ("…in order to then call Russia the aggressor", "NATO diplomats accuse Russia of…",
-"назвать Россию агрессором", "Russia is branded a threat") reports a label instead of giving it: the
+"назвать Россию агрессором", "Russia is branded a threat", "Washington sees Russia as a threat", "The
+EU considers Russia a threat", "считает Россию угрозой") reports a label instead of giving it: the
 article may well be attacking the labeller. Such a span counts as neutral evidence about the target
 (:func:`is_reported_label`): it is shown, but never decides the target's stance. A mention right before
 such a verb that stands right before the span is its subject: it gives the label and is not linked
@@ -98,6 +103,7 @@ _COORDINATION = re.compile(
 _LABELLING_VERBS = (
     r"call(?:s|ed|ing)?|label(?:s|led|ed|ling|ing)?|brand(?:s|ed|ing)?|dub(?:s|bed|bing)?"
     r"|accus\w*|portray(?:s|ed|ing)?|depict(?:s|ed|ing)?|paint(?:s|ed|ing)?"
+    r"|denounc\w*|demoni[sz]\w*|vilif\w*|smear(?:s|ed|ing)?"
     r"|назва\w*|называ\w*|назов\w*|обвин\w*|объяв\w*|выстав\w*|изобра\w*|заклейм\w*|клейм\w*"
     r"|trait(?:e|ent|er|é|ait|aient)|qualifi(?:e|ent|er|é|ée|és|ait|aient)|dépei\w*"
     r"|nenn\w*|nannte\w*|bezeichne\w*|beschuldig\w*|bezichtig\w*|brandmark\w*"
@@ -107,10 +113,22 @@ _LABELLING_VERBS = (
 _LABEL_BEFORE_TARGET = re.compile(
     rf"(?:^|[^\w])(?:{_LABELLING_VERBS})\s+(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$", re.IGNORECASE
 )
+# Verbs that file their object under the label after it, with "as" or its equivalent ("Washington sees
+# Russia as a threat", "считает Россию угрозой", "hält Russland für eine Gefahr", "uważa Rosję za wroga").
+_VIEWING_VERBS = (
+    r"see|sees|saw|seeing|view(?:s|ed|ing)?|regard(?:s|ed|ing)?|perceiv(?:e|es|ed|ing)|treat(?:s|ed|ing)?"
+    r"|рассматрива\w*|восприн\w*|воспринима\w*|видит|видят|видел\w*"
+    r"|voi[te]\w*|voyai\w*|présent\w*|sieht|sehen|sah|sahen|betracht\w*|hält|halten|hielt\w*"
+    r"|ved[eo]\w*|vedon\w*|postrzeg\w*|traktuj\w*|traktowa\w*|uważ\w*|uzna\w*"
+)
+# …and those that need no "as" ("The EU considers Russia a threat", "объявила Россию угрозой").
+_DEEMING_VERBS = r"consid[eéè]r\w*|deem(?:s|ed|ing)?|declar(?:e|es|ed|ing)|счита\w*|объяв\w*|призна\w*"
 # A labelling verb right before a span gives the span's words as the label: "in what Washington calls
-# aggression", "ce que Washington appelle une agression", "то, что Вашингтон называет агрессией".
+# aggression", "ce que Washington appelle une agression", "то, что Вашингтон называет агрессией", "in what
+# Washington sees as aggression".
 _LABEL_VERB_BEFORE_SPAN = (
-    rf"(?:{_LABELLING_VERBS}|appel(?:le|lent|ait|aient)|describ(?:es|ed)\s+as)\s+"
+    rf"(?:{_LABELLING_VERBS}|appel(?:le|lent|ait|aient)|describ(?:es|ed)\s+as|{_DEEMING_VERBS}"
+    rf"|(?:{_VIEWING_VERBS})\s+(?:as|comme|als|für|come|jako|za|как))\s+"
     r"(?:(?:a|an|the|un|une|la|le|les|ein|eine|einen|die|der|den|uno|una|il|lo)\s+|l['’])?$"
 )
 # The mention right before such a verb is its subject, the one giving the label, not its target.
@@ -119,8 +137,25 @@ _LABEL_BEFORE_SPAN = re.compile(rf"(?:^|[^\w]){_LABEL_VERB_BEFORE_SPAN}", re.IGN
 # The English passive after the target: "Russia is branded a threat", "NATO was accused of…".
 _LABELLED_AFTER_TARGET = re.compile(
     r"^\s+(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+ly\s+)?"
-    r"(?:called|labell?ed|branded|dubbed|accused|portrayed|depicted|painted)\b",
+    r"(?:called|labell?ed|branded|dubbed|accused|portrayed|depicted|painted|denounced|demoni[sz]ed|vilified"
+    r"|seen|regarded|viewed|considered|deemed|perceived|declared|described|treated)\b",
     re.IGNORECASE,
+)
+_VIEW_BEFORE_TARGET = re.compile(
+    rf"(?:^|[^\w])(?:{_VIEWING_VERBS}|{_DEEMING_VERBS})\s+(?:в\s+)?"
+    r"(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$",
+    re.IGNORECASE,
+)
+_DEEM_BEFORE_TARGET = re.compile(
+    rf"(?:^|[^\w])(?:{_DEEMING_VERBS})\s+(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$", re.IGNORECASE
+)
+_ARTICLE = r"(?:(?:a|an|the|un|une|la|le|les|ein|eine|einen|die|der|den|uno|una|il|lo)\s+|l['’])?"
+# What stands between the target and the label: "as" in the six languages (an article may follow).
+_AS_BEFORE_LABEL = re.compile(rf"^\s*(?:as|comme|en|als|für|come|jako|za|как)\s+{_ARTICLE}$", re.IGNORECASE)
+_NOTHING_BEFORE_LABEL = re.compile(rf"^\s*{_ARTICLE}$", re.IGNORECASE)
+# The author as the verb's subject, right before it (an adverb may stand between).
+_FIRST_PERSON_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:we|i|мы|я|nous|je|j|wir|ich|noi|io|my|ja)['’]?\s*(?:\w+ly\s+)?$", re.IGNORECASE
 )
 # A sentence opening on a personal subject pronoun names its subject elsewhere. Left out: pronouns that are
 # often impersonal ("It is NATO that lies", "Il faut…") and words that open English sentences otherwise
@@ -130,6 +165,10 @@ _PRONOUN_SUBJECT = re.compile(
     r"|loro|essi|esse|lui|lei|noi|voi|oni|ona|wy)\b",
     re.IGNORECASE,
 )
+# Plural personal subject pronouns, whose antecedent may be the names coordinated in the sentence before
+# ("The US and NATO are not interested in peace. They want chaos"). German "sie" (also "she") and Polish
+# "one" (also English "one") are left out.
+_PLURAL_PRONOUN_SUBJECT = re.compile(r"^\W*(?:they|они|ils|elles|loro|essi|esse|oni)\b", re.IGNORECASE)
 # How far before a target its labelling verb may start (a verb and an article).
 _VERB_REACH = 40
 
@@ -214,10 +253,10 @@ def linked_mentions(
             return []
         low, high = min(s.start for s in around), max(s.end for s in around)
         candidates = [i for i, m in enumerate(mentions) if low <= m.start and m.end <= high]
-        if not candidates:
-            return []
         before = [i for i in candidates if mentions[i].end <= technique.start]
         if not before and _PRONOUN_SUBJECT.match(around[0].text):
+            return _antecedents(text, around[0], mentions, sentences)
+        if not candidates:
             return []
         if before and _speaks(text, mentions[before[-1]], technique):
             # The mention gives the label, so it is not its target; the one before it (if any) is.
@@ -226,6 +265,23 @@ def linked_mentions(
             return _coordinated(mentions, earlier[-1], text) if earlier else []
         chosen = before[-1] if before else candidates[0]
     return _coordinated(mentions, chosen, text)
+
+
+def _antecedents(
+    text: str, sentence: Sentence, mentions: Sequence[TargetMention], sentences: Sequence[Sentence]
+) -> list[TargetMention]:
+    """What a sentence's plural subject pronoun stands for: the one group of coordinated names in the
+    sentence right before it; [] for a singular pronoun, or none or several such groups (ambiguous)."""
+    if not _PLURAL_PRONOUN_SUBJECT.match(sentence.text):
+        return []
+    previous = [s for s in sentences if s.end <= sentence.start]
+    if not previous:
+        return []
+    last = max(previous, key=lambda s: s.end)
+    inside = [i for i, m in enumerate(mentions) if last.start <= m.start and m.end <= last.end]
+    groups = {tuple(_coordinated(mentions, i, text)) for i in inside}
+    plural = [g for g in groups if len(g) > 1 and all(last.start <= m.start and m.end <= last.end for m in g)]
+    return list(plural[0]) if len(plural) == 1 else []
 
 
 def _speaks(text: str, mention: TargetMention, technique: Span) -> bool:
@@ -245,7 +301,16 @@ def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMentio
         return False
     # A passive after the target, or someone after it giving the label ("…in what Washington calls…").
     gap = text[last.end : technique.start]
-    return bool(_LABELLED_AFTER_TARGET.match(gap) or _LABEL_BEFORE_SPAN.search(gap))
+    if _LABELLED_AFTER_TARGET.match(gap) or _LABEL_BEFORE_SPAN.search(gap):
+        return True
+    # The target filed under a label: "sees Russia as a threat", "considers Russia a threat", by someone
+    # else than the author ("We consider NATO a threat" is the article's own label).
+    verb = text[max(0, first.start - _VERB_REACH) : first.start]
+    if _AS_BEFORE_LABEL.match(gap):
+        found = _VIEW_BEFORE_TARGET.search(verb)
+    else:
+        found = _DEEM_BEFORE_TARGET.search(verb) if _NOTHING_BEFORE_LABEL.match(gap) else None
+    return found is not None and not _FIRST_PERSON_BEFORE.search(verb[: found.start() + 1])
 
 
 def _polarity(span: Span, reported: bool = False) -> Polarity:
