@@ -9,13 +9,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from propwatch.claims.data import read_all, split_items
+from propwatch.claims.data import factual_sentences, read_all, split_items
 from propwatch.claims.encoder import FineTunedEncoder
 from propwatch.claims.model import CheckWorthinessModel
 from propwatch.corpora.split import fold_of
-from propwatch.errors import ConfigurationError
+from propwatch.errors import ConfigurationError, MalformedRecordError
 from propwatch.training.claims import expected_calibration_error
-from propwatch.training.claims_finetune import FineTuneConfig, FineTuneReport, _data, train_claims_finetuned
+from propwatch.training.claims_finetune import (
+    FineTuneConfig,
+    FineTuneReport,
+    _data,
+    _factual_targets,
+    train_claims_finetuned,
+)
 
 
 def test_training_writes_a_model_that_learns_the_synthetic_task(
@@ -164,3 +170,42 @@ def test_a_model_json_naming_graphs_outside_its_folder_is_refused(
     (copy / "model.json").write_text(json.dumps(document))
     with pytest.raises(ConfigurationError, match=r"encoder-2\.onnx"):
         CheckWorthinessModel.load(copy)
+
+
+def test_the_auxiliary_factual_head_trains_beside_the_shipped_one(
+    corpus_dir: Path, tiny_config: FineTuneConfig, tiny_model: CheckWorthinessModel, tmp_path: Path
+) -> None:
+    config = replace(tiny_config, factual_weight=0.5)
+    data = _data(corpus_dir, config, FineTuneReport(config=config))
+    target, known = _factual_targets(data)
+    # Known for the English debate sentences only, and true exactly for those ClaimBuster calls factual.
+    assert [bool(k) for k in known] == [i.dataset == "ct24-en" for i in data.fit]
+    assert all(bool(t) == i.label for t, k, i in zip(target, known, data.fit, strict=True) if k)
+    report = train_claims_finetuned(corpus_dir, tmp_path / "model", work_dir=tmp_path / "work", config=config)
+    assert {p.name for p in (tmp_path / "model").iterdir()} == {
+        "model.json",
+        "encoder.onnx",
+        "training_report.json",
+    }
+    assert report.validation["ct24-en"]["f1"] > 0.8
+    model = CheckWorthinessModel.load(tmp_path / "model")
+    assert model.platt != tiny_model.platt  # another model than the same seed without the factual head
+    (corpus_dir / "claimbuster" / "crowdsourced.csv").unlink()
+    with pytest.raises(ConfigurationError, match="needs ClaimBuster's verdicts"):
+        _data(corpus_dir, config, FineTuneReport(config=config))
+
+
+def test_claimbuster_verdicts_read_as_states_a_fact(tmp_path: Path) -> None:
+    folder = tmp_path / "claimbuster"
+    folder.mkdir()
+    header = (
+        "Sentence_id,Text,Speaker,Speaker_title,Speaker_party,File_id,Length,Line_number,Sentiment,Verdict\n"
+    )
+    (folder / "crowdsourced.csv").write_text(
+        header + "1,a,A,B,C,d,1,1,0,-1\n2,b,A,B,C,d,1,2,0,0\n3,c,A,B,C,d,1,3,0,1\n", encoding="utf-8"
+    )
+    assert factual_sentences(tmp_path) == {"1": False, "2": True, "3": True}
+    (folder / "crowdsourced.csv").write_text(header + "1,a,A,B,C,d,1,1,0,maybe\n", encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match="line 2: Verdict 'maybe'"):
+        factual_sentences(tmp_path)
+    assert factual_sentences(tmp_path / "elsewhere") == {}

@@ -84,6 +84,23 @@ def _debate_of_sentence(data_dir: Path) -> dict[str, str]:
         return {row["Sentence_id"]: row["File_id"] for row in csv.DictReader(handle)}
 
 
+def factual_sentences(data_dir: Path) -> dict[str, bool]:
+    """ClaimBuster's three-class verdict of each English debate sentence, by ``Sentence_id``, as whether
+    it states a fact at all (UFS or CFS, not NFS): what check-worthy sentences share with unimportant
+    factual ones. Empty without ``claimbuster/crowdsourced.csv``."""
+    path = data_dir / CLAIMBUSTER_CSV
+    if not path.is_file():
+        return {}
+    found = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            verdict = (row.get("Verdict") or "").strip()
+            if verdict not in ("-1", "0", "1"):
+                raise MalformedRecordError(str(path), f"line {number}: Verdict {verdict!r} is not -1, 0 or 1")
+            found[row["Sentence_id"]] = verdict != "-1"
+    return found
+
+
 def read_ct24_english(data_dir: Path) -> list[LabelledSentence]:
     path = data_dir / CT24_DIR / "en" / "CT24_checkworthy_english_train.tsv"
     debates = _debate_of_sentence(data_dir)

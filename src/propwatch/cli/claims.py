@@ -145,6 +145,15 @@ def register_train(app: typer.Typer) -> None:
             float, typer.Option("--validation-fraction", min=0.01, max=0.9, help="Share of groups held out.")
         ] = 0.15,
         threads: Annotated[int, typer.Option("--threads", min=1, help="torch and onnxruntime threads.")] = 1,
+        factual_weight: Annotated[
+            float,
+            typer.Option(
+                "--factual-weight",
+                min=0.0,
+                help="Weight of an auxiliary head learning ClaimBuster's 'states a fact' (NFS vs UFS/CFS) "
+                "on the English debates during training; 0: none. Not part of the shipped graph.",
+            ),
+        ] = 0.0,
     ) -> None:
         """Fine-tune e5-small as the check-worthiness classifier on the CheckThat!/ClaimBuster corpora."""
         try:
@@ -158,6 +167,7 @@ def register_train(app: typer.Typer) -> None:
             frozen_layers=frozen_layers,
             validation_fraction=validation_fraction,
             threads=threads,
+            factual_weight=factual_weight,
         )
         report = train_claims_finetuned(
             data,

@@ -37,7 +37,7 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
-from propwatch.claims.data import LabelledSentence, read_all, split_items
+from propwatch.claims.data import CLAIMBUSTER_CSV, LabelledSentence, factual_sentences, read_all, split_items
 from propwatch.claims.encoder import FineTunedEncoder, encoder_base, tokenize_sentences
 from propwatch.claims.model import (
     CheckWorthinessModel,
@@ -82,6 +82,9 @@ class FineTuneConfig:
     limit_train: int | None = None  # a seeded sample of the fitting part (quick runs and tests)
     encoder_layers: int | None = None  # keep only the lowest N layers (tests)
     version: str = "3"
+    # Weight of an auxiliary "states a fact" head (ClaimBuster's NFS against UFS/CFS, ct24-en items only)
+    # trained beside the check-worthiness head and not exported; 0: none.
+    factual_weight: float = 0.0
     # Upper stacks trained one after another, member i with head and data order seeded seed + i - 1
     # (the split stays on seed); the model averages their logits. Member 1 is the single-model recipe.
     members: int = 1
@@ -126,6 +129,7 @@ class SentenceClassifier(nn.Module):
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(encoder.config.hidden_size, 1)
+        self.factual_head: nn.Linear | None = None  # set for training with an auxiliary factual target
 
     def lower(self, ids: torch.Tensor, mask: torch.Tensor, layers: int) -> torch.Tensor:
         """Hidden states entering layer ``layers`` (embedding block and the lower layers)."""
@@ -134,11 +138,15 @@ class SentenceClassifier(nn.Module):
 
     def upper(self, hidden: torch.Tensor, mask: torch.Tensor, first: int) -> torch.Tensor:
         """``[B]`` logits from the hidden states entering layer ``first``."""
+        logits: torch.Tensor = self.head(self.pooled(hidden, mask, first)).squeeze(-1)
+        return logits
+
+    def pooled(self, hidden: torch.Tensor, mask: torch.Tensor, first: int) -> torch.Tensor:
+        """``[B, H]`` mean of the top layer's states over real tokens, after dropout."""
         hidden = self.run_layers(hidden, mask, first, len(self.encoder.encoder.layer))
         weights = mask.to(hidden.dtype).unsqueeze(-1)
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0)
-        logits: torch.Tensor = self.head(self.dropout(pooled)).squeeze(-1)
-        return logits
+        pooled: torch.Tensor = self.dropout((hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1.0))
+        return pooled
 
     def run_layers(self, hidden: torch.Tensor, mask: torch.Tensor, first: int, stop: int) -> torch.Tensor:
         return run_encoder_layers(self.encoder, hidden, mask, first, stop)
@@ -255,9 +263,10 @@ def _thresholds(
 
 
 def _optimizer(classifier: SentenceClassifier, config: FineTuneConfig) -> torch.optim.AdamW:
+    heads = nn.ModuleList([classifier.head] + ([classifier.factual_head] if classifier.factual_head else []))
     return encoder_head_optimizer(
         classifier.encoder,
-        classifier.head,
+        heads,
         config.learning_rate,
         config.head_learning_rate,
         config.weight_decay,
@@ -271,6 +280,7 @@ class _Data:
     validation: list[LabelledSentence]
     everything: list[LabelledSentence]  # the cached sentences: all fitting items, calibration, validation
     rows_fit: list[int]
+    factual: dict[str, bool] = field(default_factory=dict)  # ct24-en Sentence_id → states a fact
 
 
 def _data(data_dir: Path, config: FineTuneConfig, report: FineTuneReport) -> _Data:
@@ -295,7 +305,13 @@ def _data(data_dir: Path, config: FineTuneConfig, report: FineTuneReport) -> _Da
             counts = report.counts.setdefault(f"{side}:{item.dataset}", {"n": 0, "yes": 0})
             counts["n"] += 1
             counts["yes"] += int(item.label)
-    return _Data(fit, calibrate, split.validation, [*fit_all, *calibrate, *split.validation], chosen)
+    factual = factual_sentences(data_dir) if config.factual_weight > 0 else {}
+    if config.factual_weight > 0 and not factual:
+        raise ConfigurationError(
+            str(data_dir / CLAIMBUSTER_CSV), "the auxiliary factual head needs ClaimBuster's verdicts"
+        )
+    everything = [*fit_all, *calibrate, *split.validation]
+    return _Data(fit, calibrate, split.validation, everything, chosen, factual)
 
 
 def _classifier(config: FineTuneConfig, fit: Sequence[LabelledSentence]) -> tuple[SentenceClassifier, int]:
@@ -312,12 +328,22 @@ def _classifier(config: FineTuneConfig, fit: Sequence[LabelledSentence]) -> tupl
     rate = float(np.clip(np.average(y, weights=weights), 1e-3, 1 - 1e-3))
     with torch.no_grad():
         classifier.head.bias.fill_(math.log(rate / (1 - rate)))
+    if config.factual_weight > 0:
+        classifier.factual_head = nn.Linear(encoder.config.hidden_size, 1)
+        nn.init.normal_(classifier.factual_head.weight, std=0.02)
     for parameter in classifier.encoder.embeddings.parameters():
         parameter.requires_grad_(False)
     for index, layer in enumerate(classifier.encoder.encoder.layer):
         for parameter in layer.parameters():
             parameter.requires_grad_(index >= first)
     return classifier, first
+
+
+def _factual_targets(data: _Data) -> tuple[torch.Tensor, torch.Tensor]:
+    """(target, known) per fitting item of the auxiliary factual head: known for ct24-en items only."""
+    known = [i.dataset == "ct24-en" and i.item_id in data.factual for i in data.fit]
+    target = [bool(k and data.factual[i.item_id]) for i, k in zip(data.fit, known, strict=True)]
+    return torch.tensor(target, dtype=torch.float32), torch.tensor(known, dtype=torch.float32)
 
 
 def _english_f1(logits: FloatArray, calibrate: Sequence[LabelledSentence]) -> float | None:
@@ -352,6 +378,7 @@ def _train(
     )
     y = torch.tensor([float(i.label) for i in data.fit])
     weights = torch.tensor([DATASET_WEIGHTS.get(i.dataset, 1.0) for i in data.fit])
+    factual = _factual_targets(data) if config.factual_weight > 0 else None
     y_cal = np.array([i.label for i in data.calibrate], dtype=bool)
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     step, started, running = 0, time.monotonic(), 0.0
@@ -360,10 +387,17 @@ def _train(
         for batch in _batches(lengths, config.batch_size, rng):
             hidden, mask = states.batch([data.rows_fit[b] for b in batch])
             index = torch.tensor(batch)
+            pooled = classifier.pooled(hidden, mask, first)
             losses = nn.functional.binary_cross_entropy_with_logits(
-                classifier.upper(hidden, mask, first), y[index], reduction="none"
+                classifier.head(pooled).squeeze(-1), y[index], reduction="none"
             )
             loss = (losses * weights[index]).sum() / weights[index].sum()
+            if factual is not None and classifier.factual_head is not None:
+                known = factual[1][index]
+                extra = nn.functional.binary_cross_entropy_with_logits(
+                    classifier.factual_head(pooled).squeeze(-1), factual[0][index], reduction="none"
+                )
+                loss = loss + config.factual_weight * (extra * known).sum() / known.sum().clamp_min(1.0)
             optimizer.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             nn.utils.clip_grad_norm_(
