@@ -19,7 +19,8 @@ from propwatch.models.onnx_session import cpu_session
 from propwatch.training.export import quantize
 
 if TYPE_CHECKING:
-    from propwatch.training.claims_finetune import LowerStates, SentenceClassifier
+    from propwatch.training.claims_finetune import SentenceClassifier
+    from propwatch.training.claims_states import LowerStates
 
 FloatArray = npt.NDArray[np.float64]
 

