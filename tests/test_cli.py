@@ -100,6 +100,19 @@ def test_store_dedup_list_show_search_export(tmp_path: Path) -> None:
     assert [hit["id"] for hit in json.loads(found.stdout)] == [row["id"]]
     missing = run(tmp_path, "--db", db, "search", "photosynthesis", "--format", "json")
     assert json.loads(missing.stdout) == []
+    # Filters on what the analysis found; targets by any alias.
+    for options, expected in (
+        (["--attacked", "USA"], [row["id"]]),
+        (["--attacked", "НАТО", "--technique", "loaded_language"], [row["id"]]),
+        (["--praised", "NATO"], []),
+        (["--narrative", "west-provokes-russia-to-blame-it", "--genre", "opinion"], [row["id"]]),
+    ):
+        listed = run(tmp_path, "--db", db, "list", *options, "--format", "json")
+        assert [r["id"] for r in json.loads(listed.stdout)] == expected, (options, listed.stderr)
+    filtered = run(tmp_path, "--db", db, "search", "de-escalation", "--attacked", "Russia", "-f", "json")
+    assert json.loads(filtered.stdout) == []
+    unknown = run(tmp_path, "--db", db, "list", "--technique", "Propaganda")
+    assert unknown.returncode == 2 and "unknown technique" in unknown.stderr
 
     out = tmp_path / "export.jsonl"
     exported = run(tmp_path, "--db", db, "export", "--format", "jsonl", "-o", str(out))

@@ -426,6 +426,20 @@ def test_list_filters(seeded: tuple[Api, dict[str, str]]) -> None:
     assert _ids(api, q="   ") == _ids(api)
 
 
+def test_list_filters_on_targets_by_any_alias(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    findings = findings_analysis()  # NATO attacked; Russia named, nothing linked
+    api.store.save_analysis(findings)
+    mine = findings.article.id
+    assert _ids(api, attacked="NATO") == [mine] == _ids(api, attacked="НАТО") == _ids(api, attacked="nato")
+    assert _ids(api, attacked="North Atlantic Treaty Organization") == [mine]
+    assert _ids(api, target="Россия") == [mine] == _ids(api, target="Russia", technique="doubt")
+    assert _ids(api, attacked="Russia") == [] and _ids(api, praised="NATO") == []
+    assert _ids(api, attacked="NATO", outlet="Daily Clarion") == []
+    unknown = api.client.get("/api/articles", params={"technique": "Propaganda"})
+    assert unknown.status_code == 422 and "unknown technique" in error_of(unknown)["reason"]
+
+
 def test_list_pagination_and_snippets(seeded: tuple[Api, dict[str, str]]) -> None:
     api, _ = seeded
     first = api.client.get("/api/articles", params={"limit": 5}).json()

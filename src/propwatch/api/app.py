@@ -35,6 +35,7 @@ from propwatch.pipeline import Pipeline
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
+from propwatch.targets.aliases import AliasCatalogue, load_aliases
 
 STATIC_DIR = Path(__file__).parent.parent / "web" / "static"
 
@@ -49,6 +50,8 @@ class Workbench:
     analyst: Analyst
     narrative_attacks: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Narrative id → targets it attacks (catalogues read at start), for target stances on display."""
+    aliases: AliasCatalogue = field(default_factory=AliasCatalogue)
+    """The target alias catalogues (read at start): filters name a target by any of its aliases."""
 
 
 def workbench(request: Request) -> Workbench:
@@ -138,7 +141,12 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.workbench = Workbench(
-        settings, opened, TokenStore(opened), Analyst(settings, pipeline), attacks_in_catalogues(settings)
+        settings,
+        opened,
+        TokenStore(opened),
+        Analyst(settings, pipeline),
+        attacks_in_catalogues(settings),
+        load_aliases(settings),
     )
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:

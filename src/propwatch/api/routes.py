@@ -52,6 +52,7 @@ from propwatch.storage.queries import (
     outlet_timelines,
     timeline,
 )
+from propwatch.targets.aliases import canonical_target
 from propwatch.targets.linking import NarrativeAttacks
 
 bearer = HTTPBearer(auto_error=False, description="An API token made with `propwatch token create NAME`.")
@@ -123,6 +124,7 @@ def submit_article(body: ArticleSubmission, bench: Bench) -> dict[str, Any]:
 
 
 def article_query(
+    bench: Bench,
     outlet: Annotated[str | None, Query(max_length=300, description="Exact outlet name.")] = None,
     language: Annotated[str | None, Query(max_length=16, description="ISO 639-1 code.")] = None,
     genre: Annotated[str | None, Query(max_length=50, description="Page genre tag or genre label.")] = None,
@@ -132,6 +134,15 @@ def article_query(
     ] = None,
     category: Annotated[str | None, Query(max_length=100, description="A technique category.")] = None,
     narrative: Annotated[str | None, Query(max_length=300, description="A narrative label.")] = None,
+    target: Annotated[
+        str | None, Query(max_length=300, description="A target the article names (any alias: USA, США…).")
+    ] = None,
+    attacked: Annotated[
+        str | None, Query(max_length=300, description="A target the article attacks (any alias).")
+    ] = None,
+    praised: Annotated[
+        str | None, Query(max_length=300, description="A target the article praises (any alias).")
+    ] = None,
     since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
     q: Annotated[
@@ -146,6 +157,9 @@ def article_query(
         technique=technique,
         category=category,
         narrative=narrative,
+        target=None if target is None else canonical_target(target, bench.aliases),
+        attacked=None if attacked is None else canonical_target(attacked, bench.aliases),
+        praised=None if praised is None else canonical_target(praised, bench.aliases),
         since=since,
         until=until,
         text=q,

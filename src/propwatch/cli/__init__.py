@@ -6,7 +6,6 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -26,9 +25,10 @@ from rich.table import Table
 
 from propwatch import __version__
 from propwatch.analyzers import registry
+from propwatch.cli import filters
 from propwatch.cli.options import binary_output, settings_from, text_output
 from propwatch.domain import Analysis
-from propwatch.errors import ConfigurationError, PropwatchError
+from propwatch.errors import PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
 from propwatch.export_formats import EXPORT_FORMATS, write_export
 from propwatch.narratives.catalogue import attacks_in_catalogues
@@ -242,27 +242,43 @@ def ingest(
 @app.command("list")
 def list_articles(
     ctx: typer.Context,
-    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
-    language: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")] = None,
-    genre: Annotated[str | None, typer.Option(help="Only this page genre tag.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    outlet: filters.Outlet = None,
+    language: filters.Language = None,
+    genre: filters.Genre = None,
+    since: filters.Since = None,
+    until: filters.Until = None,
+    technique: filters.Technique = None,
+    category: filters.Category = None,
+    narrative: filters.Narrative = None,
+    target: filters.Target = None,
+    attacked: filters.Attacked = None,
+    praised: filters.Praised = None,
     limit: Annotated[int, typer.Option(min=1, help="How many to show.")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="How many to skip.")] = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
-    """List stored articles, newest first."""
+    """List stored articles, newest first; filters on what their latest analysis found too
+    (e.g. --attacked NATO --technique Doubt)."""
+    from propwatch.storage.queries import find_articles
+
     settings = settings_from(ctx)
-    filters: dict[str, Any] = {
-        "outlet": outlet,
-        "language": language,
-        "genre_tag": genre,
-        "since": _date_option("--since", since),
-        "until": _date_option("--until", until),
-    }
+    query = filters.article_query(
+        settings,
+        outlet=outlet,
+        language=language,
+        genre=genre,
+        since=since,
+        until=until,
+        technique=technique,
+        category=category,
+        narrative=narrative,
+        target=target,
+        attacked=attacked,
+        praised=praised,
+    )
     with ArticleStore.from_settings(settings) as store:
-        rows = store.list_articles(**filters, limit=limit, offset=offset)
-        total = store.count_articles(**filters)
+        page = find_articles(store, query, limit=limit, offset=offset, most=None)
+    rows, total = [found.summary for found in page.items], page.total
     if fmt is ListFormat.json:
         out.print_json(json.dumps([_summary_record(r) for r in rows]))
         return
@@ -294,15 +310,6 @@ def _summary_record(summary: Any) -> dict[str, Any]:
         "n_spans": summary.n_spans,
         "stored_at": summary.stored_at.isoformat() if summary.stored_at else None,
     }
-
-
-def _date_option(name: str, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ConfigurationError(name, f"{value!r} is not a date in YYYY-MM-DD form") from exc
 
 
 @app.command()
@@ -345,16 +352,46 @@ def show(
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to find in titles and texts (any language).")],
+    outlet: filters.Outlet = None,
+    language: filters.Language = None,
+    genre: filters.Genre = None,
+    since: filters.Since = None,
+    until: filters.Until = None,
+    technique: filters.Technique = None,
+    category: filters.Category = None,
+    narrative: filters.Narrative = None,
+    target: filters.Target = None,
+    attacked: filters.Attacked = None,
+    praised: filters.Praised = None,
     limit: Annotated[int, typer.Option(min=1)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
 ) -> None:
-    """Full-text search over stored articles."""
+    """Full-text search over stored articles, best matches first; takes the filters of `list`.
+
+    Words must all match; "a phrase", x or y and -word work as in web search engines."""
+    from propwatch.storage.queries import find_articles
+
     settings = settings_from(ctx)
+    wanted = filters.article_query(
+        settings,
+        outlet=outlet,
+        language=language,
+        genre=genre,
+        since=since,
+        until=until,
+        technique=technique,
+        category=category,
+        narrative=narrative,
+        target=target,
+        attacked=attacked,
+        praised=praised,
+        text=query,
+    )
     with ArticleStore.from_settings(settings) as store:
-        hits = store.search(query, limit=limit, offset=offset)
+        hits = find_articles(store, wanted, limit=limit, offset=offset, most=None).items
     if fmt is ListFormat.json:
-        records = [{**_summary_record(h.summary), "snippet": h.snippet, "rank": h.rank} for h in hits]
+        records = [{**_summary_record(h.summary), "snippet": h.snippet} for h in hits]
         out.print_json(json.dumps(records))
         return
     if not hits:
@@ -366,7 +403,11 @@ def search(
     for hit in hits:
         s = hit.summary
         table.add_row(
-            s.id, s.published.isoformat() if s.published else "", s.outlet or "", s.title or "", hit.snippet
+            s.id,
+            s.published.isoformat() if s.published else "",
+            s.outlet or "",
+            s.title or "",
+            hit.snippet or "",
         )
     out.print(table)
 

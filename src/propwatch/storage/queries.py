@@ -49,6 +49,7 @@ from propwatch.storage.search import (
     websearch_expression,
 )
 from propwatch.storage.store import ArticleStore
+from propwatch.targets.linking import SPAN_PREFIX as TARGET_SPAN_PREFIX
 
 TECHNIQUE_ANALYZER = "techniques"
 NARRATIVE_LABEL = "narrative"
@@ -69,6 +70,9 @@ class ArticleQuery:
     technique: str | None = None  # a span label from the techniques analyzer
     category: str | None = None  # a technique category: any of its techniques
     narrative: str | None = None  # a 'narrative' label of the latest analysis
+    target: str | None = None  # a target the targets analyzer found named (canonical name, any case)
+    attacked: str | None = None  # … that it found attacked
+    praised: str | None = None  # … that it found praised
     since: date | None = None
     until: date | None = None
     text: str | None = None
@@ -126,7 +130,7 @@ def _conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
             exists().where(
                 spans.c.analysis_pk == latest,
                 spans.c.analyzer == TECHNIQUE_ANALYZER,
-                spans.c.label == query.technique,
+                spans.c.label == _technique_named(query.technique),
             )
         )
     if query.category is not None:
@@ -149,7 +153,27 @@ def _conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
                 labels.c.value == query.narrative,
             )
         )
+    if query.target is not None:
+        mention = f"{TARGET_SPAN_PREFIX}{query.target.strip()}".lower()
+        conditions.append(exists().where(spans.c.analysis_pk == latest, func.lower(spans.c.label) == mention))
+    for stance, name in (("attacked", query.attacked), ("praised", query.praised)):
+        if name is not None:
+            conditions.append(
+                exists().where(
+                    labels.c.analysis_pk == latest,
+                    labels.c.name == stance,
+                    func.lower(labels.c.value) == name.strip().lower(),
+                )
+            )
     return conditions
+
+
+def _technique_named(name: str) -> str:
+    """The technique ``name`` stands for, in any case ("doubt" → "Doubt"); an unknown name is an error."""
+    found = {technique.lower(): technique for technique in TECHNIQUES}.get(name.strip().lower())
+    if found is None:
+        raise InputError(f"technique={name!r}", f"unknown technique; known: {', '.join(TECHNIQUES)}")
+    return found
 
 
 def _hits(conn: Connection, query_text: str) -> Subquery | None:
@@ -197,9 +221,9 @@ def _snippets(conn: Connection, query_text: str, pks: list[int]) -> dict[int, st
     return {int(row.pk): str(row.snippet or "") for row in conn.execute(statement, params)}
 
 
-def _check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_PAGE:
-        raise InputError(f"limit={limit}", f"must be between 1 and {MAX_PAGE}")
+def _check_page(limit: int, offset: int, most: int | None = MAX_PAGE) -> None:
+    if limit < 1 or (most is not None and limit > most):
+        raise InputError(f"limit={limit}", f"must be between 1 and {most}" if most else "must be at least 1")
     if offset < 0:
         raise InputError(f"offset={offset}", "must not be negative")
 
@@ -225,10 +249,11 @@ def _matching(conn: Connection, query: ArticleQuery) -> tuple[Select[Any], Selec
 
 
 def find_articles(
-    store: ArticleStore, query: ArticleQuery, *, limit: int = 20, offset: int = 0
+    store: ArticleStore, query: ArticleQuery, *, limit: int = 20, offset: int = 0, most: int | None = MAX_PAGE
 ) -> ResultPage:
-    """One page of the articles matching ``query``: best matches first with a text query, else newest."""
-    _check_page(limit, offset)
+    """One page of the articles matching ``query``: best matches first with a text query, else newest.
+    ``most`` caps ``limit`` (None: no cap, for callers that are not serving requests)."""
+    _check_page(limit, offset, most)
     # _reading maps database errors to StorageError (same package, deliberate).
     with store._reading("cannot search the articles") as conn:
         built = _matching(conn, query)

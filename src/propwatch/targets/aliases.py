@@ -165,6 +165,13 @@ class AliasCatalogue:
         return None
 
 
+def canonical_target(name: str, catalogue: AliasCatalogue) -> str:
+    """The name the targets analyzer stores for ``name`` in any language ("USA", "США", "Washington" →
+    "United States"); a name the catalogue does not know, as given (the analyzer keeps NER names)."""
+    entity = catalogue.lookup(name.strip(), None)
+    return entity.name if entity is not None else name.strip()
+
+
 def _non_overlapping(matches: list[CatalogueMatch]) -> list[CatalogueMatch]:
     kept: list[CatalogueMatch] = []
     for match in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):

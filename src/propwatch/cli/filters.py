@@ -1,0 +1,83 @@
+"""The article filters ``propwatch list`` and ``propwatch search`` share: the page's metadata and what
+the latest stored analysis found (techniques, narratives, targets and their stance)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from propwatch.errors import ConfigurationError
+from propwatch.settings import Settings
+from propwatch.storage.queries import ArticleQuery
+
+Outlet = Annotated[str | None, typer.Option(help="Only this outlet.")]
+Language = Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")]
+Genre = Annotated[str | None, typer.Option(help="Only this genre: the page's own tag or the predicted one.")]
+Since = Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")]
+Until = Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")]
+Technique = Annotated[
+    str | None, typer.Option(help="Only articles with a span of this technique (e.g. Doubt).")
+]
+Category = Annotated[
+    str | None,
+    typer.Option(help="Only articles with a technique of this category (e.g. Attack_on_Reputation)."),
+]
+Narrative = Annotated[
+    str | None, typer.Option(help="Only articles repeating this catalogue narrative (its id).")
+]
+Target = Annotated[
+    str | None, typer.Option(help="Only articles naming this target (any alias: USA, США, Washington…).")
+]
+Attacked = Annotated[str | None, typer.Option(help="Only articles that attack this target (any alias).")]
+Praised = Annotated[str | None, typer.Option(help="Only articles that praise this target (any alias).")]
+
+
+def article_query(
+    settings: Settings,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    genre: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    technique: str | None = None,
+    category: str | None = None,
+    narrative: str | None = None,
+    target: str | None = None,
+    attacked: str | None = None,
+    praised: str | None = None,
+    text: str | None = None,
+) -> ArticleQuery:
+    """The store query of the options; target names go through the alias catalogues to the name the
+    targets analyzer stores."""
+    names = (target, attacked, praised)
+    if any(name is not None for name in names):
+        from propwatch.targets.aliases import canonical_target, load_aliases
+
+        catalogue = load_aliases(settings)
+        target, attacked, praised = (None if n is None else canonical_target(n, catalogue) for n in names)
+    return ArticleQuery(
+        outlet=outlet,
+        language=language,
+        genre=genre,
+        technique=technique,
+        category=category,
+        narrative=narrative,
+        target=target,
+        attacked=attacked,
+        praised=praised,
+        since=date_option("--since", since),
+        until=date_option("--until", until),
+        text=text,
+    )
+
+
+def date_option(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigurationError(name, f"{value!r} is not a date in YYYY-MM-DD form") from exc
