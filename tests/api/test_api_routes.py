@@ -438,6 +438,12 @@ def test_list_filters_on_targets_by_any_alias(seeded: tuple[Api, dict[str, str]]
     assert _ids(api, attacked="NATO", outlet="Daily Clarion") == []
     unknown = api.client.get("/api/articles", params={"technique": "Propaganda"})
     assert unknown.status_code == 422 and "unknown technique" in error_of(unknown)["reason"]
+    facets = api.client.get("/api/facets").json()
+    assert facets["attacked"] == [{"value": "NATO", "count": 1}] and facets["praised"] == []
+    # The workbench's list page offers the attacked targets and filters on them.
+    page = api.client.get("/articles", params={"attacked": "NATO"}, headers={"Accept": "text/html"}).text
+    assert '<select id="attacked" name="attacked">' in page and 'value="NATO" selected' in page
+    assert f"/articles/{mine}" in page and 'id="praised"' not in page
 
 
 def test_list_pagination_and_snippets(seeded: tuple[Api, dict[str, str]]) -> None:

@@ -299,6 +299,8 @@ def get_facets(bench: Bench) -> FacetsOut:
         genres=[Count(value=v, count=n) for v, n in found.genres],
         span_labels=[LabelCount(analyzer=a, label=label, count=n) for a, label, n in found.span_labels],
         narratives=[Count(value=v, count=n) for v, n in found.narratives],
+        attacked=[Count(value=v, count=n) for v, n in found.attacked],
+        praised=[Count(value=v, count=n) for v, n in found.praised],
     )
 
 

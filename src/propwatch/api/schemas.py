@@ -118,6 +118,8 @@ class FacetsOut(BaseModel):
     genres: list[Count]
     span_labels: list[LabelCount]
     narratives: list[Count]
+    attacked: list[Count] = Field(description="Targets found attacked, with how many articles attack them.")
+    praised: list[Count] = Field(description="Targets found praised, with how many articles praise them.")
 
 
 class TallyOut(BaseModel):

@@ -290,6 +290,8 @@ class Facets:
     genres: list[tuple[str, int]]
     span_labels: list[tuple[str, str, int]]  # (analyzer, label, spans)
     narratives: list[tuple[str, int]]
+    attacked: list[tuple[str, int]] = field(default_factory=list)  # targets, with the articles attacking them
+    praised: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _latest_pks() -> Select[Any]:
@@ -314,12 +316,16 @@ def facets(store: ArticleStore) -> Facets:
             .group_by(spans.c.analyzer, spans.c.label)
             .order_by(spans.c.analyzer, func.count().desc(), spans.c.label)
         ).all()
-        narrative_rows = conn.execute(
-            select(labels.c.value, func.count())
-            .where(labels.c.analysis_pk.in_(_latest_pks()), labels.c.name == NARRATIVE_LABEL)
-            .group_by(labels.c.value)
-            .order_by(func.count().desc(), labels.c.value)
-        ).all()
+
+        def label_counts(name: str) -> list[tuple[str, int]]:
+            rows = conn.execute(
+                select(labels.c.value, func.count())
+                .where(labels.c.analysis_pk.in_(_latest_pks()), labels.c.name == name)
+                .group_by(labels.c.value)
+                .order_by(func.count().desc(), labels.c.value)
+            )
+            return [(str(value), int(n)) for value, n in rows]
+
         genre_labels = conn.execute(
             select(func.lower(labels.c.value), func.count())
             .where(labels.c.analysis_pk.in_(_latest_pks()), labels.c.name == GENRE_LABEL)
@@ -333,7 +339,9 @@ def facets(store: ArticleStore) -> Facets:
             languages=column_counts(articles.c.language),
             genres=sorted(genres.items(), key=lambda kv: (-kv[1], kv[0])),
             span_labels=[(str(a), str(label), int(n)) for a, label, n in span_rows],
-            narratives=[(str(value), int(n)) for value, n in narrative_rows],
+            narratives=label_counts(NARRATIVE_LABEL),
+            attacked=label_counts("attacked"),
+            praised=label_counts("praised"),
         )
 
 
