@@ -7,10 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from article_findings_fixture import findings_analysis
+from propwatch.domain import Analysis, Article
 from propwatch.storage import ArticleStore
 from propwatch.storage.queries import outlet_statistics
 from workbench_fixture import seed
@@ -238,10 +241,20 @@ def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'outlets.db'}"
     with ArticleStore.open(db) as store:
         seed(store)
+        findings = findings_analysis()  # NATO attacked, in an article of the Northern Post
+        article = Article(
+            text=findings.article.text,
+            title="Demands",
+            outlet="Northern Post",
+            language="en",
+            published=date(2024, 5, 2),
+        )
+        store.save_analysis(Analysis(article=article, spans=findings.spans, labels=findings.labels))
         expected = outlet_statistics(store, analyzer="techniques")
     table = run(tmp_path, "--db", db, "outlets")
     assert table.returncode == 0, table.stderr
     assert "3 outlets, techniques spans" in table.stdout
+    assert "Attacks" in table.stdout and "NATO ×1" in table.stdout
     for name, tally in expected.items():
         assert name in table.stdout and f"{100 * tally.coverage:.1f}%" in table.stdout
 
@@ -254,6 +267,7 @@ def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
         assert [r["period"] for r in mine] == sorted(r["period"] for r in mine)
         assert sum(int(r["articles"]) for r in mine) == tally.articles
         assert sum(int(r["Name_Calling-Labeling"]) for r in mine) == tally.labels["Name_Calling-Labeling"]
+        assert sum(int(r["attacked:NATO"]) for r in mine) == tally.attacked["NATO"]
 
     out = tmp_path / "o.json"
     chosen = run(
@@ -263,7 +277,7 @@ def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["analyzer"] == "techniques" and document["bucket"] == "year"
     [item] = document["outlets"]
-    assert item["outlet"] == "Northern Post" and item["articles"] == 6
+    assert item["outlet"] == "Northern Post" and item["articles"] == 7 and item["attacked"] == {"NATO": 1}
     assert [p["period"] for p in item["periods"]] == ["2024"] and item["periods"][0]["spans"] == item["spans"]
 
     unknown = run(tmp_path, "--db", db, "outlets", "Nobody")

@@ -499,6 +499,16 @@ def test_outlet_statistics(seeded: tuple[Api, dict[str, str]]) -> None:
     clarion_months = next(i for i in compared["items"] if i["outlet"] == "Daily Clarion")["periods"]
     assert clarion_months == timeline["periods"]
     assert api.client.get("/api/outlets", params={"bucket": "decade"}).status_code == 422
+    # Targets attacked, per outlet: in the API's tallies and on the dashboard and outlet pages.
+    findings = findings_analysis()
+    article = Article(text=findings.article.text, title="Demands", outlet="Evening Herald", language="en")
+    api.store.save_analysis(Analysis(article=article, spans=findings.spans, labels=findings.labels))
+    herald = api.client.get("/api/outlets/Evening Herald").json()["overall"]
+    assert herald["attacked"] == {"NATO": 1}
+    html = {"Accept": "text/html"}
+    assert "Targets attacked by outlet" in api.client.get("/outlets", headers=html).text
+    page = api.client.get("/outlets/Evening Herald", headers=html).text
+    assert "Attacked targets" in page and "attacked=NATO" in page
     assert api.client.get("/api/outlets/Daily Clarion", params={"bucket": "decade"}).status_code == 422
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from article_findings_fixture import findings_analysis
+from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError, NotFoundError
 from propwatch.storage import ArticleStore
 from propwatch.storage.queries import outlet_statistics, outlet_timelines, timeline
@@ -52,3 +54,18 @@ def test_tally_record_counts_most_frequent_first(store: ArticleStore) -> None:
     counts = list(record["labels"].values())
     assert counts == sorted(counts, reverse=True) and sum(counts) == record["spans"]
     assert 0 < record["coverage"] < 1 and record["first_published"] <= record["last_published"]
+
+
+def test_tallies_count_the_articles_attacking_each_target(store: ArticleStore) -> None:
+    seed(store)
+    base = findings_analysis()  # NATO attacked
+    for outlet, text in (("Daily Clarion", "one"), ("Daily Clarion", "two"), ("Northern Post", "three")):
+        article = Article(text=f"{base.article.text} {text}", title="Demands", outlet=outlet, language="en")
+        store.save_analysis(
+            Analysis(article=article, spans=base.spans, labels=base.labels, analyzers=base.analyzers)
+        )
+    tallies = outlet_statistics(store, analyzer="techniques")
+    assert tallies["Daily Clarion"].record()["attacked"] == {"NATO": 2}
+    assert tallies["Northern Post"].attacked == {"NATO": 1} and not tallies["Evening Herald"].attacked
+    _, monthly = outlet_timelines(store, bucket="month")
+    assert sum(t.attacked["NATO"] for t in monthly["Daily Clarion"].values()) == 2

@@ -132,6 +132,7 @@ class TallyOut(BaseModel):
     labels: dict[str, int] = Field(description="Spans per label.")
     categories: dict[str, int] = Field(description="Technique spans per technique category.")
     narratives: dict[str, int] = Field(description="Articles per narrative label.")
+    attacked: dict[str, int] = Field(description="Articles attacking each target (the targets analyzer's).")
 
 
 class PeriodOut(TallyOut):

@@ -115,6 +115,7 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
     rows = _rows(c.overall, c.periods)
     labels = _ranked(t.labels for _, _, t in rows)
     narratives = _ranked(t.narratives for _, _, t in rows)
+    attacked = _ranked(t.attacked for _, _, t in rows)
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(
         [
@@ -130,6 +131,7 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
             "dominant_category",
             *labels,
             *(f"narrative:{n}" for n in narratives),
+            *(f"attacked:{n}" for n in attacked),
         ]
     )
     for name, period, t in rows:
@@ -147,6 +149,7 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
                 _dominant(t),
                 *(t.labels[label] for label in labels),
                 *(t.narratives[n] for n in narratives),
+                *(t.attacked[n] for n in attacked),
             ]
         )
 
@@ -157,7 +160,7 @@ def _print_table(stream: TextIO, c: _Comparison) -> None:
     title = f"{len(overall)} outlets, {counted}" + (f", by {by.value}" if by else "")
     table = Table(title=title)
     columns = ["Outlet", *(["Period"] if by else []), "Articles", "Published", "Spans/article"]
-    for column in (*columns, "Text in spans", "Dominant category", "Most frequent", "Narratives"):
+    for column in (*columns, "Text in spans", "Dominant category", "Most frequent", "Narratives", "Attacks"):
         table.add_column(column, overflow="fold")
     for name, period, t in _rows(overall, periods):
         first_of_outlet = periods is None or period == next(iter(periods[name]))
@@ -174,6 +177,7 @@ def _print_table(stream: TextIO, c: _Comparison) -> None:
             _dominant(t),
             ", ".join(f"{label} ×{n}" for label, n in t.labels.most_common(TOP_LABELS)),
             ", ".join(f"{value} ×{n}" for value, n in t.narratives.most_common(2)),
+            ", ".join(f"{value} ×{n}" for value, n in t.attacked.most_common(2)),
         )
     Console(file=stream).print(table)
 

@@ -53,6 +53,7 @@ from propwatch.targets.linking import SPAN_PREFIX as TARGET_SPAN_PREFIX
 
 TECHNIQUE_ANALYZER = "techniques"
 NARRATIVE_LABEL = "narrative"
+ATTACKED_LABEL, PRAISED_LABEL = "attacked", "praised"  # the targets analyzer's stance labels
 GENRE_LABEL = "genre"
 MAX_PAGE = 200
 Bucket = Literal["week", "month", "year"]
@@ -156,7 +157,7 @@ def _conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
     if query.target is not None:
         mention = f"{TARGET_SPAN_PREFIX}{query.target.strip()}".lower()
         conditions.append(exists().where(spans.c.analysis_pk == latest, func.lower(spans.c.label) == mention))
-    for stance, name in (("attacked", query.attacked), ("praised", query.praised)):
+    for stance, name in ((ATTACKED_LABEL, query.attacked), (PRAISED_LABEL, query.praised)):
         if name is not None:
             conditions.append(
                 exists().where(
@@ -340,8 +341,8 @@ def facets(store: ArticleStore) -> Facets:
             genres=sorted(genres.items(), key=lambda kv: (-kv[1], kv[0])),
             span_labels=[(str(a), str(label), int(n)) for a, label, n in span_rows],
             narratives=label_counts(NARRATIVE_LABEL),
-            attacked=label_counts("attacked"),
-            praised=label_counts("praised"),
+            attacked=label_counts(ATTACKED_LABEL),
+            praised=label_counts(PRAISED_LABEL),
         )
 
 
@@ -350,7 +351,8 @@ def facets(store: ArticleStore) -> Facets:
 
 @dataclass
 class Tally:
-    """Counts over a set of articles: spans per label, share of text inside spans, narratives."""
+    """Counts over a set of articles: spans per label, share of text inside spans, narratives and the
+    targets they attack (articles each)."""
 
     articles: int = 0
     analysed: int = 0
@@ -360,6 +362,7 @@ class Tally:
     labels: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
     narratives: Counter[str] = field(default_factory=Counter)
+    attacked: Counter[str] = field(default_factory=Counter)
     first: date | None = None
     last: date | None = None
 
@@ -380,6 +383,7 @@ class Tally:
             "labels": dict(self.labels.most_common()),
             "categories": dict(self.categories.most_common()),
             "narratives": dict(self.narratives.most_common()),
+            "attacked": dict(self.attacked.most_common()),
         }
 
     def add(self, fact: _ArticleFact) -> None:
@@ -396,6 +400,7 @@ class Tally:
         self.labels.update(fact.labels)
         self.categories.update(fact.categories)
         self.narratives.update(fact.narratives)
+        self.attacked.update(fact.attacked)
 
 
 @dataclass
@@ -409,6 +414,7 @@ class _ArticleFact:
     labels: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
     narratives: Counter[str] = field(default_factory=Counter)
+    attacked: Counter[str] = field(default_factory=Counter)
 
 
 def _category(analyzer: str, label: str) -> str | None:
@@ -473,12 +479,13 @@ def _facts(conn: Connection, outlet: str | None, analyzer: str | None) -> Iterat
     for pk, found in intervals.items():
         facts[pk].covered = _union_length(found)
     for label_row in conn.execute(
-        select(labels.c.analysis_pk, labels.c.value).where(
-            labels.c.name == NARRATIVE_LABEL,
+        select(labels.c.analysis_pk, labels.c.name, labels.c.value).where(
+            labels.c.name.in_((NARRATIVE_LABEL, ATTACKED_LABEL)),
             labels.c.analysis_pk.in_(latest.with_only_columns(analyses.c.pk)),
         )
     ):
-        facts[article_of[int(label_row.analysis_pk)]].narratives[label_row.value] += 1
+        fact = facts[article_of[int(label_row.analysis_pk)]]
+        (fact.narratives if label_row.name == NARRATIVE_LABEL else fact.attacked)[label_row.value] += 1
     yield from facts.values()
 
 

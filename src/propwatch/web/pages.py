@@ -340,9 +340,14 @@ def dashboard(request: Request, bench: Bench) -> Response:
         [(name, t.coverage, f"{100 * t.coverage:.1f}%", f"/outlets/{name}") for name, t in ranked[:20]],
         colour="pal-0",
     )
-    narrative_names = [n for n, _ in overall.narratives.most_common(12)]
     outlet_names = list(stats)[:15]
-    counts = {(o, n): stats[o].narratives[n] for o in outlet_names for n in narrative_names}
+
+    def by_outlet(field: str) -> Any:
+        """Articles per outlet and value of a tally counter (the 12 most frequent values), or None."""
+        values = [v for v, _ in getattr(overall, field).most_common(12)]
+        counts = {(o, v): getattr(stats[o], field)[v] for o in outlet_names for v in values}
+        return heatmap(outlet_names, values, counts) if values else None
+
     return render(
         request,
         "outlets.html",
@@ -352,7 +357,8 @@ def dashboard(request: Request, bench: Bench) -> Response:
         share=share,
         over_time=stacked_columns(list(periods), _series(periods, analyzer)),
         periods=periods,
-        narratives=heatmap(outlet_names, narrative_names, counts) if narrative_names else None,
+        narratives=by_outlet("narratives"),
+        attacked=by_outlet("attacked"),
         narrative_label=NARRATIVE_LABEL,
     )
 
