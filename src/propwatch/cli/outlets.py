@@ -55,7 +55,7 @@ def outlets(
     ] = None,
 ) -> None:
     """Compare outlets: articles, spans per article, share of text inside spans, dominant technique
-    category, most frequent techniques and narratives; with --by, period by period."""
+    category, most frequent techniques, narratives and the targets attacked; with --by, period by period."""
     settings = settings_from(ctx)
     with ArticleStore.from_settings(settings) as store:
         counted = analyzer or default_analyzer(store)
