@@ -262,20 +262,7 @@ def list_articles(
     from propwatch.storage.queries import find_articles
 
     settings = settings_from(ctx)
-    query = filters.article_query(
-        settings,
-        outlet=outlet,
-        language=language,
-        genre=genre,
-        since=since,
-        until=until,
-        technique=technique,
-        category=category,
-        narrative=narrative,
-        target=target,
-        attacked=attacked,
-        praised=praised,
-    )
+    query = filters.article_query(settings, **filters.given(locals()))
     with ArticleStore.from_settings(settings) as store:
         page = find_articles(store, query, limit=limit, offset=offset, most=None)
     rows, total = [found.summary for found in page.items], page.total
@@ -373,21 +360,7 @@ def search(
     from propwatch.storage.queries import find_articles
 
     settings = settings_from(ctx)
-    wanted = filters.article_query(
-        settings,
-        outlet=outlet,
-        language=language,
-        genre=genre,
-        since=since,
-        until=until,
-        technique=technique,
-        category=category,
-        narrative=narrative,
-        target=target,
-        attacked=attacked,
-        praised=praised,
-        text=query,
-    )
+    wanted = filters.article_query(settings, **filters.given(locals()), text=query)
     with ArticleStore.from_settings(settings) as store:
         hits = find_articles(store, wanted, limit=limit, offset=offset, most=None).items
     if fmt is ListFormat.json:

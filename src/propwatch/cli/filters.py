@@ -4,7 +4,7 @@ the latest stored analysis found (techniques, narratives, targets and their stan
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,6 +32,17 @@ Target = Annotated[
 ]
 Attacked = Annotated[str | None, typer.Option(help="Only articles that attack this target (any alias).")]
 Praised = Annotated[str | None, typer.Option(help="Only articles that praise this target (any alias).")]
+
+
+NAMES = (
+    *("outlet", "language", "genre", "since", "until"),
+    *("technique", "category", "narrative", "target", "attacked", "praised"),
+)
+
+
+def given(options: dict[str, Any]) -> dict[str, str | None]:
+    """The filter options among a command's parameters (its ``locals()``), for :func:`article_query`."""
+    return {name: options[name] for name in NAMES}
 
 
 def article_query(
