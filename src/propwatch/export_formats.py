@@ -1,5 +1,6 @@
 """Exports for other tools, next to json/jsonl/csv (:mod:`propwatch.export`): PTC label files, brat
-standoff, W3C Web Annotation and schema.org ClaimReview.
+standoff, W3C Web Annotation, schema.org ClaimReview and Label Studio tasks
+(:mod:`propwatch.export_labelstudio`).
 
 Every format keeps the character offsets of :class:`~propwatch.domain.Span` (code points into
 ``Article.text``, end exclusive), which is also what PTC, brat and the W3C TextPositionSelector count.
@@ -20,11 +21,12 @@ from propwatch.errors import InputError
 from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_span_line
 from propwatch.export import FORMATS as BASIC_FORMATS
 from propwatch.export import ExportFormat, write_analyses
+from propwatch.export_labelstudio import write_labelstudio
 from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
 from propwatch.targets.linking import NarrativeAttacks
 
-Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview"]
-EXPORT_FORMATS: tuple[Format, ...] = (*BASIC_FORMATS, "ptc", "brat", "webanno", "claimreview")
+Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview", "labelstudio"]
+EXPORT_FORMATS: tuple[Format, ...] = (*BASIC_FORMATS, "ptc", "brat", "webanno", "claimreview", "labelstudio")
 
 TECHNIQUE_ANALYZER = "techniques"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -38,6 +40,7 @@ MEDIA_TYPES: dict[str, str] = {
     "brat": "application/zip",
     "webanno": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     "claimreview": "application/ld+json",
+    "labelstudio": "application/zip",
 }
 SUFFIXES: dict[str, str] = {
     "json": ".json",
@@ -47,6 +50,7 @@ SUFFIXES: dict[str, str] = {
     "brat": ".zip",
     "webanno": ".jsonld",
     "claimreview": ".claimreview.jsonld",
+    "labelstudio": ".labelstudio.zip",
 }
 DESCRIPTIONS: dict[str, str] = {
     "json": "JSON array of analyses",
@@ -56,6 +60,7 @@ DESCRIPTIONS: dict[str, str] = {
     "brat": "brat standoff: a .txt and an .ann per article, with annotation.conf, zipped",
     "webanno": "W3C Web Annotation collection (TextPositionSelector + TextQuoteSelector)",
     "claimreview": "schema.org ClaimReview drafts for the claims found",
+    "labelstudio": "Label Studio tasks with the findings as predictions, and the labelling interface, zipped",
 }
 
 
@@ -226,6 +231,8 @@ def write_export(
     chosen = check_format(fmt)
     if chosen == "brat":
         return write_brat(analyses, out)
+    if chosen == "labelstudio":
+        return write_labelstudio(analyses, out)
     stream = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         if chosen in BASIC_FORMATS:

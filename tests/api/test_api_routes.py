@@ -568,6 +568,13 @@ def test_export_one_article_in_every_format(seeded: tuple[Api, dict[str, str]]) 
 
     brat = zipfile.ZipFile(io.BytesIO(api.client.get(base, params={"format": "brat"}).content))
     assert set(brat.namelist()) == {f"{article_id}.txt", f"{article_id}.ann", "annotation.conf"}
+    studio = api.client.get(base, params={"format": "labelstudio"})
+    assert studio.headers["content-type"] == "application/zip"
+    assert studio.headers["content-disposition"].endswith('.labelstudio.zip"')
+    [task] = json.loads(zipfile.ZipFile(io.BytesIO(studio.content)).read("tasks.json"))
+    assert (
+        task["data"]["propwatch_id"] == article_id and len(task["predictions"][0]["result"]) == 8 + 2
+    )  # spans, genre, frames
     assert brat.read(f"{article_id}.txt").decode() == text
     for line in brat.read(f"{article_id}.ann").decode().splitlines():
         if line.startswith("T"):

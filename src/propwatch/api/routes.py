@@ -58,7 +58,7 @@ from propwatch.targets.linking import NarrativeAttacks
 bearer = HTTPBearer(auto_error=False, description="An API token made with `propwatch token create NAME`.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 Bench = Annotated[Workbench, Depends(workbench)]
-FormatName = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview"]
+FormatName = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview", "labelstudio"]
 assert set(FormatName.__args__) == set(EXPORT_FORMATS)  # type: ignore[attr-defined]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {

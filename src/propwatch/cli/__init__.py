@@ -390,7 +390,11 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="json, jsonl, csv, ptc, brat (zip), webanno, claimreview."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="json, jsonl, csv, ptc, brat (zip), webanno, claimreview, labelstudio (zip).",
+        ),
     ] = ExportFormat("jsonl"),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
