@@ -279,6 +279,13 @@ def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
     [item] = document["outlets"]
     assert item["outlet"] == "Northern Post" and item["articles"] == 7 and item["attacked"] == {"NATO": 1}
     assert [p["period"] for p in item["periods"]] == ["2024"] and item["periods"][0]["spans"] == item["spans"]
+    # The filters of `list`: outlets compared on the articles attacking NATO (named in Russian).
+    on_nato = run(tmp_path, "--db", db, "outlets", "--attacked", "НАТО", "-f", "json")
+    assert [(i["outlet"], i["articles"]) for i in json.loads(on_nato.stdout)["outlets"]] == [
+        ("Northern Post", 1)
+    ]
+    nothing = run(tmp_path, "--db", db, "outlets", "--praised", "NATO")
+    assert nothing.returncode == 0 and "No stored article with an outlet matches." in nothing.stderr
 
     unknown = run(tmp_path, "--db", db, "outlets", "Nobody")
     assert unknown.returncode != 0

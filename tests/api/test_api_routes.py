@@ -505,6 +505,10 @@ def test_outlet_statistics(seeded: tuple[Api, dict[str, str]]) -> None:
     api.store.save_analysis(Analysis(article=article, spans=findings.spans, labels=findings.labels))
     herald = api.client.get("/api/outlets/Evening Herald").json()["overall"]
     assert herald["attacked"] == {"NATO": 1}
+    on_nato = api.client.get("/api/outlets", params={"attacked": "NATO", "bucket": "year"}).json()["items"]
+    assert [(i["outlet"], i["articles"], len(i["periods"])) for i in on_nato] == [("Evening Herald", 1, 1)]
+    clarion = api.client.get("/api/outlets/Daily Clarion", params={"attacked": "NATO"})
+    assert clarion.status_code == 200 and clarion.json()["overall"]["articles"] == 0
     html = {"Accept": "text/html"}
     assert "Targets attacked by outlet" in api.client.get("/outlets", headers=html).text
     page = api.client.get("/outlets/Evening Herald", headers=html).text

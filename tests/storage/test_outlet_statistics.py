@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError, NotFoundError
 from propwatch.storage import ArticleStore
-from propwatch.storage.queries import outlet_statistics, outlet_timelines, timeline
+from propwatch.storage.queries import ArticleQuery, outlet_statistics, outlet_timelines, timeline
 from workbench_fixture import seed
 
 OUTLETS = ("Daily Clarion", "Evening Herald", "Northern Post")
@@ -69,3 +71,29 @@ def test_tallies_count_the_articles_attacking_each_target(store: ArticleStore) -
     assert tallies["Northern Post"].attacked == {"NATO": 1} and not tallies["Evening Herald"].attacked
     _, monthly = outlet_timelines(store, bucket="month")
     assert sum(t.attacked["NATO"] for t in monthly["Daily Clarion"].values()) == 2
+
+
+def test_outlets_compare_on_the_articles_a_query_matches(store: ArticleStore) -> None:
+    seed(store)
+    base = findings_analysis()  # NATO attacked, one article of the Northern Post
+    article = Article(text=base.article.text, title="Demands", outlet="Northern Post", language="en")
+    store.save_analysis(
+        Analysis(article=article, spans=base.spans, labels=base.labels, analyzers=base.analyzers)
+    )
+    attacking = outlet_statistics(store, analyzer="techniques", query=ArticleQuery(attacked="NATO"))
+    assert list(attacking) == ["Northern Post"] and attacking["Northern Post"].articles == 1
+    assert attacking["Northern Post"].labels == {"Doubt": 1, "Name_Calling-Labeling": 1, "Flag_Waving": 1}
+    # An outlet asked for with no matching article is compared as empty; an unknown one is still an error.
+    asked = ["Evening Herald", "Northern Post"]
+    tallies, periods = outlet_timelines(
+        store, bucket="year", outlets=asked, query=ArticleQuery(attacked="NATO")
+    )
+    assert tallies["Evening Herald"].articles == 0 and periods["Evening Herald"] == {}
+    with pytest.raises(NotFoundError, match="'Nobody'"):
+        outlet_statistics(store, outlets=["Nobody"], query=ArticleQuery(attacked="NATO"))
+    # Full-text and metadata filters too; the outlet's own timeline takes the same query.
+    regime = outlet_statistics(store, query=ArticleQuery(text="regime", since=date(2024, 3, 1)))
+    assert 0 < sum(t.articles for t in regime.values()) < 19
+    assert outlet_statistics(store, query=ArticleQuery(text="no-such-word-anywhere")) == {}
+    overall, _ = timeline(store, outlet="Northern Post", query=ArticleQuery(technique="doubt"))
+    assert overall.articles == 1

@@ -315,6 +315,7 @@ AnalyzerParam = Annotated[
 )
 def list_outlets(
     bench: Bench,
+    query: Filters,
     analyzer: AnalyzerParam = None,
     bucket: Annotated[
         Literal["week", "month", "year"] | None,
@@ -323,9 +324,9 @@ def list_outlets(
 ) -> OutletsOut:
     counted = analyzer or default_analyzer(bench.store)
     if bucket:
-        stats, periods = outlet_timelines(bench.store, bucket=bucket, analyzer=counted)
+        stats, periods = outlet_timelines(bench.store, bucket=bucket, analyzer=counted, query=query)
     else:
-        stats, periods = outlet_statistics(bench.store, analyzer=counted), {}
+        stats, periods = outlet_statistics(bench.store, analyzer=counted, query=query), {}
     return OutletsOut(
         analyzer=counted,
         bucket=bucket,
@@ -351,13 +352,14 @@ def list_outlets(
 def get_outlet(
     name: str,
     bench: Bench,
+    query: Filters,
     bucket: Annotated[Literal["week", "month", "year"], Query(description="Period length.")] = "month",
     analyzer: AnalyzerParam = None,
 ) -> OutletTimelineOut:
     counted = analyzer or default_analyzer(bench.store)
     chosen: Bucket = bucket
-    overall, periods = timeline(bench.store, outlet=name, bucket=chosen, analyzer=counted)
-    if overall.articles == 0:
+    overall, periods = timeline(bench.store, outlet=name, bucket=chosen, analyzer=counted, query=query)
+    if overall.articles == 0 and find_articles(bench.store, ArticleQuery(outlet=name), limit=1).total == 0:
         raise NotFoundError(f"outlet {name!r}", "no stored article is from this outlet")
     return OutletTimelineOut(
         outlet=name,

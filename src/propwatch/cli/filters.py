@@ -41,8 +41,9 @@ NAMES = (
 
 
 def given(options: dict[str, Any]) -> dict[str, str | None]:
-    """The filter options among a command's parameters (its ``locals()``), for :func:`article_query`."""
-    return {name: options[name] for name in NAMES}
+    """The filter options among a command's parameters (its ``locals()``), for :func:`article_query`;
+    a filter the command does not offer is None."""
+    return {name: options.get(name) for name in NAMES}
 
 
 def article_query(

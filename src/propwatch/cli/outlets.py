@@ -13,8 +13,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from propwatch.cli import filters
 from propwatch.cli.options import settings_from, text_output
-from propwatch.storage.queries import Tally, default_analyzer, outlet_statistics, outlet_timelines
+from propwatch.storage.queries import (
+    ArticleQuery,
+    Tally,
+    default_analyzer,
+    outlet_statistics,
+    outlet_timelines,
+)
 from propwatch.storage.store import ArticleStore
 
 
@@ -49,25 +56,41 @@ def outlets(
         str | None,
         typer.Option(help="Count only this analyzer's spans (default: techniques, if they ran)."),
     ] = None,
+    language: filters.Language = None,
+    genre: filters.Genre = None,
+    since: filters.Since = None,
+    until: filters.Until = None,
+    technique: filters.Technique = None,
+    category: filters.Category = None,
+    narrative: filters.Narrative = None,
+    target: filters.Target = None,
+    attacked: filters.Attacked = None,
+    praised: filters.Praised = None,
     fmt: Annotated[OutletsFormat, typer.Option("--format", "-f")] = OutletsFormat.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
     ] = None,
 ) -> None:
     """Compare outlets: articles, spans per article, share of text inside spans, dominant technique
-    category, most frequent techniques, narratives and the targets attacked; with --by, period by period."""
+    category, most frequent techniques, narratives and the targets attacked; with --by, period by period.
+    The filters of `list` compare them on the articles that match (e.g. --target NATO)."""
     settings = settings_from(ctx)
+    query = filters.article_query(settings, **filters.given(locals()))
     with ArticleStore.from_settings(settings) as store:
         counted = analyzer or default_analyzer(store)
         periods: dict[str, dict[str, Tally]] | None = None
         if by is None:
-            overall = outlet_statistics(store, analyzer=counted, outlets=names or None)
+            overall = outlet_statistics(store, analyzer=counted, outlets=names or None, query=query)
         else:
             overall, periods = outlet_timelines(
-                store, bucket=by.value, analyzer=counted, outlets=names or None
+                store, bucket=by.value, analyzer=counted, outlets=names or None, query=query
             )
     if not overall and fmt is OutletsFormat.text:
-        Console(stderr=True).print("No stored article names its outlet.", highlight=False)
+        filtered = query != ArticleQuery()
+        message = (
+            "No stored article with an outlet matches." if filtered else "No stored article names its outlet."
+        )
+        Console(stderr=True).print(message, highlight=False)
         return
     comparison = _Comparison(counted, by, overall, periods)
     with text_output(output) as stream:

@@ -433,13 +433,32 @@ def _union_length(intervals: list[tuple[int, int]]) -> int:
     return total
 
 
-def _facts(conn: Connection, outlet: str | None, analyzer: str | None) -> Iterator[_ArticleFact]:
-    """One fact per article (of ``outlet``, or all), with what its latest analysis found.
+def _article_filter(conn: Connection, query: ArticleQuery | None) -> list[ColumnElement[bool]] | None:
+    """The conditions on ``articles`` of ``query`` (its full-text part too); None when nothing matches."""
+    if query is None:
+        return []
+    conditions = _conditions(query)
+    if query.text is not None and query.text.strip():
+        hits = _hits(conn, query.text)
+        if hits is None:
+            return None
+        conditions.append(articles.c.pk.in_(select(hits.c.pk)))
+    return conditions
+
+
+def _facts(
+    conn: Connection, outlet: str | None, analyzer: str | None, query: ArticleQuery | None = None
+) -> Iterator[_ArticleFact]:
+    """One fact per article (of ``outlet``, or all; only those matching ``query`` when given), with
+    what its latest analysis found.
 
     Only spans of ``analyzer`` (all spans when None) count; the day is the publication date, or the
     day the article was stored when the page gave none.
     """
-    where = [articles.c.outlet == outlet] if outlet is not None else []
+    chosen = _article_filter(conn, query)
+    if chosen is None:
+        return
+    where = [*([articles.c.outlet == outlet] if outlet is not None else []), *chosen]
     facts: dict[int, _ArticleFact] = {}
     for row in conn.execute(
         select(
@@ -453,10 +472,8 @@ def _facts(conn: Connection, outlet: str | None, analyzer: str | None) -> Iterat
         day = row.published or row.stored_at.date()
         facts[int(row.pk)] = _ArticleFact(int(row.pk), row.outlet, day, int(row.length))
     latest = select(analyses.c.pk, analyses.c.article_pk).where(analyses.c.pk.in_(_latest_pks()))
-    if outlet is not None:
-        latest = latest.join(articles, articles.c.pk == analyses.c.article_pk).where(
-            articles.c.outlet == outlet
-        )
+    if where:
+        latest = latest.join(articles, articles.c.pk == analyses.c.article_pk).where(*where)
     article_of: dict[int, int] = {}
     for analysis_row in conn.execute(latest):
         article_of[int(analysis_row.pk)] = int(analysis_row.article_pk)
@@ -499,11 +516,16 @@ def default_analyzer(store: ArticleStore) -> str | None:
 
 
 def outlet_statistics(
-    store: ArticleStore, *, analyzer: str | None = None, outlets: Sequence[str] | None = None
+    store: ArticleStore,
+    *,
+    analyzer: str | None = None,
+    outlets: Sequence[str] | None = None,
+    query: ArticleQuery | None = None,
 ) -> dict[str, Tally]:
     """A tally per outlet (articles without an outlet are left out), most articles first; only
-    ``outlets`` when given, each of which must have a stored article."""
-    return _outlet_tallies(store, analyzer, outlets, None)[0]
+    ``outlets`` when given, each of which must have a stored article; only the articles matching
+    ``query`` when given (e.g. those attacking NATO)."""
+    return _outlet_tallies(store, analyzer, outlets, None, query)[0]
 
 
 def outlet_timelines(
@@ -512,26 +534,36 @@ def outlet_timelines(
     bucket: Bucket = "month",
     analyzer: str | None = None,
     outlets: Sequence[str] | None = None,
+    query: ArticleQuery | None = None,
 ) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
     """The tally per outlet (as :func:`outlet_statistics`) and, for each outlet, a tally per period,
     oldest first: the table that compares outlets over time, read in one pass over the store."""
     if bucket not in BUCKETS:
         raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
-    return _outlet_tallies(store, analyzer, outlets, bucket)
+    return _outlet_tallies(store, analyzer, outlets, bucket, query)
 
 
 def _outlet_tallies(
-    store: ArticleStore, analyzer: str | None, outlets: Sequence[str] | None, bucket: Bucket | None
+    store: ArticleStore,
+    analyzer: str | None,
+    outlets: Sequence[str] | None,
+    bucket: Bucket | None,
+    query: ArticleQuery | None = None,
 ) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
     overall: dict[str, Tally] = {}
     periods: dict[str, dict[str, Tally]] = {}
     with store._reading("cannot compute the outlet statistics") as conn:
-        for fact in _facts(conn, None, analyzer):
+        for fact in _facts(conn, None, analyzer, query):
             if fact.outlet is None or (outlets is not None and fact.outlet not in outlets):
                 continue
             overall.setdefault(fact.outlet, Tally()).add(fact)
             if bucket is not None and fact.day is not None:
                 periods.setdefault(fact.outlet, {}).setdefault(period_of(fact.day, bucket), Tally()).add(fact)
+        if query is not None and outlets:
+            # An outlet with articles, none of which matches, is compared as empty, not unknown.
+            stored = conn.execute(select(articles.c.outlet).where(articles.c.outlet.in_(outlets)).distinct())
+            for (name,) in stored:
+                overall.setdefault(str(name), Tally())
     _check_outlets(outlets, overall)
     ranked = sorted(overall, key=lambda name: (-overall[name].articles, name))
     return (
@@ -557,15 +589,21 @@ def period_of(day: date, bucket: Bucket) -> str:
 
 
 def timeline(
-    store: ArticleStore, *, outlet: str | None = None, bucket: Bucket = "month", analyzer: str | None = None
+    store: ArticleStore,
+    *,
+    outlet: str | None = None,
+    bucket: Bucket = "month",
+    analyzer: str | None = None,
+    query: ArticleQuery | None = None,
 ) -> tuple[Tally, dict[str, Tally]]:
-    """The overall tally and one per period (oldest first) of one outlet's articles, or of all."""
+    """The overall tally and one per period (oldest first) of one outlet's articles, or of all (only
+    those matching ``query`` when given)."""
     if bucket not in BUCKETS:
         raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
     overall = Tally()
     periods: dict[str, Tally] = {}
     with store._reading("cannot compute the statistics over time") as conn:
-        for fact in _facts(conn, outlet, analyzer):
+        for fact in _facts(conn, outlet, analyzer, query):
             overall.add(fact)
             if fact.day is not None:
                 periods.setdefault(period_of(fact.day, bucket), Tally()).add(fact)
