@@ -304,3 +304,15 @@ def test_a_label_given_by_the_mention_before_it_is_not_aimed_at_that_mention(
     if target is not None:
         assert profiles[target].reported == int(reported)
         assert profiles[target].stance == ("neutral" if reported else "attacked")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["They call it chaos.", "They see it as chaos.", "Они называют это chaos.", "They brand the move chaos."],
+)
+def test_a_label_the_pronouns_referents_give_is_not_aimed_at_them(sentence: str) -> None:
+    text = "The US and NATO refused. " + sentence
+    mentions = [TargetMention(m.start(), m.end(), m.group()) for m in re.finditer("US|NATO", text)]
+    start = text.index("chaos")
+    span = Span(start=start, end=start + 5, label="Name_Calling-Labeling", analyzer="t")
+    assert [p.name for p in build_profiles(text, "en", mentions, [span]) if p.evidence] == []

@@ -169,6 +169,15 @@ _PRONOUN_SUBJECT = re.compile(
 # ("The US and NATO are not interested in peace. They want chaos"). German "sie" (also "she") and Polish
 # "one" (also English "one") are left out.
 _PLURAL_PRONOUN_SUBJECT = re.compile(r"^\W*(?:they|они|ils|elles|loro|essi|esse|oni)\b", re.IGNORECASE)
+# A labelling verb right before the span, perhaps with a short object and "as" between ("call it",
+# "see it as", "brand the move", "назвали это").
+_PRONOUN_LABELS = re.compile(
+    rf"(?:^|[^\w])(?:{_LABELLING_VERBS}|appel\w*|describ\w*|{_DEEMING_VERBS}|{_VIEWING_VERBS})\s+"
+    r"(?:(?:it|this|that|them|him|her|это|его|её|их|cela|ça|les|es|ihn|lo|la|li|to|je)\s+"
+    r"|(?:the|this|that|these|those)\s+\w+\s+)?"
+    rf"(?:(?:as|comme|als|für|come|jako|za|как)\s+)?{_ARTICLE}$",
+    re.IGNORECASE,
+)
 # How far before a target its labelling verb may start (a verb and an article).
 _VERB_REACH = 40
 
@@ -255,6 +264,8 @@ def linked_mentions(
         candidates = [i for i, m in enumerate(mentions) if low <= m.start and m.end <= high]
         before = [i for i in candidates if mentions[i].end <= technique.start]
         if not before and _PRONOUN_SUBJECT.match(around[0].text):
+            if _PRONOUN_LABELS.search(text[around[0].start : technique.start]):
+                return []  # "They call it aggression": the pronoun's referents give the label
             return _antecedents(text, around[0], mentions, sentences)
         if not candidates:
             return []
