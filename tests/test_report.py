@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 
 from propwatch.domain import Analysis, Article, Label, Span
@@ -56,3 +58,20 @@ def test_label_colours_are_stable() -> None:
 
 def test_report_says_when_no_analyzer_ran() -> None:
     assert "No analyzer is installed" in _render(Analysis(article=Article(text=TEXT)))
+
+
+def test_spans_stay_on_their_words_in_crlf_texts() -> None:
+    # Rich drops carriage returns, so offsets into a \r\n text must be mapped (SemEval-2023 files are).
+    text = "Первый абзац.\r\n\r\nВраги лгут снова.\rLone CR, then\x0cform feed: lies."
+    spans = tuple(
+        Span(start=text.index(word), end=text.index(word) + len(word), label="Loaded_Language", analyzer="t")
+        for word in ("Враги лгут", "Lone", "lies")
+    )
+    shown = highlighted_text(Analysis(article=Article(text=text), spans=spans))
+    assert "\r" not in shown.plain and "\x0c" not in shown.plain and "снова.\nLone" in shown.plain
+    styled = [shown.plain[s.start : s.end] for s in shown.spans if s.style == label_style("Loaded_Language")]
+    assert styled == ["Враги лгут", "Lone", "lies"]
+    # The whole report renders, whatever the offsets.
+    Console(file=io.StringIO(), width=80).print(
+        render_analysis(Analysis(article=Article(text=text), spans=spans))
+    )

@@ -7,6 +7,7 @@ from collections import Counter
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.control import STRIP_CONTROL_CODES
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -85,13 +86,31 @@ def _metadata(analysis: Analysis) -> Table:
     return table
 
 
+def _displayable(text: str) -> tuple[str, list[int]]:
+    """``text`` as Rich shows it, without the control characters it would strip (a lone CR becomes a
+    newline), and the offset there of every offset of ``text`` (its end too)."""
+    kept: list[str] = []
+    where: list[int] = []
+    for i, char in enumerate(text):
+        where.append(len(kept))
+        if char == "\r" and not text.startswith("\n", i + 1):
+            kept.append("\n")
+        elif ord(char) not in STRIP_CONTROL_CODES:
+            kept.append(char)
+    where.append(len(kept))
+    return "".join(kept), where
+
+
 def highlighted_text(analysis: Analysis) -> Text:
-    """The article text with each span in its label's colour; overlaps are underlined and bold."""
-    text = Text(analysis.article.text)
+    """The article text with each span in its label's colour; overlaps are underlined and bold.
+    Offsets are mapped past the characters Rich strips (``\\r`` of ``\\r\\n`` texts)."""
+    shown, where = _displayable(analysis.article.text)
+    text = Text(shown)
     depth = [0] * (len(text) + 1)
     for span in sorted(analysis.spans, key=lambda s: (s.start, -s.end)):
-        text.stylize(label_style(span.label), span.start, span.end)
-        for i in range(span.start, span.end):
+        start, end = where[min(span.start, len(where) - 1)], where[min(span.end, len(where) - 1)]
+        text.stylize(label_style(span.label), start, end)
+        for i in range(start, end):
             depth[i] += 1
     start = None
     for i, level in enumerate(depth):
