@@ -8,7 +8,7 @@ import pytest
 
 from propwatch.settings import Settings
 from propwatch.targets.aliases import AliasCatalogue, load_aliases
-from propwatch.targets.extraction import Mention, extract_mentions
+from propwatch.targets.extraction import Mention, extract_mentions, plausible_name
 from propwatch.targets.ner import NatashaBackend, NerMention, SpacyBackend
 
 # Written for these tests.
@@ -99,3 +99,45 @@ def test_no_backend_means_catalogue_only_and_unlisted_russian_names_get_the_nomi
 
 def test_empty_text_has_no_mentions(catalogue: AliasCatalogue, tmp_path: Path) -> None:
     assert extract_mentions("", "en", catalogue, _FixedNer()) == []
+
+
+@pytest.mark.parametrize(
+    ("form", "plausible"),
+    [
+        ("Greta Thunberg", True),
+        ("Organisation for Security and Co-operation in Europe", True),
+        ("Assemblée nationale", True),
+        ("La Repubblica", True),
+        ("St. Petersburg", True),
+        ("Bundesamt für Migration und Flüchtlinge", True),
+        ("La dévotion de Greta Thunberg", False),  # an article before a common noun
+        ("La giustificazione della FDA fu la seguente", False),
+        ("pion, ou l’Establishment de Grande-Bretagne", False),  # clause punctuation
+        ("islamische Migrantenheer: Nach", False),
+        ("Alpha Beta Gamma Delta Epsilon Zeta", False),  # six words: a clause, not a name
+        ("l’Ukraine", True),
+        ("de Gaulle", True),
+        ("soif de pouvoir et de richesse", False),  # a name starts with a capital
+        ("d’accumulation de capital", False),
+        ("États clients de la", False),  # nor ends on a stop word
+        ("perverse de destruction du politique", False),
+        ("Ranking najbardziej zanieczyszczających elektrowni", False),  # lower-case words: a phrase
+        ("Perché il putsch di Maidan", False),  # a sentence opener
+        ("Damit Deutschland", False),
+        ("1957 roku", False),
+        ("3M", True),
+    ],
+)
+def test_a_tagged_entity_must_read_like_a_name(form: str, plausible: bool) -> None:
+    assert plausible_name(form) is plausible
+
+
+def test_clauses_the_tagger_takes_for_names_are_no_targets(catalogue: AliasCatalogue) -> None:
+    text = "La dévotion de Greta Thunberg inquiète. « GdW » proteste, dit Greta Thunberg."
+    spans = [
+        NerMention(0, text.index(" inquiète"), "PER"),
+        NerMention(text.index("« GdW »"), text.index(" proteste"), "ORG"),
+        NerMention(text.rindex("Greta"), len(text) - 1, "PER"),
+    ]
+    found = _found(text, extract_mentions(text, "fr", catalogue, _FixedNer(*spans)))
+    assert found == [("GdW", "GdW"), ("Greta Thunberg", "Greta Thunberg")]

@@ -5,13 +5,17 @@
 3. Where the two overlap, an entity that is itself a catalogued name maps to the catalogue's entity;
    a longer entity around a catalogued name wins ("George Washington", "Washington Post" are not the
    United States); otherwise the catalogue wins.
-4. Entities the catalogue does not know are merged by normalised surface form: case, a leading
+4. An entity the catalogue does not know is kept only when it reads like a name (:func:`plausible_name`):
+   the weaker taggers (French and Italian above all) sometimes tag a clause ("La giustificazione della
+   FDA fu la seguente"), and a clause is no target.
+5. Entities the catalogue does not know are merged by normalised surface form: case, a leading
    "the", a possessive ('s) and, in Russian, word endings (lemmas) do not matter; a lone surname is
    merged into the full name of a person named in the same text ("Stoltenberg" → "Jens Stoltenberg").
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +27,54 @@ from propwatch.targets.ner import NerBackend, NerMention
 
 SOURCE_CATALOGUE: Final = "catalogue"
 SOURCE_NER: Final = "ner"
+# Clause punctuation and quotation marks, which a name never holds.
+_CLAUSE_MARKS: Final = re.compile(r"[,;:!?«»“”„\"()\[\]]")
+_EDGE_MARKS: Final = r"[\s\"«»“”„‘()\[\]\-–—:;,]+"
+_EDGE: Final = re.compile(rf"^{_EDGE_MARKS}|{_EDGE_MARKS}$")  # quotes and dashes around a tagged name
+MAX_NAME_WORDS: Final = 5  # "Organisation for Security and Co-operation in Europe": 4 besides stop words
+_NAME_STOP_WORDS: Final = frozenset(
+    "of for and in on the de du des la le les d l et di del della dei degli delle e per von der die das "  # noqa: SIM905
+    "und für zu zum zur i w z na do dla и в на по".split()
+)
+# Words that open sentences, capitalised there, and that a name never starts with ("Tandis que…", "Damit
+# Deutschland…", "Perché il putsch…"): the taggers take them for the start of a name.
+_SENTENCE_OPENERS: Final = frozenset(
+    "but and however then thus therefore when while after since according although "  # noqa: SIM905
+    "tandis concernant cependant pourtant ainsi alors donc mais car puis enfin comme quand selon depuis "
+    "pendant malgré perché infine come quando mentre però quindi dunque inoltre tuttavia secondo poi ma "
+    "anche damit aber denn doch dann also jedoch trotzdem deshalb während wenn als nach seit laut ale więc "
+    "jednak gdy kiedy także również według".split()
+)
+_ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", re.IGNORECASE)
+_ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
+
+
+def plausible_name(form: str) -> bool:
+    """Whether a tagged entity reads like a name.
+
+    No clause punctuation; at most :data:`MAX_NAME_WORDS` words besides stop words; the first of those
+    capitalised ("de Gaulle", "3M"; not "1957 roku") and no sentence opener ("Tandis", "Damit"); the
+    last word no stop word ("États clients de la"); at most one lower-case word besides stop words
+    ("Assemblée nationale", not "perverse de destruction du politique"); not an article before a
+    lower-case word ("La dévotion de …").
+    """
+    if _CLAUSE_MARKS.search(form):
+        return False
+    words = form.split()
+    if not words:
+        return False
+    cores = [_ELIDED.sub("", w) for w in words]  # "l’Ukraine" is "Ukraine"
+    stop = _NAME_STOP_WORDS | _ARTICLES
+    content = [c for c in cores if c.casefold() not in stop]
+    if not content or len(content) > MAX_NAME_WORDS or cores[-1].casefold() in stop:
+        return False
+    first = content[0]
+    capital = first[:1].isupper() or (first[:1].isdigit() and any(c.isalpha() for c in first))
+    if not capital or cores[0].casefold() in _SENTENCE_OPENERS:
+        return False
+    if sum(c[:1].islower() for c in content) > 1:
+        return False
+    return not (len(words) > 1 and words[0].casefold() in _ARTICLES and words[1][:1].islower())
 
 
 @dataclass(frozen=True)
@@ -35,9 +87,10 @@ class Mention:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the normalised form inside ``text[start:end]`` (article and possessive cut off)."""
+    """Offsets of the normalised form inside ``text[start:end]`` (article, possessive and surrounding
+    punctuation cut off)."""
     surface = text[start:end]
-    form = normalise_surface(surface)
+    form = _EDGE.sub("", normalise_surface(surface))
     if not form:
         return start, start
     words = form.split()
@@ -95,7 +148,8 @@ def extract_mentions(
             if not (inside and longer):
                 continue  # the catalogue's reading wins
             dropped.update(overlapping)
-        unlisted.append((start, end, entity.type))
+        if plausible_name(form):
+            unlisted.append((start, end, entity.type))
     found.extend(
         Mention(m.start, m.end, m.entity.name, m.entity.type, SOURCE_CATALOGUE)
         for i, m in enumerate(catalogued)
