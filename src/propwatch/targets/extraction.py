@@ -45,6 +45,8 @@ _SENTENCE_OPENERS: Final = frozenset(
     "anche damit aber denn doch dann also jedoch trotzdem deshalb während wenn als nach seit laut ale więc "
     "jednak gdy kiedy także również według".split()
 )
+_CYRILLIC: Final = re.compile(r"[а-яё]", re.IGNORECASE)
+_TRAILING_ABBREVIATION: Final = re.compile(r"\s*\([^()]*\)$")  # "Wohnungswirtschaft (GdW)"
 _ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", re.IGNORECASE)
 _ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
 
@@ -69,10 +71,13 @@ def plausible_name(form: str) -> bool:
     if not content or len(content) > MAX_NAME_WORDS or cores[-1].casefold() in stop:
         return False
     first = content[0]
-    capital = first[:1].isupper() or (first[:1].isdigit() and any(c.isalpha() for c in first))
-    if not capital or cores[0].casefold() in _SENTENCE_OPENERS:
+    capital = any(part[:1].isupper() for part in first.split("-"))  # "al-Qaeda"
+    if not (capital or (first[:1].isdigit() and any(c.isalpha() for c in first))):
         return False
-    if sum(c[:1].islower() for c in content) > 1:
+    if cores[0].casefold() in _SENTENCE_OPENERS:
+        return False
+    # Russian names keep their other words in lower case ("Украинский аналитический центр").
+    if sum(c[:1].islower() for c in content) > 1 and not _CYRILLIC.search(form):
         return False
     return not (len(words) > 1 and words[0].casefold() in _ARTICLES and words[1][:1].islower())
 
@@ -90,7 +95,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of the normalised form inside ``text[start:end]`` (article, possessive and surrounding
     punctuation cut off)."""
     surface = text[start:end]
-    form = _EDGE.sub("", normalise_surface(surface))
+    form = _EDGE.sub("", _TRAILING_ABBREVIATION.sub("", normalise_surface(surface)))
     if not form:
         return start, start
     words = form.split()
