@@ -108,9 +108,9 @@ def highlighted_text(analysis: Analysis) -> Text:
     text = Text(shown)
     depth = [0] * (len(text) + 1)
     for span in sorted(analysis.spans, key=lambda s: (s.start, -s.end)):
-        start, end = where[min(span.start, len(where) - 1)], where[min(span.end, len(where) - 1)]
-        text.stylize(label_style(span.label), start, end)
-        for i in range(start, end):
+        first, last = where[min(span.start, len(where) - 1)], where[min(span.end, len(where) - 1)]
+        text.stylize(label_style(span.label), first, last)
+        for i in range(first, last):
             depth[i] += 1
     start = None
     for i, level in enumerate(depth):
