@@ -15,7 +15,7 @@ import pytest
 from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article
 from propwatch.storage import ArticleStore
-from propwatch.storage.queries import outlet_statistics
+from propwatch.storage.statistics import outlet_statistics
 from workbench_fixture import seed
 
 ROOT = Path(__file__).parent.parent

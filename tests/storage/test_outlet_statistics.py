@@ -10,7 +10,8 @@ from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError, NotFoundError
 from propwatch.storage import ArticleStore
-from propwatch.storage.queries import ArticleQuery, outlet_statistics, outlet_timelines, timeline
+from propwatch.storage.queries import ArticleQuery
+from propwatch.storage.statistics import outlet_statistics, outlet_timelines, timeline
 from workbench_fixture import seed
 
 OUTLETS = ("Daily Clarion", "Evening Herald", "Northern Post")

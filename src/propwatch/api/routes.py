@@ -40,14 +40,10 @@ from propwatch.errors import NotFoundError
 from propwatch.export import analysis_record
 from propwatch.export_formats import EXPORT_FORMATS, MEDIA_TYPES, SUFFIXES, write_export
 from propwatch.republication.signatures import republications_of
-from propwatch.storage.queries import (
-    MAX_PAGE,
-    ArticleQuery,
+from propwatch.storage.queries import MAX_PAGE, ArticleQuery, facets, find_articles, matching_ids
+from propwatch.storage.statistics import (
     Bucket,
     default_analyzer,
-    facets,
-    find_articles,
-    matching_ids,
     outlet_statistics,
     outlet_timelines,
     timeline,

@@ -15,13 +15,8 @@ from rich.table import Table
 
 from propwatch.cli import filters
 from propwatch.cli.options import settings_from, text_output
-from propwatch.storage.queries import (
-    ArticleQuery,
-    Tally,
-    default_analyzer,
-    outlet_statistics,
-    outlet_timelines,
-)
+from propwatch.storage.queries import ArticleQuery
+from propwatch.storage.statistics import Tally, default_analyzer, outlet_statistics, outlet_timelines
 from propwatch.storage.store import ArticleStore
 
 

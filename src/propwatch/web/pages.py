@@ -28,16 +28,9 @@ from propwatch.errors import InputError, PropwatchError
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from propwatch.models.taxonomy import CATEGORIES
 from propwatch.republication.signatures import republications_of
-from propwatch.storage.queries import (
-    NARRATIVE_LABEL,
-    TECHNIQUE_ANALYZER,
-    default_analyzer,
-    facets,
-    find_articles,
-    outlet_statistics,
-    timeline,
-)
+from propwatch.storage.queries import NARRATIVE_LABEL, TECHNIQUE_ANALYZER, facets, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
+from propwatch.storage.statistics import default_analyzer, outlet_statistics, timeline
 from propwatch.summary import genre_note, summarize
 from propwatch.targets.linking import target_profiles
 from propwatch.web.charts import Series, hbar_chart, heatmap, stacked_columns

@@ -1,0 +1,294 @@
+"""Outlet statistics: per outlet, per period, or both, over all stored articles or those a query matches.
+
+They are aggregated in Python from one streamed pass over the rows, so the same code runs on SQLite and
+PostgreSQL without dialect-specific date or window functions. Spans and labels are those of each
+article's latest analysis, as listings and exports use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Connection, func, select
+
+from propwatch.errors import InputError, NotFoundError
+from propwatch.models.taxonomy import TECHNIQUES
+from propwatch.storage.queries import (
+    ATTACKED_LABEL,
+    NARRATIVE_LABEL,
+    TECHNIQUE_ANALYZER,
+    ArticleQuery,
+    article_conditions,
+    latest_analysis_pks,
+    text_hits,
+)
+from propwatch.storage.schema import analyses, articles, labels, spans
+from propwatch.storage.store import ArticleStore
+
+Bucket = Literal["week", "month", "year"]
+BUCKETS: tuple[Bucket, ...] = ("week", "month", "year")
+
+
+@dataclass
+class Tally:
+    """Counts over a set of articles: spans per label, share of text inside spans, narratives and the
+    targets they attack (articles each)."""
+
+    articles: int = 0
+    analysed: int = 0
+    characters: int = 0  # of analysed articles
+    covered: int = 0  # characters inside at least one counted span
+    spans: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    narratives: Counter[str] = field(default_factory=Counter)
+    attacked: Counter[str] = field(default_factory=Counter)
+    first: date | None = None
+    last: date | None = None
+
+    @property
+    def coverage(self) -> float:
+        """Share of the analysed text that lies inside counted spans, in [0, 1]."""
+        return self.covered / self.characters if self.characters else 0.0
+
+    def record(self) -> dict[str, Any]:
+        """The tally as the API, the CLI's JSON and the web pages give it (counts most frequent first)."""
+        return {
+            "articles": self.articles,
+            "analysed": self.analysed,
+            "spans": self.spans,
+            "coverage": round(self.coverage, 6),
+            "first_published": self.first,
+            "last_published": self.last,
+            "labels": dict(self.labels.most_common()),
+            "categories": dict(self.categories.most_common()),
+            "narratives": dict(self.narratives.most_common()),
+            "attacked": dict(self.attacked.most_common()),
+        }
+
+    def add(self, fact: _ArticleFact) -> None:
+        self.articles += 1
+        if fact.day is not None:
+            self.first = fact.day if self.first is None else min(self.first, fact.day)
+            self.last = fact.day if self.last is None else max(self.last, fact.day)
+        if not fact.analysed:
+            return
+        self.analysed += 1
+        self.characters += fact.length
+        self.covered += fact.covered
+        self.spans += sum(fact.labels.values())
+        self.labels.update(fact.labels)
+        self.categories.update(fact.categories)
+        self.narratives.update(fact.narratives)
+        self.attacked.update(fact.attacked)
+
+
+@dataclass
+class _ArticleFact:
+    pk: int
+    outlet: str | None
+    day: date | None
+    length: int
+    analysed: bool = False
+    covered: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    narratives: Counter[str] = field(default_factory=Counter)
+    attacked: Counter[str] = field(default_factory=Counter)
+
+
+def _category(analyzer: str, label: str) -> str | None:
+    if analyzer == TECHNIQUE_ANALYZER and label in TECHNIQUES:
+        return TECHNIQUES[label].category
+    return None
+
+
+def _union_length(intervals: list[tuple[int, int]]) -> int:
+    total, reach = 0, -1
+    for start, end in sorted(intervals):
+        if end <= reach:
+            continue
+        total += end - max(start, reach)
+        reach = end
+    return total
+
+
+def _article_filter(conn: Connection, query: ArticleQuery | None) -> list[ColumnElement[bool]] | None:
+    """The conditions on ``articles`` of ``query`` (its full-text part too); None when nothing matches."""
+    if query is None:
+        return []
+    conditions = article_conditions(query)
+    if query.text is not None and query.text.strip():
+        hits = text_hits(conn, query.text)
+        if hits is None:
+            return None
+        conditions.append(articles.c.pk.in_(select(hits.c.pk)))
+    return conditions
+
+
+def _facts(
+    conn: Connection, outlet: str | None, analyzer: str | None, query: ArticleQuery | None = None
+) -> Iterator[_ArticleFact]:
+    """One fact per article (of ``outlet``, or all; only those matching ``query`` when given), with
+    what its latest analysis found.
+
+    Only spans of ``analyzer`` (all spans when None) count; the day is the publication date, or the
+    day the article was stored when the page gave none.
+    """
+    chosen = _article_filter(conn, query)
+    if chosen is None:
+        return
+    where = [*([articles.c.outlet == outlet] if outlet is not None else []), *chosen]
+    facts: dict[int, _ArticleFact] = {}
+    for row in conn.execute(
+        select(
+            articles.c.pk,
+            articles.c.outlet,
+            articles.c.published,
+            articles.c.stored_at,
+            func.length(articles.c.text).label("length"),
+        ).where(*where)
+    ):
+        day = row.published or row.stored_at.date()
+        facts[int(row.pk)] = _ArticleFact(int(row.pk), row.outlet, day, int(row.length))
+    latest = select(analyses.c.pk, analyses.c.article_pk).where(analyses.c.pk.in_(latest_analysis_pks()))
+    if where:
+        latest = latest.join(articles, articles.c.pk == analyses.c.article_pk).where(*where)
+    article_of: dict[int, int] = {}
+    for analysis_row in conn.execute(latest):
+        article_of[int(analysis_row.pk)] = int(analysis_row.article_pk)
+        facts[int(analysis_row.article_pk)].analysed = True
+    span_query = select(
+        spans.c.analysis_pk, spans.c.start_char, spans.c.end_char, spans.c.label, spans.c.analyzer
+    )
+    if analyzer is not None:
+        span_query = span_query.where(spans.c.analyzer == analyzer)
+    intervals: dict[int, list[tuple[int, int]]] = {}
+    for row in conn.execute(
+        span_query.where(spans.c.analysis_pk.in_(latest.with_only_columns(analyses.c.pk)))
+    ):
+        fact = facts[article_of[int(row.analysis_pk)]]
+        fact.labels[row.label] += 1
+        category = _category(row.analyzer, row.label)
+        if category is not None:
+            fact.categories[category] += 1
+        intervals.setdefault(fact.pk, []).append((int(row.start_char), int(row.end_char)))
+    for pk, found in intervals.items():
+        facts[pk].covered = _union_length(found)
+    for label_row in conn.execute(
+        select(labels.c.analysis_pk, labels.c.name, labels.c.value).where(
+            labels.c.name.in_((NARRATIVE_LABEL, ATTACKED_LABEL)),
+            labels.c.analysis_pk.in_(latest.with_only_columns(analyses.c.pk)),
+        )
+    ):
+        fact = facts[article_of[int(label_row.analysis_pk)]]
+        (fact.narratives if label_row.name == NARRATIVE_LABEL else fact.attacked)[label_row.value] += 1
+    yield from facts.values()
+
+
+def default_analyzer(store: ArticleStore) -> str | None:
+    """The analyzer whose spans statistics count: the technique detector when it has run, else all."""
+    with store._reading("cannot read the analyses") as conn:
+        found = conn.execute(
+            select(spans.c.pk).where(spans.c.analyzer == TECHNIQUE_ANALYZER).limit(1)
+        ).first()
+    return TECHNIQUE_ANALYZER if found is not None else None
+
+
+def outlet_statistics(
+    store: ArticleStore,
+    *,
+    analyzer: str | None = None,
+    outlets: Sequence[str] | None = None,
+    query: ArticleQuery | None = None,
+) -> dict[str, Tally]:
+    """A tally per outlet (articles without an outlet are left out), most articles first; only
+    ``outlets`` when given, each of which must have a stored article; only the articles matching
+    ``query`` when given (e.g. those attacking NATO)."""
+    return _outlet_tallies(store, analyzer, outlets, None, query)[0]
+
+
+def outlet_timelines(
+    store: ArticleStore,
+    *,
+    bucket: Bucket = "month",
+    analyzer: str | None = None,
+    outlets: Sequence[str] | None = None,
+    query: ArticleQuery | None = None,
+) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
+    """The tally per outlet (as :func:`outlet_statistics`) and, for each outlet, a tally per period,
+    oldest first: the table that compares outlets over time, read in one pass over the store."""
+    if bucket not in BUCKETS:
+        raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
+    return _outlet_tallies(store, analyzer, outlets, bucket, query)
+
+
+def _outlet_tallies(
+    store: ArticleStore,
+    analyzer: str | None,
+    outlets: Sequence[str] | None,
+    bucket: Bucket | None,
+    query: ArticleQuery | None = None,
+) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
+    overall: dict[str, Tally] = {}
+    periods: dict[str, dict[str, Tally]] = {}
+    with store._reading("cannot compute the outlet statistics") as conn:
+        for fact in _facts(conn, None, analyzer, query):
+            if fact.outlet is None or (outlets is not None and fact.outlet not in outlets):
+                continue
+            overall.setdefault(fact.outlet, Tally()).add(fact)
+            if bucket is not None and fact.day is not None:
+                periods.setdefault(fact.outlet, {}).setdefault(period_of(fact.day, bucket), Tally()).add(fact)
+        if query is not None and outlets:
+            # An outlet with articles, none of which matches, is compared as empty, not unknown.
+            stored = conn.execute(select(articles.c.outlet).where(articles.c.outlet.in_(outlets)).distinct())
+            for (name,) in stored:
+                overall.setdefault(str(name), Tally())
+    _check_outlets(outlets, overall)
+    ranked = sorted(overall, key=lambda name: (-overall[name].articles, name))
+    return (
+        {name: overall[name] for name in ranked},
+        {name: dict(sorted(periods.get(name, {}).items())) for name in ranked} if bucket else {},
+    )
+
+
+def _check_outlets(asked: Sequence[str] | None, found: dict[str, Tally]) -> None:
+    missing = [name for name in asked or () if name not in found]
+    if missing:
+        raise NotFoundError(f"outlet {missing[0]!r}", "no stored article is from this outlet")
+
+
+def period_of(day: date, bucket: Bucket) -> str:
+    """'2024', '2024-03' or the ISO week '2024-W09' of a day."""
+    if bucket == "year":
+        return f"{day.year:04d}"
+    if bucket == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def timeline(
+    store: ArticleStore,
+    *,
+    outlet: str | None = None,
+    bucket: Bucket = "month",
+    analyzer: str | None = None,
+    query: ArticleQuery | None = None,
+) -> tuple[Tally, dict[str, Tally]]:
+    """The overall tally and one per period (oldest first) of one outlet's articles, or of all (only
+    those matching ``query`` when given)."""
+    if bucket not in BUCKETS:
+        raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
+    overall = Tally()
+    periods: dict[str, Tally] = {}
+    with store._reading("cannot compute the statistics over time") as conn:
+        for fact in _facts(conn, outlet, analyzer, query):
+            overall.add(fact)
+            if fact.day is not None:
+                periods.setdefault(period_of(fact.day, bucket), Tally()).add(fact)
+    return overall, dict(sorted(periods.items()))
