@@ -13,9 +13,9 @@ from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SAMPLE = 400  # every k-th held-out English debate sentence: ~20 s on 2 cores
 # Pinned 0.02 under what this sample measured when the model shipped (float drift across platforms).
-# Measured 0.8060 (version 4, 2026-12-03); version 3 0.7940, 0.7980 once each sentence
+# Measured 0.7940 (version 3, 3 epochs; version 2 0.7629, version 1 0.7451); 0.7980 since each sentence
 # gets its own int8 call (2026-12-02).
-FLOOR_F1_YES = 0.786
+FLOOR_F1_YES = 0.774
 
 
 @pytest.mark.skipif(not (DATA / "claimbuster").is_dir(), reason="the corpora (../shared/data) are not here")

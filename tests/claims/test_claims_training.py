@@ -175,17 +175,15 @@ def test_a_model_json_naming_graphs_outside_its_folder_is_refused(
 def test_the_auxiliary_factual_head_trains_beside_the_shipped_one(
     corpus_dir: Path, tiny_config: FineTuneConfig, tiny_model: CheckWorthinessModel, tmp_path: Path
 ) -> None:
-    assert tiny_config.factual_weight == 0.5  # the default: the tiny model was trained with the head
-    data = _data(corpus_dir, tiny_config, FineTuneReport(config=tiny_config))
+    assert tiny_config.factual_weight == 0.0  # the default: the tiny model was trained without the head
+    config = replace(tiny_config, factual_weight=0.5)
+    data = _data(corpus_dir, config, FineTuneReport(config=config))
     target, known = _factual_targets(data)
     # Known for the English debate sentences only, and true exactly for those ClaimBuster calls factual.
     assert [bool(k) for k in known] == [i.dataset == "ct24-en" for i in data.fit]
     assert all(bool(t) == i.label for t, k, i in zip(target, known, data.fit, strict=True) if k)
-    # Without it (version 3's recipe) the same seed gives another model, of the same shape.
-    without = replace(tiny_config, factual_weight=0.0)
-    report = train_claims_finetuned(
-        corpus_dir, tmp_path / "model", work_dir=tmp_path / "work", config=without
-    )
+    # With it the same seed gives another model, of the same shape (the head is not exported).
+    report = train_claims_finetuned(corpus_dir, tmp_path / "model", work_dir=tmp_path / "work", config=config)
     assert {p.name for p in (tmp_path / "model").iterdir()} == {
         "model.json",
         "encoder.onnx",
@@ -195,8 +193,8 @@ def test_the_auxiliary_factual_head_trains_beside_the_shipped_one(
     assert CheckWorthinessModel.load(tmp_path / "model").platt != tiny_model.platt
     (corpus_dir / "claimbuster" / "crowdsourced.csv").unlink()
     with pytest.raises(ConfigurationError, match="needs ClaimBuster's verdicts"):
-        _data(corpus_dir, tiny_config, FineTuneReport(config=tiny_config))
-    assert _data(corpus_dir, without, FineTuneReport(config=without)).factual == {}
+        _data(corpus_dir, config, FineTuneReport(config=config))
+    assert _data(corpus_dir, tiny_config, FineTuneReport(config=tiny_config)).factual == {}
 
 
 def test_claimbuster_verdicts_read_as_states_a_fact(tmp_path: Path) -> None:

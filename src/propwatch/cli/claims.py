@@ -153,7 +153,7 @@ def register_train(app: typer.Typer) -> None:
                 help="Weight of an auxiliary head learning ClaimBuster's 'states a fact' (NFS vs UFS/CFS) "
                 "on the English debates during training; 0: none. Not part of the shipped graph.",
             ),
-        ] = 0.5,
+        ] = 0.0,
     ) -> None:
         """Fine-tune e5-small as the check-worthiness classifier on the CheckThat!/ClaimBuster corpora."""
         try:

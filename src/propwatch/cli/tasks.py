@@ -263,3 +263,35 @@ def evaluate_techniques(
         out.print(f"en: PTC span identification F1 {result.ptc_si_f1:.4f}", highlight=False)
     if result.ptc_tc_micro_f1 is not None:
         out.print(f"en: PTC technique classification micro-F1 {result.ptc_tc_micro_f1:.4f}", highlight=False)
+
+
+@evaluate_app.command("claims")
+def evaluate_claims(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")] = Path(
+        "../shared/data"
+    ),
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A claims model folder (default: the shipped one).")
+    ] = None,
+    fmt: FormatOption = ScoreFormat.text,
+) -> None:
+    """Check-worthiness F1 of Yes per dataset and language on the validation split the model was trained
+    with, through the path the claims analyzer takes."""
+    from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
+    from propwatch.evaluation.claims_model import evaluate_claims_model
+
+    settings = settings_from(ctx)
+    folder = model or settings.claims_model or shipped_model_path()
+    result = evaluate_claims_model(
+        CheckWorthinessModel.load(folder), data, progress=lambda line: err.print(line, highlight=False)
+    )
+    if fmt is ScoreFormat.json:
+        print(json.dumps(dataclasses.asdict(result), indent=2))
+        return
+    out.print(f"claims model {result.version} ({folder})", highlight=False)
+    for name, f in result.figures.items():
+        counts = f"n {int(f['n']):>5}  yes {int(f['yes']):>5}"
+        quality = f"P {f['precision']:.4f}  R {f['recall']:.4f}  F1 of Yes {f['f1']:.4f}"
+        out.print(f"{name:<8} {counts}  {quality}  (best threshold {f['best_f1']:.4f})", highlight=False)
+    out.print(f"expected calibration error {result.calibration['ece']:.4f}", highlight=False)

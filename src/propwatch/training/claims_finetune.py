@@ -81,10 +81,10 @@ class FineTuneConfig:
     min_positives_for_threshold: int = 40
     limit_train: int | None = None  # a seeded sample of the fitting part (quick runs and tests)
     encoder_layers: int | None = None  # keep only the lowest N layers (tests)
-    version: str = "4"
+    version: str = "3"
     # Weight of an auxiliary "states a fact" head (ClaimBuster's NFS against UFS/CFS, ct24-en items only)
-    # trained beside the check-worthiness head and not exported; 0: none (versions 1-3).
-    factual_weight: float = 0.5
+    # trained beside the check-worthiness head and not exported; 0: none (the shipped version 3).
+    factual_weight: float = 0.0
     # Upper stacks trained one after another, member i with head and data order seeded seed + i - 1
     # (the split stays on seed); the model averages their logits. Member 1 is the single-model recipe.
     members: int = 1
