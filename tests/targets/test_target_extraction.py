@@ -143,3 +143,19 @@ def test_clauses_the_tagger_takes_for_names_are_no_targets(catalogue: AliasCatal
     ]
     found = _found(text, extract_mentions(text, "fr", catalogue, _FixedNer(*spans)))
     assert found == [("GdW", "GdW"), ("Greta Thunberg", "Greta Thunberg")]  # quotes, "(GT)" trimmed
+
+
+def test_an_article_or_a_list_around_catalogued_names_does_not_hide_them(catalogue: AliasCatalogue) -> None:
+    text = "Les États-Unis et l'OTAN veulent le chaos. La Russie répond, selon La Repubblica."
+    spans = [
+        NerMention(0, text.index(" veulent"), "ORG"),  # a list the tagger read as one name
+        NerMention(text.index("La Russie"), text.index(" répond"), "LOC"),
+        NerMention(text.index("La Repubblica"), len(text) - 1, "ORG"),  # a name with its article
+    ]
+    found = _found(text, extract_mentions(text, "fr", catalogue, _FixedNer(*spans)))
+    assert found == [
+        ("États-Unis", "United States"),
+        ("OTAN", "NATO"),
+        ("Russie", "Russia"),
+        ("La Repubblica", "La Repubblica"),
+    ]

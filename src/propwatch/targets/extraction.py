@@ -15,13 +15,15 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from propwatch.targets.aliases import AliasCatalogue, normalise_surface
+from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
+from propwatch.targets.linking import COORDINATION
 from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
 from propwatch.targets.ner import NerBackend, NerMention
 
@@ -47,6 +49,11 @@ _SENTENCE_OPENERS: Final = frozenset(
 )
 _CYRILLIC: Final = re.compile(r"[а-яё]", re.IGNORECASE)
 _TRAILING_ABBREVIATION: Final = re.compile(r"\s*\([^()]*\)$")  # "Wohnungswirtschaft (GdW)"
+# An article before a name ("La Russie", "l'OTAN", "die NATO"), which the catalogue lists without it.
+_LEADING_ARTICLE: Final = re.compile(
+    r"^(?:(?:the|la|le|les|il|lo|gli|die|der|das|den|dem|des|el|los|las)\s+|(?:l|dell|all|dall|nell|sull)['’])",
+    re.IGNORECASE,
+)
 _ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", re.IGNORECASE)
 _ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
 
@@ -143,10 +150,15 @@ def extract_mentions(
             continue  # dates and numbers tagged as entities
         overlapping = [i for i, m in enumerate(catalogued) if m.start < end and start < m.end]
         known = catalogue.lookup(form, language)
+        article = _LEADING_ARTICLE.match(form)
+        if known is None and article and catalogue.lookup(form[article.end() :], language) is not None:
+            continue  # "La Russie", "l'OTAN": the catalogue's match inside is the mention
         if known is not None:
             if not overlapping:
                 found.append(Mention(start, end, known.name, known.type, SOURCE_NER))
             continue
+        if _lists(text, [catalogued[i] for i in overlapping]):
+            continue  # "Les États-Unis et l'OTAN" is two targets, as the catalogue has them
         if overlapping:
             inside = all(start <= catalogued[i].start and catalogued[i].end <= end for i in overlapping)
             longer = all(end - start > catalogued[i].end - catalogued[i].start for i in overlapping)
@@ -162,6 +174,14 @@ def extract_mentions(
     )
     found.extend(_merge_unlisted(text, language, unlisted))
     return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def _lists(text: str, matches: Sequence[CatalogueMatch]) -> bool:
+    """Whether catalogue matches are coordinated names ("the US and NATO"), not parts of one name."""
+    ordered = sorted(matches, key=lambda m: m.start)
+    return len(ordered) > 1 and all(
+        COORDINATION.match(text[a.end : b.start]) for a, b in itertools.pairwise(ordered)
+    )
 
 
 def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int, str]]) -> list[Mention]:

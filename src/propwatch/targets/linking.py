@@ -93,7 +93,7 @@ POLARITY: Final[Mapping[str, Polarity]] = MappingProxyType(
 """Every SemEval-2023 technique → attack, praise or neutral towards the target it is linked to."""
 
 # Joins coordinated names: commas and "and/or" in the six languages, an article may follow.
-_COORDINATION = re.compile(
+COORDINATION = re.compile(
     r"^\s*(?:,|,?\s*(?:and|or|&|и|или|а также|et|ou|und|oder|sowie|e|ed|o|i|lub|oraz|albo))\s*"
     r"(?:(?:the|la|le|les|der|die|das|den|dem|des|il|lo|gli)\s+|l['’])?$",
     re.IGNORECASE,
@@ -239,9 +239,9 @@ def mentions_of(spans: Iterable[Span]) -> list[TargetMention]:
 
 def _coordinated(mentions: Sequence[TargetMention], index: int, text: str) -> list[TargetMention]:
     first = last = index
-    while first > 0 and _COORDINATION.match(text[mentions[first - 1].end : mentions[first].start]):
+    while first > 0 and COORDINATION.match(text[mentions[first - 1].end : mentions[first].start]):
         first -= 1
-    while last < len(mentions) - 1 and _COORDINATION.match(
+    while last < len(mentions) - 1 and COORDINATION.match(
         text[mentions[last].end : mentions[last + 1].start]
     ):
         last += 1
