@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from article_findings_fixture import findings_analysis
-from propwatch.domain import Analysis, Article, Span
+from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
 from workbench_fixture import SAMPLE, TECHNIQUE_TEXT, Api, ApiMaker, seed
@@ -444,6 +444,14 @@ def test_list_filters_on_targets_by_any_alias(seeded: tuple[Api, dict[str, str]]
     page = api.client.get("/articles", params={"attacked": "NATO"}, headers={"Accept": "text/html"}).text
     assert '<select id="attacked" name="attacked">' in page and 'value="NATO" selected' in page
     assert f"/articles/{mine}" in page and 'id="praised"' not in page
+    # A name no catalogue lists, in Cyrillic: found as written on SQLite too (its lower() is ASCII only).
+    cyrillic = Analysis(
+        article=Article(text="Газпром снова лжёт.", language="ru"),
+        spans=(Span(start=0, end=7, label="Target:Газпром", analyzer="targets"),),
+        labels=(Label(name="attacked", value="Газпром", score=1.0, analyzer="targets"),),
+    )
+    api.store.save_analysis(cyrillic)
+    assert _ids(api, attacked="Газпром") == [cyrillic.article.id] == _ids(api, target="Газпром")
 
 
 def test_list_pagination_and_snippets(seeded: tuple[Api, dict[str, str]]) -> None:

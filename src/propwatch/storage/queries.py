@@ -152,18 +152,24 @@ def article_conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
             )
         )
     if query.target is not None:
-        mention = f"{TARGET_SPAN_PREFIX}{query.target.strip()}".lower()
-        conditions.append(exists().where(spans.c.analysis_pk == latest, func.lower(spans.c.label) == mention))
+        mention = f"{TARGET_SPAN_PREFIX}{query.target.strip()}"
+        conditions.append(exists().where(spans.c.analysis_pk == latest, _same_name(spans.c.label, mention)))
     for stance, name in ((ATTACKED_LABEL, query.attacked), (PRAISED_LABEL, query.praised)):
         if name is not None:
             conditions.append(
                 exists().where(
                     labels.c.analysis_pk == latest,
                     labels.c.name == stance,
-                    func.lower(labels.c.value) == name.strip().lower(),
+                    _same_name(labels.c.value, name.strip()),
                 )
             )
     return conditions
+
+
+def _same_name(column: Any, name: str) -> ColumnElement[bool]:
+    """``column`` is ``name``, in any case; exactly as written always matches, since SQLite's lower()
+    folds ASCII letters only ("Газпром")."""
+    return or_(column == name, func.lower(column) == name.lower())
 
 
 def _technique_named(name: str) -> str:
