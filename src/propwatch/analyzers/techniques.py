@@ -14,26 +14,31 @@ from typing import ClassVar, Final
 
 from propwatch.analyzers.base import Analyzer
 from propwatch.domain import Analysis, Annotations, Span
+from propwatch.models.function_words import function_words_only
 from propwatch.models.techniques import shared_technique_model, shipped_model_version
 from propwatch.settings import Settings
 
 SPANS_TECHNIQUE: Final = "spans:technique"
 NO_MODEL_VERSION: Final = "no-model"
+# What the analyzer does to the model's spans, after the model's version: spans2 drops the spans that
+# hold function words only (:mod:`propwatch.models.function_words`).
+OUTPUT_VERSION: Final = "spans2"
 
 
 class TechniqueSpanDetector(Analyzer):
     name: ClassVar[str] = "techniques"
     # The shipped artifact's version, read from its model.json (small) when this module is imported.
-    version: ClassVar[str] = shipped_model_version() or NO_MODEL_VERSION
+    version: ClassVar[str] = f"{shipped_model_version() or NO_MODEL_VERSION}+{OUTPUT_VERSION}"
     provides: ClassVar[frozenset[str]] = frozenset({SPANS_TECHNIQUE})
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         # The process's shared model: the genre analyzer reads its remembered output of these articles.
         self.model = shared_technique_model(settings)
-        if self.model.version != type(self).version:
+        mine = f"{self.model.version}+{OUTPUT_VERSION}"
+        if mine != type(self).version:
             # Another model folder: results must be stored under that model's own version.
-            setattr(self, "version", self.model.version)  # noqa: B010 - instance value over the ClassVar
+            setattr(self, "version", mine)  # noqa: B010 - instance value over the ClassVar
 
     def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
         found = self.model.predict(
@@ -44,7 +49,9 @@ class TechniqueSpanDetector(Analyzer):
                 spans=tuple(
                     Span(start=s.start, end=s.end, label=s.technique, score=s.score, analyzer=self.name)
                     for s in spans
+                    # A fragment of grammar ("will", "of the") shows the analyst nothing.
+                    if not function_words_only(item.article.text[s.start : s.end], item.article.language)
                 )
             )
-            for spans in found
+            for item, spans in zip(batch, found, strict=True)
         ]

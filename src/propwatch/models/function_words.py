@@ -1,0 +1,58 @@
+"""Spans that hold nothing but function words ("will", "It is", "of the", "einen") are no evidence.
+
+The technique model sometimes marks a fragment of a longer persuasive clause: the few words it is sure
+of, which may all be grammar. :func:`function_words_only` tells such a span: every word is in spaCy's
+stop-word list of the language, less the words that carry persuasion by themselves (absolutes such as
+"never" and "nobody", intensifiers such as "very", obligations such as "must", "against"), kept in
+:data:`EVIDENCE_WORDS` because spaCy counts them as stop words.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import cache
+from typing import Final
+
+_SPACY_LANGUAGES: Final = frozenset({"en", "fr", "de", "it", "pl", "ru"})
+_WORD: Final = re.compile(r"\w+")
+
+EVIDENCE_WORDS: Final[dict[str, frozenset[str]]] = {
+    language: frozenset(words.split())
+    for language, words in {
+        "en": "never always all nothing nobody none no not nor neither very so only must should ought more "
+        "most less least against every everything everyone everybody enough too much many again even "
+        "still ever nowhere cannot really quite",
+        "fr": "jamais toujours tout tous toute toutes rien personne aucun aucune non ne pas très si "
+        "seulement seul doit doivent devrait faut plus moins contre chaque assez trop beaucoup encore même "
+        "vraiment",
+        "de": "nie niemals immer alle alles nichts niemand kein keine keinen nicht sehr so nur muss müssen "
+        "sollte sollen mehr meisten weniger gegen jeder jede jedes genug zu viel viele wieder noch sogar "
+        "wirklich ganz",
+        "it": "mai sempre tutto tutti tutte nulla niente nessuno nessuna non molto così solo soltanto deve "
+        "devono dovrebbe più meno contro ogni abbastanza troppo tanto tanti ancora persino davvero",
+        "pl": "nigdy zawsze wszystko wszyscy nic nikt żaden żadna nie bardzo tak tylko musi muszą powinien "
+        "powinno więcej najbardziej mniej przeciw przeciwko każdy dość zbyt dużo wiele znowu jeszcze "
+        "nawet naprawdę",
+        "ru": "никогда всегда всё все ничего никто ни нет не очень так только должен должны должна нужно "
+        "надо больше более меньше менее против каждый достаточно слишком много снова ещё даже "
+        "действительно",
+    }.items()
+}
+
+
+@cache
+def function_words(language: str) -> frozenset[str]:
+    """spaCy's stop words of ``language`` less :data:`EVIDENCE_WORDS`; empty for other languages."""
+    if language not in _SPACY_LANGUAGES:
+        return frozenset()
+    stop_words = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+    return frozenset(w.casefold() for w in stop_words) - EVIDENCE_WORDS[language]
+
+
+def function_words_only(text: str, language: str | None) -> bool:
+    """Whether every word of ``text`` is a function word of ``language`` (False when it has none, or
+    the language has no list)."""
+    words = [w.casefold() for w in _WORD.findall(text)]
+    known = function_words(language or "")
+    return bool(words and known) and all(w in known for w in words)

@@ -1,0 +1,39 @@
+"""Function-word-only spans: grammar in six languages, never the words that carry persuasion."""
+
+from __future__ import annotations
+
+import pytest
+
+from propwatch.models.function_words import EVIDENCE_WORDS, function_words, function_words_only
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "only"),
+    [
+        ("It is", "en", True),
+        ("of the", "en", True),
+        ("will", "en", True),
+        ("never", "en", False),  # an absolute: the exaggeration itself
+        ("so-called", "en", False),
+        ("the traitors", "en", False),
+        ("einen", "de", True),
+        ("niemals", "de", False),
+        ("будет", "ru", True),
+        ("никогда", "ru", False),
+        ("dell", "it", True),
+        ("jest", "pl", True),
+        ("sera", "fr", True),
+        ("jamais", "fr", False),
+        ("einen", None, False),  # no language, no list
+        ("einen", "es", False),
+        ("…", "en", False),  # no word at all
+    ],
+)
+def test_function_words_only(text: str, language: str | None, only: bool) -> None:
+    assert function_words_only(text, language) is only
+
+
+def test_evidence_words_are_never_function_words() -> None:
+    for language, words in EVIDENCE_WORDS.items():
+        assert not words & function_words(language)
+        assert len(function_words(language)) > 200  # spaCy's lists, less the evidence words
