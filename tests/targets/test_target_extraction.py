@@ -134,6 +134,21 @@ def test_a_tagged_entity_must_read_like_a_name(form: str, plausible: bool) -> No
     assert plausible_name(form) is plausible
 
 
+@pytest.mark.parametrize(
+    ("form", "language", "plausible"),
+    [
+        ("Ich", "de", False),  # a stop word of the language first
+        ("Oni", "pl", False),
+        ("Da Stalin", "it", False),
+        ("Die Linke", "de", True),  # an article may open a name
+        ("UNO", "it", True),  # so may an acronym
+        ("Da Stalin", None, True),  # no list for an unknown language
+    ],
+)
+def test_a_name_does_not_open_with_a_stop_word(form: str, language: str | None, plausible: bool) -> None:
+    assert plausible_name(form, language) is plausible
+
+
 def test_clauses_the_tagger_takes_for_names_are_no_targets(catalogue: AliasCatalogue) -> None:
     text = "La dévotion de Greta Thunberg inquiète. « GdW » proteste, dit Greta Thunberg (GT)."
     spans = [

@@ -42,12 +42,18 @@ EVIDENCE_WORDS: Final[dict[str, frozenset[str]]] = {
 
 
 @cache
-def function_words(language: str) -> frozenset[str]:
-    """spaCy's stop words of ``language`` less :data:`EVIDENCE_WORDS`; empty for other languages."""
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words of ``language``, case-folded; empty for a language without a list here."""
     if language not in _SPACY_LANGUAGES:
         return frozenset()
-    stop_words = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
-    return frozenset(w.casefold() for w in stop_words) - EVIDENCE_WORDS[language]
+    found = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+    return frozenset(w.casefold() for w in found)
+
+
+@cache
+def function_words(language: str) -> frozenset[str]:
+    """:func:`stop_words` of ``language`` less :data:`EVIDENCE_WORDS`."""
+    return stop_words(language) - EVIDENCE_WORDS.get(language, frozenset())
 
 
 def function_words_only(text: str, language: str | None) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from propwatch.models.function_words import stop_words
 from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
 from propwatch.targets.linking import COORDINATION
 from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
@@ -58,11 +59,12 @@ _ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", 
 _ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
 
 
-def plausible_name(form: str) -> bool:
+def plausible_name(form: str, language: str | None = None) -> bool:
     """Whether a tagged entity reads like a name.
 
     No clause punctuation; at most :data:`MAX_NAME_WORDS` words besides stop words; the first of those
-    capitalised ("de Gaulle", "3M"; not "1957 roku") and no sentence opener ("Tandis", "Damit"); the
+    capitalised ("de Gaulle", "3M"; not "1957 roku"); no sentence opener ("Tandis", "Damit") nor other
+    stop word of ``language`` first ("Ich", "Oni", "Da Stalin"; an article or an acronym may be); the
     last word no stop word ("États clients de la"); at most one lower-case word besides stop words
     ("Assemblée nationale", not "perverse de destruction du politique"); not an article before a
     lower-case word ("La dévotion de …").
@@ -81,7 +83,10 @@ def plausible_name(form: str) -> bool:
     capital = any(part[:1].isupper() for part in first.split("-"))  # "al-Qaeda"
     if not (capital or (first[:1].isdigit() and any(c.isalpha() for c in first))):
         return False
-    if cores[0].casefold() in _SENTENCE_OPENERS:
+    opener = cores[0].casefold()
+    if opener in _SENTENCE_OPENERS:
+        return False
+    if opener not in _ARTICLES and not cores[0].isupper() and opener in stop_words(language or ""):
         return False
     # Russian names keep their other words in lower case ("Украинский аналитический центр").
     if sum(c[:1].islower() for c in content) > 1 and not _CYRILLIC.search(form):
@@ -165,7 +170,7 @@ def extract_mentions(
             if not (inside and longer):
                 continue  # the catalogue's reading wins
             dropped.update(overlapping)
-        if plausible_name(form):
+        if plausible_name(form, language):
             unlisted.append((start, end, entity.type))
     found.extend(
         Mention(m.start, m.end, m.entity.name, m.entity.type, SOURCE_CATALOGUE)
