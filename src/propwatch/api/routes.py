@@ -153,13 +153,13 @@ def article_query(
         technique=technique,
         category=category,
         narrative=narrative,
-        target=None if target is None else canonical_target(target, bench.aliases),
-        attacked=None if attacked is None else canonical_target(attacked, bench.aliases),
-        praised=None if praised is None else canonical_target(praised, bench.aliases),
+        target=target,
+        attacked=attacked,
+        praised=praised,
         since=since,
         until=until,
         text=q,
-    )
+    ).with_target_names(lambda name: canonical_target(name, bench.aliases))
 
 
 Filters = Annotated[ArticleQuery, Depends(article_query)]

@@ -64,13 +64,7 @@ def article_query(
 ) -> ArticleQuery:
     """The store query of the options; target names go through the alias catalogues to the name the
     targets analyzer stores."""
-    names = (target, attacked, praised)
-    if any(name is not None for name in names):
-        from propwatch.targets.aliases import canonical_target, load_aliases
-
-        catalogue = load_aliases(settings)
-        target, attacked, praised = (None if n is None else canonical_target(n, catalogue) for n in names)
-    return ArticleQuery(
+    query = ArticleQuery(
         outlet=outlet,
         language=language,
         genre=genre,
@@ -84,6 +78,12 @@ def article_query(
         until=date_option("--until", until),
         text=text,
     )
+    if target is None and attacked is None and praised is None:
+        return query  # the catalogues are read only when a target is asked for
+    from propwatch.targets.aliases import canonical_target, load_aliases
+
+    catalogue = load_aliases(settings)
+    return query.with_target_names(lambda name: canonical_target(name, catalogue))
 
 
 def date_option(name: str, value: str | None) -> date | None:

@@ -7,7 +7,8 @@ Filters on spans and labels look at each article's latest analysis, as listings 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -73,6 +74,16 @@ class ArticleQuery:
     since: date | None = None
     until: date | None = None
     text: str | None = None
+
+    def with_target_names(self, canonical: Callable[[str], str]) -> ArticleQuery:
+        """This query with its target names (``target``, ``attacked``, ``praised``) passed through
+        ``canonical``, e.g. to the name the targets analyzer stores for an alias."""
+        return replace(
+            self,
+            target=None if self.target is None else canonical(self.target),
+            attacked=None if self.attacked is None else canonical(self.attacked),
+            praised=None if self.praised is None else canonical(self.praised),
+        )
 
 
 @dataclass(frozen=True)

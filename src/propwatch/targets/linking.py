@@ -110,9 +110,11 @@ _LABELLING_VERBS = (
     r"|chiam\w*|defini(?:re|sce|scono|to|ta|ti|te)|bolla\w*|dipin\w*"
     r"|nazw\w*|nazyw\w*|oskarż\w*|okrzyk\w*"
 )
-_LABEL_BEFORE_TARGET = re.compile(
-    rf"(?:^|[^\w])(?:{_LABELLING_VERBS})\s+(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$", re.IGNORECASE
-)
+# An article before a target, and before a label; "as" between a target and its label, in six languages.
+_TARGET_ARTICLE = r"(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?"
+_ARTICLE = r"(?:(?:a|an|the|un|une|la|le|les|ein|eine|einen|die|der|den|uno|una|il|lo)\s+|l['’])?"
+_AS = r"(?:as|comme|als|für|come|jako|za|как)"
+_LABEL_BEFORE_TARGET = re.compile(rf"(?:^|[^\w])(?:{_LABELLING_VERBS})\s+{_TARGET_ARTICLE}$", re.IGNORECASE)
 # Verbs that file their object under the label after it, with "as" or its equivalent ("Washington sees
 # Russia as a threat", "считает Россию угрозой", "hält Russland für eine Gefahr", "uważa Rosję za wroga").
 _VIEWING_VERBS = (
@@ -128,8 +130,7 @@ _DEEMING_VERBS = r"consid[eéè]r\w*|deem(?:s|ed|ing)?|declar(?:e|es|ed|ing)|с�
 # Washington sees as aggression".
 _LABEL_VERB_BEFORE_SPAN = (
     rf"(?:{_LABELLING_VERBS}|appel(?:le|lent|ait|aient)|describ(?:es|ed)\s+as|{_DEEMING_VERBS}"
-    rf"|(?:{_VIEWING_VERBS})\s+(?:as|comme|als|für|come|jako|za|как))\s+"
-    r"(?:(?:a|an|the|un|une|la|le|les|ein|eine|einen|die|der|den|uno|una|il|lo)\s+|l['’])?$"
+    rf"|(?:{_VIEWING_VERBS})\s+{_AS})\s+{_ARTICLE}$"
 )
 # The mention right before such a verb is its subject, the one giving the label, not its target.
 _SPEAKER_BEFORE_LABEL = re.compile(rf"^\s+(?:\w+ly\s+)?{_LABEL_VERB_BEFORE_SPAN}", re.IGNORECASE)
@@ -142,16 +143,11 @@ _LABELLED_AFTER_TARGET = re.compile(
     re.IGNORECASE,
 )
 _VIEW_BEFORE_TARGET = re.compile(
-    rf"(?:^|[^\w])(?:{_VIEWING_VERBS}|{_DEEMING_VERBS})\s+(?:в\s+)?"
-    r"(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$",
-    re.IGNORECASE,
+    rf"(?:^|[^\w])(?:{_VIEWING_VERBS}|{_DEEMING_VERBS})\s+(?:в\s+)?{_TARGET_ARTICLE}$", re.IGNORECASE
 )
-_DEEM_BEFORE_TARGET = re.compile(
-    rf"(?:^|[^\w])(?:{_DEEMING_VERBS})\s+(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?$", re.IGNORECASE
-)
-_ARTICLE = r"(?:(?:a|an|the|un|une|la|le|les|ein|eine|einen|die|der|den|uno|una|il|lo)\s+|l['’])?"
-# What stands between the target and the label: "as" in the six languages (an article may follow).
-_AS_BEFORE_LABEL = re.compile(rf"^\s*(?:as|comme|en|als|für|come|jako|za|как)\s+{_ARTICLE}$", re.IGNORECASE)
+_DEEM_BEFORE_TARGET = re.compile(rf"(?:^|[^\w])(?:{_DEEMING_VERBS})\s+{_TARGET_ARTICLE}$", re.IGNORECASE)
+# What stands between the target and the label: "as" (French also "en"), an article may follow.
+_AS_BEFORE_LABEL = re.compile(rf"^\s*(?:{_AS}|en)\s+{_ARTICLE}$", re.IGNORECASE)
 _NOTHING_BEFORE_LABEL = re.compile(rf"^\s*{_ARTICLE}$", re.IGNORECASE)
 # The author as the verb's subject, right before it (an adverb may stand between).
 _FIRST_PERSON_BEFORE = re.compile(
@@ -175,7 +171,7 @@ _PRONOUN_LABELS = re.compile(
     rf"(?:^|[^\w])(?:{_LABELLING_VERBS}|appel\w*|describ\w*|{_DEEMING_VERBS}|{_VIEWING_VERBS})\s+"
     r"(?:(?:it|this|that|them|him|her|это|его|её|их|cela|ça|les|es|ihn|lo|la|li|to|je)\s+"
     r"|(?:the|this|that|these|those)\s+\w+\s+)?"
-    rf"(?:(?:as|comme|als|für|come|jako|za|как)\s+)?{_ARTICLE}$",
+    rf"(?:{_AS}\s+)?{_ARTICLE}$",
     re.IGNORECASE,
 )
 # How far before a target its labelling verb may start (a verb and an article).
