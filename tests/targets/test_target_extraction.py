@@ -174,3 +174,9 @@ def test_an_article_or_a_list_around_catalogued_names_does_not_hide_them(catalog
         ("Russie", "Russia"),
         ("La Repubblica", "La Repubblica"),
     ]
+
+
+def test_an_implausible_entity_around_a_catalogued_name_leaves_the_name(catalogue: AliasCatalogue) -> None:
+    text = "Stati membri della NATO tacciono."
+    ner = _FixedNer(NerMention(0, text.index(" tacciono"), "ORG"))  # a phrase, opening with a stop word
+    assert _found(text, extract_mentions(text, "it", catalogue, ner)) == [("NATO", "NATO")]

@@ -164,14 +164,15 @@ def extract_mentions(
             continue
         if _lists(text, [catalogued[i] for i in overlapping]):
             continue  # "Les États-Unis et l'OTAN" is two targets, as the catalogue has them
+        if not plausible_name(form, language):
+            continue  # before it may displace the catalogue's names inside ("Stati membri della NATO")
         if overlapping:
             inside = all(start <= catalogued[i].start and catalogued[i].end <= end for i in overlapping)
             longer = all(end - start > catalogued[i].end - catalogued[i].start for i in overlapping)
             if not (inside and longer):
                 continue  # the catalogue's reading wins
             dropped.update(overlapping)
-        if plausible_name(form, language):
-            unlisted.append((start, end, entity.type))
+        unlisted.append((start, end, entity.type))
     found.extend(
         Mention(m.start, m.end, m.entity.name, m.entity.type, SOURCE_CATALOGUE)
         for i, m in enumerate(catalogued)
