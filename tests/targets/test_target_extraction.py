@@ -97,6 +97,22 @@ def test_no_backend_means_catalogue_only_and_unlisted_russian_names_get_the_nomi
     assert len(names) == 1
 
 
+def test_unlisted_russian_names_are_shown_in_the_nominative_and_titled_names_reach_the_catalogue(
+    catalogue: AliasCatalogue,
+) -> None:
+    text = "Слова Марии Захаровой повторил Президент В.В. Путин. Захаровой никто не ответил."
+    entities = [
+        NerMention(text.index("Марии"), text.index(" повторил"), "PER"),
+        NerMention(text.index("Президент"), text.index(". Захаровой"), "PER"),
+        NerMention(text.rindex("Захаровой"), text.index(" никто"), "PER"),
+    ]
+    found = _found(text, extract_mentions(text, "ru", catalogue, _FixedNer(*entities)))
+    # "Мария Захаров" (the lemmas) would make her a man; the surname alone joins the full name.
+    assert [name for _, name in found].count("Мария Захарова") == 2
+    assert ("Путин", "Vladimir Putin") in found  # neither the title nor the initials hide him
+    assert not any("В.В." in name or "Президент" in name for _, name in found)
+
+
 def test_empty_text_has_no_mentions(catalogue: AliasCatalogue, tmp_path: Path) -> None:
     assert extract_mentions("", "en", catalogue, _FixedNer()) == []
 

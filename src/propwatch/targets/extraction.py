@@ -25,7 +25,7 @@ from typing import Final
 from propwatch.models.function_words import stop_words
 from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
 from propwatch.targets.linking import COORDINATION
-from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
+from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, lemma_tokens, lemmas, nominative
 from propwatch.targets.ner import NerBackend, NerMention
 
 SOURCE_CATALOGUE: Final = "catalogue"
@@ -54,6 +54,12 @@ _TRAILING_ABBREVIATION: Final = re.compile(r"\s*\([^()]*\)$")  # "Wohnungswirtsc
 _LEADING_ARTICLE: Final = re.compile(
     r"^(?:(?:the|la|le|les|il|lo|gli|die|der|das|den|dem|des|el|los|las)\s+|(?:l|dell|all|dall|nell|sull)['’])",
     re.IGNORECASE,
+)
+_INITIALS: Final = re.compile(r"^(?:[A-ZА-ЯЁ]\.\s*){1,3}")  # "В.В. Путин", "J. Biden"
+# A title before a name, which the taggers sometimes take into it.
+_TITLES: Final = frozenset(
+    "president präsident président presidente prezydent президент премьер премьер-министр министр глава "  # noqa: SIM905
+    "канцлер kanzler bundeskanzler chancellor госсекретарь генсек губернатор мэр посол спикер".split()
 )
 _ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", re.IGNORECASE)
 _ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
@@ -111,6 +117,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     if not form:
         return start, start
     words = form.split()
+    if len(words) > 1 and words[0].casefold() in _TITLES:
+        words = words[1:]  # "Президент В.В. Путин" is Putin
     first = surface.find(words[0])
     last = surface.rfind(words[-1])
     if first < 0 or last < 0:
@@ -125,17 +133,13 @@ def _key(form: str, language: str | None) -> str:
 
 
 def _display(forms: Sequence[str], language: str | None) -> str:
-    """The name shown for an unlisted entity: its most frequent form; in Russian the nominative."""
+    """The name shown for an unlisted entity: its most frequent form; in Russian a form the text writes in
+    the nominative, else the most frequent form put in the nominative ("Марии Захаровой" → "Мария
+    Захарова")."""
     if language in LEMMATIZED_LANGUAGES:
-        for form in forms:
-            if _key(form, language) == form.casefold().replace("ё", "е"):
-                return form
-        words = forms[0].split()
-        lemma_words = _key(forms[0], language).split()
-        if len(words) == len(lemma_words):
-            return " ".join(
-                lw.capitalize() if w[:1].isupper() else lw for w, lw in zip(words, lemma_words, strict=True)
-            )
+        named = [nominative(form) for form in forms]
+        attested = [form for form, name in zip(forms, named, strict=True) if form == name]
+        return Counter(attested or named).most_common(1)[0][0]
     return Counter(forms).most_common(1)[0][0]
 
 
@@ -155,6 +159,9 @@ def extract_mentions(
             continue  # dates and numbers tagged as entities
         overlapping = [i for i, m in enumerate(catalogued) if m.start < end and start < m.end]
         known = catalogue.lookup(form, language)
+        initials = _INITIALS.match(form)
+        if known is None and initials and initials.end() < len(form):
+            known = catalogue.lookup(form[initials.end() :], language)  # "В.В. Путина" is Putin
         article = _LEADING_ARTICLE.match(form)
         if known is None and article and catalogue.lookup(form[article.end() :], language) is not None:
             continue  # "La Russie", "l'OTAN": the catalogue's match inside is the mention

@@ -54,6 +54,81 @@ def lemma(word: str) -> str:
     return str(_analyzer().parse(word)[0].normal_form).replace("ё", "е")
 
 
+_PERSON: Final = frozenset({"Name", "Surn", "Patr"})
+_AGREEING: Final = frozenset({"ADJF", "PRTF", "NUMR"})  # words that take the gender of their noun
+_GENDERS: Final = ("masc", "femn", "neut")
+
+
+def _gender(tag: Any) -> str | None:
+    return next((g for g in _GENDERS if g in tag), None)
+
+
+def nominative(form: str) -> str:
+    """A Russian name put in the nominative, its words agreeing: "Марии Захаровой" → "Мария Захарова",
+    "Киевской митрополии" → "Киевская митрополия", "Министерства иностранных дел" → "Министерство
+    иностранных дел" (dependents after the head noun keep their case); other words stay as written.
+
+    Lemmas alone would lose gender ("Мария Захаров") and agreement ("Российский государство").
+    """
+    words = form.split()
+    cyrillic = [bool(_CYRILLIC.search(w)) and w.replace("-", "").isalpha() for w in words]
+    parses = [_analyzer().parse(w) if c else [] for w, c in zip(words, cyrillic, strict=True)]
+    tops = [p[0].tag if p else None for p in parses]
+    person = any(t is not None and _PERSON & t.grammemes for t in tops)
+    if person:  # a person's words all change case; the first name tells the surname's gender
+        gender = next((_gender(t) for t in tops if t is not None and "Name" in t), None)
+        last = len(words)
+    else:  # words up to the first noun (its head) change case and take its gender
+        head = next((i for i, t in enumerate(tops) if t is not None and t.POS == "NOUN"), None)
+        if head is not None:
+            gender, last = _gender(tops[head]), head + 1
+        elif all(t is not None and t.POS in _AGREEING for t in tops):
+            gender, last = None, len(words)  # a surname declined like an adjective: "Зеленского"
+        else:
+            return form
+    # One word already in the nominative ("Вооруженные силы", "Дмитрий Песков") puts the others there too.
+    # A first name is the surest guide; indeclinable words ("Сидоренко") tell nothing.
+    guides = [t for t in tops[:last] if t is not None and "Fixd" not in t]
+    guides = [t for t in guides if "Name" in t] or guides
+    in_nominative = any("nomn" in t for t in guides)
+    out = list(words)
+    for i in range(last):
+        if not parses[i]:
+            continue
+        options = parses[i]
+        if gender is not None and (person or options[0].tag.POS in _AGREEING):
+            options = [p for p in options if _gender(p.tag) in (gender, None)] or options
+        if person:
+            options = [p for p in options if _PERSON & p.tag.grammemes] or options
+        if in_nominative:
+            options = [p for p in options if "nomn" in p.tag]
+            if not options:
+                continue  # a name pymorphy does not know ("Кущ"): as written, not re-declined
+        chosen = options[0]
+        if "nomn" in chosen.tag:
+            continue
+        inflected = chosen.inflect({"nomn"})
+        if inflected is None:
+            continue
+        out[i] = _spelled_like(str(inflected.word), words[i])
+    return " ".join(out)
+
+
+def _spelled_like(word: str, original: str) -> str:
+    """``word`` in the capitals of ``original`` (per hyphenated part: "Нью-Йорк") and without the ё
+    pymorphy adds where the text writes е."""
+    if "ё" not in original.lower():
+        word = word.replace("ё", "е")
+    if original.isupper() and len(original) > 1:
+        return word.upper()
+    parts, shape = word.split("-"), original.split("-")
+    if len(parts) != len(shape):
+        shape = shape[:1]
+    return "-".join(
+        p[:1].upper() + p[1:] if i < len(shape) and shape[i][:1].isupper() else p for i, p in enumerate(parts)
+    )
+
+
 def lemmas(words: Sequence[str], language: str) -> list[str]:
     if language in LEMMATIZED_LANGUAGES:
         return [lemma(w) for w in words]

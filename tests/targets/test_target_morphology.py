@@ -1,0 +1,41 @@
+"""Russian names in the nominative for display, with gender and agreement kept (pymorphy3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from propwatch.targets.morphology import lemmas, nominative
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ("Марии Захаровой", "Мария Захарова"),  # a woman's surname stays feminine
+        ("Мария Захарова", "Мария Захарова"),
+        ("Сергея Лаврова", "Сергей Лавров"),
+        ("В.В. Путина", "В.В. Путин"),
+        ("Зеленского", "Зеленский"),  # a surname declined like an adjective
+        ("Ивана III", "Иван III"),  # numerals stay as written
+        ("Киевской митрополии", "Киевская митрополия"),  # the adjective agrees with its noun
+        ("Российского государства", "Российское государство"),
+        ("Министерства иностранных дел", "Министерство иностранных дел"),  # dependents keep their case
+        ("Вооруженных сил Украины", "Вооруженные силы Украины"),  # no ё where the text has е
+        ("Нью-Йорка", "Нью-Йорк"),  # capitals per hyphenated part
+        ("ВСУ", "ВСУ"),
+        ("Белым домом", "Белый дом"),
+        ("Мариупольский", "Мариупольский"),
+        ("Вооруженные силы", "Вооруженные силы"),  # one word in the nominative keeps the others there
+        ("Дмитрий Песков", "Дмитрий Песков"),
+        ("Дмитрия Пескова", "Дмитрий Песков"),
+        ("Алексей Кущ", "Алексей Кущ"),  # unknown to pymorphy: left as written
+        ("Сергея Сидоренко", "Сергей Сидоренко"),  # an indeclinable surname tells nothing
+        ("Татьяну Гетьман", "Татьяна Гетьман"),
+        ("NATO", "NATO"),
+    ],
+)
+def test_nominative(form: str, expected: str) -> None:
+    assert nominative(form) == expected
+
+
+def test_lemmas_still_merge_the_cases_of_a_name() -> None:
+    assert lemmas(["Захаровой"], "ru") == lemmas(["Захарова"], "ru")
