@@ -75,3 +75,37 @@ def test_spans_stay_on_their_words_in_crlf_texts() -> None:
     Console(file=io.StringIO(), width=80).print(
         render_analysis(Analysis(article=Article(text=text), spans=spans))
     )
+
+
+def test_labels_are_grouped_and_narratives_count_their_evidence_sentences() -> None:
+    second = TEXT + " NATO refused to talk."
+    analysis = Analysis(
+        article=Article(text=second),
+        spans=(
+            Span(start=0, end=len(TEXT), label="narrative:west-provokes", score=0.87, analyzer="n"),
+            Span(
+                start=len(TEXT) + 1,
+                end=len(second),
+                label="narrative:west-provokes",
+                score=0.85,
+                analyzer="n",
+            ),
+            Span(start=0, end=len(TEXT), label="narrative:us-controls-eu", score=0.83, analyzer="n"),
+        ),
+        labels=(
+            Label(name="frame", value="Political", score=0.7, analyzer="f"),
+            Label(name="frame", value="Economic", score=0.4, analyzer="f"),
+            Label(name="narrative", value="west-provokes", score=0.87, analyzer="n"),
+            Label(name="narrative", value="us-controls-eu", score=0.83, analyzer="n"),
+            Label(name="target", value="NATO", score=0.5, analyzer="t"),
+            Label(name="attacked", value="NATO", score=0.8, analyzer="t"),
+        ),
+        analyzers={"f": "1", "n": "1", "t": "1"},
+    )
+    header = _render(analysis).split("╭")[0]
+    assert "Political (0.70), Economic (0.40)" in header  # one row per label name
+    assert header.count("Frame") == 1
+    assert "west-provokes (0.87, 2 sentences)" in header
+    assert "us-controls-eu (0.83, 1 sentence)" in header
+    assert "Attacked" in header and "NATO (0.80)" in header
+    assert "Target " not in header  # the Targets section below sums targets up

@@ -15,8 +15,9 @@ from rich.text import Text
 
 from propwatch.domain import Analysis, Span
 from propwatch.models import taxonomy
+from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX
 from propwatch.summary import genre_note, summarize
-from propwatch.targets.linking import SPAN_PREFIX, NarrativeAttacks, target_profiles
+from propwatch.targets.linking import SPAN_PREFIX, TARGET_LABEL, NarrativeAttacks, target_profiles
 
 # Background colours readable with both dark and light terminal themes.
 _PALETTE = (
@@ -80,10 +81,33 @@ def _metadata(analysis: Analysis) -> Table:
     for name, value in rows:
         if value:
             table.add_row(name, value)
-    for label in analysis.labels:
-        score = f" ({label.score:.2f})" if label.score is not None else ""
-        table.add_row(label.name.capitalize(), f"{label.value}{score}")
+    for name, values in _label_rows(analysis).items():
+        table.add_row(name, values)
     return table
+
+
+def _label_rows(analysis: Analysis) -> dict[str, str]:
+    """One row per label name: "Frame: Political (0.70), Economic (0.46)"; a narrative with its number of
+    evidence sentences (one sentence near the threshold is a lead, five are a finding). Plain "target"
+    labels are left to the Targets section, which says who is attacked and how."""
+    evidence = Counter(span.label for span in analysis.spans)
+    grouped: dict[str, list[str]] = {}
+    for label in analysis.labels:
+        if label.name == TARGET_LABEL:
+            continue
+        score = f"{label.score:.2f}" if label.score is not None else ""
+        if label.name == NARRATIVE_LABEL:
+            count = evidence.get(f"{NARRATIVE_SPAN_PREFIX}{label.value}", 0)
+            sentences = f"{count} sentence{'' if count == 1 else 's'}"
+            shown = f"{label.value} ({', '.join(filter(None, (score, sentences)))})"
+        else:
+            shown = f"{label.value} ({score})" if score else label.value
+        grouped.setdefault(label.name, []).append(shown)
+    # Narratives are long names: one per line; the rest fit on one.
+    return {
+        name.capitalize(): ("\n" if name == NARRATIVE_LABEL else ", ").join(values)
+        for name, values in grouped.items()
+    }
 
 
 def _displayable(text: str) -> tuple[str, list[int]]:

@@ -13,12 +13,12 @@ from typing import ClassVar
 
 from propwatch.analyzers.base import TEXT, Analyzer
 from propwatch.domain import Analysis, Annotations, Label, Span
-from propwatch.narratives.catalogue import NARRATIVE_SPAN_PREFIX, load_catalogues
+from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX, load_catalogues
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache
 from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, NarrativeIndex, threshold_for
 from propwatch.settings import Settings
 
-LABEL = "narrative"
+LABEL = NARRATIVE_LABEL
 SPAN_PREFIX = NARRATIVE_SPAN_PREFIX
 
 

@@ -34,7 +34,14 @@ from propwatch.narratives.catalogue import load_catalogues, narrative_attacks
 from propwatch.settings import Settings
 from propwatch.targets.aliases import LANGUAGES, load_aliases
 from propwatch.targets.extraction import extract_mentions
-from propwatch.targets.linking import SPAN_PREFIX, TargetMention, build_profiles, is_narrative, is_technique
+from propwatch.targets.linking import (
+    SPAN_PREFIX,
+    TARGET_LABEL,
+    TargetMention,
+    build_profiles,
+    is_narrative,
+    is_technique,
+)
 from propwatch.targets.ner import NerBackends, missing
 
 # 1.1: reported labels count as neutral; 1.2: pronoun subjects lend no link; 1.3: a labeller is no target;
@@ -42,7 +49,6 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.5: tagged entities that do not read like names (clauses, sentence openers) are dropped;
 # 1.6: Russian names shown in the nominative with gender kept; titles and initials reach the catalogue
 ANALYZER_VERSION = "1.6"
-TARGET_LABEL = "target"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 

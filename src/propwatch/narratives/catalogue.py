@@ -287,6 +287,7 @@ def write_catalogue(catalogue: Catalogue, path: Path) -> None:
     write_atomically(path, lambda handle: handle.write(text), binary=False)
 
 
+NARRATIVE_LABEL: Final = "narrative"  # an article-level label: value = the narrative id
 NARRATIVE_SPAN_PREFIX: Final = "narrative:"  # label of an evidence sentence: "narrative:<id>"
 
 

@@ -56,6 +56,7 @@ from propwatch.narratives.sentences import Sentence, split_sentences
 Polarity = Literal["attack", "praise", "neutral"]
 Stance = Literal["attacked", "praised", "mixed", "neutral", "unlinked"]
 SPAN_PREFIX: Final = "Target:"
+TARGET_LABEL: Final = "target"  # an article-level label per target with linked evidence
 NarrativeAttacks = Mapping[str, Collection[str]]  # narrative id → canonical names of the targets it attacks
 
 POLARITY: Final[Mapping[str, Polarity]] = MappingProxyType(
