@@ -113,6 +113,19 @@ def test_unlisted_russian_names_are_shown_in_the_nominative_and_titled_names_rea
     assert not any("В.В." in name or "Президент" in name for _, name in found)
 
 
+def test_a_russian_place_or_organisation_that_is_one_adjective_is_no_target(
+    catalogue: AliasCatalogue,
+) -> None:
+    text = "Безвизовый статус помог, а президента Зеленского критикуют."
+    entities = [
+        NerMention(0, len("Безвизовый"), "LOC"),
+        NerMention(text.index("Зеленского"), text.index(" критикуют"), "PER"),
+    ]
+    names = [name for _, name in _found(text, extract_mentions(text, "ru", catalogue, _FixedNer(*entities)))]
+    assert "Безвизовый" not in names
+    assert names  # the person stays (here the catalogue's Zelensky)
+
+
 def test_empty_text_has_no_mentions(catalogue: AliasCatalogue, tmp_path: Path) -> None:
     assert extract_mentions("", "en", catalogue, _FixedNer()) == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from propwatch.targets.morphology import lemmas, nominative
+from propwatch.targets.morphology import is_adjective, lemmas, nominative
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,19 @@ def test_nominative(form: str, expected: str) -> None:
 
 def test_lemmas_still_merge_the_cases_of_a_name() -> None:
     assert lemmas(["Захаровой"], "ru") == lemmas(["Захарова"], "ru")
+
+
+@pytest.mark.parametrize(
+    ("word", "adjective"),
+    [
+        ("Мариупольский", True),
+        ("Шенгенского", True),
+        ("Безвизовый", True),
+        ("Мариуполь", False),
+        ("Захаровой", False),
+        ("NATO", False),
+        ("Нью-Йорк", False),
+    ],
+)
+def test_is_adjective(word: str, adjective: bool) -> None:
+    assert is_adjective(word) is adjective

@@ -47,8 +47,9 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.1: reported labels count as neutral; 1.2: pronoun subjects lend no link; 1.3: a labeller is no target;
 # 1.4: "they" after one group of names stands for it; "sees X as", "considers X a" report a label;
 # 1.5: tagged entities that do not read like names (clauses, sentence openers) are dropped;
-# 1.6: Russian names shown in the nominative with gender kept; titles and initials reach the catalogue
-ANALYZER_VERSION = "1.6"
+# 1.6: Russian names shown in the nominative with gender kept; titles and initials reach the catalogue;
+# 1.7: a Russian place or organisation that is one adjective is no target
+ANALYZER_VERSION = "1.7"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 

@@ -25,7 +25,7 @@ from typing import Final
 from propwatch.models.function_words import stop_words
 from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
 from propwatch.targets.linking import COORDINATION
-from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, lemma_tokens, lemmas, nominative
+from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, is_adjective, lemma_tokens, lemmas, nominative
 from propwatch.targets.ner import NerBackend, NerMention
 
 SOURCE_CATALOGUE: Final = "catalogue"
@@ -173,6 +173,8 @@ def extract_mentions(
             continue  # "Les États-Unis et l'OTAN" is two targets, as the catalogue has them
         if not plausible_name(form, language):
             continue  # before it may displace the catalogue's names inside ("Stati membri della NATO")
+        if language in LEMMATIZED_LANGUAGES and entity.type != "PER" and is_adjective(form):
+            continue  # "Мариупольский [котёл]"; a person's adjective-like surname ("Зеленского") stays
         if overlapping:
             inside = all(start <= catalogued[i].start and catalogued[i].end <= end for i in overlapping)
             longer = all(end - start > catalogued[i].end - catalogued[i].start for i in overlapping)

@@ -114,6 +114,16 @@ def nominative(form: str) -> str:
     return " ".join(out)
 
 
+def is_adjective(word: str) -> bool:
+    """Whether a Russian word reads as an adjective in its likely parses ("Мариупольский",
+    "Шенгенского"): the tagger's place or organisation that is one adjective is a fragment of a
+    phrase ("Безвизовый статус"), not a name."""
+    if not _CYRILLIC.search(word) or not word.isalpha():
+        return False
+    parses = _analyzer().parse(word)[:2]
+    return bool(parses) and all(p.tag.POS in ("ADJF", "ADJS") and "Surn" not in p.tag for p in parses)
+
+
 def _spelled_like(word: str, original: str) -> str:
     """``word`` in the capitals of ``original`` (per hyphenated part: "Нью-Йорк") and without the ё
     pymorphy adds where the text writes е."""
