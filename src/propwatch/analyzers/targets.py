@@ -48,8 +48,9 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.4: "they" after one group of names stands for it; "sees X as", "considers X a" report a label;
 # 1.5: tagged entities that do not read like names (clauses, sentence openers) are dropped;
 # 1.6: Russian names shown in the nominative with gender kept; titles and initials reach the catalogue;
-# 1.7: a Russian place or organisation that is one adjective is no target
-ANALYZER_VERSION = "1.7"
+# 1.7: a Russian place or organisation that is one adjective is no target;
+# 1.8: every country and three continents named in five languages under their English name
+ANALYZER_VERSION = "1.8"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 

@@ -62,14 +62,22 @@ class AliasCatalogue:
     metonyms: dict[str, dict[str, str]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
-    def add(self, entity: Entity, aliases: dict[str, list[str]], metonyms: dict[str, list[str]]) -> None:
+    def add(
+        self,
+        entity: Entity,
+        aliases: dict[str, list[str]],
+        metonyms: dict[str, list[str]],
+        *,
+        canonical_everywhere: bool = True,
+    ) -> None:
+        """Add ``entity`` and its names; with ``canonical_everywhere`` its canonical name names it in
+        every language too."""
         self.entities.setdefault(entity.name, entity)
         for table, names in ((self.aliases, aliases), (self.metonyms, metonyms)):
             for language, forms in names.items():
                 for form in forms:
                     table.setdefault(language, {})[form] = entity.name
-        # The canonical name always names the entity, in any language.
-        for language in {*self.aliases, *LANGUAGES}:
+        for language in {*self.aliases, *LANGUAGES} if canonical_everywhere else ():
             self.aliases.setdefault(language, {}).setdefault(entity.name, entity.name)
         self.__dict__.pop("_patterns", None)
         self.__dict__.pop("_lemma_index", None)
@@ -255,6 +263,9 @@ def builtin_text() -> str:
 def load_aliases(settings: Settings, extra: Iterable[Path] = ()) -> AliasCatalogue:
     """The shipped catalogue, then the user's (``data_dir/targets/*.yaml``), then ``extra`` files."""
     catalogue = parse_aliases(builtin_text(), "propwatch targets/data/aliases.yaml")
+    from propwatch.targets.countries import add_countries  # imports aliases: a cycle at module level
+
+    add_countries(catalogue)
     for path in [*catalogue_files(settings), *extra]:
         try:
             text = path.read_text(encoding="utf-8")
