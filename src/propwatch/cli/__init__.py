@@ -450,7 +450,7 @@ from propwatch.cli import claims as _claims  # noqa: E402
 from propwatch.cli import narratives as _narratives  # noqa: E402
 from propwatch.cli import outlets as _outlets  # noqa: E402
 from propwatch.cli import serve as _serve  # noqa: E402
-from propwatch.cli.tasks import evaluate_app, predict_app, score_app  # noqa: E402
+from propwatch.cli.tasks import compare, evaluate_app, predict_app, score_app  # noqa: E402
 from propwatch.cli.train import train_app  # noqa: E402
 
 _serve.register(app)
@@ -458,6 +458,7 @@ _outlets.register(app)
 _batch.register(app)
 app.add_typer(predict_app)
 app.add_typer(score_app)
+app.command("compare")(compare)
 app.add_typer(evaluate_app)
 app.add_typer(train_app)
 app.add_typer(_narratives.app, name="narratives")

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from propwatch.cli.options import settings_from
 from propwatch.evaluation import score_files, write_paragraph_labels, write_si_labels, write_technique_spans
+from propwatch.evaluation.comparison import compare_files
 from propwatch.models.techniques import TechniqueModel, shipped_model_folder
 from propwatch.settings import Settings
 from propwatch.tasks import TaskPrediction, predict_ptc_si, predict_ptc_tc, predict_semeval23_st3
@@ -224,6 +225,52 @@ def score_semeval23_st2(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.
 def score_semeval23_st3(gold: Gold, pred: Pred, fmt: FormatOption = ScoreFormat.text) -> None:
     """SemEval-2023 subtask 3: micro- and macro-F1 over (paragraph, technique) pairs."""
     _score("semeval23-st3", gold, pred, fmt)
+
+
+class CompareTask(StrEnum):
+    ptc_si = "ptc-si"
+    ptc_tc = "ptc-tc"
+    semeval23_st1 = "semeval23-st1"
+    semeval23_st2 = "semeval23-st2"
+    semeval23_st3 = "semeval23-st3"
+
+
+def compare(
+    task: Annotated[CompareTask, typer.Argument(help="The shared task whose official metric compares them.")],
+    gold: Gold,
+    pred_a: Annotated[
+        Path, typer.Argument(metavar="PRED_A", help="Predictions of system A (the reference).")
+    ],
+    pred_b: Annotated[Path, typer.Argument(metavar="PRED_B", help="Predictions of system B.")],
+    resamples: Annotated[int, typer.Option("--resamples", min=1, help="Bootstrap resamples.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the resampling.")] = 13,
+    fmt: FormatOption = ScoreFormat.text,
+) -> None:
+    """Is B better than A? Both scored on the same articles resampled with replacement (paired
+    bootstrap): B - A with its 95% interval, and how often B scores at least A."""
+    bar = Progress(
+        TextColumn("Resampling"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    step = bar.add_task("compare", total=resamples)
+    with bar:
+        result = compare_files(
+            task.value,
+            gold,
+            pred_a,
+            pred_b,
+            resamples=resamples,
+            seed=seed,
+            progress=lambda done, _total: bar.update(step, completed=done),
+        )
+    if fmt is ScoreFormat.json:
+        out.print_json(json.dumps(result.as_dict()))
+    else:
+        out.print(result.summary(), highlight=False, markup=False)
 
 
 evaluate_app = typer.Typer(

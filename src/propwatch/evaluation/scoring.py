@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from propwatch.errors import ConfigurationError
 from propwatch.evaluation.formats import read_paragraph_labels, read_si_labels, read_technique_spans
@@ -16,33 +17,38 @@ from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TECHNIQUES
 TASKS: Final[tuple[str, ...]] = ("ptc-si", "ptc-tc", "semeval23-st1", "semeval23-st2", "semeval23-st3")
 
 
-def score_files(task: str, gold: Path, pred: Path) -> Scores:
-    """Score ``pred`` against ``gold`` for ``task``: one of :data:`TASKS`.
+Records = Sequence[Any]  # one task's records (SpanRecord, TechniqueSpanRecord, …), each with an article_id
+Scorer = Callable[[Records, Records], Scores]
+
+
+def task_files(task: str, gold: Path, pred: Path) -> tuple[Records, Records, Scorer]:
+    """Gold and predicted records of ``task`` read from their files, and the task's official scorer.
 
     Raises the errors of :mod:`propwatch.errors` (a malformed line names its file and line number).
     """
     if task == "ptc-si":
-        return score_si(read_si_labels(gold), read_si_labels(pred))
+        return read_si_labels(gold), read_si_labels(pred), score_si
+    names = {"predicted_name": str(pred), "gold_name": str(gold)}
     if task == "ptc-tc":
-        return score_tc(
+        return (
             read_technique_spans(gold, allowed=PTC_TECHNIQUES),
             read_technique_spans(pred, allowed=PTC_TECHNIQUES),
-            predicted_name=str(pred),
-            gold_name=str(gold),
+            lambda g, p: score_tc(g, p, **names),
         )
     if task == "semeval23-st1":
-        return score_st1(
-            read_genre_labels(gold), read_genre_labels(pred), predicted_name=str(pred), gold_name=str(gold)
-        )
+        return read_genre_labels(gold), read_genre_labels(pred), lambda g, p: score_st1(g, p, **names)
     if task == "semeval23-st2":
-        return score_st2(
-            read_frame_labels(gold), read_frame_labels(pred), predicted_name=str(pred), gold_name=str(gold)
-        )
+        return read_frame_labels(gold), read_frame_labels(pred), lambda g, p: score_st2(g, p, **names)
     if task == "semeval23-st3":
-        return score_st3(
+        return (
             read_paragraph_labels(gold, allowed=SEMEVAL23_TECHNIQUES),
             read_paragraph_labels(pred, allowed=SEMEVAL23_TECHNIQUES),
-            predicted_name=str(pred),
-            gold_name=str(gold),
+            lambda g, p: score_st3(g, p, **names),
         )
     raise ConfigurationError("task", f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
+
+
+def score_files(task: str, gold: Path, pred: Path) -> Scores:
+    """Score ``pred`` against ``gold`` for ``task``: one of :data:`TASKS`."""
+    gold_records, pred_records, scorer = task_files(task, gold, pred)
+    return scorer(gold_records, pred_records)
