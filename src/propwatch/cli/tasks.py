@@ -342,3 +342,52 @@ def evaluate_claims(
         quality = f"P {f['precision']:.4f}  R {f['recall']:.4f}  F1 of Yes {f['f1']:.4f}"
         out.print(f"{name:<8} {counts}  {quality}  (best threshold {f['best_f1']:.4f})", highlight=False)
     out.print(f"expected calibration error {result.calibration['ece']:.4f}", highlight=False)
+
+
+@evaluate_app.command("genre-frames")
+def evaluate_genre_frames(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")] = Path(
+        "../shared/data"
+    ),
+    model: GenreFramesModelOption = None,
+    write: Annotated[
+        Path | None,
+        typer.Option("--write", help="Also write st1/st2 gold and predicted label files here (for compare)."),
+    ] = None,
+    fmt: FormatOption = ScoreFormat.text,
+) -> None:
+    """Genre macro-F1 (and articles right) and frames micro-F1 per language on the validation split the
+    model was trained with, through the path the genre and frames analyzers take (the technique model of
+    the settings gives genre its persuasion signals)."""
+    from propwatch.evaluation.genre_frames_model import evaluate_genre_frames_model
+    from propwatch.framing.model import GenreFramesModel, shipped_model_path
+    from propwatch.framing.representation import REPRESENTATION, shared_article_encoder
+
+    settings = settings_from(ctx, genre_frames_model=model)
+    folder = settings.genre_frames_model or shipped_model_path()
+    loaded = GenreFramesModel.load(folder, representation=REPRESENTATION)
+    result = evaluate_genre_frames_model(
+        loaded,
+        data,
+        settings,
+        shared_article_encoder(),
+        write_to=write,
+        progress=lambda line: err.print(line, highlight=False),
+    )
+    if fmt is ScoreFormat.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return
+    out.print(f"genre/frames model {result.version} ({folder})", highlight=False)
+    for code, f1 in result.genre_macro_f1.items():
+        frames = result.frames_micro_f1.get(code)
+        out.print(
+            f"{code:<4} genre macro-F1 {f1:.4f} ({result.genre_right[code]} of {result.genre_articles[code]} "
+            f"right)"
+            + (
+                f", frames micro-F1 {frames:.4f} ({result.frames_articles[code]} articles)"
+                if frames is not None
+                else ""
+            ),
+            highlight=False,
+        )

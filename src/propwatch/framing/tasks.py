@@ -8,6 +8,7 @@ features, as the ``genre`` analyzer reads them); the records go to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final, Literal
 
@@ -43,6 +44,23 @@ def predict_article_labels(
             result.failures.append(item)
         else:
             articles.append(item)
+    records = label_articles(articles, subtask, model, encoder, settings, progress, read_persuasion)
+    result.records.extend(records)
+    result.articles += len(records)
+    return result
+
+
+def label_articles(
+    articles: Sequence[Article],
+    subtask: Literal["genre", "frames"],
+    model: GenreFramesModel,
+    encoder: ArticleEncoder,
+    settings: Settings,
+    progress: Progress | None = None,
+    read_persuasion: ReadPersuasion | None = None,
+) -> list[ArticleLabelsRecord]:
+    """The genre (or frames) of each article, as the analyzers find them; records by external id."""
+    records: list[ArticleLabelsRecord] = []
     persuasion_of = read_persuasion or TechniquePersuasionReader(settings)
     for first in range(0, len(articles), ARTICLES_PER_CALL):
         chunk = articles[first : first + ARTICLES_PER_CALL]
@@ -57,8 +75,7 @@ def predict_article_labels(
         else:
             labels = model.frames_of(model.frame_scores(vectors, languages))
         for article, found in zip(chunk, labels, strict=True):
-            result.records.append(ArticleLabelsRecord(article.external_id or article.id, found))
-        result.articles += len(chunk)
+            records.append(ArticleLabelsRecord(article.external_id or article.id, found))
         if progress:
-            progress(result.articles, len(articles))
-    return result
+            progress(len(records), len(articles))
+    return records

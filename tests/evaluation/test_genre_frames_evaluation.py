@@ -1,0 +1,56 @@
+"""``propwatch evaluate genre-frames``: a genre/frames model on its validation split through the analyzers'
+path scores what its training report says, and writes label files that ``compare`` reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from genre_corpus_fixture import CONFIG, count_words, fake_persuasion, keyword_encoder, write_corpus
+from propwatch.evaluation.comparison import compare_files
+from propwatch.evaluation.genre_frames_model import FILES, evaluate_genre_frames_model
+from propwatch.evaluation.semeval23_articles import read_genre_labels
+from propwatch.framing.model import GenreFramesModel
+from propwatch.framing.representation import ArticleEncoder
+from propwatch.settings import Settings
+from propwatch.training.genre_frames import train_genre_frames
+
+
+def test_the_analyzers_path_scores_what_training_reported(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path / "data")
+    report = train_genre_frames(
+        root,
+        tmp_path / "model",
+        config=CONFIG,
+        encode=keyword_encoder,
+        count=count_words,
+        read_persuasion=fake_persuasion,
+        technique_version="fake-1",
+    )
+    model = GenreFramesModel.load(tmp_path / "model")
+    lines: list[str] = []
+    result = evaluate_genre_frames_model(
+        model,
+        root,
+        Settings(data_dir=tmp_path / "pw"),
+        ArticleEncoder(keyword_encoder, count_words),
+        read_persuasion=fake_persuasion,
+        write_to=tmp_path / "labels",
+        progress=lines.append,
+    )
+    for code in ("en", "ru", "all"):
+        assert result.genre_macro_f1[code] == report.validation[code]["genre_macro_f1"]
+        assert result.genre_articles[code] == report.validation[code]["genre_n"]
+        assert result.frames_micro_f1[code] == report.validation[code]["frames_micro_f1"]
+    assert result.genre_articles["all"] == 14 and 0 <= result.genre_right["all"] <= 14
+    assert lines and lines[0].startswith("st1: 14 validation articles")
+    assert sorted(p.name for p in (tmp_path / "labels").iterdir()) == sorted(FILES)
+    gold = read_genre_labels(tmp_path / "labels" / "st1-gold.txt")
+    assert len(gold) == 14 and all(r.article_id.split(":")[0] in ("en", "ru") for r in gold)
+    same = compare_files(
+        "semeval23-st1",
+        tmp_path / "labels" / "st1-gold.txt",
+        tmp_path / "labels" / "st1-pred.txt",
+        tmp_path / "labels" / "st1-pred.txt",
+        resamples=20,
+    )
+    assert same.a == result.genre_macro_f1["all"] and same.difference == 0.0
