@@ -11,7 +11,7 @@ import numpy as np
 
 from genre_frames_fixture import persuasion_rows
 from propwatch.framing.representation import DIM, FloatMatrix
-from propwatch.training.genre_frames import GenreFramesConfig
+from propwatch.training.genre_frames import GenreFramesConfig, GenreFramesReport, train_genre_frames
 
 # Each genre and frame has a word the fake encoder turns into one vector dimension.
 GENRE_WORDS = {"opinion": "believe", "reporting": "reported", "satire": "hilarious"}
@@ -68,3 +68,16 @@ CONFIG = GenreFramesConfig(folds=2, c_grid=(1.0,), min_positives_for_threshold=4
 def fake_persuasion(texts: Sequence[str], languages: Sequence[str | None]) -> np.ndarray:
     """Opinion pieces ("believe") have a tenth of their tokens inside a technique, the others none."""
     return persuasion_rows([0.1 if "believe" in text else 0.0 for text in texts])
+
+
+def train_synthetic(root: Path, out: Path) -> GenreFramesReport:
+    """A genre/frames model trained on ``write_corpus(root)`` with the keyword encoder (seconds)."""
+    return train_genre_frames(
+        root,
+        out,
+        config=CONFIG,
+        encode=keyword_encoder,
+        count=count_words,
+        read_persuasion=fake_persuasion,
+        technique_version="fake-1",
+    )

@@ -5,27 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from genre_corpus_fixture import CONFIG, count_words, fake_persuasion, keyword_encoder, write_corpus
+from genre_corpus_fixture import count_words, fake_persuasion, keyword_encoder, train_synthetic, write_corpus
 from propwatch.evaluation.comparison import compare_files
 from propwatch.evaluation.genre_frames_model import FILES, evaluate_genre_frames_model
 from propwatch.evaluation.semeval23_articles import read_genre_labels
 from propwatch.framing.model import GenreFramesModel
 from propwatch.framing.representation import ArticleEncoder
 from propwatch.settings import Settings
-from propwatch.training.genre_frames import train_genre_frames
 
 
 def test_the_analyzers_path_scores_what_training_reported(tmp_path: Path) -> None:
     root = write_corpus(tmp_path / "data")
-    report = train_genre_frames(
-        root,
-        tmp_path / "model",
-        config=CONFIG,
-        encode=keyword_encoder,
-        count=count_words,
-        read_persuasion=fake_persuasion,
-        technique_version="fake-1",
-    )
+    report = train_synthetic(root, tmp_path / "model")
     model = GenreFramesModel.load(tmp_path / "model")
     lines: list[str] = []
     result = evaluate_genre_frames_model(

@@ -11,8 +11,8 @@ import pytest
 from genre_corpus_fixture import (
     CONFIG,
     count_words,
-    fake_persuasion,
     keyword_encoder,
+    train_synthetic,
     write_corpus,
 )
 from propwatch.corpora.split import split_by_article
@@ -51,15 +51,7 @@ def test_split_keeps_the_technique_model_split_of_subtask_3_articles(tmp_path: P
 
 def test_training_writes_a_model_that_learns_the_keywords(tmp_path: Path) -> None:
     root = write_corpus(tmp_path / "data")
-    report = train_genre_frames(
-        root,
-        tmp_path / "model",
-        config=CONFIG,
-        encode=keyword_encoder,
-        count=count_words,
-        read_persuasion=fake_persuasion,
-        technique_version="fake-1",
-    )
+    report = train_synthetic(root, tmp_path / "model")
     assert set(report.validation) == {"en", "ru", "all"}
     # 42 subtask-3 articles → 6 held out, and 1 of the 6 subtask-1-only articles.
     assert report.validation["en"]["genre_n"] == 7 and report.validation["en"]["frames_n"] == 6

@@ -273,6 +273,9 @@ def compare(
         out.print(result.summary(), highlight=False, markup=False)
 
 
+CorporaOption = Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")]
+DEFAULT_CORPORA = Path("../shared/data")
+
 evaluate_app = typer.Typer(
     name="evaluate",
     help="Score a shipped (or given) model on our own validation split with the official metrics.",
@@ -283,9 +286,7 @@ evaluate_app = typer.Typer(
 @evaluate_app.command("techniques")
 def evaluate_techniques(
     ctx: typer.Context,
-    data: Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")] = Path(
-        "../shared/data"
-    ),
+    data: CorporaOption = DEFAULT_CORPORA,
     model: ModelOption = None,
     fmt: FormatOption = ScoreFormat.text,
 ) -> None:
@@ -315,9 +316,7 @@ def evaluate_techniques(
 @evaluate_app.command("claims")
 def evaluate_claims(
     ctx: typer.Context,
-    data: Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")] = Path(
-        "../shared/data"
-    ),
+    data: CorporaOption = DEFAULT_CORPORA,
     model: Annotated[
         Path | None, typer.Option("--model", help="A claims model folder (default: the shipped one).")
     ] = None,
@@ -347,9 +346,7 @@ def evaluate_claims(
 @evaluate_app.command("genre-frames")
 def evaluate_genre_frames(
     ctx: typer.Context,
-    data: Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")] = Path(
-        "../shared/data"
-    ),
+    data: CorporaOption = DEFAULT_CORPORA,
     model: GenreFramesModelOption = None,
     write: Annotated[
         Path | None,
