@@ -100,8 +100,8 @@ def evaluate_genre_frames_model(
     result = GenreFramesEvaluation(version=str(model.meta.get("version", "?")))
     files: dict[str, list[ArticleLabelsRecord]] = {name: [] for name in FILES}
     for subtask, wanted in (
-        ("st1", [a for a in held_out if a.genre]),
-        ("st2", [a for a in held_out if a.frames]),
+        ("st1", [a for a in held_out if a.genre is not None]),
+        ("st2", [a for a in held_out if a.frames is not None]),
     ):
         if progress:
             progress(f"{subtask}: {len(wanted)} validation articles")
