@@ -107,5 +107,13 @@ def test_labels_are_grouped_and_narratives_count_their_evidence_sentences() -> N
     assert header.count("Frame") == 1
     assert "west-provokes (0.87, 2 sentences)" in header
     assert "us-controls-eu (0.83, 1 sentence)" in header
+    many = analysis.model_copy(
+        update={
+            "spans": tuple(
+                Span(start=0, end=4, label="narrative:west-provokes", analyzer="n") for _ in range(5)
+            )
+        }
+    )
+    assert "west-provokes (0.87, 5+ sentences)" in _render(many)  # the analyzer keeps five at most
     assert "Attacked" in header and "NATO (0.80)" in header
     assert "Target " not in header  # the Targets section below sums targets up

@@ -16,6 +16,7 @@ from rich.text import Text
 from propwatch.domain import Analysis, Span
 from propwatch.models import taxonomy
 from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX
+from propwatch.narratives.matching import MAX_EVIDENCE
 from propwatch.summary import genre_note, summarize
 from propwatch.targets.linking import SPAN_PREFIX, TARGET_LABEL, NarrativeAttacks, target_profiles
 
@@ -98,7 +99,8 @@ def _label_rows(analysis: Analysis) -> dict[str, str]:
         score = f"{label.score:.2f}" if label.score is not None else ""
         if label.name == NARRATIVE_LABEL:
             count = evidence.get(f"{NARRATIVE_SPAN_PREFIX}{label.value}", 0)
-            sentences = f"{count} sentence{'' if count == 1 else 's'}"
+            more = "+" if count >= MAX_EVIDENCE else ""  # the analyzer keeps the strongest few only
+            sentences = f"{count}{more} sentence{'' if count == 1 else 's'}"
             shown = f"{label.value} ({', '.join(filter(None, (score, sentences)))})"
         else:
             shown = f"{label.value} ({score})" if score else label.value
