@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from propwatch.domain import Article
 from propwatch.evaluation.formats import ArticleLabelsRecord
 from propwatch.evaluation.semeval23_articles import score_st1, score_st2, write_article_labels
 from propwatch.framing.model import GenreFramesModel
 from propwatch.framing.representation import ArticleEncoder
 from propwatch.framing.signals import ReadPersuasion
 from propwatch.framing.tasks import label_articles
-from propwatch.ingest.shared_task import read_shared_task_article
+from propwatch.ingest.shared_task import shared_task_article
 from propwatch.settings import Settings
 from propwatch.training.genre_frames_data import LabelledArticle, read_labelled_articles, split_articles
 
@@ -56,27 +55,6 @@ def _record(article: LabelledArticle, labels: Sequence[str]) -> ArticleLabelsRec
     return ArticleLabelsRecord(article.key, tuple(labels))
 
 
-def _labelled(
-    articles: list[LabelledArticle],
-    subtask: str,
-    model: GenreFramesModel,
-    encoder: ArticleEncoder,
-    settings: Settings,
-    read_persuasion: ReadPersuasion | None,
-) -> list[ArticleLabelsRecord]:
-    documents: list[Article] = []
-    for article in articles:
-        assert article.path is not None  # read_labelled_articles sets it
-        document = read_shared_task_article(article.path, settings)
-        # The corpus says the language, as the technique evaluation takes it; detection is not judged here.
-        documents.append(
-            document.model_copy(update={"external_id": article.key, "language": article.language})
-        )
-    if subtask == "st1":
-        return label_articles(documents, "genre", model, encoder, settings, read_persuasion=read_persuasion)
-    return label_articles(documents, "frames", model, encoder, settings, read_persuasion=read_persuasion)
-
-
 def evaluate_genre_frames_model(
     model: GenreFramesModel,
     data_dir: Path,
@@ -99,15 +77,29 @@ def evaluate_genre_frames_model(
     held_out = [a for a in articles if a.article_id in set(splits[a.code].validation)]
     result = GenreFramesEvaluation(version=str(model.meta.get("version", "?")))
     files: dict[str, list[ArticleLabelsRecord]] = {name: [] for name in FILES}
+    # The corpus says the language, as the technique evaluation takes it; detection is not judged here.
+    documents = {
+        a.key: shared_task_article(settings, a.text, a.key, a.key).model_copy(update={"language": a.language})
+        for a in held_out
+    }
+    # Genre and frames read the same article vectors: remember them all, so each article is embedded once.
+    remembering = ArticleEncoder(encoder.encode, encoder.count, remember=len(documents))
     for subtask, wanted in (
         ("st1", [a for a in held_out if a.genre is not None]),
         ("st2", [a for a in held_out if a.frames is not None]),
     ):
         if progress:
             progress(f"{subtask}: {len(wanted)} validation articles")
-        found = {
-            r.article_id: r for r in _labelled(wanted, subtask, model, encoder, settings, read_persuasion)
-        }
+        chosen = [documents[a.key] for a in wanted]
+        if subtask == "st1":
+            labelled = label_articles(
+                chosen, "genre", model, remembering, settings, read_persuasion=read_persuasion
+            )
+        else:
+            labelled = label_articles(
+                chosen, "frames", model, remembering, settings, read_persuasion=read_persuasion
+            )
+        found = {r.article_id: r for r in labelled}
         gold = {
             a.key: _record(a, [a.genre] if subtask == "st1" and a.genre else a.frames or ()) for a in wanted
         }

@@ -65,12 +65,17 @@ def read_shared_task_article(path: Path, settings: Settings) -> Article:
         ) from error
     if not text.replace(_BOM, "").strip():
         raise EmptyInputError(name, "holds no text")
+    return shared_task_article(settings, text, article_id, name)
+
+
+def shared_task_article(settings: Settings, text: str, article_id: str, origin: str) -> Article:
+    """The Article of a shared-task text already read byte-exact: its first line as the title."""
     return make_article(
         settings,
         text=text,
         title=_first_line(text),
         external_id=article_id,
-        origin=name,
+        origin=origin,
         raw=text,
         raw_format="shared-task",
     )

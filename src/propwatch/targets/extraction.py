@@ -25,7 +25,14 @@ from typing import Final
 from propwatch.models.function_words import stop_words
 from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
 from propwatch.targets.linking import COORDINATION
-from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, is_adjective, lemma_tokens, lemmas, nominative
+from propwatch.targets.morphology import (
+    CYRILLIC,
+    LEMMATIZED_LANGUAGES,
+    is_adjective,
+    lemma_tokens,
+    lemmas,
+    nominative,
+)
 from propwatch.targets.ner import NerBackend, NerMention
 
 SOURCE_CATALOGUE: Final = "catalogue"
@@ -48,7 +55,6 @@ _SENTENCE_OPENERS: Final = frozenset(
     "anche damit aber denn doch dann also jedoch trotzdem deshalb während wenn als nach seit laut ale więc "
     "jednak gdy kiedy także również według".split()
 )
-_CYRILLIC: Final = re.compile(r"[а-яё]", re.IGNORECASE)
 _TRAILING_ABBREVIATION: Final = re.compile(r"\s*\([^()]*\)$")  # "Wohnungswirtschaft (GdW)"
 # An article before a name ("La Russie", "l'OTAN", "die NATO"), which the catalogue lists without it.
 _LEADING_ARTICLE: Final = re.compile(
@@ -95,7 +101,7 @@ def plausible_name(form: str, language: str | None = None) -> bool:
     if opener not in _ARTICLES and not cores[0].isupper() and opener in stop_words(language or ""):
         return False
     # Russian names keep their other words in lower case ("Украинский аналитический центр").
-    if sum(c[:1].islower() for c in content) > 1 and not _CYRILLIC.search(form):
+    if sum(c[:1].islower() for c in content) > 1 and not CYRILLIC.search(form):
         return False
     return not (len(words) > 1 and words[0].casefold() in _ARTICLES and words[1][:1].islower())
 

@@ -17,7 +17,7 @@ import razdel  # type: ignore[import-untyped]
 from propwatch.errors import AnalyzerError
 
 LEMMATIZED_LANGUAGES: Final = frozenset({"ru"})
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+CYRILLIC: Final = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _analyzer() -> Any:
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """The dictionary form of a Russian word in lower case, ё as е; other words lower-cased."""
-    if not _CYRILLIC.search(word):
+    if not CYRILLIC.search(word):
         return word.lower()
     return str(_analyzer().parse(word)[0].normal_form).replace("ё", "е")
 
@@ -63,6 +63,7 @@ def _gender(tag: Any) -> str | None:
     return next((g for g in _GENDERS if g in tag), None)
 
 
+@lru_cache(maxsize=16384)
 def nominative(form: str) -> str:
     """A Russian name put in the nominative, its words agreeing: "Марии Захаровой" → "Мария Захарова",
     "Киевской митрополии" → "Киевская митрополия", "Министерства иностранных дел" → "Министерство
@@ -71,7 +72,7 @@ def nominative(form: str) -> str:
     Lemmas alone would lose gender ("Мария Захаров") and agreement ("Российский государство").
     """
     words = form.split()
-    cyrillic = [bool(_CYRILLIC.search(w)) and w.replace("-", "").isalpha() for w in words]
+    cyrillic = [bool(CYRILLIC.search(w)) and w.replace("-", "").isalpha() for w in words]
     parses = [_analyzer().parse(w) if c else [] for w, c in zip(words, cyrillic, strict=True)]
     tops = [p[0].tag if p else None for p in parses]
     person = any(t is not None and _PERSON & t.grammemes for t in tops)
@@ -118,7 +119,7 @@ def is_adjective(word: str) -> bool:
     """Whether a Russian word reads as an adjective in its likely parses ("Мариупольский",
     "Шенгенского"): the tagger's place or organisation that is one adjective is a fragment of a
     phrase ("Безвизовый статус"), not a name."""
-    if not _CYRILLIC.search(word) or not word.isalpha():
+    if not CYRILLIC.search(word) or not word.isalpha():
         return False
     parses = _analyzer().parse(word)[:2]
     return bool(parses) and all(p.tag.POS in ("ADJF", "ADJS") and "Surn" not in p.tag for p in parses)

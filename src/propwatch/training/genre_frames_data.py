@@ -39,7 +39,6 @@ class LabelledArticle:
     text: str
     genre: str | None
     frames: tuple[str, ...] | None
-    path: Path | None = None  # its file, read again byte-exact by ``propwatch evaluate genre-frames``
 
     @property
     def key(self) -> str:
@@ -90,7 +89,6 @@ def read_labelled_articles(data_dir: Path, codes: Sequence[str] | None = None) -
                     text=read_article_text(path),
                     genre=genres[article_id][0] if article_id in genres else None,
                     frames=tuple(dict.fromkeys(frames[article_id])) if article_id in frames else None,
-                    path=path,
                 )
             )
     return found
