@@ -207,6 +207,46 @@ def ptc_head(
     )
 
 
+@train_app.command("ptc-si-tagger")
+def ptc_si_tagger(
+    ctx: typer.Context,
+    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding ptc_semeval2020_task11/.")],
+    checkpoints: Annotated[
+        Path, typer.Option("--checkpoints", help="Folder for checkpoints and the frozen-layer cache.")
+    ],
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Technique model folder to update (default: the shipped one)."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume/--no-resume", help="Continue from the newest checkpoint.")
+    ] = True,
+) -> None:
+    """Train a tagger for PTC span identification alone and blend it with the model's noisy-or; kept
+    only when the blend beats the noisy-or on the validation articles (threshold cross-fitted)."""
+    from propwatch.cli.options import settings_from
+    from propwatch.models.techniques import TechniqueModel, shipped_model_folder
+    from propwatch.training.span_tagger import train_ptc_si_tagger
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("propwatch").setLevel(logging.INFO)  # training steps, not the quantiser's notes
+    folder = model or shipped_model_folder()
+    result = train_ptc_si_tagger(
+        folder,
+        data,
+        TechniqueModel.load(folder, settings_from(ctx)),
+        checkpoints,
+        resume=resume,
+        progress=lambda line: err.print(line, highlight=False),
+    )
+    for name, choice in (("noisy-or", result.noisy_or), ("tagger", result.tagger), ("blend", result.blend)):
+        print(
+            f"{name}: PTC-SI F1 {choice.f1:.4f} at {choice.threshold}, "
+            f"cross-fitted {choice.cross_fitted_f1:.4f}"
+        )
+    print(f"{folder} now decodes PTC spans from the {'blend' if result.kept else 'noisy-or'}")
+
+
 @train_app.command("paragraph-head")
 def paragraph_head(
     ctx: typer.Context,

@@ -14,8 +14,10 @@ A model's ``model.json`` holds ``ptc_view``. Technique classification, in one of
 
 Span identification, when ``si`` is present: a token is persuasive with probability
 ``1 − Π(1 − p_k)`` over the techniques that have a PTC class (noisy-or), and spans are its runs above
-``si.threshold``, decoded like technique spans. Without ``si``, PTC spans are the model's technique
-spans of those techniques.
+``si.threshold``, decoded like technique spans. When ``si.tagger`` names a PTC span tagger
+(:mod:`propwatch.models.span_tagger`, ``propwatch train ptc-si-tagger``), the token's probability is
+the weighted mean of the noisy-or and the tagger's own. Without ``si``, PTC spans are the model's
+technique spans of those techniques.
 
 ``propwatch train ptc-head`` measures the head against the mapping on the validation split, keeps the
 better one, and tunes the SI threshold.
@@ -32,12 +34,14 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.models.span_tagger import SpanTagger, SpanTaggerSpec
 from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC
 from propwatch.models.technique_decode import runs_to_spans
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 SpanEmbedder = Callable[[Sequence[str]], FloatArray]  # texts → [N, dim] e5 query vectors
+TaggerLoader = Callable[[SpanTaggerSpec], SpanTagger]
 
 FEATURE_GROUPS: Final = ("probabilities", "surface", "e5")
 E5_DIM: Final = 384
@@ -185,18 +189,27 @@ class PtcHead:
 
 @dataclass(frozen=True)
 class SpanIdentification:
-    """Noisy-or of the PTC techniques' inside probabilities, runs above ``threshold``."""
+    """Noisy-or of the PTC techniques' inside probabilities (blended with a PTC span tagger's when the
+    model has one), runs above ``threshold``."""
 
     threshold: float
     techniques: npt.NDArray[np.bool_]  # [K], the techniques that have a PTC class
+    tagger: SpanTagger | None = field(default=None, compare=False)
 
     def probability(self, inside: FloatArray) -> FloatArray:
+        """The noisy-or alone ``[T]``."""
         chosen = inside[:, self.techniques].astype(np.float64)
         combined: FloatArray = (1.0 - np.prod(1.0 - chosen, axis=1)).astype(np.float32)
         return combined
 
+    def token_probability(self, text: str, ranges: IntArray, inside: FloatArray) -> FloatArray:
+        """What the spans are decoded from: the noisy-or, or its blend with the tagger's ``[T]``."""
+        combined = self.probability(inside)
+        return combined if self.tagger is None else self.tagger.blend(text, ranges, combined)
+
     def spans(self, text: str, ranges: IntArray, inside: FloatArray) -> list[tuple[int, int]]:
-        return [(s, e) for s, e, _ in runs_to_spans(text, ranges, self.probability(inside), self.threshold)]
+        probability = self.token_probability(text, ranges, inside)
+        return [(s, e) for s, e, _ in runs_to_spans(text, ranges, probability, self.threshold)]
 
 
 @dataclass(frozen=True)
@@ -237,8 +250,14 @@ class PtcView:
         return lambda texts: embed_batches(texts, "query", 32)
 
 
-def ptc_view(view: Mapping[str, object], labels: Sequence[str], embed: SpanEmbedder | None = None) -> PtcView:
-    """The view ``model.json`` describes; ValueError for an unknown mode or a malformed head or SI."""
+def ptc_view(
+    view: Mapping[str, object],
+    labels: Sequence[str],
+    embed: SpanEmbedder | None = None,
+    load_tagger: TaggerLoader | None = None,
+) -> PtcView:
+    """The view ``model.json`` describes; ValueError for an unknown mode or a malformed head or SI, or
+    for an SI tagger when no ``load_tagger`` is given."""
     labels = tuple(labels)
     mode = view.get("mode")
     head: PtcHead | None = None
@@ -254,7 +273,13 @@ def ptc_view(view: Mapping[str, object], labels: Sequence[str], embed: SpanEmbed
         threshold = si.get("threshold") if isinstance(si, Mapping) else None
         if not isinstance(threshold, int | float) or not 0.0 < float(threshold) < 1.0:
             raise ValueError("'si.threshold' must be a number between 0 and 1")
-        identification = SpanIdentification(float(threshold), ptc_techniques_mask(labels))
+        tagger: SpanTagger | None = None
+        if isinstance(si, Mapping) and si.get("tagger") is not None:
+            spec = SpanTaggerSpec.from_json(si["tagger"])
+            if load_tagger is None:
+                raise ValueError("'si.tagger' names a PTC span tagger, and no loader was given")
+            tagger = load_tagger(spec)
+        identification = SpanIdentification(float(threshold), ptc_techniques_mask(labels), tagger)
     return PtcView(labels, head, identification, embed)
 
 

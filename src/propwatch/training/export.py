@@ -66,6 +66,57 @@ def export_onnx(tagger: TechniqueTagger, path: Path) -> Path:
     return path
 
 
+class UpperTagger(torch.nn.Module):
+    """The graph of a tagger over frozen lower layers: ``hidden_states [B,T,H]`` (entering layer
+    ``first``) + ``attention_mask [B,T]`` → ``logits [B,T,C]``."""
+
+    def __init__(self, tagger: TechniqueTagger, first: int) -> None:
+        super().__init__()
+        self.tagger = tagger
+        self.first = first
+
+    def forward(self, hidden_states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.tagger.upper_forward(hidden_states, attention_mask, self.first)
+
+
+def export_upper_tagger(tagger: TechniqueTagger, first: int, path: Path) -> Path:
+    """int8 ``path`` (per-channel dynamic quantisation) of the tagger's layers from ``first`` and its
+    head, built in a temporary folder beside it and renamed, so a failed export leaves no half graph."""
+    import tempfile
+
+    tagger.eval()
+    previous = tagger.encoder.config._attn_implementation
+    tagger.encoder.set_attn_implementation("eager")
+    states, mask = torch.randn(2, 7, tagger.encoder.config.hidden_size), torch.ones(2, 7, dtype=torch.int64)
+    mask[1, 5:] = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(dir=path.parent) as tmp, warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            fp32 = Path(tmp) / "fp32.onnx"
+            torch.onnx.export(
+                UpperTagger(tagger, first).eval(),
+                (states, mask),
+                str(fp32),
+                input_names=["hidden_states", "attention_mask"],
+                output_names=[OUTPUT],
+                dynamic_axes={
+                    "hidden_states": {0: "batch", 1: "sequence"},
+                    "attention_mask": {0: "batch", 1: "sequence"},
+                    OUTPUT: {0: "batch", 1: "sequence"},
+                },
+                opset_version=OPSET,
+                do_constant_folding=True,
+                dynamo=False,
+            )
+            quantize(fp32, Path(tmp) / "int8.onnx").replace(path)
+    except OSError as error:
+        raise StorageError(str(path), f"cannot write the ONNX model: {error}") from error
+    finally:
+        tagger.encoder.set_attn_implementation(previous)
+    return path
+
+
 def fuse(fp32_path: Path, fused_path: Path, *, num_heads: int, hidden_size: int) -> Path:
     """onnxruntime's BERT fusions (Attention, BiasGelu, SkipLayerNormalization) on the fp32 graph.
 

@@ -304,18 +304,27 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
         "noisy_or": round(result.si_f1, 6),
         "noisy_or_cross_fitted": round(result.si_cross_fitted_f1, 6),
     }
-    if result.si_threshold is not None:
+    previous = document.get("ptc_view", {})
+    if isinstance(previous.get("si"), dict) and "tagger" in previous["si"]:
+        # The PTC span tagger's blend was tuned on these token probabilities, which the head leaves as
+        # they are: keep it (`train ptc-si-tagger` re-tunes it).
+        view["si"] = previous["si"]
+        view["si_tagger_validation"] = previous.get("si_tagger_validation")
+    elif result.si_threshold is not None:
         view["si"] = {
             "combine": "noisy_or",
             "techniques": "those with a PTC class",
             "threshold": result.si_threshold,
         }
     if head is None:
-        view["mapping"] = document.get("ptc_view", {}).get("mapping")
+        view["mapping"] = previous.get("mapping")
     document["ptc_view"] = view
     atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     card = model_dir / CARD_FILE
     if card.is_file():
+        uses = "noisy-or" if result.si_threshold is not None else "technique spans"
+        if "tagger" in view.get("si", {}):
+            uses = "noisy-or blended with the PTC span tagger (see *PTC span-identification tagger*)"
         body = (
             f"PTC technique-classification micro-F1 on the English validation articles "
             f"({result.validation_spans} gold spans): mapping {result.mapping_f1:.4f}, a logistic head "
@@ -328,7 +337,6 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
             f"probabilities {result.si_f1:.4f} at its best threshold"
             + (f" ({result.si_threshold})" if result.si_threshold is not None else "")
             + f", {result.si_cross_fitted_f1:.4f} when the threshold is chosen on one half of the "
-            f"articles and scored on the other. PTC-SI uses the "
-            f"{'noisy-or' if result.si_threshold is not None else 'technique spans'}."
+            f"articles and scored on the other. PTC-SI uses the {uses}."
         )
         atomic_write(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, body))

