@@ -29,32 +29,28 @@ FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 
 
-def export_onnx(tagger: TechniqueTagger, path: Path) -> Path:
-    """Write the fp32 graph (everything after the word-embedding lookup) to ``path``."""
+def _trace(tagger: TechniqueTagger, module: torch.nn.Module, first_input: str, path: Path) -> Path:
+    """Trace ``module`` (``first_input [B,T,H]`` + ``attention_mask [B,T]`` → ``logits``) to fp32 ONNX at
+    ``path``, batch and sequence axes dynamic; StorageError when it cannot be written."""
     tagger.eval()
     # Eager attention traces to plain ops whose shapes follow the dynamic axes; SDPA masks do not.
     previous = tagger.encoder.config._attn_implementation
     tagger.encoder.set_attn_implementation("eager")
-    wrapper = EmbeddedTagger(tagger).eval()
-    hidden = tagger.encoder.config.hidden_size
-    embeds = torch.randn(2, 7, hidden)
+    example = torch.randn(2, 7, tagger.encoder.config.hidden_size)
     mask = torch.ones(2, 7, dtype=torch.int64)
     mask[1, 5:] = 0
+    axes = {0: "batch", 1: "sequence"}
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                wrapper,
-                (embeds, mask),
+                module.eval(),
+                (example, mask),
                 str(path),
-                input_names=list(INPUTS),
+                input_names=[first_input, "attention_mask"],
                 output_names=[OUTPUT],
-                dynamic_axes={
-                    "inputs_embeds": {0: "batch", 1: "sequence"},
-                    "attention_mask": {0: "batch", 1: "sequence"},
-                    OUTPUT: {0: "batch", 1: "sequence"},
-                },
+                dynamic_axes={first_input: axes, "attention_mask": axes, OUTPUT: axes},
                 opset_version=OPSET,
                 do_constant_folding=True,
                 dynamo=False,
@@ -64,6 +60,11 @@ def export_onnx(tagger: TechniqueTagger, path: Path) -> Path:
     finally:
         tagger.encoder.set_attn_implementation(previous)
     return path
+
+
+def export_onnx(tagger: TechniqueTagger, path: Path) -> Path:
+    """Write the fp32 graph (everything after the word-embedding lookup) to ``path``."""
+    return _trace(tagger, EmbeddedTagger(tagger), INPUTS[0], path)
 
 
 class UpperTagger(torch.nn.Module):
@@ -84,36 +85,13 @@ def export_upper_tagger(tagger: TechniqueTagger, first: int, path: Path) -> Path
     head, built in a temporary folder beside it and renamed, so a failed export leaves no half graph."""
     import tempfile
 
-    tagger.eval()
-    previous = tagger.encoder.config._attn_implementation
-    tagger.encoder.set_attn_implementation("eager")
-    states, mask = torch.randn(2, 7, tagger.encoder.config.hidden_size), torch.ones(2, 7, dtype=torch.int64)
-    mask[1, 5:] = 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with tempfile.TemporaryDirectory(dir=path.parent) as tmp, warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            fp32 = Path(tmp) / "fp32.onnx"
-            torch.onnx.export(
-                UpperTagger(tagger, first).eval(),
-                (states, mask),
-                str(fp32),
-                input_names=["hidden_states", "attention_mask"],
-                output_names=[OUTPUT],
-                dynamic_axes={
-                    "hidden_states": {0: "batch", 1: "sequence"},
-                    "attention_mask": {0: "batch", 1: "sequence"},
-                    OUTPUT: {0: "batch", 1: "sequence"},
-                },
-                opset_version=OPSET,
-                do_constant_folding=True,
-                dynamo=False,
-            )
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        fp32 = _trace(tagger, UpperTagger(tagger, first), "hidden_states", Path(tmp) / "fp32.onnx")
+        try:
             quantize(fp32, Path(tmp) / "int8.onnx").replace(path)
-    except OSError as error:
-        raise StorageError(str(path), f"cannot write the ONNX model: {error}") from error
-    finally:
-        tagger.encoder.set_attn_implementation(previous)
+        except OSError as error:
+            raise StorageError(str(path), f"cannot write the ONNX model: {error}") from error
     return path
 
 
