@@ -187,27 +187,65 @@ def _noisy_or(threshold: float, mask: np.ndarray) -> Callable[[_Read], list[tupl
     return spans
 
 
+@dataclass(frozen=True)
+class ThresholdChoice:
+    """A span decoding's PTC-SI F1 at its best threshold on all validation articles, and cross-fitted."""
+
+    threshold: float
+    f1: float
+    cross_fitted_f1: float
+
+
+def choose_si_threshold(
+    article_ids: Sequence[str],
+    gold: Sequence[SpanRecord],
+    decode: Callable[[str, float], Sequence[tuple[int, int]]],
+    grid: Sequence[float],
+    prefer: Callable[[float], float],
+) -> ThresholdChoice:
+    """Best threshold of ``grid`` for the articles' ``decode(article_id, threshold)`` spans (ties: the
+    larger ``prefer``), its F1, and the F1 of the predictions made with the threshold chosen on one half
+    of the articles (sorted ids, alternate) for the other half."""
+    decoded: dict[tuple[str, float], Sequence[tuple[int, int]]] = {}
+
+    def spans(article_id: str, threshold: float) -> Sequence[tuple[int, int]]:
+        if (article_id, threshold) not in decoded:
+            decoded[article_id, threshold] = decode(article_id, threshold)
+        return decoded[article_id, threshold]
+
+    def f1(part: Sequence[str], threshold: float) -> float:
+        wanted = set(part)
+        predicted = [SpanRecord(i, s, e) for i in part for s, e in spans(i, threshold)]
+        return float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
+
+    def best(part: Sequence[str]) -> float:
+        return max(grid, key=lambda t: (f1(part, t), prefer(t)))
+
+    threshold = best(article_ids)
+    ordered = sorted(article_ids)
+    halves = (ordered[0::2], ordered[1::2])
+    predicted: list[SpanRecord] = []
+    for tune, score in (halves, halves[::-1]):
+        chosen = best(tune) if tune else threshold
+        predicted.extend(SpanRecord(i, s, e) for i in score for s, e in spans(i, chosen))
+    wanted = set(article_ids)
+    crossed = float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
+    return ThresholdChoice(threshold, f1(article_ids, threshold), crossed)
+
+
 def _tune_si(
     read: Sequence[_Read], gold: Sequence[SpanRecord], mask: np.ndarray
 ) -> tuple[float, float, float]:
     """(best threshold on all of ``read``, its F1, two-fold cross-fitted F1)."""
-
-    def best(part: Sequence[_Read]) -> tuple[float, float]:
-        curve = {t: _si_f1(part, gold, _noisy_or(t, mask)) for t in SI_GRID}
-        threshold = max(SI_GRID, key=lambda t: (curve[t], -abs(t - 0.25)))
-        return threshold, curve[threshold]
-
-    threshold, f1 = best(read)
-    ordered = sorted(read, key=lambda item: item.article.article_id)
-    halves = (ordered[0::2], ordered[1::2])
-    predicted: list[SpanRecord] = []
-    for tune, score in (halves, halves[::-1]):
-        chosen, _ = best(tune) if tune else (threshold, 0.0)
-        spans = _noisy_or(chosen, mask)
-        predicted.extend(SpanRecord(i.article.article_id, s, e) for i in score for s, e in spans(i))
-    wanted = {item.article.article_id for item in read}
-    crossed = float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
-    return threshold, f1, crossed
+    by_id = {item.article.article_id: item for item in read}
+    choice = choose_si_threshold(
+        list(by_id),
+        gold,
+        lambda article_id, threshold: _noisy_or(threshold, mask)(by_id[article_id]),
+        SI_GRID,
+        prefer=lambda t: -abs(t - 0.25),
+    )
+    return choice.threshold, choice.f1, choice.cross_fitted_f1
 
 
 def train_ptc_head(

