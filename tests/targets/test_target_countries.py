@@ -26,6 +26,12 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         ("it", "Ungheria e Europa", ["Hungary", "Europe"]),
         ("pl", "Węgry i Azja", ["Hungary", "Asia"]),
         ("ru", "Грузия", ["Georgia"]),
+        # Polish and German oblique cases of names listed in the nominative only, by their lemmas
+        ("pl", "rząd Węgier i władze Francji, Niemcom i Chinach", ["Hungary", "France", "Germany", "China"]),
+        ("pl", "w Kazachstanie i na Litwie", ["Kazakhstan", "Lithuania"]),
+        # "Ungarn" is also the plural of "Ungar": a form still matches as written when its lemma differs
+        ("de", "die Haltung Ungarns und Ungarn selbst", ["Hungary", "Hungary"]),
+        ("de", "Frankreichs Präsident und Israels Regierung", ["France", "Israel"]),
     ],
 )
 def test_country_names_in_other_languages_are_one_target(
@@ -64,3 +70,14 @@ def test_a_user_catalogue_still_overrides_a_country_name(tmp_path: Path) -> None
     )
     catalogue = load_aliases(Settings(data_dir=tmp_path))
     assert catalogue.lookup("Ungarn", "de").name == "Orbán government"  # type: ignore[union-attr]
+
+
+def test_lemmas_do_not_make_a_common_word_a_target(settings: Settings) -> None:
+    # "zachodzie" (in the west of) shares the lemma of the West, "Polski" in lower case is an adjective
+    catalogue = load_aliases(settings)
+    assert catalogue.find("Na zachodzie kraju mówi się po polsku.", "pl") == []
+    # the adjective "polski" in a name is not Poland; Poland's own cases are
+    assert catalogue.find("święto Wojska Polskiego, wywiad dla Gazety Polskiej", "pl") == []
+    assert [m.entity.name for m in catalogue.find("w Polsce i dla Polski", "pl")] == ["Poland", "Poland"]
+    found = catalogue.find("Sankcje wobec Zachodu i Rosji.", "pl")
+    assert [m.entity.name for m in found] == ["the West", "Russia"]

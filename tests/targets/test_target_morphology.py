@@ -41,6 +41,12 @@ def test_lemmas_still_merge_the_cases_of_a_name() -> None:
     assert lemmas(["Захаровой"], "ru") == lemmas(["Захарова"], "ru")
 
 
+def test_polish_and_german_lemmas_merge_cases_other_languages_are_lower_cased() -> None:
+    assert lemmas(["Francji", "Francję"], "pl") == ["francja", "francja"]
+    assert lemmas(["Kremls", "Moskaus"], "de") == ["kreml", "moskau"]
+    assert lemmas(["Russie", "2022"], "fr") == ["russie", "2022"]
+
+
 @pytest.mark.parametrize(
     ("word", "adjective"),
     [

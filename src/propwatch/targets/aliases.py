@@ -9,8 +9,9 @@ the United States).
 
 Catalogues in use (:func:`load_aliases`): the starter catalogue shipped in ``targets/data/`` and every
 ``*.yaml`` in ``settings.data_dir / "targets"``. An entity named in several catalogues gets the union of
-their aliases (the first type given wins). Matching is case-sensitive ("US" is not "us"); Russian
-is matched on pymorphy3 lemmas, so "России" and "Россию" both match the alias "Россия".
+their aliases (the first type given wins). Matching is case-sensitive ("US" is not "us"); Russian,
+Polish and German are matched on lemmas (:mod:`propwatch.targets.morphology`), so "России" and
+"Россию" both match the alias "Россия", "Węgier" the alias "Węgry", "Kremls" the alias "Kreml".
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import yaml
 
 from propwatch.errors import DecodingError, MalformedRecordError
 from propwatch.settings import Settings
-from propwatch.targets.morphology import LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
+from propwatch.targets.morphology import INFLECTED_LANGUAGES, LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
 
 FORMAT: Final = "propwatch-targets/1"
 LANGUAGES: Final = ("en", "fr", "de", "it", "pl", "ru")
@@ -109,18 +110,23 @@ class AliasCatalogue:
         index: dict[str, dict[tuple[str, ...], tuple[str, tuple[bool, ...], bool]]] = {}
         for language in LEMMATIZED_LANGUAGES:
             table: dict[tuple[str, ...], tuple[str, tuple[bool, ...], bool]] = {}
-            for metonym in (True, False):  # aliases overwrite metonyms of the same lemmas
-                for form, name in self._forms(language, metonym).items():
-                    words = [token.text for token in lemma_tokens(form, language)]
-                    if words:
-                        caps = tuple(w[:1].isupper() for w in words)
-                        table[tuple(lemmas(words, language))] = (name, caps, metonym)
+            # Polish and German forms also under their words in lower case: the table may read a listed
+            # form as another word ("Ungarn" → "Ungar") yet give its inflection that form ("Ungarns" →
+            # "ungarn"). Aliases overwrite metonyms of the same key.
+            for as_written in (False, True) if language in INFLECTED_LANGUAGES else (False,):
+                for metonym in (True, False):
+                    for form, name in self._forms(language, metonym).items():
+                        words = [token.text for token in lemma_tokens(form, language)]
+                        if words:
+                            caps = tuple(w[:1].isupper() for w in words)
+                            keys = [w.lower() for w in words] if as_written else lemmas(words, language)
+                            table[tuple(keys)] = (name, caps, metonym)
             index[language] = table
         return index
 
     def find(self, text: str, language: str | None) -> list[CatalogueMatch]:
         """Every non-overlapping mention of a catalogued entity in ``text``, longest first."""
-        if language in LEMMATIZED_LANGUAGES:
+        if language in LEMMATIZED_LANGUAGES and language not in INFLECTED_LANGUAGES:
             return self._find_lemmas(text, language)
         found: list[CatalogueMatch] = []
         for metonym in (False, True):
@@ -134,7 +140,17 @@ class AliasCatalogue:
                 found.append(
                     CatalogueMatch(match.start(), match.end(), self.entities[table[match.group()]], metonym)
                 )
-        return _non_overlapping(found)
+        exact = _non_overlapping(found)
+        if language not in INFLECTED_LANGUAGES:
+            return exact
+        # then the inflected forms the catalogue does not list ("Francji", "Kremls") where no listed one is
+        inflected = [
+            m
+            for m in self._find_lemmas(text, language)
+            if all(m.end <= e.start or e.end <= m.start for e in exact)
+            and not (m.metonym and _CAPITALISED_NEXT.match(text, m.end))
+        ]
+        return sorted([*exact, *inflected], key=lambda m: m.start)
 
     def _find_lemmas(self, text: str, language: str) -> list[CatalogueMatch]:
         index = self._lemma_index[language]
@@ -161,15 +177,15 @@ class AliasCatalogue:
     def lookup(self, surface: str, language: str | None) -> Entity | None:
         """The catalogued entity a whole mention names, if any ("NATO's" → NATO, "России" → Russia)."""
         form = normalise_surface(surface)
+        if language not in LEMMATIZED_LANGUAGES or language in INFLECTED_LANGUAGES:
+            for metonym in (False, True):
+                name = self._forms(language, metonym).get(form)
+                if name is not None:
+                    return self.entities[name]
         if language in LEMMATIZED_LANGUAGES:
             matches = self._find_lemmas(form, language)
             if len(matches) == 1 and matches[0].start == 0 and matches[0].end == len(form):
                 return matches[0].entity
-            return None
-        for metonym in (False, True):
-            name = self._forms(language, metonym).get(form)
-            if name is not None:
-                return self.entities[name]
         return None
 
 
@@ -260,12 +276,18 @@ def builtin_text() -> str:
     return resources.files("propwatch.targets").joinpath("data/aliases.yaml").read_text(encoding="utf-8")
 
 
-def load_aliases(settings: Settings, extra: Iterable[Path] = ()) -> AliasCatalogue:
-    """The shipped catalogue, then the user's (``data_dir/targets/*.yaml``), then ``extra`` files."""
+def builtin_catalogue() -> AliasCatalogue:
+    """The shipped catalogue: the hand-written entities, then every country (CLDR)."""
     catalogue = parse_aliases(builtin_text(), "propwatch targets/data/aliases.yaml")
     from propwatch.targets.countries import add_countries  # imports aliases: a cycle at module level
 
     add_countries(catalogue)
+    return catalogue
+
+
+def load_aliases(settings: Settings, extra: Iterable[Path] = ()) -> AliasCatalogue:
+    """The shipped catalogue, then the user's (``data_dir/targets/*.yaml``), then ``extra`` files."""
+    catalogue = builtin_catalogue()
     for path in [*catalogue_files(settings), *extra]:
         try:
             text = path.read_text(encoding="utf-8")

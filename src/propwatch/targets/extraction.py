@@ -134,7 +134,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _key(form: str, language: str | None) -> str:
     if language in LEMMATIZED_LANGUAGES:
-        return " ".join(lemmas([t.text for t in lemma_tokens(form, language)], language))
+        return " ".join(lemmas([t.text for t in lemma_tokens(form, language)], language)).casefold()
     return form.casefold()
 
 

@@ -1,7 +1,11 @@
-"""Russian tokens and lemmas for matching names across cases ("России", "Россию" → "россия").
+"""Tokens and lemmas for matching names across cases ("России", "Россию" → "россия"; "Węgier",
+"Węgrom" → "węgry"; "Moskaus" → "moskau").
 
-natasha's own ``MorphVocab`` sits on pymorphy2, which does not run on Python ≥ 3.11 (it calls
-``inspect.getargspec`` and needs ``pkg_resources``), so lemmas come from its maintained fork pymorphy3.
+Russian lemmas come from pymorphy3: natasha's own ``MorphVocab`` sits on pymorphy2, which does not run
+on Python ≥ 3.11 (it calls ``inspect.getargspec`` and needs ``pkg_resources``). Polish and German lemmas
+of the shipped catalogue's words come from a table drawn from simplemma's dictionaries
+(:mod:`propwatch.targets.inflections`): the oblique cases of country names ("Francji", "Niemcom",
+"Chinach") that the catalogue lists only in the nominative.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from typing import Any, Final
 import razdel  # type: ignore[import-untyped]
 
 from propwatch.errors import AnalyzerError
+from propwatch.targets.inflections import LANGUAGES as INFLECTION_LANGUAGES
+from propwatch.targets.inflections import inflection_table
 
-LEMMATIZED_LANGUAGES: Final = frozenset({"ru"})
+INFLECTED_LANGUAGES: Final = frozenset(INFLECTION_LANGUAGES)  # exact forms first, then the table's lemmas
+LEMMATIZED_LANGUAGES: Final = frozenset({"ru"}) | INFLECTED_LANGUAGES
 CYRILLIC: Final = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
@@ -47,11 +54,18 @@ def _analyzer() -> Any:
 
 
 @lru_cache(maxsize=65536)
-def lemma(word: str) -> str:
-    """The dictionary form of a Russian word in lower case, ё as е; other words lower-cased."""
-    if not CYRILLIC.search(word):
-        return word.lower()
-    return str(_analyzer().parse(word)[0].normal_form).replace("ё", "е")
+def lemma(word: str, language: str = "ru") -> str:
+    """The dictionary form of a word: Russian (Cyrillic words, lower case, ё as е) by pymorphy3; Polish and
+    German words of the catalogue's names by the inflection table (lower case), others as written; any
+    other word lower-cased."""
+    if language == "ru":
+        if not CYRILLIC.search(word):
+            return word.lower()
+        return str(_analyzer().parse(word)[0].normal_form).replace("ё", "е")
+    if language in INFLECTED_LANGUAGES:  # a word the table lacks stays as written: "UN" is not "Un"
+        forms = inflection_table().get(language, {})
+        return forms.get(word) or forms.get(word.lower()) or word
+    return word.lower()
 
 
 _PERSON: Final = frozenset({"Name", "Surn", "Patr"})
@@ -142,5 +156,5 @@ def _spelled_like(word: str, original: str) -> str:
 
 def lemmas(words: Sequence[str], language: str) -> list[str]:
     if language in LEMMATIZED_LANGUAGES:
-        return [lemma(w) for w in words]
+        return [lemma(w, language) for w in words]
     return [w.lower() for w in words]
