@@ -112,7 +112,7 @@ def predict_ptc_tc(
 ) -> TaskPrediction[TechniqueSpanRecord]:
     """PTC technique classification: one PTC class for every span of ``template``, in its order."""
     rows = read_technique_spans(template, allowed=(*PTC_TECHNIQUES, TEMPLATE_TECHNIQUE), template=True)
-    view = model.ptc_view()
+    view = model.ptc_view(span_identification=False)  # classifies the template's spans: no SI tagger
     result: TaskPrediction[TechniqueSpanRecord] = TaskPrediction()
     ids = {row.article_id for row in rows}
     articles = _articles(articles_dir, settings, ids, result.failures)

@@ -148,3 +148,15 @@ def test_a_missing_or_foreign_tagger_graph_is_named(model_folder: Path, tmp_path
     onnx.save(tagger_graph(WEIGHTS, BIAS, input_name="inputs_embeds"), str(folder / SPAN_TAGGER_FILE))
     with pytest.raises(AnalyzerError, match="expected hidden_states"):
         model.ptc_view()
+
+
+def test_a_classification_only_view_leaves_the_tagger_unread(model_folder: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = shutil.copytree(model_folder, tmp_path / "model")
+    (folder / SPAN_TAGGER_FILE).unlink()  # PTC-TC must not need (or pay for loading) the SI tagger
+    model = TechniqueModel.load(folder, Settings(data_dir=tmp_path / "data"))
+    view = model.ptc_view(span_identification=False)
+    assert view.si is None
+    with pytest.raises(AnalyzerError, match="missing"):
+        model.ptc_view()

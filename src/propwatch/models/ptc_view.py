@@ -255,9 +255,12 @@ def ptc_view(
     labels: Sequence[str],
     embed: SpanEmbedder | None = None,
     load_tagger: TaggerLoader | None = None,
+    *,
+    span_identification: bool = True,
 ) -> PtcView:
     """The view ``model.json`` describes; ValueError for an unknown mode or a malformed head or SI, or
-    for an SI tagger when no ``load_tagger`` is given."""
+    for an SI tagger when no ``load_tagger`` is given. Without ``span_identification`` the view only
+    classifies given spans: its ``si`` (and any tagger) is left unread."""
     labels = tuple(labels)
     mode = view.get("mode")
     head: PtcHead | None = None
@@ -267,7 +270,7 @@ def ptc_view(
         raise ValueError(f"PTC view mode {mode!r} is not supported by this propwatch")
     elif not mapping_classes(labels):
         raise ValueError("no technique of the model has a PTC class")
-    si = view.get("si")
+    si = view.get("si") if span_identification else None
     identification: SpanIdentification | None = None
     if si is not None:
         threshold = si.get("threshold") if isinstance(si, Mapping) else None

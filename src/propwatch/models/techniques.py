@@ -299,9 +299,10 @@ class TechniqueModel:
         """PTC class → the model's techniques it covers (which techniques the PTC-SI view keeps)."""
         return mapping_classes(self.labels)
 
-    def ptc_view(self, embed: SpanEmbedder | None = None) -> PtcView:
+    def ptc_view(self, embed: SpanEmbedder | None = None, *, span_identification: bool = True) -> PtcView:
         """The model's PTC-14 view (``ptc_view`` of model.json); ``embed`` replaces the e5 span embedder.
-        A PTC span tagger the view names is loaded here (its graph and the frozen numpy layers)."""
+        A PTC span tagger the view names is loaded here (its graph and the frozen numpy layers), unless
+        ``span_identification`` is off: a view that only classifies given spans (PTC-TC) needs neither."""
 
         def load_tagger(spec: SpanTaggerSpec) -> SpanTagger:
             return SpanTagger.load(
@@ -309,7 +310,9 @@ class TechniqueModel:
             )
 
         try:
-            return ptc_view(self.card.ptc_view, self.labels, embed, load_tagger)
+            return ptc_view(
+                self.card.ptc_view, self.labels, embed, load_tagger, span_identification=span_identification
+            )
         except ValueError as error:
             raise AnalyzerError(str(self.folder / MODEL_FILE), f"ptc_view: {error}") from error
 
