@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,27 @@ def test_an_implausible_entity_around_a_catalogued_name_leaves_the_name(catalogu
     text = "Stati membri della NATO tacciono."
     ner = _FixedNer(NerMention(0, text.index(" tacciono"), "ORG"))  # a phrase, opening with a stop word
     assert _found(text, extract_mentions(text, "it", catalogue, ner)) == [("NATO", "NATO")]
+
+
+def test_common_words_the_tagger_takes_for_names_are_no_targets(catalogue: AliasCatalogue) -> None:
+    # German capitalises every noun: a word this text also writes after "eine", "dieser", "unserer" or
+    # after an article and an adjective is a common noun; month names are no targets in any language.
+    text = (
+        "Der andauernde Krieg trifft die Region. Im Juli sprach Wjazowski über Krieg und eine Region, "
+        "die SoZ berichtete aus Dresden."
+    )
+    words = ["Krieg", "Region", "Juli", "Wjazowski", "SoZ", "Dresden"]
+    spans = [
+        NerMention(m.start(), m.end(), "ORG" if w != "Wjazowski" else "PER")
+        for w in words
+        for m in re.finditer(w, text)
+    ]
+    names = {m.name for m in extract_mentions(text, "de", catalogue, _FixedNer(*spans))}
+    assert names == {"Wjazowski", "SoZ", "Dresden"}
+    # the same nouns without such a context stay (the tagger's reading is all there is to go on)
+    text = "Krieg trifft die Region Dresden."
+    spans = [NerMention(0, 5, "ORG"), NerMention(text.index("Region"), text.index(" Dresden"), "LOC")]
+    assert {m.name for m in extract_mentions(text, "de", catalogue, _FixedNer(*spans))} == {"Krieg", "Region"}
+    text = "В июле Лавров сказал."
+    spans = [NerMention(2, 7, "ORG")]
+    assert [m.name for m in extract_mentions(text, "ru", catalogue, _FixedNer(*spans))] == ["Sergey Lavrov"]

@@ -7,7 +7,8 @@
    United States); otherwise the catalogue wins.
 4. An entity the catalogue does not know is kept only when it reads like a name (:func:`plausible_name`):
    the weaker taggers (French and Italian above all) sometimes tag a clause ("La giustificazione della
-   FDA fu la seguente"), and a clause is no target.
+   FDA fu la seguente"), and a clause is no target; nor is a month or day name, nor a German noun the
+   text also uses as a common noun ("eine Region", "der andauernde Krieg").
 5. Entities the catalogue does not know are merged by normalised surface form: case, a leading
    "the", a possessive ('s) and, in Russian, word endings (lemmas) do not matter; a lone surname is
    merged into the full name of a person named in the same text ("Stoltenberg" → "Jens Stoltenberg").
@@ -20,7 +21,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
+
+from babel import Locale, UnknownLocaleError
 
 from propwatch.models.function_words import stop_words
 from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
@@ -209,6 +213,8 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
     groups: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for start, end, kind in spans:
         groups[_key(text[start:end], language)].append((start, end, kind))
+    for key in [k for k, g in groups.items() if _common_word(text, language, g)]:
+        del groups[key]
     # A lone surname joins the one full name of a person that ends with it.
     persons = [k for k, g in groups.items() if len(k.split()) > 1 and _type(g) == "PER"]
     for key in [k for k in groups if len(k.split()) == 1 and _type(groups[k]) == "PER"]:
@@ -227,3 +233,59 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
 
 def _type(group: Sequence[tuple[int, int, str]]) -> str:
     return Counter(kind for _, _, kind in group).most_common(1)[0][0]
+
+
+# German words before a noun that a name does not take: "einer Region", "dieser Krieg", "unserer Nation"
+# (a definite article does go with names: "die Ukraine", "der Donbass", "die Bundeswehr").
+_GERMAN_DETERMINERS: Final = frozenset(
+    f"{stem}{ending}"
+    for stem in ("ein", "kein", "mein", "dein", "sein", "ihr", "unser", "euer", "eur")
+    for ending in ("", "e", "en", "em", "er", "es")
+) | frozenset(
+    f"{stem}{ending}"
+    for stem in ("dies", "jen", "jed", "welch", "solch", "manch")
+    for ending in ("e", "en", "em", "er", "es")
+)
+_GERMAN_ARTICLES: Final = frozenset("der die das den dem des".split()) | _GERMAN_DETERMINERS  # noqa: SIM905
+_ADJECTIVE_ENDING: Final = re.compile(r"^[a-zäöüß][a-zäöüß-]*(?:e|en|em|er|es)$")
+_WORD: Final = re.compile(r"\w[\w-]*")
+
+
+@cache
+def calendar_words(language: str | None) -> frozenset[str]:
+    """Month and day names of ``language`` (CLDR via Babel) in lower case: "Juli", "März", "lutego"."""
+    try:
+        locale = Locale(language or "en")
+    except (ValueError, UnknownLocaleError):
+        return frozenset()
+    names: set[str] = set()
+    for table in (locale.months, locale.days):
+        for context in ("format", "stand-alone"):
+            names.update(str(n).casefold() for n in table[context]["wide"].values())
+    return frozenset(names)
+
+
+def _common_word(text: str, language: str | None, group: Sequence[tuple[int, int, str]]) -> bool:
+    """Whether a group of single-word mentions (not a person) is a common word the tagger took for a
+    name: a month or day name; in German (where every noun is capitalised) a word that this text also
+    writes after an indefinite article, a possessive or demonstrative, or after an article and an
+    adjective ("eine unabhängige Nation", "der andauernde Krieg")."""
+    forms = {text[s:e] for s, e, _ in group}
+    if _type(group) == "PER" or any(len(f.split()) > 1 or any(c.isupper() for c in f[1:]) for f in forms):
+        return False  # a person, several words, or an acronym ("SoZ", "KGB")
+    if any({f.casefold(), _key(f, language)} & calendar_words(language) for f in forms):
+        return True  # "Juli"; "июле" by its lemma "июль"
+    if language != "de":
+        return False
+    for form in forms:
+        for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+            before = _WORD.findall(text[max(0, match.start() - 60) : match.start()])[-2:]
+            if before and before[-1].casefold() in _GERMAN_DETERMINERS:
+                return True
+            if (
+                len(before) == 2
+                and before[0].casefold() in _GERMAN_ARTICLES
+                and _ADJECTIVE_ENDING.match(before[1])
+            ):
+                return True
+    return False
