@@ -3,11 +3,10 @@
 
 The table (``data/inflections.tsv``: language, written form, lemma) holds every form simplemma's
 dictionaries give for the lemma of a word of each entity's first Polish or German name (and of every
-metonym) in the shipped catalogue, and is
-rebuilt with ``python -m propwatch.targets.inflections`` (simplemma, in the ``train`` extra) whenever
-that catalogue changes. simplemma itself is not needed at run time: its Polish dictionary alone takes
-about 400 MB of memory and 2 s to load, for the few thousand forms the catalogue needs. Words of a
-user's own catalogue that the table lacks are matched as written.
+metonym) in the shipped catalogue. Rebuild it with ``python -m propwatch.targets.inflections``
+(simplemma, in the ``train`` extra) whenever that catalogue changes. simplemma itself is not needed at
+run time: its Polish dictionary alone takes about 400 MB of memory and 2 s to load, for the few thousand
+forms the catalogue needs. Words of a user's own catalogue that the table lacks are matched as written.
 """
 
 from __future__ import annotations
