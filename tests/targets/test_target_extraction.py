@@ -234,3 +234,16 @@ def test_common_words_the_tagger_takes_for_names_are_no_targets(catalogue: Alias
     text = "В июле Лавров сказал."
     spans = [NerMention(2, 7, "ORG")]
     assert [m.name for m in extract_mentions(text, "ru", catalogue, _FixedNer(*spans))] == ["Sergey Lavrov"]
+
+
+def test_a_person_ends_at_the_last_capitalised_word(catalogue: AliasCatalogue) -> None:
+    text = "Jak mówi Władimir Putin często, a Jan Kowalski zawsze milczy."
+    spans = [
+        NerMention(text.index("Władimir"), text.index(", a"), "PER"),
+        NerMention(text.index("Jan"), text.index(" milczy"), "PER"),
+    ]
+    found = extract_mentions(text, "pl", catalogue, _FixedNer(*spans))
+    assert [(text[m.start : m.end], m.name) for m in found] == [
+        ("Władimir Putin", "Vladimir Putin"),
+        ("Jan Kowalski", "Jan Kowalski"),
+    ]

@@ -119,9 +119,9 @@ class Mention:
     source: str
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, int]:
     """Offsets of the normalised form inside ``text[start:end]`` (article, possessive and surrounding
-    punctuation cut off)."""
+    punctuation cut off; for a person, lower-case words after the name too)."""
     surface = text[start:end]
     form = _EDGE.sub("", _TRAILING_ABBREVIATION.sub("", normalise_surface(surface)))
     if not form:
@@ -129,6 +129,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     words = form.split()
     if len(words) > 1 and words[0].casefold() in _TITLES:
         words = words[1:]  # "Президент В.В. Путин" is Putin
+    while person and len(words) > 1 and not words[-1][:1].isupper():
+        words = words[:-1]  # "Władimir Putin często", "Macron commémore le 60e": the tagger ran on
     first = surface.find(words[0])
     last = surface.rfind(words[-1])
     if first < 0 or last < 0:
@@ -163,7 +165,7 @@ def extract_mentions(
     unlisted: list[tuple[int, int, str]] = []
     found: list[Mention] = []
     for entity in entities:
-        start, end = _trim(text, entity.start, entity.end)
+        start, end = _trim(text, entity.start, entity.end, person=entity.type == "PER")
         form = text[start:end]
         if len(form) < 2 or not any(c.isalpha() for c in form):
             continue  # dates and numbers tagged as entities
