@@ -71,7 +71,8 @@ def build_rows() -> list[tuple[str, str, str]]:
         words = {token.text for form in forms for token in lemma_tokens(form, language)}
         # a listed word counts as a lemma too: simplemma reads "Ungarn" as the plural of "Ungar" but
         # gives "Ungarns" the lemma "Ungarn"
-        wanted = words | {str(simplemma.lemmatize(word, lang=language)) for word in words}
+        lemma_of = {word: str(simplemma.lemmatize(word, lang=language)) for word in words}
+        wanted = words | set(lemma_of.values())
         dictionary = DefaultDictionaryFactory().get_dictionary(language)
         skip = NOT_INFLECTIONS.get(language, frozenset())
         rows.update(
@@ -79,7 +80,7 @@ def build_rows() -> list[tuple[str, str, str]]:
             for form, lemma in dictionary.items()
             if lemma in wanted and form not in skip
         )
-        rows.update((language, word, str(simplemma.lemmatize(word, lang=language)).lower()) for word in words)
+        rows.update((language, word, lemma.lower()) for word, lemma in lemma_of.items())
     return sorted(rows)
 
 

@@ -54,7 +54,7 @@ def _analyzer() -> Any:
 
 
 @lru_cache(maxsize=65536)
-def lemma(word: str, language: str = "ru") -> str:
+def lemma(word: str, language: str) -> str:
     """The dictionary form of a word: Russian (Cyrillic words, lower case, ё as е) by pymorphy3; Polish and
     German words of the catalogue's names by the inflection table (lower case), others as written; any
     other word lower-cased."""
