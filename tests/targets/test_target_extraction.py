@@ -247,3 +247,14 @@ def test_a_person_ends_at_the_last_capitalised_word(catalogue: AliasCatalogue) -
         ("Władimir Putin", "Vladimir Putin"),
         ("Jan Kowalski", "Jan Kowalski"),
     ]
+
+
+def test_a_person_starts_at_its_first_capitalised_word_or_particle(catalogue: AliasCatalogue) -> None:
+    text = "Le ministre Jean Dupont a salué la présidente von der Leyen et il presidente Mario Draghi."
+    spans = [
+        NerMention(text.index("ministre"), text.index(" a salué"), "PER"),
+        NerMention(text.index("présidente"), text.index(" et il"), "PER"),
+        NerMention(text.index("presidente"), text.index("."), "PER"),
+    ]
+    found = extract_mentions(text, "fr", catalogue, _FixedNer(*spans))
+    assert [text[m.start : m.end] for m in found] == ["Jean Dupont", "von der Leyen", "Mario Draghi"]

