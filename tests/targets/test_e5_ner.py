@@ -186,6 +186,7 @@ def test_the_backends_use_the_tagger_for_its_languages_only(tmp_path: Path) -> N
     assert isinstance(french, E5Backend) and not isinstance(backends.get("it"), E5Backend)
     found = [(text[m.start : m.end], m.type) for m in french.entities(text)]
     assert found == [("Emmanuel Macron", "PER"), ("Olaf Scholz", "PER"), ("Paris", "LOC")]
+    assert french.entities("") == [] and french.entities(" \n\t ") == []
     (folder / GRAPH_FILE).unlink()
     assert any(GRAPH_FILE in line and "ner-tagger" in line for line in missing(["fr"], folder))
 

@@ -119,3 +119,37 @@ def test_malformed_catalogues_name_the_file_and_entry(document: str, problem: st
     with pytest.raises(MalformedRecordError, match=problem) as caught:
         parse_aliases(document, "mine.yaml")
     assert str(caught.value).startswith("mine.yaml")
+
+
+def test_an_acronym_that_is_a_word_in_a_line_of_capitals_is_that_word(catalogue_settings: Settings) -> None:
+    catalogue = load_aliases(catalogue_settings)
+    text = "WHO ARE THEY?\nLET US PRAY\nThe WHO, NATO and the US\nUS, EU AND NATO"
+    found = [(text[m.start : m.end], m.entity.name) for m in catalogue.find(text, "en")]
+    assert found == [
+        ("WHO", "World Health Organization"),
+        ("NATO", "NATO"),
+        ("US", "United States"),
+        ("US", "United States"),
+        ("EU", "European Union"),
+        ("NATO", "NATO"),
+    ]
+
+
+def test_health_money_and_davos_organisations_are_one_target_each(catalogue_settings: Settings) -> None:
+    catalogue = load_aliases(catalogue_settings)
+    cases = {
+        "de": "Die WHO und die Weltgesundheitsorganisation, der IWF und Davos.",
+        "pl": "Światowej Organizacji Zdrowia, MFW i Światowego Forum Ekonomicznego.",
+        "ru": "ВОЗ, Всемирной организации здравоохранения и МВФ.",
+        "it": "l'Oms e il Fondo monetario internazionale",
+    }
+    names = {
+        language: [m.entity.name for m in catalogue.find(text, language)] for language, text in cases.items()
+    }
+    who, imf, wef = "World Health Organization", "International Monetary Fund", "World Economic Forum"
+    assert names == {
+        "de": [who, who, imf, wef],
+        "pl": [who, imf, wef],
+        "ru": [who, who, imf],
+        "it": [who, imf],
+    }

@@ -17,7 +17,7 @@ Polish and German are matched on lemmas (:mod:`propwatch.targets.morphology`), s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -27,6 +27,7 @@ from typing import Final
 import yaml
 
 from propwatch.errors import DecodingError, MalformedRecordError
+from propwatch.models.function_words import stop_words
 from propwatch.settings import Settings
 from propwatch.targets.morphology import INFLECTED_LANGUAGES, LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
 
@@ -36,6 +37,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 # English possessives and leading articles do not change who is meant ("NATO's", "the Kremlin").
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+_WORD = re.compile(r"[^\W\d_]+")
 _CAPITALISED_NEXT = re.compile(r" [A-ZА-ЯЁÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ]")
 
 
@@ -137,6 +139,8 @@ class AliasCatalogue:
             for match in pattern.finditer(text):
                 if metonym and _CAPITALISED_NEXT.match(text, match.end()):
                     continue
+                if _shouted_word(text, match.start(), match.end(), language, table):
+                    continue
                 found.append(
                     CatalogueMatch(match.start(), match.end(), self.entities[table[match.group()]], metonym)
                 )
@@ -194,6 +198,19 @@ def canonical_target(name: str, catalogue: AliasCatalogue) -> str:
     "United States"); a name the catalogue does not know, as given (the analyzer keeps NER names)."""
     entity = catalogue.lookup(name.strip(), None)
     return entity.name if entity is not None else name.strip()
+
+
+def _shouted_word(text: str, start: int, end: int, language: str | None, names: Mapping[str, str]) -> bool:
+    """Whether an acronym that is also a word ("WHO", "US") is that word written in capitals: next to
+    another word in capitals that is no catalogued name ("WHO ARE THEY?", "LET US PRAY"; not "WHO,
+    NATO"). A headline in capitals may so lose a real mention ("SANCTIONS BY THE US")."""
+    form = text[start:end]
+    if not form.isupper() or form.casefold() not in stop_words(language or "en"):
+        return False
+    before = _WORD.findall(text[max(0, text.rfind("\n", 0, start) + 1) : start])
+    line_end = text.find("\n", end)
+    after = _WORD.findall(text[end : len(text) if line_end < 0 else line_end])
+    return any(len(w) > 1 and w.isupper() and w not in names for w in before[-1:] + after[:1])
 
 
 def _non_overlapping(matches: list[CatalogueMatch]) -> list[CatalogueMatch]:
