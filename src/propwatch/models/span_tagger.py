@@ -29,7 +29,7 @@ from tokenizers import Tokenizer
 
 from propwatch.errors import AnalyzerError
 from propwatch.models.onnx_session import cpu_session
-from propwatch.models.technique_decode import plan_windows, text_logits, token_char_ranges
+from propwatch.models.technique_decode import plan_windows, text_ranges_and_logits
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -163,18 +163,18 @@ class SpanTagger:
 
     def inside(self, text: str) -> tuple[IntArray, FloatArray]:
         """Character ranges ``[T, 2]`` of ``text``'s tokens and each token's inside probability ``[T]``."""
-        encoding = self.tokenizer.encode(text, add_special_tokens=False)
         spec = self.spec
-        logits = text_logits(
-            encoding.ids,
-            plan_windows(len(encoding.ids), spec.window_tokens, spec.stride_tokens),
+        ranges, logits = text_ranges_and_logits(
+            self.tokenizer,
+            text,
+            spec.window_tokens,
+            spec.stride_tokens,
             self.run_windows,
             bos=self.bos,
             eos=self.eos,
             pad=self.pad,
             width=CHANNELS,
         )
-        ranges = token_char_ranges(text, np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2))
         probability = (1.0 / (1.0 + np.exp(-logits[:, INSIDE].astype(np.float64)))).astype(np.float32)
         return ranges, probability
 

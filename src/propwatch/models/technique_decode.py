@@ -29,7 +29,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -221,6 +221,40 @@ def text_logits(
         ids, mask = pack_windows(token_ids, [(start, end)], bos=bos, eos=eos, pad=pad)
         pieces.append(run(ids, mask)[0, 1 : 1 + end - start])
     return merge_window_logits(len(token_ids), windows, pieces)
+
+
+class TextTokenizer(Protocol):
+    """What :func:`text_ranges_and_logits` needs of a ``tokenizers.Tokenizer``."""
+
+    def encode(self, sequence: str, *, add_special_tokens: bool) -> Any: ...
+
+
+def text_ranges_and_logits(
+    tokenizer: TextTokenizer,
+    text: str,
+    window: int,
+    stride: int,
+    run: Callable[[IntArray, IntArray], FloatArray],
+    *,
+    bos: int,
+    eos: int,
+    pad: int,
+    width: int,
+) -> tuple[IntArray, FloatArray]:
+    """``text``'s tokens as cleaned character ranges ``[T, 2]`` and their merged logits ``[T, width]``
+    over windows of ``window`` tokens ``stride`` apart (:func:`text_logits`)."""
+    encoding = tokenizer.encode(text, add_special_tokens=False)
+    logits = text_logits(
+        encoding.ids,
+        plan_windows(len(encoding.ids), window, stride),
+        run,
+        bos=bos,
+        eos=eos,
+        pad=pad,
+        width=width,
+    )
+    ranges = token_char_ranges(text, np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2))
+    return ranges, logits
 
 
 def merge_window_logits(

