@@ -132,6 +132,16 @@ def test_a_tiny_run_trains_exports_scores_and_chooses_languages(tmp_path: Path) 
     assert any(line.startswith("wikiann/de: F1") for line in lines)
     again = train_ner_tagger(data, out, tmp_path / "ckpt", overrides=tiny)  # resumes: nothing retrained
     assert again.steps == 3 and again.figures == result.figures
+    # `propwatch evaluate ner` gives the same figures and choice from the folder alone.
+    from typer.testing import CliRunner
+
+    from propwatch.cli import app
+
+    run = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(data), "--model", str(out), "-f", "json"])
+    assert run.exit_code == 0, run.output
+    printed = json.loads(run.stdout[run.stdout.index("{") :])
+    assert printed["figures"]["wikiann/de"]["f1"] == result.figures["wikiann/de"].f1
+    assert printed["languages"] == list(result.languages)
 
 
 def test_the_command_names_a_missing_data_folder_before_training(tmp_path: Path) -> None:
