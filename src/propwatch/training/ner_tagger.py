@@ -31,11 +31,20 @@ from typing import Any, Final
 from propwatch.corpora import CorpusArticle
 from propwatch.corpora.corpus import GoldSpan
 from propwatch.errors import InputNotFoundError
-from propwatch.targets.crf import ENTITY_TYPES
+from propwatch.targets.crf import ENTITY_TYPES, chunks
 from propwatch.targets.e5_ner import GRAPH_FILE, SPEC_FILE, E5NerTagger
 from propwatch.training.artifact import atomic_write
 from propwatch.training.config import TrainConfig
-from propwatch.training.ner import Scores, Sentence, drop_misc, entity_scores, heldout_split, read_conll
+from propwatch.training.ner import (
+    Scores,
+    Sentence,
+    drop_misc,
+    entity_scores,
+    heldout_split,
+    read_conll,
+    score_factrueval,
+    score_pretrained,
+)
 
 VERSION: Final = "2026.12.1"
 LABELS: Final = ENTITY_TYPES
@@ -111,20 +120,14 @@ def pseudo_articles(source: str, sentences: Sequence[Sentence], group: int = GRO
         text, starts = _group_text(part)
         spans = []
         for (words, tags), offsets in zip(part, starts, strict=True):
-            for chunk in _chunks(tags):
-                kind, a, b = chunk  # b: one past the last word
-                start, end = offsets[a], offsets[b - 1] + len(words[b - 1])
-                spans.append(GoldSpan(kind, start, end, start, end))
+            for chunk in chunks(tags):  # chunk.last: one past the last word
+                start = offsets[chunk.first]
+                end = offsets[chunk.last - 1] + len(words[chunk.last - 1])
+                spans.append(GoldSpan(chunk.kind, start, end, start, end))
         articles.append(
             CorpusArticle(f"{source}#{first // group}", source.split("/")[-1], text, tuple(spans))
         )
     return articles
-
-
-def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    from propwatch.targets.crf import chunks
-
-    return [(c.kind, c.first, c.last) for c in chunks(tags)]
 
 
 def tags_from_spans(
@@ -306,9 +309,6 @@ def evaluate_ner_tagger(
 ) -> tuple[dict[str, Scores], dict[str, float], tuple[str, ...]]:
     """Figures of the tagger in ``folder`` per set, the incumbent back-ends' F1 per language, and the
     languages where the tagger wins by :data:`MARGIN`."""
-    from propwatch.targets.ner import NatashaBackend
-    from propwatch.training.ner import score_factrueval, score_pretrained
-
     say = progress or (lambda line: None)
     with tempfile.TemporaryDirectory() as cache:
         tagger = E5NerTagger.load(folder, threads=threads, cache_dir=Path(cache))
@@ -324,7 +324,7 @@ def evaluate_ner_tagger(
     for language, names in LANGUAGE_SETS.items():
         if len(names) > 1 and all(n in figures for n in names):
             figures[language + " (all)"] = _pooled([figures[n] for n in names])
-    incumbent = _incumbent(folder, data, figures, limit, lambda: NatashaBackend(), score_pretrained, say)
+    incumbent = _incumbent(folder, data, figures, limit, say)
     languages = tuple(language for language in LANGUAGE_SETS if _wins(language, figures, incumbent))
     return figures, incumbent, languages
 
@@ -356,15 +356,11 @@ def _pooled(parts: Sequence[Scores]) -> Scores:
 
 
 def _incumbent(
-    folder: Path,
-    data: Path,
-    figures: Mapping[str, Scores],
-    limit: int | None,
-    natasha: Callable[[], Any],
-    pretrained: Callable[..., Scores],
-    say: Callable[[str], None],
+    folder: Path, data: Path, figures: Mapping[str, Scores], limit: int | None, say: Callable[[str], None]
 ) -> dict[str, float]:
     """F1 of the back-end each language uses today, on the sets the tagger was scored on."""
+    from propwatch.targets.ner import NatashaBackend
+
     found: dict[str, float] = {}
     metrics = folder / "metrics.json"
     models = json.loads(metrics.read_text(encoding="utf-8")).get("models", {}) if metrics.is_file() else {}
@@ -381,10 +377,8 @@ def _incumbent(
             found[language] = float(extra["f1"])
     if "conll2003/en" in figures:
         cap = CONLL_SENTENCES if limit is None else min(limit, CONLL_SENTENCES)
-        found["en"] = pretrained(data, "en", cap).f1
+        found["en"] = score_pretrained(data, "en", cap).f1
     if "factrueval/ru" in figures:
-        from propwatch.training.ner import score_factrueval
-
-        found["ru"] = score_factrueval(data, natasha()).f1
+        found["ru"] = score_factrueval(data, NatashaBackend()).f1
     say("back-ends in use: " + ", ".join(f"{k} {v:.4f}" for k, v in found.items()))
     return found
