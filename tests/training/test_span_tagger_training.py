@@ -14,7 +14,8 @@ pytest.importorskip("transformers")
 pytest.importorskip("onnxruntime")
 pytest.importorskip("sklearn")
 
-from propwatch.errors import ConfigurationError  # noqa: E402
+from propwatch.corpora import CorpusArticle, GoldSpan, read_semeval2023, split_by_article  # noqa: E402
+from propwatch.errors import ConfigurationError, InputNotFoundError  # noqa: E402
 from propwatch.evaluation.formats import SpanRecord  # noqa: E402
 from propwatch.models.span_tagger import SPAN_TAGGER_FILE, SpanTaggerSpec  # noqa: E402
 from propwatch.models.techniques import TechniqueModel  # noqa: E402
@@ -22,9 +23,11 @@ from propwatch.settings import Settings  # noqa: E402
 from propwatch.training.span_tagger import (  # noqa: E402
     SpanTaggerResult,
     ThresholdChoice,
+    _binary,
     _Validation,
     _write,
     choose_threshold,
+    semeval_training_articles,
     tagger_config,
     train_ptc_si_tagger,
 )
@@ -92,6 +95,54 @@ def test_tagger_is_trained_measured_and_kept_only_when_the_blend_wins(tmp_path: 
         folder, data, TechniqueModel.load(folder, settings), tmp_path / "ckpt", overrides=TINY
     )
     assert again.steps == 3 and again.tagger == result.tagger
+
+
+def test_other_languages_add_their_training_side_articles_and_are_recorded(tmp_path: Path) -> None:
+    data = write_fake_data(tmp_path / "data")
+    folder = _model(tmp_path, data)
+    model = TechniqueModel.load(folder, Settings(data_dir=tmp_path / "propwatch"))
+    english = train_ptc_si_tagger(folder, data, model, tmp_path / "c1", overrides=TINY)
+    both = train_ptc_si_tagger(folder, data, model, tmp_path / "c2", languages=("fr", "en"), overrides=TINY)
+    fr_ids = read_semeval2023(data / "semeval2023_task3", "fr").article_ids()
+    assert both.train_articles == english.train_articles + len(split_by_article(fr_ids).train) > 0
+    assert both.windows > english.windows and both.languages == ("en", "fr")
+    training = json.loads((folder / "model.json").read_text(encoding="utf-8"))["ptc_view"]
+    assert training["si_tagger_validation"]["training"]["languages"] == ["en", "fr"]
+    assert "SemEval-2023 fr training-side articles" in training["si_tagger_validation"]["training"]["data"]
+    assert "in fr (their spans of the techniques that have a PTC class)" in (
+        folder / "MODEL_CARD.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_added_articles_come_from_the_technique_models_training_side_with_ptc_classes_only(
+    tmp_path: Path,
+) -> None:
+    data = write_fake_data(tmp_path / "data")
+    held_out = set(
+        split_by_article(read_semeval2023(data / "semeval2023_task3", "fr").article_ids()).validation
+    )
+    added = semeval_training_articles(data, ["fr"])
+    assert added and not {a.article_id for a in added} & held_out
+    assert {s.technique for a in added for s in a.spans} == {"Propaganda"}
+    article = CorpusArticle(
+        "1",
+        "fr",
+        "Des valeurs, et une peur.",
+        (GoldSpan("Appeal_to_Values", 4, 11, 4, 11), GoldSpan("Appeal_to_Fear-Prejudice", 19, 24, 19, 24)),
+    )
+    assert [(s.technique, s.start) for s in _binary(article, ptc_classes_only=True).spans] == [
+        ("Propaganda", 19)
+    ]
+    assert len(_binary(article).spans) == 2  # PTC's own spans all count
+
+
+def test_an_unknown_language_is_refused_before_any_training(tmp_path: Path) -> None:
+    data = write_fake_data(tmp_path / "data")
+    folder = _model(tmp_path, data)
+    model = TechniqueModel.load(folder, Settings(data_dir=tmp_path / "propwatch"))
+    with pytest.raises(InputNotFoundError, match="semeval2023_task3/xx"):
+        train_ptc_si_tagger(folder, data, model, tmp_path / "ckpt", languages=("xx",), overrides=TINY)
+    assert not (tmp_path / "ckpt").exists()
 
 
 def test_a_model_without_ptc_span_identification_is_refused(tmp_path: Path) -> None:

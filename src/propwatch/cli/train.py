@@ -261,6 +261,15 @@ def ptc_si_tagger(
         Path | None,
         typer.Option("--model", help="Technique model folder to update (default: the shipped one)."),
     ] = None,
+    language: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--language",
+            help="Also learn from this SemEval-2023 language's training-side articles (fr, ge, it, po, ru; "
+            "repeat the option).",
+        ),
+    ] = None,
+    passes: Annotated[int, typer.Option("--passes", min=1, help="Passes over the training windows.")] = 6,
     resume: Annotated[
         bool, typer.Option("--resume/--no-resume", help="Continue from the newest checkpoint.")
     ] = True,
@@ -279,6 +288,8 @@ def ptc_si_tagger(
         data,
         TechniqueModel.load(folder, settings_from(ctx)),
         checkpoints,
+        passes=passes,
+        languages=tuple(language or ()),
         resume=resume,
         progress=lambda line: err.print(line, highlight=False),
     )

