@@ -52,3 +52,29 @@ def test_config_file_values_and_overrides(tmp_path: Path) -> None:
     assert TrainConfig.model_validate_json(config.model_dump_json()) == config
     with pytest.raises(ConfigurationError, match="stride_tokens"):
         TrainConfig.build("options", {"window_tokens": 16, "stride_tokens": 15})
+
+
+@pytest.mark.parametrize("command", ["techniques", "ptc-si-tagger", "ner-tagger"])
+def test_a_device_that_is_not_there_is_refused_before_training(tmp_path: Path, command: str) -> None:
+    pytest.importorskip("torch")
+    from propwatch.cli import app
+
+    places = {"techniques": ["--out", str(tmp_path / "o")], "ner-tagger": ["--out", str(tmp_path / "o")]}
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            command,
+            "--data",
+            str(tmp_path),
+            "--checkpoints",
+            str(tmp_path / "c"),
+            *places.get(command, []),
+            "--device",
+            "meta",
+        ],
+        env={"COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    assert isinstance(result.exception, ConfigurationError), result.output
+    assert "cpu or cuda" in str(result.exception)
+    assert not (tmp_path / "c").exists() and not (tmp_path / "o").exists()

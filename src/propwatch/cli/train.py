@@ -21,6 +21,16 @@ from rich.progress import (
 train_app = typer.Typer(name="train", help="Train models (needs the train extra).", no_args_is_help=True)
 err = Console(stderr=True)
 
+# Where the optimizer steps run; export, calibration and validation always run on the CPU.
+Device = Annotated[
+    str,
+    typer.Option(
+        "--device",
+        help="Torch device for the training steps: cpu, cuda or cuda:N (a GPU; results differ "
+        "slightly from a CPU run's).",
+    ),
+]
+
 
 class GenreSignals(StrEnum):
     """The keys of propwatch.framing.signals.SIGNAL_SETS (an Enum so --help lists them)."""
@@ -50,6 +60,7 @@ def techniques(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the newest checkpoint.")] = False,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default 13).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="JSON file of TrainConfig fields.")] = None,
+    device: Device = "cpu",
 ) -> None:
     """Train the persuasion-technique span detector (SemEval-2023 Task 3, six languages)."""
     from propwatch.training.config import StepReport, TrainConfig
@@ -60,14 +71,16 @@ def techniques(
     else:
         settings = TrainConfig.build("options", {k: v for k, v in overrides.items() if v is not None})
     # torch and transformers load only once the options are known to be good.
-    from propwatch.training.techniques import train_techniques
+    from propwatch.training.techniques import train_techniques, training_device
+
+    training_device(device)  # an absent GPU is refused before the corpora are read
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S"
     )
     if not err.is_terminal:
         # A log file (background run): one plain line per step from the training logger is enough.
-        result = train_techniques(settings, data, out, checkpoints, resume=resume)
+        result = train_techniques(settings, data, out, checkpoints, resume=resume, device=device)
     else:
         columns = (
             TextColumn("[bold]{task.description}"),
@@ -84,7 +97,7 @@ def techniques(
             def report(step: StepReport) -> None:
                 bar.update(task, completed=step.step, loss=step.loss, description=step.phase)
 
-            result = train_techniques(settings, data, out, checkpoints, report, resume=resume)
+            result = train_techniques(settings, data, out, checkpoints, report, resume=resume, device=device)
     err.print(
         f"model written to {result.artifact_dir} after {result.steps} steps ({result.minutes:.1f} min); "
         f"final loss {result.final_loss:.4f}"
@@ -161,11 +174,16 @@ def ner_tagger(
         float, typer.Option("--passes", min=0.01, help="Passes over the training windows.")
     ] = 4.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the held-out split and of training.")] = 13,
+    device: Device = "cpu",
 ) -> None:
     """Train the multilingual e5 named-entity tagger; print entity F1 per held-out set."""
     from propwatch.training.ner_tagger import train_ner_tagger
+    from propwatch.training.techniques import training_device
 
-    result = train_ner_tagger(data, out, checkpoints, passes=passes, seed=seed, progress=err.print)
+    training_device(device)
+    result = train_ner_tagger(
+        data, out, checkpoints, passes=passes, seed=seed, progress=err.print, device=device
+    )
     for name, scores in result.figures.items():
         typer.echo(
             f"{name}: F1 {scores.f1:.4f} (P {scores.precision:.4f}, R {scores.recall:.4f}; "
@@ -273,12 +291,16 @@ def ptc_si_tagger(
     resume: Annotated[
         bool, typer.Option("--resume/--no-resume", help="Continue from the newest checkpoint.")
     ] = True,
+    device: Device = "cpu",
 ) -> None:
     """Train a tagger for PTC span identification alone and blend it with the model's noisy-or; kept
     only when the blend beats the noisy-or on the validation articles (threshold cross-fitted)."""
     from propwatch.cli.options import settings_from
     from propwatch.models.techniques import TechniqueModel, shipped_model_folder
     from propwatch.training.span_tagger import train_ptc_si_tagger
+    from propwatch.training.techniques import training_device
+
+    training_device(device)
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("propwatch").setLevel(logging.INFO)  # training steps, not the quantiser's notes
@@ -292,6 +314,7 @@ def ptc_si_tagger(
         languages=tuple(language or ()),
         resume=resume,
         progress=lambda line: err.print(line, highlight=False),
+        device=device,
     )
     for name, choice in (("noisy-or", result.noisy_or), ("tagger", result.tagger), ("blend", result.blend)):
         print(

@@ -42,13 +42,19 @@ def list_checkpoints(folder: Path) -> list[Checkpoint]:
 
 
 def rng_state() -> dict[str, Any]:
-    return {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "random": random.getstate()}
+    state = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "random": random.getstate()}
+    # Dropout on a GPU draws from the GPU's generator: an exact resume there needs its state too.
+    if torch.cuda.is_available() and torch.cuda.is_initialized():  # type: ignore[no-untyped-call]
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
 
 
 def restore_rng(state: dict[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
     np.random.set_state(state["numpy"])
     random.setstate(state["random"])
+    if "cuda" in state and torch.cuda.is_available() and torch.cuda.device_count() >= len(state["cuda"]):
+        torch.cuda.set_rng_state_all(state["cuda"])
 
 
 def save_checkpoint(folder: Path, step: int, payload: dict[str, Any], keep: int) -> Path:

