@@ -203,8 +203,8 @@ _PTC_LIMIT_HEAD: Final = (
     "the trained head, which also reads the e5 vector of the span's text (one e5 pass per span to classify)."
 )
 _LIMITS: Final = (
-    "A small encoder (multilingual-e5-small) trained for a short time on 2 CPU cores: far from the "
-    "shared-task winners; rare techniques (a few hundred spans or fewer) are often missed.",
+    "A small encoder (multilingual-e5-small) trained for a short time (a few thousand steps at most): far "
+    "from the shared-task winners; rare techniques (a few hundred spans or fewer) are often missed.",
     "Calibration, thresholds and the per-language logit shifts were tuned on the same validation split "
     "the figures come from, so the figures are optimistic; held-out test data will score lower.",
     "Annotation is subjective (annotators agree only moderately on these tasks): a span is evidence for an "
@@ -232,7 +232,8 @@ def _card_model(document: dict[str, Any]) -> list[str]:
         "## Training",
         f"- {training['steps']} steps of batch {training['batch_size']} "
         f"({training.get('passes_over_data', 0)} passes over the training windows) in "
-        f"{training['minutes']:.0f} minutes on CPU; frozen layers' output cached once per window: "
+        f"{training['minutes']:.1f} minutes of optimizer steps; frozen layers' output cached once per "
+        "window: "
         f"{training.get('cache_frozen_features', False)}; AdamW, encoder lr {training['learning_rate']}, "
         "head lr "
         f"{training['head_learning_rate']}, warm-up {training['warmup_fraction']}, linear decay, clipping "
