@@ -103,3 +103,21 @@ def test_missing_ptc_data_is_a_clear_error(tmp_path: Path) -> None:
     )
     with pytest.raises(InputNotFoundError, match="ptc_semeval2020_task11"):
         train_ptc_head(folder, data, TechniqueModel.load(folder, settings))
+
+
+def test_noisy_or_threshold_is_found_above_one_half_when_the_model_is_that_sure() -> None:
+    from propwatch.corpora import CorpusArticle
+    from propwatch.evaluation.formats import SpanRecord
+    from propwatch.models.techniques import TokenProbabilities
+    from propwatch.training.ptc_head import _Read, _tune_si
+
+    # Four words per article: gold tokens at 0.6, the others at 0.45. Only a threshold in (0.45, 0.6]
+    # separates them, above the 0.40 where the grid used to stop.
+    text = "aaaa bbbb cccc dddd"
+    ranges = np.array([[0, 4], [5, 9], [10, 14], [15, 19]], dtype=np.int64)
+    inside = np.array([[0.45], [0.6], [0.6], [0.45]], dtype=np.float32)
+    probs = TokenProbabilities(("Loaded_Language",), ranges, np.zeros_like(inside), inside)
+    read = [_Read(CorpusArticle(str(i), "en", text, ()), probs, ()) for i in range(4)]
+    gold = [SpanRecord(str(i), 5, 14) for i in range(4)]
+    threshold, f1, cross_fitted = _tune_si(read, gold, np.array([True]))
+    assert 0.45 < threshold <= 0.6 and f1 == pytest.approx(1.0) and cross_fitted == pytest.approx(1.0)

@@ -48,7 +48,8 @@ from propwatch.training.artifact import atomic_write, replace_card_section
 
 C_GRID: Final = (0.1, 0.3, 1.0)
 E5_SCALE: Final = 10.0  # unit-length e5 vectors × 10 ≈ the spread of the standardised features
-SI_GRID: Final = tuple(round(0.15 + 0.025 * i, 3) for i in range(11))  # 0.15 … 0.40
+# 0.15 … 0.875: a model with more trained layers is surer of itself (2026.12.8: best at 0.5)
+SI_GRID: Final = tuple(round(0.15 + 0.025 * i, 3) for i in range(30))
 CARD_FILE: Final = "MODEL_CARD.md"
 CARD_SECTION: Final = "## PTC-14 view"
 
