@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,11 @@ def write_corpus(root: Path) -> Path:
         )
         for index, (_text, worthy) in enumerate(rows):
             f.write(f"{1000 + index},x,A,B,C,debate-{index % 8}.txt,1,{index},0.0,{1 if worthy else -1}\n")
+    # ClaimBuster's stricter subset: here every even-numbered sentence.
+    strict = [
+        {"sentence_id": 1000 + i, "label": int(w), "text": t} for i, (t, w) in enumerate(rows) if i % 2 == 0
+    ]
+    (cb / "3xNCS_minus_groundtruth.json").write_text(json.dumps(strict), encoding="utf-8")
     for language, name in (("ar", "arabic"), ("nl", "dutch")):
         folder = root / "checkthat2024_task1" / language
         folder.mkdir()

