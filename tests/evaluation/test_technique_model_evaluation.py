@@ -77,7 +77,31 @@ def test_evaluate_techniques_command_prints_every_figure(setup: tuple[Path, Path
     assert "subtask-3 micro-F1" in result.output
     assert "PTC span identification F1" in result.output
     assert "PTC technique classification micro-F1" in result.output
+    assert "(P " in result.output and ", R " in result.output
+    assert "Subtask 3 per technique, paragraphs of en, fr pooled" in result.output
+    assert "PTC technique classification per class (en)" in result.output
     as_json = runner.invoke(app, [*args, "--format", "json"], env=env)
     assert as_json.exit_code == 0, as_json.output
     figures = json.loads(as_json.stdout)
     assert set(figures) >= {"st3_micro_f1", "ptc_si_f1", "ptc_tc_micro_f1", "fingerprints"}
+
+
+def test_per_technique_figures_pool_the_languages(setup: tuple[Path, Path, Settings]) -> None:
+    data, folder, settings = setup
+    model = TechniqueModel.load(folder, settings)
+    both = evaluate_technique_model(model, data, languages=("en", "fr"))
+    alone = {code: evaluate_technique_model(model, data, languages=(code,)) for code in ("en", "fr")}
+    for code in ("en", "fr"):  # micro-F1 is the harmonic mean of the micro precision and recall
+        p, r = both.st3_precision[code], both.st3_recall[code]
+        assert both.st3_micro_f1[code] == pytest.approx(2 * p * r / (p + r))
+    assert both.st3_per_technique
+    for technique, row in both.st3_per_technique.items():
+        parts = [alone[code].st3_per_technique.get(technique) for code in ("en", "fr")]
+        assert row["gold"] == sum(int(part["gold"]) for part in parts if part)
+        assert row["predicted"] == sum(int(part["predicted"]) for part in parts if part)
+        hits = sum(part["recall"] * part["gold"] for part in parts if part)
+        assert row["recall"] * row["gold"] == pytest.approx(hits)
+    # Only techniques seen in gold or predictions are listed; PTC classes come from the English articles.
+    assert all(row["gold"] or row["predicted"] for row in both.st3_per_technique.values())
+    assert both.ptc_tc_per_class and both.ptc_tc_per_class == alone["en"].ptc_tc_per_class
+    assert sum(int(row["gold"]) for row in both.ptc_tc_per_class.values()) > 0

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from propwatch.cli.options import settings_from
 from propwatch.evaluation import score_files, write_paragraph_labels, write_si_labels, write_technique_spans
@@ -303,7 +304,8 @@ def evaluate_techniques(
         return
     for code, micro in result.st3_micro_f1.items():
         out.print(
-            f"{code}: {result.articles[code]} articles, subtask-3 micro-F1 {micro:.4f}, "
+            f"{code}: {result.articles[code]} articles, subtask-3 micro-F1 {micro:.4f} "
+            f"(P {result.st3_precision[code]:.4f}, R {result.st3_recall[code]:.4f}), "
             f"macro-F1 {result.st3_macro_f1[code]:.4f} (split {result.fingerprints[code]})",
             highlight=False,
         )
@@ -311,6 +313,33 @@ def evaluate_techniques(
         out.print(f"en: PTC span identification F1 {result.ptc_si_f1:.4f}", highlight=False)
     if result.ptc_tc_micro_f1 is not None:
         out.print(f"en: PTC technique classification micro-F1 {result.ptc_tc_micro_f1:.4f}", highlight=False)
+    languages = ", ".join(result.st3_micro_f1)
+    for title, figures in (
+        (f"Subtask 3 per technique, paragraphs of {languages} pooled", result.st3_per_technique),
+        ("PTC technique classification per class (en)", result.ptc_tc_per_class),
+    ):
+        if figures:
+            out.print(_label_table(title, figures))
+
+
+def _label_table(title: str, figures: dict[str, dict[str, float]]) -> Table:
+    """One row per label, most frequent in gold first."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("label", overflow="fold")
+    for column in ("gold", "predicted", "P", "R", "F1"):
+        table.add_column(column, justify="right")
+    for name, row in sorted(figures.items(), key=lambda item: (-item[1]["gold"], item[0])):
+        # The official scorers count the precision of a label never predicted as 1; a table shows none.
+        precision = f"{row['precision']:.3f}" if row["predicted"] else "-"
+        table.add_row(
+            name,
+            str(int(row["gold"])),
+            str(int(row["predicted"])),
+            precision,
+            f"{row['recall']:.3f}",
+            f"{row['f1']:.3f}",
+        )
+    return table
 
 
 @evaluate_app.command("claims")

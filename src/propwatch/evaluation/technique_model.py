@@ -6,14 +6,15 @@ quality gate can pin them. Scoring runs the model exactly as an analyst's run do
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from propwatch.corpora import read_ptc, read_ptc_si, read_semeval2023, split_by_article, split_fingerprint
 from propwatch.errors import InputNotFoundError
 from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord, TechniqueSpanRecord
 from propwatch.evaluation.ptc import score_si, score_tc
+from propwatch.evaluation.scores import LabelScores
 from propwatch.evaluation.semeval23 import score_st3
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES, SEMEVAL23_TO_PTC
 from propwatch.models.techniques import TechniqueModel
@@ -35,6 +36,16 @@ class TechniqueEvaluation:
     ptc_tc_micro_f1: float | None = None  # the same articles' gold PTC spans, each given one class
     fingerprints: dict[str, str] = field(default_factory=dict)
     articles: dict[str, int] = field(default_factory=dict)
+    st3_precision: dict[str, float] = field(default_factory=dict)  # micro, per language
+    st3_recall: dict[str, float] = field(default_factory=dict)
+    # Per technique, the (paragraph, technique) pairs of every language scored pooled: P, R, F1, counts.
+    st3_per_technique: dict[str, dict[str, float]] = field(default_factory=dict)
+    ptc_tc_per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # PTC class → P, R, F1…
+
+
+def _label_figures(per_label: Mapping[str, LabelScores]) -> dict[str, dict[str, float]]:
+    """JSON-ready figures of the labels that occur in gold or predictions."""
+    return {name: asdict(s) for name, s in per_label.items() if s.gold or s.predicted}
 
 
 def evaluate_technique_model(
@@ -52,6 +63,8 @@ def evaluate_technique_model(
     if not semeval.is_dir() or not languages:
         raise InputNotFoundError(str(semeval), "no SemEval-2023 Task 3 data here")
     result = TechniqueEvaluation()
+    pooled_gold: list[ParagraphLabelsRecord] = []
+    pooled_found: list[ParagraphLabelsRecord] = []
     for code in languages:
         corpus = read_semeval2023(semeval, code)
         split = split_by_article(corpus.article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION)
@@ -76,9 +89,14 @@ def evaluate_technique_model(
         scores = score_st3(gold, found, techniques=SEMEVAL23_TECHNIQUES)
         result.st3_micro_f1[code] = float(scores.f1)
         result.st3_macro_f1[code] = float(scores.macro_f1 or 0.0)
+        result.st3_precision[code], result.st3_recall[code] = float(scores.precision), float(scores.recall)
+        # Article ids are unique within a language only.
+        pooled_gold.extend(replace(r, article_id=f"{code}:{r.article_id}") for r in gold)
+        pooled_found.extend(replace(r, article_id=f"{code}:{r.article_id}") for r in found)
         if code == "en":
             result = _with_ptc(result, model, data_dir / PTC_FOLDER, wanted)
-    return result
+    pooled = score_st3(pooled_gold, pooled_found, techniques=SEMEVAL23_TECHNIQUES)
+    return replace(result, st3_per_technique=_label_figures(pooled.per_label))
 
 
 def _with_ptc(
@@ -103,11 +121,10 @@ def _with_ptc(
         for span, chosen in zip(article.spans, probs.ptc_classes(article.text, ranges, view), strict=True):
             gold_tc.append(TechniqueSpanRecord(article.article_id, span.technique, span.start, span.end))
             predicted_tc.append(TechniqueSpanRecord(article.article_id, chosen, span.start, span.end))
-    return TechniqueEvaluation(
-        st3_micro_f1=result.st3_micro_f1,
-        st3_macro_f1=result.st3_macro_f1,
+    tc = score_tc(gold_tc, predicted_tc) if gold_tc else None
+    return replace(
+        result,
         ptc_si_f1=float(score_si(gold, predicted).f1),
-        ptc_tc_micro_f1=float(score_tc(gold_tc, predicted_tc).f1) if gold_tc else None,
-        fingerprints=result.fingerprints,
-        articles=result.articles,
+        ptc_tc_micro_f1=float(tc.f1) if tc else None,
+        ptc_tc_per_class=_label_figures(tc.per_label) if tc else {},
     )
