@@ -417,6 +417,24 @@ def evaluate_genre_frames(
             ),
             highlight=False,
         )
+    if result.genre_confusion:
+        out.print(_confusion_table(result.genre_confusion))
+    if result.frames_per_frame:
+        out.print(_label_table("Frames per frame, all languages pooled", result.frames_per_frame))
+
+
+def _confusion_table(confusion: dict[str, dict[str, dict[str, int]]]) -> Table:
+    """Rows: language and gold genre; columns: the predicted genre."""
+    predicted = sorted({p for rows in confusion.values() for row in rows.values() for p in row})
+    table = Table(title="Genre: gold (rows) against predicted (columns)", title_justify="left")
+    table.add_column("language")
+    table.add_column("gold")
+    for name in predicted:
+        table.add_column(name, justify="right")
+    for code, rows in confusion.items():
+        for gold, row in sorted(rows.items()):
+            table.add_row(code, gold, *(str(row.get(name, 0)) for name in predicted))
+    return table
 
 
 @evaluate_app.command("ner")

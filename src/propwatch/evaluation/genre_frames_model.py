@@ -11,7 +11,7 @@ written too (ids ``<language folder>:<id>``), so two models can be compared arti
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -39,6 +39,10 @@ class GenreFramesEvaluation:
     genre_articles: dict[str, int] = field(default_factory=dict)
     frames_micro_f1: dict[str, float] = field(default_factory=dict)
     frames_articles: dict[str, int] = field(default_factory=dict)
+    # Per language code and ``all``: gold genre → predicted genre → articles.
+    genre_confusion: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    # Per frame, all validation articles pooled: precision, recall, F1, gold and predicted counts.
+    frames_per_frame: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,7 +52,21 @@ class GenreFramesEvaluation:
             "genre_articles": self.genre_articles,
             "frames_micro_f1": self.frames_micro_f1,
             "frames_articles": self.frames_articles,
+            "genre_confusion": self.genre_confusion,
+            "frames_per_frame": self.frames_per_frame,
         }
+
+
+def _confusion(
+    gold: Sequence[ArticleLabelsRecord], predicted: Sequence[ArticleLabelsRecord]
+) -> dict[str, dict[str, int]]:
+    """Gold genre → predicted genre → articles (an article without a prediction counts as "none")."""
+    table: dict[str, dict[str, int]] = {}
+    for g, p in zip(gold, predicted, strict=True):
+        row = table.setdefault(g.labels[0] if g.labels else "none", {})
+        chosen = p.labels[0] if p.labels else "none"
+        row[chosen] = row.get(chosen, 0) + 1
+    return table
 
 
 def _record(article: LabelledArticle, labels: Sequence[str]) -> ArticleLabelsRecord:
@@ -75,7 +93,7 @@ def evaluate_genre_frames_model(
         fraction=float(config.get("validation_fraction", 0.15)),
     )
     held_out = [a for a in articles if a.article_id in set(splits[a.code].validation)]
-    result = GenreFramesEvaluation(version=str(model.meta.get("version", "?")))
+    result = GenreFramesEvaluation(version=model.version)
     files: dict[str, list[ArticleLabelsRecord]] = {name: [] for name in FILES}
     # The corpus says the language, as the technique evaluation takes it; detection is not judged here.
     documents = {
@@ -114,9 +132,15 @@ def evaluate_genre_frames_model(
                     g.labels == p.labels for g, p in zip(gold_part, pred_part, strict=True)
                 )
                 result.genre_articles[code] = len(keys)
+                result.genre_confusion[code] = _confusion(gold_part, pred_part)
             else:
-                result.frames_micro_f1[code] = score_st2(gold_part, pred_part).f1
+                scores = score_st2(gold_part, pred_part)
+                result.frames_micro_f1[code] = scores.f1
                 result.frames_articles[code] = len(keys)
+                if code == ALL:
+                    result.frames_per_frame.update(
+                        (name, asdict(s)) for name, s in scores.per_label.items() if s.gold or s.predicted
+                    )
     if write_to is not None:
         write_to.mkdir(parents=True, exist_ok=True)
         for name, records in files.items():
