@@ -74,6 +74,9 @@ def test_a_head_classifies_by_its_weights_and_round_trips() -> None:
         },
         {"mode": "mapping", "si": {"threshold": 1.5}},
         {"mode": "mapping", "si": {}},
+        {"mode": "mapping", "si": {"threshold": 0.5, "hysteresis": -0.1}},
+        {"mode": "mapping", "si": {"threshold": 0.5, "hysteresis": 0.5}},
+        {"mode": "mapping", "si": {"threshold": 0.5, "hysteresis": "0.1"}},
     ],
 )
 def test_malformed_views_are_refused(view: dict[str, object]) -> None:
@@ -114,3 +117,16 @@ def test_span_identification_is_a_noisy_or_of_the_ptc_techniques() -> None:
     assert (
         ptc_view({"mode": "mapping", "si": {"threshold": 0.95}}, LABELS).si.spans(TEXT, RANGES, INSIDE) == []
     )
+
+
+def test_hysteresis_extends_a_run_over_the_tokens_just_under_the_threshold() -> None:
+    # Noisy-or per token: 0.91, 0.84, 0.64, 0.0 (see above).
+    plain = ptc_view({"mode": "mapping", "si": {"threshold": 0.8}}, LABELS).si
+    assert plain is not None and plain.hysteresis == 0.0
+    assert plain.spans(TEXT, RANGES, INSIDE) == [(0, 9)]  # "Bad folks"
+    extended = ptc_view({"mode": "mapping", "si": {"threshold": 0.8, "hysteresis": 0.2}}, LABELS).si
+    assert extended is not None and extended.hysteresis == pytest.approx(0.2)
+    assert extended.spans(TEXT, RANGES, INSIDE) == [(0, 15)]  # down to 0.6: "Bad folks worse"
+    # A run that never reaches the threshold is not a span, however long.
+    never = ptc_view({"mode": "mapping", "si": {"threshold": 0.95, "hysteresis": 0.4}}, LABELS).si
+    assert never is not None and never.spans(TEXT, RANGES, INSIDE) == []

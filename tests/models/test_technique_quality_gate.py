@@ -48,7 +48,9 @@ FINGERPRINTS = {
 # (2026.12.4 there: en 0.3767, fr 0.4547, ge 0.4765, it 0.5317, po 0.3399, ru 0.5017; PTC-SI 0.4295,
 # PTC-TC 0.6185). Floors re-pinned 0.02 under these figures, for the CPU spread above.
 FLOORS_ST3_MICRO_F1 = {"en": 0.385, "fr": 0.452, "ge": 0.449, "it": 0.513, "po": 0.328, "ru": 0.470}
-FLOOR_PTC_SI_F1 = 0.427
+# PTC span identification decoded with hysteresis (drop 0.1, threshold 0.575; 2026-12-04, same machine):
+# PTC-SI 0.4566; the rest unchanged. PTC-SI floor re-pinned 0.02 under it.
+FLOOR_PTC_SI_F1 = 0.436
 FLOOR_PTC_TC_MICRO_F1 = 0.597
 
 

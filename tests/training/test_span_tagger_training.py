@@ -84,9 +84,10 @@ def test_tagger_is_trained_measured_and_kept_only_when_the_blend_wins(tmp_path: 
     assert record["training"]["steps"] == 3 and record["training"]["config"]["frozen_layers"] == 1
     assert ("tagger" in view["si"]) == result.kept == (folder / SPAN_TAGGER_FILE).is_file()
     if result.kept:
-        assert view["si"]["threshold"] == result.blend.threshold
+        assert view["si"]["threshold"] == result.blend.threshold and view["si"]["hysteresis"] == 0.1
         si = TechniqueModel.load(folder, settings).ptc_view().si
         assert si is not None and si.tagger is not None and si.tagger.spec.first_layer == 1
+        assert si.hysteresis == 0.1  # the blend is decoded the way its threshold was chosen
     else:
         assert view["si"]["threshold"] == 0.3  # the noisy-or's view is left as it was
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
@@ -192,7 +193,12 @@ def test_writing_attaches_the_tagger_and_a_losing_rerun_detaches_it(tmp_path: Pa
     assert config.max_steps == 858 and config.frozen_layers == 8 and config.learning_rate == 1e-4
     _write(folder, spec, config, _result(True))
     si = json.loads((folder / "model.json").read_text(encoding="utf-8"))["ptc_view"]["si"]
-    assert si == {"combine": "noisy_or+tagger", "threshold": 0.45, "tagger": spec.to_json()}
+    assert si == {
+        "combine": "noisy_or+tagger",
+        "threshold": 0.45,
+        "hysteresis": 0.1,
+        "tagger": spec.to_json(),
+    }
     # ptc-head does not change the token probabilities the blend was tuned on: it keeps the tagger.
     train_ptc_head(
         folder, data, TechniqueModel.load(folder, Settings(data_dir=tmp_path / "p")), embed=fake_embed
@@ -219,6 +225,11 @@ def test_threshold_is_chosen_on_all_articles_and_cross_fitted_on_halves() -> Non
     assert perfect == ThresholdChoice(0.5, 1.0, 1.0)
     nothing = choose_threshold(items, gold, lambda item: item.tagger, grid=(0.5, 0.95))
     assert nothing.f1 == 0.0 and nothing.cross_fitted_f1 == 0.0 and nothing.threshold == 0.5
+    # With hysteresis a run reaches down to threshold - hysteresis: 0.9, 0.7 at 0.8 - 0.2 is the gold span.
+    for item in items:
+        item.noisy_or[:] = [0.9, 0.7, 0.1, 0.1]
+    assert choose_threshold(items, gold, lambda item: item.noisy_or, grid=(0.8,)).f1 < 1.0
+    assert choose_threshold(items, gold, lambda item: item.noisy_or, grid=(0.8,), hysteresis=0.2).f1 == 1.0
 
 
 def test_command_refuses_a_data_folder_without_ptc_and_changes_nothing(tmp_path: Path) -> None:

@@ -195,6 +195,8 @@ class SpanIdentification:
     threshold: float
     techniques: npt.NDArray[np.bool_]  # [K], the techniques that have a PTC class
     tagger: SpanTagger | None = field(default=None, compare=False)
+    # Runs extend over tokens down to threshold - hysteresis: the model's spans are pieces of longer ones.
+    hysteresis: float = 0.0
 
     def probability(self, inside: FloatArray) -> FloatArray:
         """The noisy-or alone ``[T]``."""
@@ -209,7 +211,8 @@ class SpanIdentification:
 
     def spans(self, text: str, ranges: IntArray, inside: FloatArray) -> list[tuple[int, int]]:
         probability = self.token_probability(text, ranges, inside)
-        return [(s, e) for s, e, _ in runs_to_spans(text, ranges, probability, self.threshold)]
+        floor = self.threshold - self.hysteresis if self.hysteresis > 0 else None
+        return [(s, e) for s, e, _ in runs_to_spans(text, ranges, probability, self.threshold, floor=floor)]
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,12 @@ def ptc_view(
             if load_tagger is None:
                 raise ValueError("'si.tagger' names a PTC span tagger, and no loader was given")
             tagger = load_tagger(spec)
-        identification = SpanIdentification(float(threshold), ptc_techniques_mask(labels), tagger)
+        hysteresis = si.get("hysteresis", 0.0) if isinstance(si, Mapping) else 0.0
+        if not isinstance(hysteresis, int | float) or not 0.0 <= float(hysteresis) < float(threshold):
+            raise ValueError("'si.hysteresis' must be a number from 0 up to 'si.threshold'")
+        identification = SpanIdentification(
+            float(threshold), ptc_techniques_mask(labels), tagger, float(hysteresis)
+        )
     return PtcView(labels, head, identification, embed)
 
 

@@ -431,15 +431,20 @@ def runs_to_spans(
     probability: npt.NDArray[np.floating],
     threshold: float,
     begins: npt.NDArray[np.bool_] | None = None,
+    *,
+    floor: float | None = None,
 ) -> list[tuple[int, int, float]]:
     """``(start, end, score)`` of the maximal runs of tokens whose ``probability`` reaches ``threshold``
     (split before tokens in ``begins``), widened to whole words, cleaned and kept when substantial;
-    score = mean probability of the run's tokens."""
-    on = probability >= threshold
+    score = mean probability of the run's tokens. With a ``floor`` (hysteresis), a run is made of the
+    tokens reaching ``floor`` and kept when one of them reaches ``threshold``."""
+    on = probability >= (threshold if floor is None else min(floor, threshold))
     if not on.any():
         return []
     found = []
     for first, stop in _runs(on, np.zeros(len(on), dtype=bool) if begins is None else begins):
+        if floor is not None and not (probability[first:stop] >= threshold).any():
+            continue
         filled = [t for t in range(first, stop) if ranges[t, 1] > ranges[t, 0]]
         if not filled:
             continue
