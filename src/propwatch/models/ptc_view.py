@@ -190,7 +190,8 @@ class PtcHead:
 @dataclass(frozen=True)
 class SpanIdentification:
     """Noisy-or of the PTC techniques' inside probabilities (blended with a PTC span tagger's when the
-    model has one), runs above ``threshold``."""
+    model has one), runs above ``threshold`` (with ``hysteresis``: runs down to threshold - hysteresis that
+    reach the threshold)."""
 
     threshold: float
     techniques: npt.NDArray[np.bool_]  # [K], the techniques that have a PTC class
