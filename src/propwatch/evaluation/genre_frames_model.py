@@ -11,11 +11,12 @@ written too (ids ``<language folder>:<id>``), so two models can be compared arti
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from propwatch.evaluation.formats import ArticleLabelsRecord
+from propwatch.evaluation.scores import seen_label_figures
 from propwatch.evaluation.semeval23_articles import score_st1, score_st2, write_article_labels
 from propwatch.framing.model import GenreFramesModel
 from propwatch.framing.representation import ArticleEncoder
@@ -138,9 +139,7 @@ def evaluate_genre_frames_model(
                 result.frames_micro_f1[code] = scores.f1
                 result.frames_articles[code] = len(keys)
                 if code == ALL:
-                    result.frames_per_frame.update(
-                        (name, asdict(s)) for name, s in scores.per_label.items() if s.gold or s.predicted
-                    )
+                    result.frames_per_frame.update(seen_label_figures(scores.per_label))
     if write_to is not None:
         write_to.mkdir(parents=True, exist_ok=True)
         for name, records in files.items():

@@ -18,6 +18,16 @@ class LabelScores:
     gold: int
     predicted: int
 
+    def as_dict(self) -> dict[str, float]:
+        """Plain JSON-ready form."""
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "gold": self.gold,
+            "predicted": self.predicted,
+        }
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -49,16 +59,7 @@ class Scores:
             "micro_f1": self.micro_f1,
             "gold_count": self.gold_count,
             "predicted_count": self.predicted_count,
-            "per_label": {
-                name: {
-                    "precision": s.precision,
-                    "recall": s.recall,
-                    "f1": s.f1,
-                    "gold": s.gold,
-                    "predicted": s.predicted,
-                }
-                for name, s in self.per_label.items()
-            },
+            "per_label": {name: s.as_dict() for name, s in self.per_label.items()},
         }
 
     def summary(self) -> str:
@@ -90,3 +91,8 @@ def harmonic_f1(precision: Fraction, recall: Fraction) -> Fraction:
     if precision + recall == 0:
         return Fraction(0)
     return 2 * precision * recall / (precision + recall)
+
+
+def seen_label_figures(per_label: Mapping[str, LabelScores]) -> dict[str, dict[str, float]]:
+    """JSON-ready figures of the labels that occur in gold or predictions."""
+    return {name: s.as_dict() for name, s in per_label.items() if s.gold or s.predicted}

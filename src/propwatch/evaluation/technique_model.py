@@ -6,15 +6,15 @@ quality gate can pin them. Scoring runs the model exactly as an analyst's run do
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from propwatch.corpora import read_ptc, read_ptc_si, read_semeval2023, split_by_article, split_fingerprint
 from propwatch.errors import InputNotFoundError
 from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord, TechniqueSpanRecord
 from propwatch.evaluation.ptc import score_si, score_tc
-from propwatch.evaluation.scores import LabelScores
+from propwatch.evaluation.scores import seen_label_figures
 from propwatch.evaluation.semeval23 import score_st3
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES, SEMEVAL23_TO_PTC
 from propwatch.models.techniques import TechniqueModel
@@ -41,11 +41,6 @@ class TechniqueEvaluation:
     # Per technique, the (paragraph, technique) pairs of every language scored pooled: P, R, F1, counts.
     st3_per_technique: dict[str, dict[str, float]] = field(default_factory=dict)
     ptc_tc_per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # PTC class → P, R, F1…
-
-
-def _label_figures(per_label: Mapping[str, LabelScores]) -> dict[str, dict[str, float]]:
-    """JSON-ready figures of the labels that occur in gold or predictions."""
-    return {name: asdict(s) for name, s in per_label.items() if s.gold or s.predicted}
 
 
 def evaluate_technique_model(
@@ -96,7 +91,7 @@ def evaluate_technique_model(
         if code == "en":
             result = _with_ptc(result, model, data_dir / PTC_FOLDER, wanted)
     pooled = score_st3(pooled_gold, pooled_found, techniques=SEMEVAL23_TECHNIQUES)
-    return replace(result, st3_per_technique=_label_figures(pooled.per_label))
+    return replace(result, st3_per_technique=seen_label_figures(pooled.per_label))
 
 
 def _with_ptc(
@@ -126,5 +121,5 @@ def _with_ptc(
         result,
         ptc_si_f1=float(score_si(gold, predicted).f1),
         ptc_tc_micro_f1=float(tc.f1) if tc else None,
-        ptc_tc_per_class=_label_figures(tc.per_label) if tc else {},
+        ptc_tc_per_class=seen_label_figures(tc.per_label) if tc else {},
     )

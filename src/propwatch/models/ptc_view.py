@@ -212,8 +212,8 @@ class SpanIdentification:
 
     def spans(self, text: str, ranges: IntArray, inside: FloatArray) -> list[tuple[int, int]]:
         probability = self.token_probability(text, ranges, inside)
-        floor = self.threshold - self.hysteresis if self.hysteresis > 0 else None
-        return [(s, e) for s, e, _ in runs_to_spans(text, ranges, probability, self.threshold, floor=floor)]
+        runs = runs_to_spans(text, ranges, probability, self.threshold, hysteresis=self.hysteresis)
+        return [(s, e) for s, e, _ in runs]
 
 
 @dataclass(frozen=True)

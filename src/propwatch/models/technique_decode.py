@@ -432,18 +432,18 @@ def runs_to_spans(
     threshold: float,
     begins: npt.NDArray[np.bool_] | None = None,
     *,
-    floor: float | None = None,
+    hysteresis: float = 0.0,
 ) -> list[tuple[int, int, float]]:
     """``(start, end, score)`` of the maximal runs of tokens whose ``probability`` reaches ``threshold``
     (split before tokens in ``begins``), widened to whole words, cleaned and kept when substantial;
-    score = mean probability of the run's tokens. With a ``floor`` (hysteresis), a run is made of the
-    tokens reaching ``floor`` and kept when one of them reaches ``threshold``."""
-    on = probability >= (threshold if floor is None else min(floor, threshold))
+    score = mean probability of the run's tokens. With ``hysteresis``, a run is made of the tokens
+    reaching ``threshold - hysteresis`` and kept when one of them reaches ``threshold``."""
+    on = probability >= threshold - max(hysteresis, 0.0)
     if not on.any():
         return []
     found = []
     for first, stop in _runs(on, np.zeros(len(on), dtype=bool) if begins is None else begins):
-        if floor is not None and not (probability[first:stop] >= threshold).any():
+        if hysteresis > 0 and not (probability[first:stop] >= threshold).any():
             continue
         filled = [t for t in range(first, stop) if ranges[t, 1] > ranges[t, 0]]
         if not filled:

@@ -98,11 +98,8 @@ def choose_threshold(
 
     def decode(article_id: str, threshold: float) -> list[tuple[int, int]]:
         item = by_id[article_id]
-        floor = threshold - hysteresis if hysteresis > 0 else None
-        return [
-            (s, e)
-            for s, e, _ in runs_to_spans(item.text, item.ranges, probability(item), threshold, floor=floor)
-        ]
+        runs = runs_to_spans(item.text, item.ranges, probability(item), threshold, hysteresis=hysteresis)
+        return [(s, e) for s, e, _ in runs]
 
     return choose_si_threshold(list(by_id), gold, decode, grid, prefer=lambda t: -t)
 
