@@ -18,6 +18,7 @@ from propwatch.evaluation import (
     score_si,
     score_st3,
     score_tc,
+    score_technique_spans,
     write_paragraph_labels,
     write_si_labels,
     write_technique_spans,
@@ -60,6 +61,33 @@ def test_si_merges_overlapping_predictions_and_duplicates() -> None:
     merged = score_si(gold, [si("a", 0, 10), si("a", 0, 10), si("a", 2, 6)])
     assert merged.f1 == 1.0
     assert merged.predicted_count == 1
+
+
+def test_technique_spans_earn_credit_only_from_gold_of_their_own_technique() -> None:
+    def ts(technique: str, start: int, end: int, article: str = "a") -> TechniqueSpanRecord:
+        return TechniqueSpanRecord(article, technique, start, end)
+
+    gold = [ts("Doubt", 0, 10), ts("Loaded_Language", 0, 10), ts("Doubt", 0, 4, "b")]
+    # Right place, wrong technique: no credit; two Doubt spans overlapping in "a" merge into one.
+    predicted = [ts("Slogans", 0, 10), ts("Doubt", 0, 6), ts("Doubt", 4, 10), ts("Doubt", 0, 4, "b")]
+    scores = score_technique_spans(gold, predicted)
+    assert (scores.gold_count, scores.predicted_count) == (3, 3)
+    assert scores.precision == pytest.approx(2 / 3) and scores.recall == pytest.approx(2 / 3)
+    assert scores.per_label["Doubt"].f1 == 1.0
+    assert scores.per_label["Slogans"].precision == 0.0 and scores.per_label["Slogans"].gold == 0
+    assert scores.per_label["Loaded_Language"].recall == 0.0
+    # Without the techniques, the same spans would all be right: the SI formula alone cannot see it.
+    plain = score_si(
+        [SpanRecord(g.article_id, g.start, g.end) for g in gold], [si("a", 0, 10), si("b", 0, 4)]
+    )
+    assert plain.f1 == 1.0
+    assert scores.label_figures() == {
+        "precision": scores.precision,
+        "recall": scores.recall,
+        "f1": scores.f1,
+        "gold": 3,
+        "predicted": 3,
+    }
 
 
 def test_si_empty_cases() -> None:

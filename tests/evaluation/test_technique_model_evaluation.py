@@ -65,6 +65,12 @@ def test_figures_per_language_with_ptc_si_and_tc(setup: tuple[Path, Path, Settin
     assert result.ptc_si_f1 > 0.5
     assert result.ptc_tc_micro_f1 > 0.5
     assert result.st3_micro_f1["en"] > 0.5 and result.st3_micro_f1["fr"] > 0.5
+    # The spans the analyzer shows, judged against gold spans of their own technique.
+    assert set(result.technique_spans) == {"en", "fr", "all"}
+    assert all(row["f1"] > 0.5 for row in result.technique_spans.values())
+    pooled = result.technique_spans["all"]
+    assert pooled["gold"] == sum(result.technique_spans[c]["gold"] for c in ("en", "fr"))
+    assert pooled["gold"] == sum(row["gold"] for row in result.technique_spans_per_technique.values())
 
 
 def test_evaluate_techniques_command_prints_every_figure(setup: tuple[Path, Path, Settings]) -> None:
@@ -80,6 +86,8 @@ def test_evaluate_techniques_command_prints_every_figure(setup: tuple[Path, Path
     assert "(P " in result.output and ", R " in result.output
     assert "Subtask 3 per technique, paragraphs of en, fr pooled" in result.output
     assert "PTC technique classification per class (en)" in result.output
+    assert "en: technique spans F1" in result.output and "all: technique spans F1" in result.output
+    assert "Technique spans per technique, en, fr pooled" in result.output
     as_json = runner.invoke(app, [*args, "--format", "json"], env=env)
     assert as_json.exit_code == 0, as_json.output
     figures = json.loads(as_json.stdout)

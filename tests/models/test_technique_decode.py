@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
@@ -150,6 +150,31 @@ def test_begin_splits_a_run_into_two_spans() -> None:
     logits = logits_for([[(ON, ON)], [(OFF, ON)], [(ON, ON)]])
     spans = decode_spans(text, offsets, logits, Calibration.identity(["A"]))
     assert [text[s.start : s.end] for s in spans] == ["alpha beta", "gamma"]
+
+
+def test_hysteresis_keeps_a_run_whole_across_a_dip_under_the_threshold() -> None:
+    text = "alpha beta gamma delta"
+    offsets = [(0, 5), (5, 10), (10, 16), (16, 22)]
+    # Calibrated inside probabilities 0.6, 0.45, 0.6, 0.2 against a threshold of 0.5.
+    inside = [float(np.log(p / (1 - p))) for p in (0.6, 0.45, 0.6, 0.2)]
+    logits = logits_for([[(OFF, v)] for v in inside])
+    plain = Calibration.identity(["A"], threshold=0.5)
+    assert [text[s.start : s.end] for s in decode_spans(text, offsets, logits, plain)] == ["alpha", "gamma"]
+    kept = replace(plain, hysteresis=0.2)  # runs go on down to 0.4: the dip to 0.45 no longer cuts
+    (span,) = decode_spans(text, offsets, logits, kept)
+    assert text[span.start : span.end] == "alpha beta gamma"
+    assert span.score == pytest.approx((0.6 + 0.45 + 0.6) / 3, abs=1e-5)
+    # A run that never reaches the threshold is not a span, however low the floor goes.
+    low = logits_for([[(OFF, v)] for v in inside[1:2] * 3])
+    floor_low = replace(plain, hysteresis=0.9)
+    assert decode_spans("beta beta beta", [(0, 4), (4, 9), (9, 14)], low, floor_low) == []
+    assert plain.for_language("en").hysteresis == 0.0 and kept.for_language("fr").hysteresis == 0.2
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, 1.5])
+def test_hysteresis_outside_zero_to_one_is_refused(bad: float) -> None:
+    with pytest.raises(ValueError, match="hysteresis"):
+        replace(Calibration.identity(["A"]), hysteresis=bad)
 
 
 def test_score_is_mean_calibrated_inside_probability() -> None:

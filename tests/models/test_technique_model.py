@@ -141,6 +141,20 @@ def test_a_malformed_language_shift_is_a_clear_error(tmp_path: Path, settings: S
             read_model_card(folder)
 
 
+def test_span_hysteresis_comes_from_model_json_and_is_checked(tmp_path: Path, settings: Settings) -> None:
+    folder = artifact(tmp_path / "hyst", settings)
+    card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    assert read_model_card(folder).calibration.hysteresis == 0.0  # models before the field: plain runs
+    card["span_hysteresis"] = 0.5
+    (folder / "model.json").write_text(json.dumps(card), encoding="utf-8")
+    assert read_model_card(folder).calibration.hysteresis == 0.5
+    for bad in (1.0, -0.1, "0.5", True):
+        card["span_hysteresis"] = bad
+        (folder / "model.json").write_text(json.dumps(card), encoding="utf-8")
+        with pytest.raises(AnalyzerError, match="span_hysteresis"):
+            read_model_card(folder)
+
+
 def test_token_probabilities_and_scores_for_a_range(model: TechniqueModel) -> None:
     (probs,) = model.token_probabilities(TEXTS[1:2])
     start = TEXTS[1].index("enemies")

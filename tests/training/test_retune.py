@@ -200,3 +200,37 @@ def test_thresholds_only_raises_only_the_thresholds_below_the_floor(
     assert written["validation"]["language_shift_curves"] == {}
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "thresholds under the precision floor were raised; the other thresholds" in card
+
+
+def test_a_new_hysteresis_chooses_every_threshold_again_and_the_graphs_come_along(
+    setup: tuple[Path, Path, Settings],
+) -> None:
+    folder, data, settings = setup
+    document = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    document["calibration"] = {label: {"temperature": 4.0, "bias": 0.0} for label in LABELS}
+    document["thresholds"] = {**dict.fromkeys(LABELS, 0.05), "Loaded_Language": 0.5}
+    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    (folder / "si_tagger.onnx").write_bytes(b"another graph of the model folder")
+    out = folder.parent / "hysteresis"
+    retune_decoding(
+        folder,
+        data,
+        out,
+        settings,
+        min_span_precision=0.5,
+        version="v3",
+        thresholds_only=True,
+        span_hysteresis=0.5,
+    )
+    written = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert written["span_hysteresis"] == written["training"]["span_hysteresis"] == 0.5
+    assert written["decoding"]["command"].endswith("--thresholds-only --hysteresis 0.5")
+    assert written["calibration"] == document["calibration"]
+    # Planted tokens score about 0.82, the others 0.18: with runs going on down to half the threshold,
+    # 0.5 would let 0.25-0.36 in, so Loaded_Language's threshold (kept without a new hysteresis) moves up.
+    assert written["thresholds"]["Loaded_Language"] > 0.5
+    assert (out / "si_tagger.onnx").read_bytes() == b"another graph of the model folder"
+    assert TechniqueModel.load(out, settings).card.calibration.hysteresis == 0.5
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "goes on down to 0.5 × its threshold once one token reaches it (hysteresis 0.5)" in card
+    assert "Every threshold was chosen again for the spans' new hysteresis" in card

@@ -292,7 +292,8 @@ def evaluate_techniques(
     fmt: FormatOption = ScoreFormat.text,
 ) -> None:
     """Subtask-3 micro/macro-F1 per language, PTC span F1 and PTC technique micro-F1 on the validation
-    split (seed 13, 15%)."""
+    split (seed 13, 15%), and the technique spans shown to analysts scored against the gold spans of
+    their own technique (the SI formula per technique)."""
     from propwatch.evaluation.technique_model import evaluate_technique_model
 
     settings = _settings(ctx, model)
@@ -313,10 +314,17 @@ def evaluate_techniques(
         out.print(f"en: PTC span identification F1 {result.ptc_si_f1:.4f}", highlight=False)
     if result.ptc_tc_micro_f1 is not None:
         out.print(f"en: PTC technique classification micro-F1 {result.ptc_tc_micro_f1:.4f}", highlight=False)
+    for code, pooled in result.technique_spans.items():
+        out.print(
+            f"{code}: technique spans F1 {pooled['f1']:.4f} (P {pooled['precision']:.4f}, "
+            f"R {pooled['recall']:.4f}; {int(pooled['predicted'])} spans against {int(pooled['gold'])})",
+            highlight=False,
+        )
     languages = ", ".join(result.st3_micro_f1)
     for title, figures in (
         (f"Subtask 3 per technique, paragraphs of {languages} pooled", result.st3_per_technique),
         ("PTC technique classification per class (en)", result.ptc_tc_per_class),
+        (f"Technique spans per technique, {languages} pooled", result.technique_spans_per_technique),
     ):
         if figures:
             out.print(_label_table(title, figures))

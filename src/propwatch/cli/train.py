@@ -401,6 +401,16 @@ def technique_decoding(
             "raise only those that fall short of it.",
         ),
     ] = False,
+    hysteresis: Annotated[
+        float | None,
+        typer.Option(
+            "--hysteresis",
+            min=0.0,
+            max=0.95,
+            help="Spans go on down to threshold × (1 − this) once a token reaches the threshold "
+            "(default: the model's own); every threshold is chosen again when it changes.",
+        ),
+    ] = None,
 ) -> None:
     """Re-choose a technique model's calibration, thresholds and language shifts on the validation split
     from its own int8 graph, without training (no checkpoints or torch needed)."""
@@ -417,6 +427,7 @@ def technique_decoding(
         min_span_precision=min_span_precision,
         version=version,
         thresholds_only=thresholds_only,
+        span_hysteresis=hysteresis,
         progress=lambda line: err.print(line, highlight=False),
     )
     for label, (before, after) in result.thresholds.items():

@@ -15,7 +15,7 @@ from propwatch.evaluation.formats import (
     write_si_labels,
     write_technique_spans,
 )
-from propwatch.evaluation.ptc import merge_overlapping, score_si, score_tc
+from propwatch.evaluation.ptc import merge_overlapping, score_si, score_tc, score_technique_spans
 from propwatch.evaluation.scores import LabelScores, Scores
 from propwatch.evaluation.scoring import TASKS, score_files
 from propwatch.evaluation.semeval23 import score_st3
@@ -39,6 +39,7 @@ __all__ = [
     "score_si",
     "score_st3",
     "score_tc",
+    "score_technique_spans",
     "write_paragraph_labels",
     "write_si_labels",
     "write_technique_spans",

@@ -88,6 +88,36 @@ def score_si(gold: Iterable[SpanRecord], predicted: Iterable[SpanRecord]) -> Sco
     )
 
 
+def score_technique_spans(
+    gold: Iterable[TechniqueSpanRecord], predicted: Iterable[TechniqueSpanRecord]
+) -> Scores:
+    """The SI formula per technique: a predicted span earns credit only for the characters it shares with
+    gold spans of its own technique (spans merged per article and technique). Pooled over techniques in
+    ``f1``/``precision``/``recall``; each technique's own figures in ``per_label``. Not an official
+    measure: it judges the labelled spans an analyst is shown, which neither SI nor TC does alone."""
+    gold_by: dict[str, list[SpanRecord]] = defaultdict(list)
+    predicted_by: dict[str, list[SpanRecord]] = defaultdict(list)
+    for into, records in ((gold_by, gold), (predicted_by, predicted)):
+        for r in records:
+            into[r.technique].append(SpanRecord(f"{r.article_id}\t{r.technique}", r.start, r.end))
+    per_label = {}
+    for technique in sorted(set(gold_by) | set(predicted_by)):
+        s = score_si(gold_by[technique], predicted_by[technique])
+        per_label[technique] = LabelScores(s.precision, s.recall, s.f1, s.gold_count, s.predicted_count)
+    pooled = score_si(
+        [r for rs in gold_by.values() for r in rs], [r for rs in predicted_by.values() for r in rs]
+    )
+    return Scores(
+        task="technique-spans",
+        f1=pooled.f1,
+        precision=pooled.precision,
+        recall=pooled.recall,
+        gold_count=pooled.gold_count,
+        predicted_count=pooled.predicted_count,
+        per_label=MappingProxyType(per_label),
+    )
+
+
 def _labels_by_span(records: Iterable[TechniqueSpanRecord]) -> dict[tuple[str, int, int], Counter[str]]:
     grouped: dict[tuple[str, int, int], Counter[str]] = defaultdict(Counter)
     for record in records:

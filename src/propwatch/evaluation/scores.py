@@ -62,6 +62,12 @@ class Scores:
             "per_label": {name: s.as_dict() for name, s in self.per_label.items()},
         }
 
+    def label_figures(self) -> dict[str, float]:
+        """The headline figures in the shape of one label's (:meth:`LabelScores.as_dict`)."""
+        return LabelScores(
+            self.precision, self.recall, self.f1, self.gold_count, self.predicted_count
+        ).as_dict()
+
     def summary(self) -> str:
         """Human-readable lines: headline figures, then one line per label."""
         head = f"{self.task}: F1={self.f1:.6f} P={self.precision:.6f} R={self.recall:.6f}"

@@ -13,7 +13,7 @@ from pathlib import Path
 from propwatch.corpora import read_ptc, read_ptc_si, read_semeval2023, split_by_article, split_fingerprint
 from propwatch.errors import InputNotFoundError
 from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord, TechniqueSpanRecord
-from propwatch.evaluation.ptc import score_si, score_tc
+from propwatch.evaluation.ptc import score_si, score_tc, score_technique_spans
 from propwatch.evaluation.scores import seen_label_figures
 from propwatch.evaluation.semeval23 import score_st3
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES, SEMEVAL23_TO_PTC
@@ -41,6 +41,10 @@ class TechniqueEvaluation:
     # Per technique, the (paragraph, technique) pairs of every language scored pooled: P, R, F1, counts.
     st3_per_technique: dict[str, dict[str, float]] = field(default_factory=dict)
     ptc_tc_per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # PTC class → P, R, F1…
+    # The spans the analyzer shows, against SemEval-2023 gold spans (score_technique_spans): per
+    # language, "all" (languages pooled), and per technique with the languages pooled.
+    technique_spans: dict[str, dict[str, float]] = field(default_factory=dict)
+    technique_spans_per_technique: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def evaluate_technique_model(
@@ -60,6 +64,8 @@ def evaluate_technique_model(
     result = TechniqueEvaluation()
     pooled_gold: list[ParagraphLabelsRecord] = []
     pooled_found: list[ParagraphLabelsRecord] = []
+    span_gold: list[TechniqueSpanRecord] = []
+    span_found: list[TechniqueSpanRecord] = []
     for code in languages:
         corpus = read_semeval2023(semeval, code)
         split = split_by_article(corpus.article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION)
@@ -88,10 +94,31 @@ def evaluate_technique_model(
         # Article ids are unique within a language only.
         pooled_gold.extend(replace(r, article_id=f"{code}:{r.article_id}") for r in gold)
         pooled_found.extend(replace(r, article_id=f"{code}:{r.article_id}") for r in found)
+        # The model remembers the texts it just read, so the spans cost no second encoder pass.
+        shown = model.predict([a.text for a in articles], [a.language for a in articles])
+        own_gold = [
+            TechniqueSpanRecord(f"{code}:{a.article_id}", s.technique, s.start, s.end)
+            for a in articles
+            for s in a.spans
+        ]
+        own_found = [
+            TechniqueSpanRecord(f"{code}:{a.article_id}", s.technique, s.start, s.end)
+            for a, spans in zip(articles, shown, strict=True)
+            for s in spans
+        ]
+        result.technique_spans[code] = score_technique_spans(own_gold, own_found).label_figures()
+        span_gold.extend(own_gold)
+        span_found.extend(own_found)
         if code == "en":
             result = _with_ptc(result, model, data_dir / PTC_FOLDER, wanted)
     pooled = score_st3(pooled_gold, pooled_found, techniques=SEMEVAL23_TECHNIQUES)
-    return replace(result, st3_per_technique=seen_label_figures(pooled.per_label))
+    spans = score_technique_spans(span_gold, span_found)
+    result.technique_spans["all"] = spans.label_figures()
+    return replace(
+        result,
+        st3_per_technique=seen_label_figures(pooled.per_label),
+        technique_spans_per_technique=seen_label_figures(spans.per_label),
+    )
 
 
 def _with_ptc(

@@ -99,6 +99,9 @@ class Calibration:
     # since a multilingual model's logit scale differs by language while 23 thresholds per language
     # would overfit the few validation articles each language has.
     language_shift: Mapping[str, float] = field(default_factory=dict)
+    # A span's run goes on down to threshold * (1 - hysteresis) once a token reaches the threshold:
+    # single tokens just under it cut spans that gold marks whole (0: plain runs).
+    hysteresis: float = 0.0
 
     def __post_init__(self) -> None:
         k = len(self.labels)
@@ -109,6 +112,8 @@ class Calibration:
             raise ValueError("temperatures must be positive")
         if not all(math.isfinite(v) for v in self.language_shift.values()):
             raise ValueError("language shifts must be finite numbers")
+        if not 0.0 <= self.hysteresis < 1.0:
+            raise ValueError(f"hysteresis must be at least 0 and below 1, got {self.hysteresis}")
 
     def for_language(self, language: str | None) -> Calibration:
         """The calibration of a text in ``language``: its shift folded into the biases."""
@@ -133,15 +138,17 @@ class Calibration:
         thresholds: Mapping[str, float],
         calibration: Mapping[str, Mapping[str, float]],
         language_shift: Mapping[str, float] | None = None,
+        hysteresis: float = 0.0,
     ) -> Calibration:
-        """From model.json's ``thresholds``, ``calibration`` and ``language_shift``; a missing label raises
-        KeyError."""
+        """From model.json's ``thresholds``, ``calibration``, ``language_shift`` and ``span_hysteresis``; a
+        missing label raises KeyError."""
         return cls(
             tuple(labels),
             np.asarray([float(calibration[label]["temperature"]) for label in labels], dtype=np.float32),
             np.asarray([float(calibration[label]["bias"]) for label in labels], dtype=np.float32),
             np.asarray([float(thresholds[label]) for label in labels], dtype=np.float32),
             {str(code): float(value) for code, value in (language_shift or {}).items()},
+            float(hysteresis),
         )
 
 
@@ -473,8 +480,14 @@ def decode_spans(
     begin, inside = token_probabilities(logits, calibration)
     found: list[DecodedSpan] = []
     for k, label in enumerate(calibration.labels):
+        threshold = float(calibration.threshold[k])
         runs = runs_to_spans(
-            text, ranges, inside[:, k], float(calibration.threshold[k]), begin[:, k] >= BEGIN_THRESHOLD
+            text,
+            ranges,
+            inside[:, k],
+            threshold,
+            begin[:, k] >= BEGIN_THRESHOLD,
+            hysteresis=threshold * calibration.hysteresis,
         )
         found.extend(_merge_same_label([DecodedSpan(start, end, label, score) for start, end, score in runs]))
     found.sort(key=lambda span: (span.start, span.end, span.label))

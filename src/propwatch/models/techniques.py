@@ -184,8 +184,11 @@ def read_model_card(folder: Path) -> ModelCard:
     shifts = data.get("language_shift") or {}
     if not isinstance(shifts, dict):
         raise AnalyzerError(where, "'language_shift' must map language codes to numbers")
+    hysteresis = data.get("span_hysteresis", 0.0)
+    if isinstance(hysteresis, bool) or not isinstance(hysteresis, int | float) or not 0 <= hysteresis < 1:
+        raise AnalyzerError(where, "'span_hysteresis' must be a number at least 0 and below 1")
     try:
-        card_calibration = Calibration.from_mappings(labels, thresholds, calibration, shifts)
+        card_calibration = Calibration.from_mappings(labels, thresholds, calibration, shifts, hysteresis)
     except (KeyError, TypeError, ValueError) as error:
         raise AnalyzerError(where, f"thresholds/calibration do not cover every label ({error})") from error
     window = _require(where, encoder, "window_tokens", int)

@@ -148,10 +148,11 @@ def training_section(record: TrainingRecord) -> dict[str, Any]:
 
 
 def decoding_fields(calibration: Calibration) -> dict[str, Any]:
-    """model.json's ``thresholds``, ``language_shift`` and ``calibration``."""
+    """model.json's ``thresholds``, ``span_hysteresis``, ``language_shift`` and ``calibration``."""
     labels = list(calibration.labels)
     return {
         "thresholds": {label: round(float(calibration.threshold[k]), 4) for k, label in enumerate(labels)},
+        "span_hysteresis": calibration.hysteresis,
         "language_shift": {code: float(shift) for code, shift in sorted(calibration.language_shift.items())},
         "calibration": {
             label: {"temperature": float(calibration.temperature[k]), "bias": float(calibration.bias[k])}
@@ -202,6 +203,12 @@ _PTC_LIMIT_HEAD: Final = (
     "(five have none), its threshold tuned on the validation articles; PTC technique classification uses "
     "the trained head, which also reads the e5 vector of the span's text (one e5 pass per span to classify)."
 )
+_PTC_LIMIT_TAGGER: Final = (
+    "PTC span identification decodes the mean of a noisy-or of the SemEval-2023 techniques that have a PTC "
+    "class (five have none) and the PTC span tagger's probability, its threshold tuned on the validation "
+    "articles; PTC technique classification uses the trained head, which also reads the e5 vector of the "
+    "span's text (one e5 pass per span to classify)."
+)
 _LIMITS: Final = (
     "A small encoder (multilingual-e5-small) trained for a short time (a few thousand steps at most): far "
     "from the shared-task winners; rare techniques (a few hundred spans or fewer) are often missed.",
@@ -215,6 +222,19 @@ _LIMITS: Final = (
     "articles score up to about 0.016 apart in a language from one machine to another, so differences of "
     "that size between runs on different machines are not a change of the model.",
 )
+
+
+def _ptc_limit(document: dict[str, Any]) -> str:
+    if _ptc_mode(document) != "head":
+        return _PTC_LIMIT_MAPPING
+    si = (document.get("ptc_view") or {}).get("si") or {}
+    if not si.get("tagger"):
+        return _PTC_LIMIT_HEAD
+    if drop := si.get("hysteresis"):
+        return _PTC_LIMIT_TAGGER.replace(
+            "its threshold tuned", f"as runs of tokens down to {drop:g} under a threshold tuned"
+        )
+    return _PTC_LIMIT_TAGGER
 
 
 def _card_model(document: dict[str, Any]) -> list[str]:
@@ -250,6 +270,12 @@ def _card_model(document: dict[str, Any]) -> list[str]:
             if training.get("min_span_precision")
             else " (each the best span F1 on validation)"
         )
+        + (
+            f"; a span's run of tokens goes on down to {1 - hysteresis:g} × its threshold once one token "
+            f"reaches it (hysteresis {hysteresis:g})"
+            if (hysteresis := document.get("span_hysteresis"))
+            else ""
+        )
         + ", then one inside-logit shift per language: "
         + (
             ", ".join(f"{code} {shift:+.2f}" for code, shift in document.get("language_shift", {}).items())
@@ -261,7 +287,12 @@ def _card_model(document: dict[str, Any]) -> list[str]:
 
 
 def _retuned_line(retuned: dict[str, Any]) -> str:
-    if retuned["command"].endswith("--thresholds-only"):
+    if "--thresholds-only --hysteresis" in retuned["command"]:
+        what = (
+            "Every threshold was chosen again for the spans' new hysteresis; the calibration and the "
+            f"language shifts are version {retuned['retuned_from']}'s"
+        )
+    elif retuned["command"].endswith("--thresholds-only"):
         what = (
             "The thresholds under the precision floor were raised; the other thresholds, the calibration "
             f"and the language shifts are version {retuned['retuned_from']}'s"
@@ -355,7 +386,7 @@ def model_card(document: dict[str, Any]) -> str:
         "",
         "## Limits",
         *(f"- {limit}" for limit in _LIMITS),
-        "- " + (_PTC_LIMIT_HEAD if _ptc_mode(document) == "head" else _PTC_LIMIT_MAPPING),
+        "- " + _ptc_limit(document),
         "",
     ]
     return "\n".join(lines)

@@ -140,8 +140,9 @@ def tune_thresholds(
     bias: FloatArray,
     grid: Sequence[float] = THRESHOLD_GRID,
     min_precision: float = 0.0,
+    hysteresis: float = 0.0,
 ) -> tuple[npt.NDArray[np.float32], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
-    """Per-label thresholds by :func:`choose_threshold` over the grid.
+    """Per-label thresholds by :func:`choose_threshold` over the grid, decoding with ``hysteresis``.
 
     Returns the thresholds and, per label, the span F1 and the span precision at every grid value (for
     the model card); a label with no predicted span at a value has precision 1 there (nothing wrong shown).
@@ -155,7 +156,11 @@ def tune_thresholds(
                 gold[span.technique].setdefault(a.article_id, []).append((span.start, span.end))
     for value in grid:
         calibration = Calibration(
-            tuple(labels), temperature, bias, np.full(len(labels), value, dtype=np.float32)
+            tuple(labels),
+            temperature,
+            bias,
+            np.full(len(labels), value, dtype=np.float32),
+            hysteresis=hysteresis,
         )
         decoded = decode_all(articles, calibration)
         for label in labels:

@@ -86,6 +86,13 @@ class TrainConfig(BaseModel):
         description="A technique's threshold must give at least this span precision (SI formula) on "
         "validation; when no threshold does, it gets the highest one. 0: thresholds maximise F1 alone.",
     )
+    span_hysteresis: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="A technique span's run goes on down to threshold * (1 - this) once a token reaches "
+        "the threshold (0: runs of tokens at or above the threshold).",
+    )
     version: str = Field(default="2026.11.1", description="Calendar version written to model.json.")
 
     @classmethod

