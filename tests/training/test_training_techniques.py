@@ -246,7 +246,7 @@ def test_train_techniques_writes_the_contract_artifact(
 ) -> None:
     reports: list[StepReport] = []
     result = train_techniques(
-        _config(),
+        _config(span_hysteresis=0.3),
         fake_data,
         tmp_path / "model",
         tmp_path / "checkpoints",
@@ -285,9 +285,12 @@ def test_train_techniques_writes_the_contract_artifact(
 
     loaded = read_model_card(tmp_path / "model")
     assert loaded.labels == tuple(labels) and loaded.window_tokens == 16
+    # The config's hysteresis decodes the spans its thresholds were chosen for, at inference too.
+    assert model["span_hysteresis"] == training["span_hysteresis"] == loaded.calibration.hysteresis == 0.3
     card = (tmp_path / "model" / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "research-only" in card and "| fr |" in card
     assert "(each the best span F1 on validation)" in card  # no precision floor in this config
+    assert "(hysteresis 0.3)" in card
     assert set(validation["threshold_precision_curves"]) == set(labels)
     session = ort.InferenceSession(
         str(tmp_path / "model" / "encoder.onnx"), providers=["CPUExecutionProvider"]

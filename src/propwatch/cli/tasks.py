@@ -292,7 +292,7 @@ def evaluate_techniques(
     fmt: FormatOption = ScoreFormat.text,
 ) -> None:
     """Subtask-3 micro/macro-F1 per language, PTC span F1 and PTC technique micro-F1 on the validation
-    split (seed 13, 15%), and the technique spans shown to analysts scored against the gold spans of
+    split (seed 13, 15%), and the model's technique spans scored against the gold spans of
     their own technique (the SI formula per technique)."""
     from propwatch.evaluation.technique_model import evaluate_technique_model
 
