@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -148,20 +149,26 @@ def test_the_command_prints_what_moved(setup: tuple[Path, Path, Settings], tmp_p
     arguments = ["--data", str(data), "--model", str(folder), "--out", str(out), "--version", "v3"]
     result = CliRunner().invoke(
         app,
-        ["train", "technique-decoding", *arguments, "--min-span-precision", "0.2"],
+        ["train", "technique-decoding", *arguments, "--min-span-precision", "0.2", "--hysteresis", "0.4"],
         env={"COLUMNS": "200", "NO_COLOR": "1", "PROPWATCH_DATA_DIR": str(settings.data_dir)},
     )
     assert result.exit_code == 0, result.output
     assert f"model v3 written to {out}" in result.output and "language shifts:" in result.output
-    assert (
-        json.loads((out / "model.json").read_text(encoding="utf-8"))["training"]["min_span_precision"] == 0.2
-    )
+    written = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert written["training"]["min_span_precision"] == 0.2
+    assert written["span_hysteresis"] == written["training"]["span_hysteresis"] == 0.4
     refused = CliRunner().invoke(
         app,
         ["train", "technique-decoding", *arguments, "--min-span-precision", "1.5"],
         env={"COLUMNS": "200", "NO_COLOR": "1"},
     )
     assert refused.exit_code == 2 and "'--min-span-precision'" in refused.output
+    refused = CliRunner().invoke(
+        app,
+        ["train", "technique-decoding", *arguments, "--min-span-precision", "0.2", "--hysteresis", "1"],
+        env={"COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    assert refused.exit_code == 2 and "'--hysteresis'" in refused.output
 
 
 def test_a_head_command_replaces_its_card_section_in_place() -> None:
@@ -178,17 +185,24 @@ def test_a_head_command_replaces_its_card_section_in_place() -> None:
     assert last == "# m\n\n## Limits\n- few\n\n## Paragraph head (subtask 3)\n\nother rows\n"
 
 
+def _soft_thresholds(folder: Path, **fields: object) -> dict[str, Any]:
+    """Rewrite the planted model with temperature 4 and low thresholds (``fields`` on top); its document.
+
+    Calibrated, a planted token scores about sigmoid(±6 / 4): 0.82 inside, 0.18 outside. At 0.05 every
+    token is a span of every technique (precision far under any floor); at 0.5 only the planted ones."""
+    document: dict[str, Any] = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    document["calibration"] = {label: {"temperature": 4.0, "bias": 0.0} for label in LABELS}
+    document["thresholds"] = {**dict.fromkeys(LABELS, 0.05), "Loaded_Language": 0.5}
+    document.update(fields)
+    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    return document
+
+
 def test_thresholds_only_raises_only_the_thresholds_below_the_floor(
     setup: tuple[Path, Path, Settings],
 ) -> None:
     folder, data, settings = setup
-    document = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-    document["calibration"] = {label: {"temperature": 4.0, "bias": 0.0} for label in LABELS}
-    document["language_shift"] = {"en": 0.75, "fr": -0.5}
-    # Calibrated, a planted token scores about sigmoid(±6 / 4): 0.82 inside, 0.18 outside. At 0.05 every
-    # token is a span of every technique (precision far under the floor); at 0.5 only the planted ones.
-    document["thresholds"] = {**dict.fromkeys(LABELS, 0.05), "Loaded_Language": 0.5}
-    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    document = _soft_thresholds(folder, language_shift={"en": 0.75, "fr": -0.5})
     out = folder.parent / "thresholds-only"
     retune_decoding(folder, data, out, settings, min_span_precision=0.5, version="v2", thresholds_only=True)
     written = json.loads((out / "model.json").read_text(encoding="utf-8"))
@@ -206,10 +220,7 @@ def test_a_new_hysteresis_chooses_every_threshold_again_and_the_graphs_come_alon
     setup: tuple[Path, Path, Settings],
 ) -> None:
     folder, data, settings = setup
-    document = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-    document["calibration"] = {label: {"temperature": 4.0, "bias": 0.0} for label in LABELS}
-    document["thresholds"] = {**dict.fromkeys(LABELS, 0.05), "Loaded_Language": 0.5}
-    (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
+    document = _soft_thresholds(folder)
     (folder / "si_tagger.onnx").write_bytes(b"another graph of the model folder")
     out = folder.parent / "hysteresis"
     retune_decoding(

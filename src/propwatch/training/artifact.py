@@ -198,16 +198,17 @@ def _pct(value: float) -> str:
 _PTC_LIMIT_MAPPING: Final = (
     "The PTC-14 view is a mapping: five SemEval-2023 techniques have no PTC class and are left out of it."
 )
-_PTC_LIMIT_HEAD: Final = (
+_PTC_LIMIT_NOISY_OR: Final = (
     "PTC span identification decodes a noisy-or of the SemEval-2023 techniques that have a PTC class "
-    "(five have none), its threshold tuned on the validation articles; PTC technique classification uses "
-    "the trained head, which also reads the e5 vector of the span's text (one e5 pass per span to classify)."
+    "(five have none)"
 )
-_PTC_LIMIT_TAGGER: Final = (
+_PTC_LIMIT_BLEND: Final = (
     "PTC span identification decodes the mean of a noisy-or of the SemEval-2023 techniques that have a PTC "
-    "class (five have none) and the PTC span tagger's probability, its threshold tuned on the validation "
-    "articles; PTC technique classification uses the trained head, which also reads the e5 vector of the "
-    "span's text (one e5 pass per span to classify)."
+    "class (five have none) and the PTC span tagger's probability"
+)
+_PTC_LIMIT_TC: Final = (
+    "PTC technique classification uses the trained head, which also reads the e5 vector of the span's text "
+    "(one e5 pass per span to classify)."
 )
 _LIMITS: Final = (
     "A small encoder (multilingual-e5-small) trained for a short time (a few thousand steps at most): far "
@@ -228,13 +229,10 @@ def _ptc_limit(document: dict[str, Any]) -> str:
     if _ptc_mode(document) != "head":
         return _PTC_LIMIT_MAPPING
     si = (document.get("ptc_view") or {}).get("si") or {}
-    if not si.get("tagger"):
-        return _PTC_LIMIT_HEAD
-    if drop := si.get("hysteresis"):
-        return _PTC_LIMIT_TAGGER.replace(
-            "its threshold tuned", f"as runs of tokens down to {drop:g} under a threshold tuned"
-        )
-    return _PTC_LIMIT_TAGGER
+    drop = si.get("hysteresis") if si.get("tagger") else None
+    decoding = f"as runs of tokens down to {drop:g} under a threshold" if drop else "its threshold"
+    source = _PTC_LIMIT_BLEND if si.get("tagger") else _PTC_LIMIT_NOISY_OR
+    return f"{source}, {decoding} tuned on the validation articles; {_PTC_LIMIT_TC}"
 
 
 def _card_model(document: dict[str, Any]) -> list[str]:

@@ -119,9 +119,9 @@ def tune_decoding(
         unshifted = Calibration(labels, temperature, bias, thresholds, hysteresis=hysteresis)
         shifts, shift_curves = tune_language_shifts(scored, unshifted)
     else:  # repair only: a threshold already meeting the floor is not re-fitted to noise
+        same_decoding = keep.hysteresis == hysteresis
         for k, label in enumerate(labels):
             kept = float(keep.threshold[k])
-            same_decoding = keep.hysteresis == hysteresis
             if same_decoding and precision_curves[label].get(f"{kept:.2f}", 0.0) >= config.min_span_precision:
                 thresholds[k] = kept
         shifts, shift_curves = dict(keep.language_shift), {}
