@@ -53,10 +53,13 @@ FINGERPRINTS = {
 # again, paragraph head retrained), same machine: en 0.4078, fr 0.4756, ge 0.4761, it 0.5374, po 0.3504,
 # ru 0.4949; PTC-SI and PTC-TC unchanged; technique spans (SI formula per technique, six languages
 # pooled) 0.2917 (2026.12.8: 0.2537). Floors re-pinned 0.02 under these.
-FLOORS_ST3_MICRO_F1 = {"en": 0.388, "fr": 0.456, "ge": 0.456, "it": 0.517, "po": 0.330, "ru": 0.475}
+# Model 2026.12.11 (language shifts chosen for that decoding: en +0.50, pl 0.00; heads retrained), same
+# machine: en 0.4091, fr 0.4764, ge 0.4728, it 0.5378, po 0.3486, ru 0.5017; PTC-SI 0.4568, PTC-TC 0.6171;
+# technique spans 0.2992. Floors re-pinned 0.02 under these.
+FLOORS_ST3_MICRO_F1 = {"en": 0.389, "fr": 0.456, "ge": 0.452, "it": 0.517, "po": 0.328, "ru": 0.481}
 FLOOR_PTC_SI_F1 = 0.436
 FLOOR_PTC_TC_MICRO_F1 = 0.597
-FLOOR_TECHNIQUE_SPANS_F1 = 0.272
+FLOOR_TECHNIQUE_SPANS_F1 = 0.279
 
 
 @pytest.mark.skipif(

@@ -100,7 +100,7 @@ class GenreFramesConfig:
     genre_prior_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
     genre_cv_repeats: int = 3  # fold draws averaged when choosing the genre head (few non-opinion articles)
     min_positives_for_threshold: int = 8
-    version: str = "4"
+    version: str = "5"
 
 
 @dataclass
