@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -19,14 +19,8 @@ class LabelScores:
     predicted: int
 
     def as_dict(self) -> dict[str, float]:
-        """Plain JSON-ready form."""
-        return {
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-            "gold": self.gold,
-            "predicted": self.predicted,
-        }
+        """Plain JSON-ready form (the fields, in their order)."""
+        return dict(asdict(self))
 
 
 @dataclass(frozen=True)

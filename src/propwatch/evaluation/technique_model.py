@@ -41,9 +41,8 @@ class TechniqueEvaluation:
     # Per technique, the (paragraph, technique) pairs of every language scored pooled: P, R, F1, counts.
     st3_per_technique: dict[str, dict[str, float]] = field(default_factory=dict)
     ptc_tc_per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # PTC class → P, R, F1…
-    # The model's spans (the analyzer's, before it drops function-word-only ones) against SemEval-2023
-    # gold spans (score_technique_spans): per
-    # language, "all" (languages pooled), and per technique with the languages pooled.
+    # The model's spans (the analyzer's, before it drops function-word-only ones) against SemEval-2023 gold
+    # spans (score_technique_spans): per language, "all" (languages pooled), and per technique, pooled.
     technique_spans: dict[str, dict[str, float]] = field(default_factory=dict)
     technique_spans_per_technique: dict[str, dict[str, float]] = field(default_factory=dict)
 
