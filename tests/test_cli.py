@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -122,6 +123,68 @@ def test_store_dedup_list_show_search_export(tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert record["article"]["id"] == row["id"]
+
+
+def test_brackets_in_titles_outlets_and_queries_print_as_they_are(tmp_path: Path) -> None:
+    # Rich read "[/]" as markup: `list` crashed for the whole store and "[update] Title" lost its tag.
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    record = {"title": "[update] Markup [b]x[/b] and [/] stray", "outlet": "Out[/]let", "text": "Body."}
+    source = tmp_path / "m.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert run(tmp_path, "--db", db, "ingest", str(source)).returncode == 0
+    for command in (["list"], ["search", "markup"], ["outlets", "Out[/]let"], ["show", "[/]abcdef"]):
+        result = run(tmp_path, "--db", db, *command)
+        assert "Traceback" not in result.stderr and "MarkupError" not in result.stderr, command
+        assert "[/]" in result.stdout + result.stderr, command
+    assert "[update] Markup [b]x[/b]" in run(tmp_path, "--db", db, "list").stdout.replace("\n", " ")
+
+
+def test_a_failed_export_leaves_the_earlier_file_as_it_was(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"title": "One", "text": "Stored text."}) + "\n", encoding="utf-8")
+    assert run(tmp_path, "--db", db, "ingest", str(source)).returncode == 0
+    earlier = tmp_path / "keep.json"
+    assert run(tmp_path, "--db", db, "export", "-f", "json", "-o", str(earlier)).returncode == 0
+    kept = earlier.read_bytes()
+    failed = run(tmp_path, "--db", db, "export", "--id", "deadbeefdead", "-f", "json", "-o", str(earlier))
+    assert failed.returncode == 2 and "deadbeefdead" in failed.stderr
+    assert earlier.read_bytes() == kept and sorted(p.name for p in tmp_path.glob("*keep*")) == ["keep.json"]
+    to_stdout = run(tmp_path, "--db", db, "export", "--id", "deadbeefdead", "-f", "json")
+    assert to_stdout.returncode == 2 and to_stdout.stdout == ""  # not a bare "["
+
+
+def test_ctrl_c_reports_what_was_done_and_keeps_the_output_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import propwatch.cli as cli
+    from propwatch.service import Outcome
+
+    def interrupted(*args: object, **kwargs: object) -> Iterator[Outcome]:
+        yield Outcome(analysis=Analysis(article=Article(text="One article.")))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "analyze_sources", interrupted)
+    report = tmp_path / "report.json"
+    report.write_text("[]\n", encoding="utf-8")
+    arguments = [
+        "--data-dir",
+        str(tmp_path),
+        "analyze",
+        "x.txt",
+        "--no-store",
+        "-f",
+        "json",
+        "-o",
+        str(report),
+    ]
+    result = CliRunner().invoke(cli.app, arguments)
+    assert result.exit_code == 130
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert "Interrupted after 1 article" in said and f"{report} was left as it was" in said
+    assert report.read_text(encoding="utf-8") == "[]\n"
 
 
 def test_bad_single_input_is_one_clear_line(tmp_path: Path) -> None:

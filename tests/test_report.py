@@ -57,7 +57,7 @@ def test_label_colours_are_stable() -> None:
 
 
 def test_report_says_when_no_analyzer_ran() -> None:
-    assert "No analyzer is installed" in _render(Analysis(article=Article(text=TEXT)))
+    assert "No analyzer has run on this text yet" in _render(Analysis(article=Article(text=TEXT)))
 
 
 def test_spans_stay_on_their_words_in_crlf_texts() -> None:

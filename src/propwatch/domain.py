@@ -20,6 +20,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _check_encodable(field: str, value: str | None) -> None:
+    """Refuse a lone surrogate (JSON's "\\ud800"): it cannot be stored, hashed or tokenized as UTF-8."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])
+        raise ValueError(
+            f"{field} holds invalid Unicode: a lone surrogate U+{code:04X} at character {error.start}"
+        ) from None
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,9 +72,14 @@ class Article(_Frozen):
         return data
 
     @model_validator(mode="after")
-    def _text_not_blank(self) -> Article:
+    def _text_usable(self) -> Article:
         if not self.text.strip():
             raise ValueError("article text is empty")
+        for name in ("text", "title", "url", "place", "author", "outlet", "genre_tag", "origin", "raw"):
+            _check_encodable(name, getattr(self, name))
+        for name in ("sources", "quoted_outlets"):
+            for value in getattr(self, name):
+                _check_encodable(name, value)
         return self
 
     @computed_field(description="SHA-256 of the text: the deduplication key.")  # type: ignore[prop-decorator]

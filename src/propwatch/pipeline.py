@@ -9,7 +9,7 @@ from typing import TypeVar
 from propwatch.analyzers import registry
 from propwatch.analyzers.base import Analyzer
 from propwatch.domain import Analysis, Annotations, Article
-from propwatch.errors import AnalyzerError
+from propwatch.errors import AnalyzerError, PropwatchError
 from propwatch.settings import Settings
 
 T = TypeVar("T")
@@ -43,7 +43,15 @@ class Pipeline:
         for analyzer in self.analyzers:
             annotated: list[Analysis] = []
             for chunk in batched(results, self.batch_size):
-                added = list(analyzer.analyze(chunk))
+                try:
+                    added = list(analyzer.analyze(chunk))
+                except (PropwatchError, MemoryError):
+                    raise
+                except Exception as exc:  # a plugin's bug fails these articles, not the whole run
+                    detail = " ".join(str(exc).split())[:200]
+                    raise AnalyzerError(
+                        f"analyzer {analyzer.name!r}", f"failed ({type(exc).__name__}: {detail})"
+                    ) from exc
                 if len(added) != len(chunk):
                     raise AnalyzerError(
                         f"analyzer {analyzer.name!r}",

@@ -36,6 +36,10 @@ _PALETTE = (
     "on medium_purple4",
 )
 _QUOTE_CHARS = 90
+_NOT_ANALYSED = (
+    "No analyzer has run on this text yet, so nothing was looked for"
+    " (propwatch analyze runs the installed ones)."
+)
 
 
 # One colour per persuasion-technique category, so techniques of one family read as one.
@@ -228,7 +232,7 @@ def render_analysis(analysis: Analysis, narrative_attacks: NarrativeAttacks | No
     if shown.spans:
         parts.extend([_legend(shown.spans), _evidence(shown)])
     elif not analysis.analyzers:
-        parts.append(Text("No analyzer is installed, so nothing was looked for in the text.", style="italic"))
+        parts.append(Text(_NOT_ANALYSED, style="italic"))
     else:
         parts.append(Text("The analyzers found no span in this text.", style="italic"))
     targets = _targets(analysis, narrative_attacks)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from propwatch.domain import Analysis, Article, Failure
-from propwatch.errors import PropwatchError
+from propwatch.errors import InputError, PropwatchError
 from propwatch.ingest.sources import iter_many
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
@@ -43,28 +43,49 @@ def analyze_sources(
     store: ArticleStore | None = None,
     pipeline: Pipeline | None = None,
     stdin: BinaryIO | None = None,
+    outlet: str | None = None,
 ) -> Iterator[Outcome]:
     """Read every source, analyse its articles in batches, store them when ``store`` is given.
 
-    Bad inputs and analyzer failures come back as Outcomes with a Failure; the rest goes on.
+    ``outlet`` names the outlet of every article whose source names none (a folder crawled from one
+    site, plain-text files). Bad inputs and analyzer failures come back as Outcomes with a Failure;
+    the rest goes on.
     """
     pipeline = pipeline or Pipeline.from_settings(settings)
-    for chunk in batched(iter_many(sources, settings, stdin=stdin), settings.batch_size):
+    read = _with_outlet(iter_many(sources, settings, stdin=stdin), outlet)
+    for chunk in batched(read, settings.batch_size):
         articles = [item for item in chunk if isinstance(item, Article)]
-        try:
-            analyses = iter(pipeline.run(articles))
-        except PropwatchError as exc:
-            failed = {
-                id(article): Failure(input=_input_name(article), reason=str(exc)) for article in articles
-            }
-            analyses = None
+        found = _analyse(pipeline, articles)
         for item in chunk:
             if isinstance(item, Failure):
                 yield Outcome(failure=item)
-            elif analyses is None:
-                yield Outcome(failure=failed[id(item)])
             else:
-                yield _stored(next(analyses), store)
+                result = found[id(item)]
+                yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
+
+
+def _analyse(pipeline: Pipeline, articles: list[Article]) -> dict[int, Analysis | Failure]:
+    """Each article's analysis or failure; when a batch fails, its articles run one by one, so that
+    only the article that breaks an analyzer fails."""
+    try:
+        return {id(a): analysis for a, analysis in zip(articles, pipeline.run(articles), strict=True)}
+    except PropwatchError as exc:
+        if len(articles) == 1:
+            return {id(articles[0]): Failure(input=_input_name(articles[0]), reason=str(exc))}
+    found: dict[int, Analysis | Failure] = {}
+    for article in articles:
+        found.update(_analyse(pipeline, [article]))
+    return found
+
+
+def _with_outlet(items: Iterable[Article | Failure], outlet: str | None) -> Iterator[Article | Failure]:
+    if outlet is not None and not outlet.strip():
+        raise InputError("--outlet", "is empty: give the outlet's name")
+    for item in items:
+        if outlet is not None and isinstance(item, Article) and item.outlet is None:
+            yield item.model_copy(update={"outlet": outlet.strip()})
+        else:
+            yield item
 
 
 def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:
@@ -77,10 +98,16 @@ def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:
 
 
 def ingest_sources(
-    sources: Iterable[str], settings: Settings, *, store: ArticleStore, stdin: BinaryIO | None = None
+    sources: Iterable[str],
+    settings: Settings,
+    *,
+    store: ArticleStore,
+    stdin: BinaryIO | None = None,
+    outlet: str | None = None,
 ) -> Iterator[Outcome]:
-    """Read and store articles without analysing them (re-ingesting the same text changes nothing)."""
-    for item in iter_many(sources, settings, stdin=stdin):
+    """Read and store articles without analysing them (re-ingesting the same text changes nothing);
+    ``outlet`` as for :func:`analyze_sources`."""
+    for item in _with_outlet(iter_many(sources, settings, stdin=stdin), outlet):
         if isinstance(item, Failure):
             yield Outcome(failure=item)
         else:

@@ -509,7 +509,13 @@ def test_outlet_statistics(seeded: tuple[Api, dict[str, str]]) -> None:
     assert api.client.get("/api/outlets", params={"bucket": "decade"}).status_code == 422
     # Targets attacked, per outlet: in the API's tallies and on the dashboard and outlet pages.
     findings = findings_analysis()
-    article = Article(text=findings.article.text, title="Demands", outlet="Evening Herald", language="en")
+    article = Article(
+        text=findings.article.text,
+        title="Demands",
+        outlet="Evening Herald",
+        language="en",
+        published=date(2024, 6, 1),
+    )
     api.store.save_analysis(Analysis(article=article, spans=findings.spans, labels=findings.labels))
     herald = api.client.get("/api/outlets/Evening Herald").json()["overall"]
     assert herald["attacked"] == {"NATO": 1}
@@ -644,3 +650,21 @@ def test_export_is_capped(make_api: ApiMaker, plugin: None, store: ArticleStore)
     api = make_api(store=store, api_export_limit=3)
     lines = api.client.get("/api/export", params={"format": "jsonl"}).text.splitlines()
     assert len(lines) == 3
+
+
+def test_outlet_names_with_slashes_and_outlets_with_nothing_analysed(make_api: ApiMaker) -> None:
+    api = make_api()
+    api.store.save_article(
+        Article(text="Stored, not analysed.", outlet="RFE/RL", language="en", published=date(2024, 1, 2))
+    )
+    for path in ("/api/outlets/RFE/RL", "/api/outlets/RFE%2FRL"):
+        response = api.client.get(path)
+        assert response.status_code == 200, path
+        overall = response.json()["overall"]
+        assert (overall["articles"], overall["analysed"], overall["coverage"]) == (1, 0, None)
+    html = {"Accept": "text/html"}
+    page = api.client.get("/outlets/RFE/RL", headers=html)
+    assert page.status_code == 200 and "<h1>RFE/RL</h1>" in page.text
+    dashboard = api.client.get("/outlets", headers=html).text
+    assert 'href="/outlets/RFE/RL"' in dashboard and "—" in dashboard  # no share measured, not "0.0%"
+    assert "0.0%" not in dashboard

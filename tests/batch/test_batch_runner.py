@@ -203,7 +203,9 @@ def test_batch_command_on_an_existing_scheduler(client: Client, corpus: Path, tm
     arguments = ["--data-dir", str(tmp_path / "data"), "batch", str(corpus), "--out", str(tmp_path / "out")]
     arguments += ["--scheduler", scheduler, "-a", "keywords", "-a", "keyword-count", "--partition-size", "8"]
     result = CliRunner().invoke(app, arguments)
-    assert result.exit_code == 0, result.output
+    # The corpus's broken JSON line is named, and makes the exit status 2 as in every other command.
+    assert result.exit_code == 2, result.output
+    assert "Failed inputs:" in result.output and "is not valid JSON" in result.output
     assert "Dask dashboard: http" in result.output
     assert f"{N_STORIES + 2} articles" in result.output
     assert "Republished texts" in result.output
@@ -212,3 +214,4 @@ def test_batch_command_on_an_existing_scheduler(client: Client, corpus: Path, tm
     # An unknown analyzer is refused before any work.
     bad = CliRunner().invoke(app, [*arguments[:6], "--scheduler", scheduler, "-a", "nonexistent"])
     assert bad.exit_code != 0 and "nonexistent" in str(bad.exception)
+

@@ -76,6 +76,41 @@ def test_latin1_french(settings: Settings) -> None:
     assert decode_bytes(FRENCH.encode("latin-1"), "fr.txt", settings) == FRENCH
 
 
+# Short Western and Central European sentences, where charset-normalizer ties cp1252 with cp1250,
+# cp1257 or cp1258 ("élčves", "nińo", "peṛ") and ISO-8859-2 with ISO-8859-14.
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Les élèves étaient très fâchés après la décision du ministère.\n", "latin-1"),
+        ("El niño español comió mañana en la montaña con su compañero.\n", "cp1252"),
+        ("Però così è la vita: perché non può essere più facile?\n", "cp1252"),
+        ("Il governo ha già detto che la città non sarà più la stessa, però nessuno ci crede.\n", "cp1252"),
+        (
+            "Rząd ogłosił w środę, że sankcje wobec Rosji będą zaostrzone, a granica pozostanie zamknięta.\n",
+            "iso8859-2",
+        ),
+        ("Zażółć gęślą jaźń. Państwo polskie ogłosiło, że będzie współpracować.\n", "cp1250"),
+        (
+            "Türkiye Cumhurbaşkanı, Ankarada düzenlenen toplantıda ekonomik işbirliğini değerlendirdi.\n",
+            "cp1254",
+        ),
+        ("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία της χώρας.\n", "cp1253"),
+    ],
+)
+def test_near_tied_legacy_encodings_go_to_the_right_one(settings: Settings, text: str, codec: str) -> None:
+    assert decode_bytes(text.encode(codec), "legacy.txt", settings) == text
+
+
+@pytest.mark.parametrize("stray", [b"\xff", b"\xff\xfe\x80 broken ", "é".encode("latin-1")])
+def test_utf8_with_a_few_bad_bytes_stays_utf8(settings: Settings, stray: bytes) -> None:
+    # Detection read such a file as Mac Roman: every ’ became ‚Äô.
+    text = "The US and NATO’s “responses” to Russia’s proposals, said the agency’s editorial. " * 3
+    data = text.encode("utf-8")
+    damaged = decode_bytes(data[:100] + stray + data[100:], "damaged.txt", settings)
+    assert damaged.count("’") == text.count("’") and "‚Äô" not in damaged
+    assert 1 <= damaged.count("\ufffd") <= len(stray)
+
+
 def test_shift_jis_japanese(settings: Settings) -> None:
     assert decode_bytes(JAPANESE.encode("shift_jis"), "ja.txt", settings) == JAPANESE
 

@@ -63,7 +63,13 @@ def test_tallies_count_the_articles_attacking_each_target(store: ArticleStore) -
     seed(store)
     base = findings_analysis()  # NATO attacked
     for outlet, text in (("Daily Clarion", "one"), ("Daily Clarion", "two"), ("Northern Post", "three")):
-        article = Article(text=f"{base.article.text} {text}", title="Demands", outlet=outlet, language="en")
+        article = Article(
+            text=f"{base.article.text} {text}",
+            title="Demands",
+            outlet=outlet,
+            language="en",
+            published=date(2024, 5, 2),
+        )
         store.save_analysis(
             Analysis(article=article, spans=base.spans, labels=base.labels, analyzers=base.analyzers)
         )
@@ -98,3 +104,32 @@ def test_outlets_compare_on_the_articles_a_query_matches(store: ArticleStore) ->
     assert outlet_statistics(store, query=ArticleQuery(text="no-such-word-anywhere")) == {}
     overall, _ = timeline(store, outlet="Northern Post", query=ArticleQuery(technique="doubt"))
     assert overall.articles == 1
+
+
+def test_undated_articles_are_counted_but_in_no_period(store: ArticleStore) -> None:
+    base = findings_analysis()
+    dated = Article(text=base.article.text, outlet="Clean Outlet", language="en", published=date(2022, 5, 6))
+    undated = Article(text=f"{base.article.text} again", outlet="Clean Outlet", language="en")
+    for article in (dated, undated):
+        store.save_analysis(
+            Analysis(article=article, spans=base.spans, labels=base.labels, analyzers=base.analyzers)
+        )
+    overall, periods = outlet_timelines(store, bucket="month")
+    tally = overall["Clean Outlet"]
+    # The day it was stored is not when it was published: no "2026-12" period, no last date of today.
+    assert (tally.articles, tally.undated, tally.first, tally.last) == (
+        2,
+        1,
+        date(2022, 5, 6),
+        date(2022, 5, 6),
+    )
+    assert list(periods["Clean Outlet"]) == ["2022-05"] and periods["Clean Outlet"]["2022-05"].articles == 1
+    assert tally.record()["undated"] == 1
+
+
+def test_an_outlet_with_nothing_analysed_has_no_coverage_rather_than_zero(store: ArticleStore) -> None:
+    store.save_article(Article(text="Stored, never analysed.", outlet="Radio Liberty / RFE", language="en"))
+    tally = outlet_statistics(store)["Radio Liberty / RFE"]
+    assert (tally.articles, tally.analysed) == (1, 0)
+    assert tally.coverage is None and tally.spans_per_article is None
+    assert tally.record()["coverage"] is None

@@ -136,6 +136,8 @@ def test_article_without_analysis(store: ArticleStore, make_article) -> None:
     assert got.labels == ()
     assert store.model_versions(article.id) == []
     assert store.list_articles()[0].n_spans == 0
+    # Dated when stored, not when read: two exports of it are the same record.
+    assert store.get_analysis(article.id) == got and got.created_at == store.list_articles()[0].stored_at
 
 
 def test_analysis_without_spans_or_analyzers(store: ArticleStore, make_article) -> None:
@@ -292,8 +294,8 @@ def test_iter_analyses_of_given_ids(store: ArticleStore, make_article, make_anal
     assert [a.article.id for a in store.iter_analyses(article_ids=wanted)] == [corpus[2].id, corpus[0].id]
     assert list(store.iter_analyses(article_ids=[])) == []
     assert [a.article.id for a in store.iter_analyses(article_ids=corpus[1].id)] == [corpus[1].id]
-    with pytest.raises(NotFoundError):
-        list(store.iter_analyses(article_ids=["ffffffffffffffff"]))
+    with pytest.raises(NotFoundError):  # at the call, before any analysis is read or written out
+        store.iter_analyses(article_ids=[corpus[0].id, "ffffffffffffffff"])
 
 
 def test_empty_store(store: ArticleStore) -> None:

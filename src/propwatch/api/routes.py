@@ -340,7 +340,7 @@ def list_outlets(
 
 
 @router.get(
-    "/outlets/{name}",
+    "/outlets/{name:path}",  # outlet names such as "RFE/RL" hold slashes
     response_model=OutletTimelineOut,
     dependencies=[Read],
     summary="One outlet's statistics over time",

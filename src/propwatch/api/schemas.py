@@ -125,8 +125,11 @@ class FacetsOut(BaseModel):
 class TallyOut(BaseModel):
     articles: int
     analysed: int = Field(description="Articles with at least one stored analysis.")
+    undated: int = Field(description="Articles without a publication date: in no period, nor first/last.")
     spans: int
-    coverage: float = Field(description="Share of the analysed text inside counted spans, 0 to 1.")
+    coverage: float | None = Field(
+        description="Share of the analysed text inside counted spans, 0 to 1; null when none was analysed."
+    )
     first_published: date | None
     last_published: date | None
     labels: dict[str, int] = Field(description="Spans per label.")

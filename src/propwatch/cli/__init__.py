@@ -8,10 +8,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -26,7 +25,7 @@ from rich.table import Table
 from propwatch import __version__
 from propwatch.analyzers import registry
 from propwatch.cli import filters
-from propwatch.cli.options import binary_output, settings_from, text_output
+from propwatch.cli.options import binary_output, labelled, literal_console, settings_from, text_output
 from propwatch.domain import Analysis
 from propwatch.errors import PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
@@ -44,8 +43,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-out = Console()
-err = Console(stderr=True)
+out = literal_console()
+err = literal_console(stderr=True)
 
 
 class ReportFormat(StrEnum):
@@ -120,7 +119,8 @@ class _Tally:
                 if outcome.failure is not None:
                     self.failures.append(f"{outcome.failure.input}: {outcome.failure.reason}")
                     err.print(
-                        f"[red]error:[/] {outcome.failure.input}: {outcome.failure.reason}", highlight=False
+                        labelled("error:", "red", f"{outcome.failure.input}: {outcome.failure.reason}"),
+                        highlight=False,
                     )
                 elif outcome.article_stored or outcome.analysis_stored:
                     self.stored += 1
@@ -135,6 +135,18 @@ class _Tally:
             if self._progress is not None:
                 self._progress.stop()
 
+    def interrupted(self, storing: bool, output: Path | None = None) -> NoReturn:
+        """After Ctrl-C: what was done so far, and how to go on (what was stored stays stored)."""
+        done = f"{self.stored} stored, {self.already} already stored, " if storing else ""
+        notes = [f"{output} was left as it was." if output is not None else ""]
+        notes.append("Run the same command again to go on." if storing else "")
+        err.print(
+            f"Interrupted after {self.seen} {'article' if self.seen == 1 else 'articles'}: {done}"
+            f"{len(self.failures)} failed. " + " ".join(note for note in notes if note),
+            highlight=False,
+        )
+        raise typer.Exit(130)
+
     def finish(self, storing: bool) -> None:
         ok = self.seen - len(self.failures)
         if self.seen > 1 or (storing and ok):
@@ -147,7 +159,7 @@ class _Tally:
             if self.failures and self.seen > 1:
                 err.print("Failed inputs:")
                 for line in self.failures:
-                    err.print(f"  {line}", highlight=False, markup=False)
+                    err.print(f"  {line}", highlight=False)
         if self.failures or self.seen == 0:
             if self.seen == 0:
                 err.print("error: no article found in the input", highlight=False)
@@ -158,7 +170,7 @@ def _print_reports(
     analyses: Iterable[Analysis], fmt: ReportFormat, stream: TextIO, settings: Settings
 ) -> None:
     if fmt is ReportFormat.text:
-        console = out if stream is sys.stdout else Console(file=stream, width=100, color_system=None)
+        console = out if stream is sys.stdout else literal_console(file=stream, width=100, color_system=None)
         attacks = attacks_in_catalogues(settings)
         for n, analysis in enumerate(analyses):
             if n:
@@ -184,6 +196,13 @@ AllowPrivate = Annotated[
 IgnoreRobots = Annotated[
     bool, typer.Option("--ignore-robots", help="Fetch pages even where robots.txt forbids it.")
 ]
+DefaultOutlet = Annotated[
+    str | None,
+    typer.Option(
+        "--outlet",
+        help="Outlet of the articles whose source names none (e.g. a folder crawled from one site).",
+    ),
+]
 
 
 @app.command()
@@ -200,6 +219,7 @@ def analyze(
     ] = None,
     allow_private_addresses: AllowPrivate = None,
     ignore_robots: IgnoreRobots = False,
+    outlet: DefaultOutlet = None,
 ) -> None:
     """Analyse articles and print a report; stores them unless --no-store."""
     settings = settings_from(
@@ -209,11 +229,16 @@ def analyze(
         respect_robots=False if ignore_robots else None,
     )
     tally = _Tally("Analysed")
-    with contextlib.ExitStack() as stack:
-        store = None if no_store else stack.enter_context(ArticleStore.from_settings(settings))
-        stream = stack.enter_context(text_output(output))
-        outcomes = tally.track(analyze_sources(sources, settings, store=store, stdin=sys.stdin.buffer))
-        _print_reports(_analyses(outcomes), fmt, stream, settings)
+    try:
+        with contextlib.ExitStack() as stack:
+            store = None if no_store else stack.enter_context(ArticleStore.from_settings(settings))
+            stream = stack.enter_context(text_output(output))
+            outcomes = tally.track(
+                analyze_sources(sources, settings, store=store, stdin=sys.stdin.buffer, outlet=outlet)
+            )
+            _print_reports(_analyses(outcomes), fmt, stream, settings)
+    except KeyboardInterrupt:
+        tally.interrupted(storing=not no_store, output=output)
     tally.finish(storing=not no_store)
 
 
@@ -223,19 +248,26 @@ def ingest(
     sources: SourcesArg,
     allow_private_addresses: AllowPrivate = None,
     ignore_robots: IgnoreRobots = False,
+    outlet: DefaultOutlet = None,
 ) -> None:
     """Read articles and store them without analysing them."""
     settings = settings_from(
         ctx, allow_private_addresses=allow_private_addresses, respect_robots=False if ignore_robots else None
     )
     tally = _Tally("Ingested")
-    with ArticleStore.from_settings(settings) as store:
-        for outcome in tally.track(ingest_sources(sources, settings, store=store, stdin=sys.stdin.buffer)):
-            if outcome.analysis is None:
-                continue
-            article = outcome.analysis.article
-            state = "stored" if outcome.article_stored else "already stored"
-            out.print(f"{state:>14}  {article.id}  {article.title or article.origin or ''}", highlight=False)
+    try:
+        with ArticleStore.from_settings(settings) as store:
+            read = ingest_sources(sources, settings, store=store, stdin=sys.stdin.buffer, outlet=outlet)
+            for outcome in tally.track(read):
+                if outcome.analysis is None:
+                    continue
+                article = outcome.analysis.article
+                state = "stored" if outcome.article_stored else "already stored"
+                out.print(
+                    f"{state:>14}  {article.id}  {article.title or article.origin or ''}", highlight=False
+                )
+    except KeyboardInterrupt:
+        tally.interrupted(storing=True)
     tally.finish(storing=True)
 
 
@@ -419,7 +451,7 @@ def analyzers() -> None:
     """List the installed analyzers (built-in and plugins) with what they need and add."""
     catalogue = registry.available()
     for name, reason in sorted(catalogue.broken.items()):
-        err.print(f"[yellow]warning:[/] analyzer {name!r} {reason}", highlight=False)
+        err.print(labelled("warning:", "yellow", f"analyzer {name!r} {reason}"), highlight=False)
     if not catalogue.analyzers:
         out.print("No analyzer is installed yet.")
         return
@@ -476,5 +508,5 @@ def main() -> None:
     except PropwatchError as exc:
         if debug:
             raise
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        err.print(labelled("error:", "red", str(exc)), highlight=False)
         sys.exit(exc.exit_code)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from propwatch.cli.options import settings_from
+from propwatch.cli.options import labelled, settings_from
 from propwatch.storage.store import ArticleStore
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 # Clusters listed on the terminal; the clusters table in the output has them all.
 SHOWN_CLUSTERS = 10
+SHOWN_FAILURES = 20
 
 _PROGRESS_TEXT = (
     "{task.fields[read]} read · {task.fields[written]}/{task.fields[submitted]} partitions · "
@@ -100,7 +101,7 @@ def batch(
             where = state.dashboard_link or "not available (install bokeh>=3.1 to get it)"
             err.print(f"Dask dashboard: {where}  ({state.workers} workers)", highlight=False)
         for line in state.partition_errors[shown["errors"] :]:
-            err.print(f"[red]partition failed:[/] {line}", highlight=False)
+            err.print(labelled("partition failed:", "red", line), highlight=False)
         shown["errors"] = len(state.partition_errors)
         progress.update(task, **_fields(state))
 
@@ -124,6 +125,20 @@ def batch(
     if not summary.complete:
         err.print("Some partitions failed; run the same command again to finish them.", highlight=False)
         raise typer.Exit(1)
+    if summary.finished.failures:
+        _print_failures(summary.out_dir, err)
+        raise typer.Exit(2)
+
+
+def _print_failures(out_dir: Path, console: Console) -> None:
+    from propwatch.batch.output import read_table
+
+    rows = read_table(out_dir, "failures").select(["input", "reason"]).to_pylist()
+    console.print("Failed inputs:", highlight=False)
+    for row in rows[:SHOWN_FAILURES]:
+        console.print(f"  {row['input']}: {row['reason']}", highlight=False)
+    if len(rows) > SHOWN_FAILURES:
+        console.print(f"  … and {len(rows) - SHOWN_FAILURES} more in {out_dir / 'failures'}", highlight=False)
 
 
 def _fields(state: BatchProgress) -> dict[str, Any]:
@@ -230,7 +245,7 @@ def watch(
         elif event.kind == "already-stored":
             out.print(f"already stored  {event.article_id}  {event.detail}", highlight=False)
         elif event.kind in ("item-failed", "feed-failed"):
-            err.print(f"[red]error:[/] {event.feed}: {event.detail}", highlight=False)
+            err.print(labelled("error:", "red", f"{event.feed}: {event.detail}"), highlight=False)
         else:
             err.print(f"{event.kind}: {event.feed} {event.detail}".rstrip(), highlight=False)
 

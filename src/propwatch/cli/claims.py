@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from propwatch.claims.checkworthy import (
     predict_checkworthy,
@@ -22,11 +21,11 @@ from propwatch.claims.checkworthy import (
     write_checkworthy_run,
 )
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
-from propwatch.cli.options import settings_from, text_output
+from propwatch.cli.options import literal_console, settings_from, text_output
 from propwatch.errors import ConfigurationError
 from propwatch.ingest.language import identify_language
 
-err = Console(stderr=True)
+err = literal_console(stderr=True)
 
 
 def register_predict(app: typer.Typer) -> None:

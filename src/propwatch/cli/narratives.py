@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from propwatch.cli.options import settings_from
+from propwatch.cli.options import labelled, literal_console, settings_from
 from propwatch.errors import ConfigurationError
 from propwatch.narratives.calibration import calibrate, read_labelled
 from propwatch.narratives.catalogue import iter_narratives, load_catalogues
@@ -45,8 +44,8 @@ app = typer.Typer(
     help="Catalogues of known disinformation narratives: import, list, calibrate.",
     no_args_is_help=True,
 )
-out = Console()
-err = Console(stderr=True)
+out = literal_console()
+err = literal_console(stderr=True)
 
 
 class ListFormat(StrEnum):
@@ -87,7 +86,7 @@ def import_command(
     report = import_euvsdisinfo(csv_file, settings, name=name, min_cases=min_cases, max_examples=max_examples)
     assert report.catalogue is not None  # import_euvsdisinfo raises instead of writing nothing
     for line in report.skipped[:20]:
-        err.print(f"[yellow]skipped:[/] {line}", highlight=False)
+        err.print(labelled("skipped:", "yellow", line), highlight=False)
     if len(report.skipped) > 20:
         err.print(f"… and {len(report.skipped) - 20} more skipped rows", highlight=False)
     verb = "Replaced" if report.replaced else "Wrote"
@@ -230,8 +229,12 @@ def register_predict(predict_app: typer.Typer) -> None:
         learned = None if ranker == "none" else ClaimRanker.load(Path(ranker) if ranker else SHIPPED_MODEL)
         if learned is not None and lexical_weight != LEXICAL_WEIGHT:
             err.print(
-                "[yellow]warning:[/] --lexical-weight applies to --ranker none only; the ranker uses"
-                f" its own ({learned.lexical_weight})",
+                labelled(
+                    "warning:",
+                    "yellow",
+                    "--lexical-weight applies to --ranker none only; the ranker uses its own"
+                    f" ({learned.lexical_weight})",
+                ),
                 highlight=False,
             )
         embedder = Embedder(settings)
@@ -284,7 +287,11 @@ def register_score(score_app: typer.Typer) -> None:
         out.print("  " + "  ".join(f"MAP@{d} {r.map:.4f}" for d, r in results.items()), highlight=False)
         if main.missing_from_run:
             err.print(
-                f"[yellow]warning:[/] {len(main.missing_from_run)} queries of the qrels have no ranked"
-                " claims (not counted, as in the official scorer)",
+                labelled(
+                    "warning:",
+                    "yellow",
+                    f"{len(main.missing_from_run)} queries of the qrels have no ranked claims"
+                    " (not counted, as in the official scorer)",
+                ),
                 highlight=False,
             )

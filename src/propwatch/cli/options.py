@@ -10,9 +10,22 @@ from typing import Any, BinaryIO, TextIO
 
 import typer
 from pydantic import ValidationError
+from rich.console import Console
+from rich.text import Text
 
 from propwatch.errors import ConfigurationError
+from propwatch.output_files import replacing
 from propwatch.settings import Settings
+
+
+def literal_console(*, stderr: bool = False, **options: Any) -> Console:
+    """A console that prints strings as they are: titles, outlets, paths and queries may hold ``[x]``."""
+    return Console(stderr=stderr, markup=False, **options)
+
+
+def labelled(label: str, style: str, message: str) -> Text:
+    """``label`` in ``style`` then ``message`` verbatim (e.g. a red ``error:`` before a file name)."""
+    return Text.assemble((label, style), " ", message)
 
 
 def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
@@ -26,28 +39,21 @@ def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
         raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
 
 
-def _open(path: Path, mode: str) -> Any:
-    try:
-        return path.open(mode, encoding="utf-8", newline="") if "b" not in mode else path.open(mode)
-    except OSError as exc:
-        raise ConfigurationError(str(path), f"cannot write the output file: {exc.strerror}") from exc
-
-
 @contextlib.contextmanager
 def text_output(path: Path | None) -> Iterator[TextIO]:
-    """``path`` opened for UTF-8 text, or stdout when None."""
+    """``path`` opened for UTF-8 text (replaced only when the command succeeds), or stdout when None."""
     if path is None:
         yield sys.stdout
         return
-    with _open(path, "w") as handle:
-        yield handle
+    with replacing(path) as handle:
+        yield handle  # type: ignore[misc]
 
 
 @contextlib.contextmanager
 def binary_output(path: Path | None) -> Iterator[BinaryIO]:
-    """``path`` opened for bytes, or stdout's buffer when None."""
+    """``path`` opened for bytes (replaced only when the command succeeds), or stdout's buffer when None."""
     if path is None:
         yield sys.stdout.buffer
         return
-    with _open(path, "wb") as handle:
-        yield handle
+    with replacing(path, binary=True) as handle:
+        yield handle  # type: ignore[misc]

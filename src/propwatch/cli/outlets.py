@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from propwatch.cli import filters
-from propwatch.cli.options import settings_from, text_output
+from propwatch.cli.options import literal_console, settings_from, text_output
 from propwatch.storage.queries import ArticleQuery
 from propwatch.storage.statistics import Tally, default_analyzer, outlet_statistics, outlet_timelines
 from propwatch.storage.store import ArticleStore
@@ -85,7 +84,7 @@ def outlets(
         message = (
             "No stored article with an outlet matches." if filtered else "No stored article names its outlet."
         )
-        Console(stderr=True).print(message, highlight=False)
+        literal_console(stderr=True).print(message, highlight=False)
         return
     comparison = _Comparison(counted, by, overall, periods)
     with text_output(output) as stream:
@@ -141,6 +140,7 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
             "period",
             "articles",
             "analysed",
+            "undated",
             "spans",
             "spans_per_article",
             "coverage",
@@ -159,9 +159,10 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
                 period,
                 t.articles,
                 t.analysed,
+                t.undated,
                 t.spans,
-                f"{_per_article(t):.3f}",
-                f"{t.coverage:.6f}",
+                "" if t.spans_per_article is None else f"{t.spans_per_article:.3f}",
+                "" if t.coverage is None else f"{t.coverage:.6f}",
                 t.first.isoformat() if t.first else "",
                 t.last.isoformat() if t.last else "",
                 _dominant(t),
@@ -185,23 +186,21 @@ def _print_table(stream: TextIO, c: _Comparison) -> None:
         if by is not None and first_of_outlet and table.row_count:
             table.add_section()
         published = f"{t.first.isoformat()} – {t.last.isoformat()}" if t.first and t.last else ""
+        if t.undated:
+            published = f"{published} ({t.undated} undated)".strip()
         table.add_row(
             name if first_of_outlet else "",
             *([period] if by else []),
             f"{t.articles}" + (f" ({t.analysed} analysed)" if t.analysed != t.articles else ""),
             published,
-            f"{_per_article(t):.1f}",
-            f"{100 * t.coverage:.1f}%",
+            "—" if t.spans_per_article is None else f"{t.spans_per_article:.1f}",
+            "—" if t.coverage is None else f"{100 * t.coverage:.1f}%",
             _dominant(t),
             ", ".join(f"{label} ×{n}" for label, n in t.labels.most_common(TOP_LABELS)),
             ", ".join(f"{value} ×{n}" for value, n in t.narratives.most_common(2)),
             ", ".join(f"{value} ×{n}" for value, n in t.attacked.most_common(2)),
         )
-    Console(file=stream).print(table)
-
-
-def _per_article(t: Tally) -> float:
-    return t.spans / t.analysed if t.analysed else 0.0
+    literal_console(file=stream).print(table)
 
 
 def _dominant(t: Tally) -> str:

@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from propwatch.cli.options import settings_from
+from propwatch.cli.options import literal_console, settings_from
 
-out = Console()
-err = Console(stderr=True)
+out = literal_console()
+err = literal_console(stderr=True)
 
 token_app = typer.Typer(
     name="token",

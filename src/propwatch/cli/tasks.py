@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from propwatch.cli.options import settings_from
+from propwatch.cli.options import labelled, literal_console, settings_from
 from propwatch.evaluation import score_files, write_paragraph_labels, write_si_labels, write_technique_spans
 from propwatch.evaluation.comparison import compare_files
 from propwatch.models.techniques import TechniqueModel, shipped_model_folder
@@ -32,8 +31,8 @@ score_app = typer.Typer(
     help="Score a prediction file against a gold file with a shared task's official metric.",
     no_args_is_help=True,
 )
-err = Console(stderr=True)
-out = Console()
+err = literal_console(stderr=True)
+out = literal_console()
 
 ArticlesDir = Annotated[
     Path, typer.Argument(metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files (read byte-exact).")
@@ -74,7 +73,7 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
 
 def _finish(result: TaskPrediction[object], what: str, output: Path) -> None:
     for failure in result.failures:
-        err.print(f"[red]error:[/] {failure.input}: {failure.reason}", highlight=False)
+        err.print(labelled("error:", "red", f"{failure.input}: {failure.reason}"), highlight=False)
     err.print(
         f"Wrote {len(result.records)} {what} for {result.articles} articles to {output}"
         + (f"; {len(result.failures)} article files could not be read." if result.failures else "."),
@@ -195,7 +194,7 @@ def _score(task: str, gold: Path, pred: Path, fmt: ScoreFormat) -> None:
     if fmt is ScoreFormat.json:
         out.print_json(json.dumps(scores.as_dict()))
     else:
-        out.print(scores.summary(), highlight=False, markup=False)
+        out.print(scores.summary(), highlight=False)
 
 
 @score_app.command("ptc-si")
@@ -271,7 +270,7 @@ def compare(
     if fmt is ScoreFormat.json:
         out.print_json(json.dumps(result.as_dict()))
     else:
-        out.print(result.summary(), highlight=False, markup=False)
+        out.print(result.summary(), highlight=False)
 
 
 CorporaOption = Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")]

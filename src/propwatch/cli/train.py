@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,8 +17,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from propwatch.cli.options import literal_console
+
 train_app = typer.Typer(name="train", help="Train models (needs the train extra).", no_args_is_help=True)
-err = Console(stderr=True)
+err = literal_console(stderr=True)
 
 # Where the optimizer steps run; export, calibration and validation always run on the CPU.
 Device = Annotated[

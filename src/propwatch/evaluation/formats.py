@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError
+from propwatch.output_files import replacing
 
 TEMPLATE_TECHNIQUE = "?"
 
@@ -208,8 +209,7 @@ def read_article_labels(path: Path, *, allowed: Collection[str] | None = None) -
 
 
 def _write(path: Path, lines: Iterable[str]) -> None:
-    # newline="" keeps "\n" on every platform: the official tools split on it.
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with replacing(path) as handle:  # a failed prediction leaves an earlier file as it was
         for line in lines:
             handle.write(line + "\n")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from dateutil import parser as date_parser
+from pydantic import ValidationError
 
 from propwatch.domain import Article, Failure
 from propwatch.errors import (
@@ -204,6 +205,11 @@ def _strings(value: Any) -> tuple[str, ...]:
 def record_failure(origin: str, error: Exception) -> Failure:
     if isinstance(error, PropwatchError):
         return Failure(input=origin, reason=error.reason)
+    if isinstance(error, ValidationError):  # the Article refused a value: say which and why, no dump
+        problem = error.errors()[0]
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(part) for part in problem["loc"])
+        return Failure(input=origin, reason=f"{where}: {message}" if where else message)
     return Failure(input=origin, reason=exception_reason(error))
 
 

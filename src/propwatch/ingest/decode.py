@@ -9,7 +9,9 @@ Newlines are never translated: shared-task label offsets count every ``\\r``.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from propwatch.errors import (
     BinaryInputError,
@@ -20,6 +22,9 @@ from propwatch.errors import (
     UnsupportedInputError,
 )
 from propwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatch
 
 # Longest first where one BOM is a prefix of another (UTF-32-LE starts with the UTF-16-LE BOM).
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -84,6 +89,15 @@ _MAX_CONTROL_SHARE = 0.05
 _MAX_CHAOS = 0.1
 # Below this language coherence, a detected encoding is a guess (short or unusual text).
 _MIN_COHERENCE = 0.1
+# Chaos and coherence this close are a tie, which goes to the commoner legacy encoding.
+_TIE = 0.01
+_COMMON_FIRST = {
+    name: rank for rank, name in enumerate(("cp1252", "cp1251", "cp1250", "iso8859_2", "latin_1"))
+}
+# Invalid UTF-8 sequences read as damage (U+FFFD) when valid non-ASCII characters outnumber them
+# this many times over, and there are at least this many of those.
+_UTF8_TO_INVALID = 2
+_MIN_UTF8_CHARACTERS = 3
 
 
 def binary_signature(data: bytes) -> str | None:
@@ -207,7 +221,19 @@ def _decode(data: bytes, input_name: str, declared_encoding: str | None) -> str:
             return result
     if utf8 is not None:
         return utf8
+    damaged = _mostly_utf8(data)
+    if damaged is not None:
+        return damaged
     return _detect(data, input_name)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few invalid bytes (a truncated paste, one stray Latin-1 character): the text with
+    U+FFFD in their place, rather than the whole file read in a legacy encoding (“ as “)."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return text if valid >= _MIN_UTF8_CHARACTERS and invalid * _UTF8_TO_INVALID <= valid else None
 
 
 def _codec_name(declared: str | None) -> str | None:
@@ -269,7 +295,7 @@ def _detect(data: bytes, input_name: str) -> str:
     hint = "; give its encoding explicitly (e.g. cp1251)"
     if not plausible:
         raise DecodingError(input_name, f"is not valid UTF-8 and no encoding decodes it cleanly{hint}")
-    best = plausible[0]
+    best = _most_likely(plausible)
     text = str(best)
     # Confident: the language model agrees, or every clean candidate yields the very same text.
     agreeing = all(str(match) == text for match in plausible)
@@ -280,3 +306,16 @@ def _detect(data: bytes, input_name: str) -> str:
         input_name,
         f"is not valid UTF-8 and its encoding cannot be identified with confidence ({names}?){hint}",
     )
+
+
+def _most_likely(plausible: list[CharsetMatch]) -> CharsetMatch:
+    """The cleanest decoding, then the most coherent; charset-normalizer's own order puts near-ties
+    such as cp1250 before cp1252 ("élčves" for "élèves"), so ties go to the commoner encoding."""
+    cleanest = min(match.chaos for match in plausible)
+    clean = [match for match in plausible if match.chaos <= cleanest + _TIE]
+    # cp1258 reads Italian "però" as "peṛ": combining marks where another clean decoding has none.
+    plain = [match for match in clean if not any(unicodedata.category(ch) == "Mn" for ch in str(match))]
+    candidates = plain or clean
+    top = max(match.coherence for match in candidates)
+    tied = [match for match in candidates if match.coherence >= top - _TIE]
+    return min(tied, key=lambda match: _COMMON_FIRST.get(match.encoding, len(_COMMON_FIRST)))

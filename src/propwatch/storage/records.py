@@ -125,10 +125,12 @@ def analysis_from_rows(
     analysis: RowMapping | None,
     span_rows: Sequence[RowMapping],
     label_rows: Sequence[RowMapping],
+    stored_at: datetime,
 ) -> Analysis:
-    """Rebuild an Analysis; with no analysis row, the bare article (no spans, no labels)."""
+    """Rebuild an Analysis; with no analysis row, the bare article (no spans, no labels), dated when
+    it was stored, so that reading it twice gives the same record."""
     if analysis is None:
-        return Analysis(article=article)
+        return Analysis(article=article, created_at=stored_at)
     return Analysis(
         article=article,
         spans=tuple(

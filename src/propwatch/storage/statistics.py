@@ -40,6 +40,7 @@ class Tally:
 
     articles: int = 0
     analysed: int = 0
+    undated: int = 0  # articles whose page gave no publication date: in no period, nor first/last
     characters: int = 0  # of analysed articles
     covered: int = 0  # characters inside at least one counted span
     spans: int = 0
@@ -51,17 +52,24 @@ class Tally:
     last: date | None = None
 
     @property
-    def coverage(self) -> float:
-        """Share of the analysed text that lies inside counted spans, in [0, 1]."""
-        return self.covered / self.characters if self.characters else 0.0
+    def coverage(self) -> float | None:
+        """Share of the analysed text that lies inside counted spans, in [0, 1]; None when no article
+        was analysed (nothing was measured, which is not 0 %)."""
+        return self.covered / self.characters if self.analysed and self.characters else None
+
+    @property
+    def spans_per_article(self) -> float | None:
+        """Counted spans per analysed article; None when no article was analysed."""
+        return self.spans / self.analysed if self.analysed else None
 
     def record(self) -> dict[str, Any]:
         """The tally as the API, the CLI's JSON and the web pages give it (counts most frequent first)."""
         return {
             "articles": self.articles,
             "analysed": self.analysed,
+            "undated": self.undated,
             "spans": self.spans,
-            "coverage": round(self.coverage, 6),
+            "coverage": None if self.coverage is None else round(self.coverage, 6),
             "first_published": self.first,
             "last_published": self.last,
             "labels": dict(self.labels.most_common()),
@@ -72,7 +80,9 @@ class Tally:
 
     def add(self, fact: _ArticleFact) -> None:
         self.articles += 1
-        if fact.day is not None:
+        if fact.day is None:
+            self.undated += 1
+        else:
             self.first = fact.day if self.first is None else min(self.first, fact.day)
             self.last = fact.day if self.last is None else max(self.last, fact.day)
         if not fact.analysed:
@@ -136,8 +146,8 @@ def _facts(
     """One fact per article (of ``outlet``, or all; only those matching ``query`` when given), with
     what its latest analysis found.
 
-    Only spans of ``analyzer`` (all spans when None) count; the day is the publication date, or the
-    day the article was stored when the page gave none.
+    Only spans of ``analyzer`` (all spans when None) count; the day is the publication date, None
+    when the page gave none (the day it was stored or crawled is not when it was published).
     """
     chosen = _article_filter(conn, query)
     if chosen is None:
@@ -149,12 +159,10 @@ def _facts(
             articles.c.pk,
             articles.c.outlet,
             articles.c.published,
-            articles.c.stored_at,
             func.length(articles.c.text).label("length"),
         ).where(*where)
     ):
-        day = row.published or row.stored_at.date()
-        facts[int(row.pk)] = _ArticleFact(int(row.pk), row.outlet, day, int(row.length))
+        facts[int(row.pk)] = _ArticleFact(int(row.pk), row.outlet, row.published, int(row.length))
     latest = select(analyses.c.pk, analyses.c.article_pk).where(analyses.c.pk.in_(latest_analysis_pks()))
     if where:
         latest = latest.join(articles, articles.c.pk == analyses.c.article_pk).where(*where)
@@ -168,15 +176,15 @@ def _facts(
     if analyzer is not None:
         span_query = span_query.where(spans.c.analyzer == analyzer)
     intervals: dict[int, list[tuple[int, int]]] = {}
-    for row in conn.execute(
+    for span_row in conn.execute(
         span_query.where(spans.c.analysis_pk.in_(latest.with_only_columns(analyses.c.pk)))
     ):
-        fact = facts[article_of[int(row.analysis_pk)]]
-        fact.labels[row.label] += 1
-        category = _category(row.analyzer, row.label)
+        fact = facts[article_of[int(span_row.analysis_pk)]]
+        fact.labels[span_row.label] += 1
+        category = _category(span_row.analyzer, span_row.label)
         if category is not None:
             fact.categories[category] += 1
-        intervals.setdefault(fact.pk, []).append((int(row.start_char), int(row.end_char)))
+        intervals.setdefault(fact.pk, []).append((int(span_row.start_char), int(span_row.end_char)))
     for pk, found in intervals.items():
         facts[pk].covered = _union_length(found)
     for label_row in conn.execute(

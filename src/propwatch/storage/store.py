@@ -228,18 +228,24 @@ class ArticleStore:
 
         Articles are read ``page_size`` at a time, each page in its own short transaction, so an
         export never holds the whole database in memory nor a connection while the caller works.
-        An article without analyses comes as the bare article.
+        An article without analyses comes as the bare article. Unknown ids raise here, before anything
+        is read, so an export fails before it writes a byte.
         """
         if page_size < 1:
             raise InputError(f"page_size={page_size}", "must be at least 1")
         if isinstance(article_ids, str):  # a lone id is a Sequence[str] too: of its characters
             article_ids = [article_ids]
-        if article_ids is not None:
-            with self._reading("cannot read the analyses") as conn:
-                pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
-            for start in range(0, len(pks), page_size):
-                yield from self._analysis_page(pks[start : start + page_size])
-            return
+        if article_ids is None:
+            return self._every_analysis(page_size)
+        with self._reading("cannot read the analyses") as conn:
+            pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
+        return (
+            a
+            for start in range(0, len(pks), page_size)
+            for a in self._analysis_page(pks[start : start + page_size])
+        )
+
+    def _every_analysis(self, page_size: int) -> Iterator[Analysis]:
         last_pk = 0
         while True:
             with self._reading("cannot read the analyses") as conn:
@@ -442,9 +448,9 @@ def _assemble(
 ) -> dict[int, Analysis]:
     """Analyses of these articles from their analysis rows (keyed by article pk), with spans and labels."""
     article_rows = conn.execute(
-        select(articles.c.pk, *ARTICLE_COLUMNS).where(articles.c.pk.in_(article_pks))
+        select(articles.c.pk, articles.c.stored_at, *ARTICLE_COLUMNS).where(articles.c.pk.in_(article_pks))
     ).mappings()
-    stored_articles = {row["pk"]: article_from_row(row) for row in article_rows}
+    stored_articles = {row["pk"]: (article_from_row(row), row["stored_at"]) for row in article_rows}
     analysis_pks = [row["pk"] for row in analysis_rows.values()]
     span_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
     label_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
@@ -460,10 +466,12 @@ def _assemble(
     found: dict[int, Analysis] = {}
     for pk in article_pks:
         analysis = analysis_rows.get(pk)
+        article, stored_at = stored_articles[pk]
         found[pk] = analysis_from_rows(
-            stored_articles[pk],
+            article,
             analysis,
             span_rows[analysis["pk"]] if analysis is not None else [],
             label_rows[analysis["pk"]] if analysis is not None else [],
+            stored_at,
         )
     return found

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -38,25 +36,6 @@ class TrainingRecord:
     losses: list[float]
     train_minutes: float
     finalize_minutes: float
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` at once: a killed run never leaves half a model.json or card."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, _file_mode(path))  # mkstemp makes 0600; a model folder's files stay readable
-    os.replace(temporary, path)
-
-
-def _file_mode(path: Path) -> int:
-    """The mode ``path`` has, or the mode a plain new file gets under the process's umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def replace_card_section(card: str, heading: str, body: str) -> str:

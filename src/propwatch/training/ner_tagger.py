@@ -30,9 +30,9 @@ from typing import Any, Final
 from propwatch.corpora import CorpusArticle
 from propwatch.corpora.corpus import GoldSpan
 from propwatch.errors import InputNotFoundError
+from propwatch.output_files import write_text
 from propwatch.targets.crf import ENTITY_TYPES, chunks
 from propwatch.targets.e5_ner import GRAPH_FILE, SPEC_FILE, E5NerTagger
-from propwatch.training.artifact import atomic_write
 from propwatch.training.config import TrainConfig, config_for_passes
 from propwatch.training.ner import (
     Scores,
@@ -269,13 +269,13 @@ def train_ner_tagger(
             "windows": len(windows),
         },
     }
-    atomic_write(out / SPEC_FILE, json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
+    write_text(out / SPEC_FILE, json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
     say("scoring the held-out sets through the int8 graph")
     figures, incumbent, languages = evaluate_ner_tagger(out, data, held, limit=limit, progress=say)
     spec["figures"] = {name: asdict(scores) for name, scores in figures.items()}
     spec["incumbent_f1"] = incumbent
     spec["languages"] = list(languages)
-    atomic_write(out / SPEC_FILE, json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
+    write_text(out / SPEC_FILE, json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
     return NerTaggerResult(steps, sentences, len(windows), seconds, figures, incumbent, languages)
 
 

@@ -38,7 +38,8 @@ from propwatch.models.paragraph_head import WIDTH, ParagraphHead, paragraph_feat
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES
 from propwatch.models.technique_decode import paragraph_labels
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel
-from propwatch.training.artifact import atomic_write, replace_card_section
+from propwatch.output_files import write_text
+from propwatch.training.artifact import replace_card_section
 
 C_GRID: Final = (0.1, 1.0, 10.0)
 THRESHOLD_GRID: Final = tuple(round(0.1 + 0.025 * i, 3) for i in range(13))  # 0.10 … 0.40
@@ -372,7 +373,7 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
     else:
         document.pop("paragraph_head_training", None)
         document["paragraph_head"] = {**head.to_json(), "training": training}
-    atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     card = model_dir / CARD_FILE
     if not card.is_file():
         return
@@ -397,7 +398,7 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
         f"|---|---|---|---|---|\n{rows}\n\n"
         f"The model uses the {'head' if head is not None else 'spans'} for paragraph labels."
     )
-    atomic_write(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, body))
+    write_text(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, body))
 
 
 __all__ = ["ParagraphHeadResult", "train_paragraph_head"]

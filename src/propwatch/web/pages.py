@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 from fastapi import APIRouter, Depends, Request
@@ -57,7 +57,7 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 environment.filters["pretty"] = pretty
-environment.filters["percent"] = lambda value: f"{100 * value:.1f}%"
+environment.filters["percent"] = lambda value: "—" if value is None else f"{100 * value:.1f}%"
 
 router = APIRouter(include_in_schema=False)
 Bench = Annotated[Workbench, Depends(workbench)]
@@ -328,9 +328,13 @@ def dashboard(request: Request, bench: Bench) -> Response:
     analyzer = default_analyzer(bench.store)
     stats = outlet_statistics(bench.store, analyzer=analyzer)
     overall, periods = timeline(bench.store, bucket="month", analyzer=analyzer)
-    ranked = sorted(stats.items(), key=lambda kv: -kv[1].coverage)
+    measured = [(name, t.coverage) for name, t in stats.items() if t.coverage is not None]
+    ranked = sorted(measured, key=lambda kv: -kv[1])  # outlets with no analysed article have no share
     share = hbar_chart(
-        [(name, t.coverage, f"{100 * t.coverage:.1f}%", f"/outlets/{name}") for name, t in ranked[:20]],
+        [
+            (name, coverage, f"{100 * coverage:.1f}%", f"/outlets/{quote(name)}")
+            for name, coverage in ranked[:20]
+        ],
         colour="pal-0",
     )
     outlet_names = list(stats)[:15]
@@ -356,7 +360,7 @@ def dashboard(request: Request, bench: Bench) -> Response:
     )
 
 
-@router.get("/outlets/{name}", response_class=HTMLResponse)
+@router.get("/outlets/{name:path}", response_class=HTMLResponse)  # names such as "RFE/RL"
 def outlet_page(request: Request, name: str, bench: Bench) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
@@ -374,7 +378,11 @@ def outlet_page(request: Request, name: str, bench: Bench) -> Response:
         percent=False,
     )
     coverage_chart = hbar_chart(
-        [(period, t.coverage, f"{100 * t.coverage:.1f}%", None) for period, t in periods.items()],
+        [
+            (period, t.coverage, f"{100 * t.coverage:.1f}%", None)
+            for period, t in periods.items()
+            if t.coverage is not None
+        ],
         colour="pal-0",
     )
     return render(

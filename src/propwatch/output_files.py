@@ -1,0 +1,72 @@
+"""Output files that appear whole or not at all.
+
+A file is written beside its target under a hidden temporary name and renamed over the target only
+when the writer finishes, so a failed export or prediction never truncates what was there before and
+a killed run never leaves half a file. Devices and pipes (``/dev/null``, ``/dev/stdout``, a FIFO)
+cannot be renamed over, so they are written straight through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from propwatch.errors import ConfigurationError
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A stream whose content replaces ``path`` when the block ends without an exception.
+
+    Text is UTF-8 with ``\\n`` kept as it is (``newline=""``): the shared-task tools split on it.
+    """
+    mode = "wb" if binary else "w"
+    text_options: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
+    if path.exists() and not path.is_file():
+        try:
+            handle = path.open(mode, **text_options)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from exc
+        with handle:
+            yield handle
+        return
+    target = path.resolve() if path.is_symlink() else path  # replace the file a link points to
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    try:
+        with os.fdopen(descriptor, mode, **text_options) as handle:
+            yield handle
+        os.chmod(temporary, file_mode(target))  # mkstemp makes 0600; an output stays readable as before
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` at once."""
+    with replacing(path) as stream:
+        stream.write(text)
+
+
+def file_mode(path: Path) -> int:
+    """The mode ``path`` has, or the mode a plain new file gets under the process's umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _cannot_write(path: Path, exc: OSError) -> ConfigurationError:
+    return ConfigurationError(str(path), f"cannot write the output file: {exc.strerror or exc}")

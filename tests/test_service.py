@@ -1,0 +1,91 @@
+"""The library calls the front ends share: one bad record or one article that breaks an analyzer
+fails alone, with a reason naming it, and the rest of the run goes on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from propwatch.analyzers.base import Analyzer
+from propwatch.domain import Analysis, Annotations, Article, Span
+from propwatch.errors import AnalyzerError, InputError
+from propwatch.pipeline import Pipeline
+from propwatch.service import analyze_sources, ingest_sources
+from propwatch.settings import Settings
+from propwatch.storage import ArticleStore
+
+
+class _BrokenOnPoison(Analyzer):
+    """Marks 'NATO'; raises a plain TypeError (a plugin bug) on any text holding 'poison'."""
+
+    name = "fragile"
+    version = "1"
+
+    def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
+        if any("poison" in a.article.text for a in batch):
+            raise TypeError("TextEncodeInput must be Union[TextInputSequence, Tuple]")
+        return [
+            Annotations(
+                spans=(
+                    Span(
+                        start=a.article.text.index("NATO"),
+                        end=a.article.text.index("NATO") + 4,
+                        label="x",
+                        analyzer=self.name,
+                    ),
+                )
+            )
+            for a in batch
+        ]
+
+
+def _jsonl(path: Path, texts: list[str]) -> Path:
+    path.write_text("".join(json.dumps({"title": f"t{n}", "text": t}) + "\n" for n, t in enumerate(texts)))
+    return path
+
+
+def test_an_analyzer_bug_is_an_analyzer_error_naming_it(tmp_path: Path) -> None:
+    pipeline = Pipeline([_BrokenOnPoison(Settings(data_dir=tmp_path))])
+    with pytest.raises(AnalyzerError, match=r"'fragile'.*TypeError: TextEncodeInput"):
+        pipeline.run([Article(text="NATO poison")])
+
+
+def test_only_the_article_that_breaks_an_analyzer_fails(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, batch_size=8, detect_language=False)
+    source = _jsonl(tmp_path / "in.jsonl", ["NATO one.", "NATO poison two.", "NATO three."])
+    outcomes = list(analyze_sources([str(source)], settings, pipeline=Pipeline([_BrokenOnPoison(settings)])))
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert outcomes[1].failure is not None and "TypeError" in outcomes[1].failure.reason
+    assert [o.analysis.spans[0].label for o in outcomes if o.analysis is not None] == ["x", "x"]
+
+
+def test_a_lone_surrogate_fails_its_record_and_the_run_goes_on(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    source = tmp_path / "s.jsonl"
+    source.write_text(
+        '{"text": "First good article."}\n{"text": "Text with \\ud800 inside."}\n{"text": "Second one."}\n'
+    )
+    with ArticleStore.from_settings(settings) as store:
+        outcomes = list(ingest_sources([str(source)], settings, store=store))
+        assert store.count_articles() == 2
+    assert [o.ok for o in outcomes] == [True, False, True]
+    failure = outcomes[1].failure
+    assert failure is not None and failure.input == f"{source} line 2"
+    assert failure.reason == "text holds invalid Unicode: a lone surrogate U+D800 at character 10"
+
+
+def test_outlet_fills_in_only_where_the_source_names_none(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    source = tmp_path / "mixed.jsonl"
+    source.write_text('{"text": "Named.", "outlet": "Daily Clarion"}\n{"text": "Unnamed."}\n')
+    with ArticleStore.from_settings(settings) as store:
+        outcomes = list(ingest_sources([str(source)], settings, store=store, outlet="Example Daily"))
+        assert [o.analysis.article.outlet for o in outcomes if o.analysis] == [
+            "Daily Clarion",
+            "Example Daily",
+        ]
+        with pytest.raises(InputError, match="--outlet"):
+            list(ingest_sources([str(source)], settings, store=store, outlet="  "))
