@@ -66,5 +66,5 @@ def test_a_device_is_written_straight_through() -> None:
 
 def test_a_missing_folder_is_an_error_naming_the_output(tmp_path: Path) -> None:
     target = tmp_path / "no-such-folder" / "out.tsv"
-    with pytest.raises(ConfigurationError, match="no-such-folder/out.tsv.*cannot write the output file"):
+    with pytest.raises(ConfigurationError, match=r"no-such-folder/out\.tsv.*cannot write the output file"):
         write_text(target, "x\n")

@@ -89,3 +89,41 @@ def test_outlet_fills_in_only_where_the_source_names_none(tmp_path: Path) -> Non
         ]
         with pytest.raises(InputError, match="--outlet"):
             list(ingest_sources([str(source)], settings, store=store, outlet="  "))
+
+
+class _Marker(Analyzer):
+    """Marks the first word, labelled with its own name; its version comes from the constructor."""
+
+    def __init__(self, settings: Settings, name: str, version: str) -> None:
+        super().__init__(settings)
+        self.name, self.version = name, version
+
+    def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
+        return [
+            Annotations(
+                spans=(Span(start=0, end=a.article.text.index(" "), label=self.name, analyzer=self.name),)
+            )
+            for a in batch
+        ]
+
+
+def test_rerunning_one_analyzer_keeps_the_others_findings(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    source = _jsonl(tmp_path / "one.jsonl", ["NATO expands east."])
+
+    def run(*analyzers: tuple[str, str]) -> list[bool]:
+        pipeline = Pipeline([_Marker(settings, name, version) for name, version in analyzers])
+        with ArticleStore.from_settings(settings) as store:
+            return [
+                o.analysis_stored
+                for o in analyze_sources([str(source)], settings, store=store, pipeline=pipeline)
+            ]
+
+    assert run(("techniques", "1"), ("claims", "1")) == [True]
+    assert run(("claims", "1")) == [False]  # nothing new: the full analysis stays the latest
+    assert run(("claims", "2")) == [True]
+    with ArticleStore.from_settings(settings) as store:
+        [summary] = store.list_articles()
+        latest = store.get_analysis(summary.id)
+    assert latest.analyzers == {"techniques": "1", "claims": "2"}
+    assert sorted(span.analyzer for span in latest.spans) == ["claims", "techniques"]

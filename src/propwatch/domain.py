@@ -155,6 +155,20 @@ class Analysis(_Frozen):
             return "none"
         return ";".join(f"{name}={version}" for name, version in sorted(self.analyzers.items()))
 
+    def completing(self, earlier: Analysis) -> Analysis:
+        """This analysis plus what ``earlier`` (of the same text) found with the analyzers this one
+        did not run: re-running one analyzer (``analyze -a claims``) keeps the others' findings."""
+        kept = {name: version for name, version in earlier.analyzers.items() if name not in self.analyzers}
+        if not kept or earlier.article.id != self.article.id:
+            return self
+        return Analysis(
+            article=self.article,
+            spans=(*self.spans, *(span for span in earlier.spans if span.analyzer in kept)),
+            labels=(*self.labels, *(label for label in earlier.labels if label.analyzer in kept)),
+            analyzers={**kept, **self.analyzers},
+            created_at=self.created_at,
+        )
+
     def with_annotations(self, analyzer: str, version: str, added: Annotations) -> Analysis:
         return Analysis(
             article=self.article,

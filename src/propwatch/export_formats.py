@@ -22,13 +22,12 @@ from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_s
 from propwatch.export import FORMATS as BASIC_FORMATS
 from propwatch.export import ExportFormat, write_analyses
 from propwatch.export_labelstudio import write_labelstudio
-from propwatch.models.taxonomy import SEMEVAL23_TO_PTC
+from propwatch.models.taxonomy import SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER
 from propwatch.targets.linking import NarrativeAttacks
 
 Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview", "labelstudio"]
 EXPORT_FORMATS: tuple[Format, ...] = (*BASIC_FORMATS, "ptc", "brat", "webanno", "claimreview", "labelstudio")
 
-TECHNIQUE_ANALYZER = "techniques"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT_CHARS = 32  # prefix/suffix of a TextQuoteSelector: enough to tell repeated quotes apart
 

@@ -23,11 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from propwatch.domain import Analysis
 from propwatch.framing.labels import FRAME_LABEL, GENRE_LABEL, genre_of_page_tag
-from propwatch.models.taxonomy import CATEGORIES, TECHNIQUES
+from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES
 from propwatch.models.technique_decode import LabeledRange
 
 TOP_FRAMES = 3
-TECHNIQUE_ANALYZER = "techniques"
 
 
 class FrameScore(BaseModel):

@@ -214,4 +214,3 @@ def test_batch_command_on_an_existing_scheduler(client: Client, corpus: Path, tm
     # An unknown analyzer is refused before any work.
     bad = CliRunner().invoke(app, [*arguments[:6], "--scheduler", scheduler, "-a", "nonexistent"])
     assert bad.exit_code != 0 and "nonexistent" in str(bad.exception)
-

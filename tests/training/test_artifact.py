@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
-from pathlib import Path
 from typing import Any
 
 from propwatch.models.techniques import shipped_model_folder

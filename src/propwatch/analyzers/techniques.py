@@ -15,6 +15,7 @@ from typing import ClassVar, Final
 from propwatch.analyzers.base import Analyzer
 from propwatch.domain import Analysis, Annotations, Span
 from propwatch.models.function_words import function_words_only
+from propwatch.models.taxonomy import TECHNIQUE_ANALYZER
 from propwatch.models.techniques import shared_technique_model, shipped_model_version
 from propwatch.settings import Settings
 
@@ -26,7 +27,7 @@ OUTPUT_VERSION: Final = "spans2"
 
 
 class TechniqueSpanDetector(Analyzer):
-    name: ClassVar[str] = "techniques"
+    name: ClassVar[str] = TECHNIQUE_ANALYZER
     # The shipped artifact's version, read from its model.json (small) when this module is imported.
     version: ClassVar[str] = f"{shipped_model_version() or NO_MODEL_VERSION}+{OUTPUT_VERSION}"
     provides: ClassVar[frozenset[str]] = frozenset({SPANS_TECHNIQUE})

@@ -31,6 +31,9 @@ class Technique:
     explanation: str
 
 
+# The analyzer that finds these techniques: its spans are the ones statistics, exports and views count.
+TECHNIQUE_ANALYZER: Final = "techniques"
+
 ATTACK_ON_REPUTATION: Final = "Attack_on_Reputation"
 JUSTIFICATION: Final = "Justification"
 SIMPLIFICATION: Final = "Simplification"

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from propwatch.errors import InputError
-from propwatch.models.taxonomy import CATEGORIES, TECHNIQUES, techniques_in
+from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES, techniques_in
 from propwatch.storage.records import ArticleSummary, summary_from_row, summary_select
 from propwatch.storage.schema import (
     FTS_TABLE,
@@ -50,7 +50,6 @@ from propwatch.storage.search import (
 from propwatch.storage.store import ArticleStore
 from propwatch.targets.linking import SPAN_PREFIX as TARGET_SPAN_PREFIX
 
-TECHNIQUE_ANALYZER = "techniques"
 NARRATIVE_LABEL = "narrative"
 ATTACKED_LABEL, PRAISED_LABEL = "attacked", "praised"  # the targets analyzer's stance labels
 GENRE_LABEL = "genre"

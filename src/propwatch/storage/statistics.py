@@ -16,11 +16,10 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from propwatch.errors import InputError, NotFoundError
-from propwatch.models.taxonomy import TECHNIQUES
+from propwatch.models.taxonomy import TECHNIQUE_ANALYZER, TECHNIQUES
 from propwatch.storage.queries import (
     ATTACKED_LABEL,
     NARRATIVE_LABEL,
-    TECHNIQUE_ANALYZER,
     ArticleQuery,
     article_conditions,
     latest_analysis_pks,

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from propwatch.domain import Analysis, Span
-from propwatch.models.taxonomy import CATEGORIES, TECHNIQUES
+from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES
 from propwatch.targets.linking import SPAN_PREFIX
 
-TECHNIQUE_ANALYZER = "techniques"
 PALETTE_SIZE = 12  # colour classes pal-0 … pal-11 in app.css
 MAX_LANE = 3  # deeper overlaps share the last lane's underline offset
 _CATEGORY_CLASS = {category: f"cat-{n}" for n, category in enumerate(CATEGORIES)}

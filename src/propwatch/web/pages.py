@@ -26,9 +26,9 @@ from propwatch.api.security import SESSION_COOKIE, cookie_options, same_origin, 
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
 from propwatch.errors import InputError, PropwatchError
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
-from propwatch.models.taxonomy import CATEGORIES
+from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.republication.signatures import republications_of
-from propwatch.storage.queries import NARRATIVE_LABEL, TECHNIQUE_ANALYZER, facets, find_articles
+from propwatch.storage.queries import NARRATIVE_LABEL, facets, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
 from propwatch.storage.statistics import default_analyzer, outlet_statistics, timeline
 from propwatch.summary import genre_note, summarize
