@@ -111,3 +111,20 @@ def test_csv_names_the_targets_of_the_article_and_of_each_span() -> None:
     assert rows["Doubt"]["span_targets"] == "NATO"
     assert rows["Loaded_Language"]["span_targets"] == "Russia"
     assert rows["Target:NATO"]["span_targets"] == ""  # a mention is no technique aimed at anyone
+
+
+def test_ptc_export_holds_the_technique_spans_only() -> None:
+    from propwatch.export_formats import ptc_lines
+
+    text = "They lie about NATO, experts say."
+    analysis = Analysis(
+        article=Article(text=text, external_id="111"),
+        spans=(
+            Span(start=0, end=8, label="Name_Calling-Labeling", analyzer="techniques"),
+            Span(start=0, end=33, label="Claim", analyzer="claims"),
+            Span(start=15, end=19, label="Target:NATO", analyzer="targets"),
+            Span(start=0, end=33, label="narrative:nato-lies", analyzer="narratives"),
+        ),
+        analyzers={"techniques": "1", "claims": "1", "targets": "1", "narratives": "1"},
+    )
+    assert list(ptc_lines(analysis)) == ["111\tName_Calling,Labeling\t0\t8"]

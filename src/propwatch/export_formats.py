@@ -55,7 +55,7 @@ DESCRIPTIONS: dict[str, str] = {
     "json": "JSON array of analyses",
     "jsonl": "one analysis per line (JSON Lines)",
     "csv": "one row per span, article columns repeated",
-    "ptc": "PTC / SemEval span file: article id, label, start, end",
+    "ptc": "PTC / SemEval span file of the technique spans: article id, technique, start, end",
     "brat": "brat standoff: a .txt and an .ann per article, with annotation.conf, zipped",
     "webanno": "W3C Web Annotation collection (TextPositionSelector + TextQuoteSelector)",
     "claimreview": "schema.org ClaimReview drafts for the claims found",
@@ -94,8 +94,10 @@ def _sorted(spans: Iterable[Span]) -> list[Span]:
 
 
 def ptc_lines(analysis: Analysis) -> Iterator[str]:
+    """The technique spans only: claims and target mentions are not techniques, and a PTC scorer
+    would count them as wrong ones."""
     article_id = ptc_article_id(analysis.article)
-    for span in _sorted(analysis.spans):
+    for span in _sorted(s for s in analysis.spans if s.analyzer == TECHNIQUE_ANALYZER):
         yield format_technique_span_line(
             TechniqueSpanRecord(article_id, ptc_label(span), span.start, span.end)
         )

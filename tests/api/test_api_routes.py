@@ -16,6 +16,7 @@ import pytest
 
 from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.models.taxonomy import PTC_TECHNIQUES, TECHNIQUES
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
 from workbench_fixture import SAMPLE, TECHNIQUE_TEXT, Api, ApiMaker, seed
@@ -562,6 +563,9 @@ def test_facets(seeded: tuple[Api, dict[str, str]]) -> None:
     assert {"value": "opinion", "count": 1} in body["genres"]
 
 
+PTC_OR_SEMEVAL = {*PTC_TECHNIQUES, *TECHNIQUES}
+
+
 def test_export_one_article_in_every_format(seeded: tuple[Api, dict[str, str]]) -> None:
     api, ids = seeded
     article_id = ids["techniques"]
@@ -583,6 +587,7 @@ def test_export_one_article_in_every_format(seeded: tuple[Api, dict[str, str]]) 
     assert f"{article_id}\tAppeal_to_Authority\t{experts}\t{experts + 13}" in ptc
     assert any("\tName_Calling,Labeling\t" in line for line in ptc)  # PTC's spelling of the class
     assert any("\tAppeal_to_Time\t" in line for line in ptc)  # no PTC class: kept as it is
+    assert all(line.split("\t")[1] in PTC_OR_SEMEVAL for line in ptc)  # technique spans only
 
     brat = zipfile.ZipFile(io.BytesIO(api.client.get(base, params={"format": "brat"}).content))
     assert set(brat.namelist()) == {f"{article_id}.txt", f"{article_id}.ann", "annotation.conf"}

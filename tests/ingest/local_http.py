@@ -18,6 +18,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     send_length: bool = True
+    header_delay: float = 0.0  # between header lines: a server trickling its headers
 
 
 @dataclass
@@ -49,6 +50,9 @@ class LocalServer:
                     if route.content_type is not None:
                         self.send_header("Content-Type", route.content_type)
                     for name, value in route.headers.items():
+                        if route.header_delay:
+                            self.flush_headers()
+                            time.sleep(route.header_delay)
                         self.send_header(name, value)
                     if route.send_length:
                         self.send_header("Content-Length", str(len(route.body)))

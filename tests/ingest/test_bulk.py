@@ -427,6 +427,17 @@ def test_csv_missing_text_column_names_the_columns(tmp_path: Path) -> None:
     assert "headline, link, body_html_is_not_it" in raised.value.reason
 
 
+def test_csv_in_a_code_page_or_utf16_as_excel_saves_them(tmp_path: Path) -> None:
+    text = "Министерство иностранных дел России заявило, что НАТО не желает обсуждать гарантии. " * 3
+    cp1251 = tmp_path / "ru-1251.csv"
+    cp1251.write_bytes(f'title,text\nЗаголовок,"{text}"\n'.encode("cp1251"))
+    unicode_text = tmp_path / "ru-utf16.tsv"  # Excel's "Unicode text": UTF-16 with a BOM, tabs
+    unicode_text.write_bytes(f"title\ttext\r\nЗаголовок\t{text}\r\n".encode("utf-16"))
+    for path in (cp1251, unicode_text):
+        (article,) = list(read_csv(path, SETTINGS))
+        assert isinstance(article, Article) and (article.title, article.text) == ("Заголовок", text), path
+
+
 def test_csv_not_utf8_and_empty_and_binary(tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("text\ncafé au lait\n".encode("latin-1"))
@@ -511,6 +522,22 @@ def test_warc_reads_html_responses_only(tmp_path: Path, compressed: bool) -> Non
     assert two.origin == f"{path} record 6"
     assert one.published == date(2021, 5, 6), "the page's date, never the crawl date"
     assert PARAGRAPHS[1] in one.text
+
+
+def test_warc_response_without_content_type_is_read_when_it_is_a_page(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    _response(writer, "https://harbourherald.example/bare", "200 OK", None, html_page("Bare page").encode())
+    _response(writer, "https://harbourherald.example/logo", "200 OK", None, b"\x89PNG\r\n\x1a\n" + bytes(64))
+    _response(writer, "https://harbourherald.example/data", "200 OK", None, b'{"not": "a page"}')
+    path = tmp_path / "bare.warc.gz"
+    path.write_bytes(buffer.getvalue())
+
+    items = list(read_warc(path, SETTINGS))
+
+    assert not failures(items)
+    [page] = articles(items)
+    assert page.title == "Bare page" and page.url == "https://harbourherald.example/bare"
 
 
 @pytest.mark.parametrize("keep", ["all but the last 300 bytes", "half"])

@@ -136,6 +136,7 @@ def test_feed_with_a_dead_link(server: LocalServer, settings: Settings) -> None:
 
     assert failures[0].input == server.url("/news/gone")
     assert "HTTP 404" in failures[0].reason
+    assert failures[0].reason.endswith(f"(entry 3 of {server.url('/feed.xml')})")  # which feed it came from
     assert server.paths() == ["/feed.xml", "/news/dam", "/news/library", "/news/gone"]
 
 

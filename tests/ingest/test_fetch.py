@@ -313,6 +313,17 @@ def test_timeout(server: LocalServer) -> None:
     assert time.monotonic() - started < 1.8
 
 
+def test_a_server_trickling_its_headers_times_out_too(server: LocalServer) -> None:
+    # Each header line comes within the read timeout; only a limit on the whole exchange stops it.
+    trickle = {f"X-Line-{n}": "slow" for n in range(20)}
+    url = server.route("/trickle", body=ARTICLE, headers=trickle, header_delay=0.2)
+    settings = Settings(allow_private_addresses=True, respect_robots=False, fetch_timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"timed out after 0.5 s"):
+        fetch_url(url, settings)
+    assert time.monotonic() - started < 1.8
+
+
 def test_connection_refused(local: Settings) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -15,7 +15,8 @@ import pytest
 
 from propwatch.domain import Article, Failure
 from propwatch.ingest import sources
-from propwatch.ingest.sources import iter_articles, iter_many, looks_like_html
+from propwatch.ingest.html import looks_like_html
+from propwatch.ingest.sources import iter_articles, iter_many
 from propwatch.settings import Settings
 
 SETTINGS = Settings(detect_language=False)
@@ -58,6 +59,19 @@ def test_nonexistent_path_is_a_failure_naming_it(tmp_path: Path) -> None:
     assert isinstance(failure, Failure)
     assert failure.input == missing
     assert "no such file" in failure.reason
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "reason"),
+    [
+        ("ftp://example.org/article.txt", "ftp://example.org/article.txt", "only http:// and https://"),
+        ("", "''", "is not a file, folder or URL"),
+        ("  ", "'  '", "is not a file, folder or URL"),
+    ],
+)
+def test_other_urls_and_blank_arguments_say_what_they_are(source: str, name: str, reason: str) -> None:
+    (failure,) = list(iter_articles(source, SETTINGS))
+    assert isinstance(failure, Failure) and failure.input == name and reason in failure.reason
 
 
 @pytest.mark.parametrize("name", ["page.html", "page.htm", "page.xhtml", "saved_page", "page.unknownext"])

@@ -133,3 +133,11 @@ def test_an_outlet_with_nothing_analysed_has_no_coverage_rather_than_zero(store:
     assert (tally.articles, tally.analysed) == (1, 0)
     assert tally.coverage is None and tally.spans_per_article is None
     assert tally.record()["coverage"] is None
+
+
+def test_an_unknown_analyzer_is_refused_rather_than_counted_as_zero(store: ArticleStore) -> None:
+    seed(store)
+    with pytest.raises(InputError, match="bogus") as caught:
+        outlet_statistics(store, analyzer="bogus")
+    assert "stored spans come from" in caught.value.reason and "techniques" in caught.value.reason
+    assert outlet_statistics(store, analyzer="claims")  # installed, even where it found nothing

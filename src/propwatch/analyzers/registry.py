@@ -22,6 +22,11 @@ class Catalogue:
     broken: dict[str, str] = field(default_factory=dict)
 
 
+def installed_names() -> set[str]:
+    """The names of the installed analyzers, without loading them."""
+    return {ep.name for ep in entry_points(group=GROUP)}
+
+
 def available() -> Catalogue:
     """Every installed analyzer, built-in or plugin; a broken plugin is reported, not fatal."""
     catalogue = Catalogue()

@@ -184,6 +184,7 @@ def list_articles(
             genre_tag=found.summary.genre_tag,
             stored_at=found.summary.stored_at,
             n_spans=found.summary.n_spans,
+            n_technique_spans=found.summary.n_technique_spans,
             snippet=found.snippet,
         )
         for found in page.items

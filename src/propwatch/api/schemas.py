@@ -88,7 +88,8 @@ class ArticleItem(BaseModel):
     language: str | None
     genre_tag: str | None
     stored_at: datetime
-    n_spans: int = Field(description="Spans in the latest analysis.")
+    n_spans: int = Field(description="Spans in the latest analysis, of every analyzer (claims, targets…).")
+    n_technique_spans: int = Field(description="Persuasion-technique spans in the latest analysis.")
     snippet: str | None = Field(
         default=None, description="With a text query: an excerpt, matches between ** and **."
     )
@@ -103,13 +104,13 @@ class ArticlePage(BaseModel):
 
 class Count(BaseModel):
     value: str
-    count: int
+    count: int = Field(description="Articles with this value.")
 
 
 class LabelCount(BaseModel):
     analyzer: str
     label: str
-    count: int
+    count: int = Field(description="Articles whose latest analysis has a span with this label.")
 
 
 class FacetsOut(BaseModel):

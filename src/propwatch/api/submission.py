@@ -15,9 +15,8 @@ from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError, InputTooLargeError
 from propwatch.ingest.decode import decode_bytes
 from propwatch.ingest.fetch import fetch_article
-from propwatch.ingest.html import parse_html
+from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.ingest.plaintext import parse_plain_text
-from propwatch.ingest.sources import looks_like_html
 from propwatch.pipeline import Pipeline
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore

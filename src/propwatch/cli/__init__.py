@@ -302,7 +302,7 @@ def list_articles(
         out.print_json(json.dumps([_summary_record(r) for r in rows]))
         return
     table = Table(title=f"{total} stored articles" + (f", showing {len(rows)}" if len(rows) < total else ""))
-    for column in ("Id", "Published", "Outlet", "Lang", "Genre", "Spans", "Title"):
+    for column in ("Id", "Published", "Outlet", "Lang", "Genre", "Techniques", "Title"):
         table.add_column(column, overflow="fold")
     for r in rows:
         table.add_row(
@@ -311,7 +311,7 @@ def list_articles(
             r.outlet or "",
             r.language or "",
             r.genre_tag or "",
-            str(r.n_spans),
+            str(r.n_technique_spans),
             r.title or "",
         )
     out.print(table)
@@ -327,6 +327,7 @@ def _summary_record(summary: Any) -> dict[str, Any]:
         "language": summary.language,
         "genre_tag": summary.genre_tag,
         "n_spans": summary.n_spans,
+        "n_technique_spans": summary.n_technique_spans,
         "stored_at": summary.stored_at.isoformat() if summary.stored_at else None,
     }
 

@@ -33,7 +33,7 @@ from propwatch.errors import (
     PropwatchError,
 )
 from propwatch.ingest.base import make_article
-from propwatch.ingest.decode import read_text_file, sniff_binary
+from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task_folder
@@ -59,6 +59,8 @@ _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _MAX_REASON = 200
+# How much of a CSV file its encoding is judged on.
+_CSV_HEAD_BYTES = 1 << 16
 # Bytes skipped per read while discarding the rest of an oversize line.
 SKIP_CHUNK = 1 << 16
 
@@ -354,21 +356,23 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
     csv.field_size_limit(max(csv.field_size_limit(), settings.max_input_bytes))
     try:
         with path.open("rb") as probe:
-            head_bytes = probe.read(4096)
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from _read_csv_rows(path, handle, head_bytes, settings)
+            head_bytes = probe.read(_CSV_HEAD_BYTES)
+        binary = sniff_binary(head_bytes[:4096])
+        if binary:
+            raise BinaryInputError(str(path), binary)
+        # Excel saves "CSV" in the system's code page (cp1251, cp1252…) and "Unicode text" as UTF-16.
+        codec = stream_encoding(head_bytes, str(path)) if head_bytes else "utf-8"
+        with path.open(encoding="utf-8-sig" if codec == "utf-8" else codec, newline="") as handle:
+            yield from _read_csv_rows(path, handle, settings)
     except UnicodeDecodeError as error:
-        raise DecodingError(str(path), f"is not UTF-8 ({error.reason}); save it as UTF-8") from error
+        raise DecodingError(
+            str(path), f"is not valid {codec} throughout ({error.reason}); save it as UTF-8"
+        ) from error
     except OSError as error:
         raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
 
 
-def _read_csv_rows(
-    path: Path, handle: IO[str], head_bytes: bytes, settings: Settings
-) -> Iterator[Article | Failure]:
-    binary = sniff_binary(head_bytes)
-    if binary:
-        raise BinaryInputError(str(path), binary)
+def _read_csv_rows(path: Path, handle: IO[str], settings: Settings) -> Iterator[Article | Failure]:
     sample = handle.read(1024)
     if not sample.strip():
         raise EmptyInputError(str(path), "holds no CSV header row")

@@ -287,7 +287,25 @@ def _looks_like_text(text: str) -> bool:
     return unprintable / max(len(sample), 1) <= _MAX_CONTROL_SHARE
 
 
+def stream_encoding(head: bytes, input_name: str) -> str:
+    """The codec to read, as a stream, a file that starts with ``head``: its byte-order mark's, UTF-8
+    when ``head`` is UTF-8 (a character cut off at its end included), else the detected one."""
+    for bom, codec, _ in _BOMS:
+        if head.startswith(bom):
+            return codec
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3 or error.reason != "unexpected end of data":
+            return _detected(head, input_name).encoding
+    return "utf-8"
+
+
 def _detect(data: bytes, input_name: str) -> str:
+    return str(_detected(data, input_name))
+
+
+def _detected(data: bytes, input_name: str) -> CharsetMatch:
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(data))
@@ -300,7 +318,7 @@ def _detect(data: bytes, input_name: str) -> str:
     # Confident: the language model agrees, or every clean candidate yields the very same text.
     agreeing = all(str(match) == text for match in plausible)
     if (best.coherence >= _MIN_COHERENCE or agreeing) and _looks_like_text(text):
-        return text
+        return best
     names = ", ".join(dict.fromkeys(match.encoding for match in plausible[:4]))
     raise DecodingError(
         input_name,

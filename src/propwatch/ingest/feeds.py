@@ -94,7 +94,7 @@ def _entry_articles(entries: list[Any], settings: Settings, origin: str) -> Iter
         try:
             article = fetch_article(link, settings)
         except PropwatchError as error:
-            yield Failure(input=link, reason=error.reason)
+            yield Failure(input=link, reason=f"{error.reason} (entry {number} of {origin})")
             continue
         yield _fill_from_entry(article, entry)
 

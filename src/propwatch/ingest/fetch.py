@@ -327,7 +327,7 @@ def _send(
             extensions=extensions,
         )
         try:
-            return client.send(request, stream=True)
+            return _send_within(client, request, remaining)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             last_error = error
         except httpx.TransportError as error:
@@ -335,6 +335,39 @@ def _send(
     if last_error is None:
         raise FetchError(url, f"timed out after {settings.fetch_timeout:g} s")
     raise _transport_error(url, last_error, settings) from last_error
+
+
+def _send_within(client: httpx.Client, request: httpx.Request, seconds: float) -> httpx.Response:
+    """``client.send``, given up after ``seconds`` in all: httpx's timeouts bound each read, so a
+    server sending its headers a line at a time would otherwise hold the fetch for ever."""
+    lock = threading.Lock()
+    done = threading.Event()
+    state: dict[str, object] = {"abandoned": False, "result": None}
+
+    def send() -> None:
+        try:
+            result: object = client.send(request, stream=True)
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            result = error
+        with lock:
+            if state["abandoned"]:
+                if isinstance(result, httpx.Response):
+                    result.close()  # nobody waits for it any more
+            else:
+                state["result"] = result
+        done.set()
+
+    threading.Thread(target=send, name="propwatch-fetch", daemon=True).start()
+    if not done.wait(seconds):
+        with lock:
+            if state["result"] is None:
+                state["abandoned"] = True
+                raise httpx.ReadTimeout("the response headers did not come in time", request=request)
+    result = state["result"]
+    if isinstance(result, BaseException):
+        raise result
+    assert isinstance(result, httpx.Response)
+    return result
 
 
 def _read_capped(

@@ -25,7 +25,19 @@ from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.settings import Settings
 
+# Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
+_HTML_MARKERS = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<article[\s>]|<div[\s>]|<p[\s>]",
+    re.IGNORECASE,
+)
+_SNIFF_CHARS = 2048
 _LANG_CODE = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` is a web page (or a fragment of one) rather than plain text."""
+    head = text[:_SNIFF_CHARS].lstrip("\ufeff \t\r\n")
+    return head.startswith("<") and _HTML_MARKERS.search(head) is not None
 
 
 def parse_html(

@@ -25,7 +25,7 @@ from propwatch.ingest.bulk import exception_reason, read_csv, read_folder, read_
 from propwatch.ingest.decode import decode_bytes, read_text_file
 from propwatch.ingest.feeds import is_feed_document, read_feed_document
 from propwatch.ingest.fetch import fetch_url
-from propwatch.ingest.html import parse_html
+from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.ingest.shared_task import read_shared_task_article, shared_task_id
 from propwatch.ingest.warc import read_warc
@@ -38,13 +38,8 @@ _CSV_SUFFIXES = (".csv", ".tsv")
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
+_OTHER_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _FEED_SUFFIXES = (".rss", ".atom", ".xml")
-# Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
-_HTML_MARKERS = re.compile(
-    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<article[\s>]|<div[\s>]|<p[\s>]",
-    re.IGNORECASE,
-)
-_SNIFF_CHARS = 2048
 
 
 def iter_articles(
@@ -54,7 +49,7 @@ def iter_articles(
 
     Yields a Failure (never raises) for every source or record that cannot be read.
     """
-    name = STDIN_NAME if source == "-" else source
+    name = STDIN_NAME if source == "-" else source if source.strip() else repr(source)
     try:
         yield from _dispatch(source, settings, stdin)
     except PropwatchError as error:
@@ -74,12 +69,6 @@ def iter_many(
         yield from iter_articles(source, settings, stdin=stdin)
 
 
-def looks_like_html(text: str) -> bool:
-    """Whether ``text`` is a web page (or a fragment of one) rather than plain text."""
-    head = text[:_SNIFF_CHARS].lstrip("\ufeff \t\r\n")
-    return head.startswith("<") and _HTML_MARKERS.search(head) is not None
-
-
 def _dispatch(source: str, settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | Failure]:
     if source == "-":
         yield _read_stdin(settings, stdin if stdin is not None else sys.stdin.buffer)
@@ -87,6 +76,8 @@ def _dispatch(source: str, settings: Settings, stdin: BinaryIO | None) -> Iterat
         yield from _read_url(source, settings)
     elif not source.strip():
         raise InputNotFoundError(repr(source), "is not a file, folder or URL")
+    elif _OTHER_URL.match(source) and not Path(source).exists():
+        raise UnsupportedInputError(source, "is a URL propwatch cannot fetch: only http:// and https://")
     else:
         path = Path(source)
         if path.is_dir():

@@ -13,7 +13,7 @@ from propwatch.domain import Article, Failure
 from propwatch.errors import EmptyInputError, InputError, MalformedRecordError
 from propwatch.ingest.bulk import GZIP_MAGIC, HTML_TYPES, SKIP_CHUNK, check_file, record_failure
 from propwatch.ingest.decode import decode_bytes, sniff_binary
-from propwatch.ingest.html import parse_html
+from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.settings import Settings
 
 
@@ -144,14 +144,18 @@ def _warc_record(record: Any, path: Path, number: int, settings: Settings) -> Ar
             return None
         content_type = record.http_headers.get_header("Content-Type") or ""
         media_type, charset = _media_type(content_type)
-        if media_type not in HTML_TYPES:
-            return None
+        if media_type and media_type not in HTML_TYPES:
+            return None  # images, scripts, style sheets: a crawl is full of them
         limit = settings.max_input_bytes
         body = record.content_stream().read(limit + 1)
         if len(body) > limit:
             return Failure(input=failure_name, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
         origin = f"{path} record {number}"
+        if not media_type and (not body.strip() or sniff_binary(body)):
+            return None  # no Content-Type: only a body that reads as a web page counts
         text = decode_bytes(body, failure_name, settings, declared_encoding=charset)
+        if not media_type and not looks_like_html(text):
+            return None
         return parse_html(text, settings, url=uri, origin=origin)
     except MemoryError:
         raise

@@ -6,7 +6,6 @@ Filters on spans and labels look at each article's latest analysis, as listings 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -25,6 +24,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union,
 )
 
 from propwatch.errors import InputError
@@ -325,11 +325,13 @@ def facets(store: ArticleStore) -> Facets:
             )
             return [(str(value), int(n)) for value, n in conn.execute(query)]
 
+        # Articles, not spans: the count is what choosing the value in a filter gives.
+        articles_with = func.count(func.distinct(spans.c.analysis_pk))
         span_rows = conn.execute(
-            select(spans.c.analyzer, spans.c.label, func.count())
+            select(spans.c.analyzer, spans.c.label, articles_with)
             .where(spans.c.analysis_pk.in_(latest_analysis_pks()))
             .group_by(spans.c.analyzer, spans.c.label)
-            .order_by(spans.c.analyzer, func.count().desc(), spans.c.label)
+            .order_by(spans.c.analyzer, articles_with.desc(), spans.c.label)
         ).all()
 
         def label_counts(name: str) -> list[tuple[str, int]]:
@@ -341,18 +343,21 @@ def facets(store: ArticleStore) -> Facets:
             )
             return [(str(value), int(n)) for value, n in rows]
 
-        genre_labels = conn.execute(
-            select(func.lower(labels.c.value), func.count())
-            .where(labels.c.analysis_pk.in_(latest_analysis_pks()), labels.c.name == GENRE_LABEL)
-            .group_by(func.lower(labels.c.value))
-        ).all()
-        genres = Counter(dict(column_counts(articles.c.genre_tag)))
-        for value, n in genre_labels:
-            genres[str(value)] += int(n)  # an article may count under its tag and its label
+        # An article counts once under a genre, whether its page's tag or the predicted label says it.
+        pairs = union(
+            select(articles.c.pk.label("pk"), func.lower(articles.c.genre_tag).label("genre")).where(
+                articles.c.genre_tag.is_not(None)
+            ),
+            select(analyses.c.article_pk.label("pk"), func.lower(labels.c.value).label("genre"))
+            .join(analyses, analyses.c.pk == labels.c.analysis_pk)
+            .where(labels.c.analysis_pk.in_(latest_analysis_pks()), labels.c.name == GENRE_LABEL),
+        ).subquery()
+        by_genre = select(pairs.c.genre, func.count()).group_by(pairs.c.genre)
+        genres = conn.execute(by_genre.order_by(func.count().desc(), pairs.c.genre)).all()
         return Facets(
             outlets=column_counts(articles.c.outlet),
             languages=column_counts(articles.c.language),
-            genres=sorted(genres.items(), key=lambda kv: (-kv[1], kv[0])),
+            genres=[(str(genre), int(n)) for genre, n in genres],
             span_labels=[(str(a), str(label), int(n)) for a, label, n in span_rows],
             narratives=label_counts(NARRATIVE_LABEL),
             attacked=label_counts(ATTACKED_LABEL),

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, RowMapping, Select, func, select
 
 from propwatch.domain import Analysis, Article, Label, Span
-from propwatch.storage.schema import analyses, articles
+from propwatch.models.taxonomy import TECHNIQUE_ANALYZER
+from propwatch.storage.schema import analyses, articles, spans
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class SaveOutcome:
 
 @dataclass(frozen=True)
 class ArticleSummary:
-    """One line of an article listing; ``n_spans`` counts the spans of the latest analysis."""
+    """One line of an article listing; ``n_spans`` counts every span of the latest analysis (claims and
+    target mentions too), ``n_technique_spans`` its persuasion-technique spans."""
 
     id: str
     title: str | None
@@ -35,6 +37,7 @@ class ArticleSummary:
     genre_tag: str | None
     stored_at: datetime
     n_spans: int
+    n_technique_spans: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,14 @@ def summary_select() -> Select[Any]:
         articles.c.genre_tag,
         articles.c.stored_at,
         func.coalesce(latest_analysis_column(analyses.c.n_spans), 0).label("n_spans"),
+        select(func.count())
+        .select_from(spans)
+        .where(
+            spans.c.analysis_pk == latest_analysis_column(analyses.c.pk),
+            spans.c.analyzer == TECHNIQUE_ANALYZER,
+        )
+        .scalar_subquery()
+        .label("n_technique_spans"),
     )
 
 
@@ -117,6 +128,7 @@ def summary_from_row(row: RowMapping) -> ArticleSummary:
         genre_tag=row["genre_tag"],
         stored_at=row["stored_at"],
         n_spans=int(row["n_spans"]),
+        n_technique_spans=int(row["n_technique_spans"]),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
+from propwatch.analyzers import registry
 from propwatch.errors import InputError, NotFoundError
 from propwatch.models.taxonomy import TECHNIQUE_ANALYZER, TECHNIQUES
 from propwatch.storage.queries import (
@@ -148,6 +149,7 @@ def _facts(
     Only spans of ``analyzer`` (all spans when None) count; the day is the publication date, None
     when the page gave none (the day it was stored or crawled is not when it was published).
     """
+    _check_analyzer(conn, analyzer)
     chosen = _article_filter(conn, query)
     if chosen is None:
         return
@@ -195,6 +197,19 @@ def _facts(
         fact = facts[article_of[int(label_row.analysis_pk)]]
         (fact.narratives if label_row.name == NARRATIVE_LABEL else fact.attacked)[label_row.value] += 1
     yield from facts.values()
+
+
+def _check_analyzer(conn: Connection, analyzer: str | None) -> None:
+    """A misspelt analyzer would count no span and compare every outlet as 0: refuse it instead."""
+    if analyzer is None or analyzer in registry.installed_names():
+        return
+    if conn.execute(select(spans.c.pk).where(spans.c.analyzer == analyzer).limit(1)).first() is None:
+        stored = sorted(str(name) for (name,) in conn.execute(select(spans.c.analyzer).distinct()))
+        raise InputError(
+            f"analyzer {analyzer!r}",
+            "is not installed and no stored span comes from it; stored spans come from "
+            + (", ".join(stored) if stored else "no analyzer yet"),
+        )
 
 
 def default_analyzer(store: ArticleStore) -> str | None:

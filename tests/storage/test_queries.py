@@ -1,0 +1,40 @@
+"""Listings and facets count what an analyst filters on: articles, and technique spans apart."""
+
+from __future__ import annotations
+
+from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.storage import ArticleStore
+from propwatch.storage.queries import ArticleQuery, facets, find_articles
+
+TEXT = "They lie. Experts doubt it. Nobody believes them. NATO said so."
+
+
+def _analysis(text: str, genre_tag: str | None) -> Analysis:
+    return Analysis(
+        article=Article(text=text, genre_tag=genre_tag, language="en"),
+        spans=(
+            Span(start=0, end=8, label="Doubt", analyzer="techniques"),
+            Span(start=10, end=26, label="Doubt", analyzer="techniques"),
+            Span(start=28, end=49, label="Doubt", analyzer="techniques"),
+            Span(start=51, end=55, label="Target:NATO", analyzer="targets"),
+            Span(start=0, end=9, label="Claim", analyzer="claims"),
+        ),
+        labels=(Label(name="genre", value="opinion", analyzer="genre"),),
+        analyzers={"techniques": "1", "targets": "1", "claims": "1", "genre": "1"},
+    )
+
+
+def test_listing_counts_technique_spans_apart_from_every_span(store: ArticleStore) -> None:
+    store.save_analysis(_analysis(TEXT, "opinion"))
+    [found] = find_articles(store, ArticleQuery()).items
+    assert (found.summary.n_spans, found.summary.n_technique_spans) == (5, 3)
+
+
+def test_facets_count_articles_not_spans_nor_tag_and_label_twice(store: ArticleStore) -> None:
+    store.save_analysis(_analysis(TEXT, "opinion"))  # tagged and predicted opinion: one article
+    store.save_analysis(_analysis(TEXT + " Again.", None))  # predicted opinion only
+    found = facets(store)
+    assert found.genres == [("opinion", 2)]
+    assert ("techniques", "Doubt", 2) in found.span_labels  # 6 spans in 2 articles
+    assert find_articles(store, ArticleQuery(genre="opinion")).total == 2
+    assert find_articles(store, ArticleQuery(technique="Doubt")).total == 2
