@@ -128,3 +128,23 @@ def test_ptc_export_holds_the_technique_spans_only() -> None:
         analyzers={"techniques": "1", "claims": "1", "targets": "1", "narratives": "1"},
     )
     assert list(ptc_lines(analysis)) == ["111\tName_Calling,Labeling\t0\t8"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote() -> None:
+    text = "=HYPERLINK(evil) -5% growth, said @someone. -0.5 is a number."
+    analysis = Analysis(
+        article=Article(text=text, title='=HYPERLINK("http://evil.example","click")', outlet="+cmd|calc!A1"),
+        spans=(
+            Span(start=0, end=16, label="Loaded_Language", analyzer="techniques"),
+            Span(start=17, end=28, label="Doubt", analyzer="techniques"),
+            Span(start=44, end=48, label="Doubt", analyzer="techniques"),
+        ),
+        analyzers={"techniques": "1"},
+    )
+    buffer = io.StringIO()
+    write_analyses([analysis], "csv", buffer)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert rows[0]["outlet"] == "'+cmd|calc!A1"
+    assert [row["span_text"] for row in rows] == ["'=HYPERLINK(evil)", "'-5% growth,", "-0.5"]
+    assert rows[0]["span_start"] == "0"  # numbers untouched

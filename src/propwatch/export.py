@@ -128,6 +128,22 @@ def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) ->
         }
 
 
+# A cell starting with one of these runs as a formula in Excel or LibreOffice (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """``cell``, with a ``'`` before text a spreadsheet would run as a formula: titles and spans come
+    from the pages analysed, hostile ones included. Numbers, and text that reads as one, stay as they are."""
+    if not isinstance(cell, str) or not cell.startswith(_FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
+
+
 def write_analyses(
     analyses: Iterable[Analysis],
     fmt: ExportFormat,
@@ -153,7 +169,10 @@ def write_analyses(
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for analysis in analyses:
-            writer.writerows(_csv_rows(analysis, narrative_attacks))
+            writer.writerows(
+                {key: spreadsheet_safe(value) for key, value in row.items()}
+                for row in _csv_rows(analysis, narrative_attacks)
+            )
             count += 1
     else:
         raise ValueError(f"unknown export format {fmt!r}")

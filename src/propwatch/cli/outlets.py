@@ -14,6 +14,7 @@ from rich.table import Table
 
 from propwatch.cli import filters
 from propwatch.cli.options import literal_console, settings_from, text_output
+from propwatch.export import spreadsheet_safe
 from propwatch.storage.queries import ArticleQuery
 from propwatch.storage.statistics import Tally, default_analyzer, outlet_statistics, outlet_timelines
 from propwatch.storage.store import ArticleStore
@@ -135,7 +136,8 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
     attacked = _ranked(t.attacked for _, _, t in rows)
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(
-        [
+        spreadsheet_safe(cell)
+        for cell in [
             "outlet",
             "period",
             "articles",
@@ -154,7 +156,8 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
     )
     for name, period, t in rows:
         writer.writerow(
-            [
+            spreadsheet_safe(cell)
+            for cell in [
                 name,
                 period,
                 t.articles,
