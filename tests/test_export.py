@@ -144,7 +144,7 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote() -> None:
     buffer = io.StringIO()
     write_analyses([analysis], "csv", buffer)
     rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
-    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example","click")'
     assert rows[0]["outlet"] == "'+cmd|calc!A1"
     assert [row["span_text"] for row in rows] == ["'=HYPERLINK(evil)", "'-5% growth,", "-0.5"]
     assert rows[0]["span_start"] == "0"  # numbers untouched

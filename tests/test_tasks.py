@@ -223,3 +223,55 @@ def test_commands_fail_clearly(articles: Path, settings: Settings, tmp_path: Pat
     scored = run(settings, "score", "ptc-si", str(bad), str(bad))
     assert scored.returncode == 2
     assert f"{bad} line 1: end 5 is not after start 10" in scored.stderr
+
+
+def test_a_missing_article_is_named_even_when_another_cannot_be_read(
+    articles: Path, model: TechniqueModel, settings: Settings, tmp_path: Path
+) -> None:
+    (articles / "article8.txt").write_bytes(b"\xff\xfe broken")
+    template = tmp_path / "tc.template"
+    write_technique_spans(
+        template, [TechniqueSpanRecord("8", "?", 0, 3), TechniqueSpanRecord("555", "?", 0, 3)]
+    )
+    with pytest.raises(InputError, match=r"not in the folder: 555$"):  # 8 is unreadable, not missing
+        predict_ptc_tc(articles, template, model, settings)
+
+
+@pytest.mark.parametrize("paragraph", ["99", "2"])
+def test_st3_template_paragraphs_must_be_lines_of_the_article(
+    articles: Path, model: TechniqueModel, settings: Settings, tmp_path: Path, paragraph: str
+) -> None:
+    # Article 10 is one line then a blank one: paragraph 2 is empty, 99 does not exist.
+    (articles / "article10.txt").write_text("They are enemies of the people.\n\n", encoding="utf-8")
+    template = tmp_path / "st3.template"
+    template.write_text(f"10\t1\tThey are …\n10\t{paragraph}\tnothing\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=f"paragraph {paragraph} of article 10, which is not a non-empty line"
+    ):
+        predict_semeval23_st3(articles, template, model, settings)
+
+
+def test_nothing_read_leaves_an_earlier_prediction_file_as_it_was(
+    settings: Settings, model_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "unreadable"
+    folder.mkdir()
+    (folder / "article1.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    earlier = tmp_path / "si.pred"
+    earlier.write_text("1\t0\t5\n", encoding="utf-8")
+    done = run(settings, "predict", "ptc-si", str(folder), "-o", str(earlier), "--model", str(model_dir))
+    assert done.returncode == 2 and "nothing was written" in done.stderr
+    assert earlier.read_text(encoding="utf-8") == "1\t0\t5\n"
+
+
+def test_label_files_with_a_bom_and_an_empty_gold_file(settings: Settings, tmp_path: Path) -> None:
+    gold = tmp_path / "si.gold"
+    gold.write_text("1\t10\t20\n1\t30\t40\n", encoding="utf-8")
+    with_bom = tmp_path / "si-bom.pred"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + gold.read_bytes())  # as Notepad saves it
+    scored = run(settings, "score", "ptc-si", str(gold), str(with_bom))
+    assert scored.returncode == 0 and scored.stdout.startswith("ptc-si: F1=1.000000"), scored.stdout
+    empty = tmp_path / "empty.gold"
+    empty.write_text("", encoding="utf-8")
+    refused = run(settings, "score", "ptc-si", str(empty), str(gold))
+    assert refused.returncode == 2 and f"{empty}: holds no spans to score" in refused.stderr

@@ -19,10 +19,11 @@ from propwatch.errors import ConfigurationError
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+def replacing(path: Path, *, binary: bool = False, durable: bool = False) -> Iterator[IO[Any]]:
     """A stream whose content replaces ``path`` when the block ends without an exception.
 
     Text is UTF-8 with ``\\n`` kept as it is (``newline=""``): the shared-task tools split on it.
+    ``durable`` also syncs the content to disk before the rename (catalogues, caches read back later).
     """
     mode = "wb" if binary else "w"
     text_options: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
@@ -44,6 +45,9 @@ def replacing(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     try:
         with os.fdopen(descriptor, mode, **text_options) as handle:
             yield handle
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(temporary, file_mode(target))  # mkstemp makes 0600; an output stays readable as before
         os.replace(temporary, target)
     except BaseException:

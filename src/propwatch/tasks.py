@@ -10,17 +10,20 @@ Questioning_the_Reputation) are left out of the PTC tasks.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Generic, TypeVar
 
+from propwatch.corpora.corpus import paragraph_ranges
 from propwatch.domain import Article, Failure
 from propwatch.errors import InputError
 from propwatch.evaluation.formats import (
     TEMPLATE_TECHNIQUE,
     ParagraphLabelsRecord,
+    ParagraphTemplateRecord,
     SpanRecord,
     TechniqueSpanRecord,
     read_paragraph_template,
@@ -32,6 +35,7 @@ from propwatch.models.taxonomy import PTC_TECHNIQUES
 from propwatch.models.techniques import TechniqueModel
 from propwatch.settings import Settings
 
+_ARTICLE_FILE = re.compile(r"^article(.+)\.txt$")
 ARTICLES_PER_CALL: Final = 8  # articles whose windows share onnxruntime calls
 Progress = Callable[[int, int], None]  # called with (articles done, articles in all)
 
@@ -68,9 +72,26 @@ def _require_articles(
     where: Path, ids: set[str], articles: Sequence[Article], failures: list[Failure]
 ) -> None:
     have = {a.external_id for a in articles}
-    missing = sorted(ids - have, key=lambda i: (len(i), i))
-    if missing and not failures:
+    unreadable = {m.group(1) for f in failures if (m := _ARTICLE_FILE.search(Path(f.input).name))}
+    # An article whose file exists but could not be read is reported with its reason, not as missing.
+    missing = sorted(ids - have - unreadable, key=lambda i: (len(i), i))
+    if missing:
         raise InputError(str(where), f"names articles that are not in the folder: {', '.join(missing[:5])}")
+
+
+def _require_paragraphs(
+    template: Path, rows: Sequence[ParagraphTemplateRecord], articles: Sequence[Article]
+) -> None:
+    """Every template paragraph is a non-empty line of its article: checked before any prediction,
+    since a wrong folder or template would otherwise come out as paragraphs without techniques."""
+    lines = {a.external_id: paragraph_ranges(a.text) for a in articles}
+    for row in rows:
+        if row.article_id in lines and row.paragraph not in lines[row.article_id]:
+            raise InputError(
+                str(template),
+                f"names paragraph {row.paragraph} of article {row.article_id}, which is not a non-empty "
+                f"line of article{row.article_id}.txt ({len(lines[row.article_id])} non-empty lines)",
+            )
 
 
 def predict_ptc_si(
@@ -160,6 +181,7 @@ def predict_semeval23_st3(
     ids = {row.article_id for row in rows}
     articles = _articles(articles_dir, settings, ids, result.failures)
     _require_articles(template, ids, articles, result.failures)
+    _require_paragraphs(template, rows, articles)
     by_paragraph: dict[tuple[str, int], tuple[str, ...]] = {}
     for chunk in _chunks(articles):
         found = model.paragraph_techniques([a.text for a in chunk], [a.language for a in chunk])

@@ -69,6 +69,11 @@ def test_files_and_their_errors(tmp_path: Path) -> None:
         compare_files("semeval23-st1", gold, a, bad)
     with pytest.raises(ConfigurationError):
         compare_files("semeval23-st1", gold, a, gold, resamples=0)
+    short = _genres(tmp_path / "short.txt", GENRES[:-1])  # PRED_B lacks the last article
+    with pytest.raises(MalformedRecordError) as caught:
+        compare_files("semeval23-st1", gold, a, short, resamples=30)
+    assert str(caught.value).startswith(f"{short}: ") and "\x1f" not in str(caught.value)
+    assert "1 gold article(s) missing" in str(caught.value)
 
 
 def test_compare_command(tmp_path: Path) -> None:

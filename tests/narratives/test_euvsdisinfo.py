@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import stat
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,7 @@ def test_importing_again_replaces_the_catalogue_atomically(tmp_path: Path) -> No
     again = import_euvsdisinfo(posts, settings, min_cases=3)
     assert again.replaced
     assert [p.name for p in (tmp_path / "data" / "narratives").iterdir()] == ["euvsdisinfo.yaml"]
+    assert stat.S_IMODE((again.path or Path()).stat().st_mode) & 0o044  # readable as before, not 0600
     assert {n.id for n in load_catalogue(again.path or Path()).narratives} == {
         "euvsdisinfo.biolabs",
         "euvsdisinfo.coronavirus",
@@ -178,6 +180,7 @@ def test_import_errors(tmp_path: Path) -> None:
         import_euvsdisinfo(no_keywords, settings)
     with pytest.raises(MalformedRecordError, match="min-cases"):
         import_euvsdisinfo(write_posts(tmp_path / "posts.csv"), settings, min_cases=50)
-    with pytest.raises(MalformedRecordError, match="catalogue name"):
-        import_euvsdisinfo(write_posts(tmp_path / "posts.csv"), settings, name="../escape")
+    for name in ("../escape", "x\n"):  # "$" alone would let a final newline through
+        with pytest.raises(MalformedRecordError, match="catalogue name"):
+            import_euvsdisinfo(write_posts(tmp_path / "posts.csv"), settings, name=name)
     assert not (tmp_path / "narratives").exists()

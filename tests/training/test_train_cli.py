@@ -9,7 +9,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from propwatch.errors import ConfigurationError
+from propwatch.errors import ConfigurationError, DecodingError, InputNotFoundError
 from propwatch.training.config import TrainConfig
 
 
@@ -42,6 +42,15 @@ def test_a_config_file_with_an_unknown_field_is_refused_before_training(tmp_path
     assert isinstance(result.exception, ConfigurationError)
     assert "epochs" in str(result.exception)
     assert not (tmp_path / "c").exists()
+
+
+def test_a_config_that_is_not_utf8_or_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    binary = tmp_path / "config.json"
+    binary.write_bytes(b"\xff\xfe{}")
+    with pytest.raises(DecodingError, match="not UTF-8"):
+        TrainConfig.from_file(binary)
+    with pytest.raises(InputNotFoundError, match="is a folder"):
+        TrainConfig.from_file(tmp_path)
 
 
 def test_config_file_values_and_overrides(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from propwatch.cli.options import labelled, literal_console, settings_from
+from propwatch.cli.options import labelled, literal_console, settings_from, text_output
 from propwatch.errors import ConfigurationError
 from propwatch.narratives.calibration import calibrate, read_labelled
 from propwatch.narratives.catalogue import iter_narratives, load_catalogues
@@ -249,11 +249,8 @@ def register_predict(predict_app: typer.Typer) -> None:
             )
         with _progress("Ranking tweets") as progress:
             ranking = retriever.rank(queries, depth=depth, progress=progress)
-        try:
-            with output.open("w", encoding="utf-8", newline="") as stream:
-                lines = write_trec_run(ranking, stream, tag)
-        except OSError as exc:
-            raise ConfigurationError(str(output), f"cannot write the run file: {exc.strerror}") from exc
+        with text_output(output) as stream:
+            lines = write_trec_run(ranking, stream, tag)
         err.print(f"Wrote {lines} lines for {len(queries)} tweets to {output}.", highlight=False)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -71,9 +71,15 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _finish(result: TaskPrediction[object], what: str, output: Path) -> None:
+def _finish(result: TaskPrediction[Any], what: str, output: Path, write: Callable[[Path, Any], None]) -> None:
+    """Write the records (unless no article could be read: an earlier file stays as it was), then
+    name every file that failed."""
     for failure in result.failures:
         err.print(labelled("error:", "red", f"{failure.input}: {failure.reason}"), highlight=False)
+    if result.failures and not result.articles:
+        err.print(f"No article could be read: nothing was written to {output}.", highlight=False)
+        raise typer.Exit(2)
+    write(output, result.records)
     err.print(
         f"Wrote {len(result.records)} {what} for {result.articles} articles to {output}"
         + (f"; {len(result.failures)} article files could not be read." if result.failures else "."),
@@ -90,8 +96,7 @@ def ptc_si(ctx: typer.Context, articles_dir: ArticlesDir, output: Output, model:
     technique_model = _load(settings)
     with _progress() as progress:
         result = predict_ptc_si(articles_dir, technique_model, settings, progress)
-    write_si_labels(output, result.records)
-    _finish(result, "spans", output)  # type: ignore[arg-type]
+    _finish(result, "spans", output, write_si_labels)
 
 
 @predict_app.command("ptc-tc")
@@ -107,8 +112,7 @@ def ptc_tc(
     technique_model = _load(settings)
     with _progress() as progress:
         result = predict_ptc_tc(articles_dir, template, technique_model, settings, progress)
-    write_technique_spans(output, result.records)
-    _finish(result, "classified spans", output)  # type: ignore[arg-type]
+    _finish(result, "classified spans", output, write_technique_spans)
 
 
 @predict_app.command("semeval23-st3")
@@ -124,8 +128,7 @@ def semeval23_st3(
     technique_model = _load(settings)
     with _progress() as progress:
         result = predict_semeval23_st3(articles_dir, template, technique_model, settings, progress)
-    write_paragraph_labels(output, result.records)
-    _finish(result, "paragraphs", output)  # type: ignore[arg-type]
+    _finish(result, "paragraphs", output, write_paragraph_labels)
 
 
 GenreFramesModelOption = Annotated[
@@ -159,8 +162,7 @@ def _predict_articles(
             settings,
             progress,
         )
-    write_article_labels(output, result.records)
-    _finish(result, "genres" if subtask == "st1" else "frame lists", output)  # type: ignore[arg-type]
+    _finish(result, "genres" if subtask == "st1" else "frame lists", output, write_article_labels)
 
 
 @predict_app.command("semeval23-st1")

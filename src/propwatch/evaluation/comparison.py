@@ -99,6 +99,7 @@ def paired_bootstrap(
     articles = sorted({article for group in groups for article in group})
     if not articles:
         raise ConfigurationError("gold", "no article in the gold or prediction files")
+    whole_a, whole_b = scorer(gold, pred_a).f1, scorer(gold, pred_b).f1  # mismatches show before the draws
     rng = np.random.default_rng(seed)
 
     def drawn(group: dict[str, list[Any]], picks: np.ndarray) -> list[Any]:
@@ -120,8 +121,8 @@ def paired_bootstrap(
     tail = (1 - INTERVAL) / 2
     return Comparison(
         task=task,
-        a=scorer(gold, pred_a).f1,
-        b=scorer(gold, pred_b).f1,
+        a=whole_a,
+        b=whole_b,
         low=float(np.quantile(differences, tail)),
         high=float(np.quantile(differences, 1 - tail)),
         b_at_least_a=float(np.mean(differences >= 0)),
@@ -143,7 +144,8 @@ def compare_files(
 ) -> Comparison:
     """:func:`paired_bootstrap` of two prediction files of ``task`` against one gold file."""
     gold_records, records_a, scorer = task_files(task, gold, pred_a)
-    _, records_b, _ = task_files(task, gold, pred_b)
+    _, records_b, scorer_b = task_files(task, gold, pred_b)
+    scorer_b(gold_records, records_b)  # a mismatch with gold names PRED_B and its real ids, not a draw's
     return paired_bootstrap(
         task, gold_records, records_a, records_b, scorer, resamples=resamples, seed=seed, progress=progress
     )

@@ -73,7 +73,7 @@ class ArticleLabelsRecord:
 def _lines(path: Path) -> Iterator[tuple[str, list[str]]]:
     """Yield (``"<path> line <n>"``, TAB-separated fields) for each non-blank line."""
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is not part of an id
             for number, raw in enumerate(handle, 1):
                 line = raw.rstrip("\r\n")
                 if not line.strip():

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from propwatch.errors import ConfigurationError
+from propwatch.errors import ConfigurationError, EmptyInputError
 from propwatch.evaluation.formats import read_paragraph_labels, read_si_labels, read_technique_spans
 from propwatch.evaluation.ptc import score_si, score_tc
 from propwatch.evaluation.scores import Scores
@@ -27,7 +27,10 @@ def task_files(task: str, gold: Path, pred: Path) -> tuple[Records, Records, Sco
     Raises the errors of :mod:`propwatch.errors` (a malformed line names its file and line number).
     """
     if task == "ptc-si":
-        return read_si_labels(gold), read_si_labels(pred), score_si
+        gold_spans = read_si_labels(gold)
+        if not gold_spans:  # the other tasks' scorers refuse an empty gold file too
+            raise EmptyInputError(str(gold), "holds no spans to score")
+        return gold_spans, read_si_labels(pred), score_si
     names = {"predicted_name": str(pred), "gold_name": str(gold)}
     if task == "ptc-tc":
         return (

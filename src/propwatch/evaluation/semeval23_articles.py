@@ -25,10 +25,11 @@ from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 
-from propwatch.errors import ConfigurationError, EmptyInputError, MalformedRecordError
+from propwatch.errors import EmptyInputError, MalformedRecordError
 from propwatch.evaluation.formats import ArticleLabelsRecord, _lines
 from propwatch.evaluation.scores import LabelScores, Scores, ratio
 from propwatch.framing.labels import FRAMES, GENRES
+from propwatch.output_files import replacing
 
 
 def _read(path: Path, classes: Sequence[str], *, single: bool) -> list[ArticleLabelsRecord]:
@@ -202,10 +203,6 @@ def score_st2(
 
 def write_article_labels(path: Path, records: Sequence[ArticleLabelsRecord]) -> None:
     """Write a subtask-1 or subtask-2 file: ``article_id<TAB>label1,label2,…`` per line."""
-    # newline="" keeps "\n" on every platform: the official scorers split on it.
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            for record in records:
-                handle.write(f"{record.article_id}\t{','.join(record.labels)}\n")
-    except OSError as exc:
-        raise ConfigurationError(str(path), f"cannot write the label file: {exc.strerror or exc}") from exc
+    with replacing(path) as handle:  # "\n" on every platform: the official scorers split on it
+        for record in records:
+            handle.write(f"{record.article_id}\t{','.join(record.labels)}\n")

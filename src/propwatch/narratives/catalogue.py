@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError, PropwatchError
-from propwatch.narratives.embeddings import write_atomically
+from propwatch.output_files import replacing
 from propwatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -284,7 +284,8 @@ def write_catalogue(catalogue: Catalogue, path: Path) -> None:
     """Write a catalogue atomically (a reader never sees half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = catalogue.to_yaml()
-    write_atomically(path, lambda handle: handle.write(text), binary=False)
+    with replacing(path, durable=True) as handle:
+        handle.write(text)
 
 
 NARRATIVE_LABEL: Final = "narrative"  # an article-level label: value = the narrative id

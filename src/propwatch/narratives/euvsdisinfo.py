@@ -222,7 +222,7 @@ def import_euvsdisinfo(
     max_examples: int = MAX_EXAMPLES,
 ) -> ImportReport:
     """Read an EUvsDisinfo CSV and write ``data_dir/narratives/<name>.yaml`` atomically."""
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):  # match() lets "x\n" through: $ matches before a final newline
         raise MalformedRecordError(f"catalogue name {name!r}", "use lower-case letters, digits, '-' or '_'")
     report = ImportReport()
     seen: set[tuple[str, date | None]] = set()

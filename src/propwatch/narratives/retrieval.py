@@ -75,7 +75,7 @@ class MapResult:
 
 def _rows(path: Path, what: str) -> Iterator[tuple[str, list[str]]]:
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM is not part of an id
             reader = csv.reader(handle, delimiter="\t")
             for row in reader:
                 if any(cell.strip() for cell in row):
@@ -130,7 +130,7 @@ def read_verified_claims(path: Path) -> list[VerifiedClaim]:
 
 def _fields(path: Path, what: str) -> Iterator[tuple[str, list[str]]]:
     try:
-        with path.open(encoding="utf-8") as handle:
+        with path.open(encoding="utf-8-sig") as handle:  # a BOM is not part of a query id
             for number, line in enumerate(handle, 1):
                 if line.strip():
                     yield f"{path} line {number}", line.split()

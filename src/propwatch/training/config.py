@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from propwatch.errors import ConfigurationError, InputNotFoundError
+from propwatch.errors import ConfigurationError, DecodingError, InputNotFoundError
 
 
 class TrainConfig(BaseModel):
@@ -103,6 +103,14 @@ class TrainConfig(BaseModel):
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as error:
             raise InputNotFoundError(str(path), "no such config file") from error
+        except IsADirectoryError as error:
+            raise InputNotFoundError(str(path), "is a folder, expected a JSON config file") from error
+        except UnicodeDecodeError as error:
+            raise DecodingError(
+                str(path), f"not UTF-8 text ({error.reason} at byte {error.start})"
+            ) from error
+        except OSError as error:
+            raise InputNotFoundError(str(path), f"cannot be read: {error.strerror or error}") from error
         except json.JSONDecodeError as error:
             raise ConfigurationError(str(path), f"not JSON: {error.msg} at line {error.lineno}") from error
         if not isinstance(data, dict):
