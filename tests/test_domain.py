@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,20 @@ def test_id_is_stable_and_derived_from_text() -> None:
 def test_blank_text_is_refused() -> None:
     with pytest.raises(ValidationError, match="empty"):
         Article(text=" \n\t ")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"text": "Hello \x00 world"}, "NUL character at character 6"),
+        ({"text": "Text with \ud800 inside."}, "text holds invalid Unicode: a lone surrogate U+D800"),
+        ({"text": "Fine.", "title": "Bad \udfff title"}, "title holds invalid Unicode"),
+        ({"text": "Fine.", "sources": ("TASS", "\ud83d")}, "sources holds invalid Unicode"),
+    ],
+)
+def test_text_that_cannot_be_stored_is_refused(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        Article.model_validate(fields)
 
 
 def test_articles_are_frozen() -> None:

@@ -75,6 +75,8 @@ class Article(_Frozen):
     def _text_usable(self) -> Article:
         if not self.text.strip():
             raise ValueError("article text is empty")
+        if "\x00" in self.text:  # binary data, and PostgreSQL cannot store it in a text column
+            raise ValueError(f"text holds a NUL character at character {self.text.index(chr(0))}")
         for name in ("text", "title", "url", "place", "author", "outlet", "genre_tag", "origin", "raw"):
             _check_encodable(name, getattr(self, name))
         for name in ("sources", "quoted_outlets"):

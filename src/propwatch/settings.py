@@ -155,6 +155,13 @@ class Settings(BaseSettings):
     api_max_request_bytes: int = Field(
         default=16_000_000, gt=0, description="Largest request body the server accepts (413 above it)."
     )
+    api_max_article_chars: int = Field(
+        default=100_000,
+        gt=0,
+        description="Longest article text (characters) a submission may have analysed (413 above it): the "
+        "server analyses one article at a time, so one huge text would hold up every other submission. "
+        "propwatch analyze has no such limit.",
+    )
     api_cors_origins: tuple[str, ...] = Field(
         default=(), description="Origins that may call the API from a browser (CORS); empty: CORS off."
     )

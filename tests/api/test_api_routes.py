@@ -263,6 +263,30 @@ def test_texts_over_max_input_bytes_are_refused(make_api: ApiMaker, plugin: None
     assert "max_input_bytes" in error_of(response)["reason"]
 
 
+def test_texts_too_long_to_analyse_in_the_server_are_refused(make_api: ApiMaker, plugin: None) -> None:
+    # One huge text held every other submission up for minutes: the server analyses one at a time.
+    api = make_api(api_max_article_chars=500)
+    response = api.client.post("/api/articles", json={"text": "NATO expands. " * 100}, headers=api.auth)
+    assert response.status_code == 413
+    assert (
+        "api_max_article_chars" in error_of(response)["reason"]
+        and "propwatch analyze" in error_of(response)["reason"]
+    )
+    assert (
+        api.client.post("/api/articles", json={"text": "NATO expands."}, headers=api.auth).status_code == 201
+    )
+    assert api.store.count_articles() == 1
+
+
+@pytest.mark.parametrize("field", ["text", "html"])
+def test_submitted_text_with_nul_or_control_bytes_is_refused_as_a_file_would_be(api: Api, field: str) -> None:
+    for content in ("Hello \u0000 world, an article about NATO.", "\u0001\u001b" * 40 + " NATO"):
+        response = api.client.post("/api/articles", json={field: content}, headers=api.auth)
+        assert response.status_code == 422, content
+        assert error_of(response)["type"] == "BinaryInputError"
+    assert api.store.count_articles() == 0
+
+
 def test_cors_is_off_by_default(make_api: ApiMaker, plugin: None) -> None:
     closed = make_api()
     preflight = {"Origin": "https://other.example", "Access-Control-Request-Method": "GET"}

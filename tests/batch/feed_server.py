@@ -25,8 +25,11 @@ class FeedSite:
     feed_status: int = 200
     page_delay: float = 0.0
     requests: list[Request] = field(default_factory=list)
+    raw_feed: bytes | None = None  # served as it is instead of the feed of ``items``
 
     def feed(self, base: str) -> bytes:
+        if self.raw_feed is not None:
+            return self.raw_feed
         entries = "".join(
             f"<item><title>{title}</title><link>{base}{path}</link>"
             f"<pubDate>Mon, 0{n + 1} Apr 2024 10:00:00 GMT</pubDate></item>"

@@ -134,6 +134,25 @@ def test_failing_feed_backs_off_exponentially(tmp_path: Path, store: ArticleStor
         assert store.count_articles() == 1
 
 
+def test_a_malformed_feed_is_reported_not_polled_quietly(tmp_path: Path, store: ArticleStore) -> None:
+    site = FeedSite(raw_feed=b'<rss version="2.0"><channel><item><title>broken')
+    with FeedServer(site) as server:
+        feed = f"{server.base}/feed.xml"
+        events: list[WatchEvent] = []
+        watcher = FeedWatcher(
+            [feed], make_settings(tmp_path), store=store, on_event=events.append, clock=Clock()
+        )
+        watcher.poll(feed, threading.Event())
+        assert [e.kind for e in events] == ["polled", "item-failed"]
+        assert (
+            "malformed feed" in events[0].detail and "entry 1: the feed gives it no link" in events[1].detail
+        )
+        site.raw_feed, site.etag = b'<rss version="2.0"><channel', '"v2"'  # nothing readable at all
+        events.clear()
+        watcher.poll(feed, threading.Event())
+        assert [e.kind for e in events] == ["feed-failed"] and "is a malformed feed" in events[0].detail
+
+
 def test_requests_to_one_host_are_spaced(tmp_path: Path, store: ArticleStore) -> None:
     with FeedServer(site_with(3)) as server:
         settings = make_settings(tmp_path, watch_host_delay=0.3)

@@ -29,6 +29,8 @@ def test_create_verify_list_revoke(store: ArticleStore) -> None:
     assert tokens.verify(secret) is None
     assert tokens.revoke("newsroom-bot").revoked_at == revoked.revoked_at  # revoking twice changes nothing
     assert [t.name for t in tokens.list()] == ["newsroom-bot"]
+    with pytest.raises(InputError, match=r"was revoked on .*; pick another name"):  # not "revoke it"
+        tokens.create("newsroom-bot")
 
 
 def test_names_are_checked(store: ArticleStore) -> None:

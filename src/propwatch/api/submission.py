@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from propwatch.domain import Analysis, Article
-from propwatch.errors import InputError, InputTooLargeError
-from propwatch.ingest.decode import decode_bytes
+from propwatch.errors import BinaryInputError, InputError, InputTooLargeError
+from propwatch.ingest.decode import decode_bytes, sniff_binary
 from propwatch.ingest.fetch import fetch_article
 from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.ingest.plaintext import parse_plain_text
@@ -77,11 +77,11 @@ def read_submission(
         article = fetch_article(url.strip(), settings)  # the SSRF guard lives in the fetcher
     elif html:
         name = "submitted HTML"
-        _check_size(html, name, settings)
+        _check_content(html, name, settings)
         article = parse_html(html, settings, url=metadata.url, origin=name)
     elif text:
         name = "submitted text"
-        _check_size(text, name, settings)
+        _check_content(text, name, settings)
         article = parse_plain_text(text, settings, origin=name, url=metadata.url)
     else:
         assert data is not None
@@ -91,15 +91,26 @@ def read_submission(
             article = parse_html(content, settings, url=metadata.url, origin=name)
         else:
             article = parse_plain_text(content, settings, origin=name, url=metadata.url)
+    limit = settings.api_max_article_chars
+    if len(article.text) > limit:
+        raise InputTooLargeError(
+            name,
+            f"has {len(article.text):,} characters of text, over the {limit:,} a submission may have "
+            "analysed (api_max_article_chars); analyse it with propwatch analyze",
+        )
     return with_metadata(article, metadata, name)
 
 
-def _check_size(content: str, name: str, settings: Settings) -> None:
-    size = len(content.encode("utf-8"))
-    if size > settings.max_input_bytes:
+def _check_content(content: str, name: str, settings: Settings) -> None:
+    """The checks a file's bytes get: the size cap, and no NUL or control bytes of binary data."""
+    data = content.encode("utf-8")
+    if len(data) > settings.max_input_bytes:
         raise InputTooLargeError(
-            name, f"is {size:,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)"
+            name, f"is {len(data):,} bytes, over the {settings.max_input_bytes:,}-byte cap (max_input_bytes)"
         )
+    binary = sniff_binary(data)
+    if binary:
+        raise BinaryInputError(name, binary)
 
 
 class Analyst:

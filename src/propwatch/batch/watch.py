@@ -172,13 +172,20 @@ class FeedWatcher:
             self.on_event(WatchEvent("not-modified", url))
             self.save_state()
             return
-        entries = _entries(page.text, url)
-        self.on_event(WatchEvent("polled", url, f"{len(entries)} items"))
+        entries, flaw = _entries(page.text, url)
+        if flaw is not None and not entries:
+            self._feed_failed(url, state, f"is a malformed feed: {flaw}")
+            return
+        note = f" (a malformed feed, read as far as it goes: {flaw})" if flaw else ""
+        self.on_event(WatchEvent("polled", url, f"{len(entries)} items{note}"))
         finished = True
         seen = set(state.seen)
-        for entry in reversed(entries):  # feeds list the newest first; store in publication order
+        for number, entry in reversed(list(enumerate(entries, 1))):  # newest first: store oldest first
             link = str(entry.get("link") or "").strip()
-            if not link or link in seen:
+            if not link:
+                self.on_event(WatchEvent("item-failed", url, f"entry {number}: the feed gives it no link"))
+                continue
+            if link in seen:
                 continue
             if stop.is_set():
                 finished = False
@@ -269,11 +276,13 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _entries(text: str, url: str) -> list[Any]:
+def _entries(text: str, url: str) -> tuple[list[Any], str | None]:
+    """The feed's entries, and what is wrong with it when feedparser had to recover from a flaw."""
     headers = {"content-type": "application/xml; charset=utf-8", "content-location": url}
     # feedparser gets bytes, never a string it might take for a URL or a path to open.
     parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=headers)
-    return list(parsed.entries)
+    flaw = " ".join(str(parsed.get("bozo_exception") or "malformed").split()) if parsed.get("bozo") else None
+    return list(parsed.entries), flaw
 
 
 def _fill_from_entry(article: Article, entry: Any) -> Article:

@@ -6,6 +6,7 @@ stack unless one of these commands runs.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -104,9 +105,14 @@ def list_tokens(ctx: typer.Context) -> None:
 def revoke_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Name of the token.")]) -> None:
     """Revoke a token: requests carrying it are refused from now on."""
     store, tokens = _tokens(ctx)
+    asked = datetime.now(UTC)
     with store:
         token = tokens.revoke(name)
-    err.print(f"Revoked API token {token.name!r}.", highlight=False)
+    if token.revoked_at is not None and token.revoked_at < asked:
+        said = f"API token {token.name!r} was already revoked on {token.revoked_at:%Y-%m-%d}."
+        err.print(said, highlight=False)
+    else:
+        err.print(f"Revoked API token {token.name!r}.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

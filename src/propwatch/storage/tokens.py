@@ -72,7 +72,13 @@ class TokenStore:
         now = datetime.now(UTC)
 
         def work(conn: Connection) -> ApiToken:
-            taken = conn.execute(select(api_tokens.c.pk).where(api_tokens.c.name == name)).first()
+            taken = conn.execute(select(api_tokens.c.revoked_at).where(api_tokens.c.name == name)).first()
+            if taken is not None and taken.revoked_at is not None:
+                # A name stays with its token, so that the token list keeps who had access and when.
+                raise InputError(
+                    f"token {name!r}",
+                    f"a token with this name was revoked on {taken.revoked_at:%Y-%m-%d}; pick another name",
+                )
             if taken is not None:
                 raise InputError(
                     f"token {name!r}", "a token with this name exists; revoke it or pick another"
