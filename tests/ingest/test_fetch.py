@@ -450,3 +450,17 @@ def test_fetch_article_refuses_feeds(server: LocalServer, local: Settings) -> No
     )
     with pytest.raises(UnsupportedInputError, match="feed reader"):
         fetch_article(url, local)
+
+
+def test_credentials_in_a_url_are_sent_but_never_stored_nor_printed(
+    server: LocalServer, local: Settings
+) -> None:
+    url = server.route("/private", body=ARTICLE)
+    with_credentials = url.replace("http://", "http://reader:s3cret@")
+    article = fetch_article(with_credentials, local)
+    assert server.requests[-1].headers.get("authorization", "").startswith("Basic ")  # they were used
+    assert (article.url, article.origin) == (url, url)
+    missing = server.url("/gone").replace("http://", "http://reader:s3cret@")
+    with pytest.raises(FetchError) as caught:
+        fetch_url(missing, local)
+    assert "s3cret" not in str(caught.value) and str(caught.value).startswith(server.url("/gone"))

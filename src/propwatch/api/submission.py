@@ -14,7 +14,7 @@ from typing import Any
 from propwatch.domain import Analysis, Article
 from propwatch.errors import BinaryInputError, InputError, InputTooLargeError
 from propwatch.ingest.decode import decode_bytes, sniff_binary
-from propwatch.ingest.fetch import fetch_article
+from propwatch.ingest.fetch import fetch_article, without_credentials
 from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.pipeline import Pipeline
@@ -73,7 +73,7 @@ def read_submission(
         raise InputError("submission", "give exactly one of a URL, an HTML page, a text or a file")
     metadata = metadata or Metadata()
     if url:
-        name = url
+        name = without_credentials(url.strip())
         article = fetch_article(url.strip(), settings)  # the SSRF guard lives in the fetcher
     elif html:
         name = "submitted HTML"

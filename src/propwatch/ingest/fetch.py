@@ -14,7 +14,8 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -190,6 +191,17 @@ def refusal_reason(address: str) -> str | None:
 # --- fetching ------------------------------------------------------------------------------------
 
 
+def without_credentials(url: str) -> str:
+    """``url`` without the ``user:password@`` it may carry: those are sent, never stored nor printed."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def fetch_url(
     url: str,
     settings: Settings,
@@ -200,8 +212,22 @@ def fetch_url(
     """Download ``url`` (HTML, plain text or a feed) and decode it; raise a FetchError/InputError.
 
     ``request_headers`` adds headers such as If-None-Match / If-Modified-Since; a 304 Not Modified
-    answer comes back as a page with ``status`` 304 and empty text.
+    answer comes back as a page with ``status`` 304 and empty text. Credentials in ``url`` are used
+    for the request but appear neither in the page's URLs nor in errors.
     """
+    shown = without_credentials(url)
+    try:
+        page = _fetch_page(url, settings, accept=accept, request_headers=request_headers)
+    except PropwatchError as error:
+        if shown == url:
+            raise
+        raise type(error)(shown, error.reason.replace(url, shown)) from None
+    return replace(page, url=shown, final_url=without_credentials(page.final_url))
+
+
+def _fetch_page(
+    url: str, settings: Settings, *, accept: str, request_headers: Mapping[str, str] | None
+) -> FetchedPage:
     response = _download(
         url,
         settings,
@@ -237,11 +263,11 @@ def fetch_article(url: str, settings: Settings) -> Article:
     """Fetch ``url`` and read the article on it (an HTML page or plain text)."""
     page = fetch_url(url, settings)
     if page.content_type in HTML_TYPES:
-        return parse_html(page.text, settings, url=page.final_url, origin=url)
+        return parse_html(page.text, settings, url=page.final_url, origin=page.url)
     if page.content_type in TEXT_TYPES:
-        return parse_plain_text(page.text, settings, origin=url, url=page.final_url)
+        return parse_plain_text(page.text, settings, origin=page.url, url=page.final_url)
     raise UnsupportedInputError(
-        url,
+        page.url,
         f"is an RSS/Atom feed or XML document ({page.content_type}), not an article page; "
         "read it with the feed reader, which fetches the article of every entry",
     )

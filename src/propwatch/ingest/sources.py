@@ -24,7 +24,7 @@ from propwatch.errors import (
 from propwatch.ingest.bulk import exception_reason, read_csv, read_folder, read_json, read_jsonl
 from propwatch.ingest.decode import decode_bytes, read_text_file
 from propwatch.ingest.feeds import is_feed_document, read_feed_document
-from propwatch.ingest.fetch import fetch_url
+from propwatch.ingest.fetch import fetch_url, without_credentials
 from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.ingest.shared_task import read_shared_task_article, shared_task_id
@@ -49,7 +49,7 @@ def iter_articles(
 
     Yields a Failure (never raises) for every source or record that cannot be read.
     """
-    name = STDIN_NAME if source == "-" else source if source.strip() else repr(source)
+    name = STDIN_NAME if source == "-" else without_credentials(source) if source.strip() else repr(source)
     try:
         yield from _dispatch(source, settings, stdin)
     except PropwatchError as error:
@@ -107,11 +107,11 @@ def _read_url(url: str, settings: Settings) -> Iterator[Article | Failure]:
     text = page.text
     content_type = (page.content_type or "").lower()
     if is_feed_document(text):
-        yield from read_feed_document(text, settings, origin=url)
+        yield from read_feed_document(text, settings, origin=page.url)
     elif "html" in content_type or looks_like_html(text):
-        yield parse_html(text, settings, url=page.final_url, origin=url)
+        yield parse_html(text, settings, url=page.final_url, origin=page.url)
     else:
-        yield parse_plain_text(text, settings, origin=url, url=page.final_url)
+        yield parse_plain_text(text, settings, origin=page.url, url=page.final_url)
 
 
 def _read_file(path: Path, settings: Settings) -> Iterator[Article | Failure]:
