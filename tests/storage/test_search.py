@@ -63,6 +63,17 @@ def test_russian_words_any_case(corpus: ArticleStore) -> None:
     assert ids(corpus.search("нато восток")) == [RUSSIAN.id]
 
 
+def test_yo_and_ye_find_each_other(store: ArticleStore) -> None:
+    # Russian outlets write "лжёт" or "лжет"; neither FTS5 nor PostgreSQL folds one into the other.
+    with_yo = Article(text="Он лжёт про санкции. Зелёный свет дан.", language="ru")
+    without = Article(text="Он лжет снова, и елка стоит.", language="ru")
+    store.save_article(with_yo)
+    store.save_article(without)
+    assert set(ids(store.search("лжет"))) == set(ids(store.search("лжёт"))) == {with_yo.id, without.id}
+    assert ids(store.search("ёлка")) == [without.id] and ids(store.search('"зеленый свет"')) == [with_yo.id]
+    assert ids(store.search("лжет -зеленый")) == [without.id]
+
+
 def test_title_is_searched_too(corpus: ArticleStore) -> None:
     hits = corpus.search("заявление")
     assert ids(hits) == [RUSSIAN.id]
@@ -171,3 +182,11 @@ def test_parse_query_punctuation_splits_words_like_the_index() -> None:
     assert parse_query("AND OR (").groups == ((("and",),),)
     assert parse_query("or nato").groups == ((("or",),), (("nato",),))
     assert parse_query("-").empty
+
+
+def test_parse_query_spells_ye_and_yo_both_ways() -> None:
+    assert parse_query("лжёт").groups == ((("лжёт",), ("лжет",)),)
+    assert parse_query("нет").groups == ((("нет",), ("нёт",)),)
+    many = parse_query('"лес сено вечер день"').groups[0]  # 2 × 2 × 4 × 2 spellings, capped
+    assert len(many) == 16 and many[0] == ("лес", "сено", "вечер", "день")
+    assert parse_query("перемещение").groups == ((("перемещение",),),)  # five е: as typed only

@@ -8,6 +8,7 @@ database as query syntax: an unbalanced quote or a stray ``AND OR (`` is just te
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,10 @@ _TITLE_WEIGHT = 5.0  # a match in the title counts five times one in the text (b
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 # Letters and digits: what both the FTS5 unicode61 tokenizer and PostgreSQL's parser index as words.
 _WORD = re.compile(r"[^\W_]+")
+# A word with more е than this is searched as typed and with ё written е only; a phrase gets at
+# most this many spellings.
+_MAX_YO_POSITIONS = 3
+_MAX_SPELLINGS = 16
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,33 @@ def parse_query(query: str) -> ParsedQuery:
         else:
             groups.append([phrase])
         pending_or = False
-    return ParsedQuery(groups=tuple(tuple(group) for group in groups), excluded=tuple(excluded))
+    return ParsedQuery(
+        groups=tuple(tuple(_with_spellings(group)) for group in groups),
+        excluded=tuple(_with_spellings(excluded)),
+    )
+
+
+def _with_spellings(phrases: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return list(dict.fromkeys(spelling for phrase in phrases for spelling in _spellings(phrase)))
+
+
+def _spellings(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The phrase as typed, then with ё written е and е read as ё: Russian texts write either
+    ("лжёт", "лжет"), and neither backend's tokenizer folds one into the other."""
+    per_word = []
+    for word in phrase:
+        plain = word.replace("ё", "е")
+        forms = {word, plain}
+        positions = [i for i, ch in enumerate(plain) if ch == "е"]
+        if len(positions) <= _MAX_YO_POSITIONS:
+            for mask in range(1, 2 ** len(positions)):
+                chars = list(plain)
+                for bit, i in enumerate(positions):
+                    if mask >> bit & 1:
+                        chars[i] = "ё"
+                forms.add("".join(chars))
+        per_word.append(sorted(forms, key=lambda form: (form != word, form)))
+    return list(itertools.islice(itertools.product(*per_word), _MAX_SPELLINGS))
 
 
 def _quoted(phrase: tuple[str, ...]) -> str:
