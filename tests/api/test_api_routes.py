@@ -16,6 +16,7 @@ import pytest
 
 from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.errors import StorageError
 from propwatch.models.taxonomy import PTC_TECHNIQUES, TECHNIQUES
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
@@ -697,3 +698,15 @@ def test_outlet_names_with_slashes_and_outlets_with_nothing_analysed(make_api: A
     dashboard = api.client.get("/outlets", headers=html).text
     assert 'href="/outlets/RFE/RL"' in dashboard and "—" in dashboard  # no share measured, not "0.0%"
     assert "0.0%" not in dashboard
+
+
+def test_a_storage_error_does_not_show_clients_the_database_url(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked() -> int:
+        raise StorageError("postgresql://reader:s3cret@db.internal/propwatch", "the database is locked")
+
+    monkeypatch.setattr(api.store, "count_articles", locked)
+    response = api.client.get("/api/status")
+    assert response.status_code == 503
+    assert error_of(response)["input"] == "database" and "s3cret" not in response.text

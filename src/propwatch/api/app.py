@@ -157,7 +157,9 @@ def create_app(
 
     @app.exception_handler(PropwatchError)
     async def _propwatch_error(request: Request, exc: PropwatchError) -> Response:
-        return error_response(request, status_of(exc), type(exc).__name__, exc.input_name, exc.reason)
+        # A storage error names the database URL (a path, perhaps a password): clients see "database".
+        where = "database" if isinstance(exc, StorageError) else exc.input_name
+        return error_response(request, status_of(exc), type(exc).__name__, where, exc.reason)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
