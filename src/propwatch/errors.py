@@ -88,3 +88,16 @@ class AnalyzerError(PropwatchError):
 
 class ConfigurationError(PropwatchError):
     """A setting has a value propwatch cannot use."""
+
+
+_MAX_DETAIL = 200
+
+
+def exception_summary(error: BaseException) -> str:
+    """``Name: detail`` of an unexpected exception (a parser's, a plugin's), on one line and short:
+    the reason a failure line gives instead of a traceback."""
+    detail = " ".join(str(error).split())
+    if len(detail) > _MAX_DETAIL:
+        detail = detail[: _MAX_DETAIL - 1] + "…"
+    name = type(error).__name__
+    return f"{name}: {detail}" if detail else name

@@ -9,7 +9,7 @@ from typing import TypeVar
 from propwatch.analyzers import registry
 from propwatch.analyzers.base import Analyzer
 from propwatch.domain import Analysis, Annotations, Article
-from propwatch.errors import AnalyzerError, PropwatchError
+from propwatch.errors import AnalyzerError, PropwatchError, exception_summary
 from propwatch.settings import Settings
 
 T = TypeVar("T")
@@ -48,10 +48,8 @@ class Pipeline:
                 except (PropwatchError, MemoryError):
                     raise
                 except Exception as exc:  # a plugin's bug fails these articles, not the whole run
-                    detail = " ".join(str(exc).split())[:200]
-                    raise AnalyzerError(
-                        f"analyzer {analyzer.name!r}", f"failed ({type(exc).__name__}: {detail})"
-                    ) from exc
+                    reason = f"failed ({exception_summary(exc)})"
+                    raise AnalyzerError(f"analyzer {analyzer.name!r}", reason) from exc
                 if len(added) != len(chunk):
                     raise AnalyzerError(
                         f"analyzer {analyzer.name!r}",

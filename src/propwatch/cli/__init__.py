@@ -137,14 +137,12 @@ class _Tally:
 
     def interrupted(self, storing: bool, output: Path | None = None) -> NoReturn:
         """After Ctrl-C: what was done so far, and how to go on (what was stored stays stored)."""
-        done = f"{self.stored} stored, {self.already} already stored, " if storing else ""
-        notes = [f"{output} was left as it was." if output is not None else ""]
-        notes.append("Run the same command again to go on." if storing else "")
-        err.print(
-            f"Interrupted after {self.seen} {'article' if self.seen == 1 else 'articles'}: {done}"
-            f"{len(self.failures)} failed. " + " ".join(note for note in notes if note),
-            highlight=False,
-        )
+        said = f"Interrupted after {self.seen} {'article' if self.seen == 1 else 'articles'}: "
+        said += f"{self.stored} stored, {self.already} already stored, " if storing else ""
+        said += f"{len(self.failures)} failed."
+        said += f" {output} was left as it was." if output is not None else ""
+        said += " Run the same command again to go on." if storing else ""
+        err.print(said, highlight=False)
         raise typer.Exit(130)
 
     def finish(self, storing: bool) -> None:

@@ -31,6 +31,7 @@ from propwatch.errors import (
     InputNotFoundError,
     MalformedRecordError,
     PropwatchError,
+    exception_summary,
 )
 from propwatch.ingest.base import make_article
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
@@ -58,7 +59,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_MAX_REASON = 200
 # How much of a CSV file its encoding is judged on.
 _CSV_HEAD_BYTES = 1 << 16
 # Bytes skipped per read while discarding the rest of an oversize line.
@@ -67,11 +67,7 @@ SKIP_CHUNK = 1 << 16
 
 def exception_reason(error: BaseException) -> str:
     """A one-line reason for an unexpected exception from a third-party parser (no traceback)."""
-    detail = " ".join(str(error).split())
-    if len(detail) > _MAX_REASON:
-        detail = detail[: _MAX_REASON - 1] + "…"
-    name = type(error).__name__
-    return f"could not be read ({name}: {detail})" if detail else f"could not be read ({name})"
+    return f"could not be read ({exception_summary(error)})"
 
 
 # --- records -------------------------------------------------------------------------------------

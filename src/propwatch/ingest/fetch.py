@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit, urlunsplit
 
@@ -363,37 +364,29 @@ def _send(
     raise _transport_error(url, last_error, settings) from last_error
 
 
+def _close_late_response(sent: Future[httpx.Response]) -> None:
+    """A response that comes after the fetch gave up is closed at once: nobody waits for it."""
+    if sent.exception() is None:
+        sent.result().close()
+
+
 def _send_within(client: httpx.Client, request: httpx.Request, seconds: float) -> httpx.Response:
     """``client.send``, given up after ``seconds`` in all: httpx's timeouts bound each read, so a
     server sending its headers a line at a time would otherwise hold the fetch for ever."""
-    lock = threading.Lock()
-    done = threading.Event()
-    state: dict[str, object] = {"abandoned": False, "result": None}
+    sent: Future[httpx.Response] = Future()
 
     def send() -> None:
         try:
-            result: object = client.send(request, stream=True)
+            sent.set_result(client.send(request, stream=True))
         except BaseException as error:  # handed to the waiting thread, which raises it
-            result = error
-        with lock:
-            if state["abandoned"]:
-                if isinstance(result, httpx.Response):
-                    result.close()  # nobody waits for it any more
-            else:
-                state["result"] = result
-        done.set()
+            sent.set_exception(error)
 
     threading.Thread(target=send, name="propwatch-fetch", daemon=True).start()
-    if not done.wait(seconds):
-        with lock:
-            if state["result"] is None:
-                state["abandoned"] = True
-                raise httpx.ReadTimeout("the response headers did not come in time", request=request)
-    result = state["result"]
-    if isinstance(result, BaseException):
-        raise result
-    assert isinstance(result, httpx.Response)
-    return result
+    try:
+        return sent.result(timeout=seconds)
+    except TimeoutError:  # concurrent.futures raises the built-in one
+        sent.add_done_callback(_close_late_response)
+        raise httpx.ReadTimeout("the response headers did not come in time", request=request) from None
 
 
 def _read_capped(

@@ -37,7 +37,7 @@ class ArticleSummary:
     genre_tag: str | None
     stored_at: datetime
     n_spans: int
-    n_technique_spans: int = 0
+    n_technique_spans: int
 
 
 @dataclass(frozen=True)

@@ -84,16 +84,12 @@ def _spellings(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
     ("лжёт", "лжет"), and neither backend's tokenizer folds one into the other."""
     per_word = []
     for word in phrase:
-        plain = word.replace("ё", "е")
-        forms = {word, plain}
-        positions = [i for i, ch in enumerate(plain) if ch == "е"]
-        if len(positions) <= _MAX_YO_POSITIONS:
-            for mask in range(1, 2 ** len(positions)):
-                chars = list(plain)
-                for bit, i in enumerate(positions):
-                    if mask >> bit & 1:
-                        chars[i] = "ё"
-                forms.add("".join(chars))
+        pieces = word.replace("ё", "е").split("е")
+        forms = {word, "е".join(pieces)}
+        if len(pieces) - 1 <= _MAX_YO_POSITIONS:
+            for letters in itertools.product("её", repeat=len(pieces) - 1):
+                tail = (letter + piece for letter, piece in zip(letters, pieces[1:], strict=True))
+                forms.add(pieces[0] + "".join(tail))
         per_word.append(sorted(forms, key=lambda form: (form != word, form)))
     return list(itertools.islice(itertools.product(*per_word), _MAX_SPELLINGS))
 

@@ -201,15 +201,19 @@ def _facts(
 
 def _check_analyzer(conn: Connection, analyzer: str | None) -> None:
     """A misspelt analyzer would count no span and compare every outlet as 0: refuse it instead."""
-    if analyzer is None or analyzer in registry.installed_names():
+    if analyzer is None:
         return
-    if conn.execute(select(spans.c.pk).where(spans.c.analyzer == analyzer).limit(1)).first() is None:
-        stored = sorted(str(name) for (name,) in conn.execute(select(spans.c.analyzer).distinct()))
-        raise InputError(
-            f"analyzer {analyzer!r}",
-            "is not installed and no stored span comes from it; stored spans come from "
-            + (", ".join(stored) if stored else "no analyzer yet"),
-        )
+    # A stored span settles it at once; the installed analyzers are looked up only when none does.
+    if conn.execute(select(spans.c.pk).where(spans.c.analyzer == analyzer).limit(1)).first() is not None:
+        return
+    if analyzer in registry.installed_names():
+        return
+    stored = sorted(str(name) for (name,) in conn.execute(select(spans.c.analyzer).distinct()))
+    raise InputError(
+        f"analyzer {analyzer!r}",
+        "is not installed and no stored span comes from it; stored spans come from "
+        + (", ".join(stored) if stored else "no analyzer yet"),
+    )
 
 
 def default_analyzer(store: ArticleStore) -> str | None:
