@@ -59,7 +59,7 @@ def test_submit_text_runs_the_analyzers_and_stores(api: Api) -> None:
     }
     assert analysis["article"]["raw"] is None
     again = api.client.post("/api/articles", json={"text": SAMPLE_TEXT}, headers=api.auth)
-    assert again.status_code == 201
+    assert again.status_code == 200  # nothing new was created
     assert again.json()["article_stored"] is False and again.json()["analysis_stored"] is False
     assert api.store.count_articles() == 1
 
@@ -88,6 +88,7 @@ def test_submit_html_reads_the_main_text(api: Api) -> None:
         {"title": "only metadata"},
         {"text": "NATO", "unknown_field": 1},
         {"text": "NATO", "language": "english"},
+        {"text": "NATO", "language": "xx"},
         {"text": "NATO", "published": "yesterday"},
     ],
 )
@@ -95,6 +96,14 @@ def test_submit_invalid_bodies(api: Api, body: dict[str, Any]) -> None:
     response = api.client.post("/api/articles", json=body, headers=api.auth)
     assert response.status_code == 422
     assert error_of(response)["type"] == "InputError"
+
+
+def test_submitted_language_tag_is_stored_as_its_iso_639_1_code(api: Api) -> None:
+    response = api.client.post(
+        "/api/articles", json={"text": "NATO met in Brussels.", "language": "EN-gb"}, headers=api.auth
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["analysis"]["article"]["language"] == "en"
 
 
 def test_submit_blank_text_names_the_problem(api: Api) -> None:

@@ -153,6 +153,26 @@ def test_a_malformed_feed_is_reported_not_polled_quietly(tmp_path: Path, store: 
         assert [e.kind for e in events] == ["feed-failed"] and "is a malformed feed" in events[0].detail
 
 
+def test_feed_credentials_are_sent_never_printed_nor_kept(tmp_path: Path, store: ArticleStore) -> None:
+    with FeedServer(site_with(1)) as server:
+        feed = server.base.replace("http://", "http://reader:s3cret@") + "/feed.xml"
+        settings = make_settings(tmp_path)
+        events: list[WatchEvent] = []
+        clock = Clock()
+        FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock).run(
+            threading.Event(), rounds=1
+        )
+        assert [e.kind for e in events] == ["polled", "stored"]
+        assert server.site.requests[0].headers.get("authorization", "").startswith("Basic ")
+        assert all("s3cret" not in f"{e.feed} {e.detail}" for e in events)
+        state_text = (settings.data_dir / "watch-state.json").read_text()
+        assert "s3cret" not in state_text and f"{server.base}/feed.xml" in state_text
+        clock.now += settings.watch_interval  # a restart finds its state under the bare URL
+        restarted = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        restarted.run(threading.Event(), rounds=1)
+        assert events[-1].kind == "not-modified"
+
+
 def test_requests_to_one_host_are_spaced(tmp_path: Path, store: ArticleStore) -> None:
     with FeedServer(site_with(3)) as server:
         settings = make_settings(tmp_path, watch_host_delay=0.3)

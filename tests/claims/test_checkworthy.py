@@ -150,6 +150,21 @@ def test_cli_predict_then_score_with_the_shipped_model(tmp_path: Path) -> None:
     assert [line.split("\t")[1] for line in lines[1:]] == ["Yes", "No", "Yes", "No"]
 
 
+def test_cli_predict_reads_a_language_tag_and_refuses_a_non_language(tmp_path: Path) -> None:
+    gold = _write(tmp_path, "gold.tsv", GOLD)
+    run = tmp_path / "run.tsv"
+    result = CliRunner().invoke(
+        _cli(), ["predict", "checkworthy", str(gold), "-o", str(run), "--language", "English"]
+    )
+    assert result.exit_code != 0 and not run.exists()
+    assert "'English' is not an ISO 639-1 language code" in str(result.exception)
+    result = CliRunner().invoke(
+        _cli(), ["predict", "checkworthy", str(gold), "-o", str(run), "--language", "en-US"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(language en)" in result.output
+
+
 def test_cli_train_refuses_a_missing_data_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         _cli(),

@@ -127,6 +127,10 @@ def test_declared_language_wins_over_identification(settings: Settings) -> None:
     assert parse_html(page(lang="de-AT"), settings).language == "de"
 
 
+def test_a_declared_language_that_is_no_language_is_ignored(settings: Settings) -> None:
+    assert parse_html(page(lang="zz"), settings).language == "en"  # identified from the text instead
+
+
 def test_language_identified_when_not_declared(settings: Settings) -> None:
     html = page().replace(' lang="en"', "")
     assert parse_html(html, settings).language == "en"

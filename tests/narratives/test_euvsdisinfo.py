@@ -184,3 +184,19 @@ def test_import_errors(tmp_path: Path) -> None:
         with pytest.raises(MalformedRecordError, match="catalogue name"):
             import_euvsdisinfo(write_posts(tmp_path / "posts.csv"), settings, name=name)
     assert not (tmp_path / "narratives").exists()
+
+
+def test_a_quote_left_open_is_named_not_merged_into_one_case(tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert ",Vaccine B" in posts[2]
+    posts[2] = posts[2].replace(",Vaccine B", ',"Vaccine B')  # the quote opened on line 3 never closes
+    broken = tmp_path / "broken.csv"
+    broken.write_text("".join(posts), encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match=r"broken.csv line 3: .*never closed \(lines 3-10"):
+        import_euvsdisinfo(broken, Settings(data_dir=tmp_path))
+    assert not (tmp_path / "narratives").exists()
+    # A multi-line field that does close, and a final record without a newline, are read as before.
+    posts[2] = posts[2].replace('"Vaccine B kills the elderly', '"Vaccine B\nkills the elderly"')
+    broken.write_text("".join(posts).rstrip("\n"), encoding="utf-8")
+    report = import_euvsdisinfo(broken, Settings(data_dir=tmp_path), min_cases=2)
+    assert report.rows == len(POSTS)

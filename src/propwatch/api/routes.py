@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import IO, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -97,9 +97,15 @@ def record(analysis: Analysis, bench: Workbench) -> dict[str, Any]:
     response_model=SubmissionOut,
     dependencies=[Depends(writable)],
     summary="Analyse and store one article",
-    responses={502: {"model": ErrorOut, "description": "The URL could not be fetched"}},
+    responses={
+        200: {
+            "model": SubmissionOut,
+            "description": "The same text was stored before: its stored article (and metadata) is kept",
+        },
+        502: {"model": ErrorOut, "description": "The URL could not be fetched"},
+    },
 )
-def submit_article(body: ArticleSubmission, bench: Bench) -> dict[str, Any]:
+def submit_article(body: ArticleSubmission, bench: Bench, response: Response) -> dict[str, Any]:
     metadata = Metadata(
         title=body.title,
         url=body.source_url,
@@ -111,6 +117,8 @@ def submit_article(body: ArticleSubmission, bench: Bench) -> dict[str, Any]:
     )
     article = read_submission(bench.settings, url=body.url, html=body.html, text=body.text, metadata=metadata)
     done = analyse_and_store(article, bench.analyst, bench.store)
+    if not done.article_stored:
+        response.status_code = 200  # nothing was created
     return {
         "id": article.id,
         "article_stored": done.article_stored,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from propwatch.domain import Article, Label, Span
+from propwatch.ingest.language import language_code
 from propwatch.summary import ArticleSummary
 from propwatch.targets.records import TargetOut
 
@@ -43,9 +44,22 @@ class ArticleSubmission(_Body):
     published: date | None = Field(default=None, description="Publication date.")
     author: str | None = Field(default=None, max_length=300, description="Byline.")
     language: str | None = Field(
-        default=None, pattern=r"^[A-Za-z]{2}$", description="ISO 639-1 code; identified when omitted."
+        default=None,
+        max_length=35,
+        description="ISO 639-1 code (a tag such as en-GB or a three-letter code is read as its ISO 639-1 "
+        "code); identified when omitted.",
     )
     genre_tag: str | None = Field(default=None, max_length=50, description="Genre given by the page.")
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = language_code(value)
+        if code is None:
+            raise ValueError(f"{value!r} is not an ISO 639-1 language code (such as en, ru, de)")
+        return code
 
     @model_validator(mode="after")
     def _one_input(self) -> ArticleSubmission:
@@ -74,7 +88,9 @@ class AnalysisOut(BaseModel):
 
 class SubmissionOut(BaseModel):
     id: str = Field(description="The article id: first 16 hex digits of the SHA-256 of its text.")
-    article_stored: bool = Field(description="False when the same text was stored before.")
+    article_stored: bool = Field(
+        description="False when the same text was stored before (status 200): its stored metadata is kept."
+    )
     analysis_stored: bool = Field(description="False when an analysis by the same analyzer versions exists.")
     analysis: AnalysisOut
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +26,8 @@ from propwatch.domain import Article
 from propwatch.errors import EmptyInputError, InputError, PropwatchError, StorageError
 from propwatch.ingest.decode import read_text_file
 from propwatch.ingest.feeds import is_feed_document
-from propwatch.ingest.fetch import FEED_ACCEPT, fetch_article, fetch_url
+from propwatch.ingest.fetch import FEED_ACCEPT, fetch_article, fetch_url, without_credentials
+from propwatch.output_files import write_text
 from propwatch.pipeline import Pipeline
 from propwatch.republication.minhash import SignatureParams, text_signature
 from propwatch.republication.signatures import save_signatures
@@ -46,7 +46,7 @@ EventKind = Literal["polled", "not-modified", "stored", "already-stored", "item-
 @dataclass(frozen=True)
 class WatchEvent:
     kind: EventKind
-    feed: str
+    feed: str  # the feed's URL without the credentials it may carry: events are printed
     detail: str = ""  # the item's link, or what went wrong
     article_id: str | None = None
 
@@ -113,15 +113,19 @@ class FeedWatcher:
                 states = {url: FeedState(**fields) for url, fields in saved.get("feeds", {}).items()}
             except (ValueError, TypeError, OSError) as error:
                 raise StorageError(str(self.state_path), f"cannot read the watch state: {error}") from error
-        return {url: states.get(url, FeedState()) for url in self.feeds}
+        return {url: states.get(without_credentials(url), FeedState()) for url in self.feeds}
 
     def save_state(self) -> None:
-        """Write the state file atomically (a kill mid-write leaves the previous one)."""
+        """Write the state file atomically (a kill mid-write leaves the previous one).
+
+        Feeds are keyed by their URL without credentials: the file keeps no password.
+        """
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_name(f".tmp-{self.state_path.name}")
-        data = {"feeds": {url: asdict(state) for url, state in self.state.items()}}
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(tmp, self.state_path)
+        data = {"feeds": {without_credentials(url): asdict(state) for url, state in self.state.items()}}
+        write_text(self.state_path, json.dumps(data, indent=1))
+
+    def _emit(self, kind: EventKind, feed: str, detail: str = "", article_id: str | None = None) -> None:
+        self.on_event(WatchEvent(kind, without_credentials(feed), detail, article_id))
 
     # --- the loop --------------------------------------------------------------------------------
 
@@ -169,7 +173,7 @@ class FeedWatcher:
             self._done_with_host(url)
         if page.status == 304:
             self._feed_ok(state)
-            self.on_event(WatchEvent("not-modified", url))
+            self._emit("not-modified", url)
             self.save_state()
             return
         entries, flaw = _entries(page.text, url)
@@ -177,13 +181,13 @@ class FeedWatcher:
             self._feed_failed(url, state, f"is a malformed feed: {flaw}")
             return
         note = f" (a malformed feed, read as far as it goes: {flaw})" if flaw else ""
-        self.on_event(WatchEvent("polled", url, f"{len(entries)} items{note}"))
+        self._emit("polled", url, f"{len(entries)} items{note}")
         finished = True
         seen = set(state.seen)
         for number, entry in reversed(list(enumerate(entries, 1))):  # newest first: store oldest first
             link = str(entry.get("link") or "").strip()
             if not link:
-                self.on_event(WatchEvent("item-failed", url, f"entry {number}: the feed gives it no link"))
+                self._emit("item-failed", url, f"entry {number}: the feed gives it no link")
                 continue
             if link in seen:
                 continue
@@ -221,17 +225,17 @@ class FeedWatcher:
             else:
                 state.item_attempts[link] = attempts
             note = " (given up)" if given_up else f" (attempt {attempts} of {MAX_ITEM_ATTEMPTS})"
-            self.on_event(WatchEvent("item-failed", feed, f"{link}: {error.reason}{note}"))
+            self._emit("item-failed", feed, f"{without_credentials(link)}: {error.reason}{note}")
             self.save_state()
             return given_up
         self._done_with_host(link)
         if self._stored(article):
-            self.on_event(WatchEvent("already-stored", feed, link, article.id))
+            self._emit("already-stored", feed, without_credentials(link), article.id)
         else:
             analysis = self.pipeline.run([article])[0]
             self.store.save_analysis(analysis)
             save_signatures(self.store, {article.id: text_signature(article.text, self.params)}, self.params)
-            self.on_event(WatchEvent("stored", feed, link, article.id))
+            self._emit("stored", feed, without_credentials(link), article.id)
         state.item_attempts.pop(link, None)
         self._mark_seen(state, link)
         self.save_state()
@@ -258,7 +262,7 @@ class FeedWatcher:
             self.settings.watch_retry_delay * 2 ** (state.failures - 1), self.settings.watch_max_backoff
         )
         state.next_poll = self.clock() + delay
-        self.on_event(WatchEvent("feed-failed", url, f"{reason}; retrying in {delay:g} s"))
+        self._emit("feed-failed", url, f"{reason}; retrying in {delay:g} s")
         self.save_state()
 
     def _wait_for_host(self, url: str, stop: threading.Event) -> bool:

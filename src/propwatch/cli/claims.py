@@ -23,7 +23,7 @@ from propwatch.claims.checkworthy import (
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.cli.options import literal_console, settings_from, text_output
 from propwatch.errors import ConfigurationError
-from propwatch.ingest.language import identify_language
+from propwatch.ingest.language import identify_language, language_code
 
 err = literal_console(stderr=True)
 
@@ -64,6 +64,10 @@ def register_predict(app: typer.Typer) -> None:
     ) -> None:
         """Label each sentence of a Task 1 file Yes/No (check-worthy or not) in the official run format."""
         settings = settings_from(ctx, claims_model=model, claims_threshold=threshold)
+        if language is not None:
+            given, language = language, language_code(language)
+            if language is None:
+                raise ConfigurationError("--language", f"{given!r} is not an ISO 639-1 language code")
         items = read_checkworthy_input(input_file)
         loaded = CheckWorthinessModel.load(
             settings.claims_model or shipped_model_path(), threads=settings.inference_threads

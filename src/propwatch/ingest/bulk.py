@@ -36,6 +36,7 @@ from propwatch.errors import (
 from propwatch.ingest.base import make_article
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
+from propwatch.ingest.language import language_code
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task_folder
 from propwatch.settings import Settings
@@ -57,7 +58,6 @@ _GENRE_KEYS = ("genre_tag", "genre")
 GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
-_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # How much of a CSV file its encoding is judged on.
 _CSV_HEAD_BYTES = 1 << 16
@@ -184,8 +184,7 @@ def _language(fields: Mapping[str, Any]) -> str | None:
     value = _first_text(fields, _LANGUAGE_KEYS)
     if value is None:
         return None
-    code = re.split(r"[-_]", value.lower(), maxsplit=1)[0]
-    return code if _LANGUAGE_CODE.fullmatch(code) else None
+    return language_code(value)
 
 
 def _lower(value: str | None) -> str | None:

@@ -22,6 +22,7 @@ from propwatch.domain import Article
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.base import make_article
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
+from propwatch.ingest.language import language_code
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.settings import Settings
 
@@ -31,7 +32,6 @@ _HTML_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _SNIFF_CHARS = 2048
-_LANG_CODE = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
 
 
 def looks_like_html(text: str) -> bool:
@@ -136,9 +136,9 @@ def _declared_language(tree: Any) -> str | None:
     )
     candidates += tree.xpath('//meta[@property="og:locale"]/@content')
     for candidate in candidates:
-        match = _LANG_CODE.match(str(candidate).split(",")[0].strip())
-        if match:
-            return match.group(1).lower()
+        code = language_code(str(candidate).split(",")[0])
+        if code:
+            return code
     return None
 
 

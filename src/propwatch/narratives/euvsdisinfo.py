@@ -98,7 +98,8 @@ def read_cases(path: Path, report: ImportReport) -> Iterator[Case]:
         raise InputNotFoundError(str(path), "is a folder, expected an EUvsDisinfo CSV file") from exc
     with handle:
         try:
-            reader = csv.DictReader(handle)
+            lines = list(handle)  # kept to re-read the last record (newline="" splits as csv does)
+            reader = csv.DictReader(lines)
             header = {name.strip().lower(): name for name in reader.fieldnames or []}
             title_col, keywords_col = _column(header, "title"), _column(header, "keywords")
             if title_col is None or keywords_col is None:
@@ -109,7 +110,10 @@ def read_cases(path: Path, report: ImportReport) -> Iterator[Case]:
             date_col = _column(header, "date")
             url_col = _column(header, "id", "url", "report")
             outlet_col = _column(header, "outlets", "outlet")
+            end = reader.line_num
             for row in reader:
+                first, end = end + 1, reader.line_num
+                _check_quotes_close(path, lines, first, end)
                 report.rows += 1
                 where = f"{path} line {reader.line_num}"
                 if None in row:
@@ -132,6 +136,25 @@ def read_cases(path: Path, report: ImportReport) -> Iterator[Case]:
             raise DecodingError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
         except csv.Error as exc:
             raise MalformedRecordError(str(path), f"not a CSV file: {exc}") from exc
+
+
+def _check_quotes_close(path: Path, lines: list[str], first: int, last: int) -> None:
+    """Refuse a record that runs to the end of the file inside a quote: a quote left open merges
+    every line after it into one field, so the cases on them would be lost without a word."""
+    while first < last and not lines[first - 1].strip():  # blank lines the reader passed over
+        first += 1
+    if last < len(lines) or last == first:
+        return
+    try:
+        for _ in csv.reader(lines[first - 1 : last], strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise MalformedRecordError(
+                f"{path} line {first}",
+                f"a quoted field starts on this line and is never closed (lines {first}-{last} would be "
+                "one field); close the quote and import again",
+            ) from exc
 
 
 def _split(value: str) -> tuple[str, ...]:
