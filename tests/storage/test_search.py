@@ -6,7 +6,7 @@ import pytest
 
 from propwatch.domain import Article
 from propwatch.storage import SNIPPET_END, SNIPPET_START, ArticleStore
-from propwatch.storage.search import ParsedQuery, fts5_expression, parse_query, websearch_expression
+from propwatch.storage.search import ParsedQuery, fts5_expression, parse_query, tsquery_expression
 
 ENGLISH = Article(
     title="Alliance expansion worries the minister",
@@ -53,6 +53,19 @@ def test_english_word_with_snippet(corpus: ArticleStore) -> None:
 def test_case_insensitive_and_all_words_must_match(corpus: ArticleStore) -> None:
     assert ids(corpus.search("MINISTER Provocation")) == [ENGLISH.id]
     assert ids(corpus.search("minister weather")) == []
+    # 'or' joins only its neighbours (PostgreSQL's websearch syntax read (expansion & minister) | weather)
+    assert ids(corpus.search("expansion minister or weather")) == [ENGLISH.id]
+
+
+def test_bare_words_find_their_other_forms_quoted_ones_do_not(corpus: ArticleStore) -> None:
+    assert ids(corpus.search("провокация")) == [RUSSIAN.id]  # the text says "провокацией"
+    assert ids(corpus.search("министр заявление")) == [RUSSIAN.id]  # "Министр", "Заявление министра"
+    assert ids(corpus.search("любая угроза")) == [RUSSIAN.id]  # "любые угрозы"
+    assert ids(corpus.search('"провокация"')) == []
+    assert ids(corpus.search("provocations critic")) == [ENGLISH.id]  # "a provocation", "Critics"
+    assert ids(corpus.search('"provocations"')) == []
+    hits = corpus.search("провокация")
+    assert f"{SNIPPET_START}провокацией{SNIPPET_END}" in hits[0].snippet
 
 
 def test_russian_words_any_case(corpus: ArticleStore) -> None:
@@ -167,13 +180,21 @@ def test_empty_store_search(store: ArticleStore) -> None:
 def test_parse_query() -> None:
     parsed = parse_query('NATO "eastward expansion" provocation or threat -peace')
     assert parsed == ParsedQuery(
-        groups=((("nato",),), (("eastward", "expansion"),), (("provocation",), ("threat",))),
-        excluded=(("peace",),),
+        groups=(
+            (("nato",),),
+            (("eastward", "expansion"),),  # quoted: as typed
+            (("provocation",), ("provocations",), ("threat",), ("threats",)),
+        ),
+        excluded=(("peace",), ("peaces",)),
     )
     assert fts5_expression(parsed) == (
-        '("nato" AND "eastward expansion" AND ("provocation" OR "threat")) NOT "peace"'
+        '("nato" AND "eastward expansion" AND ("provocation" OR "provocations" OR "threat" OR "threats"))'
+        ' NOT "peace" NOT "peaces"'
     )
-    assert websearch_expression(parsed) == '"nato" "eastward expansion" "provocation" or "threat" -"peace"'
+    assert tsquery_expression(parsed) == (
+        "('nato') & (('eastward' <-> 'expansion')) & ('provocation' | 'provocations' | 'threat' | 'threats')"
+        " & !'peace' & !'peaces'"
+    )
 
 
 def test_parse_query_punctuation_splits_words_like_the_index() -> None:
@@ -185,8 +206,10 @@ def test_parse_query_punctuation_splits_words_like_the_index() -> None:
 
 
 def test_parse_query_spells_ye_and_yo_both_ways() -> None:
-    assert parse_query("лжёт").groups == ((("лжёт",), ("лжет",)),)
-    assert parse_query("нет").groups == ((("нет",), ("нёт",)),)
+    assert parse_query('"лжёт"').groups == ((("лжёт",), ("лжет",)),)
+    assert parse_query('"нет"').groups == ((("нет",), ("нёт",)),)
+    bare = parse_query("лжёт").groups[0]
+    assert bare[:2] == (("лжёт",), ("лжет",)) and {("лгут",), ("лжешь",), ("лжёшь",)} <= set(bare)
     many = parse_query('"лес сено вечер день"').groups[0]  # 2 × 2 × 4 × 2 spellings, capped
     assert len(many) == 16 and many[0] == ("лес", "сено", "вечер", "день")
-    assert parse_query("перемещение").groups == ((("перемещение",),),)  # five е: as typed only
+    assert parse_query('"перемещение"').groups == ((("перемещение",),),)  # five е: as typed only

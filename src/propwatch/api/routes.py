@@ -150,7 +150,12 @@ def article_query(
     since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
     q: Annotated[
-        str | None, Query(max_length=500, description='Full-text query: words, "phrases", or, -word.')
+        str | None,
+        Query(
+            max_length=500,
+            description='Full-text query: words, "phrases", or, -word. Bare words also match '
+            "their other forms (Russian cases, English plurals); quoted ones match as written.",
+        ),
     ] = None,
 ) -> ArticleQuery:
     return ArticleQuery(

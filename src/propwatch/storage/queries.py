@@ -45,7 +45,7 @@ from propwatch.storage.search import (
     SNIPPET_START,
     fts5_expression,
     parse_query,
-    websearch_expression,
+    tsquery_expression,
 )
 from propwatch.storage.store import ArticleStore
 from propwatch.targets.linking import SPAN_PREFIX as TARGET_SPAN_PREFIX
@@ -203,9 +203,9 @@ def text_hits(conn: Connection, query_text: str) -> Subquery | None:
     else:
         statement = text(
             f"SELECT articles.pk AS pk, ts_rank(articles.{TSVECTOR_COLUMN}, q.query) AS rank "
-            "FROM articles, websearch_to_tsquery('simple', :match) AS q(query) "
+            "FROM articles, to_tsquery('simple', :match) AS q(query) "
             f"WHERE articles.{TSVECTOR_COLUMN} @@ q.query"
-        ).bindparams(match=websearch_expression(parsed))
+        ).bindparams(match=tsquery_expression(parsed))
     return statement.columns(pk=Integer, rank=Float).subquery("hits")
 
 
@@ -223,11 +223,11 @@ def _snippets(conn: Connection, query_text: str, pks: list[int]) -> dict[int, st
         statement = text(
             "SELECT a.pk AS pk, ts_headline('simple', "
             "coalesce(a.title || ' — ', '') || left(a.text, :chars), "
-            "websearch_to_tsquery('simple', :match), :options) AS snippet "
+            "to_tsquery('simple', :match), :options) AS snippet "
             "FROM articles AS a WHERE a.pk IN :pks"
         ).bindparams(bindparam("pks", expanding=True))
         params = {
-            "match": websearch_expression(parsed),
+            "match": tsquery_expression(parsed),
             "chars": TSVECTOR_TEXT_CHARS,
             "options": f'StartSel="{SNIPPET_START}", StopSel="{SNIPPET_END}", MinWords=12, MaxWords=30',
         }

@@ -1,7 +1,9 @@
 """Full-text search over article titles and texts, on SQLite FTS5 or PostgreSQL tsvector.
 
 Users type queries the way they would in a web search engine: words (all must match),
-``"quoted phrases"``, ``or`` between alternatives, ``-word`` to exclude. The query is parsed here,
+``"quoted phrases"``, ``or`` between alternatives, ``-word`` to exclude. A word or phrase typed bare
+also matches its other grammatical forms (:mod:`propwatch.storage.word_forms`); a quoted one matches
+as typed, ё and е aside. The query is parsed here,
 once, for both backends and rebuilt from quoted terms only, so no user string can reach the
 database as query syntax: an unbalanced quote or a stray ``AND OR (`` is just text.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, TSVECTOR_TEXT_CHARS
+from propwatch.storage.word_forms import phrase_forms
 
 SNIPPET_START = "**"
 SNIPPET_END = "**"
@@ -29,6 +32,8 @@ _WORD = re.compile(r"[^\W_]+")
 # most this many spellings.
 _MAX_YO_POSITIONS = 3
 _MAX_SPELLINGS = 16
+# Forms and spellings searched for one typed word or phrase, at most.
+_MAX_VARIANTS = 64
 
 
 @dataclass(frozen=True)
@@ -62,21 +67,28 @@ def parse_query(query: str) -> ParsedQuery:
         phrase = tuple(word.lower() for word in _WORD.findall(quoted if quoted is not None else bare))
         if not phrase:
             continue
+        variants = _variants(phrase, exact=quoted is not None)
         if negated:
-            excluded.append(phrase)
+            excluded.extend(variants)
         elif pending_or:
-            groups[-1].append(phrase)
+            groups[-1].extend(variants)
         else:
-            groups.append([phrase])
+            groups.append(variants)
         pending_or = False
     return ParsedQuery(
-        groups=tuple(tuple(_with_spellings(group)) for group in groups),
-        excluded=tuple(_with_spellings(excluded)),
+        groups=tuple(tuple(dict.fromkeys(group)) for group in groups),
+        excluded=tuple(dict.fromkeys(excluded)),
     )
 
 
-def _with_spellings(phrases: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    return list(dict.fromkeys(spelling for phrase in phrases for spelling in _spellings(phrase)))
+def _variants(phrase: tuple[str, ...], *, exact: bool) -> list[tuple[str, ...]]:
+    """The phrase in its spellings, then (unless ``exact``) its other forms, each also with ё as е."""
+    found = dict.fromkeys(_spellings(phrase))
+    if not exact:
+        for form in phrase_forms(phrase)[1:]:
+            found.setdefault(form)
+            found.setdefault(tuple(word.replace("ё", "е") for word in form))
+    return list(itertools.islice(found, _MAX_VARIANTS))
 
 
 def _spellings(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -108,10 +120,17 @@ def fts5_expression(parsed: ParsedQuery) -> str:
     return f"({required})" + "".join(f" NOT {_quoted(phrase)}" for phrase in parsed.excluded)
 
 
-def websearch_expression(parsed: ParsedQuery) -> str:
-    """The same query in the syntax of PostgreSQL's websearch_to_tsquery."""
-    required = " ".join(" or ".join(_quoted(phrase) for phrase in group) for group in parsed.groups)
-    return required + "".join(f" -{_quoted(phrase)}" for phrase in parsed.excluded)
+def tsquery_expression(parsed: ParsedQuery) -> str:
+    """The same query in PostgreSQL's to_tsquery syntax, grouped explicitly: websearch_to_tsquery has
+    no parentheses, and its ``a b or c`` means (a & b) | c."""
+
+    def lexemes(phrase: tuple[str, ...]) -> str:
+        # Words hold only letters and digits, so they cannot contain a single quote.
+        joined = " <-> ".join(f"'{word}'" for word in phrase)
+        return f"({joined})" if len(phrase) > 1 else joined
+
+    required = " & ".join(f"({' | '.join(lexemes(phrase) for phrase in group)})" for group in parsed.groups)
+    return required + "".join(f" & !{lexemes(phrase)}" for phrase in parsed.excluded)
 
 
 _SQLITE_SEARCH = text(
@@ -130,7 +149,7 @@ _POSTGRES_SEARCH = text(
     "AS snippet "
     "FROM (SELECT articles.pk AS pk, "
     f"ts_rank(articles.{TSVECTOR_COLUMN}, q.query) AS rank, q.query AS query "
-    "FROM articles, websearch_to_tsquery('simple', :match) AS q(query) "
+    "FROM articles, to_tsquery('simple', :match) AS q(query) "
     f"WHERE articles.{TSVECTOR_COLUMN} @@ q.query "
     "ORDER BY rank DESC, articles.pk DESC LIMIT :limit OFFSET :offset) AS hit "
     "JOIN articles AS a ON a.pk = hit.pk "
@@ -168,7 +187,7 @@ def run_search(connection: Connection, parsed: ParsedQuery, limit: int, offset: 
         rows = connection.execute(
             _POSTGRES_SEARCH,
             {
-                "match": websearch_expression(parsed),
+                "match": tsquery_expression(parsed),
                 "chars": TSVECTOR_TEXT_CHARS,
                 "options": _HEADLINE_OPTIONS,
                 "limit": limit,
