@@ -123,8 +123,27 @@ def test_declared_genre(head: str, genre: str | None, settings: Settings) -> Non
     assert parse_html(page(head), settings).genre_tag == genre
 
 
-def test_declared_language_wins_over_identification(settings: Settings) -> None:
-    assert parse_html(page(lang="de-AT"), settings).language == "de"
+def test_declared_language_is_kept_when_the_text_cannot_say(settings: Settings) -> None:
+    assert parse_html(page(lang="de-AT", body="<p>NATO 2024.</p>"), settings).language == "de"
+    assert parse_html(page(lang="de-AT"), Settings(detect_language=False)).language == "de"
+
+
+def test_text_confidently_in_another_language_wins_over_the_template(settings: Settings) -> None:
+    # Sites declare one language for every page: a Russian article under <html lang="en-US">.
+    body = (
+        "<p>Министр иностранных дел заявил, что расширение НАТО на восток является прямой угрозой "
+        "безопасности страны и что Москва ответит на любые провокации.</p>"
+    )
+    assert parse_html(page(lang="en-US", body=body), settings).language == "ru"
+    assert parse_html(page(lang="de-AT"), settings).language == "en"
+
+
+def test_a_copyright_year_is_no_publication_date(settings: Settings) -> None:
+    assert parse_html(page(), settings).published is None  # the footer says "Copyright 2024"
+    dated = page(head='<meta property="article:published_time" content="2024-01-01T10:00:00Z">')
+    assert parse_html(dated, settings).published == date(2024, 1, 1)  # a real 1 January stays
+    in_text = page(body=BODY + "<p>Published 12 March 2023.</p>")
+    assert parse_html(in_text, settings).published == date(2023, 3, 12)
 
 
 def test_a_declared_language_that_is_no_language_is_ignored(settings: Settings) -> None:
@@ -181,3 +200,11 @@ def test_no_article_text(html: str, settings: Settings) -> None:
     with pytest.raises(EmptyInputError, match="no article text found in the page") as caught:
         parse_html(html, settings, origin="saved/page.html")
     assert caught.value.input_name == "saved/page.html"
+
+
+def test_a_source_line_under_the_text_becomes_a_source(settings: Settings) -> None:
+    article = parse_html(page(body=BODY + "<p>Source: Rossa Primavera News Agency</p>"), settings)
+    assert article.sources == ("Rossa Primavera News Agency",)
+    assert article.text.endswith("to avoid scrutiny.")
+    prose = page(body=BODY + "<p>Source: the Kremlin's own reading of the documents is different.</p>")
+    assert parse_html(prose, settings).sources == ()

@@ -279,6 +279,24 @@ def test_source_from_dateline_and_footer_are_both_kept(quiet: Settings) -> None:
     assert parse_plain_text(text, quiet).sources == ("Reuters", "Yahoo News")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Via Telegram, the ministry said the talks had failed.",
+        "Source: the Kremlin's own reading of the documents is different.",
+        "Follow us down this path, and Europe will burn.",
+        "Sign up for war, that is what Washington offers.",
+        "Read more: the texts are a declaration of hostility.",
+        "Kommentar",  # a genre tag, not a comment section: nothing after it is cut
+        "Комментарий",
+    ],
+)
+def test_prose_lines_that_open_like_sources_or_boilerplate_stay(quiet: Settings, line: str) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
+    assert article.text == f"{BODY}\n\n{line}\n\n{SECOND}"
+    assert article.sources == ()
+
+
 def test_long_via_sentence_is_body(quiet: Settings) -> None:
     sentence = (
         "Via diplomatic channels, the ministry sent a long note to every embassy in the capital and abroad."
@@ -336,6 +354,25 @@ def test_end_markers_cut_comments_and_related_headlines(quiet: Settings) -> None
     )
     article = parse_plain_text(text, quiet)
     assert article.text == f"{BODY}\n\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "2 thoughts on “Talks fail in Geneva”",
+        "Добавить комментарий",
+        "Kommentar hinterlassen",
+        "Laisser un commentaire",
+        "Dodaj komentarz",
+        "Lascia un commento",
+        "12 Kommentare",
+        "Комментарии",
+    ],
+)
+def test_comment_sections_in_the_corpus_languages_end_the_article(quiet: Settings, marker: str) -> None:
+    comments = "John Smith says:\n\nGreat article!\n\nReply"
+    text = f"Talks fail in Geneva\n\n{BODY}\n\n{SECOND}\n\n{marker}\n\n{comments}"
+    assert parse_plain_text(text, quiet).text == f"{BODY}\n\n{SECOND}"
 
 
 def test_leading_boilerplate(quiet: Settings) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from htmldate import find_date
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
@@ -22,8 +23,9 @@ from propwatch.domain import Article
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.base import make_article
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
-from propwatch.ingest.language import language_code
+from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
+from propwatch.ingest.plaintext import split_trailing_sources
 from propwatch.settings import Settings
 
 # Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
@@ -32,6 +34,8 @@ _HTML_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _SNIFF_CHARS = 2048
+# "© 2022", "Copyright (c) 2019-2022 …": a year that dates the site, not the article.
+_COPYRIGHT = r"(?:©|\(c\)|copyright)[^0-9]{0,40}(?:\d{4}\s*[-–]\s*)?"
 
 
 def looks_like_html(text: str) -> bool:
@@ -55,6 +59,7 @@ def parse_html(
     declared_language = _declared_language(tree)
     genre_tag = _declared_genre(tree)
     boilerplate = _boilerplate_text(tree)
+    page_text = " ".join(tree.xpath("//body//text()"))  # before trafilatura prunes the tree
 
     document = trafilatura.bare_extraction(
         tree,
@@ -78,18 +83,20 @@ def parse_html(
     if not text.strip() or all(_normalise(block) in boilerplate for block in text.split("\n\n")):
         raise EmptyInputError(input_name, "no article text found in the page")
 
+    text, sources = split_trailing_sources(text)  # "Source: …" under the text, as in plain text
     page_url = url or _clean(document.url)
     return make_article(
         settings,
         text=text,
         title=title,
         url=page_url,
-        published=_parse_date(document.date),
+        published=_publication_date(html, page_text, _parse_date(document.date), url),
         author=_clean(document.author),
         outlet=_clean(document.sitename) or _hostname(page_url),
         genre_tag=genre_tag,
+        sources=tuple(dict.fromkeys(sources)),
         quoted_outlets=find_quoted_outlets(text),
-        language=declared_language,
+        language=_language(declared_language, text, settings),
         origin=origin or url,
         raw=html,
         raw_format="html",
@@ -140,6 +147,29 @@ def _declared_language(tree: Any) -> str | None:
         if code:
             return code
     return None
+
+
+def _language(declared: str | None, text: str, settings: Settings) -> str | None:
+    """The declared language unless the text is confidently another: sites declare one language in
+    their template for every page (a Russian article under <html lang="en-US">)."""
+    if not settings.detect_language:
+        return declared
+    identified = identify_language(text)
+    return identified or declared
+
+
+def _publication_date(html: str, page_text: str, found: date | None, url: str | None) -> date | None:
+    """``found`` unless it is only a copyright year: htmldate's extensive search reads a footer's
+    "© 2022" as 1 January 2022 when the page gives no date."""
+    if found is None or (found.month, found.day) != (1, 1):
+        return found
+    copyright_year = re.compile(_COPYRIGHT + str(found.year) + r"\b", re.IGNORECASE)
+    if not copyright_year.search(page_text):
+        return found
+    markup_only = find_date(
+        html, extensive_search=False, original_date=True, url=url, outputformat="%Y-%m-%d"
+    )
+    return _parse_date(markup_only)
 
 
 def _declared_genre(tree: Any) -> str | None:

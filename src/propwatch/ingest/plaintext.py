@@ -115,16 +115,30 @@ _SOCIAL = (
     r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
     r"|print)"
 )
+# Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
+_COMMENTS = (
+    r"(?:\d*\s*comments|\d+\s*comment|(?:\d+|one|two|three)\s+(?:thoughts?|responses?|replies|comments?)\s+(?:on|to)\s+.{1,300}"
+    # "Kommentar", "Commento", "Комментарий" alone are genre tags: a singular counts only after a number
+    r"|(?:добавить|оставить|оставьте|написать)\s+комментарий|\d*\s*комментари(?:и|ев)|\d+\s*комментари[йя]"
+    r"|(?:einen\s+)?kommentar\s+(?:hinterlassen|schreiben|verfassen)|hinterlasse\s+einen\s+kommentar"
+    r"|\d*\s*kommentare|\d+\s*kommentar"
+    r"|laisser\s+une?\s+(?:commentaire|réponse)|\d*\s*commentaires|\d+\s*commentaire"
+    r"|(?:dodaj|zostaw|napisz)\s+komentarz|\d*\s*komentarz[ey]|\d+\s*komentarz"
+    r"|lascia\s+una?\s+(?:commento|risposta)|\d*\s*commenti|\d+\s*commento"
+    r"|اترك\s+(?:تعليق[اًا]*|ردا?))"
+)
 _BOILERPLATE = re.compile(
     r"^(?i:"
     r"leave\s+a\s+(?:reply|comment)(?:\s+cancel\s+reply)?|cancel\s+reply|post\s+a\s+comment|add\s+a\s+comment"
-    r"|\d*\s*comments?|share(?:\s+this(?:\s+(?:article|story|post))?)?\s*:?"
+    rf"|{_COMMENTS}|share(?:\s+this(?:\s+(?:article|story|post))?)?\s*:?"
     rf"|(?:share|post|tweet)\s+(?:on|to|via)\s+{_SOCIAL}.*|(?:{_SOCIAL}[\s,|/·•]*)+"
-    r"|(?:subscribe|sign\s+up)\b.{0,150}|follow\s+us\b.{0,150}|join\s+us\s+on\b.{0,100}"
+    r"|(?:subscribe|sign\s+up)(?:\s+(?:to|for)\s+(?:our|the|my)\b.{0,150}|\s+(?:now|here|today)\b.{0,60})?[.!]?"
+    r"|follow\s+us(?:\s+(?:on|at)\b.{0,150}|\s*[:@].{0,150})?|join\s+us\s+on\b.{0,100}"
     r"|(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies\b.{0,400}|(?:accept|allow)(?:\s+all)?\s+cookies?.{0,60}"
     r"|cookie\s+(?:settings|policy|preferences|consent).{0,60}"
     r"|related(?:\s+(?:posts?|articles?|stories|news|content))?\s*:?|you\s+may\s+also\s+like.{0,40}|more\s+stories.{0,40}"
-    r"|read\s+(?:also|more)\s*:?.{0,200}|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
+    # "Read more: <another headline>"; a line that ends like a sentence is the article's own prose
+    r"|read\s+(?:also|more)\s*(?::?\s*.{0,200}[^.\s])?|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
     r"|(?:tags?|tagged|tagged\s+with|filed\s+under|categories|category|posted\s+in|topics?)\s*:.{0,300}"
     r"|print(?:\s+this(?:\s+(?:article|page|post))?)?|like\s+this\s*:?|loading\s*(?:\.\.\.|…)?"
     r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,200}|required\s+fields\s+are\s+marked.{0,20}"
@@ -135,7 +149,7 @@ _BOILERPLATE = re.compile(
 # Markers after which a scraped page holds comments and other headlines, not the article.
 _END_MARKERS = re.compile(
     r"^(?i:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|\d*\s*comments?|related(?:\s+(?:posts?|articles?|stories))?"
-    r"|you\s+may\s+also\s+like|more\s+stories|post\s+navigation)\b"
+    rf"|you\s+may\s+also\s+like|more\s+stories|post\s+navigation|{_COMMENTS})\b"
 )
 
 _MAX_TITLE_CHARS = 300
@@ -385,6 +399,20 @@ def parse_date(raw: str) -> date | None:
         return None
 
 
+def split_trailing_sources(text: str) -> tuple[str, list[str]]:
+    """``text`` without the source lines that end it ("Source: X", "Via X"), and their values."""
+    blocks = text.split("\n\n")
+    sources: list[str] = []
+    while len(blocks) > 1:
+        last = blocks[-1].strip()
+        found = _source_value(last) if len(last) <= _MAX_SHORT_LINE and "\n" not in last else []
+        if not found:
+            break
+        sources[:0] = found
+        blocks.pop()
+    return "\n\n".join(blocks), sources
+
+
 def _source_value(line: str) -> list[str]:
     match = _SOURCE_LINE.match(line)
     if not match:
@@ -393,11 +421,22 @@ def _source_value(line: str) -> list[str]:
     if not value:
         return []
     label = match.group("label")
-    if label is None and len(value) > 80:
-        return []  # "Via …", "Read more at …" name a site or link, not a sentence
+    if _is_clause(value, labelled=label is not None):
+        return []  # "Via …", "Source: …" name a site, an outlet or a link, not a sentence of the article
     if label and label.lower() == "sources":
         return [part.strip() for part in re.split(r"\s*[,;]\s*", value) if part.strip()]
     return [value]
+
+
+def _is_clause(value: str, *, labelled: bool) -> bool:
+    """Whether a source line's value reads as a sentence rather than a name or a link: "Via Telegram,
+    the ministry said …", "Source: the Kremlin's own reading of the documents is different."."""
+    if re.match(r"(?i)https?://|www\.", value):
+        return False
+    words = value.split()
+    if len(words) > 12 or (len(words) > 4 and value[0].islower()):
+        return True
+    return not labelled and (len(value) > 80 or bool(re.search(r",\s+\w+\s+\w+\s+\w+", value)))
 
 
 def _replace_content(line: str, new_content: str) -> str:
