@@ -59,6 +59,26 @@ def test_csv_has_a_row_per_span_and_keeps_articles_without_spans() -> None:
     assert rows[2]["title"] == "Plain" and rows[2]["span_label"] == ""
 
 
+def test_csv_carries_the_counts_per_technique_and_category() -> None:
+    text = "They lie, they lie again, and NATO provokes."
+    analysis = Analysis(
+        article=Article(text=text),
+        spans=(
+            Span(start=5, end=8, label="Loaded_Language", analyzer="techniques"),
+            Span(start=15, end=18, label="Loaded_Language", analyzer="techniques"),
+            Span(start=0, end=24, label="Repetition", analyzer="techniques"),
+        ),
+        analyzers={"techniques": "1"},
+    )
+    buffer = io.StringIO()
+    write_analyses([analysis, Analysis(article=Article(text="Nothing here."))], "csv", buffer)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert {r["per_technique"] for r in rows[:3]} == {"Loaded_Language=2; Repetition=1"}
+    assert {r["per_category"] for r in rows[:3]} == {"Manipulative_Wording=3"}
+    assert rows[0]["words"] == "8" and rows[0]["technique_spans"] == "3"
+    assert rows[3]["technique_spans"] == rows[3]["per_technique"] == ""  # not measured: no figure
+
+
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="xml"):
         write_analyses([], "xml", io.StringIO())  # type: ignore[arg-type]
@@ -121,6 +141,7 @@ def test_ptc_export_holds_the_technique_spans_only() -> None:
         article=Article(text=text, external_id="111"),
         spans=(
             Span(start=0, end=8, label="Name_Calling-Labeling", analyzer="techniques"),
+            Span(start=9, end=14, label="Questioning_the_Reputation", analyzer="techniques"),  # no PTC class
             Span(start=0, end=33, label="Claim", analyzer="claims"),
             Span(start=15, end=19, label="Target:NATO", analyzer="targets"),
             Span(start=0, end=33, label="narrative:nato-lies", analyzer="narratives"),

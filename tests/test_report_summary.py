@@ -44,6 +44,9 @@ def test_report_shows_the_summary_and_the_genre_disagreement() -> None:
     assert "Security and defense (0.80), Political (0.60)" in text
     assert "2 spans, 181.8 per 1,000 words, covering 41.0% of the text" in text
     assert "Attack_on_Reputation 1, Manipulative_Wording 1 (dominant: Manipulative_Wording)" in text
+    assert "Caution" in text and "The text has 11 words" in text  # a title-long text, and no language
+    one = _analysis().model_copy(update={"spans": _analysis().spans[:1]})
+    assert "1 span, 90.9 per 1,000 words" in _render(one)
 
 
 def test_report_is_quiet_when_genre_and_tag_agree_or_nothing_ran() -> None:

@@ -128,3 +128,28 @@ def test_summary_serialises_to_plain_json() -> None:
     data = summarize(_analysis((_span(0, 9, "Doubt"),))).model_dump(mode="json")
     assert data["per_category"] == {"Attack_on_Reputation": 1}
     assert data["top_frames"] == []
+
+
+def test_cautions_name_an_unlearnt_language_and_a_text_too_short_for_genre() -> None:
+    long_text = " ".join(["Yarın Ankara'da büyük bir toplantı yapılacak."] * 30)
+    turkish = Analysis(
+        article=Article(text=long_text, language="tr"), analyzers={"techniques": "1", "genre": "1"}
+    )
+    [caution] = summarize(turkish).cautions
+    assert "'tr'" in caution and "en, fr, de, it, pl, ru" in caution
+    short = Analysis(article=Article(text=TEXT, language="en"), analyzers={"genre": "1", "frames": "1"})
+    assert summarize(short).cautions == [
+        "The text has 11 words: the genre and frame models read whole articles, so their verdict on it "
+        "means little."
+    ]
+    unknown = Analysis(article=Article(text=TEXT), analyzers={"techniques": "1"})
+    assert summarize(unknown).cautions == [
+        "The text's language could not be identified; the models learnt en, fr, de, it, pl, ru only."
+    ]
+    # No caution for what did not run, nor for a long text in a learnt language.
+    assert summarize(Analysis(article=Article(text=TEXT), analyzers={"claims": "1"})).cautions == []
+    english = " ".join([TEXT] * 10)
+    assert (
+        summarize(Analysis(article=Article(text=english, language="en"), analyzers={"genre": "1"})).cautions
+        == []
+    )

@@ -30,6 +30,10 @@ CSV_COLUMNS = (
     "top_frames",
     "propaganda_share",
     "techniques_per_1000_words",
+    "words",
+    "technique_spans",
+    "per_technique",
+    "per_category",
     "dominant_category",
     "targets",
     "span_start",
@@ -87,6 +91,11 @@ def analysis_json_schema() -> dict[str, Any]:
     return schema
 
 
+def _counts(counts: dict[str, int]) -> str | None:
+    # "Loaded_Language=3; Doubt=2": one cell a spreadsheet can search, most frequent first
+    return "; ".join(f"{name}={n}" for name, n in counts.items()) or None
+
+
 def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> Iterable[dict[str, Any]]:
     article = analysis.article
     summary = summarize(analysis)
@@ -110,6 +119,10 @@ def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) ->
         "top_frames": ",".join(f.frame for f in summary.top_frames) or None,
         "propaganda_share": summary.propaganda_share,
         "techniques_per_1000_words": summary.techniques_per_1000_words,
+        "words": summary.words,
+        "technique_spans": summary.technique_spans if summary.techniques_measured else None,
+        "per_technique": _counts(summary.per_technique),
+        "per_category": _counts(summary.per_category),
         "dominant_category": summary.dominant_category,
         "targets": "; ".join(p.summary() for p in profiles if p.techniques) or None,
     }

@@ -22,7 +22,7 @@ from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_s
 from propwatch.export import FORMATS as BASIC_FORMATS
 from propwatch.export import ExportFormat, write_analyses
 from propwatch.export_labelstudio import write_labelstudio
-from propwatch.models.taxonomy import SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER
+from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER
 from propwatch.targets.linking import NarrativeAttacks
 
 Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview", "labelstudio"]
@@ -55,7 +55,7 @@ DESCRIPTIONS: dict[str, str] = {
     "json": "JSON array of analyses",
     "jsonl": "one analysis per line (JSON Lines)",
     "csv": "one row per span, article columns repeated",
-    "ptc": "PTC / SemEval span file of the technique spans: article id, technique, start, end",
+    "ptc": "PTC span file of the technique spans PTC has a class for: article id, technique, start, end",
     "brat": "brat standoff: a .txt and an .ann per article, with annotation.conf, zipped",
     "webanno": "W3C Web Annotation collection (TextPositionSelector + TextQuoteSelector)",
     "claimreview": "schema.org ClaimReview drafts for the claims found",
@@ -82,11 +82,11 @@ def ptc_article_id(article: Article) -> str:
     return external if external and external.isdigit() else article.id
 
 
-def ptc_label(span: Span) -> str:
-    """A technique's PTC class where PTC has one; any other label unchanged."""
-    if span.analyzer == TECHNIQUE_ANALYZER:
-        return SEMEVAL23_TO_PTC.get(span.label) or span.label
-    return span.label
+def ptc_label(span: Span) -> str | None:
+    """A technique span's PTC class (SemEval-2023 names mapped to PTC's 14); None where PTC has none."""
+    if span.analyzer != TECHNIQUE_ANALYZER:
+        return None
+    return span.label if span.label in PTC_TECHNIQUES else SEMEVAL23_TO_PTC.get(span.label)
 
 
 def _sorted(spans: Iterable[Span]) -> list[Span]:
@@ -94,13 +94,14 @@ def _sorted(spans: Iterable[Span]) -> list[Span]:
 
 
 def ptc_lines(analysis: Analysis) -> Iterator[str]:
-    """The technique spans only: claims and target mentions are not techniques, and a PTC scorer
-    would count them as wrong ones."""
+    """The technique spans with a PTC class only: claims, target mentions and the SemEval-2023
+    techniques PTC lacks (Questioning_the_Reputation, Appeal_to_Values, …) are not PTC techniques,
+    and a PTC scorer refuses them."""
     article_id = ptc_article_id(analysis.article)
-    for span in _sorted(s for s in analysis.spans if s.analyzer == TECHNIQUE_ANALYZER):
-        yield format_technique_span_line(
-            TechniqueSpanRecord(article_id, ptc_label(span), span.start, span.end)
-        )
+    for span in _sorted(analysis.spans):
+        label = ptc_label(span)
+        if label is not None:
+            yield format_technique_span_line(TechniqueSpanRecord(article_id, label, span.start, span.end))
 
 
 # --- brat ----------------------------------------------------------------------------------------

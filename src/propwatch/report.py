@@ -198,6 +198,8 @@ def _summary(analysis: Analysis) -> RenderableType | None:
     note = genre_note(summary)
     if note:
         table.add_row("", Text(note, style="bold yellow"))
+    for caution in summary.cautions:
+        table.add_row("Caution", Text(caution, style="yellow"))
     if summary.top_frames:
         frames = ", ".join(
             f"{f.frame.replace('_', ' ')}" + (f" ({f.score:.2f})" if f.score is not None else "")
@@ -207,7 +209,8 @@ def _summary(analysis: Analysis) -> RenderableType | None:
     if summary.propaganda_share is not None and summary.techniques_per_1000_words is not None:
         table.add_row(
             "Techniques",
-            f"{summary.technique_spans} spans, {summary.techniques_per_1000_words:.1f} per 1,000 words, "
+            f"{summary.technique_spans} span{'' if summary.technique_spans == 1 else 's'}, "
+            f"{summary.techniques_per_1000_words:.1f} per 1,000 words, "
             f"covering {summary.propaganda_share:.1%} of the text",
         )
         if summary.per_category:

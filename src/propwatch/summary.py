@@ -7,7 +7,8 @@
   characters covered, then to the taxonomy's order);
 * the top frames (``frame`` labels, best score first);
 * the predicted genre next to the page's own tag, and whether they disagree (only when the tag names
-  one of the three genres: an "analysis" or "interview" tag is not compared).
+  one of the three genres: an "analysis" or "interview" tag is not compared);
+* cautions: a text in a language the models never learnt, or too short for the article-level models.
 
 A technique span is any span whose label is a SemEval-2023 technique name, whichever analyzer made it.
 The technique figures are None when no technique analyzer ran and no such span is there: propwatch
@@ -23,10 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from propwatch.domain import Analysis
 from propwatch.framing.labels import FRAME_LABEL, GENRE_LABEL, genre_of_page_tag
-from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES
+from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES, TRAINED_LANGUAGES
 from propwatch.models.technique_decode import LabeledRange
 
 TOP_FRAMES = 3
+# The genre and frame models read whole articles; below this many words their verdict means little.
+MIN_ARTICLE_WORDS = 100
+_MODEL_ANALYZERS = (TECHNIQUE_ANALYZER, "genre", "frames")
+_ARTICLE_ANALYZERS = ("genre", "frames")
 
 
 class FrameScore(BaseModel):
@@ -61,6 +66,11 @@ class ArticleSummary(BaseModel):
     genre_disagrees: bool | None = Field(
         description="True when the page's tag names another genre than the predicted one; None when "
         "either is missing or the tag names none of opinion/reporting/satire."
+    )
+    cautions: list[str] = Field(
+        default_factory=list,
+        description="What makes these findings less reliable than the validation figures: a language the "
+        "models never learnt, or a text too short for the genre and frame models.",
     )
 
 
@@ -114,7 +124,29 @@ def summarize(analysis: Analysis, top_frames: int = TOP_FRAMES) -> ArticleSummar
         genre_score=genre.score if genre else None,
         genre_tag=article.genre_tag,
         genre_disagrees=(tag_genre != genre.value) if genre and tag_genre else None,
+        cautions=_cautions(analysis, words),
     )
+
+
+def _cautions(analysis: Analysis, words: int) -> list[str]:
+    ran = set(analysis.analyzers)
+    cautions = []
+    if ran.intersection(_MODEL_ANALYZERS):
+        language = analysis.article.language
+        trained = ", ".join(TRAINED_LANGUAGES)
+        if language is None:
+            cautions.append(f"The text's language could not be identified; the models learnt {trained} only.")
+        elif language not in TRAINED_LANGUAGES:
+            cautions.append(
+                f"The text is in '{language}', which the technique, genre and frame models never learnt "
+                f"(they learnt {trained}): their findings here are not validated."
+            )
+    if ran.intersection(_ARTICLE_ANALYZERS) and words < MIN_ARTICLE_WORDS:
+        cautions.append(
+            f"The text has {words} word{'' if words == 1 else 's'}: the genre and frame models read whole "
+            "articles, so their verdict on it means little."
+        )
+    return cautions
 
 
 def genre_note(summary: ArticleSummary) -> str | None:

@@ -58,7 +58,8 @@ def test_brat_fragments_do_not_cross_line_breaks() -> None:
     line = brat_ann(analysis).splitlines()[0]
     assert line == "T1\tLoaded_Language 6 10;11 17\tline second"
     assert ptc_label(Span(start=0, end=1, label="Flag_Waving", analyzer="techniques")) == "Flag-Waving"
-    assert ptc_label(Span(start=0, end=1, label="Flag_Waving", analyzer="other")) == "Flag_Waving"
+    assert ptc_label(Span(start=0, end=1, label="Flag_Waving", analyzer="other")) is None
+    assert ptc_label(Span(start=0, end=1, label="Appeal_to_Values", analyzer="techniques")) is None
 
 
 def test_token_commands(tmp_path: Path) -> None:

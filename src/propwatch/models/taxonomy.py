@@ -33,6 +33,8 @@ class Technique:
 
 # The analyzer that finds these techniques: its spans are the ones statistics, exports and views count.
 TECHNIQUE_ANALYZER: Final = "techniques"
+# SemEval-2023 task 3's languages: the technique, genre and frame models learnt and were validated on these.
+TRAINED_LANGUAGES: Final = ("en", "fr", "de", "it", "pl", "ru")
 
 ATTACK_ON_REPUTATION: Final = "Attack_on_Reputation"
 JUSTIFICATION: Final = "Justification"
