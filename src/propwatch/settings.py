@@ -6,11 +6,14 @@ below. The CLI maps its options onto these names and nothing else defines a defa
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+from typing import Annotated, Any
 
 import platformdirs
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from propwatch import __version__
 
@@ -53,8 +56,10 @@ class Settings(BaseSettings):
     )
 
     # analysis
-    analyzers: tuple[str, ...] | None = Field(
-        default=None, description="Names of the analyzers to run; default: every installed analyzer."
+    analyzers: Annotated[tuple[str, ...] | None, NoDecode] = Field(
+        default=None,
+        description="Names of the analyzers to run; default: every installed analyzer (in the "
+        "environment: separated by commas, or a JSON list).",
     )
     batch_size: int = Field(default=8, gt=0, description="Articles handed to an analyzer at once.")
     technique_model: Path | None = Field(
@@ -107,10 +112,11 @@ class Settings(BaseSettings):
     )
 
     # known narratives
-    narrative_catalogues: tuple[Path, ...] = Field(
+    narrative_catalogues: Annotated[tuple[Path, ...], NoDecode] = Field(
         default=(),
         description="Narrative catalogue files or folders of *.yaml files, used besides the shipped "
-        "starter catalogue and every *.yaml in data_dir/narratives.",
+        "starter catalogue and every *.yaml in data_dir/narratives (in the environment: separated by "
+        f"{os.pathsep!r}, or a JSON list).",
     )
     narrative_builtin: bool = Field(
         default=True, description="Use the starter catalogue of narratives shipped with propwatch."
@@ -162,15 +168,39 @@ class Settings(BaseSettings):
         "server analyses one article at a time, so one huge text would hold up every other submission. "
         "propwatch analyze has no such limit.",
     )
-    api_cors_origins: tuple[str, ...] = Field(
-        default=(), description="Origins that may call the API from a browser (CORS); empty: CORS off."
+    api_cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Origins that may call the API from a browser (CORS); empty: CORS off (in the "
+        "environment: separated by commas, or a JSON list).",
     )
     api_export_limit: int = Field(
         default=10_000, gt=0, description="Most articles one export of search results may hold."
     )
+
+    @field_validator("analyzers", "api_cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return _listed(value, ",")
+
+    @field_validator("narrative_catalogues", mode="before")
+    @classmethod
+    def _path_separated(cls, value: Any) -> Any:
+        return _listed(value, os.pathsep)
 
     @property
     def database_url(self) -> str:
         if self.db:
             return self.db
         return f"sqlite:///{self.data_dir / 'propwatch.db'}"
+
+
+def _listed(value: Any, separator: str) -> Any:
+    """A list given as one string (an environment variable): a JSON list, or items between separators."""
+    if not isinstance(value, str):
+        return value
+    if value.lstrip().startswith("["):
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"not a JSON list: {exc}") from exc
+    return tuple(item.strip() for item in value.split(separator) if item.strip())

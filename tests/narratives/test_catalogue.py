@@ -68,6 +68,21 @@ def test_starter_attack_lists_name_catalogued_targets(tmp_path: Path) -> None:
     assert attacks["west-provokes-russia-to-blame-it"] >= {"NATO", "United States"}
 
 
+def test_attack_lists_may_name_targets_by_any_alias(tmp_path: Path) -> None:
+    from propwatch.narratives.catalogue import attacks_in_catalogues
+
+    entry = ENTRY.format(id="desk-1") + "    attacks: [USA, Nato, США, Soros Foundation]\n"
+    write(tmp_path / "narratives", "desk.yaml", catalogue_text() + entry)
+    attacks = attacks_in_catalogues(Settings(data_dir=tmp_path, narrative_builtin=False))
+    assert attacks == {"desk-1": frozenset({"United States", "NATO", "Soros Foundation"})}
+
+
+def test_an_id_the_starter_catalogue_has_names_the_way_out(tmp_path: Path) -> None:
+    write(tmp_path / "narratives", "desk.yaml", catalogue_text("nato-encircles-russia"))
+    with pytest.raises(MalformedRecordError, match="PROPWATCH_NARRATIVE_BUILTIN=false"):
+        load_catalogues(Settings(data_dir=tmp_path))
+
+
 def test_round_trip_through_yaml(tmp_path: Path) -> None:
     original = load_catalogue(builtin_catalogue_paths()[0])
     path = tmp_path / "copy.yaml"

@@ -30,6 +30,22 @@ def test_listing_counts_technique_spans_apart_from_every_span(store: ArticleStor
     assert (found.summary.n_spans, found.summary.n_technique_spans) == (5, 3)
 
 
+def test_each_article_counts_the_technique_spans_of_its_own_latest_analysis(store: ArticleStore) -> None:
+    store.save_analysis(_analysis(TEXT, "opinion"))
+    store.save_article(Article(text="Stored, never analysed.", language="en"))
+    quiet = Analysis(
+        article=Article(text="Nothing to see.", language="en"),
+        spans=(Span(start=0, end=7, label="Claim", analyzer="claims"),),
+        analyzers={"techniques": "1", "claims": "1"},
+    )
+    store.save_analysis(quiet)  # the last analysis stored has no technique span
+    counts = {
+        item.summary.title or item.summary.id: (item.summary.n_spans, item.summary.n_technique_spans)
+        for item in find_articles(store, ArticleQuery()).items
+    }
+    assert sorted(counts.values()) == [(0, 0), (1, 0), (5, 3)]
+
+
 def test_facets_count_articles_not_spans_nor_tag_and_label_twice(store: ArticleStore) -> None:
     store.save_analysis(_analysis(TEXT, "opinion"))  # tagged and predicted opinion: one article
     store.save_analysis(_analysis(TEXT + " Again.", None))  # predicted opinion only

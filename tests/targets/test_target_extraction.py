@@ -212,6 +212,41 @@ def test_an_implausible_entity_around_a_catalogued_name_leaves_the_name(catalogu
     assert _found(text, extract_mentions(text, "it", catalogue, ner)) == [("NATO", "NATO")]
 
 
+def _entity(text: str, phrase: str, kind: str = "ORG") -> NerMention:
+    return NerMention(text.index(phrase), text.index(phrase) + len(phrase), kind)
+
+
+def test_a_tagger_that_runs_on_past_an_inflected_catalogued_name_leaves_the_name(
+    catalogue: AliasCatalogue,
+) -> None:
+    text = "Moskaus Diplomaten schweigen. In Washingtons Augen ist Russlands Krieg ein Fehler."
+    ner = _FixedNer(
+        _entity(text, "Moskaus Diplomaten schweigen"),
+        _entity(text, "Washingtons Augen", "LOC"),
+        _entity(text, "Russlands Krieg ein Fehler", "MISC"),
+    )
+    assert [name for _, name in _found(text, extract_mentions(text, "de", catalogue, ner))] == [
+        "Russia",
+        "United States",
+        "Russia",
+    ]
+    text = "Putinowi grozi Haga."
+    ner = _FixedNer(_entity(text, "Putinowi grozi Haga", "PER"))
+    assert [name for _, name in _found(text, extract_mentions(text, "pl", catalogue, ner))] == [
+        "Vladimir Putin"
+    ]
+    text = "Laut Joe Biden Russland bedroht den Frieden."  # two catalogued names run together
+    ner = _FixedNer(_entity(text, "Joe Biden Russland", "PER"))
+    names = [name for _, name in _found(text, extract_mentions(text, "de", catalogue, ner))]
+    assert names == ["Joe Biden", "Russia"]
+    # A person's name may end with an inflected place name: "Джорджа Вашингтона" is not the United States.
+    text = "Портрет Джорджа Вашингтона висит в зале."
+    ner = _FixedNer(_entity(text, "Джорджа Вашингтона", "PER"))
+    assert [name for _, name in _found(text, extract_mentions(text, "ru", catalogue, ner))] == [
+        "Джордж Вашингтон"
+    ]
+
+
 def test_common_words_the_tagger_takes_for_names_are_no_targets(catalogue: AliasCatalogue) -> None:
     # German capitalises every noun: a word this text also writes after "eine", "dieser", "unserer" or
     # after an article and an adjective is a common noun; month names are no targets in any language.

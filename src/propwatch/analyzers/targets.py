@@ -30,7 +30,7 @@ from typing import ClassVar
 from propwatch.analyzers.base import TEXT, Analyzer
 from propwatch.domain import Analysis, Annotations, Label, Span
 from propwatch.errors import AnalyzerError
-from propwatch.narratives.catalogue import load_catalogues, narrative_attacks
+from propwatch.narratives.catalogue import attacks_in_catalogues
 from propwatch.settings import Settings
 from propwatch.targets.aliases import LANGUAGES, load_aliases
 from propwatch.targets.e5_ner import GRAPH_FILE, SPEC_FILE
@@ -70,7 +70,8 @@ class TargetExtractor(Analyzer):
         if problems:
             raise AnalyzerError(f"analyzer {self.name!r}", "; ".join(problems))
         self.catalogue = load_aliases(settings)
-        self.narrative_attacks = narrative_attacks(load_catalogues(settings))
+        # Target mentions do not need the narratives: a broken catalogue is the narratives analyzer's error.
+        self.narrative_attacks = attacks_in_catalogues(settings)
         self.backends = NerBackends(model_dir, settings)
         # Stored analyses are keyed by version: other catalogues or NER models make another version.
         digest = hashlib.sha256(repr(sorted(self.catalogue.aliases.items())).encode())

@@ -263,13 +263,20 @@ def catalogue_paths(settings: Settings) -> list[Path]:
 def load_catalogues(settings: Settings) -> list[Catalogue]:
     """Every catalogue in use; a narrative id defined in two catalogues is an error naming both."""
     catalogues = [load_catalogue(path) for path in catalogue_paths(settings)]
+    builtin = {str(path.resolve()) for path in builtin_catalogue_paths()}
     owner: dict[str, str] = {}
     for catalogue in catalogues:
         for number, narrative in enumerate(catalogue.narratives, 1):
             if narrative.id in owner:
+                hint = (
+                    ", the shipped starter catalogue: rename it, or set PROPWATCH_NARRATIVE_BUILTIN=false "
+                    "to use your catalogue instead of the shipped one"
+                    if owner[narrative.id] in builtin
+                    else ""
+                )
                 raise MalformedRecordError(
                     f"{catalogue.path} entry {number} (id {narrative.id!r})",
-                    f"id already defined in {owner[narrative.id]}",
+                    f"id already defined in {owner[narrative.id]}{hint}",
                 )
             owner[narrative.id] = str(catalogue.path)
     return catalogues
@@ -295,11 +302,22 @@ NARRATIVE_SPAN_PREFIX: Final = "narrative:"  # label of an evidence sentence: "n
 def attacks_in_catalogues(settings: Settings) -> dict[str, frozenset[str]]:
     """:func:`narrative_attacks` of the installed catalogues, for displays of stored analyses; a
     catalogue that cannot be read is logged and leaves the mapping empty (the analyzer reports it)."""
+    from propwatch.targets.aliases import canonical_target, load_aliases  # targets import this module
+
     try:
-        return narrative_attacks(load_catalogues(settings))
+        attacks = narrative_attacks(load_catalogues(settings))
     except PropwatchError as error:
         log.warning("narrative catalogues not read for target stances: %s", error)
         return {}
+    try:
+        aliases = load_aliases(settings)
+    except PropwatchError as error:  # the targets analyzer reports it; names stay as written
+        log.warning("target aliases not read for narrative stances: %s", error)
+        return attacks
+    # "attacks: [USA, Nato]" names the targets the analyzer stores as "United States" and "NATO"
+    return {
+        nid: frozenset(canonical_target(name, aliases) for name in names) for nid, names in attacks.items()
+    }
 
 
 def narrative_attacks(catalogues: Iterable[Catalogue]) -> dict[str, frozenset[str]]:

@@ -85,11 +85,14 @@ def article_from_row(row: RowMapping) -> Article:
 
 def latest_analysis_column(column: ColumnElement[Any]) -> Any:
     """``column`` of the latest stored analysis of the article of the current articles row."""
+    # Correlated explicitly: nested in another subquery, auto-correlation would look only one level up
+    # and read every article's analyses (the span count of the last analysis stored, for every row).
     return (
         select(column)
         .where(analyses.c.article_pk == articles.c.pk)
         .order_by(analyses.c.pk.desc())
         .limit(1)
+        .correlate(articles)
         .scalar_subquery()
     )
 
@@ -112,6 +115,7 @@ def summary_select() -> Select[Any]:
             spans.c.analysis_pk == latest_analysis_column(analyses.c.pk),
             spans.c.analyzer == TECHNIQUE_ANALYZER,
         )
+        .correlate(articles)
         .scalar_subquery()
         .label("n_technique_spans"),
     )

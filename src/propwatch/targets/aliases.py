@@ -17,7 +17,7 @@ Polish and German are matched on lemmas (:mod:`propwatch.targets.morphology`), s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -29,7 +29,13 @@ import yaml
 from propwatch.errors import DecodingError, MalformedRecordError
 from propwatch.models.function_words import stop_words
 from propwatch.settings import Settings
-from propwatch.targets.morphology import INFLECTED_LANGUAGES, LEMMATIZED_LANGUAGES, lemma_tokens, lemmas
+from propwatch.targets.morphology import (
+    INFLECTED_LANGUAGES,
+    LEMMATIZED_LANGUAGES,
+    Token,
+    lemma_tokens,
+    lemmas,
+)
 
 FORMAT: Final = "propwatch-targets/1"
 LANGUAGES: Final = ("en", "fr", "de", "it", "pl", "ru")
@@ -53,6 +59,7 @@ class CatalogueMatch:
     end: int
     entity: Entity
     metonym: bool
+    inflected: bool = False  # written in another case than its dictionary form ("России", "Moskaus")
 
 
 @dataclass
@@ -137,13 +144,18 @@ class AliasCatalogue:
                 continue
             table = self._forms(language, metonym)
             for match in pattern.finditer(text):
-                if metonym and _CAPITALISED_NEXT.match(text, match.end()):
+                form = match.group()
+                oblique = language in INFLECTED_LANGUAGES and (
+                    _inflected(form, language)
+                    or (language == "de" and form.endswith("s") and table.get(form[:-1]) == table[form])
+                )  # a listed German genitive ("Russlands" beside "Russland") is inflected too
+                # "Washington Post" is no metonym; "Washingtons Augen" is: a name never holds a genitive
+                if metonym and not oblique and _CAPITALISED_NEXT.match(text, match.end()):
                     continue
                 if _shouted_word(text, match.start(), match.end(), language, table):
                     continue
-                found.append(
-                    CatalogueMatch(match.start(), match.end(), self.entities[table[match.group()]], metonym)
-                )
+                entity = self.entities[table[form]]
+                found.append(CatalogueMatch(match.start(), match.end(), entity, metonym, oblique))
         exact = _non_overlapping(found)
         if language not in INFLECTED_LANGUAGES:
             return exact
@@ -152,7 +164,7 @@ class AliasCatalogue:
             m
             for m in self._find_lemmas(text, language)
             if all(m.end <= e.start or e.end <= m.start for e in exact)
-            and not (m.metonym and _CAPITALISED_NEXT.match(text, m.end))
+            and not (m.metonym and not m.inflected and _CAPITALISED_NEXT.match(text, m.end))
         ]
         return sorted([*exact, *inflected], key=lambda m: m.start)
 
@@ -172,7 +184,10 @@ class AliasCatalogue:
                 words = tokens[i : i + size]
                 if tuple(t.text[:1].isupper() for t in words) != caps:
                     continue  # "запад" (west) is not "Запад" (the West)
-                found.append(CatalogueMatch(words[0].start, words[-1].end, self.entities[name], metonym))
+                inflected = _differs(words, keys[i : i + size])
+                found.append(
+                    CatalogueMatch(words[0].start, words[-1].end, self.entities[name], metonym, inflected)
+                )
                 i += size - 1
                 break
             i += 1
@@ -314,3 +329,13 @@ def load_aliases(settings: Settings, extra: Iterable[Path] = ()) -> AliasCatalog
             raise MalformedRecordError(str(path), f"cannot read alias catalogue: {exc.strerror}") from exc
         parse_aliases(text, str(path), catalogue)
     return catalogue
+
+
+def _inflected(surface: str, language: str) -> bool:
+    """Whether a Polish or German name is written in another case than its dictionary form."""
+    tokens = lemma_tokens(surface, language)
+    return _differs(tokens, lemmas([t.text for t in tokens], language))
+
+
+def _differs(tokens: Sequence[Token], keys: Sequence[str]) -> bool:
+    return any(t.text.casefold().replace("ё", "е") != k.casefold() for t, k in zip(tokens, keys, strict=True))

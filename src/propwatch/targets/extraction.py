@@ -4,7 +4,10 @@
 2. The language's NER back-end finds persons, organisations, places and groups.
 3. Where the two overlap, an entity that is itself a catalogued name maps to the catalogue's entity;
    a longer entity around a catalogued name wins ("George Washington", "Washington Post" are not the
-   United States); otherwise the catalogue wins.
+   United States); otherwise the catalogue wins. It wins too when the longer entity holds two catalogued
+   names ("Joe Biden Russland") or one written in another case than its own (the tagger ran on past
+   "Moskaus" in "Moskaus Diplomaten schweigen", past "Putinowi" in "Putinowi grozi Haga"), except at
+   the end of a person's name ("Джорджа Вашингтона" is George Washington).
 4. An entity the catalogue does not know is kept only when it reads like a name (:func:`plausible_name`):
    the weaker taggers (French and Italian above all) sometimes tag a clause ("La giustificazione della
    FDA fu la seguente"), and a clause is no target; nor is a month or day name, nor a German noun the
@@ -69,7 +72,8 @@ _INITIALS: Final = re.compile(r"^(?:[A-ZА-ЯЁ]\.\s*){1,3}")  # "В.В. Пут�
 # A title before a name, which the taggers sometimes take into it.
 _TITLES: Final = frozenset(
     "president präsident président presidente prezydent президент премьер премьер-министр министр глава "  # noqa: SIM905
-    "канцлер kanzler bundeskanzler chancellor госсекретарь генсек губернатор мэр посол спикер".split()
+    "канцлер kanzler bundeskanzler chancellor госсекретарь генсек губернатор мэр посол спикер "
+    "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа".split()
 )
 # Lower-case words that open a surname ("de Gaulle", "von der Leyen"), unlike a title before a name.
 _PARTICLES: Final = frozenset("de du des von van der den di da del della dos al bin ibn ter zu".split())  # noqa: SIM905
@@ -195,8 +199,11 @@ def extract_mentions(
         if overlapping:
             inside = all(start <= catalogued[i].start and catalogued[i].end <= end for i in overlapping)
             longer = all(end - start > catalogued[i].end - catalogued[i].start for i in overlapping)
-            if not (inside and longer):
+            if not (inside and longer) or len(overlapping) > 1:
                 continue  # the catalogue's reading wins
+            match = catalogued[overlapping[0]]
+            if match.inflected and (entity.type != "PER" or match.start == start):
+                continue  # "Russlands Krieg", "Gesicht Putins": a noun phrase about the catalogued name
             dropped.update(overlapping)
         unlisted.append((start, end, entity.type))
     found.extend(
