@@ -355,3 +355,28 @@ def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
     assert "outlet 'Nobody': no stored article is from this outlet" in unknown.stderr
     empty = run(tmp_path, "--db", f"sqlite:///{tmp_path / 'empty.db'}", "outlets")
     assert empty.returncode == 0 and "No stored article names its outlet" in empty.stderr
+
+
+def test_a_training_command_without_the_train_extra_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import propwatch.cli as cli
+
+    def missing_torch() -> None:
+        raise ModuleNotFoundError("No module named 'torch'", name="torch")
+
+    monkeypatch.setattr(cli, "app", missing_torch)
+    monkeypatch.setattr(sys, "argv", ["propwatch", "train", "techniques"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code != 0
+    assert "needs the 'train' extra (torch is missing): pip install -e '.[train]'" in " ".join(
+        capsys.readouterr().err.split()
+    )
+
+    def missing_other() -> None:
+        raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
+
+    monkeypatch.setattr(cli, "app", missing_other)
+    with pytest.raises(ModuleNotFoundError):  # a broken install is not the train extra's fault
+        cli.main()

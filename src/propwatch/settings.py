@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from propwatch import __version__
 
 
-def _default_data_dir() -> Path:
+def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("propwatch", appauthor=False))
 
 
@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PROPWATCH_", frozen=True, extra="forbid")
 
     data_dir: Path = Field(
-        default_factory=_default_data_dir,
+        default_factory=default_data_dir,
         description="Folder for the default database, imported catalogues and caches.",
     )
     db: str | None = Field(

@@ -116,6 +116,14 @@ def test_version_changes_with_the_user_catalogue(tmp_path: Path, extractor: Targ
     assert other.version != extractor.version and other.version.startswith(f"{ANALYZER_VERSION}+")
 
 
+def test_a_broken_narrative_catalogue_does_not_stop_target_extraction(tmp_path: Path) -> None:
+    (tmp_path / "narratives").mkdir()
+    (tmp_path / "narratives" / "x.yaml").write_text("narratives: [not, a, catalogue", encoding="utf-8")
+    extractor = TargetExtractor(Settings(data_dir=tmp_path))
+    analysis = _run(extractor, Analysis(article=Article(text="NATO met in Brussels.", language="en")))
+    assert "Target:NATO" in [s.label for s in analysis.spans]
+
+
 def test_missing_models_are_named(tmp_path: Path) -> None:
     with pytest.raises(AnalyzerError, match=r"analyzer 'targets'.*de NER model .*de\.crfsuite is missing"):
         TargetExtractor(Settings(data_dir=tmp_path), model_dir=tmp_path)

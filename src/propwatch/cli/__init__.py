@@ -27,13 +27,13 @@ from propwatch.analyzers import registry
 from propwatch.cli import filters
 from propwatch.cli.options import binary_output, labelled, literal_console, settings_from, text_output
 from propwatch.domain import Analysis
-from propwatch.errors import PropwatchError
+from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
 from propwatch.export_formats import EXPORT_FORMATS, write_export
 from propwatch.narratives.catalogue import attacks_in_catalogues
 from propwatch.report import render_analysis
 from propwatch.service import Outcome, analyze_sources, ingest_sources
-from propwatch.settings import Settings
+from propwatch.settings import Settings, default_data_dir
 from propwatch.storage.store import ArticleStore
 
 app = typer.Typer(
@@ -77,7 +77,11 @@ def _global(
     ] = None,
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", help="Folder for the default database. Env: PROPWATCH_DATA_DIR."),
+        typer.Option(
+            "--data-dir",
+            help=f"Folder for the default database, catalogues and caches (default: {default_data_dir()}). "
+            "Env: PROPWATCH_DATA_DIR.",
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks on errors.")] = False,
     version: Annotated[
@@ -501,10 +505,22 @@ _claims.register_score(score_app)
 _claims.register_train(train_app)
 
 
+# Packages only the `train` extra installs: a training command without them says how to get them.
+_TRAIN_EXTRA = frozenset({"torch", "transformers"})
+
+
 def main() -> None:
     debug = "--debug" in sys.argv
     try:
-        app()  # standalone: usage errors and typer.Exit become exit codes; our errors come through
+        try:
+            app()  # standalone: usage errors and typer.Exit become exit codes; our errors come through
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in _TRAIN_EXTRA:
+                raise
+            raise ConfigurationError(
+                "propwatch train",
+                f"needs the 'train' extra ({exc.name} is missing): pip install -e '.[train]'",
+            ) from exc
     except PropwatchError as exc:
         if debug:
             raise

@@ -23,7 +23,9 @@ from propwatch.tasks import TaskPrediction, predict_ptc_si, predict_ptc_tc, pred
 
 predict_app = typer.Typer(
     name="predict",
-    help="Write shared-task predictions of the technique model for a folder of article<ID>.txt files.",
+    help="Write shared-task predictions in the official formats: techniques (ptc-si, ptc-tc, "
+    "semeval23-st3), genre and frames (semeval23-st1/st2) for a folder of article<ID>.txt files; "
+    "check-worthiness and claim retrieval for CheckThat! TSV files.",
     no_args_is_help=True,
 )
 score_app = typer.Typer(
