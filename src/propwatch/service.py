@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from propwatch.domain import Analysis, Article, Failure
-from propwatch.errors import InputError, NotFoundError, PropwatchError
+from propwatch.errors import InputError, PropwatchError
 from propwatch.ingest.sources import iter_many
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
@@ -89,15 +89,11 @@ def _with_outlet(items: Iterable[Article | Failure], outlet: str | None) -> Iter
 
 
 def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:
-    """Store ``analysis`` completed with the stored findings of analyzers it did not run; the
+    """Store ``analysis`` (the store completes it with the findings of analyzers it did not run); the
     Outcome carries what this run found."""
     if store is None:
         return Outcome(analysis=analysis)
-    try:
-        earlier = store.get_analysis(analysis.article.id)
-    except NotFoundError:
-        earlier = None
-    saved = store.save_analysis(analysis.completing(earlier) if earlier is not None else analysis)
+    saved = store.save_analysis(analysis)
     return Outcome(
         analysis=analysis, article_stored=saved.article_stored, analysis_stored=saved.analysis_stored
     )

@@ -441,3 +441,33 @@ def test_failing_twice_is_a_storage_error(
     with pytest.raises(StorageError, match=f"cannot store article {article.id}"):
         store.save_article(article)
     assert row_counts(store)["articles"] == 0
+
+
+def test_an_analysis_of_some_analyzers_keeps_the_stored_findings_of_the_others(store: ArticleStore) -> None:
+    article = Article(text="NATO lies. The minister said so on Monday.", language="en")
+    full = Analysis(
+        article=article,
+        spans=(
+            Span(start=0, end=10, label="Doubt", analyzer="techniques"),
+            Span(start=0, end=4, label="Target:NATO", analyzer="targets"),
+            Span(start=11, end=42, label="Claim", analyzer="claims"),
+        ),
+        labels=(Label(name="genre", value="opinion", analyzer="genre"),),
+        analyzers={"techniques": "1", "targets": "1", "claims": "1", "genre": "1"},
+    )
+    store.save_analysis(full)
+    claims_again = Analysis(
+        article=article,
+        spans=(Span(start=0, end=10, label="Claim", analyzer="claims"),),
+        analyzers={"claims": "2"},  # as a batch, the API or a feed watcher run with one analyzer stores it
+    )
+    assert store.save_analysis(claims_again).analysis_stored
+    latest = store.get_analysis(article.id)
+    assert latest.analyzers == {"techniques": "1", "targets": "1", "genre": "1", "claims": "2"}
+    assert sorted((s.analyzer, s.label) for s in latest.spans) == [
+        ("claims", "Claim"),
+        ("targets", "Target:NATO"),
+        ("techniques", "Doubt"),
+    ]
+    assert [label.value for label in latest.labels] == ["opinion"]
+    assert not store.save_analysis(claims_again).analysis_stored  # the same versions again: nothing new

@@ -77,6 +77,14 @@ def test_a_confident_begin_at_a_word_start_cuts_a_run() -> None:
     assert [(text[e.start : e.end], e.type) for e in found] == [("Italie", "LOC"), ("Mario Draghi", "PER")]
 
 
+def test_a_name_never_runs_across_a_line_break() -> None:
+    text = "Immigration\n\nMarine Le Pen a parlé."
+    pieces = ["Immigration", "Marine", "Le", "Pen", "a"]
+    logits = _logits([("ORG", True), ("PER", False), ("PER", False), ("PER", False), (None, False)])
+    found = decode_entities(text, _ranges(text, pieces), logits, LABELS, 0.5)
+    assert [text[e.start : e.end] for e in found] == ["Immigration", "Marine Le Pen"]
+
+
 def test_no_cut_after_a_hyphen() -> None:
     text = "Jean-Luc Mélenchon"
     pieces = ["Jean", "-", "Luc", "Mélenchon"]

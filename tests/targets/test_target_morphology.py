@@ -61,3 +61,19 @@ def test_polish_and_german_lemmas_merge_cases_other_languages_are_lower_cased() 
 )
 def test_is_adjective(word: str, adjective: bool) -> None:
     assert is_adjective(word) is adjective
+
+
+@pytest.mark.parametrize(
+    ("form", "name"),
+    [
+        ("Песков", "Песков"),  # not "Пески", the plural of "песок"
+        ("Бандера", "Бандера"),
+        ("Этинзон", "Этинзон"),
+        ("Коломойского", "Коломойский"),  # a surname, not the neuter adjective "Коломойское"
+        ("Пескова", "Песков"),
+        ("Марии", "Мария"),
+        ("Марии Захаровой", "Мария Захарова"),
+    ],
+)
+def test_a_tagged_person_is_put_in_the_nominative_as_a_name(form: str, name: str) -> None:
+    assert nominative(form, person=True) == name

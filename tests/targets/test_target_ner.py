@@ -93,3 +93,10 @@ def test_tokens_keep_offsets() -> None:
     tokens = tokenize(text)
     assert [t.text for t in tokens] == ["d'Alema", ",", "Kyiv-based", ":", "3"]
     assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+def test_russian_names_do_not_run_across_a_line_break(backends: NerBackends) -> None:
+    text = "Письмо Зеленскому\r\nКолумнистка Мария Иванова пишет, что Владимир Зеленский молчит."
+    backend = backends.get("ru")
+    assert backend is not None
+    assert all("\n" not in text[m.start : m.end] for m in backend.entities(text))

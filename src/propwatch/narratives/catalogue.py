@@ -24,6 +24,7 @@ from typing import Any, Final
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from propwatch.catalogue_yaml import load_catalogue_yaml
 from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError, PropwatchError
 from propwatch.output_files import replacing
 from propwatch.settings import Settings
@@ -157,14 +158,7 @@ def _field_problem(exc: ValidationError) -> str:
 
 def parse_catalogue(text: str, name: str, *, origin: str) -> Catalogue:
     """Check and build a catalogue from YAML text; ``origin`` names it in errors."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{origin} line {mark.line + 1}" if mark is not None else origin
-        raise MalformedRecordError(where, f"not valid YAML: {exc.problem}") from exc
-    except yaml.YAMLError as exc:
-        raise MalformedRecordError(origin, f"not valid YAML: {exc}") from exc
+    document = load_catalogue_yaml(text, origin)
     if not isinstance(document, dict):
         raise MalformedRecordError(origin, "expected a mapping with 'format' and 'narratives'")
     unknown = set(document) - {"format", "name", "description", "source", "narratives"}
@@ -202,7 +196,7 @@ def parse_catalogue(text: str, name: str, *, origin: str) -> Catalogue:
         narratives.append(narrative)
     try:
         return Catalogue(
-            name=str(document.get("name") or name),
+            name=document.get("name") or name,
             description=document.get("description"),
             source=default_source,
             narratives=tuple(narratives),

@@ -121,8 +121,11 @@ class ArticleStore:
     def save_analysis(self, analysis: Analysis) -> SaveOutcome:
         """Store the article (if new) and the analysis with its spans and labels, all or nothing.
 
-        Analyses are kept per model version: one already stored for this article and
-        ``analysis.model_version`` is left as it is (``analysis_stored`` False).
+        An analysis that ran only some analyzers is stored with the latest stored findings of the
+        others (:meth:`Analysis.completing`), in the same transaction: re-running one analyzer from
+        the CLI, a batch, a feed watcher or the API never hides what the others found. Analyses are
+        kept per model version: one already stored for this article and the completed analysis's
+        ``model_version`` is left as it is (``analysis_stored`` False).
         """
         return self._retrying_write(
             f"cannot store the analysis of article {analysis.article.id}",
@@ -381,8 +384,8 @@ def _new_pk(result: CursorResult[Any]) -> int:
 
 def _insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
     """The article's primary key, and whether it was inserted now."""
-    existing = conn.execute(
-        select(articles.c.pk).where(articles.c.content_hash == article.content_hash)
+    existing = conn.execute(  # locked on PostgreSQL: two analyses of one article complete in turn
+        select(articles.c.pk).where(articles.c.content_hash == article.content_hash).with_for_update()
     ).scalar_one_or_none()
     if existing is not None:
         return int(existing), False
@@ -392,6 +395,19 @@ def _insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
 
 def _insert_analysis(conn: Connection, analysis: Analysis) -> SaveOutcome:
     article_pk, article_stored = _insert_article(conn, analysis.article)
+    if not article_stored:
+        latest = (
+            conn.execute(
+                select(analyses)
+                .where(analyses.c.article_pk == article_pk)
+                .order_by(analyses.c.pk.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        if latest is not None:
+            analysis = analysis.completing(_assemble(conn, [article_pk], {article_pk: latest})[article_pk])
     version = analysis.model_version
     existing = conn.execute(
         select(analyses.c.pk).where(analyses.c.article_pk == article_pk, analyses.c.model_version == version)

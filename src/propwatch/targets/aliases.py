@@ -24,8 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
-import yaml
-
+from propwatch.catalogue_yaml import load_catalogue_yaml
 from propwatch.errors import DecodingError, MalformedRecordError
 from propwatch.models.function_words import stop_words
 from propwatch.settings import Settings
@@ -261,10 +260,7 @@ def _names(value: object, where: str, field_name: str) -> dict[str, list[str]]:
 def parse_aliases(text: str, origin: str, catalogue: AliasCatalogue | None = None) -> AliasCatalogue:
     """Check a catalogue's YAML and add its entities to ``catalogue`` (a new one by default)."""
     catalogue = catalogue if catalogue is not None else AliasCatalogue()
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MalformedRecordError(origin, f"not valid YAML: {exc}") from exc
+    document = load_catalogue_yaml(text, origin)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise MalformedRecordError(origin, f"expected a mapping with 'format: {FORMAT}' and 'entities'")
     unknown = set(document) - {"format", "name", "description", "entities"}

@@ -126,6 +126,8 @@ def decode_entities(
         for t in range(len(on))
     ]
     splits = (probability[:, 0::2].max(axis=1) >= BEGIN_SPLIT).tolist()
+    # A name never runs across a line break: a heading and the next paragraph's first word are two.
+    after_break = [t > 0 and "\n" in text[ranges[t - 1, 1] : ranges[t, 0]] for t in range(len(on))]
     spans: list[EntitySpan] = []
     t = 0
     while t < len(on):
@@ -134,7 +136,7 @@ def decode_entities(
             continue
         first = t
         t += 1
-        while t < len(on) and on[t] and not (starts_word[t] and splits[t]):
+        while t < len(on) and on[t] and not (starts_word[t] and splits[t]) and not after_break[t]:
             t += 1
         filled = [u for u in range(first, t) if ranges[u, 1] > ranges[u, 0]]
         if not filled:

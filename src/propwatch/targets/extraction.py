@@ -153,12 +153,12 @@ def _key(form: str, language: str | None) -> str:
     return form.casefold()
 
 
-def _display(forms: Sequence[str], language: str | None) -> str:
+def _display(forms: Sequence[str], language: str | None, person: bool = False) -> str:
     """The name shown for an unlisted entity: its most frequent form; in Russian a form the text writes in
     the nominative, else the most frequent form put in the nominative ("Марии Захаровой" → "Мария
     Захарова")."""
     if language in LEMMATIZED_LANGUAGES:
-        named = [nominative(form) for form in forms]
+        named = [nominative(form, person) for form in forms]
         attested = [form for form, name in zip(forms, named, strict=True) if form == name]
         return Counter(attested or named).most_common(1)[0][0]
     return Counter(forms).most_common(1)[0][0]
@@ -239,8 +239,8 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
     for key, group in groups.items():
         group.sort()
         full = [text[s:e] for s, e, _ in group if _key(text[s:e], language) == key]
-        name = _display(full or [text[s:e] for s, e, _ in group], language)
         kind = _type(group)
+        name = _display(full or [text[s:e] for s, e, _ in group], language, person=kind == "PER")
         mentions.extend(Mention(s, e, name, kind, SOURCE_NER) for s, e, _ in group)
     return mentions
 

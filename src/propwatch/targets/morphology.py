@@ -78,18 +78,22 @@ def _gender(tag: Any) -> str | None:
 
 
 @lru_cache(maxsize=16384)
-def nominative(form: str) -> str:
+def nominative(form: str, person: bool = False) -> str:
     """A Russian name put in the nominative, its words agreeing: "Марии Захаровой" → "Мария Захарова",
     "Киевской митрополии" → "Киевская митрополия", "Министерства иностранных дел" → "Министерство
     иностранных дел" (dependents after the head noun keep their case); other words stay as written.
 
     Lemmas alone would lose gender ("Мария Захаров") and agreement ("Российский государство").
+    ``person``: the tagger took it for a person, so its words are read as names where pymorphy allows
+    ("Песков" is the surname, not the plural genitive of "песок"), and a lone name that may already be
+    in the nominative singular stays as written ("Бандера").
     """
     words = form.split()
     cyrillic = [bool(CYRILLIC.search(w)) and w.replace("-", "").isalpha() for w in words]
     parses = [_analyzer().parse(w) if c else [] for w, c in zip(words, cyrillic, strict=True)]
     tops = [p[0].tag if p else None for p in parses]
-    person = any(t is not None and _PERSON & t.grammemes for t in tops)
+    tagged_person = person
+    person = person or any(t is not None and _PERSON & t.grammemes for t in tops)
     if person:  # a person's words all change case; the first name tells the surname's gender
         gender = next((_gender(t) for t in tops if t is not None and "Name" in t), None)
         last = len(words)
@@ -115,6 +119,8 @@ def nominative(form: str) -> str:
             options = [p for p in options if _gender(p.tag) in (gender, None)] or options
         if person:
             options = [p for p in options if _PERSON & p.tag.grammemes] or options
+        if tagged_person and len(words) == 1 and any({"nomn", "sing"} <= p.tag.grammemes for p in options):
+            continue  # a lone name that may be read as written, not as a common noun's case
         if in_nominative:
             options = [p for p in options if "nomn" in p.tag]
             if not options:

@@ -86,14 +86,17 @@ class NatashaBackend:
     def entities(self, text: str) -> list[NerMention]:
         from natasha import Doc
 
-        doc = Doc(text)
-        doc.segment(self.segmenter)
-        doc.tag_ner(self.tagger)
-        return [
-            NerMention(span.start, span.stop, _NATASHA_TYPES[span.type])
-            for span in doc.spans
-            if span.type in _NATASHA_TYPES
-        ]
+        found: list[NerMention] = []
+        for line in re.finditer(r"[^\n]+", text):  # line by line, as spaCy: no name runs across a break
+            doc = Doc(line.group())
+            doc.segment(self.segmenter)
+            doc.tag_ner(self.tagger)
+            found.extend(
+                NerMention(line.start() + span.start, line.start() + span.stop, _NATASHA_TYPES[span.type])
+                for span in doc.spans
+                if span.type in _NATASHA_TYPES
+            )
+        return found
 
 
 class CrfBackend:
