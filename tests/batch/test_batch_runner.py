@@ -214,3 +214,38 @@ def test_batch_command_on_an_existing_scheduler(client: Client, corpus: Path, tm
     # An unknown analyzer is refused before any work.
     bad = CliRunner().invoke(app, [*arguments[:6], "--scheduler", scheduler, "-a", "nonexistent"])
     assert bad.exit_code != 0 and "nonexistent" in str(bad.exception)
+
+
+def test_a_copied_file_is_listed_and_an_output_inside_the_input_is_refused(
+    client: Client, tmp_path: Path
+) -> None:
+    from propwatch.errors import ConfigurationError
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "a.txt").write_text(story(1), encoding="utf-8")
+    (folder / "b.txt").write_text(story(2), encoding="utf-8")
+    (folder / "zz_copy_of_a.txt").write_text(story(1), encoding="utf-8")  # no URL, no outlet
+    settings = make_settings(tmp_path)
+    summary = run_batch([str(folder)], tmp_path / "out", settings, client=client)
+    assert summary.progress.read == 3 and summary.progress.copies == 1
+    copies = read_table(tmp_path / "out", "copies").to_pylist()
+    assert [Path(row["origin"]).name for row in copies] == ["zz_copy_of_a.txt"]
+    with pytest.raises(ConfigurationError, match="inside the input folder"):
+        run_batch([str(folder)], folder / "results", settings, client=client)
+    assert not (folder / "results").exists()
+
+
+def test_a_rerun_with_other_analyzers_is_refused_not_called_done(client: Client, tmp_path: Path) -> None:
+    from propwatch.errors import ConfigurationError
+
+    source = write_jsonl(tmp_path / "few.jsonl", records(3))
+    run_batch(
+        [str(source)], tmp_path / "out", make_settings(tmp_path, analyzers=("keywords",)), client=client
+    )
+    with pytest.raises(ConfigurationError, match=r"holds a run with keywords 1\.0 .*this run asks for"):
+        run_batch([str(source)], tmp_path / "out", make_settings(tmp_path), client=client)
+    again = run_batch(
+        [str(source)], tmp_path / "out", make_settings(tmp_path, analyzers=("keywords",)), client=client
+    )
+    assert again.progress.analysed == 0 and again.progress.already_done > 0  # only resumed

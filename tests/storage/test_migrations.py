@@ -191,3 +191,16 @@ def test_engine_is_lazy_and_checks_urls_first(tmp_path: Path) -> None:
     engine = create_store_engine(f"sqlite:///{tmp_path / 'lazy' / 'x.db'}")
     assert not (tmp_path / "lazy" / "x.db").exists()
     engine.dispose()
+
+
+def test_a_database_of_another_application_is_left_as_it_was(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    with pytest.raises(StorageError, match=r"holds tables of another application \(notes\)"):
+        ArticleStore.open(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["notes"]

@@ -10,6 +10,8 @@ Layout of ``OUT``::
                           as one table), rows sorted; articles carry their cluster_id
     clusters.parquet      one row per copy of each republished text, origin first
     summary.json          what the finished tables hold
+    run.json              the analyzers (and propwatch version) the partitions were made with: a rerun
+                          with others would mix tables of two runs, so it is refused
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from propwatch.republication.minhash import (
 
 PARTS = "parts"
 MANIFEST = "manifest.json"
+RUN = "run.json"
 _TMP = ".tmp-"
 
 
@@ -87,6 +90,26 @@ class BatchOutput:
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
+
+    def claim(self, run: dict[str, Any]) -> None:
+        """Record what this run analyses with; refuse a folder that holds another run's partitions."""
+        path = self.folder / RUN
+        if path.is_file():
+            try:
+                earlier = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError as error:
+                raise ConfigurationError(str(path), f"is not the JSON a batch run writes: {error}") from error
+            if earlier != run:
+                raise ConfigurationError(
+                    str(self.folder),
+                    f"holds a run with {_described(earlier)}; this run asks for {_described(run)}. "
+                    "Its partitions would not be redone: write to another folder, or delete this one "
+                    "to start again",
+                )
+            return
+        if self.partition_folders():
+            return  # made before run.json existed: nothing to compare with
+        path.write_text(json.dumps(run, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     def partition_folders(self) -> list[Path]:
         if not self.parts.is_dir():
@@ -211,6 +234,12 @@ class BatchOutput:
         tmp = self.folder / f"{_TMP}summary.json"
         tmp.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, self.folder / "summary.json")
+
+
+def _described(run: dict[str, Any]) -> str:
+    analyzers = run.get("analyzers") or {}
+    names = ", ".join(f"{name} {version}" for name, version in sorted(analyzers.items())) or "no analyzer"
+    return f"{names} (propwatch {run.get('propwatch', '?')})"
 
 
 def _cluster_table(clusters: list[RepublicationCluster]) -> pa.Table:

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from distributed import Client, Future, LocalCluster, as_completed
 
+from propwatch import __version__
 from propwatch.analyzers import registry
 from propwatch.batch.output import BatchOutput, Finished
 from propwatch.batch.parquet_input import iter_batch_sources
@@ -86,7 +87,7 @@ def plan_partitions(
     """Cut the input into partitions of ``size`` items, leaving out all work already ``done``.
 
     The first occurrence of a text is analysed; later ones (same content hash) are exact copies,
-    kept with their own URL and outlet for the republication clusters.
+    kept with their own URL, outlet and origin (a copied file is listed too) for the republication clusters.
     """
     # 16 bytes of each content hash: a third of the memory of the hex string, no collision in practice.
     seen: set[bytes] = set()
@@ -106,7 +107,7 @@ def plan_partitions(
             digest = bytes.fromhex(content[:32])
             if digest in seen:
                 key = copy_key(item)
-                if (item.url or item.outlet) and key not in done and key not in seen_keys:
+                if key not in done and key not in seen_keys:  # a copied file is listed by its origin
                     seen_keys.add(key)
                     copies.append(item.model_copy(update={"raw": None}))
                     progress.copies += 1
@@ -171,9 +172,11 @@ def run_batch(
     ``workers`` processes. With ``store``, each analysis (and its text signature) is also saved in
     the database before its partition is marked done.
     """
-    registry.resolve(settings.analyzers, registry.available())  # unknown analyzers fail before any work
+    chosen = registry.resolve(settings.analyzers, registry.available())  # unknown ones fail before any work
+    _refuse_output_inside_inputs(out_dir, sources)
     output = BatchOutput(out_dir)
     output.prepare()
+    output.claim({"analyzers": {cls.name: cls.version for cls in chosen}, "propwatch": __version__})
     done = output.done_keys()
     progress = BatchProgress()
     report = on_progress or (lambda _progress: None)
@@ -188,6 +191,20 @@ def run_batch(
             _run_partitions(own_client, partitions, output, settings, store, progress, report)
     finished = output.finish(SignatureParams.from_settings(settings))
     return BatchSummary(out_dir=out_dir, progress=progress, finished=finished)
+
+
+def _refuse_output_inside_inputs(out_dir: Path, sources: Sequence[str]) -> None:
+    """The tables of an output folder inside an input folder would be read as articles by the rerun
+    that resumes the run."""
+    out = out_dir.resolve()
+    for source in sources:
+        folder = Path(source)
+        if source != "-" and folder.is_dir() and out.is_relative_to(folder.resolve()):
+            raise ConfigurationError(
+                str(out_dir),
+                f"is inside the input folder {source}: a rerun would read its tables as articles; "
+                "write the output outside the folders it reads",
+            )
 
 
 def _run_partitions(

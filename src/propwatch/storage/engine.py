@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -153,7 +153,21 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         with connection.begin():
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            _refuse_a_foreign_database(connection)
             command.upgrade(alembic_config(connection), revision)
+
+
+def _refuse_a_foreign_database(connection: Connection) -> None:
+    """A database holding tables but no migration record belongs to another application: adding
+    propwatch's tables to it (even for a read such as ``list``) would change someone else's data."""
+    tables = set(inspect(connection).get_table_names())
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise StorageError(
+            connection.engine.url.render_as_string(hide_password=True),
+            f"holds tables of another application ({shown}) and no propwatch schema; give propwatch an "
+            "empty database or one of its own",
+        )
 
 
 def current_revision(engine: Engine) -> str | None:
