@@ -241,3 +241,25 @@ def test_sigterm_finishes_the_current_item_and_saves_state(tmp_path: Path) -> No
             )
             assert [event.kind for event in events] == ["polled", "stored"]
             assert store.count_articles() == 3
+
+
+def test_watch_once_exits_2_when_a_feed_fails(tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from propwatch.cli import _global
+    from propwatch.cli.batch import register
+
+    app = typer.Typer()
+    app.callback()(_global)
+    register(app)
+    site = site_with(1)
+    site.feed_status = 500
+    with FeedServer(site) as server:
+        feeds = tmp_path / "feeds.txt"
+        feeds.write_text(f"{server.base}/feed.xml\n", encoding="utf-8")
+        arguments = ["--data-dir", str(tmp_path / "data"), "watch", str(feeds), "--once"]
+        arguments += ["--allow-private-addresses", "--ignore-robots", "-a", "keywords"]
+        result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    assert "Watching 1 feed;" in result.output and "1 feed polls and 0 items failed" in result.output

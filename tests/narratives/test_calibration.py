@@ -43,6 +43,19 @@ def test_labelled_set_errors(tmp_path: Path) -> None:
         read_labelled(path)
 
 
+def test_a_byte_order_mark_is_not_part_of_the_header_and_held_out_alone_is_refused(tmp_path: Path) -> None:
+    from propwatch.narratives.calibration import calibrate
+
+    path = tmp_path / "set.tsv"
+    path.write_text(
+        "\ufefflanguage\tnarrative\tsplit\ttext\nde\tnone\theldout\tDer Himmel ist blau.\n", encoding="utf-8"
+    )
+    sentences = read_labelled(path)
+    assert [s.language for s in sentences] == ["de"]
+    with pytest.raises(MalformedRecordError, match=r"\(de\).*no 'tune' sentences"):
+        calibrate(None, sentences)  # type: ignore[arg-type]  # refused before any scoring
+
+
 def test_best_threshold_maximises_f1() -> None:
     scores = np.array([[0.9, 0.1], [0.1, 0.8], [0.7, 0.2], [0.5, 0.4]], dtype=np.float32)
     # Row 2 is a 'none' sentence. With row 3 right but weak, taking it in is worth one false positive

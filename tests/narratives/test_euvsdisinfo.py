@@ -200,3 +200,23 @@ def test_a_quote_left_open_is_named_not_merged_into_one_case(tmp_path: Path) -> 
     broken.write_text("".join(posts).rstrip("\n"), encoding="utf-8")
     report = import_euvsdisinfo(broken, Settings(data_dir=tmp_path), min_cases=2)
     assert report.rows == len(POSTS)
+
+
+def test_a_hand_written_catalogue_of_the_same_name_is_not_overwritten(tmp_path: Path) -> None:
+    from propwatch.errors import ConfigurationError
+
+    settings = Settings(data_dir=tmp_path)
+    mine = tmp_path / "narratives" / "desk.yaml"
+    mine.parent.mkdir()
+    mine.write_text(
+        "format: propwatch-narratives/1\nname: desk\nnarratives:\n  - id: mine\n    title: Mine\n"
+        "    description: Written by hand.\n    example_claims: {en: [One., Two., Three.]}\n",
+        encoding="utf-8",
+    )
+    before = mine.read_text(encoding="utf-8")
+    posts = write_posts(tmp_path / "posts.csv")
+    with pytest.raises(ConfigurationError, match=r"no EUvsDisinfo import wrote; .*--replace"):
+        import_euvsdisinfo(posts, settings, name="desk", min_cases=2)
+    assert mine.read_text(encoding="utf-8") == before
+    assert import_euvsdisinfo(posts, settings, name="desk", min_cases=2, replace=True).replaced
+    assert import_euvsdisinfo(posts, settings, name="desk", min_cases=2).replaced  # an import it replaces

@@ -239,7 +239,11 @@ def watch(
             err.print(f"{signal.Signals(signum).name}: stopping after the current item…", highlight=False)
         stop.set()
 
+    failed: dict[str, int] = {}
+
     def on_event(event: WatchEvent) -> None:
+        if event.kind in ("item-failed", "feed-failed"):
+            failed[event.kind] = failed.get(event.kind, 0) + 1
         if event.kind == "stored":
             out.print(f"stored          {event.article_id}  {event.detail}", highlight=False)
         elif event.kind == "already-stored":
@@ -253,12 +257,19 @@ def watch(
     try:
         with ArticleStore.from_settings(settings) as store:
             watcher = FeedWatcher(feeds, settings, store=store, state_path=state, on_event=on_event)
-            err.print(f"Watching {len(feeds)} feeds; state in {watcher.state_path}.", highlight=False)
+            feeds_word = "feed" if len(feeds) == 1 else "feeds"
+            err.print(f"Watching {len(feeds)} {feeds_word}; state in {watcher.state_path}.", highlight=False)
             watcher.run(stop, rounds=1 if once else None)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     err.print("Stopped; state saved." if stop.is_set() else "Done.", highlight=False)
+    if once and failed:  # a one-shot run (cron) tells its caller that something failed, as batch does
+        err.print(
+            f"{failed.get('feed-failed', 0)} feed polls and {failed.get('item-failed', 0)} items failed.",
+            highlight=False,
+        )
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

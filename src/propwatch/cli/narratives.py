@@ -80,10 +80,16 @@ def import_command(
     max_examples: Annotated[
         int, typer.Option("--max-examples", min=1, help="Example claims kept per entry (most recent cases).")
     ] = MAX_EXAMPLES,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite a catalogue of that name that no import wrote (yours)."),
+    ] = False,
 ) -> None:
     """Turn an EUvsDisinfo CSV export into a catalogue in your data folder (never in the repository)."""
     settings = settings_from(ctx)
-    report = import_euvsdisinfo(csv_file, settings, name=name, min_cases=min_cases, max_examples=max_examples)
+    report = import_euvsdisinfo(
+        csv_file, settings, name=name, min_cases=min_cases, max_examples=max_examples, replace=replace
+    )
     assert report.catalogue is not None  # import_euvsdisinfo raises instead of writing nothing
     for line in report.skipped[:20]:
         err.print(labelled("skipped:", "yellow", line), highlight=False)

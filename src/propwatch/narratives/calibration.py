@@ -59,7 +59,7 @@ def read_labelled(path: Path, known_ids: Iterable[str] | None = None) -> list[La
     """Read a labelled set; with ``known_ids``, a narrative id not among them is an error."""
     known = set(known_ids) if known_ids is not None else None
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
             header = next(reader, None)
             if header != ["language", "narrative", "split", "text"]:
@@ -124,6 +124,13 @@ def calibrate(
     index: NarrativeIndex, sentences: Sequence[LabelledSentence], thresholds: dict[str, float] | None = None
 ) -> Calibration:
     """Thresholds per language from the ``tune`` split (unless given), and quality on both splits."""
+    untuned = sorted({s.language for s in sentences} - {s.language for s in sentences if s.split == "tune"})
+    if not thresholds and untuned:
+        raise MalformedRecordError(
+            f"labelled set ({', '.join(untuned)})",
+            "has no 'tune' sentences to choose a threshold on in these languages; add some, or measure "
+            "the shipped thresholds (--shipped)",
+        )
     ids = [n.id for n in index.narratives]
     scores = index.score_texts([s.text for s in sentences])
     gold = [ids.index(s.narrative) if s.narrative in ids else -1 for s in sentences]

@@ -29,8 +29,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Final
 
-from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError
-from propwatch.narratives.catalogue import Catalogue, Narrative, user_catalogue_folder, write_catalogue
+from propwatch.errors import (
+    ConfigurationError,
+    DecodingError,
+    InputNotFoundError,
+    MalformedRecordError,
+    PropwatchError,
+)
+from propwatch.narratives.catalogue import (
+    Catalogue,
+    Narrative,
+    load_catalogue,
+    user_catalogue_folder,
+    write_catalogue,
+)
 from propwatch.settings import Settings
 
 DEFAULT_NAME: Final = "euvsdisinfo"
@@ -39,6 +51,7 @@ MAX_EXAMPLES: Final = 40
 MAX_LINKS: Final = 10
 _SEPARATORS = re.compile(r"[+,;|]")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_SOURCE_PREFIX: Final = "EUvsDisinfo database (euvsdisinfo.eu), imported from "
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,15 @@ def read_cases(path: Path, report: ImportReport) -> Iterator[Case]:
             raise DecodingError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
         except csv.Error as exc:
             raise MalformedRecordError(str(path), f"not a CSV file: {exc}") from exc
+
+
+def _imported(path: Path) -> bool:
+    """Whether the catalogue at ``path`` was written by an import (its source says so)."""
+    try:
+        source = load_catalogue(path).source
+    except PropwatchError:
+        return False
+    return source is not None and source.startswith(_SOURCE_PREFIX)
 
 
 def _check_quotes_close(path: Path, lines: list[str], first: int, last: int) -> None:
@@ -243,10 +265,22 @@ def import_euvsdisinfo(
     name: str = DEFAULT_NAME,
     min_cases: int = MIN_CASES,
     max_examples: int = MAX_EXAMPLES,
+    replace: bool = False,
 ) -> ImportReport:
-    """Read an EUvsDisinfo CSV and write ``data_dir/narratives/<name>.yaml`` atomically."""
+    """Read an EUvsDisinfo CSV and write ``data_dir/narratives/<name>.yaml`` atomically.
+
+    An earlier import of that name is replaced; a catalogue written by hand (or by anything but an
+    import) is replaced only with ``replace``: it may hold the only copy of someone's work.
+    """
     if not _NAME.fullmatch(name):  # match() lets "x\n" through: $ matches before a final newline
         raise MalformedRecordError(f"catalogue name {name!r}", "use lower-case letters, digits, '-' or '_'")
+    target = user_catalogue_folder(settings) / f"{name}.yaml"
+    if target.exists() and not replace and not _imported(target):
+        raise ConfigurationError(
+            str(target),
+            "holds a catalogue that no EUvsDisinfo import wrote; choose another --name, or pass --replace "
+            "to overwrite it",
+        )
     report = ImportReport()
     seen: set[tuple[str, date | None]] = set()
     cases = []
@@ -260,7 +294,7 @@ def import_euvsdisinfo(
     report.cases = len(cases)
     if not cases:
         raise MalformedRecordError(str(path), "holds no EUvsDisinfo case with a title")
-    source = f"EUvsDisinfo database (euvsdisinfo.eu), imported from {path.name}"
+    source = f"{_SOURCE_PREFIX}{path.name}"
     catalogue, report.ungrouped = build_catalogue(
         cases, name, source, min_cases=min_cases, max_examples=max_examples
     )
@@ -268,7 +302,6 @@ def import_euvsdisinfo(
         raise MalformedRecordError(
             str(path), f"no keyword is shared by {min_cases} or more cases; lower --min-cases to group them"
         )
-    target = user_catalogue_folder(settings) / f"{name}.yaml"
     report.replaced = target.exists()
     write_catalogue(catalogue, target)
     report.path, report.catalogue = target, catalogue.model_copy(update={"path": str(target)})
