@@ -46,3 +46,31 @@ def test_a_closing_quote_split_off_joins_its_sentence() -> None:
     sentences = split_sentences(text, "en")
     assert sentences[-1].text == "This makes talks senseless.”"
     assert sentences[-1].end == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Prof. Nowak powiedział, że wojna trwa. Tzw. eksperci milczą. Dr hab. Kowalski i m.in. prof. "
+            "Wiśniewski mówią inaczej. To koniec.",
+            "pl",
+            [
+                "Prof. Nowak powiedział, że wojna trwa.",
+                "Tzw. eksperci milczą.",
+                "Dr hab. Kowalski i m.in. prof. Wiśniewski mówią inaczej.",
+                "To koniec.",
+            ],
+        ),
+        (
+            "Laut Dr. Müller ist das z. B. falsch. Die NATO schweigt.",
+            "de",
+            ["Laut Dr. Müller ist das z. B. falsch.", "Die NATO schweigt."],
+        ),
+        ("I said no. The talks ended.", "en", ["I said no.", "The talks ended."]),
+    ],
+)
+def test_abbreviations_and_titles_do_not_end_sentences(text: str, language: str, expected: list[str]) -> None:
+    sentences = split_sentences(text, language)
+    assert [s.text for s in sentences] == expected
+    assert all(text[s.start : s.end] == s.text for s in sentences)

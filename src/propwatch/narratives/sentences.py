@@ -2,7 +2,10 @@
 
 Paragraphs (lines) are split first, so a headline or a list item never merges with the next line.
 Russian, Ukrainian and Belarusian go to ``razdel``; other languages to ``pysbd`` (its rules for the
-language when it has them, English rules otherwise). Offsets always index the text given.
+language when it has them, English rules otherwise). pysbd cuts after titles and abbreviations it does
+not know ("Prof. Nowak", "Tzw. eksperci", "z. B. die"), so a piece that ends with one of the
+language's abbreviations, or is followed by a piece opening in lower case, joins the next. Offsets
+always index the text given.
 """
 
 from __future__ import annotations
@@ -16,6 +19,20 @@ import pysbd  # type: ignore[import-untyped]
 import razdel  # type: ignore[import-untyped]
 
 RAZDEL_LANGUAGES: Final = frozenset({"ru", "uk", "be"})
+# Abbreviations a sentence does not end with (lower case, without their final dot); not those that
+# end sentences too ("usw.", "ecc.") nor words ("no.", "Art.").
+_ABBREVIATIONS: Final = {
+    "pl": frozenset(
+        "prof dr hab inż mgr lek tzw m.in np ok ul al pl św gen płk mjr por kpt ks bp abp red min "  # noqa: SIM905
+        "woj pow gm tj tzn wg ds nr zob por godz im dot art ust pkt poz sygn".split()
+    ),
+    "de": frozenset("dr prof z.b bzw ca vgl nr hr fr st sog ggf inkl abs gen dipl ing".split()),  # noqa: SIM905
+    "fr": frozenset("m mm mme mlle dr pr st ste gén col cf p. ex av bd".split()),  # noqa: SIM905
+    "it": frozenset("sig sigg dott dott.ssa prof on avv ing gen col sen pag art".split()),  # noqa: SIM905
+    "en": frozenset("mr mrs ms dr prof gen col lt sen rep gov jr sr vs".split()),  # noqa: SIM905
+}
+_LAST_WORD = re.compile(r"(\S+)\.\s*$")
+_INITIAL = re.compile(r"(?:^|\s)\w\.\s*$")  # "J." in "J. Biden"
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 
@@ -36,7 +53,24 @@ def _segmenter(language: str) -> Any:
 
 
 def _pysbd_pieces(paragraph: str, language: str) -> list[str]:
-    return [str(piece) for piece in _segmenter(language).segment(paragraph)]
+    pieces = [str(piece) for piece in _segmenter(language).segment(paragraph)]
+    abbreviations = _ABBREVIATIONS.get(language, frozenset())
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _runs_on(joined[-1], piece, abbreviations):
+            joined[-1] += piece
+        else:
+            joined.append(piece)
+    return joined
+
+
+def _runs_on(piece: str, following: str, abbreviations: frozenset[str]) -> bool:
+    """Whether ``piece`` stops at an abbreviation or initial rather than at a sentence end."""
+    opening = following.lstrip()[:1]
+    if opening.isalpha() and opening.islower():
+        return True
+    last = _LAST_WORD.search(piece)
+    return last is not None and (last.group(1).lower() in abbreviations or _INITIAL.search(piece) is not None)
 
 
 def _razdel_pieces(paragraph: str) -> list[str]:
