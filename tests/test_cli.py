@@ -380,3 +380,12 @@ def test_a_training_command_without_the_train_extra_says_how_to_get_it(
     monkeypatch.setattr(cli, "app", missing_other)
     with pytest.raises(ModuleNotFoundError):  # a broken install is not the train extra's fault
         cli.main()
+
+
+def test_the_list_genre_column_shows_the_prediction_and_a_disagreeing_page_tag() -> None:
+    from propwatch.cli import _genre_cell
+
+    assert _genre_cell("opinion", None) == "opinion"
+    assert _genre_cell("opinion", "opinion") == "opinion"
+    assert _genre_cell("reporting", "opinion") == "reporting (page: opinion)"
+    assert _genre_cell(None, "analysis") == "analysis"

@@ -44,6 +44,8 @@ def test_each_article_counts_the_technique_spans_of_its_own_latest_analysis(stor
         for item in find_articles(store, ArticleQuery()).items
     }
     assert sorted(counts.values()) == [(0, 0), (1, 0), (5, 3)]
+    genres = sorted((item.summary.genre or "") for item in find_articles(store, ArticleQuery()).items)
+    assert genres == ["", "", "opinion"]  # the predicted genre of each article's own latest analysis
 
 
 def test_facets_count_articles_not_spans_nor_tag_and_label_twice(store: ArticleStore) -> None:

@@ -198,6 +198,7 @@ def list_articles(
             stored_at=found.summary.stored_at,
             n_spans=found.summary.n_spans,
             n_technique_spans=found.summary.n_technique_spans,
+            genre=found.summary.genre,
             snippet=found.snippet,
         )
         for found in page.items

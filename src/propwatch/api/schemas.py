@@ -106,6 +106,9 @@ class ArticleItem(BaseModel):
     stored_at: datetime
     n_spans: int = Field(description="Spans in the latest analysis, of every analyzer (claims, targets…).")
     n_technique_spans: int = Field(description="Persuasion-technique spans in the latest analysis.")
+    genre: str | None = Field(
+        description="Genre predicted in the latest analysis (genre_tag: the page's own)."
+    )
     snippet: str | None = Field(
         default=None, description="With a text query: an excerpt, matches between ** and **."
     )

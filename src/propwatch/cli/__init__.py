@@ -312,11 +312,18 @@ def list_articles(
             r.published.isoformat() if r.published else "",
             r.outlet or "",
             r.language or "",
-            r.genre_tag or "",
+            _genre_cell(r.genre, r.genre_tag),
             str(r.n_technique_spans),
             r.title or "",
         )
     out.print(table)
+
+
+def _genre_cell(predicted: str | None, tag: str | None) -> str:
+    """The predicted genre, with the page's own tag when it says something else."""
+    if predicted is None:
+        return tag or ""
+    return predicted if tag in (None, predicted) else f"{predicted} (page: {tag})"
 
 
 def _summary_record(summary: Any) -> dict[str, Any]:
@@ -328,6 +335,7 @@ def _summary_record(summary: Any) -> dict[str, Any]:
         "published": summary.published.isoformat() if summary.published else None,
         "language": summary.language,
         "genre_tag": summary.genre_tag,
+        "genre": summary.genre,
         "n_spans": summary.n_spans,
         "n_technique_spans": summary.n_technique_spans,
         "stored_at": summary.stored_at.isoformat() if summary.stored_at else None,

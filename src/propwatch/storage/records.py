@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, RowMapping, Select, func, select
 
 from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.framing.labels import GENRE_LABEL
 from propwatch.models.taxonomy import TECHNIQUE_ANALYZER
-from propwatch.storage.schema import analyses, articles, spans
+from propwatch.storage.schema import analyses, articles, labels, spans
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ArticleSummary:
     stored_at: datetime
     n_spans: int
     n_technique_spans: int
+    genre: str | None  # predicted by the genre analyzer in the latest analysis
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,12 @@ def summary_select() -> Select[Any]:
         .correlate(articles)
         .scalar_subquery()
         .label("n_technique_spans"),
+        select(labels.c.value)
+        .where(labels.c.analysis_pk == latest_analysis_column(analyses.c.pk), labels.c.name == GENRE_LABEL)
+        .limit(1)
+        .correlate(articles)
+        .scalar_subquery()
+        .label("genre"),
     )
 
 
@@ -133,6 +141,7 @@ def summary_from_row(row: RowMapping) -> ArticleSummary:
         stored_at=row["stored_at"],
         n_spans=int(row["n_spans"]),
         n_technique_spans=int(row["n_technique_spans"]),
+        genre=row["genre"],
     )
 
 
