@@ -427,6 +427,11 @@ def test_no_body_raises_empty_input(quiet: Settings, text: str) -> None:
     assert str(caught.value).startswith("page.txt: ")
 
 
+def test_a_tagged_headline_alone_becomes_the_text_without_its_tag(quiet: Settings) -> None:
+    article = parse_plain_text("They drove Russia into a corner. Opinion\n\n03.02.2022, Moscow.", quiet)
+    assert (article.text, article.genre_tag) == ("They drove Russia into a corner.", "opinion")
+
+
 def test_headline_alone_becomes_the_text(quiet: Settings) -> None:
     article = parse_plain_text("Talks fail\n\n03.02.2022, Moscow.\n\nSource: TASS", quiet)
     assert (article.text, article.title, article.place, article.sources) == (

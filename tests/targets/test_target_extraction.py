@@ -293,3 +293,32 @@ def test_a_person_starts_at_its_first_capitalised_word_or_particle(catalogue: Al
     ]
     found = extract_mentions(text, "fr", catalogue, _FixedNer(*spans))
     assert [text[m.start : m.end] for m in found] == ["Jean Dupont", "von der Leyen", "Mario Draghi"]
+
+
+def test_a_patronymic_or_a_title_does_not_hide_a_catalogued_person(catalogue: AliasCatalogue) -> None:
+    text = "Владимир Владимирович Путин выступил."
+    ner = _FixedNer(_entity(text, "Владимир Владимирович Путин", "PER"))
+    assert [name for _, name in _found(text, extract_mentions(text, "ru", catalogue, ner))] == [
+        "Vladimir Putin"
+    ]
+    text = "Die Kommissionspräsidentin Ursula von der Leyen sprach."
+    ner = _FixedNer(_entity(text, "Kommissionspräsidentin Ursula von der Leyen", "PER"))
+    assert [name for _, name in _found(text, extract_mentions(text, "de", catalogue, ner))] == [
+        "Ursula von der Leyen"
+    ]
+    assert [
+        name
+        for _, name in _found(
+            "The E.U. said no.", extract_mentions("The E.U. said no.", "en", catalogue, None)
+        )
+    ] == ["European Union"]
+
+
+def test_a_phrase_opening_with_a_month_is_no_target_but_a_person_may_be_named_so(
+    catalogue: AliasCatalogue,
+) -> None:
+    text = "Juli 2022 in der Zeitung Unsere Zeit. Juli Zeh schreibt."
+    ner = _FixedNer(
+        _entity(text, "Juli 2022 in der Zeitung Unsere Zeit", "MISC"), _entity(text, "Juli Zeh", "PER")
+    )
+    assert [name for _, name in _found(text, extract_mentions(text, "de", catalogue, ner))] == ["Juli Zeh"]

@@ -183,8 +183,8 @@ def parse_plain_text(
     content = text.removeprefix("\ufeff")
     body, parsed = _parse(content)
     if not body.strip() and parsed.title_line is not None:
-        # The only prose was taken for a headline: it is the text.
-        body, parsed.title = parsed.title_line, None
+        # The only prose was taken for a headline: it is the text (without the genre tag it carried).
+        body, parsed.title = _untagged(parsed.title_line), None
     if not body.strip():
         raise EmptyInputError(input_name, "holds no article text (only a headline, dateline or boilerplate)")
     return make_article(
@@ -298,6 +298,17 @@ def _split_title_tag(line: str) -> tuple[str, str | None]:
             prefix.group("tag") or prefix.group("tag2")
         )
     return line, None
+
+
+def _untagged(line: str) -> str:
+    """``line`` without a genre tag at its end or start, its own punctuation kept."""
+    suffix = _TAG_SUFFIX.match(line)
+    if suffix:
+        title = str(suffix.group("title") or suffix.group("title2") or suffix.group("title3"))
+        # "… a corner. Opinion": the full stop is the sentence's, read as the tag's separator
+        return title + "." if line[len(title) :].lstrip().startswith(".") else title
+    prefix = _TAG_PREFIX.match(line)
+    return str(prefix.group("title")).strip() if prefix else line
 
 
 def _strip_title_period(title: str) -> str:

@@ -128,7 +128,7 @@ def create_store_engine(url: str) -> Engine:
         raise StorageError(
             shown,
             f"the database driver is not installed ({reason_of(exc)}); "
-            "PostgreSQL needs psycopg 3: pip install 'propwatch[postgres]'",
+            "PostgreSQL needs psycopg 3: pip install 'psycopg[binary]' (the 'postgres' extra of propwatch)",
         ) from exc
     except (ArgumentError, SQLAlchemyError, TypeError, ValueError) as exc:
         raise storage_error(url, "cannot use this database URL", exc) from exc

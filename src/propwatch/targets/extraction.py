@@ -39,6 +39,7 @@ from propwatch.targets.morphology import (
     lemma_tokens,
     lemmas,
     nominative,
+    without_patronymic,
 )
 from propwatch.targets.ner import NerBackend, NerMention
 
@@ -73,7 +74,9 @@ _INITIALS: Final = re.compile(r"^(?:[A-ZА-ЯЁ]\.\s*){1,3}")  # "В.В. Пут�
 _TITLES: Final = frozenset(
     "president präsident président presidente prezydent президент премьер премьер-министр министр глава "  # noqa: SIM905
     "канцлер kanzler bundeskanzler chancellor госсекретарь генсек губернатор мэр посол спикер "
-    "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа".split()
+    "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа "
+    "minister ministre ministro ministerin министра эксперт kommissionspräsidentin präsidentin kanzlerin "
+    "presidentessa senator senatorin sénateur senatore senatorka sekretarz außenminister außenministerin".split()
 )
 # Lower-case words that open a surname ("de Gaulle", "von der Leyen"), unlike a title before a name.
 _PARTICLES: Final = frozenset("de du des von van der den di da del della dos al bin ibn ter zu".split())  # noqa: SIM905
@@ -183,6 +186,8 @@ def extract_mentions(
         initials = _INITIALS.match(form)
         if known is None and initials and initials.end() < len(form):
             known = catalogue.lookup(form[initials.end() :], language)  # "В.В. Путина" is Putin
+        if known is None and language == "ru" and (short := without_patronymic(form)) is not None:
+            known = catalogue.lookup(short, language)  # "Владимир Владимирович Путин" is Putin
         article = _LEADING_ARTICLE.match(form)
         if known is None and article and catalogue.lookup(form[article.end() :], language) is not None:
             continue  # "La Russie", "l'OTAN": the catalogue's match inside is the mention
@@ -194,6 +199,8 @@ def extract_mentions(
             continue  # "Les États-Unis et l'OTAN" is two targets, as the catalogue has them
         if not plausible_name(form, language):
             continue  # before it may displace the catalogue's names inside ("Stati membri della NATO")
+        if entity.type != "PER" and form.split()[0].casefold() in calendar_words(language):
+            continue  # "Juli 2022 in der Zeitung Unsere Zeit": a date the tagger ran on from
         if language in LEMMATIZED_LANGUAGES and entity.type != "PER" and is_adjective(form):
             continue  # "Мариупольский [котёл]"; a person's adjective-like surname ("Зеленского") stays
         if overlapping:

@@ -135,6 +135,17 @@ def nominative(form: str, person: bool = False) -> str:
     return " ".join(out)
 
 
+def without_patronymic(form: str) -> str | None:
+    """A Russian full name without its patronymic ("Владимир Владимирович Путин" → "Владимир Путин"),
+    or None when it has none."""
+    words = form.split()
+    if len(words) != 3 or not all(CYRILLIC.search(w) for w in words):
+        return None
+    if not any("Patr" in parse.tag for parse in _analyzer().parse(words[1])):
+        return None
+    return f"{words[0]} {words[2]}"
+
+
 def is_adjective(word: str) -> bool:
     """Whether a Russian word reads as an adjective in its likely parses ("Мариупольский",
     "Шенгенского"): the tagger's place or organisation that is one adjective is a fragment of a
