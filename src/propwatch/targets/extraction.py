@@ -76,7 +76,8 @@ _TITLES: Final = frozenset(
     "канцлер kanzler bundeskanzler chancellor госсекретарь генсек губернатор мэр посол спикер "
     "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа "
     "minister ministre ministro ministerin министра эксперт kommissionspräsidentin präsidentin kanzlerin "
-    "presidentessa senator senatorin sénateur senatore senatorka sekretarz außenminister außenministerin".split()
+    "presidentessa senator senatorin sénateur senatore senatorka sekretarz außenminister "
+    "außenministerin".split()
 )
 # Lower-case words that open a surname ("de Gaulle", "von der Leyen"), unlike a title before a name.
 _PARTICLES: Final = frozenset("de du des von van der den di da del della dos al bin ibn ter zu".split())  # noqa: SIM905
