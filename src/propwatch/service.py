@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from propwatch.domain import Analysis, Article, Failure
-from propwatch.errors import InputError, PropwatchError
-from propwatch.ingest.sources import iter_many
+from propwatch.errors import PropwatchError
+from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
@@ -52,7 +52,7 @@ def analyze_sources(
     the rest goes on.
     """
     pipeline = pipeline or Pipeline.from_settings(settings)
-    read = _with_outlet(iter_many(sources, settings, stdin=stdin), outlet)
+    read = with_default_outlet(iter_many(sources, settings, stdin=stdin), outlet)
     for chunk in batched(read, settings.batch_size):
         articles = [item for item in chunk if isinstance(item, Article)]
         found = _analyse(pipeline, articles)
@@ -78,16 +78,6 @@ def _analyse(pipeline: Pipeline, articles: list[Article]) -> dict[int, Analysis 
     return found
 
 
-def _with_outlet(items: Iterable[Article | Failure], outlet: str | None) -> Iterator[Article | Failure]:
-    if outlet is not None and not outlet.strip():
-        raise InputError("--outlet", "is empty: give the outlet's name")
-    for item in items:
-        if outlet is not None and isinstance(item, Article) and item.outlet is None:
-            yield item.model_copy(update={"outlet": outlet.strip()})
-        else:
-            yield item
-
-
 def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:
     """Store ``analysis`` (the store completes it with the findings of analyzers it did not run); the
     Outcome carries what this run found."""
@@ -109,7 +99,7 @@ def ingest_sources(
 ) -> Iterator[Outcome]:
     """Read and store articles without analysing them (re-ingesting the same text changes nothing);
     ``outlet`` as for :func:`analyze_sources`."""
-    for item in _with_outlet(iter_many(sources, settings, stdin=stdin), outlet):
+    for item in with_default_outlet(iter_many(sources, settings, stdin=stdin), outlet):
         if isinstance(item, Failure):
             yield Outcome(failure=item)
         else:

@@ -249,3 +249,11 @@ def test_a_rerun_with_other_analyzers_is_refused_not_called_done(client: Client,
         [str(source)], tmp_path / "out", make_settings(tmp_path, analyzers=("keywords",)), client=client
     )
     assert again.progress.analysed == 0 and again.progress.already_done > 0  # only resumed
+
+
+def test_batch_gives_the_default_outlet_to_articles_that_name_none(client: Client, tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "a.txt").write_text(story(11), encoding="utf-8")
+    run_batch([str(folder)], tmp_path / "out", make_settings(tmp_path), client=client, outlet="Example Daily")
+    assert read_table(tmp_path / "out", "articles")["outlet"].to_pylist() == ["Example Daily"]

@@ -36,6 +36,7 @@ from propwatch.batch.worker import (
 from propwatch.domain import Article, Failure
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.ingest.bulk import exception_reason
+from propwatch.ingest.sources import with_default_outlet
 from propwatch.republication.minhash import SignatureParams, signature_from_bytes
 from propwatch.republication.signatures import save_signatures
 from propwatch.settings import Settings
@@ -165,12 +166,14 @@ def run_batch(
     store: ArticleStore | None = None,
     on_progress: ProgressCallback | None = None,
     stdin: BinaryIO | None = None,
+    outlet: str | None = None,
 ) -> BatchSummary:
     """Analyse every article of ``sources`` on Dask and write the tables to ``out_dir`` (resumable).
 
     Uses ``client`` if given, else connects to ``scheduler``, else starts a local cluster of
     ``workers`` processes. With ``store``, each analysis (and its text signature) is also saved in
-    the database before its partition is marked done.
+    the database before its partition is marked done. ``outlet`` names the outlet of every article
+    whose source names none.
     """
     chosen = registry.resolve(settings.analyzers, registry.available())  # unknown ones fail before any work
     _refuse_output_inside_inputs(out_dir, sources)
@@ -180,7 +183,7 @@ def run_batch(
     done = output.done_keys()
     progress = BatchProgress()
     report = on_progress or (lambda _progress: None)
-    items = iter_batch_sources(sources, settings, stdin=stdin)
+    items = with_default_outlet(iter_batch_sources(sources, settings, stdin=stdin), outlet)
     partitions = plan_partitions(
         items, done, settings.batch_partition_size, progress, keep_raw=store is not None
     )

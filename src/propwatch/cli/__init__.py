@@ -25,7 +25,14 @@ from rich.table import Table
 from propwatch import __version__
 from propwatch.analyzers import registry
 from propwatch.cli import filters
-from propwatch.cli.options import binary_output, labelled, literal_console, settings_from, text_output
+from propwatch.cli.options import (
+    DefaultOutlet,
+    binary_output,
+    labelled,
+    literal_console,
+    settings_from,
+    text_output,
+)
 from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
@@ -197,13 +204,6 @@ AllowPrivate = Annotated[
 ]
 IgnoreRobots = Annotated[
     bool, typer.Option("--ignore-robots", help="Fetch pages even where robots.txt forbids it.")
-]
-DefaultOutlet = Annotated[
-    str | None,
-    typer.Option(
-        "--outlet",
-        help="Outlet of the articles whose source names none (e.g. a folder crawled from one site).",
-    ),
 ]
 
 

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from propwatch.cli.options import labelled, settings_from
+from propwatch.cli.options import DefaultOutlet, labelled, settings_from
 from propwatch.storage.store import ArticleStore
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def batch(
     ignore_robots: Annotated[
         bool, typer.Option("--ignore-robots", help="Fetch pages even where robots.txt forbids it.")
     ] = False,
+    outlet: DefaultOutlet = None,
 ) -> None:
     """Analyse a corpus on a Dask cluster and write Parquet tables; rerun the same command to resume."""
     # Imported here: Dask and pyarrow take seconds to load, and every other command can do without.
@@ -116,10 +117,11 @@ def batch(
                     workers=workers,
                     store=opened,
                     on_progress=update,
+                    outlet=outlet,
                 )
         else:
             summary = run_batch(
-                inputs, out, settings, scheduler=scheduler, workers=workers, on_progress=update
+                inputs, out, settings, scheduler=scheduler, workers=workers, on_progress=update, outlet=outlet
             )
     _print_summary(summary, err)
     if not summary.complete:

@@ -6,7 +6,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Annotated, Any, BinaryIO, TextIO
 
 import typer
 from pydantic import ValidationError
@@ -57,3 +57,12 @@ def binary_output(path: Path | None) -> Iterator[BinaryIO]:
         return
     with replacing(path, binary=True) as handle:
         yield handle  # type: ignore[misc]
+
+
+DefaultOutlet = Annotated[
+    str | None,
+    typer.Option(
+        "--outlet",
+        help="Outlet of the articles whose source names none (e.g. a folder crawled from one site).",
+    ),
+]

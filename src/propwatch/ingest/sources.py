@@ -16,6 +16,7 @@ from typing import BinaryIO
 from propwatch.domain import Article, Failure
 from propwatch.errors import (
     EmptyInputError,
+    InputError,
     InputNotFoundError,
     InputTooLargeError,
     PropwatchError,
@@ -67,6 +68,19 @@ def iter_many(
     """Articles from every source in turn, with a Failure for each one that cannot be read."""
     for source in sources:
         yield from iter_articles(source, settings, stdin=stdin)
+
+
+def with_default_outlet(
+    items: Iterable[Article | Failure], outlet: str | None
+) -> Iterator[Article | Failure]:
+    """``items`` with ``outlet`` given to every article whose source names none (``--outlet``)."""
+    if outlet is not None and not outlet.strip():
+        raise InputError("--outlet", "is empty: give the outlet's name")
+    for item in items:
+        if outlet is not None and isinstance(item, Article) and item.outlet is None:
+            yield item.model_copy(update={"outlet": outlet.strip()})
+        else:
+            yield item
 
 
 def _dispatch(source: str, settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | Failure]:
