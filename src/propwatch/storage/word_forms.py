@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
-from typing import Any, Final, TypeVar
+from functools import lru_cache
+from typing import Final, TypeVar
 
-from propwatch.errors import StorageError
+from propwatch.russian import russian_analyzer
 
 _RUSSIAN: Final = re.compile(r"[а-яё]+")
 _ENGLISH: Final = re.compile(r"[a-z]+")
@@ -28,18 +28,6 @@ _AGREEING: Final = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _UNINFLECTED: Final = frozenset({None, "PREP", "CONJ", "PRCL", "INTJ"})
 # English words this short are searched as typed: "new" is not the singular of "news".
 _MIN_ENGLISH_LETTERS: Final = 5
-
-
-@cache
-def _russian() -> Any:
-    try:
-        import pymorphy3  # type: ignore[import-untyped]
-
-        return pymorphy3.MorphAnalyzer(lang="ru")
-    except (ImportError, ValueError) as exc:  # ValueError: the dictionary package is missing
-        raise StorageError(
-            "search", f"Russian word forms need pymorphy3 and pymorphy3-dicts-ru: {exc}"
-        ) from exc
 
 
 def phrase_forms(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -64,7 +52,7 @@ def word_forms(word: str) -> tuple[str, ...]:
 
 
 def _russian_forms(word: str) -> Iterable[str]:
-    for parse in _russian().parse(word):
+    for parse in russian_analyzer().parse(word):
         if parse.score < _MIN_PARSE_SCORE:
             continue
         kind = parse.tag.POS
@@ -75,7 +63,7 @@ def _russian_forms(word: str) -> Iterable[str]:
 
 
 def _agreeing_russian(phrase: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
-    parses = [_russian().parse(word)[0] if _RUSSIAN.fullmatch(word) else None for word in phrase]
+    parses = [russian_analyzer().parse(word)[0] if _RUSSIAN.fullmatch(word) else None for word in phrase]
     head = next((p for p in parses if p is not None and p.tag.POS == "NOUN"), None)
     for number in _NUMBERS:
         for case in _CASES:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, Final
 
 import razdel  # type: ignore[import-untyped]
 
-from propwatch.errors import AnalyzerError
+from propwatch.russian import russian_analyzer
 from propwatch.targets.inflections import LANGUAGES as INFLECTION_LANGUAGES
 from propwatch.targets.inflections import inflection_table
 
@@ -39,20 +39,6 @@ def lemma_tokens(text: str, language: str) -> list[Token]:
     return [Token(t.start, t.stop, t.text) for t in razdel.tokenize(text) if any(c.isalnum() for c in t.text)]
 
 
-@cache
-def _analyzer() -> Any:
-    try:
-        import pymorphy3  # type: ignore[import-untyped]
-
-        return pymorphy3.MorphAnalyzer(lang="ru")
-    except (ImportError, ValueError) as exc:  # ValueError: the dictionary package is missing
-        raise AnalyzerError(
-            "analyzer 'targets'",
-            "Russian lemmas need pymorphy3 and pymorphy3-dicts-ru "
-            f"(pip install pymorphy3 pymorphy3-dicts-ru): {exc}",
-        ) from exc
-
-
 @lru_cache(maxsize=65536)
 def lemma(word: str, language: str) -> str:
     """The dictionary form of a word: Russian (Cyrillic words, lower case, ё as е) by pymorphy3; Polish and
@@ -61,7 +47,7 @@ def lemma(word: str, language: str) -> str:
     if language == "ru":
         if not CYRILLIC.search(word):
             return word.lower()
-        return str(_analyzer().parse(word)[0].normal_form).replace("ё", "е")
+        return str(russian_analyzer().parse(word)[0].normal_form).replace("ё", "е")
     if language in INFLECTED_LANGUAGES:  # a word the table lacks stays as written: "UN" is not "Un"
         forms = inflection_table().get(language, {})
         return forms.get(word) or forms.get(word.lower()) or word
@@ -90,7 +76,7 @@ def nominative(form: str, person: bool = False) -> str:
     """
     words = form.split()
     cyrillic = [bool(CYRILLIC.search(w)) and w.replace("-", "").isalpha() for w in words]
-    parses = [_analyzer().parse(w) if c else [] for w, c in zip(words, cyrillic, strict=True)]
+    parses = [russian_analyzer().parse(w) if c else [] for w, c in zip(words, cyrillic, strict=True)]
     tops = [p[0].tag if p else None for p in parses]
     tagged_person = person
     person = person or any(t is not None and _PERSON & t.grammemes for t in tops)
@@ -141,7 +127,7 @@ def without_patronymic(form: str) -> str | None:
     words = form.split()
     if len(words) != 3 or not all(CYRILLIC.search(w) for w in words):
         return None
-    if not any("Patr" in parse.tag for parse in _analyzer().parse(words[1])):
+    if not any("Patr" in parse.tag for parse in russian_analyzer().parse(words[1])):
         return None
     return f"{words[0]} {words[2]}"
 
@@ -152,7 +138,7 @@ def is_adjective(word: str) -> bool:
     phrase ("Безвизовый статус"), not a name."""
     if not CYRILLIC.search(word) or not word.isalpha():
         return False
-    parses = _analyzer().parse(word)[:2]
+    parses = russian_analyzer().parse(word)[:2]
     return bool(parses) and all(p.tag.POS in ("ADJF", "ADJS") and "Surn" not in p.tag for p in parses)
 
 
