@@ -620,7 +620,7 @@ def test_export_one_article_in_every_format(seeded: tuple[Api, dict[str, str]]) 
     experts = text.index("Experts agree")
     assert f"{article_id}\tAppeal_to_Authority\t{experts}\t{experts + 13}" in ptc
     assert any("\tName_Calling,Labeling\t" in line for line in ptc)  # PTC's spelling of the class
-    assert any("\tAppeal_to_Time\t" in line for line in ptc)  # no PTC class: kept as it is
+    assert not any("\tAppeal_to_Time\t" in line for line in ptc)  # no PTC class: a PTC scorer refuses it
     assert all(line.split("\t")[1] in PTC_OR_SEMEVAL for line in ptc)  # technique spans only
 
     brat = zipfile.ZipFile(io.BytesIO(api.client.get(base, params={"format": "brat"}).content))
