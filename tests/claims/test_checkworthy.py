@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,8 @@ def test_cli_predict_then_score_with_the_shipped_model(tmp_path: Path) -> None:
     result = runner.invoke(_cli(), ["score", "checkworthy", str(gold), str(run)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("checkthat24-task1: F1=")
+    as_json = runner.invoke(_cli(), ["score", "checkworthy", str(gold), str(run), "-f", "json"])
+    assert as_json.exit_code == 0 and "f1" in json.loads(as_json.output)  # -f json, as every score command
     # The shipped model gets these easy sentences right.
     assert [line.split("\t")[1] for line in lines[1:]] == ["Yes", "No", "Yes", "No"]
 

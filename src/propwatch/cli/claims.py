@@ -22,6 +22,7 @@ from propwatch.claims.checkworthy import (
 )
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.cli.options import literal_console, settings_from, text_output
+from propwatch.cli.tasks import FormatOption, ScoreFormat
 from propwatch.errors import ConfigurationError
 from propwatch.ingest.language import identify_language, language_code
 
@@ -93,11 +94,12 @@ def register_score(app: typer.Typer) -> None:
     def checkworthy(
         gold: Annotated[Path, typer.Argument(help="Gold TSV with a class_label column.")],
         predicted: Annotated[Path, typer.Argument(help="Run: id, class_label[, run_id].")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+        fmt: FormatOption = ScoreFormat.text,
+        as_json: Annotated[bool, typer.Option("--json", hidden=True, help="The same as -f json.")] = False,
     ) -> None:
         """F1 of the Yes class (the official CheckThat! Task 1 measure), with precision and recall."""
         scores = score_checkworthy(gold, predicted)
-        if as_json:
+        if as_json or fmt is ScoreFormat.json:
             sys.stdout.write(json.dumps(scores.as_dict(), indent=2) + "\n")
         else:
             sys.stdout.write(scores.summary() + "\n")
