@@ -68,3 +68,21 @@ def test_a_missing_folder_is_an_error_naming_the_output(tmp_path: Path) -> None:
     target = tmp_path / "no-such-folder" / "out.tsv"
     with pytest.raises(ConfigurationError, match=r"no-such-folder/out\.tsv.*cannot write the output file"):
         write_text(target, "x\n")
+
+
+def test_a_killed_writers_partial_file_is_cleared_by_the_next_write(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    abandoned = tmp_path / f".out.jsonl.{dead.stdout.strip()}.x1y2z3.partial"  # as kill -9 leaves it
+    abandoned.write_text("half a report", encoding="utf-8")
+    alive = tmp_path / f".out.jsonl.{os.getpid()}.a1b2c3.partial"  # a writer still at work
+    alive.write_text("in progress", encoding="utf-8")
+    other = tmp_path / ".other.jsonl.1.q.partial"  # another output's
+    other.write_text("x", encoding="utf-8")
+    write_text(tmp_path / "out.jsonl", "{}\n")
+    assert not abandoned.exists() and alive.exists() and other.exists()
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "{}\n"

@@ -9,6 +9,7 @@ cannot be renamed over, so they are written straight through.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -36,9 +37,10 @@ def replacing(path: Path, *, binary: bool = False, durable: bool = False) -> Ite
             yield handle
         return
     target = path.resolve() if path.is_symlink() else path  # replace the file a link points to
+    _remove_abandoned(target)
     try:
         descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+            dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".partial"
         )
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
@@ -54,6 +56,26 @@ def replacing(path: Path, *, binary: bool = False, durable: bool = False) -> Ite
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Delete the partial files a killed writer of ``target`` left (its pid is in their name and no
+    such process runs any more); those of a writer still running are left alone."""
+    for partial in target.parent.glob(f".{glob.escape(target.name)}.*.partial"):
+        pid = partial.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                partial.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def write_text(path: Path, text: str) -> None:
