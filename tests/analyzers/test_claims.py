@@ -33,7 +33,7 @@ def sample() -> Analysis:
 def test_contract(detector: ClaimDetector) -> None:
     assert ClaimDetector.name == "claims"
     assert ClaimDetector.provides == frozenset({"spans:claim"})
-    assert detector.version.startswith("2+model")
+    assert detector.version.startswith("3+model")
 
 
 def test_sample_article_claims(detector: ClaimDetector, sample: Analysis) -> None:
@@ -85,3 +85,13 @@ def test_shipped_model_files(tmp_path: Path) -> None:
     (tmp_path / "model.json").write_text("{", encoding="utf-8")
     with pytest.raises(ConfigurationError, match=r"model\.json: is not valid JSON"):
         ClaimDetector(Settings(claims_model=tmp_path))
+
+
+def test_questions_and_the_repeated_headline_are_no_candidates(detector: ClaimDetector) -> None:
+    title = "Russia lost 5,000 tanks in 2022, the ministry says"
+    text = (
+        f"{title}\n\nDid Russia lose 5,000 tanks in 2022? The ministry said on Monday that 5,000 tanks were "
+        "destroyed in 2022. «Wie viele Menschen sind im Krieg gestorben?»"
+    )
+    found = [s.text for s in detector.candidates(text, "en", title)]
+    assert found == ["The ministry said on Monday that 5,000 tanks were destroyed in 2022."]

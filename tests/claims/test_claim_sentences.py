@@ -68,3 +68,37 @@ def test_sample_article_sentences() -> None:
     )
     for sentence in sentences:
         assert article.text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Der Krieg begann am 24. Februar 2022 mit einem Angriff. Das ist z. B. falsch. Die NATO schweigt.",
+            "de",
+            [
+                "Der Krieg begann am 24. Februar 2022 mit einem Angriff.",
+                "Das ist z. B. falsch.",
+                "Die NATO schweigt.",
+            ],
+        ),
+        (
+            "Tzw. eksperci mówią, m.in. w TVN. To koniec.",
+            "pl",
+            ["Tzw. eksperci mówią, m.in. w TVN.", "To koniec."],
+        ),
+        ("Il sig. Rossi cita l'art. 4. Fine.", "it", ["Il sig. Rossi cita l'art. 4.", "Fine."]),
+        (
+            "The museum of modern art. The war went on.",
+            "en",
+            ["The museum of modern art.", "The war went on."],
+        ),
+        ("\u200bLa guerra è finita. Sì.", "it", ["La guerra è finita.", "Sì."]),
+    ],
+)
+def test_the_articles_language_keeps_its_abbreviations_and_dates_inside_sentences(
+    text: str, language: str, expected: list[str]
+) -> None:
+    sentences = split_sentences(text, language)
+    assert [s.text for s in sentences] == expected
+    assert all(text[s.start : s.end] == s.text for s in sentences)

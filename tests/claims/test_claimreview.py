@@ -74,3 +74,13 @@ def test_outlet_is_the_claimant_without_a_byline_and_unknown_fields_are_left_out
 
 def test_no_claims_no_reviews() -> None:
     assert claim_reviews(Analysis(article=Article(text=TEXT))) == []
+
+
+def test_the_appearance_type_follows_the_genre_tag_and_the_claim_id_has_one_fragment() -> None:
+    reviews = claim_reviews(_analysis(genre_tag="editorial", url="https://example.org/story?id=7#main"))
+    appearance = reviews[0]["itemReviewed"]["appearance"][0]
+    assert appearance["@type"] == "OpinionNewsArticle"
+    assert reviews[0]["itemReviewed"]["@id"].startswith("https://example.org/story?id=7#propwatch-claim-")
+    assert claim_reviews(_analysis(genre_tag="satire"))[0]["itemReviewed"]["appearance"][0]["@type"] == (
+        "SatiricalArticle"
+    )

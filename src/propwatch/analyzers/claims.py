@@ -18,10 +18,14 @@ from propwatch.claims.sentences import Sentence, split_sentences
 from propwatch.domain import Analysis, Annotations, Span
 from propwatch.settings import Settings
 
-ANALYZER_VERSION = "2"  # 2: each sentence scored in its own int8 call (batch-independent scores)
+# 2: each sentence scored in its own int8 call (batch-independent scores); 3: no questions nor the
+# headline, sentences split with the article's language's abbreviations
+ANALYZER_VERSION = "3"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
+_QUESTION_MARKS = ("?", "؟", "？")
+_CLOSING = "\"'”’»)] "
 
 
 class ClaimDetector(Analyzer):
@@ -40,12 +44,22 @@ class ClaimDetector(Analyzer):
             f"+t{threshold:g}" if threshold is not None else ""
         )
 
-    def candidates(self, text: str) -> list[Sentence]:
-        """The sentences of ``text`` long enough to hold a claim."""
-        return [s for s in split_sentences(text) if len(_WORD.findall(s.text)) >= MIN_WORDS]
+    def candidates(self, text: str, language: str | None = None, title: str | None = None) -> list[Sentence]:
+        """The sentences of ``text`` that may hold a claim: long enough, not a question (it asks, it
+        does not assert), and not the headline repeated at the top of the text."""
+        headline = " ".join(title.split()).casefold() if title else None
+        return [
+            s
+            for s in split_sentences(text, language)
+            if len(_WORD.findall(s.text)) >= MIN_WORDS
+            and not s.text.rstrip(_CLOSING).endswith(_QUESTION_MARKS)
+            and " ".join(s.text.split()).casefold() != headline
+        ]
 
     def analyze(self, batch: Sequence[Analysis]) -> Sequence[Annotations]:
-        per_article = [self.candidates(item.article.text) for item in batch]
+        per_article = [
+            self.candidates(item.article.text, item.article.language, item.article.title) for item in batch
+        ]
         texts = [s.text for sentences in per_article for s in sentences]
         scores = self.model.scores(texts)
         results: list[Annotations] = []

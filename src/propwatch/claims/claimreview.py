@@ -14,10 +14,24 @@ from propwatch.domain import Analysis, Article, Span
 
 CLAIM_LABEL = "Claim"
 CLAIMS_ANALYZER = "claims"
+# schema.org's article types for the page's own genre tag (OpinionNewsArticle covers editorials,
+# columns and commentary); any other tag appears as a CreativeWork.
 _APPEARANCE_TYPES = {
     "opinion": "OpinionNewsArticle",
+    "editorial": "OpinionNewsArticle",
+    "column": "OpinionNewsArticle",
+    "commentary": "OpinionNewsArticle",
+    "letter": "OpinionNewsArticle",
     "news": "NewsArticle",
+    "report": "ReportageNewsArticle",
+    "investigation": "ReportageNewsArticle",
     "analysis": "AnalysisNewsArticle",
+    "explainer": "BackgroundNewsArticle",
+    "review": "ReviewNewsArticle",
+    "satire": "SatiricalArticle",
+    "blog": "BlogPosting",
+    "interview": "NewsArticle",
+    "feature": "NewsArticle",
 }
 
 
@@ -56,7 +70,10 @@ def claim_review(article: Article, span: Span) -> dict[str, Any]:
         claim["author"] = claimant
     if article.published is not None:
         claim["datePublished"] = article.published.isoformat()
-    anchor = f"{article.url}#propwatch-claim-{span.start}-{span.end}" if article.url else None
+    # The page's own fragment goes: an IRI holds one '#'.
+    anchor = (
+        f"{article.url.split('#', 1)[0]}#propwatch-claim-{span.start}-{span.end}" if article.url else None
+    )
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",

@@ -6,8 +6,10 @@ Rule-based and offline, for news prose in Latin, Cyrillic, Greek and Arabic scri
   quote) always ends a sentence;
 * ``.``, ``!``, ``?``, ``…``, ``؟`` and ``。`` end a sentence when followed — after any closing quotes
   and brackets — by white space and then something that does not start in lower case;
-* a ``.`` does not end one after a known abbreviation ("Mr.", "U.S.", "e.g.", "Feb."), a single
-  capital letter (an initial: "J. Smith"), or between digits ("3.5", "03.02.2022").
+* a ``.`` does not end one after a known abbreviation ("Mr.", "U.S.", "e.g.", "Feb."; with the
+  article's language, its own too: "z. B.", "tzw.", "m.in.", "sig."), a single capital letter (an
+  initial: "J. Smith"), between digits ("3.5", "03.02.2022"), or after a day's number before a month
+  ("am 24. Februar 2022").
 
 Each sentence is returned as ``(start, end)`` with ``text[start:end]`` stripped of surrounding
 white space, so the offsets can become :class:`~propwatch.domain.Span` offsets unchanged.
@@ -27,6 +29,24 @@ _ABBREVIATIONS = frozenset(
     u.s u.k u.n e.u u.s.a d.c a.m p.m ph.d
     г гг т тт им ул д см др проф тыс млн млрд руб коп
     """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+# The article's language adds its own (lower-cased, without the dot); not those that also end
+# sentences ("usw.", "ecc.") nor words ("Art." in German).
+_LANGUAGE_ABBREVIATIONS = {
+    "de": frozenset("z.b z bzw ca vgl nr hr fr sog ggf inkl abs dipl ing s u.a u d.h d evtl".split()),  # noqa: SIM905
+    "pl": frozenset(
+        "prof dr hab inż mgr lek tzw m.in np ok ul al pl św gen płk mjr kpt ks bp abp red min woj pow "  # noqa: SIM905
+        "tj tzn wg ds nr godz im dot art ust pkt poz".split()
+    ),
+    "it": frozenset("sig sigg dott prof on avv ing gen col sen pag art n nn".split()),  # noqa: SIM905
+    "fr": frozenset("m mm mme mlle dr pr st ste gén cf av bd n° no".split()),  # noqa: SIM905
+}
+_MONTH_AFTER = re.compile(
+    r"\s+(?:jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|januar|februar|märz|juni|juli"
+    r"|sept|oktober|dezember|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+    r"|novembre|décembre|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre"
+    r"|dicembre)",
+    re.IGNORECASE,
 )
 _ENDERS = ".!?…؟。"
 _CLOSERS = "\"'”’»)]}›"
@@ -49,23 +69,25 @@ def _starts_lowercase(text: str, position: int) -> bool:
     return position < len(text) and text[position].islower()
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Whether the full stop at ``dot`` closes an abbreviation, an initial or a number."""
+def _is_abbreviation(text: str, dot: int, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether the full stop at ``dot`` closes an abbreviation, an initial or a day's number."""
     word_start = dot
     while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] == "."):
         word_start -= 1
     word = text[word_start:dot]
     if not word:
         return False
-    if word.lower().rstrip(".") in _ABBREVIATIONS:
+    if word.lower().rstrip(".") in _ABBREVIATIONS or word.lower().rstrip(".") in extra:
         return True
+    if word.isdigit() and len(word) <= 2 and _MONTH_AFTER.match(text, dot + 1):
+        return True  # "am 24. Februar": German writes the day as an ordinal
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith"
     # Dotted acronyms: "U.S.", "N.A.T.O."
     return bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word)) and len(word) <= 12
 
 
-def _boundaries(text: str) -> list[int]:
+def _boundaries(text: str, extra: frozenset[str] = frozenset()) -> list[int]:
     """Positions where a new sentence may start (after the sentence-ending run)."""
     cuts: list[int] = []
     size = len(text)
@@ -90,7 +112,7 @@ def _boundaries(text: str) -> list[int]:
         if end < size and not text[end].isspace():
             i = end
             continue  # "3.5", "example.com", "?!x"
-        if char == "." and end == i + 1 and _is_abbreviation(text, i):
+        if char == "." and end == i + 1 and _is_abbreviation(text, i, extra):
             i = end
             continue
         nxt = end
@@ -104,17 +126,23 @@ def _boundaries(text: str) -> list[int]:
     return cuts
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """The sentences of ``text`` in order, each stripped of surrounding white space."""
+def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
+    """The sentences of ``text`` in order, each stripped of surrounding white space (and of the
+    zero-width characters pages leave, which ``str.isspace`` does not count)."""
     sentences: list[Sentence] = []
     start = 0
-    for cut in [*_boundaries(text), len(text)]:
+    extra = _LANGUAGE_ABBREVIATIONS.get(language or "", frozenset())
+    for cut in [*_boundaries(text, extra), len(text)]:
         chunk_start, chunk_end = start, cut
-        while chunk_start < chunk_end and text[chunk_start].isspace():
+        while chunk_start < chunk_end and _blank(text[chunk_start]):
             chunk_start += 1
-        while chunk_end > chunk_start and text[chunk_end - 1].isspace():
+        while chunk_end > chunk_start and _blank(text[chunk_end - 1]):
             chunk_end -= 1
         if chunk_end > chunk_start:
             sentences.append(Sentence(chunk_start, chunk_end, text[chunk_start:chunk_end]))
         start = max(start, cut)
     return sentences
+
+
+def _blank(char: str) -> bool:
+    return char.isspace() or char in "\u200b\u200c\u200d\u2060\ufeff"
