@@ -74,7 +74,8 @@ def test_sample_article_sentences() -> None:
     ("text", "language", "expected"),
     [
         (
-            "Der Krieg begann am 24. Februar 2022 mit einem Angriff. Das ist z. B. falsch. Die NATO schweigt.",
+            "Der Krieg begann am 24. Februar 2022 mit einem Angriff. Das ist z. B. falsch. "
+            "Die NATO schweigt.",
             "de",
             [
                 "Der Krieg begann am 24. Februar 2022 mit einem Angriff.",
