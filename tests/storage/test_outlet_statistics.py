@@ -123,7 +123,8 @@ def test_undated_articles_are_counted_but_in_no_period(store: ArticleStore) -> N
         date(2022, 5, 6),
         date(2022, 5, 6),
     )
-    assert list(periods["Clean Outlet"]) == ["2022-05"] and periods["Clean Outlet"]["2022-05"].articles == 1
+    assert list(periods["Clean Outlet"]) == ["2022-05", "undated"]  # the undated article is not lost
+    assert periods["Clean Outlet"]["2022-05"].articles == periods["Clean Outlet"]["undated"].articles == 1
     assert tally.record()["undated"] == 1
 
 

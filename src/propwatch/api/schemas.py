@@ -145,21 +145,27 @@ class FacetsOut(BaseModel):
 class TallyOut(BaseModel):
     articles: int
     analysed: int = Field(description="Articles with at least one stored analysis.")
-    undated: int = Field(description="Articles without a publication date: in no period, nor first/last.")
+    undated: int = Field(
+        description="Articles without a publication date: in the period 'undated', not in first/last."
+    )
     spans: int
+    spans_per_article: float | None = Field(description="Counted spans per analysed article.")
     coverage: float | None = Field(
         description="Share of the analysed text inside counted spans, 0 to 1; null when none was analysed."
     )
+    dominant_category: str | None = Field(description="Technique category with the most spans.")
     first_published: date | None
     last_published: date | None
-    labels: dict[str, int] = Field(description="Spans per label.")
+    labels: dict[str, int] = Field(description="Spans per label, most first (ties alphabetical).")
     categories: dict[str, int] = Field(description="Technique spans per technique category.")
     narratives: dict[str, int] = Field(description="Articles per narrative label.")
     attacked: dict[str, int] = Field(description="Articles attacking each target (the targets analyzer's).")
 
 
 class PeriodOut(TallyOut):
-    period: str = Field(description="'2024', '2024-03' or '2024-W09'.")
+    period: str = Field(
+        description="'2024', '2024-03' or '2024-W09'; 'undated' last, for articles without a date."
+    )
 
 
 class OutletOut(TallyOut):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -16,7 +17,7 @@ from propwatch.cli import filters
 from propwatch.cli.options import literal_console, settings_from, text_output
 from propwatch.export import spreadsheet_safe
 from propwatch.storage.queries import ArticleQuery
-from propwatch.storage.statistics import Tally, default_analyzer, outlet_statistics, outlet_timelines
+from propwatch.storage.statistics import Tally, default_analyzer, outlet_statistics, outlet_timelines, ranked
 from propwatch.storage.store import ArticleStore
 
 
@@ -199,15 +200,20 @@ def _print_table(stream: TextIO, c: _Comparison) -> None:
             "—" if t.spans_per_article is None else f"{t.spans_per_article:.1f}",
             "—" if t.coverage is None else f"{100 * t.coverage:.1f}%",
             _dominant(t),
-            ", ".join(f"{label} ×{n}" for label, n in t.labels.most_common(TOP_LABELS)),
-            ", ".join(f"{value} ×{n}" for value, n in t.narratives.most_common(2)),
-            ", ".join(f"{value} ×{n}" for value, n in t.attacked.most_common(2)),
+            _top(t.labels, TOP_LABELS),
+            _top(t.narratives, 2),
+            _top(t.attacked, 2),
         )
     literal_console(file=stream).print(table)
 
 
 def _dominant(t: Tally) -> str:
-    return min(t.categories, key=lambda c: (-t.categories[c], c)) if t.categories else ""
+    return t.dominant_category or ""
+
+
+def _top(counts: Counter[str], n: int) -> str:
+    """The ``n`` most frequent, ties in alphabetical order (the order rows were stored in is no rank)."""
+    return ", ".join(f"{value} ×{count}" for value, count in list(ranked(counts).items())[:n])
 
 
 def _ranked(counters: Any) -> list[str]:

@@ -31,6 +31,13 @@ from propwatch.storage.store import ArticleStore
 
 Bucket = Literal["week", "month", "year"]
 BUCKETS: tuple[Bucket, ...] = ("week", "month", "year")
+UNDATED = "undated"  # the period of the articles without a publication date
+
+
+def ranked(counts: Counter[str]) -> dict[str, int]:
+    """``counts`` most frequent first, ties in alphabetical order (Counter.most_common keeps the
+    order rows happened to be read in)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 @dataclass
@@ -40,7 +47,7 @@ class Tally:
 
     articles: int = 0
     analysed: int = 0
-    undated: int = 0  # articles whose page gave no publication date: in no period, nor first/last
+    undated: int = 0  # articles whose page gave no publication date: not in first/last
     characters: int = 0  # of analysed articles
     covered: int = 0  # characters inside at least one counted span
     spans: int = 0
@@ -62,20 +69,28 @@ class Tally:
         """Counted spans per analysed article; None when no article was analysed."""
         return self.spans / self.analysed if self.analysed else None
 
+    @property
+    def dominant_category(self) -> str | None:
+        """The technique category with the most spans (ties: alphabetical); None without any."""
+        return next(iter(ranked(self.categories)), None)
+
     def record(self) -> dict[str, Any]:
-        """The tally as the API, the CLI's JSON and the web pages give it (counts most frequent first)."""
+        """The tally as the API, the CLI's JSON and the web pages give it (counts most frequent first,
+        ties alphabetical)."""
         return {
             "articles": self.articles,
             "analysed": self.analysed,
             "undated": self.undated,
             "spans": self.spans,
+            "spans_per_article": None if self.spans_per_article is None else round(self.spans_per_article, 6),
             "coverage": None if self.coverage is None else round(self.coverage, 6),
+            "dominant_category": self.dominant_category,
             "first_published": self.first,
             "last_published": self.last,
-            "labels": dict(self.labels.most_common()),
-            "categories": dict(self.categories.most_common()),
-            "narratives": dict(self.narratives.most_common()),
-            "attacked": dict(self.attacked.most_common()),
+            "labels": ranked(self.labels),
+            "categories": ranked(self.categories),
+            "narratives": ranked(self.narratives),
+            "attacked": ranked(self.attacked),
         }
 
     def add(self, fact: _ArticleFact) -> None:
@@ -267,8 +282,9 @@ def _outlet_tallies(
             if fact.outlet is None or (outlets is not None and fact.outlet not in outlets):
                 continue
             overall.setdefault(fact.outlet, Tally()).add(fact)
-            if bucket is not None and fact.day is not None:
-                periods.setdefault(fact.outlet, {}).setdefault(period_of(fact.day, bucket), Tally()).add(fact)
+            if bucket is not None:  # undated articles in a period of their own, after the dated ones
+                period = UNDATED if fact.day is None else period_of(fact.day, bucket)
+                periods.setdefault(fact.outlet, {}).setdefault(period, Tally()).add(fact)
         if query is not None and outlets:
             # An outlet with articles, none of which matches, is compared as empty, not unknown.
             stored = conn.execute(select(articles.c.outlet).where(articles.c.outlet.in_(outlets)).distinct())
@@ -305,15 +321,19 @@ def timeline(
     bucket: Bucket = "month",
     analyzer: str | None = None,
     query: ArticleQuery | None = None,
+    with_outlet: bool = False,
 ) -> tuple[Tally, dict[str, Tally]]:
     """The overall tally and one per period (oldest first) of one outlet's articles, or of all (only
-    those matching ``query`` when given)."""
+    those matching ``query`` when given; only those of some outlet with ``with_outlet``, as a
+    comparison of outlets counts)."""
     if bucket not in BUCKETS:
         raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
     overall = Tally()
     periods: dict[str, Tally] = {}
     with store._reading("cannot compute the statistics over time") as conn:
         for fact in _facts(conn, outlet, analyzer, query):
+            if with_outlet and fact.outlet is None:
+                continue
             overall.add(fact)
             if fact.day is not None:
                 periods.setdefault(period_of(fact.day, bucket), Tally()).add(fact)

@@ -31,6 +31,7 @@ from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import NARRATIVE_LABEL, facets, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
 from propwatch.storage.statistics import default_analyzer, outlet_statistics, timeline
+from propwatch.storage.statistics import ranked as ranked_counts
 from propwatch.summary import genre_note, summarize
 from propwatch.targets.linking import target_profiles
 from propwatch.web.charts import Series, hbar_chart, heatmap, stacked_columns
@@ -310,7 +311,7 @@ def _series(periods: dict[str, Any], analyzer: str | None) -> list[Series]:
     totals: Counter[str] = Counter()
     for tally in periods.values():
         totals.update(tally.labels)
-    top = [label for label, _ in totals.most_common(TOP_LABELS)]
+    top = list(ranked_counts(totals))[:TOP_LABELS]
     series = [
         Series(pretty(label), colour_class(analyzer or "", label), [periods[p].labels[label] for p in names])
         for label in top
@@ -327,7 +328,8 @@ def dashboard(request: Request, bench: Bench) -> Response:
         return gate
     analyzer = default_analyzer(bench.store)
     stats = outlet_statistics(bench.store, analyzer=analyzer)
-    overall, periods = timeline(bench.store, bucket="month", analyzer=analyzer)
+    # Articles of no outlet are in no outlet's row: they would skew the totals the rows are read against.
+    overall, periods = timeline(bench.store, bucket="month", analyzer=analyzer, with_outlet=True)
     measured = [(name, t.coverage) for name, t in stats.items() if t.coverage is not None]
     ranked = sorted(measured, key=lambda kv: -kv[1])  # outlets with no analysed article have no share
     share = hbar_chart(
@@ -341,7 +343,7 @@ def dashboard(request: Request, bench: Bench) -> Response:
 
     def by_outlet(field: str) -> Any:
         """Articles per outlet and value of a tally counter (the 12 most frequent values), or None."""
-        values = [v for v, _ in getattr(overall, field).most_common(12)]
+        values = list(ranked_counts(getattr(overall, field)))[:12]
         counts = {(o, v): getattr(stats[o], field)[v] for o in outlet_names for v in values}
         return heatmap(outlet_names, values, counts) if values else None
 
@@ -368,7 +370,7 @@ def outlet_page(request: Request, name: str, bench: Bench) -> Response:
     overall, periods = timeline(bench.store, outlet=name, bucket="month", analyzer=analyzer)
     if overall.articles == 0:
         return render_error(request, 404, f"outlet {name!r}: no stored article is from this outlet")
-    top = overall.labels.most_common(15)
+    top = list(ranked_counts(overall.labels).items())[:15]
     labels_chart = hbar_chart(
         [
             (pretty(label), float(n), str(n), f"/articles?{urlencode({'outlet': name, 'label': label})}")
