@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from propwatch.domain import Article
+from propwatch.errors import InputError
 from propwatch.storage import SNIPPET_END, SNIPPET_START, ArticleStore
-from propwatch.storage.search import ParsedQuery, fts5_expression, parse_query, tsquery_expression
+from propwatch.storage.search import ParsedQuery, fts5_expression, parse_query, tsquery_sql
 
 ENGLISH = Article(
     title="Alliance expansion worries the minister",
@@ -165,9 +166,15 @@ def test_hostile_queries_still_find_their_words(corpus: ArticleStore) -> None:
     assert ids(corpus.search("\x00propaganda")) == [ENGLISH.id]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", "-propaganda", "_", "« — »"])
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "_", "« — »"])
 def test_queries_without_words_find_nothing(corpus: ArticleStore, query: str) -> None:
     assert corpus.search(query) == []
+
+
+def test_a_query_that_only_excludes_says_so(corpus: ArticleStore) -> None:
+    # Neither backend can list "every article without a word": an empty list would read as "none has it".
+    with pytest.raises(InputError, match="only excludes words"):
+        corpus.search("-propaganda")
 
 
 def test_empty_store_search(store: ArticleStore) -> None:
@@ -182,19 +189,35 @@ def test_parse_query() -> None:
     assert parsed == ParsedQuery(
         groups=(
             (("nato",),),
-            (("eastward", "expansion"),),  # quoted: as typed
+            (("eastward", "expansion"), ("eastward", "expansions")),  # quoted: the words together
             (("provocation",), ("provocations",), ("threat",), ("threats",)),
         ),
         excluded=(("peace",), ("peaces",)),
     )
     assert fts5_expression(parsed) == (
-        '("nato" AND "eastward expansion" AND ("provocation" OR "provocations" OR "threat" OR "threats"))'
+        '("nato" AND ("eastward expansion" OR "eastward expansions") AND '
+        '("provocation" OR "provocations" OR "threat" OR "threats"))'
         ' NOT "peace" NOT "peaces"'
     )
-    assert tsquery_expression(parsed) == (
-        "('nato') & (('eastward' <-> 'expansion')) & ('provocation' | 'provocations' | 'threat' | 'threats')"
-        " & !'peace' & !'peaces'"
+    expression, phrases = tsquery_sql(parsed)
+    assert expression == (
+        "(phraseto_tsquery('simple', :phrase_0)) && (phraseto_tsquery('simple', :phrase_1) || "
+        "phraseto_tsquery('simple', :phrase_2)) && "
+        "(phraseto_tsquery('simple', :phrase_3) || phraseto_tsquery('simple', :phrase_4) || "
+        "phraseto_tsquery('simple', :phrase_5) || phraseto_tsquery('simple', :phrase_6)) && "
+        "!!phraseto_tsquery('simple', :phrase_7) && !!phraseto_tsquery('simple', :phrase_8)"
     )
+    assert list(phrases.values()) == [
+        "nato",
+        "eastward expansion",
+        "eastward expansions",
+        "provocation",
+        "provocations",
+        "threat",
+        "threats",
+        "peace",
+        "peaces",
+    ]
 
 
 def test_parse_query_punctuation_splits_words_like_the_index() -> None:
@@ -211,5 +234,22 @@ def test_parse_query_spells_ye_and_yo_both_ways() -> None:
     bare = parse_query("лжёт").groups[0]
     assert bare[:2] == (("лжёт",), ("лжет",)) and {("лгут",), ("лжешь",), ("лжёшь",)} <= set(bare)
     many = parse_query('"лес сено вечер день"').groups[0]  # 2 × 2 × 4 × 2 spellings, capped
-    assert len(many) == 16 and many[0] == ("лес", "сено", "вечер", "день")
+    assert many[0] == ("лес", "сено", "вечер", "день") and 16 < len(many) <= 64  # spellings, then forms
     assert parse_query('"перемещение"').groups == ((("перемещение",),),)  # five е: as typed only
+
+
+def test_hyphens_dots_and_cases_match_on_both_backends(store: ArticleStore) -> None:
+    covid = Article(text="Меры против COVID-19 отменены. Инфляция составила 7.1 процента.", language="ru")
+    press = Article(
+        text="Пресс-секретарю Кремля Дмитрию Пескову задали вопрос о специальной военной операции.",
+        language="ru",
+    )
+    rostov = Article(text="В Ростове-на-Дону прошли учения.", language="ru")
+    for article in (covid, press, rostov):
+        store.save_article(article)
+    assert ids(store.search("COVID-19")) == [covid.id]  # PostgreSQL indexes the hyphenated word whole too
+    assert ids(store.search('"против COVID-19"')) == [covid.id]
+    assert ids(store.search("7.1")) == [covid.id]
+    assert ids(store.search("пресс-секретарь Песков")) == [press.id]
+    assert ids(store.search('"специальная военная операция"')) == [press.id]  # in the prepositional case
+    assert ids(store.search("Ростов-на-Дону")) == [rostov.id]

@@ -1,29 +1,46 @@
-"""The grammatical forms a bare search word or phrase also matches."""
+"""The grammatical forms a bare search word, or a quoted phrase, also matches."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from propwatch.storage.search import parse_query
-from propwatch.storage.word_forms import phrase_forms, word_forms
+from propwatch.storage.word_forms import TypedPhrase, phrase_forms, word_forms
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def forms(text: str) -> list[tuple[str, ...]]:
+    return phrase_forms(TypedPhrase.of(text, _WORD))
 
 
 @pytest.mark.parametrize(
-    ("word", "forms"),
+    ("word", "found", "not_found"),
     [
-        ("sanction", ("sanction", "sanctions")),
-        ("sanctions", ("sanctions", "sanction")),
-        ("policies", ("policies", "policy")),
-        ("policy", ("policy", "policies")),
-        ("taxes", ("taxes", "tax")),
-        ("crisis", ("crisis", "crisises")),  # no false singular "crisi"
-        ("news", ("news",)),  # too short to guess: "new" is another word
-        ("nato", ("nato",)),
-        ("kraków", ("kraków",)),  # languages without a paradigm here: as typed
+        ("sanction", {"sanctions"}, set()),
+        ("sanctions", {"sanction"}, set()),
+        ("policies", {"policy"}, set()),
+        ("movies", {"movie"}, set()),
+        ("crises", {"crisis"}, set()),
+        ("crisis", {"crises"}, set()),
+        ("viruses", {"virus"}, set()),
+        ("women", {"woman"}, set()),
+        ("child", {"children"}, set()),
+        ("goods", set(), {"good"}),
+        ("news", set(), {"new"}),
+        ("nato", set(), {"natos"}),  # too short to guess
+        ("kraków", set(), {"krakóws"}),  # languages without a paradigm here: as typed
     ],
 )
-def test_word_forms(word: str, forms: tuple[str, ...]) -> None:
-    assert word_forms(word) == forms
+def test_english_words(word: str, found: set[str], not_found: set[str]) -> None:
+    assert word_forms(word)[0] == word
+    assert found <= set(word_forms(word)) and not not_found & set(word_forms(word))
+
+
+def test_a_capitalised_english_word_is_a_name() -> None:
+    assert forms("Williams") == [("williams",)]
 
 
 def test_russian_words_get_their_paradigm_of_the_same_part_of_speech() -> None:
@@ -32,23 +49,49 @@ def test_russian_words_get_their_paradigm_of_the_same_part_of_speech() -> None:
     verbs = word_forms("провоцирует")
     assert {"провоцировать", "провоцируют", "провоцировал"} <= set(verbs)
     assert not any(form.startswith("провоцирующ") for form in verbs)  # participles are other words
+    assert {"был", "будут"} <= set(word_forms("будет")) and not {"есть", "е", "суть"} & set(
+        word_forms("будет")
+    )
+    assert not any(form.startswith("мы") for form in word_forms("мой"))  # not the imperative of "мыть"
+
+
+def test_russian_names_typed_with_a_capital_get_the_persons_paradigm() -> None:
+    assert {"трампа", "трампу", "трампом"} <= set(w for (w,) in forms("Трамп"))
+    assert {"трампа", "трампу"} <= set(word_forms("трамп"))  # every reading of the word is Trump
+    peskov = {w for (w,) in forms("Песков")}
+    assert {"пескова", "пескову"} <= peskov and "песка" not in peskov  # not the paradigm of "песок"
+    assert forms("Маск") == [("маск",)]  # a name pymorphy does not know stays as typed, not "маска"
+
+
+def test_a_hyphenated_word_changes_one_part() -> None:
+    press = {" ".join(words) for words in forms("пресс-секретарь")}
+    assert {"пресс секретаря", "пресс секретарю", "пресс секретари"} <= press
+    assert not any(words.startswith("прессу") for words in press)
+    rostov = {" ".join(words) for words in forms("Ростов-на-Дону")}
+    assert "ростове на дону" in rostov and not any(words.endswith("доне") for words in rostov)
 
 
 def test_a_russian_phrase_keeps_its_words_agreeing() -> None:
-    forms = phrase_forms(("западные", "санкции"))
-    assert forms[0] == ("западные", "санкции")
-    assert {("западных", "санкций"), ("западную", "санкцию"), ("западным", "санкциям")} <= set(forms)
-    assert ("западный", "санкция") not in forms  # the adjective takes its noun's gender
-    assert ("киевские", "режимы") in phrase_forms(("киевский", "режим"))  # inanimate accusative plural
-    assert phrase_forms(("против", "россии"))[:2] == [("против", "россии"), ("против", "россия")]
+    found = forms("западные санкции")
+    assert found[0] == ("западные", "санкции")
+    assert {("западных", "санкций"), ("западную", "санкцию"), ("западным", "санкциям")} <= set(found)
+    assert ("западный", "санкция") not in found  # the adjective takes its noun's gender
+    assert ("киевские", "режимы") in forms("киевский режим")  # inanimate accusative plural
+    assert forms("против России")[:2] == [("против", "россии"), ("против", "россия")]
 
 
 def test_an_english_phrase_inflects_its_last_word() -> None:
-    assert phrase_forms(("eastward", "expansion")) == [("eastward", "expansion"), ("eastward", "expansions")]
+    assert forms("eastward expansion") == [("eastward", "expansion"), ("eastward", "expansions")]
 
 
-def test_quoted_words_are_exact_and_variants_are_capped() -> None:
-    assert parse_query('"sanctions"').groups == ((("sanctions",),),)
+def test_quoting() -> None:
+    assert parse_query('"sanctions"').groups == ((("sanctions",),),)  # one quoted word: exactly it
     assert parse_query("sanctions").groups == ((("sanctions",), ("sanction",)),)
+    phrase = parse_query('"специальная военная операция"').groups[0]
+    assert ("специальной", "военной", "операции") in phrase  # a quoted phrase: together, in any case
     long_phrase = parse_query("западные экономические санкции против российской нефти").groups[0]
     assert 1 < len(long_phrase) <= 64
+    negated = parse_query('санкции -"западные санкции" -"Путина"')
+    assert len(negated.groups) == 1  # the excluded phrase adds no required word
+    assert ("западных", "санкций") in negated.excluded and ("путина",) in negated.excluded
+    assert ("путин",) not in negated.excluded  # a quoted single word: only as written

@@ -154,7 +154,8 @@ def article_query(
         Query(
             max_length=500,
             description='Full-text query: words, "phrases", or, -word. Bare words also match '
-            "their other forms (Russian cases, English plurals); quoted ones match as written.",
+            "their other forms (Russian cases, English plurals), quoted phrases their words together "
+            "in any case; a quoted single word matches as written.",
         ),
     ] = None,
 ) -> ArticleQuery:

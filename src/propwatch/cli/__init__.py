@@ -400,7 +400,8 @@ def search(
     """Full-text search over stored articles, best matches first; takes the filters of `list`.
 
     Words must all match; "a phrase", x or y and -word work as in web search engines. A bare word
-    also finds its other forms (Russian cases and verb forms, English plurals); a quoted one only itself."""
+    also finds its other forms (Russian cases and verb forms, English plurals), a quoted phrase its
+    words together in any case; a quoted single word only itself."""
     from propwatch.storage.queries import find_articles
 
     settings = settings_from(ctx)

@@ -45,7 +45,7 @@ from propwatch.storage.search import (
     SNIPPET_START,
     fts5_expression,
     parse_query,
-    tsquery_expression,
+    tsquery_sql,
 )
 from propwatch.storage.store import ArticleStore
 from propwatch.targets.linking import SPAN_PREFIX as TARGET_SPAN_PREFIX
@@ -201,11 +201,12 @@ def text_hits(conn: Connection, query_text: str) -> Subquery | None:
             f"WHERE {FTS_TABLE} MATCH :match"
         ).bindparams(match=fts5_expression(parsed))
     else:
+        expression, phrases = tsquery_sql(parsed)
         statement = text(
             f"SELECT articles.pk AS pk, ts_rank(articles.{TSVECTOR_COLUMN}, q.query) AS rank "
-            "FROM articles, to_tsquery('simple', :match) AS q(query) "
+            f"FROM articles, (SELECT {expression}) AS q(query) "
             f"WHERE articles.{TSVECTOR_COLUMN} @@ q.query"
-        ).bindparams(match=tsquery_expression(parsed))
+        ).bindparams(**phrases)
     return statement.columns(pk=Integer, rank=Float).subquery("hits")
 
 
@@ -220,14 +221,15 @@ def _snippets(conn: Connection, query_text: str, pks: list[int]) -> dict[int, st
         ).bindparams(bindparam("pks", expanding=True))
         params: dict[str, Any] = {"match": fts5_expression(parsed)}
     else:
+        expression, phrases = tsquery_sql(parsed)
         statement = text(
             "SELECT a.pk AS pk, ts_headline('simple', "
             "coalesce(a.title || ' — ', '') || left(a.text, :chars), "
-            "to_tsquery('simple', :match), :options) AS snippet "
+            f"{expression}, :options) AS snippet "
             "FROM articles AS a WHERE a.pk IN :pks"
         ).bindparams(bindparam("pks", expanding=True))
         params = {
-            "match": tsquery_expression(parsed),
+            **phrases,
             "chars": TSVECTOR_TEXT_CHARS,
             "options": f'StartSel="{SNIPPET_START}", StopSel="{SNIPPET_END}", MinWords=12, MaxWords=30',
         }

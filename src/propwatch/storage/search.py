@@ -1,9 +1,10 @@
 """Full-text search over article titles and texts, on SQLite FTS5 or PostgreSQL tsvector.
 
 Users type queries the way they would in a web search engine: words (all must match),
-``"quoted phrases"``, ``or`` between alternatives, ``-word`` to exclude. A word or phrase typed bare
-also matches its other grammatical forms (:mod:`propwatch.storage.word_forms`); a quoted one matches
-as typed, ё and е aside. The query is parsed here,
+``"quoted phrases"``, ``or`` between alternatives, ``-word`` to exclude. A word typed bare, and a
+quoted phrase of several words, also match their other grammatical forms (the phrase's words agreeing:
+:mod:`propwatch.storage.word_forms`); a quoted single word matches as typed, ё and е aside. The query
+is parsed here,
 once, for both backends and rebuilt from quoted terms only, so no user string can reach the
 database as query syntax: an unbalanced quote or a stray ``AND OR (`` is just text.
 """
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from propwatch.errors import InputError
 from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, TSVECTOR_TEXT_CHARS
-from propwatch.storage.word_forms import phrase_forms
+from propwatch.storage.word_forms import TypedPhrase, phrase_forms
 
 SNIPPET_START = "**"
 SNIPPET_END = "**"
@@ -25,9 +27,10 @@ SNIPPET_ELLIPSIS = "…"
 _SNIPPET_TOKENS = 24
 _TITLE_WEIGHT = 5.0  # a match in the title counts five times one in the text (bm25 column weight)
 
-_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_TOKEN = re.compile(r'(?P<negated>-?)"(?P<quoted>[^"]*)"|(?P<bare>\S+)')
 # Letters and digits: what both the FTS5 unicode61 tokenizer and PostgreSQL's parser index as words.
 _WORD = re.compile(r"[^\W_]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # no database text may hold a NUL; the others only separate
 # A word with more е than this is searched as typed and with ё written е only; a phrase gets at
 # most this many spellings.
 _MAX_YO_POSITIONS = 3
@@ -45,6 +48,9 @@ class ParsedQuery:
 
     groups: tuple[tuple[tuple[str, ...], ...], ...]
     excluded: tuple[tuple[str, ...], ...]
+    # The text each as-typed phrase was typed as ("covid-19"): PostgreSQL splits it as it split the
+    # texts it indexed, which is not always the words above (a hyphenated word is one lexeme too).
+    typed: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -54,20 +60,25 @@ class ParsedQuery:
 def parse_query(query: str) -> ParsedQuery:
     groups: list[list[tuple[str, ...]]] = []
     excluded: list[tuple[str, ...]] = []
+    typed: dict[tuple[str, ...], str] = {}
     pending_or = False
     for match in _TOKEN.finditer(query):
-        quoted, bare = match.group(1), match.group(2)
-        negated = False
+        quoted, bare = match.group("quoted"), match.group("bare")
+        negated = bool(match.group("negated"))
         if bare is not None:
-            if bare.lower() == "or" and groups:
+            if bare.lower() == "or" and groups:  # first, it is a word (French "or")
                 pending_or = True
                 continue
             if bare.startswith("-") and len(bare) > 1:
                 negated, bare = True, bare[1:]
-        phrase = tuple(word.lower() for word in _WORD.findall(quoted if quoted is not None else bare))
-        if not phrase:
+        written = quoted if quoted is not None else bare
+        phrase = TypedPhrase.of(written, _WORD)
+        if not phrase.words:
             continue
-        variants = _variants(phrase, exact=quoted is not None)
+        typed.setdefault(phrase.words, " ".join(_CONTROL.sub(" ", written).split()).lower())
+        # A quoted single word is exactly that word; a quoted phrase keeps its words together, in any case.
+        exact = quoted is not None and len(set(phrase.chunks)) == 1
+        variants = _variants(phrase, exact=exact)
         if negated:
             excluded.extend(variants)
         elif pending_or:
@@ -75,15 +86,18 @@ def parse_query(query: str) -> ParsedQuery:
         else:
             groups.append(variants)
         pending_or = False
+    if excluded and not groups:
+        raise InputError(f"query {query!r}", "only excludes words (-word): add a word to find")
     return ParsedQuery(
         groups=tuple(tuple(dict.fromkeys(group)) for group in groups),
         excluded=tuple(dict.fromkeys(excluded)),
+        typed=typed,
     )
 
 
-def _variants(phrase: tuple[str, ...], *, exact: bool) -> list[tuple[str, ...]]:
+def _variants(phrase: TypedPhrase, *, exact: bool) -> list[tuple[str, ...]]:
     """The phrase in its spellings, then (unless ``exact``) its other forms, each also with ё as е."""
-    found = dict.fromkeys(_spellings(phrase))
+    found = dict.fromkeys(_spellings(phrase.words))
     if not exact:
         for form in phrase_forms(phrase)[1:]:
             found.setdefault(form)
@@ -120,17 +134,22 @@ def fts5_expression(parsed: ParsedQuery) -> str:
     return f"({required})" + "".join(f" NOT {_quoted(phrase)}" for phrase in parsed.excluded)
 
 
-def tsquery_expression(parsed: ParsedQuery) -> str:
-    """The same query in PostgreSQL's to_tsquery syntax, grouped explicitly: websearch_to_tsquery has
-    no parentheses, and its ``a b or c`` means (a & b) | c."""
+def tsquery_sql(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
+    """The query as a PostgreSQL tsquery expression and its bound phrases: each phrase is split by
+    ``phraseto_tsquery`` exactly as the indexed texts were ("COVID-19", "7.1", "Ростов-на-Дону"), and
+    the groups are joined explicitly (websearch_to_tsquery has no parentheses: its ``a b or c`` is
+    (a & b) | c)."""
+    params: dict[str, str] = {}
 
-    def lexemes(phrase: tuple[str, ...]) -> str:
-        # Words hold only letters and digits, so they cannot contain a single quote.
-        joined = " <-> ".join(f"'{word}'" for word in phrase)
-        return f"({joined})" if len(phrase) > 1 else joined
+    def phrase_query(phrase: tuple[str, ...]) -> str:
+        name = f"phrase_{len(params)}"
+        params[name] = parsed.typed.get(phrase, " ".join(phrase))
+        return f"phraseto_tsquery('simple', :{name})"
 
-    required = " & ".join(f"({' | '.join(lexemes(phrase) for phrase in group)})" for group in parsed.groups)
-    return required + "".join(f" & !{lexemes(phrase)}" for phrase in parsed.excluded)
+    required = " && ".join(
+        "(" + " || ".join(phrase_query(phrase) for phrase in group) + ")" for group in parsed.groups
+    )
+    return required + "".join(f" && !!{phrase_query(phrase)}" for phrase in parsed.excluded), params
 
 
 _SQLITE_SEARCH = text(
@@ -143,13 +162,13 @@ _SQLITE_SEARCH = text(
 )
 
 # Headlines are made only for the page of hits (the inner query limits first): ts_headline is slow.
-_POSTGRES_SEARCH = text(
+_POSTGRES_SEARCH = (  # {tsquery}: tsquery_sql's expression, made of bound parameters only
     "SELECT hit.pk, hit.rank, "
     "ts_headline('simple', coalesce(a.title || ' — ', '') || left(a.text, :chars), hit.query, :options) "
     "AS snippet "
     "FROM (SELECT articles.pk AS pk, "
     f"ts_rank(articles.{TSVECTOR_COLUMN}, q.query) AS rank, q.query AS query "
-    "FROM articles, to_tsquery('simple', :match) AS q(query) "
+    "FROM articles, (SELECT {tsquery}) AS q(query) "
     f"WHERE articles.{TSVECTOR_COLUMN} @@ q.query "
     "ORDER BY rank DESC, articles.pk DESC LIMIT :limit OFFSET :offset) AS hit "
     "JOIN articles AS a ON a.pk = hit.pk "
@@ -184,10 +203,11 @@ def run_search(connection: Connection, parsed: ParsedQuery, limit: int, offset: 
             },
         )
     else:
+        expression, phrases = tsquery_sql(parsed)
         rows = connection.execute(
-            _POSTGRES_SEARCH,
+            text(_POSTGRES_SEARCH.format(tsquery=expression)),
             {
-                "match": tsquery_expression(parsed),
+                **phrases,
                 "chars": TSVECTOR_TEXT_CHARS,
                 "options": _HEADLINE_OPTIONS,
                 "limit": limit,

@@ -1,68 +1,166 @@
-"""The grammatical forms a search word also matches: "санкции" finds "санкций", "sanction" "sanctions".
+"""The grammatical forms a search term also matches: "санкции" finds "санкций", "sanction" "sanctions".
 
 Neither FTS5's unicode61 tokenizer nor PostgreSQL's 'simple' configuration stems, and a stemmed index
 would need to know each query's language. Expanding the query instead works on both backends and on
-stores built before. Russian words get their paradigm from pymorphy3 (nouns, adjectives and pronouns
-every case and number; verbs their finite forms and infinitive), and a Russian phrase its forms with
-every word in the same case and number ("западные санкции" → "западных санкций"). English words get
-their singular and plural by rule. Words of other languages are searched as typed.
+stores built before.
+
+* A Russian word gets the paradigm of its likeliest reading (nouns, adjectives and pronouns every case
+  and number; verbs their finite forms and infinitive), without archaic or abbreviated forms; a word
+  typed with a capital is read as a name: the paradigm of the person or place pymorphy3 knows by that
+  name ("Песков" is the press secretary, not sand), else the word as typed ("Маск").
+* A hyphenated word changes one part: the first when a preposition joins the parts ("Ростов-на-Дону"),
+  else the last ("пресс-секретарь", "вице-премьер").
+* A Russian phrase changes with its words agreeing in case and number ("западные санкции" →
+  "западных санкций").
+* An English word gets its singular and plural by rule (irregular ones from a short table); a name
+  typed with a capital, and words such as "goods" or "news", stay as typed.
+* Words of other languages stay as typed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from propwatch.russian import russian_analyzer
 
 _RUSSIAN: Final = re.compile(r"[а-яё]+")
 _ENGLISH: Final = re.compile(r"[a-z]+")
-# Parses less likely than this are another word that happens to be spelt alike.
+# Readings less likely than this are another word that happens to be spelt alike.
 _MIN_PARSE_SCORE: Final = 0.2
 _CASES: Final = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 _NUMBERS: Final = ("sing", "plur")
 _VERBAL: Final = frozenset({"VERB", "INFN"})  # participles and gerunds are other words for a searcher
 _AGREEING: Final = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _UNINFLECTED: Final = frozenset({None, "PREP", "CONJ", "PRCL", "INTJ"})
+_NAME_TAGS: Final = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+_RARE_TAGS: Final = frozenset({"Arch", "Abbr", "Infr", "Erro", "Dist"})
+# Forms of a paradigm that are, for a searcher, another word: "есть" (is) is also "to eat".
+_OTHER_WORDS: Final = {"быть": frozenset({"есть"})}
 # English words this short are searched as typed: "new" is not the singular of "news".
 _MIN_ENGLISH_LETTERS: Final = 5
+_ENGLISH_PLURAL_ONLY: Final = frozenset(
+    "goods news series species means lives arms glasses clothes politics economics physics ethics "  # noqa: SIM905
+    "thanks customs headquarters whereabouts athletics".split()
+)
+_IRREGULAR: Final = {"man": "men", "woman": "women", "child": "children", "person": "people", "mouse": "mice"}
+_IRREGULAR_BOTH: Final = {**_IRREGULAR, **{plural: single for single, plural in _IRREGULAR.items()}}
 
 
-def phrase_forms(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """``phrase`` (lower-case words) first, then its other forms, without repeats."""
-    if len(phrase) == 1:
-        return [(form,) for form in word_forms(phrase[0])]
-    if any(_RUSSIAN.fullmatch(word) for word in phrase):
-        return _unique([phrase, *_agreeing_russian(phrase)])
-    if _ENGLISH.fullmatch(phrase[-1]):  # the head of an English noun phrase comes last
-        return [(*phrase[:-1], form) for form in word_forms(phrase[-1])]
-    return [phrase]
+@dataclass(frozen=True)
+class TypedPhrase:
+    """What a query term holds: its words as the index splits them (lower case), whether each was
+    typed with a capital, and which typed word (between spaces) each belongs to."""
+
+    words: tuple[str, ...]
+    capitalised: tuple[bool, ...]
+    chunks: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str, word: re.Pattern[str]) -> TypedPhrase:
+        words, capitalised, chunks = [], [], []
+        for number, chunk in enumerate(text.split()):
+            for found in word.findall(chunk):
+                words.append(found.lower())
+                capitalised.append(found[:1].isupper() and not found.isupper())
+                chunks.append(number)
+        return cls(tuple(words), tuple(capitalised), tuple(chunks))
+
+
+def phrase_forms(phrase: TypedPhrase) -> list[tuple[str, ...]]:
+    """The phrase's words as typed first, then its other forms, without repeats."""
+    units = _units(phrase)
+    if len(units) == 1:
+        changing = units[0][0]
+        return [_with(phrase.words, changing, form) for form in _forms_of(phrase, changing)]
+    heads = [changing for changing, _ in units]
+    if any(_RUSSIAN.fullmatch(phrase.words[i]) for i in heads):
+        found = [phrase.words]
+        for agreeing in _agreeing_russian([phrase.words[i] for i in heads]):
+            words = list(phrase.words)
+            for i, form in zip(heads, agreeing, strict=True):
+                words[i] = form
+            found.append(tuple(words))
+        return _unique(found)
+    last = heads[-1]
+    if _ENGLISH.fullmatch(phrase.words[last]):  # the head of an English noun phrase comes last
+        return [_with(phrase.words, last, form) for form in _forms_of(phrase, last)]
+    return [phrase.words]
+
+
+def _units(phrase: TypedPhrase) -> list[tuple[int, list[int]]]:
+    """Per typed word: the index of the part that changes, and those of the parts that do not."""
+    units: dict[int, list[int]] = {}
+    for index, chunk in enumerate(phrase.chunks):
+        units.setdefault(chunk, []).append(index)
+    found = []
+    for parts in units.values():
+        joined_by_preposition = any(_is_preposition(phrase.words[i]) for i in parts[1:-1])
+        changing = parts[0] if joined_by_preposition else parts[-1]
+        found.append((changing, [i for i in parts if i != changing]))
+    return found
+
+
+def _is_preposition(word: str) -> bool:
+    if not _RUSSIAN.fullmatch(word):
+        return word in ("on", "upon", "sur", "am", "an", "im")  # Stratford-upon-Avon, Frankfurt am Main
+    return any(parse.tag.POS == "PREP" for parse in russian_analyzer().parse(word)[:1])
+
+
+def _with(words: tuple[str, ...], index: int, form: str) -> tuple[str, ...]:
+    return (*words[:index], form, *words[index + 1 :])
+
+
+def _forms_of(phrase: TypedPhrase, index: int) -> tuple[str, ...]:
+    return word_forms(phrase.words[index], name=phrase.capitalised[index])
 
 
 @lru_cache(maxsize=4096)
-def word_forms(word: str) -> tuple[str, ...]:
-    """``word`` (lower case) first, then its other forms."""
+def word_forms(word: str, name: bool = False) -> tuple[str, ...]:
+    """``word`` (lower case) first, then its other forms; ``name``: it was typed with a capital."""
     if _RUSSIAN.fullmatch(word):
-        return tuple(_unique([word, *_russian_forms(word)]))
-    if _ENGLISH.fullmatch(word):
+        return tuple(_unique([word, *_russian_forms(word, name)]))
+    if _ENGLISH.fullmatch(word) and not name:
         return tuple(_unique([word, *_english_forms(word)]))
     return (word,)
 
 
-def _russian_forms(word: str) -> Iterable[str]:
-    for parse in russian_analyzer().parse(word):
-        if parse.score < _MIN_PARSE_SCORE:
-            continue
+def _russian_forms(word: str, name: bool) -> Iterable[str]:
+    parses = russian_analyzer().parse(word)
+    if name:
+        chosen = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes]
+        if not chosen and parses and not _NAME_TAGS & parses[0].tag.grammemes:
+            chosen = _likeliest(parses) if parses[0].is_known else []  # "Кремль", "Запад": known words
+    else:
+        chosen = _likeliest(parses)
+    for parse in chosen:
         kind = parse.tag.POS
+        excluded = _OTHER_WORDS.get(parse.normal_form, frozenset())
         for form in parse.lexeme:
             other = form.tag.POS
-            if other == kind or (kind in _VERBAL and other in _VERBAL):
+            same_kind = other == kind or (kind in _VERBAL and other in _VERBAL)
+            if same_kind and not _RARE_TAGS & form.tag.grammemes and form.word not in excluded:
                 yield str(form.word)
 
 
-def _agreeing_russian(phrase: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+def _likeliest(parses: Sequence[Any]) -> list[Any]:
+    """The likeliest reading, and the others of its part of speech that are likely or of its lemma
+    ("мой" is not the imperative of "мыть"; every reading of "трамп" is Trump)."""
+    if not parses:
+        return []
+    top = parses[0]
+    return [
+        p
+        for p in parses
+        if p is top
+        or (p.tag.POS == top.tag.POS and (p.score >= _MIN_PARSE_SCORE or p.normal_form == top.normal_form))
+    ]
+
+
+def _agreeing_russian(phrase: Sequence[str]) -> Iterable[tuple[str, ...]]:
     parses = [russian_analyzer().parse(word)[0] if _RUSSIAN.fullmatch(word) else None for word in phrase]
     head = next((p for p in parses if p is not None and p.tag.POS == "NOUN"), None)
     for number in _NUMBERS:
@@ -89,21 +187,28 @@ def _agreeing_russian(phrase: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
 
 
 def _english_forms(word: str) -> Iterable[str]:
-    if len(word) < _MIN_ENGLISH_LETTERS:
+    if word in _IRREGULAR_BOTH:
+        yield _IRREGULAR_BOTH[word]
+        return
+    if len(word) < _MIN_ENGLISH_LETTERS or word in _ENGLISH_PLURAL_ONLY:
         return
     singulars = []
     if word.endswith("ies"):
-        singulars.append(word[:-3] + "y")  # policies → policy
-    elif word.endswith(("ches", "shes", "sses", "xes", "zes")):
-        singulars.append(word[:-2])  # taxes → tax
+        singulars += [word[:-3] + "y", word[:-1]]  # policies → policy, movies → movie
+    elif word.endswith("ses"):
+        singulars += [word[:-2], word[:-3] + "sis", word[:-1]]  # viruses → virus, crises → crisis
+    elif word.endswith("es"):
+        singulars += [word[:-2], word[:-1]]  # taxes → tax, forces → force
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        singulars.append(word[:-1])  # sanctions → sanction, forces → force
+        singulars.append(word[:-1])  # sanctions → sanction
     yield from singulars
     for base in singulars or [word]:
         yield _plural(base)
 
 
 def _plural(word: str) -> str:
+    if word.endswith("is"):
+        return word[:-2] + "es"  # crisis → crises
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
     if word.endswith(("s", "x", "z", "ch", "sh")):
