@@ -199,7 +199,7 @@ def test_bad_single_input_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = run(tmp_path, "--debug", "show", "0000000000000000")
-    assert result.returncode != 0
+    assert result.returncode == 2  # the same status as without --debug
     assert "Traceback" in result.stderr
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import traceback
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -531,7 +532,7 @@ def main() -> None:
                 f"needs the 'train' extra ({exc.name} is missing): pip install -e '.[train]'",
             ) from exc
     except PropwatchError as exc:
-        if debug:
-            raise
+        if debug:  # the traceback too, with the same exit status as without --debug
+            traceback.print_exc()
         err.print(labelled("error:", "red", str(exc)), highlight=False)
         sys.exit(exc.exit_code)
