@@ -30,7 +30,10 @@ def forms(text: str) -> list[tuple[str, ...]]:
         ("child", {"children"}, set()),
         ("goods", set(), {"good"}),
         ("news", set(), {"new"}),
-        ("nato", set(), {"natos"}),  # too short to guess
+        ("her", set(), {"hers"}),  # a function word
+        ("war", {"wars"}, set()),
+        ("wars", {"war"}, set()),
+        ("cases", {"case"}, {"cas"}),  # not the French word
         ("kraków", set(), {"krakóws"}),  # languages without a paradigm here: as typed
     ],
 )
@@ -95,3 +98,19 @@ def test_quoting() -> None:
     assert len(negated.groups) == 1  # the excluded phrase adds no required word
     assert ("западных", "санкций") in negated.excluded and ("путина",) in negated.excluded
     assert ("путин",) not in negated.excluded  # a quoted single word: only as written
+
+
+def test_tied_readings_ye_spellings_and_words_of_other_lemmas() -> None:
+    assert {"может", "могут"} <= set(word_forms("мочь"))  # the verb is as likely as the noun
+    assert set(word_forms("её")) - {"её", "ее"} == set(word_forms("ее")) - {"её", "ее"}
+    assert "лет" in word_forms("год") and "лета" not in word_forms("год")  # "лета" is summer's too
+
+
+def test_a_quoted_phrase_changes_up_to_its_head_noun_and_a_persons_name_whole() -> None:
+    press = {" ".join(words) for words in forms("пресс-секретаря президента")}
+    assert {"пресс секретарь президента", "пресс секретарю президента"} <= press
+    assert not any(words.endswith("президенту") for words in press)  # the genitive stays genitive
+    peskov = forms("Дмитрий Песков")
+    assert ("дмитрия", "пескова") in peskov and not any(
+        w.startswith("пес") and w.endswith("ка") for _, w in peskov
+    )

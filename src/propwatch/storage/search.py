@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 
 from propwatch.errors import InputError
 from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, TSVECTOR_TEXT_CHARS
-from propwatch.storage.word_forms import TypedPhrase, phrase_forms
+from propwatch.storage.word_forms import TypedPhrase, known_spelling, phrase_forms
 
 SNIPPET_START = "**"
 SNIPPET_END = "**"
@@ -107,17 +107,23 @@ def _variants(phrase: TypedPhrase, *, exact: bool) -> list[tuple[str, ...]]:
 
 def _spellings(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The phrase as typed, then with ё written е and е read as ё: Russian texts write either
-    ("лжёт", "лжет"), and neither backend's tokenizer folds one into the other."""
-    per_word = []
-    for word in phrase:
-        pieces = word.replace("ё", "е").split("е")
-        forms = {word, "е".join(pieces)}
+    ("лжёт", "лжет"), and neither backend's tokenizer folds one into the other. A word pymorphy3
+    knows gets its own ё spelling; only an unknown one (a name) gets every е read as ё."""
+    return list(itertools.islice(itertools.product(*(_word_spellings(w) for w in phrase)), _MAX_SPELLINGS))
+
+
+def _word_spellings(word: str) -> list[str]:
+    plain = word.replace("ё", "е")
+    forms = {word, plain}
+    if "е" in plain and (known := known_spelling(plain)) is not None:
+        forms.add(known)
+    elif "е" in plain:
+        pieces = plain.split("е")
         if len(pieces) - 1 <= _MAX_YO_POSITIONS:
             for letters in itertools.product("её", repeat=len(pieces) - 1):
                 tail = (letter + piece for letter, piece in zip(letters, pieces[1:], strict=True))
                 forms.add(pieces[0] + "".join(tail))
-        per_word.append(sorted(forms, key=lambda form: (form != word, form)))
-    return list(itertools.islice(itertools.product(*per_word), _MAX_SPELLINGS))
+    return sorted(forms, key=lambda form: (form != word, form))
 
 
 def _quoted(phrase: tuple[str, ...]) -> str:

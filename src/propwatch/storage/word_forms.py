@@ -31,6 +31,7 @@ _RUSSIAN: Final = re.compile(r"[а-яё]+")
 _ENGLISH: Final = re.compile(r"[a-z]+")
 # Readings less likely than this are another word that happens to be spelt alike.
 _MIN_PARSE_SCORE: Final = 0.2
+_TIE: Final = 0.02  # readings this close to the likeliest are as likely
 _CASES: Final = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 _NUMBERS: Final = ("sing", "plur")
 _VERBAL: Final = frozenset({"VERB", "INFN"})  # participles and gerunds are other words for a searcher
@@ -39,9 +40,12 @@ _UNINFLECTED: Final = frozenset({None, "PREP", "CONJ", "PRCL", "INTJ"})
 _NAME_TAGS: Final = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _RARE_TAGS: Final = frozenset({"Arch", "Abbr", "Infr", "Erro", "Dist"})
 # Forms of a paradigm that are, for a searcher, another word: "есть" (is) is also "to eat".
-_OTHER_WORDS: Final = {"быть": frozenset({"есть"})}
-# English words this short are searched as typed: "new" is not the singular of "news".
-_MIN_ENGLISH_LETTERS: Final = 5
+_OTHER_WORDS: Final = {
+    "быть": frozenset({"есть"}),
+    "год": frozenset({"лета", "летам", "летами", "летах"}),  # summer's; "лет" stays: "10 лет"
+}
+# English words this short are searched as typed ("us", "it"); function words too ("her" is no "hers").
+_MIN_ENGLISH_LETTERS: Final = 3
 _ENGLISH_PLURAL_ONLY: Final = frozenset(
     "goods news series species means lives arms glasses clothes politics economics physics ethics "  # noqa: SIM905
     "thanks customs headquarters whereabouts athletics".split()
@@ -65,7 +69,7 @@ class TypedPhrase:
         for number, chunk in enumerate(text.split()):
             for found in word.findall(chunk):
                 words.append(found.lower())
-                capitalised.append(found[:1].isupper() and not found.isupper())
+                capitalised.append(found[:1].isupper())  # "NATO", "Песков": names stay names
                 chunks.append(number)
         return cls(tuple(words), tuple(capitalised), tuple(chunks))
 
@@ -79,7 +83,8 @@ def phrase_forms(phrase: TypedPhrase) -> list[tuple[str, ...]]:
     heads = [changing for changing, _ in units]
     if any(_RUSSIAN.fullmatch(phrase.words[i]) for i in heads):
         found = [phrase.words]
-        for agreeing in _agreeing_russian([phrase.words[i] for i in heads]):
+        typed = [(phrase.words[i], phrase.capitalised[i]) for i in heads]
+        for agreeing in _agreeing_russian(typed):
             words = list(phrase.words)
             for i, form in zip(heads, agreeing, strict=True):
                 words[i] = form
@@ -128,8 +133,17 @@ def word_forms(word: str, name: bool = False) -> tuple[str, ...]:
     return (word,)
 
 
+@lru_cache(maxsize=4096)
+def known_spelling(word: str) -> str | None:
+    """A Russian word's spelling with its ё, when pymorphy3 knows the word ("лжет" → "лжёт")."""
+    if not _RUSSIAN.fullmatch(word):
+        return None
+    known = [p for p in russian_analyzer().parse(word) if p.is_known]
+    return str(known[0].word) if known else None
+
+
 def _russian_forms(word: str, name: bool) -> Iterable[str]:
-    parses = russian_analyzer().parse(word)
+    parses = russian_analyzer().parse(word.replace("ё", "е"))  # "её" alone reads as a rare adjective
     if name:
         chosen = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes]
         if not chosen and parses and not _NAME_TAGS & parses[0].tag.grammemes:
@@ -147,27 +161,49 @@ def _russian_forms(word: str, name: bool) -> Iterable[str]:
 
 
 def _likeliest(parses: Sequence[Any]) -> list[Any]:
-    """The likeliest reading, and the others of its part of speech that are likely or of its lemma
-    ("мой" is not the imperative of "мыть"; every reading of "трамп" is Trump)."""
+    """The likeliest readings (those tied with the first: "мочь" the verb as well as the noun), and
+    the others of their part of speech that are likely or of their lemma ("мой" is not the
+    imperative of "мыть"; every reading of "трамп" is Trump)."""
     if not parses:
         return []
-    top = parses[0]
+    tops = [p for p in parses if p.score >= parses[0].score - _TIE]
+    kinds = {p.tag.POS for p in tops}
+    lemmas = {p.normal_form for p in tops}
     return [
         p
         for p in parses
-        if p is top
-        or (p.tag.POS == top.tag.POS and (p.score >= _MIN_PARSE_SCORE or p.normal_form == top.normal_form))
+        if p in tops
+        or (p.tag.POS in kinds and (p.score >= _MIN_PARSE_SCORE or p.normal_form in lemmas))
     ]
 
 
-def _agreeing_russian(phrase: Sequence[str]) -> Iterable[tuple[str, ...]]:
-    parses = [russian_analyzer().parse(word)[0] if _RUSSIAN.fullmatch(word) else None for word in phrase]
-    head = next((p for p in parses if p is not None and p.tag.POS == "NOUN"), None)
-    for number in _NUMBERS:
+def _reading(word: str, capitalised: bool) -> Any:
+    """The reading a phrase's word is inflected from: a name pymorphy3 knows when typed with a
+    capital ("Дмитрий Песков"), else the likeliest."""
+    if not _RUSSIAN.fullmatch(word):
+        return None
+    parses = russian_analyzer().parse(word.replace("ё", "е"))
+    if capitalised:
+        named = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes]
+        if named:
+            return named[0]
+    return parses[0] if parses else None
+
+
+def _agreeing_russian(phrase: Sequence[tuple[str, bool]]) -> Iterable[tuple[str, ...]]:
+    """The phrase with its words in each case and number: those up to its head noun (all of a
+    person's name) change; the nouns after the head keep their case ("пресс-секретаря президента")."""
+    parses = [_reading(word, capitalised) for word, capitalised in phrase]
+    nouns = [i for i, p in enumerate(parses) if p is not None and p.tag.POS == "NOUN"]
+    names = [i for i in nouns if parses[i].tag.grammemes & {"Name", "Surn", "Patr"}]
+    head = parses[nouns[0]] if nouns else None
+    person = bool(nouns) and names == nouns
+    last = len(phrase) if person or not nouns else nouns[0] + 1
+    for number in ("sing",) if person else _NUMBERS:  # a person's name has no plural
         for case in _CASES:
             words = []
-            for word, parse in zip(phrase, parses, strict=True):
-                if parse is None or parse.tag.POS in _UNINFLECTED:
+            for position, ((word, _), parse) in enumerate(zip(phrase, parses, strict=True)):
+                if parse is None or parse.tag.POS in _UNINFLECTED or position >= last:
                     words.append(word)
                     continue
                 wanted = {case, number}
@@ -190,20 +226,30 @@ def _english_forms(word: str) -> Iterable[str]:
     if word in _IRREGULAR_BOTH:
         yield _IRREGULAR_BOTH[word]
         return
-    if len(word) < _MIN_ENGLISH_LETTERS or word in _ENGLISH_PLURAL_ONLY:
+    if len(word) < _MIN_ENGLISH_LETTERS or word in _ENGLISH_PLURAL_ONLY or word in _english_stop_words():
         return
     singulars = []
-    if word.endswith("ies"):
-        singulars += [word[:-3] + "y", word[:-1]]  # policies → policy, movies → movie
-    elif word.endswith("ses"):
-        singulars += [word[:-2], word[:-3] + "sis", word[:-1]]  # viruses → virus, crises → crisis
-    elif word.endswith("es"):
-        singulars += [word[:-2], word[:-1]]  # taxes → tax, forces → force
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        singulars.append(word[:-1])  # sanctions → sanction
+    if len(word) > _MIN_ENGLISH_LETTERS:  # "wars" is "war"; "bus" and "gas" are no plurals
+        if word.endswith("ies"):
+            singulars += [word[:-3] + "y", word[:-1]]  # policies → policy, movies → movie
+        elif word.endswith(("sses", "xes", "zes", "ches", "shes", "uses")):
+            singulars += [word[:-2], word[:-1]]  # glasses → glass, taxes → tax, viruses → virus
+        elif word.endswith("ses"):
+            singulars += [word[:-1], word[:-3] + "sis"]  # cases → case, crises → crisis
+        elif word.endswith("es"):
+            singulars.append(word[:-1])  # forces → force
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            singulars.append(word[:-1])  # sanctions → sanction, wars → war
     yield from singulars
     for base in singulars or [word]:
         yield _plural(base)
+
+
+@lru_cache(maxsize=1)
+def _english_stop_words() -> frozenset[str]:
+    from propwatch.models.function_words import stop_words
+
+    return frozenset(stop_words("en")) | {"new", "old"}  # "new" is not the singular of "news"
 
 
 def _plural(word: str) -> str:
