@@ -322,3 +322,11 @@ def test_a_phrase_opening_with_a_month_is_no_target_but_a_person_may_be_named_so
         _entity(text, "Juli 2022 in der Zeitung Unsere Zeit", "MISC"), _entity(text, "Juli Zeh", "PER")
     )
     assert [name for _, name in _found(text, extract_mentions(text, "de", catalogue, ner))] == ["Juli Zeh"]
+
+
+def test_a_title_alone_is_no_target(catalogue: AliasCatalogue) -> None:
+    text = "Gen. Waleri Gerassimow sprach."
+    ner = _FixedNer(_entity(text, "Gen", "PER"), _entity(text, "Waleri Gerassimow", "PER"))
+    assert [name for _, name in _found(text, extract_mentions(text, "de", catalogue, ner))] == [
+        "Waleri Gerassimow"
+    ]

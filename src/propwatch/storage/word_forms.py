@@ -172,8 +172,7 @@ def _likeliest(parses: Sequence[Any]) -> list[Any]:
     return [
         p
         for p in parses
-        if p in tops
-        or (p.tag.POS in kinds and (p.score >= _MIN_PARSE_SCORE or p.normal_form in lemmas))
+        if p in tops or (p.tag.POS in kinds and (p.score >= _MIN_PARSE_SCORE or p.normal_form in lemmas))
     ]
 
 

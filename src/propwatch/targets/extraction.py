@@ -74,7 +74,7 @@ _INITIALS: Final = re.compile(r"^(?:[A-ZА-ЯЁ]\.\s*){1,3}")  # "В.В. Пут�
 _TITLES: Final = frozenset(
     "president präsident président presidente prezydent президент премьер премьер-министр министр глава "  # noqa: SIM905
     "канцлер kanzler bundeskanzler chancellor госсекретарь генсек губернатор мэр посол спикер "
-    "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа "
+    "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа gen col lt sen gov "
     "minister ministre ministro ministerin министра эксперт kommissionspräsidentin präsidentin kanzlerin "
     "presidentessa senator senatorin sénateur senatore senatorka sekretarz außenminister "
     "außenministerin".split()
@@ -192,6 +192,8 @@ def extract_mentions(
         article = _LEADING_ARTICLE.match(form)
         if known is None and article and catalogue.lookup(form[article.end() :], language) is not None:
             continue  # "La Russie", "l'OTAN": the catalogue's match inside is the mention
+        if known is None and form.casefold().rstrip(".") in _TITLES:
+            continue  # "Gen" of "Gen. Gerasimov", "Minister" alone: a title, not a target
         if known is not None:
             if not overlapping:
                 found.append(Mention(start, end, known.name, known.type, SOURCE_NER))
