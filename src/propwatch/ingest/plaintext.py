@@ -286,29 +286,30 @@ def _take_title(line: str, parsed: _Parsed) -> bool:
     return True
 
 
-def _split_title_tag(line: str) -> tuple[str, str | None]:
+def _tag_parts(line: str) -> tuple[str, str | None]:
+    """The headline part of ``line`` as written and the genre tag at its end or start, if any."""
     suffix = _TAG_SUFFIX.match(line)
     if suffix:
         title = suffix.group("title") or suffix.group("title2") or suffix.group("title3")
-        tag = suffix.group("tag") or suffix.group("tag2") or suffix.group("tag3")
-        return _strip_title_period(title), _genre(tag)
+        return str(title), str(suffix.group("tag") or suffix.group("tag2") or suffix.group("tag3"))
     prefix = _TAG_PREFIX.match(line)
     if prefix:
-        return _strip_title_period(prefix.group("title").strip()), _genre(
-            prefix.group("tag") or prefix.group("tag2")
-        )
+        return str(prefix.group("title")).strip(), str(prefix.group("tag") or prefix.group("tag2"))
     return line, None
+
+
+def _split_title_tag(line: str) -> tuple[str, str | None]:
+    title, tag = _tag_parts(line)
+    return (_strip_title_period(title), _genre(tag)) if tag is not None else (line, None)
 
 
 def _untagged(line: str) -> str:
     """``line`` without a genre tag at its end or start, its own punctuation kept."""
-    suffix = _TAG_SUFFIX.match(line)
-    if suffix:
-        title = str(suffix.group("title") or suffix.group("title2") or suffix.group("title3"))
-        # "… a corner. Opinion": the full stop is the sentence's, read as the tag's separator
-        return title + "." if line[len(title) :].lstrip().startswith(".") else title
-    prefix = _TAG_PREFIX.match(line)
-    return str(prefix.group("title")).strip() if prefix else line
+    title, tag = _tag_parts(line)
+    # "… a corner. Opinion": the full stop is the sentence's, read as the tag's separator
+    if tag is not None and line.startswith(title) and line[len(title) :].lstrip().startswith("."):
+        return title + "."
+    return title
 
 
 def _strip_title_period(title: str) -> str:
