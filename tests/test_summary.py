@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from propwatch.domain import Analysis, Article, Label, Span
-from propwatch.summary import covered_characters, genre_note, summarize
+from propwatch.summary import covered_characters, genre_note, summarize, text_characters
 
 # 11 words, 61 characters.
 TEXT = "NATO lies again and again while the brave nation stands firm."
@@ -30,10 +30,18 @@ def _analysis(
 
 
 def test_coverage_counts_overlapping_characters_once() -> None:
-    spans = [_span(0, 10, "Name_Calling-Labeling"), _span(5, 15, "Loaded_Language"), _span(40, 45, "Doubt")]
-    assert covered_characters(spans) == 15 + 5
-    assert covered_characters([_span(0, 20, "Doubt"), _span(2, 5, "Doubt")]) == 20
+    assert covered_characters([(0, 10), (5, 15), (40, 45)]) == 15 + 5
+    assert covered_characters([(0, 20), (2, 5)]) == 20
     assert covered_characters([]) == 0
+
+
+def test_a_crlf_line_break_is_one_character() -> None:
+    text = "ab\r\ncd\r\n\r\nef"
+    assert text_characters(text) == len("ab\ncd\n\nef")
+    assert covered_characters([(0, 6)], text) == len("ab\ncd")  # "ab\r\ncd"
+    assert covered_characters([(1, 3)], text) == 1  # "b\r": half a line break is none
+    assert covered_characters([(3, 5)], text) == 2  # "\nc"
+    assert covered_characters([(0, 4), (2, 9)], text) == len("ab\ncd\n")  # up to the last CR
 
 
 def test_figures_from_fixture_technique_spans() -> None:

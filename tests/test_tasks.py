@@ -275,3 +275,31 @@ def test_label_files_with_a_bom_and_an_empty_gold_file(settings: Settings, tmp_p
     empty.write_text("", encoding="utf-8")
     refused = run(settings, "score", "ptc-si", str(empty), str(gold))
     assert refused.returncode == 2 and f"{empty}: holds no spans to score" in refused.stderr
+
+
+def test_the_model_is_loaded_only_once_the_template_and_articles_are_checked(
+    articles: Path, model: TechniqueModel, settings: Settings, tmp_path: Path
+) -> None:
+    loads: list[str] = []
+
+    def load() -> TechniqueModel:
+        loads.append("loaded")
+        return model
+
+    template = tmp_path / "tc.template"
+    template.write_text("7\tonly two columns\n", encoding="utf-8")
+    with pytest.raises(InputError, match="4 TAB-separated columns"):
+        predict_ptc_tc(articles, template, load, settings)
+    write_technique_spans(template, [TechniqueSpanRecord("7", "?", 0, 10_000)])
+    with pytest.raises(InputError, match="ends past article 7's text"):
+        predict_ptc_tc(articles, template, load, settings)
+    st3 = tmp_path / "st3.template"
+    st3.write_text("7\t99\tNo such paragraph\n", encoding="utf-8")
+    with pytest.raises(InputError, match="paragraph 99"):
+        predict_semeval23_st3(articles, st3, load, settings)
+    assert loads == []
+    write_technique_spans(template, [TechniqueSpanRecord("10", "?", *at(SAMPLE_TEXTS[1], "enemies"))])
+    assert [r.technique for r in predict_ptc_tc(articles, template, load, settings).records] == [
+        "Name_Calling,Labeling"
+    ]
+    assert loads == ["loaded"]

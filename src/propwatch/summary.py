@@ -1,7 +1,7 @@
 """The article-level picture of one analysis: how much of it persuades, how, about what, in which genre.
 
 * **propaganda share** — Prta's measure: the characters covered by at least one technique span
-  (overlaps counted once) over the text length;
+  (overlaps counted once) over the text length, a CRLF line break counted as one character;
 * techniques per 1,000 words, spans per technique and per category
   (:data:`propwatch.models.taxonomy.TECHNIQUES`), the dominant category (most spans; ties go to more
   characters covered, then to the taxonomy's order);
@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from propwatch.domain import Analysis
 from propwatch.framing.labels import FRAME_LABEL, GENRE_LABEL, genre_of_page_tag
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES, TRAINED_LANGUAGES
-from propwatch.models.technique_decode import LabeledRange
 
 TOP_FRAMES = 3
 # The genre and frame models read whole articles; below this many words their verdict means little.
@@ -74,15 +73,24 @@ class ArticleSummary(BaseModel):
     )
 
 
-def covered_characters(spans: Iterable[LabeledRange]) -> int:
-    """Characters inside at least one of ``spans`` (overlaps counted once)."""
+def text_characters(text: str) -> int:
+    """Characters of ``text``, a CRLF line break counted as one, so that a file saved with Windows line
+    ends gets the figures of the same text with Unix ones."""
+    return len(text) - text.count("\r\n")
+
+
+def covered_characters(ranges: Iterable[tuple[int, int]], text: str | None = None) -> int:
+    """Characters inside at least one of the ``(start, end)`` ranges (overlaps counted once); given the
+    ``text``, the CR of a CRLF line break is not counted, as in :func:`text_characters`."""
     covered = 0
     reach = -1
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        start = max(span.start, reach)
-        if span.end > start:
-            covered += span.end - start
-        reach = max(reach, span.end)
+    for start, end in sorted(ranges):
+        start = max(start, reach)
+        if end > start:
+            covered += end - start
+            if text is not None:
+                covered -= text.count("\r\n", start, end) + (text[end - 1 : end + 1] == "\r\n")
+        reach = max(reach, end)
     return covered
 
 
@@ -100,7 +108,10 @@ def summarize(analysis: Analysis, top_frames: int = TOP_FRAMES) -> ArticleSummar
     dominant = None
     if spans:
         reach = {
-            c: covered_characters([s for s in spans if TECHNIQUES[s.label].category == c]) for c in CATEGORIES
+            c: covered_characters(
+                ((s.start, s.end) for s in spans if TECHNIQUES[s.label].category == c), article.text
+            )
+            for c in CATEGORIES
         }
         dominant = max(CATEGORIES, key=lambda c: (per_category[c], reach[c], -CATEGORIES.index(c)))
     frames = sorted(
@@ -114,7 +125,12 @@ def summarize(analysis: Analysis, top_frames: int = TOP_FRAMES) -> ArticleSummar
         words=words,
         techniques_measured=measured,
         technique_spans=len(spans),
-        propaganda_share=covered_characters(spans) / len(article.text) if measured else None,
+        propaganda_share=(
+            covered_characters(((s.start, s.end) for s in spans), article.text)
+            / text_characters(article.text)
+            if measured
+            else None
+        ),
         techniques_per_1000_words=(1000 * len(spans) / words if words else 0.0) if measured else None,
         per_technique=_ranked(per_technique),
         per_category=_ranked(per_category),

@@ -38,6 +38,8 @@ from propwatch.settings import Settings
 _ARTICLE_FILE = re.compile(r"^article(.+)\.txt$")
 ARTICLES_PER_CALL: Final = 8  # articles whose windows share onnxruntime calls
 Progress = Callable[[int, int], None]  # called with (articles done, articles in all)
+# A model, or what loads it: loaded only once the template and the articles have been checked.
+ModelSource = TechniqueModel | Callable[[], TechniqueModel]
 
 R = TypeVar("R")
 
@@ -61,6 +63,10 @@ def _articles(
         elif wanted is None or item.external_id in wanted:
             found.append(item)
     return found
+
+
+def _model(source: ModelSource) -> TechniqueModel:
+    return source if isinstance(source, TechniqueModel) else source()
 
 
 def _chunks(articles: Sequence[Article]) -> Iterator[Sequence[Article]]:
@@ -95,14 +101,15 @@ def _require_paragraphs(
 
 
 def predict_ptc_si(
-    articles_dir: Path, model: TechniqueModel, settings: Settings, progress: Progress | None = None
+    articles_dir: Path, source: ModelSource, settings: Settings, progress: Progress | None = None
 ) -> TaskPrediction[SpanRecord]:
     """PTC span identification, overlaps merged, per article: the PTC view's own decoding when the model
     has one, else the technique spans of techniques with a PTC class."""
     result: TaskPrediction[SpanRecord] = TaskPrediction()
+    articles = _articles(articles_dir, settings, None, result.failures)
+    model = _model(source)
     ptc_techniques = {t for covered in model.ptc_mapping().values() for t in covered}
     view = model.ptc_view()
-    articles = _articles(articles_dir, settings, None, result.failures)
     for chunk in _chunks(articles):
         texts, languages = [a.text for a in chunk], [a.language for a in chunk]
         found: list[list[tuple[int, int]]]
@@ -127,13 +134,12 @@ def predict_ptc_si(
 def predict_ptc_tc(
     articles_dir: Path,
     template: Path,
-    model: TechniqueModel,
+    source: ModelSource,
     settings: Settings,
     progress: Progress | None = None,
 ) -> TaskPrediction[TechniqueSpanRecord]:
     """PTC technique classification: one PTC class for every span of ``template``, in its order."""
     rows = read_technique_spans(template, allowed=(*PTC_TECHNIQUES, TEMPLATE_TECHNIQUE), template=True)
-    view = model.ptc_view(span_identification=False)  # classifies the template's spans: no SI tagger
     result: TaskPrediction[TechniqueSpanRecord] = TaskPrediction()
     ids = {row.article_id for row in rows}
     articles = _articles(articles_dir, settings, ids, result.failures)
@@ -141,6 +147,15 @@ def predict_ptc_tc(
     rows_of: dict[str, list[TechniqueSpanRecord]] = defaultdict(list)
     for row in rows:
         rows_of[row.article_id].append(row)
+    for article in articles:
+        article_id = article.external_id or article.id
+        for row in rows_of[article_id]:
+            if row.end > len(article.text):
+                raise InputError(
+                    str(template), f"span {row.start}-{row.end} ends past article {article_id}'s text"
+                )
+    model = _model(source)
+    view = model.ptc_view(span_identification=False)  # classifies the template's spans: no SI tagger
     chosen: dict[tuple[str, int, int], str] = {}
     for chunk in _chunks(articles):
         for article, probs in zip(
@@ -149,11 +164,6 @@ def predict_ptc_tc(
             strict=True,
         ):
             article_id = article.external_id or article.id
-            for row in rows_of[article_id]:
-                if row.end > len(article.text):
-                    raise InputError(
-                        str(template), f"span {row.start}-{row.end} ends past article {article_id}'s text"
-                    )
             ranges = [(row.start, row.end) for row in rows_of[article_id]]
             for (start, end), name in zip(ranges, probs.ptc_classes(article.text, ranges, view), strict=True):
                 chosen[article_id, start, end] = name
@@ -171,7 +181,7 @@ def predict_ptc_tc(
 def predict_semeval23_st3(
     articles_dir: Path,
     template: Path,
-    model: TechniqueModel,
+    source: ModelSource,
     settings: Settings,
     progress: Progress | None = None,
 ) -> TaskPrediction[ParagraphLabelsRecord]:
@@ -182,6 +192,7 @@ def predict_semeval23_st3(
     articles = _articles(articles_dir, settings, ids, result.failures)
     _require_articles(template, ids, articles, result.failures)
     _require_paragraphs(template, rows, articles)
+    model = _model(source)
     by_paragraph: dict[tuple[str, int], tuple[str, ...]] = {}
     for chunk in _chunks(articles):
         found = model.paragraph_techniques([a.text for a in chunk], [a.language for a in chunk])

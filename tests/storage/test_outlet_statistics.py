@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from article_findings_fixture import findings_analysis
-from propwatch.domain import Analysis, Article
+from propwatch.domain import Analysis, Article, Span
 from propwatch.errors import InputError, NotFoundError
 from propwatch.storage import ArticleStore
 from propwatch.storage.queries import ArticleQuery
 from propwatch.storage.statistics import outlet_statistics, outlet_timelines, timeline
+from propwatch.summary import summarize
 from workbench_fixture import seed
 
 OUTLETS = ("Daily Clarion", "Evening Herald", "Northern Post")
@@ -142,3 +143,34 @@ def test_an_unknown_analyzer_is_refused_rather_than_counted_as_zero(store: Artic
         outlet_statistics(store, analyzer="bogus")
     assert "stored spans come from" in caught.value.reason and "techniques" in caught.value.reason
     assert outlet_statistics(store, analyzer="claims")  # installed, even where it found nothing
+
+
+def test_a_crlf_copy_of_an_article_has_the_coverage_of_the_lf_one(store: ArticleStore) -> None:
+    lf_text = "NATO lies.\nThe brave nation\nstands firm against the empire.\n"
+    crlf_text = lf_text.replace("\n", "\r\n")
+
+    def saved(text: str, outlet: str) -> Analysis:
+        # The same words in both: "lies", and a span over a line break ("nation\nstands").
+        found = (
+            Span(start=text.index("lies"), end=text.index("lies") + 4, label="Doubt", analyzer="techniques"),
+            Span(
+                start=text.index("nation"),
+                end=text.index("stands") + 6,
+                label="Loaded_Language",
+                analyzer="techniques",
+            ),
+        )
+        analysis = Analysis(
+            article=Article(text=text, outlet=outlet, language="en"),
+            spans=found,
+            analyzers={"techniques": "1"},
+        )
+        store.save_analysis(analysis)
+        return analysis
+
+    lf, crlf = saved(lf_text, "Unix Outlet"), saved(crlf_text, "Windows Outlet")
+    tallies = outlet_statistics(store, analyzer="techniques")
+    expected = (4 + len("nation\nstands")) / len(lf_text)
+    assert tallies["Unix Outlet"].coverage == pytest.approx(expected)
+    assert tallies["Windows Outlet"].coverage == pytest.approx(expected)
+    assert summarize(lf).propaganda_share == summarize(crlf).propaganda_share == pytest.approx(expected)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -52,15 +52,38 @@ def _settings(ctx: typer.Context, model: Path | None) -> Settings:
     return settings_from(ctx, technique_model=model)
 
 
+T = TypeVar("T")
+
+
 def _load(settings: Settings) -> TechniqueModel:
-    with err.status("Loading the technique model…"):
-        return TechniqueModel.load(settings.technique_model or shipped_model_folder(), settings)
+    return TechniqueModel.load(settings.technique_model or shipped_model_folder(), settings)
+
+
+class _Bar:
+    """A progress bar that shows what is being done: reading, loading a model, predicting."""
+
+    def __init__(self, bar: Progress) -> None:
+        self._bar = bar
+        self._task = bar.add_task("Reading the articles", total=None)
+
+    def __call__(self, done: int, total: int) -> None:
+        self._bar.update(self._task, description="Predicting", completed=done, total=total)
+
+    def loader(self, what: str, load: Callable[[], T]) -> Callable[[], T]:
+        """``load``, called by the library once the template and the articles are checked, so that a
+        wrong file is named before seconds go into loading a model."""
+
+        def loading() -> T:
+            self._bar.update(self._task, description=f"Loading the {what}…")
+            return load()
+
+        return loading
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[int, int], None]]:
+def _progress() -> Iterator[_Bar]:
     bar = Progress(
-        TextColumn("Predicting"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("articles"),
@@ -68,9 +91,8 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
         console=err,
         transient=True,
     )
-    task = bar.add_task("predict", total=None)
     with bar:
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+        yield _Bar(bar)
 
 
 def _finish(result: TaskPrediction[Any], what: str, output: Path, write: Callable[[Path, Any], None]) -> None:
@@ -95,9 +117,10 @@ def _finish(result: TaskPrediction[Any], what: str, output: Path, write: Callabl
 def ptc_si(ctx: typer.Context, articles_dir: ArticlesDir, output: Output, model: ModelOption = None) -> None:
     """PTC span identification: id<TAB>start<TAB>end per technique span."""
     settings = _settings(ctx, model)
-    technique_model = _load(settings)
     with _progress() as progress:
-        result = predict_ptc_si(articles_dir, technique_model, settings, progress)
+        result = predict_ptc_si(
+            articles_dir, progress.loader("technique model", lambda: _load(settings)), settings, progress
+        )
     _finish(result, "spans", output, write_si_labels)
 
 
@@ -111,9 +134,14 @@ def ptc_tc(
 ) -> None:
     """PTC technique classification: id<TAB>technique<TAB>start<TAB>end for every template span."""
     settings = _settings(ctx, model)
-    technique_model = _load(settings)
     with _progress() as progress:
-        result = predict_ptc_tc(articles_dir, template, technique_model, settings, progress)
+        result = predict_ptc_tc(
+            articles_dir,
+            template,
+            progress.loader("technique model", lambda: _load(settings)),
+            settings,
+            progress,
+        )
     _finish(result, "classified spans", output, write_technique_spans)
 
 
@@ -127,9 +155,14 @@ def semeval23_st3(
 ) -> None:
     """SemEval-2023 subtask 3: id<TAB>paragraph<TAB>t1,t2,… for every template paragraph."""
     settings = _settings(ctx, model)
-    technique_model = _load(settings)
     with _progress() as progress:
-        result = predict_semeval23_st3(articles_dir, template, technique_model, settings, progress)
+        result = predict_semeval23_st3(
+            articles_dir,
+            template,
+            progress.loader("technique model", lambda: _load(settings)),
+            settings,
+            progress,
+        )
     _finish(result, "paragraphs", output, write_paragraph_labels)
 
 

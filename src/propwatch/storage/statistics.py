@@ -28,6 +28,7 @@ from propwatch.storage.queries import (
 )
 from propwatch.storage.schema import analyses, articles, labels, spans
 from propwatch.storage.store import ArticleStore
+from propwatch.summary import covered_characters
 
 Bucket = Literal["week", "month", "year"]
 BUCKETS: tuple[Bucket, ...] = ("week", "month", "year")
@@ -132,14 +133,15 @@ def _category(analyzer: str, label: str) -> str | None:
     return None
 
 
-def _union_length(intervals: list[tuple[int, int]]) -> int:
-    total, reach = 0, -1
-    for start, end in sorted(intervals):
-        if end <= reach:
-            continue
-        total += end - max(start, reach)
-        reach = end
-    return total
+def _texts(conn: Connection, pks: set[int]) -> dict[int, str]:
+    """The texts of the articles ``pks``."""
+    found: dict[int, str] = {}
+    ordered = sorted(pks)
+    for offset in range(0, len(ordered), 500):  # a bounded IN list per query
+        chunk = ordered[offset : offset + 500]
+        for row in conn.execute(select(articles.c.pk, articles.c.text).where(articles.c.pk.in_(chunk))):
+            found[int(row.pk)] = str(row.text)
+    return found
 
 
 def _article_filter(conn: Connection, query: ArticleQuery | None) -> list[ColumnElement[bool]] | None:
@@ -170,15 +172,20 @@ def _facts(
         return
     where = [*([articles.c.outlet == outlet] if outlet is not None else []), *chosen]
     facts: dict[int, _ArticleFact] = {}
+    crlf: set[int] = set()  # articles with CRLF line breaks: their spans are measured on the text
     for row in conn.execute(
         select(
             articles.c.pk,
             articles.c.outlet,
             articles.c.published,
-            func.length(articles.c.text).label("length"),
+            # A CRLF line break counts as one character, as in the article's own summary.
+            func.length(func.replace(articles.c.text, "\r\n", "\n")).label("length"),
+            func.length(articles.c.text).label("raw_length"),
         ).where(*where)
     ):
         facts[int(row.pk)] = _ArticleFact(int(row.pk), row.outlet, row.published, int(row.length))
+        if row.length != row.raw_length:
+            crlf.add(int(row.pk))
     latest = select(analyses.c.pk, analyses.c.article_pk).where(analyses.c.pk.in_(latest_analysis_pks()))
     if where:
         latest = latest.join(articles, articles.c.pk == analyses.c.article_pk).where(*where)
@@ -201,8 +208,9 @@ def _facts(
         if category is not None:
             fact.categories[category] += 1
         intervals.setdefault(fact.pk, []).append((int(span_row.start_char), int(span_row.end_char)))
+    texts = _texts(conn, crlf & intervals.keys())
     for pk, found in intervals.items():
-        facts[pk].covered = _union_length(found)
+        facts[pk].covered = covered_characters(found, texts.get(pk))
     for label_row in conn.execute(
         select(labels.c.analysis_pk, labels.c.name, labels.c.value).where(
             labels.c.name.in_((NARRATIVE_LABEL, ATTACKED_LABEL)),
