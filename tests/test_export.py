@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from propwatch.domain import Analysis, Article, Span
+from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.export import CSV_COLUMNS, write_analyses
 
 TEXT = "NATO provokes Russia, the editorial says.\r\nEl Pais published the answers."
@@ -169,3 +169,20 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote() -> None:
     assert rows[0]["outlet"] == "'+cmd|calc!A1"
     assert [row["span_text"] for row in rows] == ["'=HYPERLINK(evil)", "'-5% growth,", "-0.5"]
     assert rows[0]["span_start"] == "0"  # numbers untouched
+
+
+def test_csv_carries_the_labels_of_narratives_and_plugins() -> None:
+    analysis = Analysis(
+        article=Article(text="NATO provokes Russia."),
+        labels=(
+            Label(name="genre", value="opinion", score=0.9, analyzer="genre"),
+            Label(name="narrative", value="west-provokes-russia", score=0.912, analyzer="narratives"),
+            Label(name="reading-level", value="hard", analyzer="reading-level"),
+        ),
+        analyzers={"genre": "5", "narratives": "1", "reading-level": "1"},
+    )
+    buffer = io.StringIO()
+    write_analyses([analysis], "csv", buffer)
+    (row,) = csv.DictReader(io.StringIO(buffer.getvalue()))
+    assert row["genre"] == "opinion"  # a column of its own
+    assert row["labels"] == "narrative=west-provokes-russia (0.91); reading-level=hard"

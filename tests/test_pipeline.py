@@ -89,3 +89,42 @@ def test_builtin_analyzers_give_an_article_the_same_result_alone_and_in_a_batch(
     # float32 BLAS may round differently with another batch shape; int8 calls never mix articles.
     assert np.allclose([s[4] for s in a_spans], [s[4] for s in b_spans], atol=1e-5)
     assert np.allclose([label[2] for label in a_labels], [label[2] for label in b_labels], atol=1e-5)
+
+
+FAULTY_DIR = Path(__file__).parent / "fixtures" / "faulty_plugins"
+
+
+def test_a_plugin_that_cannot_start_is_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.syspath_prepend(str(FAULTY_DIR))
+    with pytest.raises(AnalyzerError) as info:
+        Pipeline.from_settings(Settings(data_dir=tmp_path, analyzers=("cannot-start",)))
+    assert info.value.input_name == "analyzer 'cannot-start'"
+    assert info.value.reason.startswith("cannot start (FileNotFoundError: lexicon.txt)")
+
+
+def test_findings_credited_to_another_name_are_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.syspath_prepend(str(FAULTY_DIR))
+    pipeline = Pipeline.from_settings(Settings(data_dir=tmp_path, analyzers=("miscredited",)))
+    with pytest.raises(AnalyzerError, match="made a label credited to 'miscreditd'"):
+        pipeline.run([Article(text="Some text.")])
+
+
+def test_a_span_past_the_text_is_reported_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(AnalyzerError) as info:
+        Pipeline([_OutOfBounds(Settings(data_dir=tmp_path))]).run([Article(text="Some text.")])
+    assert info.value.reason == "made an invalid span: span 0-10000 ends past the text (10 characters)"
+
+
+def test_only_the_article_that_breaks_an_analyzer_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.syspath_prepend(str(FAULTY_DIR))
+    pipeline = Pipeline.from_settings(Settings(data_dir=tmp_path, analyzers=("fails-on-nato",), batch_size=8))
+    texts = ["Calm news.", "NATO again.", "More calm news."]
+    found = pipeline.run_each([Article(text=text) for text in texts])
+    assert [isinstance(item, Analysis) for item in found] == [True, False, True]
+    assert isinstance(found[1], AnalyzerError) and "KeyError" in found[1].reason

@@ -127,3 +127,43 @@ def test_rerunning_one_analyzer_keeps_the_others_findings(tmp_path: Path) -> Non
         latest = store.get_analysis(summary.id)
     assert latest.analyzers == {"techniques": "1", "claims": "2"}
     assert sorted(span.analyzer for span in latest.spans) == ["claims", "techniques"]
+
+
+LAYERED = Path(__file__).parent / "fixtures" / "layered_plugin"
+
+
+def _mark_count(analysis: Analysis) -> str:
+    (label,) = [label for label in analysis.labels if label.name == "mark-count"]
+    return label.value
+
+
+def test_a_stored_article_re_run_with_some_analyzers_stays_coherent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.syspath_prepend(str(LAYERED))
+    source = tmp_path / "a.txt"
+    source.write_text("NATO met. Russia answered NATO and Russia.", encoding="utf-8")
+
+    def run(*analyzers: str) -> Analysis:
+        settings = Settings(data_dir=tmp_path, analyzers=analyzers, detect_language=False)
+        with ArticleStore.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+            (outcome,) = analyze_sources([str(source)], settings, store=store)
+            assert outcome.analysis is not None
+            return store.get_analysis(outcome.analysis.article.id)
+
+    assert _mark_count(run("marks", "mark-count")) == "2"
+    # mark-count alone reads the stored marks instead of counting none.
+    alone = run("mark-count")
+    assert _mark_count(alone) == "2" and len(alone.spans) == 2
+    # marks re-run (a new version marks more): the count built on the old marks is re-run with it.
+    import propwatch_layered_plugin
+
+    monkeypatch.setattr(propwatch_layered_plugin.Marks, "version", "2")
+    monkeypatch.setenv("MARKED_WORDS", "NATO,Russia")
+    again = run("marks")
+    assert again.analyzers == {"marks": "2", "mark-count": "1"}
+    assert _mark_count(again) == "4" and len(again.spans) == 4
+    # Without a store nothing else runs.
+    settings = Settings(data_dir=tmp_path, analyzers=("marks",), detect_language=False)
+    (outcome,) = analyze_sources([str(source)], settings)
+    assert outcome.analysis is not None and outcome.analysis.analyzers == {"marks": "2"}

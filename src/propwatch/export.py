@@ -36,6 +36,7 @@ CSV_COLUMNS = (
     "per_category",
     "dominant_category",
     "targets",
+    "labels",
     "span_start",
     "span_end",
     "span_label",
@@ -96,6 +97,11 @@ def _counts(counts: dict[str, int]) -> str | None:
     return "; ".join(f"{name}={n}" for name, n in counts.items()) or None
 
 
+# Analyzers whose labels have columns of their own (genre, top_frames, targets): the labels column
+# holds every other analyzer's (narratives, plugins).
+_LABELS_IN_COLUMNS = frozenset({"genre", "frames", "targets"})
+
+
 def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> Iterable[dict[str, Any]]:
     article = analysis.article
     summary = summarize(analysis)
@@ -125,6 +131,12 @@ def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) ->
         "per_category": _counts(summary.per_category),
         "dominant_category": summary.dominant_category,
         "targets": "; ".join(p.summary() for p in profiles if p.techniques) or None,
+        "labels": "; ".join(
+            f"{label.name}={label.value}" + (f" ({label.score:.2f})" if label.score is not None else "")
+            for label in analysis.labels
+            if label.analyzer not in _LABELS_IN_COLUMNS
+        )
+        or None,
     }
     if not analysis.spans:
         yield base  # every article appears, even one with nothing found

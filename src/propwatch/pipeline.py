@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import TypeVar
+
+from pydantic import ValidationError
 
 from propwatch.analyzers import registry
 from propwatch.analyzers.base import Analyzer
@@ -29,17 +31,32 @@ class Pipeline:
         self.batch_size = batch_size
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Pipeline:
-        classes = registry.resolve(settings.analyzers, registry.available())
-        return cls([analyzer_cls(settings) for analyzer_cls in classes], batch_size=settings.batch_size)
+    def from_settings(cls, settings: Settings, *, storing: bool = False) -> Pipeline:
+        """The analyzers of ``settings``; when their findings are to be stored (``storing``), also the
+        installed analyzers built on what the chosen ones provide (:func:`registry.with_dependents`)."""
+        catalogue = registry.available()
+        names = settings.analyzers
+        if storing and names is not None:
+            names = tuple(registry.with_dependents(names, catalogue))
+        classes = registry.resolve(names, catalogue)
+        return cls(
+            [_started(analyzer_cls, settings) for analyzer_cls in classes], batch_size=settings.batch_size
+        )
 
     @property
     def versions(self) -> dict[str, str]:
         return {analyzer.name: analyzer.version for analyzer in self.analyzers}
 
-    def run(self, articles: Sequence[Article]) -> list[Analysis]:
-        """Analyse ``articles``; raises AnalyzerError naming the analyzer if one breaks its contract."""
-        results = [Analysis(article=article) for article in articles]
+    def run(
+        self, articles: Sequence[Article], earlier: Mapping[str, Analysis] | None = None
+    ) -> list[Analysis]:
+        """Analyse ``articles``; raises AnalyzerError naming the analyzer if one breaks its contract.
+
+        ``earlier`` (article id → its stored analysis) gives what the analyzers not run here found:
+        those findings are kept and read by the analyzers that run (targets re-run alone link the
+        stored technique spans).
+        """
+        results = [self._start(article, (earlier or {}).get(article.id)) for article in articles]
         for analyzer in self.analyzers:
             annotated: list[Analysis] = []
             for chunk in batched(results, self.batch_size):
@@ -61,11 +78,70 @@ class Pipeline:
                             f"analyzer {analyzer.name!r}",
                             f"returned {type(found).__name__}, not Annotations",
                         )
+                    _check_credit(analyzer, found)
                     try:
                         annotated.append(item.with_annotations(analyzer.name, analyzer.version, found))
                     except ValueError as exc:
                         raise AnalyzerError(
-                            f"analyzer {analyzer.name!r}", f"made an invalid span: {exc}"
+                            f"analyzer {analyzer.name!r}", f"made an invalid span: {_validation_summary(exc)}"
                         ) from exc
             results = annotated
         return results
+
+    def _start(self, article: Article, earlier: Analysis | None) -> Analysis:
+        if earlier is None or earlier.article.id != article.id:
+            return Analysis(article=article)
+        running = set(self.versions)
+        kept = {name: version for name, version in earlier.analyzers.items() if name not in running}
+        return Analysis(
+            article=article,
+            spans=tuple(span for span in earlier.spans if span.analyzer in kept),
+            labels=tuple(label for label in earlier.labels if label.analyzer in kept),
+            analyzers=kept,
+        )
+
+    def run_each(
+        self, articles: Sequence[Article], earlier: Mapping[str, Analysis] | None = None
+    ) -> list[Analysis | PropwatchError]:
+        """Each article's analysis, or the error that failed it. When a batch fails, its articles run
+        one by one, so that only the article that breaks an analyzer fails (an article's result never
+        depends on its batch)."""
+        try:
+            return list(self.run(articles, earlier))
+        except PropwatchError as exc:
+            if len(articles) == 1:
+                return [exc]
+        return [found for article in articles for found in self.run_each([article], earlier)]
+
+
+def _started(analyzer_cls: type[Analyzer], settings: Settings) -> Analyzer:
+    """An instance of ``analyzer_cls``; a plugin that cannot start is named in one line."""
+    try:
+        return analyzer_cls(settings)
+    except (PropwatchError, MemoryError):
+        raise
+    except Exception as exc:
+        raise AnalyzerError(
+            f"analyzer {analyzer_cls.name!r}",
+            f"cannot start ({exception_summary(exc)}); choose the others with --analyzer, or uninstall it",
+        ) from exc
+
+
+def _check_credit(analyzer: Analyzer, found: Annotations) -> None:
+    """Everything an analyzer makes carries its name: the store keeps and replaces findings by it."""
+    credited = [("span", span.analyzer) for span in found.spans] + [
+        ("label", lab.analyzer) for lab in found.labels
+    ]
+    for kind, name in credited:
+        if name != analyzer.name:
+            raise AnalyzerError(
+                f"analyzer {analyzer.name!r}",
+                f"made a {kind} credited to {name!r}; everything it makes must carry its own name",
+            )
+
+
+def _validation_summary(error: ValueError) -> str:
+    """The messages of a validation error on one line (pydantic's own text spans several lines)."""
+    if isinstance(error, ValidationError):
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+    return exception_summary(error)

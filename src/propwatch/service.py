@@ -6,12 +6,11 @@ what comes back; nothing here prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from propwatch.domain import Analysis, Article, Failure
-from propwatch.errors import PropwatchError
 from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
@@ -51,11 +50,13 @@ def analyze_sources(
     site, plain-text files). Bad inputs and analyzer failures come back as Outcomes with a Failure;
     the rest goes on.
     """
-    pipeline = pipeline or Pipeline.from_settings(settings)
+    pipeline = pipeline or Pipeline.from_settings(settings, storing=store is not None)
     read = with_default_outlet(iter_many(sources, settings, stdin=stdin), outlet)
     for chunk in batched(read, settings.batch_size):
         articles = [item for item in chunk if isinstance(item, Article)]
-        found = _analyse(pipeline, articles)
+        # What is stored of these articles: the findings of analyzers this run does not re-run.
+        earlier = store.latest_analyses(a.id for a in articles) if store is not None else None
+        found = _analyse(pipeline, articles, earlier)
         for item in chunk:
             if isinstance(item, Failure):
                 yield Outcome(failure=item)
@@ -64,18 +65,16 @@ def analyze_sources(
                 yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
 
 
-def _analyse(pipeline: Pipeline, articles: list[Article]) -> dict[int, Analysis | Failure]:
-    """Each article's analysis or failure; when a batch fails, its articles run one by one, so that
-    only the article that breaks an analyzer fails."""
-    try:
-        return {id(a): analysis for a, analysis in zip(articles, pipeline.run(articles), strict=True)}
-    except PropwatchError as exc:
-        if len(articles) == 1:
-            return {id(articles[0]): Failure(input=_input_name(articles[0]), reason=str(exc))}
-    found: dict[int, Analysis | Failure] = {}
-    for article in articles:
-        found.update(_analyse(pipeline, [article]))
-    return found
+def _analyse(
+    pipeline: Pipeline, articles: list[Article], earlier: Mapping[str, Analysis] | None
+) -> dict[int, Analysis | Failure]:
+    """Each article's analysis or failure (only the article that breaks an analyzer fails)."""
+    return {
+        id(article): found
+        if isinstance(found, Analysis)
+        else Failure(input=_input_name(article), reason=str(found))
+        for article, found in zip(articles, pipeline.run_each(articles, earlier), strict=True)
+    }
 
 
 def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:

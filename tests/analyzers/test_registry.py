@@ -51,3 +51,57 @@ def test_without_plugins_nothing_is_faked() -> None:
     assert "keywords" not in catalogue.analyzers
     for cls in catalogue.analyzers.values():
         assert cls.__module__.startswith("propwatch.")
+
+
+FAULTY_DIR = Path(__file__).parent.parent / "fixtures" / "faulty_plugins"
+
+
+@pytest.fixture
+def faulty_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(FAULTY_DIR))
+
+
+def test_a_plugin_taking_a_built_in_name_is_reported_and_the_built_in_kept(faulty_installed: None) -> None:
+    catalogue = registry.available()
+    assert catalogue.analyzers["techniques"].__module__ == "propwatch.analyzers.techniques"
+    clash = catalogue.broken["techniques (propwatch_faulty_plugins:FakeTechniques)"]
+    assert "propwatch's own analyzer" in clash
+    assert [cls.name for cls in registry.resolve(["techniques"], catalogue)] == ["techniques"]
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("float-version", "version must be a non-empty string, not 1.0"),
+        ("string-requires", "requires must be a frozenset of capability names, not 'spans:technique'"),
+        ("needs-nobody", "needs spans:sentiment, which no installed analyzer provides"),
+    ],
+)
+def test_a_plugin_breaking_the_contract_is_reported(faulty_installed: None, name: str, reason: str) -> None:
+    catalogue = registry.available()
+    assert name not in catalogue.analyzers and reason in catalogue.broken[name]
+    with pytest.raises(AnalyzerError, match=name):
+        registry.resolve([name], catalogue)
+    # A default run goes on without it.
+    assert name not in [cls.name for cls in registry.resolve(None, catalogue)]
+
+
+def test_two_plugins_with_one_name_are_both_refused(
+    faulty_installed: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    twin = tmp_path / "twin-0.1.dist-info"
+    twin.mkdir()
+    (twin / "METADATA").write_text("Metadata-Version: 2.1\nName: twin\nVersion: 0.1\n", encoding="utf-8")
+    (twin / "entry_points.txt").write_text(
+        "[propwatch.analyzers]\nfails-on-nato = twin_module:Other\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    catalogue = registry.available()
+    assert "fails-on-nato" not in catalogue.analyzers
+    assert catalogue.broken["fails-on-nato"].startswith("is installed twice")
+
+
+def test_with_dependents_adds_the_analyzers_built_on_the_chosen_ones(plugin_installed: None) -> None:
+    catalogue = registry.available()
+    assert registry.with_dependents(["keywords"], catalogue) == ["keywords", "keyword-count"]
+    assert registry.with_dependents(["keyword-count"], catalogue) == ["keyword-count"]

@@ -1,4 +1,4 @@
-"""Finished tables without a cluster: claims and narratives derived from whatever analyzers made them."""
+"""Finished tables without a cluster: the claims and narratives analyzers' own tables."""
 
 from __future__ import annotations
 
@@ -26,8 +26,18 @@ def analysed(text: str) -> Analysis:
         labels=(
             Label(name="narrative", value="west-aggression", score=0.7, analyzer="narratives"),
             Label(name="genre", value="opinion", analyzer="genre"),
+            # A plugin whose names mention claims and narratives: not the claims or narratives table.
+            Label(name="has-disclaimer", value="no", analyzer="disclaimer"),
+            Label(name="counter-narrative", value="none", analyzer="claim-links"),
         ),
-        analyzers={"claims": "1", "techniques": "1", "narratives": "1", "genre": "1"},
+        analyzers={
+            "claims": "1",
+            "techniques": "1",
+            "narratives": "1",
+            "genre": "1",
+            "disclaimer": "1",
+            "claim-links": "1",
+        },
     )
 
 
@@ -81,7 +91,10 @@ def test_claims_and_narratives_tables(tmp_path: Path) -> None:
     ]
     articles = read_table(tmp_path, "articles").to_pylist()
     assert articles[0]["cluster_id"] is None and articles[0]["n_spans"] == 3
-    assert articles[0]["model_version"] == "claims=1;genre=1;narratives=1;techniques=1"
+    assert (
+        articles[0]["model_version"]
+        == "claim-links=1;claims=1;disclaimer=1;genre=1;narratives=1;techniques=1"
+    )
     assert read_table(tmp_path, "failures").to_pylist() == [
         {"input": "x.jsonl line 3", "reason": "bad", "article_id": None}
     ]

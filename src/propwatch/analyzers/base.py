@@ -23,6 +23,12 @@ An analyzer is a class with
 
 Analyzers are found through the ``propwatch.analyzers`` entry-point group; built-ins register in
 propwatch's own ``pyproject.toml`` exactly like a plugin does in its own.
+
+Enforced: the attributes' types, unique names, needs some installed analyzer meets
+(:func:`propwatch.analyzers.registry.available`); one result per item, of type Annotations, with spans
+inside the text and every finding carrying the analyzer's ``name`` (:class:`propwatch.pipeline.Pipeline`).
+When findings are stored, the items an analyzer gets hold the stored findings of the analyzers not
+re-run, and the analyzers built on a re-run one run again (:meth:`Pipeline.from_settings`).
 """
 
 from __future__ import annotations

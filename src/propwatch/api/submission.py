@@ -121,11 +121,13 @@ class Analyst:
         self._pipeline = pipeline
         self._lock = threading.Lock()  # analyzers are not required to be thread-safe
 
-    def analyse(self, article: Article) -> Analysis:
+    def analyse(self, article: Article, earlier: Analysis | None = None) -> Analysis:
+        """``article`` analysed; ``earlier``, its stored analysis, gives the findings of analyzers this
+        server does not run (:meth:`Pipeline.run`)."""
         with self._lock:
             if self._pipeline is None:
-                self._pipeline = Pipeline.from_settings(self._settings)
-            return self._pipeline.run([article])[0]
+                self._pipeline = Pipeline.from_settings(self._settings, storing=True)
+            return self._pipeline.run([article], {article.id: earlier} if earlier is not None else None)[0]
 
     def versions(self) -> dict[str, str] | None:
         """Name → version of the loaded analyzers; None before the first analysis."""
@@ -141,6 +143,6 @@ class Submitted:
 
 def analyse_and_store(article: Article, analyst: Analyst, store: ArticleStore) -> Submitted:
     """Analyse ``article`` and store it; the stored analysis of the same version is kept as it was."""
-    analysis = analyst.analyse(article)
+    analysis = analyst.analyse(article, store.latest_analyses([article.id]).get(article.id))
     outcome = store.save_analysis(analysis)
     return Submitted(analysis, outcome.article_stored, outcome.analysis_stored)

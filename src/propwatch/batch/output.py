@@ -204,8 +204,8 @@ class BatchOutput:
             part["articles"] = part["articles"].append_column(
                 "cluster_id", pa.array([cluster_of.get(article_id) for article_id in ids], pa.string())
             )
-            for name, word in tables.DERIVED_TABLES.items():
-                rows = tables.derived_rows(part["spans"], part["labels"], word)
+            for name, analyzer in tables.DERIVED_TABLES.items():
+                rows = tables.derived_rows(part["spans"], part["labels"], analyzer)
                 if rows.num_rows:
                     part[name] = rows
                     derived[name] += rows.num_rows

@@ -219,7 +219,7 @@ def _run_partitions(
     progress: BatchProgress,
     report: ProgressCallback,
 ) -> None:
-    client.register_plugin(PipelinePlugin(settings))
+    client.register_plugin(PipelinePlugin(settings, storing=store is not None))
     progress.dashboard_link = client.dashboard_link
     progress.workers = len(client.scheduler_info().get("workers", {})) or 1
     report(progress)

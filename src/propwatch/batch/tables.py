@@ -94,7 +94,8 @@ DERIVED = pa.schema(
         ("score", pa.float64()),
     ]
 )
-DERIVED_TABLES = {"claims": "claim", "narratives": "narrative"}
+# Tables holding one built-in analyzer's spans and labels: table name → analyzer name.
+DERIVED_TABLES = {"claims": "claims", "narratives": "narratives"}
 
 # Tables written for each partition, in this order.
 PARTITION_TABLES = {
@@ -219,17 +220,10 @@ def signature_rows(signatures: Sequence[tuple[str, str, bytes]]) -> pa.Table:
     )
 
 
-def derived_rows(spans: pa.Table, labels: pa.Table, word: str) -> pa.Table:
-    """Span and label rows that mention ``word`` in their analyzer, label or name (case-insensitive)."""
-
-    def mentions(*columns: pa.ChunkedArray) -> pa.ChunkedArray:
-        found = pc.match_substring(pc.utf8_lower(columns[0]), word)
-        for column in columns[1:]:
-            found = pc.or_(found, pc.match_substring(pc.utf8_lower(column), word))
-        return found
-
-    from_spans = spans.filter(mentions(spans["analyzer"], spans["label"]))
-    from_labels = labels.filter(mentions(labels["analyzer"], labels["name"]))
+def derived_rows(spans: pa.Table, labels: pa.Table, analyzer: str) -> pa.Table:
+    """The span and label rows of ``analyzer`` (a plugin whose names merely mention it is not taken)."""
+    from_spans = spans.filter(pc.equal(spans["analyzer"], analyzer))
+    from_labels = labels.filter(pc.equal(labels["analyzer"], analyzer))
     span_part = pa.table(
         {
             "article_id": from_spans["article_id"],

@@ -31,14 +31,15 @@ _builds = 0
 _lock = threading.Lock()
 
 
-def pipeline_for(settings: Settings) -> Pipeline:
-    """This process's pipeline for ``settings``, built (and its models loaded) on first use only."""
+def pipeline_for(settings: Settings, storing: bool = False) -> Pipeline:
+    """This process's pipeline for ``settings``, built (and its models loaded) on first use only;
+    ``storing`` as for :meth:`Pipeline.from_settings`."""
     global _builds
-    key = settings.model_dump_json()
+    key = f"{storing}:{settings.model_dump_json()}"
     with _lock:
         pipeline = _pipelines.get(key)
         if pipeline is None:
-            pipeline = Pipeline.from_settings(settings)
+            pipeline = Pipeline.from_settings(settings, storing=storing)
             _pipelines[key] = pipeline
             _builds += 1
         return pipeline
@@ -54,11 +55,12 @@ class PipelinePlugin(WorkerPlugin):
 
     name = "propwatch-pipeline"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, storing: bool = False) -> None:
         self.settings = settings
+        self.storing = storing
 
     def setup(self, worker: Worker) -> None:
-        pipeline_for(self.settings)
+        pipeline_for(self.settings, self.storing)
 
 
 def failure_key(failure: Failure) -> str:
@@ -110,23 +112,27 @@ class PartitionResult:
 
 
 def analyse_partition(partition: Partition, settings: Settings, keep_analyses: bool) -> PartitionResult:
-    """Analyse a partition with this process's pipeline; an analyzer error fails only its chunk."""
-    pipeline = pipeline_for(settings)
+    """Analyse a partition with this process's pipeline; an analyzer error fails only its article."""
+    pipeline = pipeline_for(settings, storing=keep_analyses)
     analyses: list[Analysis] = []
     failed: list[Article] = []
     failures: list[tuple[Failure, str | None]] = [(failure, None) for failure in partition.failures]
     for chunk in batched(partition.articles, settings.batch_size):
         try:
-            analyses.extend(pipeline.run(chunk))
+            outcomes: list[Analysis | Exception] = list(pipeline.run_each(chunk))
         except MemoryError:
             raise
-        except Exception as error:
-            reason = error.reason if isinstance(error, PropwatchError) else exception_reason(error)
-            where = error.input_name if isinstance(error, PropwatchError) else "analysis"
-            for article in chunk:
-                failed.append(article)
-                name = article.origin or article.url or article.id
-                failures.append((Failure(input=name, reason=f"{where}: {reason}"), article.id))
+        except Exception as error:  # a guard: run_each turns an analyzer's failure into its article's
+            outcomes = [error] * len(chunk)
+        for article, outcome in zip(chunk, outcomes, strict=True):
+            if isinstance(outcome, Analysis):
+                analyses.append(outcome)
+                continue
+            reason = outcome.reason if isinstance(outcome, PropwatchError) else exception_reason(outcome)
+            where = outcome.input_name if isinstance(outcome, PropwatchError) else "analysis"
+            failed.append(article)
+            name = article.origin or article.url or article.id
+            failures.append((Failure(input=name, reason=f"{where}: {reason}"), article.id))
     params = SignatureParams.from_settings(settings)
     signatures = [
         (article.id, params.key, signature_to_bytes(text_signature(article.text, params)))

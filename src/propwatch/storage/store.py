@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -160,6 +160,21 @@ class ArticleStore:
                 )
             found = _assemble(conn, [pk], {pk: analysis_row} if analysis_row is not None else {})
             return found[pk]
+
+    def latest_analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
+        """The latest stored analysis of each of these articles (full ids) that has one."""
+        wanted = sorted(set(article_ids))
+        if not wanted:
+            return {}
+        with self._reading("cannot read the analyses") as conn:
+            pks = [int(pk) for (pk,) in conn.execute(select(articles.c.pk).where(articles.c.id.in_(wanted)))]
+            latest = select(func.max(analyses.c.pk)).where(analyses.c.article_pk.in_(pks))
+            rows = conn.execute(
+                select(analyses).where(analyses.c.pk.in_(latest.group_by(analyses.c.article_pk)))
+            ).mappings()
+            by_article = {int(row["article_pk"]): row for row in rows}
+            found = _assemble(conn, list(by_article), by_article) if by_article else {}
+        return {analysis.article.id: analysis for analysis in found.values()}
 
     def model_versions(self, article_id: str) -> list[str]:
         """Model versions of the stored analyses of this article, oldest first."""
