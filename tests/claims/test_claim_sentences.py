@@ -95,6 +95,33 @@ def test_sample_article_sentences() -> None:
             ["The museum of modern art.", "The war went on."],
         ),
         ("\u200bLa guerra è finita. Sì.", "it", ["La guerra è finita.", "Sì."]),
+        (
+            "W 2014 r. Rosja zajęła Krym. Zapłacono 5 zł. Potem koniec, itd. Nowy wątek.",
+            "pl",
+            ["W 2014 r. Rosja zajęła Krym.", "Zapłacono 5 zł.", "Potem koniec, itd.", "Nowy wątek."],
+        ),
+        (
+            "Seit der Mitte des 20. Jahrhunderts gilt Art. 5 zum 3. Mal für 100 Mio. Euro. Es stieg auf 20. "
+            "Dann fiel es.",
+            "de",
+            [
+                "Seit der Mitte des 20. Jahrhunderts gilt Art. 5 zum 3. Mal für 100 Mio. Euro.",
+                "Es stieg auf 20.",
+                "Dann fiel es.",
+            ],
+        ),
+        (
+            "Он сослался на ст. 5 договора, на газ, нефть и т.д. Лавров отметил это. "
+            "Ущерб 5 млрд. руб. Много.",
+            "ru",
+            [
+                "Он сослался на ст. 5 договора, на газ, нефть и т.д.",
+                "Лавров отметил это.",
+                "Ущерб 5 млрд. руб.",
+                "Много.",
+            ],
+        ),
+        ("Voir p. 12 du rapport. La suite.", "fr", ["Voir p. 12 du rapport.", "La suite."]),
     ],
 )
 def test_the_articles_language_keeps_its_abbreviations_and_dates_inside_sentences(

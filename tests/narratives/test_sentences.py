@@ -74,3 +74,22 @@ def test_abbreviations_and_titles_do_not_end_sentences(text: str, language: str,
     sentences = split_sentences(text, language)
     assert [s.text for s in sentences] == expected
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Как пишет газета (прим. ВЗГЛЯД), пресловутого «западного выбора». Новое.",
+            "ru",
+            ["Как пишет газета (прим. ВЗГЛЯД), пресловутого «западного выбора».", "Новое."],
+        ),
+        ("Lo ha detto l'on. Meloni ieri. Poi basta.", "it", ["Lo ha detto l'on. Meloni ieri.", "Poi basta."]),
+    ],
+)
+def test_an_abbreviation_after_a_bracket_or_an_apostrophe_ends_no_sentence(
+    text: str, language: str, expected: list[str]
+) -> None:
+    sentences = split_sentences(text, language)
+    assert [s.text for s in sentences] == expected
+    assert all(text[s.start : s.end] == s.text for s in sentences)

@@ -7,9 +7,11 @@ Rule-based and offline, for news prose in Latin, Cyrillic, Greek and Arabic scri
 * ``.``, ``!``, ``?``, ``…``, ``؟`` and ``。`` end a sentence when followed — after any closing quotes
   and brackets — by white space and then something that does not start in lower case;
 * a ``.`` does not end one after a known abbreviation ("Mr.", "U.S.", "e.g.", "Feb."; with the
-  article's language, its own too: "z. B.", "tzw.", "m.in.", "sig."), a single capital letter (an
-  initial: "J. Smith"), between digits ("3.5", "03.02.2022"), or after a day's number before a month
-  ("am 24. Februar 2022").
+  article's language, its own too: "z. B.", "tzw.", "m.in.", "sig.", "Mio."), an abbreviation before a
+  number ("Art. 5", "ст. 12", "p. 12"), a year's "r." in Polish ("w 2014 r."), a single capital letter
+  (an initial: "J. Smith"), between digits ("3.5", "03.02.2022"), after a day's number before a month
+  ("am 24. Februar 2022"), or after a German ordinal before its noun ("des 20. Jahrhunderts");
+* "etc.", "usw.", "itd.", "т.д." and the like end a sentence when a capital follows.
 
 Each sentence is returned as ``(start, end)`` with ``text[start:end]`` stripped of surrounding
 white space, so the offsets can become :class:`~propwatch.domain.Span` offsets unchanged.
@@ -20,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from propwatch.models.function_words import stop_words
+
 # Abbreviations after which a full stop rarely ends the sentence (lower-cased, without the dot).
 _ABBREVIATIONS = frozenset(
     """
@@ -27,13 +31,30 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     e.g i.e etc vs al approx ca cf no nos fig figs vol vols pp ed eds inc ltd co corp dept univ est
     u.s u.k u.n e.u u.s.a d.c a.m p.m ph.d
-    г гг т тт им ул д см др проф тыс млн млрд руб коп
+    г гг т тт им ул д см др проф
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
+# Abbreviations that end sentences as often as not ("… и т.д. Лавров отметил"): a capital after
+# them starts a new one. (Units and currencies, "млн.", "руб.", are followed in lower case when the
+# sentence goes on, so they need no entry at all.)
+_SENTENCE_ENDING = frozenset("etc usw ecc itd itp т.д т.п".split())  # noqa: SIM905
+# Abbreviations that come before a number: "Art. 5", "ст. 12", "p. 12", "Nr. 3".
+_BEFORE_NUMBER = frozenset(
+    "art abs nr no nos p pp s ss sec par para ch cap vol fig n nn pag ust pkt poz "  # noqa: SIM905
+    "ст ч п пп стр рис гл табл".split()
+)
+# Abbreviations that come after a number, in the article's language: "w 2014 r." (rok).
+_AFTER_NUMBER = {"pl": frozenset({"r", "w"})}
+_NUMBER_AFTER = re.compile(r"\s+\d")
+_NUMBER_BEFORE = re.compile(r"\d[\d\s.,]*\s$")
+# German writes ordinals with a full stop before the noun they count: "des 20. Jahrhunderts".
+_GERMAN_ORDINAL = re.compile(r"\s+([A-ZÄÖÜ]\w*)")
 # The article's language adds its own (lower-cased, without the dot); not those that also end
 # sentences ("usw.", "ecc.") nor words ("Art." in German).
 _LANGUAGE_ABBREVIATIONS = {
-    "de": frozenset("z.b z bzw ca vgl nr hr fr sog ggf inkl abs dipl ing s u.a u d.h d evtl".split()),  # noqa: SIM905
+    "de": frozenset(
+        "z.b z bzw ca vgl nr hr fr sog ggf inkl abs dipl ing s u.a u d.h d evtl mio mrd tsd".split()  # noqa: SIM905
+    ),
     "pl": frozenset(
         "prof dr hab inż mgr lek tzw m.in np ok ul al pl św gen płk mjr kpt ks bp abp red min woj pow "  # noqa: SIM905
         "tj tzn wg ds nr godz im dot art ust pkt poz".split()
@@ -69,7 +90,9 @@ def _starts_lowercase(text: str, position: int) -> bool:
     return position < len(text) and text[position].islower()
 
 
-def _is_abbreviation(text: str, dot: int, extra: frozenset[str] = frozenset()) -> bool:
+def _is_abbreviation(
+    text: str, dot: int, extra: frozenset[str] = frozenset(), language: str | None = None
+) -> bool:
     """Whether the full stop at ``dot`` closes an abbreviation, an initial or a day's number."""
     word_start = dot
     while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] == "."):
@@ -77,17 +100,28 @@ def _is_abbreviation(text: str, dot: int, extra: frozenset[str] = frozenset()) -
     word = text[word_start:dot]
     if not word:
         return False
-    if word.lower().rstrip(".") in _ABBREVIATIONS or word.lower().rstrip(".") in extra:
+    key = word.lower().rstrip(".")
+    if key in _SENTENCE_ENDING:
+        return False
+    if key in _ABBREVIATIONS or key in extra:
+        return True
+    if key in _BEFORE_NUMBER and _NUMBER_AFTER.match(text, dot + 1):
+        return True
+    if key in _AFTER_NUMBER.get(language or "", ()) and _NUMBER_BEFORE.search(text, 0, word_start):
         return True
     if word.isdigit() and len(word) <= 2 and _MONTH_AFTER.match(text, dot + 1):
         return True  # "am 24. Februar": German writes the day as an ordinal
+    if language == "de" and word.isdigit() and len(word) <= 3:
+        # "des 20. Jahrhunderts", "zum 3. Mal"; an article or pronoun after it starts a sentence.
+        following = _GERMAN_ORDINAL.match(text, dot + 1)
+        return following is not None and following.group(1).casefold() not in stop_words("de")
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith"
     # Dotted acronyms: "U.S.", "N.A.T.O."
     return bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word)) and len(word) <= 12
 
 
-def _boundaries(text: str, extra: frozenset[str] = frozenset()) -> list[int]:
+def _boundaries(text: str, extra: frozenset[str] = frozenset(), language: str | None = None) -> list[int]:
     """Positions where a new sentence may start (after the sentence-ending run)."""
     cuts: list[int] = []
     size = len(text)
@@ -112,7 +146,7 @@ def _boundaries(text: str, extra: frozenset[str] = frozenset()) -> list[int]:
         if end < size and not text[end].isspace():
             i = end
             continue  # "3.5", "example.com", "?!x"
-        if char == "." and end == i + 1 and _is_abbreviation(text, i, extra):
+        if char == "." and end == i + 1 and _is_abbreviation(text, i, extra, language):
             i = end
             continue
         nxt = end
@@ -132,7 +166,7 @@ def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     extra = _LANGUAGE_ABBREVIATIONS.get(language or "", frozenset())
-    for cut in [*_boundaries(text, extra), len(text)]:
+    for cut in [*_boundaries(text, extra, language), len(text)]:
         chunk_start, chunk_end = start, cut
         while chunk_start < chunk_end and _blank(text[chunk_start]):
             chunk_start += 1

@@ -30,8 +30,10 @@ _ABBREVIATIONS: Final = {
     "fr": frozenset("m mm mme mlle dr pr st ste gén col cf p. ex av bd".split()),  # noqa: SIM905
     "it": frozenset("sig sigg dott dott.ssa prof on avv ing gen col sen pag art".split()),  # noqa: SIM905
     "en": frozenset("mr mrs ms dr prof gen col lt sen rep gov jr sr vs".split()),  # noqa: SIM905
+    # razdel knows most Russian ones; not the editors' notes in brackets ("(прим. ВЗГЛЯД)").
+    "ru": frozenset("прим ред пер авт".split()),  # noqa: SIM905
 }
-_LAST_WORD = re.compile(r"(\S+)\.\s*$")
+_LAST_WORD = re.compile(r"([\w.]+)\.\s*$")  # "on" in "l'on.", "прим" in "(прим."
 _INITIAL = re.compile(r"(?:^|\s)\w\.\s*$")  # "J." in "J. Biden"
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
@@ -53,7 +55,11 @@ def _segmenter(language: str) -> Any:
 
 
 def _pysbd_pieces(paragraph: str, language: str) -> list[str]:
-    pieces = [str(piece) for piece in _segmenter(language).segment(paragraph)]
+    return _joined([str(piece) for piece in _segmenter(language).segment(paragraph)], language)
+
+
+def _joined(pieces: list[str], language: str) -> list[str]:
+    """``pieces`` with each that runs on (:func:`_runs_on`) joined to the next."""
     abbreviations = _ABBREVIATIONS.get(language, frozenset())
     joined: list[str] = []
     for piece in pieces:
@@ -70,11 +76,16 @@ def _runs_on(piece: str, following: str, abbreviations: frozenset[str]) -> bool:
     if opening.isalpha() and opening.islower():
         return True
     last = _LAST_WORD.search(piece)
-    return last is not None and (last.group(1).lower() in abbreviations or _INITIAL.search(piece) is not None)
+    if last is None:
+        return False
+    return last.group(1).lower() in abbreviations or _INITIAL.search(piece) is not None
 
 
 def _razdel_pieces(paragraph: str) -> list[str]:
-    return [piece.text for piece in razdel.sentenize(paragraph)]
+    """razdel's sentences, each with the white space up to the next (as pysbd gives them), so that
+    joined pieces keep the text as it is."""
+    starts = [piece.start for piece in razdel.sentenize(paragraph)]
+    return [paragraph[start:end] for start, end in zip(starts, [*starts[1:], len(paragraph)], strict=True)]
 
 
 def _align(paragraph: str, offset: int, pieces: list[str]) -> list[Sentence]:
@@ -121,7 +132,7 @@ def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
         if not paragraph.strip():
             continue
         if language in RAZDEL_LANGUAGES:
-            pieces = _razdel_pieces(paragraph)
+            pieces = _joined(_razdel_pieces(paragraph), language)
         else:
             pieces = _pysbd_pieces(paragraph, language)
         sentences.extend(_align(paragraph, line.start(), pieces))

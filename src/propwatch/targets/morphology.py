@@ -96,11 +96,18 @@ def nominative(form: str, person: bool = False) -> str:
     guides = [t for t in tops[:last] if t is not None and "Fixd" not in t]
     guides = [t for t in guides if "Name" in t] or guides
     in_nominative = any("nomn" in t for t in guides)
+    read = [found for found in parses if found]
+    if person and len(read) > 1 and all(any(_singular_noun(p) and "nomn" in p.tag for p in f) for f in read):
+        return form  # a first name and surname that may both be read as written ("Анналена Бербок")
     out = list(words)
     for i in range(last):
         if not parses[i]:
             continue
         options = parses[i]
+        if person:  # a person's name is a singular noun or adjective, never a verb's guessed form
+            options = [p for p in options if _singular_noun(p)]
+            if not options:
+                continue
         if gender is not None and (person or options[0].tag.POS in _AGREEING):
             options = [p for p in options if _gender(p.tag) in (gender, None)] or options
         if person:
@@ -119,6 +126,10 @@ def nominative(form: str, person: bool = False) -> str:
             continue
         out[i] = _spelled_like(str(inflected.word), words[i])
     return " ".join(out)
+
+
+def _singular_noun(parse: Any) -> bool:
+    return parse.tag.POS in ("NOUN", "ADJF") and "plur" not in parse.tag
 
 
 def without_patronymic(form: str) -> str | None:
