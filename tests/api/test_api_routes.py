@@ -65,6 +65,19 @@ def test_submit_text_runs_the_analyzers_and_stores(api: Api) -> None:
     assert api.store.count_articles() == 1
 
 
+def test_a_given_headline_leaves_the_first_line_in_the_text(api: Api) -> None:
+    text = "Sanctions hurt Europe most\n\nThe traitors in Washington lie again about NATO and Russia."
+    for title, first_line_is in (("My headline", "text"), (None, "title")):
+        body = {"text": text, **({"title": title} if title else {})}
+        article = api.client.post("/api/articles", json=body, headers=api.auth).json()["analysis"]["article"]
+        if first_line_is == "text":
+            assert article["title"] == "My headline"
+            assert article["text"].startswith("Sanctions hurt Europe most")
+        else:
+            assert article["title"] == "Sanctions hurt Europe most"
+            assert article["text"].startswith("The traitors")
+
+
 def test_submit_html_reads_the_main_text(api: Api) -> None:
     page = (
         "<html><head><title>Alliance talks</title></head><body><article><h1>Alliance talks</h1>"
@@ -720,3 +733,66 @@ def test_a_storage_error_does_not_show_clients_the_database_url(
     response = api.client.get("/api/status")
     assert response.status_code == 503
     assert error_of(response)["input"] == "database" and "s3cret" not in response.text
+
+
+def test_a_form_submitting_every_field_filters_only_on_those_filled(
+    seeded: tuple[Api, dict[str, str]],
+) -> None:
+    api, _ = seeded
+    blank = dict.fromkeys(
+        (
+            "outlet",
+            "language",
+            "genre",
+            "label",
+            "technique",
+            "category",
+            "narrative",
+            "target",
+            "attacked",
+            "praised",
+            "since",
+            "until",
+        ),
+        "",
+    )
+    assert _ids(api, q="regime", limit=200, **blank) == _ids(api, q="regime", limit=200)
+    assert len(_ids(api, limit=200, **{**blank, "q": ""})) == 19
+    page = api.client.get("/articles", params={"q": "regime", **blank}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "19 articles" in page.text
+    # Past the last page: the last page, not an empty one.
+    last = api.client.get("/articles", params={"page": 99}, headers={"Accept": "text/html"}).text
+    assert "No stored article matches" not in last and f"/articles/{_ids(api, limit=1)[0]}" in last
+
+
+def test_a_target_stored_under_another_spelling_is_one_facet_and_one_filter(
+    seeded: tuple[Api, dict[str, str]],
+) -> None:
+    api, _ = seeded
+    old, new = (
+        Analysis(
+            article=Article(text=text, language=language),
+            labels=(Label(name="attacked", value=name, score=1.0, analyzer="targets"),),
+            analyzers={"targets": "1"},
+        )
+        for text, language, name in (
+            ("Zelenski ment encore.", "fr", "Zelenski"),  # stored before the catalogue merged the spelling
+            ("Zelensky lies again.", "en", "Volodymyr Zelensky"),
+        )
+    )
+    api.store.save_analysis(old)
+    api.store.save_analysis(new)
+    facets = api.client.get("/api/facets").json()
+    assert {"value": "Volodymyr Zelensky", "count": 2} in facets["attacked"]
+    both = {old.article.id, new.article.id}
+    assert set(_ids(api, attacked="Volodymyr Zelensky")) == both == set(_ids(api, attacked="Zelenski"))
+
+
+def test_snippets_mark_the_matches_only(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    text = "The zebrafish study, the **editor** said, was 2**10 times better than the zebrafish finding."
+    api.store.save_analysis(Analysis(article=Article(text=text, language="en")))
+    (item,) = api.client.get("/api/articles", params={"q": "zebrafish"}).json()["items"]
+    assert item["snippet"].count("**zebrafish**") == 2 and "**editor**" in item["snippet"]
+    page = api.client.get("/articles", params={"q": "zebrafish"}, headers={"Accept": "text/html"}).text
+    assert page.count("<b>zebrafish</b>") == 2 and "<b>editor</b>" not in page

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from propwatch.models.function_words import EVIDENCE_WORDS, function_words, function_words_only
+from propwatch.models.function_words import (
+    EVIDENCE_WORDS,
+    function_words,
+    function_words_only,
+    without_trailing_function_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,3 +42,22 @@ def test_evidence_words_are_never_function_words() -> None:
     for language, words in EVIDENCE_WORDS.items():
         assert not words & function_words(language)
         assert len(function_words(language)) > 200  # spaCy's lists, less the evidence words
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kept"),
+    [
+        ("Зеленский и", "ru", "Зеленский"),
+        ("Fluch der", "de", "Fluch"),
+        ("les migrants et", "fr", "les migrants"),
+        ("una fortuna per l'", "it", "una fortuna"),
+        ("the war of the", "en", "the war"),
+        ("lies, and", "en", "lies"),
+        ("against them", "en", "against them"),  # a pronoun ends a phrase
+        ("the corrupt elite", "en", "the corrupt elite"),  # leading words stay
+        ("Fluch der", "es", "Fluch der"),  # a language without a list: as it is
+        ("and the", "en", ""),
+    ],
+)
+def test_trailing_function_words_are_dropped(text: str, language: str, kept: str) -> None:
+    assert text[: without_trailing_function_words(text, 0, len(text), language)] == kept

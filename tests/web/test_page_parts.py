@@ -81,3 +81,30 @@ def test_token_commands(tmp_path: Path) -> None:
     assert runner.invoke(app, ["--db", db, "token", "revoke", "desk"]).exit_code == 0
     assert "revoked" in runner.invoke(app, ["--db", db, "token", "list"]).stdout
     assert runner.invoke(app, ["--db", db, "serve", "--help"]).exit_code == 0
+
+
+def test_small_shares_keep_their_decimals_on_an_axis() -> None:
+    from propwatch.web.charts import _format
+
+    assert [_format(v, True) for v in (0.0, 0.005, 0.01, 0.015, 0.02)] == ["0%", "0.5%", "1%", "1.5%", "2%"]
+
+
+def test_months_without_articles_are_empty_columns_not_left_out() -> None:
+    from propwatch.storage.statistics import Tally, with_empty_periods
+
+    periods = {"2022-11": Tally(articles=1), "2023-02": Tally(articles=2), "undated": Tally(articles=3)}
+    filled = with_empty_periods(periods, "month")
+    assert list(filled) == ["2022-11", "2022-12", "2023-01", "2023-02", "undated"]
+    assert filled["2022-12"].articles == 0 and filled["2023-02"] is periods["2023-02"]
+    assert list(with_empty_periods({"2024-W52": Tally(), "2025-W02": Tally()}, "week")) == [
+        "2024-W52",
+        "2025-W01",
+        "2025-W02",
+    ]
+
+
+def test_narrative_ids_are_shown_as_written() -> None:
+    from propwatch.web.highlight import pretty
+
+    assert pretty("narrative:west-provokes-russia") == "narrative: west-provokes-russia"
+    assert pretty("Name_Calling-Labeling") == "Name Calling / Labeling"

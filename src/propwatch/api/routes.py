@@ -36,11 +36,19 @@ from propwatch.api.schemas import (
 from propwatch.api.security import token_of, unauthorised
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
 from propwatch.domain import Analysis
-from propwatch.errors import NotFoundError
+from propwatch.errors import InputError, NotFoundError
 from propwatch.export import analysis_record
 from propwatch.export_formats import EXPORT_FORMATS, MEDIA_TYPES, SUFFIXES, write_export
 from propwatch.republication.signatures import republications_of
-from propwatch.storage.queries import MAX_PAGE, ArticleQuery, facets, find_articles, matching_ids
+from propwatch.storage.queries import (
+    MAX_PAGE,
+    ArticleQuery,
+    facets,
+    find_articles,
+    matching_ids,
+    target_names,
+)
+from propwatch.storage.search import snippet_text
 from propwatch.storage.statistics import (
     Bucket,
     default_analyzer,
@@ -147,8 +155,12 @@ def article_query(
     praised: Annotated[
         str | None, Query(max_length=300, description="A target the article praises (any alias).")
     ] = None,
-    since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, Query(max_length=10, description="Published on or after (YYYY-MM-DD).")] = (
+        None
+    ),
+    until: Annotated[str | None, Query(max_length=10, description="Published on or before (YYYY-MM-DD).")] = (
+        None
+    ),
     q: Annotated[
         str | None,
         Query(
@@ -159,21 +171,40 @@ def article_query(
         ),
     ] = None,
 ) -> ArticleQuery:
-    return ArticleQuery(
-        outlet=outlet,
-        language=language,
-        genre=genre,
-        label=label,
-        technique=technique,
-        category=category,
-        narrative=narrative,
+    # A form submits every field: one left blank (or at "Any") filters nothing.
+    target, attacked, praised = _given(target), _given(attacked), _given(praised)
+    query = ArticleQuery(
+        outlet=_given(outlet),
+        language=_given(language),
+        genre=_given(genre),
+        label=_given(label),
+        technique=_given(technique),
+        category=_given(category),
+        narrative=_given(narrative),
         target=target,
         attacked=attacked,
         praised=praised,
-        since=since,
-        until=until,
-        text=q,
-    ).with_target_names(lambda name: canonical_target(name, bench.aliases))
+        since=_day("since", since),
+        until=_day("until", until),
+        text=_given(q),
+    )
+    if target is None and attacked is None and praised is None:
+        return query
+    stored = target_names(bench.store)
+    return query.with_target_names(lambda name: canonical_target(name, bench.aliases), stored)
+
+
+def _given(value: str | None) -> str | None:
+    return value if value is not None and value.strip() else None
+
+
+def _day(name: str, value: str | None) -> date | None:
+    if _given(value) is None:
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"{name}={value!r}", "is not a date (YYYY-MM-DD)") from None
 
 
 Filters = Annotated[ArticleQuery, Depends(article_query)]
@@ -200,7 +231,7 @@ def list_articles(
             n_spans=found.summary.n_spans,
             n_technique_spans=found.summary.n_technique_spans,
             genre=found.summary.genre,
-            snippet=found.snippet,
+            snippet=snippet_text(found.snippet),
         )
         for found in page.items
     ]
@@ -304,7 +335,7 @@ def export_articles(
 
 @router.get("/facets", response_model=FacetsOut, dependencies=[Read], summary="Values the filters can take")
 def get_facets(bench: Bench) -> FacetsOut:
-    found = facets(bench.store)
+    found = facets(bench.store, lambda name: canonical_target(name, bench.aliases))
     return FacetsOut(
         outlets=[Count(value=v, count=n) for v, n in found.outlets],
         languages=[Count(value=v, count=n) for v, n in found.languages],

@@ -82,7 +82,9 @@ def read_submission(
     elif text:
         name = "submitted text"
         _check_content(text, name, settings)
-        article = parse_plain_text(text, settings, origin=name, url=metadata.url)
+        article = parse_plain_text(
+            text, settings, origin=name, url=metadata.url, title=metadata.title or None
+        )
     else:
         assert data is not None
         name = filename or "uploaded file"
@@ -90,7 +92,9 @@ def read_submission(
         if looks_like_html(content):
             article = parse_html(content, settings, url=metadata.url, origin=name)
         else:
-            article = parse_plain_text(content, settings, origin=name, url=metadata.url)
+            article = parse_plain_text(
+                content, settings, origin=name, url=metadata.url, title=metadata.title or None
+            )
     limit = settings.api_max_article_chars
     if len(article.text) > limit:
         raise InputTooLargeError(

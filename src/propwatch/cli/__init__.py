@@ -297,8 +297,9 @@ def list_articles(
     from propwatch.storage.queries import find_articles
 
     settings = settings_from(ctx)
-    query = filters.article_query(settings, **filters.given(locals()))
+    options = filters.given(locals())
     with ArticleStore.from_settings(settings) as store:
+        query = filters.article_query(settings, store, **options)
         page = find_articles(store, query, limit=limit, offset=offset, most=None)
     rows, total = [found.summary for found in page.items], page.total
     if fmt is ListFormat.json:
@@ -404,13 +405,15 @@ def search(
     also finds its other forms (Russian cases and verb forms, English plurals), a quoted phrase its
     words together in any case; a quoted single word only itself."""
     from propwatch.storage.queries import find_articles
+    from propwatch.storage.search import snippet_text
 
     settings = settings_from(ctx)
-    wanted = filters.article_query(settings, **filters.given(locals()), text=query)
+    options = filters.given(locals())
     with ArticleStore.from_settings(settings) as store:
+        wanted = filters.article_query(settings, store, **options, text=query)
         hits = find_articles(store, wanted, limit=limit, offset=offset, most=None).items
     if fmt is ListFormat.json:
-        records = [{**_summary_record(h.summary), "snippet": h.snippet} for h in hits]
+        records = [{**_summary_record(h.summary), "snippet": snippet_text(h.snippet)} for h in hits]
         out.print_json(json.dumps(records))
         return
     if not hits:
@@ -426,7 +429,7 @@ def search(
             s.published.isoformat() if s.published else "",
             s.outlet or "",
             s.title or "",
-            hit.snippet or "",
+            snippet_text(hit.snippet) or "",
         )
     out.print(table)
 

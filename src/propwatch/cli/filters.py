@@ -10,7 +10,8 @@ import typer
 
 from propwatch.errors import ConfigurationError
 from propwatch.settings import Settings
-from propwatch.storage.queries import ArticleQuery
+from propwatch.storage.queries import ArticleQuery, target_names
+from propwatch.storage.store import ArticleStore
 
 Outlet = Annotated[str | None, typer.Option(help="Only this outlet.")]
 Language = Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")]
@@ -48,6 +49,7 @@ def given(options: dict[str, Any]) -> dict[str, str | None]:
 
 def article_query(
     settings: Settings,
+    store: ArticleStore,
     *,
     outlet: str | None = None,
     language: str | None = None,
@@ -62,8 +64,8 @@ def article_query(
     praised: str | None = None,
     text: str | None = None,
 ) -> ArticleQuery:
-    """The store query of the options; target names go through the alias catalogues to the name the
-    targets analyzer stores."""
+    """The query of the options on ``store``; a target name matches every name of the alias catalogues
+    and of the store that stands for the same target (:meth:`ArticleQuery.with_target_names`)."""
     query = ArticleQuery(
         outlet=outlet,
         language=language,
@@ -83,7 +85,7 @@ def article_query(
     from propwatch.targets.aliases import canonical_target, load_aliases
 
     catalogue = load_aliases(settings)
-    return query.with_target_names(lambda name: canonical_target(name, catalogue))
+    return query.with_target_names(lambda name: canonical_target(name, catalogue), target_names(store))
 
 
 def date_option(name: str, value: str | None) -> date | None:

@@ -71,8 +71,9 @@ def outlets(
     category, most frequent techniques, narratives and the targets attacked; with --by, period by period.
     The filters of `list` compare them on the articles that match (e.g. --target NATO)."""
     settings = settings_from(ctx)
-    query = filters.article_query(settings, **filters.given(locals()))
+    options = filters.given(locals())
     with ArticleStore.from_settings(settings) as store:
+        query = filters.article_query(settings, store, **options)
         counted = analyzer or default_analyzer(store)
         periods: dict[str, dict[str, Tally]] | None = None
         if by is None:

@@ -176,12 +176,18 @@ def parse_plain_text(
     origin: str | None = None,
     url: str | None = None,
     raw_format: RawFormat = "text",
+    title: str | None = None,
 ) -> Article:
-    """Build an Article from scraped plain text: metadata from the header and footer, the rest as body."""
+    """Build an Article from scraped plain text: metadata from the header and footer, the rest as body.
+
+    ``title``, when the user gives one, is the headline: no line of the text is taken for it.
+    """
     input_name = origin or url or "text"
     # A byte-order mark left by a reader is not text; the raw input keeps it.
     content = text.removeprefix("\ufeff")
-    body, parsed = _parse(content)
+    body, parsed = _parse(content, headline_in_text=title is None)
+    if title is not None:
+        parsed.title = title
     if not body.strip() and parsed.title_line is not None:
         # The only prose was taken for a headline: it is the text (without the genre tag it carried).
         body, parsed.title = _untagged(parsed.title_line), None
@@ -204,7 +210,7 @@ def parse_plain_text(
     )
 
 
-def _parse(text: str) -> tuple[str, _Parsed]:
+def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
     parsed = _Parsed()
     lines = text.splitlines(keepends=True)
     keep = [True] * len(lines)
@@ -212,7 +218,7 @@ def _parse(text: str) -> tuple[str, _Parsed]:
     content = [line.strip() for line in lines]
     nonblank = [index for index, line in enumerate(content) if line]
 
-    body_start = _read_header(content, nonblank, keep, parsed)
+    body_start = _read_header(content, nonblank, keep, parsed, headline_in_text)
     if body_start is not None and parsed.published is None and parsed.place is None:
         opening = _dateline_prefix(content[body_start], parsed)
         if opening is not None:
@@ -239,10 +245,12 @@ def _parse(text: str) -> tuple[str, _Parsed]:
     return _join_kept(lines, keep, replaced, body_start), parsed
 
 
-def _read_header(content: list[str], nonblank: list[int], keep: list[bool], parsed: _Parsed) -> int | None:
+def _read_header(
+    content: list[str], nonblank: list[int], keep: list[bool], parsed: _Parsed, headline_in_text: bool = True
+) -> int | None:
     """Consume header lines (marking them dropped); return the index of the first body line."""
     for position, index in enumerate(nonblank[:_HEADER_LINES]):
-        more_follows = position < len(nonblank) - 1
+        more_follows = headline_in_text and position < len(nonblank) - 1
         if not _header_line(content[index], position, parsed, allow_title=more_follows):
             return index
         keep[index] = False

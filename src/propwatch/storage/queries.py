@@ -6,7 +6,7 @@ Filters on spans and labels look at each article's latest analysis, as listings 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -49,6 +49,7 @@ from propwatch.storage.search import (
 )
 from propwatch.storage.store import ArticleStore
 from propwatch.targets.linking import SPAN_PREFIX as TARGET_SPAN_PREFIX
+from propwatch.targets.linking import TARGET_LABEL
 
 NARRATIVE_LABEL = "narrative"
 ATTACKED_LABEL, PRAISED_LABEL = "attacked", "praised"  # the targets analyzer's stance labels
@@ -73,16 +74,27 @@ class ArticleQuery:
     since: date | None = None
     until: date | None = None
     text: str | None = None
+    # Target name → the stored names it matches (set by with_target_names).
+    target_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def with_target_names(self, canonical: Callable[[str], str]) -> ArticleQuery:
-        """This query with its target names (``target``, ``attacked``, ``praised``) passed through
-        ``canonical``, e.g. to the name the targets analyzer stores for an alias."""
-        return replace(
-            self,
-            target=None if self.target is None else canonical(self.target),
-            attacked=None if self.attacked is None else canonical(self.attacked),
-            praised=None if self.praised is None else canonical(self.praised),
-        )
+    def with_target_names(self, canonical: Callable[[str], str], stored: Iterable[str] = ()) -> ArticleQuery:
+        """This query with each target name (``target``, ``attacked``, ``praised``) matching every name
+        ``canonical`` takes to the same one: the name the targets analyzer stores for an alias ("USA" →
+        "United States"), the name as given, and those of the ``stored`` names (:func:`target_names`)
+        that stand for it (one stored before the catalogue knew it as an alias)."""
+        given = [name.strip() for name in (self.target, self.attacked, self.praised) if name is not None]
+        known = [(name, canonical(name)) for name in stored]
+        forms = []
+        for name in given:
+            meant = canonical(name)
+            same = [stored_name for stored_name, its in known if its == meant]
+            forms.append((name, tuple(dict.fromkeys([meant, name, *same]))))
+        return replace(self, target_names=tuple(forms))
+
+    def names_for(self, name: str) -> tuple[str, ...]:
+        """The stored names a target filter ``name`` matches."""
+        name = name.strip()
+        return dict(self.target_names).get(name, (name,))
 
 
 @dataclass(frozen=True)
@@ -162,15 +174,19 @@ def article_conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
             )
         )
     if query.target is not None:
-        mention = f"{TARGET_SPAN_PREFIX}{query.target.strip()}"
-        conditions.append(exists().where(spans.c.analysis_pk == latest, _same_name(spans.c.label, mention)))
+        mentions = [f"{TARGET_SPAN_PREFIX}{name}" for name in query.names_for(query.target)]
+        conditions.append(
+            exists().where(
+                spans.c.analysis_pk == latest, or_(*(_same_name(spans.c.label, m) for m in mentions))
+            )
+        )
     for stance, name in ((ATTACKED_LABEL, query.attacked), (PRAISED_LABEL, query.praised)):
         if name is not None:
             conditions.append(
                 exists().where(
                     labels.c.analysis_pk == latest,
                     labels.c.name == stance,
-                    _same_name(labels.c.value, name.strip()),
+                    or_(*(_same_name(labels.c.value, n) for n in query.names_for(name))),
                 )
             )
     return conditions
@@ -315,7 +331,23 @@ def latest_analysis_pks() -> Select[Any]:
     return select(func.max(analyses.c.pk)).group_by(analyses.c.article_pk)
 
 
-def facets(store: ArticleStore) -> Facets:
+def target_names(store: ArticleStore) -> list[str]:
+    """Every target name the latest analyses store (named, attacked or praised)."""
+    with store._reading("cannot read the target names") as conn:
+        rows = conn.execute(
+            select(labels.c.value)
+            .where(
+                labels.c.analysis_pk.in_(latest_analysis_pks()),
+                labels.c.name.in_((TARGET_LABEL, ATTACKED_LABEL, PRAISED_LABEL)),
+            )
+            .distinct()
+        )
+        return sorted(str(value) for (value,) in rows)
+
+
+def facets(store: ArticleStore, canonical: Callable[[str], str] | None = None) -> Facets:
+    """The values each filter can take, with the articles each gives; ``canonical`` merges the target
+    names that stand for one target (as the target filters do, :meth:`ArticleQuery.with_target_names`)."""
     with store._reading("cannot read the facets") as conn:
 
         def column_counts(column: Any) -> list[tuple[str, int]]:
@@ -345,6 +377,20 @@ def facets(store: ArticleStore) -> Facets:
             )
             return [(str(value), int(n)) for value, n in rows]
 
+        def target_counts(name: str) -> list[tuple[str, int]]:
+            if canonical is None:
+                return label_counts(name)
+            articles_of: dict[str, set[int]] = {}
+            for analysis_pk, value in conn.execute(
+                select(labels.c.analysis_pk, labels.c.value).where(
+                    labels.c.analysis_pk.in_(latest_analysis_pks()), labels.c.name == name
+                )
+            ):
+                articles_of.setdefault(canonical(str(value)), set()).add(int(analysis_pk))
+            return sorted(
+                ((v, len(pks)) for v, pks in articles_of.items()), key=lambda item: (-item[1], item[0])
+            )
+
         # An article counts once under a genre, whether its page's tag or the predicted label says it.
         pairs = union(
             select(articles.c.pk.label("pk"), func.lower(articles.c.genre_tag).label("genre")).where(
@@ -362,6 +408,6 @@ def facets(store: ArticleStore) -> Facets:
             genres=[(str(genre), int(n)) for genre, n in genres],
             span_labels=[(str(a), str(label), int(n)) for a, label, n in span_rows],
             narratives=label_counts(NARRATIVE_LABEL),
-            attacked=label_counts(ATTACKED_LABEL),
-            praised=label_counts(PRAISED_LABEL),
+            attacked=target_counts(ATTACKED_LABEL),
+            praised=target_counts(PRAISED_LABEL),
         )

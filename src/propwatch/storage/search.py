@@ -21,9 +21,20 @@ from propwatch.errors import InputError
 from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, TSVECTOR_TEXT_CHARS
 from propwatch.storage.word_forms import TypedPhrase, known_spelling, phrase_forms
 
-SNIPPET_START = "**"
-SNIPPET_END = "**"
+# Matches in a snippet lie between these: control characters no stored text holds, so a text's own
+# "**" is not taken for a match. snippet_text writes them as ** for people and JSON.
+SNIPPET_START = "\x02"
+SNIPPET_END = "\x03"
 SNIPPET_ELLIPSIS = "…"
+
+
+def snippet_text(snippet: str | None, start: str = "**", end: str = "**") -> str | None:
+    """``snippet`` with its matches between ``start`` and ``end``."""
+    if snippet is None:
+        return None
+    return snippet.replace(SNIPPET_START, start).replace(SNIPPET_END, end)
+
+
 _SNIPPET_TOKENS = 24
 _TITLE_WEIGHT = 5.0  # a match in the title counts five times one in the text (bm25 column weight)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Connection, func, select
@@ -320,6 +320,37 @@ def period_of(day: date, bucket: Bucket) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     year, week, _ = day.isocalendar()
     return f"{year:04d}-W{week:02d}"
+
+
+def _period_start(period: str, bucket: Bucket) -> date:
+    if bucket == "year":
+        return date(int(period), 1, 1)
+    if bucket == "month":
+        return date(int(period[:4]), int(period[5:7]), 1)
+    return date.fromisocalendar(int(period[:4]), int(period[6:8]), 1)
+
+
+def with_empty_periods(periods: dict[str, Tally], bucket: Bucket) -> dict[str, Tally]:
+    """``periods`` with the periods between its first and last that hold no article, as empty tallies
+    (a chart over time must not close a gap); the undated ones stay last."""
+    dated = sorted(p for p in periods if p != UNDATED)
+    if not dated:
+        return periods
+    filled: dict[str, Tally] = {}
+    day, last = _period_start(dated[0], bucket), _period_start(dated[-1], bucket)
+    while day <= last:
+        key = period_of(day, bucket)
+        filled[key] = periods.get(key, Tally())
+        day = (
+            date(day.year + 1, 1, 1)
+            if bucket == "year"
+            else date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            if bucket == "month"
+            else day + timedelta(days=7)
+        )
+    if UNDATED in periods:
+        filled[UNDATED] = periods[UNDATED]
+    return filled
 
 
 def timeline(

@@ -215,4 +215,4 @@ def _number(value: float) -> str:
 
 
 def _format(value: float, percent: bool) -> str:
-    return f"{value * 100:.0f}%" if percent else _number(value)
+    return f"{_number(value * 100)}%" if percent else _number(value)

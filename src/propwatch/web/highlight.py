@@ -35,7 +35,11 @@ def category_class(category: str) -> str:
 
 
 def pretty(name: str) -> str:
-    """'Name_Calling-Labeling' → 'Name Calling / Labeling'."""
+    """'Name_Calling-Labeling' → 'Name Calling / Labeling'; an id after a prefix stays as it is
+    ('narrative:west-provokes-russia' → 'narrative: west-provokes-russia')."""
+    prefix, colon, rest = name.partition(":")
+    if colon:
+        return f"{prefix.replace('_', ' ')}: {rest}"
     return name.replace("-", " / ").replace("_", " ")
 
 

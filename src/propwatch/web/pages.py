@@ -30,9 +30,10 @@ from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import NARRATIVE_LABEL, facets, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
-from propwatch.storage.statistics import default_analyzer, outlet_statistics, timeline
+from propwatch.storage.statistics import default_analyzer, outlet_statistics, timeline, with_empty_periods
 from propwatch.storage.statistics import ranked as ranked_counts
 from propwatch.summary import genre_note, summarize
+from propwatch.targets.aliases import canonical_target
 from propwatch.targets.linking import target_profiles
 from propwatch.web.charts import Series, hbar_chart, heatmap, stacked_columns
 from propwatch.web.highlight import (
@@ -128,6 +129,9 @@ def list_page(request: Request, bench: Bench, query: Filters, page: int = 1) -> 
     found = find_articles(bench.store, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     params = {k: v for k, v in request.query_params.items() if k != "page" and v}
     pages = max(1, math.ceil(found.total / PAGE_SIZE))
+    if page > pages:  # past the end (an old link, a hand-typed number): the last page
+        page = pages
+        found = find_articles(bench.store, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
         request,
         "list.html",
@@ -139,7 +143,7 @@ def list_page(request: Request, bench: Bench, query: Filters, page: int = 1) -> 
         page_link=lambda n: "/articles?" + urlencode({**params, "page": n}),
         export_link=lambda fmt: "/api/export?" + urlencode({**_api_filters(params), "format": fmt}),
         formats=EXPORT_FORMATS,
-        facets=facets(bench.store),
+        facets=facets(bench.store, lambda name: canonical_target(name, bench.aliases)),
         categories=CATEGORIES,
         snippet_parts=snippet_parts,
     )
@@ -330,6 +334,7 @@ def dashboard(request: Request, bench: Bench) -> Response:
     stats = outlet_statistics(bench.store, analyzer=analyzer)
     # Articles of no outlet are in no outlet's row: they would skew the totals the rows are read against.
     overall, periods = timeline(bench.store, bucket="month", analyzer=analyzer, with_outlet=True)
+    periods = with_empty_periods(periods, "month")
     measured = [(name, t.coverage) for name, t in stats.items() if t.coverage is not None]
     ranked = sorted(measured, key=lambda kv: -kv[1])  # outlets with no analysed article have no share
     share = hbar_chart(
@@ -368,6 +373,7 @@ def outlet_page(request: Request, name: str, bench: Bench) -> Response:
         return gate
     analyzer = default_analyzer(bench.store)
     overall, periods = timeline(bench.store, outlet=name, bucket="month", analyzer=analyzer)
+    periods = with_empty_periods(periods, "month")
     if overall.articles == 0:
         return render_error(request, 404, f"outlet {name!r}: no stored article is from this outlet")
     top = list(ranked_counts(overall.labels).items())[:15]
