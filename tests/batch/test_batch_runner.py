@@ -165,9 +165,10 @@ def test_killed_run_resumes_and_matches_an_uninterrupted_one(
     assert resumed.progress.analysed == N_STORIES + 2 - done_articles
     assert tables_of(out) == tables_of(tmp_path / "whole")
 
-    # A third run finds nothing to do and changes nothing.
+    # A third run analyses nothing again and changes nothing; only the broken JSON line, a failure, is
+    # read again (a fixed input would be analysed) and listed once.
     again = run_batch([str(corpus)], out, settings, client=client)
-    assert again.progress.partitions_submitted == 0 and again.progress.analysed == 0
+    assert again.progress.partitions_submitted == 1 and again.progress.analysed == 0
     assert again.progress.already_done == N_STORIES + 2
     assert tables_of(out) == tables_of(tmp_path / "whole")
 
@@ -257,3 +258,42 @@ def test_batch_gives_the_default_outlet_to_articles_that_name_none(client: Clien
     (folder / "a.txt").write_text(story(11), encoding="utf-8")
     run_batch([str(folder)], tmp_path / "out", make_settings(tmp_path), client=client, outlet="Example Daily")
     assert read_table(tmp_path / "out", "articles")["outlet"].to_pylist() == ["Example Daily"]
+
+
+def test_a_rerun_retries_what_failed_and_forgets_what_it_overcame(client: Client, tmp_path: Path) -> None:
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "a.txt").write_text(story(21), encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"")  # empty: fails
+    (folder / "c.txt").symlink_to(tmp_path / "gone.txt")  # a link to nothing: named, not skipped
+    settings = make_settings(tmp_path)
+    first = run_batch([str(folder)], tmp_path / "out", settings, client=client)
+    failures = {
+        Path(row["input"]).name: row["reason"] for row in read_table(tmp_path / "out", "failures").to_pylist()
+    }
+    assert set(failures) == {"b.txt", "c.txt"} and "does not exist" in failures["c.txt"]
+    assert first.finished.failures == 2
+    (folder / "b.txt").write_text(story(22), encoding="utf-8")  # fixed
+    second = run_batch([str(folder)], tmp_path / "out", settings, client=client)
+    assert second.progress.analysed == 1 and second.progress.already_done == 1
+    assert [Path(row["input"]).name for row in read_table(tmp_path / "out", "failures").to_pylist()] == [
+        "c.txt"
+    ]
+    assert second.finished.failures == 1 and second.finished.articles == 2
+    assert sorted(Path(o).name for o in read_table(tmp_path / "out", "articles")["origin"].to_pylist()) == [
+        "a.txt",
+        "b.txt",
+    ]
+    # The same failure again is listed once.
+    third = run_batch([str(folder)], tmp_path / "out", settings, client=client)
+    assert third.finished.failures == 1
+
+
+def test_a_folder_made_without_storing_is_not_taken_for_stored(client: Client, tmp_path: Path) -> None:
+    from propwatch.errors import ConfigurationError
+
+    source = write_jsonl(tmp_path / "few.jsonl", records(3))
+    settings = make_settings(tmp_path, db=f"sqlite:///{tmp_path / 'store.db'}")
+    run_batch([str(source)], tmp_path / "out", settings, client=client)
+    with ArticleStore.from_settings(settings) as store, pytest.raises(ConfigurationError, match="not stored"):
+        run_batch([str(source)], tmp_path / "out", settings, client=client, store=store)

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,36 @@ def _write_table(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
+@dataclass
+class _Settled:
+    """Articles analysed and inputs read in any partition. A rerun retries what failed (failures are not
+    done); the failure rows and failed article rows of earlier runs are kept only while still unsettled,
+    and once each."""
+
+    analysed: set[str] = field(default_factory=set)
+    read: set[str | None] = field(default_factory=set)
+    _failed_shown: set[str] = field(default_factory=set)
+    _failures_shown: set[tuple[str, str]] = field(default_factory=set)
+
+    def keep(self, articles: pa.Table, failures: pa.Table) -> tuple[pa.Table, pa.Table]:
+        keep_article = []
+        for row in articles.select(["id", "model_version"]).to_pylist():
+            if row["model_version"] is not None:
+                keep_article.append(True)
+                continue
+            keep_article.append(row["id"] not in self.analysed and row["id"] not in self._failed_shown)
+            self._failed_shown.add(row["id"])
+        keep_failure = []
+        for row in failures.to_pylist():
+            key = (row["input"], row["reason"])
+            overcome = row["article_id"] in self.analysed if row["article_id"] else row["input"] in self.read
+            keep_failure.append(not overcome and key not in self._failures_shown)
+            self._failures_shown.add(key)
+        return articles.filter(pa.array(keep_article, pa.bool_())), failures.filter(
+            pa.array(keep_failure, pa.bool_())
+        )
+
+
 class BatchOutput:
     """The output folder: which work is done, writing partitions, and finishing the tables."""
 
@@ -99,6 +129,7 @@ class BatchOutput:
                 earlier = json.loads(path.read_text(encoding="utf-8"))
             except ValueError as error:
                 raise ConfigurationError(str(path), f"is not the JSON a batch run writes: {error}") from error
+            earlier.setdefault("stored", False)  # written before runs recorded it
             if earlier != run:
                 raise ConfigurationError(
                     str(self.folder),
@@ -198,8 +229,10 @@ class BatchOutput:
         _write_table(_cluster_table(clusters), self.folder / "clusters.parquet")
         counts = {name: 0 for name in ("articles", "spans", "labels", "failures", "copies")}
         derived = {name: 0 for name in tables.DERIVED_TABLES}
+        settled = self._settled()
         for folder in self.partition_folders():
             part = {name: self._read(folder, name) for name in counts}
+            part["articles"], part["failures"] = settled.keep(part["articles"], part["failures"])
             ids = part["articles"]["id"].to_pylist()
             part["articles"] = part["articles"].append_column(
                 "cluster_id", pa.array([cluster_of.get(article_id) for article_id in ids], pa.string())
@@ -218,6 +251,18 @@ class BatchOutput:
         finished = Finished(clusters=tuple(clusters), derived=derived, **counts)
         self._write_summary(finished)
         return finished
+
+    def _settled(self) -> _Settled:
+        """What every partition read and analysed, so that a failure a later run overcame is dropped."""
+        settled = _Settled()
+        for folder in self.partition_folders():
+            articles = self._read(folder, "articles", ["id", "origin", "model_version"]).to_pylist()
+            for row in articles:
+                if row["model_version"] is not None:
+                    settled.analysed.add(row["id"])
+                    settled.read.add(row["origin"])
+            settled.read.update(row["origin"] for row in self._read(folder, "copies", ["origin"]).to_pylist())
+        return settled
 
     def _write_summary(self, finished: Finished) -> None:
         summary: dict[str, Any] = {
@@ -239,7 +284,8 @@ class BatchOutput:
 def _described(run: dict[str, Any]) -> str:
     analyzers = run.get("analyzers") or {}
     names = ", ".join(f"{name} {version}" for name, version in sorted(analyzers.items())) or "no analyzer"
-    return f"{names} (propwatch {run.get('propwatch', '?')})"
+    stored = ", stored in a database" if run.get("stored") else ", not stored"
+    return f"{names} (propwatch {run.get('propwatch', '?')}{stored})"
 
 
 def _cluster_table(clusters: list[RepublicationCluster]) -> pa.Table:

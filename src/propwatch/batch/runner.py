@@ -175,11 +175,23 @@ def run_batch(
     the database before its partition is marked done. ``outlet`` names the outlet of every article
     whose source names none.
     """
-    chosen = registry.resolve(settings.analyzers, registry.available())  # unknown ones fail before any work
+    catalogue = registry.available()
+    names = settings.analyzers
+    if store is not None and names is not None:  # as Pipeline.from_settings(storing=True) runs them
+        names = tuple(registry.with_dependents(names, catalogue))
+    chosen = registry.resolve(names, catalogue)  # unknown ones fail before any work
     _refuse_output_inside_inputs(out_dir, sources)
     output = BatchOutput(out_dir)
     output.prepare()
-    output.claim({"analyzers": {cls.name: cls.version for cls in chosen}, "propwatch": __version__})
+    # A folder's partitions are only comparable when made by the same analyzers, stored or not (its
+    # done partitions would otherwise be skipped by a run that has to store them).
+    output.claim(
+        {
+            "analyzers": {cls.name: cls.version for cls in chosen},
+            "propwatch": __version__,
+            "stored": store is not None,
+        }
+    )
     done = output.done_keys()
     progress = BatchProgress()
     report = on_progress or (lambda _progress: None)

@@ -111,6 +111,10 @@ class PartitionResult:
     n_failed: int = 0
 
 
+def _failed_keys(partition: Partition, failed: list[Article]) -> set[str]:
+    return {failure_key(failure) for failure in partition.failures} | {a.content_hash for a in failed}
+
+
 def analyse_partition(partition: Partition, settings: Settings, keep_analyses: bool) -> PartitionResult:
     """Analyse a partition with this process's pipeline; an analyzer error fails only its article."""
     pipeline = pipeline_for(settings, storing=keep_analyses)
@@ -148,7 +152,8 @@ def analyse_partition(partition: Partition, settings: Settings, keep_analyses: b
     }
     return PartitionResult(
         name=partition.name,
-        keys=partition.keys,
+        # What failed is not done: a rerun reads and analyses it again (a fixed file, a passing error).
+        keys=[key for key in partition.keys if key not in _failed_keys(partition, failed)],
         tables=result_tables,
         analyses=analyses if keep_analyses else [],
         n_analysed=len(analyses),

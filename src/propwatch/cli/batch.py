@@ -106,23 +106,36 @@ def batch(
         shown["errors"] = len(state.partition_errors)
         progress.update(task, **_fields(state))
 
-    with progress:
-        if storing:
-            with ArticleStore.from_settings(settings) as opened:
+    try:
+        with progress:
+            if storing:
+                with ArticleStore.from_settings(settings) as opened:
+                    summary = run_batch(
+                        inputs,
+                        out,
+                        settings,
+                        scheduler=scheduler,
+                        workers=workers,
+                        store=opened,
+                        on_progress=update,
+                        outlet=outlet,
+                    )
+            else:
                 summary = run_batch(
                     inputs,
                     out,
                     settings,
                     scheduler=scheduler,
                     workers=workers,
-                    store=opened,
                     on_progress=update,
                     outlet=outlet,
                 )
-        else:
-            summary = run_batch(
-                inputs, out, settings, scheduler=scheduler, workers=workers, on_progress=update, outlet=outlet
-            )
+    except KeyboardInterrupt:
+        err.print(
+            f"Interrupted: the finished partitions in {out} are kept; run the same command again to resume.",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     _print_summary(summary, err)
     if not summary.complete:
         err.print("Some partitions failed; run the same command again to finish them.", highlight=False)

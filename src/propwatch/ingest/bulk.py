@@ -482,3 +482,7 @@ def _read_tree(folder: Path, settings: Settings) -> Iterator[Article | Failure]:
             yield from _read_tree(Path(entry.path), settings)
         elif entry.is_file() and not shared_task:
             yield from iter_articles(entry.path, settings)
+        elif entry.is_symlink() and not entry.is_dir():
+            yield Failure(
+                input=entry.path, reason=f"is a link to {os.readlink(entry.path)}, which does not exist"
+            )
