@@ -161,3 +161,19 @@ def test_cautions_name_an_unlearnt_language_and_a_text_too_short_for_genre() -> 
         summarize(Analysis(article=Article(text=english, language="en"), analyzers={"genre": "1"})).cautions
         == []
     )
+
+
+def test_narrative_matches_in_a_language_without_its_own_threshold_carry_a_caution() -> None:
+    def cautions(language: str) -> list[str]:
+        analysis = Analysis(
+            article=Article(text=TEXT, language=language),
+            labels=(
+                Label(name="narrative", value="nato-encircles-russia", score=0.86, analyzer="narratives"),
+            ),
+            analyzers={"narratives": "1"},
+        )
+        return summarize(analysis).cautions
+
+    assert cautions("en") == [] and cautions("ru") == []
+    (caution,) = cautions("it")
+    assert "not on 'it' ones" in caution and "en and ru" in caution

@@ -8,7 +8,8 @@
 * the top frames (``frame`` labels, best score first);
 * the predicted genre next to the page's own tag, and whether they disagree (only when the tag names
   one of the three genres: an "analysis" or "interview" tag is not compared);
-* cautions: a text in a language the models never learnt, or too short for the article-level models.
+* cautions: a text in a language the models never learnt, too short for the article-level models, or
+  with narrative matches in a language whose threshold was not chosen on it.
 
 A technique span is any span whose label is a SemEval-2023 technique name, whichever analyzer made it.
 The technique figures are None when no technique analyzer ran and no such span is there: propwatch
@@ -156,6 +157,16 @@ def _cautions(analysis: Analysis, words: int) -> list[str]:
             cautions.append(
                 f"The text is in '{language}', which the technique, genre and frame models never learnt "
                 f"(they learnt {trained}): their findings here are not validated."
+            )
+    if any(label.name == "narrative" for label in analysis.labels):
+        from propwatch.narratives.matching import CALIBRATED_THRESHOLDS  # numpy and the embedder: only here
+
+        language = analysis.article.language
+        if language not in CALIBRATED_THRESHOLDS:
+            calibrated = " and ".join(sorted(CALIBRATED_THRESHOLDS))
+            cautions.append(
+                f"The narrative matches use a threshold chosen on {calibrated} sentences only, not on "
+                f"'{language or 'unknown'}' ones (docs/narratives.md): read each evidence sentence."
             )
     if ran.intersection(_ARTICLE_ANALYZERS) and words < MIN_ARTICLE_WORDS:
         cautions.append(
