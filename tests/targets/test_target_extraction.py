@@ -330,3 +330,73 @@ def test_a_title_alone_is_no_target(catalogue: AliasCatalogue) -> None:
     assert [name for _, name in _found(text, extract_mentions(text, "de", catalogue, ner))] == [
         "Waleri Gerassimow"
     ]
+
+
+def _tagged(text: str, *entities: tuple[str, str]) -> _FixedNer:
+    return _FixedNer(
+        *(NerMention(text.index(form), text.index(form) + len(form), kind) for form, kind in entities)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "entities", "expected"),
+    [
+        # A curly possessive ends the name: not "Trump’s Stalinist".
+        (
+            "President Trump’s Stalinist statements shocked everyone.",
+            "en",
+            [("Trump’s Stalinist", "PER")],
+            [("Trump", "Donald Trump")],
+        ),
+        # Titles before a name, abbreviated, inflected or compound.
+        (
+            "Bill Gates parle. M. Gates insiste.",
+            "fr",
+            [("Bill Gates", "PER"), ("M. Gates", "PER")],
+            [("Bill Gates", "Bill Gates"), ("Gates", "Bill Gates")],
+        ),
+        (
+            "Christian Lindner sprach. Dann kam Herrn Lindner nichts mehr ein. "
+            "Verkehrsminister Grant Shapps schwieg.",
+            "de",
+            [
+                ("Christian Lindner", "PER"),
+                ("Herrn Lindner", "PER"),
+                ("Verkehrsminister Grant Shapps", "PER"),
+            ],
+            [
+                ("Christian Lindner", "Christian Lindner"),
+                ("Lindner", "Christian Lindner"),
+                ("Grant Shapps", "Grant Shapps"),
+            ],
+        ),
+        # A surname the tagger typed otherwise, and a German genitive, join the full name.
+        (
+            "Al Franken groped her. Franken is a creep.",
+            "en",
+            [("Al Franken", "PER"), ("Franken", "LOC")],
+            [("Al Franken", "Al Franken"), ("Franken", "Al Franken")],
+        ),
+        (
+            "Boris Johnson trat zurück. Johnsons Nachfolger schweigt.",
+            "de",
+            [("Boris Johnson", "PER"), ("Johnsons", "PER")],
+            [("Boris Johnson", "Boris Johnson"), ("Johnsons", "Boris Johnson")],
+        ),
+        # A group's label is no target: the technique span aims past it.
+        (
+            "The regime is run by neo-Nazis and Globalists.",
+            "en",
+            [("neo-Nazis", "GROUP"), ("Globalists", "GROUP")],
+            [],
+        ),
+    ],
+)
+def test_names_after_titles_possessives_and_labels(
+    catalogue: AliasCatalogue,
+    text: str,
+    language: str,
+    entities: list[tuple[str, str]],
+    expected: list[tuple[str, str]],
+) -> None:
+    assert _found(text, extract_mentions(text, language, catalogue, _tagged(text, *entities))) == expected

@@ -316,3 +316,31 @@ def test_a_label_the_pronouns_referents_give_is_not_aimed_at_them(sentence: str)
     start = text.index("chaos")
     span = Span(start=start, end=start + 5, label="Name_Calling-Labeling", analyzer="t")
     assert [p.name for p in build_profiles(text, "en", mentions, [span]) if p.evidence] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "attacked"),
+    [
+        ("According to Washington, Moscow is a terrorist state.", "a terrorist state", {"Russia"}),
+        ("Unlike Russia, NATO is a warmongering bloc.", "a warmongering bloc", {"NATO"}),
+        ("Russia, China and NATO are liars.", "are liars", {"Russia", "China", "NATO"}),
+        ("Russia, China, and NATO are liars.", "are liars", {"Russia", "China", "NATO"}),
+    ],
+)
+def test_a_comma_alone_does_not_coordinate_names(text: str, quote: str, attacked: set[str]) -> None:
+    names = {
+        "Washington": "United States",
+        "Moscow": "Russia",
+        "Russia": "Russia",
+        "NATO": "NATO",
+        "China": "China",
+    }
+    mentions = sorted(
+        (
+            TargetMention(m.start(), m.end(), names[m.group()])
+            for m in re.finditer("|".join(map(re.escape, names)), text)
+        ),
+        key=lambda m: m.start,
+    )
+    profiles = build_profiles(text, "en", mentions, [_span(text, quote, "Name_Calling-Labeling")])
+    assert {p.name for p in profiles if p.stance == "attacked"} == attacked

@@ -77,12 +77,26 @@ _TITLES: Final = frozenset(
     "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа gen col lt sen gov "
     "minister ministre ministro ministerin министра эксперт kommissionspräsidentin präsidentin kanzlerin "
     "presidentessa senator senatorin sénateur senatore senatorka sekretarz außenminister "
-    "außenministerin".split()
+    "außenministerin herrn m mme mlle dr prof sgt stellvertreter stellvertreterin sig dott".split()
 )
 # Lower-case words that open a surname ("de Gaulle", "von der Leyen"), unlike a title before a name.
 _PARTICLES: Final = frozenset("de du des von van der den di da del della dos al bin ibn ter zu".split())  # noqa: SIM905
 _ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", re.IGNORECASE)
 _ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
+
+
+# Group labels that are the insult, not whom it is aimed at ("run by neo-Nazis", "Globalists and
+# Russophobes in Brussels"): the tagger takes them for a group, and the span would link to the label.
+_LABEL_WORD: Final = re.compile(
+    r"(?:^|[\s-])(?:neo-?)?(?:nazi|нацист|неонацист|naziś|fascist|faschist|faszy|фашист|bander|бандер|"
+    r"globalist|глобалист|globaliś|russophob|russofob|rusofob|русофоб|satanist|сатанист)",
+    re.IGNORECASE,
+)
+
+
+def label_word(form: str) -> bool:
+    """Whether a group's name is a pejorative label rather than a target (see :data:`_LABEL_WORD`)."""
+    return bool(_LABEL_WORD.search(form.casefold()))
 
 
 def plausible_name(form: str, language: str | None = None) -> bool:
@@ -138,7 +152,10 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     if not form:
         return start, start
     words = form.split()
-    if len(words) > 1 and words[0].casefold() in _TITLES:
+    owner = next((i for i, word in enumerate(words[:-1]) if _OWNER.search(word)), None)
+    if owner is not None:  # "Trump’s Stalinist statements": the name ends at its possessive
+        words = [*words[:owner], _OWNER.sub("", words[owner])]
+    if len(words) > 1 and _title(words[0]):
         words = words[1:]  # "Президент В.В. Путин" is Putin
     while person and len(words) > 1 and words[0][:1].islower() and words[0].casefold() not in _PARTICLES:
         words = words[1:]  # "ministre Jean Dupont", "presidente Mario Draghi": a title the tagger took in
@@ -149,6 +166,24 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     if first < 0 or last < 0:
         return start, end
     return start + first, start + last + len(words[-1])
+
+
+_OWNER: Final = re.compile(r"['’]s$")
+# German titles are compounds ("Verkehrsminister", "Regierungssprecherin"): known by their ending.
+_TITLE_ENDINGS: Final = (
+    "minister",
+    "ministerin",
+    "präsident",
+    "präsidentin",
+    "sprecher",
+    "sprecherin",
+    "kanzler",
+)
+
+
+def _title(word: str) -> bool:
+    folded = word.casefold().rstrip(".")
+    return folded in _TITLES or (len(folded) > 9 and folded.endswith(_TITLE_ENDINGS))
 
 
 def _key(form: str, language: str | None) -> str:
@@ -192,7 +227,7 @@ def extract_mentions(
         article = _LEADING_ARTICLE.match(form)
         if known is None and article and catalogue.lookup(form[article.end() :], language) is not None:
             continue  # "La Russie", "l'OTAN": the catalogue's match inside is the mention
-        if known is None and form.casefold().rstrip(".") in _TITLES:
+        if known is None and _title(form):
             continue  # "Gen" of "Gen. Gerasimov", "Minister" alone: a title, not a target
         if known is not None:
             if not overlapping:
@@ -202,6 +237,8 @@ def extract_mentions(
             continue  # "Les États-Unis et l'OTAN" is two targets, as the catalogue has them
         if not plausible_name(form, language):
             continue  # before it may displace the catalogue's names inside ("Stati membri della NATO")
+        if entity.type == "GROUP" and label_word(form):
+            continue  # "neo-Nazis", "Russophobes": the label a technique span uses, not its target
         if entity.type != "PER" and form.split()[0].casefold() in calendar_words(language):
             continue  # "Juli 2022 in der Zeitung Unsere Zeit": a date the tagger ran on from
         if language in LEMMATIZED_LANGUAGES and entity.type != "PER" and is_adjective(form):
@@ -239,12 +276,14 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
         groups[_key(text[start:end], language)].append((start, end, kind))
     for key in [k for k, g in groups.items() if _common_word(text, language, g)]:
         del groups[key]
-    # A lone surname joins the one full name of a person that ends with it.
+    # A lone surname joins the one full name of a person that ends with it, whatever type the tagger
+    # gave the surname alone ("Franken" as a place); a German genitive too ("Johnsons").
     persons = [k for k, g in groups.items() if len(k.split()) > 1 and _type(g) == "PER"]
-    for key in [k for k in groups if len(k.split()) == 1 and _type(groups[k]) == "PER"]:
-        fuller = [p for p in persons if p.split()[-1] == key]
+    for key in [k for k in groups if len(k.split()) == 1]:
+        surnames = {key, key[:-1]} if language == "de" and key.endswith("s") else {key}
+        fuller = [p for p in persons if p.split()[-1] in surnames]
         if len(fuller) == 1:
-            groups[fuller[0]].extend(groups.pop(key))
+            groups[fuller[0]].extend((start, end, "PER") for start, end, _ in groups.pop(key))
     mentions: list[Mention] = []
     for key, group in groups.items():
         group.sort()

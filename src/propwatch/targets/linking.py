@@ -41,6 +41,7 @@ evidence of the article (how much of the article's persuasion is about it).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -234,13 +235,25 @@ def mentions_of(spans: Iterable[Span]) -> list[TargetMention]:
     return sorted(found, key=lambda m: (m.start, m.end))
 
 
+_BARE_COMMA = re.compile(r"^\s*,\s*$")
+
+
 def _coordinated(mentions: Sequence[TargetMention], index: int, text: str) -> list[TargetMention]:
+    """The mentions listed together with ``mentions[index]`` ("the US, the EU and NATO"). A comma alone
+    joins two names only inside a list that a conjunction closes: in "According to Washington, Moscow
+    is …" or "Unlike Russia, NATO …" the names are not coordinated."""
+    gaps = [text[a.end : b.start] for a, b in itertools.pairwise(mentions)]
+    joins = [bool(COORDINATION.match(gap)) for gap in gaps]
+    closed = False  # walking back: a conjunction further on closes the list the commas belong to
+    for i in range(len(gaps) - 1, -1, -1):
+        if joins[i] and _BARE_COMMA.match(gaps[i]):
+            joins[i] = closed
+        else:
+            closed = joins[i]
     first = last = index
-    while first > 0 and COORDINATION.match(text[mentions[first - 1].end : mentions[first].start]):
+    while first > 0 and joins[first - 1]:
         first -= 1
-    while last < len(mentions) - 1 and COORDINATION.match(
-        text[mentions[last].end : mentions[last + 1].start]
-    ):
+    while last < len(mentions) - 1 and joins[last]:
         last += 1
     return list(mentions[first : last + 1])
 
