@@ -400,3 +400,38 @@ def test_names_after_titles_possessives_and_labels(
     expected: list[tuple[str, str]],
 ) -> None:
     assert _found(text, extract_mentions(text, language, catalogue, _tagged(text, *entities))) == expected
+
+
+def test_a_word_in_capitals_stays_a_word_when_the_tagger_takes_it_for_a_name(
+    catalogue: AliasCatalogue,
+) -> None:
+    text = "LET US PRAY for peace. The US sanctions hurt."
+    tagged = _FixedNer(
+        NerMention(4, 6, "LOC"), NerMention(text.index("US sanctions"), text.index(" sanctions"), "LOC")
+    )
+    assert _found(text, extract_mentions(text, "en", catalogue, tagged)) == [("US", "United States")]
+    assert extract_mentions(text, "en", catalogue, tagged)[0].start == text.index("US sanctions")
+
+
+def test_the_west_bank_is_not_the_west(catalogue: AliasCatalogue) -> None:
+    text = "Settlements in the West Bank grow. The West lies again."
+    assert _found(text, extract_mentions(text, "en", catalogue, None)) == [("The West", "the West")]
+
+
+def test_italian_papers_write_acronyms_in_title_case(catalogue: AliasCatalogue) -> None:
+    text = "Gli Usa e l'Ue chiedono all'Onu di agire."
+    assert _found(text, extract_mentions(text, "it", catalogue, None)) == [
+        ("Usa", "United States"),
+        ("Ue", "European Union"),
+        ("Onu", "United Nations"),
+    ]
+
+
+def test_polish_cases_of_the_catalogues_persons(catalogue: AliasCatalogue) -> None:
+    text = "Rozmawiał z Joe Bidenem, Emmanuelem Macronem i Wołodymyrem Zełenskim o Olafie Scholzu."
+    assert [name for _, name in _found(text, extract_mentions(text, "pl", catalogue, None))] == [
+        "Joe Biden",
+        "Emmanuel Macron",
+        "Volodymyr Zelensky",
+        "Olaf Scholz",
+    ]

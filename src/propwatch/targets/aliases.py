@@ -34,6 +34,7 @@ from propwatch.targets.morphology import (
     Token,
     lemma_tokens,
     lemmas,
+    polish_name_cases,
 )
 
 FORMAT: Final = "propwatch-targets/1"
@@ -44,6 +45,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 _CAPITALISED_NEXT = re.compile(r" [A-ZА-ЯЁÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ]")
+_ARTICLE_AND_WORD = re.compile(r"^[Tt]he \w+$")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class AliasCatalogue:
         """Add ``entity`` and its names; with ``canonical_everywhere`` its canonical name names it in
         every language too."""
         self.entities.setdefault(entity.name, entity)
+        if entity.type == "person" and aliases.get("pl"):  # the cases a list names only in part
+            listed = aliases["pl"]
+            full = listed[0]  # the nominative, as lists are written; and the surname alone
+            cases = [*polish_name_cases(full), *polish_name_cases(full.split()[-1])]
+            aliases = {**aliases, "pl": [*listed, *(c for c in cases if c not in listed)]}
         for table, names in ((self.aliases, aliases), (self.metonyms, metonyms)):
             for language, forms in names.items():
                 for form in forms:
@@ -90,6 +97,11 @@ class AliasCatalogue:
             self.aliases.setdefault(language, {}).setdefault(entity.name, entity.name)
         self.__dict__.pop("_patterns", None)
         self.__dict__.pop("_lemma_index", None)
+
+    def shouted(self, text: str, start: int, end: int, language: str | None) -> bool:
+        """Whether ``text[start:end]`` is a word written in capitals rather than the catalogued acronym
+        ("LET US PRAY"), as :meth:`find` judges it; for a name a tagger found there."""
+        return _shouted_word(text, start, end, language, self._forms(language, False))
 
     def _forms(self, language: str | None, metonyms: bool) -> dict[str, str]:
         table = self.metonyms if metonyms else self.aliases
@@ -151,6 +163,8 @@ class AliasCatalogue:
                 # "Washington Post" is no metonym; "Washingtons Augen" is: a name never holds a genitive
                 if metonym and not oblique and _CAPITALISED_NEXT.match(text, match.end()):
                     continue
+                if _ARTICLE_AND_WORD.match(form) and _CAPITALISED_NEXT.match(text, match.end()):
+                    continue  # "the West Bank", "the West Coast": a longer name, not "the West"
                 if _shouted_word(text, match.start(), match.end(), language, table):
                     continue
                 entity = self.entities[table[form]]

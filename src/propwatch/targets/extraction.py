@@ -230,7 +230,7 @@ def extract_mentions(
         if known is None and _title(form):
             continue  # "Gen" of "Gen. Gerasimov", "Minister" alone: a title, not a target
         if known is not None:
-            if not overlapping:
+            if not overlapping and not catalogue.shouted(text, start, end, language):
                 found.append(Mention(start, end, known.name, known.type, SOURCE_NER))
             continue
         if _lists(text, [catalogued[i] for i in overlapping]):

@@ -172,3 +172,39 @@ def lemmas(words: Sequence[str], language: str) -> list[str]:
     if language in LEMMATIZED_LANGUAGES:
         return [lemma(w, language) for w in words]
     return [w.lower() for w in words]
+
+
+# Polish declension of a man's name written in the Latin alphabet, for the catalogue's persons ("Joe
+# Bidenem", "Emmanuela Macrona", "Wołodymyrem Zełenskim"): the cases a name ending in a consonant or in
+# -ski/-cki takes. Words ending in another vowel ("Joe", "Łukaszenka") are left as written.
+_POLISH_LOCATIVE: Final = {"t": "cie", "d": "dzie", "r": "rze", "ł": "le"}
+_POLISH_LOCATIVE_IE: Final = frozenset("nmpbwfs")
+_POLISH_ADJECTIVE: Final = re.compile(r"(?:sk|ck|dzk)i$")
+
+
+def _polish_word_cases(word: str) -> list[str]:
+    """The genitive, dative, instrumental and locative of one word of a man's name (nominative first)."""
+    if _POLISH_ADJECTIVE.search(word):
+        stem = word[:-1]
+        return [word, f"{stem}iego", f"{stem}iemu", f"{stem}im", f"{stem}im"]
+    last = word[-1:]
+    if not last.isalpha() or last.lower() in "aeiouyąęó":
+        return [word] * 5
+    instrumental = f"{word}iem" if last in "kg" else f"{word}em"
+    if last in _POLISH_LOCATIVE:
+        locative = word[:-1] + _POLISH_LOCATIVE[last]
+    elif last in _POLISH_LOCATIVE_IE:
+        locative = f"{word}ie"
+    else:
+        locative = f"{word}u"
+    return [word, f"{word}a", f"{word}owi", instrumental, locative]
+
+
+def polish_name_cases(name: str) -> list[str]:
+    """``name`` (a man's, in the nominative) in the Polish cases, its words agreeing: "Joe Biden" →
+    "Joe Bidena", "Joe Bidenowi", "Joe Bidenem", "Joe Bidenie"; the name itself not included."""
+    words = name.split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return []
+    declined = [_polish_word_cases(word) for word in words]
+    return [" ".join(cases[case] for cases in declined) for case in range(1, 5)]
