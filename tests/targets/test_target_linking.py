@@ -212,6 +212,12 @@ def test_a_label_the_article_reports_someone_else_giving_does_not_decide_the_sta
         ("We clearly see NATO as an aggressor.", "NATO", "an aggressor", False),
         ("Everyone sees NATO expanding aggressively.", "NATO", "expanding aggressively", False),
         ("The EU considers Russia's actions barbaric.", "Russia", "barbaric", False),
+        ("We call Russia a terrorist state.", "Russia", "a terrorist state", False),
+        ("Мы называем Россию агрессором.", "Россию", "агрессором", False),
+        ("The United States is what we call a rogue state.", "United States", "a rogue state", False),
+        ("The United States is what Moscow calls a rogue state.", "United States", "a rogue state", True),
+        ("NATO is rightly branded a criminal alliance.", "NATO", "a criminal alliance", False),
+        ("NATO is branded a criminal alliance.", "NATO", "a criminal alliance", True),
     ],
 )
 def test_reported_labels_in_the_six_languages(text: str, target: str, label: str, reported: bool) -> None:
@@ -334,6 +340,37 @@ def test_a_comma_alone_does_not_coordinate_names(text: str, quote: str, attacked
         "Russia": "Russia",
         "NATO": "NATO",
         "China": "China",
+    }
+    mentions = sorted(
+        (
+            TargetMention(m.start(), m.end(), names[m.group()])
+            for m in re.finditer("|".join(map(re.escape, names)), text)
+        ),
+        key=lambda m: m.start,
+    )
+    profiles = build_profiles(text, "en", mentions, [_span(text, quote, "Name_Calling-Labeling")])
+    assert {p.name for p in profiles if p.stance == "attacked"} == attacked
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "attacked"),
+    [
+        ("According to Lavrov, NATO is a criminal gang.", "a criminal gang", {"NATO"}),
+        ("According to Lavrov, the alliance is a criminal gang.", "a criminal gang", set()),
+        ("Lavrov said that NATO is a criminal gang.", "a criminal gang", {"NATO"}),
+        ("Moscow insists that the Kyiv government is an illegitimate junta.", "an illegitimate junta", set()),
+        ("Selon Lavrov, l'OTAN est un gang.", "un gang", {"NATO"}),
+        ("По словам Лаврова, НАТО — преступная банда.", "преступная банда", {"NATO"}),
+    ],
+)
+def test_the_quoted_source_is_not_the_target(text: str, quote: str, attacked: set[str]) -> None:
+    names = {
+        "Lavrov": "Sergey Lavrov",
+        "Лаврова": "Sergey Lavrov",
+        "NATO": "NATO",
+        "OTAN": "NATO",
+        "НАТО": "NATO",
+        "Moscow": "Russia",
     }
     mentions = sorted(
         (

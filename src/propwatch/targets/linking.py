@@ -178,6 +178,25 @@ _PRONOUN_LABELS = re.compile(
 )
 # How far before a target its labelling verb may start (a verb and an article).
 _VERB_REACH = 40
+_ATTRIBUTION_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:according to|in the words of|selon|d'après|d’après|laut|zufolge|secondo|według"
+    r"|по словам|по мнению|по данным|как заявил[аи]?|как сказал[аи]?)\s+(?:the\s+|la\s+|le\s+|l['’])?$",
+    re.IGNORECASE,
+)
+_SAYS_AFTER = re.compile(
+    r"^[\s,]*(?:\w+ly\s+)?(?:said|says|insist(?:s|ed)?|claim(?:s|ed)?|argu(?:es|ed)|stat(?:es|ed)|told"
+    r"|warn(?:s|ed)|assert(?:s|ed)|maintain(?:s|ed)|declar(?:es|ed)|affirme|a déclaré|a dit|estime"
+    r"|sagte|sagt|erklärte|erklärt|behauptet|behauptete|ha detto|ha dichiarato|sostiene|afferma"
+    r"|powiedział[a]?|stwierdził[a]?|twierdzi|заявил[аи]?|сказал[аи]?|утверждает|считает|настаивает)"
+    r"(?:[^\w]|$)",
+    re.IGNORECASE,
+)
+# Adverbs by which the author takes a reported label for their own: "NATO is rightly branded a threat".
+_ENDORSED = re.compile(
+    r"(?:^|[^\w])(?:rightly|justly|correctly|deservedly|à juste titre|zu Recht|справедливо|заслуженно"
+    r"|giustamente|słusznie)(?:[^\w]|$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -235,7 +254,9 @@ def mentions_of(spans: Iterable[Span]) -> list[TargetMention]:
     return sorted(found, key=lambda m: (m.start, m.end))
 
 
-_BARE_COMMA = re.compile(r"^\s*,\s*$")
+_BARE_COMMA = re.compile(
+    r"^\s*,\s*(?:(?:the|la|le|les|der|die|das|den|dem|des|il|lo|gli)\s+|l['’])?$", re.IGNORECASE
+)
 
 
 def _coordinated(mentions: Sequence[TargetMention], index: int, text: str) -> list[TargetMention]:
@@ -279,6 +300,11 @@ def linked_mentions(
             return _antecedents(text, around[0], mentions, sentences)
         if not candidates:
             return []
+        # Whoever the sentence quotes is its source, not the span's target ("According to Lavrov, the
+        # alliance is a gang", "Moscow insists that …").
+        before = [i for i in before if not _quoted_source(text, mentions[i], technique)]
+        if not before and any(mentions[i].end <= technique.start for i in candidates):
+            return []
         if before and _speaks(text, mentions[before[-1]], technique):
             # The mention gives the label, so it is not its target; the one before it (if any) is.
             speaker = _coordinated(mentions, before[-1], text)[0]
@@ -305,6 +331,14 @@ def _antecedents(
     return list(plural[0]) if len(plural) == 1 else []
 
 
+def _quoted_source(text: str, mention: TargetMention, technique: Span) -> bool:
+    """Whether ``mention`` is the source the sentence reports before ``technique``: after "according to"
+    or its equivalent, or before a verb of saying."""
+    if _ATTRIBUTION_BEFORE.search(text[max(0, mention.start - 30) : mention.start]):
+        return True
+    return bool(_SAYS_AFTER.match(text[mention.end : technique.start]))
+
+
 def _speaks(text: str, mention: TargetMention, technique: Span) -> bool:
     return bool(_SPEAKER_BEFORE_LABEL.match(text[mention.end : technique.start]))
 
@@ -316,13 +350,20 @@ def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMentio
     if not targets:
         return False
     first, last = targets[0], targets[-1]
-    if _LABEL_BEFORE_TARGET.search(text[max(0, first.start - _VERB_REACH) : first.start]):
+    before = text[max(0, first.start - _VERB_REACH) : first.start]
+    # The author's own label ("We call Russia a terrorist state") is not someone else's.
+    labelled = _LABEL_BEFORE_TARGET.search(before)
+    if labelled and not _FIRST_PERSON_BEFORE.search(before[: labelled.start() + 1]):
         return True
     if technique.start < last.end:
         return False
-    # A passive after the target, or someone after it giving the label ("…in what Washington calls…").
+    # A passive after the target, or someone after it giving the label ("…in what Washington calls…");
+    # not one the author endorses ("is rightly branded", "what we call").
     gap = text[last.end : technique.start]
-    if _LABELLED_AFTER_TARGET.match(gap) or _LABEL_BEFORE_SPAN.search(gap):
+    if _LABELLED_AFTER_TARGET.match(gap) and not _ENDORSED.search(gap):
+        return True
+    giver = _LABEL_BEFORE_SPAN.search(gap)
+    if giver and not _ENDORSED.search(gap) and not _FIRST_PERSON_BEFORE.search(gap[: giver.start() + 1]):
         return True
     # The target filed under a label: "sees Russia as a threat", "considers Russia a threat", by someone
     # else than the author ("We consider NATO a threat" is the article's own label).
