@@ -9,10 +9,21 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 from typing import Any, Literal
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 RawFormat = Literal["text", "html", "shared-task", "json", "unknown"]
+
+
+# What RFC 3987 allows in an IRI besides letters and digits (non-ASCII letters included), and '%'.
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
+
+
+def as_iri(url: str) -> str:
+    """``url`` with the characters an IRI may not hold (spaces, ``<>"{}|\\^`` and controls)
+    percent-encoded, so that JSON-LD and RDF readers accept it; a valid URL comes back as it is."""
+    return "".join(c if c.isalnum() or c in _IRI_SAFE or ord(c) > 0x9F else quote(c, safe="") for c in url)
 
 
 def content_hash(text: str) -> str:

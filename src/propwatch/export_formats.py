@@ -8,21 +8,24 @@ Every format keeps the character offsets of :class:`~propwatch.domain.Span` (cod
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, Literal
 
 from propwatch.claims.claimreview import claim_reviews
-from propwatch.domain import Analysis, Article, Span
+from propwatch.domain import Analysis, Article, Span, as_iri
 from propwatch.errors import InputError
 from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_span_line
 from propwatch.export import FORMATS as BASIC_FORMATS
 from propwatch.export import ExportFormat, write_analyses
 from propwatch.export_labelstudio import write_labelstudio
 from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER
+from propwatch.output_files import zip_entry
 from propwatch.targets.linking import NarrativeAttacks
 
 Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview", "labelstudio"]
@@ -73,13 +76,28 @@ def check_format(fmt: str) -> Format:
 
 def article_source(article: Article) -> str:
     """The IRI an annotation targets: the article's URL, or a URN from its id."""
-    return article.url or f"urn:propwatch:article:{article.id}"
+    return as_iri(article.url) if article.url else f"urn:propwatch:article:{article.id}"
 
 
 def ptc_article_id(article: Article) -> str:
     """The shared-task id when the article came from a shared-task file, else propwatch's id."""
     external = article.external_id
     return external if external and external.isdigit() else article.id
+
+
+class ArticleNames:
+    """Names of the articles of one export, unique: two stored texts with one shared-task id (PTC's and
+    SemEval-2023's article696246189.txt differ) would otherwise share a brat file or PTC lines."""
+
+    def __init__(self) -> None:
+        self._owner: dict[str, str] = {}
+
+    def __call__(self, article: Article) -> str:
+        name = ptc_article_id(article)
+        if self._owner.setdefault(name, article.id) != article.id:
+            name = article.id  # the second text under that id: propwatch's own id
+            self._owner.setdefault(name, article.id)
+        return name
 
 
 def ptc_label(span: Span) -> str | None:
@@ -93,11 +111,11 @@ def _sorted(spans: Iterable[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, s.end, s.label))
 
 
-def ptc_lines(analysis: Analysis) -> Iterator[str]:
+def ptc_lines(analysis: Analysis, article_id: str | None = None) -> Iterator[str]:
     """The technique spans with a PTC class only: claims, target mentions and the SemEval-2023
     techniques PTC lacks (Questioning_the_Reputation, Appeal_to_Values, …) are not PTC techniques,
-    and a PTC scorer refuses them."""
-    article_id = ptc_article_id(analysis.article)
+    and a PTC scorer refuses them. ``article_id``: the article's name in this export."""
+    article_id = article_id or ptc_article_id(analysis.article)
     for span in _sorted(analysis.spans):
         label = ptc_label(span)
         if label is not None:
@@ -107,11 +125,39 @@ def ptc_lines(analysis: Analysis) -> Iterator[str]:
 # --- brat ----------------------------------------------------------------------------------------
 
 _BRAT_TYPE = re.compile(r"[^A-Za-z0-9_\-]+")
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i i ie g".replace(
+            "-", ""
+        ).split(" "),
+        strict=True,
+    )
+)
+
+
+def _ascii(text: str) -> str:
+    """``text`` in ASCII letters where it can be: accents dropped ("Zełenski" → "Zelenski"), Cyrillic
+    transliterated ("Болсонару" → "Bolsonaru")."""
+    out = []
+    for char in text:
+        lower = char.lower()
+        if lower in _CYRILLIC:
+            latin = _CYRILLIC[lower]
+            out.append(latin.capitalize() if char != lower else latin)
+        else:
+            decomposed = unicodedata.normalize("NFKD", char.replace("ł", "l").replace("Ł", "L"))
+            out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return "".join(out)
 
 
 def brat_type(label: str) -> str:
-    """A brat entity type for a label: brat types hold no spaces or punctuation other than _ and -."""
-    return _BRAT_TYPE.sub("_", label).strip("_") or "Span"
+    """A brat entity type for a label: brat types hold ASCII letters, digits, _ and - only. A label that
+    loses characters on the way gets a short hash of itself, so that two labels never share a type."""
+    folded = _BRAT_TYPE.sub("_", _ascii(label)).strip("_") or "Span"
+    if _BRAT_TYPE.sub("_", label).strip("_") == folded:
+        return folded
+    return f"{folded}-{hashlib.sha256(label.encode()).hexdigest()[:6]}"
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -147,15 +193,16 @@ def brat_ann(analysis: Analysis) -> str:
 def write_brat(analyses: Iterable[Analysis], out: BinaryIO) -> int:
     count = 0
     types: set[str] = set()
+    names = ArticleNames()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for analysis in analyses:
-            name = ptc_article_id(analysis.article)
-            archive.writestr(f"{name}.txt", analysis.article.text)
-            archive.writestr(f"{name}.ann", brat_ann(analysis))
+            name = names(analysis.article)
+            archive.writestr(zip_entry(f"{name}.txt"), analysis.article.text)
+            archive.writestr(zip_entry(f"{name}.ann"), brat_ann(analysis))
             types.update(brat_type(span.label) for span in analysis.spans)
             count += 1
         conf = ["[entities]", *sorted(types), "[relations]", "[events]", "[attributes]"]
-        archive.writestr("annotation.conf", "\n".join(conf) + "\n")
+        archive.writestr(zip_entry("annotation.conf"), "\n".join(conf) + "\n")
     return count
 
 
@@ -203,19 +250,24 @@ def web_annotations(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> int:
-    """An AnnotationCollection with one page holding the annotations of every analysis, streamed."""
+    """An AnnotationCollection with one page holding the annotations of every analysis, streamed; the
+    collection and its page have IRIs (W3C Web Annotation Data Model 5.1, 5.2) from what they hold."""
     out.write(
         '{"@context": "' + W3C_CONTEXT + '", "type": "AnnotationCollection", '
         '"label": "propwatch spans", "first": {"type": "AnnotationPage", "items": ['
     )
     count = total = 0
+    exported = hashlib.sha256()  # the collection is named by what it holds: its IRI comes last
     for analysis in analyses:
+        exported.update(f"{analysis.article.id}:{analysis.model_version}\n".encode())
         for annotation in web_annotations(analysis):
             item = {key: value for key, value in annotation.items() if key != "@context"}
             out.write(("," if total else "") + "\n" + json.dumps(item, ensure_ascii=False))
             total += 1
         count += 1
-    out.write(f'\n]}}, "total": {total}}}\n')
+    collection = f"urn:propwatch:export:{exported.hexdigest()[:16]}"
+    page = json.dumps({"id": f"{collection}:page:1", "partOf": collection})[1:-1]
+    out.write(f'\n], {page}}}, "total": {total}, "id": "{collection}"}}\n')
     return count
 
 
@@ -241,8 +293,9 @@ def write_export(
             return write_analyses(analyses, _basic(chosen), stream, narrative_attacks)
         count = 0
         if chosen == "ptc":
+            names = ArticleNames()
             for analysis in analyses:
-                stream.writelines(line + "\n" for line in ptc_lines(analysis))
+                stream.writelines(line + "\n" for line in ptc_lines(analysis, names(analysis.article)))
                 count += 1
         elif chosen == "webanno":
             count = write_web_annotations(analyses, stream)

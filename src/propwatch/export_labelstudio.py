@@ -21,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 from propwatch.domain import Analysis, Span
 from propwatch.framing.labels import FRAME_LABEL, FRAMES, GENRE_LABEL, GENRES
 from propwatch.models import taxonomy
+from propwatch.output_files import zip_entry
 
 TEXT_TAG: Final = "text"
 TASKS_FILE: Final = "tasks.json"
@@ -147,7 +148,7 @@ def write_labelstudio(analyses: Iterable[Analysis], out: BinaryIO) -> int:
     count = 0
     labels: dict[str, set[str]] = {}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open(TASKS_FILE, "w", force_zip64=True) as raw:
+        with archive.open(zip_entry(TASKS_FILE), "w", force_zip64=True) as raw:
             raw.write(b"[")
             for analysis in analyses:
                 body = json.dumps(task(analysis), ensure_ascii=False)
@@ -155,5 +156,5 @@ def write_labelstudio(analyses: Iterable[Analysis], out: BinaryIO) -> int:
                 count += 1
                 used_labels([analysis], labels)
             raw.write(b"\n]\n" if count else b"]\n")
-        archive.writestr(CONFIG_FILE, label_config(labels))
+        archive.writestr(zip_entry(CONFIG_FILE), label_config(labels))
     return count

@@ -12,6 +12,7 @@ import contextlib
 import glob
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -96,3 +97,11 @@ def file_mode(path: Path) -> int:
 
 def _cannot_write(path: Path, exc: OSError) -> ConfigurationError:
     return ConfigurationError(str(path), f"cannot write the output file: {exc.strerror or exc}")
+
+
+def zip_entry(name: str) -> zipfile.ZipInfo:
+    """A compressed zip entry with a fixed date: the same export gives the same bytes whenever it is made
+    (``writestr`` and ``open`` with a bare name stamp the current time)."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info

@@ -174,7 +174,9 @@ class Settings(BaseSettings):
         "environment: separated by commas, or a JSON list).",
     )
     api_export_limit: int = Field(
-        default=10_000, gt=0, description="Most articles one export of search results may hold."
+        default=10_000,
+        gt=0,
+        description="Most articles one API export of search results may hold; more is refused (413), not cut.",
     )
 
     @field_validator("analyzers", "api_cors_origins", mode="before")

@@ -698,11 +698,25 @@ def test_export_query_results(seeded: tuple[Api, dict[str, str]]) -> None:
     assert json.loads(empty.text) == []
 
 
-def test_export_is_capped(make_api: ApiMaker, plugin: None, store: ArticleStore) -> None:
+def test_an_export_over_the_cap_is_refused_not_cut(
+    make_api: ApiMaker, plugin: None, store: ArticleStore
+) -> None:
     seed(store)
     api = make_api(store=store, api_export_limit=3)
-    lines = api.client.get("/api/export", params={"format": "jsonl"}).text.splitlines()
-    assert len(lines) == 3
+    refused = api.client.get("/api/export", params={"format": "jsonl"})
+    assert refused.status_code == 413 and "more than 3 articles match" in error_of(refused)["reason"]
+    lines = api.client.get("/api/export", params={"format": "jsonl", "outlet": "Nobody"}).text.splitlines()
+    assert lines == []
+
+
+def test_the_api_exports_in_stored_order_as_the_cli_does(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    from propwatch.export_formats import write_export
+
+    for fmt in ("jsonl", "ptc", "brat"):
+        cli = io.BytesIO()
+        write_export(api.store.iter_analyses(), fmt, cli)
+        assert api.client.get("/api/export", params={"format": fmt}).content == cli.getvalue(), fmt
 
 
 def test_outlet_names_with_slashes_and_outlets_with_nothing_analysed(make_api: ApiMaker) -> None:

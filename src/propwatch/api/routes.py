@@ -36,7 +36,7 @@ from propwatch.api.schemas import (
 from propwatch.api.security import token_of, unauthorised
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
 from propwatch.domain import Analysis
-from propwatch.errors import InputError, NotFoundError
+from propwatch.errors import InputError, InputTooLargeError, NotFoundError
 from propwatch.export import analysis_record
 from propwatch.export_formats import EXPORT_FORMATS, MEDIA_TYPES, SUFFIXES, write_export
 from propwatch.republication.signatures import republications_of
@@ -321,15 +321,23 @@ def export_article(
     dependencies=[Read],
     response_class=StreamingResponse,
     responses=_EXPORT_RESPONSE,
-    summary="Export every article matching the filters (at most api_export_limit)",
+    summary="Export every article matching the filters (refused when more than api_export_limit match)",
 )
 def export_articles(
     bench: Bench,
     query: Filters,
     format: Annotated[FormatName, Query(description="Export format.")] = "jsonl",
 ) -> StreamingResponse:
-    ids = matching_ids(bench.store, query, limit=bench.settings.api_export_limit)
-    analyses = bench.store.iter_analyses(article_ids=ids) if ids else iter(())
+    limit = bench.settings.api_export_limit
+    ids = matching_ids(bench.store, query, limit=limit + 1)
+    if len(ids) > limit:  # a cut-off export would pass for the whole
+        raise InputTooLargeError(
+            "export",
+            f"more than {limit:,} articles match (api_export_limit): narrow the filters, or export them "
+            "all with propwatch export",
+        )
+    # Stored order, as propwatch export writes them: the same articles give the same bytes.
+    analyses = bench.store.iter_analyses(article_ids=ids, stored_order=True) if ids else iter(())
     return _download(_spooled(analyses, format, bench.narrative_attacks), format, "propwatch-export")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from propwatch.domain import Analysis, Article, Span
+from propwatch.domain import Analysis, Article, Span, as_iri
 
 CLAIM_LABEL = "Claim"
 CLAIMS_ANALYZER = "claims"
@@ -49,7 +49,7 @@ def _claimant(article: Article) -> dict[str, Any] | None:
 def _appearance(article: Article) -> dict[str, Any]:
     appearance: dict[str, Any] = {"@type": _APPEARANCE_TYPES.get(article.genre_tag or "", "CreativeWork")}
     fields: dict[str, Any] = {
-        "url": article.url,
+        "url": as_iri(article.url) if article.url else None,
         "headline": article.title,
         "datePublished": article.published.isoformat() if article.published else None,
         "author": {"@type": "Person", "name": article.author} if article.author else None,
@@ -72,7 +72,9 @@ def claim_review(article: Article, span: Span) -> dict[str, Any]:
         claim["datePublished"] = article.published.isoformat()
     # The page's own fragment goes: an IRI holds one '#'.
     anchor = (
-        f"{article.url.split('#', 1)[0]}#propwatch-claim-{span.start}-{span.end}" if article.url else None
+        f"{as_iri(article.url.split('#', 1)[0])}#propwatch-claim-{span.start}-{span.end}"
+        if article.url
+        else None
     )
     review: dict[str, Any] = {
         "@context": "https://schema.org",

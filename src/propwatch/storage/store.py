@@ -240,9 +240,10 @@ class ArticleStore:
         return [SearchHit(summary=summaries[hit.pk], snippet=hit.snippet, rank=hit.rank) for hit in hits]
 
     def iter_analyses(
-        self, *, article_ids: Sequence[str] | None = None, page_size: int = 100
+        self, *, article_ids: Sequence[str] | None = None, page_size: int = 100, stored_order: bool = False
     ) -> Iterator[Analysis]:
-        """The latest analysis of every stored article (or of ``article_ids``, in that order).
+        """The latest analysis of every stored article in the order they were stored (or of
+        ``article_ids``, in that order, or in the order stored with ``stored_order``).
 
         Articles are read ``page_size`` at a time, each page in its own short transaction, so an
         export never holds the whole database in memory nor a connection while the caller works.
@@ -257,6 +258,8 @@ class ArticleStore:
             return self._every_analysis(page_size)
         with self._reading("cannot read the analyses") as conn:
             pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
+        if stored_order:
+            pks.sort()
         return (
             a
             for start in range(0, len(pks), page_size)

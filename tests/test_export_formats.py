@@ -1,0 +1,62 @@
+"""Formats other tools read (brat, PTC, W3C Web Annotation, ClaimReview): what their readers require."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from propwatch.domain import Analysis, Article, Span
+from propwatch.export_formats import brat_type, write_export
+
+
+def _exported(analyses: list[Analysis], fmt: str) -> bytes:
+    out = io.BytesIO()
+    write_export(analyses, fmt, out)
+    return out.getvalue()
+
+
+def _technique(text: str, piece: str) -> Span:
+    start = text.index(piece)
+    return Span(
+        start=start, end=start + len(piece), label="Loaded_Language", score=0.9, analyzer="techniques"
+    )
+
+
+def test_two_texts_under_one_shared_task_id_get_names_of_their_own() -> None:
+    ptc = Article(text="The corrupt elite lies.", external_id="696246189")
+    semeval = Article(text="The corrupt elite lies again.", external_id="696246189")
+    analyses = [Analysis(article=a, spans=(_technique(a.text, "corrupt"),)) for a in (ptc, semeval)]
+    archive = zipfile.ZipFile(io.BytesIO(_exported(analyses, "brat")))
+    names = archive.namelist()
+    assert len(names) == len(set(names)) == 5
+    assert {"696246189.txt", f"{semeval.id}.txt"} <= set(names)
+    assert archive.read(f"{semeval.id}.txt").decode() == semeval.text
+    lines = _exported(analyses, "ptc").decode().splitlines()
+    assert lines == ["696246189\tLoaded_Language\t4\t11", f"{semeval.id}\tLoaded_Language\t4\t11"]
+
+
+def test_brat_types_are_ascii_and_never_shared_by_two_labels() -> None:
+    labels = ["Target:Жаир Болсонару", "Target:Америк", "Target:Карин Жан-Пьер", "Target:NATO", "Doubt"]
+    types = [brat_type(label) for label in labels]
+    assert len(set(types)) == len(labels)
+    assert all(t.isascii() and t.replace("_", "").replace("-", "").isalnum() for t in types)
+    assert types[0].startswith("Target_Zhair_Bolsonaru-") and types[3:] == ["Target_NATO", "Doubt"]
+
+
+def test_the_same_export_gives_the_same_bytes() -> None:
+    article = Article(text="The corrupt elite lies.", url="https://a.example/1")
+    analysis = Analysis(article=article, spans=(_technique(article.text, "corrupt"),))
+    for fmt in ("brat", "labelstudio"):
+        assert _exported([analysis], fmt) == _exported([analysis], fmt)
+
+
+def test_web_annotations_name_their_collection_and_page_and_escape_urls() -> None:
+    article = Article(text="The corrupt elite lies.", url="https://news.example.org/a?x=1&y=<2>")
+    collection = json.loads(
+        _exported([Analysis(article=article, spans=(_technique(article.text, "corrupt"),))], "webanno")
+    )
+    assert collection["id"].startswith("urn:propwatch:export:")
+    assert collection["first"]["partOf"] == collection["id"] and collection["first"]["id"] != collection["id"]
+    (annotation,) = collection["first"]["items"]
+    assert annotation["target"]["source"] == "https://news.example.org/a?x=1&y=%3C2%3E"
