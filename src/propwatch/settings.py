@@ -176,7 +176,8 @@ class Settings(BaseSettings):
     api_export_limit: int = Field(
         default=10_000,
         gt=0,
-        description="Most articles one API export of search results may hold; more is refused (413), not cut.",
+        description="Most articles one API export of search results may hold; more is refused (413), "
+        "not cut.",
     )
 
     @field_validator("analyzers", "api_cors_origins", mode="before")
