@@ -435,3 +435,11 @@ def test_polish_cases_of_the_catalogues_persons(catalogue: AliasCatalogue) -> No
         "Volodymyr Zelensky",
         "Olaf Scholz",
     ]
+
+
+def test_the_alliance_and_a_us_without_its_last_dot(catalogue: AliasCatalogue) -> None:
+    text = "The Alliance keeps growing, the U.S says."
+    assert _found(text, extract_mentions(text, "en", catalogue, None)) == [
+        ("The Alliance", "NATO"),
+        ("U.S", "United States"),
+    ]

@@ -30,7 +30,8 @@ SHOWN_CLUSTERS = 10
 SHOWN_FAILURES = 20
 
 _PROGRESS_TEXT = (
-    "{task.fields[read]} read · {task.fields[written]}/{task.fields[submitted]} partitions · "
+    "{task.fields[read]} read so far · {task.fields[written]} partitions written of "
+    "{task.fields[submitted]} sent · "
     "{task.fields[analysed]} analysed · {task.fields[failed]} failed · "
     "{task.fields[done]} already done · {task.fields[copies]} exact copies"
 )
