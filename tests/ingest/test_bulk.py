@@ -635,11 +635,16 @@ def test_shared_task_folder_goes_to_the_shared_task_reader(tmp_path: Path) -> No
     (articles_dir / "article3.txt").write_bytes(b"First title\n\nBody of the first article.\n")
     (articles_dir / "article3.task-si.labels").write_text("3\t0\t5\n", encoding="utf-8")
     (labels_dir / "notes.md").write_text("Label files live here; " * 5, encoding="utf-8")
+    # Another page dropped beside the articles is read too, not skipped in silence.
+    (articles_dir / "extra.txt").write_text(
+        "An extra page\n\nIts body, with words enough.\n", encoding="utf-8"
+    )
 
     items = list(read_folder(corpus, SETTINGS))
 
-    first, second, notes = articles(items)
+    first, second, extra, notes = articles(items)
     assert not failures(items)
+    assert extra.origin == str(articles_dir / "extra.txt") and extra.raw_format != "shared-task"
     assert (first.external_id, second.external_id) == ("3", "20")
     assert first.raw_format == second.raw_format == "shared-task"
     assert second.text == "Second title\r\n\r\nBody of the second article.\r\n"

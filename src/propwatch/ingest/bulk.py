@@ -480,7 +480,9 @@ def _read_tree(folder: Path, settings: Settings) -> Iterator[Article | Failure]:
         # Symlinked folders are not followed: a link back up the tree would loop forever.
         if entry.is_dir(follow_symlinks=False):
             yield from _read_tree(Path(entry.path), settings)
-        elif entry.is_file() and not shared_task:
+        elif entry.is_file() and not (shared_task and entry.name.startswith("article")):
+            # Beside a shared task's article<ID>.txt files (read above, byte-exact), its own label files
+            # (article<ID>.labels…) are no articles; any other file is read as usual.
             yield from iter_articles(entry.path, settings)
         elif entry.is_symlink() and not entry.is_dir():
             yield Failure(
