@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from distributed import Client, Future, LocalCluster, as_completed
+from distributed.comm.core import CommClosedError
 
 from propwatch import __version__
 from propwatch.analyzers import registry
@@ -34,7 +35,7 @@ from propwatch.batch.worker import (
     failure_key,
 )
 from propwatch.domain import Article, Failure
-from propwatch.errors import ConfigurationError, PropwatchError
+from propwatch.errors import ConfigurationError, PropwatchError, exception_summary
 from propwatch.ingest.bulk import exception_reason
 from propwatch.ingest.sources import with_default_outlet
 from propwatch.republication.minhash import SignatureParams, signature_from_bytes
@@ -231,7 +232,14 @@ def _run_partitions(
     progress: BatchProgress,
     report: ProgressCallback,
 ) -> None:
-    client.register_plugin(PipelinePlugin(settings, storing=store is not None))
+    try:
+        client.register_plugin(PipelinePlugin(settings, storing=store is not None))
+    except (CommClosedError, OSError) as error:  # a worker killed while loading the models
+        raise ConfigurationError(
+            f"batch_worker_memory={settings.batch_worker_memory!r}",
+            f"the Dask workers stopped while loading the analyzers ({exception_summary(error)}); give each "
+            "more memory with --worker-memory (the technique model alone needs about 900 MiB)",
+        ) from error
     progress.dashboard_link = client.dashboard_link
     progress.workers = len(client.scheduler_info().get("workers", {})) or 1
     report(progress)
