@@ -296,7 +296,7 @@ def test_show_lists_where_else_the_text_appeared(tmp_path: Path) -> None:
     [_, copy] = json.loads(run(tmp_path, "--db", db, "list", "--format", "json").stdout)
     shown = run(tmp_path, "--db", db, "show", copy["id"])
     assert shown.returncode == 0, shown.stderr
-    assert "This text also appeared in 1 other stored article on 2 sites" in shown.stdout
+    assert "This text also appeared 1 other time on 2 sites" in shown.stdout
     assert "First Site" in shown.stdout and "2022-02-03" in shown.stdout
 
 

@@ -42,6 +42,6 @@ def test_article_page_says_where_else_the_text_appeared(make_api: ApiMaker) -> N
     for article in (original, copy, other):
         api.store.save_analysis(Analysis(article=article))
     page = api.client.get(f"/articles/{copy.id}").text
-    assert "This text also appeared in 1 other stored article, on 2 sites in all" in page
+    assert "This text also appeared 1 other time, on 2 sites in all" in page
     assert f'href="/articles/{original.id}"' in page
     assert "also appeared" not in api.client.get(f"/articles/{other.id}").text

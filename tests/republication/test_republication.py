@@ -159,3 +159,77 @@ def test_republications_of_a_stored_article(database_url: str) -> None:
         finer = Settings(data_dir=Path("/nonexistent"), republication_num_perm=64)
         again = republications_of(mirror_two.article_id, store, finer)
         assert again is not None and again.article_ids == found.article_ids
+
+
+def test_an_exact_copy_from_another_outlet_is_a_republication_with_the_earliest_as_origin(
+    database_url: str,
+) -> None:
+    text = story(40)
+    with ArticleStore.open(database_url) as store:
+        first = Article(text=text, url="https://rt.example/a", outlet="RT", published=date(2023, 1, 10))
+        assert store.save_article(first)
+        proxy = Article(text=text, url="https://proxy.example/a", outlet="Proxy", published=date(2023, 1, 5))
+        assert not store.save_article(proxy)  # the same text: one article, met again elsewhere
+        assert not store.save_article(proxy)  # met there again: nothing new
+        found = republications_of(first.id, store, SETTINGS)
+        assert found is not None
+        assert [(c.outlet, c.published) for c in found.copies] == [
+            ("Proxy", date(2023, 1, 5)),
+            ("RT", date(2023, 1, 10)),
+        ]
+        assert found.origin.outlet == "Proxy" and set(found.article_ids) == {first.id}
+        # A text met again at the very same place is no republication.
+        lone = Article(text=story(41), url="https://rt.example/b", outlet="RT")
+        store.save_article(lone)
+        store.save_article(lone.model_copy(update={"origin": "another/file.txt"}))
+        assert republications_of(lone.id, store, SETTINGS) is None
+
+
+def test_texts_without_words_are_copies_of_nothing() -> None:
+    empty = [text_signature(t, PARAMS) for t in ("https://t.me/rybar/12345", "🔥🔥🔥 !!!", "")]
+    assert similarity(empty[0], empty[1]) == similarity(empty[1], empty[2]) == 0.0
+
+
+def test_a_story_line_naming_a_channel_is_story_text() -> None:
+    line = "The ministry said on its Telegram channel that the talks would resume in Geneva next week."
+    assert story_lines(f"{line}\nSubscribe to our Telegram channel!") == [
+        "the ministry said on its telegram channel that the talks would resume in geneva next week"
+    ]
+
+
+def test_a_copy_missing_a_third_of_its_sentences_is_found() -> None:
+    sentences = story(42, paragraphs=30).split("\n")
+    shortened = "\n".join(s for i, s in enumerate(sentences) if i % 3 != 1)
+    signatures = {"a": text_signature("\n".join(sentences), PARAMS), "b": text_signature(shortened, PARAMS)}
+    assert 0.5 <= similarity(signatures["a"], signatures["b"]) < 0.7
+    clusters = find_clusters(signatures, [Copy(article_id="a"), Copy(article_id="b")], PARAMS)
+    assert [set(c.article_ids) for c in clusters] == [{"a", "b"}]
+
+
+def test_another_threshold_bands_the_stored_signatures_again_without_hashing_the_texts(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.republication import signatures as stored
+
+    with ArticleStore.open(database_url) as store:
+        for seed in range(3):
+            store.save_article(Article(text=story(50 + seed)))
+        assert index_missing(store, SETTINGS) == 3
+        monkeypatch.setattr(stored, "text_signature", lambda *_: pytest.fail("hashed a text again"))
+        stricter = Settings(data_dir=Path("/nonexistent"), republication_threshold=0.8)
+        assert index_missing(store, stricter) == 3 and index_missing(store, stricter) == 0
+
+
+def test_a_cluster_stops_at_its_cap(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from propwatch.republication import signatures as stored
+
+    monkeypatch.setattr(stored, "MAX_CLUSTER", 3)
+    text = story(60)
+    with ArticleStore.open(database_url) as store:
+        ids = []
+        for n in range(6):
+            article = Article(text=f"{text}\nEdition {n} of the day, with its own closing words here.")
+            store.save_article(article)
+            ids.append(article.id)
+        found = republications_of(ids[0], store, SETTINGS)
+        assert found is not None and len(found.article_ids) == 3

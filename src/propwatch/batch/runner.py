@@ -24,7 +24,7 @@ from distributed.comm.core import CommClosedError
 
 from propwatch import __version__
 from propwatch.analyzers import registry
-from propwatch.batch.output import BatchOutput, Finished
+from propwatch.batch.output import BatchOutput, Finished, read_table
 from propwatch.batch.parquet_input import iter_batch_sources
 from propwatch.batch.worker import (
     Partition,
@@ -41,6 +41,7 @@ from propwatch.ingest.sources import with_default_outlet
 from propwatch.republication.minhash import SignatureParams, signature_from_bytes
 from propwatch.republication.signatures import save_signatures
 from propwatch.settings import Settings
+from propwatch.storage.records import Appearance
 from propwatch.storage.store import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -206,6 +207,16 @@ def run_batch(
         with dask_client(settings, scheduler=scheduler, workers=workers) as own_client:
             _run_partitions(own_client, partitions, output, settings, store, progress, report)
     finished = output.finish(SignatureParams.from_settings(settings))
+    if store is not None:  # once every partition is stored: a copy may finish before its first text
+        store.save_appearances(
+            [
+                (
+                    row["article_id"],
+                    Appearance(row["url"], row["outlet"], row["published"], row["title"], row["origin"]),
+                )
+                for row in read_table(out_dir, "copies").to_pylist()
+            ]
+        )
     return BatchSummary(out_dir=out_dir, progress=progress, finished=finished)
 
 

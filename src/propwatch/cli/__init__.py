@@ -366,10 +366,10 @@ def show(
     _print_reports([analysis], fmt, sys.stdout, settings)
     if cluster is not None and fmt is ReportFormat.text:
         others = len(cluster.copies) - 1
-        noun = "article" if others == 1 else "articles"
+        sites = len(cluster.outlets)
         table = Table(
-            title=f"This text also appeared in {others} other stored {noun}"
-            f" on {len(cluster.outlets)} sites in all (earliest first)",
+            title=f"This text also appeared {others} other time{'' if others == 1 else 's'}"
+            f" on {sites} site{'' if sites == 1 else 's'} in all (earliest first)",
             title_justify="left",
         )
         for column in ("Id", "Published", "Outlet", "URL"):

@@ -14,18 +14,24 @@ _BOILERPLATE = re.compile(
     r"""^(?:
         (?:©|\(c\)|copyright\b).*
       | .*\ball\ rights\ reserved\b.*
-      | .*\b(?:subscribe|newsletter|sign\ up|log\ in|sign\ in|follow\ us|like\ us|join\ us|join\ our)\b.*
       | (?:share|share\ this|share\ on|tweet|print|email|comments?|advertisement|advert|sponsored)\b.{0,40}
       | (?:read\ more|read\ also|see\ also|related|more\ on\ this|tags?|topics?|filed\ under)
         (?:\s*:.*|.{0,30})
       | (?:source|sources|photo|image|picture|credit|credits|video|via|editor|editing\ by|reporting\ by)\s*:.*
       | .*\b(?:originally\ (?:published|appeared)|first\ (?:published|appeared)|republished\ (?:from|with)
             |reprinted\ (?:from|with)|is\ republished|was\ published\ (?:on|by))\b.*
-      | .*\b(?:cookies?|privacy\ policy|terms\ of\ (?:use|service)|click\ here|download\ our\ app)\b.*
-      | .*\b(?:telegram|whatsapp|facebook|twitter|instagram|youtube|tiktok|vk)\ (?:channel|page|account)\b.*
     )$""",
     re.VERBOSE,
 )
+# Words that make a SHORT line a call to the reader ("Subscribe to our Telegram channel", "We use
+# cookies"); in a longer line they are the story's ("…said on its Telegram channel that…").
+_CALL_TO_READER = re.compile(
+    r"""\b(?:subscribe|newsletter|sign\ up|log\ in|sign\ in|follow\ us|like\ us|join\ us|join\ our
+      | cookies?|privacy\ policy|terms\ of\ (?:use|service)|click\ here|download\ our\ app
+      | (?:telegram|whatsapp|facebook|twitter|instagram|youtube|tiktok|vk)\ (?:channel|page|account))\b""",
+    re.VERBOSE,
+)
+MAX_CALL_WORDS = 12
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLES = re.compile(r"[#@][\w.]+")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -41,7 +47,10 @@ def story_lines(text: str) -> list[str]:
     seen: set[str] = set()
     for raw_line in text.splitlines():
         line = " ".join(raw_line.casefold().split())
-        if not line or (len(line.split()) <= MAX_BOILERPLATE_WORDS and _BOILERPLATE.match(line)):
+        size = len(line.split())
+        if not line or (size <= MAX_BOILERPLATE_WORDS and _BOILERPLATE.match(line)):
+            continue
+        if size <= MAX_CALL_WORDS and _CALL_TO_READER.search(line):
             continue
         words = _NON_WORD.sub(" ", _HANDLES.sub(" ", _URL.sub(" ", line))).split()
         if len(words) < MIN_LINE_WORDS:

@@ -117,8 +117,19 @@ def index_missing(store: ArticleStore, settings: Settings) -> int:
         if not rows:
             return done
         with _connection(store, "cannot store the text signatures", write=True) as conn:
+            # Another threshold only bands the same signature otherwise: no need to hash the text again.
+            kept = {
+                int(row.article_pk): signature_from_bytes(bytes(row.hashvalues))
+                for row in conn.execute(
+                    select(minhash_signatures.c.article_pk, minhash_signatures.c.hashvalues).where(
+                        minhash_signatures.c.article_pk.in_([int(row.pk) for row in rows]),
+                        minhash_signatures.c.params.startswith(f"{params.signature_key};"),
+                    )
+                )
+            }
             for row in rows:
-                _write(conn, int(row.pk), text_signature(row.text, params), params)
+                pk = int(row.pk)
+                _write(conn, pk, kept[pk] if pk in kept else text_signature(row.text, params), params)
         done += len(rows)
         last_pk = int(rows[-1].pk)
 
@@ -126,9 +137,10 @@ def index_missing(store: ArticleStore, settings: Settings) -> int:
 def republications_of(
     article_id: str, store: ArticleStore, settings: Settings | None = None
 ) -> RepublicationCluster | None:
-    """The stored texts that are near-copies of this article (transitively), with the earliest as origin.
+    """The stored texts that are near-copies of this article (transitively), and the other places each
+    was met again (:meth:`ArticleStore.appearances_of`), with the earliest as origin.
 
-    None when no other stored article shares its text. Articles stored without a signature (by
+    None when the text appeared nowhere else. Articles stored without a signature (by
     ``propwatch analyze``, say) are signed first. ``article_id`` may be a unique prefix.
     """
     settings = settings or Settings()
@@ -144,19 +156,27 @@ def republications_of(
             for other, signature in _candidates(conn, pk, params).items():
                 if other in members or similarity(members[pk], signature) < params.threshold:
                     continue
+                if len(members) >= MAX_CLUSTER:
+                    break
                 members[other] = signature
                 pending.append(other)
-        if len(members) < 2:
-            return None
         rows = conn.execute(
             select(
                 articles.c.id, articles.c.url, articles.c.outlet, articles.c.published, articles.c.title
             ).where(articles.c.pk.in_(list(members)))
         ).all()
-    return build_cluster(
+    copies = [
         Copy(article_id=row.id, url=row.url, outlet=row.outlet, published=row.published, title=row.title)
         for row in rows
-    )
+    ]
+    # The same text met again elsewhere (an exact copy): one row in the store, one copy each here.
+    for member, seen in store.appearances_of([row.id for row in rows]).items():
+        copies.extend(
+            Copy(article_id=member, url=a.url, outlet=a.outlet, published=a.published, title=a.title)
+            for a in seen
+        )
+    cluster = build_cluster(copies)
+    return cluster if len(cluster.copies) > 1 else None
 
 
 def _signature(conn: Connection, pk: int, params: SignatureParams) -> Signature:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, RowMapping, Select, func, select
 
@@ -40,6 +40,27 @@ class ArticleSummary:
     n_spans: int
     n_technique_spans: int
     genre: str | None  # predicted by the genre analyzer in the latest analysis
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A place and time a stored text was met again, besides the one its article row keeps."""
+
+    url: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    title: str | None = None
+    origin: str | None = None
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("url", "outlet", "published", "title", "origin")
+
+    @classmethod
+    def of(cls, article: Article) -> Appearance:
+        return cls(article.url, article.outlet, article.published, article.title, article.origin)
+
+    def place(self) -> tuple[str | None, str | None, date | None, str | None]:
+        """What makes it another appearance (the file it was read from does not)."""
+        return (self.url, self.outlet, self.published, self.title)
 
 
 @dataclass(frozen=True)

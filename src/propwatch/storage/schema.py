@@ -162,6 +162,21 @@ api_tokens = Table(
 
 # MinHash signatures of stored articles and their LSH band buckets, for republication detection
 # (propwatch.republication; migration 0003).
+# Where and when a stored text was met again: another URL, outlet, date or headline (migration 0004).
+appearances = Table(
+    "appearances",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("article_pk", Integer, ForeignKey("articles.pk", ondelete="CASCADE"), nullable=False),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("published", Date),
+    Column("title", Text),
+    Column("origin", Text),
+    Column("stored_at", UTCDateTime, nullable=False),
+    Index("ix_appearances_article_pk", "article_pk"),
+)
+
 minhash_signatures = Table(
     "minhash_signatures",
     metadata,

@@ -26,6 +26,7 @@ from propwatch.storage.engine import (
 )
 from propwatch.storage.records import (
     ARTICLE_COLUMNS,
+    Appearance,
     ArticleSummary,
     SaveOutcome,
     SearchHit,
@@ -35,7 +36,7 @@ from propwatch.storage.records import (
     summary_from_row,
     summary_select,
 )
-from propwatch.storage.schema import analyses, articles, labels, spans
+from propwatch.storage.schema import analyses, appearances, articles, labels, spans
 from propwatch.storage.search import parse_query, run_search
 
 MIN_ID_PREFIX = 6
@@ -117,6 +118,36 @@ class ArticleStore:
         return self._retrying_write(
             f"cannot store article {article.id}", lambda conn: _insert_article(conn, article)[1]
         )
+
+    def save_appearances(self, seen: Sequence[tuple[str, Appearance]]) -> int:
+        """Record where stored texts (by article id) were met again, as :meth:`save_article` does for a
+        text it already holds; returns how many were new. Ids not stored are ignored."""
+
+        def write(conn: Connection) -> int:
+            pks = dict(
+                conn.execute(
+                    select(articles.c.id, articles.c.pk).where(articles.c.id.in_({i for i, _ in seen}))
+                ).all()
+            )
+            return sum(_insert_appearance(conn, int(pks[i]), a) for i, a in seen if i in pks)
+
+        return self._retrying_write("cannot store where the texts appeared", write) if seen else 0
+
+    def appearances_of(self, article_ids: Sequence[str]) -> dict[str, list[Appearance]]:
+        """Where each of these stored texts was met again, first recorded first (see :class:`Appearance`)."""
+        found: dict[str, list[Appearance]] = {}
+        with self._reading("cannot read where the texts appeared") as conn:
+            rows = conn.execute(
+                select(articles.c.id, *(appearances.c[name] for name in Appearance.FIELDS))
+                .join(articles, articles.c.pk == appearances.c.article_pk)
+                .where(articles.c.id.in_(list(article_ids)))
+                .order_by(appearances.c.pk)
+            ).mappings()
+            for row in rows:
+                found.setdefault(str(row["id"]), []).append(
+                    Appearance(**{n: row[n] for n in Appearance.FIELDS})
+                )
+        return found
 
     def save_analysis(self, analysis: Analysis) -> SaveOutcome:
         """Store the article (if new) and the analysis with its spans and labels, all or nothing.
@@ -401,14 +432,46 @@ def _new_pk(result: CursorResult[Any]) -> int:
 
 
 def _insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
-    """The article's primary key, and whether it was inserted now."""
+    """The article's primary key, and whether it was inserted now; a text already stored that comes from
+    elsewhere this time is recorded as an appearance of it."""
     existing = conn.execute(  # locked on PostgreSQL: two analyses of one article complete in turn
         select(articles.c.pk).where(articles.c.content_hash == article.content_hash).with_for_update()
     ).scalar_one_or_none()
     if existing is not None:
+        _insert_appearance(conn, int(existing), Appearance.of(article))
         return int(existing), False
     result = conn.execute(insert(articles).values(article_values(article, datetime.now(UTC))))
     return _new_pk(result), True
+
+
+def _insert_appearance(conn: Connection, pk: int, seen: Appearance) -> bool:
+    """Record ``seen`` unless the article row or an earlier appearance already says it."""
+    stored = conn.execute(
+        select(articles.c.url, articles.c.outlet, articles.c.published, articles.c.title).where(
+            articles.c.pk == pk
+        )
+    ).one()
+    if seen.place() == (stored.url, stored.outlet, stored.published, stored.title):
+        return False
+    known = conn.execute(
+        select(appearances.c.url, appearances.c.outlet, appearances.c.published, appearances.c.title).where(
+            appearances.c.article_pk == pk
+        )
+    ).all()
+    if any(seen.place() == tuple(row) for row in known):
+        return False
+    conn.execute(
+        insert(appearances).values(
+            article_pk=pk,
+            url=seen.url,
+            outlet=seen.outlet,
+            published=seen.published,
+            title=seen.title,
+            origin=seen.origin,
+            stored_at=datetime.now(UTC),
+        )
+    )
+    return True
 
 
 def _insert_analysis(conn: Connection, analysis: Analysis) -> SaveOutcome:
