@@ -171,6 +171,7 @@ def test_an_exact_copy_from_another_outlet_is_a_republication_with_the_earliest_
         proxy = Article(text=text, url="https://proxy.example/a", outlet="Proxy", published=date(2023, 1, 5))
         assert not store.save_article(proxy)  # the same text: one article, met again elsewhere
         assert not store.save_article(proxy)  # met there again: nothing new
+        assert not store.save_article(Article(text=text))  # pasted again, from nowhere: no place
         found = republications_of(first.id, store, SETTINGS)
         assert found is not None
         assert [(c.outlet, c.published) for c in found.copies] == [

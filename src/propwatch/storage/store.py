@@ -445,7 +445,10 @@ def _insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
 
 
 def _insert_appearance(conn: Connection, pk: int, seen: Appearance) -> bool:
-    """Record ``seen`` unless the article row or an earlier appearance already says it."""
+    """Record ``seen`` unless the article row or an earlier appearance already says it, or it names no
+    place at all (the same text pasted again, with no URL, outlet or date)."""
+    if seen.url is None and seen.outlet is None and seen.published is None:
+        return False
     stored = conn.execute(
         select(articles.c.url, articles.c.outlet, articles.c.published, articles.c.title).where(
             articles.c.pk == pk
