@@ -353,6 +353,11 @@ def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
     unknown = run(tmp_path, "--db", db, "outlets", "Nobody")
     assert unknown.returncode != 0
     assert "outlet 'Nobody': no stored article is from this outlet" in unknown.stderr
+    # A mistyped database path is named, not created empty; an empty store is no error.
+    missing = run(tmp_path, "--db", f"sqlite:///{tmp_path / 'typo.db'}", "outlets")
+    assert missing.returncode == 2 and "there is no database at" in missing.stderr
+    assert not (tmp_path / "typo.db").exists()
+    ArticleStore.open(f"sqlite:///{tmp_path / 'empty.db'}").close()
     empty = run(tmp_path, "--db", f"sqlite:///{tmp_path / 'empty.db'}", "outlets")
     assert empty.returncode == 0 and "No stored article names its outlet" in empty.stderr
 
@@ -389,3 +394,36 @@ def test_the_list_genre_column_shows_the_prediction_and_a_disagreeing_page_tag()
     assert _genre_cell("opinion", "opinion") == "opinion"
     assert _genre_cell("reporting", "opinion") == "reporting (page: opinion)"
     assert _genre_cell(None, "analysis") == "analysis"
+
+
+def test_outputs_on_failure_dash_and_bad_addresses(tmp_path: Path) -> None:
+    # Every input failing leaves an earlier output as it was, rather than empty.
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("earlier\n", encoding="utf-8")
+    failed = run(tmp_path, "analyze", str(tmp_path / "nothere"), "-f", "jsonl", "-o", str(kept), "--no-store")
+    assert failed.returncode == 2 and kept.read_text(encoding="utf-8") == "earlier\n"
+    assert "was left as it was" in failed.stderr
+    # '-' is stdout, as it is stdin for inputs.
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    source = tmp_path / "a.jsonl"
+    source.write_text(
+        json.dumps({"text": "NATO lies again, they say.", "title": "T"}) + "\n", encoding="utf-8"
+    )
+    assert run(tmp_path, "--db", db, "ingest", str(source)).returncode == 0
+    dashed = run(tmp_path, "--db", db, "export", "-f", "jsonl", "-o", "-")
+    assert dashed.returncode == 0 and json.loads(dashed.stdout)["article"]["title"] == "T"
+    assert not (tmp_path / "-").exists()
+    # A language that is no ISO code is refused, not matched by nothing.
+    english = run(tmp_path, "--db", db, "list", "--language", "english")
+    assert english.returncode == 2 and "is not an ISO 639-1 code" in english.stderr
+
+
+def test_serve_names_an_address_it_cannot_listen_on(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run(tmp_path, "--db", f"sqlite:///{tmp_path / 's.db'}", "serve", "--port", str(port))
+    assert result.returncode == 2 and f"127.0.0.1:{port}: cannot listen there" in result.stderr

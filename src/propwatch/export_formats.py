@@ -15,7 +15,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Final, Literal
 
 from propwatch.claims.claimreview import claim_reviews
 from propwatch.domain import Analysis, Article, Span, as_iri
@@ -64,6 +64,9 @@ DESCRIPTIONS: dict[str, str] = {
     "claimreview": "schema.org ClaimReview drafts for the claims found",
     "labelstudio": "Label Studio tasks with the findings as predictions, and the labelling interface, zipped",
 }
+
+
+ZIP_FORMATS: Final = frozenset({"brat", "labelstudio"})  # written as zip archives, not text
 
 
 def check_format(fmt: str) -> Format:

@@ -297,3 +297,11 @@ def test_a_folder_made_without_storing_is_not_taken_for_stored(client: Client, t
     run_batch([str(source)], tmp_path / "out", settings, client=client)
     with ArticleStore.from_settings(settings) as store, pytest.raises(ConfigurationError, match="not stored"):
         run_batch([str(source)], tmp_path / "out", settings, client=client, store=store)
+
+
+def test_a_batch_of_nothing_there_is_refused_before_any_work(client: Client, tmp_path: Path) -> None:
+    from propwatch.errors import InputNotFoundError
+
+    with pytest.raises(InputNotFoundError, match="no such file or folder"):
+        run_batch([str(tmp_path / "crawl")], tmp_path / "out", make_settings(tmp_path), client=client)
+    assert not (tmp_path / "out").exists()

@@ -35,7 +35,7 @@ from propwatch.batch.worker import (
     failure_key,
 )
 from propwatch.domain import Article, Failure
-from propwatch.errors import ConfigurationError, PropwatchError, exception_summary
+from propwatch.errors import ConfigurationError, InputNotFoundError, PropwatchError, exception_summary
 from propwatch.ingest.bulk import exception_reason
 from propwatch.ingest.sources import with_default_outlet
 from propwatch.republication.minhash import SignatureParams, signature_from_bytes
@@ -177,6 +177,7 @@ def run_batch(
     the database before its partition is marked done. ``outlet`` names the outlet of every article
     whose source names none.
     """
+    _refuse_when_nothing_exists(sources)
     catalogue = registry.available()
     names = settings.analyzers
     if store is not None and names is not None:  # as Pipeline.from_settings(storing=True) runs them
@@ -218,6 +219,15 @@ def run_batch(
             ]
         )
     return BatchSummary(out_dir=out_dir, progress=progress, finished=finished)
+
+
+def _refuse_when_nothing_exists(sources: Sequence[str]) -> None:
+    """No input there at all (a mistyped folder): said before a cluster starts and an output is made."""
+    local = [s for s in sources if s != "-" and "://" not in s]
+    if local and len(local) == len(sources) and not any(Path(s).exists() for s in local):
+        raise InputNotFoundError(
+            local[0], "no such file or folder" + (" (nor any other input)" if len(local) > 1 else "")
+        )
 
 
 def _refuse_output_inside_inputs(out_dir: Path, sources: Sequence[str]) -> None:

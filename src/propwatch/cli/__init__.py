@@ -37,7 +37,7 @@ from propwatch.cli.options import (
 from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
-from propwatch.export_formats import EXPORT_FORMATS, write_export
+from propwatch.export_formats import EXPORT_FORMATS, ZIP_FORMATS, write_export
 from propwatch.narratives.catalogue import attacks_in_catalogues
 from propwatch.report import render_analysis
 from propwatch.service import Outcome, analyze_sources, ingest_sources
@@ -98,6 +98,18 @@ def _global(
     ] = False,
 ) -> None:
     ctx.obj = {k: v for k, v in {"db": db, "data_dir": data_dir}.items() if v is not None}
+
+
+def _add_column(table: Table, name: str) -> None:
+    """Ids and dates whole on one line (a folded id cannot be copied); other columns fold."""
+    if name in ("Id", "Published"):
+        table.add_column(name, no_wrap=True, min_width=16 if name == "Id" else 10)
+    else:
+        table.add_column(name, overflow="fold")
+
+
+class _NothingToWrite(Exception):
+    """Ends an output block early, so that its file is not replaced."""
 
 
 class _Tally:
@@ -240,6 +252,10 @@ def analyze(
                 analyze_sources(sources, settings, store=store, stdin=sys.stdin.buffer, outlet=outlet)
             )
             _print_reports(_analyses(outcomes), fmt, stream, settings)
+            if output is not None and tally.seen == len(tally.failures):
+                raise _NothingToWrite  # the file is left as it was, not replaced by an empty one
+    except _NothingToWrite:
+        err.print(f"No article could be analysed: {output} was left as it was.", highlight=False)
     except KeyboardInterrupt:
         tally.interrupted(storing=not no_store, output=output)
     tally.finish(storing=not no_store)
@@ -298,7 +314,7 @@ def list_articles(
 
     settings = settings_from(ctx)
     options = filters.given(locals())
-    with ArticleStore.from_settings(settings) as store:
+    with ArticleStore.from_settings(settings, create=False) as store:
         query = filters.article_query(settings, store, **options)
         page = find_articles(store, query, limit=limit, offset=offset, most=None)
     rows, total = [found.summary for found in page.items], page.total
@@ -307,7 +323,7 @@ def list_articles(
         return
     table = Table(title=f"{total} stored articles" + (f", showing {len(rows)}" if len(rows) < total else ""))
     for column in ("Id", "Published", "Outlet", "Lang", "Genre", "Techniques", "Title"):
-        table.add_column(column, overflow="fold")
+        _add_column(table, column)
     for r in rows:
         table.add_row(
             r.id,
@@ -360,7 +376,7 @@ def show(
     from propwatch.republication.signatures import republications_of
 
     settings = settings_from(ctx)
-    with ArticleStore.from_settings(settings) as store:
+    with ArticleStore.from_settings(settings, create=False) as store:
         analysis = store.get_analysis(article_id, model_version)
         cluster = republications_of(analysis.article.id, store, settings)
     _print_reports([analysis], fmt, sys.stdout, settings)
@@ -373,7 +389,7 @@ def show(
             title_justify="left",
         )
         for column in ("Id", "Published", "Outlet", "URL"):
-            table.add_column(column, overflow="fold")
+            _add_column(table, column)
         for copy in cluster.copies:
             when = copy.published.isoformat() if copy.published else ""
             table.add_row(copy.article_id, when, copy.outlet or "", copy.url or "")
@@ -409,7 +425,7 @@ def search(
 
     settings = settings_from(ctx)
     options = filters.given(locals())
-    with ArticleStore.from_settings(settings) as store:
+    with ArticleStore.from_settings(settings, create=False) as store:
         wanted = filters.article_query(settings, store, **options, text=query)
         hits = find_articles(store, wanted, limit=limit, offset=offset, most=None).items
     if fmt is ListFormat.json:
@@ -421,7 +437,7 @@ def search(
         return
     table = Table(title=f"Matches for {query!r}")
     for column in ("Id", "Published", "Outlet", "Title", "Snippet"):
-        table.add_column(column, overflow="fold")
+        _add_column(table, column)
     for hit in hits:
         s = hit.summary
         table.add_row(
@@ -454,12 +470,17 @@ def export(
 ) -> None:
     """Export stored articles with their latest analyses."""
     settings = settings_from(ctx)
-    with ArticleStore.from_settings(settings) as store, binary_output(output) as stream:
+    to_stdout = output is None or str(output) == "-"
+    if str(fmt) in ZIP_FORMATS and to_stdout and sys.stdout.isatty():
+        raise ConfigurationError(
+            f"--format {fmt}", "writes a zip: give a file with -o, or redirect the output"
+        )
+    with ArticleStore.from_settings(settings, create=False) as store, binary_output(output) as stream:
         tally = _Tally("Exported")
         analyses = store.iter_analyses(article_ids=ids)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
         count = write_export(tracked, str(fmt), stream, attacks_in_catalogues(settings))
-    if output is not None:
+    if not to_stdout:
         err.print(f"Exported {count} {'article' if count == 1 else 'articles'} to {output}.", highlight=False)
 
 

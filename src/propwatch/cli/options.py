@@ -19,7 +19,12 @@ from propwatch.settings import Settings
 
 
 def literal_console(*, stderr: bool = False, **options: Any) -> Console:
-    """A console that prints strings as they are: titles, outlets, paths and queries may hold ``[x]``."""
+    """A console that prints strings as they are: titles, outlets, paths and queries may hold ``[x]``.
+
+    Messages to a stderr that is no terminal (a log file, a pipe) keep one line each: a reader greps
+    for the input's name and the reason together."""
+    if stderr and not sys.stderr.isatty():
+        options.setdefault("soft_wrap", True)
     return Console(stderr=stderr, markup=False, **options)
 
 
@@ -41,8 +46,9 @@ def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
 
 @contextlib.contextmanager
 def text_output(path: Path | None) -> Iterator[TextIO]:
-    """``path`` opened for UTF-8 text (replaced only when the command succeeds), or stdout when None."""
-    if path is None:
+    """``path`` opened for UTF-8 text (replaced only when the command succeeds), or stdout when None or
+    ``-``."""
+    if path is None or str(path) == "-":
         yield sys.stdout
         return
     with replacing(path) as handle:
@@ -51,8 +57,9 @@ def text_output(path: Path | None) -> Iterator[TextIO]:
 
 @contextlib.contextmanager
 def binary_output(path: Path | None) -> Iterator[BinaryIO]:
-    """``path`` opened for bytes (replaced only when the command succeeds), or stdout's buffer when None."""
-    if path is None:
+    """``path`` opened for bytes (replaced only when the command succeeds), or stdout's buffer when None
+    or ``-``."""
+    if path is None or str(path) == "-":
         yield sys.stdout.buffer
         return
     with replacing(path, binary=True) as handle:

@@ -72,7 +72,7 @@ def outlets(
     The filters of `list` compare them on the articles that match (e.g. --target NATO)."""
     settings = settings_from(ctx)
     options = filters.given(locals())
-    with ArticleStore.from_settings(settings) as store:
+    with ArticleStore.from_settings(settings, create=False) as store:
         query = filters.article_query(settings, store, **options)
         counted = analyzer or default_analyzer(store)
         periods: dict[str, dict[str, Tally]] | None = None

@@ -6,6 +6,7 @@ stack unless one of these commands runs.
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ import typer
 from rich.table import Table
 
 from propwatch.cli.options import literal_console, settings_from
+from propwatch.errors import ConfigurationError
 
 out = literal_console()
 err = literal_console(stderr=True)
@@ -44,6 +46,7 @@ def serve(
     settings = settings_from(
         ctx, serve_host=host, serve_port=port, api_public_read=False if private_reads else None
     )
+    _check_address(settings.serve_host, settings.serve_port)
     app = create_app(settings)
     err.print(
         f"propwatch serving on http://{settings.serve_host}:{settings.serve_port} "
@@ -53,6 +56,25 @@ def serve(
     uvicorn.run(
         app, host=settings.serve_host, port=settings.serve_port, log_level="info", proxy_headers=False
     )
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse, in one line, an address the server could not listen on (a port in use, an unknown host)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ConfigurationError(
+            f"--host {host}", f"is not an address of this machine ({exc.strerror})"
+        ) from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"{host}:{port}", f"cannot listen there ({exc.strerror}): choose another --port or --host"
+            ) from exc
 
 
 def _tokens(ctx: typer.Context) -> Any:

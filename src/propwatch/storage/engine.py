@@ -106,6 +106,15 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url`` when it does not exist; None for PostgreSQL, memory or a file there."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or _is_sqlite_memory(parsed) or not parsed.database:
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
 def create_store_engine(url: str) -> Engine:
     """An engine for ``url`` (not yet connected); StorageError if the URL cannot be used."""
     shown = mask_url(url)

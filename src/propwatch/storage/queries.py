@@ -6,6 +6,7 @@ Filters on spans and labels look at each article's latest analysis, as listings 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -126,7 +127,11 @@ def article_conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
     if query.outlet is not None:
         conditions.append(articles.c.outlet == query.outlet)
     if query.language is not None:
-        conditions.append(articles.c.language == query.language.lower())
+        if not re.fullmatch(r"[A-Za-z]{2}", query.language.strip()):
+            raise InputError(
+                f"language={query.language!r}", "is not an ISO 639-1 code: two letters, such as en, ru or de"
+            )
+        conditions.append(articles.c.language == query.language.strip().lower())
     if query.since is not None:
         conditions.append(articles.c.published >= query.since)
     if query.until is not None:

@@ -21,6 +21,7 @@ from propwatch.storage.engine import (
     create_store_engine,
     mask_url,
     migrate,
+    missing_sqlite_file,
     parse_url,
     reason_of,
 )
@@ -62,8 +63,18 @@ class ArticleStore:
     # --- opening and closing ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str) -> ArticleStore:
-        """Connect to ``url`` and migrate the database to the latest schema (creating it if new)."""
+    def open(cls, url: str, *, create: bool = True) -> ArticleStore:
+        """Connect to ``url`` and migrate the database to the latest schema (creating it if new, unless
+        ``create`` is False: commands that only read refuse a SQLite file that is not there, rather than
+        make an empty one at a mistyped path)."""
+        if not create:
+            missing = missing_sqlite_file(url)
+            if missing is not None:
+                raise StorageError(
+                    mask_url(url),
+                    f"there is no database at {missing}: nothing is stored there yet (analyse or ingest "
+                    "articles first), or the path (--db, PROPWATCH_DB) is mistyped",
+                )
         engine = create_store_engine(url)
         password = parse_url(url).password
         try:
@@ -82,8 +93,8 @@ class ArticleStore:
         return cls(engine, url)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ArticleStore:
-        return cls.open(settings.database_url)
+    def from_settings(cls, settings: Settings, *, create: bool = True) -> ArticleStore:
+        return cls.open(settings.database_url, create=create)
 
     @property
     def url(self) -> str:
