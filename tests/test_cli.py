@@ -204,7 +204,9 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 
 def test_unknown_id_is_a_clear_error(tmp_path: Path) -> None:
-    result = run(tmp_path, "show", "0000000000000000")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    ArticleStore.open(db).close()
+    result = run(tmp_path, "--db", db, "show", "0000000000000000")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "0000000000000000" in result.stderr

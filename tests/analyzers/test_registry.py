@@ -8,12 +8,17 @@ from propwatch.analyzers import registry
 from propwatch.analyzers.base import Analyzer
 from propwatch.errors import AnalyzerError
 
-PLUGIN_DIR = Path(__file__).parent.parent / "fixtures" / "plugin"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture
 def plugin_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(PLUGIN_DIR))
+    monkeypatch.syspath_prepend(str(FIXTURES / "plugin"))
+
+
+@pytest.fixture
+def faulty_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(FIXTURES / "faulty_plugins"))
 
 
 def test_plugins_are_found_through_entry_points(plugin_installed: None) -> None:
@@ -51,14 +56,6 @@ def test_without_plugins_nothing_is_faked() -> None:
     assert "keywords" not in catalogue.analyzers
     for cls in catalogue.analyzers.values():
         assert cls.__module__.startswith("propwatch.")
-
-
-FAULTY_DIR = Path(__file__).parent.parent / "fixtures" / "faulty_plugins"
-
-
-@pytest.fixture
-def faulty_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(FAULTY_DIR))
 
 
 def test_a_plugin_taking_a_built_in_name_is_reported_and_the_built_in_kept(faulty_installed: None) -> None:

@@ -324,6 +324,33 @@ def test_a_label_the_pronouns_referents_give_is_not_aimed_at_them(sentence: str)
     assert [p.name for p in build_profiles(text, "en", mentions, [span]) if p.evidence] == []
 
 
+# Names of the sentences below and whom they stand for.
+_NAMED = {
+    "Washington": "United States",
+    "Moscow": "Russia",
+    "Russia": "Russia",
+    "China": "China",
+    "NATO": "NATO",
+    "OTAN": "NATO",
+    "НАТО": "NATO",
+    "Lavrov": "Sergey Lavrov",
+    "Лаврова": "Sergey Lavrov",
+}
+
+
+def _attacked(text: str, quote: str) -> set[str]:
+    """Whom a Name_Calling span over ``quote`` attacks among the names of :data:`_NAMED` in ``text``."""
+    mentions = sorted(
+        (
+            TargetMention(m.start(), m.end(), _NAMED[m.group()])
+            for m in re.finditer("|".join(map(re.escape, _NAMED)), text)
+        ),
+        key=lambda m: m.start,
+    )
+    profiles = build_profiles(text, "en", mentions, [_span(text, quote, "Name_Calling-Labeling")])
+    return {p.name for p in profiles if p.stance == "attacked"}
+
+
 @pytest.mark.parametrize(
     ("text", "quote", "attacked"),
     [
@@ -334,22 +361,7 @@ def test_a_label_the_pronouns_referents_give_is_not_aimed_at_them(sentence: str)
     ],
 )
 def test_a_comma_alone_does_not_coordinate_names(text: str, quote: str, attacked: set[str]) -> None:
-    names = {
-        "Washington": "United States",
-        "Moscow": "Russia",
-        "Russia": "Russia",
-        "NATO": "NATO",
-        "China": "China",
-    }
-    mentions = sorted(
-        (
-            TargetMention(m.start(), m.end(), names[m.group()])
-            for m in re.finditer("|".join(map(re.escape, names)), text)
-        ),
-        key=lambda m: m.start,
-    )
-    profiles = build_profiles(text, "en", mentions, [_span(text, quote, "Name_Calling-Labeling")])
-    assert {p.name for p in profiles if p.stance == "attacked"} == attacked
+    assert _attacked(text, quote) == attacked
 
 
 @pytest.mark.parametrize(
@@ -364,20 +376,4 @@ def test_a_comma_alone_does_not_coordinate_names(text: str, quote: str, attacked
     ],
 )
 def test_the_quoted_source_is_not_the_target(text: str, quote: str, attacked: set[str]) -> None:
-    names = {
-        "Lavrov": "Sergey Lavrov",
-        "Лаврова": "Sergey Lavrov",
-        "NATO": "NATO",
-        "OTAN": "NATO",
-        "НАТО": "NATO",
-        "Moscow": "Russia",
-    }
-    mentions = sorted(
-        (
-            TargetMention(m.start(), m.end(), names[m.group()])
-            for m in re.finditer("|".join(map(re.escape, names)), text)
-        ),
-        key=lambda m: m.start,
-    )
-    profiles = build_profiles(text, "en", mentions, [_span(text, quote, "Name_Calling-Labeling")])
-    assert {p.name for p in profiles if p.stance == "attacked"} == attacked
+    assert _attacked(text, quote) == attacked

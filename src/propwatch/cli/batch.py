@@ -6,6 +6,7 @@ library function and formats what comes back.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from pathlib import Path
@@ -108,29 +109,18 @@ def batch(
         progress.update(task, **_fields(state))
 
     try:
-        with progress:
-            if storing:
-                with ArticleStore.from_settings(settings) as opened:
-                    summary = run_batch(
-                        inputs,
-                        out,
-                        settings,
-                        scheduler=scheduler,
-                        workers=workers,
-                        store=opened,
-                        on_progress=update,
-                        outlet=outlet,
-                    )
-            else:
-                summary = run_batch(
-                    inputs,
-                    out,
-                    settings,
-                    scheduler=scheduler,
-                    workers=workers,
-                    on_progress=update,
-                    outlet=outlet,
-                )
+        with progress, contextlib.ExitStack() as stack:
+            opened = stack.enter_context(ArticleStore.from_settings(settings)) if storing else None
+            summary = run_batch(
+                inputs,
+                out,
+                settings,
+                scheduler=scheduler,
+                workers=workers,
+                store=opened,
+                on_progress=update,
+                outlet=outlet,
+            )
     except KeyboardInterrupt:
         err.print(
             f"Interrupted: the finished partitions in {out} are kept; run the same command again to resume.",
