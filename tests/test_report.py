@@ -117,3 +117,16 @@ def test_labels_are_grouped_and_narratives_count_their_evidence_sentences() -> N
     assert "west-provokes (0.87, 5+ sentences)" in _render(many)  # the analyzer keeps five at most
     assert "Attacked" in header and "NATO (0.80)" in header
     assert "Target " not in header  # the Targets section below sums targets up
+
+
+def test_where_no_colour_shows_each_span_is_bracketed() -> None:
+    text = "They lie.\r\nNATO lies again."
+    spans = (
+        Span(start=5, end=8, label="Loaded_Language", analyzer="techniques"),
+        Span(start=11, end=26, label="Doubt", analyzer="techniques"),
+        Span(start=16, end=20, label="Loaded_Language", analyzer="techniques"),
+    )
+    console = Console(width=100, color_system=None, record=True)
+    console.print(render_analysis(Analysis(article=Article(text=text), spans=spans), plain=True))
+    shown = console.export_text()
+    assert "They ⟦lie⟧." in shown and "⟦NATO ⟦lies⟧ again⟧." in shown

@@ -131,10 +131,25 @@ def _displayable(text: str) -> tuple[str, list[int]]:
     return "".join(kept), where
 
 
-def highlighted_text(analysis: Analysis) -> Text:
-    """The article text with each span in its label's colour; overlaps are underlined and bold.
+# Around each span where no colour shows (a file, a pipe, NO_COLOR): the report still marks it.
+PLAIN_OPEN, PLAIN_CLOSE = "⟦", "⟧"
+
+
+def highlighted_text(analysis: Analysis, plain: bool = False) -> Text:
+    """The article text with each span in its label's colour; overlaps are underlined and bold. With
+    ``plain``, each span is put between ⟦ and ⟧ instead, for output that shows no colour.
     Offsets are mapped past the characters Rich strips (``\\r`` of ``\\r\\n`` texts)."""
     shown, where = _displayable(analysis.article.text)
+    if plain:
+        return Text(
+            _bracketed(
+                shown,
+                [
+                    (where[min(s.start, len(where) - 1)], where[min(s.end, len(where) - 1)])
+                    for s in analysis.spans
+                ],
+            )
+        )
     text = Text(shown)
     depth = [0] * (len(text) + 1)
     for span in sorted(analysis.spans, key=lambda s: (s.start, -s.end)):
@@ -150,6 +165,18 @@ def highlighted_text(analysis: Analysis) -> Text:
             text.stylize("bold underline", start, i)
             start = None
     return text
+
+
+def _bracketed(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with :data:`PLAIN_OPEN` before and :data:`PLAIN_CLOSE` after each range (nested ones too)."""
+    opens: Counter[int] = Counter(start for start, _ in ranges)
+    closes: Counter[int] = Counter(end for _, end in ranges)
+    pieces = []
+    for i in range(len(text) + 1):
+        pieces.append(PLAIN_CLOSE * closes[i] + PLAIN_OPEN * opens[i])
+        if i < len(text):
+            pieces.append(text[i])
+    return "".join(pieces)
 
 
 def _legend(spans: tuple[Span, ...]) -> Table:
@@ -222,7 +249,10 @@ def _summary(analysis: Analysis) -> RenderableType | None:
     return table if table.row_count else None
 
 
-def render_analysis(analysis: Analysis, narrative_attacks: NarrativeAttacks | None = None) -> RenderableType:
+def render_analysis(
+    analysis: Analysis, narrative_attacks: NarrativeAttacks | None = None, *, plain: bool = False
+) -> RenderableType:
+    """The terminal report of ``analysis``; ``plain`` for output that shows no colour (spans bracketed)."""
     parts: list[RenderableType] = [_metadata(analysis)]
     article_summary = _summary(analysis)
     if article_summary is not None:
@@ -231,7 +261,7 @@ def render_analysis(analysis: Analysis, narrative_attacks: NarrativeAttacks | No
     shown = analysis.model_copy(
         update={"spans": tuple(s for s in analysis.spans if not s.label.startswith(SPAN_PREFIX))}
     )
-    parts.append(Panel(Padding(highlighted_text(shown), (0, 1)), title="Text", title_align="left"))
+    parts.append(Panel(Padding(highlighted_text(shown, plain), (0, 1)), title="Text", title_align="left"))
     if shown.spans:
         parts.extend([_legend(shown.spans), _evidence(shown)])
     elif not analysis.analyzers:

@@ -193,11 +193,12 @@ def _print_reports(
 ) -> None:
     if fmt is ReportFormat.text:
         console = out if stream is sys.stdout else literal_console(file=stream, width=100, color_system=None)
+        plain = console.color_system is None or console.no_color  # spans bracketed where no colour shows
         attacks = attacks_in_catalogues(settings)
         for n, analysis in enumerate(analyses):
             if n:
                 console.print(Rule())
-            console.print(render_analysis(analysis, attacks))
+            console.print(render_analysis(analysis, attacks, plain=plain))
     else:
         write_analyses(analyses, fmt.value, stream, attacks_in_catalogues(settings))  # type: ignore[arg-type]
 
