@@ -7,6 +7,7 @@ of the PTC and SemEval-2023 label files, so spans can be exported to those forma
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -171,14 +172,27 @@ class Analysis(_Frozen):
     def completing(self, earlier: Analysis) -> Analysis:
         """This analysis plus what ``earlier`` (of the same text) found with the analyzers this one
         did not run: re-running one analyzer (``analyze -a claims``) keeps the others' findings."""
-        kept = {name: version for name, version in earlier.analyzers.items() if name not in self.analyzers}
-        if not kept or earlier.article.id != self.article.id:
+        if earlier.article.id != self.article.id:
+            return self
+        kept = earlier.without(self.analyzers)
+        if not kept.analyzers:
             return self
         return Analysis(
             article=self.article,
-            spans=(*self.spans, *(span for span in earlier.spans if span.analyzer in kept)),
-            labels=(*self.labels, *(label for label in earlier.labels if label.analyzer in kept)),
-            analyzers={**kept, **self.analyzers},
+            spans=(*self.spans, *kept.spans),
+            labels=(*self.labels, *kept.labels),
+            analyzers={**kept.analyzers, **self.analyzers},
+            created_at=self.created_at,
+        )
+
+    def without(self, analyzers: Collection[str]) -> Analysis:
+        """This analysis less what ``analyzers`` found: the findings of the others only."""
+        kept = {name: version for name, version in self.analyzers.items() if name not in analyzers}
+        return Analysis(
+            article=self.article,
+            spans=tuple(span for span in self.spans if span.analyzer in kept),
+            labels=tuple(label for label in self.labels if label.analyzer in kept),
+            analyzers=kept,
             created_at=self.created_at,
         )
 

@@ -33,12 +33,8 @@ class Pipeline:
     @classmethod
     def from_settings(cls, settings: Settings, *, storing: bool = False) -> Pipeline:
         """The analyzers of ``settings``; when their findings are to be stored (``storing``), also the
-        installed analyzers built on what the chosen ones provide (:func:`registry.with_dependents`)."""
-        catalogue = registry.available()
-        names = settings.analyzers
-        if storing and names is not None:
-            names = tuple(registry.with_dependents(names, catalogue))
-        classes = registry.resolve(names, catalogue)
+        installed analyzers built on what the chosen ones provide (:func:`registry.resolve`)."""
+        classes = registry.resolve(settings.analyzers, registry.available(), dependents=storing)
         return cls(
             [_started(analyzer_cls, settings) for analyzer_cls in classes], batch_size=settings.batch_size
         )
@@ -91,14 +87,8 @@ class Pipeline:
     def _start(self, article: Article, earlier: Analysis | None) -> Analysis:
         if earlier is None or earlier.article.id != article.id:
             return Analysis(article=article)
-        running = set(self.versions)
-        kept = {name: version for name, version in earlier.analyzers.items() if name not in running}
-        return Analysis(
-            article=article,
-            spans=tuple(span for span in earlier.spans if span.analyzer in kept),
-            labels=tuple(label for label in earlier.labels if label.analyzer in kept),
-            analyzers=kept,
-        )
+        kept = earlier.without(self.versions)
+        return Analysis(article=article, spans=kept.spans, labels=kept.labels, analyzers=kept.analyzers)
 
     def run_each(
         self, articles: Sequence[Article], earlier: Mapping[str, Analysis] | None = None

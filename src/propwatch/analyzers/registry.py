@@ -106,9 +106,15 @@ def _drop_unmet(catalogue: Catalogue) -> None:
             )
 
 
-def resolve(names: Iterable[str] | None, catalogue: Catalogue) -> list[type[Analyzer]]:
+def resolve(
+    names: Iterable[str] | None, catalogue: Catalogue, *, dependents: bool = False
+) -> list[type[Analyzer]]:
     """The chosen analyzers (all loadable ones when ``names`` is None), each after those it needs
-    (``requires``) and after those that provide what it can use (``after``)."""
+    (``requires``) and after those that provide what it can use (``after``); with ``dependents``
+    (findings to be stored), also the installed analyzers built on the chosen ones
+    (:func:`with_dependents`)."""
+    if names is not None and dependents:
+        names = with_dependents(names, catalogue)
     chosen = list(catalogue.analyzers) if names is None else list(dict.fromkeys(names))
     for name in chosen:
         if name in catalogue.broken:

@@ -178,11 +178,8 @@ def run_batch(
     whose source names none.
     """
     _refuse_when_nothing_exists(sources)
-    catalogue = registry.available()
-    names = settings.analyzers
-    if store is not None and names is not None:  # as Pipeline.from_settings(storing=True) runs them
-        names = tuple(registry.with_dependents(names, catalogue))
-    chosen = registry.resolve(names, catalogue)  # unknown ones fail before any work
+    # Those the workers' pipelines run; unknown ones fail before any work.
+    chosen = registry.resolve(settings.analyzers, registry.available(), dependents=store is not None)
     _refuse_output_inside_inputs(out_dir, sources)
     output = BatchOutput(out_dir)
     output.prepare()

@@ -330,6 +330,14 @@ def _period_start(period: str, bucket: Bucket) -> date:
     return date.fromisocalendar(int(period[:4]), int(period[6:8]), 1)
 
 
+def _next_period(day: date, bucket: Bucket) -> date:
+    if bucket == "year":
+        return date(day.year + 1, 1, 1)
+    if bucket == "month":
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return day + timedelta(days=7)
+
+
 def with_empty_periods(periods: dict[str, Tally], bucket: Bucket) -> dict[str, Tally]:
     """``periods`` with the periods between its first and last that hold no article, as empty tallies
     (a chart over time must not close a gap); the undated ones stay last."""
@@ -341,13 +349,7 @@ def with_empty_periods(periods: dict[str, Tally], bucket: Bucket) -> dict[str, T
     while day <= last:
         key = period_of(day, bucket)
         filled[key] = periods.get(key, Tally())
-        day = (
-            date(day.year + 1, 1, 1)
-            if bucket == "year"
-            else date(day.year + day.month // 12, day.month % 12 + 1, 1)
-            if bucket == "month"
-            else day + timedelta(days=7)
-        )
+        day = _next_period(day, bucket)
     if UNDATED in periods:
         filled[UNDATED] = periods[UNDATED]
     return filled

@@ -143,6 +143,24 @@ class Mention:
     source: str
 
 
+_OWNER: Final = re.compile(r"['’]s$")
+# German titles are compounds ("Verkehrsminister", "Regierungssprecherin"): known by their ending.
+_TITLE_ENDINGS: Final = (
+    "minister",
+    "ministerin",
+    "präsident",
+    "präsidentin",
+    "sprecher",
+    "sprecherin",
+    "kanzler",
+)
+
+
+def _title(word: str) -> bool:
+    folded = word.casefold().rstrip(".")
+    return folded in _TITLES or (len(folded) > 9 and folded.endswith(_TITLE_ENDINGS))
+
+
 def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, int]:
     """Offsets of the normalised form inside ``text[start:end]`` (article, possessive and surrounding
     punctuation cut off; for a person, lower-case words before the name, particles aside, and after it
@@ -166,24 +184,6 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     if first < 0 or last < 0:
         return start, end
     return start + first, start + last + len(words[-1])
-
-
-_OWNER: Final = re.compile(r"['’]s$")
-# German titles are compounds ("Verkehrsminister", "Regierungssprecherin"): known by their ending.
-_TITLE_ENDINGS: Final = (
-    "minister",
-    "ministerin",
-    "präsident",
-    "präsidentin",
-    "sprecher",
-    "sprecherin",
-    "kanzler",
-)
-
-
-def _title(word: str) -> bool:
-    folded = word.casefold().rstrip(".")
-    return folded in _TITLES or (len(folded) > 9 and folded.endswith(_TITLE_ENDINGS))
 
 
 def _key(form: str, language: str | None) -> str:

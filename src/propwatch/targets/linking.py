@@ -41,7 +41,6 @@ evidence of the article (how much of the article's persuasion is about it).
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -263,18 +262,23 @@ def _coordinated(mentions: Sequence[TargetMention], index: int, text: str) -> li
     """The mentions listed together with ``mentions[index]`` ("the US, the EU and NATO"). A comma alone
     joins two names only inside a list that a conjunction closes: in "According to Washington, Moscow
     is …" or "Unlike Russia, NATO …" the names are not coordinated."""
-    gaps = [text[a.end : b.start] for a, b in itertools.pairwise(mentions)]
-    joins = [bool(COORDINATION.match(gap)) for gap in gaps]
-    closed = False  # walking back: a conjunction further on closes the list the commas belong to
-    for i in range(len(gaps) - 1, -1, -1):
-        if joins[i] and _BARE_COMMA.match(gaps[i]):
-            joins[i] = closed
-        else:
-            closed = joins[i]
+
+    def gap(i: int) -> str:  # the text between mentions i and i + 1
+        return text[mentions[i].end : mentions[i + 1].start]
+
+    def joins(i: int) -> bool:
+        if not COORDINATION.match(gap(i)):
+            return False
+        while _BARE_COMMA.match(gap(i)):  # a comma joins when a conjunction further on closes the list
+            i += 1
+            if i == len(mentions) - 1 or not COORDINATION.match(gap(i)):
+                return False
+        return True
+
     first = last = index
-    while first > 0 and joins[first - 1]:
+    while first > 0 and joins(first - 1):
         first -= 1
-    while last < len(mentions) - 1 and joins[last]:
+    while last < len(mentions) - 1 and joins(last):
         last += 1
     return list(mentions[first : last + 1])
 
