@@ -117,6 +117,11 @@ def test_store_dedup_list_show_search_export(tmp_path: Path) -> None:
     assert json.loads(filtered.stdout) == []
     unknown = run(tmp_path, "--db", db, "list", "--technique", "Propaganda")
     assert unknown.returncode == 2 and "unknown technique" in unknown.stderr
+    # A mistyped narrative id listed nothing, as if no article repeated it.
+    typo = run(tmp_path, "--db", db, "list", "--narrative", "west-provokes-russia")
+    assert typo.returncode == 2 and "west-provokes-russia-to-blame-it" in typo.stderr, typo.stderr
+    cased = run(tmp_path, "--db", db, "list", "--narrative", "West-Provokes-Russia-To-Blame-It", "-f", "json")
+    assert [r["id"] for r in json.loads(cased.stdout)] == [row["id"]], cased.stderr
 
     out = tmp_path / "export.jsonl"
     exported = run(tmp_path, "--db", db, "export", "--format", "jsonl", "-o", str(out))
@@ -429,3 +434,42 @@ def test_serve_names_an_address_it_cannot_listen_on(tmp_path: Path) -> None:
         port = busy.getsockname()[1]
         result = run(tmp_path, "--db", f"sqlite:///{tmp_path / 's.db'}", "serve", "--port", str(port))
     assert result.returncode == 2 and f"127.0.0.1:{port}: cannot listen there" in result.stderr
+
+
+def test_global_options_after_the_command_are_read() -> None:
+    # `propwatch analyze x --debug` and `propwatch list --db URL` failed with "No such option".
+    from propwatch.cli import global_options_first
+
+    assert global_options_first(["list", "--db", "sqlite:///a.db", "--debug", "-n", "3"]) == [
+        "--db",
+        "sqlite:///a.db",
+        "--debug",
+        "list",
+        "-n",
+        "3",
+    ]
+    assert global_options_first(["show", "abc123", "--data-dir=/tmp/x"]) == [
+        "--data-dir=/tmp/x",
+        "show",
+        "abc123",
+    ]
+    assert global_options_first(["batch", "in/", "--db", "sqlite:///a.db"]) == [
+        "batch",
+        "in/",
+        "--db",
+        "sqlite:///a.db",
+    ]
+    assert global_options_first(["--db", "u", "search", "--", "--debug"]) == [
+        "--db",
+        "u",
+        "search",
+        "--",
+        "--debug",
+    ]
+
+
+def test_database_option_after_the_command(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'late.db'}"
+    listed = run(tmp_path, "list", "--db", db, "--format", "json")
+    assert listed.returncode == 2 and "there is no database at" in listed.stderr
+    assert str(tmp_path / "late.db") in listed.stderr

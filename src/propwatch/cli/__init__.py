@@ -544,7 +544,42 @@ _claims.register_train(train_app)
 _TRAIN_EXTRA = frozenset({"torch", "transformers"})
 
 
+_GLOBAL_VALUED = ("--db", "--data-dir")
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """``args`` with the options of ``propwatch`` itself that were written after the command (``analyze
+    x --debug``, ``list --db URL``) moved before it, where Click reads them; ``batch`` keeps its own
+    ``--db``, and nothing after ``--`` moves."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    command: str | None = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if name in _GLOBAL_VALUED and not (name == "--db" and command == "batch"):
+            take = 1 if "=" in arg else 2
+            (hoisted if command is not None else rest).extend(args[i : i + take])
+            i += take
+            continue
+        if arg == "--debug" and command is not None:
+            hoisted.append(arg)
+        else:
+            if command is None and not arg.startswith("-"):
+                command = arg
+            rest.append(arg)
+        i += 1
+    if not hoisted:
+        return args
+    return hoisted + rest
+
+
 def main() -> None:
+    sys.argv[1:] = global_options_first(sys.argv[1:])
     debug = "--debug" in sys.argv
     try:
         try:

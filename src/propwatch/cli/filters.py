@@ -4,13 +4,14 @@ the latest stored analysis found (techniques, narratives, targets and their stan
 from __future__ import annotations
 
 from datetime import date
+from difflib import get_close_matches
 from typing import Annotated, Any
 
 import typer
 
 from propwatch.errors import ConfigurationError
 from propwatch.settings import Settings
-from propwatch.storage.queries import ArticleQuery, target_names
+from propwatch.storage.queries import ArticleQuery, narrative_ids, target_names
 from propwatch.storage.store import ArticleStore
 
 Outlet = Annotated[str | None, typer.Option(help="Only this outlet.")]
@@ -72,7 +73,7 @@ def article_query(
         genre=genre,
         technique=technique,
         category=category,
-        narrative=narrative,
+        narrative=None if narrative is None else known_narrative(settings, store, narrative),
         target=target,
         attacked=attacked,
         praised=praised,
@@ -86,6 +87,27 @@ def article_query(
 
     catalogue = load_aliases(settings)
     return query.with_target_names(lambda name: canonical_target(name, catalogue), target_names(store))
+
+
+def known_narrative(settings: Settings, store: ArticleStore, name: str) -> str:
+    """The narrative id ``name`` stands for, in any case, among the catalogues in use and the ids stored
+    analyses found; an unknown id is an error with the nearest ones, since a typo would list nothing."""
+    from propwatch.narratives.catalogue import iter_narratives, load_catalogues
+
+    known = {narrative.id for narrative in iter_narratives(load_catalogues(settings))}
+    known.update(narrative_ids(store))
+    if name in known:
+        return name
+    folded = {identifier.lower(): identifier for identifier in sorted(known)}
+    if name.strip().lower() in folded:
+        return folded[name.strip().lower()]
+    near = get_close_matches(name.strip().lower(), list(folded), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(folded[n] for n in near)}?" if near else ""
+    raise ConfigurationError(
+        "--narrative",
+        f"{name!r} is no narrative id of the catalogues in use or the store{hint} "
+        "(`propwatch narratives list` shows them)",
+    )
 
 
 def date_option(name: str, value: str | None) -> date | None:

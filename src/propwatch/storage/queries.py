@@ -350,6 +350,13 @@ def target_names(store: ArticleStore) -> list[str]:
         return sorted(str(value) for (value,) in rows)
 
 
+def narrative_ids(store: ArticleStore) -> list[str]:
+    """Every narrative id some stored analysis found (not only the latest ones)."""
+    with store._reading("cannot read the narrative ids") as conn:
+        rows = conn.execute(select(labels.c.value).where(labels.c.name == NARRATIVE_LABEL).distinct())
+        return sorted(str(value) for (value,) in rows)
+
+
 def facets(store: ArticleStore, canonical: Callable[[str], str] | None = None) -> Facets:
     """The values each filter can take, with the articles each gives; ``canonical`` merges the target
     names that stand for one target (as the target filters do, :meth:`ArticleQuery.with_target_names`)."""
