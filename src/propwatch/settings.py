@@ -6,16 +6,23 @@ below. The CLI maps its options onto these names and nothing else defines a defa
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from propwatch import __version__
+
+# A Host header's name: a DNS name (a leading '*.' for every subdomain), an IPv4 or a bracketed IPv6.
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST_NAME = re.compile(rf"(\*\.)?{_LABEL}(\.{_LABEL})*|\[[0-9A-Fa-f:.]+\]")
 
 
 def default_data_dir() -> Path:
@@ -40,6 +47,12 @@ class Settings(BaseSettings):
         default=10_000_000, gt=0, description="Largest file, page or record accepted, in bytes."
     )
     detect_language: bool = Field(default=True, description="Identify each article's language offline.")
+    input_encoding: str | None = Field(
+        default=None,
+        description="Encoding of local text, HTML and CSV files and of stdin (e.g. cp1251) where it is "
+        "not detected right; bytes that are valid UTF-8 are still read as UTF-8. Pages and feeds use "
+        "their declared charset.",
+    )
 
     # fetching URLs
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds before a fetch gives up.")
@@ -179,11 +192,72 @@ class Settings(BaseSettings):
         description="Most articles one API export of search results may hold; more is refused (413), "
         "not cut.",
     )
+    serve_public_url: str | None = Field(
+        default=None,
+        description="The http(s)://host[:port] address browsers use when a reverse proxy (nginx, Caddy) "
+        "serves propwatch: form posts from it are accepted, its host is answered, and an https address "
+        "marks the session cookie Secure. Default: none (browsers reach the server directly).",
+    )
+    serve_forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="Addresses of the reverse proxy whose X-Forwarded-Proto and X-Forwarded-For headers "
+        "the server trusts (comma-separated IPs or networks, '*' for any; uvicorn's forwarded_allow_ips). "
+        "Default: none trusted.",
+    )
+    serve_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Host names the server answers besides serve_host, localhost and serve_public_url's "
+        "host ('*.example.org' for subdomains); other Host headers are refused (400) against DNS "
+        "rebinding. With serve_host a wildcard (0.0.0.0, ::) and neither this nor serve_public_url set, "
+        "every host is answered (in the environment: separated by commas, or a JSON list).",
+    )
+    serve_session_hours: int = Field(
+        default=12, gt=0, description="Hours a browser stays signed in after giving an API token."
+    )
 
-    @field_validator("analyzers", "api_cors_origins", mode="before")
+    @field_validator("analyzers", "api_cors_origins", "serve_allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return _listed(value, ",")
+
+    @field_validator("serve_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """An http(s) origin: scheme, host and perhaps a port, nothing after; kept without a final '/'."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} has an invalid port") from exc
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"{value!r} is not an http(s) URL with a host, such as https://propwatch.example"
+            )
+        if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+            raise ValueError(f"{value!r}: give only the scheme, host and port (no path), as browsers see it")
+        return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+    @field_validator("serve_allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not _HOST_NAME.fullmatch(name):
+                raise ValueError(f"{name!r} is not a host name ('example.org', '*.example.org', '[::1]')")
+        return tuple(name.lower() for name in value)
+
+    @field_validator("input_encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            return codecs.lookup(value.strip()).name
+        except LookupError:
+            raise ValueError(
+                f"{value!r} is not an encoding Python knows (e.g. utf-8, cp1251, latin-1)"
+            ) from None
 
     @field_validator("narrative_catalogues", mode="before")
     @classmethod

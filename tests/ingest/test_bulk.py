@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from propwatch.ingest.bulk import (
     read_json,
     read_jsonl,
 )
+from propwatch.ingest.decode import read_text_file
 from propwatch.ingest.warc import read_warc
 from propwatch.settings import Settings
 
@@ -454,6 +456,78 @@ def test_csv_not_utf8_and_empty_and_binary(tmp_path: Path) -> None:
     binary.write_bytes(b"PK\x03\x04" + bytes(range(256)))
     with pytest.raises(BinaryInputError):
         list(read_csv(binary, SETTINGS))
+
+
+def test_csv_bytes_of_another_encoding_late_in_the_file_fail_their_row_only(tmp_path: Path) -> None:
+    # The codec is judged on the first 64 KB: a cp1251 row after them ended the file, skipping the rest.
+    body = "".join(f"T{n},Plain English text about the summit number {n}.\n" for n in range(2000))
+    late = tmp_path / "late.csv"
+    late.write_bytes(
+        b"title,text\n" + body.encode() + "RU,Текст о саммите НАТО.\n".encode("cp1251") + b"Last,The end.\n"
+    )
+    items = list(read_csv(late, SETTINGS))
+    assert [a.title for a in articles(items)][-2:] == ["T1999", "Last"]
+    (bad,) = failures(items)
+    assert bad.input == f"{late} row 2002" and "not valid utf-8" in bad.reason
+
+
+def test_csv_quote_left_open_is_reported(tmp_path: Path) -> None:
+    # The open quote swallowed the next row into the first one's text, and nothing was reported.
+    path = tmp_path / "quote.csv"
+    path.write_text('title,text\nQ1,"unterminated quote about NATO\nQ2,fine text about NATO\n', "utf-8")
+    items = list(read_csv(path, SETTINGS))
+    assert articles(items) == []
+    (failure,) = failures(items)
+    assert failure.input == f"{path} row 2" and "quoted field is not closed" in failure.reason
+
+
+def test_csv_and_text_files_in_a_given_encoding(tmp_path: Path) -> None:
+    text = "Путин сказал."  # too short for the detector to be sure it is cp1251
+    short = tmp_path / "short.txt"
+    short.write_bytes(text.encode("cp1251"))
+    with pytest.raises(DecodingError, match="--encoding"):
+        read_text_file(short, SETTINGS)
+    given = Settings(detect_language=False, input_encoding="CP1251")
+    assert given.input_encoding == "cp1251"
+    assert read_text_file(short, given) == text
+    table = tmp_path / "short.csv"
+    table.write_bytes(f"title,text\nT,{text}\n".encode("cp1251"))
+    (article,) = list(read_csv(table, given))
+    assert isinstance(article, Article) and article.text == text
+    with pytest.raises(ValueError, match="not an encoding"):
+        Settings(input_encoding="cp9999")
+
+
+def test_record_whose_text_is_not_a_string(tmp_path: Path) -> None:
+    with pytest.raises(MalformedRecordError, match="text is a JSON int, not a string"):
+        article_from_record({"text": 123}, SETTINGS, origin="r")
+
+
+def test_folder_names_links_to_folders_and_devices(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TRAFILATURA_TEXT, encoding="utf-8")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "elsewhere").mkdir()
+    (folder / "linked").symlink_to(tmp_path / "elsewhere")
+    os.mkfifo(folder / "pipe.txt")
+    reasons = {Path(f.input).name: f.reason for f in failures(list(read_folder(folder, SETTINGS)))}
+    assert "which does not exist" in reasons.pop("gone.txt")
+    assert "not followed" in reasons.pop("linked")
+    assert reasons == {
+        "pipe.txt": "is not a regular file (a pipe, socket or device)",
+        "zero.txt": "is not a regular file (a pipe, socket or device)",
+    }
+
+
+def test_warc_whose_first_record_lacks_headers(tmp_path: Path) -> None:
+    path = tmp_path / "bad.warc"
+    path.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999999\r\n\r\nabc")
+    with pytest.raises(MalformedRecordError) as raised:
+        list(read_warc(path, SETTINGS))
+    assert "headers of its first record are incomplete" in raised.value.reason
+    assert "Error" not in raised.value.reason
 
 
 # --- WARC ----------------------------------------------------------------------------------------

@@ -372,6 +372,17 @@ def test_robots_server_error_disallows_all(server: LocalServer) -> None:
         fetch_url(url, robots_settings())
 
 
+def test_an_unreachable_site_is_not_called_a_robots_refusal() -> None:
+    # Its robots.txt could not be fetched either, and that was all the error said.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="connection refused") as raised:
+        fetch_url(f"http://127.0.0.1:{port}/a", robots_settings())
+    assert not isinstance(raised.value, RobotsDisallowedError)
+    assert "robots" not in str(raised.value)
+
+
 def test_robots_checked_on_redirect_target(server: LocalServer) -> None:
     server.route("/robots.txt", body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     url = server.route("/go", status=302, headers={"Location": "/private/a"})

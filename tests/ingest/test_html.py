@@ -208,3 +208,30 @@ def test_a_source_line_under_the_text_becomes_a_source(settings: Settings) -> No
     assert article.text.endswith("to avoid scrutiny.")
     prose = page(body=BODY + "<p>Source: the Kremlin's own reading of the documents is different.</p>")
     assert parse_html(prose, settings).sources == ()
+
+
+JSON_LD_ONLY = """<!doctype html><html lang="en"><head><title>Site</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "WebSite", "name": "Daily Planet"},
+ {"@type": ["OpinionNewsArticle"], "headline": "NATO expands again",
+  "author": [{"@type": "Person", "name": "Jane Reporter"}], "datePublished": "2022-02-03T10:00:00Z",
+  "publisher": {"@type": "Organization", "name": "Daily Planet"},
+  "articleBody": "The alliance ignored Moscow's concerns.\\nOfficials said nothing new.\\n\\nMore."}
+]}</script></head><body><div id="app"></div><noscript>Enable JavaScript to read this page.</noscript>
+</body></html>"""
+
+
+def test_a_page_whose_text_is_only_in_json_ld(settings: Settings) -> None:
+    # Script-rendered pages failed with "no article text found" though their JSON-LD states the text.
+    article = parse_html(JSON_LD_ONLY, settings, url="https://planet.example/nato")
+    assert article.text == "The alliance ignored Moscow's concerns.\n\nOfficials said nothing new.\n\nMore."
+    assert (article.title, article.author, article.outlet) == (
+        "NATO expands again",
+        "Jane Reporter",
+        "Daily Planet",
+    )
+    assert article.published == date(2022, 2, 3)
+    assert article.genre_tag == "opinion"
+    without_body = JSON_LD_ONLY.replace('"articleBody"', '"description"')
+    with pytest.raises(EmptyInputError, match="no article text found"):
+        parse_html(without_body, settings, url="https://planet.example/nato")

@@ -216,6 +216,14 @@ AllowPrivate = Annotated[
         "--allow-private-addresses", help="Fetch URLs on loopback/private networks (off: SSRF guard)."
     ),
 ]
+InputEncoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Encoding of the files and stdin when it is not detected right, e.g. cp1251. "
+        "Env: PROPWATCH_INPUT_ENCODING.",
+    ),
+]
 IgnoreRobots = Annotated[
     bool, typer.Option("--ignore-robots", help="Fetch pages even where robots.txt forbids it.")
 ]
@@ -236,6 +244,7 @@ def analyze(
     allow_private_addresses: AllowPrivate = None,
     ignore_robots: IgnoreRobots = False,
     outlet: DefaultOutlet = None,
+    encoding: InputEncoding = None,
 ) -> None:
     """Analyse articles and print a report; stores them unless --no-store."""
     settings = settings_from(
@@ -243,6 +252,7 @@ def analyze(
         analyzers=tuple(analyzer) if analyzer else None,
         allow_private_addresses=allow_private_addresses,
         respect_robots=False if ignore_robots else None,
+        input_encoding=encoding,
     )
     tally = _Tally("Analysed")
     try:
@@ -269,10 +279,14 @@ def ingest(
     allow_private_addresses: AllowPrivate = None,
     ignore_robots: IgnoreRobots = False,
     outlet: DefaultOutlet = None,
+    encoding: InputEncoding = None,
 ) -> None:
     """Read articles and store them without analysing them."""
     settings = settings_from(
-        ctx, allow_private_addresses=allow_private_addresses, respect_robots=False if ignore_robots else None
+        ctx,
+        allow_private_addresses=allow_private_addresses,
+        respect_robots=False if ignore_robots else None,
+        input_encoding=encoding,
     )
     tally = _Tally("Ingested")
     try:
@@ -332,7 +346,7 @@ def list_articles(
             r.outlet or "",
             r.language or "",
             _genre_cell(r.genre, r.genre_tag),
-            str(r.n_technique_spans),
+            "—" if r.n_technique_spans is None else str(r.n_technique_spans),
             r.title or "",
         )
     out.print(table)

@@ -98,6 +98,13 @@ def article_from_record(
     if text is None:
         html = _first_text(fields, _HTML_KEYS)
         if html is None:
+            wrong = [
+                f"{key} is a JSON {type(fields[key]).__name__}"
+                for key in _TEXT_KEYS + _HTML_KEYS
+                if fields.get(key) is not None and not isinstance(fields[key], str)
+            ]
+            if wrong:
+                raise MalformedRecordError(origin, f"has no text: {', '.join(wrong)}, not a string")
             raise MalformedRecordError(
                 origin, f"has no text (no non-empty {', '.join(_TEXT_KEYS + _HTML_KEYS)})"
             )
@@ -301,7 +308,7 @@ def _jsonl_record(line: bytes, settings: Settings, origin: str) -> Article | Fai
     except UnicodeDecodeError:
         return Failure(input=origin, reason="is not valid UTF-8")
     except json.JSONDecodeError as error:
-        return Failure(input=origin, reason=f"is not valid JSON ({error.msg} at column {error.colno})")
+        return Failure(input=origin, reason=f"is not valid JSON ({error.msg}, column {error.colno})")
     if not isinstance(record, dict):
         return Failure(input=origin, reason=f"is a JSON {type(record).__name__}, not an object")
     try:
@@ -356,9 +363,13 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
         if binary:
             raise BinaryInputError(str(path), binary)
         # Excel saves "CSV" in the system's code page (cp1251, cp1252…) and "Unicode text" as UTF-16.
-        codec = stream_encoding(head_bytes, str(path)) if head_bytes else "utf-8"
-        with path.open(encoding="utf-8-sig" if codec == "utf-8" else codec, newline="") as handle:
-            yield from _read_csv_rows(path, handle, settings)
+        codec = settings.input_encoding or (stream_encoding(head_bytes, str(path)) if head_bytes else "utf-8")
+        # Bytes the codec cannot read become lone surrogates, so the row holding them is named and
+        # the rows after it are still read (the codec was chosen from the file's head only).
+        with path.open(
+            encoding="utf-8-sig" if codec == "utf-8" else codec, errors="surrogateescape", newline=""
+        ) as handle:
+            yield from _read_csv_rows(path, handle, settings, codec)
     except UnicodeDecodeError as error:
         raise DecodingError(
             str(path), f"is not valid {codec} throughout ({error.reason}); save it as UTF-8"
@@ -367,15 +378,20 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
         raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
 
 
-def _read_csv_rows(path: Path, handle: IO[str], settings: Settings) -> Iterator[Article | Failure]:
+def _read_csv_rows(
+    path: Path, handle: IO[str], settings: Settings, codec: str
+) -> Iterator[Article | Failure]:
     sample = handle.read(1024)
     if not sample.strip():
         raise EmptyInputError(str(path), "holds no CSV header row")
     handle.seek(0)
     if sample.startswith("\ufeff"):
         sample = sample[1:]
+    if _UNDECODED.search(sample):
+        raise DecodingError(str(path), f"is not valid {codec}: save it as UTF-8 or give --encoding")
     header, dialect = _csv_header(path, sample)
-    reader = csv.reader(handle, dialect)
+    # strict: a quote left open would otherwise swallow every later row into one field, unreported.
+    reader = csv.reader(handle, dialect, strict=True)
     next(reader)  # the header, already parsed
     columns = [name.strip().lower() for name in header]
     limit = settings.max_input_bytes
@@ -388,9 +404,22 @@ def _read_csv_rows(path: Path, handle: IO[str], settings: Settings) -> Iterator[
         except StopIteration:
             return
         except csv.Error as error:
-            yield Failure(input=origin, reason=f"is not valid CSV ({error})")
+            reason = str(error)
+            if reason == "unexpected end of data":
+                reason = (
+                    "a quoted field is not closed before the end of the file; "
+                    "the rows after it were read into it"
+                )
+            yield Failure(input=origin, reason=f"is not valid CSV ({reason})")
             continue
         if not any(cell.strip() for cell in row):
+            continue
+        if any(_UNDECODED.search(cell) for cell in row):
+            yield Failure(
+                input=origin,
+                reason=f"holds bytes that are not valid {codec} (the encoding read from the file's start); "
+                "save the file as UTF-8 or give --encoding",
+            )
             continue
         if sum(len(cell) for cell in row) > limit:
             yield Failure(input=origin, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
@@ -407,6 +436,9 @@ def _read_csv_rows(path: Path, handle: IO[str], settings: Settings) -> Iterator[
             raise
         except Exception as error:
             yield record_failure(origin, error)
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes surrogateescape kept
 
 
 def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
@@ -480,11 +512,19 @@ def _read_tree(folder: Path, settings: Settings) -> Iterator[Article | Failure]:
         # Symlinked folders are not followed: a link back up the tree would loop forever.
         if entry.is_dir(follow_symlinks=False):
             yield from _read_tree(Path(entry.path), settings)
-        elif entry.is_file() and not (shared_task and entry.name.startswith("article")):
+        elif entry.is_file():
             # Beside a shared task's article<ID>.txt files (read above, byte-exact), its own label files
             # (article<ID>.labels…) are no articles; any other file is read as usual.
-            yield from iter_articles(entry.path, settings)
-        elif entry.is_symlink() and not entry.is_dir():
+            if not (shared_task and entry.name.startswith("article")):
+                yield from iter_articles(entry.path, settings)
+        elif entry.is_symlink() and entry.is_dir():
+            yield Failure(
+                input=entry.path, reason="is a link to a folder, which is not followed: name it itself"
+            )
+        elif entry.is_symlink() and not os.path.exists(entry.path):
             yield Failure(
                 input=entry.path, reason=f"is a link to {os.readlink(entry.path)}, which does not exist"
             )
+        else:
+            # A pipe, socket or device (or a link to one) has no size to check and may never end.
+            yield Failure(input=entry.path, reason="is not a regular file (a pipe, socket or device)")

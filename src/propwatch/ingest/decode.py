@@ -173,8 +173,10 @@ def read_file_bytes(path: Path, settings: Settings) -> bytes:
 
 
 def read_text_file(path: Path, settings: Settings) -> str:
-    """Read and decode a text file, checking its size before loading it."""
-    return decode_bytes(read_file_bytes(path, settings), str(path), settings)
+    """Read and decode a text file, checking its size before loading it; ``input_encoding`` is its
+    declared encoding when set."""
+    data = read_file_bytes(path, settings)
+    return decode_bytes(data, str(path), settings, declared_encoding=settings.input_encoding)
 
 
 def _decode(data: bytes, input_name: str, declared_encoding: str | None) -> str:
@@ -310,7 +312,7 @@ def _detected(data: bytes, input_name: str) -> CharsetMatch:
 
     matches = list(from_bytes(data))
     plausible = [match for match in matches if match.chaos <= _MAX_CHAOS]
-    hint = "; give its encoding explicitly (e.g. cp1251)"
+    hint = "; give its encoding with --encoding (e.g. cp1251; setting input_encoding) or save it as UTF-8"
     if not plausible:
         raise DecodingError(input_name, f"is not valid UTF-8 and no encoding decodes it cleanly{hint}")
     best = _most_likely(plausible)

@@ -492,7 +492,7 @@ def _sniff_type(text: str) -> str:
 
 # --- robots.txt ----------------------------------------------------------------------------------
 
-_robots_cache: dict[str, tuple[float, urllib.robotparser.RobotFileParser | bool]] = {}
+_robots_cache: dict[str, tuple[float, _Robots]] = {}
 _robots_lock = threading.Lock()
 
 
@@ -500,6 +500,16 @@ def clear_robots_cache() -> None:
     """Forget every robots.txt read so far (they are cached per host for the process)."""
     with _robots_lock:
         _robots_cache.clear()
+
+
+@dataclass(frozen=True)
+class _Unreachable:
+    """The site itself could not be reached for its robots.txt: the page cannot be either."""
+
+    reason: str
+
+
+_Robots = urllib.robotparser.RobotFileParser | bool | _Unreachable
 
 
 def _check_robots(target: httpx.URL, current: str, url: str, settings: Settings) -> None:
@@ -514,18 +524,21 @@ def _check_robots(target: httpx.URL, current: str, url: str, settings: Settings)
         with _robots_lock:
             _robots_cache[origin] = cached
     rules = cached[1]
+    if isinstance(rules, _Unreachable):
+        # Said as itself (connection refused, unknown host), not as a robots.txt refusal.
+        raise FetchError(url, rules.reason)
     agent = settings.user_agent.split("/", 1)[0].strip() or settings.user_agent
     allowed = rules if isinstance(rules, bool) else rules.can_fetch(settings.user_agent, current)
     if not allowed:
         where = "" if current == url else f" (redirected to {current})"
         if isinstance(rules, bool):
-            why = "robots.txt cannot be read (server error or unreachable): RFC 9309 says disallow all"
+            why = "robots.txt answered with a server error: RFC 9309 says disallow all"
         else:
             why = f"robots.txt disallows it for user agent {agent!r}"
         raise RobotsDisallowedError(url, f"the site's {why}{where} (respect_robots is on)")
 
 
-def _read_robots(origin: str, settings: Settings) -> tuple[urllib.robotparser.RobotFileParser | bool, float]:
+def _read_robots(origin: str, settings: Settings) -> tuple[_Robots, float]:
     """RFC 9309: rules from a 2xx; 4xx (or too many redirects) allows all; 5xx/unreachable forbids all."""
     robots_url = f"{origin}/robots.txt"
     try:
@@ -543,8 +556,8 @@ def _read_robots(origin: str, settings: Settings) -> tuple[urllib.robotparser.Ro
         return True, _ROBOTS_TTL_S  # redirected somewhere we may not go: unavailable, like a 404
     except _TooManyRedirectsError:
         return True, _ROBOTS_TTL_S  # RFC 9309: MAY be treated as unavailable
-    except FetchError:
-        return False, _ROBOTS_UNREACHABLE_TTL_S
+    except FetchError as error:
+        return _Unreachable(error.reason), _ROBOTS_UNREACHABLE_TTL_S
     if 400 <= response.status < 500:
         return True, _ROBOTS_TTL_S
     if response.status >= 500:

@@ -60,6 +60,7 @@ def parse_html(
     genre_tag = _declared_genre(tree)
     boilerplate = _boilerplate_text(tree)
     page_text = " ".join(tree.xpath("//body//text()"))  # before trafilatura prunes the tree
+    stated = _json_ld_article(tree)  # so are its scripts
 
     document = trafilatura.bare_extraction(
         tree,
@@ -75,13 +76,29 @@ def parse_html(
             "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
         },
     )
-    if document is None or isinstance(document, dict):
-        raise EmptyInputError(input_name, "no article text found in the page")
-    title = _clean(document.title)
-    text = _paragraphs(document, title)
+    title = None if document is None or isinstance(document, dict) else _clean(document.title)
+    text = "" if document is None or isinstance(document, dict) else _paragraphs(document, title)
     # with no article on the page, trafilatura's fallbacks return the menu; that is not an article
     if not text.strip() or all(_normalise(block) in boilerplate for block in text.split("\n\n")):
-        raise EmptyInputError(input_name, "no article text found in the page")
+        # Pages that render their text with scripts often still state it in JSON-LD (articleBody).
+        if stated is None:
+            raise EmptyInputError(input_name, "no article text found in the page")
+        page_url = url or stated.pop("url", None)
+        outlet = stated.pop("outlet", None) or _hostname(page_url)
+        stated.pop("url", None)
+        return make_article(
+            settings,
+            **stated,
+            url=page_url,
+            outlet=outlet,
+            genre_tag=genre_tag,
+            quoted_outlets=find_quoted_outlets(stated["text"]),
+            language=_language(declared_language, stated["text"], settings),
+            origin=origin or url,
+            raw=html,
+            raw_format="html",
+        )
+    assert document is not None and not isinstance(document, dict)
 
     text, sources = split_trailing_sources(text)  # "Source: …" under the text, as in plain text
     page_url = url or _clean(document.url)
@@ -211,6 +228,42 @@ def _walk_json_ld(data: Any) -> Iterator[dict[str, Any]]:
         yield data
         if "@graph" in data:
             yield from _walk_json_ld(data["@graph"])
+
+
+_ARTICLE_TYPES = ("Article", "BlogPosting", "Report", "LiveBlogPosting")
+
+
+def _json_ld_article(tree: Any) -> dict[str, Any] | None:
+    """Text and metadata of the first JSON-LD article (NewsArticle, OpinionNewsArticle, BlogPosting…)
+    of the page that states its ``articleBody``; None without one."""
+    for item in _json_ld_objects(tree):
+        kinds = item.get("@type")
+        kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+        if not any(isinstance(k, str) and k.endswith(_ARTICLE_TYPES) for k in kinds):
+            continue
+        body = item.get("articleBody")
+        if not isinstance(body, str) or not body.strip():
+            continue
+        paragraphs = [" ".join(line.split()) for line in re.split(r"\n\s*\n|\r?\n", body)]
+        found: dict[str, Any] = {
+            "text": "\n\n".join(p for p in paragraphs if p),
+            "title": _clean(_ld_text(item.get("headline") or item.get("name"))),
+            "author": _clean(_ld_text(item.get("author"))),
+            "published": _parse_date(_ld_text(item.get("datePublished"))),
+            "outlet": _clean(_ld_text(item.get("publisher"))),
+            "url": _ld_text(item.get("url")) if str(item.get("url", "")).startswith("http") else None,
+        }
+        return {key: value for key, value in found.items() if value is not None}
+    return None
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD value as text: a string, an object's name, or the first of a list."""
+    if isinstance(value, list):
+        return _ld_text(value[0]) if value else None
+    if isinstance(value, dict):
+        return _ld_text(value.get("name"))
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _parse_date(value: str | None) -> date | None:

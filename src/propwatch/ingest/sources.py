@@ -110,7 +110,7 @@ def _read_stdin(settings: Settings, stream: BinaryIO) -> Article:
         raise InputTooLargeError(STDIN_NAME, f"is over the {limit:,}-byte cap (max_input_bytes)")
     if not data.strip():
         raise EmptyInputError(STDIN_NAME, "is empty")
-    text = decode_bytes(data, STDIN_NAME, settings)
+    text = decode_bytes(data, STDIN_NAME, settings, declared_encoding=settings.input_encoding)
     if looks_like_html(text):
         return parse_html(text, settings, origin=STDIN_NAME)
     return parse_plain_text(text, settings, origin=STDIN_NAME)

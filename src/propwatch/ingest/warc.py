@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from propwatch.domain import Article, Failure
 from propwatch.errors import EmptyInputError, InputError, MalformedRecordError
@@ -44,8 +45,15 @@ def read_warc(path: Path, settings: Settings) -> Iterator[Article | Failure]:
                 raise
             except Exception as error:
                 if number == 0:
+                    # warcio's own errors say what is wrong; others are its internals tripping on a
+                    # record whose headers lack something (e.g. WARC-Target-URI).
+                    detail = (
+                        str(error)
+                        if isinstance(error, ArchiveLoadFailed)
+                        else "the headers of its first record are incomplete or damaged"
+                    )
                     raise MalformedRecordError(
-                        str(path), f"is not a readable WARC or ARC archive ({type(error).__name__}: {error})"
+                        str(path), f"is not a readable WARC or ARC archive ({detail})"
                     ) from error
                 yield _rest_skipped(path, number)
                 return
