@@ -32,7 +32,7 @@ def make_api(tmp_path: Path) -> Iterator[ApiMaker]:
         settings = Settings(**fields)
         used = store if store is not None else ArticleStore.from_settings(settings)
         _, secret = TokenStore(used).create(f"test-{len(opened)}")
-        client = TestClient(create_app(settings, store=used), base_url="http://testserver")
+        client = TestClient(create_app(settings, store=used), base_url="http://127.0.0.1")
         opened.append((client, used))
         return Api(client, used, secret, settings)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.errors import StorageError
 from propwatch.models.taxonomy import PTC_TECHNIQUES, TECHNIQUES
+from propwatch.storage.search import snippet_text
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
 from workbench_fixture import SAMPLE, TECHNIQUE_TEXT, Api, ApiMaker, seed
@@ -804,9 +806,18 @@ def test_a_target_stored_under_another_spelling_is_one_facet_and_one_filter(
 
 def test_snippets_mark_the_matches_only(seeded: tuple[Api, dict[str, str]]) -> None:
     api, _ = seeded
-    text = "The zebrafish study, the **editor** said, was 2**10 times better than the zebrafish finding."
+    text = "The zebrafish study, the **editor** said \\o/, was 2**10 better than the zebrafish finding."
     api.store.save_analysis(Analysis(article=Article(text=text, language="en")))
     (item,) = api.client.get("/api/articles", params={"q": "zebrafish"}).json()["items"]
-    assert item["snippet"].count("**zebrafish**") == 2 and "**editor**" in item["snippet"]
+    # Markdown: the text's own asterisks and backslashes escaped, so only the matches are bold.
+    snippet = item["snippet"]
+    assert snippet.count("**zebrafish**") == 2
+    assert "the \\*\\*editor\\*\\* said" in snippet and "2\\*\\*10" in snippet and "\\\\o/" in snippet
+    unescaped = re.sub(r"\\(.)", r"\1", snippet.replace("**zebrafish**", "zebrafish"))
+    assert unescaped.strip("…") in text
     page = api.client.get("/articles", params={"q": "zebrafish"}, headers={"Accept": "text/html"}).text
     assert page.count("<b>zebrafish</b>") == 2 and "<b>editor</b>" not in page
+    # The CLI prints the same snippet for people, as written (propwatch.cli search uses snippet_text).
+    (hit,) = api.store.search("zebrafish")
+    plain = snippet_text(hit.snippet)
+    assert plain is not None and "the **editor** said" in plain and "\\*" not in plain

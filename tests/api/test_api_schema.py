@@ -28,7 +28,12 @@ def _no_dns(*args: Any, **kwargs: Any) -> Any:
 @pytest.fixture
 def api_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(socket, "getaddrinfo", _no_dns)  # generated URLs must never reach a network
-    app_settings = Settings(db=f"sqlite:///{tmp_path / 'schema.db'}", data_dir=tmp_path, analyzers=())
+    app_settings = Settings(
+        db=f"sqlite:///{tmp_path / 'schema.db'}",
+        data_dir=tmp_path,
+        analyzers=(),
+        serve_allowed_hosts=("testserver",),  # the Host schemathesis' in-process client sends
+    )
     store = ArticleStore.from_settings(app_settings)
     TOKEN["value"] = TokenStore(store).create("schemathesis")[1]
     seed(store)

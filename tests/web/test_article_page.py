@@ -22,7 +22,7 @@ from propwatch.storage.store import ArticleStore
 def app_store(tmp_path: Path) -> Iterator[tuple[TestClient, ArticleStore]]:
     settings = Settings(db=f"sqlite:///{tmp_path / 'page.db'}", data_dir=tmp_path, analyzers=())
     store = ArticleStore.from_settings(settings)
-    client = TestClient(create_app(settings, store=store), base_url="http://testserver")
+    client = TestClient(create_app(settings, store=store), base_url="http://127.0.0.1")
     try:
         yield client, store
     finally:

@@ -16,7 +16,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from propwatch import __version__
-from propwatch.api.security import AuthError, BodySizeLimit, SecurityHeaders
+from propwatch.api.security import (
+    AuthError,
+    BodySizeLimit,
+    SecurityHeaders,
+    TokenBeforeBody,
+    TrustedHosts,
+    allowed_hosts,
+)
 from propwatch.api.submission import Analyst
 from propwatch.errors import (
     AnalyzerError,
@@ -189,6 +196,19 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    # The last added runs first: security headers on every answer, then the Host check (DNS rebinding),
+    # then a write's token, before its body is read at all, then the body's size.
     app.add_middleware(BodySizeLimit, limit=settings.api_max_request_bytes)
+    app.add_middleware(TokenBeforeBody, tokens=app.state.workbench.tokens)
+
+    def wrong_host(request: Request) -> Response:
+        host = request.headers.get("host", "")[:100]
+        reason = (
+            f"{host!r} is not a name this server answers to: add it to serve_allowed_hosts "
+            "(PROPWATCH_SERVE_ALLOWED_HOSTS) or set serve_public_url"
+        )
+        return error_response(request, 400, "HTTPError", "Host header", reason)
+
+    app.add_middleware(TrustedHosts, hosts=allowed_hosts(settings), refuse=wrong_host)
     app.add_middleware(SecurityHeaders)
     return app

@@ -72,6 +72,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (404, "Not found"),
         (413, "Request body too large"),
         (422, "Invalid input"),
+        (503, "The database failed or is unavailable"),
     )
 }
 
@@ -210,6 +211,14 @@ def _day(name: str, value: str | None) -> date | None:
 Filters = Annotated[ArticleQuery, Depends(article_query)]
 
 
+def markdown_snippet(snippet: str | None) -> str | None:
+    """A search snippet as Markdown: the text's own backslashes and asterisks escaped (``\\*``), the
+    matches between ``**``, so only they are bold. (The CLI prints the text unescaped.)"""
+    if snippet is None:
+        return None
+    return snippet_text(snippet.replace("\\", "\\\\").replace("*", "\\*"))
+
+
 @router.get("/articles", response_model=ArticlePage, dependencies=[Read], summary="Search stored articles")
 def list_articles(
     bench: Bench,
@@ -231,7 +240,7 @@ def list_articles(
             n_spans=found.summary.n_spans,
             n_technique_spans=found.summary.n_technique_spans,
             genre=found.summary.genre,
-            snippet=snippet_text(found.snippet),
+            snippet=markdown_snippet(found.snippet),
         )
         for found in page.items
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -14,6 +15,17 @@ from propwatch.targets.records import TargetOut
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def is_http_url(value: str) -> bool:
+    """Whether ``value`` is an http(s) URL with a host: a stored article's link is shown and followed,
+    so a 'javascript:' or 'data:' one must not get in."""
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 class ArticleSubmission(_Body):
@@ -38,7 +50,9 @@ class ArticleSubmission(_Body):
     )
     title: str | None = Field(default=None, max_length=1000, description="Headline (replaces the one found).")
     source_url: str | None = Field(
-        default=None, max_length=2048, description="Where html/text was published (not fetched)."
+        default=None,
+        max_length=2048,
+        description="Where html/text was published (not fetched): an http(s) URL.",
     )
     outlet: str | None = Field(default=None, max_length=300, description="Publishing outlet.")
     published: date | None = Field(default=None, description="Publication date.")
@@ -60,6 +74,15 @@ class ArticleSubmission(_Body):
         if code is None:
             raise ValueError(f"{value!r} is not an ISO 639-1 language code (such as en, ru, de)")
         return code
+
+    @field_validator("source_url")
+    @classmethod
+    def _http_source(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None  # as if not given
+        if not is_http_url(value):
+            raise ValueError(f"{value[:200]!r} is not an http(s) URL, such as https://example.org/article")
+        return value.strip()
 
     @model_validator(mode="after")
     def _one_input(self) -> ArticleSubmission:
@@ -104,13 +127,21 @@ class ArticleItem(BaseModel):
     language: str | None
     genre_tag: str | None
     stored_at: datetime
-    n_spans: int = Field(description="Spans in the latest analysis, of every analyzer (claims, targets…).")
-    n_technique_spans: int = Field(description="Persuasion-technique spans in the latest analysis.")
+    n_spans: int | None = Field(
+        description="Spans in the latest analysis, of every analyzer (claims, targets…); null when the "
+        "article was stored without an analysis."
+    )
+    n_technique_spans: int | None = Field(
+        description="Persuasion-technique spans in the latest analysis; null when that analysis did not "
+        "run the technique detector (or there is none)."
+    )
     genre: str | None = Field(
         description="Genre predicted in the latest analysis (genre_tag: the page's own)."
     )
     snippet: str | None = Field(
-        default=None, description="With a text query: an excerpt, matches between ** and **."
+        default=None,
+        description="With a text query: an excerpt in Markdown, the matches in bold (between ** and **); "
+        "the text's own * and \\ are escaped (\\*, \\\\), so only the matches are bold.",
     )
 
 

@@ -1,22 +1,33 @@
-"""What guards the server: body size cap, security headers, API tokens and the browser session.
+"""What guards the server: Host check, token before body, body size cap, security headers, API tokens
+and the browser session.
 
-API clients send ``Authorization: Bearer <token>``. A browser signs in once with a token, which is
-then kept in an HttpOnly, SameSite=Strict cookie; form posts also have to come from this origin.
+API clients send ``Authorization: Bearer <token>``. A browser signs in once with a token and gets a
+session (the token itself never leaves the sign-in form), kept in an HttpOnly, SameSite=Strict cookie;
+form posts also have to come from this origin, or from the public origin a reverse proxy serves.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from propwatch.errors import PropwatchError
+from propwatch.settings import Settings
 from propwatch.storage.tokens import ApiToken, TokenStore
 
 SESSION_COOKIE = "propwatch_session"
+WILDCARD_HOSTS = ("", "0.0.0.0", "::", "[::]")  # listening on every address
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -38,6 +49,115 @@ class AuthError(PropwatchError):
 def _error_body(kind: str, input_name: str, reason: str) -> bytes:
     detail = {"type": kind, "input": input_name, "reason": reason, "message": f"{input_name}: {reason}"}
     return json.dumps({"error": detail}).encode()
+
+
+async def _send_error(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
+    """A JSON error response sent from a middleware, before the app (and its handlers) run."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *extra,
+                *SECURITY_HEADERS,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 address as a Host header writes it: in brackets."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """The Host header names the server answers (DNS-rebinding guard); ["*"]: any.
+
+    Its own address unless a wildcard, the loopback names, the public URL's host and serve_allowed_hosts.
+    A wildcard address with neither of the last two set answers every name: the operator exposed it.
+    """
+    public = urlsplit(settings.serve_public_url).hostname if settings.serve_public_url else None
+    own = settings.serve_host.strip().lower()
+    if own in WILDCARD_HOSTS and public is None and not settings.serve_allowed_hosts:
+        return ["*"]
+    names = [*LOCAL_HOSTS, *settings.serve_allowed_hosts]
+    if own not in WILDCARD_HOSTS:
+        names.append(_bracketed(own))
+    if public is not None:
+        names.append(_bracketed(public))
+    return list(dict.fromkeys(names))
+
+
+class TrustedHosts:
+    """starlette's TrustedHostMiddleware deciding, ``refuse`` answering (the app's error style)."""
+
+    _ADMITTED = "propwatch.host_admitted"
+
+    def __init__(self, app: ASGIApp, hosts: Sequence[str], refuse: Callable[[Request], Response]) -> None:
+        self.app = app
+        self.refuse = refuse
+        self.any = "*" in hosts
+        self._checker = TrustedHostMiddleware(self._admit, allowed_hosts=hosts, www_redirect=False)
+
+    @classmethod
+    async def _admit(cls, scope: Scope, _receive: Receive, _send: Send) -> None:
+        scope[cls._ADMITTED] = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.any or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        probe = dict(scope)  # the checker marks the probe when the host is allowed, or answers 400
+
+        async def discard(_message: Message) -> None:
+            return None
+
+        await self._checker(probe, receive, discard)
+        if probe.get(self._ADMITTED):
+            await self.app(scope, receive, send)
+        else:
+            await self.refuse(Request(scope))(scope, receive, send)
+
+
+class TokenBeforeBody:
+    """Refuse a write to /api/ with 401 before its body is read, unless it carries a valid bearer token.
+
+    Without this, anyone could make the server hold api_max_request_bytes per request in memory.
+    """
+
+    def __init__(self, app: ASGIApp, tokens: TokenStore) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or not scope["path"].startswith("/api/")
+            or not _has_body(scope)
+        ):
+            await self.app(scope, receive, send)
+            return
+        secret = bearer_token(Request(scope))
+        try:
+            token = await run_in_threadpool(self.tokens.verify, secret) if secret else None
+        except PropwatchError as exc:  # the database is down: as the app would answer, without the URL
+            await _send_error(send, 503, _error_body(type(exc).__name__, "database", exc.reason))
+            return
+        if token is None:
+            reason = "writing needs a valid API token: send 'Authorization: Bearer <token>'"
+            body = _error_body("AuthError", "Authorization", reason)
+            await _send_error(send, 401, body, (b"www-authenticate", b"Bearer"))
+            return
+        await self.app(scope, receive, send)
+
+
+def _has_body(scope: Scope) -> bool:
+    headers = dict(scope["headers"])
+    return headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers
 
 
 class BodySizeLimit:
@@ -89,19 +209,7 @@ class BodySizeLimit:
             f"is over the {self.limit:,}-byte cap (api_max_request_bytes)"
             + (f": {size:,} bytes" if size > self.limit else ""),
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                    *SECURITY_HEADERS,
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send_error(send, 413, body, (b"connection", b"close"))
 
 
 class SecurityHeaders:
@@ -134,36 +242,65 @@ def bearer_token(request: Request) -> str | None:
 
 
 def session_token(request: Request) -> str | None:
+    """The browser session secret of the request's cookie (a session, never a token: verify_session)."""
     return request.cookies.get(SESSION_COOKIE) or None
 
 
-def same_origin(request: Request) -> bool:
-    """Whether a form post comes from a page of this server (browsers send Origin or Referer)."""
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """Scheme, host and port of a URL, the default port written out; None when it has none."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if not parts.hostname:
+        return None
+    return scheme, parts.hostname, port or {"http": 80, "https": 443}.get(scheme)
+
+
+def same_origin(request: Request, settings: Settings) -> bool:
+    """Whether a form post comes from a page of this server (browsers send Origin or Referer): its
+    own address, or the public one of serve_public_url where a reverse proxy serves it."""
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
         return True  # not a browser, or one that strips both: the SameSite=Strict cookie still guards
     if origin == "null":
         return False
-    parts = urlsplit(origin)
-    return (parts.scheme, parts.netloc) == (request.url.scheme, request.url.netloc)
+    sent = _origin(origin)
+    if sent is None:
+        return False
+    ours = [_origin(f"{request.url.scheme}://{request.url.netloc}")]
+    if settings.serve_public_url:
+        ours.append(_origin(settings.serve_public_url))
+    return sent in ours
 
 
 def token_of(request: Request, tokens: TokenStore, *, cookie: bool) -> ApiToken | None:
-    """The valid token the request carries: its bearer token, or (when allowed) its session cookie."""
+    """The valid token the request carries: its bearer token, or (when allowed) the token its
+    session cookie stands for."""
     secret = bearer_token(request)
-    if secret is None and cookie:
-        secret = session_token(request)
-    return tokens.verify(secret) if secret else None
+    if secret is not None:
+        return tokens.verify(secret)
+    session = session_token(request) if cookie else None
+    return tokens.verify_session(session) if session else None
 
 
 def unauthorised(reason: str) -> AuthError:
     return AuthError("Authorization", reason)
 
 
-def cookie_options(request: Request) -> dict[str, Any]:
+def session_lifetime(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.serve_session_hours)
+
+
+def cookie_options(request: Request, settings: Settings) -> dict[str, Any]:
+    """How the session cookie is set (and deleted): Secure when the browser reaches the server over
+    https, directly or through the reverse proxy of serve_public_url."""
+    public = settings.serve_public_url or ""
     return {
         "httponly": True,
         "samesite": "strict",
-        "secure": request.url.scheme == "https",
+        "secure": request.url.scheme == "https" or public.startswith("https://"),
         "path": "/",
     }

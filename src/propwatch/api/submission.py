@@ -67,8 +67,10 @@ def read_submission(
     filename: str | None = None,
     metadata: Metadata | None = None,
 ) -> Article:
-    """The article of exactly one of ``url``, ``html``, ``text`` or uploaded ``data``."""
-    given = [name for name, value in (("url", url), ("html", html), ("text", text), ("file", data)) if value]
+    """The article of exactly one of ``url``, ``html``, ``text`` or uploaded ``data`` (an empty file
+    counts as given, so that it is refused as empty, by name)."""
+    given = [name for name, value in (("url", url), ("html", html), ("text", text)) if value]
+    given += ["file"] if data is not None else []
     if len(given) != 1:
         raise InputError("submission", "give exactly one of a URL, an HTML page, a text or a file")
     metadata = metadata or Metadata()

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from propwatch.cli.options import literal_console, settings_from
 from propwatch.errors import ConfigurationError
+from propwatch.settings import Settings
 
 out = literal_console()
 err = literal_console(stderr=True)
@@ -37,6 +38,22 @@ def serve(
     private_reads: Annotated[
         bool, typer.Option("--private", help="Reads need a token too (api_public_read off).")
     ] = False,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="The https://host[:port] address browsers use when a reverse proxy serves propwatch. "
+            "Env: PROPWATCH_SERVE_PUBLIC_URL.",
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="The reverse proxy's addresses, whose X-Forwarded-Proto/For headers are trusted "
+            "(comma-separated). Env: PROPWATCH_SERVE_FORWARDED_ALLOW_IPS.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web workbench and the REST API (OpenAPI at /openapi.json)."""
     import uvicorn
@@ -44,18 +61,31 @@ def serve(
     from propwatch.api.app import create_app
 
     settings = settings_from(
-        ctx, serve_host=host, serve_port=port, api_public_read=False if private_reads else None
+        ctx,
+        serve_host=host,
+        serve_port=port,
+        api_public_read=False if private_reads else None,
+        serve_public_url=public_url,
+        serve_forwarded_allow_ips=forwarded_allow_ips,
     )
     _check_address(settings.serve_host, settings.serve_port)
     app = create_app(settings)
+    behind = f", behind {settings.serve_public_url}" if settings.serve_public_url else ""
     err.print(
-        f"propwatch serving on http://{settings.serve_host}:{settings.serve_port} "
+        f"propwatch serving on http://{settings.serve_host}:{settings.serve_port}{behind} "
         f"(reads {'public' if settings.api_public_read else 'need a token'}; writes need a token)",
         highlight=False,
     )
-    uvicorn.run(
-        app, host=settings.serve_host, port=settings.serve_port, log_level="info", proxy_headers=False
-    )
+    uvicorn.run(app, log_level="info", **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Where uvicorn listens, and whose X-Forwarded-* headers it trusts: only a configured proxy's."""
+    trusted = settings.serve_forwarded_allow_ips
+    options: dict[str, Any] = {"host": settings.serve_host, "port": settings.serve_port}
+    if trusted:
+        return {**options, "proxy_headers": True, "forwarded_allow_ips": trusted}
+    return {**options, "proxy_headers": False}
 
 
 def _check_address(host: str, port: int) -> None:

@@ -160,6 +160,21 @@ api_tokens = Table(
     Column("revoked_at", UTCDateTime),
 )
 
+# Browser sessions of `propwatch serve`: a sign-in with a token gives the browser a session secret of its
+# own, kept here as a SHA-256 only, which ends when it expires, on sign-out or when the token is revoked
+# (migration 0005).
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("token_pk", Integer, ForeignKey("api_tokens.pk", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_web_sessions_token_pk", "token_pk"),
+    Index("ix_web_sessions_expires_at", "expires_at"),
+)
+
 # MinHash signatures of stored articles and their LSH band buckets, for republication detection
 # (propwatch.republication; migration 0003).
 # Where and when a stored text was met again: another URL, outlet, date or headline (migration 0004).

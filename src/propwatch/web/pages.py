@@ -22,9 +22,17 @@ from starlette.datastructures import UploadFile
 from propwatch import __version__
 from propwatch.api.app import Workbench, workbench
 from propwatch.api.routes import Filters
-from propwatch.api.security import SESSION_COOKIE, cookie_options, same_origin, session_token, token_of
+from propwatch.api.schemas import is_http_url
+from propwatch.api.security import (
+    SESSION_COOKIE,
+    cookie_options,
+    same_origin,
+    session_lifetime,
+    session_token,
+    token_of,
+)
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
-from propwatch.errors import InputError, PropwatchError
+from propwatch.errors import EmptyInputError, InputError, PropwatchError
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.republication.signatures import republications_of
@@ -32,6 +40,7 @@ from propwatch.storage.queries import NARRATIVE_LABEL, facets, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
 from propwatch.storage.statistics import default_analyzer, outlet_statistics, timeline, with_empty_periods
 from propwatch.storage.statistics import ranked as ranked_counts
+from propwatch.storage.tokens import ApiToken
 from propwatch.summary import genre_note, summarize
 from propwatch.targets.aliases import canonical_target
 from propwatch.targets.linking import target_profiles
@@ -66,8 +75,20 @@ Bench = Annotated[Workbench, Depends(workbench)]
 
 
 def signed_in(request: Request, bench: Workbench) -> bool:
+    """Whether the browser holds a live session (its cookie is a session secret, never a token)."""
     secret = session_token(request)
-    return secret is not None and bench.tokens.verify(secret) is not None
+    return secret is not None and bench.tokens.verify_session(secret) is not None
+
+
+def _start_session(request: Request, bench: Workbench, token: ApiToken, response: Response) -> None:
+    """Open a session for ``token`` and give the browser its secret, for serve_session_hours (ending
+    the one it held before, if any)."""
+    if (previous := session_token(request)) is not None:
+        bench.tokens.close_session(previous)
+    lifetime = session_lifetime(bench.settings)
+    secret = bench.tokens.open_session(token, lifetime)
+    options = cookie_options(request, bench.settings)
+    response.set_cookie(SESSION_COOKIE, secret, max_age=int(lifetime.total_seconds()), **options)
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -213,13 +234,16 @@ def _text_field(form: Any, name: str, limit: int = 2048) -> str | None:
 
 @router.post("/submit", response_class=HTMLResponse)
 async def submit(request: Request, bench: Bench) -> Response:
-    if not same_origin(request):
+    if not same_origin(request, bench.settings):
         return render_error(request, 403, "form: posted from another site; submit from this server's page")
-    form = await request.form(max_files=1, max_fields=20)
+    # A part may be as large as the body may (starlette's 1 MB cap lost the form): the text's length is
+    # checked below, with the form shown again.
+    form = await request.form(max_files=1, max_fields=20, max_part_size=bench.settings.api_max_request_bytes)
     values = {key: value for key, value in form.items() if isinstance(value, str) and key != "token"}
     secret = _text_field(form, "token", 200)
-    token = bench.tokens.verify(secret) if secret else None
-    if token is None and not signed_in(request, bench):
+    token = await run_in_threadpool(bench.tokens.verify, secret) if secret else None
+    signed = await run_in_threadpool(signed_in, request, bench)
+    if token is None and not signed:
         message = "Submitting needs an API token: paste one (made with `propwatch token create NAME`)."
         if secret:
             message = "This API token is not valid (unknown or revoked)."
@@ -231,14 +255,19 @@ async def submit(request: Request, bench: Bench) -> Response:
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read()
             filename = upload.filename
+            if not data:  # not taken for "no file given"
+                raise EmptyInputError(f"uploaded file {filename!r}", "is empty (0 bytes)")
         published_text = _text_field(form, "published", 10)
         try:
             published = date.fromisoformat(published_text) if published_text else None
         except ValueError as exc:
             raise InputError("published", f"{published_text!r} is not a date in YYYY-MM-DD form") from exc
+        source_url = _text_field(form, "source_url")
+        if source_url is not None and not is_http_url(source_url):
+            raise InputError("source_url", f"{source_url!r} is not an http(s) URL")
         metadata = Metadata(
             title=_text_field(form, "title", 1000),
-            url=_text_field(form, "source_url"),
+            url=source_url,
             outlet=_text_field(form, "outlet", 300),
             published=published,
         )
@@ -247,7 +276,7 @@ async def submit(request: Request, bench: Bench) -> Response:
 
         def work() -> str:
             article = read_submission(
-                bench.settings, url=url, text=text, data=data or None, filename=filename, metadata=metadata
+                bench.settings, url=url, text=text, data=data, filename=filename, metadata=metadata
             )
             return analyse_and_store(article, bench.analyst, bench.store).analysis.article.id
 
@@ -255,8 +284,8 @@ async def submit(request: Request, bench: Bench) -> Response:
     except PropwatchError as exc:
         return render(request, "submit.html", status=422, error=str(exc), values=values)
     response = RedirectResponse(f"/articles/{article_id}", status_code=303)
-    if token is not None and secret is not None:
-        response.set_cookie(SESSION_COOKIE, secret, **cookie_options(request))
+    if token is not None and not signed:
+        await run_in_threadpool(_start_session, request, bench, token, response)
     return response
 
 
@@ -277,24 +306,28 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request, bench: Bench) -> Response:
-    if not same_origin(request):
+    if not same_origin(request, bench.settings):
         return render_error(request, 403, "form: posted from another site; sign in from this server's page")
     form = await request.form(max_files=0, max_fields=5)
     secret = _text_field(form, "token", 200)
     target = _local_path(_text_field(form, "next"))
-    if not secret or bench.tokens.verify(secret) is None:
+    token = await run_in_threadpool(bench.tokens.verify, secret) if secret else None
+    if token is None:
         return render(request, "login.html", status=401, error="This API token is not valid.", next=target)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, secret, **cookie_options(request))
+    await run_in_threadpool(_start_session, request, bench, token, response)
     return response
 
 
 @router.post("/logout", response_class=HTMLResponse)
-def logout(request: Request) -> Response:
-    if not same_origin(request):
+def logout(request: Request, bench: Bench) -> Response:
+    if not same_origin(request, bench.settings):
         return render_error(request, 403, "form: posted from another site")
+    secret = session_token(request)
+    if secret is not None:
+        bench.tokens.close_session(secret)  # over on the server too, not only forgotten by this browser
     response = RedirectResponse("/articles", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, **cookie_options(request, bench.settings))
     return response
 
 
