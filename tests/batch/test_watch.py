@@ -263,3 +263,25 @@ def test_watch_once_exits_2_when_a_feed_fails(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, arguments)
     assert result.exit_code == 2, result.output
     assert "Watching 1 feed;" in result.output and "1 feed polls and 0 items failed" in result.output
+
+
+def test_items_ingested_earlier_are_analysed_and_copies_recorded(tmp_path: Path, store: ArticleStore) -> None:
+    # An item `ingest` had stored was never analysed by watch; a copy under another URL went unrecorded.
+    from propwatch.service import ingest_sources
+
+    site = FeedSite(items={"/item/0": ("Story 0", story(0)), "/copy/0": ("Story 0", story(0))})
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        [ingested] = list(ingest_sources([f"{server.base}/item/0"], settings, store=store))
+        article_id = ingested.analysis.article.id if ingested.analysis else ""
+        assert store.latest_analyses([article_id]) == {}
+        watcher = FeedWatcher([f"{server.base}/feed.xml"], settings, store=store, on_event=events.append)
+        watcher.run(threading.Event(), rounds=1)
+    assert [(e.kind, e.article_id) for e in events if e.kind != "polled"] == [
+        ("stored", article_id),
+        ("already-stored", article_id),
+    ]
+    assert article_id in store.latest_analyses([article_id])
+    seen = store.appearances_of([article_id])[article_id]
+    assert f"{server.base}/copy/0" in [a.url for a in seen]

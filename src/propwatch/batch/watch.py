@@ -229,9 +229,12 @@ class FeedWatcher:
             self.save_state()
             return given_up
         self._done_with_host(link)
-        if self._stored(article):
+        if self.store.latest_analyses([article.id]):
+            # Stored and analysed: only where it was met this time is new (a copy under this URL).
+            self.store.save_article(article)
             self._emit("already-stored", feed, without_credentials(link), article.id)
         else:
+            # New, or stored by `ingest` without an analysis: analysed now either way.
             analysis = self.pipeline.run([article])[0]
             self.store.save_analysis(analysis)
             save_signatures(self.store, {article.id: text_signature(article.text, self.params)}, self.params)
@@ -239,13 +242,6 @@ class FeedWatcher:
         state.item_attempts.pop(link, None)
         self._mark_seen(state, link)
         self.save_state()
-        return True
-
-    def _stored(self, article: Article) -> bool:
-        try:
-            self.store.get_article(article.id)
-        except PropwatchError:
-            return False
         return True
 
     def _mark_seen(self, state: FeedState, link: str) -> None:
