@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,8 +38,8 @@ class ArticleSummary:
     language: str | None
     genre_tag: str | None
     stored_at: datetime
-    n_spans: int
-    n_technique_spans: int
+    n_spans: int | None  # None: no analysis stored (ingested only), which is not "no spans"
+    n_technique_spans: int | None  # None also when the latest analysis did not run the technique detector
     genre: str | None  # predicted by the genre analyzer in the latest analysis
 
 
@@ -131,7 +132,8 @@ def summary_select() -> Select[Any]:
         articles.c.language,
         articles.c.genre_tag,
         articles.c.stored_at,
-        func.coalesce(latest_analysis_column(analyses.c.n_spans), 0).label("n_spans"),
+        latest_analysis_column(analyses.c.n_spans).label("n_spans"),
+        latest_analysis_column(analyses.c.analyzers).label("analyzers"),
         select(func.count())
         .select_from(spans)
         .where(
@@ -160,10 +162,19 @@ def summary_from_row(row: RowMapping) -> ArticleSummary:
         language=row["language"],
         genre_tag=row["genre_tag"],
         stored_at=row["stored_at"],
-        n_spans=int(row["n_spans"]),
-        n_technique_spans=int(row["n_technique_spans"]),
+        n_spans=None if row["n_spans"] is None else int(row["n_spans"]),
+        n_technique_spans=(
+            int(row["n_technique_spans"]) if TECHNIQUE_ANALYZER in _ran(row["analyzers"]) else None
+        ),
         genre=row["genre"],
     )
+
+
+def _ran(analyzers: Any) -> list[str]:
+    """The analyzer names an analyses row records (JSON: a list, or its text where it comes back raw)."""
+    if isinstance(analyzers, str):
+        analyzers = json.loads(analyzers)
+    return [str(name) for name in analyzers or []]
 
 
 def analysis_from_rows(
