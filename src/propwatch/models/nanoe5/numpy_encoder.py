@@ -41,6 +41,9 @@ BATCH = 32  # sentences per numpy pass at most: sorted by length, so little padd
 # Attention scores per pass at most (sequences × tokens²): 32 sentences of 128 tokens, ~25 MB a stack
 # of heads; long sentences (up to 512 tokens) go a few at a time instead of 32.
 ATTENTION_CELLS = 32 * 128 * 128
+# Sequences are padded to a multiple of this: a sentence's states then depend on its own length only,
+# never on how long its batch's longest sentence is (float sums change with the padded width).
+WIDTH_STEP = 16
 REMEMBERED_TOKENS = 65_536  # ~100 MB of float32 states: a few batches of articles' sentences
 _LAYER_MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 _LAYER_VECTORS = ("q", "k", "v", "ao", "fi", "fo", "aln", "oln")
@@ -157,23 +160,37 @@ class LowerEncoder:
         return np.asarray(x.reshape(batch, width, size), dtype=np.float32)
 
 
+def padded_width(length: int) -> int:
+    """The width a sequence of ``length`` tokens is padded to: the next multiple of :data:`WIDTH_STEP`."""
+    return max(WIDTH_STEP, -(-length // WIDTH_STEP) * WIDTH_STEP)
+
+
 def length_batches(lengths: Sequence[int]) -> list[list[int]]:
-    """Indices of ``lengths`` grouped for numpy passes: shortest first, at most :data:`BATCH` a group,
-    and a group's ``size × longest²`` within :data:`ATTENTION_CELLS` (a group holds one at least)."""
+    """Indices of ``lengths`` grouped for numpy passes: shortest first, one :func:`padded_width` a group
+    (so a batch pads no sequence wider than alone), at most :data:`BATCH` a group, and a group's
+    ``size × width²`` within :data:`ATTENTION_CELLS` (a group holds one at least)."""
     groups: list[list[int]] = []
+    width = 0
     for index in sorted(range(len(lengths)), key=lambda i: lengths[i]):
         group = groups[-1] if groups else None
-        longest = max(lengths[index], 1)
-        if group is None or len(group) >= BATCH or (len(group) + 1) * longest * longest > ATTENTION_CELLS:
+        own = padded_width(lengths[index])
+        if (
+            group is None
+            or own != width
+            or len(group) >= BATCH
+            or (len(group) + 1) * own * own > ATTENTION_CELLS
+        ):
             groups.append([index])
+            width = own
         else:
             group.append(index)
     return groups
 
 
 def padded(ids: Sequence[IntArray], pad: int) -> tuple[IntArray, IntArray]:
-    """``ids`` right-padded with ``pad`` into one ``[B, T]`` batch, and its attention mask."""
-    width = max(len(tokens) for tokens in ids)
+    """``ids`` right-padded with ``pad`` into one ``[B, T]`` batch (T: the longest's
+    :func:`padded_width`), and its attention mask."""
+    width = padded_width(max(len(tokens) for tokens in ids))
     batch = np.full((len(ids), width), pad, dtype=np.int64)
     mask = np.zeros((len(ids), width), dtype=np.int64)
     for row, tokens in enumerate(ids):
