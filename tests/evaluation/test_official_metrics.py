@@ -275,3 +275,18 @@ def test_score_files_names_the_bad_line_and_the_unknown_task(tmp_path: Path) -> 
     assert str(error.value) == f"{tmp_path / 'pred.txt'} line 3: unknown technique 'Not_A_Technique'"
     with pytest.raises(ConfigurationError, match="unknown task 'ptc-flc'"):
         score_files("ptc-flc", tmp_path / "gold.txt", tmp_path / "pred.txt")
+
+
+def test_si_predictions_with_ids_written_otherwise_are_refused(tmp_path: Path) -> None:
+    # "article1" for "1" scored F1 0 without a word.
+    from propwatch.errors import InputError
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text("1\t5\t15\n2\t0\t4\n", encoding="utf-8")
+    prefixed = tmp_path / "prefixed.txt"
+    prefixed.write_text("article1\t5\t15\n", encoding="utf-8")
+    with pytest.raises(InputError, match="none of its 1 article id"):
+        score_files("ptc-si", gold, prefixed)
+    some_elsewhere = tmp_path / "some.txt"  # an article without gold spans is a false positive, no error
+    some_elsewhere.write_text("1\t5\t15\n3\t0\t4\n", encoding="utf-8")
+    assert score_files("ptc-si", gold, some_elsewhere).precision == 0.5

@@ -141,3 +141,17 @@ def test_a_language_keeps_its_own_threshold_only_when_resampled_articles_confirm
     assert 0.5 < wins < training.BOOTSTRAP_CONFIDENCE
     # Identical decisions never win.
     assert training._bootstrap_wins(data, clear, labels, "ru", 0.25, 0.25) == 0.0
+
+
+def test_a_language_the_model_serves_missing_from_the_data_is_refused(tmp_path: Path) -> None:
+    # With only some language folders the head was retrained on those and replaced the six-language one.
+    data = write_fake_data(tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "propwatch")
+    folder = _model(tmp_path, data, settings)
+    card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    card["training"]["languages"] = ["en", "fr", "ge"]
+    (folder / "model.json").write_text(json.dumps(card), encoding="utf-8")
+    before = (folder / "model.json").read_bytes()
+    with pytest.raises(InputNotFoundError, match="has no folder for ge"):
+        train_paragraph_head(folder, data, TechniqueModel.load(folder, settings))
+    assert (folder / "model.json").read_bytes() == before

