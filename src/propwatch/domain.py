@@ -52,7 +52,10 @@ class _Frozen(BaseModel):
 class Article(_Frozen):
     """One article, as read from a file, a page, a URL or a record of a bulk source."""
 
-    text: str = Field(description="Main text; every span offset counts characters of this string.")
+    text: str = Field(
+        description="Main text; every span offset counts its Unicode code points (Python str indices), "
+        "not UTF-16 units: in JavaScript, an emoji before a span shifts it (use Array.from(text))."
+    )
     title: str | None = Field(default=None, description="Headline.")
     url: str | None = Field(default=None, description="Where the article was published or fetched from.")
     published: date | None = Field(default=None, description="Publication date given by the page.")
@@ -111,7 +114,7 @@ class Article(_Frozen):
 class Span(_Frozen):
     """A labelled stretch of ``Article.text``: ``text[start:end]``."""
 
-    start: int = Field(ge=0, description="First character, counted from 0.")
+    start: int = Field(ge=0, description="First character, counted from 0 in Unicode code points.")
     end: int = Field(gt=0, description="One past the last character (exclusive).")
     label: str = Field(description="What the span is, e.g. a technique name such as 'Loaded_Language'.")
     score: float | None = Field(default=None, ge=0.0, le=1.0, description="Confidence in [0, 1].")
