@@ -288,6 +288,7 @@ def test_show_lists_where_else_the_text_appeared(tmp_path: Path) -> None:
             "url": "https://first.example/a",
             "source-hostname": "First Site",
             "date": "2022-02-03",
+            "title": "The original headline",
         },
         {
             "text": body.replace("senseless", "pointless") + "\n\nSubscribe to our channel.",
@@ -305,6 +306,7 @@ def test_show_lists_where_else_the_text_appeared(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "This text also appeared 1 other time on 2 sites" in shown.stdout
     assert "First Site" in shown.stdout and "2022-02-03" in shown.stdout
+    assert "The original headline" in shown.stdout  # a copy under another headline shows it
 
 
 def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:

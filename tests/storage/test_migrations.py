@@ -36,7 +36,7 @@ def test_migrations_ship_in_the_package() -> None:
     assert (MIGRATIONS_DIR / "__init__.py").is_file()  # makes env.py part of the package
     assert (MIGRATIONS_DIR / "script.py.mako").is_file()
     assert (MIGRATIONS_DIR / "versions" / "0001_initial.py").is_file()
-    assert head_revision() == "0005"
+    assert head_revision() == "0006"
 
 
 def test_fresh_database_is_migrated_to_head(database_url: str) -> None:

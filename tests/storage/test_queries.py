@@ -66,3 +66,20 @@ def test_facets_count_articles_not_spans_nor_tag_and_label_twice(store: ArticleS
     assert ("techniques", "Doubt", 2) in found.span_labels  # 6 spans in 2 articles
     assert find_articles(store, ArticleQuery(genre="opinion")).total == 2
     assert find_articles(store, ArticleQuery(technique="Doubt")).total == 2
+
+
+def test_a_target_typed_in_another_case_matches_on_every_backend(store: ArticleStore) -> None:
+    # SQLite's lower() folds ASCII only: --attacked россия found nothing there, everything on PostgreSQL.
+    from propwatch.storage.queries import target_names
+
+    text = "Россия лжёт, пишет автор."
+    analysis = Analysis(
+        article=Article(text=text, language="ru"),
+        spans=(Span(start=0, end=6, label="Target:Россия", analyzer="targets"),),
+        labels=(Label(name="attacked", value="Россия", analyzer="targets"),),
+        analyzers={"targets": "1"},
+    )
+    store.save_analysis(analysis)
+    for typed in ("россия", "РОССИЯ", "Россия"):
+        query = ArticleQuery(attacked=typed, target=typed).with_target_names(lambda n: n, target_names(store))
+        assert find_articles(store, query).total == 1, typed

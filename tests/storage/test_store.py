@@ -472,3 +472,18 @@ def test_an_analysis_of_some_analyzers_keeps_the_stored_findings_of_the_others(s
     ]
     assert [label.value for label in latest.labels] == ["opinion"]
     assert not store.save_analysis(claims_again).analysis_stored  # the same versions again: nothing new
+
+
+def test_an_sqlite_uri_filename_is_found_by_read_only_commands(tmp_path: Path) -> None:
+    # "sqlite:///file:/path/x.db?mode=ro&uri=true" was taken for the path "file:/path/x.db": "no database".
+    from propwatch.storage.engine import missing_sqlite_file
+
+    made = tmp_path / "ro.db"
+    with ArticleStore.open(f"sqlite:///{made}"):
+        pass
+    uri = f"sqlite:///file:{made}?mode=ro&uri=true"
+    assert missing_sqlite_file(uri) is None
+    with ArticleStore.open(uri, create=False) as store:
+        assert store.count_articles() == 0
+    missing = tmp_path / "none.db"
+    assert missing_sqlite_file(f"sqlite:///file:{missing}?mode=ro&uri=true") == missing

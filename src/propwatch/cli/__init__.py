@@ -403,11 +403,11 @@ def show(
             f" on {sites} site{'' if sites == 1 else 's'} in all (earliest first)",
             title_justify="left",
         )
-        for column in ("Id", "Published", "Outlet", "URL"):
+        for column in ("Id", "Published", "Outlet", "URL", "Headline"):
             _add_column(table, column)
         for copy in cluster.copies:
             when = copy.published.isoformat() if copy.published else ""
-            table.add_row(copy.article_id, when, copy.outlet or "", copy.url or "")
+            table.add_row(copy.article_id, when, copy.outlet or "", copy.url or "", copy.title or "")
         out.print(table)
 
 

@@ -135,9 +135,8 @@ def _resolve_target(url: str, settings: Settings) -> _Target:
         reason = refusal_reason(address)
         if reason:
             shown = host if host == address else f"{host} ({address})"
-            raise RefusedAddressError(
-                url, f"refused: {shown} is {reason} (set allow_private_addresses to fetch it)"
-            )
+            allow = "--allow-private-addresses, or PROPWATCH_ALLOW_PRIVATE_ADDRESSES=true"
+            raise RefusedAddressError(url, f"refused: {shown} is {reason} (to fetch it: {allow})")
     return _Target(parsed, addresses)
 
 

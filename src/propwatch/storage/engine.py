@@ -111,7 +111,10 @@ def missing_sqlite_file(url: str) -> Path | None:
     parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or _is_sqlite_memory(parsed) or not parsed.database:
         return None
-    path = Path(parsed.database)
+    name = parsed.database
+    if name.startswith("file:"):  # an SQLite URI filename (file:/path?mode=ro): its path before the query
+        name = name[len("file:") :].split("?", 1)[0]
+    path = Path(name).expanduser()
     return None if path.exists() else path
 
 

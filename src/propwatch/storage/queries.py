@@ -88,7 +88,12 @@ class ArticleQuery:
         forms = []
         for name in given:
             meant = canonical(name)
-            same = [stored_name for stored_name, its in known if its == meant]
+            # Compared in Python, in any case: SQLite's lower() folds ASCII only ("россия" ≠ "Россия").
+            same = [
+                stored_name
+                for stored_name, its in known
+                if its == meant or stored_name.casefold() in (name.casefold(), meant.casefold())
+            ]
             forms.append((name, tuple(dict.fromkeys([meant, name, *same]))))
         return replace(self, target_names=tuple(forms))
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Final
 
 from sqlalchemy import Connection, text
 
@@ -151,6 +153,28 @@ def fts5_expression(parsed: ParsedQuery) -> str:
     return f"({required})" + "".join(f" NOT {_quoted(phrase)}" for phrase in parsed.excluded)
 
 
+def _accent_folding() -> dict[int, str]:
+    """Accented Latin letter → its base letter, for every letter whose canonical decomposition is a base
+    letter and combining marks (as FTS5's remove_diacritics and PostgreSQL's index, migration 0006)."""
+    folding: dict[int, str] = {}
+    for first, stop in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
+        for code in range(first, stop):
+            parts = unicodedata.normalize("NFD", chr(code))
+            marks = parts[1:]
+            if marks and parts[0].isascii() and all(unicodedata.category(c) == "Mn" for c in marks):
+                folding[code] = parts[0]
+    return folding
+
+
+_ACCENT_FOLDING: Final = _accent_folding()
+
+
+def unaccented(text: str) -> str:
+    """``text`` with accented Latin letters folded as the PostgreSQL search index folds them ("Élysée" →
+    "Elysee"), so queries find words with or without their accents on both backends."""
+    return text.translate(_ACCENT_FOLDING)
+
+
 def tsquery_sql(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
     """The query as a PostgreSQL tsquery expression and its bound phrases: each phrase is split by
     ``phraseto_tsquery`` exactly as the indexed texts were ("COVID-19", "7.1", "Ростов-на-Дону"), and
@@ -160,7 +184,7 @@ def tsquery_sql(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
 
     def phrase_query(phrase: tuple[str, ...]) -> str:
         name = f"phrase_{len(params)}"
-        params[name] = parsed.typed.get(phrase, " ".join(phrase))
+        params[name] = unaccented(parsed.typed.get(phrase, " ".join(phrase)))
         return f"phraseto_tsquery('simple', :{name})"
 
     required = " && ".join(
