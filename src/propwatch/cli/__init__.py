@@ -321,7 +321,7 @@ def list_articles(
     praised: filters.Praised = None,
     limit: Annotated[int, typer.Option(min=1, help="How many to show.")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="How many to skip.")] = 0,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
 ) -> None:
     """List stored articles, newest first; filters on what their latest analysis found too
     (e.g. --attacked NATO --technique Doubt)."""
@@ -381,7 +381,7 @@ def show(
     article_id: Annotated[
         str, typer.Argument(metavar="ID", help="Article id (or a unique prefix of 6+ chars).")
     ],
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
     model_version: Annotated[
         str | None, typer.Option("--model-version", help="That analysis instead of the latest.")
     ] = None,
@@ -428,7 +428,7 @@ def search(
     praised: filters.Praised = None,
     limit: Annotated[int, typer.Option(min=1)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
 ) -> None:
     """Full-text search over stored articles, best matches first; takes the filters of `list`.
 

@@ -92,8 +92,8 @@ def register_score(app: typer.Typer) -> None:
 
     @app.command("checkworthy")
     def checkworthy(
-        gold: Annotated[Path, typer.Argument(help="Gold TSV with a class_label column.")],
-        predicted: Annotated[Path, typer.Argument(help="Run: id, class_label[, run_id].")],
+        gold: Annotated[Path, typer.Argument(metavar="GOLD", help="Gold TSV with a class_label column.")],
+        predicted: Annotated[Path, typer.Argument(metavar="PRED", help="Run: id, class_label[, run_id].")],
         fmt: FormatOption = ScoreFormat.text,
         as_json: Annotated[bool, typer.Option("--json", hidden=True, help="The same as -f json.")] = False,
     ) -> None:
@@ -110,7 +110,12 @@ def register_train(app: typer.Typer) -> None:
 
     @app.command("claims")
     def claims(
-        data: Annotated[Path, typer.Option("--data", help="The shared corpora folder (../shared/data).")],
+        data: Annotated[
+            Path,
+            typer.Option(
+                "--data", exists=True, file_okay=False, help="The shared corpora folder (../shared/data)."
+            ),
+        ],
         out: Annotated[
             Path, typer.Option("--out", help="Folder to write model.json, encoder.onnx and the report to.")
         ],

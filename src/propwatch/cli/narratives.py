@@ -108,7 +108,7 @@ def import_command(
 def list_command(
     ctx: typer.Context,
     entries: Annotated[bool, typer.Option("--entries", help="Also list every narrative.")] = False,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
 ) -> None:
     """Show the catalogues in use and how many narratives and example claims each holds."""
     catalogues = load_catalogues(settings_from(ctx))
@@ -272,7 +272,7 @@ def register_score(score_app: typer.Typer) -> None:
             Path, typer.Argument(metavar="RUN", help="TREC run: query_id Q0 vclaim_id rank score tag.")
         ],
         k: Annotated[int, typer.Option("--k", min=1, help="Depth of MAP@k (official: 5).")] = 5,
-        fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+        fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
     ) -> None:
         """MAP@k of a claim-retrieval run, computed as the official CheckThat! 2020 scorer does."""
         gold, ranked = read_qrels(qrels), read_run(run)

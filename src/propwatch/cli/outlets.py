@@ -62,7 +62,7 @@ def outlets(
     target: filters.Target = None,
     attacked: filters.Attacked = None,
     praised: filters.Praised = None,
-    fmt: Annotated[OutletsFormat, typer.Option("--format", "-f")] = OutletsFormat.text,
+    fmt: Annotated[OutletsFormat, typer.Option("--format", "-f", help="Output format.")] = OutletsFormat.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
     ] = None,

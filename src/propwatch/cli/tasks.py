@@ -273,7 +273,10 @@ class CompareTask(StrEnum):
 
 
 def compare(
-    task: Annotated[CompareTask, typer.Argument(help="The shared task whose official metric compares them.")],
+    task: Annotated[
+        CompareTask,
+        typer.Argument(metavar="TASK", help="The shared task whose official metric compares them."),
+    ],
     gold: Gold,
     pred_a: Annotated[
         Path, typer.Argument(metavar="PRED_A", help="Predictions of system A (the reference).")
@@ -310,7 +313,9 @@ def compare(
         out.print(result.summary(), highlight=False)
 
 
-CorporaOption = Annotated[Path, typer.Option("--data", help="The corpora folder (../shared/data).")]
+CorporaOption = Annotated[
+    Path, typer.Option("--data", exists=True, file_okay=False, help="The corpora folder (../shared/data).")
+]
 DEFAULT_CORPORA = Path("../shared/data")
 
 evaluate_app = typer.Typer(

@@ -46,7 +46,10 @@ def techniques(
     data: Annotated[
         Path,
         typer.Option(
-            "--data", help="Shared data folder holding semeval2023_task3/ (and ptc_semeval2020_task11/)."
+            "--data",
+            exists=True,
+            file_okay=False,
+            help="Shared data folder holding semeval2023_task3/ (and ptc_semeval2020_task11/).",
         ),
     ],
     out: Annotated[
@@ -108,7 +111,13 @@ def techniques(
 @train_app.command("ner")
 def ner(
     data: Annotated[
-        Path, typer.Option("--data", help="Shared data folder holding wikiann/ and bsnlp/ (../shared/data).")
+        Path,
+        typer.Option(
+            "--data",
+            exists=True,
+            file_okay=False,
+            help="Shared data folder holding wikiann/ and bsnlp/ (../shared/data).",
+        ),
     ],
     out: Annotated[
         Path, typer.Option("--out", help="Folder the <lang>.crfsuite models and metrics.json go to.")
@@ -155,6 +164,8 @@ def ner_tagger(
         Path,
         typer.Option(
             "--data",
+            exists=True,
+            file_okay=False,
             help="Shared data folder holding wikiann/, bsnlp/ (and wikineural/, "
             "conll2003_en/, factrueval2016/ to score on).",
         ),
@@ -199,7 +210,12 @@ def ner_tagger(
 
 @train_app.command("genre-frames")
 def genre_frames(
-    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding semeval2023_task3/.")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", exists=True, file_okay=False, help="Shared data folder holding semeval2023_task3/."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder the model (model.json, weights.npz) goes to.")],
     cache: Annotated[
         Path | None,
@@ -235,7 +251,12 @@ def genre_frames(
 @train_app.command("ptc-head")
 def ptc_head(
     ctx: typer.Context,
-    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding ptc_semeval2020_task11/.")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", exists=True, file_okay=False, help="Shared data folder holding ptc_semeval2020_task11/."
+        ),
+    ],
     model: Annotated[
         Path | None,
         typer.Option("--model", help="Technique model folder to update (default: the shipped one)."),
@@ -272,7 +293,12 @@ def ptc_head(
 @train_app.command("ptc-si-tagger")
 def ptc_si_tagger(
     ctx: typer.Context,
-    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding ptc_semeval2020_task11/.")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", exists=True, file_okay=False, help="Shared data folder holding ptc_semeval2020_task11/."
+        ),
+    ],
     checkpoints: Annotated[
         Path, typer.Option("--checkpoints", help="Folder for checkpoints and the frozen-layer cache.")
     ],
@@ -339,7 +365,12 @@ def ptc_si_tagger(
 @train_app.command("paragraph-head")
 def paragraph_head(
     ctx: typer.Context,
-    data: Annotated[Path, typer.Option("--data", help="Shared data folder holding semeval2023_task3/.")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", exists=True, file_okay=False, help="Shared data folder holding semeval2023_task3/."
+        ),
+    ],
     model: Annotated[
         Path | None,
         typer.Option("--model", help="Technique model folder to update (default: the shipped one)."),
@@ -376,7 +407,10 @@ def technique_decoding(
     data: Annotated[
         Path,
         typer.Option(
-            "--data", help="Shared data folder holding semeval2023_task3/ (and ptc_semeval2020_task11/)."
+            "--data",
+            exists=True,
+            file_okay=False,
+            help="Shared data folder holding semeval2023_task3/ (and ptc_semeval2020_task11/).",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder the re-tuned model goes to (may be --model).")],
@@ -451,7 +485,12 @@ def claim_retrieval(
     ctx: typer.Context,
     data: Annotated[
         Path,
-        typer.Option("--data", help="Shared data folder holding checkthat2020_task2_claim_retrieval/."),
+        typer.Option(
+            "--data",
+            exists=True,
+            file_okay=False,
+            help="Shared data folder holding checkthat2020_task2_claim_retrieval/.",
+        ),
     ],
     out: Annotated[
         Path, typer.Option("--out", help="Folder the ranker (model.json, weights.npz, report) goes to.")
