@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from article_findings_fixture import findings_analysis
-from propwatch.domain import Analysis, Article, Span
+from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.errors import InputError, NotFoundError
 from propwatch.storage import ArticleStore
 from propwatch.storage.queries import ArticleQuery
@@ -174,3 +174,66 @@ def test_a_crlf_copy_of_an_article_has_the_coverage_of_the_lf_one(store: Article
     assert tallies["Unix Outlet"].coverage == pytest.approx(expected)
     assert tallies["Windows Outlet"].coverage == pytest.approx(expected)
     assert summarize(lf).propaganda_share == summarize(crlf).propaganda_share == pytest.approx(expected)
+
+
+def test_articles_the_technique_detector_did_not_run_on_are_not_counted_as_clean(store: ArticleStore) -> None:
+    # An article analysed for claims only counted as 0 spans and 0 % of text: 1.5 spans per article and
+    # 34.6 % where the one measured article had 3 and 63 %.
+    base = findings_analysis()
+    measured = Article(text=base.article.text, outlet="Herald", language="en", published=date(2023, 11, 1))
+    store.save_analysis(
+        Analysis(article=measured, spans=base.spans, labels=base.labels, analyzers=base.analyzers)
+    )
+    claims_only = Article(text="The minister said so on Monday.", outlet="Herald", language="en")
+    store.save_analysis(
+        Analysis(
+            article=claims_only,
+            spans=(Span(start=0, end=31, label="Claim", analyzer="claims"),),
+            labels=(
+                Label(name="narrative", value="west-provokes-russia-to-blame-it", analyzer="narratives"),
+            ),
+            analyzers={"claims": "1", "narratives": "1"},
+        )
+    )
+    tally = outlet_statistics(store, analyzer="techniques")["Herald"]
+    alone = outlet_statistics(store, analyzer="techniques", query=ArticleQuery(since=date(2023, 1, 1)))
+    assert (tally.articles, tally.analysed) == (2, 1)
+    techniques = sum(1 for span in base.spans if span.analyzer == "techniques")
+    assert tally.spans_per_article == alone["Herald"].spans_per_article == techniques
+    assert tally.coverage == alone["Herald"].coverage
+    assert tally.narratives["west-provokes-russia-to-blame-it"] == 1  # what the other analyzers found counts
+    # Its own timeline keeps the undated article in an "undated" period, as the comparison does.
+    overall, periods = timeline(store, outlet="Herald", analyzer="techniques")
+    assert list(periods) == ["2023-11", "undated"]
+    assert sum(t.articles for t in periods.values()) == overall.articles == 2
+
+
+def test_a_target_stored_under_two_names_is_counted_once_under_one(store: ArticleStore) -> None:
+    # "USA" in one article and "United States" in another were two targets of the outlet.
+    def attacking(text: str, *names: str) -> None:
+        labels = tuple(Label(name="attacked", value=name, analyzer="targets") for name in names)
+        article = Article(text=text, outlet="Clarion", language="en", published=date(2024, 1, 2))
+        store.save_analysis(Analysis(article=article, labels=labels, analyzers={"targets": "1"}))
+
+    attacking("First text about Washington.", "USA")
+    attacking("Second text about Washington.", "United States")
+    attacking("Third text about Washington.", "USA", "United States")
+    merged = {"USA": "United States"}
+    tally = outlet_statistics(store, canonical=lambda name: merged.get(name, name))["Clarion"]
+    assert tally.attacked == {"United States": 3}
+    assert outlet_statistics(store)["Clarion"].attacked == {"USA": 2, "United States": 2}
+
+
+def test_the_dominant_category_breaks_ties_as_an_article_s_summary_does(store: ArticleStore) -> None:
+    text = "Our flag flies high. We will win! And what about their crimes?"
+    spans = (
+        Span(start=0, end=20, label="Flag_Waving", analyzer="techniques"),  # Justification, 20 characters
+        Span(start=21, end=33, label="Slogans", analyzer="techniques"),  # Call, 12
+        Span(start=34, end=62, label="Whataboutism", analyzer="techniques"),  # Distraction, 28
+    )
+    analysis = Analysis(
+        article=Article(text=text, outlet="Post", language="en"), spans=spans, analyzers={"techniques": "1"}
+    )
+    store.save_analysis(analysis)
+    tally = outlet_statistics(store, analyzer="techniques")["Post"]
+    assert tally.dominant_category == summarize(analysis).dominant_category == "Distraction"

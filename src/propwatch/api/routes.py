@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import IO, Annotated, Any, Literal
 
@@ -195,6 +195,11 @@ def article_query(
     return query.with_target_names(lambda name: canonical_target(name, bench.aliases), stored)
 
 
+def _canonical(bench: Workbench) -> Callable[[str], str]:
+    """A target name → the one its target is counted under (USA, США → United States)."""
+    return lambda name: canonical_target(name, bench.aliases)
+
+
 def _given(value: str | None) -> str | None:
     return value if value is not None and value.strip() else None
 
@@ -383,10 +388,13 @@ def list_outlets(
     ] = None,
 ) -> OutletsOut:
     counted = analyzer or default_analyzer(bench.store)
+    merged = _canonical(bench)
     if bucket:
-        stats, periods = outlet_timelines(bench.store, bucket=bucket, analyzer=counted, query=query)
+        stats, periods = outlet_timelines(
+            bench.store, bucket=bucket, analyzer=counted, query=query, canonical=merged
+        )
     else:
-        stats, periods = outlet_statistics(bench.store, analyzer=counted, query=query), {}
+        stats, periods = outlet_statistics(bench.store, analyzer=counted, query=query, canonical=merged), {}
     return OutletsOut(
         analyzer=counted,
         bucket=bucket,
@@ -418,7 +426,9 @@ def get_outlet(
 ) -> OutletTimelineOut:
     counted = analyzer or default_analyzer(bench.store)
     chosen: Bucket = bucket
-    overall, periods = timeline(bench.store, outlet=name, bucket=chosen, analyzer=counted, query=query)
+    overall, periods = timeline(
+        bench.store, outlet=name, bucket=chosen, analyzer=counted, query=query, canonical=_canonical(bench)
+    )
     if overall.articles == 0 and find_articles(bench.store, ArticleQuery(outlet=name), limit=1).total == 0:
         raise NotFoundError(f"outlet {name!r}", "no stored article is from this outlet")
     return OutletTimelineOut(

@@ -76,11 +76,15 @@ def outlets(
         query = filters.article_query(settings, store, **options)
         counted = analyzer or default_analyzer(store)
         periods: dict[str, dict[str, Tally]] | None = None
+        from propwatch.targets.aliases import canonical_target, load_aliases
+
+        catalogue = load_aliases(settings)
+        merged = {"canonical": lambda name: canonical_target(name, catalogue)}  # USA = United States
         if by is None:
-            overall = outlet_statistics(store, analyzer=counted, outlets=names or None, query=query)
+            overall = outlet_statistics(store, analyzer=counted, outlets=names or None, query=query, **merged)
         else:
             overall, periods = outlet_timelines(
-                store, bucket=by.value, analyzer=counted, outlets=names or None, query=query
+                store, bucket=by.value, analyzer=counted, outlets=names or None, query=query, **merged
             )
     if not overall and fmt is OutletsFormat.text:
         filtered = query != ArticleQuery()

@@ -164,13 +164,13 @@ def summary_from_row(row: RowMapping) -> ArticleSummary:
         stored_at=row["stored_at"],
         n_spans=None if row["n_spans"] is None else int(row["n_spans"]),
         n_technique_spans=(
-            int(row["n_technique_spans"]) if TECHNIQUE_ANALYZER in _ran(row["analyzers"]) else None
+            int(row["n_technique_spans"]) if TECHNIQUE_ANALYZER in ran_analyzers(row["analyzers"]) else None
         ),
         genre=row["genre"],
     )
 
 
-def _ran(analyzers: Any) -> list[str]:
+def ran_analyzers(analyzers: Any) -> list[str]:
     """The analyzer names an analyses row records (JSON: a list, or its text where it comes back raw)."""
     if isinstance(analyzers, str):
         analyzers = json.loads(analyzers)

@@ -8,7 +8,7 @@ article's latest analysis, as listings and exports use.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from propwatch.analyzers import registry
 from propwatch.errors import InputError, NotFoundError
-from propwatch.models.taxonomy import TECHNIQUE_ANALYZER, TECHNIQUES
+from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES
 from propwatch.storage.queries import (
     ATTACKED_LABEL,
     NARRATIVE_LABEL,
@@ -26,6 +26,7 @@ from propwatch.storage.queries import (
     latest_analysis_pks,
     text_hits,
 )
+from propwatch.storage.records import ran_analyzers
 from propwatch.storage.schema import analyses, articles, labels, spans
 from propwatch.storage.store import ArticleStore
 from propwatch.summary import covered_characters
@@ -33,6 +34,8 @@ from propwatch.summary import covered_characters
 Bucket = Literal["week", "month", "year"]
 BUCKETS: tuple[Bucket, ...] = ("week", "month", "year")
 UNDATED = "undated"  # the period of the articles without a publication date
+Canonical = Callable[[str], str]  # a target name → the name of the target it stands for
+_CATEGORY_ORDER = {category: n for n, category in enumerate(CATEGORIES)}
 
 
 def ranked(counts: Counter[str]) -> dict[str, int]:
@@ -47,13 +50,14 @@ class Tally:
     targets they attack (articles each)."""
 
     articles: int = 0
-    analysed: int = 0
+    analysed: int = 0  # articles whose latest analysis ran the counted analyzer: spans and share are theirs
     undated: int = 0  # articles whose page gave no publication date: not in first/last
     characters: int = 0  # of analysed articles
     covered: int = 0  # characters inside at least one counted span
     spans: int = 0
     labels: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
+    category_characters: Counter[str] = field(default_factory=Counter)  # characters inside each's spans
     narratives: Counter[str] = field(default_factory=Counter)
     attacked: Counter[str] = field(default_factory=Counter)
     first: date | None = None
@@ -72,8 +76,14 @@ class Tally:
 
     @property
     def dominant_category(self) -> str | None:
-        """The technique category with the most spans (ties: alphabetical); None without any."""
-        return next(iter(ranked(self.categories)), None)
+        """The technique category with the most spans (ties: the one covering more characters, then the
+        official order, as an article's own summary breaks them); None without any."""
+        if not self.categories:
+            return None
+        return min(
+            self.categories,
+            key=lambda c: (-self.categories[c], -self.category_characters[c], _CATEGORY_ORDER.get(c, 99)),
+        )
 
     def record(self) -> dict[str, Any]:
         """The tally as the API, the CLI's JSON and the web pages give it (counts most frequent first,
@@ -101,6 +111,10 @@ class Tally:
         else:
             self.first = fact.day if self.first is None else min(self.first, fact.day)
             self.last = fact.day if self.last is None else max(self.last, fact.day)
+        # Narratives and targets are counted wherever an analysis found them; spans and the share of text
+        # only where the counted analyzer ran (an article checked for claims only is not "0 spans").
+        self.narratives.update(fact.narratives)
+        self.attacked.update(fact.attacked)
         if not fact.analysed:
             return
         self.analysed += 1
@@ -109,8 +123,7 @@ class Tally:
         self.spans += sum(fact.labels.values())
         self.labels.update(fact.labels)
         self.categories.update(fact.categories)
-        self.narratives.update(fact.narratives)
-        self.attacked.update(fact.attacked)
+        self.category_characters.update(fact.category_characters)
 
 
 @dataclass
@@ -119,10 +132,11 @@ class _ArticleFact:
     outlet: str | None
     day: date | None
     length: int
-    analysed: bool = False
+    analysed: bool = False  # the latest analysis ran the counted analyzer (any, when all count)
     covered: int = 0
     labels: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
+    category_characters: Counter[str] = field(default_factory=Counter)
     narratives: Counter[str] = field(default_factory=Counter)
     attacked: Counter[str] = field(default_factory=Counter)
 
@@ -158,13 +172,19 @@ def _article_filter(conn: Connection, query: ArticleQuery | None) -> list[Column
 
 
 def _facts(
-    conn: Connection, outlet: str | None, analyzer: str | None, query: ArticleQuery | None = None
+    conn: Connection,
+    outlet: str | None,
+    analyzer: str | None,
+    query: ArticleQuery | None = None,
+    canonical: Canonical | None = None,
 ) -> Iterator[_ArticleFact]:
     """One fact per article (of ``outlet``, or all; only those matching ``query`` when given), with
     what its latest analysis found.
 
-    Only spans of ``analyzer`` (all spans when None) count; the day is the publication date, None
-    when the page gave none (the day it was stored or crawled is not when it was published).
+    Only spans of ``analyzer`` (all spans when None) count, and only in articles whose latest analysis
+    ran it; the day is the publication date, None when the page gave none (the day it was stored or
+    crawled is not when it was published). ``canonical`` merges the names of one target (USA, United
+    States), each counted once per article.
     """
     _check_analyzer(conn, analyzer)
     chosen = _article_filter(conn, query)
@@ -186,19 +206,23 @@ def _facts(
         facts[int(row.pk)] = _ArticleFact(int(row.pk), row.outlet, row.published, int(row.length))
         if row.length != row.raw_length:
             crlf.add(int(row.pk))
-    latest = select(analyses.c.pk, analyses.c.article_pk).where(analyses.c.pk.in_(latest_analysis_pks()))
+    latest = select(analyses.c.pk, analyses.c.article_pk, analyses.c.analyzers).where(
+        analyses.c.pk.in_(latest_analysis_pks())
+    )
     if where:
         latest = latest.join(articles, articles.c.pk == analyses.c.article_pk).where(*where)
     article_of: dict[int, int] = {}
     for analysis_row in conn.execute(latest):
         article_of[int(analysis_row.pk)] = int(analysis_row.article_pk)
-        facts[int(analysis_row.article_pk)].analysed = True
+        ran = analyzer is None or analyzer in ran_analyzers(analysis_row.analyzers)
+        facts[int(analysis_row.article_pk)].analysed = ran
     span_query = select(
         spans.c.analysis_pk, spans.c.start_char, spans.c.end_char, spans.c.label, spans.c.analyzer
     )
     if analyzer is not None:
         span_query = span_query.where(spans.c.analyzer == analyzer)
     intervals: dict[int, list[tuple[int, int]]] = {}
+    by_category: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for span_row in conn.execute(
         span_query.where(spans.c.analysis_pk.in_(latest.with_only_columns(analyses.c.pk)))
     ):
@@ -207,10 +231,15 @@ def _facts(
         category = _category(span_row.analyzer, span_row.label)
         if category is not None:
             fact.categories[category] += 1
+            by_category.setdefault((fact.pk, category), []).append(
+                (int(span_row.start_char), int(span_row.end_char))
+            )
         intervals.setdefault(fact.pk, []).append((int(span_row.start_char), int(span_row.end_char)))
     texts = _texts(conn, crlf & intervals.keys())
     for pk, found in intervals.items():
         facts[pk].covered = covered_characters(found, texts.get(pk))
+    for (pk, category), found in by_category.items():
+        facts[pk].category_characters[category] = covered_characters(found, texts.get(pk))
     for label_row in conn.execute(
         select(labels.c.analysis_pk, labels.c.name, labels.c.value).where(
             labels.c.name.in_((NARRATIVE_LABEL, ATTACKED_LABEL)),
@@ -218,7 +247,11 @@ def _facts(
         )
     ):
         fact = facts[article_of[int(label_row.analysis_pk)]]
-        (fact.narratives if label_row.name == NARRATIVE_LABEL else fact.attacked)[label_row.value] += 1
+        if label_row.name == NARRATIVE_LABEL:
+            fact.narratives[label_row.value] += 1
+        else:
+            name = canonical(label_row.value) if canonical is not None else label_row.value
+            fact.attacked[name] = 1  # an article storing two names of one target attacks it once
     yield from facts.values()
 
 
@@ -254,11 +287,12 @@ def outlet_statistics(
     analyzer: str | None = None,
     outlets: Sequence[str] | None = None,
     query: ArticleQuery | None = None,
+    canonical: Canonical | None = None,
 ) -> dict[str, Tally]:
     """A tally per outlet (articles without an outlet are left out), most articles first; only
     ``outlets`` when given, each of which must have a stored article; only the articles matching
-    ``query`` when given (e.g. those attacking NATO)."""
-    return _outlet_tallies(store, analyzer, outlets, None, query)[0]
+    ``query`` when given (e.g. those attacking NATO); ``canonical`` merges a target's names."""
+    return _outlet_tallies(store, analyzer, outlets, None, query, canonical)[0]
 
 
 def outlet_timelines(
@@ -268,12 +302,13 @@ def outlet_timelines(
     analyzer: str | None = None,
     outlets: Sequence[str] | None = None,
     query: ArticleQuery | None = None,
+    canonical: Canonical | None = None,
 ) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
     """The tally per outlet (as :func:`outlet_statistics`) and, for each outlet, a tally per period,
     oldest first: the table that compares outlets over time, read in one pass over the store."""
     if bucket not in BUCKETS:
         raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
-    return _outlet_tallies(store, analyzer, outlets, bucket, query)
+    return _outlet_tallies(store, analyzer, outlets, bucket, query, canonical)
 
 
 def _outlet_tallies(
@@ -282,11 +317,12 @@ def _outlet_tallies(
     outlets: Sequence[str] | None,
     bucket: Bucket | None,
     query: ArticleQuery | None = None,
+    canonical: Canonical | None = None,
 ) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
     overall: dict[str, Tally] = {}
     periods: dict[str, dict[str, Tally]] = {}
     with store._reading("cannot compute the outlet statistics") as conn:
-        for fact in _facts(conn, None, analyzer, query):
+        for fact in _facts(conn, None, analyzer, query, canonical):
             if fact.outlet is None or (outlets is not None and fact.outlet not in outlets):
                 continue
             overall.setdefault(fact.outlet, Tally()).add(fact)
@@ -363,19 +399,20 @@ def timeline(
     analyzer: str | None = None,
     query: ArticleQuery | None = None,
     with_outlet: bool = False,
+    canonical: Canonical | None = None,
 ) -> tuple[Tally, dict[str, Tally]]:
-    """The overall tally and one per period (oldest first) of one outlet's articles, or of all (only
-    those matching ``query`` when given; only those of some outlet with ``with_outlet``, as a
-    comparison of outlets counts)."""
+    """The overall tally and one per period (oldest first, the undated articles last, as in
+    :func:`outlet_timelines`) of one outlet's articles, or of all (only those matching ``query`` when
+    given; only those of some outlet with ``with_outlet``, as a comparison of outlets counts)."""
     if bucket not in BUCKETS:
         raise InputError(f"bucket={bucket!r}", f"must be one of {', '.join(BUCKETS)}")
     overall = Tally()
     periods: dict[str, Tally] = {}
     with store._reading("cannot compute the statistics over time") as conn:
-        for fact in _facts(conn, outlet, analyzer, query):
+        for fact in _facts(conn, outlet, analyzer, query, canonical):
             if with_outlet and fact.outlet is None:
                 continue
             overall.add(fact)
-            if fact.day is not None:
-                periods.setdefault(period_of(fact.day, bucket), Tally()).add(fact)
+            period = UNDATED if fact.day is None else period_of(fact.day, bucket)
+            periods.setdefault(period, Tally()).add(fact)
     return overall, dict(sorted(periods.items()))

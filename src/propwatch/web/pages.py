@@ -364,9 +364,12 @@ def dashboard(request: Request, bench: Bench) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
     analyzer = default_analyzer(bench.store)
-    stats = outlet_statistics(bench.store, analyzer=analyzer)
+    merged = lambda name: canonical_target(name, bench.aliases)  # noqa: E731 (USA = United States)
+    stats = outlet_statistics(bench.store, analyzer=analyzer, canonical=merged)
     # Articles of no outlet are in no outlet's row: they would skew the totals the rows are read against.
-    overall, periods = timeline(bench.store, bucket="month", analyzer=analyzer, with_outlet=True)
+    overall, periods = timeline(
+        bench.store, bucket="month", analyzer=analyzer, with_outlet=True, canonical=merged
+    )
     periods = with_empty_periods(periods, "month")
     measured = [(name, t.coverage) for name, t in stats.items() if t.coverage is not None]
     ranked = sorted(measured, key=lambda kv: -kv[1])  # outlets with no analysed article have no share
@@ -405,7 +408,13 @@ def outlet_page(request: Request, name: str, bench: Bench) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
     analyzer = default_analyzer(bench.store)
-    overall, periods = timeline(bench.store, outlet=name, bucket="month", analyzer=analyzer)
+    overall, periods = timeline(
+        bench.store,
+        outlet=name,
+        bucket="month",
+        analyzer=analyzer,
+        canonical=lambda target: canonical_target(target, bench.aliases),
+    )
     periods = with_empty_periods(periods, "month")
     if overall.articles == 0:
         return render_error(request, 404, f"outlet {name!r}: no stored article is from this outlet")
