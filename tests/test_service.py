@@ -167,3 +167,35 @@ def test_a_stored_article_re_run_with_some_analyzers_stays_coherent(
     settings = Settings(data_dir=tmp_path, analyzers=("marks",), detect_language=False)
     (outcome,) = analyze_sources([str(source)], settings)
     assert outcome.analysis is not None and outcome.analysis.analyzers == {"marks": "2"}
+
+
+def test_texts_in_memory_are_read_and_analysed_as_files_are(tmp_path: Path) -> None:
+    # A library user had no public way to analyse a string: Article(text=…) skipped the reading (no
+    # language, no metadata, boilerplate kept), and analyze_sources took the text for a missing file.
+    from propwatch.service import analyze_texts, read_text
+
+    sample = (Path(__file__).parents[1] / "examples/rossa-primavera-2022-02-03-opinion.txt").read_text()
+    body = (
+        "NATO announced on Monday that it would send more troops to its eastern members. "
+        "Officials in Moscow said the decision showed that the West was not interested in talks, "
+        "while the ministers of several member states welcomed the move as a sign of unity."
+    )
+    page = f"<html><head><title>NATO again</title></head><body><article><p>{body}</p></article></body></html>"
+    settings = Settings(data_dir=tmp_path)
+    pipeline = Pipeline([_BrokenOnPoison(settings)])
+    found = analyze_texts([sample, page], settings, pipeline=pipeline)
+    assert [a.article.language for a in found] == ["en", "en"]
+    assert found[0].article == read_text(sample, settings, origin="text 1")
+    assert found[0].article.genre_tag == "opinion" and "Leave a Reply" not in found[0].article.text
+    assert found[1].article.title == "NATO again" and found[1].spans[0].label == "x"
+    with pytest.raises(InputError, match="text 2"):
+        analyze_texts(["NATO fine.", "   "], settings, pipeline=pipeline)
+
+
+def test_a_pipeline_listing_an_analyzer_twice_is_refused(tmp_path: Path) -> None:
+    # Every finding came out twice.
+    from propwatch.errors import ConfigurationError
+
+    settings = Settings(data_dir=tmp_path)
+    with pytest.raises(ConfigurationError, match="'fragile' twice"):
+        Pipeline([_BrokenOnPoison(settings), _BrokenOnPoison(settings)])

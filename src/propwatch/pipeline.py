@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from propwatch.analyzers import registry
 from propwatch.analyzers.base import Analyzer
 from propwatch.domain import Analysis, Annotations, Article
-from propwatch.errors import AnalyzerError, PropwatchError, exception_summary
+from propwatch.errors import AnalyzerError, ConfigurationError, PropwatchError, exception_summary
 from propwatch.settings import Settings
 
 T = TypeVar("T")
@@ -27,6 +27,10 @@ class Pipeline:
     """Analyzer instances built once (models loaded once), applied to any number of batches."""
 
     def __init__(self, analyzers: Sequence[Analyzer], *, batch_size: int = 8) -> None:
+        names = [analyzer.name for analyzer in analyzers]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:  # each would add its findings again under one name
+            raise ConfigurationError("pipeline", f"lists the analyzer {', '.join(map(repr, twice))} twice")
         self.analyzers = list(analyzers)
         self.batch_size = batch_size
 

@@ -103,3 +103,39 @@ def ingest_sources(
             yield Outcome(failure=item)
         else:
             yield Outcome(analysis=Analysis(article=item), article_stored=store.save_article(item))
+
+
+def read_text(
+    text: str,
+    settings: Settings | None = None,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    origin: str | None = None,
+) -> Article:
+    """The article in ``text`` (a plain text as a scraper leaves it, or an HTML page), read as
+    ``propwatch analyze`` reads a file: metadata from the text, language identified, boilerplate cut.
+    ``title`` is the headline when given (no line of the text is taken for it)."""
+    from propwatch.ingest.html import looks_like_html, parse_html
+    from propwatch.ingest.plaintext import parse_plain_text
+
+    settings = settings or Settings()
+    if looks_like_html(text):
+        return parse_html(text, settings, url=url, origin=origin)
+    return parse_plain_text(text, settings, origin=origin, url=url, title=title)
+
+
+def analyze_texts(
+    texts: Iterable[str], settings: Settings | None = None, *, pipeline: Pipeline | None = None
+) -> list[Analysis]:
+    """Analyse texts given as strings (plain text or HTML pages), in order, as ``propwatch analyze
+    --no-store`` does files: the library's way to analyse what is already in memory. The models load
+    once per process; pass ``pipeline`` (:meth:`Pipeline.from_settings`) to choose the analyzers. A
+    text that cannot be read raises the :mod:`propwatch.errors` error naming it ("text 3")."""
+    settings = settings or Settings()
+    pipeline = pipeline or Pipeline.from_settings(settings)
+    articles = [read_text(text, settings, origin=f"text {n}") for n, text in enumerate(texts, 1)]
+    found: list[Analysis] = []
+    for chunk in batched(articles, settings.batch_size):
+        found.extend(pipeline.run(chunk))
+    return found

@@ -35,6 +35,9 @@ Bucket = Literal["week", "month", "year"]
 BUCKETS: tuple[Bucket, ...] = ("week", "month", "year")
 UNDATED = "undated"  # the period of the articles without a publication date
 Canonical = Callable[[str], str]  # a target name → the name of the target it stands for
+# The analyzer argument's default: the technique detector once it has run (default_analyzer), as the
+# CLI, API and pages count; None counts the spans of every analyzer (targets, claims… too).
+DEFAULT_ANALYZER = "(default)"
 _CATEGORY_ORDER = {category: n for n, category in enumerate(CATEGORIES)}
 
 
@@ -186,6 +189,9 @@ def _facts(
     crawled is not when it was published). ``canonical`` merges the names of one target (USA, United
     States), each counted once per article.
     """
+    if analyzer == DEFAULT_ANALYZER:
+        detected = conn.execute(select(spans.c.pk).where(spans.c.analyzer == TECHNIQUE_ANALYZER).limit(1))
+        analyzer = TECHNIQUE_ANALYZER if detected.first() is not None else None
     _check_analyzer(conn, analyzer)
     chosen = _article_filter(conn, query)
     if chosen is None:
@@ -284,7 +290,7 @@ def default_analyzer(store: ArticleStore) -> str | None:
 def outlet_statistics(
     store: ArticleStore,
     *,
-    analyzer: str | None = None,
+    analyzer: str | None = DEFAULT_ANALYZER,
     outlets: Sequence[str] | None = None,
     query: ArticleQuery | None = None,
     canonical: Canonical | None = None,
@@ -299,7 +305,7 @@ def outlet_timelines(
     store: ArticleStore,
     *,
     bucket: Bucket = "month",
-    analyzer: str | None = None,
+    analyzer: str | None = DEFAULT_ANALYZER,
     outlets: Sequence[str] | None = None,
     query: ArticleQuery | None = None,
     canonical: Canonical | None = None,
@@ -396,7 +402,7 @@ def timeline(
     *,
     outlet: str | None = None,
     bucket: Bucket = "month",
-    analyzer: str | None = None,
+    analyzer: str | None = DEFAULT_ANALYZER,
     query: ArticleQuery | None = None,
     with_outlet: bool = False,
     canonical: Canonical | None = None,
