@@ -152,8 +152,13 @@ def test_the_command_names_a_missing_data_folder_before_training(tmp_path: Path)
 
     args = ["train", "ner-tagger", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]
     result = CliRunner().invoke(app, [*args, "--checkpoints", str(tmp_path / "c")])
-    assert isinstance(result.exception, InputNotFoundError)
-    assert "nowhere" in str(result.exception) and not (tmp_path / "c").exists()
+    assert result.exit_code == 2 and "Invalid value for '--data'" in result.output  # before training
+    assert not (tmp_path / "c").exists()
+    # A folder that is there but lacks the corpora is named by the library.
+    (tmp_path / "empty").mkdir()
+    args[3] = str(tmp_path / "empty")
+    result = CliRunner().invoke(app, [*args, "--checkpoints", str(tmp_path / "c")])
+    assert isinstance(result.exception, InputNotFoundError) and not (tmp_path / "c").exists()
     help_text = CliRunner().invoke(app, ["train", "ner-tagger", "--help"], env={"COLUMNS": "200"}).output
     assert "--passes" in help_text and "--checkpoints" in help_text
 
