@@ -131,3 +131,21 @@ def test_calibrate_reports_per_language(tmp_path: Path, data_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "heldout" in result.output or "held" in result.output
     assert "1.000" in result.output
+
+
+def test_calibrate_shipped_measures_the_thresholds_analyze_uses(tmp_path: Path, data_dir: Path) -> None:
+    # --shipped carried only en and ru: German was tuned afresh (and a heldout-only language dropped).
+    labelled = tmp_path / "set.tsv"
+    labelled.write_text(
+        "language\tnarrative\tsplit\ttext\n"
+        "de\twestern-biolabs\theldout\tUS-Militärlabore in der Ukraine züchten Biowaffen gegen uns.\n"
+        "de\tnone\theldout\tDie Bäckerei an der Ecke öffnet jetzt schon um sieben Uhr morgens.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        build_app(),
+        ["--data-dir", str(data_dir), "narratives", "calibrate", str(labelled), "--shipped"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "heldout" in result.output and "0.837" in result.output  # the default threshold, as analyze

@@ -220,3 +220,21 @@ def test_a_hand_written_catalogue_of_the_same_name_is_not_overwritten(tmp_path: 
     assert mine.read_text(encoding="utf-8") == before
     assert import_euvsdisinfo(posts, settings, name="desk", min_cases=2, replace=True).replaced
     assert import_euvsdisinfo(posts, settings, name="desk", min_cases=2).replaced  # an import it replaces
+
+
+def test_a_stray_quote_closed_further_down_is_named_not_merged(tmp_path: Path) -> None:
+    # Closed by a later stray quote, the open one merged the cases between them into one field: 15 cases
+    # were lost, and the rows reported skipped were named by their last line.
+    posts = write_posts(tmp_path / "posts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    posts[2] = posts[2].replace(",Vaccine B", ',"Vaccine B')
+    posts[6] = posts[6].replace(",The lockdown", ',The lockdown"')
+    broken = tmp_path / "broken.csv"
+    broken.write_text("".join(posts), encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match=r"broken.csv line 3: .*runs to line 7 .*line 4 first"):
+        import_euvsdisinfo(broken, Settings(data_dir=tmp_path))
+    # A multi-line field of prose with commas is no stray quote.
+    posts = write_posts(tmp_path / "posts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    prose = "Vaccine B\nParticipants: Estonia, Finland, France, Germany, Latvia"
+    posts[2] = posts[2].replace(",Vaccine B kills the elderly", f',"{prose} kills the elderly"')
+    broken.write_text("".join(posts), encoding="utf-8")
+    assert import_euvsdisinfo(broken, Settings(data_dir=tmp_path), min_cases=2).rows == len(POSTS)

@@ -24,7 +24,7 @@ SPAN_PREFIX = NARRATIVE_SPAN_PREFIX
 
 class NarrativeMatcher(Analyzer):
     name: ClassVar[str] = "narratives"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"  # 1.1: evidence sentences have 7 words at least
     requires: ClassVar[frozenset[str]] = frozenset({TEXT})
     provides: ClassVar[frozenset[str]] = frozenset({"labels:narrative", "spans:narrative-evidence"})
 

@@ -24,7 +24,7 @@ from propwatch.narratives.calibration import calibrate, read_labelled
 from propwatch.narratives.catalogue import iter_narratives, load_catalogues
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache
 from propwatch.narratives.euvsdisinfo import DEFAULT_NAME, MAX_EXAMPLES, MIN_CASES, import_euvsdisinfo
-from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, NarrativeIndex
+from propwatch.narratives.matching import NarrativeIndex, threshold_for
 from propwatch.narratives.ranker import SHIPPED_MODEL, ClaimRanker
 from propwatch.narratives.retrieval import (
     DEFAULT_DEPTH,
@@ -173,7 +173,9 @@ def calibrate_command(
         embedder = Embedder(settings)
         progress(0, 1)
         index = NarrativeIndex(catalogues, embedder, EmbeddingCache.from_settings(settings))
-    result = calibrate(index, sentences, dict(CALIBRATED_THRESHOLDS) if shipped else None)
+    # --shipped measures what analyze uses: every language's own threshold, or the default one.
+    used = {s.language: threshold_for(s.language, settings) for s in sentences} if shipped else None
+    result = calibrate(index, sentences, used)
     table = Table(title="Narrative matching on " + str(labelled))
     for column in ("Lang", "Split", "Sentences", "Labelled", "P@1", "R@5", "Threshold", "P", "R", "F1"):
         table.add_column(column)

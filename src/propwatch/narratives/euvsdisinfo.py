@@ -124,11 +124,14 @@ def read_cases(path: Path, report: ImportReport) -> Iterator[Case]:
             url_col = _column(header, "id", "url", "report")
             outlet_col = _column(header, "outlets", "outlet")
             end = reader.line_num
+            previous = ""  # the first field of the record before: what a record's start looks like
             for row in reader:
                 first, end = end + 1, reader.line_num
                 _check_quotes_close(path, lines, first, end)
+                _check_swallowed(path, lines, first, end, len(header), previous)
+                previous = str(row.get((reader.fieldnames or [""])[0]) or "")
                 report.rows += 1
-                where = f"{path} line {reader.line_num}"
+                where = f"{path} line {first}"  # where the record starts, as an editor shows it
                 if None in row:
                     report.skipped.append(f"{where}: more fields than the header has")
                     continue
@@ -177,6 +180,39 @@ def _check_quotes_close(path: Path, lines: list[str], first: int, last: int) -> 
                 f"a quoted field starts on this line and is never closed (lines {first}-{last} would be "
                 "one field); close the quote and import again",
             ) from exc
+
+
+def _check_swallowed(path: Path, lines: list[str], first: int, last: int, width: int, opening: str) -> None:
+    """Refuse a record whose quoted field holds lines that are whole records themselves (as many fields
+    as the header, the first shaped like the record before's: a date, an issue number): a stray quote
+    that a later one closes merges the cases between them into one field, without a word."""
+    while first < last and not lines[first - 1].strip():
+        first += 1
+    if last <= first or width < 2:
+        return
+    shape = _shape(opening)
+    inside = [n for n in range(first + 1, last + 1) if _is_whole_record(lines[n - 1], width, shape)]
+    if inside:
+        raise MalformedRecordError(
+            f"{path} line {first}",
+            f"a quoted field opened on this line runs to line {last} and holds {len(inside)} line(s) that "
+            f"read as cases of their own (line {inside[0]} first): a stray quote? Close or remove it and "
+            "import again",
+        )
+
+
+def _shape(cell: str) -> str:
+    """'2021-02-18' → '9-9-9', '79' → '9', 'Hybrid CoE is …' → 'a a a …': what a record's first field
+    looks like, to tell a record from a line of prose with commas in it."""
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", cell.strip()))
+
+
+def _is_whole_record(line: str, width: int, shape: str) -> bool:
+    try:
+        rows = list(csv.reader([line], strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1 and len(rows[0]) == width and bool(shape) and _shape(rows[0][0]) == shape
 
 
 def _split(value: str) -> tuple[str, ...]:
