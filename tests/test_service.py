@@ -199,3 +199,30 @@ def test_a_pipeline_listing_an_analyzer_twice_is_refused(tmp_path: Path) -> None
     settings = Settings(data_dir=tmp_path)
     with pytest.raises(ConfigurationError, match="'fragile' twice"):
         Pipeline([_BrokenOnPoison(settings), _BrokenOnPoison(settings)])
+
+
+def test_a_busy_database_fails_one_input_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "database is locked" on one article ended the whole run: the rest unread, no report, no summary.
+    from propwatch.errors import StorageError
+
+    settings = Settings(data_dir=tmp_path, batch_size=8, detect_language=False)
+    source = _jsonl(tmp_path / "in.jsonl", ["NATO one.", "NATO two.", "NATO three."])
+    with ArticleStore.open(f"sqlite:///{tmp_path / 'busy.db'}") as store:
+        real = store.save_analysis
+
+        def busy_on_two(analysis: Analysis) -> object:
+            if "two" in analysis.article.text:
+                raise StorageError("sqlite:///busy.db", "cannot store the analysis: database is locked")
+            return real(analysis)
+
+        monkeypatch.setattr(store, "save_analysis", busy_on_two)
+        pipeline = Pipeline([_BrokenOnPoison(settings)])
+        outcomes = list(analyze_sources([str(source)], settings, store=store, pipeline=pipeline))
+        assert [o.ok for o in outcomes] == [True, False, True]
+        failure = outcomes[1].failure
+        assert (
+            failure is not None and "database is locked" in failure.reason and "run again" in failure.reason
+        )
+        assert store.count_articles() == 2

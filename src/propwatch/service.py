@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from propwatch.domain import Analysis, Article, Failure
+from propwatch.errors import StorageError
 from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
@@ -33,6 +34,10 @@ class Outcome:
 
 def _input_name(article: Article) -> str:
     return article.origin or article.url or article.id
+
+
+def _unsaved(article: Article, error: StorageError) -> Failure:
+    return Failure(input=_input_name(article), reason=f"not stored ({error.reason}); run again to retry it")
 
 
 def analyze_sources(
@@ -82,7 +87,10 @@ def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:
     Outcome carries what this run found."""
     if store is None:
         return Outcome(analysis=analysis)
-    saved = store.save_analysis(analysis)
+    try:
+        saved = store.save_analysis(analysis)
+    except StorageError as error:  # busy or gone for a while: this input fails, the run goes on
+        return Outcome(failure=_unsaved(analysis.article, error))
     return Outcome(
         analysis=analysis, article_stored=saved.article_stored, analysis_stored=saved.analysis_stored
     )
@@ -102,7 +110,12 @@ def ingest_sources(
         if isinstance(item, Failure):
             yield Outcome(failure=item)
         else:
-            yield Outcome(analysis=Analysis(article=item), article_stored=store.save_article(item))
+            try:
+                stored = store.save_article(item)
+            except StorageError as error:
+                yield Outcome(failure=_unsaved(item, error))
+                continue
+            yield Outcome(analysis=Analysis(article=item), article_stored=stored)
 
 
 def read_text(

@@ -285,3 +285,59 @@ def test_items_ingested_earlier_are_analysed_and_copies_recorded(tmp_path: Path,
     assert article_id in store.latest_analyses([article_id])
     seen = store.appearances_of([article_id])[article_id]
     assert f"{server.base}/copy/0" in [a.url for a in seen]
+
+
+def test_a_busy_database_fails_the_item_not_the_watcher(
+    tmp_path: Path, store: ArticleStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "database is locked" ended `propwatch watch`, which runs until it is stopped.
+    from propwatch.errors import StorageError
+
+    events: list[WatchEvent] = []
+    real = store.save_analysis
+    calls = {"n": 0}
+
+    def busy_once(analysis: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StorageError("sqlite:///watch.db", "cannot store the analysis: database is locked")
+        return real(analysis)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "save_analysis", busy_once)
+    with FeedServer(site_with(2)) as server:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        watcher = FeedWatcher(
+            [f"{server.base}/feed.xml"], settings, store=store, on_event=events.append, clock=clock
+        )
+        watcher.run(threading.Event(), rounds=1)
+        assert [e.kind for e in events] == ["polled", "item-failed", "stored"]
+        assert "database is locked (tried again later)" in events[1].detail
+        clock.now += settings.watch_interval
+        watcher.run(threading.Event(), rounds=1)
+    assert store.count_articles() == 2
+    assert [e.kind for e in events].count("stored") == 2
+
+
+def test_watchers_of_two_feeds_files_keep_each_other_s_state(tmp_path: Path, store: ArticleStore) -> None:
+    # Two cron entries (feeds A, feeds B) sharing the data folder wiped each other's state: A's items
+    # were fetched again, and a page corrected since was stored a second time.
+    events: list[WatchEvent] = []
+    with FeedServer(site_with(2)) as first, FeedServer(site_with(1)) as second:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        feed_a, feed_b = f"{first.base}/feed.xml", f"{second.base}/feed.xml"
+        FeedWatcher([feed_a], settings, store=store, on_event=events.append, clock=clock).run(
+            threading.Event(), rounds=1
+        )
+        FeedWatcher([feed_b], settings, store=store, on_event=events.append, clock=clock).run(
+            threading.Event(), rounds=1
+        )
+        state = json.loads((settings.data_dir / "watch-state.json").read_text())
+        assert set(state["feeds"]) == {feed_a, feed_b}
+        clock.now += settings.watch_interval
+        before = len(first.paths())
+        FeedWatcher([feed_a], settings, store=store, on_event=events.append, clock=clock).run(
+            threading.Event(), rounds=1
+        )
+        assert first.paths()[before:] == ["/feed.xml"]  # not-modified: no page fetched again

@@ -204,3 +204,27 @@ def test_a_database_of_another_application_is_left_as_it_was(tmp_path: Path) -> 
     with sqlite3.connect(path) as connection:
         tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     assert tables == ["notes"]
+
+
+def test_a_current_store_opens_while_another_program_reads_it(tmp_path: Path) -> None:
+    # Every open took the write lock to migrate: a DB browser holding a read made `list` fail after 30 s.
+    import sqlite3
+    import time
+
+    from propwatch.domain import Article
+    from propwatch.storage import ArticleStore
+
+    path = tmp_path / "busy.db"
+    with ArticleStore.open(f"sqlite:///{path}") as store:
+        store.save_article(Article(text="Stored once, read by another program.", language="en"))
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM articles").fetchone()
+        started = time.monotonic()
+        with ArticleStore.open(f"sqlite:///{path}", create=False) as store:
+            assert store.count_articles() == 1
+        assert time.monotonic() - started < 10
+    finally:
+        reader.execute("COMMIT")
+        reader.close()

@@ -9,11 +9,12 @@ stopped watcher resumes where it was and never stores an item twice.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,22 @@ MAX_SEEN = 5000
 MAX_ITEM_ATTEMPTS = 3
 
 EventKind = Literal["polled", "not-modified", "stored", "already-stored", "item-failed", "feed-failed"]
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` where the OS has flock: one watcher writes the state at a time."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the atomic replace still leaves a whole file
+        yield
+        return
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -116,13 +133,18 @@ class FeedWatcher:
         return {url: states.get(without_credentials(url), FeedState()) for url in self.feeds}
 
     def save_state(self) -> None:
-        """Write the state file atomically (a kill mid-write leaves the previous one).
+        """Write the state file atomically (a kill mid-write leaves the previous one), keeping the feeds
+        of other watchers sharing it (another feeds file, from cron or beside this one) as they are.
 
         Feeds are keyed by their URL without credentials: the file keeps no password.
         """
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"feeds": {without_credentials(url): asdict(state) for url, state in self.state.items()}}
-        write_text(self.state_path, json.dumps(data, indent=1))
+        ours = {without_credentials(url): asdict(state) for url, state in self.state.items()}
+        with _locked(self.state_path.with_name(self.state_path.name + ".lock")):
+            others: dict[str, Any] = {}
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # none yet, or unreadable
+                others = json.loads(self.state_path.read_text(encoding="utf-8")).get("feeds", {})
+            write_text(self.state_path, json.dumps({"feeds": {**others, **ours}}, indent=1))
 
     def _emit(self, kind: EventKind, feed: str, detail: str = "", article_id: str | None = None) -> None:
         self.on_event(WatchEvent(kind, without_credentials(feed), detail, article_id))
@@ -217,18 +239,26 @@ class FeedWatcher:
             article = _fill_from_entry(fetch_article(link, self.settings), entry)
         except PropwatchError as error:
             self._done_with_host(link)
-            attempts = state.item_attempts.get(link, 0) + 1
-            given_up = attempts >= MAX_ITEM_ATTEMPTS
-            if given_up:
-                state.item_attempts.pop(link, None)
-                self._mark_seen(state, link)
-            else:
-                state.item_attempts[link] = attempts
-            note = " (given up)" if given_up else f" (attempt {attempts} of {MAX_ITEM_ATTEMPTS})"
-            self._emit("item-failed", feed, f"{without_credentials(link)}: {error.reason}{note}")
-            self.save_state()
-            return given_up
+            return self._failed_attempt(feed, link, state, error.reason)
         self._done_with_host(link)
+        try:
+            self._store_item(feed, link, article)
+        except StorageError as error:
+            # The database is busy or away for a while: not the item's fault, so no attempt is counted;
+            # the feed is read again at the next poll and the item tried again.
+            self._emit(
+                "item-failed", feed, f"{without_credentials(link)}: {error.reason} (tried again later)"
+            )
+            self.save_state()
+            return False
+        except PropwatchError as error:  # an analyzer broke on this article
+            return self._failed_attempt(feed, link, state, error.reason)
+        state.item_attempts.pop(link, None)
+        self._mark_seen(state, link)
+        self.save_state()
+        return True
+
+    def _store_item(self, feed: str, link: str, article: Article) -> None:
         if self.store.latest_analyses([article.id]):
             # Stored and analysed: only where it was met this time is new (a copy under this URL).
             self.store.save_article(article)
@@ -239,10 +269,20 @@ class FeedWatcher:
             self.store.save_analysis(analysis)
             save_signatures(self.store, {article.id: text_signature(article.text, self.params)}, self.params)
             self._emit("stored", feed, without_credentials(link), article.id)
-        state.item_attempts.pop(link, None)
-        self._mark_seen(state, link)
+
+    def _failed_attempt(self, feed: str, link: str, state: FeedState, reason: str) -> bool:
+        """Count a failed attempt at an item; True when it is given up (after MAX_ITEM_ATTEMPTS)."""
+        attempts = state.item_attempts.get(link, 0) + 1
+        given_up = attempts >= MAX_ITEM_ATTEMPTS
+        if given_up:
+            state.item_attempts.pop(link, None)
+            self._mark_seen(state, link)
+        else:
+            state.item_attempts[link] = attempts
+        note = " (given up)" if given_up else f" (attempt {attempts} of {MAX_ITEM_ATTEMPTS})"
+        self._emit("item-failed", feed, f"{without_credentials(link)}: {reason}{note}")
         self.save_state()
-        return True
+        return given_up
 
     def _mark_seen(self, state: FeedState, link: str) -> None:
         state.seen.append(link)

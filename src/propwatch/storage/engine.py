@@ -6,6 +6,7 @@ Only SQLite and PostgreSQL are supported, with the same schema and the same code
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` in one transaction (all or nothing on both backends)."""
+    if revision == "head" and _at_head(engine):
+        return  # no write lock for a store already current: a reader elsewhere must not block opening
     with engine.connect() as connection:
         connection.execution_options(**{WRITE_OPTION: True})
         with connection.begin():
@@ -180,6 +183,21 @@ def _refuse_a_foreign_database(connection: Connection) -> None:
             f"holds tables of another application ({shown}) and no propwatch schema; give propwatch an "
             "empty database or one of its own",
         )
+
+
+@cache
+def _head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the database is at the newest revision already, read without taking a write lock."""
+    try:
+        return current_revision(engine) == _head()
+    except SQLAlchemyError:
+        return False  # not readable that way (an empty or new file): the migration will say why
 
 
 def current_revision(engine: Engine) -> str | None:
