@@ -468,6 +468,9 @@ def test_global_options_after_the_command_are_read() -> None:
         "--",
         "--debug",
     ]
+    # The one written last wins, as Click reads options; a missing value is left for Click to name.
+    assert global_options_first(["--db", "A", "list", "--db", "B"]) == ["--db", "A", "--db", "B", "list"]
+    assert global_options_first(["list", "--db"]) == ["list", "--db"]
 
 
 def test_database_option_after_the_command(tmp_path: Path) -> None:

@@ -188,6 +188,7 @@ def test_texts_in_memory_are_read_and_analysed_as_files_are(tmp_path: Path) -> N
     assert found[0].article == read_text(sample, settings, origin="text 1")
     assert found[0].article.genre_tag == "opinion" and "Leave a Reply" not in found[0].article.text
     assert found[1].article.title == "NATO again" and found[1].spans[0].label == "x"
+    assert read_text(page, settings, title="Given headline").title == "Given headline"
     with pytest.raises(InputError, match="text 2"):
         analyze_texts(["NATO fine.", "   "], settings, pipeline=pipeline)
 

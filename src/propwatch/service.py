@@ -134,7 +134,8 @@ def read_text(
 
     settings = settings or Settings()
     if looks_like_html(text):
-        return parse_html(text, settings, url=url, origin=origin)
+        page = parse_html(text, settings, url=url, origin=origin)
+        return page if title is None else page.model_copy(update={"title": title})
     return parse_plain_text(text, settings, origin=origin, url=url, title=title)
 
 

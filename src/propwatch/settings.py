@@ -231,7 +231,10 @@ class Settings(BaseSettings):
             parts.port  # noqa: B018 (raises on a port that is not a number)
         except ValueError as exc:
             raise ValueError(f"{value!r} has an invalid port") from exc
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        host = parts.hostname or ""
+        if parts.scheme.lower() not in ("http", "https") or not _HOST_NAME.fullmatch(
+            f"[{host}]" if ":" in host else host
+        ):
             raise ValueError(
                 f"{value!r} is not an http(s) URL with a host, such as https://propwatch.example"
             )

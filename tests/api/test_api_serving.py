@@ -74,6 +74,7 @@ def test_the_cookie_is_secure_when_the_request_came_over_https(make_api: ApiMake
         "https://",
         "https://x.example/propwatch",
         "https://x.example:http",
+        "https://exa mple.org",  # was accepted: the server started "behind" it
     ],
 )
 def test_the_public_url_must_be_an_http_origin(url: str) -> None:

@@ -481,6 +481,28 @@ def test_csv_quote_left_open_is_reported(tmp_path: Path) -> None:
     assert failure.input == f"{path} row 2" and "quoted field is not closed" in failure.reason
 
 
+def test_csv_bad_quote_names_the_lines_it_took_with_it(tmp_path: Path) -> None:
+    # Row C went with row B's bad quote and was neither stored nor listed.
+    path = tmp_path / "open2.csv"
+    path.write_text(
+        'title,text\n"A","First."\n"B","Second, never closed\n"C","Third."\n"D","Fourth."\n', "utf-8"
+    )
+    items = list(read_csv(path, SETTINGS))
+    assert [a.title for a in articles(items)] == ["A", "D"]
+    (failure,) = failures(items)
+    assert "lines 3-4 of the file are skipped with it" in failure.reason
+
+
+def test_a_mostly_english_csv_with_a_cp1251_row_is_read_as_cp1251(tmp_path: Path) -> None:
+    # mac_cyrillic decodes it "cleanly" too and was chosen: "Заголовок" was stored as "«аголовок".
+    rows = "".join(f"T{n},Plain English text number {n} about the summit.\n" for n in range(3))
+    path = tmp_path / "mixed.csv"
+    russian = "Заголовок,Это текст статьи на русском языке о саммите НАТО.\n"
+    path.write_bytes(b"title,text\n" + rows.encode() + russian.encode("cp1251") + b"T9,The end.\n")
+    titles = [a.title for a in articles(list(read_csv(path, SETTINGS)))]
+    assert "Заголовок" in titles
+
+
 def test_csv_and_text_files_in_a_given_encoding(tmp_path: Path) -> None:
     text = "Путин сказал."  # too short for the detector to be sure it is cp1251
     short = tmp_path / "short.txt"

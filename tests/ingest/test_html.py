@@ -235,3 +235,18 @@ def test_a_page_whose_text_is_only_in_json_ld(settings: Settings) -> None:
     without_body = JSON_LD_ONLY.replace('"articleBody"', '"description"')
     with pytest.raises(EmptyInputError, match="no article text found"):
         parse_html(without_body, settings, url="https://planet.example/nato")
+
+
+def test_json_ld_text_wins_over_a_placeholder_and_loses_its_markup(settings: Settings) -> None:
+    # "Loading…" was stored as the text; an articleBody holding HTML kept its tags and entities.
+    page = JSON_LD_ONLY.replace('<div id="app"></div>', '<div id="root"><p>Loading…</p></div>').replace(
+        "The alliance ignored Moscow's concerns.\\nOfficials said nothing new.\\n\\nMore.",
+        "<p>The alliance ignored Moscow&#39;s concerns &amp; more.</p><p>Officials said nothing new.</p>"
+        + "<p>The ministers met in Brussels on Tuesday and agreed to send more troops east.</p>",
+    )
+    article = parse_html(page, settings, url="https://planet.example/nato")
+    assert article.text.split("\n\n") == [
+        "The alliance ignored Moscow's concerns & more.",
+        "Officials said nothing new.",
+        "The ministers met in Brussels on Tuesday and agreed to send more troops east.",
+    ]

@@ -83,3 +83,23 @@ def test_a_target_typed_in_another_case_matches_on_every_backend(store: ArticleS
     for typed in ("россия", "РОССИЯ", "Россия"):
         query = ArticleQuery(attacked=typed, target=typed).with_target_names(lambda n: n, target_names(store))
         assert find_articles(store, query).total == 1, typed
+
+
+def test_an_alias_typed_in_another_case_finds_every_name_of_its_target(store: ArticleStore) -> None:
+    # --attacked usa found the articles storing "usa"-cased names only: 2 of 4.
+    from propwatch.storage.queries import target_names
+
+    for n, name in enumerate(("USA", "United States", "США")):
+        store.save_analysis(
+            Analysis(
+                article=Article(text=f"Article {n} on Washington.", language="en"),
+                labels=(Label(name="attacked", value=name, analyzer="targets"),),
+                analyzers={"targets": "1"},
+            )
+        )
+    aliases = {"USA": "United States", "США": "United States"}  # as the catalogue (case as written)
+    for typed in ("usa", "united states", "сша", "USA"):
+        query = ArticleQuery(attacked=typed).with_target_names(
+            lambda n: aliases.get(n, n), target_names(store)
+        )
+        assert find_articles(store, query).total == 3, typed

@@ -567,7 +567,7 @@ def global_options_first(args: list[str]) -> list[str]:
     ``--db``, and nothing after ``--`` moves."""
     hoisted: list[str] = []
     rest: list[str] = []
-    command: str | None = None
+    command: int | None = None  # where the command stands in ``rest``
     i = 0
     while i < len(args):
         arg = args[i]
@@ -575,8 +575,14 @@ def global_options_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest.extend(args[i:])
             break
-        if name in _GLOBAL_VALUED and not (name == "--db" and command == "batch"):
+        batch_db = name == "--db" and command is not None and rest[command] == "batch"
+        if name in _GLOBAL_VALUED and not batch_db:
             take = 1 if "=" in arg else 2
+            given = "=" in arg or (i + 1 < len(args) and not args[i + 1].startswith("-"))
+            if not given:  # no value: left where it is, for Click to say what is missing
+                rest.append(arg)
+                i += 1
+                continue
             (hoisted if command is not None else rest).extend(args[i : i + take])
             i += take
             continue
@@ -584,12 +590,13 @@ def global_options_first(args: list[str]) -> list[str]:
             hoisted.append(arg)
         else:
             if command is None and not arg.startswith("-"):
-                command = arg
+                command = len(rest)
             rest.append(arg)
         i += 1
-    if not hoisted:
+    if not hoisted or command is None:
         return args
-    return hoisted + rest
+    # Just before the command: after any given before it, so that the one written last wins.
+    return rest[:command] + hoisted + rest[command:]
 
 
 def main() -> None:

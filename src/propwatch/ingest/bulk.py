@@ -399,6 +399,7 @@ def _read_csv_rows(
     while True:
         row_number += 1
         origin = f"{path} row {row_number}"
+        line_before = reader.line_num
         try:
             row = next(reader)
         except StopIteration:
@@ -410,6 +411,8 @@ def _read_csv_rows(
                     "a quoted field is not closed before the end of the file; "
                     "the rows after it were read into it"
                 )
+            elif reader.line_num > line_before + 1:  # the bad quote took the next lines with it
+                reason += f"; lines {line_before + 1}-{reader.line_num} of the file are skipped with it"
             yield Failure(input=origin, reason=f"is not valid CSV ({reason})")
             continue
         if not any(cell.strip() for cell in row):

@@ -336,6 +336,9 @@ def _most_likely(plausible: list[CharsetMatch]) -> CharsetMatch:
     # cp1258 reads Italian "però" as "peṛ": combining marks where another clean decoding has none.
     plain = [match for match in clean if not any(unicodedata.category(ch) == "Mn" for ch in str(match))]
     candidates = plain or clean
+    # Old Mac code pages decode most Windows text "cleanly" too (mac_cyrillic reads cp1251's "З" as "«"):
+    # only when nothing else is as clean.
+    candidates = [m for m in candidates if not m.encoding.startswith("mac_")] or candidates
     top = max(match.coherence for match in candidates)
     tied = [match for match in candidates if match.coherence >= top - _TIE]
     return min(tied, key=lambda match: _COMMON_FIRST.get(match.encoding, len(_COMMON_FIRST)))

@@ -7,6 +7,7 @@ the genre the page declares for itself.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from collections.abc import Iterator
@@ -79,7 +80,10 @@ def parse_html(
     title = None if document is None or isinstance(document, dict) else _clean(document.title)
     text = "" if document is None or isinstance(document, dict) else _paragraphs(document, title)
     # with no article on the page, trafilatura's fallbacks return the menu; that is not an article
-    if not text.strip() or all(_normalise(block) in boilerplate for block in text.split("\n\n")):
+    empty = not text.strip() or all(_normalise(block) in boilerplate for block in text.split("\n\n"))
+    # A script-rendered page shows a placeholder ("Loading…") where its JSON-LD states the whole text.
+    placeholder = stated is not None and len(text.strip()) * 2 < len(stated["text"])
+    if empty or placeholder:
         # Pages that render their text with scripts often still state it in JSON-LD (articleBody).
         if stated is None:
             raise EmptyInputError(input_name, "no article text found in the page")
@@ -244,6 +248,8 @@ def _json_ld_article(tree: Any) -> dict[str, Any] | None:
         body = item.get("articleBody")
         if not isinstance(body, str) or not body.strip():
             continue
+        if "<" in body or "&" in body:  # some sites put the HTML of the body there
+            body = html_lib.unescape(re.sub(r"<[^>]+>", "", re.sub(r"(?i)<br\s*/?>|</p>|</h\d>", "\n", body)))
         paragraphs = [" ".join(line.split()) for line in re.split(r"\n\s*\n|\r?\n", body)]
         found: dict[str, Any] = {
             "text": "\n\n".join(p for p in paragraphs if p),

@@ -87,14 +87,16 @@ class ArticleQuery:
         known = [(name, canonical(name)) for name in stored]
         forms = []
         for name in given:
-            meant = canonical(name)
-            # Compared in Python, in any case: SQLite's lower() folds ASCII only ("россия" ≠ "Россия").
+            # The targets meant: the name's own, and those of the stored names it is in another case
+            # ("usa" → USA → United States); compared in Python, since SQLite's lower() folds ASCII only.
+            folded = name.casefold()
+            meant = {canonical(name)} | {its for stored, its in known if stored.casefold() == folded}
             same = [
                 stored_name
                 for stored_name, its in known
-                if its == meant or stored_name.casefold() in (name.casefold(), meant.casefold())
+                if its in meant or stored_name.casefold() in {folded, *(m.casefold() for m in meant)}
             ]
-            forms.append((name, tuple(dict.fromkeys([meant, name, *same]))))
+            forms.append((name, tuple(dict.fromkeys([*sorted(meant), name, *same]))))
         return replace(self, target_names=tuple(forms))
 
     def names_for(self, name: str) -> tuple[str, ...]:
