@@ -228,3 +228,21 @@ def test_a_current_store_opens_while_another_program_reads_it(tmp_path: Path) ->
     finally:
         reader.execute("COMMIT")
         reader.close()
+
+
+def test_queries_fold_accents_as_migration_0006_built_the_index() -> None:
+    # The migration freezes its own copy of the folding; queries must fold the very same letters.
+    import importlib.util
+
+    from propwatch.storage.engine import MIGRATIONS_DIR
+    from propwatch.storage.search import unaccented
+
+    spec = importlib.util.spec_from_file_location(
+        "m0006", MIGRATIONS_DIR / "versions/0006_unaccented_search.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    accented, base = module._folded_letters()
+    assert unaccented(accented) == base and len(accented) > 400
+    assert unaccented("Łódź Ørsted") == "Łodz Ørsted"
