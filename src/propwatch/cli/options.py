@@ -73,3 +73,44 @@ DefaultOutlet = Annotated[
         help="Outlet of the articles whose source names none (e.g. a folder crawled from one site).",
     ),
 ]
+
+
+_GLOBAL_VALUED = ("--db", "--data-dir")
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """``args`` with the options of ``propwatch`` itself that were written after the command (``analyze
+    x --debug``, ``list --db URL``) moved before it, where Click reads them; ``batch`` keeps its own
+    ``--db``, and nothing after ``--`` moves."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    command: int | None = None  # where the command stands in ``rest``
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        batch_db = name == "--db" and command is not None and rest[command] == "batch"
+        if name in _GLOBAL_VALUED and not batch_db:
+            take = 1 if "=" in arg else 2
+            given = "=" in arg or (i + 1 < len(args) and not args[i + 1].startswith("-"))
+            if not given:  # no value: left where it is, for Click to say what is missing
+                rest.append(arg)
+                i += 1
+                continue
+            (hoisted if command is not None else rest).extend(args[i : i + take])
+            i += take
+            continue
+        if arg == "--debug" and command is not None:
+            hoisted.append(arg)
+        else:
+            if command is None and not arg.startswith("-"):
+                command = len(rest)
+            rest.append(arg)
+        i += 1
+    if not hoisted or command is None:
+        return args
+    # Just before the command: after any given before it, so that the one written last wins.
+    return rest[:command] + hoisted + rest[command:]
