@@ -487,3 +487,15 @@ def test_an_sqlite_uri_filename_is_found_by_read_only_commands(tmp_path: Path) -
         assert store.count_articles() == 0
     missing = tmp_path / "none.db"
     assert missing_sqlite_file(f"sqlite:///file:{missing}?mode=ro&uri=true") == missing
+
+
+def test_reading_an_empty_database_creates_nothing(database_url: str) -> None:
+    # `list` against an empty PostgreSQL database (even 'postgres' itself) made propwatch's tables there.
+    from propwatch.errors import StorageError
+
+    with pytest.raises(StorageError, match=r"no database at|no propwatch store yet"):
+        ArticleStore.open(database_url, create=False)
+    with ArticleStore.open(database_url) as store:  # writing commands create it
+        store.save_article(Article(text="Now there is a store.", language="en"))
+    with ArticleStore.open(database_url, create=False) as store:
+        assert store.count_articles() == 1

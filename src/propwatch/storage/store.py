@@ -10,7 +10,17 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from alembic.util import CommandError
-from sqlalchemy import ColumnElement, Connection, CursorResult, Engine, RowMapping, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Engine,
+    RowMapping,
+    func,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from propwatch.domain import Analysis, Article
@@ -78,6 +88,13 @@ class ArticleStore:
         engine = create_store_engine(url)
         password = parse_url(url).password
         try:
+            if not create and engine.dialect.name != "sqlite" and not _holds_a_store(engine):
+                # A read on an empty database would make propwatch's tables there (even in "postgres").
+                raise StorageError(
+                    mask_url(url),
+                    "holds no propwatch store yet: nothing is stored there (analyse or ingest articles "
+                    "first), or the database name (--db, PROPWATCH_DB) is mistyped",
+                )
             migrate(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
@@ -440,6 +457,12 @@ def _new_pk(result: CursorResult[Any]) -> int:
     if key is None:
         raise AssertionError("the database returned no primary key for an insert")
     return int(key[0])
+
+
+def _holds_a_store(engine: Engine) -> bool:
+    """Whether the database has tables at all (propwatch's, or another application's: migrate says)."""
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
 
 
 def _insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
