@@ -42,7 +42,7 @@ from propwatch.pipeline import Pipeline
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
-from propwatch.targets.aliases import AliasCatalogue, load_aliases
+from propwatch.targets.aliases import AliasCatalogue, canonical_target, load_aliases
 
 STATIC_DIR = Path(__file__).parent.parent / "web" / "static"
 
@@ -59,6 +59,10 @@ class Workbench:
     """Narrative id → targets it attacks (catalogues read at start), for target stances on display."""
     aliases: AliasCatalogue = field(default_factory=AliasCatalogue)
     """The target alias catalogues (read at start): filters name a target by any of its aliases."""
+
+    def canonical_target(self, name: str) -> str:
+        """The name a target is stored and counted under (USA, США → United States)."""
+        return canonical_target(name, self.aliases)
 
 
 def workbench(request: Request) -> Workbench:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import IO, Annotated, Any, Literal
 
@@ -56,7 +56,6 @@ from propwatch.storage.statistics import (
     outlet_timelines,
     timeline,
 )
-from propwatch.targets.aliases import canonical_target
 from propwatch.targets.linking import NarrativeAttacks
 
 bearer = HTTPBearer(auto_error=False, description="An API token made with `propwatch token create NAME`.")
@@ -192,12 +191,7 @@ def article_query(
     if target is None and attacked is None and praised is None:
         return query
     stored = target_names(bench.store)
-    return query.with_target_names(lambda name: canonical_target(name, bench.aliases), stored)
-
-
-def _canonical(bench: Workbench) -> Callable[[str], str]:
-    """A target name → the one its target is counted under (USA, США → United States)."""
-    return lambda name: canonical_target(name, bench.aliases)
+    return query.with_target_names(bench.canonical_target, stored)
 
 
 def _given(value: str | None) -> str | None:
@@ -357,7 +351,7 @@ def export_articles(
 
 @router.get("/facets", response_model=FacetsOut, dependencies=[Read], summary="Values the filters can take")
 def get_facets(bench: Bench) -> FacetsOut:
-    found = facets(bench.store, lambda name: canonical_target(name, bench.aliases))
+    found = facets(bench.store, bench.canonical_target)
     return FacetsOut(
         outlets=[Count(value=v, count=n) for v, n in found.outlets],
         languages=[Count(value=v, count=n) for v, n in found.languages],
@@ -388,7 +382,7 @@ def list_outlets(
     ] = None,
 ) -> OutletsOut:
     counted = analyzer or default_analyzer(bench.store)
-    merged = _canonical(bench)
+    merged = bench.canonical_target  # USA = United States
     if bucket:
         stats, periods = outlet_timelines(
             bench.store, bucket=bucket, analyzer=counted, query=query, canonical=merged
@@ -427,7 +421,12 @@ def get_outlet(
     counted = analyzer or default_analyzer(bench.store)
     chosen: Bucket = bucket
     overall, periods = timeline(
-        bench.store, outlet=name, bucket=chosen, analyzer=counted, query=query, canonical=_canonical(bench)
+        bench.store,
+        outlet=name,
+        bucket=chosen,
+        analyzer=counted,
+        query=query,
+        canonical=bench.canonical_target,
     )
     if overall.articles == 0 and find_articles(bench.store, ArticleQuery(outlet=name), limit=1).total == 0:
         raise NotFoundError(f"outlet {name!r}", "no stored article is from this outlet")

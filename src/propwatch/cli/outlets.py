@@ -79,12 +79,16 @@ def outlets(
         from propwatch.targets.aliases import canonical_target, load_aliases
 
         catalogue = load_aliases(settings)
-        merged = {"canonical": lambda name: canonical_target(name, catalogue)}  # USA = United States
+
+        def merged(name: str) -> str:  # USA = United States
+            return canonical_target(name, catalogue)
+
+        asked = names or None
         if by is None:
-            overall = outlet_statistics(store, analyzer=counted, outlets=names or None, query=query, **merged)
+            overall = outlet_statistics(store, analyzer=counted, outlets=asked, query=query, canonical=merged)
         else:
             overall, periods = outlet_timelines(
-                store, bucket=by.value, analyzer=counted, outlets=names or None, query=query, **merged
+                store, bucket=by.value, analyzer=counted, outlets=asked, query=query, canonical=merged
             )
     if not overall and fmt is OutletsFormat.text:
         filtered = query != ArticleQuery()

@@ -58,10 +58,11 @@ def parse_html(
     if tree is None:
         raise EmptyInputError(input_name, "no article text found in the page")
     declared_language = _declared_language(tree)
-    genre_tag = _declared_genre(tree)
+    json_ld = list(_json_ld_objects(tree))  # read before trafilatura prunes the tree's scripts
+    genre_tag = _declared_genre(tree, json_ld)
     boilerplate = _boilerplate_text(tree)
     page_text = " ".join(tree.xpath("//body//text()"))  # before trafilatura prunes the tree
-    stated = _json_ld_article(tree)  # so are its scripts
+    stated = _json_ld_article(json_ld)
 
     document = trafilatura.bare_extraction(
         tree,
@@ -193,9 +194,9 @@ def _publication_date(html: str, page_text: str, found: date | None, url: str | 
     return _parse_date(markup_only)
 
 
-def _declared_genre(tree: Any) -> str | None:
-    """Genre the page gives itself: a schema.org genre type, else a genre-word section."""
-    json_ld = list(_json_ld_objects(tree))
+def _declared_genre(tree: Any, json_ld: list[dict[str, Any]]) -> str | None:
+    """Genre the page gives itself (``json_ld``: its JSON-LD objects): a schema.org genre type, else a
+    genre-word section."""
     for obj in json_ld:
         types = obj.get("@type")
         for type_name in types if isinstance(types, list) else [types]:
@@ -237,10 +238,10 @@ def _walk_json_ld(data: Any) -> Iterator[dict[str, Any]]:
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Report", "LiveBlogPosting")
 
 
-def _json_ld_article(tree: Any) -> dict[str, Any] | None:
+def _json_ld_article(json_ld: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Text and metadata of the first JSON-LD article (NewsArticle, OpinionNewsArticle, BlogPosting…)
-    of the page that states its ``articleBody``; None without one."""
-    for item in _json_ld_objects(tree):
+    among the page's objects that states its ``articleBody``; None without one."""
+    for item in json_ld:
         kinds = item.get("@type")
         kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
         if not any(isinstance(k, str) and k.endswith(_ARTICLE_TYPES) for k in kinds):

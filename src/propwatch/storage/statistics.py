@@ -190,8 +190,7 @@ def _facts(
     States), each counted once per article.
     """
     if analyzer == DEFAULT_ANALYZER:
-        detected = conn.execute(select(spans.c.pk).where(spans.c.analyzer == TECHNIQUE_ANALYZER).limit(1))
-        analyzer = TECHNIQUE_ANALYZER if detected.first() is not None else None
+        analyzer = _counted_by_default(conn)
     _check_analyzer(conn, analyzer)
     chosen = _article_filter(conn, query)
     if chosen is None:
@@ -281,9 +280,11 @@ def _check_analyzer(conn: Connection, analyzer: str | None) -> None:
 def default_analyzer(store: ArticleStore) -> str | None:
     """The analyzer whose spans statistics count: the technique detector when it has run, else all."""
     with store._reading("cannot read the analyses") as conn:
-        found = conn.execute(
-            select(spans.c.pk).where(spans.c.analyzer == TECHNIQUE_ANALYZER).limit(1)
-        ).first()
+        return _counted_by_default(conn)
+
+
+def _counted_by_default(conn: Connection) -> str | None:
+    found = conn.execute(select(spans.c.pk).where(spans.c.analyzer == TECHNIQUE_ANALYZER).limit(1)).first()
     return TECHNIQUE_ANALYZER if found is not None else None
 
 

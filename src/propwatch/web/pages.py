@@ -42,7 +42,6 @@ from propwatch.storage.statistics import default_analyzer, outlet_statistics, ti
 from propwatch.storage.statistics import ranked as ranked_counts
 from propwatch.storage.tokens import ApiToken
 from propwatch.summary import genre_note, summarize
-from propwatch.targets.aliases import canonical_target
 from propwatch.targets.linking import target_profiles
 from propwatch.web.charts import Series, hbar_chart, heatmap, stacked_columns
 from propwatch.web.highlight import (
@@ -164,7 +163,7 @@ def list_page(request: Request, bench: Bench, query: Filters, page: int = 1) -> 
         page_link=lambda n: "/articles?" + urlencode({**params, "page": n}),
         export_link=lambda fmt: "/api/export?" + urlencode({**_api_filters(params), "format": fmt}),
         formats=EXPORT_FORMATS,
-        facets=facets(bench.store, lambda name: canonical_target(name, bench.aliases)),
+        facets=facets(bench.store, bench.canonical_target),
         categories=CATEGORIES,
         snippet_parts=snippet_parts,
     )
@@ -364,11 +363,10 @@ def dashboard(request: Request, bench: Bench) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
     analyzer = default_analyzer(bench.store)
-    merged = lambda name: canonical_target(name, bench.aliases)  # noqa: E731 (USA = United States)
-    stats = outlet_statistics(bench.store, analyzer=analyzer, canonical=merged)
+    stats = outlet_statistics(bench.store, analyzer=analyzer, canonical=bench.canonical_target)
     # Articles of no outlet are in no outlet's row: they would skew the totals the rows are read against.
     overall, periods = timeline(
-        bench.store, bucket="month", analyzer=analyzer, with_outlet=True, canonical=merged
+        bench.store, bucket="month", analyzer=analyzer, with_outlet=True, canonical=bench.canonical_target
     )
     periods = with_empty_periods(periods, "month")
     measured = [(name, t.coverage) for name, t in stats.items() if t.coverage is not None]
@@ -413,7 +411,7 @@ def outlet_page(request: Request, name: str, bench: Bench) -> Response:
         outlet=name,
         bucket="month",
         analyzer=analyzer,
-        canonical=lambda target: canonical_target(target, bench.aliases),
+        canonical=bench.canonical_target,
     )
     periods = with_empty_periods(periods, "month")
     if overall.articles == 0:
