@@ -470,6 +470,12 @@ def test_list_filters(seeded: tuple[Api, dict[str, str]]) -> None:
     assert _ids(api, genre="Opinion") == [ids["techniques"]]
     assert set(_ids(api, narrative="Elections are rigged", limit=200)) <= set(_ids(api, limit=200))
     assert len(_ids(api, narrative="Elections are rigged", limit=200)) == 6
+    assert _ids(api, narrative="elections are RIGGED", limit=200) == _ids(
+        api, narrative="Elections are rigged", limit=200
+    )
+    typo = api.client.get("/api/articles", params={"narrative": "Elections rigged"})
+    assert typo.status_code == 422  # it listed nothing, as if no article repeated it
+    assert "did you mean Elections are rigged?" in typo.json()["error"]["reason"]
     march = _ids(api, since="2024-03-01", until="2024-03-31", limit=200)
     assert ids["techniques"] in march and len(march) == 4
     assert _ids(api, q="traitors patriot", outlet="Evening Herald", limit=200) != []

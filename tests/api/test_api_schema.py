@@ -44,7 +44,7 @@ def test_api_follows_its_openapi_spec(api_schema: Any) -> None:
     # A plain loop over the operations: schemathesis' lazy pytest fixture does not run on pytest 9.
     headers = {"Authorization": f"Bearer {TOKEN['value']}"}
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 10  # 9 paths; /api/articles has GET and POST
+    assert len(operations) == 11  # 9 paths; /api/articles has GET and POST, /api/articles/{id} GET and DELETE
     for operation in operations:
 
         @given(case=operation.as_strategy())

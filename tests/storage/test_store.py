@@ -404,10 +404,10 @@ def test_write_retried_once_after_a_unique_conflict(
     store: ArticleStore, make_article, make_analysis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A writer that loses an insert race to another (unique hash refused) tries again, and succeeds."""
-    from propwatch.storage import store as store_module
+    from propwatch.storage import writing
     from propwatch.storage.records import article_values
 
-    original = store_module._insert_article
+    original = writing.insert_article
     calls: list[int] = []
 
     def racing_insert(conn, article):  # type: ignore[no-untyped-def]
@@ -419,7 +419,7 @@ def test_write_retried_once_after_a_unique_conflict(
             conn.execute(insert(articles).values(values))
         return original(conn, article)
 
-    monkeypatch.setattr(store_module, "_insert_article", racing_insert)
+    monkeypatch.setattr(writing, "insert_article", racing_insert)
     analysis = make_analysis(make_article())
     assert store.save_analysis(analysis) == SaveOutcome(analysis.article.id, True, True)
     assert len(calls) == 2
@@ -429,7 +429,7 @@ def test_write_retried_once_after_a_unique_conflict(
 def test_failing_twice_is_a_storage_error(
     store: ArticleStore, make_article, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from propwatch.storage import store as store_module
+    from propwatch.storage import writing
     from propwatch.storage.records import article_values
 
     def always_conflicting(conn, article):  # type: ignore[no-untyped-def]
@@ -437,7 +437,7 @@ def test_failing_twice_is_a_storage_error(
         conn.execute(insert(articles).values(values))
         conn.execute(insert(articles).values(values))
 
-    monkeypatch.setattr(store_module, "_insert_article", always_conflicting)
+    monkeypatch.setattr(writing, "insert_article", always_conflicting)
     article = make_article()
     with pytest.raises(StorageError, match=f"cannot store article {article.id}"):
         store.save_article(article)

@@ -37,7 +37,7 @@ from propwatch.errors import (
     RobotsDisallowedError,
     StorageError,
 )
-from propwatch.narratives.catalogue import attacks_in_catalogues
+from propwatch.narratives.catalogue import attacks_in_catalogues, catalogue_ids
 from propwatch.pipeline import Pipeline
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
@@ -59,6 +59,8 @@ class Workbench:
     """Narrative id → targets it attacks (catalogues read at start), for target stances on display."""
     aliases: AliasCatalogue = field(default_factory=AliasCatalogue)
     """The target alias catalogues (read at start): filters name a target by any of its aliases."""
+    narrative_ids: frozenset[str] = frozenset()
+    """The narrative ids of the catalogues (read at start), which the narrative filter accepts."""
 
     def canonical_target(self, name: str) -> str:
         """The name a target is stored and counted under (USA, США → United States)."""
@@ -158,6 +160,7 @@ def create_app(
         Analyst(settings, pipeline),
         attacks_in_catalogues(settings),
         load_aliases(settings),
+        catalogue_ids(settings),
     )
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:

@@ -39,6 +39,7 @@ from propwatch.domain import Analysis
 from propwatch.errors import InputError, InputTooLargeError, NotFoundError
 from propwatch.export import analysis_record
 from propwatch.export_formats import EXPORT_FORMATS, MEDIA_TYPES, SUFFIXES, write_export
+from propwatch.narratives.catalogue import resolve_narrative_id
 from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import (
     MAX_PAGE,
@@ -46,6 +47,7 @@ from propwatch.storage.queries import (
     facets,
     find_articles,
     matching_ids,
+    narrative_ids,
     target_names,
 )
 from propwatch.storage.search import snippet_text
@@ -180,7 +182,7 @@ def article_query(
         label=_given(label),
         technique=_given(technique),
         category=_given(category),
-        narrative=_given(narrative),
+        narrative=_narrative(bench, _given(narrative)),
         target=target,
         attacked=attacked,
         praised=praised,
@@ -192,6 +194,13 @@ def article_query(
         return query
     stored = target_names(bench.store)
     return query.with_target_names(bench.canonical_target, stored)
+
+
+def _narrative(bench: Workbench, name: str | None) -> str | None:
+    """The narrative id asked for, checked: a typo would list nothing, as if no article repeated it."""
+    if name is None:
+        return None
+    return resolve_narrative_id(name, bench.narrative_ids | set(narrative_ids(bench.store)), "narrative")
 
 
 def _given(value: str | None) -> str | None:
@@ -258,6 +267,17 @@ def get_article(
     model_version: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> dict[str, Any]:
     return record(bench.store.get_analysis(article_id, model_version), bench)
+
+
+@router.delete(
+    "/articles/{article_id}",
+    status_code=204,
+    dependencies=[Depends(writable)],
+    summary="Delete a stored article with its analyses (all or nothing)",
+)
+def delete_article(article_id: str, bench: Bench) -> Response:
+    bench.store.delete_articles([article_id])
+    return Response(status_code=204)
 
 
 @router.get(

@@ -4,7 +4,6 @@ the latest stored analysis found (techniques, narratives, targets and their stan
 from __future__ import annotations
 
 from datetime import date
-from difflib import get_close_matches
 from typing import Annotated, Any
 
 import typer
@@ -90,24 +89,12 @@ def article_query(
 
 
 def known_narrative(settings: Settings, store: ArticleStore, name: str) -> str:
-    """The narrative id ``name`` stands for, in any case, among the catalogues in use and the ids stored
-    analyses found; an unknown id is an error with the nearest ones, since a typo would list nothing."""
-    from propwatch.narratives.catalogue import iter_narratives, load_catalogues
+    """The narrative id ``name`` stands for among the catalogues in use and the ids stored analyses found
+    (:func:`~propwatch.narratives.catalogue.resolve_narrative_id`)."""
+    from propwatch.narratives.catalogue import iter_narratives, load_catalogues, resolve_narrative_id
 
     known = {narrative.id for narrative in iter_narratives(load_catalogues(settings))}
-    known.update(narrative_ids(store))
-    if name in known:
-        return name
-    folded = {identifier.lower(): identifier for identifier in sorted(known)}
-    if name.strip().lower() in folded:
-        return folded[name.strip().lower()]
-    near = get_close_matches(name.strip().lower(), list(folded), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(folded[n] for n in near)}?" if near else ""
-    raise ConfigurationError(
-        "--narrative",
-        f"{name!r} is no narrative id of the catalogues in use or the store{hint} "
-        "(`propwatch narratives list` shows them)",
-    )
+    return resolve_narrative_id(name, known | set(narrative_ids(store)), "--narrative")
 
 
 def date_option(name: str, value: str | None) -> date | None:

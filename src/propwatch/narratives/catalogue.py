@@ -17,6 +17,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -25,7 +26,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from propwatch.catalogue_yaml import load_catalogue_yaml
-from propwatch.errors import DecodingError, InputNotFoundError, MalformedRecordError, PropwatchError
+from propwatch.errors import (
+    DecodingError,
+    InputError,
+    InputNotFoundError,
+    MalformedRecordError,
+    PropwatchError,
+)
 from propwatch.output_files import replacing
 from propwatch.settings import Settings
 
@@ -322,3 +329,31 @@ def narrative_attacks(catalogues: Iterable[Catalogue]) -> dict[str, frozenset[st
         if narrative.attacks and narrative.id not in found:
             found[narrative.id] = frozenset(narrative.attacks)
     return found
+
+
+def catalogue_ids(settings: Settings) -> frozenset[str]:
+    """The narrative ids of the catalogues in use; none when they cannot be read (logged: the analyzer
+    reports it), for filters that also accept the ids stored analyses found."""
+    try:
+        return frozenset(narrative.id for narrative in iter_narratives(load_catalogues(settings)))
+    except PropwatchError as error:
+        log.warning("narrative catalogues not read for the narrative filter: %s", error)
+        return frozenset()
+
+
+def resolve_narrative_id(name: str, known: Iterable[str], option: str) -> str:
+    """The id among ``known`` that ``name`` stands for, in any case; an unknown id is an error naming
+    ``option`` and the nearest ids, since a filter on a typo would find nothing and look like an answer."""
+    ids = set(known)
+    if name in ids:
+        return name
+    folded = {identifier.lower(): identifier for identifier in sorted(ids)}
+    if name.strip().lower() in folded:
+        return folded[name.strip().lower()]
+    near = get_close_matches(name.strip().lower(), list(folded), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(folded[n] for n in near)}?" if near else ""
+    raise InputError(
+        option,
+        f"{name!r} is no narrative id of the catalogues in use or the store{hint} "
+        "(`propwatch narratives list` shows them)",
+    )

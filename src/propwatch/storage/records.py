@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, RowMapping, Select, func, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, func, select
 
 from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.framing.labels import GENRE_LABEL
@@ -23,6 +23,14 @@ class SaveOutcome:
     article_id: str
     article_stored: bool
     analysis_stored: bool
+
+
+@dataclass(frozen=True)
+class DeleteOutcome:
+    """What ``delete_articles`` did: the full ids of the articles deleted and how many analyses went."""
+
+    article_ids: list[str]
+    n_analyses: int
 
 
 @dataclass(frozen=True)
@@ -207,3 +215,37 @@ def analysis_from_rows(
         analyzers=dict(analysis["analyzers"]),
         created_at=analysis["created_at"],
     )
+
+
+def assemble_analyses(
+    conn: Connection, article_pks: list[int], analysis_rows: Mapping[int, RowMapping]
+) -> dict[int, Analysis]:
+    """Analyses of these articles from their analysis rows (keyed by article pk), with spans and labels."""
+    article_rows = conn.execute(
+        select(articles.c.pk, articles.c.stored_at, *ARTICLE_COLUMNS).where(articles.c.pk.in_(article_pks))
+    ).mappings()
+    stored_articles = {row["pk"]: (article_from_row(row), row["stored_at"]) for row in article_rows}
+    analysis_pks = [row["pk"] for row in analysis_rows.values()]
+    span_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
+    label_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
+    if analysis_pks:
+        for row in conn.execute(
+            select(spans).where(spans.c.analysis_pk.in_(analysis_pks)).order_by(spans.c.position)
+        ).mappings():
+            span_rows[row["analysis_pk"]].append(row)
+        for row in conn.execute(
+            select(labels).where(labels.c.analysis_pk.in_(analysis_pks)).order_by(labels.c.position)
+        ).mappings():
+            label_rows[row["analysis_pk"]].append(row)
+    found: dict[int, Analysis] = {}
+    for pk in article_pks:
+        analysis = analysis_rows.get(pk)
+        article, stored_at = stored_articles[pk]
+        found[pk] = analysis_from_rows(
+            article,
+            analysis,
+            span_rows[analysis["pk"]] if analysis is not None else [],
+            label_rows[analysis["pk"]] if analysis is not None else [],
+            stored_at,
+        )
+    return found

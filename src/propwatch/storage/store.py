@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 
 from alembic.util import CommandError
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    CursorResult,
     Engine,
-    RowMapping,
     func,
-    insert,
     inspect,
     select,
 )
@@ -26,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError, NotFoundError, PropwatchError, StorageError
 from propwatch.settings import Settings
+from propwatch.storage import writing
 from propwatch.storage.engine import (
     WRITE_OPTION,
     create_store_engine,
@@ -39,15 +37,15 @@ from propwatch.storage.records import (
     ARTICLE_COLUMNS,
     Appearance,
     ArticleSummary,
+    DeleteOutcome,
     SaveOutcome,
     SearchHit,
-    analysis_from_rows,
     article_from_row,
-    article_values,
+    assemble_analyses,
     summary_from_row,
     summary_select,
 )
-from propwatch.storage.schema import analyses, appearances, articles, labels, spans
+from propwatch.storage.schema import analyses, appearances, articles
 from propwatch.storage.search import parse_query, run_search
 
 MIN_ID_PREFIX = 6
@@ -144,7 +142,7 @@ class ArticleStore:
     def save_article(self, article: Article) -> bool:
         """Store ``article``; False if an article with the same text is already stored (nothing changes)."""
         return self._retrying_write(
-            f"cannot store article {article.id}", lambda conn: _insert_article(conn, article)[1]
+            f"cannot store article {article.id}", lambda conn: writing.insert_article(conn, article)[1]
         )
 
     def save_appearances(self, seen: Sequence[tuple[str, Appearance]]) -> int:
@@ -157,7 +155,7 @@ class ArticleStore:
                     select(articles.c.id, articles.c.pk).where(articles.c.id.in_({i for i, _ in seen}))
                 ).all()
             )
-            return sum(_insert_appearance(conn, int(pks[i]), a) for i, a in seen if i in pks)
+            return sum(writing.insert_appearance(conn, int(pks[i]), a) for i, a in seen if i in pks)
 
         return self._retrying_write("cannot store where the texts appeared", write) if seen else 0
 
@@ -188,8 +186,22 @@ class ArticleStore:
         """
         return self._retrying_write(
             f"cannot store the analysis of article {analysis.article.id}",
-            lambda conn: _insert_analysis(conn, analysis),
+            lambda conn: writing.insert_analysis(conn, analysis),
         )
+
+    def delete_articles(self, article_ids: Sequence[str]) -> DeleteOutcome:
+        """Delete these articles (ids or unique prefixes) with their analyses, spans, labels, appearances
+        and republication signatures, all or nothing: an unknown or ambiguous id raises before anything
+        is deleted. API tokens, sessions and catalogues are left as they are."""
+        if isinstance(article_ids, str):  # a lone id is a Sequence[str] too: of its characters
+            article_ids = [article_ids]
+
+        def write(conn: Connection) -> DeleteOutcome:
+            pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
+            ids = list(conn.execute(select(articles.c.id).where(articles.c.pk.in_(pks))).scalars())
+            return DeleteOutcome(article_ids=sorted(ids), n_analyses=writing.delete_articles(conn, pks))
+
+        return self._retrying_write("cannot delete the articles", write)
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -217,7 +229,7 @@ class ArticleStore:
                     f"no analysis with model version '{model_version}' is stored; stored: "
                     + (", ".join(f"'{v}'" for v in stored) if stored else "none"),
                 )
-            found = _assemble(conn, [pk], {pk: analysis_row} if analysis_row is not None else {})
+            found = assemble_analyses(conn, [pk], {pk: analysis_row} if analysis_row is not None else {})
             return found[pk]
 
     def latest_analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
@@ -232,7 +244,7 @@ class ArticleStore:
                 select(analyses).where(analyses.c.pk.in_(latest.group_by(analyses.c.article_pk)))
             ).mappings()
             by_article = {int(row["article_pk"]): row for row in rows}
-            found = _assemble(conn, list(by_article), by_article) if by_article else {}
+            found = assemble_analyses(conn, list(by_article), by_article) if by_article else {}
         return {analysis.article.id: analysis for analysis in found.values()}
 
     def model_versions(self, article_id: str) -> list[str]:
@@ -352,7 +364,7 @@ class ArticleStore:
                 .group_by(analyses.c.article_pk)
             )
             rows = conn.execute(select(analyses).where(analyses.c.pk.in_(latest))).mappings()
-            found = _assemble(conn, pks, {row["article_pk"]: row for row in rows})
+            found = assemble_analyses(conn, pks, {row["article_pk"]: row for row in rows})
         return [found[pk] for pk in pks]
 
     @contextmanager
@@ -452,160 +464,7 @@ def _versions(conn: Connection, article_pk: int) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
-def _new_pk(result: CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    if key is None:
-        raise AssertionError("the database returned no primary key for an insert")
-    return int(key[0])
-
-
 def _holds_a_store(engine: Engine) -> bool:
     """Whether the database has tables at all (propwatch's, or another application's: migrate says)."""
     with engine.connect() as connection:
         return bool(inspect(connection).get_table_names())
-
-
-def _insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
-    """The article's primary key, and whether it was inserted now; a text already stored that comes from
-    elsewhere this time is recorded as an appearance of it."""
-    existing = conn.execute(  # locked on PostgreSQL: two analyses of one article complete in turn
-        select(articles.c.pk).where(articles.c.content_hash == article.content_hash).with_for_update()
-    ).scalar_one_or_none()
-    if existing is not None:
-        _insert_appearance(conn, int(existing), Appearance.of(article))
-        return int(existing), False
-    result = conn.execute(insert(articles).values(article_values(article, datetime.now(UTC))))
-    return _new_pk(result), True
-
-
-def _insert_appearance(conn: Connection, pk: int, seen: Appearance) -> bool:
-    """Record ``seen`` unless the article row or an earlier appearance already says it, or it names no
-    place at all (the same text pasted again, with no URL, outlet or date)."""
-    if seen.url is None and seen.outlet is None and seen.published is None:
-        return False
-    stored = conn.execute(
-        select(articles.c.url, articles.c.outlet, articles.c.published, articles.c.title).where(
-            articles.c.pk == pk
-        )
-    ).one()
-    if seen.place() == (stored.url, stored.outlet, stored.published, stored.title):
-        return False
-    known = conn.execute(
-        select(appearances.c.url, appearances.c.outlet, appearances.c.published, appearances.c.title).where(
-            appearances.c.article_pk == pk
-        )
-    ).all()
-    if any(seen.place() == tuple(row) for row in known):
-        return False
-    conn.execute(
-        insert(appearances).values(
-            article_pk=pk,
-            url=seen.url,
-            outlet=seen.outlet,
-            published=seen.published,
-            title=seen.title,
-            origin=seen.origin,
-            stored_at=datetime.now(UTC),
-        )
-    )
-    return True
-
-
-def _insert_analysis(conn: Connection, analysis: Analysis) -> SaveOutcome:
-    article_pk, article_stored = _insert_article(conn, analysis.article)
-    if not article_stored:
-        latest = (
-            conn.execute(
-                select(analyses)
-                .where(analyses.c.article_pk == article_pk)
-                .order_by(analyses.c.pk.desc())
-                .limit(1)
-            )
-            .mappings()
-            .first()
-        )
-        if latest is not None:
-            analysis = analysis.completing(_assemble(conn, [article_pk], {article_pk: latest})[article_pk])
-    version = analysis.model_version
-    existing = conn.execute(
-        select(analyses.c.pk).where(analyses.c.article_pk == article_pk, analyses.c.model_version == version)
-    ).first()
-    if existing is not None:
-        return SaveOutcome(analysis.article.id, article_stored, analysis_stored=False)
-    result = conn.execute(
-        insert(analyses).values(
-            article_pk=article_pk,
-            model_version=version,
-            analyzers=dict(analysis.analyzers),
-            created_at=analysis.created_at,
-            stored_at=datetime.now(UTC),
-            n_spans=len(analysis.spans),
-        )
-    )
-    analysis_pk = _new_pk(result)
-    if analysis.spans:
-        conn.execute(
-            insert(spans),
-            [
-                {
-                    "analysis_pk": analysis_pk,
-                    "position": position,
-                    "start_char": span.start,
-                    "end_char": span.end,
-                    "label": span.label,
-                    "score": span.score,
-                    "analyzer": span.analyzer,
-                }
-                for position, span in enumerate(analysis.spans)
-            ],
-        )
-    if analysis.labels:
-        conn.execute(
-            insert(labels),
-            [
-                {
-                    "analysis_pk": analysis_pk,
-                    "position": position,
-                    "name": label.name,
-                    "value": label.value,
-                    "score": label.score,
-                    "analyzer": label.analyzer,
-                }
-                for position, label in enumerate(analysis.labels)
-            ],
-        )
-    return SaveOutcome(analysis.article.id, article_stored, analysis_stored=True)
-
-
-def _assemble(
-    conn: Connection, article_pks: list[int], analysis_rows: Mapping[int, RowMapping]
-) -> dict[int, Analysis]:
-    """Analyses of these articles from their analysis rows (keyed by article pk), with spans and labels."""
-    article_rows = conn.execute(
-        select(articles.c.pk, articles.c.stored_at, *ARTICLE_COLUMNS).where(articles.c.pk.in_(article_pks))
-    ).mappings()
-    stored_articles = {row["pk"]: (article_from_row(row), row["stored_at"]) for row in article_rows}
-    analysis_pks = [row["pk"] for row in analysis_rows.values()]
-    span_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
-    label_rows: dict[int, list[RowMapping]] = {pk: [] for pk in analysis_pks}
-    if analysis_pks:
-        for row in conn.execute(
-            select(spans).where(spans.c.analysis_pk.in_(analysis_pks)).order_by(spans.c.position)
-        ).mappings():
-            span_rows[row["analysis_pk"]].append(row)
-        for row in conn.execute(
-            select(labels).where(labels.c.analysis_pk.in_(analysis_pks)).order_by(labels.c.position)
-        ).mappings():
-            label_rows[row["analysis_pk"]].append(row)
-    found: dict[int, Analysis] = {}
-    for pk in article_pks:
-        analysis = analysis_rows.get(pk)
-        article, stored_at = stored_articles[pk]
-        found[pk] = analysis_from_rows(
-            article,
-            analysis,
-            span_rows[analysis["pk"]] if analysis is not None else [],
-            label_rows[analysis["pk"]] if analysis is not None else [],
-            stored_at,
-        )
-    return found

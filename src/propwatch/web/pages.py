@@ -214,6 +214,23 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
     )
 
 
+@router.get("/articles/{article_id}/delete", response_class=HTMLResponse)
+def delete_page(request: Request, article_id: str, bench: Bench) -> Response:
+    if not signed_in(request, bench):
+        return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
+    return render(request, "delete.html", article=bench.store.get_article(article_id))
+
+
+@router.post("/articles/{article_id}/delete", response_class=HTMLResponse)
+def delete_article(request: Request, article_id: str, bench: Bench) -> Response:
+    if not same_origin(request, bench.settings):
+        return render_error(request, 403, "form: posted from another site; delete from this server's page")
+    if not signed_in(request, bench):
+        return render_error(request, 401, "Deleting needs a signed-in session: sign in with an API token.")
+    bench.store.delete_articles([article_id])
+    return RedirectResponse("/articles", status_code=303)
+
+
 # --- submitting ----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,105 @@
+"""``propwatch delete``: remove stored articles (a takedown, a mistaken crawl) and all found in them."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from propwatch.cli import filters
+from propwatch.cli.options import literal_console, settings_from
+from propwatch.errors import ConfigurationError
+from propwatch.storage.queries import find_articles, matching_ids
+from propwatch.storage.store import ArticleStore
+
+SHOWN = 20  # articles listed before asking
+
+out = literal_console()
+err = literal_console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("delete")(delete)
+
+
+def delete(
+    ctx: typer.Context,
+    article_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID]...", help="Article ids (or unique prefixes of 6+ characters).", show_default=False
+        ),
+    ] = None,
+    outlet: filters.Outlet = None,
+    language: filters.Language = None,
+    genre: filters.Genre = None,
+    since: filters.Since = None,
+    until: filters.Until = None,
+    technique: filters.Technique = None,
+    category: filters.Category = None,
+    narrative: filters.Narrative = None,
+    target: filters.Target = None,
+    attacked: filters.Attacked = None,
+    praised: filters.Praised = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be deleted.")] = False,
+) -> None:
+    """Delete stored articles, given by id or by the filters of `list`, with their analyses, spans,
+    appearances and republication signatures, all or nothing. Asks first unless --yes."""
+    settings = settings_from(ctx)
+    options = filters.given(locals())
+    chosen = {name: value for name, value in options.items() if value is not None}
+    if bool(article_ids) == bool(chosen):
+        raise ConfigurationError(
+            "delete",
+            "give article ids or filters (e.g. --outlet), not both"
+            if chosen
+            else "give the ids of the articles to delete, or filters of `list` (e.g. --outlet) choosing them",
+        )
+    with ArticleStore.from_settings(settings, create=False) as store:
+        if article_ids:  # an unknown or ambiguous id fails here, before anything is deleted
+            chosen_ids = list(dict.fromkeys(store.get_article(article_id).id for article_id in article_ids))
+        else:
+            query = filters.article_query(settings, store, **options)
+            total = find_articles(store, query, limit=1, most=None).total
+            chosen_ids = matching_ids(store, query, limit=max(total, 1))
+        if not chosen_ids:
+            out.print("No stored article matches: nothing to delete.")
+            return
+        _show(store, chosen_ids)
+        if dry_run:
+            out.print(f"Would delete {_articles(len(chosen_ids))} (--dry-run: nothing deleted).")
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                raise ConfigurationError(
+                    "delete",
+                    f"would delete {_articles(len(chosen_ids))}: pass --yes to delete without asking",
+                )
+            if not typer.confirm(f"Delete {_articles(len(chosen_ids))}?", default=False):
+                err.print("Nothing deleted.")
+                raise typer.Exit(1)
+        outcome = store.delete_articles(chosen_ids)
+    n = outcome.n_analyses
+    out.print(f"Deleted {_articles(len(outcome.article_ids))} and {n} analys{'i' if n == 1 else 'e'}s.")
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'' if n == 1 else 's'}"
+
+
+def _show(store: ArticleStore, article_ids: list[str]) -> None:
+    table = Table(title=f"{_articles(len(article_ids))} to delete", title_justify="left")
+    table.add_column("Id", no_wrap=True, min_width=16)
+    table.add_column("Published", no_wrap=True, min_width=10)
+    for column in ("Outlet", "Title", "URL"):
+        table.add_column(column, overflow="fold")
+    for article_id in article_ids[:SHOWN]:
+        article = store.get_article(article_id)
+        when = article.published.isoformat() if article.published else ""
+        table.add_row(article.id, when, article.outlet or "", article.title or "", article.url or "")
+    if len(article_ids) > SHOWN:
+        table.caption = f"and {len(article_ids) - SHOWN} more"
+    out.print(table)

@@ -1,0 +1,56 @@
+"""DELETE /api/articles/{id}: a token is needed, and the article goes with everything stored of it."""
+
+from __future__ import annotations
+
+from workbench_fixture import Api
+
+TEXT = "The traitors in Washington lie again about NATO and Russia, the spokesman said on Monday."
+
+
+def test_deleting_needs_a_token_and_removes_the_article(api: Api) -> None:
+    created = api.client.post("/api/articles", json={"text": TEXT}, headers=api.auth)
+    assert created.status_code == 201, created.text
+    article_id = created.json()["id"]
+
+    refused = api.client.delete(f"/api/articles/{article_id}")
+    assert refused.status_code == 401
+    assert api.client.get(f"/api/articles/{article_id}").status_code == 200
+
+    deleted = api.client.delete(f"/api/articles/{article_id[:8]}", headers=api.auth)
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert api.client.get(f"/api/articles/{article_id}").status_code == 404
+    assert api.client.get("/api/articles").json()["total"] == 0
+
+    again = api.client.delete(f"/api/articles/{article_id}", headers=api.auth)
+    assert again.status_code == 404
+    assert "no stored article has this id" in again.text
+
+
+def test_deleting_a_malformed_id_is_not_found(api: Api) -> None:
+    response = api.client.delete("/api/articles/not-an-id", headers=api.auth)
+    assert response.status_code == 404
+    assert "not an article id" in response.text
+
+
+def test_the_workbench_deletes_for_a_signed_in_browser_after_asking(api: Api) -> None:
+    article_id = api.client.post("/api/articles", json={"text": TEXT}, headers=api.auth).json()["id"]
+    page = f"/articles/{article_id}"
+
+    assert "Delete this article" not in api.client.get(page).text
+    asking = api.client.get(f"{page}/delete", follow_redirects=False)
+    assert asking.status_code == 303 and asking.headers["location"].startswith("/login?next=")
+    assert api.client.post(f"{page}/delete", follow_redirects=False).status_code == 401
+
+    api.client.post("/login", data={"token": api.secret}, follow_redirects=False)
+    assert f'href="{page}/delete"' in api.client.get(page).text
+    confirm = api.client.get(f"{page}/delete")
+    assert confirm.status_code == 200 and "Delete permanently" in confirm.text and article_id in confirm.text
+    assert api.store.count_articles() == 1  # asking deletes nothing
+
+    forged = api.client.post(f"{page}/delete", headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403 and api.store.count_articles() == 1
+
+    done = api.client.post(f"{page}/delete", follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/articles"
+    assert api.store.count_articles() == 0
+    assert api.client.get(page).status_code == 404

@@ -1,0 +1,94 @@
+"""``propwatch delete``: by id or by the filters of `list`, listed first, asked or --yes, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RECORDS = [
+    {"text": "The corrupt puppets in Brussels lie again, the spokesman said.", "source-hostname": "Pravda X"},
+    {"text": "Parliament passed the budget on Tuesday after a long debate.", "source-hostname": "Pravda X"},
+    {"text": "The weather service expects rain in the north over the weekend.", "source-hostname": "Daily Y"},
+]
+
+
+def run(db: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPWATCH_")}
+    env.update(PROPWATCH_DB=db, COLUMNS="200", NO_COLOR="1", TERM="dumb")
+    return subprocess.run(
+        [sys.executable, "-m", "propwatch", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(record) for record in RECORDS) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    assert run(url, "ingest", str(corpus)).returncode == 0
+    return url
+
+
+def stored(db: str) -> dict[str, str]:
+    return {row["id"]: row["outlet"] for row in json.loads(run(db, "list", "-f", "json").stdout)}
+
+
+def test_delete_by_filter_lists_then_deletes_with_yes(db: str) -> None:
+    before = stored(db)
+    dry = run(db, "delete", "--outlet", "Pravda X", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "2 articles to delete" in dry.stdout and "Would delete 2 articles" in dry.stdout
+    assert stored(db) == before
+
+    unasked = run(db, "delete", "--outlet", "Pravda X", stdin="")
+    assert unasked.returncode == 2
+    assert "pass --yes" in unasked.stderr
+    assert stored(db) == before
+
+    done = run(db, "delete", "--outlet", "Pravda X", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "Deleted 2 articles and 0 analyses." in done.stdout
+    assert list(stored(db).values()) == ["Daily Y"]
+
+
+def test_delete_by_id_is_all_or_nothing(db: str) -> None:
+    ids = list(stored(db))
+    failed = run(db, "delete", ids[0], "0123456789abcdef", "--yes")
+    assert failed.returncode == 2
+    assert "0123456789abcdef: no stored article has this id" in failed.stderr
+    assert list(stored(db)) == ids
+
+    done = run(db, "delete", ids[0][:8], ids[1], "-y")
+    assert done.returncode == 0, done.stderr
+    assert list(stored(db)) == ids[2:]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "give the ids of the articles to delete"),
+        (("0123456789abcdef", "--outlet", "Daily Y"), "not both"),
+    ],
+)
+def test_delete_needs_ids_or_filters(db: str, args: tuple[str, ...], message: str) -> None:
+    result = run(db, "delete", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_nothing_matching_deletes_nothing(db: str) -> None:
+    result = run(db, "delete", "--outlet", "Nobody", "--yes")
+    assert result.returncode == 0
+    assert "nothing to delete" in result.stdout
+    assert len(stored(db)) == 3
