@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from propwatch.cli import filters
-from propwatch.cli.options import literal_console, settings_from
+from propwatch.cli.options import counted, literal_console, settings_from
 from propwatch.errors import ConfigurationError
 from propwatch.storage.queries import find_articles, matching_ids
 from propwatch.storage.store import ArticleStore
@@ -70,28 +70,25 @@ def delete(
             return
         _show(store, chosen_ids)
         if dry_run:
-            out.print(f"Would delete {_articles(len(chosen_ids))} (--dry-run: nothing deleted).")
+            out.print(f"Would delete {counted(len(chosen_ids), 'article')} (--dry-run: nothing deleted).")
             return
+        n = counted(len(chosen_ids), "article")
         if not yes:
             if not sys.stdin.isatty():
                 raise ConfigurationError(
                     "delete",
-                    f"would delete {_articles(len(chosen_ids))}: pass --yes to delete without asking",
+                    f"would delete {n}: pass --yes to delete without asking",
                 )
-            if not typer.confirm(f"Delete {_articles(len(chosen_ids))}?", default=False):
+            if not typer.confirm(f"Delete {n}?", default=False):
                 err.print("Nothing deleted.")
                 raise typer.Exit(1)
         outcome = store.delete_articles(chosen_ids)
-    n = outcome.n_analyses
-    out.print(f"Deleted {_articles(len(outcome.article_ids))} and {n} analys{'i' if n == 1 else 'e'}s.")
-
-
-def _articles(n: int) -> str:
-    return f"{n} article{'' if n == 1 else 's'}"
+    analyses = counted(outcome.n_analyses, "analysis", "analyses")
+    out.print(f"Deleted {counted(len(outcome.article_ids), 'article')} and {analyses}.")
 
 
 def _show(store: ArticleStore, article_ids: list[str]) -> None:
-    table = Table(title=f"{_articles(len(article_ids))} to delete", title_justify="left")
+    table = Table(title=f"{counted(len(article_ids), 'article')} to delete", title_justify="left")
     table.add_column("Id", no_wrap=True, min_width=16)
     table.add_column("Published", no_wrap=True, min_width=10)
     for column in ("Outlet", "Title", "URL"):

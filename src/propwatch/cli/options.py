@@ -114,3 +114,8 @@ def global_options_first(args: list[str]) -> list[str]:
         return args
     # Just before the command: after any given before it, so that the one written last wins.
     return rest[:command] + hoisted + rest[command:]
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 article', '2 articles' (``plural`` where it is not noun + s)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
