@@ -617,6 +617,13 @@ def test_facets(seeded: tuple[Api, dict[str, str]]) -> None:
         "Elections are rigged",
     }
     assert {"value": "opinion", "count": 1} in body["genres"]
+    clarion = api.client.get("/api/facets", params={"outlet": "Daily Clarion"}).json()
+    assert clarion["outlets"] == body["outlets"]  # its own filter left out
+    counted = {(c["analyzer"], c["label"]): c["count"] for c in clarion["span_labels"]}
+    assert counted[("techniques", "Whataboutism")] == len(
+        _ids(api, outlet="Daily Clarion", technique="Whataboutism")
+    )
+    assert sum(c["count"] for c in clarion["languages"]) == 7
 
 
 PTC_OR_SEMEVAL = {*PTC_TECHNIQUES, *TECHNIQUES}

@@ -103,3 +103,24 @@ def test_an_alias_typed_in_another_case_finds_every_name_of_its_target(store: Ar
             lambda n: aliases.get(n, n), target_names(store)
         )
         assert find_articles(store, query).total == 3, typed
+
+
+def test_facets_count_what_each_value_gives_with_the_other_filters(store: ArticleStore) -> None:
+    # Genre "reporting (6)" was offered beside language=ru where no Russian article was reporting.
+    for number, (language, genre) in enumerate([("ru", "opinion"), ("ru", "opinion"), ("en", "reporting")]):
+        made = _analysis(f"{TEXT} {number}.", None)
+        article = Article(text=made.article.text, language=language)
+        labels = (Label(name="genre", value=genre, analyzer="genre"),)
+        store.save_analysis(made.model_copy(update={"article": article, "labels": labels}))
+    everything = facets(store)
+    assert dict(everything.genres) == {"opinion": 2, "reporting": 1}
+    russian = facets(store, query=ArticleQuery(language="ru"))
+    assert dict(russian.genres) == {"opinion": 2}
+    assert dict(russian.languages) == {"en": 1, "ru": 2}  # its own filter left out: other languages stay
+    assert ("techniques", "Doubt", 2) in russian.span_labels
+    reporting_doubt = facets(store, query=ArticleQuery(genre="reporting", technique="Doubt"))
+    assert dict(reporting_doubt.languages) == {"en": 1}
+    assert ("techniques", "Doubt", 1) in reporting_doubt.span_labels
+    assert dict(facets(store, query=ArticleQuery(technique="Doubt")).genres) == {"opinion": 2, "reporting": 1}
+    nothing = facets(store, query=ArticleQuery(text="zzzzunfindable"))
+    assert nothing.languages == [] and nothing.genres == []

@@ -369,9 +369,14 @@ def export_articles(
     return _download(_spooled(analyses, format, bench.narrative_attacks), format, "propwatch-export")
 
 
-@router.get("/facets", response_model=FacetsOut, dependencies=[Read], summary="Values the filters can take")
-def get_facets(bench: Bench) -> FacetsOut:
-    found = facets(bench.store, bench.canonical_target)
+@router.get(
+    "/facets",
+    response_model=FacetsOut,
+    dependencies=[Read],
+    summary="Values the filters can take, each counted with the other filters given",
+)
+def get_facets(bench: Bench, query: Filters) -> FacetsOut:
+    found = facets(bench.store, bench.canonical_target, query)
     return FacetsOut(
         outlets=[Count(value=v, count=n) for v, n in found.outlets],
         languages=[Count(value=v, count=n) for v, n in found.languages],

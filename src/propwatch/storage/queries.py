@@ -21,6 +21,7 @@ from sqlalchemy import (
     Subquery,
     bindparam,
     exists,
+    false,
     func,
     or_,
     select,
@@ -364,45 +365,87 @@ def narrative_ids(store: ArticleStore) -> list[str]:
         return sorted(str(value) for (value,) in rows)
 
 
-def facets(store: ArticleStore, canonical: Callable[[str], str] | None = None) -> Facets:
-    """The values each filter can take, with the articles each gives; ``canonical`` merges the target
-    names that stand for one target (as the target filters do, :meth:`ArticleQuery.with_target_names`)."""
-    with store._reading("cannot read the facets") as conn:
+# The filters each facet leaves out of its own counts, so its other values stay on offer with what
+# choosing one of them would give.
+_OWN_FILTERS = {
+    "outlets": ("outlet",),
+    "languages": ("language",),
+    "genres": ("genre",),
+    "span_labels": ("label", "technique", "category"),
+    "narratives": ("narrative",),
+    "attacked": ("attacked",),
+    "praised": ("praised",),
+}
 
-        def column_counts(column: Any) -> list[tuple[str, int]]:
-            query = (
-                select(column, func.count())
-                .where(column.is_not(None))
-                .group_by(column)
-                .order_by(func.count().desc(), column)
-            )
-            return [(str(value), int(n)) for value, n in conn.execute(query)]
+
+def _facet_scope(conn: Connection, query: ArticleQuery | None, facet: str) -> Select[Any] | None:
+    """The pks of the articles ``query`` matches with the facet's own filters left out; None for all."""
+    if query is None:
+        return None
+    left_out: dict[str, Any] = dict.fromkeys(_OWN_FILTERS[facet])
+    narrowed = replace(query, **left_out)
+    conditions = article_conditions(narrowed)
+    # Not correlated: inside a facet's query on articles it must still read its own articles.
+    scope = select(articles.c.pk).where(*conditions).correlate(None)
+    if narrowed.text is not None and narrowed.text.strip():
+        hits = text_hits(conn, narrowed.text)
+        if hits is None:
+            return scope.where(false())
+        scope = scope.join(hits, hits.c.pk == articles.c.pk)
+    elif not conditions:
+        return None
+    return scope
+
+
+def _latest_of(scope: Select[Any] | None) -> Select[Any]:
+    """The latest analysis of each article in ``scope`` (of every article when None)."""
+    if scope is None:
+        return latest_analysis_pks()
+    return latest_analysis_pks().where(analyses.c.article_pk.in_(scope))
+
+
+def facets(
+    store: ArticleStore, canonical: Callable[[str], str] | None = None, query: ArticleQuery | None = None
+) -> Facets:
+    """The values each filter can take, with the articles each gives; ``canonical`` merges the target
+    names that stand for one target (as the target filters do, :meth:`ArticleQuery.with_target_names`).
+    With ``query``, each facet counts the articles that its other filters match: what choosing a value
+    would give, as the filters stand."""
+    with store._reading("cannot read the facets") as conn:
+        scopes = {facet: _facet_scope(conn, query, facet) for facet in _OWN_FILTERS}
+
+        def column_counts(column: Any, scope: Select[Any] | None) -> list[tuple[str, int]]:
+            counting = select(column, func.count()).where(column.is_not(None))
+            if scope is not None:
+                counting = counting.where(articles.c.pk.in_(scope))
+            counting = counting.group_by(column).order_by(func.count().desc(), column)
+            return [(str(value), int(n)) for value, n in conn.execute(counting)]
 
         # Articles, not spans: the count is what choosing the value in a filter gives.
         articles_with = func.count(func.distinct(spans.c.analysis_pk))
         span_rows = conn.execute(
             select(spans.c.analyzer, spans.c.label, articles_with)
-            .where(spans.c.analysis_pk.in_(latest_analysis_pks()))
+            .where(spans.c.analysis_pk.in_(_latest_of(scopes["span_labels"])))
             .group_by(spans.c.analyzer, spans.c.label)
             .order_by(spans.c.analyzer, articles_with.desc(), spans.c.label)
         ).all()
 
-        def label_counts(name: str) -> list[tuple[str, int]]:
+        def label_counts(name: str, scope: Select[Any] | None) -> list[tuple[str, int]]:
             rows = conn.execute(
                 select(labels.c.value, func.count())
-                .where(labels.c.analysis_pk.in_(latest_analysis_pks()), labels.c.name == name)
+                .where(labels.c.analysis_pk.in_(_latest_of(scope)), labels.c.name == name)
                 .group_by(labels.c.value)
                 .order_by(func.count().desc(), labels.c.value)
             )
             return [(str(value), int(n)) for value, n in rows]
 
-        def target_counts(name: str) -> list[tuple[str, int]]:
+        def target_counts(name: str, scope: Select[Any] | None) -> list[tuple[str, int]]:
             if canonical is None:
-                return label_counts(name)
+                return label_counts(name, scope)
             articles_of: dict[str, set[int]] = {}
             for analysis_pk, value in conn.execute(
                 select(labels.c.analysis_pk, labels.c.value).where(
-                    labels.c.analysis_pk.in_(latest_analysis_pks()), labels.c.name == name
+                    labels.c.analysis_pk.in_(_latest_of(scope)), labels.c.name == name
                 )
             ):
                 articles_of.setdefault(canonical(str(value)), set()).add(int(analysis_pk))
@@ -419,14 +462,17 @@ def facets(store: ArticleStore, canonical: Callable[[str], str] | None = None) -
             .join(analyses, analyses.c.pk == labels.c.analysis_pk)
             .where(labels.c.analysis_pk.in_(latest_analysis_pks()), labels.c.name == GENRE_LABEL),
         ).subquery()
-        by_genre = select(pairs.c.genre, func.count()).group_by(pairs.c.genre)
+        by_genre = select(pairs.c.genre, func.count())
+        if scopes["genres"] is not None:
+            by_genre = by_genre.where(pairs.c.pk.in_(scopes["genres"]))
+        by_genre = by_genre.group_by(pairs.c.genre)
         genres = conn.execute(by_genre.order_by(func.count().desc(), pairs.c.genre)).all()
         return Facets(
-            outlets=column_counts(articles.c.outlet),
-            languages=column_counts(articles.c.language),
+            outlets=column_counts(articles.c.outlet, scopes["outlets"]),
+            languages=column_counts(articles.c.language, scopes["languages"]),
             genres=[(str(genre), int(n)) for genre, n in genres],
             span_labels=[(str(a), str(label), int(n)) for a, label, n in span_rows],
-            narratives=label_counts(NARRATIVE_LABEL),
-            attacked=target_counts(ATTACKED_LABEL),
-            praised=target_counts(PRAISED_LABEL),
+            narratives=label_counts(NARRATIVE_LABEL, scopes["narratives"]),
+            attacked=target_counts(ATTACKED_LABEL, scopes["attacked"]),
+            praised=target_counts(PRAISED_LABEL, scopes["praised"]),
         )

@@ -163,7 +163,7 @@ def list_page(request: Request, bench: Bench, query: Filters, page: int = 1) -> 
         page_link=lambda n: "/articles?" + urlencode({**params, "page": n}),
         export_link=lambda fmt: "/api/export?" + urlencode({**_api_filters(params), "format": fmt}),
         formats=EXPORT_FORMATS,
-        facets=facets(bench.store, bench.canonical_target),
+        facets=facets(bench.store, bench.canonical_target, query),
         categories=CATEGORIES,
         snippet_parts=snippet_parts,
     )

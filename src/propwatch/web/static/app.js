@@ -69,7 +69,9 @@
       tip.hidden = false;
       var box = mark.getBoundingClientRect();
       var host = tip.offsetParent ? tip.offsetParent.getBoundingClientRect() : { left: 0, top: 0 };
-      var left = Math.max(8, Math.min(box.left - host.left, host.width - tip.offsetWidth - 8 || 8));
+      // Within the host and the window: on a phone the host can be wider than what is on screen.
+      var room = Math.min(host.width, window.innerWidth - host.left) - tip.offsetWidth - 8;
+      var left = Math.max(8, Math.min(box.left - host.left, room || 8));
       tip.style.left = left + "px";
       tip.style.top = (box.bottom - host.top + 8) + "px";
     }
@@ -88,7 +90,9 @@
       var off = {};
       buttons.forEach(function (b) { if (b.getAttribute("aria-pressed") === "false") { off[b.dataset.key] = true; } });
       document.querySelectorAll("mark.hl").forEach(function (m) {
-        m.classList.toggle("off", Object.prototype.hasOwnProperty.call(off, m.dataset.key));
+        var hidden = Object.prototype.hasOwnProperty.call(off, m.dataset.key);
+        m.classList.toggle("off", hidden);
+        if (m.id) { m.tabIndex = hidden ? -1 : 0; }  // a hidden highlight is no stop for Tab
       });
       document.querySelectorAll(".evidence li[data-key]").forEach(function (li) {
         li.classList.toggle("filtered", Object.prototype.hasOwnProperty.call(off, li.dataset.key));
