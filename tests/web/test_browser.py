@@ -178,7 +178,8 @@ def test_a_phone_scrolls_no_page_sideways(page: Any, live_server: LiveServer) ->
         width = page.evaluate("document.documentElement.scrollWidth")
         wide = page.evaluate(
             "Array.from(document.querySelectorAll('body *'))"
-            ".filter(e => e.getBoundingClientRect().right > 391).slice(0, 5).map(e => e.tagName + '.' + e.className)"
+            ".filter(e => e.getBoundingClientRect().right > 391)"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
         )
         assert width <= 390, (path, width, wide)
         assert page.locator(".session a, .session button").first.bounding_box()["x"] < 390, path
@@ -188,4 +189,3 @@ def test_a_phone_scrolls_no_page_sideways(page: Any, live_server: LiveServer) ->
     for control in ("#genre", "#until"):
         box = page.locator(control).bounding_box()
         assert box["x"] + box["width"] <= card["x"] + card["width"], control
-
