@@ -60,3 +60,18 @@ def test_web_annotations_name_their_collection_and_page_and_escape_urls() -> Non
     assert collection["first"]["partOf"] == collection["id"] and collection["first"]["id"] != collection["id"]
     (annotation,) = collection["first"]["items"]
     assert annotation["target"]["source"] == "https://news.example.org/a?x=1&y=%3C2%3E"
+
+
+def test_every_brat_fragment_quotes_the_text_at_its_offsets() -> None:
+    # A tab inside a span was written as a space: the .ann text no longer matched the .txt there.
+    from propwatch.export_formats import brat_ann
+
+    text = "Intro line.\nOnly cowards\ttrust them,\r\nthe traitors say.\n"
+    span = Span(
+        start=text.index("Only"), end=text.index(" say"), label="Loaded_Language", analyzer="techniques"
+    )
+    ann = brat_ann(Analysis(article=Article(text=text), spans=(span,), analyzers={"techniques": "1"}))
+    first = ann.splitlines()[0].split("\t")
+    fragments = [tuple(map(int, piece.split())) for piece in first[1].split(" ", 1)[1].split(";")]
+    assert [text[a:b] for a, b in fragments] == ["Only cowards", "trust them,", "the traitors"]
+    assert first[2] == "Only cowards trust them, the traitors"

@@ -164,10 +164,11 @@ def brat_type(label: str) -> str:
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The pieces of [start, end) between line breaks: brat fragments cannot cross a newline."""
+    """The pieces of [start, end) between line breaks and tabs: a brat fragment cannot cross a newline, and
+    its text field cannot hold a tab (it was written as a space, no longer the text at its offsets)."""
     pieces: list[tuple[int, int]] = []
     position = start
-    for line in text[start:end].split("\n"):
+    for line in re.split(r"[\n\t]", text[start:end]):
         line_end = position + len(line)
         if line.strip():
             left = position + len(line) - len(line.lstrip())
@@ -184,7 +185,7 @@ def brat_ann(analysis: Analysis) -> str:
     for number, span in enumerate(_sorted(analysis.spans), 1):
         pieces = _fragments(text, span.start, span.end)
         where = ";".join(f"{a} {b}" for a, b in pieces)
-        quote = " ".join(text[a:b] for a, b in pieces).replace("\t", " ")
+        quote = " ".join(text[a:b] for a, b in pieces)
         lines.append(f"T{number}\t{brat_type(span.label)} {where}\t{quote}")
         note = f"{span.label} ({span.analyzer}" + (
             f", score {span.score:.3f})" if span.score is not None else ")"

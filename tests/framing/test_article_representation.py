@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from propwatch.framing.representation import (
+    CHUNK_TOKENS,
     DIM,
     VECTOR_SIZE,
     ArticleEncoder,
@@ -16,6 +17,7 @@ from propwatch.framing.representation import (
     FloatMatrix,
     article_chunks,
     article_vector,
+    engine_token_count,
     normalize_text,
 )
 
@@ -65,6 +67,22 @@ def test_a_long_paragraph_is_cut_between_words() -> None:
     words = [f"w{i}" for i in range(25)]
     chunks = article_chunks(" ".join(words), None, count_words, chunk_tokens=3 + 10, max_chunks=3)
     assert chunks == [" ".join(words[:10]), " ".join(words[10:20]), " ".join(words[20:])]
+
+
+def test_a_word_too_long_for_a_chunk_is_cut_between_characters() -> None:
+    # A 2-million-letter line was one chunk: the encoder ran on all of it and analyze never ended.
+    def count_letters(text: str) -> int:
+        return 3 + len(text)
+
+    chunks = article_chunks(
+        "x" * 2_000_000 + " tail", None, count_letters, chunk_tokens=3 + 100, max_chunks=2
+    )
+    assert chunks == ["x" * 100, "x" * 100]
+
+
+def test_a_line_without_spaces_is_read_in_bounded_chunks_by_e5() -> None:
+    chunks = article_chunks("ab" * 100_000)
+    assert len(chunks) == 2 and all(engine_token_count(c) <= CHUNK_TOKENS for c in chunks)
 
 
 def test_the_title_comes_first_unless_the_text_starts_with_it() -> None:

@@ -385,6 +385,19 @@ def test_csv_huge_field_within_the_cap(tmp_path: Path) -> None:
     assert isinstance(article, Article) and len(article.text) == len(text)
 
 
+def test_a_csv_field_over_the_cap_names_the_setting_and_the_rest_is_read(tmp_path: Path) -> None:
+    # It was "is not valid CSV (field larger than field limit (10000000))", naming no setting.
+    settings = Settings(detect_language=False, max_input_bytes=1000)
+    path = tmp_path / "bigcell.csv"
+    path.write_text(f'title,text\nBig,"{"x" * 200_000}"\nFine,short text\n', encoding="utf-8")
+
+    big, fine = list(read_csv(path, settings))
+
+    assert isinstance(big, Failure) and big.input == f"{path} row 2"
+    assert "cap (max_input_bytes)" in big.reason and "not valid CSV" not in big.reason
+    assert isinstance(fine, Article) and fine.title == "Fine"
+
+
 def test_csv_rows_too_big_or_too_wide_are_failures(tmp_path: Path) -> None:
     settings = Settings(detect_language=False, max_input_bytes=500)
     path = tmp_path / "rows.csv"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from propwatch.errors import EmptyInputError
+from propwatch.errors import EmptyInputError, InputError
 from propwatch.ingest.html import parse_html
 from propwatch.settings import Settings
 
@@ -250,3 +250,29 @@ def test_json_ld_text_wins_over_a_placeholder_and_loses_its_markup(settings: Set
         "Officials said nothing new.",
         "The ministers met in Brussels on Tuesday and agreed to send more troops east.",
     ]
+
+
+def _nested(levels: int) -> str:
+    body = (
+        "<p>" + "The ministry said on Monday that the bridge would open in May, two years late. " * 8 + "</p>"
+    )
+    return (
+        "<html><head><title>Deep page</title></head><body>"
+        + "<div>" * levels
+        + f"<article><h1>Deep page</h1>{body}</article>"
+        + "</div>" * levels
+        + "</body></html>"
+    )
+
+
+def test_a_page_nested_hundreds_of_levels_deep_is_read(settings: Settings) -> None:
+    # libxml2 stopped at 256 levels and dropped the article: "no article text found in the page".
+    article = parse_html(_nested(2000), settings, origin="deep.html")
+    assert article.title == "Deep page"
+    assert "two years late" in article.text
+    assert article.text == parse_html(_nested(5), settings).text  # as read from a shallow page
+
+
+def test_a_page_nested_beyond_what_the_parser_reads_says_so(settings: Settings) -> None:
+    with pytest.raises(InputError, match=r"deep\.html: its elements are nested more than 2,048 levels deep"):
+        parse_html(_nested(50_000), settings, origin="deep.html")

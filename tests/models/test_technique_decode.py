@@ -254,3 +254,18 @@ def test_a_lone_emoji_is_substantial_a_short_word_is_not() -> None:
     assert not substantial("the") and not substantial("’s") and not substantial("or!")
     assert whole_words("superiority complex", 3, 8) == (0, 11)
     assert whole_words("a b", 0, 3) == (0, 3)
+
+
+def test_spans_never_split_a_character_written_as_several_code_points() -> None:
+    """The tokenizer's NFKC offsets had left "Jose\u0301" as "Jose" and cut the É of "E\u0301lysée"."""
+    from propwatch.models.technique_decode import clean_boundaries, whole_words
+
+    text = "Jose\u0301 and E\u0301lyse\u0301e liars"
+    assert whole_words(text, 0, 4) == (0, 5)
+    start = text.index("lyse")
+    assert text[slice(*whole_words(text, start, start + 3))] == "E\u0301lyse\u0301e"
+    family = "we 👨\u200d👩\u200d👧 hate 👍🏽"
+    one = family.index("👩")
+    assert family[slice(*whole_words(family, one, one + 1))] == "👨\u200d👩\u200d👧"
+    thumb = family.index("👍")
+    assert clean_boundaries(family, *whole_words(family, thumb, thumb + 1)) == (thumb, len(family))

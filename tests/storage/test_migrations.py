@@ -246,3 +246,75 @@ def test_queries_fold_accents_as_migration_0006_built_the_index() -> None:
     accented, base = module._folded_letters()
     assert unaccented(accented) == base and len(accented) > 400
     assert unaccented("Łódź Ørsted") == "Łodz Ørsted"
+
+
+def _store_of_an_older_propwatch(url: str, make_article) -> None:
+    """A store with one article, at schema 0005 (as propwatch made it before migration 0006)."""
+    with ArticleStore.open(url) as store:
+        store.save_article(make_article())
+        with store._engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0005")
+
+
+def test_an_older_store_is_upgraded_once_and_says_so(
+    database_url: str, make_article, caplog: pytest.LogCaptureFixture
+) -> None:
+    _store_of_an_older_propwatch(database_url, make_article)
+    with (
+        caplog.at_level("WARNING", logger="propwatch.storage.engine"),
+        ArticleStore.open(database_url, create=False) as store,
+    ):
+        assert current_revision(store._engine) == head_revision()
+        assert store.count_articles() == 1
+    assert "upgraded the store" in caplog.text and "from schema 0005 to 0006" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="propwatch.storage.engine"), ArticleStore.open(database_url):
+        pass
+    assert "upgraded" not in caplog.text
+
+
+def test_an_older_store_opened_read_only_says_it_needs_one_upgrade(tmp_path: Path, make_article) -> None:
+    # Every read command said only "attempt to write a readonly database".
+    path = tmp_path / "old.db"
+    _store_of_an_older_propwatch(f"sqlite:///{path}", make_article)
+    with pytest.raises(
+        StorageError, match=r"made by an older propwatch \(schema 0005; this version reads 0006\)"
+    ):
+        ArticleStore.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False)
+    with ArticleStore.open(f"sqlite:///{path}") as store:  # with write access, once
+        assert store.count_articles() == 1
+    with ArticleStore.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False) as store:
+        assert store.count_articles() == 1
+
+
+def test_a_store_of_a_newer_propwatch_is_refused_and_left_as_it_is(database_url: str) -> None:
+    with ArticleStore.open(database_url) as store, store._engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(
+        StorageError, match=r"made by a newer propwatch: its schema 0099 is unknown .* Nothing was"
+    ):
+        ArticleStore.open(database_url)
+    engine = create_store_engine(database_url)
+    try:
+        assert current_revision(engine) == "0099"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_upgrade_blocked_by_a_reader_says_what_holds_it(
+    postgres_database_url: str, make_article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Migration 0006's ALTER TABLE waited without end behind a reader, and every reader behind it.
+    import psycopg
+
+    from propwatch.storage import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "_UPGRADE_LOCK_SECONDS", 1)
+    _store_of_an_older_propwatch(postgres_database_url, make_article)
+    with psycopg.connect(postgres_database_url) as reader:
+        reader.execute("SELECT count(*) FROM articles").fetchone()  # a transaction left open
+        with pytest.raises(StorageError, match="another program is using it"):
+            ArticleStore.open(postgres_database_url)
+    with ArticleStore.open(postgres_database_url) as store:
+        assert store.count_articles() == 1

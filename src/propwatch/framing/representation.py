@@ -17,7 +17,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +53,51 @@ def engine_token_count(text: str) -> int:
     return int(e5_engine().token_count(text, False))
 
 
-def _cut_paragraph(words: list[str], count: CountTokens, limit: int) -> list[str]:
-    """Cut a paragraph too long for one chunk into pieces that fit, between words."""
-    pieces: list[str] = []
+def _longest_fitting(count: CountTokens, limit: int, size: int, piece: Callable[[int], str]) -> int:
+    """The largest n in 1..size with count(piece(n)) <= limit (1 when none fits)."""
+    low, high = 1, size
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count(piece(middle)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+# No e5 piece is this long, so a text of more characters than this many times a limit is over it.
+_MOST_CHARS_PER_TOKEN = 100
+
+
+def _over(count: CountTokens, text: str, limit: int) -> bool:
+    """Whether ``text`` has more than ``limit`` tokens, without tokenizing a text far too long anyway."""
+    return len(text) > limit * _MOST_CHARS_PER_TOKEN or count(text) > limit
+
+
+def _characters_of(word: str) -> Callable[[int], str]:
+    return lambda n: word[:n]
+
+
+def _words_of(words: list[str]) -> Callable[[int], str]:
+    return lambda n: " ".join(words[:n])
+
+
+def _cut_paragraph(words: list[str], count: CountTokens, limit: int) -> Iterator[str]:
+    """Cut a paragraph too long for one chunk into pieces that fit, between words, as they are needed;
+    a word that alone is too long (a line of 2 million letters and no space) is cut between characters,
+    since the encoder's time grows with the length of what it is given."""
     while words:
-        low, high = 1, len(words)  # the longest prefix that fits (one word at least, even if too long)
-        while low < high:
-            middle = (low + high + 1) // 2
-            if count(" ".join(words[:middle])) <= limit:
-                low = middle
-            else:
-                high = middle - 1
-        pieces.append(" ".join(words[:low]))
+        if _over(count, words[0], limit):
+            word = words[0]
+            most = min(len(word), limit * _MOST_CHARS_PER_TOKEN)
+            cut = _longest_fitting(count, limit, most, _characters_of(word))
+            yield word[:cut]
+            words = [word[cut:], *words[1:]] if cut < len(word) else words[1:]
+            continue
+        # Every word is a token at least: no more than ``limit`` of them fit.
+        low = _longest_fitting(count, limit, min(len(words), limit), _words_of(words))
+        yield " ".join(words[:low])
         words = words[low:]
-    return pieces
 
 
 def article_chunks(
@@ -86,13 +117,13 @@ def article_chunks(
     chunks: list[str] = []
     current = ""
     for paragraph in paragraphs:
-        if counter(paragraph) <= chunk_tokens:
-            pieces = [paragraph]
+        if not _over(counter, paragraph, chunk_tokens):
+            pieces: Iterable[str] = [paragraph]
         else:
             pieces = _cut_paragraph(paragraph.split(" "), counter, chunk_tokens)
         for piece in pieces:
             candidate = f"{current} {piece}" if current else piece
-            if counter(candidate) <= chunk_tokens:
+            if not _over(counter, candidate, chunk_tokens):
                 current = candidate
                 continue
             if current:

@@ -411,6 +411,13 @@ def _read_csv_rows(
                     "a quoted field is not closed before the end of the file; "
                     "the rows after it were read into it"
                 )
+            elif reason.startswith("field larger than field limit"):
+                limit = settings.max_input_bytes
+                yield Failure(
+                    input=origin,
+                    reason=f"has a field over the {limit:,}-byte cap (max_input_bytes)",
+                )
+                continue
             elif reader.line_num > line_before + 1:  # the bad quote took the next lines with it
                 reason += f"; lines {line_before + 1}-{reader.line_num} of the file are skipped with it"
             yield Failure(input=origin, reason=f"is not valid CSV ({reason})")

@@ -15,13 +15,14 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.html  # type: ignore[import-untyped]
 import trafilatura
 from htmldate import find_date
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from propwatch.domain import Article
-from propwatch.errors import EmptyInputError
+from propwatch.errors import EmptyInputError, InputError
 from propwatch.ingest.base import make_article
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
 from propwatch.ingest.language import identify_language, language_code
@@ -45,6 +46,55 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and _HTML_MARKERS.search(head) is not None
 
 
+# libxml2 drops all that lies deeper than 256 levels unless asked for a huge tree, and trafilatura finds no
+# text in a tree that deep: the article of a page of nested <div>s was lost ("no article text found").
+# Such a page is parsed as a huge tree and its empty wrappers below _FLAT_DEPTH are unwrapped.
+_DEEPEST = 250
+_FLAT_DEPTH = 60
+_WRAPPERS = frozenset({"div", "span", "section", "font", "center", "main"})
+_HUGE_TREE_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
+
+
+_HUGE_TREE_DEPTH = 2048  # libxml2's limit even for a huge tree
+
+
+def _load_page(html: str, input_name: str) -> Any:
+    tree = load_html(html)
+    if tree is not None and tree.xpath(f"boolean(//*[count(ancestor::*) >= {_DEEPEST}])"):
+        tree = lxml.html.fromstring(html.encode("utf-8", "surrogatepass"), parser=_HUGE_TREE_PARSER)
+        if _unwrap_deep_wrappers(tree) >= _HUGE_TREE_DEPTH - 8:
+            raise InputError(
+                input_name,
+                f"its elements are nested more than {_HUGE_TREE_DEPTH:,} levels deep, deeper than the HTML "
+                "parser reads: save the article's text and read that instead",
+            )
+    return tree
+
+
+def _unwrap_deep_wrappers(root: Any) -> int:
+    """Replace each text-less wrapper element deeper than _FLAT_DEPTH by its children (no recursion:
+    the page may be 50,000 levels deep); returns how deep the tree went."""
+    deep: list[Any] = []
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > _FLAT_DEPTH and element.tag in _WRAPPERS and not (element.text or "").strip():
+            deep.append(element)
+        stack.extend((child, depth + 1) for child in element)
+    for element in deep:
+        element.drop_tag()
+    return deepest
+
+
 def parse_html(
     html: str, settings: Settings, *, url: str | None = None, origin: str | None = None
 ) -> Article:
@@ -54,7 +104,7 @@ def parse_html(
     ``origin`` names the input in errors and provenance (default: ``url``).
     """
     input_name = origin or url or "HTML page"
-    tree = load_html(html) if html.strip() else None
+    tree = _load_page(html, input_name) if html.strip() else None
     if tree is None:
         raise EmptyInputError(input_name, "no article text found in the page")
     declared_language = _declared_language(tree)

@@ -335,6 +335,8 @@ def token_char_ranges(text: str, offsets: Sequence[tuple[int, int]] | IntArray) 
 def _is_stray(char: str) -> bool:
     # Punctuation, separators, controls and maths/modifier symbols; currency signs and emoji carry meaning.
     category = unicodedata.category(char)
+    if _extends(char):  # a skin tone (Sk) or joiner (Cf) is part of the emoji before it
+        return False
     return char.isspace() or category[0] in "PZC" or category in ("Sm", "Sk")
 
 
@@ -386,11 +388,36 @@ def clean_boundaries(text: str, start: int, end: int) -> tuple[int, int] | None:
 MIN_SPAN_ALNUM: Final = 4
 
 
+_ZWJ = "\u200d"
+
+
+def _extends(char: str) -> bool:
+    """A character that belongs to the one before it: a combining accent (the decomposed é of
+    ``e\u0301``), a joiner, a variation selector or an emoji skin tone."""
+    return (
+        unicodedata.category(char)[0] == "M"
+        or char in "\u200c\u200d"
+        or "\ufe00" <= char <= "\ufe0f"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+        or "\U000e0100" <= char <= "\U000e01ef"
+    )
+
+
+def _wordy(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char)[0] == "M"
+
+
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen ``[start, end)`` so it neither starts nor ends inside a word (subword tokens cut words)."""
-    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+    """Widen ``[start, end)`` so it neither starts nor ends inside a word (subword tokens cut words)
+    nor inside a character made of several code points: an accent written apart, an emoji sequence
+    joined by U+200D (the tokenizer's NFKC offsets had left ``Jose\u0301`` as ``Jose``)."""
+    while 0 < start < len(text) and (
+        _extends(text[start]) or text[start - 1] == _ZWJ or (_wordy(text[start - 1]) and _wordy(text[start]))
+    ):
         start -= 1
-    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+    while 0 < end < len(text) and (
+        _extends(text[end]) or text[end - 1] == _ZWJ or (_wordy(text[end - 1]) and _wordy(text[end]))
+    ):
         end += 1
     return start, end
 

@@ -5,10 +5,12 @@ Only SQLite and PostgreSQL are supported, with the same schema and the same code
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from alembic import command
 from alembic.config import Config
@@ -20,6 +22,7 @@ from sqlalchemy.pool import StaticPool
 from propwatch.errors import StorageError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 # Execution option asking SQLite for BEGIN IMMEDIATE: writers wait for the lock up front instead of
 # failing with "database is locked" when they upgrade a read lock.
@@ -159,17 +162,82 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+# How long an upgrade waits for other connections to let go of the tables (PostgreSQL); SQLite waits its
+# busy timeout. Without it a reader's open transaction held the upgrade, and every reader behind it, forever.
+_UPGRADE_LOCK_SECONDS = 30
+_READ_ONLY = ("readonly database", "read-only", "permission denied", "unable to open database file")
+_LOCKED = ("database is locked", "lock timeout", "canceling statement due to lock timeout")
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` in one transaction (all or nothing on both backends)."""
+    """Bring the database to ``revision`` in one transaction (all or nothing on both backends).
+
+    A store made by an older propwatch is upgraded once, said on the log (warning level, so on stderr);
+    one made by a newer propwatch is refused and left as it is."""
     if revision == "head" and _at_head(engine):
         return  # no write lock for a store already current: a reader elsewhere must not block opening
-    with engine.connect() as connection:
-        connection.execution_options(**{WRITE_OPTION: True})
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
-            _refuse_a_foreign_database(connection)
-            command.upgrade(alembic_config(connection), revision)
+    shown = unquote(engine.url.render_as_string(hide_password=True))  # file:… not file%3A…
+    found = _readable_revision(engine)
+    if found is not None and not _known_revision(found):
+        raise StorageError(
+            shown,
+            f"was made by a newer propwatch: its schema {found} is unknown to this version (newest "
+            f"{_head()}); upgrade propwatch to use it. Nothing was changed.",
+        )
+    try:
+        with engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text(f"SET LOCAL lock_timeout = '{_UPGRADE_LOCK_SECONDS}s'"))
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                    )
+                _refuse_a_foreign_database(connection)
+                command.upgrade(alembic_config(connection), revision)
+    except SQLAlchemyError as exc:
+        reason = reason_of(exc).lower()
+        if found is None or found == _head():
+            raise
+        if any(words in reason for words in _READ_ONLY):
+            raise StorageError(
+                shown,
+                f"was made by an older propwatch (schema {found}; this version reads {_head()}) and must be "
+                "upgraded once by someone who may write to it: run `propwatch list` with write access "
+                "(it upgrades the store, in a second); read-only use works afterwards",
+            ) from exc
+        if any(words in reason for words in _LOCKED):
+            raise StorageError(
+                shown,
+                f"must be upgraded from schema {found} to {_head()}, but another program is using it (a "
+                "running `propwatch serve` or watch, a database browser): stop it and run the command again",
+            ) from exc
+        raise
+    if found is not None:
+        log.warning(
+            "upgraded the store %s from schema %s to %s (an older propwatch cannot open it now)",
+            shown,
+            found,
+            _head() if revision == "head" else revision,
+        )
+
+
+def _readable_revision(engine: Engine) -> str | None:
+    """The store's schema revision, None for a database without one (new, empty) or not readable."""
+    try:
+        return current_revision(engine)
+    except SQLAlchemyError:
+        return None
+
+
+def _known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _refuse_a_foreign_database(connection: Connection) -> None:
