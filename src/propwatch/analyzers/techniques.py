@@ -23,8 +23,9 @@ SPANS_TECHNIQUE: Final = "spans:technique"
 NO_MODEL_VERSION: Final = "no-model"
 # What the analyzer does to the model's spans, after the model's version: spans2 drops the spans that
 # hold function words only (:mod:`propwatch.models.function_words`); spans3, since the model's spans
-# lose their trailing function words ("Зеленский и"), results differ from spans2's.
-OUTPUT_VERSION: Final = "spans3"
+# lose their trailing function words ("Зеленский и"), results differ from spans2's; spans4: a span no longer
+# splits a character written as several code points (an accent apart, emoji joined by U+200D).
+OUTPUT_VERSION: Final = "spans4"
 
 
 class TechniqueSpanDetector(Analyzer):
