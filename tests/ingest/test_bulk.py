@@ -398,6 +398,17 @@ def test_a_csv_field_over_the_cap_names_the_setting_and_the_rest_is_read(tmp_pat
     assert isinstance(fine, Article) and fine.title == "Fine"
 
 
+def test_the_csv_cap_counts_bytes_as_for_files(tmp_path: Path) -> None:
+    # 400 Cyrillic letters are 800 bytes: stored from a CSV under a 600-byte cap that refused them in a file.
+    settings = Settings(detect_language=False, max_input_bytes=600)
+    path = tmp_path / "cyrillic.csv"
+    path.write_text(f"title,text\nBig,{'я' * 400}\n", encoding="utf-8")
+
+    (big,) = list(read_csv(path, settings))
+
+    assert isinstance(big, Failure) and "600-byte cap" in big.reason
+
+
 def test_csv_rows_too_big_or_too_wide_are_failures(tmp_path: Path) -> None:
     settings = Settings(detect_language=False, max_input_bytes=500)
     path = tmp_path / "rows.csv"

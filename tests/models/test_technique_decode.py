@@ -269,3 +269,12 @@ def test_spans_never_split_a_character_written_as_several_code_points() -> None:
     assert family[slice(*whole_words(family, one, one + 1))] == "👨\u200d👩\u200d👧"
     thumb = family.index("👍")
     assert clean_boundaries(family, *whole_words(family, thumb, thumb + 1)) == (thumb, len(family))
+
+
+def test_widening_to_whole_words_stops_within_reach() -> None:
+    """A line of two million letters was walked through once per span: an hour of analysis."""
+    from propwatch.models.technique_decode import WIDEST, whole_words
+
+    line = "x" * 2_000_000
+    assert whole_words(line, 1_000_000, 1_000_005) == (1_000_000 - WIDEST, 1_000_005 + WIDEST)
+    assert whole_words("Unterhaltungselektronikhersteller lügen", 5, 9) == (0, 33)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.models.taxonomy import category_of
 from propwatch.storage import ArticleStore
 from propwatch.storage.queries import ArticleQuery, facets, find_articles
 
@@ -122,5 +125,16 @@ def test_facets_count_what_each_value_gives_with_the_other_filters(store: Articl
     assert dict(reporting_doubt.languages) == {"en": 1}
     assert ("techniques", "Doubt", 1) in reporting_doubt.span_labels
     assert dict(facets(store, query=ArticleQuery(technique="Doubt")).genres) == {"opinion": 2, "reporting": 1}
+    # A category chosen stays chosen when a label is picked beside it, so the label counts keep it.
+    claim_only = Analysis(
+        article=Article(text="Только утверждение, без сомнений и ярлыков.", language="ru"),
+        spans=(Span(start=0, end=6, label="Claim", analyzer="claims"),),
+        analyzers={"techniques": "1", "claims": "1"},
+    )
+    store.save_analysis(claim_only)
+    in_category = ArticleQuery(category=category_of("Doubt"), language="ru")
+    counted = {label: n for _, label, n in facets(store, query=in_category).span_labels}
+    for label in ("Doubt", "Claim"):
+        assert counted[label] == find_articles(store, replace(in_category, label=label)).total == 2
     nothing = facets(store, query=ArticleQuery(text="zzzzunfindable"))
     assert nothing.languages == [] and nothing.genres == []

@@ -90,9 +90,21 @@ def test_an_interrupted_copy_resumes_without_doubles(
         assert everything(target) == everything(source)
 
 
-def test_a_store_is_not_copied_into_itself(source: ArticleStore) -> None:
-    with (
-        ArticleStore.open(source._url) as same,
-        pytest.raises(InputError, match="is the database being copied"),
+def test_a_store_is_not_copied_into_itself_nor_into_memory(source: ArticleStore, tmp_path: Path) -> None:
+    # The same file spelt another way was "copied" (0 articles, all "already there"), and a copy into
+    # memory reported success into a database gone at exit.
+    path = tmp_path / "source.db"
+    (tmp_path / "link.db").symlink_to(path)
+    for spelling in (
+        source._url,
+        f"sqlite:///{tmp_path}/../{tmp_path.name}/source.db",
+        f"sqlite:///{tmp_path / 'link.db'}",
+        f"sqlite:///file:{path}?mode=rw&uri=true",
     ):
-        transfer.copy_store(source, same)
+        with (
+            ArticleStore.open(spelling) as same,
+            pytest.raises(InputError, match="is the database being copied"),
+        ):
+            transfer.copy_store(source, same)
+    with ArticleStore.open("sqlite://") as memory, pytest.raises(InputError, match="in-memory database"):
+        transfer.copy_store(source, memory)

@@ -431,7 +431,7 @@ def _read_csv_rows(
                 "save the file as UTF-8 or give --encoding",
             )
             continue
-        if sum(len(cell) for cell in row) > limit:
+        if sum(len(cell.encode("utf-8", "surrogatepass")) for cell in row) > limit:  # bytes, as for files
             yield Failure(input=origin, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
             continue
         if len(row) > len(columns):

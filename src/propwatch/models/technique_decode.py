@@ -389,6 +389,7 @@ MIN_SPAN_ALNUM: Final = 4
 
 
 _ZWJ = "\u200d"
+WIDEST = 100  # characters a span is widened by at most, each way
 
 
 def _extends(char: str) -> bool:
@@ -411,11 +412,14 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen ``[start, end)`` so it neither starts nor ends inside a word (subword tokens cut words)
     nor inside a character made of several code points: an accent written apart, an emoji sequence
     joined by U+200D (the tokenizer's NFKC offsets had left ``Jose\u0301`` as ``Jose``)."""
-    while 0 < start < len(text) and (
+    # At most WIDEST characters each way: a "word" of a million letters and no space would otherwise be
+    # walked through once per span, an hour for a line of two million.
+    lowest, highest = max(0, start - WIDEST), min(len(text), end + WIDEST)
+    while lowest < start < len(text) and (
         _extends(text[start]) or text[start - 1] == _ZWJ or (_wordy(text[start - 1]) and _wordy(text[start]))
     ):
         start -= 1
-    while 0 < end < len(text) and (
+    while 0 < end < highest and (
         _extends(text[end]) or text[end - 1] == _ZWJ or (_wordy(text[end - 1]) and _wordy(text[end]))
     ):
         end += 1

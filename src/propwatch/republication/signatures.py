@@ -114,9 +114,6 @@ def index_missing(store: ArticleStore, settings: Settings) -> int:
                 .order_by(articles.c.pk)
                 .limit(_PAGE)
             ).all()
-        if not rows:
-            return done
-        with _connection(store, "cannot store the text signatures", write=True) as conn:
             # Another threshold only bands the same signature otherwise: no need to hash the text again.
             kept = {
                 int(row.article_pk): signature_from_bytes(bytes(row.hashvalues))
@@ -127,10 +124,27 @@ def index_missing(store: ArticleStore, settings: Settings) -> int:
                     )
                 )
             }
-            for row in rows:
-                pk = int(row.pk)
-                _write(conn, pk, kept[pk] if pk in kept else text_signature(row.text, params), params)
-        done += len(rows)
+        if not rows:
+            return done
+        # Hashed outside the write transaction, so writers elsewhere wait for the writes only.
+        signed = {
+            int(row.pk): kept[int(row.pk)] if int(row.pk) in kept else text_signature(row.text, params)
+            for row in rows
+        }
+        with _connection(store, "cannot store the text signatures", write=True) as conn:
+            # An article deleted meanwhile is not signed (its signature would have no article); the rest
+            # are locked against deletion until the signatures are in (PostgreSQL; SQLite has one writer).
+            still = set(
+                conn.execute(
+                    select(articles.c.pk)
+                    .where(articles.c.pk.in_(list(signed)))
+                    .with_for_update(read=True, key_share=True)
+                ).scalars()
+            )
+            for pk, signature in signed.items():
+                if pk in still:
+                    _write(conn, pk, signature, params)
+        done += len(still)
         last_pk = int(rows[-1].pk)
 
 

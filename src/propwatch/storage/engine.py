@@ -122,6 +122,27 @@ def missing_sqlite_file(url: str) -> Path | None:
     return None if path.exists() else path
 
 
+def database_identity(url: str) -> tuple[str, ...]:
+    """What a URL's database is, however the URL spells it: a SQLite file's resolved path (``..``, links
+    and ``file:`` URIs followed), ("sqlite", ":memory:") for a memory one, a server's host, port and
+    database name for PostgreSQL."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if _is_sqlite_memory(parsed) or not parsed.database:
+            return ("sqlite", ":memory:")
+        name = parsed.database
+        if name.startswith("file:"):
+            name = name[len("file:") :].split("?", 1)[0]
+        return ("sqlite", str(Path(name).expanduser().resolve()))
+    host = (parsed.host or "localhost").lower()
+    return (
+        "postgresql",
+        "localhost" if host in ("127.0.0.1", "::1") else host,
+        str(parsed.port or 5432),
+        parsed.database or "",
+    )
+
+
 def create_store_engine(url: str) -> Engine:
     """An engine for ``url`` (not yet connected); StorageError if the URL cannot be used."""
     shown = mask_url(url)

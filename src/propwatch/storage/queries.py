@@ -371,7 +371,7 @@ _OWN_FILTERS = {
     "outlets": ("outlet",),
     "languages": ("language",),
     "genres": ("genre",),
-    "span_labels": ("label", "technique", "category"),
+    "span_labels": ("label",),  # a technique or category chosen stays chosen beside a label
     "narratives": ("narrative",),
     "attacked": ("attacked",),
     "praised": ("praised",),

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, Table, func, insert, select
 
 from propwatch.errors import InputError
+from propwatch.storage.engine import database_identity
 from propwatch.storage.schema import analyses, api_tokens, appearances, articles, labels, spans
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.writing import new_pk
@@ -55,7 +56,12 @@ def copy_store(
     """Copy every article of ``source`` (with its analyses, spans, labels and appearances) and, with
     ``tokens``, the API tokens whose names ``target`` lacks, into ``target``. ``progress`` is called with
     the number of articles done after each page. The two must be different databases."""
-    if source.url == target.url:
+    into = database_identity(target._url)
+    if into == ("sqlite", ":memory:"):
+        raise InputError(
+            target.url, "is an in-memory database, gone when the command ends: give a file or server"
+        )
+    if database_identity(source._url) == into:
         raise InputError(target.url, "is the database being copied: give another one to copy into")
     done = skipped = n_analyses = n_spans = 0
     last_pk = 0
