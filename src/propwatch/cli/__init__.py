@@ -483,9 +483,24 @@ def export(
     ids: Annotated[
         list[str] | None, typer.Option("--id", help="Only these article ids (repeatable).")
     ] = None,
+    outlet: filters.Outlet = None,
+    language: filters.Language = None,
+    genre: filters.Genre = None,
+    since: filters.Since = None,
+    until: filters.Until = None,
+    technique: filters.Technique = None,
+    category: filters.Category = None,
+    narrative: filters.Narrative = None,
+    target: filters.Target = None,
+    attacked: filters.Attacked = None,
+    praised: filters.Praised = None,
 ) -> None:
-    """Export stored articles with their latest analyses."""
+    """Export stored articles with their latest analyses: all, those of --id, or those the filters of
+    `list` match (e.g. --outlet X --since 2022-01-01), in the order stored."""
     settings = settings_from(ctx)
+    options = filters.given(locals())
+    if ids and filters.chosen(options):
+        raise ConfigurationError("export", "give --id or filters (e.g. --outlet), not both")
     to_stdout = output is None or str(output) == "-"
     if str(fmt) in ZIP_FORMATS and to_stdout and sys.stdout.isatty():
         raise ConfigurationError(
@@ -493,7 +508,9 @@ def export(
         )
     with ArticleStore.from_settings(settings, create=False) as store, binary_output(output) as stream:
         tally = _Tally("Exported")
-        analyses = store.iter_analyses(article_ids=ids)
+        if filtered := bool(filters.chosen(options)):
+            ids = filters.matching_ids(settings, store, options)
+        analyses = store.iter_analyses(article_ids=ids, stored_order=filtered)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
         count = write_export(tracked, str(fmt), stream, attacks_in_catalogues(settings))
     if not to_stdout:

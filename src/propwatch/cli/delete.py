@@ -11,7 +11,6 @@ from rich.table import Table
 from propwatch.cli import filters
 from propwatch.cli.options import counted, literal_console, settings_from
 from propwatch.errors import ConfigurationError
-from propwatch.storage.queries import find_articles, matching_ids
 from propwatch.storage.store import ArticleStore
 
 SHOWN = 20  # articles listed before asking
@@ -50,21 +49,19 @@ def delete(
     appearances and republication signatures, all or nothing. Asks first unless --yes."""
     settings = settings_from(ctx)
     options = filters.given(locals())
-    chosen = {name: value for name, value in options.items() if value is not None}
-    if bool(article_ids) == bool(chosen):
+    given = filters.chosen(options)
+    if bool(article_ids) == bool(given):
         raise ConfigurationError(
             "delete",
             "give article ids or filters (e.g. --outlet), not both"
-            if chosen
+            if given
             else "give the ids of the articles to delete, or filters of `list` (e.g. --outlet) choosing them",
         )
     with ArticleStore.from_settings(settings, create=False) as store:
         if article_ids:  # an unknown or ambiguous id fails here, before anything is deleted
             chosen_ids = list(dict.fromkeys(store.get_article(article_id).id for article_id in article_ids))
         else:
-            query = filters.article_query(settings, store, **options)
-            total = find_articles(store, query, limit=1, most=None).total
-            chosen_ids = matching_ids(store, query, limit=max(total, 1))
+            chosen_ids = filters.matching_ids(settings, store, options)
         if not chosen_ids:
             out.print("No stored article matches: nothing to delete.")
             return

@@ -88,6 +88,21 @@ def article_query(
     return query.with_target_names(lambda name: canonical_target(name, catalogue), target_names(store))
 
 
+def matching_ids(settings: Settings, store: ArticleStore, options: dict[str, str | None]) -> list[str]:
+    """The ids of every stored article the filter ``options`` (:func:`given`) match, newest stored first."""
+    from propwatch.storage.queries import find_articles
+    from propwatch.storage.queries import matching_ids as query_ids
+
+    query = article_query(settings, store, **options)
+    total = find_articles(store, query, limit=1, most=None).total
+    return query_ids(store, query, limit=max(total, 1))
+
+
+def chosen(options: dict[str, str | None]) -> list[str]:
+    """The filter options given, as the user typed their names (``--outlet``)."""
+    return [f"--{name}" for name, value in options.items() if value is not None]
+
+
 def known_narrative(settings: Settings, store: ArticleStore, name: str) -> str:
     """The narrative id ``name`` stands for among the catalogues in use and the ids stored analyses found
     (:func:`~propwatch.narratives.catalogue.resolve_narrative_id`)."""
