@@ -54,3 +54,20 @@ def test_the_workbench_deletes_for_a_signed_in_browser_after_asking(api: Api) ->
     assert done.status_code == 303 and done.headers["location"] == "/articles"
     assert api.store.count_articles() == 0
     assert api.client.get(page).status_code == 404
+
+
+def test_a_write_looks_its_token_up_once(api: Api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The middleware refusing unauthenticated bodies and the route's check each verified it (two queries
+    # and two writes of last_used_at per request).
+    from propwatch.storage.tokens import TokenStore
+
+    calls: list[str] = []
+    real = TokenStore.verify
+
+    def counting(self, secret):  # type: ignore[no-untyped-def]
+        calls.append(secret)
+        return real(self, secret)
+
+    monkeypatch.setattr(TokenStore, "verify", counting)
+    response = api.client.post("/api/articles", json={"text": TEXT}, headers=api.auth)
+    assert response.status_code == 201 and len(calls) == 1

@@ -122,6 +122,9 @@ class TrustedHosts:
             await self.refuse(Request(scope))(scope, receive, send)
 
 
+_VERIFIED = "propwatch_verified_token"  # request state: the bearer token TokenBeforeBody verified
+
+
 class TokenBeforeBody:
     """Refuse a write to /api/ with 401 before its body is read, unless it carries a valid bearer token.
 
@@ -152,6 +155,7 @@ class TokenBeforeBody:
             body = _error_body("AuthError", "Authorization", reason)
             await _send_error(send, 401, body, (b"www-authenticate", b"Bearer"))
             return
+        scope.setdefault("state", {})[_VERIFIED] = token  # the route's check uses it: one lookup, not two
         await self.app(scope, receive, send)
 
 
@@ -281,7 +285,8 @@ def token_of(request: Request, tokens: TokenStore, *, cookie: bool) -> ApiToken 
     session cookie stands for."""
     secret = bearer_token(request)
     if secret is not None:
-        return tokens.verify(secret)
+        verified = request.scope.get("state", {}).get(_VERIFIED)
+        return verified if isinstance(verified, ApiToken) else tokens.verify(secret)
     session = session_token(request) if cookie else None
     return tokens.verify_session(session) if session else None
 
