@@ -274,5 +274,5 @@ def test_a_page_nested_hundreds_of_levels_deep_is_read(settings: Settings) -> No
 
 
 def test_a_page_nested_beyond_what_the_parser_reads_says_so(settings: Settings) -> None:
-    with pytest.raises(InputError, match=r"deep\.html: its elements are nested more than 2,048 levels deep"):
+    with pytest.raises(InputError, match=r"deep\.html: its elements are nested 2,040 levels deep or more"):
         parse_html(_nested(50_000), settings, origin="deep.html")

@@ -46,7 +46,8 @@ def delete(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be deleted.")] = False,
 ) -> None:
     """Delete stored articles, given by id or by the filters of `list`, with their analyses, spans,
-    appearances and republication signatures, all or nothing. Asks first unless --yes."""
+    appearances and republication signatures, all or nothing. Asks first unless --yes; without a
+    terminal (a pipe, cron) it refuses unless --yes."""
     settings = settings_from(ctx)
     options = filters.given(locals())
     given = filters.chosen(options)

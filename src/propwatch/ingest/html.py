@@ -62,18 +62,19 @@ _HUGE_TREE_PARSER = lxml.html.HTMLParser(
 )
 
 
-_HUGE_TREE_DEPTH = 2048  # libxml2's limit even for a huge tree
+# libxml2 reads 2,048 levels even in a huge tree; a tree this deep may have been cut there.
+_READ_DEPTH = 2040
 
 
 def _load_page(html: str, input_name: str) -> Any:
     tree = load_html(html)
     if tree is not None and tree.xpath(f"boolean(//*[count(ancestor::*) >= {_DEEPEST}])"):
         tree = lxml.html.fromstring(html.encode("utf-8", "surrogatepass"), parser=_HUGE_TREE_PARSER)
-        if _unwrap_deep_wrappers(tree) >= _HUGE_TREE_DEPTH - 8:
+        if _unwrap_deep_wrappers(tree) >= _READ_DEPTH:
             raise InputError(
                 input_name,
-                f"its elements are nested more than {_HUGE_TREE_DEPTH:,} levels deep, deeper than the HTML "
-                "parser reads: save the article's text and read that instead",
+                f"its elements are nested {_READ_DEPTH:,} levels deep or more, deeper than the HTML parser "
+                "reads whole: save the article's text and read that instead",
             )
     return tree
 
