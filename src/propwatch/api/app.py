@@ -37,7 +37,7 @@ from propwatch.errors import (
     RobotsDisallowedError,
     StorageError,
 )
-from propwatch.narratives.catalogue import attacks_in_catalogues, catalogue_ids
+from propwatch.narratives.catalogue import attacks_in_catalogues, catalogue_ids, readable_catalogues
 from propwatch.pipeline import Pipeline
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
@@ -153,14 +153,15 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
+    catalogues = readable_catalogues(settings, "target stances and the narrative filter")  # read once
     app.state.workbench = Workbench(
         settings,
         opened,
         TokenStore(opened),
         Analyst(settings, pipeline),
-        attacks_in_catalogues(settings),
+        attacks_in_catalogues(settings, catalogues),
         load_aliases(settings),
-        catalogue_ids(settings),
+        catalogue_ids(catalogues),
     )
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:

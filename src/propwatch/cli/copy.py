@@ -35,14 +35,14 @@ def copy(
     (the store of --db / --data-dir is read, not changed). Articles the target holds are kept as they
     are there, so an interrupted copy, run again, goes on where it stopped."""
     from propwatch.republication.signatures import index_missing
-    from propwatch.storage.transfer import copy_store, count_articles
+    from propwatch.storage.transfer import copy_store
 
     settings = settings_from(ctx)
     with (
         ArticleStore.from_settings(settings, create=False) as source,
         ArticleStore.open(target_url) as target,
     ):
-        total = count_articles(source)
+        total = source.count_articles()
         with Progress(
             TextColumn("copying"),
             BarColumn(),

@@ -300,16 +300,26 @@ NARRATIVE_LABEL: Final = "narrative"  # an article-level label: value = the narr
 NARRATIVE_SPAN_PREFIX: Final = "narrative:"  # label of an evidence sentence: "narrative:<id>"
 
 
-def attacks_in_catalogues(settings: Settings) -> dict[str, frozenset[str]]:
-    """:func:`narrative_attacks` of the installed catalogues, for displays of stored analyses; a
-    catalogue that cannot be read is logged and leaves the mapping empty (the analyzer reports it)."""
+def readable_catalogues(settings: Settings, purpose: str) -> list[Catalogue]:
+    """The catalogues in use, or none when they cannot be read (logged with ``purpose``; the narratives
+    analyzer reports it), for displays and filters over stored analyses."""
+    try:
+        return load_catalogues(settings)
+    except PropwatchError as error:
+        log.warning("narrative catalogues not read for %s: %s", purpose, error)
+        return []
+
+
+def attacks_in_catalogues(
+    settings: Settings, catalogues: list[Catalogue] | None = None
+) -> dict[str, frozenset[str]]:
+    """:func:`narrative_attacks` of the installed catalogues (or of ``catalogues``, read already), for
+    displays of stored analyses; a catalogue that cannot be read leaves the mapping empty."""
     from propwatch.targets.aliases import canonical_target, load_aliases  # targets import this module
 
-    try:
-        attacks = narrative_attacks(load_catalogues(settings))
-    except PropwatchError as error:
-        log.warning("narrative catalogues not read for target stances: %s", error)
-        return {}
+    if catalogues is None:
+        catalogues = readable_catalogues(settings, "target stances")
+    attacks = narrative_attacks(catalogues)
     try:
         aliases = load_aliases(settings)
     except PropwatchError as error:  # the targets analyzer reports it; names stay as written
@@ -331,14 +341,9 @@ def narrative_attacks(catalogues: Iterable[Catalogue]) -> dict[str, frozenset[st
     return found
 
 
-def catalogue_ids(settings: Settings) -> frozenset[str]:
-    """The narrative ids of the catalogues in use; none when they cannot be read (logged: the analyzer
-    reports it), for filters that also accept the ids stored analyses found."""
-    try:
-        return frozenset(narrative.id for narrative in iter_narratives(load_catalogues(settings)))
-    except PropwatchError as error:
-        log.warning("narrative catalogues not read for the narrative filter: %s", error)
-        return frozenset()
+def catalogue_ids(catalogues: Iterable[Catalogue]) -> frozenset[str]:
+    """The narrative ids of ``catalogues``."""
+    return frozenset(narrative.id for narrative in iter_narratives(catalogues))
 
 
 def resolve_narrative_id(name: str, known: Iterable[str], option: str) -> str:

@@ -110,16 +110,21 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def _sqlite_file(url: URL) -> Path | None:
+    """The file a SQLite URL names (an SQLite URI filename, file:/path?mode=ro, by its path); None for
+    PostgreSQL or a memory database."""
+    if url.get_backend_name() != "sqlite" or _is_sqlite_memory(url) or not url.database:
+        return None
+    name = url.database
+    if name.startswith("file:"):
+        name = name[len("file:") :].split("?", 1)[0]
+    return Path(name).expanduser()
+
+
 def missing_sqlite_file(url: str) -> Path | None:
     """The file of a SQLite ``url`` when it does not exist; None for PostgreSQL, memory or a file there."""
-    parsed = parse_url(url)
-    if parsed.get_backend_name() != "sqlite" or _is_sqlite_memory(parsed) or not parsed.database:
-        return None
-    name = parsed.database
-    if name.startswith("file:"):  # an SQLite URI filename (file:/path?mode=ro): its path before the query
-        name = name[len("file:") :].split("?", 1)[0]
-    path = Path(name).expanduser()
-    return None if path.exists() else path
+    path = _sqlite_file(parse_url(url))
+    return None if path is None or path.exists() else path
 
 
 def database_identity(url: str) -> tuple[str, ...]:
@@ -128,12 +133,8 @@ def database_identity(url: str) -> tuple[str, ...]:
     database name for PostgreSQL."""
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if _is_sqlite_memory(parsed) or not parsed.database:
-            return ("sqlite", ":memory:")
-        name = parsed.database
-        if name.startswith("file:"):
-            name = name[len("file:") :].split("?", 1)[0]
-        return ("sqlite", str(Path(name).expanduser().resolve()))
+        path = _sqlite_file(parsed)
+        return ("sqlite", ":memory:" if path is None else str(path.resolve()))
     host = (parsed.host or "localhost").lower()
     return (
         "postgresql",
@@ -195,10 +196,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     A store made by an older propwatch is upgraded once, said on the log (warning level, so on stderr);
     one made by a newer propwatch is refused and left as it is."""
-    if revision == "head" and _at_head(engine):
+    found = _readable_revision(engine)
+    if revision == "head" and found == _head():
         return  # no write lock for a store already current: a reader elsewhere must not block opening
     shown = unquote(engine.url.render_as_string(hide_password=True))  # file:… not file%3A…
-    found = _readable_revision(engine)
     if found is not None and not _known_revision(found):
         raise StorageError(
             shown,
@@ -279,14 +280,6 @@ def _head() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def _at_head(engine: Engine) -> bool:
-    """Whether the database is at the newest revision already, read without taking a write lock."""
-    try:
-        return current_revision(engine) == _head()
-    except SQLAlchemyError:
-        return False  # not readable that way (an empty or new file): the migration will say why
 
 
 def current_revision(engine: Engine) -> str | None:

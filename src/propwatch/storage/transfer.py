@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, func, insert, select
+from sqlalchemy import Connection, RowMapping, Table, insert, select
 
 from propwatch.errors import InputError
 from propwatch.storage.engine import database_identity
@@ -167,9 +167,3 @@ def _copy_tokens(source: ArticleStore, target: ArticleStore) -> int:
         return len(new)
 
     return target._retrying_write("cannot store the copied API tokens", write) if rows else 0
-
-
-def count_articles(store: ArticleStore) -> int:
-    """How many articles a copy of ``store`` goes through (for a progress bar)."""
-    with store._reading("cannot count the articles") as conn:
-        return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
