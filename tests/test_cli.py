@@ -307,6 +307,16 @@ def test_show_lists_where_else_the_text_appeared(tmp_path: Path) -> None:
     assert "This text also appeared 1 other time on 2 sites" in shown.stdout
     assert "First Site" in shown.stdout and "2022-02-03" in shown.stdout
     assert "The original headline" in shown.stdout  # a copy under another headline shows it
+    as_json = json.loads(run(tmp_path, "--db", db, "show", copy["id"], "-f", "json").stdout)[0]
+    [origin, again] = as_json["republications"]["copies"]  # the JSON report had no cluster at all
+    assert as_json["republications"]["cluster_id"] == origin["article_id"] != again["article_id"]
+    assert (origin["outlet"], origin["published"], again["url"]) == (
+        "First Site",
+        "2022-02-03",
+        "https://second.example/b",
+    )
+    alone = run(tmp_path, "--db", db, "show", again["article_id"], "-f", "jsonl").stdout
+    assert json.loads(alone)["republications"]["copies"][0]["title"] == "The original headline"
 
 
 def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:

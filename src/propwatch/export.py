@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
-from typing import Any, Literal, TextIO
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from propwatch.domain import Analysis
 from propwatch.summary import ArticleSummary, summarize
 from propwatch.targets.linking import NarrativeAttacks, target_profiles
 from propwatch.targets.records import TargetOut, target_out
+
+if TYPE_CHECKING:  # the MinHash module costs a second and a half to import
+    from propwatch.republication.minhash import RepublicationCluster
 
 ExportFormat = Literal["json", "jsonl", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv")
@@ -64,6 +67,25 @@ def analysis_record(
     return record
 
 
+def republications_record(cluster: RepublicationCluster | None) -> dict[str, Any]:
+    """An article's republication cluster as JSON, the shape of the API's /republications."""
+    if cluster is None:
+        return {"cluster_id": None, "copies": []}
+    return {
+        "cluster_id": cluster.cluster_id,
+        "copies": [
+            {
+                "article_id": copy.article_id,
+                "url": copy.url,
+                "outlet": copy.outlet,
+                "published": copy.published.isoformat() if copy.published else None,
+                "title": copy.title,
+            }
+            for copy in cluster.copies
+        ],
+    }
+
+
 def analysis_json_schema() -> dict[str, Any]:
     schema = Analysis.model_json_schema(mode="serialization")
     schema["properties"]["model_version"] = {
@@ -86,6 +108,28 @@ def analysis_json_schema() -> dict[str, Any]:
         "items": {"$ref": "#/$defs/TargetOut"},
         "description": "Whom the article's techniques and narratives are aimed at, most evidence first "
         "(docs/targets.md)",
+    }
+    copy = {"type": ["string", "null"]}
+    schema["properties"]["republications"] = {
+        "type": "object",
+        "description": "Only in `propwatch show`: every stored copy of the text, the earliest-published "
+        "(origin) first; cluster_id is the origin's article id, null when no copy is stored",
+        "properties": {
+            "cluster_id": copy,
+            "copies": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "article_id": {"type": "string"},
+                        "url": copy,
+                        "outlet": copy,
+                        "published": {"type": ["string", "null"], "format": "date"},
+                        "title": copy,
+                    },
+                },
+            },
+        },
     }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "propwatch analysis"
@@ -174,19 +218,28 @@ def write_analyses(
     fmt: ExportFormat,
     out: TextIO,
     narrative_attacks: NarrativeAttacks | None = None,
+    republications: Mapping[str, RepublicationCluster | None] | None = None,
 ) -> int:
-    """Write ``analyses`` to ``out`` in ``fmt``; returns how many were written."""
+    """Write ``analyses`` to ``out`` in ``fmt``; returns how many were written. JSON records carry the
+    ``republications`` of the articles whose ids that mapping holds."""
     count = 0
+
+    def record_of(analysis: Analysis) -> dict[str, Any]:
+        record = analysis_record(analysis, narrative_attacks=narrative_attacks)
+        if republications is not None and analysis.article.id in republications:
+            record["republications"] = republications_record(republications[analysis.article.id])
+        return record
+
     if fmt == "jsonl":
         for analysis in analyses:
-            record = analysis_record(analysis, narrative_attacks=narrative_attacks)
+            record = record_of(analysis)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     elif fmt == "json":
         out.write("[")
         for analysis in analyses:
             out.write(",\n" if count else "\n")
-            record = analysis_record(analysis, narrative_attacks=narrative_attacks)
+            record = record_of(analysis)
             out.write(json.dumps(record, ensure_ascii=False, indent=2))
             count += 1
         out.write("\n]\n" if count else "]\n")

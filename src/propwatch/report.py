@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -19,6 +20,9 @@ from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFI
 from propwatch.narratives.matching import MAX_EVIDENCE
 from propwatch.summary import genre_note, summarize
 from propwatch.targets.linking import SPAN_PREFIX, TARGET_LABEL, NarrativeAttacks, target_profiles
+
+if TYPE_CHECKING:  # MinHash (datasketch, scipy) is imported only where clusters are found
+    from propwatch.republication.minhash import RepublicationCluster
 
 # Background colours readable with both dark and light terminal themes.
 _PALETTE = (
@@ -285,3 +289,22 @@ def _targets(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> 
     if others:
         lines.append(Text(f"  mentioned, no technique linked: {', '.join(others)}", style="italic"))
     return Group(*lines)
+
+
+def render_republications(cluster: RepublicationCluster) -> Table:
+    """Where else the text appeared, earliest first; ids and dates never fold (to be copied whole)."""
+    others = len(cluster.copies) - 1
+    sites = len(cluster.outlets)
+    table = Table(
+        title=f"This text also appeared {others} other time{'' if others == 1 else 's'}"
+        f" on {sites} site{'' if sites == 1 else 's'} in all (earliest first)",
+        title_justify="left",
+    )
+    table.add_column("Id", no_wrap=True, min_width=16)
+    table.add_column("Published", no_wrap=True, min_width=10)
+    for column in ("Outlet", "URL", "Headline"):
+        table.add_column(column, overflow="fold")
+    for copy in cluster.copies:
+        when = copy.published.isoformat() if copy.published else ""
+        table.add_row(copy.article_id, when, copy.outlet or "", copy.url or "", copy.title or "")
+    return table

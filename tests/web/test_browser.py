@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from propwatch.models.taxonomy import explanation_of
-from workbench_fixture import ROOT, SAMPLE, LiveServer, xss_analysis
+from workbench_fixture import ROOT, SAMPLE, LiveServer, running_server, technique_analysis, xss_analysis
 
 KEY_SEPARATOR = "\x1f"
 VISIBLE_BY_KEY = """() => {
@@ -189,3 +189,58 @@ def test_a_phone_scrolls_no_page_sideways(page: Any, live_server: LiveServer) ->
     for control in ("#genre", "#until"):
         box = page.locator(control).bounding_box()
         assert box["x"] + box["width"] <= card["x"] + card["width"], control
+
+
+WORST_TEXT_CONTRAST = """() => {
+  const parse = (css) => {
+    const rgb = css.match(/^rgba?\\(([\\d.]+), ([\\d.]+), ([\\d.]+)(?:, ([\\d.]+))?\\)$/);
+    if (rgb) return [+rgb[1] / 255, +rgb[2] / 255, +rgb[3] / 255, rgb[4] === undefined ? 1 : +rgb[4]];
+    const srgb = css.match(/^color\\(srgb ([\\d.]+) ([\\d.]+) ([\\d.]+)(?: \\/ ([\\d.]+))?\\)$/);
+    if (srgb) return [+srgb[1], +srgb[2], +srgb[3], srgb[4] === undefined ? 1 : +srgb[4]];
+    throw new Error('unparsed colour ' + css);
+  };
+  const luminance = (c) => {
+    const lin = c.slice(0, 3).map(v => v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  };
+  let worst = 99;
+  for (const mark of document.querySelectorAll('mark.hl')) {
+    if (![...mark.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const layers = [];
+    for (let node = mark; node; node = node.parentElement) {
+      const colour = parse(getComputedStyle(node).backgroundColor);
+      layers.push(colour);
+      if (colour[3] === 1) break;
+    }
+    let bg = [1, 1, 1];
+    for (const [r, g, b, a] of layers.reverse()) {
+      bg = [r * a + bg[0] * (1 - a), g * a + bg[1] * (1 - a), b * a + bg[2] * (1 - a)];
+    }
+    const ink = luminance(parse(getComputedStyle(mark).color));
+    const ground = luminance(bg);
+    worst = Math.min(worst, (Math.max(ink, ground) + 0.05) / (Math.min(ink, ground) + 0.05));
+  }
+  return worst;
+}"""
+
+
+def test_deeply_nested_highlights_keep_text_readable(page: Any, tmp_path: Path) -> None:
+    """Tints added up where spans nest: hovering five nested spans left the text at about 3.8:1."""
+    text = "Those traitors and their corrupt foreign masters will destroy everything we hold dear."
+    words = text.split(" ")
+    nested = [
+        (" ".join(words[n : len(words) - n]), technique, 0.9)
+        for n, technique in enumerate(
+            ["Doubt", "Name_Calling-Labeling", "Appeal_to_Fear-Prejudice", "Loaded_Language", "Flag_Waving"]
+        )
+    ]
+    with running_server(tmp_path) as server:
+        deep = technique_analysis(text, nested, title="Nested", outlet="Deep Post", language="en")
+        server.store.save_analysis(deep)
+        page.goto(f"{server.url}/articles/{deep.article.id}")
+        assert page.locator("mark.hl mark.hl mark.hl mark.hl mark.hl").count() > 0
+        assert page.evaluate(WORST_TEXT_CONTRAST) >= 4.5
+        for mark in page.locator("mark.hl").all():
+            mark.hover()
+            assert page.locator("mark.hl.active").count() > 0
+            assert page.evaluate(WORST_TEXT_CONTRAST) >= 4.5, mark.inner_text()

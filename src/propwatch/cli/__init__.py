@@ -6,10 +6,10 @@ import contextlib
 import json
 import sys
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.progress import (
@@ -40,10 +40,13 @@ from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
 from propwatch.export_formats import EXPORT_FORMATS, ZIP_FORMATS, write_export
 from propwatch.narratives.catalogue import attacks_in_catalogues
-from propwatch.report import render_analysis
+from propwatch.report import render_analysis, render_republications
 from propwatch.service import Outcome, analyze_sources, ingest_sources
 from propwatch.settings import Settings, default_data_dir
 from propwatch.storage.store import ArticleStore
+
+if TYPE_CHECKING:  # MinHash (datasketch, scipy) is imported only by the commands that use it
+    from propwatch.republication.minhash import RepublicationCluster
 
 app = typer.Typer(
     name="propwatch",
@@ -190,7 +193,11 @@ class _Tally:
 
 
 def _print_reports(
-    analyses: Iterable[Analysis], fmt: ReportFormat, stream: TextIO, settings: Settings
+    analyses: Iterable[Analysis],
+    fmt: ReportFormat,
+    stream: TextIO,
+    settings: Settings,
+    republications: Mapping[str, RepublicationCluster | None] | None = None,
 ) -> None:
     if fmt is ReportFormat.text:
         console = out if stream is sys.stdout else literal_console(file=stream, width=100, color_system=None)
@@ -201,7 +208,8 @@ def _print_reports(
                 console.print(Rule())
             console.print(render_analysis(analysis, attacks, plain=plain))
     else:
-        write_analyses(analyses, fmt.value, stream, attacks_in_catalogues(settings))  # type: ignore[arg-type]
+        attacks = attacks_in_catalogues(settings)
+        write_analyses(analyses, fmt.value, stream, attacks, republications)  # type: ignore[arg-type]
 
 
 def _analyses(outcomes: Iterable[Outcome]) -> Iterator[Analysis]:
@@ -395,21 +403,9 @@ def show(
     with ArticleStore.from_settings(settings, create=False) as store:
         analysis = store.get_analysis(article_id, model_version)
         cluster = republications_of(analysis.article.id, store, settings)
-    _print_reports([analysis], fmt, sys.stdout, settings)
+    _print_reports([analysis], fmt, sys.stdout, settings, {analysis.article.id: cluster})
     if cluster is not None and fmt is ReportFormat.text:
-        others = len(cluster.copies) - 1
-        sites = len(cluster.outlets)
-        table = Table(
-            title=f"This text also appeared {others} other time{'' if others == 1 else 's'}"
-            f" on {sites} site{'' if sites == 1 else 's'} in all (earliest first)",
-            title_justify="left",
-        )
-        for column in ("Id", "Published", "Outlet", "URL", "Headline"):
-            _add_column(table, column)
-        for copy in cluster.copies:
-            when = copy.published.isoformat() if copy.published else ""
-            table.add_row(copy.article_id, when, copy.outlet or "", copy.url or "", copy.title or "")
-        out.print(table)
+        out.print(render_republications(cluster))
 
 
 @app.command()
