@@ -174,6 +174,12 @@ class Settings(BaseSettings):
     api_max_request_bytes: int = Field(
         default=16_000_000, gt=0, description="Largest request body the server accepts (413 above it)."
     )
+    api_body_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a client has to send a request body (408 after): a client that sends a "
+        "large body slowly would otherwise hold its memory for as long as it likes.",
+    )
     api_max_article_chars: int = Field(
         default=100_000,
         gt=0,

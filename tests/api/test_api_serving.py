@@ -221,22 +221,31 @@ def test_allowed_hosts_come_comma_separated_from_the_environment(monkeypatch: py
 # --- writes: the token before the body ----------------------------------------------------------
 
 
-def _raw_post(api: Api, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, bool, list[Any]]:
-    """POST /api/articles straight to the ASGI app: the status, whether the body was read, headers."""
-    scope = {
+def _scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "POST",
+        "method": method,
         "scheme": "http",
-        "path": "/api/articles",
-        "raw_path": b"/api/articles",
+        "path": path,
+        "raw_path": path.encode(),
         "root_path": "",
         "query_string": b"",
         "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"), *headers],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
+
+
+def _raw_post(
+    api: Api,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    method: str = "POST",
+    path: str = "/api/articles",
+) -> tuple[int, bool, list[Any]]:
+    """A request straight to the ASGI app: the status, whether the body was read, the headers."""
     read = False
     started: dict[str, Any] = {}
 
@@ -249,7 +258,7 @@ def _raw_post(api: Api, headers: list[tuple[bytes, bytes]], body: bytes) -> tupl
         if message["type"] == "http.response.start":
             started.update(message)
 
-    anyio.run(api.client.app, scope, receive, send)
+    anyio.run(api.client.app, _scope(method, path, headers), receive, send)
     return started["status"], read, started["headers"]
 
 
@@ -272,6 +281,57 @@ def test_writes_without_a_valid_token_are_refused_before_the_body_is_read(api: A
     ]
     assert _raw_post(api, valid, body)[:2] == (201, True)
     assert api.store.count_articles() == 1
+
+
+def test_bodies_without_a_token_stay_small(api: Api) -> None:
+    """Any client could make the server hold 16 MB per connection: a GET or a sign-in form with a large
+    declared body was read whole before anything looked at it."""
+    big = [(b"content-length", b"15900000")]
+    status, read, _ = _raw_post(api, big, b"x", method="GET", path="/api/status")
+    assert (status, read) == (413, False)
+    for path in ("/login", "/logout", "/articles/0123456789abcdef/delete"):
+        assert _raw_post(api, big, b"x", path=path)[:2] == (413, False), path
+    streamed = _raw_post(api, [(b"transfer-encoding", b"chunked")], b"t" * 70_000, path="/login")
+    assert streamed[0] == 413  # a body with no declared length is counted as it comes
+    response = api.client.request("GET", "/api/status", content=b"{}")
+    assert response.status_code == 413
+    assert response.json()["error"]["reason"] == "a GET request takes no body: 2 bytes were sent"
+    assert api.client.post("/login", data={"token": "pw_wrong"}).status_code != 413  # a real form passes
+
+
+def test_anonymous_uploads_wait_for_a_slot_and_a_slow_body_times_out(
+    make_api: ApiMaker, plugin: None
+) -> None:
+    api = make_api(api_body_timeout_s=0.5)
+    reading: list[int] = []
+    release = anyio.Event()
+    statuses: dict[int, int] = {}
+
+    async def upload(number: int) -> None:
+        async def receive() -> dict[str, Any]:
+            if number not in reading:
+                reading.append(number)
+            await release.wait()  # a client sending its body slowly
+            return {"type": "http.request", "body": b"token=x", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses[number] = message["status"]
+
+        headers = [(b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", b"7")]
+        await api.client.app(_scope("POST", "/submit", headers), receive, send)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for number in range(4):
+                group.start_soon(upload, number)
+            await anyio.sleep(0.2)
+            assert len(reading) == 2  # two slots: the others have not been read at all
+
+    anyio.run(main)
+    assert sorted(statuses.values()) == [408, 408, 408, 408]  # each slow body gave up after 0.5 s
+    done = api.client.post("/submit", data={"token": api.secret, "text": SAMPLE_TEXT}, follow_redirects=False)
+    assert done.status_code == 303  # the slots were given back
 
 
 # --- what a submission may carry -----------------------------------------------------------------

@@ -206,7 +206,12 @@ def create_app(
         )
     # The last added runs first: security headers on every answer, then the Host check (DNS rebinding),
     # then a write's token, before its body is read at all, then the body's size.
-    app.add_middleware(BodySizeLimit, limit=settings.api_max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.api_max_request_bytes,
+        timeout=settings.api_body_timeout_s,
+        tokens=app.state.workbench.tokens,
+    )
     app.add_middleware(TokenBeforeBody, tokens=app.state.workbench.tokens)
 
     def wrong_host(request: Request) -> Response:

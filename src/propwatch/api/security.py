@@ -8,6 +8,7 @@ form posts also have to come from this origin, or from the public origin a rever
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -164,33 +165,83 @@ def _has_body(scope: Scope) -> bool:
     return headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers
 
 
-class BodySizeLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, whether declared or streamed."""
+FORM_BYTES = 64 * 1024  # sign-in, sign-out and delete forms: a few fields
+ANONYMOUS_UPLOADS = 2  # /submit bodies read at a time for browsers not signed in (the token is inside)
+_SESSION = "propwatch_verified_session"  # request state: the session BodySizeLimit verified
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+
+class BodySizeLimit:
+    """Refuse request bodies over their cap with 413, whether declared or streamed, and bodies that
+    do not arrive within ``timeout`` seconds with 408.
+
+    Only token-checked API writes and /submit may send ``limit`` bytes; a GET takes none and the other
+    forms ``FORM_BYTES``. /submit from a browser without a session (its token is in the form) waits for
+    one of ``ANONYMOUS_UPLOADS`` slots, so clients without a token cannot make the server hold
+    ``limit`` bytes per connection.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, timeout: float, tokens: TokenStore) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
+        self.tokens = tokens
+        self._anonymous = asyncio.Semaphore(ANONYMOUS_UPLOADS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path, method = scope["path"], scope["method"]
+        if method in SAFE_METHODS:
+            cap, what = 0, f"a {method} request takes no body"
+        elif path.startswith("/api/") or path == "/submit":
+            cap, what = self.limit, "api_max_request_bytes"
+        else:
+            cap, what = FORM_BYTES, "sign-in, sign-out and delete forms"
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send, int(declared))
+        if declared is not None and declared.isdigit() and int(declared) > cap:
+            await self._refuse(send, cap, what, int(declared))
             return
+        if path == "/submit" and method == "POST" and not await self._signed_in(scope):
+            async with self._anonymous:
+                await self._read_then_run(scope, receive, send, cap, what)
+        else:
+            await self._read_then_run(scope, receive, send, cap, what)
+
+    async def _signed_in(self, scope: Scope) -> bool:
+        secret = session_token(Request(scope))
+        if not secret:
+            return False
+        try:
+            token = await run_in_threadpool(self.tokens.verify_session, secret)
+        except PropwatchError:
+            return False  # the route reports the database
+        if token is not None:
+            scope.setdefault("state", {})[_SESSION] = token  # the route's check uses it: one lookup
+        return token is not None
+
+    async def _read_then_run(self, scope: Scope, receive: Receive, send: Send, cap: int, what: str) -> None:
         # Read the body up front (it is capped) so an oversized chunked body is refused cleanly too.
         chunks: list[bytes] = []
         size = 0
         more = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         while more:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0))
+            except TimeoutError:
+                reason = f"did not arrive within {self.timeout:g} s (api_body_timeout_s): {size:,} bytes came"
+                await _send_error(
+                    send, 408, _error_body("InputError", "request body", reason), (b"connection", b"close")
+                )
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
-                await self._refuse(send, size)
+            if size > cap:
+                await self._refuse(send, cap, what, size)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -206,13 +257,12 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send, size: int) -> None:
-        body = _error_body(
-            "InputTooLargeError",
-            "request body",
-            f"is over the {self.limit:,}-byte cap (api_max_request_bytes)"
-            + (f": {size:,} bytes" if size > self.limit else ""),
-        )
+    async def _refuse(self, send: Send, cap: int, what: str, size: int) -> None:
+        if cap == 0:
+            reason = f"{what}: {size:,} bytes were sent"
+        else:
+            reason = f"is over the {cap:,}-byte cap ({what}): {size:,} bytes"
+        body = _error_body("InputTooLargeError", "request body", reason)
         await _send_error(send, 413, body, (b"connection", b"close"))
 
 
@@ -288,7 +338,10 @@ def token_of(request: Request, tokens: TokenStore, *, cookie: bool) -> ApiToken 
         verified = request.scope.get("state", {}).get(_VERIFIED)
         return verified if isinstance(verified, ApiToken) else tokens.verify(secret)
     session = session_token(request) if cookie else None
-    return tokens.verify_session(session) if session else None
+    if not session:
+        return None
+    verified = request.scope.get("state", {}).get(_SESSION)
+    return verified if isinstance(verified, ApiToken) else tokens.verify_session(session)
 
 
 def unauthorised(reason: str) -> AuthError:
