@@ -75,3 +75,16 @@ def test_every_brat_fragment_quotes_the_text_at_its_offsets() -> None:
     fragments = [tuple(map(int, piece.split())) for piece in first[1].split(" ", 1)[1].split(";")]
     assert [text[a:b] for a, b in fragments] == ["Only cowards", "trust them,", "the traitors"]
     assert first[2] == "Only cowards trust them, the traitors"
+
+
+def test_json_ld_exports_can_be_pasted_into_a_script_element() -> None:
+    """A hostile page's headline closed the <script type="application/ld+json"> a fact-check embeds."""
+    hostile = "</script><img src=x onerror=alert(1)> & 'quotes'"
+    text = f"NATO refused every talk. It wants war: {hostile}"
+    claim = Span(start=0, end=23, label="Claim", score=0.9, analyzer="claims")
+    article = Article(text=text, title=hostile, author=hostile, outlet=hostile, url="https://a.example/1")
+    analysis = Analysis(article=article, spans=(claim, _technique(text, hostile)))
+    for fmt in ("claimreview", "webanno"):
+        exported = _exported([analysis], fmt).decode()
+        assert not {"<", ">", "&"} & set(exported), fmt
+        assert hostile in json.dumps(json.loads(exported), ensure_ascii=False), fmt  # the same data

@@ -253,6 +253,16 @@ def web_annotations(analysis: Analysis) -> list[dict[str, Any]]:
     return found
 
 
+# Characters that could end or open markup where JSON-LD is pasted into <script type="application/ld+json">.
+_MARKUP_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def embeddable_json(value: Any) -> str:
+    """JSON that a page can embed in a script element: a headline holding ``</script>`` stays data.
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, where their escapes mean the same."""
+    return json.dumps(value, ensure_ascii=False).translate(_MARKUP_ESCAPES)
+
+
 def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> int:
     """An AnnotationCollection with one page holding the annotations of every analysis, streamed; the
     collection and its page have IRIs (W3C Web Annotation Data Model 5.1, 5.2) from what they hold."""
@@ -266,7 +276,7 @@ def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> i
         exported.update(f"{analysis.article.id}:{analysis.model_version}\n".encode())
         for annotation in web_annotations(analysis):
             item = {key: value for key, value in annotation.items() if key != "@context"}
-            out.write(("," if total else "") + "\n" + json.dumps(item, ensure_ascii=False))
+            out.write(("," if total else "") + "\n" + embeddable_json(item))
             total += 1
         count += 1
     collection = f"urn:propwatch:export:{exported.hexdigest()[:16]}"
@@ -308,7 +318,7 @@ def write_export(
             first = True
             for analysis in analyses:
                 for review in claim_reviews(analysis):
-                    stream.write(("," if not first else "") + "\n" + json.dumps(review, ensure_ascii=False))
+                    stream.write(("," if not first else "") + "\n" + embeddable_json(review))
                     first = False
                 count += 1
             stream.write("\n]\n" if not first else "]\n")

@@ -748,8 +748,14 @@ def test_outlet_names_with_slashes_and_outlets_with_nothing_analysed(make_api: A
     page = api.client.get("/outlets/RFE/RL", headers=html)
     assert page.status_code == 200 and "<h1>RFE/RL</h1>" in page.text
     dashboard = api.client.get("/outlets", headers=html).text
-    assert 'href="/outlets/RFE/RL"' in dashboard and "—" in dashboard  # no share measured, not "0.0%"
+    assert 'href="/outlets/RFE%2FRL"' in dashboard and "—" in dashboard  # no share measured, not "0.0%"
     assert "0.0%" not in dashboard
+    # "../" in a name led the browser elsewhere: /outlets/../../api/status resolves to /api/status.
+    api.store.save_article(Article(text="Hostile.", outlet="../../api/status?x=1", language="en"))
+    dashboard = api.client.get("/outlets", headers=html).text
+    href = 'href="/outlets/..%2F..%2Fapi%2Fstatus%3Fx%3D1"'
+    assert href in dashboard
+    assert "<h1>../../api/status?x=1</h1>" in api.client.get(href[6:-1], headers=html).text
 
 
 def test_a_storage_error_does_not_show_clients_the_database_url(
@@ -834,3 +840,29 @@ def test_snippets_mark_the_matches_only(seeded: tuple[Api, dict[str, str]]) -> N
     (hit,) = api.store.search("zebrafish")
     plain = snippet_text(hit.snippet)
     assert plain is not None and "the **editor** said" in plain and "\\*" not in plain
+
+
+def test_snippets_render_as_their_text_and_cannot_fake_a_match(seeded: tuple[Api, dict[str, str]]) -> None:
+    """A snippet rendered as the documented Markdown carried live HTML, and a text holding the match
+    marks (U+0002, U+0003) made any word look like a match."""
+    from markdown_it import MarkdownIt
+
+    api, _ = seeded
+    hostile = "Quokka news <img src=x onerror=alert(1)> & [link](javascript:x) `code` _em_ ~x~ |t|"
+    api.store.save_analysis(
+        Analysis(article=Article(text=hostile + "\n# heading\n- item\n1. one", language="en"))
+    )
+    (item,) = api.client.get("/api/articles", params={"q": "quokka"}).json()["items"]
+    html = MarkdownIt().render(item["snippet"])
+    assert "<img" not in html and "<a " not in html and "<code>" not in html and "<em>" not in html
+    assert "<h1>" not in html and "<li>" not in html
+    assert "<strong>Quokka</strong>" in html and "&lt;img src=x onerror=alert(1)&gt; &amp; [link]" in html
+
+    faked = "Wombat sightings rose. The \x02senator\x03 lied, and \x02wombat\x03 experts agree."
+    api.store.save_analysis(Analysis(article=Article(text=faked, language="en")))
+    (item,) = api.client.get("/api/articles", params={"q": "wombat"}).json()["items"]
+    assert "**" not in item["snippet"] and "senator lied" in item["snippet"]
+    page = api.client.get("/articles", params={"q": "wombat"}, headers={"Accept": "text/html"}).text
+    assert "<b>senator</b>" not in page
+    (hit,) = api.store.search("wombat")  # the search command's path
+    assert "\x02" not in hit.snippet and "\x03" not in hit.snippet

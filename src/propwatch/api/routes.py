@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -219,12 +220,20 @@ def _day(name: str, value: str | None) -> date | None:
 Filters = Annotated[ArticleQuery, Depends(article_query)]
 
 
+# Backslash-escaped wherever they stand (CommonMark: any ASCII punctuation may be): markup, emphasis,
+# code, links, raw HTML and entities. Line-start markers (#, -, +, =, >, "1.") are escaped there only.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&!~|])")
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([#+=-]|\d+[.)])", re.MULTILINE)
+
+
 def markdown_snippet(snippet: str | None) -> str | None:
-    """A search snippet as Markdown: the text's own backslashes and asterisks escaped (``\\*``), the
-    matches between ``**``, so only they are bold. (The CLI prints the text unescaped.)"""
+    """A search snippet as Markdown that renders as the text: its own markup characters escaped
+    (``\\*``, ``\\<``), the matches between ``**``, so only they are bold. (The CLI prints it as is.)"""
     if snippet is None:
         return None
-    return snippet_text(snippet.replace("\\", "\\\\").replace("*", "\\*"))
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", snippet)
+    escaped = _MARKDOWN_LINE_START.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], escaped)
+    return snippet_text(escaped)
 
 
 @router.get("/articles", response_model=ArticlePage, dependencies=[Read], summary="Search stored articles")

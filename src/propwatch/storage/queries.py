@@ -46,6 +46,7 @@ from propwatch.storage.search import (
     SNIPPET_END,
     SNIPPET_START,
     fts5_expression,
+    genuine_snippets,
     parse_query,
     tsquery_sql,
 )
@@ -263,7 +264,8 @@ def _snippets(conn: Connection, query_text: str, pks: list[int]) -> dict[int, st
             "options": f'StartSel="{SNIPPET_START}", StopSel="{SNIPPET_END}", MinWords=12, MaxWords=30',
         }
     params.update(start=SNIPPET_START, end=SNIPPET_END, ellipsis=SNIPPET_ELLIPSIS, pks=pks)
-    return {int(row.pk): str(row.snippet or "") for row in conn.execute(statement, params)}
+    found = {int(row.pk): str(row.snippet or "") for row in conn.execute(statement, params)}
+    return genuine_snippets(conn, found)
 
 
 def _check_page(limit: int, offset: int, most: int | None = MAX_PAGE) -> None:

@@ -17,17 +17,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Final
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, or_, select, text
 
 from propwatch.errors import InputError
-from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, TSVECTOR_TEXT_CHARS
+from propwatch.storage.schema import FTS_TABLE, TSVECTOR_COLUMN, TSVECTOR_TEXT_CHARS, articles
 from propwatch.storage.word_forms import TypedPhrase, known_spelling, phrase_forms
 
-# Matches in a snippet lie between these: control characters no stored text holds, so a text's own
-# "**" is not taken for a match. snippet_text writes them as ** for people and JSON.
+# Matches in a snippet lie between these control characters, so a text's own "**" is not taken for a
+# match (a text holding them gets no marks: genuine_snippets). snippet_text writes them as **.
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"
 SNIPPET_ELLIPSIS = "…"
+_MARKS = (SNIPPET_START, SNIPPET_END)
 
 
 def snippet_text(snippet: str | None, start: str = "**", end: str = "**") -> str | None:
@@ -255,4 +256,22 @@ def run_search(connection: Connection, parsed: ParsedQuery, limit: int, offset: 
                 "offset": offset,
             },
         )
-    return [RawHit(pk=row.pk, rank=float(row.rank), snippet=row.snippet or "") for row in rows]
+    found = [RawHit(pk=row.pk, rank=float(row.rank), snippet=row.snippet or "") for row in rows]
+    snippets = genuine_snippets(connection, {hit.pk: hit.snippet for hit in found})
+    return [RawHit(pk=hit.pk, rank=hit.rank, snippet=snippets[hit.pk]) for hit in found]
+
+
+def genuine_snippets(connection: Connection, snippets: dict[int, str]) -> dict[int, str]:
+    """``snippets`` by article pk, without match marks where the article's own text or title holds the
+    marking characters: a page could otherwise fake matches; its snippet then marks none."""
+    if not snippets:
+        return snippets
+    columns = (articles.c.text, articles.c.title)
+    marked = or_(*(column.contains(mark) for column in columns for mark in _MARKS))
+    faked = set(
+        connection.execute(select(articles.c.pk).where(articles.c.pk.in_(list(snippets)), marked)).scalars()
+    )
+    return {
+        pk: snippet.replace(SNIPPET_START, "").replace(SNIPPET_END, "") if pk in faked else snippet
+        for pk, snippet in snippets.items()
+    }

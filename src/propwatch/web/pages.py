@@ -67,6 +67,8 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 environment.filters["pretty"] = pretty
+# One path segment: Jinja's urlencode leaves "/" as is, so an outlet named "../../api" led elsewhere.
+environment.filters["segment"] = lambda value: quote(str(value), safe="")
 environment.filters["percent"] = lambda value: "—" if value is None else f"{100 * value:.1f}%"
 
 router = APIRouter(include_in_schema=False)
@@ -390,7 +392,7 @@ def dashboard(request: Request, bench: Bench) -> Response:
     ranked = sorted(measured, key=lambda kv: -kv[1])  # outlets with no analysed article have no share
     share = hbar_chart(
         [
-            (name, coverage, f"{100 * coverage:.1f}%", f"/outlets/{quote(name)}")
+            (name, coverage, f"{100 * coverage:.1f}%", f"/outlets/{quote(name, safe='')}")
             for name, coverage in ranked[:20]
         ],
         colour="pal-0",
