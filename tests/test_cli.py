@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from article_findings_fixture import findings_analysis
-from propwatch.domain import Analysis, Article
+from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.storage import ArticleStore
 from propwatch.storage.statistics import outlet_statistics
 from workbench_fixture import seed
@@ -319,6 +319,33 @@ def test_show_lists_where_else_the_text_appeared(tmp_path: Path) -> None:
     assert json.loads(alone)["republications"]["copies"][0]["title"] == "The original headline"
 
 
+def test_outlets_csv_names_span_and_article_counts_apart(tmp_path: Path) -> None:
+    # A narrative's evidence spans and the articles repeating it were both columns "narrative:<id>".
+    db = f"sqlite:///{tmp_path / 'narr.db'}"
+    narrative = "west-provokes-russia-to-blame-it"
+    with ArticleStore.open(db) as store:
+        for n in range(2):
+            text = f"The West provokes Russia on purpose, report {n}. It then blames Moscow for everything."
+            store.save_analysis(
+                Analysis(
+                    article=Article(text=text, outlet="Northern Post", language="en"),
+                    spans=tuple(
+                        Span(start=a, end=b, label=f"narrative:{narrative}", analyzer="narratives")
+                        for a, b in ((0, 40), (42, 80))
+                    ),
+                    labels=(Label(name="narrative", value=narrative, analyzer="narratives"),),
+                    analyzers={"narratives": "1"},
+                )
+            )
+    result = run(tmp_path, "--db", db, "outlets", "--analyzer", "narratives", "-f", "csv")
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.splitlines()[0].split(",")
+    assert len(header) == len(set(header))
+    (row,) = csv.DictReader(result.stdout.splitlines())
+    assert (row[f"spans:narrative:{narrative}"], row[f"narrative:{narrative}"]) == ("4", "2")
+    assert (row["narratives_checked"], row["targets_checked"]) == ("2", "0")
+
+
 def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'outlets.db'}"
     with ArticleStore.open(db) as store:
@@ -342,13 +369,17 @@ def test_outlets_compares_outlets_overall_and_over_time(tmp_path: Path) -> None:
 
     by_month = run(tmp_path, "--db", db, "outlets", "--by", "month", "-f", "csv")
     assert by_month.returncode == 0, by_month.stderr
+    header = by_month.stdout.splitlines()[0].split(",")
+    assert len(header) == len(set(header))  # narrative spans and narrative articles shared a name
     rows = list(csv.DictReader(by_month.stdout.splitlines()))
     assert {r["outlet"] for r in rows} == set(expected)
     for name, tally in expected.items():
         mine = [r for r in rows if r["outlet"] == name]
         assert [r["period"] for r in mine] == sorted(r["period"] for r in mine)
         assert sum(int(r["articles"]) for r in mine) == tally.articles
-        assert sum(int(r["Name_Calling-Labeling"]) for r in mine) == tally.labels["Name_Calling-Labeling"]
+        labelled = sum(int(r["spans:Name_Calling-Labeling"]) for r in mine)
+        assert labelled == tally.labels["Name_Calling-Labeling"]
+        assert sum(int(r["covered"]) for r in mine) == tally.covered
         assert sum(int(r["attacked:NATO"]) for r in mine) == tally.attacked["NATO"]
 
     out = tmp_path / "o.json"

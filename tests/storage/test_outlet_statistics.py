@@ -11,7 +11,7 @@ from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.errors import InputError, NotFoundError
 from propwatch.storage import ArticleStore
 from propwatch.storage.queries import ArticleQuery
-from propwatch.storage.statistics import outlet_statistics, outlet_timelines, timeline
+from propwatch.storage.statistics import outlet_statistics, outlet_timelines, timeline, with_empty_periods
 from propwatch.summary import summarize
 from workbench_fixture import seed
 
@@ -253,3 +253,39 @@ def test_the_library_counts_technique_spans_by_default_as_the_cli_does(store: Ar
     }
     every = sum(t.spans for t in outlet_statistics(store, analyzer=None).values())
     assert every > sum(t.spans for t in outlet_statistics(store).values())  # None: every analyzer's spans
+
+
+def test_a_store_where_the_detector_found_nothing_still_counts_technique_spans(store: ArticleStore) -> None:
+    # With no technique span stored anywhere, claims and target mentions were counted instead: 100 % of
+    # the text "in spans" for plain news whose own summary said 0 %.
+    text = "The council met on Monday. It approved the budget."
+    analysis = Analysis(
+        article=Article(text=text, outlet="Gazette", language="en", published=date(2024, 2, 1)),
+        spans=(Span(start=0, end=26, label="Claim", analyzer="claims"),),
+        analyzers={"techniques": "1", "claims": "1", "narratives": "1"},
+    )
+    store.save_analysis(analysis)
+    tally = outlet_statistics(store)["Gazette"]
+    assert (
+        (tally.analysed, tally.spans, tally.coverage)
+        == (1, 0, 0.0)
+        == (1, 0, summarize(analysis).propaganda_share)
+    )
+    record = tally.record()
+    assert (record["characters"], record["covered"]) == (len(text), 0)
+    assert (record["narratives_checked"], record["targets_checked"]) == (1, 0)
+
+
+def test_a_placeholder_date_in_9999_leaves_the_periods_whole(store: ArticleStore) -> None:
+    # The dashboard answered 500: the month after December 9999 does not exist.
+    for day in (date(9999, 10, 31), date(9999, 12, 31)):
+        store.save_article(Article(text=f"Dated {day}.", outlet="Far", language="en", published=day))
+    for bucket, last in (("year", "9999"), ("month", "9999-12"), ("week", "9999-W52")):
+        _, periods = timeline(store, outlet="Far", bucket=bucket)
+        assert list(with_empty_periods(periods, bucket))[-1] == last
+    _, months = timeline(store, outlet="Far", bucket="month")
+    assert list(with_empty_periods(months, "month")) == ["9999-10", "9999-11", "9999-12"]
+    # A placeholder far from the real dates: the gap is not filled with thousands of empty periods.
+    store.save_article(Article(text="Epoch.", outlet="Far", language="en", published=date(1970, 1, 1)))
+    _, weeks = timeline(store, outlet="Far", bucket="week")
+    assert len(with_empty_periods(weeks, "week")) == len(weeks) == 3

@@ -175,7 +175,9 @@ class FacetsOut(BaseModel):
 
 class TallyOut(BaseModel):
     articles: int
-    analysed: int = Field(description="Articles with at least one stored analysis.")
+    analysed: int = Field(
+        description="Articles whose latest analysis ran the counted analyzer: spans and coverage are theirs."
+    )
     undated: int = Field(
         description="Articles without a publication date: in the period 'undated', not in first/last."
     )
@@ -183,6 +185,17 @@ class TallyOut(BaseModel):
     spans_per_article: float | None = Field(description="Counted spans per analysed article.")
     coverage: float | None = Field(
         description="Share of the analysed text inside counted spans, 0 to 1; null when none was analysed."
+    )
+    characters: int = Field(description="Characters of the analysed articles (a CRLF counts as one).")
+    covered: int = Field(
+        description="Characters of the analysed articles inside counted spans; coverage is covered over "
+        "characters."
+    )
+    narratives_checked: int = Field(
+        description="Articles whose latest analysis ran the narrative matcher: what narratives counts over."
+    )
+    targets_checked: int = Field(
+        description="Articles whose latest analysis ran the target extractor: what attacked counts over."
     )
     dominant_category: str | None = Field(description="Technique category with the most spans.")
     first_published: date | None

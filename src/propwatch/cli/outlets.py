@@ -142,6 +142,7 @@ def _rows(
 def _write_csv(stream: TextIO, c: _Comparison) -> None:
     rows = _rows(c.overall, c.periods)
     labels = _ranked(t.labels for _, _, t in rows)
+    categories = _ranked(t.categories for _, _, t in rows)
     narratives = _ranked(t.narratives for _, _, t in rows)
     attacked = _ranked(t.attacked for _, _, t in rows)
     writer = csv.writer(stream, lineterminator="\n")
@@ -156,10 +157,16 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
             "spans",
             "spans_per_article",
             "coverage",
+            "characters",
+            "covered",
+            "narratives_checked",
+            "targets_checked",
             "first_published",
             "last_published",
             "dominant_category",
-            *labels,
+            # Span counts apart from article counts: a narrative's evidence spans are "narrative:<id>" too.
+            *(f"spans:{label}" for label in labels),
+            *(f"category:{c}" for c in categories),
             *(f"narrative:{n}" for n in narratives),
             *(f"attacked:{n}" for n in attacked),
         ]
@@ -176,10 +183,15 @@ def _write_csv(stream: TextIO, c: _Comparison) -> None:
                 t.spans,
                 "" if t.spans_per_article is None else f"{t.spans_per_article:.3f}",
                 "" if t.coverage is None else f"{t.coverage:.6f}",
+                t.characters,
+                t.covered,
+                t.narratives_checked,
+                t.targets_checked,
                 t.first.isoformat() if t.first else "",
                 t.last.isoformat() if t.last else "",
                 _dominant(t),
                 *(t.labels[label] for label in labels),
+                *(t.categories[c] for c in categories),
                 *(t.narratives[n] for n in narratives),
                 *(t.attacked[n] for n in attacked),
             ]

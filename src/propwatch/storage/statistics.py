@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, String, cast, func, select
 
 from propwatch.analyzers import registry
 from propwatch.errors import InputError, NotFoundError
@@ -38,6 +38,8 @@ Canonical = Callable[[str], str]  # a target name → the name of the target it 
 # The analyzer argument's default: the technique detector once it has run (default_analyzer), as the
 # CLI, API and pages count; None counts the spans of every analyzer (targets, claims… too).
 DEFAULT_ANALYZER = "(default)"
+# Whose findings the narrative and attacked counts are (named here: importing the analyzers loads models).
+NARRATIVE_ANALYZER, TARGET_ANALYZER = "narratives", "targets"
 _CATEGORY_ORDER = {category: n for n, category in enumerate(CATEGORIES)}
 
 
@@ -57,6 +59,8 @@ class Tally:
     undated: int = 0  # articles whose page gave no publication date: not in first/last
     characters: int = 0  # of analysed articles
     covered: int = 0  # characters inside at least one counted span
+    narratives_checked: int = 0  # articles whose latest analysis ran the narrative matcher
+    targets_checked: int = 0  # articles whose latest analysis ran the target extractor
     spans: int = 0
     labels: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
@@ -98,6 +102,10 @@ class Tally:
             "spans": self.spans,
             "spans_per_article": None if self.spans_per_article is None else round(self.spans_per_article, 6),
             "coverage": None if self.coverage is None else round(self.coverage, 6),
+            "characters": self.characters,
+            "covered": self.covered,
+            "narratives_checked": self.narratives_checked,
+            "targets_checked": self.targets_checked,
             "dominant_category": self.dominant_category,
             "first_published": self.first,
             "last_published": self.last,
@@ -118,6 +126,8 @@ class Tally:
         # only where the counted analyzer ran (an article checked for claims only is not "0 spans").
         self.narratives.update(fact.narratives)
         self.attacked.update(fact.attacked)
+        self.narratives_checked += NARRATIVE_ANALYZER in fact.ran
+        self.targets_checked += TARGET_ANALYZER in fact.ran
         if not fact.analysed:
             return
         self.analysed += 1
@@ -136,6 +146,7 @@ class _ArticleFact:
     day: date | None
     length: int
     analysed: bool = False  # the latest analysis ran the counted analyzer (any, when all count)
+    ran: frozenset[str] = frozenset()  # the analyzers of the latest analysis
     covered: int = 0
     labels: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
@@ -219,8 +230,9 @@ def _facts(
     article_of: dict[int, int] = {}
     for analysis_row in conn.execute(latest):
         article_of[int(analysis_row.pk)] = int(analysis_row.article_pk)
-        ran = analyzer is None or analyzer in ran_analyzers(analysis_row.analyzers)
-        facts[int(analysis_row.article_pk)].analysed = ran
+        fact = facts[int(analysis_row.article_pk)]
+        fact.ran = frozenset(ran_analyzers(analysis_row.analyzers))
+        fact.analysed = analyzer is None or analyzer in fact.ran
     span_query = select(
         spans.c.analysis_pk, spans.c.start_char, spans.c.end_char, spans.c.label, spans.c.analyzer
     )
@@ -284,8 +296,16 @@ def default_analyzer(store: ArticleStore) -> str | None:
 
 
 def _counted_by_default(conn: Connection) -> str | None:
+    # Whether the detector ran, not whether it found a span: a store of plain reporting otherwise
+    # counted claims and target mentions as "text in spans", and changed meaning with its first span.
     found = conn.execute(select(spans.c.pk).where(spans.c.analyzer == TECHNIQUE_ANALYZER).limit(1)).first()
-    return TECHNIQUE_ANALYZER if found is not None else None
+    if found is not None:
+        return TECHNIQUE_ANALYZER
+    recorded = cast(analyses.c.analyzers, String).contains(f'"{TECHNIQUE_ANALYZER}"')  # a JSON list
+    for (ran,) in conn.execute(select(analyses.c.analyzers).where(recorded).limit(20)):
+        if TECHNIQUE_ANALYZER in ran_analyzers(ran):
+            return TECHNIQUE_ANALYZER
+    return None
 
 
 def outlet_statistics(
@@ -381,17 +401,26 @@ def _next_period(day: date, bucket: Bucket) -> date:
     return day + timedelta(days=7)
 
 
+MAX_FILLED_PERIODS = 1200  # a century of months; a placeholder date (1970, 9999) would make thousands
+
+
 def with_empty_periods(periods: dict[str, Tally], bucket: Bucket) -> dict[str, Tally]:
     """``periods`` with the periods between its first and last that hold no article, as empty tallies
-    (a chart over time must not close a gap); the undated ones stay last."""
+    (a chart over time must not close a gap); the undated ones stay last. Spans of more than
+    ``MAX_FILLED_PERIODS`` periods are left as they are."""
     dated = sorted(p for p in periods if p != UNDATED)
     if not dated:
         return periods
     filled: dict[str, Tally] = {}
     day, last = _period_start(dated[0], bucket), _period_start(dated[-1], bucket)
-    while day <= last:
+    length = {"year": 365.25, "month": 30.44, "week": 7.0}[bucket]
+    if (last - day).days / length >= MAX_FILLED_PERIODS:
+        return periods
+    while True:
         key = period_of(day, bucket)
         filled[key] = periods.get(key, Tally())
+        if day >= last:
+            break  # before computing the next period: after December 9999 there is none
         day = _next_period(day, bucket)
     if UNDATED in periods:
         filled[UNDATED] = periods[UNDATED]
