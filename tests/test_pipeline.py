@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from propwatch.analyzers.base import Analyzer
-from propwatch.domain import Analysis, Annotations, Article, Span
-from propwatch.errors import AnalyzerError
+from propwatch.domain import Analysis, Annotations, Article, Label, Span
+from propwatch.errors import AnalyzerError, ConfigurationError
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
 
@@ -128,3 +128,58 @@ def test_only_the_article_that_breaks_an_analyzer_fails(
     found = pipeline.run_each([Article(text=text) for text in texts])
     assert [isinstance(item, Analysis) for item in found] == [True, False, True]
     assert isinstance(found[1], AnalyzerError) and "KeyError" in found[1].reason
+
+
+class _KeywordShare(Analyzer):
+    """A script's own analyzer, not installed: needs the plugin's keyword spans."""
+
+    name = "keyword-share"
+    version = "1"
+    requires = frozenset({"spans:keyword"})
+    provides = frozenset({"labels:keyword-share"})
+
+    def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
+        return [
+            Annotations(
+                labels=(
+                    Label(
+                        name="share",
+                        value=str(len(a.spans) / len(a.article.text.split())),
+                        analyzer=self.name,
+                    ),
+                )
+            )
+            for a in batch
+        ]
+
+
+class _NoVersion(_KeywordShare):
+    name = "no-version"
+    version = 1  # type: ignore[assignment]
+
+
+class _TakesABuiltInName(_KeywordShare):
+    name = "keywords"
+
+
+def test_a_script_s_own_analyzer_runs_with_the_installed_ones_in_order(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Pipeline([...]) ran whatever it was given in that order: an unmet need went unnoticed, and a
+    # version that is not a string failed every article with "made an invalid span".
+    monkeypatch.syspath_prepend(str(PLUGIN_DIR))
+    settings = Settings(data_dir=tmp_path, analyzers=("keywords",))
+    pipeline = Pipeline.from_settings(settings, extra=[_KeywordShare])
+    assert [a.name for a in pipeline.analyzers] == ["keywords", "keyword-share"]
+    (result,) = pipeline.run([Article(text="NATO and Russia talk.")])
+    assert [label.value for label in result.labels] == ["0.5"]
+    everything = Pipeline.from_settings(Settings(data_dir=tmp_path), extra=[_KeywordShare])
+    assert "keyword-share" in [a.name for a in everything.analyzers]
+    with pytest.raises(AnalyzerError, match="version must be a non-empty string"):
+        Pipeline.from_settings(settings, extra=[_NoVersion])
+    with pytest.raises(AnalyzerError, match="name of an installed analyzer"):
+        Pipeline.from_settings(settings, extra=[_TakesABuiltInName])
+    with pytest.raises(ConfigurationError, match="needs spans:keyword, which no analyzer before it"):
+        Pipeline([_KeywordShare(settings)])
+    with pytest.raises(ConfigurationError, match="version must be"):
+        Pipeline([_NoVersion(settings)])

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from propwatch.analyzers.base import Analyzer
-from propwatch.domain import Analysis, Annotations, Article, Span
-from propwatch.errors import AnalyzerError, InputError
+from propwatch.domain import Analysis, Annotations, Article, Label, Span
+from propwatch.errors import AnalyzerError, InputError, InputTooLargeError
 from propwatch.pipeline import Pipeline
 from propwatch.service import analyze_sources, ingest_sources
 from propwatch.settings import Settings
@@ -191,6 +192,17 @@ def test_texts_in_memory_are_read_and_analysed_as_files_are(tmp_path: Path) -> N
     assert read_text(page, settings, title="Given headline").title == "Given headline"
     with pytest.raises(InputError, match="text 2"):
         analyze_texts(["NATO fine.", "   "], settings, pipeline=pipeline)
+    # A text the Article refuses raised pydantic's ValidationError, one over the cap was analysed, and
+    # an analyzer failing on one text did not say which.
+    with pytest.raises(InputError, match=r"^text 2: text holds a NUL character at character 4$"):
+        analyze_texts(["NATO fine.", "NATO\x00 here"], settings, pipeline=pipeline)
+    with pytest.raises(InputError, match=r"^text: text holds invalid Unicode"):
+        read_text("NATO \ud800 here", settings)
+    small = Settings(data_dir=tmp_path, max_input_bytes=1_000)
+    with pytest.raises(InputTooLargeError, match=r"^text 1: is 1,200 bytes, over the 1,000-byte cap"):
+        analyze_texts(["NATO " * 240], small, pipeline=pipeline)
+    with pytest.raises(AnalyzerError, match=r"^text 3: analyzer 'fragile': failed \(TypeError"):
+        analyze_texts(["NATO one.", "NATO two.", "NATO poison."], settings, pipeline=pipeline)
 
 
 def test_a_pipeline_listing_an_analyzer_twice_is_refused(tmp_path: Path) -> None:
@@ -227,3 +239,30 @@ def test_a_busy_database_fails_one_input_and_the_run_goes_on(
             failure is not None and "database is locked" in failure.reason and "run again" in failure.reason
         )
         assert store.count_articles() == 2
+
+
+def test_the_filters_of_list_resolve_aliases_and_narrative_ids_from_python(tmp_path: Path) -> None:
+    # find_articles(store, ArticleQuery(attacked="USA")) found nothing where `propwatch list --attacked
+    # USA` found the article: the resolution lived in the CLI.
+    from propwatch.errors import PropwatchError
+    from propwatch.service import article_query
+    from propwatch.storage.queries import ArticleQuery, find_articles
+    from propwatch.storage.store import ArticleStore
+
+    settings = Settings(data_dir=tmp_path, db=f"sqlite:///{tmp_path / 'q.db'}")
+    article = Article(text="Washington wants war.", language="en", published=date(2024, 5, 1))
+    labels = (
+        Label(name="attacked", value="United States", analyzer="targets"),
+        Label(name="narrative", value="west-provokes-russia-to-blame-it", analyzer="narratives"),
+    )
+    with ArticleStore.from_settings(settings) as store:
+        store.save_analysis(Analysis(article=article, labels=labels, analyzers={"targets": "1"}))
+        assert find_articles(store, ArticleQuery(attacked="США")).total == 0
+        for name in ("USA", "США", "united states"):
+            assert find_articles(store, article_query(settings, store, attacked=name)).total == 1, name
+        query = article_query(
+            settings, store, narrative="west-provokes-russia-to-blame-it", since=date(2024, 1, 1)
+        )
+        assert find_articles(store, query).total == 1
+        with pytest.raises(PropwatchError, match="west-provokes-russia-to-blame-it"):
+            article_query(settings, store, narrative="west-provokes-russia")

@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from propwatch.analyzers import registry
-from propwatch.analyzers.base import Analyzer
+from propwatch.analyzers.base import TEXT, Analyzer
 from propwatch.domain import Analysis, Annotations, Article
 from propwatch.errors import AnalyzerError, ConfigurationError, PropwatchError, exception_summary
 from propwatch.settings import Settings
@@ -27,18 +27,38 @@ class Pipeline:
     """Analyzer instances built once (models loaded once), applied to any number of batches."""
 
     def __init__(self, analyzers: Sequence[Analyzer], *, batch_size: int = 8) -> None:
+        """Run ``analyzers`` in the order given; each must keep the contract (base.py) and find what it
+        ``requires`` provided by those before it. :meth:`from_settings` works the order out."""
         names = [analyzer.name for analyzer in analyzers]
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:  # each would add its findings again under one name
             raise ConfigurationError("pipeline", f"lists the analyzer {', '.join(map(repr, twice))} twice")
+        have = {TEXT}
+        for analyzer in analyzers:
+            problem = registry.contract_problem(analyzer)
+            if problem is None and not analyzer.requires <= have:
+                missing = ", ".join(sorted(analyzer.requires - have))
+                problem = f"needs {missing}, which no analyzer before it provides"
+            if problem is not None:
+                raise ConfigurationError(f"analyzer {analyzer.name!r}", problem)
+            have |= analyzer.provides
         self.analyzers = list(analyzers)
         self.batch_size = batch_size
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, storing: bool = False) -> Pipeline:
+    def from_settings(
+        cls, settings: Settings, *, storing: bool = False, extra: Sequence[type[Analyzer]] = ()
+    ) -> Pipeline:
         """The analyzers of ``settings``; when their findings are to be stored (``storing``), also the
-        installed analyzers built on what the chosen ones provide (:func:`registry.resolve`)."""
-        classes = registry.resolve(settings.analyzers, registry.available(), dependents=storing)
+        installed analyzers built on what the chosen ones provide (:func:`registry.resolve`).
+
+        ``extra``: analyzer classes of the caller's own, not installed, checked as plugins are and run
+        with the chosen ones in the order their ``requires`` and ``after`` give."""
+        catalogue = registry.with_extra(registry.available(), extra) if extra else registry.available()
+        names = settings.analyzers
+        if extra and names is not None:
+            names = (*names, *(analyzer_cls.name for analyzer_cls in extra))
+        classes = registry.resolve(names, catalogue, dependents=storing)
         return cls(
             [_started(analyzer_cls, settings) for analyzer_cls in classes], batch_size=settings.batch_size
         )

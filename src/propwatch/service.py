@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import BinaryIO
 
+from pydantic import ValidationError
+
 from propwatch.domain import Analysis, Article, Failure
-from propwatch.errors import StorageError
+from propwatch.errors import InputError, InputTooLargeError, PropwatchError, StorageError
+from propwatch.ingest.bulk import validation_reason
 from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
+from propwatch.storage.queries import ArticleQuery, narrative_ids, target_names
 from propwatch.storage.store import ArticleStore
 
 
@@ -133,10 +138,18 @@ def read_text(
     from propwatch.ingest.plaintext import parse_plain_text
 
     settings = settings or Settings()
-    if looks_like_html(text):
-        page = parse_html(text, settings, url=url, origin=origin)
-        return page if title is None else page.model_copy(update={"title": title})
-    return parse_plain_text(text, settings, origin=origin, url=url, title=title)
+    name = origin or "text"
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > settings.max_input_bytes:  # as a file of that size is refused
+        cap = settings.max_input_bytes
+        raise InputTooLargeError(name, f"is {size:,} bytes, over the {cap:,}-byte cap (max_input_bytes)")
+    try:
+        if looks_like_html(text):
+            page = parse_html(text, settings, url=url, origin=origin)
+            return page if title is None else page.model_copy(update={"title": title})
+        return parse_plain_text(text, settings, origin=origin, url=url, title=title)
+    except ValidationError as error:  # a NUL, a lone surrogate: named, as a file's would be
+        raise InputError(name, validation_reason(error)) from None
 
 
 def analyze_texts(
@@ -145,11 +158,64 @@ def analyze_texts(
     """Analyse texts given as strings (plain text or HTML pages), in order, as ``propwatch analyze
     --no-store`` does files: the library's way to analyse what is already in memory. The models load
     once per process; pass ``pipeline`` (:meth:`Pipeline.from_settings`) to choose the analyzers. A
-    text that cannot be read raises the :mod:`propwatch.errors` error naming it ("text 3")."""
+    text that cannot be read, or that an analyzer fails on, raises the :mod:`propwatch.errors` error
+    naming it ("text 3"); :func:`analyze_sources` goes on past failures instead."""
     settings = settings or Settings()
     pipeline = pipeline or Pipeline.from_settings(settings)
     articles = [read_text(text, settings, origin=f"text {n}") for n, text in enumerate(texts, 1)]
     found: list[Analysis] = []
     for chunk in batched(articles, settings.batch_size):
-        found.extend(pipeline.run(chunk))
+        for result in pipeline.run_each(chunk):
+            if isinstance(result, PropwatchError):
+                raise type(result)(f"text {len(found) + 1}", str(result)) from result
+            found.append(result)
     return found
+
+
+def article_query(
+    settings: Settings,
+    store: ArticleStore,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    genre: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    technique: str | None = None,
+    category: str | None = None,
+    narrative: str | None = None,
+    target: str | None = None,
+    attacked: str | None = None,
+    praised: str | None = None,
+    text: str | None = None,
+    narrative_option: str = "narrative",
+) -> ArticleQuery:
+    """The filters of ``propwatch list`` as a query for :func:`propwatch.storage.queries.find_articles`,
+    resolved as the CLI and API resolve them: ``narrative`` an id of the catalogues in use or of the
+    stored analyses (a typo is an error naming the nearest ids, under ``narrative_option``), and a
+    target name matching every name that stands for the same target (USA, США, United States)."""
+    from propwatch.narratives.catalogue import iter_narratives, load_catalogues, resolve_narrative_id
+
+    if narrative is not None:
+        known = {found.id for found in iter_narratives(load_catalogues(settings))}
+        narrative = resolve_narrative_id(narrative, known | set(narrative_ids(store)), narrative_option)
+    query = ArticleQuery(
+        outlet=outlet,
+        language=language,
+        genre=genre,
+        technique=technique,
+        category=category,
+        narrative=narrative,
+        target=target,
+        attacked=attacked,
+        praised=praised,
+        since=since,
+        until=until,
+        text=text,
+    )
+    if target is None and attacked is None and praised is None:
+        return query  # the alias catalogues are read only when a target is asked for
+    from propwatch.targets.aliases import canonical_target, load_aliases
+
+    aliases = load_aliases(settings)
+    return query.with_target_names(lambda name: canonical_target(name, aliases), target_names(store))

@@ -11,7 +11,7 @@ import pytest
 from genre_frames_fixture import signal_model, tiny_model, write_tiny_model
 from propwatch.errors import ConfigurationError
 from propwatch.framing.labels import FRAMES
-from propwatch.framing.model import GenreFramesModel, shipped_model_path
+from propwatch.framing.model import GenreFramesModel, LinearHead, shipped_model_path
 from propwatch.framing.representation import REPRESENTATION, VECTOR_SIZE
 from propwatch.framing.signals import SIGNALS
 
@@ -131,3 +131,20 @@ def test_the_shipped_model_loads() -> None:
     assert model.frames == FRAMES and set(model.genres) == {"opinion", "reporting", "satire"}
     assert model.meta["split"]["seed"] == 13
     assert model.genre_signals == SIGNALS
+
+
+def test_a_head_scores_an_article_the_same_alone_and_in_a_batch() -> None:
+    # The last bits of a frame score changed with the articles batched with it (BLAS picks its kernel
+    # by batch size); the analyzer contract wants an article's result independent of its batch.
+    generator = np.random.default_rng(7)
+    head = LinearHead(
+        mean=generator.normal(size=384),
+        scale=generator.uniform(0.5, 2.0, size=384),
+        weight=generator.normal(size=(384, 14)),
+        bias=generator.normal(size=14),
+    )
+    batch = generator.normal(size=(9, 384))
+    together = head.logits(batch)
+    for row in range(len(batch)):
+        assert np.array_equal(head.logits(batch[row : row + 1])[0], together[row])
+    assert head.logits(np.zeros((0, 384))).shape == (0, 14)

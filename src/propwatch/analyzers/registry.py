@@ -31,8 +31,9 @@ def _is_built_in(ep: EntryPoint) -> bool:
     return ep.value.split(":")[0].split(".")[0] == "propwatch"
 
 
-def _contract_problem(cls: type[Analyzer]) -> str | None:
-    """What is wrong with the class attributes the contract asks for (base.py), if anything."""
+def contract_problem(cls: type[Analyzer] | Analyzer) -> str | None:
+    """What is wrong with the attributes the contract asks for (base.py), if anything: of the class,
+    or of an instance (whose version may come from the model it loaded)."""
     if not isinstance(getattr(cls, "version", None), str) or not cls.version:
         return f"version must be a non-empty string, not {getattr(cls, 'version', None)!r}"
     for attribute in ("requires", "provides", "after"):
@@ -76,7 +77,7 @@ def available() -> Catalogue:
         if getattr(cls, "name", None) != name:
             catalogue.broken[name] = f"{ep.value} is named {getattr(cls, 'name', None)!r}, not {name!r}"
             continue
-        problem = _contract_problem(cls)
+        problem = contract_problem(cls)
         if problem is not None:
             catalogue.broken[name] = f"{ep.value}: {problem}"
             continue
@@ -85,6 +86,25 @@ def available() -> Catalogue:
     for name, reason in catalogue.broken.items():
         log.warning("analyzer %r skipped: %s", name, reason)
     return catalogue
+
+
+def with_extra(catalogue: Catalogue, extra: Iterable[type[Analyzer]]) -> Catalogue:
+    """``catalogue`` and the analyzer classes ``extra`` (not installed: a script's own), checked as
+    installed plugins are; an extra analyzer cannot take an installed one's name."""
+    analyzers = dict(catalogue.analyzers)
+    for cls in extra:
+        name = getattr(cls, "name", None)
+        if not (isinstance(cls, type) and issubclass(cls, Analyzer)):
+            raise AnalyzerError(f"analyzer {cls!r}", "is not an Analyzer subclass")
+        if not isinstance(name, str) or not name:
+            raise AnalyzerError(f"analyzer {cls.__name__}", f"needs a name, not {name!r}")
+        problem = contract_problem(cls)
+        if problem is not None:
+            raise AnalyzerError(f"analyzer {name!r}", problem)
+        if name in analyzers or name in catalogue.broken:
+            raise AnalyzerError(f"analyzer {name!r}", "is the name of an installed analyzer: choose another")
+        analyzers[name] = cls
+    return Catalogue(analyzers=analyzers, broken=dict(catalogue.broken))
 
 
 def _drop_unmet(catalogue: Catalogue) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from propwatch.errors import ConfigurationError
 from propwatch.settings import Settings
-from propwatch.storage.queries import ArticleQuery, narrative_ids, target_names
+from propwatch.storage.queries import ArticleQuery
 from propwatch.storage.store import ArticleStore
 
 Outlet = Annotated[str | None, typer.Option(help="Only this outlet.")]
@@ -64,28 +64,26 @@ def article_query(
     praised: str | None = None,
     text: str | None = None,
 ) -> ArticleQuery:
-    """The query of the options on ``store``; a target name matches every name of the alias catalogues
-    and of the store that stands for the same target (:meth:`ArticleQuery.with_target_names`)."""
-    query = ArticleQuery(
+    """The query of the options on ``store`` (:func:`propwatch.service.article_query`)."""
+    from propwatch.service import article_query as resolved
+
+    return resolved(
+        settings,
+        store,
         outlet=outlet,
         language=language,
         genre=genre,
+        since=date_option("--since", since),
+        until=date_option("--until", until),
         technique=technique,
         category=category,
-        narrative=None if narrative is None else known_narrative(settings, store, narrative),
+        narrative=narrative,
         target=target,
         attacked=attacked,
         praised=praised,
-        since=date_option("--since", since),
-        until=date_option("--until", until),
         text=text,
+        narrative_option="--narrative",
     )
-    if target is None and attacked is None and praised is None:
-        return query  # the catalogues are read only when a target is asked for
-    from propwatch.targets.aliases import canonical_target, load_aliases
-
-    catalogue = load_aliases(settings)
-    return query.with_target_names(lambda name: canonical_target(name, catalogue), target_names(store))
 
 
 def matching_ids(settings: Settings, store: ArticleStore, options: dict[str, str | None]) -> list[str]:
@@ -101,15 +99,6 @@ def matching_ids(settings: Settings, store: ArticleStore, options: dict[str, str
 def chosen(options: dict[str, str | None]) -> list[str]:
     """The filter options given, as the user typed their names (``--outlet``)."""
     return [f"--{name}" for name, value in options.items() if value is not None]
-
-
-def known_narrative(settings: Settings, store: ArticleStore, name: str) -> str:
-    """The narrative id ``name`` stands for among the catalogues in use and the ids stored analyses found
-    (:func:`~propwatch.narratives.catalogue.resolve_narrative_id`)."""
-    from propwatch.narratives.catalogue import iter_narratives, load_catalogues, resolve_narrative_id
-
-    known = {narrative.id for narrative in iter_narratives(load_catalogues(settings))}
-    return resolve_narrative_id(name, known | set(narrative_ids(store)), "--narrative")
 
 
 def date_option(name: str, value: str | None) -> date | None:

@@ -53,7 +53,11 @@ class LinearHead:
 
     def logits(self, features: npt.NDArray[np.floating[Any]]) -> FloatArray:
         z = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
-        return np.asarray(z @ self.weight + self.bias, dtype=np.float64)
+        # Row by row: a matrix product picks its BLAS kernel by batch size, and the last bits of an
+        # article's scores then depended on the articles batched with it.
+        rows = [row @ self.weight for row in z]
+        stacked = np.stack(rows) if rows else np.zeros((0, self.weight.shape[1]))
+        return np.asarray(stacked + self.bias, dtype=np.float64)
 
     def check(self, where: str, inputs: int, outputs: int) -> None:
         shapes_fit = (

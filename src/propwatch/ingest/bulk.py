@@ -206,14 +206,19 @@ def _strings(value: Any) -> tuple[str, ...]:
     return ()
 
 
+def validation_reason(error: ValidationError) -> str:
+    """What the Article refused, in one line: the field and why, without pydantic's dump."""
+    problem = error.errors()[0]
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    where = ".".join(str(part) for part in problem["loc"])
+    return f"{where}: {message}" if where else message
+
+
 def record_failure(origin: str, error: Exception) -> Failure:
     if isinstance(error, PropwatchError):
         return Failure(input=origin, reason=error.reason)
-    if isinstance(error, ValidationError):  # the Article refused a value: say which and why, no dump
-        problem = error.errors()[0]
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        where = ".".join(str(part) for part in problem["loc"])
-        return Failure(input=origin, reason=f"{where}: {message}" if where else message)
+    if isinstance(error, ValidationError):
+        return Failure(input=origin, reason=validation_reason(error))
     return Failure(input=origin, reason=exception_reason(error))
 
 
