@@ -47,42 +47,19 @@ def given(options: dict[str, Any]) -> dict[str, str | None]:
     return {name: options.get(name) for name in NAMES}
 
 
-def article_query(
-    settings: Settings,
-    store: ArticleStore,
-    *,
-    outlet: str | None = None,
-    language: str | None = None,
-    genre: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    technique: str | None = None,
-    category: str | None = None,
-    narrative: str | None = None,
-    target: str | None = None,
-    attacked: str | None = None,
-    praised: str | None = None,
-    text: str | None = None,
-) -> ArticleQuery:
-    """The query of the options on ``store`` (:func:`propwatch.service.article_query`)."""
+def article_query(settings: Settings, store: ArticleStore, **options: str | None) -> ArticleQuery:
+    """The query of the filter ``options`` (:func:`given`, and ``text``) on ``store``, dates parsed
+    (:func:`propwatch.service.article_query`)."""
     from propwatch.service import article_query as resolved
 
+    since, until = options.pop("since", None), options.pop("until", None)
     return resolved(
         settings,
         store,
-        outlet=outlet,
-        language=language,
-        genre=genre,
         since=date_option("--since", since),
         until=date_option("--until", until),
-        technique=technique,
-        category=category,
-        narrative=narrative,
-        target=target,
-        attacked=attacked,
-        praised=praised,
-        text=text,
         narrative_option="--narrative",
+        **options,
     )
 
 
