@@ -8,8 +8,9 @@ import pytest
 
 from propwatch.analyzers.base import Analyzer
 from propwatch.domain import Analysis, Annotations, Article, Label, Span
-from propwatch.errors import AnalyzerError, ConfigurationError
+from propwatch.errors import AnalyzerError, ConfigurationError, InputTooLargeError
 from propwatch.pipeline import Pipeline, batched
+from propwatch.service import analyze_sources
 from propwatch.settings import Settings
 
 PLUGIN_DIR = Path(__file__).parent / "fixtures" / "plugin"
@@ -183,3 +184,26 @@ def test_a_script_s_own_analyzer_runs_with_the_installed_ones_in_order(
         Pipeline([_KeywordShare(settings)])
     with pytest.raises(ConfigurationError, match="version must be"):
         Pipeline([_NoVersion(settings)])
+
+
+def test_an_article_over_max_article_chars_fails_alone_without_being_analysed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A 2,000,000-character text took 209 s and 1.6 GB; a crawl's giant page held a worker that long.
+    monkeypatch.syspath_prepend(str(PLUGIN_DIR))
+    settings = Settings(data_dir=tmp_path, analyzers=("keywords",), max_article_chars=40)
+    pipeline = Pipeline.from_settings(settings)
+    short, long = Article(text="NATO talks."), Article(text="NATO " * 20)
+    refused, done = pipeline.run_each([long, short])
+    assert isinstance(refused, InputTooLargeError) and isinstance(done, Analysis)
+    assert str(refused) == (
+        "article text: is 100 characters long, over the 40-character cap (max_article_chars): not analysed"
+    )
+    assert [s.text_of(short) for s in done.spans] == ["NATO"]
+    with pytest.raises(InputTooLargeError):
+        pipeline.run([short, long])
+    source = tmp_path / "long.txt"
+    source.write_text("Title\n\n" + "NATO expands. " * 10, encoding="utf-8")
+    (outcome,) = analyze_sources([str(source)], settings)
+    assert outcome.failure is not None and outcome.failure.input == str(source)
+    assert "over the 40-character cap (max_article_chars)" in outcome.failure.reason

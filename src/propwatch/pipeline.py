@@ -11,7 +11,13 @@ from pydantic import ValidationError
 from propwatch.analyzers import registry
 from propwatch.analyzers.base import TEXT, Analyzer
 from propwatch.domain import Analysis, Annotations, Article
-from propwatch.errors import AnalyzerError, ConfigurationError, PropwatchError, exception_summary
+from propwatch.errors import (
+    AnalyzerError,
+    ConfigurationError,
+    InputTooLargeError,
+    PropwatchError,
+    exception_summary,
+)
 from propwatch.settings import Settings
 
 T = TypeVar("T")
@@ -26,9 +32,12 @@ def batched(items: Iterable[T], size: int) -> Iterable[list[T]]:
 class Pipeline:
     """Analyzer instances built once (models loaded once), applied to any number of batches."""
 
-    def __init__(self, analyzers: Sequence[Analyzer], *, batch_size: int = 8) -> None:
+    def __init__(
+        self, analyzers: Sequence[Analyzer], *, batch_size: int = 8, max_chars: int | None = None
+    ) -> None:
         """Run ``analyzers`` in the order given; each must keep the contract (base.py) and find what it
-        ``requires`` provided by those before it. :meth:`from_settings` works the order out."""
+        ``requires`` provided by those before it. :meth:`from_settings` works the order out. An article
+        longer than ``max_chars`` characters fails without being analysed."""
         names = [analyzer.name for analyzer in analyzers]
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:  # each would add its findings again under one name
@@ -44,6 +53,7 @@ class Pipeline:
             have |= analyzer.provides
         self.analyzers = list(analyzers)
         self.batch_size = batch_size
+        self.max_chars = max_chars
 
     @classmethod
     def from_settings(
@@ -60,7 +70,9 @@ class Pipeline:
             names = (*names, *(analyzer_cls.name for analyzer_cls in extra))
         classes = registry.resolve(names, catalogue, dependents=storing)
         return cls(
-            [_started(analyzer_cls, settings) for analyzer_cls in classes], batch_size=settings.batch_size
+            [_started(analyzer_cls, settings) for analyzer_cls in classes],
+            batch_size=settings.batch_size,
+            max_chars=settings.max_article_chars,
         )
 
     @property
@@ -76,6 +88,9 @@ class Pipeline:
         those findings are kept and read by the analyzers that run (targets re-run alone link the
         stored technique spans).
         """
+        for article in articles:
+            if (too_long := self._too_long(article)) is not None:
+                raise too_long
         results = [self._start(article, (earlier or {}).get(article.id)) for article in articles]
         for analyzer in self.analyzers:
             annotated: list[Analysis] = []
@@ -120,12 +135,27 @@ class Pipeline:
         """Each article's analysis, or the error that failed it. When a batch fails, its articles run
         one by one, so that only the article that breaks an analyzer fails (an article's result never
         depends on its batch)."""
+        refused = {id(article): self._too_long(article) for article in articles}
+        fitting = [article for article in articles if refused[id(article)] is None]
+        results: list[Analysis | PropwatchError]
         try:
-            return list(self.run(articles, earlier))
+            results = list(self.run(fitting, earlier))
         except PropwatchError as exc:
-            if len(articles) == 1:
-                return [exc]
-        return [found for article in articles for found in self.run_each([article], earlier)]
+            if len(fitting) == 1:
+                results = [exc]
+            else:
+                results = [one for article in fitting for one in self.run_each([article], earlier)]
+        found = iter(results)
+        return [refused[id(article)] or next(found) for article in articles]
+
+    def _too_long(self, article: Article) -> InputTooLargeError | None:
+        if self.max_chars is None or len(article.text) <= self.max_chars:
+            return None
+        reason = (
+            f"is {len(article.text):,} characters long, over the {self.max_chars:,}-character cap "
+            "(max_article_chars): not analysed"
+        )
+        return InputTooLargeError("article text", reason)
 
 
 def _started(analyzer_cls: type[Analyzer], settings: Settings) -> Analyzer:

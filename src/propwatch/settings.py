@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(
         default=10_000_000, gt=0, description="Largest file, page or record accepted, in bytes."
     )
+    max_article_chars: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="Longest article text (characters) the analyzers are run on; a longer one fails with "
+        "a message, the rest goes on (analysis takes about 100 s and 1 GB per million characters on 2 "
+        "cores). ingest stores it still.",
+    )
     detect_language: bool = Field(default=True, description="Identify each article's language offline.")
     input_encoding: str | None = Field(
         default=None,
