@@ -99,3 +99,22 @@ def test_a_lone_id_string_is_one_id(store: ArticleStore) -> None:
     article = Article(text="One short text about the weather in spring.")
     store.save_article(article)
     assert store.delete_articles(article.id).article_ids == [article.id]
+
+
+def test_a_deleted_article_leaves_no_word_in_the_sqlite_file(tmp_path) -> None:
+    # The search index only recorded the deletion: "Xyloquent" and the author's name stayed in the file
+    # after a takedown, readable by anyone holding it (and freed pages kept text where SQLite does not
+    # zero them by default).
+    path = tmp_path / "takedown.db"
+    store = ArticleStore.open(f"sqlite:///{path}")
+    marked = Article(text=STORY + " Xyloquent said so.", title="Fennimore speaks", author="Barnaby Fennimore")
+    store.save_article(marked)
+    store.save_article(Article(text=STORY + " Drivers were less pleased.", title="Bridge"))
+    assert store.search("xyloquent")
+    store.delete_articles([marked.id])
+    store.close()
+    raw = path.read_bytes().lower()
+    assert b"xyloquent" not in raw and b"fennimore" not in raw
+    reopened = ArticleStore.open(f"sqlite:///{path}")
+    assert [hit.summary.title for hit in reopened.search("drivers")] == ["Bridge"]  # the index still works
+    reopened.close()

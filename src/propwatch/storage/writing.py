@@ -10,7 +10,7 @@ from sqlalchemy import Connection, CursorResult, delete, func, insert, select
 
 from propwatch.domain import Analysis, Article
 from propwatch.storage.records import Appearance, SaveOutcome, article_values, assemble_analyses
-from propwatch.storage.schema import analyses, appearances, articles, labels, spans
+from propwatch.storage.schema import FTS_TABLE, analyses, appearances, articles, labels, spans
 
 
 def new_pk(result: CursorResult[Any]) -> int:
@@ -146,4 +146,8 @@ def delete_articles(conn: Connection, article_pks: Sequence[int]) -> int:
         ).scalar_one()
     )
     conn.execute(delete(articles).where(articles.c.pk.in_(article_pks)))
+    if conn.dialect.name == "sqlite":
+        # The trigger only records the deletion; merging the index's segments drops the deleted words,
+        # which would otherwise stay readable in the file.
+        conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
     return n_analyses
