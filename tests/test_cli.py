@@ -519,3 +519,23 @@ def test_database_option_after_the_command(tmp_path: Path) -> None:
     listed = run(tmp_path, "list", "--db", db, "--format", "json")
     assert listed.returncode == 2 and "there is no database at" in listed.stderr
     assert str(tmp_path / "late.db") in listed.stderr
+
+
+def test_output_to_a_file_keeps_lines_and_names_whole(tmp_path: Path) -> None:
+    # Redirected output wrapped at Rich's 80 columns: "F1 of Yes 0.6333 (best \nthreshold 0.6792)" in a
+    # logged evaluation, and table cells folded in the middle of a name.
+    db = f"sqlite:///{tmp_path / 'wide.db'}"
+    title = "External_regulation_and_reputation in a headline that runs past the edge"
+    with ArticleStore.open(db) as store:
+        store.save_article(Article(text="Some text here.", title=title, outlet="Wide Post", language="en"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPWATCH_") and k != "COLUMNS"}
+    listed = subprocess.run(
+        [sys.executable, "-m", "propwatch", "--db", db, "list"],
+        capture_output=True,
+        text=True,
+        env={**env, "PROPWATCH_DATA_DIR": str(tmp_path), "NO_COLOR": "1", "TERM": "dumb"},
+        timeout=120,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert any(title in line for line in listed.stdout.splitlines()), listed.stdout

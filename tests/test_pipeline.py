@@ -159,6 +159,10 @@ class _NoVersion(_KeywordShare):
     version = 1  # type: ignore[assignment]
 
 
+class _NoName(_KeywordShare):
+    name = None  # type: ignore[assignment]
+
+
 class _TakesABuiltInName(_KeywordShare):
     name = "keywords"
 
@@ -184,6 +188,10 @@ def test_a_script_s_own_analyzer_runs_with_the_installed_ones_in_order(
         Pipeline([_KeywordShare(settings)])
     with pytest.raises(ConfigurationError, match="version must be"):
         Pipeline([_NoVersion(settings)])
+    with pytest.raises(ConfigurationError, match="name must be a non-empty string, not None"):
+        Pipeline([_NoName(settings)])
+    with pytest.raises(AnalyzerError, match="is listed twice in extra"):
+        Pipeline.from_settings(settings, extra=[_KeywordShare, _KeywordShare])
 
 
 def test_an_article_over_max_article_chars_fails_alone_without_being_analysed(

@@ -198,6 +198,10 @@ def test_texts_in_memory_are_read_and_analysed_as_files_are(tmp_path: Path) -> N
         analyze_texts(["NATO fine.", "NATO\x00 here"], settings, pipeline=pipeline)
     with pytest.raises(InputError, match=r"^text: text holds invalid Unicode"):
         read_text("NATO \ud800 here", settings)
+    with pytest.raises(InputError, match=r"^text 1: title holds a NUL character at character 3$"):
+        analyze_texts(["Bad\x00 headline\n\nNATO body here."], settings, pipeline=pipeline)
+    with pytest.raises(InputError, match=r"^text 1: is bytes, not str: decode it first$"):
+        analyze_texts([b"NATO"], settings, pipeline=pipeline)  # type: ignore[list-item]
     small = Settings(data_dir=tmp_path, max_input_bytes=1_000)
     with pytest.raises(InputTooLargeError, match=r"^text 1: is 1,200 bytes, over the 1,000-byte cap"):
         analyze_texts(["NATO " * 240], small, pipeline=pipeline)

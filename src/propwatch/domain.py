@@ -45,6 +45,14 @@ def _check_encodable(field: str, value: str | None) -> None:
         ) from None
 
 
+def _check_storable(field: str, value: str | None) -> None:
+    """Refuse a NUL (binary data; PostgreSQL cannot store it in a text column: SQLite could, so a store
+    would hold what another refuses) and a lone surrogate."""
+    if value is not None and "\x00" in value:
+        raise ValueError(f"{field} holds a NUL character at character {value.index(chr(0))}")
+    _check_encodable(field, value)
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -90,13 +98,11 @@ class Article(_Frozen):
     def _text_usable(self) -> Article:
         if not self.text.strip():
             raise ValueError("article text is empty")
-        if "\x00" in self.text:  # binary data, and PostgreSQL cannot store it in a text column
-            raise ValueError(f"text holds a NUL character at character {self.text.index(chr(0))}")
         for name in ("text", "title", "url", "place", "author", "outlet", "genre_tag", "origin", "raw"):
-            _check_encodable(name, getattr(self, name))
+            _check_storable(name, getattr(self, name))
         for name in ("sources", "quoted_outlets"):
             for value in getattr(self, name):
-                _check_encodable(name, value)
+                _check_storable(name, value)
         return self
 
     @computed_field(description="SHA-256 of the text: the deduplication key.")  # type: ignore[prop-decorator]

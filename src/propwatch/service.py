@@ -139,6 +139,8 @@ def read_text(
 
     settings = settings or Settings()
     name = origin or "text"
+    if not isinstance(text, str):  # bytes: the caller knows their encoding, propwatch would guess
+        raise InputError(name, f"is {type(text).__name__}, not str: decode it first")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > settings.max_input_bytes:  # as a file of that size is refused
         cap = settings.max_input_bytes

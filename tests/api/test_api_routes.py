@@ -857,6 +857,11 @@ def test_snippets_render_as_their_text_and_cannot_fake_a_match(seeded: tuple[Api
     assert "<img" not in html and "<a " not in html and "<code>" not in html and "<em>" not in html
     assert "<h1>" not in html and "<li>" not in html
     assert "<strong>Quokka</strong>" in html and "&lt;img src=x onerror=alert(1)&gt; &amp; [link]" in html
+    indented = "Wallaby news.\n\n    indented wallaby a*b\n\twallaby tabbed"
+    api.store.save_analysis(Analysis(article=Article(text=indented, language="en")))
+    (item,) = api.client.get("/api/articles", params={"q": "wallaby"}).json()["items"]
+    html = MarkdownIt().render(item["snippet"])
+    assert "<pre>" not in html and html.count("<strong>wallaby</strong>") == 2  # not a code block
 
     faked = "Wombat sightings rose. The \x02senator\x03 lied, and \x02wombat\x03 experts agree."
     api.store.save_analysis(Analysis(article=Article(text=faked, language="en")))

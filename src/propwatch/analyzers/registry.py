@@ -34,6 +34,8 @@ def _is_built_in(ep: EntryPoint) -> bool:
 def contract_problem(cls: type[Analyzer] | Analyzer) -> str | None:
     """What is wrong with the attributes the contract asks for (base.py), if anything: of the class,
     or of an instance (whose version may come from the model it loaded)."""
+    if not isinstance(getattr(cls, "name", None), str) or not cls.name:
+        return f"name must be a non-empty string, not {getattr(cls, 'name', None)!r}"
     if not isinstance(getattr(cls, "version", None), str) or not cls.version:
         return f"version must be a non-empty string, not {getattr(cls, 'version', None)!r}"
     for attribute in ("requires", "provides", "after"):
@@ -93,14 +95,14 @@ def with_extra(catalogue: Catalogue, extra: Iterable[type[Analyzer]]) -> Catalog
     installed plugins are; an extra analyzer cannot take an installed one's name."""
     analyzers = dict(catalogue.analyzers)
     for cls in extra:
-        name = getattr(cls, "name", None)
         if not (isinstance(cls, type) and issubclass(cls, Analyzer)):
             raise AnalyzerError(f"analyzer {cls!r}", "is not an Analyzer subclass")
-        if not isinstance(name, str) or not name:
-            raise AnalyzerError(f"analyzer {cls.__name__}", f"needs a name, not {name!r}")
         problem = contract_problem(cls)
         if problem is not None:
-            raise AnalyzerError(f"analyzer {name!r}", problem)
+            raise AnalyzerError(f"analyzer {cls.__name__}", problem)
+        name = cls.name
+        if name in analyzers and analyzers[name] is cls:
+            raise AnalyzerError(f"analyzer {name!r}", "is listed twice in extra")
         if name in analyzers or name in catalogue.broken:
             raise AnalyzerError(f"analyzer {name!r}", "is the name of an installed analyzer: choose another")
         analyzers[name] = cls

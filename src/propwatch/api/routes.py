@@ -72,6 +72,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     for status, text in (
         (401, "No valid API token"),
         (404, "Not found"),
+        (408, "The request body did not arrive within api_body_timeout_s"),
         (413, "Request body too large"),
         (422, "Invalid input"),
         (503, "The database failed or is unavailable"),
@@ -223,6 +224,7 @@ Filters = Annotated[ArticleQuery, Depends(article_query)]
 # Backslash-escaped wherever they stand (CommonMark: any ASCII punctuation may be): markup, emphasis,
 # code, links, raw HTML and entities. Line-start markers (#, -, +, =, >, "1.") are escaped there only.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&!~|])")
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 _MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([#+=-]|\d+[.)])", re.MULTILINE)
 
 
@@ -231,7 +233,8 @@ def markdown_snippet(snippet: str | None) -> str | None:
     (``\\*``, ``\\<``), the matches between ``**``, so only they are bold. (The CLI prints it as is.)"""
     if snippet is None:
         return None
-    escaped = _MARKDOWN_INLINE.sub(r"\\\1", snippet)
+    # No indentation: four spaces or a tab would start a code block, where nothing is escaped or bold.
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", _INDENT.sub("", snippet))
     escaped = _MARKDOWN_LINE_START.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], escaped)
     return snippet_text(escaped)
 
