@@ -160,7 +160,8 @@ def entity_scores(gold: Iterable[Sequence[str]], predicted: Iterable[Sequence[st
     )
 
 
-def _score(model: Path, sentences: Sequence[Sentence]) -> Scores:
+def score_crf(model: Path, sentences: Sequence[Sentence]) -> Scores:
+    """Entity scores of the CRF model file ``model`` on ``sentences``."""
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
     try:
@@ -189,17 +190,25 @@ def _sources(data: Path, language: str, config: NerTrainConfig) -> dict[str, lis
     raise InputNotFoundError(language, f"no CRF NER recipe for this language (known: {', '.join(LANGUAGES)})")
 
 
-def train_language(
-    data: Path, out: Path, language: str, config: NerTrainConfig = NerTrainConfig()
-) -> NerModelResult:
-    """Train, score and write ``out/<language>.crfsuite``."""
-    began = time.monotonic()
+def split_sources(
+    data: Path, language: str, config: NerTrainConfig = NerTrainConfig()
+) -> tuple[list[Sentence], dict[str, list[Sentence]]]:
+    """The training sentences of ``language``'s CRF and its held-out sentences per source (fixed seed)."""
     train: list[Sentence] = []
     heldout_by_source: dict[str, list[Sentence]] = {}
     for seed_offset, (source, documents) in enumerate(_sources(data, language, config).items()):
         part_train, part_held = heldout_split(documents, config.heldout_share, config.seed + seed_offset)
         train.extend(part_train)
         heldout_by_source[source] = part_held
+    return train, heldout_by_source
+
+
+def train_language(
+    data: Path, out: Path, language: str, config: NerTrainConfig = NerTrainConfig()
+) -> NerModelResult:
+    """Train, score and write ``out/<language>.crfsuite``."""
+    began = time.monotonic()
+    train, heldout_by_source = split_sources(data, language, config)
     trainer = pycrfsuite.Trainer(verbose=False)
     for words, tags in train:
         trainer.append(token_features(words), tags)
@@ -216,20 +225,20 @@ def train_language(
     path = out / f"{language}.crfsuite"
     trainer.train(str(path))
     heldout = [s for part in heldout_by_source.values() for s in part]
-    extra = {f"heldout {source}": _score(path, part) for source, part in heldout_by_source.items() if part}
+    extra = {f"heldout {source}": score_crf(path, part) for source, part in heldout_by_source.items() if part}
     if language == "xx":
         for lang in FALLBACK_LANGUAGES:  # scored only, never learnt from (CC BY-NC-SA)
             file = data / "wikineural" / lang / "val.conllu"
             if file.is_file():
                 sentences = [drop_misc(s) for doc in read_conll(file, config.limit) for s in doc]
-                extra[f"wikineural/{lang} (evaluation only)"] = _score(path, sentences)
+                extra[f"wikineural/{lang} (evaluation only)"] = score_crf(path, sentences)
     return NerModelResult(
         language=language,
         path=path,
         sources=tuple(heldout_by_source),
         train_sentences=len(train),
         heldout_sentences=len(heldout),
-        heldout=_score(path, heldout),
+        heldout=score_crf(path, heldout),
         extra=extra,
         seconds=round(time.monotonic() - began, 1),
         size_bytes=path.stat().st_size,
