@@ -41,6 +41,10 @@ class InputTooLargeError(InputError):
     """The input is over the configured size cap."""
 
 
+class BlockedInputError(InputError):
+    """A text (or a page at a URL) deleted with ``propwatch delete --block``: it is not stored again."""
+
+
 class DecodingError(InputError):
     """The bytes cannot be decoded as text in any encoding we can identify."""
 

@@ -14,11 +14,12 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from propwatch.domain import Analysis, Article, Failure
-from propwatch.errors import InputError, InputTooLargeError, PropwatchError, StorageError
+from propwatch.errors import BlockedInputError, InputError, InputTooLargeError, PropwatchError, StorageError
 from propwatch.ingest.bulk import validation_reason
 from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
+from propwatch.storage.blocking import BlockList, blocked_reason
 from propwatch.storage.queries import ArticleQuery, narrative_ids, target_names
 from propwatch.storage.store import ArticleStore
 
@@ -64,12 +65,19 @@ def analyze_sources(
     read = with_default_outlet(iter_many(sources, settings, stdin=stdin), outlet)
     for chunk in batched(read, settings.batch_size):
         articles = [item for item in chunk if isinstance(item, Article)]
+        # Texts deleted with --block are not analysed only to be refused by the store.
+        blocked = BlockList(store).find(articles) if store is not None else {}
+        articles = [a for a in articles if a.id not in blocked]
         # What is stored of these articles: the findings of analyzers this run does not re-run.
         earlier = store.latest_analyses(a.id for a in articles) if store is not None else None
         found = _analyse(pipeline, articles, earlier)
         for item in chunk:
             if isinstance(item, Failure):
                 yield Outcome(failure=item)
+            elif item.id in blocked:
+                yield Outcome(
+                    failure=Failure(input=_input_name(item), reason=blocked_reason(blocked[item.id]))
+                )
             else:
                 result = found[id(item)]
                 yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
@@ -96,6 +104,8 @@ def _stored(analysis: Analysis, store: ArticleStore | None) -> Outcome:
         saved = store.save_analysis(analysis)
     except StorageError as error:  # busy or gone for a while: this input fails, the run goes on
         return Outcome(failure=_unsaved(analysis.article, error))
+    except BlockedInputError as error:  # blocked after it was read: a takedown made meanwhile
+        return Outcome(failure=Failure(input=_input_name(analysis.article), reason=error.reason))
     return Outcome(
         analysis=analysis, article_stored=saved.article_stored, analysis_stored=saved.analysis_stored
     )
@@ -119,6 +129,9 @@ def ingest_sources(
                 stored = store.save_article(item)
             except StorageError as error:
                 yield Outcome(failure=_unsaved(item, error))
+                continue
+            except BlockedInputError as error:
+                yield Outcome(failure=Failure(input=_input_name(item), reason=error.reason))
                 continue
             yield Outcome(analysis=Analysis(article=item), article_stored=stored)
 

@@ -71,3 +71,23 @@ def test_a_write_looks_its_token_up_once(api: Api, monkeypatch) -> None:  # type
     monkeypatch.setattr(TokenStore, "verify", counting)
     response = api.client.post("/api/articles", json={"text": TEXT}, headers=api.auth)
     assert response.status_code == 201 and len(calls) == 1
+
+
+def test_a_takedown_with_block_refuses_the_text_if_it_is_submitted_again(api: Api) -> None:
+    article_id = api.client.post("/api/articles", json={"text": TEXT}, headers=api.auth).json()["id"]
+    deleted = api.client.delete(f"/api/articles/{article_id}", params={"block": "true"}, headers=api.auth)
+    assert deleted.status_code == 204
+    again = api.client.post("/api/articles", json={"text": TEXT}, headers=api.auth)
+    assert again.status_code == 409, again.text
+    assert "was deleted with --block on" in again.json()["error"]["reason"]
+    assert api.store.count_articles() == 0
+
+    # The workbench's confirmation page offers the same, unchecked by default.
+    other = TEXT.replace("Monday", "Friday")
+    other_id = api.client.post("/api/articles", json={"text": other}, headers=api.auth).json()["id"]
+    api.client.post("/login", data={"token": api.secret}, follow_redirects=False)
+    confirm = api.client.get(f"/articles/{other_id}/delete").text
+    assert 'name="block" value="1"' in confirm and "checked" not in confirm
+    done = api.client.post(f"/articles/{other_id}/delete", data={"block": "1"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert api.client.post("/api/articles", json={"text": other}, headers=api.auth).status_code == 409

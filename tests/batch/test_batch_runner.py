@@ -194,6 +194,12 @@ def test_batch_stores_analyses_and_signatures(client: Client, tmp_path: Path) ->
         # Running into a fresh folder again stores nothing twice.
         run_batch([str(source)], tmp_path / "out2", settings, client=client, store=store)
         assert store.count_articles() == 7
+        # A text deleted with --block is analysed into the tables but not stored again; the run goes on.
+        taken_down = analysis.article.id
+        store.delete_articles([taken_down], block=True)
+        summary = run_batch([str(source)], tmp_path / "out3", settings, client=client, store=store)
+        assert summary.complete and summary.progress.blocked == 1
+        assert store.count_articles() == 6 and taken_down not in {a.id for a in store.list_articles(limit=50)}
 
 
 def test_batch_command_on_an_existing_scheduler(client: Client, corpus: Path, tmp_path: Path) -> None:

@@ -341,3 +341,29 @@ def test_watchers_of_two_feeds_files_keep_each_other_s_state(tmp_path: Path, sto
             threading.Event(), rounds=1
         )
         assert first.paths()[before:] == ["/feed.xml"]  # not-modified: no page fetched again
+
+
+def test_an_article_deleted_with_block_does_not_come_back_through_the_feed(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    # A takedown: deleted, then stored again at the next poll (or by a watcher with another state file),
+    # here under the feed's tracking-parameter link.
+    site = FeedSite(items={"/item/0": ("Story 0", story(0)), "/item/1": ("Story 1", story(1))})
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        feed = f"{server.base}/feed.xml"
+        FeedWatcher([feed], settings, store=store, on_event=events.append).run(threading.Event(), rounds=1)
+        [taken_down] = [a.id for a in store.list_articles() if a.title == "Story 0"]
+        store.delete_articles([taken_down], block=True)
+        site.items = {"/item/0?utm_source=rss": ("Story 0", story(0)), "/item/2": ("Story 2", story(2))}
+        site.etag = '"v2"'
+        other_state = tmp_path / "other-state.json"
+        events.clear()
+        FeedWatcher([feed], settings, store=store, state_path=other_state, on_event=events.append).run(
+            threading.Event(), rounds=1
+        )
+    [blocked] = [e for e in events if e.kind == "blocked"]
+    assert blocked.detail.startswith(f"{server.base}/item/0?utm_source=rss: was deleted with --block on")
+    assert taken_down in blocked.detail
+    assert {a.title for a in store.list_articles()} == {"Story 1", "Story 2"}

@@ -70,3 +70,29 @@ def test_nothing_matching_deletes_nothing(db: str) -> None:
     assert result.returncode == 0
     assert "nothing to delete" in result.stdout
     assert len(stored(db)) == 3
+
+
+def test_delete_with_block_keeps_the_texts_out_until_unblocked(db: str, tmp_path: Path) -> None:
+    # A takedown: the deleted article came back with the next ingest, analyze or feed poll.
+    ids = [i for i, outlet in stored(db).items() if outlet == "Pravda X"]
+    done = run(db, "delete", "--outlet", "Pravda X", "--block", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "their texts and links are refused from now on" in done.stdout
+    listed = run(db, "blocked")
+    assert listed.returncode == 0 and all(i in listed.stdout for i in ids), listed.stdout
+
+    again = tmp_path / "again.jsonl"
+    again.write_text("\n".join(json.dumps(record) for record in RECORDS) + "\n", encoding="utf-8")
+    for command in (("ingest",), ("analyze", "-a", "genre")):
+        result = run(db, *command, str(again))
+        assert result.returncode == 2, result.stderr
+        assert "2 failed" in result.stderr, result.stderr
+        assert all(f"(article {i}): not stored again" in result.stderr for i in ids)
+    assert list(stored(db).values()) == ["Daily Y"]
+
+    lifted = run(db, "unblock", ids[0][:8])
+    assert lifted.returncode == 0 and f"Unblocked 1 text: {ids[0]}." in lifted.stdout
+    assert run(db, "ingest", str(again)).returncode == 2  # the other stays blocked
+    assert sorted(stored(db).values()) == ["Daily Y", "Pravda X"]
+    unknown = run(db, "unblock", "ffffffff")
+    assert unknown.returncode == 2 and "no blocked text has this id" in unknown.stderr

@@ -27,6 +27,7 @@ from propwatch.api.security import (
 from propwatch.api.submission import Analyst
 from propwatch.errors import (
     AnalyzerError,
+    BlockedInputError,
     ConfigurationError,
     FetchError,
     InputError,
@@ -80,6 +81,8 @@ def status_of(error: PropwatchError) -> int:
         return 404
     if isinstance(error, InputTooLargeError):
         return 413
+    if isinstance(error, BlockedInputError):
+        return 409  # deleted with --block: the store refuses it while the block stands
     if isinstance(error, RefusedAddressError | RobotsDisallowedError):
         return 422  # the URL is refused by policy, not unreachable
     if isinstance(error, InputError):

@@ -287,8 +287,14 @@ def get_article(
     dependencies=[Depends(writable)],
     summary="Delete a stored article with its analyses (all or nothing)",
 )
-def delete_article(article_id: str, bench: Bench) -> Response:
-    bench.store.delete_articles([article_id])
+def delete_article(
+    article_id: str,
+    bench: Bench,
+    block: Annotated[
+        bool, Query(description="Also refuse the text and its URLs if they are submitted again (a takedown).")
+    ] = False,
+) -> Response:
+    bench.store.delete_articles([article_id], block=block)
     return Response(status_code=204)
 
 

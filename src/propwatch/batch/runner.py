@@ -35,7 +35,13 @@ from propwatch.batch.worker import (
     failure_key,
 )
 from propwatch.domain import Article, Failure
-from propwatch.errors import ConfigurationError, InputNotFoundError, PropwatchError, exception_summary
+from propwatch.errors import (
+    BlockedInputError,
+    ConfigurationError,
+    InputNotFoundError,
+    PropwatchError,
+    exception_summary,
+)
 from propwatch.ingest.bulk import exception_reason
 from propwatch.ingest.sources import with_default_outlet
 from propwatch.republication.minhash import SignatureParams, signature_from_bytes
@@ -60,6 +66,7 @@ class BatchProgress:
     partitions_written: int = 0
     analysed: int = 0
     failed: int = 0
+    blocked: int = 0  # analysed but not stored: deleted with --block (the Parquet tables have them)
     partition_errors: list[str] = field(default_factory=list)
     last_partition: str | None = None
 
@@ -311,7 +318,7 @@ def _collect(
     finally:
         future.release()  # type: ignore[no-untyped-call]
     if store is not None:
-        _store(result, store, settings)
+        progress.blocked += _store(result, store, settings)
     output.write_partition(result)
     progress.partitions_written += 1
     progress.analysed += result.n_analysed
@@ -320,10 +327,15 @@ def _collect(
     report(progress)
 
 
-def _store(result: PartitionResult, store: ArticleStore, settings: Settings) -> None:
-    """Save analyses and signatures before the partition counts as done (saving twice changes nothing)."""
+def _store(result: PartitionResult, store: ArticleStore, settings: Settings) -> int:
+    """Save analyses and signatures before the partition counts as done (saving twice changes nothing);
+    returns how many were not stored because their texts were deleted with --block."""
+    blocked = 0
     for analysis in result.analyses:
-        store.save_analysis(analysis)
+        try:
+            store.save_analysis(analysis)
+        except BlockedInputError:
+            blocked += 1
     params = SignatureParams.from_settings(settings)
     signatures = {
         row["article_id"]: signature_from_bytes(row["hashvalues"])
@@ -331,3 +343,4 @@ def _store(result: PartitionResult, store: ArticleStore, settings: Settings) -> 
         if row["params"] == params.key
     }
     save_signatures(store, signatures, params)
+    return blocked

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from propwatch.domain import Article
-from propwatch.errors import EmptyInputError, InputError, PropwatchError, StorageError
+from propwatch.errors import BlockedInputError, EmptyInputError, InputError, PropwatchError, StorageError
 from propwatch.ingest.decode import read_text_file
 from propwatch.ingest.feeds import is_feed_document
 from propwatch.ingest.fetch import FEED_ACCEPT, fetch_article, fetch_url, without_credentials
@@ -33,6 +33,7 @@ from propwatch.pipeline import Pipeline
 from propwatch.republication.minhash import SignatureParams, text_signature
 from propwatch.republication.signatures import save_signatures
 from propwatch.settings import Settings
+from propwatch.storage.blocking import BlockList, blocked_reason
 from propwatch.storage.store import ArticleStore
 
 STATE_FILE = "watch-state.json"
@@ -41,7 +42,9 @@ MAX_SEEN = 5000
 # An item whose page fails this many polls in a row is given up (and listed as failed).
 MAX_ITEM_ATTEMPTS = 3
 
-EventKind = Literal["polled", "not-modified", "stored", "already-stored", "item-failed", "feed-failed"]
+EventKind = Literal[
+    "polled", "not-modified", "stored", "already-stored", "blocked", "item-failed", "feed-failed"
+]
 
 
 @contextlib.contextmanager
@@ -243,6 +246,11 @@ class FeedWatcher:
         self._done_with_host(link)
         try:
             self._store_item(feed, link, article)
+        except BlockedInputError as error:  # deleted with --block: a takedown stays taken down
+            self._emit("blocked", feed, f"{without_credentials(link)}: {error.reason}")
+            self._mark_seen(state, link)
+            self.save_state()
+            return True
         except StorageError as error:
             # The database is busy or away for a while: not the item's fault, so no attempt is counted;
             # the feed is read again at the next poll and the item tried again.
@@ -259,6 +267,9 @@ class FeedWatcher:
         return True
 
     def _store_item(self, feed: str, link: str, article: Article) -> None:
+        blocked = BlockList(self.store).find([article])
+        if blocked:  # refused before the analysis, not after it
+            raise BlockedInputError(link, blocked_reason(blocked[article.id]))
         if self.store.latest_analyses([article.id]):
             # Stored and analysed: only where it was met this time is new (a copy under this URL).
             self.store.save_article(article)

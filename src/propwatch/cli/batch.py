@@ -169,6 +169,12 @@ def _print_summary(summary: BatchSummary, console: Console) -> None:
         f"{len(finished.clusters)} republication clusters.",
         highlight=False,
     )
+    if state.blocked:
+        console.print(
+            f"{state.blocked} analysed texts were not stored: they were deleted with --block "
+            "('propwatch blocked' lists them); the Parquet tables have them.",
+            highlight=False,
+        )
     if finished.clusters:
         console.print(cluster_table(finished.clusters[:SHOWN_CLUSTERS]))
         if len(finished.clusters) > SHOWN_CLUSTERS:

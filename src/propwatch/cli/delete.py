@@ -11,6 +11,7 @@ from rich.table import Table
 from propwatch.cli import filters
 from propwatch.cli.options import counted, literal_console, settings_from
 from propwatch.errors import ConfigurationError
+from propwatch.storage.blocking import BlockList
 from propwatch.storage.store import ArticleStore
 
 SHOWN = 20  # articles listed before asking
@@ -21,6 +22,8 @@ err = literal_console(stderr=True)
 
 def register(app: typer.Typer) -> None:
     app.command("delete")(delete)
+    app.command("blocked")(blocked)
+    app.command("unblock")(unblock)
 
 
 def delete(
@@ -44,6 +47,14 @@ def delete(
     praised: filters.Praised = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be deleted.")] = False,
+    block: Annotated[
+        bool,
+        typer.Option(
+            "--block",
+            help="Also refuse these texts and their links if ingest, analyze, watch, batch or the API meet "
+            "them again (a takedown); only digests are kept.",
+        ),
+    ] = False,
 ) -> None:
     """Delete stored articles, given by id or by the filters of `list`, with their analyses, spans,
     appearances and republication signatures, all or nothing. Asks first unless --yes; without a
@@ -80,9 +91,37 @@ def delete(
             if not typer.confirm(f"Delete {n}?", default=False):
                 err.print("Nothing deleted.")
                 raise typer.Exit(1)
-        outcome = store.delete_articles(chosen_ids)
+        outcome = store.delete_articles(chosen_ids, block=block)
     analyses = counted(outcome.n_analyses, "analysis", "analyses")
-    out.print(f"Deleted {counted(len(outcome.article_ids), 'article')} and {analyses}.")
+    kept_out = "; their texts and links are refused from now on ('propwatch blocked')" if block else ""
+    out.print(f"Deleted {counted(len(outcome.article_ids), 'article')} and {analyses}{kept_out}.")
+
+
+def blocked(ctx: typer.Context) -> None:
+    """List the texts deleted with --block, which ingest, analyze, watch, batch and the API refuse."""
+    with ArticleStore.from_settings(settings_from(ctx), create=False) as store:
+        entries = BlockList(store).entries()
+    if not entries:
+        out.print("No text is blocked.")
+        return
+    table = Table(title=f"{counted(len(entries), 'blocked text')}", title_justify="left")
+    for column in ("Id", "Blocked", "Links"):
+        table.add_column(column, no_wrap=True)
+    for entry in entries:
+        table.add_row(entry.article_id, f"{entry.blocked_at:%Y-%m-%d %H:%M} UTC", str(entry.urls))
+    out.print(table)
+
+
+def unblock(
+    ctx: typer.Context,
+    article_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="Ids of blocked texts (or unique prefixes of 6+).")
+    ],
+) -> None:
+    """Let texts deleted with --block in again (their text and links), all or nothing."""
+    with ArticleStore.from_settings(settings_from(ctx), create=False) as store:
+        lifted = BlockList(store).unblock(article_ids)
+    out.print(f"Unblocked {counted(len(lifted), 'text')}: {', '.join(lifted)}.")
 
 
 def _show(store: ArticleStore, article_ids: list[str]) -> None:

@@ -27,10 +27,12 @@ class SaveOutcome:
 
 @dataclass(frozen=True)
 class DeleteOutcome:
-    """What ``delete_articles`` did: the full ids of the articles deleted and how many analyses went."""
+    """What ``delete_articles`` did: the full ids of the articles deleted, how many analyses went, and
+    whether their texts and URLs are blocked from now on."""
 
     article_ids: list[str]
     n_analyses: int
+    blocked: bool = False
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,21 @@ web_sessions = Table(
     Index("ix_web_sessions_expires_at", "expires_at"),
 )
 
+# Texts deleted with `propwatch delete --block` (a takedown), kept as digests only: the SHA-256 of the text
+# (kind "text") and of each URL it was met under, normalised (kind "url"), so that no stored copy of the
+# words remains while ingest, analyze, watch and the API refuse it if it comes again (migration 0007).
+blocked_texts = Table(
+    "blocked_texts",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(16), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("blocked_at", UTCDateTime, nullable=False),
+    UniqueConstraint("kind", "digest", name="uq_blocked_texts_kind_digest"),
+    Index("ix_blocked_texts_article_id", "article_id"),
+)
+
 # MinHash signatures of stored articles and their LSH band buckets, for republication detection
 # (propwatch.republication; migration 0003).
 # Where and when a stored text was met again: another URL, outlet, date or headline (migration 0004).

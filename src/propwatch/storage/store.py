@@ -24,6 +24,7 @@ from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError, NotFoundError, PropwatchError, StorageError
 from propwatch.settings import Settings
 from propwatch.storage import writing
+from propwatch.storage.blocking import block_articles
 from propwatch.storage.engine import (
     WRITE_OPTION,
     create_store_engine,
@@ -189,17 +190,22 @@ class ArticleStore:
             lambda conn: writing.insert_analysis(conn, analysis),
         )
 
-    def delete_articles(self, article_ids: Sequence[str]) -> DeleteOutcome:
+    def delete_articles(self, article_ids: Sequence[str], *, block: bool = False) -> DeleteOutcome:
         """Delete these articles (ids or unique prefixes) with their analyses, spans, labels, appearances
         and republication signatures, all or nothing: an unknown or ambiguous id raises before anything
-        is deleted. API tokens, sessions and catalogues are left as they are."""
+        is deleted. API tokens, sessions and catalogues are left as they are. With ``block``, their texts
+        and URLs are refused if they come again (:mod:`propwatch.storage.blocking`)."""
         if isinstance(article_ids, str):  # a lone id is a Sequence[str] too: of its characters
             article_ids = [article_ids]
 
         def write(conn: Connection) -> DeleteOutcome:
             pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
             ids = list(conn.execute(select(articles.c.id).where(articles.c.pk.in_(pks))).scalars())
-            return DeleteOutcome(article_ids=sorted(ids), n_analyses=writing.delete_articles(conn, pks))
+            if block:
+                block_articles(conn, pks)
+            return DeleteOutcome(
+                article_ids=sorted(ids), n_analyses=writing.delete_articles(conn, pks), blocked=block
+            )
 
         return self._retrying_write("cannot delete the articles", write)
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, RowMapping, Table, insert, select
 
 from propwatch.errors import InputError
 from propwatch.storage.engine import database_identity
-from propwatch.storage.schema import analyses, api_tokens, appearances, articles, labels, spans
+from propwatch.storage.schema import analyses, api_tokens, appearances, articles, blocked_texts, labels, spans
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.writing import new_pk
 
@@ -63,6 +63,7 @@ def copy_store(
         )
     if database_identity(source._url) == into:
         raise InputError(target.url, "is the database being copied: give another one to copy into")
+    _copy_blocks(source, target)  # first: a takedown holds in the copy too
     done = skipped = n_analyses = n_spans = 0
     last_pk = 0
     while True:
@@ -149,6 +150,21 @@ def _write_page(page: _Page, conn: Connection) -> tuple[int, int, int]:
         if new_rows:
             conn.execute(insert(table), new_rows)
     return len(article_pks), len(analysis_pks), len(span_rows)
+
+
+def _copy_blocks(source: ArticleStore, target: ArticleStore) -> int:
+    """The blocked texts' digests (``delete --block``) the target lacks."""
+    with source._reading("cannot read the blocked texts to copy") as conn:
+        rows = list(conn.execute(select(blocked_texts).order_by(blocked_texts.c.pk)).mappings().all())
+
+    def write(conn: Connection) -> int:
+        known = {(k, d) for k, d in conn.execute(select(blocked_texts.c.kind, blocked_texts.c.digest))}
+        new = [_without_pk(row) for row in rows if (row["kind"], row["digest"]) not in known]
+        if new:
+            conn.execute(insert(blocked_texts), new)
+        return len(new)
+
+    return target._retrying_write("cannot store the copied blocked texts", write) if rows else 0
 
 
 def _copy_tokens(source: ArticleStore, target: ArticleStore) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, delete, func, insert, select
 
 from propwatch.domain import Analysis, Article
+from propwatch.storage.blocking import check_not_blocked
 from propwatch.storage.records import Appearance, SaveOutcome, article_values, assemble_analyses
 from propwatch.storage.schema import FTS_TABLE, analyses, appearances, articles, labels, spans
 
@@ -29,6 +30,7 @@ def insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
     if existing is not None:
         insert_appearance(conn, int(existing), Appearance.of(article))
         return int(existing), False
+    check_not_blocked(conn, article)
     result = conn.execute(insert(articles).values(article_values(article, datetime.now(UTC))))
     return new_pk(result), True
 

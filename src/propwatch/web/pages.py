@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -224,12 +224,14 @@ def delete_page(request: Request, article_id: str, bench: Bench) -> Response:
 
 
 @router.post("/articles/{article_id}/delete", response_class=HTMLResponse)
-def delete_article(request: Request, article_id: str, bench: Bench) -> Response:
+def delete_article(
+    request: Request, article_id: str, bench: Bench, block: Annotated[str | None, Form()] = None
+) -> Response:
     if not same_origin(request, bench.settings):
         return render_error(request, 403, "form: posted from another site; delete from this server's page")
     if not signed_in(request, bench):
         return render_error(request, 401, "Deleting needs a signed-in session: sign in with an API token.")
-    bench.store.delete_articles([article_id])
+    bench.store.delete_articles([article_id], block=block == "1")
     return RedirectResponse("/articles", status_code=303)
 
 

@@ -1,0 +1,58 @@
+"""Blocked texts: what `delete --block` removed is refused if it comes again, and only digests are kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propwatch.domain import Article
+from propwatch.errors import BlockedInputError, InputError
+from propwatch.storage.blocking import BlockList
+from propwatch.storage.records import Appearance
+from propwatch.storage.store import ArticleStore
+from propwatch.storage.transfer import copy_store
+
+STORY = "The mayor of Xylotown, Barnaby Fennimore, was seen at the harbour on Tuesday evening."
+
+
+def test_a_blocked_text_and_its_links_are_refused_until_unblocked(tmp_path: Path) -> None:
+    path = tmp_path / "blocks.db"
+    store = ArticleStore.open(f"sqlite:///{path}")
+    taken = Article(text=STORY, url="https://news.example/a1.html", title="Fennimore")
+    store.save_article(taken)
+    seen = Appearance(
+        url="https://mirror.example/copy-7", outlet="Mirror", published=None, title=None, origin=None
+    )
+    store.save_appearances([(taken.id, seen)])
+    outcome = store.delete_articles([taken.id[:8]], block=True)
+    assert outcome.blocked and outcome.article_ids == [taken.id]
+
+    for again in (
+        Article(text=STORY),  # the same text from anywhere
+        Article(text=STORY + " Updated.", url="https://NEWS.example/a1.html?utm_source=rss#top"),
+        Article(text="Another version.", url="https://mirror.example/copy-7"),
+    ):
+        with pytest.raises(BlockedInputError, match=rf"was deleted with --block on .*article {taken.id}"):
+            store.save_article(again)
+    store.save_article(Article(text="Unrelated news.", url="https://news.example/a2.html"))
+    blocks = BlockList(store)
+    [entry] = blocks.entries()
+    assert (entry.article_id, entry.urls) == (taken.id, 2)
+    assert set(blocks.find([Article(text=STORY), Article(text="Unrelated news.")])) == {
+        Article(text=STORY).id
+    }
+
+    copy = ArticleStore.open(f"sqlite:///{tmp_path / 'copy.db'}")
+    copy_store(store, copy)  # a takedown holds in a copy of the store
+    with pytest.raises(BlockedInputError):
+        copy.save_article(Article(text=STORY))
+    copy.close()
+
+    with pytest.raises(InputError, match="no blocked text has this id"):
+        blocks.unblock(["ffffffffffff"])
+    assert blocks.unblock([taken.id[:6]]) == [taken.id]
+    assert store.save_article(Article(text=STORY)) is True
+    store.close()
+    raw = path.read_bytes()
+    assert b"a1.html" not in raw and b"mirror.example" not in raw  # digests only
