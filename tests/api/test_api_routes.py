@@ -871,3 +871,55 @@ def test_snippets_render_as_their_text_and_cannot_fake_a_match(seeded: tuple[Api
     assert "<b>senator</b>" not in page
     (hit,) = api.store.search("wombat")  # the search command's path
     assert "\x02" not in hit.snippet and "\x03" not in hit.snippet
+
+
+def test_the_api_keeps_its_contract_with_client_code(make_api: ApiMaker, plugin: None) -> None:
+    """From an audit as a client developer: a browser client could not DELETE or read the errors of the
+    checks, HEAD was 405 without Allow, a body with null fields failed the published schema, and a
+    misspelt filter silently listed everything."""
+    import jsonschema_rs
+
+    api = make_api(api_cors_origins=("https://cms.example",))
+    origin = {"Origin": "https://cms.example"}
+    preflight = api.client.options(
+        "/api/articles/0123456789abcdef", headers={**origin, "Access-Control-Request-Method": "DELETE"}
+    )
+    assert preflight.status_code == 200 and "DELETE" in preflight.headers["access-control-allow-methods"]
+    refused = api.client.post(
+        "/api/articles", json={"text": "x"}, headers={**origin, "Authorization": "Bearer no"}
+    )
+    assert (
+        refused.status_code == 401 and refused.headers["access-control-allow-origin"] == "https://cms.example"
+    )
+    article = api.client.post("/api/articles", json={"text": SAMPLE.read_text()}, headers=api.auth).json()
+    export = api.client.get("/api/export", params={"format": "json"}, headers=origin)
+    assert "content-disposition" in export.headers["access-control-expose-headers"].lower()
+
+    head = api.client.head("/api/export", params={"format": "json"})
+    assert (
+        head.status_code == 200
+        and head.content == b""
+        and "attachment" in head.headers["content-disposition"]
+    )
+    assert api.client.head(f"/api/articles/{article['id']}").status_code == 200
+    wrong = api.client.put("/api/status")
+    assert wrong.status_code == 405 and "GET" in wrong.headers["allow"]
+
+    schema = api.client.get("/openapi.json").json()
+    submission = {**schema["components"]["schemas"]["ArticleSubmission"], "components": schema["components"]}
+    body = {"text": "NATO expands again.", "url": None, "html": None}
+    assert jsonschema_rs.validator_for(submission).is_valid(body)
+    assert api.client.post("/api/articles", json=body, headers=api.auth).status_code in (200, 201)
+
+    misspelt = api.client.get("/api/articles", params={"outlett": "Nope"})
+    assert misspelt.status_code == 422
+    assert (
+        misspelt.json()["error"]["input"] == "query.outlett"
+        and "outlet" in misspelt.json()["error"]["reason"]
+    )
+    twice = api.client.get("/api/articles?outlet=A&outlet=B")
+    assert twice.status_code == 422 and "more than once" in twice.json()["error"]["reason"]
+    assert api.client.get("/api/articles", params={"outlet": "A", "limit": 5}).status_code == 200
+
+    status = api.client.get("/api/status").json()
+    assert status["analyzer_versions"]["keywords"] == "1.0"  # loaded by the first submission

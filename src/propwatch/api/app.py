@@ -19,6 +19,7 @@ from propwatch import __version__
 from propwatch.api.security import (
     AuthError,
     BodySizeLimit,
+    HeadAsGet,
     SecurityHeaders,
     TokenBeforeBody,
     TrustedHosts,
@@ -193,22 +194,19 @@ def create_app(
             reason = "no such page or endpoint"
         elif exc.status_code == 405:
             reason = "this method is not allowed here"
-        return error_response(request, exc.status_code, "HTTPError", request.url.path, reason)
+        response = error_response(request, exc.status_code, "HTTPError", request.url.path, reason)
+        response.headers.update(exc.headers or {})  # 405's Allow: which methods are
+        return response
 
     app.include_router(api_router)
     app.include_router(page_router)
     _publish_read_access(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    if settings.api_cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.api_cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-        )
-    # The last added runs first: security headers on every answer, then the Host check (DNS rebinding),
-    # then a write's token, before its body is read at all, then the body's size.
+    # The last added runs first: CORS (so that every answer, errors of the checks below too, carries its
+    # headers), security headers on every answer, then the Host check (DNS rebinding), then a write's
+    # token, before its body is read at all, then the body's size; HEAD is answered as GET without body.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(
         BodySizeLimit,
         limit=settings.api_max_request_bytes,
@@ -227,4 +225,12 @@ def create_app(
 
     app.add_middleware(TrustedHosts, hosts=allowed_hosts(settings), refuse=wrong_host)
     app.add_middleware(SecurityHeaders)
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.api_cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Content-Disposition"],  # an export's file name
+        )
     return app

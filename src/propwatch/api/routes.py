@@ -9,7 +9,9 @@ from datetime import date
 from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import StreamingResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from propwatch import __version__
@@ -72,8 +74,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     for status, text in (
         (401, "No valid API token"),
         (404, "Not found"),
-        (408, "The request body did not arrive within api_body_timeout_s"),
-        (413, "Request body too large"),
         (422, "Invalid input"),
         (503, "The database failed or is unavailable"),
     )
@@ -93,7 +93,27 @@ def writable(request: Request, bench: Bench, _credentials: Credentials) -> None:
         raise unauthorised("writing needs a valid API token: send 'Authorization: Bearer <token>'")
 
 
-router = APIRouter(prefix="/api", responses=_ERRORS)
+def _query_names(dependant: Dependant) -> set[str]:
+    return {f.alias for f in dependant.query_params}.union(*(_query_names(d) for d in dependant.dependencies))
+
+
+def known_parameters(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not take, or one given twice: a misspelt filter
+    (``?outlett=``) listed every article, as if it had matched."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    names = [name for name, _ in request.query_params.multi_items()]
+    known = _query_names(route.dependant)
+    for name in names:
+        if name not in known:
+            takes = ", ".join(sorted(known)) or "none"
+            raise InputError(f"query.{name}", f"is not a parameter of this endpoint (it takes: {takes})")
+        if names.count(name) > 1:
+            raise InputError(f"query.{name}", "is given more than once: give it once")
+
+
+router = APIRouter(prefix="/api", responses=_ERRORS, dependencies=[Depends(known_parameters)])
 Read = Depends(readable)
 
 
@@ -114,6 +134,9 @@ def record(analysis: Analysis, bench: Workbench) -> dict[str, Any]:
             "model": SubmissionOut,
             "description": "The same text was stored before: its stored article (and metadata) is kept",
         },
+        408: {"model": ErrorOut, "description": "The request body did not arrive within api_body_timeout_s"},
+        409: {"model": ErrorOut, "description": "The text or its URL was deleted with block=true"},
+        413: {"model": ErrorOut, "description": "Request body (or text) too large"},
         502: {"model": ErrorOut, "description": "The URL could not be fetched"},
     },
 )
@@ -489,5 +512,6 @@ def get_status(bench: Bench) -> StatusOut:
         articles=bench.store.count_articles(),
         public_read=bench.settings.api_public_read,
         analyzers=sorted(bench.settings.analyzers or registry.available().analyzers),
+        analyzer_versions=bench.analyst.versions(),
         export_formats=list(EXPORT_FORMATS),
     )

@@ -33,7 +33,13 @@ class ArticleSubmission(_Body):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"oneOf": [{"required": ["url"]}, {"required": ["html"]}, {"required": ["text"]}]},
+        # Each branch needs its field as a string: a body sending the others as null is one the server takes.
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}}
+                for name in ("url", "html", "text")
+            ]
+        },
     )
 
     url: str | None = Field(
@@ -48,7 +54,12 @@ class ArticleSubmission(_Body):
     text: str | None = Field(
         default=None, min_length=1, description="Plain text; a headline and dateline on top are read."
     )
-    title: str | None = Field(default=None, max_length=1000, description="Headline (replaces the one found).")
+    title: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Headline. When given, no line of text is taken for the headline: the text is stored "
+        "whole, so the same text sent with and without a title is stored as two articles.",
+    )
     source_url: str | None = Field(
         default=None,
         max_length=2048,
@@ -238,6 +249,11 @@ class StatusOut(BaseModel):
     articles: int
     public_read: bool
     analyzers: list[str] = Field(description="Installed analyzers that submissions run.")
+    analyzer_versions: dict[str, str] | None = Field(
+        default=None,
+        description="Name → version of the analyzers submissions run (each stored analysis records them); "
+        "null until the server has loaded them with its first submission.",
+    )
     export_formats: list[str]
 
 

@@ -266,6 +266,28 @@ class BodySizeLimit:
         await _send_error(send, 413, body, (b"connection", b"close"))
 
 
+class HeadAsGet:
+    """Answer HEAD as the GET of the same path, headers only (FastAPI routes take GET alone): uptime
+    monitors, and clients checking an export's size before fetching it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 class SecurityHeaders:
     """Add the Content-Security-Policy and related headers to every response."""
 
