@@ -539,3 +539,19 @@ def test_output_to_a_file_keeps_lines_and_names_whole(tmp_path: Path) -> None:
     )
     assert listed.returncode == 0, listed.stderr
     assert any(title in line for line in listed.stdout.splitlines()), listed.stdout
+    # The report's text panel wraps inside the width instead of being cut at it.
+    paragraph = " ".join(f"word{n}" for n in range(80)) + " lastword."
+    with ArticleStore.open(db) as store:
+        article = Article(text=paragraph, title="Long paragraph", outlet="Wide Post", language="en")
+        store.save_article(article)
+    for command in (["show", article.id], ["outlets"]):
+        shown = subprocess.run(
+            [sys.executable, "-m", "propwatch", "--db", db, *command],
+            capture_output=True,
+            text=True,
+            env={**env, "PROPWATCH_DATA_DIR": str(tmp_path), "NO_COLOR": "1", "TERM": "dumb"},
+            timeout=120,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert ("lastword." if command[0] == "show" else "Articles") in shown.stdout, shown.stdout

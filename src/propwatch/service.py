@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from propwatch.domain import Analysis, Article, Failure
 from propwatch.errors import BlockedInputError, InputError, InputTooLargeError, PropwatchError, StorageError
-from propwatch.ingest.bulk import validation_reason
+from propwatch.ingest.base import UNNAMED_ARTICLE, validation_reason
 from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
@@ -165,6 +165,10 @@ def read_text(
         return parse_plain_text(text, settings, origin=origin, url=url, title=title)
     except ValidationError as error:  # a NUL, a lone surrogate: named, as a file's would be
         raise InputError(name, validation_reason(error)) from None
+    except InputError as error:
+        if error.input_name != UNNAMED_ARTICLE:
+            raise
+        raise type(error)(name, error.reason) from None
 
 
 def analyze_texts(

@@ -923,3 +923,14 @@ def test_the_api_keeps_its_contract_with_client_code(make_api: ApiMaker, plugin:
 
     status = api.client.get("/api/status").json()
     assert status["analyzer_versions"]["keywords"] == "1.0"  # loaded by the first submission
+
+
+def test_a_nul_in_submitted_metadata_is_a_422_naming_the_field(api: Api) -> None:
+    # A NUL in title or source_url answered 500 (pydantic's error escaped), and so did the workbench.
+    text = "The council met on Monday and approved the budget for the coming year."
+    for field, value in (("title", "a\x00b"), ("source_url", "https://x.example/a\x00b")):
+        response = api.client.post("/api/articles", json={"text": text, field: value}, headers=api.auth)
+        assert response.status_code == 422, (field, response.text)
+        assert "NUL" in response.json()["error"]["reason"]
+    page = api.client.post("/submit", data={"token": api.secret, "text": text, "title": "a\x00b"})
+    assert page.status_code == 422 and "NUL" in page.text

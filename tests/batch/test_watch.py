@@ -367,3 +367,17 @@ def test_an_article_deleted_with_block_does_not_come_back_through_the_feed(
     assert blocked.detail.startswith(f"{server.base}/item/0?utm_source=rss: was deleted with --block on")
     assert taken_down in blocked.detail
     assert {a.title for a in store.list_articles()} == {"Story 1", "Story 2"}
+
+
+def test_an_article_over_the_length_cap_is_given_up_at_once(tmp_path: Path, store: ArticleStore) -> None:
+    # It was fetched again at three polls, though it could not get shorter.
+    events: list[WatchEvent] = []
+    with FeedServer(site_with(1)) as server:
+        settings = make_settings(tmp_path, analyzers=("keywords",), max_article_chars=50)
+        FeedWatcher([f"{server.base}/feed.xml"], settings, store=store, on_event=events.append).run(
+            threading.Event(), rounds=1
+        )
+    [failed] = [e for e in events if e.kind == "item-failed"]
+    assert "max_article_chars" in failed.detail and failed.detail.endswith("(given up)")
+    state = json.loads((settings.data_dir / "watch-state.json").read_text())
+    assert state["feeds"][f"{server.base}/feed.xml"]["seen"] == [f"{server.base}/item/0"]

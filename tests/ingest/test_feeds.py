@@ -224,3 +224,14 @@ def test_not_a_feed(server: LocalServer, settings: Settings, tmp_path: Path) -> 
         read_feed(url, settings)
     with pytest.raises(InputNotFoundError):
         read_feed(str(tmp_path / "missing.xml"), settings)
+
+
+def test_control_characters_of_a_feed_entry_are_dropped() -> None:
+    # "Feed&#0;title" reached the article through model_copy, unchecked: watch crashed on it at every
+    # restart, and SQLite stored a NUL that PostgreSQL refuses.
+    from propwatch.ingest.feeds import fill_from_entry
+
+    page = Article(text="The council met on Monday and approved the budget.")
+    filled = fill_from_entry(page, {"title": "Feed\x00title\x07", "author": "Au\x00thor"})
+    assert (filled.title, filled.author) == ("Feed title", "Au thor")
+    Article.model_validate(filled.model_dump())  # what every store accepts

@@ -56,3 +56,26 @@ def test_a_blocked_text_and_its_links_are_refused_until_unblocked(tmp_path: Path
     store.close()
     raw = path.read_bytes()
     assert b"a1.html" not in raw and b"mirror.example" not in raw  # digests only
+
+
+def test_links_match_as_the_same_page_and_no_other(tmp_path: Path) -> None:
+    # Strict normalisation dropped ?newsid=77: blocking one story blocked every story of the site.
+    store = ArticleStore.open(f"sqlite:///{tmp_path / 'links.db'}")
+    taken = Article(text=STORY, url="https://www.mirror.example/view.php?newsid=77&utm_source=rss")
+    kept = Article(text="A football match ended in a draw.", url="https://news.example/sport.html")
+    store.save_article(taken)
+    store.save_article(kept)
+    store.delete_articles([taken.id], block=True)
+    for same_page in (
+        "http://mirror.example/view.php?newsid=77",
+        "https://MIRROR.example:443/view.php?newsid=77#comments",
+    ):
+        with pytest.raises(BlockedInputError):
+            store.save_article(Article(text=f"Another text at {same_page}.", url=same_page))
+    assert store.save_article(Article(text="Other story.", url="https://mirror.example/view.php?newsid=78"))
+    assert store.save_article(Article(text="Front page.", url="https://mirror.example/view.php"))
+    # A stored text met again at a blocked link is refused too: the link is not recorded.
+    with pytest.raises(BlockedInputError):
+        store.save_article(kept.model_copy(update={"url": "https://mirror.example/view.php?newsid=77"}))
+    assert store.appearances_of([kept.id]) == {}
+    store.close()

@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -24,9 +23,16 @@ from urllib.parse import urlsplit
 import feedparser
 
 from propwatch.domain import Article
-from propwatch.errors import BlockedInputError, EmptyInputError, InputError, PropwatchError, StorageError
+from propwatch.errors import (
+    BlockedInputError,
+    EmptyInputError,
+    InputError,
+    InputTooLargeError,
+    PropwatchError,
+    StorageError,
+)
 from propwatch.ingest.decode import read_text_file
-from propwatch.ingest.feeds import is_feed_document
+from propwatch.ingest.feeds import fill_from_entry, is_feed_document
 from propwatch.ingest.fetch import FEED_ACCEPT, fetch_article, fetch_url, without_credentials
 from propwatch.output_files import write_text
 from propwatch.pipeline import Pipeline
@@ -239,10 +245,12 @@ class FeedWatcher:
         if not self._wait_for_host(link, stop):
             return False
         try:
-            article = _fill_from_entry(fetch_article(link, self.settings), entry)
+            article = fill_from_entry(fetch_article(link, self.settings), entry)
         except PropwatchError as error:
             self._done_with_host(link)
-            return self._failed_attempt(feed, link, state, error.reason)
+            return self._failed_attempt(
+                feed, link, state, error.reason, final=isinstance(error, InputTooLargeError)
+            )
         self._done_with_host(link)
         try:
             self._store_item(feed, link, article)
@@ -260,7 +268,9 @@ class FeedWatcher:
             self.save_state()
             return False
         except PropwatchError as error:  # an analyzer broke on this article
-            return self._failed_attempt(feed, link, state, error.reason)
+            return self._failed_attempt(
+                feed, link, state, error.reason, final=isinstance(error, InputTooLargeError)
+            )
         state.item_attempts.pop(link, None)
         self._mark_seen(state, link)
         self.save_state()
@@ -281,10 +291,13 @@ class FeedWatcher:
             save_signatures(self.store, {article.id: text_signature(article.text, self.params)}, self.params)
             self._emit("stored", feed, without_credentials(link), article.id)
 
-    def _failed_attempt(self, feed: str, link: str, state: FeedState, reason: str) -> bool:
-        """Count a failed attempt at an item; True when it is given up (after MAX_ITEM_ATTEMPTS)."""
+    def _failed_attempt(
+        self, feed: str, link: str, state: FeedState, reason: str, *, final: bool = False
+    ) -> bool:
+        """Count a failed attempt at an item; True when it is given up (after MAX_ITEM_ATTEMPTS, or at
+        once when ``final``: a page over a size cap stays over it, and was downloaded each time)."""
         attempts = state.item_attempts.get(link, 0) + 1
-        given_up = attempts >= MAX_ITEM_ATTEMPTS
+        given_up = final or attempts >= MAX_ITEM_ATTEMPTS
         if given_up:
             state.item_attempts.pop(link, None)
             self._mark_seen(state, link)
@@ -334,15 +347,3 @@ def _entries(text: str, url: str) -> tuple[list[Any], str | None]:
     parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=headers)
     flaw = " ".join(str(parsed.get("bozo_exception") or "malformed").split()) if parsed.get("bozo") else None
     return list(parsed.entries), flaw
-
-
-def _fill_from_entry(article: Article, entry: Any) -> Article:
-    """Take the title and date the page lacks from the feed entry."""
-    update: dict[str, Any] = {}
-    title = " ".join(str(entry.get("title") or "").split())
-    if not article.title and title:
-        update["title"] = title
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    if article.published is None and stamp:
-        update["published"] = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
-    return article.model_copy(update=update) if update else article

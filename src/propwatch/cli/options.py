@@ -23,15 +23,14 @@ def literal_console(*, stderr: bool = False, **options: Any) -> Console:
     """A console that prints strings as they are: titles, outlets, paths and queries may hold ``[x]``.
 
     Messages to a stderr that is no terminal (a log file, a pipe) keep one line each: a reader greps
-    for the input's name and the reason together; so do lines to a stdout that is no terminal."""
+    for the input's name and the reason together. A stdout that is no terminal is 160 columns wide."""
     if stderr and not sys.stderr.isatty():
         options.setdefault("soft_wrap", True)
-    if not stderr and "file" not in options and not sys.stdout.isatty():
-        # Redirected to a file (a logged evaluation): lines whole, tables as wide as their names, not
-        # folded at Rich's default 80 columns.
-        options.setdefault("soft_wrap", True)
-        if "COLUMNS" not in os.environ:  # the user's own choice stands
-            options.setdefault("width", 160)
+    # Redirected to a file (a logged evaluation): tables as wide as their names, not folded at Rich's
+    # default 80 columns; the user's COLUMNS stands. (soft_wrap would crop the text of panels.)
+    redirected = options.get("file") in (None, sys.stdout) and not sys.stdout.isatty()
+    if not stderr and redirected and "COLUMNS" not in os.environ:
+        options.setdefault("width", 160)
     return Console(stderr=stderr, markup=False, **options)
 
 

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from propwatch.domain import Article
+from propwatch.errors import InputError
 from propwatch.ingest.language import identify_language
 from propwatch.settings import Settings
+
+UNNAMED_ARTICLE = "article"  # the input name of an article read from no file, URL or record
 
 
 def make_article(settings: Settings, **fields: Any) -> Article:
     """Build an Article from reader fields, identifying the language when the reader did not."""
     if settings.detect_language and not fields.get("language"):
         fields["language"] = identify_language(str(fields.get("text", "")))
-    return Article(**fields)
+    try:
+        return Article(**fields)
+    except ValidationError as error:  # a NUL in a title or file name: named, not a traceback (API: 422)
+        name = str(fields.get("origin") or fields.get("url") or UNNAMED_ARTICLE).replace("\x00", "\\x00")
+        raise InputError(name, validation_reason(error)) from None
+
+
+def validation_reason(error: ValidationError) -> str:
+    """What the Article refused, in one line: the field and why, without pydantic's dump."""
+    problem = error.errors()[0]
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    where = ".".join(str(part) for part in problem["loc"])
+    return f"{where}: {message}" if where else message

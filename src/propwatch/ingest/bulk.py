@@ -33,7 +33,7 @@ from propwatch.errors import (
     PropwatchError,
     exception_summary,
 )
-from propwatch.ingest.base import make_article
+from propwatch.ingest.base import make_article, validation_reason
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.language import language_code
@@ -204,14 +204,6 @@ def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
     return ()
-
-
-def validation_reason(error: ValidationError) -> str:
-    """What the Article refused, in one line: the field and why, without pydantic's dump."""
-    problem = error.errors()[0]
-    message = str(problem["msg"]).removeprefix("Value error, ")
-    where = ".".join(str(part) for part in problem["loc"])
-    return f"{where}: {message}" if where else message
 
 
 def record_failure(origin: str, error: Exception) -> Failure:

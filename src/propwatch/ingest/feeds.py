@@ -96,13 +96,21 @@ def _entry_articles(entries: list[Any], settings: Settings, origin: str) -> Iter
         except PropwatchError as error:
             yield Failure(input=link, reason=f"{error.reason} (entry {number} of {origin})")
             continue
-        yield _fill_from_entry(article, entry)
+        yield fill_from_entry(article, entry)
 
 
-def _fill_from_entry(article: Article, entry: Any) -> Article:
-    """Take the title, date and author the page lacks from the feed entry."""
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")  # a feed's "&#0;" reaches us as a NUL
+
+
+def _entry_text(value: Any) -> str:
+    return " ".join(_CONTROLS.sub(" ", str(value or "")).split())
+
+
+def fill_from_entry(article: Article, entry: Any) -> Article:
+    """Take the title, date and author the page lacks from the feed entry (control characters of the
+    feed's fields dropped: a NUL would make an article no store can hold)."""
     update: dict[str, Any] = {}
-    title = " ".join(str(entry.get("title") or "").split())
+    title = _entry_text(entry.get("title"))
     if not article.title and title:
         update["title"] = title
     if article.published is None:
@@ -111,7 +119,7 @@ def _fill_from_entry(article: Article, entry: Any) -> Article:
             update["published"] = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
     if not article.author:
         detail = entry.get("author_detail") or {}
-        author = " ".join(str(detail.get("name") or entry.get("author") or "").split())
+        author = _entry_text(detail.get("name") or entry.get("author"))
         if author:
             update["author"] = author
     return article.model_copy(update=update) if update else article

@@ -9,6 +9,7 @@ tracking parameters and fragments dropped: courlan). Storing a text whose hash o
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,16 +25,20 @@ if TYPE_CHECKING:
     from propwatch.storage.store import ArticleStore
 
 TEXT, URL = "text", "url"
+_SCHEME_AND_WWW = re.compile(r"^[a-z][a-z0-9+.-]*://(www\.)?", re.IGNORECASE)
 
 
 def url_digest(url: str) -> str:
-    """SHA-256 of ``url`` normalised, so that ``…/a.html?utm_source=rss`` is the link that was blocked."""
+    """SHA-256 of ``url`` normalised, so that ``http://www.Example.com/a.html?utm_source=rss#top`` is
+    the link ``https://example.com/a.html`` that was blocked: scheme, ``www.``, host case, default port,
+    tracking parameters and fragment aside; identifying parameters (``?newsid=78``) kept."""
     from courlan import normalize_url  # here: 80 ms that commands without links need not pay
 
     try:
-        normal = normalize_url(url.strip(), strict=True)
+        normal = normalize_url(url.strip())  # strict=True would drop ?newsid= and block a whole site
     except (ValueError, TypeError):  # not a URL courlan reads: compared as written
         normal = url.strip()
+    normal = _SCHEME_AND_WWW.sub("", normal.partition("#")[0])  # a fragment is a place on the page
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 

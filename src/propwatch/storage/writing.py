@@ -24,13 +24,13 @@ def new_pk(result: CursorResult[Any]) -> int:
 def insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
     """The article's primary key, and whether it was inserted now; a text already stored that comes from
     elsewhere this time is recorded as an appearance of it."""
+    check_not_blocked(conn, article)  # also a stored text met at a blocked link: no appearance there
     existing = conn.execute(  # locked on PostgreSQL: two analyses of one article complete in turn
         select(articles.c.pk).where(articles.c.content_hash == article.content_hash).with_for_update()
     ).scalar_one_or_none()
     if existing is not None:
         insert_appearance(conn, int(existing), Appearance.of(article))
         return int(existing), False
-    check_not_blocked(conn, article)
     result = conn.execute(insert(articles).values(article_values(article, datetime.now(UTC))))
     return new_pk(result), True
 
