@@ -768,6 +768,7 @@ def test_a_storage_error_does_not_show_clients_the_database_url(
     response = api.client.get("/api/status")
     assert response.status_code == 503
     assert error_of(response)["input"] == "database" and "s3cret" not in response.text
+    assert response.headers["retry-after"] == "5"  # a client knows when to try again
 
 
 def test_a_form_submitting_every_field_filters_only_on_those_filled(
@@ -934,3 +935,12 @@ def test_a_nul_in_submitted_metadata_is_a_422_naming_the_field(api: Api) -> None
         assert "NUL" in response.json()["error"]["reason"]
     page = api.client.post("/submit", data={"token": api.secret, "text": text, "title": "a\x00b"})
     assert page.status_code == 422 and "NUL" in page.text
+
+
+def test_large_answers_are_compressed_for_clients_that_accept_it(seeded: tuple[Api, dict[str, str]]) -> None:
+    api, _ = seeded
+    packed = api.client.get("/api/export", params={"format": "json"}, headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and packed.headers["content-encoding"] == "gzip"
+    assert json.loads(packed.content)  # httpx decodes it
+    plain = api.client.get("/api/export", params={"format": "json"}, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == packed.content

@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from propwatch import __version__
 from propwatch.api.security import (
@@ -47,6 +48,7 @@ from propwatch.storage.tokens import TokenStore
 from propwatch.targets.aliases import AliasCatalogue, canonical_target, load_aliases
 
 STATIC_DIR = Path(__file__).parent.parent / "web" / "static"
+RETRY_AFTER_S = 5  # a 503 (the database busy or away): when a client may try again
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ def create_app(
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 503:
+            headers = {"Retry-After": str(RETRY_AFTER_S)}  # the database is busy or away for a while
         if _wants_json(request):
             return JSONResponse(error_json(kind, input_name, reason), status_code=status, headers=headers)
         return render_error(request, status, f"{input_name}: {reason}")
@@ -206,6 +210,7 @@ def create_app(
     # The last added runs first: CORS (so that every answer, errors of the checks below too, carries its
     # headers), security headers on every answer, then the Host check (DNS rebinding), then a write's
     # token, before its body is read at all, then the body's size; HEAD is answered as GET without body.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # exports and listings shrink 5-10 times
     app.add_middleware(HeadAsGet)
     app.add_middleware(
         BodySizeLimit,
