@@ -91,3 +91,5 @@ def test_a_takedown_with_block_refuses_the_text_if_it_is_submitted_again(api: Ap
     done = api.client.post(f"/articles/{other_id}/delete", data={"block": "1"}, follow_redirects=False)
     assert done.status_code == 303
     assert api.client.post("/api/articles", json={"text": other}, headers=api.auth).status_code == 409
+    form = api.client.post("/submit", data={"text": other})  # signed in: the form answers as the API
+    assert form.status_code == 409 and "was deleted with --block on" in form.text

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from propwatch import __version__
-from propwatch.api.app import Workbench, workbench
+from propwatch.api.app import Workbench, status_of, workbench
 from propwatch.api.routes import Filters
 from propwatch.api.schemas import is_http_url
 from propwatch.api.security import (
@@ -32,7 +32,7 @@ from propwatch.api.security import (
     token_of,
 )
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
-from propwatch.errors import EmptyInputError, InputError, PropwatchError
+from propwatch.errors import EmptyInputError, InputError, PropwatchError, StorageError
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.republication.signatures import republications_of
@@ -301,8 +301,9 @@ async def submit(request: Request, bench: Bench) -> Response:
             return analyse_and_store(article, bench.analyst, bench.store).analysis.article.id
 
         article_id = await run_in_threadpool(work)
-    except PropwatchError as exc:
-        return render(request, "submit.html", status=422, error=str(exc), values=values)
+    except PropwatchError as exc:  # the API's status for the same error (409 blocked, 413, 502…)
+        shown = f"database: {exc.reason}" if isinstance(exc, StorageError) else str(exc)
+        return render(request, "submit.html", status=status_of(exc), error=shown, values=values)
     response = RedirectResponse(f"/articles/{article_id}", status_code=303)
     if token is not None and not signed:
         await run_in_threadpool(_start_session, request, bench, token, response)
