@@ -944,3 +944,27 @@ def test_large_answers_are_compressed_for_clients_that_accept_it(seeded: tuple[A
     assert json.loads(packed.content)  # httpx decodes it
     plain = api.client.get("/api/export", params={"format": "json"}, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.content == packed.content
+
+
+def test_a_client_syncs_by_stored_time_and_pages_a_fixed_set(make_api: ApiMaker) -> None:
+    # Paging by offset, newest first, repeated items while articles were being added, and a client had
+    # no way to ask for what is new since its last visit.
+    api = make_api()
+    for n in range(5):
+        api.store.save_article(Article(text=f"Report number {n} on the harbour works.", language="en"))
+    first = api.client.get("/api/articles", params={"limit": 2}).json()["items"]
+    snapshot = first[0]["stored_at"]
+    api.store.save_article(Article(text="A report stored while the client pages.", language="en"))
+    pages = [
+        api.client.get("/api/articles", params={"limit": 2, "offset": o, "stored_until": snapshot}).json()
+        for o in (0, 2, 4)
+    ]
+    ids = [item["id"] for page in pages for item in page["items"]]
+    assert len(ids) == len(set(ids)) == 5 and pages[0]["total"] == 5
+    assert [i["id"] for i in pages[0]["items"]] == [i["id"] for i in first]
+    newest = api.client.get("/api/articles", params={"stored_since": snapshot}).json()["items"]
+    assert newest[0]["id"] not in ids and len(newest) == 2  # the new one and the snapshot's
+    naive = snapshot.replace("Z", "").split("+")[0]  # a time without a zone is UTC
+    assert api.client.get("/api/articles", params={"stored_since": naive}).json()["total"] == 2
+    bad = api.client.get("/api/articles", params={"stored_since": "yesterday"})
+    assert bad.status_code == 422 and bad.json()["error"]["input"] == "query.stored_since"

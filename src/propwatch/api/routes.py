@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -188,6 +188,20 @@ def article_query(
     until: Annotated[str | None, Query(max_length=10, description="Published on or before (YYYY-MM-DD).")] = (
         None
     ),
+    stored_since: Annotated[
+        datetime | None,
+        Query(
+            description="Stored at or after this time (ISO 8601; UTC without a zone): what is new since a "
+            "client's last visit, given the newest stored_at it has."
+        ),
+    ] = None,
+    stored_until: Annotated[
+        datetime | None,
+        Query(
+            description="Stored at or before this time: page through a fixed set with offset while articles "
+            "are being added (give the stored_at of the first page's first item)."
+        ),
+    ] = None,
     q: Annotated[
         str | None,
         Query(
@@ -214,6 +228,8 @@ def article_query(
         since=_day("since", since),
         until=_day("until", until),
         text=_given(q),
+        stored_since=stored_since,
+        stored_until=stored_until,
     )
     if target is None and attacked is None and praised is None:
         return query

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -77,6 +77,10 @@ class ArticleQuery:
     since: date | None = None
     until: date | None = None
     text: str | None = None
+    # When it was stored, not published: a client syncing asks for what is new since its last visit, and
+    # pages through a fixed set (stored_until) while articles are being added.
+    stored_since: datetime | None = None
+    stored_until: datetime | None = None
     # Target name → the stored names it matches (set by with_target_names).
     target_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -129,6 +133,11 @@ def _latest_analysis_pk() -> Any:
     )
 
 
+def _aware(moment: datetime) -> datetime:
+    """A time without a zone is read as UTC, as stored_at is kept."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def article_conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
     """The conditions on ``articles`` of every filter of ``query`` but its full text (:func:`text_hits`)."""
     conditions: list[ColumnElement[bool]] = []
@@ -145,6 +154,10 @@ def article_conditions(query: ArticleQuery) -> list[ColumnElement[bool]]:
         conditions.append(articles.c.published >= query.since)
     if query.until is not None:
         conditions.append(articles.c.published <= query.until)
+    if query.stored_since is not None:
+        conditions.append(articles.c.stored_at >= _aware(query.stored_since))
+    if query.stored_until is not None:
+        conditions.append(articles.c.stored_at <= _aware(query.stored_until))
     if query.genre is not None:
         genre = query.genre.lower()
         conditions.append(
