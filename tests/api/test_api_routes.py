@@ -921,6 +921,9 @@ def test_the_api_keeps_its_contract_with_client_code(make_api: ApiMaker, plugin:
     twice = api.client.get("/api/articles?outlet=A&outlet=B")
     assert twice.status_code == 422 and "more than once" in twice.json()["error"]["reason"]
     assert api.client.get("/api/articles", params={"outlet": "A", "limit": 5}).status_code == 200
+    for name, value in (("since", "2024-3-1"), ("narrative", "nato-encircle")):  # named as FastAPI names
+        error = api.client.get("/api/articles", params={name: value}).json()["error"]
+        assert error["input"] == f"query.{name}", error
 
     status = api.client.get("/api/status").json()
     assert status["analyzer_versions"]["keywords"] == "1.0"  # loaded by the first submission

@@ -241,7 +241,9 @@ def _narrative(bench: Workbench, name: str | None) -> str | None:
     """The narrative id asked for, checked: a typo would list nothing, as if no article repeated it."""
     if name is None:
         return None
-    return resolve_narrative_id(name, bench.narrative_ids | set(narrative_ids(bench.store)), "narrative")
+    return resolve_narrative_id(
+        name, bench.narrative_ids | set(narrative_ids(bench.store)), "query.narrative"
+    )
 
 
 def _given(value: str | None) -> str | None:
@@ -254,7 +256,7 @@ def _day(name: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InputError(f"{name}={value!r}", "is not a date (YYYY-MM-DD)") from None
+        raise InputError(f"query.{name}", f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 Filters = Annotated[ArticleQuery, Depends(article_query)]
