@@ -921,6 +921,8 @@ def test_the_api_keeps_its_contract_with_client_code(make_api: ApiMaker, plugin:
     twice = api.client.get("/api/articles?outlet=A&outlet=B")
     assert twice.status_code == 422 and "more than once" in twice.json()["error"]["reason"]
     assert api.client.get("/api/articles", params={"outlet": "A", "limit": 5}).status_code == 200
+    several = api.client.get("/api/articles", params={"limit": 0, "offset": -1}).json()["error"]
+    assert several["input"] == "query.limit" and "; also query.offset:" in several["reason"]
     for name, value in (("since", "2024-3-1"), ("narrative", "nato-encircle")):  # named as FastAPI names
         error = api.client.get("/api/articles", params={name: value}).json()["error"]
         assert error["input"] == f"query.{name}", error

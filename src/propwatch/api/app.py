@@ -186,9 +186,13 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        problem = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        where = ".".join(str(part) for part in problem.get("loc", ())) or "request"
-        reason = str(problem.get("msg", "invalid request"))
+        problems = [
+            (".".join(str(part) for part in p.get("loc", ())) or "request", str(p.get("msg", "invalid")))
+            for p in exc.errors()
+        ] or [("request", "invalid request")]
+        (where, reason), others = problems[0], problems[1:]
+        if others:  # every problem at once: a client fixes them in one go
+            reason += "; also " + "; ".join(f"{place}: {message}" for place, message in others)
         return error_response(request, 422, "InputError", where, reason)
 
     @app.exception_handler(StarletteHTTPException)
