@@ -44,7 +44,7 @@ def test_a_blocked_text_and_its_links_are_refused_until_unblocked(tmp_path: Path
     }
 
     copy = ArticleStore.open(f"sqlite:///{tmp_path / 'copy.db'}")
-    copy_store(store, copy)  # a takedown holds in a copy of the store
+    assert copy_store(store, copy).blocks == 3  # a takedown holds in a copy of the store: text, 2 links
     with pytest.raises(BlockedInputError):
         copy.save_article(Article(text=STORY))
     copy.close()

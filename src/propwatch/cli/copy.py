@@ -57,8 +57,11 @@ def copy(
         signed = index_missing(target, settings)
     copied = f"{counted(done.articles, 'article')} ({counted(done.analyses, 'analysis', 'analyses')}, "
     copied += f"{counted(done.spans, 'span')})"
-    if tokens:
-        copied += f" and {counted(done.tokens, 'API token')}"
+    extras = [counted(done.tokens, "API token")] if tokens else []
+    if done.blocks:
+        extras.append(counted(done.blocks, "blocked text digest"))
+    if extras:
+        copied += " and " + ", ".join(extras)
     out.print(f"Copied {copied} into {mask_url(target_url)}.")
     if done.skipped:
         out.print(f"{counted(done.skipped, 'article')} already there kept as they were.")

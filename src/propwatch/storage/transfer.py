@@ -35,6 +35,7 @@ class CopyOutcome:
     analyses: int
     spans: int
     tokens: int
+    blocks: int = 0  # blocked texts (delete --block) the target did not have
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def copy_store(
         )
     if database_identity(source._url) == into:
         raise InputError(target.url, "is the database being copied: give another one to copy into")
-    _copy_blocks(source, target)  # first: a takedown holds in the copy too
+    blocks = _copy_blocks(source, target)  # first: a takedown holds in the copy too
     done = skipped = n_analyses = n_spans = 0
     last_pk = 0
     while True:
@@ -81,7 +82,7 @@ def copy_store(
         if progress is not None:
             progress(len(page.articles))
     copied_tokens = _copy_tokens(source, target) if tokens else 0
-    return CopyOutcome(done, skipped, n_analyses, n_spans, copied_tokens)
+    return CopyOutcome(done, skipped, n_analyses, n_spans, copied_tokens, blocks)
 
 
 def _read_page(source: ArticleStore, last_pk: int) -> _Page:
