@@ -113,7 +113,8 @@ def analysis_json_schema() -> dict[str, Any]:
     schema["properties"]["republications"] = {
         "type": "object",
         "description": "Only in `propwatch show`: every stored copy of the text, the earliest-published "
-        "(origin) first; cluster_id is the origin's article id, null when no copy is stored",
+        "(origin) first, copies of one date by outlet name, undated ones last; cluster_id is the origin's "
+        "article id, null when no copy is stored",
         "properties": {
             "cluster_id": copy,
             "copies": {

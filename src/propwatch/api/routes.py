@@ -191,15 +191,18 @@ def article_query(
     stored_since: Annotated[
         datetime | None,
         Query(
-            description="Stored at or after this time (ISO 8601; UTC without a zone): what is new since a "
-            "client's last visit, given the newest stored_at it has."
+            description="First stored in this database at or after this time (ISO 8601; UTC without a "
+            "zone): the articles new since a client's last visit, given the newest stored_at it has. "
+            "Articles copied in keep the time they were first stored, and a new analysis of an older "
+            "article does not count."
         ),
     ] = None,
     stored_until: Annotated[
         datetime | None,
         Query(
             description="Stored at or before this time: page through a fixed set with offset while articles "
-            "are being added (give the stored_at of the first page's first item)."
+            "are being added (give the time of your first request, or the newest stored_at you have seen; "
+            "with q the first item is the best match, not the newest)."
         ),
     ] = None,
     q: Annotated[
