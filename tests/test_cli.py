@@ -529,29 +529,26 @@ def test_output_to_a_file_keeps_lines_and_names_whole(tmp_path: Path) -> None:
     with ArticleStore.open(db) as store:
         store.save_article(Article(text="Some text here.", title=title, outlet="Wide Post", language="en"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROPWATCH_") and k != "COLUMNS"}
-    listed = subprocess.run(
-        [sys.executable, "-m", "propwatch", "--db", db, "list"],
-        capture_output=True,
-        text=True,
-        env={**env, "PROPWATCH_DATA_DIR": str(tmp_path), "NO_COLOR": "1", "TERM": "dumb"},
-        timeout=120,
-        check=False,
-    )
-    assert listed.returncode == 0, listed.stderr
-    assert any(title in line for line in listed.stdout.splitlines()), listed.stdout
+    env.update(PROPWATCH_DATA_DIR=str(tmp_path), NO_COLOR="1", TERM="dumb")  # no COLUMNS: Rich's default
+
+    def printed(*command: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "propwatch", "--db", db, *command],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    listed = printed("list")
+    assert any(title in line for line in listed.splitlines()), listed
     # The report's text panel wraps inside the width instead of being cut at it.
     paragraph = " ".join(f"word{n}" for n in range(80)) + " lastword."
     with ArticleStore.open(db) as store:
         article = Article(text=paragraph, title="Long paragraph", outlet="Wide Post", language="en")
         store.save_article(article)
-    for command in (["show", article.id], ["outlets"]):
-        shown = subprocess.run(
-            [sys.executable, "-m", "propwatch", "--db", db, *command],
-            capture_output=True,
-            text=True,
-            env={**env, "PROPWATCH_DATA_DIR": str(tmp_path), "NO_COLOR": "1", "TERM": "dumb"},
-            timeout=120,
-            check=False,
-        )
-        assert shown.returncode == 0, shown.stderr
-        assert ("lastword." if command[0] == "show" else "Articles") in shown.stdout, shown.stdout
+    assert "lastword." in printed("show", article.id)
+    assert "Articles" in printed("outlets")
