@@ -93,6 +93,16 @@ def writable(request: Request, bench: Bench, _credentials: Credentials) -> None:
         raise unauthorised("writing needs a valid API token: send 'Authorization: Bearer <token>'")
 
 
+_PARAMETERS: dict[tuple[str, frozenset[str]], frozenset[str]] = {}  # worked out once per route
+
+
+def _route_parameters(route: APIRoute) -> frozenset[str]:
+    key = (route.path, frozenset(route.methods or ()))  # an APIRoute is not hashable
+    if key not in _PARAMETERS:
+        _PARAMETERS[key] = frozenset(_query_names(route.dependant))
+    return _PARAMETERS[key]
+
+
 def _query_names(dependant: Dependant) -> set[str]:
     return {f.alias for f in dependant.query_params}.union(*(_query_names(d) for d in dependant.dependencies))
 
@@ -104,7 +114,7 @@ def known_parameters(request: Request) -> None:
     if not isinstance(route, APIRoute):
         return
     names = [name for name, _ in request.query_params.multi_items()]
-    known = _query_names(route.dependant)
+    known = _route_parameters(route)
     for name in names:
         if name not in known:
             takes = ", ".join(sorted(known)) or "none"

@@ -301,11 +301,10 @@ def _counted_by_default(conn: Connection) -> str | None:
     found = conn.execute(select(spans.c.pk).where(spans.c.analyzer == TECHNIQUE_ANALYZER).limit(1)).first()
     if found is not None:
         return TECHNIQUE_ANALYZER
-    recorded = cast(analyses.c.analyzers, String).contains(f'"{TECHNIQUE_ANALYZER}"')  # a JSON list
-    for (ran,) in conn.execute(select(analyses.c.analyzers).where(recorded).limit(20)):
-        if TECHNIQUE_ANALYZER in ran_analyzers(ran):
-            return TECHNIQUE_ANALYZER
-    return None
+    # The analyzers column is a JSON list of names: a quoted name in its text is one of them.
+    recorded = cast(analyses.c.analyzers, String).contains(f'"{TECHNIQUE_ANALYZER}"')
+    ran = conn.execute(select(analyses.c.pk).where(recorded).limit(1)).first()
+    return TECHNIQUE_ANALYZER if ran is not None else None
 
 
 def outlet_statistics(

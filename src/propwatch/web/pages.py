@@ -67,8 +67,15 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 environment.filters["pretty"] = pretty
-# One path segment: Jinja's urlencode leaves "/" as is, so an outlet named "../../api" led elsewhere.
-environment.filters["segment"] = lambda value: quote(str(value), safe="")
+
+
+def path_segment(value: object) -> str:
+    """``value`` as one URL path segment: Jinja's urlencode leaves "/" as is, so an outlet named
+    "../../api" led elsewhere."""
+    return quote(str(value), safe="")
+
+
+environment.filters["segment"] = path_segment
 environment.filters["percent"] = lambda value: "—" if value is None else f"{100 * value:.1f}%"
 
 router = APIRouter(include_in_schema=False)
@@ -395,7 +402,7 @@ def dashboard(request: Request, bench: Bench) -> Response:
     ranked = sorted(measured, key=lambda kv: -kv[1])  # outlets with no analysed article have no share
     share = hbar_chart(
         [
-            (name, coverage, f"{100 * coverage:.1f}%", f"/outlets/{quote(name, safe='')}")
+            (name, coverage, f"{100 * coverage:.1f}%", f"/outlets/{path_segment(name)}")
             for name, coverage in ranked[:20]
         ],
         colour="pal-0",
