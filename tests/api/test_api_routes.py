@@ -106,12 +106,30 @@ def test_submit_html_reads_the_main_text(api: Api) -> None:
         {"text": "NATO", "language": "english"},
         {"text": "NATO", "language": "xx"},
         {"text": "NATO", "published": "yesterday"},
+        {"text": "NATO", "published": "2099-02-03"},
+        {"text": "NATO", "published": "1970-01-01"},
     ],
 )
 def test_submit_invalid_bodies(api: Api, body: dict[str, Any]) -> None:
     response = api.client.post("/api/articles", json=body, headers=api.auth)
     assert response.status_code == 422
     assert error_of(response)["type"] == "InputError"
+
+
+def test_a_submitted_time_keeps_the_day_as_written(api: Api) -> None:
+    # '…T23:30:00-05:00' was a 422 ("should have zero time") though a batch record took it.
+    for given, stored in (
+        ("2021-12-31T23:30:00-05:00", "2021-12-31"),
+        ("20220203", "2022-02-03"),
+        ("", None),
+    ):
+        response = api.client.post(
+            "/api/articles",
+            json={"text": f"NATO met in Brussels {given}.", "published": given},
+            headers=api.auth,
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["analysis"]["article"]["published"] == stored
 
 
 def test_submitted_language_tag_is_stored_as_its_iso_639_1_code(api: Api) -> None:

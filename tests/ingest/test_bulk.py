@@ -312,10 +312,25 @@ def test_json_file_object_and_array(tmp_path: Path) -> None:
         ("March 2022", None),
         ("2022-13-45", None),
         ("yesterday", None),
+        # dots and slashes are day first, as in the plain-text datelines (03.02 was read as 2 March)
+        ("03.02.2022", date(2022, 2, 3)),
+        ("13.02.2022", date(2022, 2, 13)),
+        ("03/02/2022 10:00", date(2022, 2, 3)),
+        ("Fri, 31 Dec 2021 23:30:00 -0500", date(2021, 12, 31)),
+        ("3 février 2022", date(2022, 2, 3)),
+        ("3 февраля 2022", date(2022, 2, 3)),
+        ("1643947200", date(2022, 2, 4)),
+        ("2099-02-03", None),
     ],
 )
 def test_parse_record_date(value: str, expected: date | None) -> None:
     assert parse_record_date(value) == expected
+
+
+def test_a_record_s_date_may_be_a_unix_time() -> None:
+    record = {"text": "Some article text here.", "published": 1643947200}
+    assert article_from_record(record, SETTINGS, origin="x").published == date(2022, 2, 4)
+    assert article_from_record({**record, "published": True}, SETTINGS, origin="x").published is None
 
 
 def test_record_with_a_name_under_source_uses_it_as_the_outlet() -> None:

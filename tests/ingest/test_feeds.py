@@ -235,3 +235,26 @@ def test_control_characters_of_a_feed_entry_are_dropped() -> None:
     filled = fill_from_entry(page, {"title": "Feed\x00title\x07", "author": "Au\x00thor"})
     assert (filled.title, filled.author) == ("Feed title", "Au thor")
     Article.model_validate(filled.model_dump())  # what every store accepts
+
+
+def test_an_entry_is_dated_by_the_day_it_gives_in_its_own_time_zone() -> None:
+    # feedparser's published_parsed is in UTC: 23:30 at -05:00 on 31 December was stored as 1 January.
+    import feedparser
+
+    from propwatch.ingest.feeds import entry_date
+
+    feed = feedparser.parse(
+        "<rss version='2.0'><channel><title>t</title>"
+        "<item><title>a</title><pubDate>Fri, 31 Dec 2021 23:30:00 -0500</pubDate></item>"
+        "<item><title>b</title><pubDate>Mon, 28 Feb 2022 22:00 -0300</pubDate></item>"
+        "</channel></rss>"
+    )
+    assert [entry_date(entry) for entry in feed.entries] == [date(2021, 12, 31), date(2022, 2, 28)]
+    atom = feedparser.parse(
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>"
+        "<entry><title>a</title><published>2021-12-31T23:30:00-05:00</published>"
+        "<updated>2022-01-05T00:00:00Z</updated></entry>"
+        # an update time says when the entry last changed, not when it was published
+        "<entry><title>b</title><updated>2022-01-05T00:00:00Z</updated></entry></feed>"
+    )
+    assert [entry_date(entry) for entry in atom.entries] == [date(2021, 12, 31), None]

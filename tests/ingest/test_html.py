@@ -276,3 +276,29 @@ def test_a_page_nested_hundreds_of_levels_deep_is_read(settings: Settings) -> No
 def test_a_page_nested_beyond_what_the_parser_reads_says_so(settings: Settings) -> None:
     with pytest.raises(InputError, match=r"deep\.html: its elements are nested 2,040 levels deep or more"):
         parse_html(_nested(50_000), settings, origin="deep.html")
+
+
+def test_a_year_or_a_date_named_in_the_text_does_not_date_the_page(settings: Settings) -> None:
+    # htmldate's search of the whole text made "since 2014" 1 January 2014 and an event the publication.
+    for prose in (
+        "<p>Sanctions imposed in 2014 have not changed the course of the war begun in February 2022.</p>",
+        "<p>The hearing is set for 12 May 2019, the court said in a statement on its website.</p>",
+    ):
+        assert parse_html(page(body=BODY + prose), settings).published is None
+
+
+def test_a_page_dated_tomorrow_in_its_own_time_zone_keeps_its_date(settings: Settings) -> None:
+    # Read soon after midnight in Moscow, a page is dated a day ahead of a server on UTC.
+    from datetime import UTC, datetime, timedelta
+
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    stamp = f"{tomorrow.isoformat()}T00:10:00+14:00"
+    dated = page(head=f'<meta property="article:published_time" content="{stamp}">')
+    assert parse_html(dated, settings).published == tomorrow
+
+
+def test_dates_before_the_web_are_kept_and_impossible_ones_dropped(settings: Settings) -> None:
+    old = page(head='<meta property="article:published_time" content="1991-08-19T10:00:00+03:00">')
+    assert parse_html(old, settings).published == date(1991, 8, 19)
+    future = page(head='<meta property="article:published_time" content="2099-01-01T10:00:00Z">')
+    assert parse_html(future, settings).published is None

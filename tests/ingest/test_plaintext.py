@@ -10,7 +10,7 @@ import pytest
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.decode import read_text_file
 from propwatch.ingest.genres import GENRE_TAGS
-from propwatch.ingest.plaintext import parse_date, parse_plain_text
+from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
@@ -225,22 +225,6 @@ def test_impossible_date_is_not_a_dateline(quiet: Settings) -> None:
     assert article.published is None
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("03.02.2022", date(2022, 2, 3)),
-        ("3/2/22", date(2022, 2, 3)),
-        ("2022/02/03", date(2022, 2, 3)),
-        ("Sept. 30, 2021", date(2021, 9, 30)),
-        ("30th of September 2021", date(2021, 9, 30)),
-        ("Feb 3", None),
-        ("30.02.2021", None),
-    ],
-)
-def test_parse_date(raw: str, expected: date | None) -> None:
-    assert parse_date(raw) == expected
-
-
 def test_byline(quiet: Settings) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\nBy Jane Doe and John Smith\n\n{BODY}", quiet)
     assert article.author == "Jane Doe and John Smith"
@@ -439,4 +423,52 @@ def test_headline_alone_becomes_the_text(quiet: Settings) -> None:
         None,
         "Moscow",
         ("TASS",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("dateline", "published", "place"),
+    [
+        ("Paris, 3 février 2022", date(2022, 2, 3), "Paris"),
+        ("Berlin, 3. Februar 2022", date(2022, 2, 3), "Berlin"),
+        ("Roma, 3 febbraio 2022", date(2022, 2, 3), "Roma"),
+        ("Warszawa, 3 lutego 2022 r.", date(2022, 2, 3), "Warszawa"),
+        ("Москва, 3 февраля 2022 года", date(2022, 2, 3), "Москва"),
+        ("2022-02-03T23:30:00-05:00", date(2022, 2, 3), None),
+        ("Publié le 3 février 2022", date(2022, 2, 3), None),
+        ("Опубликовано: 03.02.2022", date(2022, 2, 3), None),
+    ],
+)
+def test_datelines_in_the_models_languages(
+    quiet: Settings, dateline: str, published: date, place: str | None
+) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{dateline}\n\n{BODY}", quiet)
+    assert (article.published, article.place, article.text) == (published, place, BODY)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Updated: Feb 5, 2022\nPublished: Feb 3, 2022",
+        "Published: Feb 3, 2022\nUpdated: Feb 5, 2022",
+        "Published: Feb 3, 2022\nMis à jour le 5 février 2022",
+    ],
+)
+def test_an_update_line_does_not_date_the_article(quiet: Settings, header: str) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\n{header}\n\n{BODY}", quiet)
+    assert (article.published, article.text) == (date(2022, 2, 3), BODY)
+
+
+def test_an_update_line_alone_dates_the_article(quiet: Settings) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\nUpdated: Feb 5, 2022\n\n{BODY}", quiet)
+    assert (article.published, article.text) == (date(2022, 2, 5), BODY)
+
+
+def test_a_news_agency_dateline_without_a_year_keeps_the_article_undated(quiet: Settings) -> None:
+    article = parse_plain_text(f"Talks fail in Geneva\n\nМОСКВА, 3 февраля. /ТАСС/. {BODY}", quiet)
+    assert (article.published, article.place, article.sources, article.text) == (
+        None,
+        "Москва",
+        ("ТАСС",),
+        BODY,
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from propwatch.domain import Article, Label, Span
+from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible, read_date
 from propwatch.ingest.language import language_code
 from propwatch.summary import ArticleSummary
 from propwatch.targets.records import TargetOut
@@ -66,7 +68,11 @@ class ArticleSubmission(_Body):
         description="Where html/text was published (not fetched): an http(s) URL.",
     )
     outlet: str | None = Field(default=None, max_length=300, description="Publishing outlet.")
-    published: date | None = Field(default=None, description="Publication date.")
+    published: date | None = Field(
+        default=None,
+        description="Publication date, YYYY-MM-DD (a time after it is allowed; the day as written is kept), "
+        f"{PLAUSIBLE_DATES}.",
+    )
     author: str | None = Field(default=None, max_length=300, description="Byline.")
     language: str | None = Field(
         default=None,
@@ -85,6 +91,28 @@ class ArticleSubmission(_Body):
         if code is None:
             raise ValueError(f"{value!r} is not an ISO 639-1 language code (such as en, ru, de)")
         return code
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _day_as_written(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return None  # as if not given
+            # '2022-02-03T23:30:00-05:00' is 3 February, as an ingested record reads it
+            found = read_date(value)
+            if found is None:
+                raise ValueError(
+                    f"{value[:100]!r} is not a publication date: give YYYY-MM-DD, {PLAUSIBLE_DATES}"
+                )
+            return found
+        return value
+
+    @field_validator("published")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        if value is not None and plausible(value) is None:
+            raise ValueError(f"{value.isoformat()} is not a publication date: give one {PLAUSIBLE_DATES}")
+        return value
 
     @field_validator("source_url")
     @classmethod

@@ -84,4 +84,5 @@ def date_option(name: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ConfigurationError(name, f"{value!r} is not a date in YYYY-MM-DD form") from exc
+        # '2022-02-30' is in that form: say it is no date, whatever the reason
+        raise ConfigurationError(name, f"{value!r} is not a date: give YYYY-MM-DD") from exc

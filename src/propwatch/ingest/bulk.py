@@ -34,6 +34,7 @@ from propwatch.errors import (
     exception_summary,
 )
 from propwatch.ingest.base import make_article, validation_reason
+from propwatch.ingest.dates import date_from_timestamp, plausible, read_date
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.language import language_code
@@ -57,7 +58,7 @@ _GENRE_KEYS = ("genre_tag", "genre")
 
 GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+_UNIX_TIME = re.compile(r"\s*\d{9,10}(?:\d{3})?\s*")  # seconds, or milliseconds
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # How much of a CSV file its encoding is judged on.
 _CSV_HEAD_BYTES = 1 << 16
@@ -163,28 +164,35 @@ def _author(fields: Mapping[str, Any]) -> str | None:
 def _published(fields: Mapping[str, Any]) -> date | None:
     for key in _DATE_KEYS:
         value = fields.get(key)
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            parsed = date_from_timestamp(value)
+        elif isinstance(value, str) and value.strip():
             parsed = parse_record_date(value)
-            if parsed is not None:
-                return parsed
+        else:
+            continue
+        if parsed is not None:
+            return parsed
     return None
 
 
 def parse_record_date(value: str) -> date | None:
-    """The calendar date in ``value`` ('2022-02-03 10:00:00', 'Feb 3, 2022'…); None without a full date."""
-    match = _ISO_DATE.match(value)
-    if match:
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return None
+    """The calendar date in ``value`` as written ('2022-02-03T10:00:00-05:00', '03.02.2022' day first,
+    '3 février 2022', 'Feb 3, 2022', a Unix time); None without a whole, plausible date
+    (:mod:`propwatch.ingest.dates`)."""
+    found = read_date(value)
+    if found is not None:
+        return found
+    if _UNIX_TIME.fullmatch(value):
+        return date_from_timestamp(int(value))
     try:
         # Parsed with two different defaults: a date missing its day or month would differ.
-        first = date_parser.parse(value, default=datetime(2000, 1, 1))
-        second = date_parser.parse(value, default=datetime(2001, 2, 2))
+        first = date_parser.parse(value, default=datetime(2000, 1, 1), dayfirst=True)
+        second = date_parser.parse(value, default=datetime(2001, 2, 2), dayfirst=True)
     except (ValueError, OverflowError):
         return None
-    return first.date() if first.date() == second.date() else None
+    return plausible(first.date()) if first.date() == second.date() else None
 
 
 def _language(fields: Mapping[str, Any]) -> str | None:

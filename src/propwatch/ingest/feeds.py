@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import date
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from propwatch.errors import (
     PropwatchError,
     UnsupportedInputError,
 )
+from propwatch.ingest.dates import plausible, read_date
 from propwatch.ingest.decode import decode_bytes, read_file_bytes
 from propwatch.ingest.fetch import FEED_ACCEPT, declared_charset, fetch_article, fetch_url
 from propwatch.settings import Settings
@@ -106,6 +108,22 @@ def _entry_text(value: Any) -> str:
     return " ".join(_CONTROLS.sub(" ", str(value or "")).split())
 
 
+def entry_date(entry: Any) -> date | None:
+    """The day the entry says it was published, as written in its own time zone (feedparser's
+    ``published_parsed`` is in UTC: 23:30 at -05:00 on 31 December became 1 January). An entry's
+    ``updated`` time is when it last changed, not a publication date."""
+    raw = _entry_text(entry.get("published"))
+    if raw:
+        try:
+            return plausible(parsedate_to_datetime(raw).date())  # RSS: RFC 822
+        except (TypeError, ValueError, IndexError):
+            pass
+        if (written := read_date(raw)) is not None:  # Atom: RFC 3339
+            return written
+    stamp = entry.get("published_parsed")  # a form only feedparser reads: its UTC day
+    return plausible(date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)) if stamp else None
+
+
 def fill_from_entry(article: Article, entry: Any) -> Article:
     """Take the title, date and author the page lacks from the feed entry (control characters of the
     feed's fields dropped: a NUL would make an article no store can hold)."""
@@ -113,10 +131,8 @@ def fill_from_entry(article: Article, entry: Any) -> Article:
     title = _entry_text(entry.get("title"))
     if not article.title and title:
         update["title"] = title
-    if article.published is None:
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            update["published"] = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+    if article.published is None and (published := entry_date(entry)) is not None:
+        update["published"] = published
     if not article.author:
         detail = entry.get("author_detail") or {}
         author = _entry_text(detail.get("name") or entry.get("author"))

@@ -11,23 +11,23 @@ import html as html_lib
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html  # type: ignore[import-untyped]
 import trafilatura
-from htmldate import find_date
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from propwatch.domain import Article
 from propwatch.errors import EmptyInputError, InputError
 from propwatch.ingest.base import make_article
+from propwatch.ingest.dates import EARLIEST, latest_plausible, plausible
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
 from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
-from propwatch.ingest.plaintext import split_trailing_sources
+from propwatch.ingest.plaintext import dateline_date, split_trailing_sources
 from propwatch.settings import Settings
 
 # Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
@@ -36,8 +36,7 @@ _HTML_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _SNIFF_CHARS = 2048
-# "© 2022", "Copyright (c) 2019-2022 …": a year that dates the site, not the article.
-_COPYRIGHT = r"(?:©|\(c\)|copyright)[^0-9]{0,40}(?:\d{4}\s*[-–]\s*)?"
+_MAX_DATELINE_CHARS = 120
 
 
 def looks_like_html(text: str) -> bool:
@@ -112,8 +111,8 @@ def parse_html(
     json_ld = list(_json_ld_objects(tree))  # read before trafilatura prunes the tree's scripts
     genre_tag = _declared_genre(tree, json_ld)
     boilerplate = _boilerplate_text(tree)
-    page_text = " ".join(tree.xpath("//body//text()"))  # before trafilatura prunes the tree
     stated = _json_ld_article(json_ld)
+    text_date = _dateline_in_page(tree)  # read before trafilatura prunes the tree
 
     document = trafilatura.bare_extraction(
         tree,
@@ -122,11 +121,13 @@ def parse_html(
         include_comments=False,
         include_tables=True,
         favor_precision=True,
-        # the first publication, not the last update, dates what the article said when
+        # The first publication, not the last update, dates what the article said when. Markup only:
+        # a search of the whole text took a year named in it ("since 2014") for a date, as 1 January.
         date_extraction_params={
             "original_date": True,
-            "extensive_search": True,
-            "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
+            "extensive_search": False,
+            "min_date": EARLIEST.isoformat(),
+            "max_date": latest_plausible().isoformat(),  # a page east of here is dated tomorrow already
         },
     )
     title = None if document is None or isinstance(document, dict) else _clean(document.title)
@@ -163,7 +164,7 @@ def parse_html(
         text=text,
         title=title,
         url=page_url,
-        published=_publication_date(html, page_text, _parse_date(document.date), url),
+        published=_parse_date(document.date) or text_date,
         author=_clean(document.author),
         outlet=_clean(document.sitename) or _hostname(page_url),
         genre_tag=genre_tag,
@@ -231,18 +232,14 @@ def _language(declared: str | None, text: str, settings: Settings) -> str | None
     return identified or declared
 
 
-def _publication_date(html: str, page_text: str, found: date | None, url: str | None) -> date | None:
-    """``found`` unless it is only a copyright year: htmldate's extensive search reads a footer's
-    "© 2022" as 1 January 2022 when the page gives no date."""
-    if found is None or (found.month, found.day) != (1, 1):
-        return found
-    copyright_year = re.compile(_COPYRIGHT + str(found.year) + r"\b", re.IGNORECASE)
-    if not copyright_year.search(page_text):
-        return found
-    markup_only = find_date(
-        html, extensive_search=False, original_date=True, url=url, outputformat="%Y-%m-%d"
-    )
-    return _parse_date(markup_only)
+def _dateline_in_page(tree: Any) -> date | None:
+    """The date of the page's first element that is a whole dateline ("Published 12 March 2023."),
+    for pages without date markup: a date inside prose ("a hearing on 12 May 2019") is no such line."""
+    for element in tree.xpath("//body//*[self::p or self::div or self::span or self::time or self::li]"):
+        text = element.text_content()
+        if len(text) <= _MAX_DATELINE_CHARS and (found := dateline_date(text)) is not None:
+            return found
+    return None
 
 
 def _declared_genre(tree: Any, json_ld: list[dict[str, Any]]) -> str | None:
@@ -328,7 +325,7 @@ def _parse_date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10])
+        return plausible(date.fromisoformat(value[:10]))  # the day as written, whatever its offset
     except ValueError:
         return None
 

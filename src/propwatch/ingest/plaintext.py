@@ -29,6 +29,14 @@ from datetime import date
 from propwatch.domain import Article, RawFormat
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.base import make_article
+from propwatch.ingest.dates import (
+    DAY_PATTERN,
+    ISO_PATTERN,
+    MONTH_PATTERN,
+    NUMERIC_PATTERN,
+    YEAR_SUFFIX_PATTERN,
+    read_date,
+)
 from propwatch.ingest.genres import GENRE_TAGS
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.settings import Settings
@@ -52,27 +60,31 @@ _TAG_LINE = re.compile(rf"^[(\[]?(?P<tag>(?i:{_TAGS}))[)\]]?\s*[.:]?$")
 
 # --- dates and datelines -------------------------------------------------------------------------
 
-_MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = MONTH_PATTERN
 _WEEKDAY = r"(?i:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?),?\s+"
-_DAY = r"\d{1,2}(?i:st|nd|rd|th)?"
+_DAY = DAY_PATTERN
 _DATE_WITH_YEAR = (
-    rf"(?:\d{{1,2}}[./]\d{{1,2}}[./](?:\d{{4}}|\d{{2}})|\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}"
-    rf"|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+\d{{4}}"
-    rf"|(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}})"
+    rf"(?:{ISO_PATTERN}|{NUMERIC_PATTERN}"
+    rf"|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+\d{{4}}{YEAR_SUFFIX_PATTERN}"
+    rf"|(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}{YEAR_SUFFIX_PATTERN})"
 )
 _DATE_ANY = rf"(?:{_DATE_WITH_YEAR}|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY}|(?:{_WEEKDAY})?{_DAY}\s+{_MONTH})"
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
 _PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}"
 _UPPER_PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+){0,3}"
 
+_PUBLISHED_LABELS = (
+    r"(?:published|posted|first\s+published)(?:\s+on)?|dated?|publié(?:\s+le)?|veröffentlicht(?:\s+am)?"
+    r"|pubblicato(?:\s+il)?|opublikowano|опубликовано|дата(?:\s+публикации)?"
+)
+_UPDATED_LABELS = (
+    r"(?:updated|last\s+updated|modified)(?:\s+on)?|mis\s+à\s+jour(?:\s+le)?|aktualisiert(?:\s+am)?"
+    r"|aggiornato(?:\s+il)?|aktualizacja|zaktualizowano|обновлено"
+)
+_UPDATED = re.compile(rf"(?i:{_UPDATED_LABELS})")
 # Whole-line datelines: "03.02.2022, Moscow.", "Moscow, 3 February 2022", "Feb 3, 2022", "Published: …".
 _DATELINE_LINE = re.compile(
-    rf"^(?:(?i:published|posted|updated|date|dated)(?:\s+on)?\s*:?\s*)?"
+    rf"^(?:(?P<label>(?i:{_PUBLISHED_LABELS}|{_UPDATED_LABELS}))\s*:?\s*)?"
     rf"(?:(?P<date>{_DATE_WITH_YEAR}){_TIME}(?:\s*[,|–—-]\s*(?P<place>{_PLACE}))?"
     rf"|(?P<place2>{_PLACE})\s*,\s*(?P<date2>{_DATE_WITH_YEAR}){_TIME})\s*\.?$"
 )
@@ -163,6 +175,7 @@ class _Parsed:
     title: str | None = None
     genre_tag: str | None = None
     published: date | None = None
+    updated: date | None = None  # an "Updated:" line's date: the publication date only when no other is given
     place: str | None = None
     author: str | None = None
     title_line: str | None = None
@@ -198,7 +211,7 @@ def parse_plain_text(
         text=body,
         title=parsed.title,
         url=url,
-        published=parsed.published,
+        published=parsed.published or parsed.updated,
         place=parsed.place,
         author=parsed.author,
         genre_tag=parsed.genre_tag,
@@ -264,7 +277,9 @@ def _header_line(line: str, position: int, parsed: _Parsed, *, allow_title: bool
     if tag_line and parsed.genre_tag is None:
         parsed.genre_tag = _genre(tag_line.group("tag"))
         return True
-    if parsed.published is None and parsed.place is None and _dateline_line(line, parsed):
+    # an "Updated:" line may come before or after the publication date's line
+    first_date = parsed.published is None and parsed.place is None
+    if (first_date or parsed.updated is None) and _dateline_line(line, parsed):
         return True
     # A byline never comes first: "By The Numbers" opening a text is a headline.
     if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
@@ -331,17 +346,28 @@ def _genre(tag: str) -> str:
     return GENRE_TAGS[re.sub(r"\s+", " ", tag.casefold())]
 
 
+def dateline_date(line: str) -> date | None:
+    """The publication date of a line that is a dateline and nothing else ("Published 12 March 2023.",
+    "Paris, 3 février 2022"); None for any other line, and for an "Updated:" line."""
+    parsed = _Parsed()
+    _dateline_line(" ".join(line.split()), parsed)
+    return parsed.published
+
+
 def _dateline_line(line: str, parsed: _Parsed) -> bool:
     match = _DATELINE_LINE.match(line)
     if not match:
         return False
-    raw_date = match.group("date") or match.group("date2")
-    published = parse_date(raw_date)
-    if published is None:
+    found = read_date(match.group("date") or match.group("date2"))
+    if found is None:
         return False
-    parsed.published = published
+    label = match.group("label")
+    if label and _UPDATED.fullmatch(label.strip()):
+        parsed.updated = parsed.updated or found
+    else:
+        parsed.published = parsed.published or found
     place = match.group("place") or match.group("place2")
-    if place:
+    if place and parsed.place is None:
         parsed.place = _place_name(place)
     return True
 
@@ -354,7 +380,7 @@ def _dateline_prefix(line: str, parsed: _Parsed) -> str | None:
     rest, place, raw_date, agency = found
     parsed.place = _place_name(place)
     if raw_date:
-        parsed.published = parse_date(raw_date)
+        parsed.published = read_date(raw_date)
     if agency:
         parsed.sources.append(agency)
     return rest
@@ -394,29 +420,6 @@ def _place_name(place: str) -> str:
     if place.upper() == place:
         return place.title()
     return place
-
-
-def parse_date(raw: str) -> date | None:
-    """Read one dateline date; numeric dotted/slashed dates are day first. None if it is not a real date."""
-    raw = raw.strip().rstrip(".,")
-    try:
-        numeric = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})", raw)
-        if numeric:
-            day, month, year = (int(part) for part in numeric.groups())
-            return date(year + 2000 if year < 100 else year, month, day)
-        iso = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", raw)
-        if iso:
-            year, month, day = (int(part) for part in iso.groups())
-            return date(year, month, day)
-        words = re.findall(r"[A-Za-z]+|\d+", raw)
-        year_token = next((int(word) for word in words if word.isdigit() and len(word) == 4), None)
-        day_token = next((int(word) for word in words if word.isdigit() and len(word) <= 2), None)
-        month_token = next((_MONTHS[word.lower()] for word in words if word.lower() in _MONTHS), None)
-        if year_token is None or day_token is None or month_token is None:
-            return None
-        return date(year_token, month_token, day_token)
-    except ValueError:
-        return None
 
 
 def split_trailing_sources(text: str) -> tuple[str, list[str]]:

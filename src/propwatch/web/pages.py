@@ -34,6 +34,7 @@ from propwatch.api.security import (
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
 from propwatch.errors import EmptyInputError, InputError, PropwatchError, StorageError
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
+from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import NARRATIVE_LABEL, facets, find_articles
@@ -288,7 +289,11 @@ async def submit(request: Request, bench: Bench) -> Response:
         try:
             published = date.fromisoformat(published_text) if published_text else None
         except ValueError as exc:
-            raise InputError("published", f"{published_text!r} is not a date in YYYY-MM-DD form") from exc
+            raise InputError("published", f"{published_text!r} is not a date: give YYYY-MM-DD") from exc
+        if published is not None and plausible(published) is None:
+            raise InputError(
+                "published", f"{published_text} is not a publication date: give one {PLAUSIBLE_DATES}"
+            )
         source_url = _text_field(form, "source_url")
         if source_url is not None and not is_http_url(source_url):
             raise InputError("source_url", f"{source_url!r} is not an http(s) URL")

@@ -1,0 +1,148 @@
+"""Publication dates as inputs write them: one reader for datelines, batch records, feeds and pages.
+
+* A date is the calendar day **as written**: ``2021-12-31T23:30:00-05:00`` is 31 December, the day
+  its readers saw, not the UTC day it falls on.
+* Numeric dates are read **day first** (``03.02.2022`` and ``03/02/2022`` are 3 February), as every
+  language the models read writes them, unless only the month-first reading is a date
+  (``12/25/2022``). Two-digit years are this century unless that is in the future (``69`` is 1969).
+* Month names are read in English, French, German, Italian, Polish and Russian, in the forms a date
+  uses (``3 lutego 2022 r.``, ``3 февраля 2022 года``, ``3. März 2022``) and their abbreviations.
+* A date is **plausible** from :data:`EARLIEST` to tomorrow (UTC; a page east of the server is
+  already a day ahead). Anything later, and the placeholders 1900-01-01 and 1970-01-01 (zero dates
+  of spreadsheets and Unix clocks), is no publication date: the article is stored undated.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+
+EARLIEST = date(1800, 1, 1)
+_PLACEHOLDERS = frozenset({date(1900, 1, 1), date(1970, 1, 1)})
+#: What :func:`plausible` accepts, in words for error messages.
+PLAUSIBLE_DATES = "from 1800-01-01 to tomorrow, other than the zero dates 1900-01-01 and 1970-01-01"
+
+_MONTH_NAMES: dict[int, str] = {
+    1: "january jan janvier janv januar jänner gennaio gen stycznia styczeń sty января январь янв",
+    2: "february feb février févr fevr februar febbraio lutego luty lut февраля февраль фев февр",
+    3: "march mar mars märz maerz marzo marca marzec марта март мар",
+    4: "april apr avril avr aprile kwietnia kwiecień kwi апреля апрель апр",
+    5: "may mai maggio mag maja maj мая май",
+    6: "june jun juin juni giugno giu czerwca czerwiec cze июня июнь июн",
+    7: "july jul juillet juil juli luglio lug lipca lipiec lip июля июль июл",
+    8: "august aug août aout agosto ago sierpnia sierpień sie августа август авг",
+    9: "september sept sep septembre settembre set września wrzesień wrz сентября сентябрь сен сент",
+    10: "october oct octobre oktober okt ottobre ott października październik paź октября октябрь окт",
+    11: "november nov novembre listopada listopad lis ноября ноябрь ноя нояб",
+    12: "december dec décembre déc dezember dez dicembre dic grudnia grudzień gru декабря декабрь дек",
+}
+
+
+def _fold(word: str) -> str:
+    """``word`` in lower case without accents: 'Février' and 'fevrier' are one month."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in _MONTH_NAMES.items():
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+        _MONTHS[_fold(_name)] = _number
+
+#: A month name or abbreviation (case-insensitive), optionally followed by a period.
+MONTH_PATTERN = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+#: Day of the month: '3', '03', '3rd', '3.' (German).
+DAY_PATTERN = r"\d{1,2}(?i:st|nd|rd|th|\.)?"
+#: What may follow a year: Russian 'г.'/'года', Polish 'r.'/'roku'.
+YEAR_SUFFIX_PATTERN = r"(?:\s*(?:г(?:ода|\.)|r(?:oku|\.)))?"
+#: An ISO date, its time and offset optional: '2022-02-03', '2022.02.03', '2022-02-03T23:30:00-05:00'.
+ISO_PATTERN = (
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*Z|\s*[+-]\d{2}:?\d{2})?)?"
+)
+#: A numeric date, day first: '03.02.2022', '3/2/22', '03-02-2022'.
+NUMERIC_PATTERN = r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
+
+_ISO = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_NUMERIC = re.compile(r"\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?!\d)")
+_COMPACT = re.compile(r"\s*(\d{4})(\d{2})(\d{2})\s*")
+_WORDS = re.compile(r"[^\W\d_]+|\d+")
+
+
+def latest_plausible() -> date:
+    """The latest publication date believed: tomorrow in UTC."""
+    return datetime.now(UTC).date() + timedelta(days=1)
+
+
+def plausible(value: date | None) -> date | None:
+    """``value`` when it can be a publication date, else None (see the module doc)."""
+    if value is None or value in _PLACEHOLDERS or not EARLIEST <= value <= latest_plausible():
+        return None
+    return value
+
+
+def read_date(raw: str) -> date | None:
+    """The publication date written in ``raw``; None when it holds no whole, plausible date.
+
+    Reads ISO dates (a time and offset after them are allowed), numeric dates day first, compact
+    ``20220203``, and day-month-year or month-day-year with month names (see the module doc).
+    """
+    text = raw.strip().rstrip(".,")
+    try:
+        if match := _ISO.match(text):
+            year, month, day = (int(part) for part in match.groups())
+            return plausible(date(year, month, day))
+        if match := _NUMERIC.match(text):
+            return plausible(_day_first(*(int(part) for part in match.groups())))
+        if match := _COMPACT.fullmatch(text):
+            year, month, day = (int(part) for part in match.groups())
+            return plausible(date(year, month, day))
+    except ValueError:
+        return None
+    return plausible(_named_month_date(text))
+
+
+def month_number(word: str) -> int | None:
+    """The month ``word`` names (any language of :data:`MONTH_PATTERN`), or None."""
+    cleaned = word.lower().rstrip(".")
+    return _MONTHS.get(cleaned) or _MONTHS.get(_fold(cleaned))
+
+
+def date_from_timestamp(seconds: float) -> date | None:
+    """The UTC date of a Unix time; a value too large to be seconds is taken as milliseconds."""
+    if seconds > 1e11:
+        seconds /= 1000
+    try:
+        return plausible(datetime.fromtimestamp(seconds, UTC).date())
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def full_year(year: int) -> int:
+    """A two-digit year in this century, unless that is after next year (then the last one)."""
+    if year >= 100:
+        return year
+    return 2000 + year if 2000 + year <= latest_plausible().year else 1900 + year
+
+
+def _day_first(first: int, second: int, year: int) -> date:
+    year = full_year(year)
+    try:
+        return date(year, second, first)
+    except ValueError:
+        return date(year, first, second)  # 12/25/2022: only month first is a date
+
+
+def _named_month_date(text: str) -> date | None:
+    words = _WORDS.findall(text)
+    months = [number for word in words if not word.isdigit() and (number := month_number(word))]
+    years = [int(word) for word in words if word.isdigit() and len(word) == 4]
+    days = [int(word) for word in words if word.isdigit() and len(word) <= 2]
+    if len(months) != 1 or len(years) != 1 or not days:
+        return None
+    try:
+        return date(years[0], months[0], days[0])
+    except ValueError:
+        return None
