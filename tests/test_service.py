@@ -270,3 +270,25 @@ def test_the_filters_of_list_resolve_aliases_and_narrative_ids_from_python(tmp_p
         assert find_articles(store, query).total == 1
         with pytest.raises(PropwatchError, match="west-provokes-russia-to-blame-it"):
             article_query(settings, store, narrative="west-provokes-russia")
+
+
+def test_a_read_only_store_stops_the_run_at_the_first_article(tmp_path: Path) -> None:
+    # Each article failed after its analysis with "run again to retry it", which cannot help.
+    from propwatch.errors import StorageError
+    from propwatch.service import ingest_sources
+    from propwatch.storage import ArticleStore
+
+    path = tmp_path / "replica.db"
+    ArticleStore.open(f"sqlite:///{path}").close()
+    sources = []
+    for n in range(3):
+        source = tmp_path / f"{n}.txt"
+        source.write_text(
+            f"The council met on day {n} and approved the budget for the harbour.", encoding="utf-8"
+        )
+        sources.append(str(source))
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    with ArticleStore.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False) as replica:
+        outcomes = ingest_sources(sources, settings, store=replica)
+        with pytest.raises(StorageError, match="the store is read-only, so nothing can be stored in it"):
+            next(outcomes)

@@ -29,6 +29,19 @@ def batched(items: Iterable[T], size: int) -> Iterable[list[T]]:
         yield chunk
 
 
+_MODEL_SETTINGS = ("technique_model", "claims_model", "genre_frames_model")
+
+
+def check_analyzers(settings: Settings) -> None:
+    """Refuse what :meth:`Pipeline.from_settings` would, as far as it can be told without loading a
+    model: an analyzer that is not installed, a model folder that is not there."""
+    registry.resolve(settings.analyzers, registry.available(), dependents=True)
+    for name in _MODEL_SETTINGS:
+        folder = getattr(settings, name)
+        if folder is not None and not (folder / "model.json").is_file():
+            raise AnalyzerError(f"setting {name}", f"{folder} holds no model.json: give a model's folder")
+
+
 class Pipeline:
     """Analyzer instances built once (models loaded once), applied to any number of batches."""
 

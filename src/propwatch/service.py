@@ -20,6 +20,7 @@ from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
 from propwatch.settings import Settings
 from propwatch.storage.blocking import BlockList, blocked_reason
+from propwatch.storage.engine import is_read_only
 from propwatch.storage.queries import ArticleQuery, narrative_ids, target_names
 from propwatch.storage.store import ArticleStore
 
@@ -43,6 +44,12 @@ def _input_name(article: Article) -> str:
 
 
 def _unsaved(article: Article, error: StorageError) -> Failure:
+    """The failure of one article the store did not take; a store that takes nothing stops the run."""
+    if is_read_only(error):
+        raise StorageError(
+            error.input_name,
+            f"{error.reason}: the store is read-only, so nothing can be stored in it (--db, --data-dir)",
+        ) from error
     return Failure(input=_input_name(article), reason=f"not stored ({error.reason}); run again to retry it")
 
 

@@ -1,21 +1,26 @@
 """Every setting of propwatch, defined once: type, default and help.
 
 Values come from keyword arguments, then ``PROPWATCH_*`` environment variables, then the defaults
-below. The CLI maps its options onto these names and nothing else defines a default.
+below. The CLI maps its options onto these names and nothing else defines a default. An empty
+variable counts as unset; a ``PROPWATCH_*`` variable that names no setting is an error (a misspelt
+``PROPWATCH_DB_URL`` would otherwise write into the default store).
 """
 
 from __future__ import annotations
 
 import codecs
+import difflib
+import ipaddress
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from propwatch import __version__
@@ -30,7 +35,9 @@ def default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PROPWATCH_", frozen=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="PROPWATCH_", frozen=True, extra="forbid", env_ignore_empty=True
+    )
 
     data_dir: Path = Field(
         default_factory=default_data_dir,
@@ -228,6 +235,59 @@ class Settings(BaseSettings):
         default=12, gt=0, description="Hours a browser stays signed in after giving an API token."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_variables(cls, data: Any) -> Any:
+        known = ENVIRONMENT_VARIABLES | _NOT_SETTINGS
+        unknown = sorted(n for n in os.environ if n.upper().startswith(ENV_PREFIX) and n.upper() not in known)
+        if unknown:
+            name = unknown[0]
+            close = difflib.get_close_matches(name.upper(), sorted(ENVIRONMENT_VARIABLES), n=1, cutoff=0.6)
+            hint = f": did you mean {close[0]}?" if close else " (propwatch settings lists them)"
+            raise ValueError(f"the environment variable {name} is no propwatch setting{hint}")
+        return data
+
+    @field_validator("data_dir")
+    @classmethod
+    def _home_expanded(cls, value: Path) -> Path:
+        return value.expanduser()  # '~/propwatch' from an env file, which no shell expanded
+
+    @field_validator("api_cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Origins as browsers send them: scheme://host[:port], lower case, no path or final '/'."""
+        origins = []
+        for origin in value:
+            if origin == "*":
+                origins.append(origin)
+                continue
+            parts = urlsplit(origin)
+            if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+                raise ValueError(
+                    f"{origin!r} is not an origin: give scheme://host[:port], such as https://example.org"
+                )
+            if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+                raise ValueError(f"{origin!r}: an origin is scheme://host[:port] only, with no path")
+            origins.append(f"{parts.scheme.lower()}://{parts.netloc.lower()}")
+        return tuple(origins)
+
+    @field_validator("serve_forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        for item in items:
+            if item == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network (such as 10.0.0.1, 10.0.0.0/8)"
+                ) from None
+        return ",".join(items)
+
     @field_validator("analyzers", "api_cors_origins", "serve_allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
@@ -287,6 +347,17 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'propwatch.db'}"
 
 
+ENV_PREFIX = "PROPWATCH_"
+#: The environment variable of each setting.
+ENVIRONMENT_VARIABLES = frozenset(ENV_PREFIX + name.upper() for name in Settings.model_fields)
+_NOT_SETTINGS = frozenset({"PROPWATCH_SCREENSHOTS"})  # where the browser tests save their screenshots
+
+
+def environment_variable(name: str) -> str:
+    """The environment variable that sets the setting ``name``."""
+    return ENV_PREFIX + name.upper()
+
+
 def _listed(value: Any, separator: str) -> Any:
     """A list given as one string (an environment variable): a JSON list, or items between separators."""
     if not isinstance(value, str):
@@ -297,3 +368,75 @@ def _listed(value: Any, separator: str) -> Any:
         except ValueError as exc:
             raise ValueError(f"not a JSON list: {exc}") from exc
     return tuple(item.strip() for item in value.split(separator) if item.strip())
+
+
+def effective_settings(settings: Settings, given: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Each setting's name, environment variable, value, where the value came from ('option' for a name
+    in ``given``, 'environment' or 'default'), type, default and help; the database URL's password
+    masked."""
+    from propwatch.storage.engine import mask_url
+
+    rows = []
+    chosen = set(given)
+    for name, field in Settings.model_fields.items():
+        variable = environment_variable(name)
+        value = getattr(settings, name)
+        if name == "db" and value:
+            value = mask_url(value)
+        if name in chosen:
+            source = "option"
+        elif any(key.upper() == variable and os.environ[key] != "" for key in os.environ):
+            source = "environment"
+        else:
+            source = "default"
+        rows.append(
+            {
+                "name": name,
+                "variable": variable,
+                "value": _plain(value),
+                "source": source,
+                "type": _type_name(field.annotation),
+                "default": None if field.default_factory is not None else _plain(field.default),
+                "help": field.description or "",
+            }
+        )
+    return rows
+
+
+def settings_markdown() -> str:
+    """The reference of every setting as Markdown: docs/settings.md is this text."""
+    lines = [
+        "# Settings",
+        "",
+        "Every setting of propwatch, from `src/propwatch/settings.py` (`propwatch settings --markdown`",
+        "writes this page). A setting is given as a keyword to `Settings(...)` in Python, by its",
+        "environment variable, or by a command's option where one exists; that order wins. An empty",
+        "variable counts as unset, and a `PROPWATCH_*` variable that names no setting is an error.",
+        "`propwatch settings` shows the values in effect and where each came from.",
+        "",
+        "| setting | environment variable | type | default | what it does |",
+        "|---|---|---|---|---|",
+    ]
+    for row in effective_settings(Settings.model_construct()):
+        default = "—" if row["default"] is None else f"`{json.dumps(row['default'], ensure_ascii=False)}`"
+        if row["name"] == "data_dir":
+            default = "the user data folder (`propwatch --help` shows it)"
+        help_text = " ".join(row["help"].split()).replace("|", "\\|")
+        kind = row["type"].replace("|", "\\|")
+        lines.append(f"| `{row['name']}` | `{row['variable']}` | {kind} | {default} | {help_text} |")
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """A setting's value as JSON has it: paths as text, tuples as lists."""
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _type_name(annotation: Any) -> str:
+    text = str(annotation).replace("typing.", "").replace("pathlib.", "").replace("NoneType", "None")
+    text = re.sub(r"Annotated\[(.*), NoDecode\]", r"\1", text)
+    return re.sub(r"<class '(\w+)'>", r"\1", text)

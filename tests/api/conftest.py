@@ -22,7 +22,7 @@ def plugin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_api(tmp_path: Path) -> Iterator[ApiMaker]:
+def make_api(tmp_path: Path, plugin: None) -> Iterator[ApiMaker]:
     opened: list[tuple[TestClient, ArticleStore]] = []
 
     def make(store: ArticleStore | None = None, **overrides: Any) -> Api:

@@ -392,3 +392,23 @@ def test_openapi_declares_the_storage_error(api: Api) -> None:
             assert declared["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
     snippet = spec["components"]["schemas"]["ArticleItem"]["properties"]["snippet"]
     assert "escaped" in snippet["description"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ({"analyzers": ("techniqes",)}, "'techniqes': is not installed"),
+        ({"claims_model": "nope"}, "no model.json"),
+    ],
+)
+def test_the_server_does_not_start_with_analyzers_it_cannot_run(
+    tmp_path: Path, setting: dict[str, Any], problem: str
+) -> None:
+    # The pipeline loads on the first submission: the server started, then answered every one with a 500.
+    from propwatch.api.app import create_app
+    from propwatch.errors import AnalyzerError
+
+    if "claims_model" in setting:
+        setting = {"claims_model": tmp_path / "nope"}
+    with pytest.raises(AnalyzerError, match=problem):
+        create_app(Settings(data_dir=tmp_path, **setting))

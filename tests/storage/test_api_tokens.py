@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -43,3 +45,13 @@ def test_names_are_checked(store: ArticleStore) -> None:
             tokens.create(bad)
     with pytest.raises(NotFoundError, match="no API token"):
         tokens.revoke("missing")
+
+
+def test_a_read_only_store_verifies_its_tokens(tmp_path: Path) -> None:
+    # Noting a token's use wrote to the store: on a read-only replica every signed-in read was a 503.
+    path = tmp_path / "replica.db"
+    with ArticleStore.open(f"sqlite:///{path}") as writable:
+        _, secret = TokenStore(writable).create("reader")
+    with ArticleStore.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False) as replica:
+        verified = TokenStore(replica).verify(secret)
+    assert verified is not None and verified.name == "reader" and verified.last_used_at is None

@@ -185,6 +185,26 @@ def test_url_rewriting_and_masking() -> None:
     assert mask_url("postgresql://user:pa:ss@host:5432/db") == "postgresql://user:***@host:5432/db"
     assert mask_url("postgresql://user@host/db") == "postgresql://user@host/db"
     assert mask_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+    # an unescaped @ in the password, and passwords in the query, were shown in error messages
+    assert mask_url("postgresql://alice:p@ss@host/db") == "postgresql://alice:***@host/db"
+    assert (
+        mask_url("postgresql://alice@h:5999/news?password=Secret")
+        == "postgresql://alice@h:5999/news?password=***"
+    )
+    assert mask_url("postgresql:///news?host=h&password=Kw&sslmode=require") == (
+        "postgresql:///news?host=h&password=***&sslmode=require"
+    )
+
+
+def test_a_sqlite_path_from_the_home_folder_is_expanded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # the folder was made under the home folder, then the file opened at a literal '~' path
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert parse_url("sqlite:///~/news/propwatch.db").database == str(tmp_path / "news" / "propwatch.db")
+    with ArticleStore.open("sqlite:///~/news/propwatch.db") as store:
+        assert store.count_articles() == 0
+    assert (tmp_path / "news" / "propwatch.db").is_file()
 
 
 def test_engine_is_lazy_and_checks_urls_first(tmp_path: Path) -> None:

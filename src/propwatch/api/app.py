@@ -41,7 +41,7 @@ from propwatch.errors import (
     StorageError,
 )
 from propwatch.narratives.catalogue import attacks_in_catalogues, catalogue_ids, readable_catalogues
-from propwatch.pipeline import Pipeline
+from propwatch.pipeline import Pipeline, check_analyzers
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
@@ -140,6 +140,8 @@ def create_app(
     from propwatch.web.pages import render_error
     from propwatch.web.pages import router as page_router
 
+    if pipeline is None:
+        check_analyzers(settings)  # at start: the pipeline loads on the first submission, too late to say
     owned = store is None
     opened = store if store is not None else ArticleStore.from_settings(settings)
 

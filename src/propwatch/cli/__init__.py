@@ -546,6 +546,7 @@ def schema() -> None:
 # Command groups live in their own modules and are added here; heavy imports stay inside commands.
 from propwatch.cli import batch as _batch  # noqa: E402
 from propwatch.cli import claims as _claims  # noqa: E402
+from propwatch.cli import configuration as _configuration  # noqa: E402
 from propwatch.cli import copy as _copy  # noqa: E402
 from propwatch.cli import delete as _delete  # noqa: E402
 from propwatch.cli import narratives as _narratives  # noqa: E402
@@ -559,6 +560,7 @@ _outlets.register(app)
 _batch.register(app)
 _delete.register(app)
 _copy.register(app)
+_configuration.register(app)
 app.add_typer(predict_app)
 app.add_typer(score_app)
 app.command("compare")(compare)

@@ -16,7 +16,8 @@ from rich.text import Text
 
 from propwatch.errors import ConfigurationError
 from propwatch.output_files import replacing
-from propwatch.settings import Settings
+from propwatch.settings import Settings, environment_variable
+from propwatch.storage.engine import mask_url
 
 
 def literal_console(*, stderr: bool = False, **options: Any) -> Console:
@@ -43,11 +44,33 @@ def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
     """Settings from the root command's --db/--data-dir (kept in its ctx.obj) plus a command's options."""
     given = {**(ctx.find_root().obj or {}), **{k: v for k, v in overrides.items() if v is not None}}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "settings"
-        raise ConfigurationError(f"setting {where}", problem["msg"]) from exc
+        problems = [_problem(error, given) for error in exc.errors()]
+        if len(problems) == 1:
+            raise ConfigurationError(*problems[0]) from exc
+        raise ConfigurationError("settings", "; ".join(f"{where}: {why}" for where, why in problems)) from exc
+    if "data_dir" in given and "db" not in given and settings.db:
+        # keyword > environment held for each setting, yet the store then was PROPWATCH_DB's, unsaid
+        raise ConfigurationError(
+            "--data-dir",
+            f"PROPWATCH_DB is set too ({mask_url(settings.db)}) and names the store; "
+            "give --db as well, or unset PROPWATCH_DB",
+        )
+    return settings
+
+
+def _problem(error: Any, given: dict[str, Any]) -> tuple[str, str]:
+    """(what, why) of one invalid setting: its environment variable named when the value came from there."""
+    why = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:
+        return "environment", why
+    name = str(error["loc"][0])
+    if name in given:
+        return f"setting {name}", why
+    value = os.environ.get(environment_variable(name))
+    shown = f"={value[:60]!r}" if value is not None else ""
+    return f"setting {name} ({environment_variable(name)}{shown})", why
 
 
 @contextlib.contextmanager

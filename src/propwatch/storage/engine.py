@@ -31,12 +31,15 @@ _SQLITE_BUSY_SECONDS = 30.0
 _POSTGRES_CONNECT_TIMEOUT = 10
 # Any constant: serialises concurrent first openings of one PostgreSQL database.
 _MIGRATION_LOCK_KEY = 7_304_118_415
-_PASSWORD_IN_URL = re.compile(r"(://[^:/?#@]*:)[^@/?#]*@")
+# user:password@ up to the last @ of the address (a password may hold an unescaped one)
+_PASSWORD_IN_URL = re.compile(r"(://[^:/?#@]*:)[^/?#]*@")
+_PASSWORD_IN_QUERY = re.compile(r"([?&](?i:password|passwd|pass|pwd|sslpassword)=)[^&#]*")
 
 
 def mask_url(url: str) -> str:
-    """The URL with any password replaced by ***, safe to show in messages and logs."""
-    return _PASSWORD_IN_URL.sub(r"\1***@", url)
+    """The URL with any password (user:password@ or ?password=) replaced by ***, safe to show in
+    messages and logs."""
+    return _PASSWORD_IN_QUERY.sub(r"\1***", _PASSWORD_IN_URL.sub(r"\1***@", url))
 
 
 def parse_url(url: str) -> URL:
@@ -57,6 +60,8 @@ def parse_url(url: str) -> URL:
         )
     if backend == "postgresql":
         parsed = parsed.set(drivername=f"postgresql+{driver or 'psycopg'}")
+    elif parsed.database and parsed.database.startswith("~"):  # as a shell would: env files do not
+        parsed = parsed.set(database=str(Path(parsed.database).expanduser()))
     return parsed
 
 
@@ -121,6 +126,21 @@ def _sqlite_file(url: URL) -> Path | None:
     if name.startswith("file:"):
         name = name[len("file:") :].split("?", 1)[0]
     return Path(name).expanduser()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite ``url`` names; None for PostgreSQL or a memory database."""
+    try:
+        return _sqlite_file(parse_url(url))
+    except StorageError:
+        return None
+
+
+def is_read_only(error: StorageError) -> bool:
+    """Whether ``error`` says the store refuses every write (a read-only file or replica, a role that may
+    only read): running again cannot help."""
+    reason = error.reason.lower()
+    return any(words in reason for words in ("readonly database", "read-only", "permission denied"))
 
 
 def missing_sqlite_file(url: str) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from propwatch.storage.engine import (
     missing_sqlite_file,
     parse_url,
     reason_of,
+    sqlite_file,
 )
 from propwatch.storage.records import (
     ARTICLE_COLUMNS,
@@ -413,6 +415,12 @@ def _open_error(url: str, exc: SQLAlchemyError, password: str | None) -> Storage
         reason = reason.replace(password, "***")
     if "file is not a database" in reason:
         reason = "the file is not a SQLite database"
+    elif "unable to open database file" in reason and (file := sqlite_file(url)) is not None:
+        folder = file.parent
+        if not file.exists() and folder.is_dir() and not os.access(folder, os.W_OK):
+            reason += (
+                f" (it does not exist, and its folder {folder} is read-only: no store can be made there)"
+            )
     return StorageError(mask_url(url), f"cannot open the database: {reason}")
 
 

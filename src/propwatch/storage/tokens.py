@@ -12,6 +12,7 @@ the token ends it at once. A session stands for its token on pages and API reads
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
-from propwatch.errors import InputError, NotFoundError
+from propwatch.errors import InputError, NotFoundError, StorageError
 from propwatch.storage.schema import api_tokens, web_sessions
 from propwatch.storage.store import ArticleStore
+
+log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "pw_"
 SESSION_PREFIX = "pws_"
@@ -190,10 +193,14 @@ class TokenStore:
         token = _token(row)
         now = datetime.now(UTC)
         if token.last_used_at is None or now - token.last_used_at > _LAST_USED_EVERY:
-            self._store._retrying_write(
-                "cannot record the use of an API token",
-                lambda conn: conn.execute(
-                    update(api_tokens).where(api_tokens.c.pk == row["pk"]).values(last_used_at=now)
-                ),
-            )
+            try:
+                self._store._retrying_write(
+                    "cannot record the use of an API token",
+                    lambda conn: conn.execute(
+                        update(api_tokens).where(api_tokens.c.pk == row["pk"]).values(last_used_at=now)
+                    ),
+                )
+            except StorageError as error:
+                # A read-only store (a replica, a role that may only read) still serves its readers.
+                log.warning("%s", error)
         return token
