@@ -79,3 +79,34 @@ def test_links_match_as_the_same_page_and_no_other(tmp_path: Path) -> None:
         store.save_article(kept.model_copy(update={"url": "https://mirror.example/view.php?newsid=77"}))
     assert store.appearances_of([kept.id]) == {}
     store.close()
+
+
+def test_a_takedown_racing_a_save_of_the_same_article_keeps_it_out(
+    store: ArticleStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL: the save checked the blocks, the takedown deleted the article and blocked it, and the
+    # save, finding no row, stored the text again: blocked and stored at once.
+    import threading
+    import time
+
+    from propwatch.storage import blocking, writing
+
+    article = Article(text=STORY, url="https://news.example/a1.html")
+    store.save_article(article)
+    checked, real_check = threading.Event(), blocking.check_not_blocked
+
+    def slow_check(conn, item):  # type: ignore[no-untyped-def]
+        real_check(conn, item)
+        checked.set()
+        time.sleep(1.0)  # the takedown's whole transaction fitted here
+
+    monkeypatch.setattr(writing, "check_not_blocked", slow_check)
+    saving = threading.Thread(
+        target=lambda: store.save_article(article.model_copy(update={"outlet": "Later"}))
+    )
+    saving.start()
+    assert checked.wait(10)
+    store.delete_articles([article.id], block=True)
+    saving.join(10)
+    assert store.count_articles() == 0
+    assert [entry.article_id for entry in BlockList(store).entries()] == [article.id]

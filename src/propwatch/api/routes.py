@@ -437,7 +437,9 @@ def export_articles(
             "all with propwatch export",
         )
     # Stored order, as propwatch export writes them: the same articles give the same bytes.
-    analyses = bench.store.iter_analyses(article_ids=ids, stored_order=True) if ids else iter(())
+    analyses = (
+        bench.store.iter_analyses(article_ids=ids, stored_order=True, matched=True) if ids else iter(())
+    )
     return _download(_spooled(analyses, format, bench.narrative_attacks), format, "propwatch-export")
 
 

@@ -506,7 +506,7 @@ def export(
         tally = _Tally("Exported")
         if filtered := bool(filters.chosen(options)):
             ids = filters.matching_ids(settings, store, options)
-        analyses = store.iter_analyses(article_ids=ids, stored_order=filtered)
+        analyses = store.iter_analyses(article_ids=ids, stored_order=filtered, matched=filtered)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
         count = write_export(tracked, str(fmt), stream, attacks_in_catalogues(settings))
     if not to_stdout:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text
 
 from propwatch.domain import Article
 from propwatch.errors import BlockedInputError, InputError
@@ -25,6 +25,20 @@ if TYPE_CHECKING:
     from propwatch.storage.store import ArticleStore
 
 TEXT, URL = "text", "url"
+# Any constant: a PostgreSQL advisory lock that saves hold shared and a block exclusively.
+_BLOCKS_LOCK_KEY = 7_304_118_416
+
+
+def hold_blocks(conn: Connection, *, changing: bool) -> None:
+    """Order this transaction with the blocks being written (PostgreSQL; SQLite writers run one at a
+    time). A save checked the blocks, a takedown then deleted its article and blocked it, and the save,
+    finding no row, stored the text again: now a save holds the lock shared from its check to its commit,
+    and a block waits for it, or the save for the block."""
+    if conn.dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock" if changing else "pg_advisory_xact_lock_shared"
+        conn.execute(text(f"SELECT {function}(:key)"), {"key": _BLOCKS_LOCK_KEY})
+
+
 _SCHEME_AND_WWW = re.compile(r"^[a-z][a-z0-9+.-]*://(www\.)?", re.IGNORECASE)
 
 
@@ -104,6 +118,7 @@ def _matching(conn: Connection, digests: Iterable[tuple[str, str]]) -> dict[tupl
 
 def check_not_blocked(conn: Connection, article: Article) -> None:
     """Raise :class:`BlockedInputError` naming the article's input when its text or URL is blocked."""
+    hold_blocks(conn, changing=False)
     hits = _matching(conn, _digests(article))
     if not hits:
         return

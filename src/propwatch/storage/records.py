@@ -241,6 +241,8 @@ def assemble_analyses(
             label_rows[row["analysis_pk"]].append(row)
     found: dict[int, Analysis] = {}
     for pk in article_pks:
+        if pk not in stored_articles:
+            continue  # deleted since its pk was read (in another transaction)
         analysis = analysis_rows.get(pk)
         article, stored_at = stored_articles[pk]
         found[pk] = analysis_from_rows(

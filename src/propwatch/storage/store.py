@@ -25,7 +25,7 @@ from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError, NotFoundError, PropwatchError, StorageError
 from propwatch.settings import Settings
 from propwatch.storage import writing
-from propwatch.storage.blocking import block_articles
+from propwatch.storage.blocking import block_articles, hold_blocks
 from propwatch.storage.engine import (
     WRITE_OPTION,
     create_store_engine,
@@ -201,6 +201,8 @@ class ArticleStore:
             article_ids = [article_ids]
 
         def write(conn: Connection) -> DeleteOutcome:
+            if block:
+                hold_blocks(conn, changing=True)  # before the rows are read: saves under way finish first
             pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
             ids = list(conn.execute(select(articles.c.id).where(articles.c.pk.in_(pks))).scalars())
             if block:
@@ -319,7 +321,12 @@ class ArticleStore:
         return [SearchHit(summary=summaries[hit.pk], snippet=hit.snippet, rank=hit.rank) for hit in hits]
 
     def iter_analyses(
-        self, *, article_ids: Sequence[str] | None = None, page_size: int = 100, stored_order: bool = False
+        self,
+        *,
+        article_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        stored_order: bool = False,
+        matched: bool = False,
     ) -> Iterator[Analysis]:
         """The latest analysis of every stored article in the order they were stored (or of
         ``article_ids``, in that order, or in the order stored with ``stored_order``).
@@ -327,7 +334,9 @@ class ArticleStore:
         Articles are read ``page_size`` at a time, each page in its own short transaction, so an
         export never holds the whole database in memory nor a connection while the caller works.
         An article without analyses comes as the bare article. Unknown ids raise here, before anything
-        is read, so an export fails before it writes a byte.
+        is read, so an export fails before it writes a byte; ``matched`` ids (found by a query a moment
+        ago) are skipped instead when they are gone. An article deleted while the pages are read is left
+        out.
         """
         if page_size < 1:
             raise InputError(f"page_size={page_size}", "must be at least 1")
@@ -336,7 +345,11 @@ class ArticleStore:
         if article_ids is None:
             return self._every_analysis(page_size)
         with self._reading("cannot read the analyses") as conn:
-            pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
+            if matched:  # deleted since the query found them: nothing to export, no error either
+                found = _pks_of(conn, article_ids)
+                pks = [found[article_id] for article_id in dict.fromkeys(article_ids) if article_id in found]
+            else:
+                pks = list(dict.fromkeys(_resolve(conn, article_id) for article_id in article_ids))
         if stored_order:
             pks.sort()
         return (
@@ -373,11 +386,15 @@ class ArticleStore:
             )
             rows = conn.execute(select(analyses).where(analyses.c.pk.in_(latest))).mappings()
             found = assemble_analyses(conn, pks, {row["article_pk"]: row for row in rows})
-        return [found[pk] for pk in pks]
+        return [found[pk] for pk in pks if pk in found]  # one deleted meanwhile is left out
 
     @contextmanager
     def _reading(self, doing: str) -> Iterator[Connection]:
         with self._mapped_errors(doing), self._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # One snapshot for every query of the read, as SQLite's read transaction gives: each
+                # statement saw its own, so an analysis stored between two queries broke the lookups.
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
             yield conn
 
     @contextmanager
@@ -446,6 +463,17 @@ def _filters(
     if until is not None:
         conditions.append(articles.c.published <= until)
     return conditions
+
+
+def _pks_of(conn: Connection, article_ids: Sequence[str]) -> dict[str, int]:
+    """The primary keys of the stored articles among these whole ids."""
+    found: dict[str, int] = {}
+    wanted = list(dict.fromkeys(article_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(select(articles.c.id, articles.c.pk).where(articles.c.id.in_(chunk)))
+        found.update({str(row.id): int(row.pk) for row in rows})
+    return found
 
 
 def _resolve(conn: Connection, article_id: str) -> int:
