@@ -292,3 +292,22 @@ def test_a_read_only_store_stops_the_run_at_the_first_article(tmp_path: Path) ->
         outcomes = ingest_sources(sources, settings, store=replica)
         with pytest.raises(StorageError, match="the store is read-only, so nothing can be stored in it"):
             next(outcomes)
+
+
+def test_a_run_that_stores_articles_signs_them(tmp_path: Path) -> None:
+    # Only batch, watch and copy signed: the first article page then signed the whole store.
+    from propwatch.republication.signatures import index_missing
+    from propwatch.service import ingest_sources
+    from propwatch.storage import ArticleStore
+
+    sources = []
+    for n in range(2):
+        source = tmp_path / f"{n}.txt"
+        source.write_text(
+            f"The council met on day {n} and approved the budget for the harbour.", encoding="utf-8"
+        )
+        sources.append(str(source))
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    with ArticleStore.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        assert all(outcome.article_stored for outcome in ingest_sources(sources, settings, store=store))
+        assert index_missing(store, settings) == 0

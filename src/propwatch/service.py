@@ -88,6 +88,8 @@ def analyze_sources(
             else:
                 result = found[id(item)]
                 yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
+    if store is not None:
+        _sign_stored(store, settings)
 
 
 def _analyse(
@@ -141,6 +143,15 @@ def ingest_sources(
                 yield Outcome(failure=Failure(input=_input_name(item), reason=error.reason))
                 continue
             yield Outcome(analysis=Analysis(article=item), article_stored=stored)
+    _sign_stored(store, settings)
+
+
+def _sign_stored(store: ArticleStore, settings: Settings) -> None:
+    """Sign what the run stored (and what an older propwatch left unsigned): a page looking up an
+    article's near-copies then reads the signatures instead of signing the whole store."""
+    from propwatch.republication.signatures import index_missing
+
+    index_missing(store, settings)
 
 
 def read_text(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from propwatch.domain import Analysis, Article
+from propwatch.republication.signatures import index_missing
 from workbench_fixture import ApiMaker
 
 STORY = " ".join(
@@ -28,6 +29,7 @@ def test_republications_route_lists_copies_origin_first(make_api: ApiMaker) -> N
     original, copy, other = _copies()
     for article in (copy, original, other):
         api.store.save_analysis(Analysis(article=article))
+    index_missing(api.store, api.settings)  # as every command that stores articles does
     found = api.client.get(f"/api/articles/{copy.id}/republications").json()
     assert found["cluster_id"] == original.id
     assert [c["outlet"] for c in found["copies"]] == ["First Site", "Second Site"]
@@ -41,6 +43,7 @@ def test_article_page_says_where_else_the_text_appeared(make_api: ApiMaker) -> N
     original, copy, other = _copies()
     for article in (original, copy, other):
         api.store.save_analysis(Analysis(article=article))
+    index_missing(api.store, api.settings)
     page = api.client.get(f"/articles/{copy.id}").text
     assert "This text also appeared 1 other time, on 2 sites in all" in page
     assert f'href="/articles/{original.id}"' in page

@@ -18,6 +18,7 @@ from propwatch.ingest.fetch import fetch_article, without_credentials
 from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.pipeline import Pipeline
+from propwatch.republication.signatures import sign_article
 from propwatch.settings import Settings
 from propwatch.storage.store import ArticleStore
 
@@ -135,6 +136,10 @@ class Analyst:
                 self._pipeline = Pipeline.from_settings(self._settings, storing=True)
             return self._pipeline.run([article], {article.id: earlier} if earlier is not None else None)[0]
 
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
     def versions(self) -> dict[str, str] | None:
         """Name → version of the loaded analyzers; None before the first analysis."""
         return None if self._pipeline is None else self._pipeline.versions
@@ -151,4 +156,6 @@ def analyse_and_store(article: Article, analyst: Analyst, store: ArticleStore) -
     """Analyse ``article`` and store it; the stored analysis of the same version is kept as it was."""
     analysis = analyst.analyse(article, store.latest_analyses([article.id]).get(article.id))
     outcome = store.save_analysis(analysis)
+    if outcome.article_stored:
+        sign_article(store, analysis.article, analyst.settings)  # its near-copies, found on its page
     return Submitted(analysis, outcome.article_stored, outcome.analysis_stored)

@@ -410,7 +410,13 @@ def build_profiles(
         return []
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
     if sentences is None:
-        sentences = split_sentences(text, language) if techniques else []
+        # Only spans without a mention inside read their sentences (and the one before, for a pronoun).
+        unplaced = [
+            (s.start, s.end)
+            for s in techniques
+            if s.label in POLARITY and not any(m.start < s.end and s.start < m.end for m in mentions)
+        ]
+        sentences = split_sentences(text, language, near=unplaced) if unplaced else []
     linked: dict[str, list[Span]] = defaultdict(list)
     reported: set[Span] = set()
     for span in sorted(techniques, key=lambda s: (s.start, s.end, s.label)):
