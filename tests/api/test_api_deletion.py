@@ -51,9 +51,14 @@ def test_the_workbench_deletes_for_a_signed_in_browser_after_asking(api: Api) ->
     assert forged.status_code == 403 and api.store.count_articles() == 1
 
     done = api.client.post(f"{page}/delete", follow_redirects=False)
-    assert done.status_code == 303 and done.headers["location"] == "/articles"
+    assert done.status_code == 303 and done.headers["location"] == f"/articles?deleted={article_id}"
     assert api.store.count_articles() == 0
     assert api.client.get(page).status_code == 404
+    # The list says what was done, once: nothing had confirmed the deletion (a screen reader heard nothing).
+    listed = api.client.get(done.headers["location"]).text
+    assert f'role="status" tabindex="-1" id="deleted-notice">Article {article_id} was deleted.' in listed
+    assert "deleted=" not in listed.split('id="deleted-notice"')[1]  # not carried into the page's links
+    assert "was deleted" not in api.client.get("/articles?deleted=forged-message").text
 
 
 def test_a_write_looks_its_token_up_once(api: Api, monkeypatch) -> None:  # type: ignore[no-untyped-def]

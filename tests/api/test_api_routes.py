@@ -991,3 +991,19 @@ def test_a_client_syncs_by_stored_time_and_pages_a_fixed_set(make_api: ApiMaker)
     assert api.client.get("/api/articles", params={"stored_since": naive}).json()["total"] == 2
     bad = api.client.get("/api/articles", params={"stored_since": "yesterday"})
     assert bad.status_code == 422 and bad.json()["error"]["input"] == "query.stored_since"
+
+
+def test_a_form_error_names_the_field_as_the_form_does_and_marks_it(api: Api) -> None:
+    # Errors read "title: …" for the field labelled "Headline", and nothing tied them to their field.
+    text = "The council met on Monday and approved the budget for the coming year."
+    page = api.client.post("/submit", data={"token": api.secret, "text": text, "title": "x" * 1001})
+    assert page.status_code == 422
+    assert "<title>Error: Analyse an article · propwatch</title>" in page.text
+    assert (
+        '<p class="error-message" role="alert" id="submit-error" tabindex="-1">Headline: is longer'
+        in page.text
+    )
+    assert '<input id="title" name="title" aria-invalid="true" aria-describedby="submit-error"' in page.text
+    assert page.text.count('aria-invalid="true"') == 1
+    wrong = api.client.post("/login", data={"token": "pw_wrong"})
+    assert wrong.status_code == 401 and 'aria-invalid="true" aria-describedby="login-error"' in wrong.text

@@ -108,3 +108,39 @@ def test_narrative_ids_are_shown_as_written() -> None:
 
     assert pretty("narrative:west-provokes-russia") == "narrative: west-provokes-russia"
     assert pretty("Name_Calling-Labeling") == "Name Calling / Labeling"
+
+
+def test_charts_carry_their_numbers_for_screen_readers() -> None:
+    # A chart was an image named by its title only: its bars' names and values were not read out.
+    from propwatch.web.charts import Series, hbar_chart, stacked_columns
+    from propwatch.web.pages import environment
+
+    macros = environment.get_template("_charts.html").module
+    bars = str(macros.hbars(hbar_chart([("Outlet A", 0.4, "40%", "/outlets/A")]), "Share", "share"))
+    assert '<th scope="row"><a href="/outlets/A" tabindex="-1">Outlet A</a></th><td>40%</td>' in bars
+    assert '<a href="/outlets/A" tabindex="-1"><text' in bars  # out of the tab order inside the image
+    chart = stacked_columns(
+        ["2022-01", "2022-02"], [Series("Doubt", "cat-1", [3, 0]), Series("Smears", "cat-0", [1, 2])]
+    )
+    columns = str(macros.columns(chart, "Spans per month", "time"))
+    assert '<th scope="col">Doubt</th><th scope="col">Smears</th>' in columns
+    assert '<tr><th scope="row">2022-02</th><td>0</td><td>2</td></tr>' in columns
+
+
+def test_highlight_colours_stand_out_from_the_page() -> None:
+    # Underlines of 2.3:1 on white: claim and narrative highlights were hard to see at all (WCAG 1.4.11).
+    import re
+
+    css = (Path(__file__).resolve().parents[2] / "src/propwatch/web/static/app.css").read_text(
+        encoding="utf-8"
+    )
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    colours = re.findall(r"\.((?:pal|cat)-[\w]+) \{ --c: (#[0-9a-f]{6})", css)
+    assert len(colours) == 19
+    for name, colour in colours:
+        assert 1.05 / (luminance(colour) + 0.05) >= 3.0, name

@@ -103,6 +103,10 @@ class ColumnChart:
     y_ticks: list[Tick]
     x_ticks: list[Tick]
     legend: list[LegendItem]
+    # The numbers for screen readers (an image's bar titles are not read out): series names, then each
+    # period with its value per series.
+    series_names: list[str]
+    table: list[tuple[str, list[str]]]
 
 
 def stacked_columns(periods: Sequence[str], series: Sequence[Series], *, unit: str = "spans") -> ColumnChart:
@@ -141,7 +145,10 @@ def stacked_columns(periods: Sequence[str], series: Sequence[Series], *, unit: s
         legend.append(LegendItem(x, y, s.name, s.colour))
         x += width + 14
     height = int(y + 16)
-    return ColumnChart(WIDTH, height, left, bottom, right, bars, y_ticks, x_ticks, legend)
+    table = [(period, [_number(s.values[index]) for s in series]) for index, period in enumerate(periods)]
+    return ColumnChart(
+        WIDTH, height, left, bottom, right, bars, y_ticks, x_ticks, legend, [s.name for s in series], table
+    )
 
 
 @dataclass(frozen=True)
@@ -176,7 +183,8 @@ def heatmap(
             label_width + c * size,
             top + r * size,
             size - 3,
-            0.08 + 0.92 * counts.get((row, column), 0) / peak,
+            # at most 0.8: the darkest cell keeps its dark number at 5:1 (3.5:1 at full strength)
+            0.08 + 0.72 * counts.get((row, column), 0) / peak,
             str(counts.get((row, column), 0)),
             f"{row} · {column}: {counts.get((row, column), 0)}",
         )

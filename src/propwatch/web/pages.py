@@ -7,6 +7,7 @@ the Content-Security-Policy can forbid both. Scripts only enhance: every page wo
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -152,12 +153,20 @@ def home() -> Response:
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def list_page(request: Request, bench: Bench, query: Filters, page: int = 1) -> Response:
+def list_page(
+    request: Request,
+    bench: Bench,
+    query: Filters,
+    page: int = 1,
+    deleted: str | None = None,
+    kept_out: int = 0,
+) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
     page = max(1, min(page, 10_000))
     found = find_articles(bench.store, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    # "deleted" says what the delete page just did, once: not a filter kept in the page's links
+    params = {k: v for k, v in request.query_params.items() if k not in ("page", "deleted", "kept_out") and v}
     pages = max(1, math.ceil(found.total / PAGE_SIZE))
     if page > pages:  # past the end (an old link, a hand-typed number): the last page
         page = pages
@@ -176,6 +185,8 @@ def list_page(request: Request, bench: Bench, query: Filters, page: int = 1) -> 
         facets=facets(bench.store, bench.canonical_target, query),
         categories=CATEGORIES,
         snippet_parts=snippet_parts,
+        deleted=deleted if deleted and _ARTICLE_ID.fullmatch(deleted) else None,
+        kept_out=bool(kept_out),
     )
 
 
@@ -239,16 +250,30 @@ def delete_article(
         return render_error(request, 403, "form: posted from another site; delete from this server's page")
     if not signed_in(request, bench):
         return render_error(request, 401, "Deleting needs a signed-in session: sign in with an API token.")
-    bench.store.delete_articles([article_id], block=block == "1")
-    return RedirectResponse("/articles", status_code=303)
+    done = bench.store.delete_articles([article_id], block=block == "1")
+    said = urlencode({"deleted": done.article_ids[0], **({"kept_out": 1} if done.blocked else {})})
+    return RedirectResponse(f"/articles?{said}", status_code=303)
 
 
 # --- submitting ----------------------------------------------------------------------------------
 
 
+_ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
+
+# The submit form's labels, by the names its errors give its fields.
+_FIELD_LABELS = {
+    "url": "Link to the article",
+    "text": "Paste the text",
+    "title": "Headline",
+    "outlet": "Outlet",
+    "published": "Published",
+    "source_url": "Published at",
+}
+
+
 @router.get("/submit", response_class=HTMLResponse)
 def submit_page(request: Request) -> Response:
-    return render(request, "submit.html", error=None, values={})
+    return render(request, "submit.html", error=None, values={}, error_field=None)
 
 
 def _text_field(form: Any, name: str, limit: int = 2048) -> str | None:
@@ -275,11 +300,11 @@ async def submit(request: Request, bench: Bench) -> Response:
         message = "Submitting needs an API token: paste one (made with `propwatch token create NAME`)."
         if secret:
             message = "This API token is not valid (unknown or revoked)."
-        return render(request, "submit.html", status=401, error=message, values=values)
+        return render(request, "submit.html", status=401, error=message, values=values, error_field="token")
+    filename: str | None = None
     try:
         upload = form.get("file")
         data: bytes | None = None
-        filename = None
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read()
             filename = upload.filename
@@ -314,8 +339,17 @@ async def submit(request: Request, bench: Bench) -> Response:
 
         article_id = await run_in_threadpool(work)
     except PropwatchError as exc:  # the API's status for the same error (409 blocked, 413, 502…)
-        shown = f"database: {exc.reason}" if isinstance(exc, StorageError) else str(exc)
-        return render(request, "submit.html", status=status_of(exc), error=shown, values=values)
+        field = _FIELD_LABELS.get(exc.input_name)
+        if isinstance(exc, StorageError):
+            shown = f"database: {exc.reason}"
+        elif field is not None:  # named as the form names it: "Headline", not "title"
+            shown = f"{field}: {exc.reason}"
+        else:
+            shown = str(exc)
+        field_name = exc.input_name if field is not None else ("file" if filename else None)
+        return render(
+            request, "submit.html", status=status_of(exc), error=shown, values=values, error_field=field_name
+        )
     response = RedirectResponse(f"/articles/{article_id}", status_code=303)
     if token is not None and not signed:
         await run_in_threadpool(_start_session, request, bench, token, response)

@@ -134,5 +134,8 @@
     var legend = document.getElementById("legend");
     if (legend) { setupLegend(legend); }
     setupEvidenceLinks();
+    // A form shown again with its error: focus the message, so it is read out and found.
+    var error = document.querySelector(".error-message[tabindex], #deleted-notice");
+    if (error) { error.focus(); }
   });
 })();
