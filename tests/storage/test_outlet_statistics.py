@@ -33,6 +33,23 @@ def test_outlet_timelines_agree_with_each_outlets_own_timeline(store: ArticleSto
         assert sum(t.spans for t in periods.values()) == overall.spans
 
 
+def test_the_dashboard_s_single_pass_gives_the_figures_of_the_two(store: ArticleStore) -> None:
+    from propwatch.storage.statistics import outlets_overview
+
+    seed(store)
+    store.save_article(
+        Article(text="An article of no outlet, counted in no outlet's figures.", published=date(2022, 2, 3))
+    )
+    outlets, overall, periods = outlets_overview(store, bucket="week", analyzer="techniques")
+    expected = outlet_statistics(store, analyzer="techniques")
+    assert list(outlets) == list(expected) and {n: t.record() for n, t in outlets.items()} == {
+        n: t.record() for n, t in expected.items()
+    }
+    every, by_week = timeline(store, bucket="week", analyzer="techniques", with_outlet=True)
+    assert overall.record() == every.record()
+    assert {p: t.record() for p, t in periods.items()} == {p: t.record() for p, t in by_week.items()}
+
+
 def test_only_the_outlets_asked_for_and_unknown_ones_are_an_error(store: ArticleStore) -> None:
     seed(store)
     asked = outlet_statistics(store, outlets=["Northern Post"])

@@ -40,7 +40,7 @@ from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import NARRATIVE_LABEL, facets, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
-from propwatch.storage.statistics import default_analyzer, outlet_statistics, timeline, with_empty_periods
+from propwatch.storage.statistics import default_analyzer, outlets_overview, timeline, with_empty_periods
 from propwatch.storage.statistics import ranked as ranked_counts
 from propwatch.storage.tokens import ApiToken
 from propwatch.summary import genre_note, summarize
@@ -431,10 +431,9 @@ def dashboard(request: Request, bench: Bench) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
     analyzer = default_analyzer(bench.store)
-    stats = outlet_statistics(bench.store, analyzer=analyzer, canonical=bench.canonical_target)
     # Articles of no outlet are in no outlet's row: they would skew the totals the rows are read against.
-    overall, periods = timeline(
-        bench.store, bucket="month", analyzer=analyzer, with_outlet=True, canonical=bench.canonical_target
+    stats, overall, periods = outlets_overview(
+        bench.store, bucket="month", analyzer=analyzer, canonical=bench.canonical_target
     )
     periods = with_empty_periods(periods, "month")
     measured = [(name, t.coverage) for name, t in stats.items() if t.coverage is not None]
