@@ -61,3 +61,19 @@ def test_evidence_words_are_never_function_words() -> None:
 )
 def test_trailing_function_words_are_dropped(text: str, language: str, kept: str) -> None:
     assert text[: without_trailing_function_words(text, 0, len(text), language)] == kept
+
+
+def test_stop_words_are_read_without_importing_spacy() -> None:
+    # The first English search of a process imported all of spaCy for one word list (1 s, 250 MB).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from propwatch.storage.search import parse_query; parse_query('the sanctions'); "
+        "from propwatch.models.function_words import stop_words; assert 'the' in stop_words('en'); "
+        "print('spacy' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "False"
