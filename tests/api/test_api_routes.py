@@ -1007,3 +1007,39 @@ def test_a_form_error_names_the_field_as_the_form_does_and_marks_it(api: Api) ->
     assert page.text.count('aria-invalid="true"') == 1
     wrong = api.client.post("/login", data={"token": "pw_wrong"})
     assert wrong.status_code == 401 and 'aria-invalid="true" aria-describedby="login-error"' in wrong.text
+
+
+def test_facets_are_counted_again_only_when_the_store_changes(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The list page counted every facet again for each page it showed (1.2 s at 25,000 articles).
+    from propwatch.api import app as app_module
+
+    counted: list[object] = []
+    real = app_module.facets
+
+    def counting(*args: object) -> object:
+        counted.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module, "facets", counting)
+    text = "The council met on Monday and approved the budget for the coming year."
+    api.client.post("/api/articles", json={"text": text, "outlet": "Herald"}, headers=api.auth)
+    first = api.client.get("/api/facets").json()
+    assert api.client.get("/api/facets").json() == first and len(counted) == 1
+    api.client.get("/articles?page=2")
+    assert len(counted) == 1  # the same filters on another page
+    added = api.client.post(
+        "/api/articles", json={"text": text + " Again.", "outlet": "Courier"}, headers=api.auth
+    )
+    after = api.client.get("/api/facets").json()
+    assert len(counted) == 2 and after != first
+    article_id = added.json()["id"]
+    assert api.client.delete(f"/api/articles/{article_id}", headers=api.auth).status_code == 204
+    # the store is as it was: what was counted then holds
+    assert api.client.get("/api/facets").json() == first and len(counted) == 2
+    # a new article taking the deleted one's key (SQLite reuses the largest rowid) is a change all the same
+    api.client.post(
+        "/api/articles", json={"text": text + " Once more.", "outlet": "Gazette"}, headers=api.auth
+    )
+    assert "Gazette" in str(api.client.get("/api/facets").json()) and len(counted) == 3

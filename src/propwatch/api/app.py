@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -43,12 +45,14 @@ from propwatch.errors import (
 from propwatch.narratives.catalogue import attacks_in_catalogues, catalogue_ids, readable_catalogues
 from propwatch.pipeline import Pipeline, check_analyzers
 from propwatch.settings import Settings
+from propwatch.storage.queries import ArticleQuery, Facets, facets
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
 from propwatch.targets.aliases import AliasCatalogue, canonical_target, load_aliases
 
 STATIC_DIR = Path(__file__).parent.parent / "web" / "static"
 RETRY_AFTER_S = 5  # a 503 (the database busy or away): when a client may try again
+_FACETS_KEPT = 32  # filter combinations whose facets are kept
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,27 @@ class Workbench:
     narrative_ids: frozenset[str] = frozenset()
     """The narrative ids of the catalogues (read at start), which the narrative filter accepts."""
 
+    _facets: OrderedDict[tuple[Any, ...], Facets] = field(default_factory=OrderedDict, repr=False)
+    _facets_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
     def canonical_target(self, name: str) -> str:
         """The name a target is stored and counted under (USA, США → United States)."""
         return canonical_target(name, self.aliases)
+
+    def facets(self, query: ArticleQuery | None) -> Facets:
+        """The facets of ``query`` (:func:`propwatch.storage.queries.facets`), kept until the store
+        changes: the list page counted them again for every page (1.2 s at 25,000 articles)."""
+        key = (query, self.store.content_version())
+        with self._facets_lock:
+            if (found := self._facets.get(key)) is not None:
+                self._facets.move_to_end(key)
+                return found
+        found = facets(self.store, self.canonical_target, query)
+        with self._facets_lock:
+            self._facets[key] = found
+            while len(self._facets) > _FACETS_KEPT:
+                self._facets.popitem(last=False)
+        return found
 
 
 def workbench(request: Request) -> Workbench:

@@ -47,7 +47,6 @@ from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import (
     MAX_PAGE,
     ArticleQuery,
-    facets,
     find_articles,
     matching_ids,
     narrative_ids,
@@ -450,7 +449,7 @@ def export_articles(
     summary="Values the filters can take, each counted with the other filters given",
 )
 def get_facets(bench: Bench, query: Filters) -> FacetsOut:
-    found = facets(bench.store, bench.canonical_target, query)
+    found = bench.facets(query)
     return FacetsOut(
         outlets=[Count(value=v, count=n) for v, n in found.outlets],
         languages=[Count(value=v, count=n) for v, n in found.languages],

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from alembic.util import CommandError
 from sqlalchemy import (
@@ -284,6 +284,20 @@ class ArticleStore:
         )
         with self._reading("cannot list the articles") as conn:
             return [summary_from_row(row) for row in conn.execute(query).mappings()]
+
+    def content_version(self) -> tuple[Any, ...]:
+        """A value that changes whenever an article, analysis or appearance is stored or deleted (rows
+        are only ever added or deleted, never changed): figures computed from the store can be kept
+        until it changes. The newest time stored tells a new row from a deleted one whose key it took
+        again (SQLite reuses the largest rowid)."""
+        parts: list[Any] = []
+        with self._reading("cannot read the store's state") as conn:
+            for table in (articles, analyses, appearances):
+                row = conn.execute(
+                    select(func.count(), func.max(table.c.pk), func.max(table.c.stored_at))
+                ).one()
+                parts += [int(row[0]), row[1], row[2]]
+        return tuple(parts)
 
     def count_articles(
         self,

@@ -38,7 +38,7 @@ from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.republication.signatures import republications_of
-from propwatch.storage.queries import NARRATIVE_LABEL, facets, find_articles
+from propwatch.storage.queries import NARRATIVE_LABEL, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
 from propwatch.storage.statistics import default_analyzer, outlets_overview, timeline, with_empty_periods
 from propwatch.storage.statistics import ranked as ranked_counts
@@ -182,7 +182,7 @@ def list_page(
         page_link=lambda n: "/articles?" + urlencode({**params, "page": n}),
         export_link=lambda fmt: "/api/export?" + urlencode({**_api_filters(params), "format": fmt}),
         formats=EXPORT_FORMATS,
-        facets=facets(bench.store, bench.canonical_target, query),
+        facets=bench.facets(query),
         categories=CATEGORIES,
         snippet_parts=snippet_parts,
         deleted=deleted if deleted and _ARTICLE_ID.fullmatch(deleted) else None,
