@@ -1043,3 +1043,24 @@ def test_facets_are_counted_again_only_when_the_store_changes(
         "/api/articles", json={"text": text + " Once more.", "outlet": "Gazette"}, headers=api.auth
     )
     assert "Gazette" in str(api.client.get("/api/facets").json()) and len(counted) == 3
+
+
+def test_the_dashboard_is_computed_again_only_when_the_store_changes(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.web import pages
+
+    counted: list[object] = []
+    real = pages.outlets_overview
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        counted.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "outlets_overview", counting)
+    text = "The council met on Monday and approved the budget for the coming year."
+    api.client.post("/api/articles", json={"text": text, "outlet": "Herald"}, headers=api.auth)
+    assert "Herald" in api.client.get("/outlets").text and "Herald" in api.client.get("/outlets").text
+    assert len(counted) == 1
+    api.client.post("/api/articles", json={"text": text + " Again.", "outlet": "Courier"}, headers=api.auth)
+    assert "Courier" in api.client.get("/outlets").text and len(counted) == 2

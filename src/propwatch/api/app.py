@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +52,7 @@ from propwatch.targets.aliases import AliasCatalogue, canonical_target, load_ali
 
 STATIC_DIR = Path(__file__).parent.parent / "web" / "static"
 RETRY_AFTER_S = 5  # a 503 (the database busy or away): when a client may try again
-_FACETS_KEPT = 32  # filter combinations whose facets are kept
+_KEPT = 32  # figures kept until the store changes (facets of filter combinations, the dashboard)
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ class Workbench:
     narrative_ids: frozenset[str] = frozenset()
     """The narrative ids of the catalogues (read at start), which the narrative filter accepts."""
 
-    _facets: OrderedDict[tuple[Any, ...], Facets] = field(default_factory=OrderedDict, repr=False)
-    _facets_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _kept: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
+    _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def canonical_target(self, name: str) -> str:
         """The name a target is stored and counted under (USA, США → United States)."""
@@ -80,16 +80,22 @@ class Workbench:
     def facets(self, query: ArticleQuery | None) -> Facets:
         """The facets of ``query`` (:func:`propwatch.storage.queries.facets`), kept until the store
         changes: the list page counted them again for every page (1.2 s at 25,000 articles)."""
-        key = (query, self.store.content_version())
-        with self._facets_lock:
-            if (found := self._facets.get(key)) is not None:
-                self._facets.move_to_end(key)
-                return found
-        found = facets(self.store, self.canonical_target, query)
-        with self._facets_lock:
-            self._facets[key] = found
-            while len(self._facets) > _FACETS_KEPT:
-                self._facets.popitem(last=False)
+        found: Facets = self.kept(("facets", query), lambda: facets(self.store, self.canonical_target, query))
+        return found
+
+    def kept(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()``, or what it gave for ``key`` while the store has not changed since
+        (:meth:`ArticleStore.content_version`); the last few are kept."""
+        key = (*key, self.store.content_version())
+        with self._kept_lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        found = compute()
+        with self._kept_lock:
+            self._kept[key] = found
+            while len(self._kept) > _KEPT:
+                self._kept.popitem(last=False)
         return found
 
 

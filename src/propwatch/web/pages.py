@@ -432,8 +432,11 @@ def dashboard(request: Request, bench: Bench) -> Response:
         return gate
     analyzer = default_analyzer(bench.store)
     # Articles of no outlet are in no outlet's row: they would skew the totals the rows are read against.
-    stats, overall, periods = outlets_overview(
-        bench.store, bucket="month", analyzer=analyzer, canonical=bench.canonical_target
+    stats, overall, periods = bench.kept(
+        ("dashboard", analyzer),
+        lambda: outlets_overview(
+            bench.store, bucket="month", analyzer=analyzer, canonical=bench.canonical_target
+        ),
     )
     periods = with_empty_periods(periods, "month")
     measured = [(name, t.coverage) for name, t in stats.items() if t.coverage is not None]
