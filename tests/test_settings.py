@@ -32,7 +32,7 @@ def test_a_misspelt_variable_is_an_error_naming_the_setting_meant(monkeypatch: p
     # PROPWATCH_DB_URL was ignored: the articles went into the default store, unsaid.
     monkeypatch.setenv("PROPWATCH_DB_URL", "sqlite:////tmp/team.db")
     with pytest.raises(
-        ValidationError, match="PROPWATCH_DB_URL is no propwatch setting: did you mean PROPWATCH_DB"
+        ValidationError, match=r"no propwatch setting in PROPWATCH_DB_URL \(did you mean PROPWATCH_DB\?\)"
     ):
         Settings()
     monkeypatch.delenv("PROPWATCH_DB_URL")
@@ -99,3 +99,25 @@ def test_effective_settings_say_where_each_value_came_from(monkeypatch: pytest.M
     assert rows["db"]["source"] == "option" and "secret" not in rows["db"]["value"]
     assert "key" not in rows["db"]["value"]
     assert (rows["fetch_timeout"]["source"], rows["fetch_timeout"]["default"]) == ("default", 20.0)
+
+
+def test_what_kubernetes_and_docker_links_put_in_the_environment_is_no_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A Service named "propwatch" gives every pod PROPWATCH_SERVICE_HOST, PROPWATCH_PORT…: pods stopped.
+    for name, value in {
+        "PROPWATCH_SERVICE_HOST": "10.96.0.12",
+        "PROPWATCH_SERVICE_PORT": "8000",
+        "PROPWATCH_SERVICE_PORT_HTTP": "8000",
+        "PROPWATCH_PORT": "tcp://10.96.0.12:8000",
+        "PROPWATCH_PORT_8000_TCP": "tcp://10.96.0.12:8000",
+        "PROPWATCH_PORT_8000_TCP_ADDR": "10.96.0.12",
+        "PROPWATCH_PORT_8000_TCP_PROTO": "tcp",
+        "PROPWATCH_DB_URL": "",  # empty: unset
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert Settings().serve_port == 8000
+    monkeypatch.setenv("PROPWATCH_MAX_BYTES", "3")
+    monkeypatch.setenv("PROPWATCH_DB_URL", "x")
+    with pytest.raises(ValidationError, match=r"PROPWATCH_DB_URL .*PROPWATCH_MAX_BYTES"):
+        Settings()

@@ -239,12 +239,25 @@ class Settings(BaseSettings):
     @classmethod
     def _no_unknown_variables(cls, data: Any) -> Any:
         known = ENVIRONMENT_VARIABLES | _NOT_SETTINGS
-        unknown = sorted(n for n in os.environ if n.upper().startswith(ENV_PREFIX) and n.upper() not in known)
+        unknown = sorted(
+            name
+            for name, value in os.environ.items()
+            if name.upper().startswith(ENV_PREFIX)
+            and name.upper() not in known
+            and value != ""  # empty is unset, as for the settings themselves
+            and not _SERVICE_LINK.fullmatch(name.upper())
+        )
         if unknown:
-            name = unknown[0]
-            close = difflib.get_close_matches(name.upper(), sorted(ENVIRONMENT_VARIABLES), n=1, cutoff=0.6)
-            hint = f": did you mean {close[0]}?" if close else " (propwatch settings lists them)"
-            raise ValueError(f"the environment variable {name} is no propwatch setting{hint}")
+            problems = []
+            for name in unknown:
+                close = difflib.get_close_matches(
+                    name.upper(), sorted(ENVIRONMENT_VARIABLES), n=1, cutoff=0.6
+                )
+                problems.append(f"{name} (did you mean {close[0]}?)" if close else name)
+            listed = ", ".join(problems)
+            raise ValueError(
+                f"the environment names no propwatch setting in {listed}; `propwatch settings` lists them"
+            )
         return data
 
     @field_validator("data_dir")
@@ -351,6 +364,10 @@ ENV_PREFIX = "PROPWATCH_"
 #: The environment variable of each setting.
 ENVIRONMENT_VARIABLES = frozenset(ENV_PREFIX + name.upper() for name in Settings.model_fields)
 _NOT_SETTINGS = frozenset({"PROPWATCH_SCREENSHOTS"})  # where the browser tests save their screenshots
+# What Kubernetes (a Service named "propwatch") and Docker links put in every container's environment.
+_SERVICE_LINK = re.compile(
+    r"PROPWATCH_(?:SERVICE_HOST|SERVICE_PORT(?:_\w+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)\w*)?|NAME|ENV_\w+)"
+)
 
 
 def environment_variable(name: str) -> str:
@@ -408,10 +425,11 @@ def settings_markdown() -> str:
     lines = [
         "# Settings",
         "",
-        "Every setting of propwatch, from `src/propwatch/settings.py` (`propwatch settings --markdown`",
+        "Every setting of propwatch, from `src/propwatch/settings.py` (`propwatch settings -f markdown`",
         "writes this page). A setting is given as a keyword to `Settings(...)` in Python, by its",
         "environment variable, or by a command's option where one exists; that order wins. An empty",
-        "variable counts as unset, and a `PROPWATCH_*` variable that names no setting is an error.",
+        "variable counts as unset, and a `PROPWATCH_*` variable that names no setting is an error (but",
+        "for those Kubernetes and Docker links set: `PROPWATCH_SERVICE_HOST`, `PROPWATCH_PORT…`).",
         "`propwatch settings` shows the values in effect and where each came from.",
         "",
         "| setting | environment variable | type | default | what it does |",

@@ -108,6 +108,7 @@ def test_submit_html_reads_the_main_text(api: Api) -> None:
         {"text": "NATO", "published": "yesterday"},
         {"text": "NATO", "published": "2099-02-03"},
         {"text": "NATO", "published": "1970-01-01"},
+        {"text": "NATO", "published": "02/03/2022"},  # February or March: refused, not guessed
     ],
 )
 def test_submit_invalid_bodies(api: Api, body: dict[str, Any]) -> None:

@@ -321,6 +321,8 @@ def test_json_file_object_and_array(tmp_path: Path) -> None:
         ("3 февраля 2022", date(2022, 2, 3)),
         ("1643947200", date(2022, 2, 4)),
         ("2099-02-03", None),
+        ("20220203101500", date(2022, 2, 3)),  # GDELT: read day first by dateutil, 2 March
+        ("15:42, 3 февраля 2022", date(2022, 2, 3)),  # the hour was the day: 15 February
     ],
 )
 def test_parse_record_date(value: str, expected: date | None) -> None:
@@ -331,6 +333,9 @@ def test_a_record_s_date_may_be_a_unix_time() -> None:
     record = {"text": "Some article text here.", "published": 1643947200}
     assert article_from_record(record, SETTINGS, origin="x").published == date(2022, 2, 4)
     assert article_from_record({**record, "published": True}, SETTINGS, origin="x").published is None
+    assert article_from_record({**record, "published": 20220204}, SETTINGS, origin="x").published == date(
+        2022, 2, 4
+    )
 
 
 def test_record_with_a_name_under_source_uses_it_as_the_outlet() -> None:

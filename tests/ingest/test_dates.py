@@ -4,7 +4,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from propwatch.ingest.dates import date_from_timestamp, full_year, plausible, read_date
+from propwatch.ingest.dates import (
+    date_from_number,
+    date_from_timestamp,
+    dates_in,
+    full_year,
+    plausible,
+    read_date,
+    read_iso_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +42,12 @@ from propwatch.ingest.dates import date_from_timestamp, full_year, plausible, re
         ("3 февраля 2022 года", date(2022, 2, 3)),
         ("3 мая 2022 г.", date(2022, 5, 3)),
         ("03.02.69", date(1969, 2, 3)),  # 2069 has not come
+        # GDELT's compact stamps were read day first by dateutil: 2 March
+        ("20220203101500", date(2022, 2, 3)),
+        ("20220203T101500Z", date(2022, 2, 3)),
+        # a time first is no day: "15:42, 3 февраля" was 15 February
+        ("15:42, 3 февраля 2022", date(2022, 2, 3)),
+        ("10:30, 3 February 2022", date(2022, 2, 3)),
         ("Feb 3", None),
         ("February 2022", None),
         ("30.02.2021", None),
@@ -67,3 +81,22 @@ def test_two_digit_years() -> None:
     assert full_year(22) == 2022
     assert full_year(99) == 1999
     assert full_year(1999) == 1999
+
+
+def test_an_eight_digit_number_is_a_compact_date_not_seconds() -> None:
+    assert date_from_number(20220204) == date(2022, 2, 4)  # as Unix seconds it was 1970-08-23
+    assert date_from_number(1643947200) == date(2022, 2, 4)
+
+
+def test_a_field_documented_as_iso_takes_iso_only() -> None:
+    assert read_iso_date("2021-12-31T23:30:00-05:00") == date(2021, 12, 31)
+    assert read_iso_date("20220203") == date(2022, 2, 3)
+    for guessed in ("02/03/2022", "1.5.22", "15:42, 3 февраля 2022", "2022-02-03 is when it ran"):
+        assert read_iso_date(guessed) is None
+
+
+def test_dates_written_in_a_line() -> None:
+    assert [d for d, _, _ in dates_in("By Jane Doe | February 3, 2022")] == [date(2022, 2, 3)]
+    assert [d for d, _, _ in dates_in("Publié le 03 février 2022 à 10h30")] == [date(2022, 2, 3)]
+    for none in ("version 1.5.2 released", "call 555-12-2022", "score 3-1 in 2022"):
+        assert dates_in(none) == []

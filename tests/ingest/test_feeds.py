@@ -254,7 +254,14 @@ def test_an_entry_is_dated_by_the_day_it_gives_in_its_own_time_zone() -> None:
         "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>"
         "<entry><title>a</title><published>2021-12-31T23:30:00-05:00</published>"
         "<updated>2022-01-05T00:00:00Z</updated></entry>"
-        # an update time says when the entry last changed, not when it was published
-        "<entry><title>b</title><updated>2022-01-05T00:00:00Z</updated></entry></feed>"
+        # an update time says when the entry last changed: it dates the entry only when nothing else does
+        "<entry><title>b</title><updated>2022-01-05T00:00:00+03:00</updated></entry></feed>"
     )
-    assert [entry_date(entry) for entry in atom.entries] == [date(2021, 12, 31), None]
+    assert [entry_date(entry) for entry in atom.entries] == [date(2021, 12, 31), date(2022, 1, 5)]
+    rdf = feedparser.parse(  # RSS 1.0 dates items with dc:date, which feedparser files as 'updated'
+        "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' xmlns='http://purl.org/rss/1.0/' "
+        "xmlns:dc='http://purl.org/dc/elements/1.1/'><channel rdf:about='x'><title>t</title></channel>"
+        "<item rdf:about='a'><title>a</title><link>http://x/a</link><dc:date>2022-02-03T23:30:00-05:00</dc:date>"
+        "</item></rdf:RDF>"
+    )
+    assert [entry_date(entry) for entry in rdf.entries] == [date(2022, 2, 3)]

@@ -302,3 +302,29 @@ def test_dates_before_the_web_are_kept_and_impossible_ones_dropped(settings: Set
     assert parse_html(old, settings).published == date(1991, 8, 19)
     future = page(head='<meta property="article:published_time" content="2099-01-01T10:00:00Z">')
     assert parse_html(future, settings).published is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publié le 03 février 2022 à 10h30",
+        "Pubblicato il 3 febbraio 2022 alle 10:30",
+        "03.02.2022, 10:30 Uhr",
+        "15:42, 3 февраля 2022",
+        "By Jane Doe | February 3, 2022",
+        "Posted on February 3, 2022 by admin",
+        "3 Feb 2022 • 4 min read",
+    ],
+)
+def test_a_byline_or_dateline_paragraph_dates_a_page_without_markup(settings: Settings, line: str) -> None:
+    # htmldate's search of the whole text found these; markup alone does not.
+    assert parse_html(page(body=f"<p class='byline'>{line}</p>" + BODY), settings).published == date(
+        2022, 2, 3
+    )
+
+
+def test_an_update_line_dates_a_page_only_when_nothing_else_does(settings: Settings) -> None:
+    updated = "<p>Updated: 4 February 2022</p>"
+    assert parse_html(page(body=updated + BODY), settings).published == date(2022, 2, 4)
+    both = updated + "<p>Published 3 February 2022</p>"
+    assert parse_html(page(body=both + BODY), settings).published == date(2022, 2, 3)

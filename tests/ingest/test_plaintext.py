@@ -437,6 +437,14 @@ def test_headline_alone_becomes_the_text(quiet: Settings) -> None:
         ("2022-02-03T23:30:00-05:00", date(2022, 2, 3), None),
         ("Publié le 3 février 2022", date(2022, 2, 3), None),
         ("Опубликовано: 03.02.2022", date(2022, 2, 3), None),
+        ("Publié le 03 février 2022 à 10h30", date(2022, 2, 3), None),
+        ("Pubblicato il 3 febbraio 2022 alle 10:30", date(2022, 2, 3), None),
+        ("03.02.2022, 10:30 Uhr", date(2022, 2, 3), None),
+        ("15:42, 3 февраля 2022", date(2022, 2, 3), None),
+        # a weekday is no place
+        ("Donnerstag, 3. Februar 2022", date(2022, 2, 3), None),
+        ("четверг, 3 февраля 2022", date(2022, 2, 3), None),
+        ("Jeudi 3 février 2022", date(2022, 2, 3), None),
     ],
 )
 def test_datelines_in_the_models_languages(
@@ -472,3 +480,11 @@ def test_a_news_agency_dateline_without_a_year_keeps_the_article_undated(quiet: 
         ("ТАСС",),
         BODY,
     )
+
+
+def test_a_date_line_after_the_dateline_stays_in_the_text(quiet: Settings) -> None:
+    # Only an "Updated" line joins the dateline: "24 February 2022" opening the text was dropped.
+    article = parse_plain_text(
+        f"Talks fail in Geneva\n\nPublished 3 March 2022\n\n24 February 2022\n\n{BODY}", quiet
+    )
+    assert article.published == date(2022, 3, 3) and article.text == f"24 February 2022\n\n{BODY}"

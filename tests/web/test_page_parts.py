@@ -117,7 +117,7 @@ def test_charts_carry_their_numbers_for_screen_readers() -> None:
 
     macros = environment.get_template("_charts.html").module
     bars = str(macros.hbars(hbar_chart([("Outlet A", 0.4, "40%", "/outlets/A")]), "Share", "share"))
-    assert '<th scope="row"><a href="/outlets/A" tabindex="-1">Outlet A</a></th><td>40%</td>' in bars
+    assert '<th scope="row"><a href="/outlets/A">Outlet A</a></th><td>40%</td>' in bars  # keyboard: these
     assert '<a href="/outlets/A" tabindex="-1"><text' in bars  # out of the tab order inside the image
     chart = stacked_columns(
         ["2022-01", "2022-02"], [Series("Doubt", "cat-1", [3, 0]), Series("Smears", "cat-0", [1, 2])]

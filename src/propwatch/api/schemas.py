@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from propwatch.domain import Article, Label, Span
-from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible, read_date
+from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible, read_iso_date
 from propwatch.ingest.language import language_code
 from propwatch.summary import ArticleSummary
 from propwatch.targets.records import TargetOut
@@ -98,8 +98,9 @@ class ArticleSubmission(_Body):
         if isinstance(value, str):
             if not value.strip():
                 return None  # as if not given
-            # '2022-02-03T23:30:00-05:00' is 3 February, as an ingested record reads it
-            found = read_date(value)
+            # '2022-02-03T23:30:00-05:00' is 3 February, as an ingested record reads it; '02/03/2022' is
+            # refused, not guessed
+            found = read_iso_date(value)
             if found is None:
                 raise ValueError(
                     f"{value[:100]!r} is not a publication date: give YYYY-MM-DD, {PLAUSIBLE_DATES}"

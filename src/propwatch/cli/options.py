@@ -52,10 +52,11 @@ def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
         raise ConfigurationError("settings", "; ".join(f"{where}: {why}" for where, why in problems)) from exc
     if "data_dir" in given and "db" not in given and settings.db:
         # keyword > environment held for each setting, yet the store then was PROPWATCH_DB's, unsaid
-        raise ConfigurationError(
-            "--data-dir",
-            f"PROPWATCH_DB is set too ({mask_url(settings.db)}) and names the store; "
-            "give --db as well, or unset PROPWATCH_DB",
+        literal_console(stderr=True).print(
+            f"note: the store is PROPWATCH_DB's ({mask_url(settings.db)}), not one in --data-dir; "
+            "--data-dir gives the catalogues and caches (give --db to choose the store)",
+            style="yellow",
+            highlight=False,
         )
     return settings
 

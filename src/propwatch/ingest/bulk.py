@@ -34,7 +34,7 @@ from propwatch.errors import (
     exception_summary,
 )
 from propwatch.ingest.base import make_article, validation_reason
-from propwatch.ingest.dates import date_from_timestamp, plausible, read_date
+from propwatch.ingest.dates import date_from_number, date_from_timestamp, plausible, read_date
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.language import language_code
@@ -167,7 +167,7 @@ def _published(fields: Mapping[str, Any]) -> date | None:
         if isinstance(value, bool):
             continue
         if isinstance(value, int | float):
-            parsed = date_from_timestamp(value)
+            parsed = date_from_number(value)
         elif isinstance(value, str) and value.strip():
             parsed = parse_record_date(value)
         else:

@@ -65,10 +65,24 @@ ISO_PATTERN = (
 #: A numeric date, day first: '03.02.2022', '3/2/22', '03-02-2022'.
 NUMERIC_PATTERN = r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
 
+#: A weekday before a date, in the six languages ("Thursday, ", "Donnerstag, ", "четверг, ").
+WEEKDAY_PATTERN = (
+    r"(?i:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica"
+    r"|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье),?\s+"
+)
+
 _ISO = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?!\d)")
-_COMPACT = re.compile(r"\s*(\d{4})(\d{2})(\d{2})\s*")
-_WORDS = re.compile(r"[^\W\d_]+|\d+")
+# 20220203, and with a time as GDELT writes it: 20220203101500, 20220203T101500Z
+_COMPACT = re.compile(r"\s*(\d{4})(\d{2})(\d{2})(?:T?\d{4}(?:\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
+_STRICT_ISO = re.compile(
+    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*"
+)
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def latest_plausible() -> date:
@@ -104,10 +118,31 @@ def read_date(raw: str) -> date | None:
     return plausible(_named_month_date(text))
 
 
+def read_iso_date(raw: str) -> date | None:
+    """The date of an ISO 8601 value (``2022-02-03``, a time and offset after it allowed, the day as
+    written) or a compact ``20220203``; None for any other form, or a date that is not plausible. For
+    fields documented as YYYY-MM-DD, where '02/03/2022' must not be guessed."""
+    match = _STRICT_ISO.fullmatch(raw) or _COMPACT.fullmatch(raw)
+    if match is None:
+        return None
+    try:
+        return plausible(date(*(int(part) for part in match.groups())))
+    except ValueError:
+        return None
+
+
 def month_number(word: str) -> int | None:
     """The month ``word`` names (any language of :data:`MONTH_PATTERN`), or None."""
     cleaned = word.lower().rstrip(".")
     return _MONTHS.get(cleaned) or _MONTHS.get(_fold(cleaned))
+
+
+def date_from_number(value: float) -> date | None:
+    """The date a number stands for: 20220203 as a compact date, else a Unix time
+    (:func:`date_from_timestamp`)."""
+    if isinstance(value, int) and 10_000_000 <= value <= 99_999_999:
+        return read_date(str(value))  # an 8-digit integer is YYYYMMDD: as seconds it fell in 1970
+    return date_from_timestamp(value)
 
 
 def date_from_timestamp(seconds: float) -> date | None:
@@ -136,13 +171,40 @@ def _day_first(first: int, second: int, year: int) -> date:
 
 
 def _named_month_date(text: str) -> date | None:
-    words = _WORDS.findall(text)
-    months = [number for word in words if not word.isdigit() and (number := month_number(word))]
-    years = [int(word) for word in words if word.isdigit() and len(word) == 4]
-    days = [int(word) for word in words if word.isdigit() and len(word) <= 2]
-    if len(months) != 1 or len(years) != 1 or not days:
+    """A day, a month name and a year next to each other ('3 February 2022', 'Feb 3, 2022', '15:42, 3
+    февраля 2022'); None when two words name months (no telling which is meant)."""
+    if sum(month_number(word) is not None for word in _WORD.findall(text)) != 1:
         return None
+    match = _DAY_MONTH_YEAR.search(text) or _MONTH_DAY_YEAR.search(text)
+    if match is None:
+        return None
+    month = month_number(match.group("month"))
     try:
-        return date(years[0], months[0], days[0])
+        return date(int(match.group("year")), month or 0, int(match.group("day")))
     except ValueError:
         return None
+
+
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<![\d:.])(?P<day>\d{{1,2}})(?i:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<month>{MONTH_PATTERN}),?\s+(?P<year>\d{{4}})(?!\d)"
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?P<month>{MONTH_PATTERN})\s+(?P<day>\d{{1,2}})(?!\d)(?i:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)"
+)
+
+
+_ANY_DATE = re.compile(
+    rf"(?<![\w.:/-])(?:{ISO_PATTERN}|{NUMERIC_PATTERN}"
+    rf"|\d{{1,2}}(?i:st|nd|rd|th|\.)?\s+(?:of\s+)?{MONTH_PATTERN},?\s+\d{{4}}"
+    rf"|{MONTH_PATTERN}\s+\d{{1,2}}(?i:st|nd|rd|th)?,?\s+\d{{4}})(?![\w/-])"
+)
+
+
+def dates_in(text: str) -> list[tuple[date, int, int]]:
+    """Every whole, plausible date written in ``text``, with where it stands (``[start, end)``)."""
+    found = []
+    for match in _ANY_DATE.finditer(text):
+        value = read_date(match.group())
+        if value is not None:
+            found.append((value, match.start(), match.end()))
+    return found

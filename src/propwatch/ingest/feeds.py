@@ -111,17 +111,21 @@ def _entry_text(value: Any) -> str:
 def entry_date(entry: Any) -> date | None:
     """The day the entry says it was published, as written in its own time zone (feedparser's
     ``published_parsed`` is in UTC: 23:30 at -05:00 on 31 December became 1 January). An entry's
-    ``updated`` time is when it last changed, not a publication date."""
-    raw = _entry_text(entry.get("published"))
-    if raw:
-        try:
-            return plausible(parsedate_to_datetime(raw).date())  # RSS: RFC 822
-        except (TypeError, ValueError, IndexError):
-            pass
-        if (written := read_date(raw)) is not None:  # Atom: RFC 3339
-            return written
-    stamp = entry.get("published_parsed")  # a form only feedparser reads: its UTC day
-    return plausible(date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)) if stamp else None
+    ``updated`` time says when it last changed: it dates the entry only when nothing else does (an
+    Atom entry with no ``published``; RSS 1.0's ``dc:date``, which feedparser files as updated)."""
+    for field in ("published", "updated"):
+        raw = _entry_text(entry.get(field))
+        if raw:
+            try:
+                return plausible(parsedate_to_datetime(raw).date())  # RSS: RFC 822
+            except (TypeError, ValueError, IndexError):
+                pass
+            if (written := read_date(raw)) is not None:  # Atom: RFC 3339
+                return written
+        stamp = entry.get(f"{field}_parsed")  # a form only feedparser reads: its UTC day
+        if stamp:
+            return plausible(date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday))
+    return None
 
 
 def fill_from_entry(article: Article, entry: Any) -> Article:

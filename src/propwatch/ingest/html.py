@@ -23,11 +23,11 @@ from trafilatura.xml import xmltotxt
 from propwatch.domain import Article
 from propwatch.errors import EmptyInputError, InputError
 from propwatch.ingest.base import make_article
-from propwatch.ingest.dates import EARLIEST, latest_plausible, plausible
+from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
 from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
-from propwatch.ingest.plaintext import dateline_date, split_trailing_sources
+from propwatch.ingest.plaintext import dateline_date, is_update_line, split_trailing_sources
 from propwatch.settings import Settings
 
 # Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
@@ -37,6 +37,8 @@ _HTML_MARKERS = re.compile(
 )
 _SNIFF_CHARS = 2048
 _MAX_DATELINE_CHARS = 120
+_MAX_DATELINE_WORDS = 6  # besides the date: "Posted on … by admin", "Publié le … à 10h30"
+_WORDS = re.compile(r"\w+")
 
 
 def looks_like_html(text: str) -> bool:
@@ -233,13 +235,28 @@ def _language(declared: str | None, text: str, settings: Settings) -> str | None
 
 
 def _dateline_in_page(tree: Any) -> date | None:
-    """The date of the page's first element that is a whole dateline ("Published 12 March 2023."),
-    for pages without date markup: a date inside prose ("a hearing on 12 May 2019") is no such line."""
+    """For pages without date markup: the date of the first short element that is a dateline
+    ("Published 12 March 2023.", "By Jane Doe | February 3, 2022", "3 Feb 2022 • 4 min read"): one
+    whole date and a few words besides. A date inside prose ("the hearing is set for 12 May 2019, the
+    court said") is none; an "Updated" line dates the page only when nothing else does."""
+    updated: date | None = None
     for element in tree.xpath("//body//*[self::p or self::div or self::span or self::time or self::li]"):
-        text = element.text_content()
-        if len(text) <= _MAX_DATELINE_CHARS and (found := dateline_date(text)) is not None:
+        text = " ".join(element.text_content().split())
+        if len(text) > _MAX_DATELINE_CHARS:
+            continue
+        if (found := dateline_date(text)) is not None:
             return found
-    return None
+        written = dates_in(text)
+        if len(written) != 1:
+            continue
+        day, start, end = written[0]
+        rest = text[:start] + " " + text[end:]
+        if len(_WORDS.findall(rest)) > _MAX_DATELINE_WORDS:
+            continue
+        if not is_update_line(rest):
+            return day
+        updated = updated or day
+    return updated
 
 
 def _declared_genre(tree: Any, json_ld: list[dict[str, Any]]) -> str | None:

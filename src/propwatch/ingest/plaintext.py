@@ -34,6 +34,7 @@ from propwatch.ingest.dates import (
     ISO_PATTERN,
     MONTH_PATTERN,
     NUMERIC_PATTERN,
+    WEEKDAY_PATTERN,
     YEAR_SUFFIX_PATTERN,
     read_date,
 )
@@ -61,7 +62,7 @@ _TAG_LINE = re.compile(rf"^[(\[]?(?P<tag>(?i:{_TAGS}))[)\]]?\s*[.:]?$")
 # --- dates and datelines -------------------------------------------------------------------------
 
 _MONTH = MONTH_PATTERN
-_WEEKDAY = r"(?i:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?),?\s+"
+_WEEKDAY = WEEKDAY_PATTERN
 _DAY = DAY_PATTERN
 _DATE_WITH_YEAR = (
     rf"(?:{ISO_PATTERN}|{NUMERIC_PATTERN}"
@@ -69,7 +70,13 @@ _DATE_WITH_YEAR = (
     rf"|(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}{YEAR_SUFFIX_PATTERN})"
 )
 _DATE_ANY = rf"(?:{_DATE_WITH_YEAR}|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY}|(?:{_WEEKDAY})?{_DAY}\s+{_MONTH})"
-_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
+# A time after the date: "at 10:30 AM EST", "à 10h30", "alle 10:30", "um 10:30 Uhr", "в 10:30".
+_CLOCK = r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*(?i:Uhr|h))?(?:\s*[AaPp]\.?[Mm]\.?)?"
+_TIME = (
+    rf"(?:,?\s*(?:(?i:at|à|a|alle|um|o|o\s+godz\.?|godz\.?|в)\s+)?{_CLOCK}"
+    r"(?:\s*[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
+)
+_TIME_FIRST = rf"(?:{_CLOCK},?\s+)?"  # "15:42, 3 февраля 2022"
 _PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}"
 _UPPER_PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+){0,3}"
 
@@ -85,7 +92,7 @@ _UPDATED = re.compile(rf"(?i:{_UPDATED_LABELS})")
 # Whole-line datelines: "03.02.2022, Moscow.", "Moscow, 3 February 2022", "Feb 3, 2022", "Published: …".
 _DATELINE_LINE = re.compile(
     rf"^(?:(?P<label>(?i:{_PUBLISHED_LABELS}|{_UPDATED_LABELS}))\s*:?\s*)?"
-    rf"(?:(?P<date>{_DATE_WITH_YEAR}){_TIME}(?:\s*[,|–—-]\s*(?P<place>{_PLACE}))?"
+    rf"(?:{_TIME_FIRST}(?P<date>{_DATE_WITH_YEAR}){_TIME}(?:\s*[,|–—-]\s*(?P<place>{_PLACE}))?"
     rf"|(?P<place2>{_PLACE})\s*,\s*(?P<date2>{_DATE_WITH_YEAR}){_TIME})\s*\.?$"
 )
 # Opening of the first paragraph: "MOSCOW, Feb 3 (Reuters) - ", "WASHINGTON (AP) — ", "KYIV, Ukraine (AP) — ",
@@ -277,9 +284,10 @@ def _header_line(line: str, position: int, parsed: _Parsed, *, allow_title: bool
     if tag_line and parsed.genre_tag is None:
         parsed.genre_tag = _genre(tag_line.group("tag"))
         return True
-    # an "Updated:" line may come before or after the publication date's line
+    # an "Updated:" line may come before or after the publication date's line; no other date line after it
     first_date = parsed.published is None and parsed.place is None
-    if (first_date or parsed.updated is None) and _dateline_line(line, parsed):
+    an_update = parsed.updated is None and is_update_line(line[:40])
+    if (first_date or an_update) and _dateline_line(line, parsed):
         return True
     # A byline never comes first: "By The Numbers" opening a text is a headline.
     if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
@@ -344,6 +352,11 @@ def _strip_title_period(title: str) -> str:
 
 def _genre(tag: str) -> str:
     return GENRE_TAGS[re.sub(r"\s+", " ", tag.casefold())]
+
+
+def is_update_line(text: str) -> bool:
+    """Whether ``text`` says when something was updated ("Updated", "Mis à jour", "Обновлено")."""
+    return _UPDATED.search(text) is not None
 
 
 def dateline_date(line: str) -> date | None:

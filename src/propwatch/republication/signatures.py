@@ -162,8 +162,9 @@ def republications_of(
     was met again (:meth:`ArticleStore.appearances_of`), with the earliest as origin.
 
     None when the text appeared nowhere else. ``article_id`` may be a unique prefix. Every command that
-    stores articles signs them (:func:`index_missing`); an article still unsigned (stored by an older
-    propwatch) is signed here, alone, and on a read-only store its exact copies are found all the same.
+    stores articles signs them (:func:`index_missing`); when the article is still unsigned (a store made
+    by an older propwatch, other republication settings), the store's unsigned articles are signed here
+    first, once; on a read-only store, its exact copies are found all the same.
     """
     settings = settings or Settings()
     params = SignatureParams.from_settings(settings)
@@ -172,11 +173,14 @@ def republications_of(
         start_pk = _pks(conn, [article.id])[article.id]
         signature = _signature(conn, start_pk, params)
     if signature is None:
-        signature = text_signature(article.text, params)
-        try:  # a read, so never the whole store: signing 25,000 texts held the first page for 40 s
-            save_signatures(store, {article.id: signature}, params)
+        # Unsigned: stored by an older propwatch, or signed with other settings, and so are the others
+        # most likely. Every command that stores articles signs them, so this happens once per store.
+        try:
+            index_missing(store, settings)
+            with _connection(store, "cannot look up the republications") as conn:
+                signature = _signature(conn, start_pk, params)
         except StorageError:
-            signature = None  # a read-only store: no buckets to look up
+            signature = None  # a read-only store: its exact copies are found all the same
     with _connection(store, "cannot look up the republications") as conn:
         members = {start_pk: signature} if signature is not None else {}
         pending = [start_pk] if signature is not None else []
