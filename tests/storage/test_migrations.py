@@ -36,7 +36,7 @@ def test_migrations_ship_in_the_package() -> None:
     assert (MIGRATIONS_DIR / "__init__.py").is_file()  # makes env.py part of the package
     assert (MIGRATIONS_DIR / "script.py.mako").is_file()
     assert (MIGRATIONS_DIR / "versions" / "0001_initial.py").is_file()
-    assert head_revision() == "0007"
+    assert head_revision() == "0008"
 
 
 def test_fresh_database_is_migrated_to_head(database_url: str) -> None:
@@ -286,7 +286,7 @@ def test_an_older_store_is_upgraded_once_and_says_so(
     ):
         assert current_revision(store._engine) == head_revision()
         assert store.count_articles() == 1
-    assert "upgraded the store" in caplog.text and "from schema 0005 to 0007" in caplog.text
+    assert "upgraded the store" in caplog.text and "from schema 0005 to 0008" in caplog.text
     caplog.clear()
     with caplog.at_level("WARNING", logger="propwatch.storage.engine"), ArticleStore.open(database_url):
         pass
@@ -298,7 +298,7 @@ def test_an_older_store_opened_read_only_says_it_needs_one_upgrade(tmp_path: Pat
     path = tmp_path / "old.db"
     _store_of_an_older_propwatch(f"sqlite:///{path}", make_article)
     with pytest.raises(
-        StorageError, match=r"made by an older propwatch \(schema 0005; this version reads 0007\)"
+        StorageError, match=r"made by an older propwatch \(schema 0005; this version reads 0008\)"
     ):
         ArticleStore.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False)
     with ArticleStore.open(f"sqlite:///{path}") as store:  # with write access, once

@@ -259,6 +259,26 @@ def test_hyphens_dots_and_cases_match_on_both_backends(store: ArticleStore) -> N
     assert ids(store.search("Ростов-на-Дону")) == [rostov.id]
 
 
+def test_words_joined_by_punctuation_are_found_one_by_one_on_both_backends(store: ArticleStore) -> None:
+    # PostgreSQL kept "Security/War" whole (a file name to its parser) and "COVID-19" as "covid" "-19":
+    # "covid 19" found a tenth of the articles SQLite found.
+    report = Article(
+        text="Globe/Reuters: COVID-19 cases rose, Security/War analysts wrote at news@example.org."
+    )
+    store.save_article(report)
+    for query in (
+        "covid 19",
+        "covid\u201119",
+        "war",
+        "security",
+        "reuters",
+        "globe",
+        "example",
+        '"covid 19 cases"',
+    ):
+        assert ids(store.search(query)) == [report.id], query
+
+
 def test_accents_are_ignored_on_every_backend(store: ArticleStore) -> None:
     # FTS5 folded accents, PostgreSQL's index kept them: "elysee" found 50 articles on one, 0 on the other.
     french = Article(text="L'Élysée a répondu aux hôpitaux de Kraków et de Łódź.", language="fr")

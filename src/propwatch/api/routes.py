@@ -55,6 +55,7 @@ from propwatch.storage.queries import (
 from propwatch.storage.search import snippet_text
 from propwatch.storage.statistics import (
     Bucket,
+    Tally,
     default_analyzer,
     outlet_statistics,
     outlet_timelines,
@@ -481,12 +482,16 @@ def list_outlets(
 ) -> OutletsOut:
     counted = analyzer or default_analyzer(bench.store)
     merged = bench.canonical_target  # USA = United States
-    if bucket:
-        stats, periods = outlet_timelines(
-            bench.store, bucket=bucket, analyzer=counted, query=query, canonical=merged
-        )
-    else:
-        stats, periods = outlet_statistics(bench.store, analyzer=counted, query=query, canonical=merged), {}
+
+    def tallies() -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
+        if bucket:
+            return outlet_timelines(
+                bench.store, bucket=bucket, analyzer=counted, query=query, canonical=merged
+            )
+        return outlet_statistics(bench.store, analyzer=counted, query=query, canonical=merged), {}
+
+    # kept until the store changes, as the dashboard: every text is read (3 s a call at 25,000 articles)
+    stats, periods = bench.kept(("outlets", counted, bucket, query), tallies)
     return OutletsOut(
         analyzer=counted,
         bucket=bucket,

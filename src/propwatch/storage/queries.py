@@ -289,9 +289,11 @@ def _check_page(limit: int, offset: int, most: int | None = MAX_PAGE) -> None:
 
 
 def _matching(conn: Connection, query: ArticleQuery) -> tuple[Select[Any], Select[Any]] | None:
-    """The page query (summaries, best first) and the count query; None when nothing can match."""
+    """The query of the matching articles' keys (pk and id, best first) and the count query; None when
+    nothing can match. A page's summaries are read for its keys alone: PostgreSQL computed the
+    summary's subqueries for every row an offset skipped (0.2 s at offset 25,000)."""
     conditions = article_conditions(query)
-    rows = summary_select().where(*conditions)
+    rows = select(articles.c.pk, articles.c.id).where(*conditions)
     count = select(func.count()).select_from(articles).where(*conditions)
     if query.text is not None and query.text.strip():
         hits = text_hits(conn, query.text)
@@ -319,10 +321,15 @@ def find_articles(
         built = _matching(conn, query)
         if built is None:
             return ResultPage(total=0, items=[])
-        rows, count = built
+        keys, count = built
         total = int(conn.execute(count).scalar_one())
-        found = list(conn.execute(rows.limit(limit).offset(offset)).mappings())
-        snippets = _snippets(conn, query.text or "", [int(row["pk"]) for row in found]) if query.text else {}
+        page = [int(row.pk) for row in conn.execute(keys.limit(limit).offset(offset))]
+        summaries = {
+            int(row["pk"]): row
+            for row in conn.execute(summary_select().where(articles.c.pk.in_(page))).mappings()
+        }
+        found = [summaries[pk] for pk in page if pk in summaries]
+        snippets = _snippets(conn, query.text or "", page) if query.text else {}
     return ResultPage(
         total=total, items=[Found(summary_from_row(row), snippets.get(int(row["pk"]))) for row in found]
     )
@@ -437,12 +444,24 @@ def facets(
             return [(str(value), int(n)) for value, n in conn.execute(counting)]
 
         # Articles, not spans: the count is what choosing the value in a filter gives.
-        articles_with = func.count(func.distinct(spans.c.analysis_pk))
+        latest_spans = spans.c.analysis_pk.in_(_latest_of(scopes["span_labels"]))
+        if conn.dialect.name == "postgresql":
+            # count(DISTINCT …) sorted on disk there (0.38 s at 25,000 articles; 0.19 s counting the
+            # distinct rows); SQLite is faster the plain way.
+            each = select(spans.c.analyzer, spans.c.label, spans.c.analysis_pk).where(latest_spans).distinct()
+            counted = each.subquery()
+            columns: tuple[Any, Any] = (counted.c.analyzer, counted.c.label)
+            articles_with = func.count()
+            source: Any = counted
+        else:
+            columns = (spans.c.analyzer, spans.c.label)
+            articles_with = func.count(func.distinct(spans.c.analysis_pk))
+            source = spans
+        statement = select(*columns, articles_with).select_from(source)
+        if source is spans:
+            statement = statement.where(latest_spans)
         span_rows = conn.execute(
-            select(spans.c.analyzer, spans.c.label, articles_with)
-            .where(spans.c.analysis_pk.in_(_latest_of(scopes["span_labels"])))
-            .group_by(spans.c.analyzer, spans.c.label)
-            .order_by(spans.c.analyzer, articles_with.desc(), spans.c.label)
+            statement.group_by(*columns).order_by(columns[0], articles_with.desc(), columns[1])
         ).all()
 
         def label_counts(name: str, scope: Select[Any] | None) -> list[tuple[str, int]]:

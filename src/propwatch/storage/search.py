@@ -176,6 +176,21 @@ def unaccented(text: str) -> str:
     return text.translate(_ACCENT_FOLDING)
 
 
+# The punctuation the PostgreSQL index reads as spaces (migration 0008), as SQLite's tokenizer does.
+_SEPARATORS: Final = (
+    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201c\u201d\u201e"
+    "\u2026\u2212"
+)
+_SPLITTING: Final = str.maketrans(_SEPARATORS, " " * len(_SEPARATORS))
+
+
+def indexed_words(text: str) -> str:
+    """``text`` as the PostgreSQL index reads it: accents folded, punctuation a space ("COVID-19" →
+    "COVID 19")."""
+    return unaccented(text).translate(_SPLITTING)
+
+
 def tsquery_sql(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
     """The query as a PostgreSQL tsquery expression and its bound phrases: each phrase is split by
     ``phraseto_tsquery`` exactly as the indexed texts were ("COVID-19", "7.1", "Ростов-на-Дону"), and
@@ -185,7 +200,7 @@ def tsquery_sql(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
 
     def phrase_query(phrase: tuple[str, ...]) -> str:
         name = f"phrase_{len(params)}"
-        params[name] = unaccented(parsed.typed.get(phrase, " ".join(phrase)))
+        params[name] = indexed_words(parsed.typed.get(phrase, " ".join(phrase)))
         return f"phraseto_tsquery('simple', :{name})"
 
     required = " && ".join(

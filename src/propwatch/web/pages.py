@@ -79,6 +79,9 @@ def path_segment(value: object) -> str:
 
 environment.filters["segment"] = path_segment
 environment.filters["percent"] = lambda value: "—" if value is None else f"{100 * value:.1f}%"
+# Counts most frequent first, ties by name, as the API and the CLI order them (most_common() kept the
+# order rows came in, which differs between SQLite and PostgreSQL).
+environment.filters["ranked"] = lambda counts: list(ranked_counts(counts).items())
 
 router = APIRouter(include_in_schema=False)
 Bench = Annotated[Workbench, Depends(workbench)]
