@@ -272,6 +272,14 @@ def test_the_filters_of_list_resolve_aliases_and_narrative_ids_from_python(tmp_p
             article_query(settings, store, narrative="west-provokes-russia")
 
 
+def _council_texts(folder: Path, count: int) -> list[str]:
+    """Paths of ``count`` short text files, each a different article."""
+    for n in range(count):
+        text = f"The council met on day {n} and approved the budget for the harbour."
+        (folder / f"{n}.txt").write_text(text, encoding="utf-8")
+    return [str(folder / f"{n}.txt") for n in range(count)]
+
+
 def test_a_read_only_store_stops_the_run_at_the_first_article(tmp_path: Path) -> None:
     # Each article failed after its analysis with "run again to retry it", which cannot help.
     from propwatch.errors import StorageError
@@ -280,13 +288,7 @@ def test_a_read_only_store_stops_the_run_at_the_first_article(tmp_path: Path) ->
 
     path = tmp_path / "replica.db"
     ArticleStore.open(f"sqlite:///{path}").close()
-    sources = []
-    for n in range(3):
-        source = tmp_path / f"{n}.txt"
-        source.write_text(
-            f"The council met on day {n} and approved the budget for the harbour.", encoding="utf-8"
-        )
-        sources.append(str(source))
+    sources = _council_texts(tmp_path, 3)
     settings = Settings(data_dir=tmp_path, detect_language=False)
     with ArticleStore.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False) as replica:
         outcomes = ingest_sources(sources, settings, store=replica)
@@ -300,13 +302,7 @@ def test_a_run_that_stores_articles_signs_them(tmp_path: Path) -> None:
     from propwatch.service import ingest_sources
     from propwatch.storage import ArticleStore
 
-    sources = []
-    for n in range(2):
-        source = tmp_path / f"{n}.txt"
-        source.write_text(
-            f"The council met on day {n} and approved the budget for the harbour.", encoding="utf-8"
-        )
-        sources.append(str(source))
+    sources = _council_texts(tmp_path, 2)
     settings = Settings(data_dir=tmp_path, detect_language=False)
     with ArticleStore.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
         assert all(outcome.article_stored for outcome in ingest_sources(sources, settings, store=store))
