@@ -329,6 +329,14 @@ def test_parse_record_date(value: str, expected: date | None) -> None:
     assert parse_record_date(value) == expected
 
 
+def test_a_date_that_cannot_be_read_is_said(caplog: pytest.LogCaptureFixture) -> None:
+    # The article was stored undated without a word: a series by month came out short, unexplained.
+    record = {"text": "Some article text here.", "published": "yesterday at noon"}
+    with caplog.at_level("WARNING", logger="propwatch.ingest.bulk"):
+        assert article_from_record(record, SETTINGS, origin="feed.jsonl line 7").published is None
+    assert "feed.jsonl line 7: its published 'yesterday at noon' is no date propwatch can read" in caplog.text
+
+
 def test_a_record_s_date_may_be_a_unix_time() -> None:
     record = {"text": "Some article text here.", "published": 1643947200}
     assert article_from_record(record, SETTINGS, origin="x").published == date(2022, 2, 4)

@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import json
+import logging
 import os
 import re
 import zlib
@@ -41,6 +42,8 @@ from propwatch.ingest.language import language_code
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task_folder
 from propwatch.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Field names, in order of preference, as trafilatura's and news-please's JSON output and
 # propwatch's own Article fields spell them.
@@ -87,7 +90,7 @@ def article_from_record(
         "url": url,
         "outlet": outlet,
         "author": _author(fields),
-        "published": _published(fields),
+        "published": _published(fields, origin),
         "language": _language(fields),
         "external_id": _first_text(fields, _ID_KEYS, numbers=True),
         "genre_tag": _lower(_first_text(fields, _GENRE_KEYS)),
@@ -161,7 +164,8 @@ def _author(fields: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _published(fields: Mapping[str, Any]) -> date | None:
+def _published(fields: Mapping[str, Any], origin: str) -> date | None:
+    unread = None
     for key in _DATE_KEYS:
         value = fields.get(key)
         if isinstance(value, bool):
@@ -174,6 +178,9 @@ def _published(fields: Mapping[str, Any]) -> date | None:
             continue
         if parsed is not None:
             return parsed
+        unread = unread or (key, str(value)[:60])
+    if unread is not None:  # stored undated all the same; said, so a series is not silently short
+        log.warning("%s: its %s %r is no date propwatch can read; stored undated", origin, *unread)
     return None
 
 
