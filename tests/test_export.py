@@ -186,3 +186,18 @@ def test_csv_carries_the_labels_of_narratives_and_plugins() -> None:
     (row,) = csv.DictReader(io.StringIO(buffer.getvalue()))
     assert row["genre"] == "opinion"  # a column of its own
     assert row["labels"] == "narrative=west-provokes-russia (0.91); reading-level=hard"
+
+
+def test_csv_and_label_studio_keep_the_dateline_s_place_and_the_source() -> None:
+    # A plain text's provenance is its dateline and Source: line: the CSV row of the sample had neither.
+    from propwatch.export_labelstudio import task
+
+    article = Article(
+        text="NATO provokes Russia.", place="Moscow", author="Jane Doe", sources=("Rossa Primavera", "TASS")
+    )
+    buffer = io.StringIO()
+    write_analyses([Analysis(article=article)], "csv", buffer)
+    (row,) = csv.DictReader(io.StringIO(buffer.getvalue()))
+    assert (row["place"], row["author"], row["sources"]) == ("Moscow", "Jane Doe", "Rossa Primavera; TASS")
+    data = task(Analysis(article=article))["data"]
+    assert (data["place"], data["sources"]) == ("Moscow", ["Rossa Primavera", "TASS"])

@@ -93,6 +93,9 @@ def task(analysis: Analysis) -> dict[str, Any]:
         "outlet": article.outlet,
         "url": article.url,
         "published": article.published.isoformat() if article.published else None,
+        "place": article.place,
+        "author": article.author,
+        "sources": list(article.sources),
         "language": article.language,
         "propwatch_id": article.id,
     }
