@@ -328,3 +328,13 @@ def test_an_update_line_dates_a_page_only_when_nothing_else_does(settings: Setti
     assert parse_html(page(body=updated + BODY), settings).published == date(2022, 2, 4)
     both = updated + "<p>Published 3 February 2022</p>"
     assert parse_html(page(body=both + BODY), settings).published == date(2022, 2, 3)
+
+
+def test_a_dateline_paragraph_above_the_text_gives_date_and_place_and_is_not_analysed(
+    settings: Settings,
+) -> None:
+    # It stayed in the analysed text and its place was lost (the sample article as a web page).
+    article = parse_html(page(body="<p>03.02.2022, Moscow.</p>" + BODY), settings)
+    assert (article.published, article.place) == (date(2022, 2, 3), "Moscow")
+    assert not article.text.startswith("03.02.2022")
+    assert parse_html(page(body=BODY), settings).text == article.text

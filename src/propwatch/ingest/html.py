@@ -27,7 +27,7 @@ from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausib
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
 from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
-from propwatch.ingest.plaintext import dateline_date, is_update_line, split_trailing_sources
+from propwatch.ingest.plaintext import dateline_date, is_update_line, opening_dateline, split_trailing_sources
 from propwatch.settings import Settings
 
 # Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
@@ -160,13 +160,15 @@ def parse_html(
     assert document is not None and not isinstance(document, dict)
 
     text, sources = split_trailing_sources(text)  # "Source: …" under the text, as in plain text
+    text, dated, place = opening_dateline(text)  # "03.02.2022, Moscow." above the text, as in plain text
     page_url = url or _clean(document.url)
     return make_article(
         settings,
         text=text,
         title=title,
         url=page_url,
-        published=_parse_date(document.date) or text_date,
+        published=_parse_date(document.date) or dated or text_date,
+        place=place,
         author=_clean(document.author),
         outlet=_clean(document.sitename) or _hostname(page_url),
         genre_tag=genre_tag,

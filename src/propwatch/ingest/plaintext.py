@@ -359,6 +359,22 @@ def is_update_line(text: str) -> bool:
     return _UPDATED.search(text) is not None
 
 
+def opening_dateline(text: str) -> tuple[str, date | None, str | None]:
+    """``text`` without its first paragraph when that is a dateline and nothing else ("03.02.2022,
+    Moscow."), with the date and place it gave; ``text``, None, None otherwise. For a page's main text,
+    where the dateline is a paragraph of its own: left in, it was analysed and its place lost."""
+    first, separator, rest = text.strip().partition("\n\n")
+    parsed = _Parsed()
+    if (
+        not separator
+        or "\n" in first
+        or not _dateline_line(first.strip(), parsed)
+        or parsed.published is None
+    ):
+        return text, None, None
+    return rest, parsed.published, parsed.place
+
+
 def dateline_date(line: str) -> date | None:
     """The publication date of a line that is a dateline and nothing else ("Published 12 March 2023.",
     "Paris, 3 février 2022"); None for any other line, and for an "Updated:" line."""
