@@ -797,3 +797,16 @@ def test_shared_task_folder_goes_to_the_shared_task_reader(tmp_path: Path) -> No
     assert first.raw_format == second.raw_format == "shared-task"
     assert second.text == "Second title\r\n\r\nBody of the second article.\r\n"
     assert notes.origin == str(labels_dir / "notes.md")
+
+
+def test_control_characters_are_dropped_from_a_record_s_title_and_names() -> None:
+    # An escape sequence in a JSONL title renamed the terminal or cleared it when `list` printed it.
+    record = {
+        "text": "Some article text here.",
+        "title": "Esc \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 \x1b[2J end",
+        "author": ["Jane\x1b[2J Doe"],
+        "outlet": "Daily\x9bHerald",
+    }
+    article = article_from_record(record, SETTINGS, origin="x")
+    assert article.title == "Esc [31mRED [0m ]0;pwned [2J end"
+    assert (article.author, article.outlet) == ("Jane [2J Doe", "Daily Herald")

@@ -241,6 +241,27 @@ def test_stdin_empty_and_too_large() -> None:
     assert isinstance(large, Failure) and "100-byte cap" in large.reason
 
 
+def test_stdin_of_json_lines_is_read_record_by_record() -> None:
+    # `scraper | propwatch ingest -` stored the whole stream as one article: its text the raw JSON.
+    lines = [
+        json.dumps({"title": "One", "text": "The council met and approved the budget for the year."}),
+        "",
+        "not json",
+        json.dumps({"title": "Two", "text": "The mayor resigned on Friday after weeks of protests."}),
+    ]
+    items = list(iter_articles("-", SETTINGS, stdin=io.BytesIO(("\n".join(lines) + "\n").encode())))
+    assert [type(item).__name__ for item in items] == ["Article", "Failure", "Article"]
+    first, broken, second = items
+    assert isinstance(first, Article) and isinstance(second, Article) and isinstance(broken, Failure)
+    assert (first.title, second.title, first.origin) == ("One", "Two", "<stdin> line 1")
+    assert broken.input == "<stdin> line 3" and "not valid JSON" in broken.reason
+    # a text that merely opens with a brace is still one text
+    (text,) = list(
+        iter_articles("-", SETTINGS, stdin=io.BytesIO(b"{Editorial} The council met on Monday.\n"))
+    )
+    assert isinstance(text, Article) and text.origin == "<stdin>"
+
+
 def test_stdin_reads_at_most_one_byte_past_the_cap() -> None:
     stream = io.BytesIO(b"y" * 10_000)
 

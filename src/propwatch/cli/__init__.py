@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import sys
 import traceback
@@ -34,6 +35,7 @@ from propwatch.cli.options import (
     literal_console,
     settings_from,
     text_output,
+    write_json,
 )
 from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
@@ -343,7 +345,7 @@ def list_articles(
         page = find_articles(store, query, limit=limit, offset=offset, most=None)
     rows, total = [found.summary for found in page.items], page.total
     if fmt is ListFormat.json:
-        out.print_json(json.dumps([_summary_record(r) for r in rows]))
+        write_json([_summary_record(r) for r in rows])
         return
     table = Table(title=f"{total} stored articles" + (f", showing {len(rows)}" if len(rows) < total else ""))
     for column in ("Id", "Published", "Outlet", "Lang", "Genre", "Techniques", "Title"):
@@ -442,7 +444,7 @@ def search(
         hits = find_articles(store, wanted, limit=limit, offset=offset, most=None).items
     if fmt is ListFormat.json:
         records = [{**_summary_record(h.summary), "snippet": snippet_text(h.snippet)} for h in hits]
-        out.print_json(json.dumps(records))
+        write_json(records)
         return
     if not hits:
         err.print(f"No stored article matches {query!r}.", highlight=False)
@@ -579,6 +581,9 @@ _TRAIN_EXTRA = frozenset({"torch", "transformers"})
 
 
 def main() -> None:
+    for stream in (sys.stdout, sys.stderr):  # a latin-1 or cp1252 console: escapes, not a traceback
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="backslashreplace")
     sys.argv[1:] = global_options_first(sys.argv[1:])
     debug = "--debug" in sys.argv
     try:

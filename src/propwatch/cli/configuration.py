@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from propwatch.cli.options import literal_console, settings_from
+from propwatch.cli.options import literal_console, settings_from, write_json
 from propwatch.settings import effective_settings, settings_markdown
 
 out = literal_console()
@@ -45,7 +45,7 @@ def show_settings(
     given = ctx.find_root().obj or {}
     rows = effective_settings(settings_from(ctx), given)
     if fmt is SettingsFormat.json:
-        out.print(json.dumps(rows, ensure_ascii=False, indent=2), soft_wrap=True)
+        write_json(rows)
         return
     table = Table("Setting", "Value", "From", "Environment variable")
     for row in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -33,6 +34,13 @@ def literal_console(*, stderr: bool = False, **options: Any) -> Console:
     if not stderr and redirected and "COLUMNS" not in os.environ:
         options.setdefault("width", 160)
     return Console(stderr=stderr, markup=False, **options)
+
+
+def write_json(value: Any) -> None:
+    """``value`` as indented JSON on stdout, written as it is: Rich's print_json coloured it whenever
+    FORCE_COLOR was set, also into a pipe, and the JSON no longer parsed."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
 
 
 def labelled(label: str, style: str, message: str) -> Text:

@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from propwatch.cli.options import labelled, literal_console, settings_from
+from propwatch.cli.options import labelled, literal_console, settings_from, write_json
 from propwatch.evaluation import score_files, write_paragraph_labels, write_si_labels, write_technique_spans
 from propwatch.evaluation.comparison import compare_files
 from propwatch.models.techniques import TechniqueModel, shipped_model_folder
@@ -229,7 +229,7 @@ FormatOption = Annotated[ScoreFormat, typer.Option("--format", "-f", help="Outpu
 def _score(task: str, gold: Path, pred: Path, fmt: ScoreFormat) -> None:
     scores = score_files(task, gold, pred)
     if fmt is ScoreFormat.json:
-        out.print_json(json.dumps(scores.as_dict()))
+        write_json(scores.as_dict())
     else:
         out.print(scores.summary(), highlight=False, soft_wrap=True)  # one line per figure, for scripts
 
@@ -308,7 +308,7 @@ def compare(
             progress=lambda done, _total: bar.update(step, completed=done),
         )
     if fmt is ScoreFormat.json:
-        out.print_json(json.dumps(result.as_dict()))
+        write_json(result.as_dict())
     else:
         out.print(result.summary(), highlight=False)
 

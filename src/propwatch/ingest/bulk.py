@@ -44,6 +44,7 @@ from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task
 from propwatch.settings import Settings
 
 log = logging.getLogger(__name__)
+_CONTROLS = re.compile(r"[\x01-\x1f\x7f-\x9f]")
 
 # Field names, in order of preference, as trafilatura's and news-please's JSON output and
 # propwatch's own Article fields spell them.
@@ -132,7 +133,11 @@ def _first_text(fields: Mapping[str, Any], keys: tuple[str, ...], *, numbers: bo
         if numbers and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and value.strip():
-            return value.strip() if key not in _TEXT_KEYS + _HTML_KEYS else value
+            if key in _TEXT_KEYS + _HTML_KEYS:
+                return value
+            # Control characters out of a headline or a name: an escape sequence in a title renamed the
+            # terminal or cleared it when listed (a NUL is left for the article to refuse, named).
+            return _cleaned(value) or None
     return None
 
 
@@ -156,12 +161,17 @@ def _author(fields: Mapping[str, Any]) -> str | None:
     for key in _AUTHOR_KEYS:
         value = fields.get(key)
         if isinstance(value, list | tuple):
-            names = [str(name).strip() for name in value if isinstance(name, str) and name.strip()]
+            names = [_cleaned(name) for name in value if isinstance(name, str) and _cleaned(name)]
             if names:
                 return ", ".join(dict.fromkeys(names))
-        elif isinstance(value, str) and value.strip():
-            return value.strip()
+        elif isinstance(value, str) and _cleaned(value):
+            return _cleaned(value)
     return None
+
+
+def _cleaned(value: str) -> str:
+    """``value`` without control characters, its white space runs one space."""
+    return " ".join(_CONTROLS.sub(" ", value).split())
 
 
 def _published(fields: Mapping[str, Any], origin: str) -> date | None:
@@ -290,6 +300,22 @@ def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | Failure]:
             yield _jsonl_record(stripped, settings, origin)
         if not seen_record:
             raise EmptyInputError(str(path), "holds no JSON records")
+
+
+def stdin_records(first: bytes, stream: IO[bytes], settings: Settings) -> Iterator[Article | Failure]:
+    """JSON Lines records from standard input, ``first`` its first line already read."""
+    limit = settings.max_input_bytes
+    number = 0
+    line = first
+    while line:
+        number += 1
+        origin = f"<stdin> line {number}"
+        if len(line) > limit and not line.endswith(b"\n"):
+            _skip_rest_of_line(stream)
+            yield Failure(input=origin, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
+        elif stripped := line.strip().removeprefix(_UTF8_BOM):
+            yield _jsonl_record(stripped, settings, origin)
+        line = stream.readline(limit + 1)
 
 
 def _skip_rest_of_line(stream: IO[bytes]) -> None:

@@ -7,6 +7,7 @@ naming it, so a batch lists what failed and goes on.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,14 @@ from propwatch.errors import (
     PropwatchError,
     UnsupportedInputError,
 )
-from propwatch.ingest.bulk import exception_reason, read_csv, read_folder, read_json, read_jsonl
+from propwatch.ingest.bulk import (
+    exception_reason,
+    read_csv,
+    read_folder,
+    read_json,
+    read_jsonl,
+    stdin_records,
+)
 from propwatch.ingest.decode import decode_bytes, read_text_file
 from propwatch.ingest.feeds import is_feed_document, read_feed_document
 from propwatch.ingest.fetch import fetch_url, without_credentials
@@ -85,7 +93,7 @@ def with_default_outlet(
 
 def _dispatch(source: str, settings: Settings, stdin: BinaryIO | None) -> Iterator[Article | Failure]:
     if source == "-":
-        yield _read_stdin(settings, stdin if stdin is not None else sys.stdin.buffer)
+        yield from _read_stdin(settings, stdin if stdin is not None else sys.stdin.buffer)
     elif source.lower().startswith(("http://", "https://")):
         yield from _read_url(source, settings)
     elif not source.strip():
@@ -102,18 +110,34 @@ def _dispatch(source: str, settings: Settings, stdin: BinaryIO | None) -> Iterat
             raise InputNotFoundError(source, "no such file or folder")
 
 
-def _read_stdin(settings: Settings, stream: BinaryIO) -> Article:
+def _read_stdin(settings: Settings, stream: BinaryIO) -> Iterator[Article | Failure]:
+    """One text or page; or, when its first line is a JSON object, JSON Lines records, read as they
+    come (``scraper | propwatch ingest -`` had stored the whole stream as one article's text)."""
     limit = settings.max_input_bytes
+    first = stream.readline(limit + 1)
+    while first and not first.strip() and len(first) <= limit:
+        first = stream.readline(limit + 1)
+    if first.strip().startswith((b"{", b"\xef\xbb\xbf{")) and _is_json_object(first):
+        yield from stdin_records(first, stream, settings)
+        return
     # One byte past the cap tells "too large" apart without reading an endless pipe.
-    data = stream.read(limit + 1)
+    data = first + stream.read(max(0, limit + 1 - len(first)))
     if len(data) > limit:
         raise InputTooLargeError(STDIN_NAME, f"is over the {limit:,}-byte cap (max_input_bytes)")
     if not data.strip():
         raise EmptyInputError(STDIN_NAME, "is empty")
     text = decode_bytes(data, STDIN_NAME, settings, declared_encoding=settings.input_encoding)
     if looks_like_html(text):
-        return parse_html(text, settings, origin=STDIN_NAME)
-    return parse_plain_text(text, settings, origin=STDIN_NAME)
+        yield parse_html(text, settings, origin=STDIN_NAME)
+    else:
+        yield parse_plain_text(text, settings, origin=STDIN_NAME)
+
+
+def _is_json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line.removeprefix(b"\xef\xbb\xbf")), dict)
+    except ValueError:
+        return False
 
 
 def _read_url(url: str, settings: Settings) -> Iterator[Article | Failure]:
