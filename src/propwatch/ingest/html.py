@@ -39,6 +39,7 @@ _SNIFF_CHARS = 2048
 _MAX_DATELINE_CHARS = 120
 _MAX_DATELINE_WORDS = 6  # besides the date: "Posted on … by admin", "Publié le … à 10h30"
 _WORDS = re.compile(r"\w+")
+_A_YEAR = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d{2}")
 
 
 def looks_like_html(text: str) -> bool:
@@ -114,7 +115,6 @@ def parse_html(
     genre_tag = _declared_genre(tree, json_ld)
     boilerplate = _boilerplate_text(tree)
     stated = _json_ld_article(json_ld)
-    text_date = _dateline_in_page(tree)  # read before trafilatura prunes the tree
 
     document = trafilatura.bare_extraction(
         tree,
@@ -167,7 +167,8 @@ def parse_html(
         text=text,
         title=title,
         url=page_url,
-        published=_parse_date(document.date) or dated or text_date,
+        # a dateline or byline paragraph only where the markup gives no date: a page's second reading
+        published=_parse_date(document.date) or dated or _dateline_in_page(_load_page(html, input_name)),
         place=place,
         author=_clean(document.author),
         outlet=_clean(document.sitename) or _hostname(page_url),
@@ -236,15 +237,17 @@ def _language(declared: str | None, text: str, settings: Settings) -> str | None
     return identified or declared
 
 
-def _dateline_in_page(tree: Any) -> date | None:
+def _dateline_in_page(tree: Any | None) -> date | None:
     """For pages without date markup: the date of the first short element that is a dateline
     ("Published 12 March 2023.", "By Jane Doe | February 3, 2022", "3 Feb 2022 • 4 min read"): one
     whole date and a few words besides. A date inside prose ("the hearing is set for 12 May 2019, the
     court said") is none; an "Updated" line dates the page only when nothing else does."""
     updated: date | None = None
+    if tree is None:
+        return None
     for element in tree.xpath("//body//*[self::p or self::div or self::span or self::time or self::li]"):
-        text = " ".join(element.text_content().split())
-        if len(text) > _MAX_DATELINE_CHARS:
+        text = _short_text(element)
+        if text is None or not _A_YEAR.search(text):  # no date without a year: the regexes need not run
             continue
         if (found := dateline_date(text)) is not None:
             return found
@@ -259,6 +262,19 @@ def _dateline_in_page(tree: Any) -> date | None:
             return day
         updated = updated or day
     return updated
+
+
+def _short_text(element: Any) -> str | None:
+    """The element's text, white space folded, when it is short enough for a dateline; None without
+    reading more than a few lines of it (a page's outer blocks hold all of its text)."""
+    parts, size = [], 0
+    for piece in element.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > 4 * _MAX_DATELINE_CHARS:
+            return None
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= _MAX_DATELINE_CHARS else None
 
 
 def _declared_genre(tree: Any, json_ld: list[dict[str, Any]]) -> str | None:
