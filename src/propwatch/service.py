@@ -18,6 +18,7 @@ from propwatch.errors import BlockedInputError, InputError, InputTooLargeError, 
 from propwatch.ingest.base import UNNAMED_ARTICLE, validation_reason
 from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
+from propwatch.republication.signatures import index_missing
 from propwatch.settings import Settings
 from propwatch.storage.blocking import BlockList, blocked_reason
 from propwatch.storage.engine import is_read_only
@@ -88,8 +89,8 @@ def analyze_sources(
             else:
                 result = found[id(item)]
                 yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
-    if store is not None:
-        _sign_stored(store, settings)
+    if store is not None:  # what the run stored: a page looking up near-copies then only reads them
+        index_missing(store, settings)
 
 
 def _analyse(
@@ -143,15 +144,7 @@ def ingest_sources(
                 yield Outcome(failure=Failure(input=_input_name(item), reason=error.reason))
                 continue
             yield Outcome(analysis=Analysis(article=item), article_stored=stored)
-    _sign_stored(store, settings)
-
-
-def _sign_stored(store: ArticleStore, settings: Settings) -> None:
-    """Sign what the run stored (and what an older propwatch left unsigned): a page looking up an
-    article's near-copies then reads the signatures instead of signing the whole store."""
-    from propwatch.republication.signatures import index_missing
-
-    index_missing(store, settings)
+    index_missing(store, settings)  # as analyze_sources
 
 
 def read_text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,6 +13,15 @@ from propwatch.ingest.language import identify_language
 from propwatch.settings import Settings
 
 UNNAMED_ARTICLE = "article"  # the input name of an article read from no file, URL or record
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_NUL = re.compile(r"[\x01-\x1f\x7f-\x9f]")
+
+
+def one_line(value: str, *, keep_nul: bool = False) -> str:
+    """``value`` for a headline or a name: control characters (an escape sequence renamed or cleared the
+    terminal it was listed on) and white-space runs as one space; ``keep_nul`` leaves a NUL for the
+    Article to refuse, naming the input."""
+    return " ".join((_CONTROLS_BUT_NUL if keep_nul else _CONTROLS).sub(" ", value).split())
 
 
 def make_article(settings: Settings, **fields: Any) -> Article:

@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, cast
@@ -34,7 +34,7 @@ from propwatch.errors import (
     PropwatchError,
     exception_summary,
 )
-from propwatch.ingest.base import make_article, validation_reason
+from propwatch.ingest.base import make_article, one_line, validation_reason
 from propwatch.ingest.dates import date_from_number, date_from_timestamp, plausible, read_date
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
@@ -44,7 +44,6 @@ from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task
 from propwatch.settings import Settings
 
 log = logging.getLogger(__name__)
-_CONTROLS = re.compile(r"[\x01-\x1f\x7f-\x9f]")
 
 # Field names, in order of preference, as trafilatura's and news-please's JSON output and
 # propwatch's own Article fields spell them.
@@ -135,8 +134,6 @@ def _first_text(fields: Mapping[str, Any], keys: tuple[str, ...], *, numbers: bo
         if isinstance(value, str) and value.strip():
             if key in _TEXT_KEYS + _HTML_KEYS:
                 return value
-            # Control characters out of a headline or a name: an escape sequence in a title renamed the
-            # terminal or cleared it when listed (a NUL is left for the article to refuse, named).
             return _cleaned(value) or None
     return None
 
@@ -170,8 +167,7 @@ def _author(fields: Mapping[str, Any]) -> str | None:
 
 
 def _cleaned(value: str) -> str:
-    """``value`` without control characters, its white space runs one space."""
-    return " ".join(_CONTROLS.sub(" ", value).split())
+    return one_line(value, keep_nul=True)  # a NUL in a record is refused, naming the record
 
 
 def _published(fields: Mapping[str, Any], origin: str) -> date | None:
@@ -262,60 +258,60 @@ def _open_binary(path: Path) -> IO[bytes]:
 
 def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | Failure]:
     """Articles from a JSON Lines file (plain or gzip-compressed), one JSON object per line."""
-    limit = settings.max_input_bytes
     _check_not_binary(path)
     with _open_binary(path) as stream:
-        number = 0
-        seen_record = False
-        while True:
-            try:
-                line = stream.readline(limit + 1)
-                oversize = len(line) > limit and not line.endswith(b"\n")
-                if oversize:
-                    _skip_rest_of_line(stream)
-            except (OSError, EOFError, zlib.error) as error:
-                if number == 0:
-                    raise MalformedRecordError(str(path), f"cannot be decompressed: {error}") from error
-                yield Failure(
-                    input=f"{path} line {number + 1}",
-                    reason="the compressed file is truncated or corrupt here; the rest is skipped",
-                )
-                return
-            if not line:
-                break
-            number += 1
-            origin = f"{path} line {number}"
-            if oversize:
-                seen_record = True
-                yield Failure(input=origin, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
-                continue
-            if number == 1 and line.startswith(_UTF8_BOM):
-                line = line[len(_UTF8_BOM) :]
-            stripped = line.strip()
-            if not stripped:
-                continue
-            if not seen_record:
-                _check_looks_like_jsonl(path, stripped)
-                seen_record = True
-            yield _jsonl_record(stripped, settings, origin)
-        if not seen_record:
-            raise EmptyInputError(str(path), "holds no JSON records")
+        yield from json_lines(
+            stream, str(path), settings, check=lambda line: _check_looks_like_jsonl(path, line)
+        )
 
 
-def stdin_records(first: bytes, stream: IO[bytes], settings: Settings) -> Iterator[Article | Failure]:
-    """JSON Lines records from standard input, ``first`` its first line already read."""
+def json_lines(
+    stream: IO[bytes],
+    name: str,
+    settings: Settings,
+    *,
+    first: bytes = b"",
+    check: Callable[[bytes], None] | None = None,
+) -> Iterator[Article | Failure]:
+    """Articles from a JSON Lines stream named ``name`` (a file, or standard input with ``first``, its
+    first line, already read), one JSON object per line; ``check`` judges the first record's line."""
     limit = settings.max_input_bytes
     number = 0
-    line = first
-    while line:
+    seen_record = False
+    while True:
+        try:
+            line, first = (first, b"") if first else (stream.readline(limit + 1), b"")
+            oversize = len(line) > limit and not line.endswith(b"\n")
+            if oversize:
+                _skip_rest_of_line(stream)
+        except (OSError, EOFError, zlib.error) as error:
+            if number == 0:
+                raise MalformedRecordError(name, f"cannot be decompressed: {error}") from error
+            yield Failure(
+                input=f"{name} line {number + 1}",
+                reason="the compressed file is truncated or corrupt here; the rest is skipped",
+            )
+            return
+        if not line:
+            break
         number += 1
-        origin = f"<stdin> line {number}"
-        if len(line) > limit and not line.endswith(b"\n"):
-            _skip_rest_of_line(stream)
+        origin = f"{name} line {number}"
+        if oversize:
+            seen_record = True
             yield Failure(input=origin, reason=f"is over the {limit:,}-byte cap (max_input_bytes)")
-        elif stripped := line.strip().removeprefix(_UTF8_BOM):
-            yield _jsonl_record(stripped, settings, origin)
-        line = stream.readline(limit + 1)
+            continue
+        if number == 1 and line.startswith(_UTF8_BOM):
+            line = line[len(_UTF8_BOM) :]
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not seen_record:
+            if check is not None:
+                check(stripped)
+            seen_record = True
+        yield _jsonl_record(stripped, settings, origin)
+    if not seen_record:
+        raise EmptyInputError(name, "holds no JSON records")
 
 
 def _skip_rest_of_line(stream: IO[bytes]) -> None:

@@ -22,6 +22,7 @@ from propwatch.errors import (
     PropwatchError,
     UnsupportedInputError,
 )
+from propwatch.ingest.base import one_line
 from propwatch.ingest.dates import plausible, read_date
 from propwatch.ingest.decode import decode_bytes, read_file_bytes
 from propwatch.ingest.fetch import FEED_ACCEPT, declared_charset, fetch_article, fetch_url
@@ -101,11 +102,8 @@ def _entry_articles(entries: list[Any], settings: Settings, origin: str) -> Iter
         yield fill_from_entry(article, entry)
 
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")  # a feed's "&#0;" reaches us as a NUL
-
-
 def _entry_text(value: Any) -> str:
-    return " ".join(_CONTROLS.sub(" ", str(value or "")).split())
+    return one_line(str(value or ""))  # a feed's "&#0;" reaches us as a NUL
 
 
 def entry_date(entry: Any) -> date | None:

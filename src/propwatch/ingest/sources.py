@@ -25,11 +25,11 @@ from propwatch.errors import (
 )
 from propwatch.ingest.bulk import (
     exception_reason,
+    json_lines,
     read_csv,
     read_folder,
     read_json,
     read_jsonl,
-    stdin_records,
 )
 from propwatch.ingest.decode import decode_bytes, read_text_file
 from propwatch.ingest.feeds import is_feed_document, read_feed_document
@@ -118,7 +118,7 @@ def _read_stdin(settings: Settings, stream: BinaryIO) -> Iterator[Article | Fail
     while first and not first.strip() and len(first) <= limit:
         first = stream.readline(limit + 1)
     if first.strip().startswith((b"{", b"\xef\xbb\xbf{")) and _is_json_object(first):
-        yield from stdin_records(first, stream, settings)
+        yield from json_lines(stream, STDIN_NAME, settings, first=first)
         return
     # One byte past the cap tells "too large" apart without reading an endless pipe.
     data = first + stream.read(max(0, limit + 1 - len(first)))

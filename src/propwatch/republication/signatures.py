@@ -6,6 +6,7 @@ copies of one article are found with an indexed lookup of its buckets, not a sca
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -171,17 +172,14 @@ def republications_of(
     article = store.get_article(article_id)  # NotFoundError for an unknown id
     with _connection(store, "cannot look up the republications") as conn:
         start_pk = _pks(conn, [article.id])[article.id]
-        signature = _signature(conn, start_pk, params)
-    if signature is None:
-        # Unsigned: stored by an older propwatch, or signed with other settings, and so are the others
-        # most likely. Every command that stores articles signs them, so this happens once per store.
-        try:
+        unsigned = _signature(conn, start_pk, params) is None
+    if unsigned:
+        # Stored by an older propwatch, or signed with other settings, and so are the others most
+        # likely. Every command that stores articles signs them, so this happens once per store.
+        with contextlib.suppress(StorageError):  # a read-only store: its exact copies are found all the same
             index_missing(store, settings)
-            with _connection(store, "cannot look up the republications") as conn:
-                signature = _signature(conn, start_pk, params)
-        except StorageError:
-            signature = None  # a read-only store: its exact copies are found all the same
     with _connection(store, "cannot look up the republications") as conn:
+        signature = _signature(conn, start_pk, params)
         members = {start_pk: signature} if signature is not None else {}
         pending = [start_pk] if signature is not None else []
         while pending and len(members) < MAX_CLUSTER:

@@ -449,19 +449,18 @@ def facets(
             # count(DISTINCT …) sorted on disk there (0.38 s at 25,000 articles; 0.19 s counting the
             # distinct rows); SQLite is faster the plain way.
             each = select(spans.c.analyzer, spans.c.label, spans.c.analysis_pk).where(latest_spans).distinct()
-            counted = each.subquery()
-            columns: tuple[Any, Any] = (counted.c.analyzer, counted.c.label)
-            articles_with = func.count()
-            source: Any = counted
+            distinct_rows = each.subquery()
+            analyzer, label, articles_with = distinct_rows.c.analyzer, distinct_rows.c.label, func.count()
+            counting = select(analyzer, label, articles_with)
         else:
-            columns = (spans.c.analyzer, spans.c.label)
-            articles_with = func.count(func.distinct(spans.c.analysis_pk))
-            source = spans
-        statement = select(*columns, articles_with).select_from(source)
-        if source is spans:
-            statement = statement.where(latest_spans)
+            analyzer, label, articles_with = (
+                spans.c.analyzer,
+                spans.c.label,
+                func.count(func.distinct(spans.c.analysis_pk)),
+            )
+            counting = select(analyzer, label, articles_with).where(latest_spans)
         span_rows = conn.execute(
-            statement.group_by(*columns).order_by(columns[0], articles_with.desc(), columns[1])
+            counting.group_by(analyzer, label).order_by(analyzer, articles_with.desc(), label)
         ).all()
 
         def label_counts(name: str, scope: Select[Any] | None) -> list[tuple[str, int]]:
