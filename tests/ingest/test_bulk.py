@@ -6,8 +6,11 @@ import gzip
 import io
 import json
 import os
+import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
@@ -199,6 +202,46 @@ def test_jsonl_gzip(tmp_path: Path) -> None:
         "Harbour library to close",
     ]
     assert not failures(items)
+
+
+def _read_from_a_pipe(tmp_path: Path, name: str, content: bytes, reader: Callable[..., Any]) -> list[Any]:
+    """Items ``reader`` reads from a named pipe fed ``content`` once, as a scraper would feed it."""
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with pipe.open("wb") as handle:
+            handle.write(content)
+
+    result: list[Any] = []
+    writer = threading.Thread(target=feed, daemon=True)
+    consumer = threading.Thread(target=lambda: result.extend(reader(pipe, SETTINGS)), daemon=True)
+    writer.start()
+    consumer.start()
+    consumer.join(timeout=20)
+    assert not consumer.is_alive(), f"reading {name} hung: the pipe was opened more than once"
+    return result
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_jsonl_from_a_named_pipe_is_read_once(tmp_path: Path, compressed: bool) -> None:
+    content = jsonl_lines(trafilatura_record(), news_please_record()).encode("utf-8")
+    items = _read_from_a_pipe(
+        tmp_path, "feed.jsonl", gzip.compress(content) if compressed else content, read_jsonl
+    )
+    assert [item.title for item in articles(items)] == [
+        "Council closes harbour library",
+        "Harbour library to close",
+    ]
+
+
+def test_csv_from_a_named_pipe_is_read_once(tmp_path: Path) -> None:
+    content = f'title,text\nFirst,"{PARAGRAPHS[0]}"\nSecond,"{PARAGRAPHS[1]}"\n'.encode()
+    items = _read_from_a_pipe(tmp_path, "feed.csv", content, read_csv)
+    assert [(item.title, item.origin) for item in articles(items)] == [
+        ("First", f"{tmp_path / 'feed.csv'} row 2"),
+        ("Second", f"{tmp_path / 'feed.csv'} row 3"),
+    ]
 
 
 def test_jsonl_truncated_gzip_reports_the_rest_after_good_lines(tmp_path: Path) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import logging
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, cast
@@ -60,6 +62,7 @@ _ID_KEYS = ("external_id", "id")
 _GENRE_KEYS = ("genre_tag", "genre")
 
 GZIP_MAGIC = b"\x1f\x8b"
+_Peekable = io.BufferedReader | gzip.GzipFile
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UNIX_TIME = re.compile(r"\s*\d{9,10}(?:\d{3})?\s*")  # seconds, or milliseconds
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -242,15 +245,22 @@ def check_file(path: Path) -> None:
         raise InputNotFoundError(str(path), "is a folder, not a file")
 
 
-def _open_binary(path: Path) -> IO[bytes]:
-    """Open ``path`` for reading bytes, gunzipping on the fly when it is gzip-compressed."""
+@contextmanager
+def _open_binary(path: Path) -> Iterator[_Peekable]:
+    """``path`` opened once for bytes, gunzipped on the fly when it is gzip-compressed: a named pipe
+    can be read only once (three opens of one had hung waiting for a writer)."""
     check_file(path)
     try:
-        with path.open("rb") as probe:
-            compressed = probe.read(2) == GZIP_MAGIC
-        return cast(IO[bytes], gzip.open(path, "rb")) if compressed else path.open("rb")
+        handle = path.open("rb")
+        compressed = handle.peek(2)[:2] == GZIP_MAGIC
     except OSError as error:
         raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
+    with handle:
+        if compressed:
+            with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
+                yield unzipped
+        else:
+            yield handle
 
 
 # --- JSON Lines ----------------------------------------------------------------------------------
@@ -258,15 +268,15 @@ def _open_binary(path: Path) -> IO[bytes]:
 
 def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | Failure]:
     """Articles from a JSON Lines file (plain or gzip-compressed), one JSON object per line."""
-    _check_not_binary(path)
     with _open_binary(path) as stream:
+        _check_not_binary(path, stream)
         yield from json_lines(
             stream, str(path), settings, check=lambda line: _check_looks_like_jsonl(path, line)
         )
 
 
 def json_lines(
-    stream: IO[bytes],
+    stream: IO[bytes] | io.BufferedIOBase,
     name: str,
     settings: Settings,
     *,
@@ -314,16 +324,15 @@ def json_lines(
         raise EmptyInputError(name, "holds no JSON records")
 
 
-def _skip_rest_of_line(stream: IO[bytes]) -> None:
+def _skip_rest_of_line(stream: IO[bytes] | io.BufferedIOBase) -> None:
     while chunk := stream.readline(SKIP_CHUNK):
         if chunk.endswith(b"\n"):
             return
 
 
-def _check_not_binary(path: Path) -> None:
+def _check_not_binary(path: Path, stream: _Peekable) -> None:
     try:
-        with _open_binary(path) as probe:
-            head = probe.read(8192)
+        head = stream.peek(8192)[:8192]  # read ahead, not consumed
     except (OSError, EOFError, zlib.error):
         return  # a damaged compressed stream is reported, line by line, by the reader itself
     binary = sniff_binary(head)
@@ -391,18 +400,21 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
     # Fields as long as a whole article must fit; the csv module's default cap is 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), settings.max_input_bytes))
     try:
-        with path.open("rb") as probe:
-            head_bytes = probe.read(_CSV_HEAD_BYTES)
-        binary = sniff_binary(head_bytes[:4096])
-        if binary:
-            raise BinaryInputError(str(path), binary)
-        # Excel saves "CSV" in the system's code page (cp1251, cp1252…) and "Unicode text" as UTF-16.
-        codec = settings.input_encoding or (stream_encoding(head_bytes, str(path)) if head_bytes else "utf-8")
-        # Bytes the codec cannot read become lone surrogates, so the row holding them is named and
-        # the rows after it are still read (the codec was chosen from the file's head only).
-        with path.open(
-            encoding="utf-8-sig" if codec == "utf-8" else codec, errors="surrogateescape", newline=""
-        ) as handle:
+        # One open, read ahead in its buffer: a named pipe can be read only once.
+        with cast(io.BufferedReader, path.open("rb", buffering=_CSV_HEAD_BYTES)) as raw:
+            head_bytes = raw.peek(_CSV_HEAD_BYTES)[:_CSV_HEAD_BYTES]
+            binary = sniff_binary(head_bytes[:4096])
+            if binary:
+                raise BinaryInputError(str(path), binary)
+            # Excel saves "CSV" in the system's code page (cp1251, cp1252…) and "Unicode text" as UTF-16.
+            codec = settings.input_encoding or (
+                stream_encoding(head_bytes, str(path)) if head_bytes else "utf-8"
+            )
+            # Bytes the codec cannot read become lone surrogates, so the row holding them is named and
+            # the rows after it are still read (the codec was chosen from the file's head only).
+            handle = io.TextIOWrapper(
+                raw, encoding="utf-8-sig" if codec == "utf-8" else codec, errors="surrogateescape", newline=""
+            )
             yield from _read_csv_rows(path, handle, settings, codec)
     except UnicodeDecodeError as error:
         raise DecodingError(
@@ -415,17 +427,20 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
 def _read_csv_rows(
     path: Path, handle: IO[str], settings: Settings, codec: str
 ) -> Iterator[Article | Failure]:
-    sample = handle.read(1024)
+    # Whole lines, replayed to the reader below: a pipe cannot seek back.
+    head_lines: list[str] = []
+    while sum(map(len, head_lines)) < 1024 and (line := handle.readline()):
+        head_lines.append(line)
+    sample = "".join(head_lines)
     if not sample.strip():
         raise EmptyInputError(str(path), "holds no CSV header row")
-    handle.seek(0)
     if sample.startswith("\ufeff"):
         sample = sample[1:]
     if _UNDECODED.search(sample):
         raise DecodingError(str(path), f"is not valid {codec}: save it as UTF-8 or give --encoding")
     header, dialect = _csv_header(path, sample)
     # strict: a quote left open would otherwise swallow every later row into one field, unreported.
-    reader = csv.reader(handle, dialect, strict=True)
+    reader = csv.reader(itertools.chain(head_lines, handle), dialect, strict=True)
     next(reader)  # the header, already parsed
     columns = [name.strip().lower() for name in header]
     limit = settings.max_input_bytes
