@@ -127,6 +127,27 @@ def test_technique_spans_overlap_and_explain_themselves(page: Any, live_server: 
     assert page.problems == []
 
 
+def test_the_pointer_can_rest_on_a_tooltip_to_read_it(page: Any, live_server: LiveServer) -> None:
+    """WCAG 1.4.13: a tooltip shown on hover stays while the pointer moves onto it, and goes once the
+    pointer leaves both (it had vanished on the way, so a long explanation could not be read)."""
+    page.goto(f"{live_server.url}/articles/{live_server.ids['techniques']}")
+    mark = page.locator("mark.hl", has_text="Experts agree").first
+    mark.hover()
+    tip = page.locator("#tip")
+    tip.wait_for(state="visible")
+    box = mark.bounding_box()
+    tip_box = tip.bounding_box()
+    assert box is not None and tip_box is not None
+    x = box["x"] + min(box["width"], tip_box["width"]) / 2
+    # Down from the highlight into the tooltip in small steps, as a hand moves the mouse.
+    page.mouse.move(x, box["y"] + box["height"] / 2)
+    page.mouse.move(x, tip_box["y"] + tip_box["height"] / 2, steps=12)
+    assert tip.is_visible()
+    assert explanation_of("Appeal_to_Authority") in tip.inner_text()
+    page.mouse.move(2, 2)  # away from the text and the tooltip
+    tip.wait_for(state="hidden")
+
+
 def test_xss_fixture_renders_inert(page: Any, live_server: LiveServer) -> None:
     xss = xss_analysis()
     live_server.store.save_analysis(xss)

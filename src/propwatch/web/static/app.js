@@ -73,12 +73,21 @@
       var room = Math.min(host.width, window.innerWidth - host.left) - tip.offsetWidth - 8;
       var left = Math.max(8, Math.min(box.left - host.left, room || 8));
       tip.style.left = left + "px";
-      tip.style.top = (box.bottom - host.top + 8) + "px";
+      // Right under the highlight: no gap the pointer must cross on its way to the tooltip.
+      tip.style.top = (box.bottom - host.top) + "px";
     }
 
     text.addEventListener("mouseover", function (e) { show(e.target); });
     text.addEventListener("focusin", function (e) { show(e.target); });
-    text.addEventListener("mouseleave", hide);
+    // The pointer may move from a highlight onto its tooltip and stay there to read or select it
+    // (WCAG 1.4.13); it hides once the pointer leaves both.
+    function leave(e) {
+      var to = e.relatedTarget;
+      if (to && (tip.contains(to) || text.contains(to))) { return; }
+      hide();
+    }
+    text.addEventListener("mouseleave", leave);
+    tip.addEventListener("mouseleave", leave);
     text.addEventListener("focusout", hide);
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") { hide(); } });
   }
