@@ -8,6 +8,7 @@ import pytest
 
 from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.export import CSV_COLUMNS, write_analyses
+from propwatch.models.taxonomy import category_of, explanation_of
 
 TEXT = "NATO provokes Russia, the editorial says.\r\nEl Pais published the answers."
 
@@ -36,6 +37,31 @@ def test_jsonl_is_one_record_per_analysis_without_raw() -> None:
     assert records[1]["model_version"] == "none"
     span = records[0]["spans"][0]
     assert TEXT[span["start"] : span["end"]] == "provokes"
+
+
+def test_every_format_carries_each_span_s_text_and_what_its_technique_means() -> None:
+    """A checker reads the evidence and the explanation without slicing offsets or a taxonomy at hand
+    (JSON spans had carried offsets and a label only)."""
+    buffer = io.StringIO()
+    write_analyses(_analyses()[:1], "json", buffer)
+    [record] = json.loads(buffer.getvalue())
+    by_label = {span["label"]: span for span in record["spans"]}
+    assert by_label["Loaded_Language"]["text"] == "provokes"
+    assert by_label["Loaded_Language"]["category"] == category_of("Loaded_Language")
+    assert by_label["Loaded_Language"]["explanation"] == explanation_of("Loaded_Language")
+    # Not a technique name: text only (a plugin's label, a target, a claim).
+    assert by_label["Name_Calling"] | {"text": None} == {
+        "start": 0, "end": 20, "label": "Name_Calling", "score": 0.6, "analyzer": "t",
+        "text": None, "category": None, "explanation": None,
+    }  # fmt: skip
+    assert by_label["Name_Calling"]["text"] == "NATO provokes Russia"
+
+    table = io.StringIO()
+    write_analyses(_analyses()[:1], "csv", table)
+    rows = {r["span_label"]: r for r in csv.DictReader(io.StringIO(table.getvalue()))}
+    assert rows["Loaded_Language"]["span_explanation"] == explanation_of("Loaded_Language")
+    assert rows["Loaded_Language"]["span_category"] == category_of("Loaded_Language")
+    assert rows["Name_Calling"]["span_explanation"] == ""
 
 
 def test_json_is_a_valid_array_even_when_empty() -> None:

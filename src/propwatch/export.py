@@ -7,7 +7,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from propwatch.domain import Analysis
+from pydantic import Field
+
+from propwatch.domain import Analysis, Span
+from propwatch.models.taxonomy import TECHNIQUES
 from propwatch.summary import ArticleSummary, summarize
 from propwatch.targets.linking import NarrativeAttacks, target_profiles
 from propwatch.targets.records import TargetOut, target_out
@@ -50,7 +53,32 @@ CSV_COLUMNS = (
     "span_analyzer",
     "span_text",
     "span_targets",
+    "span_category",
+    "span_explanation",
 )
+
+
+class SpanOut(Span):
+    """A span as written out: its evidence and what it means, readable without slicing offsets or a
+    taxonomy at hand."""
+
+    text: str = Field(description="The span's text: article.text[start:end].")
+    category: str | None = Field(
+        description="For a technique: its SemEval-2023 category (e.g. 'Attack on Reputation'); else null."
+    )
+    explanation: str | None = Field(
+        description="For a technique: what it is, in one line for analysts; else null."
+    )
+
+    @classmethod
+    def of(cls, span: Span, text: str) -> SpanOut:
+        technique = TECHNIQUES.get(span.label)
+        return cls(
+            **span.model_dump(),
+            text=text[span.start : span.end],
+            category=technique.category if technique else None,
+            explanation=technique.explanation if technique else None,
+        )
 
 
 def analysis_record(
@@ -61,6 +89,8 @@ def analysis_record(
     record = analysis.model_dump(mode="json")
     if not include_raw:
         record["article"]["raw"] = None  # raw HTML can be megabytes; provenance is kept in the store
+    text = analysis.article.text
+    record["spans"] = [SpanOut.of(span, text).model_dump(mode="json") for span in analysis.spans]
     record["model_version"] = analysis.model_version
     record["summary"] = summarize(analysis).model_dump(mode="json")
     record["targets"] = [
@@ -135,6 +165,9 @@ def analysis_json_schema() -> dict[str, Any]:
             },
         },
     }
+    # An analysis's spans carry more than the Span type (which the targets' evidence shares).
+    schema["$defs"]["SpanOut"] = SpanOut.model_json_schema(mode="serialization")
+    schema["properties"]["spans"]["items"] = {"$ref": "#/$defs/SpanOut"}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "propwatch analysis"
     return schema
@@ -202,6 +235,8 @@ def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) ->
             "span_analyzer": span.analyzer,
             "span_text": span.text_of(article),
             "span_targets": ", ".join(aimed_at.get((span.start, span.end, span.label), ())) or None,
+            "span_category": technique.category if (technique := TECHNIQUES.get(span.label)) else None,
+            "span_explanation": technique.explanation if technique else None,
         }
 
 

@@ -18,7 +18,7 @@ import pytest
 from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.errors import StorageError
-from propwatch.models.taxonomy import PTC_TECHNIQUES, TECHNIQUES
+from propwatch.models.taxonomy import PTC_TECHNIQUES, TECHNIQUES, explanation_of
 from propwatch.storage.search import snippet_text
 from propwatch.storage.store import ArticleStore
 from propwatch.storage.tokens import TokenStore
@@ -404,6 +404,10 @@ def test_get_article_and_its_errors(seeded: tuple[Api, dict[str, str]]) -> None:
     article_id = ids["techniques"]
     body = api.client.get(f"/api/articles/{article_id}").json()
     assert body["article"]["id"] == article_id and len(body["spans"]) == 8
+    for span in body["spans"]:  # each with its evidence, and what a technique means
+        assert span["text"] == body["article"]["text"][span["start"] : span["end"]]
+        if span["label"] in TECHNIQUES:
+            assert span["explanation"] == explanation_of(span["label"]) and span["category"]
     assert body["model_version"] == "genre=test-1;narratives=test-1;techniques=test-1"
     assert api.client.get(f"/api/articles/{article_id[:8]}").json()["article"]["id"] == article_id
     for wrong, reason in (

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from propwatch.domain import Article, Label, Span
+from propwatch.domain import Article, Label
+from propwatch.export import SpanOut
 from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible, read_iso_date
 from propwatch.ingest.language import language_code
 from propwatch.summary import ArticleSummary
@@ -136,7 +137,7 @@ class AnalysisOut(BaseModel):
     """A stored article with everything the analyzers found in it (``raw`` left out)."""
 
     article: Article
-    spans: list[Span]
+    spans: list[SpanOut]
     labels: list[Label]
     analyzers: dict[str, str]
     created_at: datetime
