@@ -47,6 +47,42 @@ def test_boundaries(text: str, expected: list[str]) -> None:
     assert [s.text for s in split_sentences(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Acme will build two new plants in the U.S. The company said it would cost $40 billion.",
+            "en",
+            ["Acme will build two new plants in the U.S.", "The company said it would cost $40 billion."],
+        ),
+        (
+            "The notice was issued at 4 p.m. Its shares dropped 9% in New York.",
+            "en",
+            ["The notice was issued at 4 p.m.", "Its shares dropped 9% in New York."],
+        ),
+        ("It was sold to Acme Inc. The deal closed.", None, ["It was sold to Acme Inc.", "The deal closed."]),
+        (
+            "Die Zahl stieg auf 2,8 Mio. Die Regierung schwieg.",
+            "de",
+            ["Die Zahl stieg auf 2,8 Mio.", "Die Regierung schwieg."],
+        ),
+        # A title's name may be a function word; an acronym before a name goes on; initials stay.
+        ("Mr. Will Smith said so. Dr. May agreed.", "en", ["Mr. Will Smith said so.", "Dr. May agreed."]),
+        (
+            "The U.S. Army and the U.K. Foreign Office agreed.",
+            "en",
+            ["The U.S. Army and the U.K. Foreign Office agreed."],
+        ),
+        ("А. И. Солженицын писал об этом.", "ru", ["А. И. Солженицын писал об этом."]),
+    ],
+)
+def test_an_abbreviation_ends_a_sentence_when_a_capitalised_function_word_follows(
+    text: str, language: str | None, expected: list[str]
+) -> None:
+    """Two sentences had become one check-worthy claim after "U.S.", "p.m." or "Inc."."""
+    assert [s.text for s in split_sentences(text, language)] == expected
+
+
 def test_offsets_point_into_the_text_exactly() -> None:
     text = "  First one.  Second — with “quotes.”\r\n\r\nThird?! Yes…   "
     sentences = split_sentences(text)

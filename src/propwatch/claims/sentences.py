@@ -11,7 +11,9 @@ Rule-based and offline, for news prose in Latin, Cyrillic, Greek and Arabic scri
   number ("Art. 5", "ст. 12", "p. 12"), a year's "r." in Polish ("w 2014 r."), a single capital letter
   (an initial: "J. Smith"), between digits ("3.5", "03.02.2022"), after a day's number before a month
   ("am 24. Februar 2022"), or after a German ordinal before its noun ("des 20. Jahrhunderts");
-* "etc.", "usw.", "itd.", "т.д." and the like end a sentence when a capital follows.
+* "etc.", "usw.", "itd.", "т.д." and the like end a sentence when a capital follows; any other
+  abbreviation but a title ("Mr. Will") when a capitalised function word follows ("in the U.S. The
+  company…", "at 4 p.m. Its shares…").
 
 Each sentence is returned as ``(start, end)`` with ``text[start:end]`` stripped of surrounding
 white space, so the offsets can become :class:`~propwatch.domain.Span` offsets unchanged.
@@ -69,6 +71,13 @@ _MONTH_AFTER = re.compile(
     r"|dicembre)",
     re.IGNORECASE,
 )
+# Titles before a name: the name after them may be a function word ("Mr. Will", "Dr. May", "Sen. Al").
+_TITLES = frozenset(
+    "mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon "  # noqa: SIM905
+    "им ул д проф hr fr dipl ing hab inż mgr lek płk mjr kpt ks bp abp św sig sigg dott on avv "
+    "m mm mme mlle pr ste gén".split()
+)
+_WORD_AFTER = re.compile(r"\s+[\"'“‘«(]*([^\W\d_]+)")
 _ENDERS = ".!?…؟。"
 _CLOSERS = "\"'”’»)]}›"
 _OPENERS = "\"'“‘«([{‹¿¡"
@@ -104,7 +113,9 @@ def _is_abbreviation(
     if key in _SENTENCE_ENDING:
         return False
     if key in _ABBREVIATIONS or key in extra:
-        return True
+        # "… plants in the U.S. The company said": a capitalised function word starts a sentence,
+        # except after a title, whose name may be one ("Mr. Will", "Dr. May").
+        return key in _TITLES or not _function_word_after(text, dot + 1, language)
     if key in _BEFORE_NUMBER and _NUMBER_AFTER.match(text, dot + 1):
         return True
     if key in _AFTER_NUMBER.get(language or "", ()) and _NUMBER_BEFORE.search(text, 0, word_start):
@@ -116,9 +127,19 @@ def _is_abbreviation(
         following = _GERMAN_ORDINAL.match(text, dot + 1)
         return following is not None and following.group(1).casefold() not in stop_words("de")
     if len(word) == 1 and word.isupper():
-        return True  # an initial: "J. Smith"
+        return True  # an initial: "J. Smith" ("А. И. Солженицын": no function-word test here)
     # Dotted acronyms: "U.S.", "N.A.T.O."
-    return bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word)) and len(word) <= 12
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word)) and len(word) <= 12 and not (
+        _function_word_after(text, dot + 1, language)
+    )
+
+
+def _function_word_after(text: str, position: int, language: str | None) -> bool:
+    """Whether a capitalised function word of the language ("The", "Its", "Die", "Он") comes next."""
+    following = _WORD_AFTER.match(text, position)
+    if following is None or not following.group(1)[0].isupper():
+        return False
+    return following.group(1).casefold() in stop_words(language or "en")
 
 
 def _boundaries(text: str, extra: frozenset[str] = frozenset(), language: str | None = None) -> list[int]:
