@@ -163,6 +163,10 @@ def test_just_paragraphs(quiet: Settings) -> None:
         ("Thursday, February 3, 2022", date(2022, 2, 3), None),
         ("Published: Feb 3, 2022 10:30 AM EST", date(2022, 2, 3), None),
         ("Posted on 3rd February 2022", date(2022, 2, 3), None),
+        ("Berlin, le 3 février 2022.", date(2022, 2, 3), "Berlin"),
+        ("Berlin, den 3. Februar 2022", date(2022, 2, 3), "Berlin"),
+        ("Warszawa, dnia 3 lutego 2022 r.", date(2022, 2, 3), "Warszawa"),
+        ("Le 3 février 2022", date(2022, 2, 3), None),
     ],
 )
 def test_dateline_lines(quiet: Settings, dateline: str, published: date, place: str | None) -> None:
@@ -488,3 +492,33 @@ def test_a_date_line_after_the_dateline_stays_in_the_text(quiet: Settings) -> No
         f"Talks fail in Geneva\n\nPublished 3 March 2022\n\n24 February 2022\n\n{BODY}", quiet
     )
     assert article.published == date(2022, 3, 3) and article.text == f"24 February 2022\n\n{BODY}"
+
+
+def test_a_headline_ending_in_an_abbreviation_before_a_date_line_and_byline(quiet: Settings) -> None:
+    """A headline ending "… to the U.S." had been read as body: title, date and author lost."""
+    article = parse_plain_text(
+        f"China halts rare-earth exports to the U.S.\n\nMarch 14, 2024\n\nBy Jane Doe\n\n{BODY}", quiet
+    )
+    assert (article.title, article.published, article.author, article.text) == (
+        "China halts rare-earth exports to the U.S.",
+        date(2024, 3, 14),
+        "Jane Doe",
+        BODY,
+    )
+    # Without a date line or byline after it, a first line ending in a full stop is still body text.
+    lead = parse_plain_text(f"Prices rose again in the U.S.\n\n{BODY}", quiet)
+    assert lead.title is None and lead.text.startswith("Prices rose again in the U.S.")
+
+
+def test_an_agency_dateline_after_a_date_line_leaves_the_text(quiet: Settings) -> None:
+    """The dateline had stayed in the text (and in every claim drawn from it) when a date line came first."""
+    article = parse_plain_text(
+        f"Inflation falls as economy cools\n\nMarch 14, 2024\n\nWASHINGTON, March 14 (Reuters) - {BODY}",
+        quiet,
+    )
+    assert (article.published, article.place, article.sources, article.text) == (
+        date(2024, 3, 14),
+        "Washington",
+        ("Reuters",),
+        BODY,
+    )

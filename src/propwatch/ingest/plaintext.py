@@ -7,10 +7,11 @@ Heuristics, in order (each documented where it is applied):
   other line starts the body.
 * Headline: a first line counts only when it is at most 300 characters, is followed by body text and
   does not end like a sentence (".", ",", ";", ":") — unless a known genre tag was stripped from it
-  ("… a corner. Opinion"). A known tag is stripped from the end ("… . Opinion", "… | Opinion",
-  "… (Opinion)") or the start ("Opinion: …", "[Opinion] …"); unknown words never are.
-* Dateline: its own line ("03.02.2022, Moscow.", "Moscow, 3 February 2022", "Feb 3, 2022",
-  "2022-02-03") or the opening of the first paragraph ("MOSCOW, Feb 3 (Reuters) - …",
+  ("… a corner. Opinion") or a date line or byline follows it ("… to the U.S."). A known tag is
+  stripped from the end ("… . Opinion", "… | Opinion", "… (Opinion)") or the start ("Opinion: …",
+  "[Opinion] …"); unknown words never are.
+* Dateline: its own line ("03.02.2022, Moscow.", "Moscow, 3 February 2022", "Berlin, le 3 mars 2022",
+  "Feb 3, 2022", "2022-02-03") or the opening of the first paragraph ("MOSCOW, Feb 3 (Reuters) - …",
   "WASHINGTON (AP) — …", "MOSCOW, February 3. /TASS/. …"), of which only the prefix is removed.
   Dotted and slashed numeric dates are day first; an agency in the dateline becomes a source.
 * Source lines ("Source: X", "Sources: X, Y", "Via X", "Originally published by X", "Read more at X")
@@ -89,11 +90,13 @@ _UPDATED_LABELS = (
     r"|aggiornato(?:\s+il)?|aktualizacja|zaktualizowano|обновлено"
 )
 _UPDATED = re.compile(rf"(?i:{_UPDATED_LABELS})")
+# "Berlin, le 12 mars 2024", "Berlin, den 12. März 2024", "Warszawa, dnia 12 marca 2024 r."
+_DATE_ARTICLE = r"(?i:le|den|am|dnia|il|el)"
 # Whole-line datelines: "03.02.2022, Moscow.", "Moscow, 3 February 2022", "Feb 3, 2022", "Published: …".
 _DATELINE_LINE = re.compile(
     rf"^(?:(?P<label>(?i:{_PUBLISHED_LABELS}|{_UPDATED_LABELS}))\s*:?\s*)?"
-    rf"(?:{_TIME_FIRST}(?P<date>{_DATE_WITH_YEAR}){_TIME}(?:\s*[,|–—-]\s*(?P<place>{_PLACE}))?"
-    rf"|(?P<place2>{_PLACE})\s*,\s*(?P<date2>{_DATE_WITH_YEAR}){_TIME})\s*\.?$"
+    rf"(?:{_TIME_FIRST}(?:{_DATE_ARTICLE}\s+)?(?P<date>{_DATE_WITH_YEAR}){_TIME}(?:\s*[,|–—-]\s*(?P<place>{_PLACE}))?"
+    rf"|(?P<place2>{_PLACE})\s*,\s*(?:{_DATE_ARTICLE}\s+)?(?P<date2>{_DATE_WITH_YEAR}){_TIME})\s*\.?$"
 )
 # Opening of the first paragraph: "MOSCOW, Feb 3 (Reuters) - ", "WASHINGTON (AP) — ", "KYIV, Ukraine (AP) — ",
 # "MOSCOW, February 3. /TASS/. ", "Moscow, 3 February 2022 – ".
@@ -239,7 +242,7 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
     nonblank = [index for index, line in enumerate(content) if line]
 
     body_start = _read_header(content, nonblank, keep, parsed, headline_in_text)
-    if body_start is not None and parsed.published is None and parsed.place is None:
+    if body_start is not None:  # also after a date line: "March 14, 2024" then "WASHINGTON (Reuters) - …"
         opening = _dateline_prefix(content[body_start], parsed)
         if opening is not None:
             replaced[body_start] = _replace_content(lines[body_start], opening)
@@ -271,14 +274,24 @@ def _read_header(
     """Consume header lines (marking them dropped); return the index of the first body line."""
     for position, index in enumerate(nonblank[:_HEADER_LINES]):
         more_follows = headline_in_text and position < len(nonblank) - 1
-        if not _header_line(content[index], position, parsed, allow_title=more_follows):
+        # A date line or byline next: this line is the headline however it ends ("… to the U.S.").
+        meta_follows = more_follows and _date_or_byline(content[nonblank[position + 1]])
+        if not _header_line(
+            content[index], position, parsed, allow_title=more_follows, meta_follows=meta_follows
+        ):
             return index
         keep[index] = False
     remaining = nonblank[_HEADER_LINES:]
     return remaining[0] if remaining else None
 
 
-def _header_line(line: str, position: int, parsed: _Parsed, *, allow_title: bool) -> bool:
+def _date_or_byline(line: str) -> bool:
+    return dateline_date(line) is not None or (len(line) <= 120 and _BYLINE.match(line) is not None)
+
+
+def _header_line(
+    line: str, position: int, parsed: _Parsed, *, allow_title: bool, meta_follows: bool = False
+) -> bool:
     """Record what a header line says; False when the line is body text."""
     tag_line = _TAG_LINE.match(line)
     if tag_line and parsed.genre_tag is None:
@@ -299,16 +312,16 @@ def _header_line(line: str, position: int, parsed: _Parsed, *, allow_title: bool
         allow_title
         and parsed.title is None
         and _match_dateline_prefix(line) is None
-        and _take_title(line, parsed)
+        and _take_title(line, parsed, meta_follows=meta_follows)
     )
 
 
-def _take_title(line: str, parsed: _Parsed) -> bool:
+def _take_title(line: str, parsed: _Parsed, *, meta_follows: bool = False) -> bool:
     """Headline heuristic (see the module doc); records the title and any genre tag it carries."""
     if len(line) > _MAX_TITLE_CHARS or _BOILERPLATE.match(line) or _SOURCE_LINE.match(line):
         return False
     title, tag = _split_title_tag(line)
-    if tag is None and title.endswith((".", ",", ";", ":")):
+    if tag is None and title.endswith((",", ";", ":") if meta_follows else (".", ",", ";", ":")):
         return False
     if tag is not None and parsed.genre_tag is None:
         parsed.genre_tag = tag
@@ -407,8 +420,8 @@ def _dateline_prefix(line: str, parsed: _Parsed) -> str | None:
     if found is None:
         return None
     rest, place, raw_date, agency = found
-    parsed.place = _place_name(place)
-    if raw_date:
+    parsed.place = parsed.place or _place_name(place)
+    if raw_date and parsed.published is None:  # a date line of its own gives the year too
         parsed.published = read_date(raw_date)
     if agency:
         parsed.sources.append(agency)
