@@ -425,7 +425,7 @@ def test_a_training_command_without_the_train_extra_says_how_to_get_it(
     with pytest.raises(SystemExit) as exited:
         cli.main()
     assert exited.value.code != 0
-    assert "needs the 'train' extra (torch is missing): pip install -e '.[train]'" in " ".join(
+    assert "needs the 'train' extra (torch is missing): pip install 'propwatch[train]'" in " ".join(
         capsys.readouterr().err.split()
     )
 
@@ -435,6 +435,33 @@ def test_a_training_command_without_the_train_extra_says_how_to_get_it(
     monkeypatch.setattr(cli, "app", missing_other)
     with pytest.raises(ModuleNotFoundError):  # a broken install is not the train extra's fault
         cli.main()
+
+
+def test_a_training_command_checks_the_whole_train_extra_before_reading_a_corpus(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """scikit-learn missing had failed `train genre-frames` with a traceback after its embedding pass."""
+    import importlib.util
+
+    import propwatch.cli as cli
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "sklearn" else real_find_spec(name, *a)
+    )
+    monkeypatch.setattr(
+        sys, "argv", ["propwatch", "train", "genre-frames", "--data", str(tmp_path / "none"), "--out", "x"]
+    )
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert "needs the 'train' extra (sklearn missing): pip install 'propwatch[train]'" in said
+    assert "does not exist" not in said and "Traceback" not in said  # before the data is even looked at
+    monkeypatch.setattr(sys, "argv", ["propwatch", "train", "genre-frames", "--help"])
+    with pytest.raises(SystemExit) as helped:
+        cli.main()
+    assert helped.value.code == 0  # help still reads without the extra
 
 
 def test_the_list_genre_column_shows_the_prediction_and_a_disagreeing_page_tag() -> None:

