@@ -270,6 +270,13 @@ def test_the_filters_of_list_resolve_aliases_and_narrative_ids_from_python(tmp_p
         assert find_articles(store, query).total == 1
         with pytest.raises(PropwatchError, match="west-provokes-russia-to-blame-it"):
             article_query(settings, store, narrative="west-provokes-russia")
+        # One broken catalogue file had stopped every --narrative filter, even on stored ids.
+        from propwatch.narratives.catalogue import user_catalogue_folder
+
+        user_catalogue_folder(settings).mkdir(parents=True, exist_ok=True)
+        (user_catalogue_folder(settings) / "broken.yaml").write_text("format: [", encoding="utf-8")
+        query = article_query(settings, store, narrative="west-provokes-russia-to-blame-it")
+        assert find_articles(store, query).total == 1
 
 
 def _council_texts(folder: Path, count: int) -> list[str]:

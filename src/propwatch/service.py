@@ -224,10 +224,11 @@ def article_query(
     resolved as the CLI and API resolve them: ``narrative`` an id of the catalogues in use or of the
     stored analyses (a typo is an error naming the nearest ids, under ``narrative_option``), and a
     target name matching every name that stands for the same target (USA, США, United States)."""
-    from propwatch.narratives.catalogue import iter_narratives, load_catalogues, resolve_narrative_id
+    from propwatch.narratives.catalogue import iter_narratives, readable_catalogues, resolve_narrative_id
 
     if narrative is not None:
-        known = {found.id for found in iter_narratives(load_catalogues(settings))}
+        # A broken catalogue file does not stop a filter on the ids already stored (a warning says so).
+        known = {found.id for found in iter_narratives(readable_catalogues(settings, "the narrative filter"))}
         narrative = resolve_narrative_id(narrative, known | set(narrative_ids(store)), narrative_option)
     query = ArticleQuery(
         outlet=outlet,
