@@ -110,6 +110,10 @@ def test_round_trip_through_yaml(tmp_path: Path) -> None:
         (catalogue_text("a").replace("tags: [test]", "links: [not-a-url]"), r"entry 1", "not an http"),
         (catalogue_text("a").replace("tags: [test]", "colour: red"), r"entry 1", "colour"),
         (catalogue_text("a") + "  - just text\n", r"entry 2$", "expected a mapping"),
+        # In YAML's words, not pydantic's ("Input should be a valid tuple").
+        (catalogue_text("a").replace("tags: [test]", "tags: a, b"), r"entry 1", "field tags: must be a list"),
+        (catalogue_text("a").replace("tags: [test]", "tags: [x, 2024]"), r"entry 1", "tags.1: must be text"),
+        (catalogue_text("a").replace("[Одно утверждение.]", "Одно."), r"entry 1", "ru: must be a list"),
     ],
 )
 def test_malformed_catalogues_name_file_and_entry(tmp_path: Path, text: str, where: str, reason: str) -> None:

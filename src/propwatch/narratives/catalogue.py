@@ -156,10 +156,19 @@ def _entry_dict(narrative: Narrative) -> dict[str, Any]:
     return data
 
 
+# pydantic's words for the YAML shapes a catalogue author writes ("a valid tuple" means nothing there).
+_YAML_WORDS = {
+    "tuple_type": "must be a list, e.g. [first, second]",
+    "list_type": "must be a list, e.g. [first, second]",
+    "dict_type": "must be a mapping, e.g. {en: [a claim]}",
+    "string_type": "must be text (put quotes around numbers and dates: '2024')",
+}
+
+
 def _field_problem(exc: ValidationError) -> str:
     problem = exc.errors()[0]
     where = ".".join(str(part) for part in problem["loc"])
-    message = str(problem["msg"]).removeprefix("Value error, ")
+    message = _YAML_WORDS.get(problem["type"]) or str(problem["msg"]).removeprefix("Value error, ")
     return f"field {where}: {message}" if where else message
 
 
