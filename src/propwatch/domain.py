@@ -53,6 +53,16 @@ def _check_storable(field: str, value: str | None) -> None:
     _check_encodable(field, value)
 
 
+# Several authors of one article are joined by this in Article.author (trafilatura's convention).
+AUTHOR_SEPARATOR = "; "
+
+
+def author_names(author: str | None) -> list[str]:
+    """The names of ``Article.author``, each once, in order."""
+    names = (name.strip() for name in (author or "").split(AUTHOR_SEPARATOR.strip()))
+    return list(dict.fromkeys(name for name in names if name))
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -68,7 +78,9 @@ class Article(_Frozen):
     url: str | None = Field(default=None, description="Where the article was published or fetched from.")
     published: date | None = Field(default=None, description="Publication date given by the page.")
     place: str | None = Field(default=None, description="Place named in the dateline, e.g. 'Moscow'.")
-    author: str | None = Field(default=None, description="Byline.")
+    author: str | None = Field(
+        default=None, description="Byline: the author, or several joined by '; ' (see AUTHOR_SEPARATOR)."
+    )
     outlet: str | None = Field(default=None, description="Publishing outlet or site name.")
     genre_tag: str | None = Field(
         default=None, description="Genre the page itself gives (lower case), e.g. 'opinion', 'news'."

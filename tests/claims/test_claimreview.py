@@ -72,6 +72,14 @@ def test_outlet_is_the_claimant_without_a_byline_and_unknown_fields_are_left_out
     ]
 
 
+def test_several_authors_are_several_people() -> None:
+    """One Person named "Ann Lee; Bo Chen" had gone into drafts as someone who does not exist."""
+    (review, _) = claim_reviews(_analysis(author="Ann Lee; Bo Chen", outlet="Example News"))
+    people = [{"@type": "Person", "name": "Ann Lee"}, {"@type": "Person", "name": "Bo Chen"}]
+    assert review["itemReviewed"]["author"] == people
+    assert review["itemReviewed"]["appearance"][0]["author"] == people
+
+
 def test_no_claims_no_reviews() -> None:
     assert claim_reviews(Analysis(article=Article(text=TEXT))) == []
 

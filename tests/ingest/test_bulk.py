@@ -154,7 +154,7 @@ def test_jsonl_reads_trafilatura_and_news_please_records_and_reports_broken_line
     assert "no text" in empty.reason
 
     assert second.text.startswith("Main text. ")
-    assert second.author == "Jo Bloggs, Sam Smith"
+    assert second.author == "Jo Bloggs; Sam Smith"
     assert second.published == date(2022, 2, 3)
     assert second.url == "https://news.example/library"
     assert second.outlet == "news.example"

@@ -232,6 +232,8 @@ def test_a_page_whose_text_is_only_in_json_ld(settings: Settings) -> None:
     )
     assert article.published == date(2022, 2, 3)
     assert article.genre_tag == "opinion"
+    two = JSON_LD_ONLY.replace('"name": "Jane Reporter"}', '"name": "Jane Reporter"}, {"name": "Bo Chen"}')
+    assert parse_html(two, settings).author == "Jane Reporter; Bo Chen"  # the first only had been kept
     without_body = JSON_LD_ONLY.replace('"articleBody"', '"description"')
     with pytest.raises(EmptyInputError, match="no article text found"):
         parse_html(without_body, settings, url="https://planet.example/nato")

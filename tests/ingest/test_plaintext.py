@@ -231,7 +231,7 @@ def test_impossible_date_is_not_a_dateline(quiet: Settings) -> None:
 
 def test_byline(quiet: Settings) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\nBy Jane Doe and John Smith\n\n{BODY}", quiet)
-    assert article.author == "Jane Doe and John Smith"
+    assert article.author == "Jane Doe; John Smith"  # two people, joined as Article.author joins them
     assert article.text == BODY
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from propwatch.domain import Analysis, Article, Span, as_iri
+from propwatch.domain import Analysis, Article, Span, as_iri, author_names
 
 CLAIM_LABEL = "Claim"
 CLAIMS_ANALYZER = "claims"
@@ -39,11 +39,16 @@ def _organization(name: str | None) -> dict[str, Any] | None:
     return {"@type": "Organization", "name": name} if name else None
 
 
-def _claimant(article: Article) -> dict[str, Any] | None:
-    """Who makes the claim: the byline's person, else the outlet that published it."""
-    if article.author:
-        return {"@type": "Person", "name": article.author}
-    return _organization(article.outlet)
+def _people(author: str | None) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """A Person per name of the byline; a list when there are several (one Person named "Ann Lee;
+    Bo Chen" had gone into drafts as someone who does not exist)."""
+    people = [{"@type": "Person", "name": name} for name in author_names(author)]
+    return people[0] if len(people) == 1 else people or None
+
+
+def _claimant(article: Article) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """Who makes the claim: the byline's people, else the outlet that published it."""
+    return _people(article.author) or _organization(article.outlet)
 
 
 def _appearance(article: Article) -> dict[str, Any]:
@@ -52,7 +57,7 @@ def _appearance(article: Article) -> dict[str, Any]:
         "url": as_iri(article.url) if article.url else None,
         "headline": article.title,
         "datePublished": article.published.isoformat() if article.published else None,
-        "author": {"@type": "Person", "name": article.author} if article.author else None,
+        "author": _people(article.author),
         "publisher": _organization(article.outlet),
         "inLanguage": article.language,
     }

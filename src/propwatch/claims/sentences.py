@@ -129,8 +129,10 @@ def _is_abbreviation(
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith" ("А. И. Солженицын": no function-word test here)
     # Dotted acronyms: "U.S.", "N.A.T.O."
-    return bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word)) and len(word) <= 12 and not (
-        _function_word_after(text, dot + 1, language)
+    return (
+        bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word))
+        and len(word) <= 12
+        and not (_function_word_after(text, dot + 1, language))
     )
 
 

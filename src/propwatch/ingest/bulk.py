@@ -25,7 +25,7 @@ from typing import IO, Any, cast
 from dateutil import parser as date_parser
 from pydantic import ValidationError
 
-from propwatch.domain import Article, Failure
+from propwatch.domain import AUTHOR_SEPARATOR, Article, Failure
 from propwatch.errors import (
     BinaryInputError,
     DecodingError,
@@ -163,7 +163,7 @@ def _author(fields: Mapping[str, Any]) -> str | None:
         if isinstance(value, list | tuple):
             names = [_cleaned(name) for name in value if isinstance(name, str) and _cleaned(name)]
             if names:
-                return ", ".join(dict.fromkeys(names))
+                return AUTHOR_SEPARATOR.join(dict.fromkeys(names))
         elif isinstance(value, str) and _cleaned(value):
             return _cleaned(value)
     return None

@@ -20,7 +20,7 @@ import trafilatura
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from propwatch.domain import Article
+from propwatch.domain import AUTHOR_SEPARATOR, Article
 from propwatch.errors import EmptyInputError, InputError
 from propwatch.ingest.base import make_article
 from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
@@ -338,13 +338,21 @@ def _json_ld_article(json_ld: list[dict[str, Any]]) -> dict[str, Any] | None:
         found: dict[str, Any] = {
             "text": "\n\n".join(p for p in paragraphs if p),
             "title": _clean(_ld_text(item.get("headline") or item.get("name"))),
-            "author": _clean(_ld_text(item.get("author"))),
+            "author": _clean(_ld_names(item.get("author"))),
             "published": _parse_date(_ld_text(item.get("datePublished"))),
             "outlet": _clean(_ld_text(item.get("publisher"))),
             "url": _ld_text(item.get("url")) if str(item.get("url", "")).startswith("http") else None,
         }
         return {key: value for key, value in found.items() if value is not None}
     return None
+
+
+def _ld_names(value: Any) -> str | None:
+    """Every name of a JSON-LD author list, joined as Article.author joins them (the first only had
+    been kept)."""
+    values = value if isinstance(value, list) else [value]
+    names = [name for name in (_ld_text(v) for v in values) if name]
+    return AUTHOR_SEPARATOR.join(dict.fromkeys(names)) or None
 
 
 def _ld_text(value: Any) -> str | None:

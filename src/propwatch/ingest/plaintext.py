@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from propwatch.domain import Article, RawFormat
+from propwatch.domain import AUTHOR_SEPARATOR, Article, RawFormat
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.base import make_article
 from propwatch.ingest.dates import (
@@ -304,7 +304,9 @@ def _header_line(
         return True
     # A byline never comes first: "By The Numbers" opening a text is a headline.
     if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
-        parsed.author = byline.group("author")
+        # "By Ann Lee and Bo Chen": two people, joined as Article.author joins several
+        names = re.split(r"\s*(?:,|\band\b|&)\s*", byline.group("author"))
+        parsed.author = AUTHOR_SEPARATOR.join(name for name in names if name)
         return True
     if len(line) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE.match(line) and not _END_MARKERS.match(line):
         return True
