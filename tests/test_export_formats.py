@@ -88,3 +88,19 @@ def test_json_ld_exports_can_be_pasted_into_a_script_element() -> None:
         exported = _exported([analysis], fmt).decode()
         assert not {"<", ">", "&"} & set(exported), fmt
         assert hostile in json.dumps(json.loads(exported), ensure_ascii=False), fmt  # the same data
+
+
+def test_brat_notes_and_web_annotations_explain_each_technique() -> None:
+    """A reviewer in brat or an annotation client had a label and a score only, no explanation."""
+    from propwatch.export_formats import brat_ann, web_annotations
+    from propwatch.models.taxonomy import category_of, explanation_of
+
+    text = "They are traitors, and NATO lies."
+    spans = (_technique(text, "traitors"), Span(start=23, end=27, label="Target:NATO", analyzer="targets"))
+    analysis = Analysis(article=Article(text=text), spans=spans, analyzers={"techniques": "1"})
+    meaning = f"{category_of('Loaded_Language')}: {explanation_of('Loaded_Language')}"
+    notes = [line.split("\t")[2] for line in brat_ann(analysis).splitlines() if line.startswith("#")]
+    assert notes == [f"Loaded_Language (techniques, score 0.900) {meaning}", "Target:NATO (targets)"]
+    loaded, nato = web_annotations(analysis)
+    assert {"type": "TextualBody", "purpose": "describing", "value": meaning} in loaded["body"]
+    assert all(body["purpose"] != "describing" for body in nato["body"])

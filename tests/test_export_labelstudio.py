@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 from article_findings_fixture import FINDINGS_TEXT, findings_analysis
 from propwatch.domain import Analysis, Article, Span
 from propwatch.export_formats import write_export
-from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES
+from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES, category_of, explanation_of
 
 
 def _export(analyses: list[Analysis]) -> tuple[list[dict[str, object]], ElementTree.Element]:
@@ -44,8 +44,9 @@ def test_every_finding_is_a_prediction_at_its_offsets_and_the_interface_fits_the
         assert result["to_name"] == "text"
     doubt = next(r for r in spans if r["value"]["labels"] == ["Doubt"])
     assert doubt["from_name"] == "technique" and doubt["score"] == 0.8
+    assert doubt["meta"] == {"text": [f"{category_of('Doubt')}: {explanation_of('Doubt')}"]}
     nato = next(r for r in spans if r["value"]["labels"] == ["Target:NATO"])
-    assert nato["from_name"] == "target" and "score" not in nato
+    assert nato["from_name"] == "target" and "score" not in nato and "meta" not in nato
     choices = {r["from_name"]: r["value"]["choices"] for r in prediction["result"] if r["type"] == "choices"}
     assert choices == {
         "genre": ["opinion"],

@@ -24,7 +24,7 @@ from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_s
 from propwatch.export import FORMATS as BASIC_FORMATS
 from propwatch.export import ExportFormat, write_analyses
 from propwatch.export_labelstudio import write_labelstudio
-from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER
+from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER, TECHNIQUES
 from propwatch.output_files import zip_entry
 from propwatch.targets.linking import NarrativeAttacks
 
@@ -190,6 +190,8 @@ def brat_ann(analysis: Analysis) -> str:
         note = f"{span.label} ({span.analyzer}" + (
             f", score {span.score:.3f})" if span.score is not None else ")"
         )
+        if technique := TECHNIQUES.get(span.label):
+            note += f" {technique.category}: {technique.explanation}"  # what a reviewer checks it against
         lines.append(f"#{number}\tAnnotatorNotes T{number}\t{note}")
     return "".join(line + "\n" for line in lines)
 
@@ -223,6 +225,14 @@ def web_annotations(analysis: Analysis) -> list[dict[str, Any]]:
         body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": span.label}]
         if span.score is not None:
             body.append({"type": "TextualBody", "purpose": "commenting", "value": f"score {span.score:.3f}"})
+        if technique := TECHNIQUES.get(span.label):
+            body.append(
+                {
+                    "type": "TextualBody",
+                    "purpose": "describing",
+                    "value": f"{technique.category}: {technique.explanation}",
+                }
+            )
         found.append(
             {
                 "@context": W3C_CONTEXT,

@@ -70,6 +70,8 @@ def task(analysis: Analysis) -> dict[str, Any]:
         }
         if span.score is not None:
             result["score"] = span.score
+        if technique := taxonomy.TECHNIQUES.get(span.label):  # shown with the region's details
+            result["meta"] = {"text": [f"{technique.category}: {technique.explanation}"]}
         results.append(result)
     for name, control in CHOICES.items():
         chosen = [label.value for label in analysis.labels if label.name == name]
