@@ -7,7 +7,7 @@ import json
 import pytest
 
 from propwatch.domain import Analysis, Article, Label, Span
-from propwatch.export import CSV_COLUMNS, write_analyses
+from propwatch.export import CSV_COLUMNS, analysis_record, write_analyses
 from propwatch.models.taxonomy import category_of, explanation_of
 
 TEXT = "NATO provokes Russia, the editorial says.\r\nEl Pais published the answers."
@@ -227,3 +227,18 @@ def test_csv_and_label_studio_keep_the_dateline_s_place_and_the_source() -> None
     assert (row["place"], row["author"], row["sources"]) == ("Moscow", "Jane Doe", "Rossa Primavera; TASS")
     data = task(Analysis(article=article))["data"]
     assert (data["place"], data["sources"]) == ("Moscow", ["Rossa Primavera", "TASS"])
+
+
+def test_narrative_evidence_is_explained_by_the_catalogues_title() -> None:
+    analysis = Analysis(
+        article=Article(text=TEXT),
+        spans=(Span(start=0, end=20, label="narrative:west-provokes", score=0.9, analyzer="narratives"),),
+    )
+    titles = {"west-provokes": "The West provokes Russia (catalogue: desk)"}
+    record = analysis_record(analysis, narrative_titles=titles)
+    assert record["spans"][0]["explanation"] == titles["west-provokes"]
+    assert analysis_record(analysis)["spans"][0]["explanation"] is None  # no catalogue at hand
+    table = io.StringIO()
+    write_analyses([analysis], "csv", table, narrative_titles=titles)
+    [row] = csv.DictReader(io.StringIO(table.getvalue()))
+    assert row["span_explanation"] == titles["west-provokes"]

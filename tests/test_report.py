@@ -117,6 +117,13 @@ def test_labels_are_grouped_and_narratives_count_their_evidence_sentences() -> N
     assert "west-provokes (0.87, 5+ sentences)" in _render(many)  # the analyzer keeps five at most
     assert "Attacked" in header and "NATO (0.80)" in header
     assert "Target " not in header  # the Targets section below sums targets up
+    # With the catalogues' titles, an id says what it stands for, in the header and by its evidence.
+    console = Console(width=160, record=True, color_system=None)
+    titles = {"west-provokes": "The West provokes Russia (catalogue: desk)"}
+    console.print(render_analysis(analysis, narrative_titles=titles))
+    shown = console.export_text()
+    assert shown.split("╭")[0].count("The West provokes Russia (catalogue: desk)") == 1
+    assert shown.split("Spans")[-1].count("The West provokes Russia (catalogue: desk)") == 2
 
 
 def test_where_no_colour_shows_each_span_is_bracketed() -> None:

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from propwatch.domain import Analysis, Span
 from propwatch.models.taxonomy import TECHNIQUES
+from propwatch.narratives.catalogue import NARRATIVE_SPAN_PREFIX
 from propwatch.summary import ArticleSummary, summarize
 from propwatch.targets.linking import NarrativeAttacks, target_profiles
 from propwatch.targets.records import TargetOut, target_out
@@ -67,30 +68,47 @@ class SpanOut(Span):
         description="For a technique: its SemEval-2023 category (e.g. 'Attack on Reputation'); else null."
     )
     explanation: str | None = Field(
-        description="For a technique: what it is, in one line for analysts; else null."
+        description="For a technique: what it is, in one line for analysts; for a narrative's evidence: the "
+        "narrative's title and catalogue, when a catalogue in use defines it; else null."
     )
 
     @classmethod
-    def of(cls, span: Span, text: str) -> SpanOut:
-        technique = TECHNIQUES.get(span.label)
+    def of(cls, span: Span, text: str, narrative_titles: Mapping[str, str] | None = None) -> SpanOut:
+        category, explanation = span_meaning(span.label, narrative_titles)
         return cls(
-            **span.model_dump(),
-            text=text[span.start : span.end],
-            category=technique.category if technique else None,
-            explanation=technique.explanation if technique else None,
+            **span.model_dump(), text=text[span.start : span.end], category=category, explanation=explanation
         )
 
 
+def span_meaning(
+    label: str, narrative_titles: Mapping[str, str] | None = None
+) -> tuple[str | None, str | None]:
+    """(category, explanation) of a span label: a technique's, or a narrative's title from
+    ``narrative_titles`` (:func:`propwatch.narratives.catalogue.narrative_titles`); (None, None) else."""
+    if technique := TECHNIQUES.get(label):
+        return technique.category, technique.explanation
+    if label.startswith(NARRATIVE_SPAN_PREFIX) and narrative_titles:
+        return None, narrative_titles.get(label.removeprefix(NARRATIVE_SPAN_PREFIX))
+    return None, None
+
+
 def analysis_record(
-    analysis: Analysis, *, include_raw: bool = False, narrative_attacks: NarrativeAttacks | None = None
+    analysis: Analysis,
+    *,
+    include_raw: bool = False,
+    narrative_attacks: NarrativeAttacks | None = None,
+    narrative_titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready form of an analysis, as described by docs/analysis.schema.json; ``targets`` counts
-    narrative evidence when given the catalogues' ``narrative_attacks``."""
+    narrative evidence when given the catalogues' ``narrative_attacks``; narrative evidence is explained
+    by the catalogues' ``narrative_titles``."""
     record = analysis.model_dump(mode="json")
     if not include_raw:
         record["article"]["raw"] = None  # raw HTML can be megabytes; provenance is kept in the store
     text = analysis.article.text
-    record["spans"] = [SpanOut.of(span, text).model_dump(mode="json") for span in analysis.spans]
+    record["spans"] = [
+        SpanOut.of(span, text, narrative_titles).model_dump(mode="json") for span in analysis.spans
+    ]
     record["model_version"] = analysis.model_version
     record["summary"] = summarize(analysis).model_dump(mode="json")
     record["targets"] = [
@@ -183,7 +201,11 @@ def _counts(counts: dict[str, int]) -> str | None:
 _LABELS_IN_COLUMNS = frozenset({"genre", "frames", "targets"})
 
 
-def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> Iterable[dict[str, Any]]:
+def _csv_rows(
+    analysis: Analysis,
+    narrative_attacks: NarrativeAttacks | None,
+    narrative_titles: Mapping[str, str] | None = None,
+) -> Iterable[dict[str, Any]]:
     article = analysis.article
     summary = summarize(analysis)
     profiles = target_profiles(analysis, narrative_attacks)
@@ -235,8 +257,13 @@ def _csv_rows(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) ->
             "span_analyzer": span.analyzer,
             "span_text": span.text_of(article),
             "span_targets": ", ".join(aimed_at.get((span.start, span.end, span.label), ())) or None,
-            "span_category": technique.category if (technique := TECHNIQUES.get(span.label)) else None,
-            "span_explanation": technique.explanation if technique else None,
+            **dict(
+                zip(
+                    ("span_category", "span_explanation"),
+                    span_meaning(span.label, narrative_titles),
+                    strict=True,
+                )
+            ),
         }
 
 
@@ -262,13 +289,16 @@ def write_analyses(
     out: TextIO,
     narrative_attacks: NarrativeAttacks | None = None,
     republications: Mapping[str, RepublicationCluster | None] | None = None,
+    narrative_titles: Mapping[str, str] | None = None,
 ) -> int:
     """Write ``analyses`` to ``out`` in ``fmt``; returns how many were written. JSON records carry the
     ``republications`` of the articles whose ids that mapping holds."""
     count = 0
 
     def record_of(analysis: Analysis) -> dict[str, Any]:
-        record = analysis_record(analysis, narrative_attacks=narrative_attacks)
+        record = analysis_record(
+            analysis, narrative_attacks=narrative_attacks, narrative_titles=narrative_titles
+        )
         if republications is not None and analysis.article.id in republications:
             record["republications"] = republications_record(republications[analysis.article.id])
         return record
@@ -292,7 +322,7 @@ def write_analyses(
         for analysis in analyses:
             writer.writerows(
                 {key: spreadsheet_safe(value) for key, value in row.items()}
-                for row in _csv_rows(analysis, narrative_attacks)
+                for row in _csv_rows(analysis, narrative_attacks, narrative_titles)
             )
             count += 1
     else:

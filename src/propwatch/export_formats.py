@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, Final, Literal
 
 from propwatch.claims.claimreview import claim_reviews
@@ -303,9 +303,10 @@ def write_export(
     fmt: str,
     out: BinaryIO,
     narrative_attacks: NarrativeAttacks | None = None,
+    narrative_titles: Mapping[str, str] | None = None,
 ) -> int:
     """Write ``analyses`` to the binary stream ``out`` in ``fmt``; returns how many were written
-    (``narrative_attacks``: see :func:`propwatch.export.analysis_record`)."""
+    (``narrative_attacks``, ``narrative_titles``: see :func:`propwatch.export.analysis_record`)."""
     chosen = check_format(fmt)
     if chosen == "brat":
         return write_brat(analyses, out)
@@ -314,7 +315,9 @@ def write_export(
     stream = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         if chosen in BASIC_FORMATS:
-            return write_analyses(analyses, _basic(chosen), stream, narrative_attacks)
+            return write_analyses(
+                analyses, _basic(chosen), stream, narrative_attacks, narrative_titles=narrative_titles
+            )
         count = 0
         if chosen == "ptc":
             names = ArticleNames()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -15,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propwatch.domain import Analysis, Span
+from propwatch.export import span_meaning
 from propwatch.models import taxonomy
 from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX
 from propwatch.narratives.matching import MAX_EVIDENCE
@@ -66,7 +68,7 @@ def label_style(label: str) -> str:
     return _PALETTE[int.from_bytes(digest, "big") % len(_PALETTE)]
 
 
-def _metadata(analysis: Analysis) -> Table:
+def _metadata(analysis: Analysis, narrative_titles: Mapping[str, str] | None = None) -> Table:
     article = analysis.article
     table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
     table.add_column(style="bold")
@@ -90,12 +92,12 @@ def _metadata(analysis: Analysis) -> Table:
     for name, value in rows:
         if value:
             table.add_row(name, value)
-    for name, values in _label_rows(analysis).items():
+    for name, values in _label_rows(analysis, narrative_titles).items():
         table.add_row(name, values)
     return table
 
 
-def _label_rows(analysis: Analysis) -> dict[str, str]:
+def _label_rows(analysis: Analysis, narrative_titles: Mapping[str, str] | None = None) -> dict[str, str]:
     """One row per label name: "Frame: Political (0.70), Economic (0.46)"; a narrative with its number of
     evidence sentences (one sentence near the threshold is a lead, five are a finding). Plain "target"
     labels are left to the Targets section, which says who is attacked and how."""
@@ -110,6 +112,8 @@ def _label_rows(analysis: Analysis) -> dict[str, str]:
             more = "+" if count >= MAX_EVIDENCE else ""  # the analyzer keeps the strongest few only
             sentences = f"{count}{more} sentence{'' if count == 1 else 's'}"
             shown = f"{label.value} ({', '.join(filter(None, (score, sentences)))})"
+            if narrative_titles and label.value in narrative_titles:  # what the id stands for
+                shown += f"\n  {narrative_titles[label.value]}"
         else:
             shown = f"{label.value} ({score})" if score else label.value
         grouped.setdefault(label.name, []).append(shown)
@@ -193,7 +197,7 @@ def _legend(spans: tuple[Span, ...]) -> Table:
     return table
 
 
-def _evidence(analysis: Analysis) -> Table:
+def _evidence(analysis: Analysis, narrative_titles: Mapping[str, str] | None = None) -> Table:
     table = Table(title="Spans", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("Chars", no_wrap=True)
@@ -206,11 +210,11 @@ def _evidence(analysis: Analysis) -> Table:
             quote = quote[: _QUOTE_CHARS - 1] + "…"
         score = f"{span.score:.2f}" if span.score is not None else ""
         label = Text(span.label)
-        technique = taxonomy.TECHNIQUES.get(span.label)
-        if technique is not None:  # a technique span says what the technique does, to check it against
+        category, explanation = span_meaning(span.label, narrative_titles)
+        if explanation is not None:  # a technique or narrative says what it is, to check the span against
             label = Text.assemble(
                 (f" {span.label} ", label_style(span.label)),
-                (f"\n{technique.category}: {technique.explanation}", "italic"),
+                (f"\n{category}: {explanation}" if category else f"\n{explanation}", "italic"),
             )
         table.add_row(str(n), f"{span.start}-{span.end}", label, score, quote)
     return table
@@ -254,10 +258,15 @@ def _summary(analysis: Analysis) -> RenderableType | None:
 
 
 def render_analysis(
-    analysis: Analysis, narrative_attacks: NarrativeAttacks | None = None, *, plain: bool = False
+    analysis: Analysis,
+    narrative_attacks: NarrativeAttacks | None = None,
+    *,
+    plain: bool = False,
+    narrative_titles: Mapping[str, str] | None = None,
 ) -> RenderableType:
-    """The terminal report of ``analysis``; ``plain`` for output that shows no colour (spans bracketed)."""
-    parts: list[RenderableType] = [_metadata(analysis)]
+    """The terminal report of ``analysis``; ``plain`` for output that shows no colour (spans bracketed);
+    ``narrative_titles`` (from the catalogues in use) say what each matched narrative is."""
+    parts: list[RenderableType] = [_metadata(analysis, narrative_titles)]
     article_summary = _summary(analysis)
     if article_summary is not None:
         parts.append(article_summary)
@@ -267,7 +276,7 @@ def render_analysis(
     )
     parts.append(Panel(Padding(highlighted_text(shown, plain), (0, 1)), title="Text", title_align="left"))
     if shown.spans:
-        parts.extend([_legend(shown.spans), _evidence(shown)])
+        parts.extend([_legend(shown.spans), _evidence(shown, narrative_titles)])
     elif not analysis.analyzers:
         parts.append(Text(_NOT_ANALYSED, style="italic"))
     else:

@@ -119,3 +119,25 @@ def test_techniques_not_looked_for_are_not_reported_as_zero(
     assert "genre-note" not in page
     assert "NATO ×1" in _text(_section(page, "targets-panel"))
     assert "<mark" not in page.split('id="article-text"')[1].split("</div>")[0]
+
+
+def test_a_narrative_match_says_what_the_narrative_is(
+    app_store: tuple[TestClient, ArticleStore], tmp_path: Path
+) -> None:
+    """Matched narratives had shown by id only, their evidence with an empty explanation."""
+    from propwatch.domain import Label
+    from propwatch.narratives.catalogue import narrative_titles
+
+    narrative = "west-provokes-russia-to-blame-it"
+    title = narrative_titles(Settings(data_dir=tmp_path))[narrative]
+    assert "(catalogue: " in title
+    text = "NATO pushed east on purpose. Then it blamed Moscow for reacting."
+    analysis = Analysis(
+        article=Article(text=text),
+        spans=(Span(start=0, end=28, label=f"narrative:{narrative}", score=0.9, analyzer="narratives"),),
+        labels=(Label(name="narrative", value=narrative, score=0.9, analyzer="narratives"),),
+        analyzers={"narratives": "1"},
+    )
+    page = html.unescape(_page(app_store, analysis))
+    assert f'data-explanation="{title}"' in page  # the evidence's tooltip
+    assert f'<span class="narrative-title">{title}</span>' in page  # the Narratives panel

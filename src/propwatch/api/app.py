@@ -42,7 +42,12 @@ from propwatch.errors import (
     RobotsDisallowedError,
     StorageError,
 )
-from propwatch.narratives.catalogue import attacks_in_catalogues, catalogue_ids, readable_catalogues
+from propwatch.narratives.catalogue import (
+    attacks_in_catalogues,
+    catalogue_ids,
+    narrative_titles,
+    readable_catalogues,
+)
 from propwatch.pipeline import Pipeline, check_analyzers
 from propwatch.settings import Settings
 from propwatch.storage.queries import ArticleQuery, Facets, facets
@@ -69,6 +74,8 @@ class Workbench:
     """The target alias catalogues (read at start): filters name a target by any of its aliases."""
     narrative_ids: frozenset[str] = frozenset()
     """The narrative ids of the catalogues (read at start), which the narrative filter accepts."""
+    narrative_titles: Mapping[str, str] = field(default_factory=dict)
+    """Narrative id → its title and catalogue (read at start): what a match means, on display."""
 
     _kept: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -198,6 +205,7 @@ def create_app(
         attacks_in_catalogues(settings, catalogues),
         load_aliases(settings),
         catalogue_ids(catalogues),
+        narrative_titles(settings, catalogues),
     )
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:

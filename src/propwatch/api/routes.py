@@ -6,7 +6,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import IO, Annotated, Any, Literal
+from typing import IO, Annotated, Any, BinaryIO, Literal, cast
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.dependencies.models import Dependant
@@ -61,7 +61,6 @@ from propwatch.storage.statistics import (
     outlet_timelines,
     timeline,
 )
-from propwatch.targets.linking import NarrativeAttacks
 
 bearer = HTTPBearer(auto_error=False, description="An API token made with `propwatch token create NAME`.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -129,7 +128,9 @@ Read = Depends(readable)
 
 def record(analysis: Analysis, bench: Workbench) -> dict[str, Any]:
     """An AnalysisOut body: the export record (spans, labels, summary) and the article's targets."""
-    found = analysis_record(analysis, narrative_attacks=bench.narrative_attacks)
+    found = analysis_record(
+        analysis, narrative_attacks=bench.narrative_attacks, narrative_titles=bench.narrative_titles
+    )
     return found
 
 
@@ -371,10 +372,11 @@ def get_republications(article_id: str, bench: Bench) -> RepublicationsOut:
     )
 
 
-def _spooled(analyses: Iterable[Analysis], fmt: str, attacks: NarrativeAttacks) -> IO[bytes]:
+def _spooled(analyses: Iterable[Analysis], fmt: str, bench: Workbench) -> IO[bytes]:
     # Written fully before the response starts, so a storage error is still a clean JSON error.
     spool = tempfile.SpooledTemporaryFile(max_size=8_000_000)  # noqa: SIM115 (closed by _chunks)
-    write_export(analyses, fmt, spool, attacks)  # type: ignore[arg-type]
+    out = cast(BinaryIO, spool)  # a binary file object, as write_export takes
+    write_export(analyses, fmt, out, bench.narrative_attacks, narrative_titles=bench.narrative_titles)
     spool.seek(0)
     return spool
 
@@ -411,9 +413,7 @@ def export_article(
     format: Annotated[FormatName, Query(description="Export format.")] = "json",
 ) -> StreamingResponse:
     analysis = bench.store.get_analysis(article_id)
-    return _download(
-        _spooled([analysis], format, bench.narrative_attacks), format, f"propwatch-{analysis.article.id}"
-    )
+    return _download(_spooled([analysis], format, bench), format, f"propwatch-{analysis.article.id}")
 
 
 @router.get(
@@ -440,7 +440,7 @@ def export_articles(
     analyses = (
         bench.store.iter_analyses(article_ids=ids, stored_order=True, matched=True) if ids else iter(())
     )
-    return _download(_spooled(analyses, format, bench.narrative_attacks), format, "propwatch-export")
+    return _download(_spooled(analyses, format, bench), format, "propwatch-export")
 
 
 @router.get(

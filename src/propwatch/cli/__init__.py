@@ -41,7 +41,7 @@ from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
 from propwatch.export_formats import EXPORT_FORMATS, ZIP_FORMATS, write_export
-from propwatch.narratives.catalogue import attacks_in_catalogues
+from propwatch.narratives.catalogue import catalogue_displays
 from propwatch.report import render_analysis, render_republications
 from propwatch.service import Outcome, analyze_sources, ingest_sources
 from propwatch.settings import Settings, default_data_dir
@@ -204,14 +204,15 @@ def _print_reports(
     if fmt is ReportFormat.text:
         console = out if stream is sys.stdout else literal_console(file=stream, width=100, color_system=None)
         plain = console.color_system is None or console.no_color  # spans bracketed where no colour shows
-        attacks = attacks_in_catalogues(settings)
+        attacks, titles = catalogue_displays(settings)
         for n, analysis in enumerate(analyses):
             if n:
                 console.print(Rule())
-            console.print(render_analysis(analysis, attacks, plain=plain))
+            console.print(render_analysis(analysis, attacks, plain=plain, narrative_titles=titles))
     else:
-        attacks = attacks_in_catalogues(settings)
-        write_analyses(analyses, fmt.value, stream, attacks, republications)  # type: ignore[arg-type]
+        attacks, titles = catalogue_displays(settings)
+        fmt_name: Any = fmt.value  # json, jsonl or csv: the text format was handled above
+        write_analyses(analyses, fmt_name, stream, attacks, republications, narrative_titles=titles)
 
 
 def _analyses(outcomes: Iterable[Outcome]) -> Iterator[Analysis]:
@@ -510,7 +511,8 @@ def export(
             ids = filters.matching_ids(settings, store, options)
         analyses = store.iter_analyses(article_ids=ids, stored_order=filtered, matched=filtered)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
-        count = write_export(tracked, str(fmt), stream, attacks_in_catalogues(settings))
+        attacks, titles = catalogue_displays(settings)
+        count = write_export(tracked, str(fmt), stream, attacks, narrative_titles=titles)
     if not to_stdout:
         err.print(f"Exported {count} {'article' if count == 1 else 'articles'} to {output}.", highlight=False)
 

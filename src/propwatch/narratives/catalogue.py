@@ -340,6 +340,26 @@ def attacks_in_catalogues(
     }
 
 
+def narrative_titles(settings: Settings, catalogues: list[Catalogue] | None = None) -> dict[str, str]:
+    """Narrative id → what a match means, for displays and exports of stored analyses: its title and
+    the catalogue it comes from ("NATO encircles Russia (catalogue: starter)"); the first catalogue that
+    defines an id wins, as in matching. A catalogue that cannot be read leaves the mapping empty."""
+    if catalogues is None:
+        catalogues = readable_catalogues(settings, "narrative titles")
+    found: dict[str, str] = {}
+    for catalogue in catalogues:
+        for narrative in catalogue.narratives:
+            found.setdefault(narrative.id, f"{narrative.title} (catalogue: {catalogue.name})")
+    return found
+
+
+def catalogue_displays(settings: Settings) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """(:func:`attacks_in_catalogues`, :func:`narrative_titles`) of the catalogues in use, read once: what
+    a display or export of stored analyses needs from them."""
+    catalogues = readable_catalogues(settings, "narrative stances and titles")
+    return attacks_in_catalogues(settings, catalogues), narrative_titles(settings, catalogues)
+
+
 def narrative_attacks(catalogues: Iterable[Catalogue]) -> dict[str, frozenset[str]]:
     """Narrative id → the targets it attacks (narratives that declare ``attacks``); the first
     catalogue that defines an id wins, as in matching."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from propwatch.domain import Analysis, Span
+from propwatch.export import span_meaning
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES
 from propwatch.targets.linking import SPAN_PREFIX
 
@@ -117,14 +118,16 @@ def highlighted(span: Span) -> bool:
     return not span.label.startswith(SPAN_PREFIX)
 
 
-def span_views(analysis: Analysis) -> list[SpanView]:
-    """The highlighted spans of ``analysis``, in text order, numbered from 1."""
+def span_views(analysis: Analysis, narrative_titles: Mapping[str, str] | None = None) -> list[SpanView]:
+    """The highlighted spans of ``analysis``, in text order, numbered from 1; a narrative's evidence is
+    explained by its title from ``narrative_titles``."""
     text = analysis.article.text
     shown = [span for span in analysis.spans if highlighted(span)]
     ordered = sorted(shown, key=lambda s: (s.start, -s.end, s.analyzer, s.label))
     views: list[SpanView] = []
     for number, (span, lane) in enumerate(zip(ordered, _lanes(ordered), strict=True), 1):
-        technique = TECHNIQUES.get(span.label) if span.analyzer == TECHNIQUE_ANALYZER else None
+        explained = span.analyzer == TECHNIQUE_ANALYZER or span.label not in TECHNIQUES
+        category, explanation = span_meaning(span.label, narrative_titles) if explained else (None, None)
         views.append(
             SpanView(
                 number=number,
@@ -133,8 +136,8 @@ def span_views(analysis: Analysis) -> list[SpanView]:
                 label=span.label,
                 analyzer=span.analyzer,
                 score=span.score,
-                category=technique.category if technique else None,
-                explanation=technique.explanation if technique else None,
+                category=category,
+                explanation=explanation,
                 colour=colour_class(span.analyzer, span.label),
                 lane=min(lane, MAX_LANE),
                 quote=" ".join(text[span.start : span.end].split()),

@@ -202,7 +202,7 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
     analysis = bench.store.get_analysis(article_id)
-    views = span_views(analysis)
+    views = span_views(analysis, bench.narrative_titles)
     summary = summarize(analysis)
     targets = target_profiles(analysis, bench.narrative_attacks)
     label_groups: dict[str, list[Any]] = {}
@@ -235,6 +235,7 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
         genre_note=genre_note(summary),
         targets=targets,
         evidence_of=lambda spans: views_of(spans, views),
+        narrative_titles=bench.narrative_titles if NARRATIVE_LABEL in label_groups else {},
     )
 
 
