@@ -238,3 +238,17 @@ def test_a_stray_quote_closed_further_down_is_named_not_merged(tmp_path: Path) -
     posts[2] = posts[2].replace(",Vaccine B kills the elderly", f',"{prose} kills the elderly"')
     broken.write_text("".join(posts), encoding="utf-8")
     assert import_euvsdisinfo(broken, Settings(data_dir=tmp_path), min_cases=2).rows == len(POSTS)
+
+
+def test_a_date_not_read_is_reported_and_the_case_kept(tmp_path: Path) -> None:
+    """Unreadable dates had been dropped without a word ("6 cases … 0 skipped"), the entries undated."""
+    path = tmp_path / "odd.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["date", "title", "keywords"])
+        writer.writerow(["2020-13-4N", "Vaccine A is a Western experiment", "vaccine"])
+        writer.writerow(["2021-02-01", "Vaccine B kills the elderly", "vaccine"])
+        writer.writerow(["", "Vaccine C is poison", "vaccine"])  # no date given: nothing to report
+    report = import_euvsdisinfo(path, Settings(data_dir=tmp_path), name="odd", min_cases=1)
+    assert report.undated == [f"{path} line 2: '2020-13-4N'"]
+    assert report.cases == 3 and report.skipped == []

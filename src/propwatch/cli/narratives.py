@@ -95,6 +95,12 @@ def import_command(
         err.print(labelled("skipped:", "yellow", line), highlight=False)
     if len(report.skipped) > 20:
         err.print(f"… and {len(report.skipped) - 20} more skipped rows", highlight=False)
+    if report.undated:
+        count, first = len(report.undated), report.undated[0]
+        said = f"{count} {'date' if count == 1 else 'dates'} not read, kept undated: {first}"
+        said += f" (and {count - 1} more)" if count > 1 else ""
+        said += "; dates are read as YYYY-MM-DD, MM/DD/YY(YY) or DD.MM.YYYY"
+        err.print(labelled("warning:", "yellow", said), highlight=False)
     verb = "Replaced" if report.replaced else "Wrote"
     out.print(
         f"{verb} {report.path}: {len(report.catalogue.narratives)} entries from {report.cases} cases "

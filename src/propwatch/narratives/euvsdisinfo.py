@@ -74,6 +74,7 @@ class ImportReport:
     cases: int = 0
     duplicates: int = 0
     skipped: list[str] = field(default_factory=list)  # "file line N: reason"
+    undated: list[str] = field(default_factory=list)  # "file line N: 'the date as written'", kept undated
     ungrouped: int = 0
     replaced: bool = False
 
@@ -140,11 +141,15 @@ def read_cases(path: Path, report: ImportReport) -> Iterator[Case]:
                     report.skipped.append(f"{where}: no title")
                     continue
                 url = (row.get(url_col) or "").strip() if url_col else ""
+                written = (row.get(date_col) or "").strip() if date_col else ""
+                published = _parse_date(written) if written else None
+                if written and published is None:  # the case stays, without its date: said, not silent
+                    report.undated.append(f"{where}: {written!r}")
                 yield Case(
                     title=title,
                     summary=" ".join((row.get(summary_col) or "").split()) or None if summary_col else None,
                     keywords=_split(row.get(keywords_col) or ""),
-                    published=_parse_date(row.get(date_col) or "") if date_col else None,
+                    published=published,
                     url=url if url.startswith(("http://", "https://")) else None,
                     outlets=_split(row.get(outlet_col) or "") if outlet_col else (),
                 )
