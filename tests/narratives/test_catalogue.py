@@ -77,6 +77,19 @@ def test_attack_lists_may_name_targets_by_any_alias(tmp_path: Path) -> None:
     assert attacks == {"desk-1": frozenset({"United States", "NATO", "Soros Foundation"})}
 
 
+def test_an_attacks_name_no_alias_catalogue_knows_is_named(tmp_path: Path) -> None:
+    """A typo ("Untied States") had silently lost the narrative's stance towards the United States."""
+    from propwatch.narratives.catalogue import unknown_attack_names
+
+    entry = ENTRY.format(id="desk-1") + "    attacks: [USA, Untied States]\n"
+    write(tmp_path / "narratives", "desk.yaml", catalogue_text() + entry)
+    settings = Settings(data_dir=tmp_path, narrative_builtin=False)
+    [line] = unknown_attack_names(settings, load_catalogues(settings))
+    assert "desk.yaml (id 'desk-1'): attacks 'Untied States', a name no target alias catalogue knows" in line
+    starter = Settings(data_dir=tmp_path / "other")
+    assert unknown_attack_names(starter, load_catalogues(starter)) == []  # the shipped names are all known
+
+
 def test_an_id_the_starter_catalogue_has_names_the_way_out(tmp_path: Path) -> None:
     write(tmp_path / "narratives", "desk.yaml", catalogue_text("nato-encircles-russia"))
     with pytest.raises(MalformedRecordError, match="PROPWATCH_NARRATIVE_BUILTIN=false"):

@@ -21,7 +21,7 @@ from rich.table import Table
 from propwatch.cli.options import labelled, literal_console, settings_from, text_output
 from propwatch.errors import ConfigurationError
 from propwatch.narratives.calibration import calibrate, read_labelled
-from propwatch.narratives.catalogue import iter_narratives, load_catalogues
+from propwatch.narratives.catalogue import iter_narratives, load_catalogues, unknown_attack_names
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache
 from propwatch.narratives.euvsdisinfo import DEFAULT_NAME, MAX_EXAMPLES, MIN_CASES, import_euvsdisinfo
 from propwatch.narratives.matching import NarrativeIndex, threshold_for
@@ -116,8 +116,12 @@ def list_command(
     entries: Annotated[bool, typer.Option("--entries", help="Also list every narrative.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
 ) -> None:
-    """Show the catalogues in use and how many narratives and example claims each holds."""
-    catalogues = load_catalogues(settings_from(ctx))
+    """Show the catalogues in use and how many narratives and example claims each holds; warn of
+    ``attacks`` names no target alias catalogue knows."""
+    settings = settings_from(ctx)
+    catalogues = load_catalogues(settings)
+    for line in unknown_attack_names(settings, catalogues):
+        err.print(labelled("warning:", "yellow", line), highlight=False)
     if fmt is ListFormat.json:
         records = [
             {
@@ -153,10 +157,11 @@ def list_command(
     out.print(table)
     if entries:
         listing = Table(title="Narratives")
-        for column in ("Id", "Title", "Tags"):
+        for column in ("Id", "Title", "Tags", "Catalogue"):
             listing.add_column(column, overflow="fold")
-        for narrative in iter_narratives(catalogues):
-            listing.add_row(narrative.id, narrative.title, ", ".join(narrative.tags))
+        for catalogue in catalogues:
+            for narrative in catalogue.narratives:
+                listing.add_row(narrative.id, narrative.title, ", ".join(narrative.tags), catalogue.name)
         out.print(listing)
 
 

@@ -353,6 +353,22 @@ def narrative_titles(settings: Settings, catalogues: list[Catalogue] | None = No
     return found
 
 
+def unknown_attack_names(settings: Settings, catalogues: list[Catalogue]) -> list[str]:
+    """One line per ``attacks`` name that no target alias catalogue knows ("Untied States"): such a
+    name links only a target found under exactly that name, so a typo silently loses the stance."""
+    from propwatch.targets.aliases import load_aliases  # targets import this module
+
+    aliases = load_aliases(settings)
+    return [
+        f"{catalogue.path or catalogue.name} (id {narrative.id!r}): attacks {name!r}, a name no target "
+        "alias catalogue knows; it links only a target found under exactly that name"
+        for catalogue in catalogues
+        for narrative in catalogue.narratives
+        for name in narrative.attacks
+        if name.strip() not in aliases.entities and aliases.lookup(name.strip(), None) is None
+    ]
+
+
 def catalogue_displays(settings: Settings) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     """(:func:`attacks_in_catalogues`, :func:`narrative_titles`) of the catalogues in use, read once: what
     a display or export of stored analyses needs from them."""
