@@ -256,6 +256,21 @@ def test_a_lone_emoji_is_substantial_a_short_word_is_not() -> None:
     assert whole_words("a b", 0, 3) == (0, 3)
 
 
+def test_an_apostrophe_between_letters_is_inside_the_word() -> None:
+    """A Doubt span had begun at "t tell you this", shown as won'⟦t tell you this⟧."""
+    from propwatch.models.technique_decode import whole_words
+
+    text = "They won't tell you this. NATO’s plan. 'quoted' words"
+    start, end = whole_words(text, text.index("t tell"), text.index(" this") + 5)
+    assert text[start:end] == "won't tell you this"
+    start, end = whole_words(text, text.index("NATO"), text.index("NATO") + 4)
+    assert text[start:end] == "NATO"  # an entity does not take the suffix after it
+    start, end = whole_words(text, text.index("’s") + 1, text.index("’s") + 2)
+    assert text[start:end] == "s"  # a suffix alone stays a fragment (dropped as such)
+    start, end = whole_words(text, text.index("quoted"), text.index("quoted") + 6)
+    assert text[start:end] == "quoted"  # a quotation mark is not part of the word it quotes
+
+
 def test_spans_never_split_a_character_written_as_several_code_points() -> None:
     """The tokenizer's NFKC offsets had left "Jose\u0301" as "Jose" and cut the É of "E\u0301lysée"."""
     from propwatch.models.technique_decode import clean_boundaries, whole_words

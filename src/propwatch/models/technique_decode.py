@@ -415,15 +415,30 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     # At most WIDEST characters each way: a "word" of a million letters and no space would otherwise be
     # walked through once per span, an hour for a line of two million.
     lowest, highest = max(0, start - WIDEST), min(len(text), end + WIDEST)
-    while lowest < start < len(text) and (
-        _extends(text[start]) or text[start - 1] == _ZWJ or (_wordy(text[start - 1]) and _wordy(text[start]))
-    ):
+    if _after_inner_apostrophe(text, start, end):
+        start -= 2  # onto the letter before the apostrophe; the loop below takes the rest of the word
+    while lowest < start < len(text) and _joined(text, start):
         start -= 1
-    while 0 < end < highest and (
-        _extends(text[end]) or text[end - 1] == _ZWJ or (_wordy(text[end - 1]) and _wordy(text[end]))
-    ):
+    while 0 < end < highest and _joined(text, end):
         end += 1
     return start, end
+
+
+_APOSTROPHES = "'’"
+
+
+def _after_inner_apostrophe(text: str, start: int, end: int) -> bool:
+    """Whether a span of more than one word starts right after an apostrophe inside a word: "won't
+    tell you this" had been cut to "t tell you this". A suffix alone ("s" of "Russia’s") stays a
+    fragment, and a span never grows by the suffix after it (an entity "Russia", not "Russia’s")."""
+    if not (2 <= start < end and text[start - 1] in _APOSTROPHES and _wordy(text[start - 2])):
+        return False
+    return _wordy(text[start]) and not all(_wordy(char) for char in text[start:end])
+
+
+def _joined(text: str, at: int) -> bool:
+    """Whether ``text[at - 1]`` and ``text[at]`` belong to one word or one character (``0 < at``)."""
+    return _extends(text[at]) or text[at - 1] == _ZWJ or (_wordy(text[at - 1]) and _wordy(text[at]))
 
 
 def substantial(piece: str) -> bool:
