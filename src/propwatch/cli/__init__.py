@@ -10,17 +10,9 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.rule import Rule
 from rich.table import Table
 
@@ -37,6 +29,7 @@ from propwatch.cli.options import (
     text_output,
     write_json,
 )
+from propwatch.cli.tally import Tally
 from propwatch.domain import Analysis
 from propwatch.errors import ConfigurationError, PropwatchError
 from propwatch.export import analysis_json_schema, write_analyses
@@ -118,82 +111,6 @@ class _NothingToWrite(Exception):
     """Ends an output block early, so that its file is not replaced."""
 
 
-class _Tally:
-    """Counts outcomes, prints failures as they happen, shows progress once there are several."""
-
-    def __init__(self, verb: str) -> None:
-        self.verb = verb
-        self.seen = 0
-        self.failures: list[str] = []
-        self.stored = 0
-        self.already = 0
-        self._progress: Progress | None = None
-
-    def track(self, outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
-        try:
-            for outcome in outcomes:
-                self.seen += 1
-                if self.seen == 2:  # a run over several articles shows a progress bar
-                    self._progress = Progress(
-                        SpinnerColumn(),
-                        TextColumn(f"{self.verb}"),
-                        BarColumn(),
-                        MofNCompleteColumn(),
-                        TextColumn("{task.fields[failed]} failed"),
-                        TimeElapsedColumn(),
-                        console=err,
-                        transient=True,
-                    )
-                    self._progress.start()
-                    self._progress.add_task(self.verb, total=None, completed=1, failed=len(self.failures))
-                if outcome.failure is not None:
-                    self.failures.append(f"{outcome.failure.input}: {outcome.failure.reason}")
-                    err.print(
-                        labelled("error:", "red", f"{outcome.failure.input}: {outcome.failure.reason}"),
-                        highlight=False,
-                    )
-                elif outcome.article_stored or outcome.analysis_stored:
-                    self.stored += 1
-                elif outcome.analysis is not None:
-                    self.already += 1
-                if self._progress is not None:
-                    self._progress.update(
-                        self._progress.task_ids[0], completed=self.seen, failed=len(self.failures)
-                    )
-                yield outcome
-        finally:
-            if self._progress is not None:
-                self._progress.stop()
-
-    def interrupted(self, storing: bool, output: Path | None = None) -> NoReturn:
-        """After Ctrl-C: what was done so far, and how to go on (what was stored stays stored)."""
-        said = f"Interrupted after {self.seen} {'article' if self.seen == 1 else 'articles'}: "
-        said += f"{self.stored} stored, {self.already} already stored, " if storing else ""
-        said += f"{len(self.failures)} failed."
-        said += f" {output} was left as it was." if output is not None else ""
-        said += " Run the same command again to go on." if storing else ""
-        err.print(said, highlight=False)
-        raise typer.Exit(130)
-
-    def finish(self, storing: bool) -> None:
-        ok = self.seen - len(self.failures)
-        if self.seen > 1 or (storing and ok):
-            parts = [f"{ok} {'article' if ok == 1 else 'articles'} {self.verb.lower()}"]
-            if storing:
-                parts.append(f"{self.stored} stored")
-                parts.append(f"{self.already} already stored")
-            parts.append(f"{len(self.failures)} failed")
-            err.print(", ".join(parts) + ".", highlight=False)
-            if self.failures and self.seen > 1:
-                err.print("Failed inputs:")
-                for line in self.failures:
-                    err.print(f"  {line}", highlight=False)
-        if self.failures or self.seen == 0:
-            if self.seen == 0:
-                err.print("error: no article found in the input", highlight=False)
-            raise typer.Exit(2)
-
-
 def _print_reports(
     analyses: Iterable[Analysis],
     fmt: ReportFormat,
@@ -266,7 +183,7 @@ def analyze(
         respect_robots=False if ignore_robots else None,
         input_encoding=encoding,
     )
-    tally = _Tally("Analysed")
+    tally = Tally("Analysed")
     try:
         with contextlib.ExitStack() as stack:
             store = None if no_store else stack.enter_context(ArticleStore.from_settings(settings))
@@ -300,7 +217,7 @@ def ingest(
         respect_robots=False if ignore_robots else None,
         input_encoding=encoding,
     )
-    tally = _Tally("Ingested")
+    tally = Tally("Ingested")
     try:
         with ArticleStore.from_settings(settings) as store:
             read = ingest_sources(sources, settings, store=store, stdin=sys.stdin.buffer, outlet=outlet)
@@ -506,7 +423,7 @@ def export(
             f"--format {fmt}", "writes a zip: give a file with -o, or redirect the output"
         )
     with ArticleStore.from_settings(settings, create=False) as store, binary_output(output) as stream:
-        tally = _Tally("Exported")
+        tally = Tally("Exported")
         if filtered := bool(filters.chosen(options)):
             ids = filters.matching_ids(settings, store, options)
         analyses = store.iter_analyses(article_ids=ids, stored_order=filtered, matched=filtered)
