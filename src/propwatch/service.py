@@ -77,8 +77,10 @@ def analyze_sources(
         blocked = BlockList(store).find(articles) if store is not None else {}
         articles = [a for a in articles if a.id not in blocked]
         # What is stored of these articles: the findings of analyzers this run does not re-run.
-        earlier = store.latest_analyses(a.id for a in articles) if store is not None else None
-        found = _analyse(pipeline, articles, earlier)
+        earlier = store.latest_analyses(a.id for a in articles) if store is not None else {}
+        # Stored by these very analyzer versions (a run stopped and started again): not analysed twice.
+        done = {a.id: earlier[a.id] for a in articles if a.id in earlier and _covers(earlier[a.id], pipeline)}
+        found = _analyse(pipeline, [a for a in articles if a.id not in done], earlier or None)
         for item in chunk:
             if isinstance(item, Failure):
                 yield Outcome(failure=item)
@@ -86,11 +88,18 @@ def analyze_sources(
                 yield Outcome(
                     failure=Failure(input=_input_name(item), reason=blocked_reason(blocked[item.id]))
                 )
+            elif item.id in done:  # saved again all the same: this copy's page is recorded as an appearance
+                yield _stored(done[item.id].model_copy(update={"article": item}), store)
             else:
                 result = found[id(item)]
                 yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
     if store is not None:  # what the run stored: a page looking up near-copies then only reads them
         index_missing(store, settings)
+
+
+def _covers(stored: Analysis, pipeline: Pipeline) -> bool:
+    """Whether ``stored`` holds the findings of every analyzer of ``pipeline``, at its version."""
+    return all(stored.analyzers.get(name) == version for name, version in pipeline.versions.items())
 
 
 def _analyse(
