@@ -192,6 +192,30 @@ def test_ctrl_c_reports_what_was_done_and_keeps_the_output_file(
     assert report.read_text(encoding="utf-8") == "[]\n"
 
 
+def test_ctrl_c_in_an_export_says_so_and_keeps_the_earlier_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export had exited 130 with one blank line on stderr."""
+    from typer.testing import CliRunner
+
+    import propwatch.cli as cli
+    from propwatch.storage.store import ArticleStore
+
+    ArticleStore.open(f"sqlite:///{tmp_path / 'propwatch.db'}").close()
+
+    def interrupted(*args: object, **kwargs: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "write_export", interrupted)
+    earlier = tmp_path / "export.jsonl"
+    earlier.write_text("{}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.app, ["--data-dir", str(tmp_path), "export", "-o", str(earlier)])
+    assert result.exit_code == 130
+    said = " ".join(result.output.split())
+    assert "Interrupted after 0 articles" in said and f"{earlier} was left as it was" in said
+    assert earlier.read_text(encoding="utf-8") == "{}\n"
+
+
 def test_bad_single_input_is_one_clear_line(tmp_path: Path) -> None:
     binary = tmp_path / "picture.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
@@ -579,3 +603,27 @@ def test_output_to_a_file_keeps_lines_and_names_whole(tmp_path: Path) -> None:
         store.save_article(article)
     assert "lastword." in printed("show", article.id)
     assert "Articles" in printed("outlets")
+
+
+def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path: Path) -> None:
+    """timeout, docker stop and systemd send SIGTERM: the run had died without a word, its partial
+    output left behind; it now says what was done and exits 130, as after Ctrl-C."""
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPWATCH_")}
+    env.update(PROPWATCH_DATA_DIR=str(tmp_path / "data"), NO_COLOR="1", TERM="dumb")
+    running = subprocess.Popen(
+        [sys.executable, "-m", "propwatch", "ingest", "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    time.sleep(4)  # started, and waiting for standard input
+    running.send_signal(signal.SIGTERM)
+    _, said = running.communicate(timeout=60)
+    assert running.returncode == 130, said
+    assert "Traceback" not in said
+    assert "Interrupted after 0 articles" in said or "Interrupted while starting" in said

@@ -86,3 +86,31 @@ def test_a_killed_writers_partial_file_is_cleared_by_the_next_write(tmp_path: Pa
     write_text(tmp_path / "out.jsonl", "{}\n")
     assert not abandoned.exists() and alive.exists() and other.exists()
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "{}\n"
+
+
+def test_a_full_disk_is_an_error_naming_the_output_and_the_old_file_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk had ended exports with three chained tracebacks (exit 1)."""
+    import errno
+    import io
+
+    class _Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    target = tmp_path / "export.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: _Full())
+    with pytest.raises(ConfigurationError) as caught, replacing(target) as stream:
+        stream.write("new\n")
+    assert str(caught.value) == f"{target}: cannot write the output file: No space left on device"
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["export.jsonl"]  # no partial file left
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_device_is_an_error_naming_it() -> None:
+    refused = pytest.raises(ConfigurationError, match="/dev/full: cannot write the output file")
+    with refused, replacing(Path("/dev/full")) as out:
+        out.write("x" * 100_000)

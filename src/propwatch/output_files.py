@@ -9,6 +9,7 @@ cannot be renamed over, so they are written straight through.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import tempfile
@@ -34,7 +35,7 @@ def replacing(path: Path, *, binary: bool = False, durable: bool = False) -> Ite
             handle = path.open(mode, **text_options)
         except OSError as exc:
             raise _cannot_write(path, exc) from exc
-        with handle:
+        with _writes_named(path), handle:
             yield handle
         return
     target = path.resolve() if path.is_symlink() else path  # replace the file a link points to
@@ -46,7 +47,7 @@ def replacing(path: Path, *, binary: bool = False, durable: bool = False) -> Ite
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     try:
-        with os.fdopen(descriptor, mode, **text_options) as handle:
+        with _writes_named(path), os.fdopen(descriptor, mode, **text_options) as handle:
             yield handle
             if durable:
                 handle.flush()
@@ -93,6 +94,22 @@ def file_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+# Errors of the output's own device: a full disk or quota, a file too large, an I/O error, a pipe closed.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EPIPE})
+
+
+@contextlib.contextmanager
+def _writes_named(path: Path) -> Iterator[None]:
+    """A write to ``path`` that fails for want of room or a working device is an error naming the file
+    (a full disk had ended exports, reports and predictions with three chained tracebacks)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            raise
+        raise _cannot_write(path, exc) from exc
 
 
 def _cannot_write(path: Path, exc: OSError) -> ConfigurationError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from store_cli_fixture import RECORDS, run
 
 
@@ -31,3 +32,26 @@ def test_copy_into_another_sqlite_file_and_again(tmp_path: Path) -> None:
     itself = run(source, "copy", source)
     assert itself.returncode == 2
     assert "is the database being copied" in itself.stderr
+
+
+def test_ctrl_c_during_a_copy_says_how_to_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted, copy had exited 130 without a word."""
+    from typer.testing import CliRunner
+
+    import propwatch.cli as cli
+    import propwatch.storage.transfer as transfer
+
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(record) for record in RECORDS) + "\n", encoding="utf-8")
+    assert run(source, "ingest", str(corpus)).returncode == 0
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(transfer, "copy_store", interrupted)
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    result = CliRunner().invoke(cli.app, ["--db", source, "copy", target])
+    assert result.exit_code == 130
+    said = " ".join(result.output.split())
+    assert "Interrupted: the articles copied so far stay in" in said and "run the same command again" in said

@@ -96,3 +96,23 @@ def test_delete_with_block_keeps_the_texts_out_until_unblocked(db: str, tmp_path
     assert sorted(stored(db).values()) == ["Daily Y", "Pravda X"]
     unknown = run(db, "unblock", "ffffffff")
     assert unknown.returncode == 2 and "no blocked text has this id" in unknown.stderr
+
+
+def test_ctrl_c_during_a_delete_says_nothing_was_deleted(
+    db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Interrupted, delete had exited 130 without a word: was anything deleted?"""
+    from typer.testing import CliRunner
+
+    import propwatch.cli as cli
+    from propwatch.storage.store import ArticleStore
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    before = stored(db)
+    monkeypatch.setattr(ArticleStore, "delete_articles", interrupted)
+    result = CliRunner().invoke(cli.app, ["--db", db, "delete", "--outlet", "Pravda X", "--yes"])
+    assert result.exit_code == 130
+    assert "Interrupted: nothing was deleted." in result.output
+    assert stored(db) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import sys
@@ -429,7 +430,10 @@ def export(
         analyses = store.iter_analyses(article_ids=ids, stored_order=filtered, matched=filtered)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
         attacks, titles = catalogue_displays(settings)
-        count = write_export(tracked, str(fmt), stream, attacks, narrative_titles=titles)
+        try:
+            count = write_export(tracked, str(fmt), stream, attacks, narrative_titles=titles)
+        except KeyboardInterrupt:
+            tally.interrupted(storing=False, output=None if to_stdout else output)
     if not to_stdout:
         err.print(f"Exported {count} {'article' if count == 1 else 'articles'} to {output}.", highlight=False)
 
@@ -515,3 +519,9 @@ def main() -> None:
             traceback.print_exc()
         err.print(labelled("error:", "red", str(exc)), highlight=False)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # e.g. `propwatch list -f json > /dev/full`: output files say so themselves
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            raise
+        where = exc.filename or "standard output"
+        err.print(labelled("error:", "red", f"{where}: cannot write: {exc.strerror}"), highlight=False)
+        sys.exit(2)

@@ -53,7 +53,16 @@ def copy(
             disable=not err.is_terminal,
         ) as progress:
             task = progress.add_task("copy", total=total)
-            done = copy_store(source, target, tokens=tokens, progress=lambda n: progress.advance(task, n))
+            try:
+                done = copy_store(source, target, tokens=tokens, progress=lambda n: progress.advance(task, n))
+            except KeyboardInterrupt:
+                progress.stop()
+                err.print(
+                    f"Interrupted: the articles copied so far stay in {mask_url(target_url)}; run the same "
+                    "command again to go on where it stopped.",
+                    highlight=False,
+                )
+                raise typer.Exit(130) from None
         signed = index_missing(target, settings)
     copied = f"{counted(done.articles, 'article')} ({counted(done.analyses, 'analysis', 'analyses')}, "
     copied += f"{counted(done.spans, 'span')})"

@@ -91,7 +91,11 @@ def delete(
             if not typer.confirm(f"Delete {n}?", default=False):
                 err.print("Nothing deleted.")
                 raise typer.Exit(1)
-        outcome = store.delete_articles(chosen_ids, block=block)
+        try:
+            outcome = store.delete_articles(chosen_ids, block=block)
+        except KeyboardInterrupt:  # one transaction: rolled back, all or nothing
+            err.print("Interrupted: nothing was deleted.", highlight=False)
+            raise typer.Exit(130) from None
     analyses = counted(outcome.n_analyses, "analysis", "analyses")
     kept_out = "; their texts and links are refused from now on ('propwatch blocked')" if block else ""
     out.print(f"Deleted {counted(len(outcome.article_ids), 'article')} and {analyses}{kept_out}.")
