@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from propwatch.batch import tables
 from propwatch.batch.output import BatchOutput, read_table
 from propwatch.batch.worker import Partition, PartitionResult
@@ -99,3 +101,25 @@ def test_claims_and_narratives_tables(tmp_path: Path) -> None:
         {"input": "x.jsonl line 3", "reason": "bad", "article_id": None}
     ]
     assert read_table(tmp_path, "clusters").num_rows == 0
+
+
+def test_a_full_disk_leaves_no_half_partition_and_says_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk had ended a batch run with a pyarrow traceback and a leftover .tmp-part folder."""
+    import errno
+
+    import propwatch.batch.output as output_module
+    from propwatch.errors import ConfigurationError
+
+    output = BatchOutput(tmp_path)
+    output.prepare()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output_module.pq, "write_table", full)
+    analysis = analysed("The war was started by the West, they said.")
+    with pytest.raises(ConfigurationError, match="cannot write a partition: No space left on device"):
+        output.write_partition(result_of(analysis, Failure(input="x.jsonl line 3", reason="bad")))
+    assert list(output.parts.iterdir()) == [] and output.done_keys() == set()

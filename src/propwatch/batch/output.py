@@ -165,18 +165,24 @@ class BatchOutput:
         tmp = self.parts / f"{_TMP}{result.name}-{os.getpid()}"
         if tmp.exists():
             shutil.rmtree(tmp)
-        tmp.mkdir()
-        for name, table in result.tables.items():
-            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-            _fsync(tmp / f"{name}.parquet")
-        manifest = {
-            "name": result.name,
-            "keys": result.keys,
-            "analysed": result.n_analysed,
-            "failed": result.n_failed,
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        _fsync(tmp / MANIFEST)
+        try:
+            tmp.mkdir()
+            for name, table in result.tables.items():
+                pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+                _fsync(tmp / f"{name}.parquet")
+            manifest = {
+                "name": result.name,
+                "keys": result.keys,
+                "analysed": result.n_analysed,
+                "failed": result.n_failed,
+            }
+            (tmp / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            _fsync(tmp / MANIFEST)
+        except OSError as exc:  # a full disk: no half partition left, and one line saying where
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise ConfigurationError(
+                str(self.folder), f"cannot write a partition: {exc.strerror or exc}; what is finished stays"
+            ) from exc
         if final.exists():  # the same work finished twice (a retried task): keep the first
             shutil.rmtree(tmp)
         else:
