@@ -486,6 +486,12 @@ def test_a_training_command_checks_the_whole_train_extra_before_reading_a_corpus
     with pytest.raises(SystemExit) as helped:
         cli.main()
     assert helped.value.code == 0  # help still reads without the extra
+    # Re-tuning the decoding needs none of the extra: it goes on to its own checks.
+    retune = ["propwatch", "train", "technique-decoding", "--out", str(tmp_path / "o")]
+    monkeypatch.setattr(sys, "argv", retune)
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert "train' extra" not in capsys.readouterr().err
 
 
 def test_the_list_genre_column_shows_the_prediction_and_a_disagreeing_page_tag() -> None:

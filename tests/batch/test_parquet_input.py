@@ -35,7 +35,7 @@ def test_rows_become_articles(tmp_path: Path) -> None:
     assert isinstance(first, Article) and isinstance(third, Article) and isinstance(failure, Failure)
     assert first.text == "The minister spoke of security." and first.title == "First"
     assert first.published == date(2024, 2, 3) and first.outlet == "a.example"
-    assert first.author == "A. Writer, B. Writer" and first.origin == f"{path} row 1"
+    assert first.author == "A. Writer; B. Writer" and first.origin == f"{path} row 1"
     assert third.published == date(2024, 2, 5) and third.url == "https://b.example/3"
     assert failure.input == f"{path} row 2" and "no text" in failure.reason
 

@@ -74,6 +74,11 @@ def test_boundaries(text: str, expected: list[str]) -> None:
             ["The U.S. Army and the U.K. Foreign Office agreed."],
         ),
         ("А. И. Солженицын писал об этом.", "ru", ["А. И. Солженицын писал об этом."]),
+        # A name that starts with a function word, after an abbreviation that does not end sentences.
+        ("Media, e.g. The Guardian, said so.", "en", ["Media, e.g. The Guardian, said so."]),
+        ("Mieszkańcy ul. Na Skarpie protestowali.", "pl", ["Mieszkańcy ul. Na Skarpie protestowali."]),
+        ("Parteien, u.a. Die Linke, stimmten zu.", "de", ["Parteien, u.a. Die Linke, stimmten zu."]),
+        ("Voir cf. Le Monde d'hier.", "fr", ["Voir cf. Le Monde d'hier."]),
     ],
 )
 def test_an_abbreviation_ends_a_sentence_when_a_capitalised_function_word_follows(

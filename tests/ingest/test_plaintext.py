@@ -235,6 +235,21 @@ def test_byline(quiet: Settings) -> None:
     assert article.text == BODY
 
 
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("By Ann Lee, Bo Chen & Cy Dee", "Ann Lee; Bo Chen; Cy Dee"),
+        # A comma alone parts no people: a suffix, an agency, a role (had become "John Smith; Jr.").
+        ("By John Smith, Jr.", "John Smith, Jr."),
+        ("By Jane Doe, Reuters", "Jane Doe, Reuters"),
+        ("By Jane Doe, Moscow Correspondent", "Jane Doe, Moscow Correspondent"),
+        ("By John Smith, Jr. and Ann Lee", "John Smith, Jr.; Ann Lee"),
+    ],
+)
+def test_bylines_name_each_person_once(quiet: Settings, byline: str, author: str) -> None:
+    assert parse_plain_text(f"Talks fail in Geneva\n\n{byline}\n\n{BODY}", quiet).author == author
+
+
 # --- source lines ----------------------------------------------------------------------------------
 
 
@@ -522,3 +537,11 @@ def test_an_agency_dateline_after_a_date_line_leaves_the_text(quiet: Settings) -
         ("Reuters",),
         BODY,
     )
+
+
+@pytest.mark.parametrize("label", ["EXPLAINER", "CORRECTION"])
+def test_a_section_label_after_a_date_line_is_no_place(quiet: Settings, label: str) -> None:
+    """Read as a dateline once datelines were looked for after a date line: place "Correction", and
+    the label an analyst needs was cut from the text."""
+    article = parse_plain_text(f"What we know\n\nMarch 14, 2024\n\n{label} — {BODY}", quiet)
+    assert article.place is None and article.text == f"{label} — {BODY}"

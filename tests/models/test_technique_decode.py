@@ -269,6 +269,14 @@ def test_an_apostrophe_between_letters_is_inside_the_word() -> None:
     assert text[start:end] == "s"  # a suffix alone stays a fragment (dropped as such)
     start, end = whole_words(text, text.index("quoted"), text.index("quoted") + 6)
     assert text[start:end] == "quoted"  # a quotation mark is not part of the word it quotes
+    # A span starting on the apostrophe itself, or ending right after it, takes the word too.
+    again = "They're warmongers who'd burn it, they're sure."
+    start, end = whole_words(again, again.index("'re"), again.index(" who"))
+    assert again[start:end] == "They're warmongers"
+    start, end = whole_words(again, again.index("'d burn"), again.index(" it"))
+    assert again[start:end] == "who'd burn"
+    start, end = whole_words(again, again.index("sure") - 8, again.index("sure") - 3)
+    assert again[start:end] == "they're"
 
 
 def test_spans_never_split_a_character_written_as_several_code_points() -> None:

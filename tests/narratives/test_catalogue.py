@@ -81,11 +81,12 @@ def test_an_attacks_name_no_alias_catalogue_knows_is_named(tmp_path: Path) -> No
     """A typo ("Untied States") had silently lost the narrative's stance towards the United States."""
     from propwatch.narratives.catalogue import unknown_attack_names
 
-    entry = ENTRY.format(id="desk-1") + "    attacks: [USA, Untied States]\n"
+    entry = ENTRY.format(id="desk-1") + "    attacks: [USA, Untied States, Hunter Biden]\n"
     write(tmp_path / "narratives", "desk.yaml", catalogue_text() + entry)
     settings = Settings(data_dir=tmp_path, narrative_builtin=False)
-    [line] = unknown_attack_names(settings, load_catalogues(settings))
+    [line] = unknown_attack_names(settings, load_catalogues(settings))  # a person far from any name: fine
     assert "desk.yaml (id 'desk-1'): attacks 'Untied States', a name no target alias catalogue knows" in line
+    assert "did you mean 'United States'?" in line
     starter = Settings(data_dir=tmp_path / "other")
     assert unknown_attack_names(starter, load_catalogues(starter)) == []  # the shipped names are all known
 

@@ -19,8 +19,9 @@ from propwatch.domain import Analysis, Annotations, Span
 from propwatch.settings import Settings
 
 # 2: each sentence scored in its own int8 call (batch-independent scores); 3: no questions nor the
-# headline, sentences split with the article's language's abbreviations
-ANALYZER_VERSION = "3"
+# headline, sentences split with the article's language's abbreviations; 4: "… the U.S. The company …"
+# is two sentences (an abbreviation that often ends one, then a capitalised function word)
+ANALYZER_VERSION = "4"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")

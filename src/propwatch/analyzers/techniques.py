@@ -24,8 +24,9 @@ NO_MODEL_VERSION: Final = "no-model"
 # What the analyzer does to the model's spans, after the model's version: spans2 drops the spans that
 # hold function words only (:mod:`propwatch.models.function_words`); spans3, since the model's spans
 # lose their trailing function words ("Зеленский и"), results differ from spans2's; spans4: a span no longer
-# splits a character written as several code points (an accent apart, emoji joined by U+200D).
-OUTPUT_VERSION: Final = "spans4"
+# splits a character written as several code points (an accent apart, emoji joined by U+200D); spans5: a
+# span starting at or after an apostrophe inside a word takes the word ("won't tell you", not "t tell").
+OUTPUT_VERSION: Final = "spans5"
 
 
 class TechniqueSpanDetector(Analyzer):

@@ -30,10 +30,14 @@ TRAIN_MODULES = ("torch", "transformers", "sklearn", "onnx", "simplemma")
 TRAIN_EXTRA_HINT = "pip install 'propwatch[train]' (in a checkout: pip install -e '.[train]')"
 
 
+# Train commands that need none of the extra: re-tuning decodes stored states with numpy only.
+_WITHOUT_THE_EXTRA = frozenset({"technique-decoding"})
+
+
 @train_app.callback()
-def _check_the_train_extra() -> None:
+def _check_the_train_extra(ctx: typer.Context) -> None:
     # Up front: a module missing from the extra had failed a command after its whole embedding pass.
-    if any(arg in ("--help", "-h") for arg in sys.argv):
+    if any(arg in ("--help", "-h") for arg in sys.argv) or ctx.invoked_subcommand in _WITHOUT_THE_EXTRA:
         return
     missing = [name for name in TRAIN_MODULES if importlib.util.find_spec(name) is None]
     if missing:

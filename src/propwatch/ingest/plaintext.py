@@ -117,7 +117,10 @@ _SECTIONS = (
     "INLAND SPORT SPORTS CULTURE CULTURA KULTUR INTERNATIONAL INTERNAZIONALE SOCIETE SOCIETY SCIENCE TECH "
     "HEALTH SANTE MEDIA MEDIAS OPINION OPINIONS ANALYSIS VIDEO PHOTOS ACTUALITE ACTUALITES NEWS LIVE ALERT "
     "ALERTE URGENT "
-    "EXCLUSIF ESCLUSIVO WATCH CRONACA ESTERI INTERNI ATTUALITA"
+    "EXCLUSIF ESCLUSIVO WATCH CRONACA ESTERI INTERNI ATTUALITA "
+    # labels an analyst needs to see kept in the text ("CORRECTION — An earlier version…")
+    "EXPLAINER CORRECTION CORRECTIONS CLARIFICATION FACTCHECK EDITORIAL COMMENTARY FEATURE INTERVIEW "
+    "REVIEW OBITUARY FOCUS"
 )
 _NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
 
@@ -304,9 +307,7 @@ def _header_line(
         return True
     # A byline never comes first: "By The Numbers" opening a text is a headline.
     if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
-        # "By Ann Lee and Bo Chen": two people, joined as Article.author joins several
-        names = re.split(r"\s*(?:,|\band\b|&)\s*", byline.group("author"))
-        parsed.author = AUTHOR_SEPARATOR.join(name for name in names if name)
+        parsed.author = _byline_names(byline.group("author"))
         return True
     if len(line) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE.match(line) and not _END_MARKERS.match(line):
         return True
@@ -316,6 +317,23 @@ def _header_line(
         and _match_dateline_prefix(line) is None
         and _take_title(line, parsed, meta_follows=meta_follows)
     )
+
+
+_NAME_SUFFIX = re.compile(r"(?:Jr|Sr|[IVX]{1,4})\.?", re.IGNORECASE)
+
+
+def _byline_names(byline: str) -> str:
+    """The people of a byline, joined as Article.author joins several: "Ann Lee and Bo Chen", "Ann Lee,
+    Bo Chen & Cy Dee". A comma parts names only in such a list: "Jane Doe, Reuters" and "John Smith,
+    Jr." are one person."""
+    listed = re.search(r"\s(?:and|&)\s", byline) is not None
+    names: list[str] = []
+    for part in re.split(r"\s*(?:,|\band\b|&)\s*" if listed else r"\s*(?:\band\b|&)\s*", byline):
+        if names and _NAME_SUFFIX.fullmatch(part):
+            names[-1] += f", {part}"  # "John Smith, Jr."
+        elif part:
+            names.append(part)
+    return AUTHOR_SEPARATOR.join(names)
 
 
 def _take_title(line: str, parsed: _Parsed, *, meta_follows: bool = False) -> bool:

@@ -415,10 +415,11 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     # At most WIDEST characters each way: a "word" of a million letters and no space would otherwise be
     # walked through once per span, an hour for a line of two million.
     lowest, highest = max(0, start - WIDEST), min(len(text), end + WIDEST)
-    if _after_inner_apostrophe(text, start, end):
-        start -= 2  # onto the letter before the apostrophe; the loop below takes the rest of the word
+    start = _before_inner_apostrophe(text, start, end)
     while lowest < start < len(text) and _joined(text, start):
         start -= 1
+    if 2 <= end < len(text) and text[end - 1] in _APOSTROPHES and _wordy(text[end - 2]) and _wordy(text[end]):
+        end += 1  # "they'" cut before "re": the loop below takes the rest of the word
     while 0 < end < highest and _joined(text, end):
         end += 1
     return start, end
@@ -427,13 +428,20 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 _APOSTROPHES = "'’"
 
 
-def _after_inner_apostrophe(text: str, start: int, end: int) -> bool:
-    """Whether a span of more than one word starts right after an apostrophe inside a word: "won't
-    tell you this" had been cut to "t tell you this". A suffix alone ("s" of "Russia’s") stays a
-    fragment, and a span never grows by the suffix after it (an entity "Russia", not "Russia’s")."""
-    if not (2 <= start < end and text[start - 1] in _APOSTROPHES and _wordy(text[start - 2])):
-        return False
-    return _wordy(text[start]) and not all(_wordy(char) for char in text[start:end])
+def _before_inner_apostrophe(text: str, start: int, end: int) -> int:
+    """``start``, moved onto the letter before an apostrophe inside a word when a span of more than that
+    word's ending starts at or right after it: "won't tell you this" and "they're warmongers" had been
+    cut to "t tell you this" and "'re warmongers". A suffix alone ("s" of "Russia’s") stays a fragment,
+    and a span never grows by the suffix after it (an entity "Russia", not "Russia’s")."""
+    if start >= 1 and text[start - 1] in _APOSTROPHES:
+        mark = start - 1
+    elif start < len(text) and text[start] in _APOSTROPHES:
+        mark = start
+    else:
+        return start
+    inside = 1 <= mark < len(text) - 1 and _wordy(text[mark - 1]) and _wordy(text[mark + 1])
+    more_than_the_suffix = not all(_wordy(char) or char in _APOSTROPHES for char in text[start:end])
+    return mark - 1 if inside and more_than_the_suffix else start
 
 
 def _joined(text: str, at: int) -> bool:

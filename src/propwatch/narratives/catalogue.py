@@ -12,6 +12,7 @@ Catalogues in use (:func:`load_catalogues`): the starter catalogue shipped in ``
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import logging
@@ -354,19 +355,27 @@ def narrative_titles(settings: Settings, catalogues: list[Catalogue] | None = No
 
 
 def unknown_attack_names(settings: Settings, catalogues: list[Catalogue]) -> list[str]:
-    """One line per ``attacks`` name that no target alias catalogue knows ("Untied States"): such a
-    name links only a target found under exactly that name, so a typo silently loses the stance."""
+    """One line per ``attacks`` name that no target alias catalogue knows but that is close to one it
+    knows ("Untied States"): such a name links only a target found under exactly that name, so a typo
+    silently loses the stance. A name far from every known one (a person NER finds) is not listed."""
     from propwatch.targets.aliases import load_aliases  # targets import this module
 
     aliases = load_aliases(settings)
-    return [
-        f"{catalogue.path or catalogue.name} (id {narrative.id!r}): attacks {name!r}, a name no target "
-        "alias catalogue knows; it links only a target found under exactly that name"
-        for catalogue in catalogues
-        for narrative in catalogue.narratives
-        for name in narrative.attacks
-        if name.strip() not in aliases.entities and aliases.lookup(name.strip(), None) is None
-    ]
+    known = sorted(set(aliases.entities) | {alias for names in aliases.aliases.values() for alias in names})
+    lines = []
+    for catalogue in catalogues:
+        for narrative in catalogue.narratives:
+            for name in narrative.attacks:
+                if name.strip() in aliases.entities or aliases.lookup(name.strip(), None) is not None:
+                    continue
+                close = difflib.get_close_matches(name.strip(), known, n=1, cutoff=0.8)
+                if close:
+                    where = f"{catalogue.path or catalogue.name} (id {narrative.id!r})"
+                    lines.append(
+                        f"{where}: attacks {name!r}, a name no target alias catalogue knows: did you mean "
+                        f"{close[0]!r}? As written, it links only a target found under exactly that name"
+                    )
+    return lines
 
 
 def catalogue_displays(settings: Settings) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
