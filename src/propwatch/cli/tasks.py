@@ -396,7 +396,11 @@ def evaluate_claims(
     ctx: typer.Context,
     data: CorporaOption = DEFAULT_CORPORA,
     model: Annotated[
-        Path | None, typer.Option("--model", help="A claims model folder (default: the shipped one).")
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A claims model folder (default: the claims_model setting, else the shipped one).",
+        ),
     ] = None,
     fmt: FormatOption = ScoreFormat.text,
 ) -> None:

@@ -162,7 +162,7 @@ _YAML_WORDS = {
     "tuple_type": "must be a list, e.g. [first, second]",
     "list_type": "must be a list, e.g. [first, second]",
     "dict_type": "must be a mapping, e.g. {en: [a claim]}",
-    "string_type": "must be text (put quotes around numbers and dates: '2024')",
+    "string_type": "must be text: put quotes around numbers, dates ('2024') and text holding ': '",
 }
 
 
