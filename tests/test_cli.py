@@ -633,3 +633,17 @@ def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path: Path) -> None:
     assert running.returncode == 130, said
     assert "Traceback" not in said
     assert "Interrupted after 0 articles" in said or "Interrupted while starting" in said
+
+
+def test_reanalyze_runs_analyzers_on_stored_text(tmp_path: Path) -> None:
+    data = str(tmp_path / "store")
+    assert run(tmp_path, "--data-dir", data, "ingest", str(SAMPLE)).returncode == 0
+    first = run(tmp_path, "--data-dir", data, "reanalyze", "-a", "keywords", plugin=True)
+    assert first.returncode == 0, first.stderr
+    assert "1 article re-analysed, 1 stored, 0 already stored, 0 failed." in " ".join(first.stderr.split())
+    shown = run(tmp_path, "--data-dir", data, "list", "-f", "json")
+    [row] = json.loads(shown.stdout)
+    again = run(tmp_path, "--data-dir", data, "reanalyze", row["id"], "-a", "keywords", plugin=True)
+    assert "0 stored, 1 already stored" in " ".join(again.stderr.split())  # current: not analysed again
+    both = run(tmp_path, "--data-dir", data, "reanalyze", row["id"], "--outlet", "X", plugin=True)
+    assert both.returncode == 2 and "give ids or filters" in both.stderr

@@ -167,6 +167,34 @@ def test_a_run_started_again_does_not_analyse_what_it_stored_already(tmp_path: P
     assert _Counting.calls == 6
 
 
+def test_stored_articles_are_analysed_again_without_their_sources(tmp_path: Path) -> None:
+    """After a model or catalogue change: from the stored text, only what is not current, the other
+    analyzers' findings kept (there had been no way but to find every source again)."""
+    from propwatch.service import reanalyze_stored
+
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    source = _jsonl(tmp_path / "two.jsonl", ["NATO expands east.", "Moscow objects loudly."])
+    first = Pipeline([_Counting(settings, "techniques", "1"), _Counting(settings, "claims", "1")])
+    with ArticleStore.from_settings(settings) as store:
+        assert all(o.ok for o in analyze_sources([str(source)], settings, store=store, pipeline=first))
+    source.unlink()  # the sources are gone: the stored text is enough
+
+    def again(version: str, ids: list[str] | None = None) -> list[bool]:
+        pipeline = Pipeline([_Counting(settings, "claims", version)])
+        with ArticleStore.from_settings(settings) as store:
+            return [o.analysis_stored for o in reanalyze_stored(settings, store, ids, pipeline=pipeline)]
+
+    _Counting.calls = 0
+    assert again("2") == [True, True] and _Counting.calls == 2
+    assert again("2") == [False, False] and _Counting.calls == 2  # current already: not analysed again
+    with ArticleStore.from_settings(settings) as store:
+        ids = [summary.id for summary in store.list_articles()]
+        latest = store.get_analysis(ids[0])
+    assert latest.analyzers == {"techniques": "1", "claims": "2"}
+    assert sorted(span.analyzer for span in latest.spans) == ["claims", "techniques"]
+    assert again("3", ids[:1]) == [True] and _Counting.calls == 3  # only those given
+
+
 LAYERED = Path(__file__).parent / "fixtures" / "layered_plugin"
 
 

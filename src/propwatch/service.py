@@ -6,7 +6,7 @@ what comes back; nothing here prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
@@ -259,3 +259,28 @@ def article_query(
 
     aliases = load_aliases(settings)
     return query.with_target_names(lambda name: canonical_target(name, aliases), target_names(store))
+
+
+def reanalyze_stored(
+    settings: Settings,
+    store: ArticleStore,
+    article_ids: Sequence[str] | None = None,
+    *,
+    pipeline: Pipeline | None = None,
+    matched: bool = False,
+) -> Iterator[Outcome]:
+    """Analyse stored articles again from their stored text (all, or ``article_ids``; ``matched``: ids a
+    query found a moment ago, skipped when deleted since), after a model or catalogue changed: only the
+    analyzers of ``pipeline`` run, the findings of the others are kept, and an article whose analysis
+    already holds every analyzer of ``pipeline`` at its version is not analysed again."""
+    pipeline = pipeline or Pipeline.from_settings(settings, storing=True)
+    stored = store.iter_analyses(article_ids=article_ids, stored_order=matched, matched=matched)
+    for chunk in batched(stored, settings.batch_size):
+        due = [analysis for analysis in chunk if not _covers(analysis, pipeline)]
+        found = _analyse(pipeline, [a.article for a in due], {a.article.id: a for a in due})
+        for analysis in chunk:
+            if _covers(analysis, pipeline):
+                yield Outcome(analysis=analysis)  # current already: counted as already stored
+                continue
+            result = found[id(analysis.article)]
+            yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)

@@ -476,10 +476,12 @@ from propwatch.cli import copy as _copy  # noqa: E402
 from propwatch.cli import delete as _delete  # noqa: E402
 from propwatch.cli import narratives as _narratives  # noqa: E402
 from propwatch.cli import outlets as _outlets  # noqa: E402
+from propwatch.cli import reanalyze as _reanalyze  # noqa: E402
 from propwatch.cli import serve as _serve  # noqa: E402
 from propwatch.cli.tasks import compare, evaluate_app, predict_app, score_app  # noqa: E402
 from propwatch.cli.train import TRAIN_EXTRA_HINT, TRAIN_MODULES, train_app  # noqa: E402
 
+_reanalyze.register(app)
 _serve.register(app)
 _outlets.register(app)
 _batch.register(app)
