@@ -5,6 +5,7 @@ import io
 from rich.console import Console
 
 from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.narratives.catalogue import CatalogueDisplays
 from propwatch.report import highlighted_text, label_style, render_analysis
 
 TEXT = "NATO is essentially making a series of unilateral demands on Russia."
@@ -120,10 +121,22 @@ def test_labels_are_grouped_and_narratives_count_their_evidence_sentences() -> N
     # With the catalogues' titles, an id says what it stands for, in the header and by its evidence.
     console = Console(width=160, record=True, color_system=None)
     titles = {"west-provokes": "The West provokes Russia (catalogue: desk)"}
-    console.print(render_analysis(analysis, narrative_titles=titles))
+    catalogues = CatalogueDisplays({}, titles, "1.1+current")
+    console.print(render_analysis(analysis, catalogues=catalogues))
     shown = console.export_text()
     assert shown.split("╭")[0].count("The West provokes Russia (catalogue: desk)") == 1
     assert shown.split("Spans")[-1].count("The West provokes Russia (catalogue: desk)") == 2
+    # Matched with other catalogues than those in use: said, with how to match again.
+    stale = analysis.model_copy(update={"analyzers": {**analysis.analyzers, "narratives": "1.1+earlier"}})
+    console = Console(width=200, record=True, color_system=None)
+    console.print(render_analysis(stale, catalogues=catalogues))
+    said = " ".join(console.export_text().split())
+    assert "than those in use now (narratives 1.1+earlier; now 1.1+current)" in said
+    assert f"propwatch reanalyze {stale.article.id} -a narratives" in said
+    current = analysis.model_copy(update={"analyzers": {**analysis.analyzers, "narratives": "1.1+current"}})
+    console = Console(width=200, record=True, color_system=None)
+    console.print(render_analysis(current, catalogues=catalogues))
+    assert "reanalyze" not in console.export_text()
 
 
 def test_where_no_colour_shows_each_span_is_bracketed() -> None:

@@ -18,7 +18,7 @@ from rich.text import Text
 from propwatch.domain import Analysis, Span
 from propwatch.export import span_meaning
 from propwatch.models import taxonomy
-from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX
+from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX, CatalogueDisplays
 from propwatch.narratives.matching import MAX_EVIDENCE
 from propwatch.summary import genre_note, summarize
 from propwatch.targets.linking import SPAN_PREFIX, TARGET_LABEL, NarrativeAttacks, target_profiles
@@ -262,11 +262,15 @@ def render_analysis(
     narrative_attacks: NarrativeAttacks | None = None,
     *,
     plain: bool = False,
-    narrative_titles: Mapping[str, str] | None = None,
+    catalogues: CatalogueDisplays | None = None,
 ) -> RenderableType:
     """The terminal report of ``analysis``; ``plain`` for output that shows no colour (spans bracketed);
-    ``narrative_titles`` (from the catalogues in use) say what each matched narrative is."""
+    ``catalogues`` (those in use) say what each matched narrative is, and whether it was matched with
+    other catalogues."""
+    narrative_titles = catalogues.titles if catalogues else None
     parts: list[RenderableType] = [_metadata(analysis, narrative_titles)]
+    if catalogues and (stale := catalogues.stale_narratives(analysis)):
+        parts.append(Text(stale, style="yellow"))
     article_summary = _summary(analysis)
     if article_summary is not None:
         parts.append(article_summary)

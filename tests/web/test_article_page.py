@@ -141,3 +141,13 @@ def test_a_narrative_match_says_what_the_narrative_is(
     page = html.unescape(_page(app_store, analysis))
     assert f'data-explanation="{title}"' in page  # the evidence's tooltip
     assert f'<span class="narrative-title">{title}</span>' in page  # the Narratives panel
+    # Matched with other catalogues than those in use: the page says so, and how to match again.
+    assert f"propwatch reanalyze {analysis.article.id} -a narratives" in page
+    from propwatch.analyzers.narratives import matcher_version
+    from propwatch.narratives.catalogue import load_catalogues
+
+    current = matcher_version(Settings(data_dir=tmp_path), load_catalogues(Settings(data_dir=tmp_path)))
+    again = analysis.model_copy(update={"analyzers": {"narratives": current}})
+    client, store = app_store
+    store.save_analysis(again)
+    assert "propwatch reanalyze" not in client.get(f"/articles/{analysis.article.id}").text

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from propwatch.analyzers.base import TEXT, Analyzer
 from propwatch.domain import Analysis, Annotations, Label, Span
-from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX, load_catalogues
+from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX, Catalogue, load_catalogues
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache
 from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, NarrativeIndex, threshold_for
 from propwatch.settings import Settings
@@ -32,12 +32,7 @@ class NarrativeMatcher(Analyzer):
         super().__init__(settings)
         catalogues = load_catalogues(settings)
         self.index = NarrativeIndex(catalogues, Embedder(settings), EmbeddingCache.from_settings(settings))
-        # Analyses are stored per version: other catalogues or thresholds must not overwrite old results.
-        digest = hashlib.sha256()
-        for catalogue in catalogues:
-            digest.update(catalogue.content_hash.encode())
-        digest.update(repr((settings.narrative_threshold, sorted(CALIBRATED_THRESHOLDS.items()))).encode())
-        setattr(self, "version", f"{type(self).version}+{digest.hexdigest()[:10]}")  # noqa: B010
+        setattr(self, "version", matcher_version(settings, catalogues))  # noqa: B010
 
     def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
         return [self._annotate(item) for item in batch]
@@ -62,3 +57,14 @@ class NarrativeMatcher(Analyzer):
             for e in m.evidence
         )
         return Annotations(spans=spans, labels=labels)
+
+
+def matcher_version(settings: Settings, catalogues: Sequence[Catalogue]) -> str:
+    """The narratives analyzer's version with ``catalogues`` and the thresholds of ``settings``: analyses
+    are stored per version, so other catalogues or thresholds never overwrite old results, and a display
+    can tell an analysis made with other catalogues than those in use."""
+    digest = hashlib.sha256()
+    for catalogue in catalogues:
+        digest.update(catalogue.content_hash.encode())
+    digest.update(repr((settings.narrative_threshold, sorted(CALIBRATED_THRESHOLDS.items()))).encode())
+    return f"{NarrativeMatcher.version}+{digest.hexdigest()[:10]}"

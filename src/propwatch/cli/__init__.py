@@ -122,13 +122,13 @@ def _print_reports(
     if fmt is ReportFormat.text:
         console = out if stream is sys.stdout else literal_console(file=stream, width=100, color_system=None)
         plain = console.color_system is None or console.no_color  # spans bracketed where no colour shows
-        attacks, titles = catalogue_displays(settings)
+        shown = catalogue_displays(settings)
         for n, analysis in enumerate(analyses):
             if n:
                 console.print(Rule())
-            console.print(render_analysis(analysis, attacks, plain=plain, narrative_titles=titles))
+            console.print(render_analysis(analysis, shown.attacks, plain=plain, catalogues=shown))
     else:
-        attacks, titles = catalogue_displays(settings)
+        attacks, titles, _ = catalogue_displays(settings)
         fmt_name: Any = fmt.value  # json, jsonl or csv: the text format was handled above
         write_analyses(analyses, fmt_name, stream, attacks, republications, narrative_titles=titles)
 
@@ -429,7 +429,7 @@ def export(
             ids = filters.matching_ids(settings, store, options)
         analyses = store.iter_analyses(article_ids=ids, stored_order=filtered, matched=filtered)
         tracked = (o.analysis for o in tally.track(Outcome(analysis=a) for a in analyses) if o.analysis)
-        attacks, titles = catalogue_displays(settings)
+        attacks, titles, _ = catalogue_displays(settings)
         try:
             count = write_export(tracked, str(fmt), stream, attacks, narrative_titles=titles)
         except KeyboardInterrupt:

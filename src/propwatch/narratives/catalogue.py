@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -36,6 +36,9 @@ from propwatch.errors import (
 )
 from propwatch.output_files import replacing
 from propwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from propwatch.domain import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -378,11 +381,48 @@ def unknown_attack_names(settings: Settings, catalogues: list[Catalogue]) -> lis
     return lines
 
 
-def catalogue_displays(settings: Settings) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
-    """(:func:`attacks_in_catalogues`, :func:`narrative_titles`) of the catalogues in use, read once: what
-    a display or export of stored analyses needs from them."""
-    catalogues = readable_catalogues(settings, "narrative stances and titles")
-    return attacks_in_catalogues(settings, catalogues), narrative_titles(settings, catalogues)
+class CatalogueDisplays(NamedTuple):
+    """What a display or export of stored analyses needs from the catalogues in use."""
+
+    attacks: dict[str, frozenset[str]]
+    """:func:`attacks_in_catalogues`."""
+    titles: dict[str, str]
+    """:func:`narrative_titles`."""
+    matcher_version: str | None
+    """The narratives analyzer's version with these catalogues (None when they cannot be read): an
+    analysis of another was matched against other catalogues or thresholds."""
+
+    def stale_narratives(self, analysis: Analysis) -> str | None:
+        return stale_narratives(analysis, self.matcher_version)
+
+
+def stale_narratives(analysis: Analysis, matcher_version: str | None) -> str | None:
+    """A caution when ``analysis``'s narratives were matched with other catalogues or thresholds than
+    those of ``matcher_version`` (the analyzer's now), saying how to match them again; None otherwise."""
+    made = analysis.analyzers.get("narratives")
+    if made is None or matcher_version is None or made == matcher_version:
+        return None
+    return (
+        f"The narratives were matched with other catalogues or thresholds than those in use now "
+        f"(narratives {made}; now {matcher_version}): `propwatch reanalyze {analysis.article.id} "
+        "-a narratives` matches them again."
+    )
+
+
+def catalogue_displays(settings: Settings) -> CatalogueDisplays:
+    """:class:`CatalogueDisplays` of the catalogues in use, read once."""
+    from propwatch.analyzers.narratives import matcher_version  # the analyzer imports this module
+
+    try:
+        catalogues = load_catalogues(settings)
+    except PropwatchError as error:  # the narratives analyzer reports it; displays go on without
+        log.warning("narrative catalogues not read for displays: %s", error)
+        return CatalogueDisplays({}, {}, None)
+    return CatalogueDisplays(
+        attacks_in_catalogues(settings, catalogues),
+        narrative_titles(settings, catalogues),
+        matcher_version(settings, catalogues),
+    )
 
 
 def narrative_attacks(catalogues: Iterable[Catalogue]) -> dict[str, frozenset[str]]:
