@@ -53,3 +53,21 @@ def test_a_console_that_is_not_utf8_gets_escapes_not_a_traceback(tmp_path: Path)
     listed = run(tmp_path, "list", PYTHONIOENCODING="latin-1")
     assert listed.returncode == 0, listed.stderr
     assert "\\u041f" in listed.stdout and "Traceback" not in listed.stderr
+
+
+def test_ingest_tells_a_script_what_it_stored_one_json_record_a_line(tmp_path: Path) -> None:
+    """A script had to parse aligned text lines, folded by the terminal width, to get the ids."""
+    first = run(tmp_path, "ingest", "-", "-f", "jsonl", stdin=RECORDS, FORCE_COLOR="1")
+    assert first.returncode == 0, first.stderr
+    records = [json.loads(line) for line in first.stdout.splitlines()]
+    assert [(r["status"], r["title"]) for r in records] == [
+        ("stored", "Первая новость — итоги"),
+        ("stored", "Second story"),
+    ]
+    assert [r["origin"] for r in records] == ["<stdin> line 1", "<stdin> line 2"]
+    assert all(len(r["id"]) == 16 for r in records)
+    again = run(tmp_path, "ingest", "-", "-f", "jsonl", stdin=RECORDS)
+    assert [json.loads(line)["status"] for line in again.stdout.splitlines()] == ["already stored"] * 2
+    long_title = json.dumps({"title": "A " * 150 + "headline", "text": "The mayor spoke again on Friday."})
+    text = run(tmp_path, "ingest", "-", stdin=long_title + "\n")  # over the 200 columns of run()
+    assert len(text.stdout.splitlines()) == 1  # one line per article, never folded

@@ -70,6 +70,11 @@ class ListFormat(StrEnum):
     json = "json"
 
 
+class IngestFormat(StrEnum):
+    text = "text"
+    jsonl = "jsonl"
+
+
 def _print_version(value: bool) -> None:
     if value:
         out.print(f"propwatch {__version__}")
@@ -210,6 +215,15 @@ def ingest(
     ignore_robots: IgnoreRobots = False,
     outlet: DefaultOutlet = None,
     encoding: InputEncoding = None,
+    fmt: Annotated[
+        IngestFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: a line per article; jsonl: a JSON record a line per article (status, id, title, "
+            "url, origin), for scripts.",
+        ),
+    ] = IngestFormat.text,
 ) -> None:
     """Read articles and store them without analysing them."""
     settings = settings_from(
@@ -227,9 +241,14 @@ def ingest(
                     continue
                 article = outcome.analysis.article
                 state = "stored" if outcome.article_stored else "already stored"
-                out.print(
-                    f"{state:>14}  {article.id}  {article.title or article.origin or ''}", highlight=False
-                )
+                if fmt is IngestFormat.jsonl:  # one record a line as each is stored: `| jq -r .id`
+                    record = {"status": state, "id": article.id, "title": article.title}
+                    record |= {"url": article.url, "origin": article.origin}
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:  # one line each, never folded: a long title is cut by the terminal, not wrapped
+                    line = f"{state:>14}  {article.id}  {article.title or article.origin or ''}"
+                    out.print(line, highlight=False, soft_wrap=True)
     except KeyboardInterrupt:
         tally.interrupted(storing=True)
     tally.finish(storing=True)

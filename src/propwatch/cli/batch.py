@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from pathlib import Path
 from types import FrameType
@@ -93,7 +94,12 @@ def batch(
     )
     storing = store or db is not None
     progress = Progress(
-        SpinnerColumn(), TextColumn("Batch"), TextColumn(_PROGRESS_TEXT), TimeElapsedColumn(), console=err
+        SpinnerColumn(),
+        TextColumn("Batch"),
+        TextColumn(_PROGRESS_TEXT),
+        TimeElapsedColumn(),
+        console=err,
+        redirect_stdout=sys.stdout.isatty(),  # what is piped out stays in the pipe
     )
     task = progress.add_task("batch", total=None, **_fields(BatchProgress()))
     shown = {"dashboard": False, "errors": 0}

@@ -57,7 +57,13 @@ class ListFormat(StrEnum):
 def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr for embedding runs; the callback takes (done, total)."""
     with Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        redirect_stdout=sys.stdout.isatty(),  # a run file piped out stays in the pipe
     ) as progress:
         task = progress.add_task(label, total=None)
 

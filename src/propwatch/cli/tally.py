@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -47,6 +48,7 @@ class Tally:
                         TimeElapsedColumn(),
                         console=err,
                         transient=True,
+                        redirect_stdout=sys.stdout.isatty(),  # data piped out stays in the pipe
                     )
                     self._progress.start()
                     self._progress.add_task(self.verb, total=None, completed=1, failed=len(self.failures))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -90,6 +91,7 @@ def _progress() -> Iterator[_Bar]:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        redirect_stdout=sys.stdout.isatty(),  # predictions piped out stay in the pipe
     )
     with bar:
         yield _Bar(bar)
