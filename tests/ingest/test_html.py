@@ -340,3 +340,17 @@ def test_a_dateline_paragraph_above_the_text_gives_date_and_place_and_is_not_ana
     assert (article.published, article.place) == (date(2022, 2, 3), "Moscow")
     assert not article.text.startswith("03.02.2022")
     assert parse_html(page(body=BODY), settings).text == article.text
+
+
+def test_a_genre_tag_in_the_headline_is_the_pages_genre(settings: Settings) -> None:
+    """ "Opinion: …" had stayed in the title and no genre tag was read, unlike the same plain text."""
+    tagged = page().replace("Assembly extends emergency powers", "Opinion: Assembly extends emergency powers")
+    article = parse_html(tagged, settings)
+    assert (article.title, article.genre_tag) == ("Assembly extends emergency powers", "opinion")
+    declared = page(head='<meta property="article:section" content="Editorial">').replace(
+        "Assembly extends emergency powers", "Analysis: Assembly extends emergency powers"
+    )
+    article = parse_html(declared, settings)  # the page's own markup wins over the headline's word
+    assert (article.title, article.genre_tag) == ("Assembly extends emergency powers", "editorial")
+    plain = parse_html(page(), settings)
+    assert (plain.title, plain.genre_tag) == ("Assembly extends emergency powers", None)

@@ -27,7 +27,13 @@ from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausib
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
 from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
-from propwatch.ingest.plaintext import dateline_date, is_update_line, opening_dateline, split_trailing_sources
+from propwatch.ingest.plaintext import (
+    dateline_date,
+    headline_genre_tag,
+    is_update_line,
+    opening_dateline,
+    split_trailing_sources,
+)
 from propwatch.settings import Settings
 
 # Markup that starts (or, after a comment or XML declaration, soon appears in) a web page.
@@ -142,6 +148,9 @@ def parse_html(
         # Pages that render their text with scripts often still state it in JSON-LD (articleBody).
         if stated is None:
             raise EmptyInputError(input_name, "no article text found in the page")
+        if stated.get("title"):
+            stated["title"], tag_in_title = headline_genre_tag(stated["title"])
+            genre_tag = genre_tag or tag_in_title
         page_url = url or stated.pop("url", None)
         outlet = stated.pop("outlet", None) or _hostname(page_url)
         stated.pop("url", None)
@@ -161,6 +170,9 @@ def parse_html(
 
     text, sources = split_trailing_sources(text)  # "Source: …" under the text, as in plain text
     text, dated, place = opening_dateline(text)  # "03.02.2022, Moscow." above the text, as in plain text
+    if title:  # "Opinion: NATO expands again", as a plain-text headline: the tag is the page's genre
+        title, tag_in_title = headline_genre_tag(title)
+        genre_tag = genre_tag or tag_in_title
     page_url = url or _clean(document.url)
     return make_article(
         settings,

@@ -362,6 +362,13 @@ def _tag_parts(line: str) -> tuple[str, str | None]:
     return line, None
 
 
+def headline_genre_tag(headline: str) -> tuple[str, str | None]:
+    """A headline without the known genre tag it carries, and that tag ("Opinion: NATO…" → "NATO…",
+    "opinion"; "Analysis | …"); the headline as it is and None without one. For page titles too."""
+    title, tag = _split_title_tag(headline)
+    return (title, tag) if title else (headline, None)
+
+
 def _split_title_tag(line: str) -> tuple[str, str | None]:
     title, tag = _tag_parts(line)
     return (_strip_title_period(title), _genre(tag)) if tag is not None else (line, None)
