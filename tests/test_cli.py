@@ -640,10 +640,13 @@ def test_reanalyze_runs_analyzers_on_stored_text(tmp_path: Path) -> None:
     assert run(tmp_path, "--data-dir", data, "ingest", str(SAMPLE)).returncode == 0
     first = run(tmp_path, "--data-dir", data, "reanalyze", "-a", "keywords", plugin=True)
     assert first.returncode == 0, first.stderr
-    assert "1 article re-analysed, 1 stored, 0 already stored, 0 failed." in " ".join(first.stderr.split())
+    assert "1 article checked, 1 stored, 0 already current, 0 failed." in " ".join(first.stderr.split())
     shown = run(tmp_path, "--data-dir", data, "list", "-f", "json")
     [row] = json.loads(shown.stdout)
     again = run(tmp_path, "--data-dir", data, "reanalyze", row["id"], "-a", "keywords", plugin=True)
-    assert "0 stored, 1 already stored" in " ".join(again.stderr.split())  # current: not analysed again
+    assert "0 stored, 1 already current" in " ".join(again.stderr.split())  # current: not analysed again
+    nobody = ("--outlet", "Nobody", "-a", "keywords")
+    nothing = run(tmp_path, "--data-dir", data, "reanalyze", *nobody, plugin=True)
+    assert nothing.returncode == 0 and "No stored article to analyse again." in nothing.stderr
     both = run(tmp_path, "--data-dir", data, "reanalyze", row["id"], "--outlet", "X", plugin=True)
     assert both.returncode == 2 and "give ids or filters" in both.stderr

@@ -88,6 +88,10 @@ def test_predict_and_score_commands(articles: Path, tmp_path: Path, monkeypatch:
     assert first.exit_code == 0, first.output
     assert "Wrote 3 genres for 3 articles" in first.output
     assert [r.article_id for r in read_genre_labels(out1)] == ["7", "25", "111"]
+    monkeypatch.chdir(tmp_path)
+    piped = runner.invoke(app, ["predict", "semeval23-st1", str(articles), "-o", "-", "--model", str(model)])
+    assert piped.exit_code == 0 and not (tmp_path / "-").exists()  # "-" had become a file named "-"
+    assert piped.stdout == out1.read_text(encoding="utf-8")
     gold = tmp_path / "gold.txt"
     gold.write_text("7\topinion\n25\treporting\n111\tsatire\n", encoding="utf-8")
     same = runner.invoke(app, ["score", "semeval23-st1", str(gold), str(gold)])

@@ -79,6 +79,11 @@ def test_boundaries(text: str, expected: list[str]) -> None:
         ("Mieszkańcy ul. Na Skarpie protestowali.", "pl", ["Mieszkańcy ul. Na Skarpie protestowali."]),
         ("Parteien, u.a. Die Linke, stimmten zu.", "de", ["Parteien, u.a. Die Linke, stimmten zu."]),
         ("Voir cf. Le Monde d'hier.", "fr", ["Voir cf. Le Monde d'hier."]),
+        # Any other abbreviation ends a sentence before a capitalised function word.
+        ("Начались в 2022 г. Он заявил.", "ru", ["Начались в 2022 г.", "Он заявил."]),
+        ("Сообщили США и др. Они требуют.", "ru", ["Сообщили США и др.", "Они требуют."]),
+        ("Shown by Smith et al. The study is new.", "en", ["Shown by Smith et al.", "The study is new."]),
+        ("She holds a Ph.D. He does not.", "en", ["She holds a Ph.D.", "He does not."]),
     ],
 )
 def test_an_abbreviation_ends_a_sentence_when_a_capitalised_function_word_follows(

@@ -350,7 +350,11 @@ def test_a_genre_tag_in_the_headline_is_the_pages_genre(settings: Settings) -> N
     declared = page(head='<meta property="article:section" content="Editorial">').replace(
         "Assembly extends emergency powers", "Analysis: Assembly extends emergency powers"
     )
-    article = parse_html(declared, settings)  # the page's own markup wins over the headline's word
-    assert (article.title, article.genre_tag) == ("Assembly extends emergency powers", "editorial")
+    article = parse_html(declared, settings)  # the markup contradicts the headline: both are kept
+    assert (article.title, article.genre_tag) == ("Analysis: Assembly extends emergency powers", "editorial")
+    same = page(head='<meta property="article:section" content="Opinion">').replace(
+        "Assembly extends emergency powers", "Opinion: Assembly extends emergency powers"
+    )
+    assert parse_html(same, settings).title == "Assembly extends emergency powers"
     plain = parse_html(page(), settings)
     assert (plain.title, plain.genre_tag) == ("Assembly extends emergency powers", None)

@@ -244,6 +244,8 @@ def test_byline(quiet: Settings) -> None:
         ("By Jane Doe, Reuters", "Jane Doe, Reuters"),
         ("By Jane Doe, Moscow Correspondent", "Jane Doe, Moscow Correspondent"),
         ("By John Smith, Jr. and Ann Lee", "John Smith, Jr.; Ann Lee"),
+        ("By Ann Lee, Bo Chen, Cy Dee", "Ann Lee; Bo Chen; Cy Dee"),
+        ("By Ann Lee, Bo Chen, and Cy Dee", "Ann Lee; Bo Chen; Cy Dee"),  # had been no byline at all
     ],
 )
 def test_bylines_name_each_person_once(quiet: Settings, byline: str, author: str) -> None:

@@ -151,3 +151,12 @@ def test_a_narrative_match_says_what_the_narrative_is(
     client, store = app_store
     store.save_analysis(again)
     assert "propwatch reanalyze" not in client.get(f"/articles/{analysis.article.id}").text
+    # A catalogue added while the server runs: its pages compare with the files as they are now.
+    folder = tmp_path / "narratives"
+    folder.mkdir()
+    (folder / "desk.yaml").write_text(
+        "format: propwatch-narratives/1\nnarratives:\n  - id: desk-1\n    title: A desk narrative\n"
+        "    description: Written by the desk.\n    example_claims:\n      en: [One claim of the desk.]\n",
+        encoding="utf-8",
+    )
+    assert "propwatch reanalyze" in client.get(f"/articles/{analysis.article.id}").text

@@ -43,10 +43,8 @@ from propwatch.errors import (
     StorageError,
 )
 from propwatch.narratives.catalogue import (
-    Catalogue,
     attacks_in_catalogues,
     catalogue_ids,
-    catalogue_paths,
     narrative_titles,
     readable_catalogues,
 )
@@ -78,9 +76,6 @@ class Workbench:
     """The narrative ids of the catalogues (read at start), which the narrative filter accepts."""
     narrative_titles: Mapping[str, str] = field(default_factory=dict)
     """Narrative id → its title and catalogue (read at start): what a match means, on display."""
-    narratives_version: str | None = None
-    """The narratives analyzer's version with the catalogues read at start: an article page says when
-    its narratives were matched with others."""
 
     _kept: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -211,7 +206,6 @@ def create_app(
         load_aliases(settings),
         catalogue_ids(catalogues),
         narrative_titles(settings, catalogues),
-        _matcher_version(settings, catalogues),
     )
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:
@@ -287,15 +281,3 @@ def create_app(
             expose_headers=["Content-Disposition"],  # an export's file name
         )
     return app
-
-
-def _matcher_version(settings: Settings, catalogues: list[Catalogue]) -> str | None:
-    try:
-        unread = not catalogues and bool(catalogue_paths(settings))
-    except PropwatchError:
-        unread = True
-    if unread:
-        return None  # not read (the narratives analyzer says why): no caution on stale matches
-    from propwatch.analyzers.narratives import matcher_version
-
-    return matcher_version(settings, catalogues)

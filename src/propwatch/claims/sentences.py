@@ -11,10 +11,9 @@ Rule-based and offline, for news prose in Latin, Cyrillic, Greek and Arabic scri
   number ("Art. 5", "ст. 12", "p. 12"), a year's "r." in Polish ("w 2014 r."), a single capital letter
   (an initial: "J. Smith"), between digits ("3.5", "03.02.2022"), after a day's number before a month
   ("am 24. Februar 2022"), or after a German ordinal before its noun ("des 20. Jahrhunderts");
-* "etc.", "usw.", "itd.", "т.д." and the like end a sentence when a capital follows; those that often
-  end one ("U.S.", "p.m.", "Inc.", "Mio.") when a capitalised function word follows ("in the U.S. The
-  company…", "at 4 p.m. Its shares…"), but not those a name follows ("e.g. The Guardian", "ul. Na
-  Skarpie", "Mr. Will").
+* "etc.", "usw.", "itd.", "т.д." and the like end a sentence when a capital follows; the others when a
+  capitalised function word follows ("in the U.S. The company…", "в 2022 г. Он…"), except those a
+  name follows ("e.g. The Guardian", "ul. Na Skarpie", "Mr. Will").
 
 Each sentence is returned as ``(start, end)`` with ``text[start:end]`` stripped of surrounding
 white space, so the offsets can become :class:`~propwatch.domain.Span` offsets unchanged.
@@ -72,12 +71,22 @@ _MONTH_AFTER = re.compile(
     r"|dicembre)",
     re.IGNORECASE,
 )
-# Abbreviations that often end a sentence: a capitalised function word after them starts the next
-# ("… in the U.S. The company", "at 4 p.m. Its shares", "Acme Inc. The deal", "2,8 Mio. Die Zahl").
-# Not titles ("Mr. Will"), nor those a name follows ("e.g. The Guardian", "ul. Na Skarpie").
-_MAY_END = frozenset(
-    "u.s u.k u.n e.u u.s.a d.c a.m p.m inc ltd co corp mio mrd tsd mln mld tys bn".split()  # noqa: SIM905
+# Abbreviations a name follows, which may start with a function word ("Mr. Will", "e.g. The Guardian",
+# "cf. Le Monde", "ul. Na Skarpie", "u.a. Die Linke"): after any other ("in the U.S. The company", "в
+# 2022 г. Он", "Smith et al. The study") a capitalised function word starts a sentence.
+_NAME_FOLLOWS = frozenset(
+    "mr mrs ms dr prof st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon e.g i.e cf vs viz "  # noqa: SIM905
+    "им ул проф".split()
 )
+_LANGUAGE_NAME_FOLLOWS = {
+    "de": frozenset("u.a bzw z.b vgl sog hr fr dipl ing".split()),  # noqa: SIM905
+    "pl": frozenset(
+        "ul pl al tzw np ok m.in tj wg ds im dot gen płk mjr kpt ks bp abp św prof dr hab inż mgr lek "  # noqa: SIM905
+        "red".split()
+    ),
+    "it": frozenset("sig sigg dott on avv ing".split()),  # noqa: SIM905
+    "fr": frozenset("m mm mme mlle pr ste gén".split()),  # noqa: SIM905
+}
 _WORD_AFTER = re.compile(r"\s+[\"'“‘«(]*([^\W\d_]+)")
 _ENDERS = ".!?…؟。"
 _CLOSERS = "\"'”’»)]}›"
@@ -114,9 +123,10 @@ def _is_abbreviation(
     if key in _SENTENCE_ENDING:
         return False
     if key in _ABBREVIATIONS or key in extra:
-        # "… plants in the U.S. The company said": a capitalised function word starts a sentence after
-        # an abbreviation that often ends one; not after "e.g. The Guardian", "ul. Na Skarpie".
-        return key not in _MAY_END or not _function_word_after(text, dot + 1, language)
+        # "… plants in the U.S. The company said": a capitalised function word starts a sentence, but
+        # not after an abbreviation a name follows ("e.g. The Guardian", "ul. Na Skarpie").
+        name_follows = key in _NAME_FOLLOWS or key in _LANGUAGE_NAME_FOLLOWS.get(language or "", ())
+        return name_follows or not _function_word_after(text, dot + 1, language)
     if key in _BEFORE_NUMBER and _NUMBER_AFTER.match(text, dot + 1):
         return True
     if key in _AFTER_NUMBER.get(language or "", ()) and _NUMBER_BEFORE.search(text, 0, word_start):

@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from propwatch.cli import filters
-from propwatch.cli.options import settings_from
+from propwatch.cli.options import literal_console, settings_from
 from propwatch.cli.tally import Tally
 from propwatch.errors import ConfigurationError
 from propwatch.service import reanalyze_stored
 from propwatch.storage.store import ArticleStore
+
+err = literal_console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -52,7 +54,7 @@ def reanalyze(
     settings = settings_from(ctx, analyzers=tuple(analyzer) if analyzer else None)
     if article_ids and filters.chosen(options):
         raise ConfigurationError("reanalyze", "give ids or filters (e.g. --outlet), not both")
-    tally = Tally("Re-analysed")
+    tally = Tally("Checked", already="already current")
     try:
         with ArticleStore.from_settings(settings, create=False) as store:
             filtered = bool(filters.chosen(options))
@@ -61,4 +63,7 @@ def reanalyze(
                 pass
     except KeyboardInterrupt:
         tally.interrupted(storing=True)
+    if tally.seen == 0:  # filters that match nothing, as for list and export: no error
+        err.print("No stored article to analyse again.", highlight=False)
+        return
     tally.finish(storing=True)

@@ -26,8 +26,9 @@ err = literal_console(stderr=True)
 class Tally:
     """Counts outcomes, prints failures as they happen, shows progress once there are several."""
 
-    def __init__(self, verb: str) -> None:
+    def __init__(self, verb: str, *, already: str = "already stored") -> None:
         self.verb = verb
+        self.already_said = already  # what an outcome found stored already is called in the counts
         self.seen = 0
         self.failures: list[str] = []
         self.stored = 0
@@ -74,7 +75,7 @@ class Tally:
     def interrupted(self, storing: bool, output: Path | None = None) -> NoReturn:
         """After Ctrl-C: what was done so far, and how to go on (what was stored stays stored)."""
         said = f"Interrupted after {self.seen} {'article' if self.seen == 1 else 'articles'}: "
-        said += f"{self.stored} stored, {self.already} already stored, " if storing else ""
+        said += f"{self.stored} stored, {self.already} {self.already_said}, " if storing else ""
         said += f"{len(self.failures)} failed."
         said += f" {output} was left as it was." if output is not None else ""
         said += " Run the same command again to go on." if storing else ""
@@ -87,7 +88,7 @@ class Tally:
             parts = [f"{ok} {'article' if ok == 1 else 'articles'} {self.verb.lower()}"]
             if storing:
                 parts.append(f"{self.stored} stored")
-                parts.append(f"{self.already} already stored")
+                parts.append(f"{self.already} {self.already_said}")
             parts.append(f"{len(self.failures)} failed")
             err.print(", ".join(parts) + ".", highlight=False)
             if self.failures and self.seen > 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -40,7 +41,9 @@ out = literal_console()
 ArticlesDir = Annotated[
     Path, typer.Argument(metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files (read byte-exact).")
 ]
-Output = Annotated[Path, typer.Option("--output", "-o", help="Prediction file to write.")]
+Output = Annotated[
+    Path, typer.Option("--output", "-o", help="Prediction file to write ('-': standard output).")
+]
 ModelOption = Annotated[
     Path | None,
     typer.Option(
@@ -105,9 +108,16 @@ def _finish(result: TaskPrediction[Any], what: str, output: Path, write: Callabl
     if result.failures and not result.articles:
         err.print(f"No article could be read: nothing was written to {output}.", highlight=False)
         raise typer.Exit(2)
-    write(output, result.records)
+    if str(output) == "-":  # standard output, as for analyze and export ("-" had become a file)
+        with tempfile.TemporaryDirectory() as folder:
+            write(Path(folder) / "predictions", result.records)
+            sys.stdout.buffer.write((Path(folder) / "predictions").read_bytes())
+            sys.stdout.flush()
+    else:
+        write(output, result.records)
     err.print(
-        f"Wrote {len(result.records)} {what} for {result.articles} articles to {output}"
+        f"Wrote {len(result.records)} {what} for {result.articles} articles to "
+        f"{'standard output' if str(output) == '-' else output}"
         + (f"; {len(result.failures)} article files could not be read." if result.failures else "."),
         highlight=False,
     )

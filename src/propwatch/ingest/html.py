@@ -149,8 +149,7 @@ def parse_html(
         if stated is None:
             raise EmptyInputError(input_name, "no article text found in the page")
         if stated.get("title"):
-            stated["title"], tag_in_title = headline_genre_tag(stated["title"])
-            genre_tag = genre_tag or tag_in_title
+            stated["title"], genre_tag = _untagged_headline(stated["title"], genre_tag)
         page_url = url or stated.pop("url", None)
         outlet = stated.pop("outlet", None) or _hostname(page_url)
         stated.pop("url", None)
@@ -170,9 +169,8 @@ def parse_html(
 
     text, sources = split_trailing_sources(text)  # "Source: …" under the text, as in plain text
     text, dated, place = opening_dateline(text)  # "03.02.2022, Moscow." above the text, as in plain text
-    if title:  # "Opinion: NATO expands again", as a plain-text headline: the tag is the page's genre
-        title, tag_in_title = headline_genre_tag(title)
-        genre_tag = genre_tag or tag_in_title
+    if title:
+        title, genre_tag = _untagged_headline(title, genre_tag)
     page_url = url or _clean(document.url)
     return make_article(
         settings,
@@ -192,6 +190,15 @@ def parse_html(
         raw=html,
         raw_format="html",
     )
+
+
+def _untagged_headline(headline: str, declared: str | None) -> tuple[str, str | None]:
+    """ "Opinion: NATO expands again", as a plain-text headline: without the tag, which is the page's
+    genre when its markup declares none; a tag the markup contradicts ("News") stays in the headline."""
+    title, tag = headline_genre_tag(headline)
+    if tag is None or declared not in (None, tag):
+        return headline, declared
+    return title, tag
 
 
 def _paragraphs(document: Any, title: str | None) -> str:

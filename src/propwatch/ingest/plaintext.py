@@ -128,7 +128,7 @@ _NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
 
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+){0,3}"
 _BYLINE = re.compile(
-    rf"^(?:(?:By|BY|by)\s+|(?i:author|автор)\s*:\s*)(?P<author>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)$"
+    rf"^(?:(?:By|BY|by)\s+|(?i:author|автор)\s*:\s*)(?P<author>{_NAME}(?:\s*(?:,\s*and|,|and|&)\s*{_NAME})*)$"
 )
 _SOURCE_LINE = re.compile(
     r"^(?:(?P<label>(?i:sources?|источник|źródło|quelle|fonte|fuente))\s*(?::|\s[-–—])\s*"
@@ -324,9 +324,9 @@ _NAME_SUFFIX = re.compile(r"(?:Jr|Sr|[IVX]{1,4})\.?", re.IGNORECASE)
 
 def _byline_names(byline: str) -> str:
     """The people of a byline, joined as Article.author joins several: "Ann Lee and Bo Chen", "Ann Lee,
-    Bo Chen & Cy Dee". A comma parts names only in such a list: "Jane Doe, Reuters" and "John Smith,
-    Jr." are one person."""
-    listed = re.search(r"\s(?:and|&)\s", byline) is not None
+    Bo Chen, and Cy Dee", "Ann Lee, Bo Chen, Cy Dee". A single comma parts no names: "Jane Doe, Reuters"
+    and "John Smith, Jr." are one person."""
+    listed = re.search(r"\s(?:and|&)\s", byline) is not None or byline.count(",") >= 2
     names: list[str] = []
     for part in re.split(r"\s*(?:,|\band\b|&)\s*" if listed else r"\s*(?:\band\b|&)\s*", byline):
         if names and _NAME_SUFFIX.fullmatch(part):

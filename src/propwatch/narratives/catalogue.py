@@ -409,6 +409,29 @@ def stale_narratives(analysis: Analysis, matcher_version: str | None) -> str | N
     )
 
 
+_CURRENT_VERSIONS: dict[tuple[Any, ...], str | None] = {}
+
+
+def current_matcher_version(settings: Settings) -> str | None:
+    """The narratives analyzer's version with the catalogue files as they are now (None when they cannot
+    be read), read again only when a file changed: a long-running server compares each article with the
+    catalogues a `reanalyze` has just used, not with those it read at start."""
+    try:
+        stats = [(path, path.stat()) for path in catalogue_paths(settings)]
+        files = [(str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats]
+    except (PropwatchError, OSError):
+        return None
+    key = (tuple(files), settings.narrative_threshold)
+    if key not in _CURRENT_VERSIONS:
+        from propwatch.analyzers.narratives import matcher_version  # the analyzer imports this module
+
+        try:
+            _CURRENT_VERSIONS[key] = matcher_version(settings, load_catalogues(settings))
+        except PropwatchError:
+            _CURRENT_VERSIONS[key] = None
+    return _CURRENT_VERSIONS[key]
+
+
 def catalogue_displays(settings: Settings) -> CatalogueDisplays:
     """:class:`CatalogueDisplays` of the catalogues in use, read once."""
     from propwatch.analyzers.narratives import matcher_version  # the analyzer imports this module
