@@ -195,6 +195,48 @@ def test_stored_articles_are_analysed_again_without_their_sources(tmp_path: Path
     assert again("3", ids[:1]) == [True] and _Counting.calls == 3  # only those given
 
 
+def test_a_re_analysis_never_brings_back_an_article_deleted_meanwhile(tmp_path: Path) -> None:
+    """A takedown made while `reanalyze` ran had been undone: the deleted articles were stored again."""
+    from propwatch.service import reanalyze_stored
+
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    source = _jsonl(tmp_path / "two.jsonl", ["NATO expands east.", "Moscow objects loudly."])
+    with ArticleStore.from_settings(settings) as store:
+        first = Pipeline([_Marker(settings, "claims", "1")])
+        assert all(o.ok for o in analyze_sources([str(source)], settings, store=store, pipeline=first))
+        [gone, kept] = [summary.id for summary in store.list_articles()]
+
+        class _DeletingMidRun(_Marker):
+            def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
+                store.delete_articles([gone])  # as `propwatch delete` would, from another process
+                return super().analyze(batch)
+
+        deleting = Pipeline([_DeletingMidRun(settings, "claims", "2")])
+        outcomes = list(reanalyze_stored(settings, store, pipeline=deleting))
+        assert [o.analysis.article.id for o in outcomes if o.analysis] == [kept]  # the deleted one: skipped
+        assert all(o.failure is None for o in outcomes)
+        assert [summary.id for summary in store.list_articles()] == [kept]
+
+
+def test_back_to_earlier_models_their_analysis_is_the_one_shown_again(tmp_path: Path) -> None:
+    """After a trial with other settings, going back had left the trial's analysis the latest for good:
+    every run since called the article current, and `show` kept showing the trial's findings."""
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    source = _jsonl(tmp_path / "one.jsonl", ["NATO expands east."])
+
+    def run(version: str) -> tuple[bool, str]:
+        pipeline = Pipeline([_Marker(settings, "narratives", version)])
+        with ArticleStore.from_settings(settings) as store:
+            [outcome] = analyze_sources([str(source)], settings, store=store, pipeline=pipeline)
+            [summary] = store.list_articles()
+            return outcome.analysis_stored, store.get_analysis(summary.id).analyzers["narratives"]
+
+    assert run("1") == (True, "1")
+    assert run("trial") == (True, "trial")
+    assert run("1") == (True, "1")  # stored again as the latest, not "already stored"
+    assert run("1") == (False, "1")  # and now current
+
+
 LAYERED = Path(__file__).parent / "fixtures" / "layered_plugin"
 
 

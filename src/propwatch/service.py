@@ -14,7 +14,14 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from propwatch.domain import Analysis, Article, Failure
-from propwatch.errors import BlockedInputError, InputError, InputTooLargeError, PropwatchError, StorageError
+from propwatch.errors import (
+    BlockedInputError,
+    InputError,
+    InputTooLargeError,
+    NotFoundError,
+    PropwatchError,
+    StorageError,
+)
 from propwatch.ingest.base import UNNAMED_ARTICLE, validation_reason
 from propwatch.ingest.sources import iter_many, with_default_outlet
 from propwatch.pipeline import Pipeline, batched
@@ -283,4 +290,14 @@ def reanalyze_stored(
                 yield Outcome(analysis=analysis)  # current already: counted as already stored
                 continue
             result = found[id(analysis.article)]
-            yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
+            if not isinstance(result, Analysis):
+                yield Outcome(failure=result)
+                continue
+            try:
+                saved = store.save_analysis(result, stored_only=True)
+            except (NotFoundError, BlockedInputError):
+                continue  # deleted (or blocked) while it was analysed: it stays so, and is no failure
+            except StorageError as error:
+                yield Outcome(failure=_unsaved(result.article, error))
+                continue
+            yield Outcome(analysis=result, analysis_stored=saved.analysis_stored)

@@ -437,14 +437,14 @@ def test_write_retried_once_after_a_unique_conflict(
     original = writing.insert_article
     calls: list[int] = []
 
-    def racing_insert(conn, article):  # type: ignore[no-untyped-def]
+    def racing_insert(conn, article, **options):  # type: ignore[no-untyped-def]
         calls.append(1)
         if len(calls) == 1:
             # As if another writer had inserted the same text between our check and our insert.
             values = article_values(article, datetime.now(UTC))
             conn.execute(insert(articles).values(values))
             conn.execute(insert(articles).values(values))
-        return original(conn, article)
+        return original(conn, article, **options)
 
     monkeypatch.setattr(writing, "insert_article", racing_insert)
     analysis = make_analysis(make_article())

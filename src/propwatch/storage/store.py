@@ -178,18 +178,20 @@ class ArticleStore:
                 )
         return found
 
-    def save_analysis(self, analysis: Analysis) -> SaveOutcome:
+    def save_analysis(self, analysis: Analysis, *, stored_only: bool = False) -> SaveOutcome:
         """Store the article (if new) and the analysis with its spans and labels, all or nothing.
 
         An analysis that ran only some analyzers is stored with the latest stored findings of the
         others (:meth:`Analysis.completing`), in the same transaction: re-running one analyzer from
         the CLI, a batch, a feed watcher or the API never hides what the others found. Analyses are
         kept per model version: one already stored for this article and the completed analysis's
-        ``model_version`` is left as it is (``analysis_stored`` False).
+        ``model_version`` is left as it is (``analysis_stored`` False), and becomes the latest again
+        when another was stored since. ``stored_only``: an article deleted meanwhile raises
+        NotFoundError instead of being stored again (a re-analysis must not undo a deletion).
         """
         return self._retrying_write(
             f"cannot store the analysis of article {analysis.article.id}",
-            lambda conn: writing.insert_analysis(conn, analysis),
+            lambda conn: writing.insert_analysis(conn, analysis, stored_only=stored_only),
         )
 
     def delete_articles(self, article_ids: Sequence[str], *, block: bool = False) -> DeleteOutcome:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, delete, func, insert, select
 
 from propwatch.domain import Analysis, Article
+from propwatch.errors import NotFoundError
 from propwatch.storage.blocking import check_not_blocked
 from propwatch.storage.records import Appearance, SaveOutcome, article_values, assemble_analyses
 from propwatch.storage.schema import FTS_TABLE, analyses, appearances, articles, labels, spans
@@ -21,9 +22,10 @@ def new_pk(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
+def insert_article(conn: Connection, article: Article, *, stored_only: bool = False) -> tuple[int, bool]:
     """The article's primary key, and whether it was inserted now; a text already stored that comes from
-    elsewhere this time is recorded as an appearance of it."""
+    elsewhere this time is recorded as an appearance of it. With ``stored_only`` an article no longer
+    stored (deleted meanwhile) raises NotFoundError instead of coming back."""
     check_not_blocked(conn, article)  # also a stored text met at a blocked link: no appearance there
     existing = conn.execute(  # locked on PostgreSQL: two analyses of one article complete in turn
         select(articles.c.pk).where(articles.c.content_hash == article.content_hash).with_for_update()
@@ -31,6 +33,8 @@ def insert_article(conn: Connection, article: Article) -> tuple[int, bool]:
     if existing is not None:
         insert_appearance(conn, int(existing), Appearance.of(article))
         return int(existing), False
+    if stored_only:
+        raise NotFoundError(article.id, "is no longer stored (deleted while it was analysed again)")
     result = conn.execute(insert(articles).values(article_values(article, datetime.now(UTC))))
     return new_pk(result), True
 
@@ -68,8 +72,9 @@ def insert_appearance(conn: Connection, pk: int, seen: Appearance) -> bool:
     return True
 
 
-def insert_analysis(conn: Connection, analysis: Analysis) -> SaveOutcome:
-    article_pk, article_stored = insert_article(conn, analysis.article)
+def insert_analysis(conn: Connection, analysis: Analysis, *, stored_only: bool = False) -> SaveOutcome:
+    article_pk, article_stored = insert_article(conn, analysis.article, stored_only=stored_only)
+    latest = None
     if not article_stored:
         latest = (
             conn.execute(
@@ -90,7 +95,11 @@ def insert_analysis(conn: Connection, analysis: Analysis) -> SaveOutcome:
         select(analyses.c.pk).where(analyses.c.article_pk == article_pk, analyses.c.model_version == version)
     ).first()
     if existing is not None:
-        return SaveOutcome(analysis.article.id, article_stored, analysis_stored=False)
+        if latest is None or int(existing.pk) == int(latest["pk"]):
+            return SaveOutcome(analysis.article.id, article_stored, analysis_stored=False)
+        # Back to earlier models or catalogues after a trial: their analysis becomes the latest again
+        # (the trial's had stayed the one shown, and every run since called the article current).
+        conn.execute(delete(analyses).where(analyses.c.pk == existing.pk))
     result = conn.execute(
         insert(analyses).values(
             article_pk=article_pk,
