@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -193,6 +194,51 @@ def test_stored_articles_are_analysed_again_without_their_sources(tmp_path: Path
     assert latest.analyzers == {"techniques": "1", "claims": "2"}
     assert sorted(span.analyzer for span in latest.spans) == ["claims", "techniques"]
     assert again("3", ids[:1]) == [True] and _Counting.calls == 3  # only those given
+
+
+class _Tracked(_Marker):
+    runs: ClassVar[dict[str, int]] = {}
+
+    def analyze(self, batch: Sequence[Analysis]) -> list[Annotations]:
+        _Tracked.runs[self.name] = _Tracked.runs.get(self.name, 0) + len(batch)
+        return super().analyze(batch)
+
+
+class _EvidenceProvider(_Tracked):
+    provides = frozenset({"spans:narrative-evidence"})
+
+
+class _EvidenceReader(_Tracked):
+    after = frozenset({"spans:narrative-evidence"})
+
+
+def test_a_re_analysis_runs_only_what_is_not_current_and_what_reads_it(tmp_path: Path) -> None:
+    """A changed catalogue had re-run every analyzer, the technique model included, on every article."""
+    from propwatch.service import reanalyze_stored
+
+    settings = Settings(data_dir=tmp_path, detect_language=False)
+    source = _jsonl(tmp_path / "two.jsonl", ["NATO expands east.", "Moscow objects loudly."])
+
+    def pipeline(narratives: str) -> Pipeline:
+        return Pipeline(
+            [
+                _Tracked(settings, "techniques", "1"),
+                _EvidenceProvider(settings, "narratives", narratives),
+                _EvidenceReader(settings, "targets", "1"),
+            ]
+        )
+
+    with ArticleStore.from_settings(settings) as store:
+        first = analyze_sources([str(source)], settings, store=store, pipeline=pipeline("1"))
+        assert all(o.ok for o in first)
+        _Tracked.runs = {}
+        outcomes = list(reanalyze_stored(settings, store, pipeline=pipeline("2")))
+        assert [o.analysis_stored for o in outcomes] == [True, True]
+        assert _Tracked.runs == {"narratives": 2, "targets": 2}  # not the techniques
+        [summary, _] = store.list_articles()
+        latest = store.get_analysis(summary.id)
+    assert latest.analyzers == {"techniques": "1", "narratives": "2", "targets": "1"}
+    assert sorted(span.analyzer for span in latest.spans) == ["narratives", "targets", "techniques"]
 
 
 def test_a_re_analysis_never_brings_back_an_article_deleted_meanwhile(tmp_path: Path) -> None:

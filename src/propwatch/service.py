@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from propwatch.domain import Analysis, Article, Failure
 from propwatch.errors import (
     BlockedInputError,
+    ConfigurationError,
     InputError,
     InputTooLargeError,
     NotFoundError,
@@ -102,6 +103,34 @@ def analyze_sources(
                 yield _stored(result, store) if isinstance(result, Analysis) else Outcome(failure=result)
     if store is not None:  # what the run stored: a page looking up near-copies then only reads them
         index_missing(store, settings)
+
+
+def _stale_part(pipeline: Pipeline, stored: Analysis) -> tuple[str, ...]:
+    """The analyzers of ``pipeline`` to run again on ``stored``: those not at their version in it, and
+    each that reads what one of those provides (``requires`` or ``after``), in pipeline order."""
+    chosen: list[str] = []
+    changed: set[str] = set()
+    for analyzer in pipeline.analyzers:
+        stale = stored.analyzers.get(analyzer.name) != analyzer.version
+        if stale or (analyzer.requires | analyzer.after) & changed:
+            chosen.append(analyzer.name)
+            changed |= analyzer.provides
+    return tuple(chosen)
+
+
+def _part_of(pipeline: Pipeline, names: tuple[str, ...]) -> Pipeline:
+    """The analyzers ``names`` of ``pipeline`` (already started) as a pipeline of their own; the whole
+    pipeline when they cannot run without the others (a plugin that requires what another provides)."""
+    if len(names) == len(pipeline.analyzers):
+        return pipeline
+    try:
+        return Pipeline(
+            [a for a in pipeline.analyzers if a.name in names],
+            batch_size=pipeline.batch_size,
+            max_chars=pipeline.max_chars,
+        )
+    except ConfigurationError:
+        return pipeline
 
 
 def _covers(stored: Analysis, pipeline: Pipeline) -> bool:
@@ -277,14 +306,23 @@ def reanalyze_stored(
     matched: bool = False,
 ) -> Iterator[Outcome]:
     """Analyse stored articles again from their stored text (all, or ``article_ids``; ``matched``: ids a
-    query found a moment ago, skipped when deleted since), after a model or catalogue changed: only the
-    analyzers of ``pipeline`` run, the findings of the others are kept, and an article whose analysis
-    already holds every analyzer of ``pipeline`` at its version is not analysed again."""
+    query found a moment ago, skipped when deleted since), after a model or catalogue changed: of the
+    analyzers of ``pipeline``, each article runs those not at their version in its stored analysis and
+    those that read their findings; the findings of the others are kept, and an article whose analysis
+    is current is not analysed again."""
     pipeline = pipeline or Pipeline.from_settings(settings, storing=True)
     stored = store.iter_analyses(article_ids=article_ids, stored_order=matched, matched=matched)
     for chunk in batched(stored, settings.batch_size):
         due = [analysis for analysis in chunk if not _covers(analysis, pipeline)]
-        found = _analyse(pipeline, [a.article for a in due], {a.article.id: a for a in due})
+        found: dict[int, Analysis | Failure] = {}
+        # Each article runs only its analyzers that are not current, and those that read their findings
+        # (a changed catalogue re-runs narratives and targets, not the technique model on every article).
+        by_stale: dict[tuple[str, ...], list[Analysis]] = {}
+        for analysis in due:
+            by_stale.setdefault(_stale_part(pipeline, analysis), []).append(analysis)
+        for names, group in by_stale.items():
+            part = _part_of(pipeline, names)
+            found |= _analyse(part, [a.article for a in group], {a.article.id: a for a in group})
         for analysis in chunk:
             if _covers(analysis, pipeline):
                 yield Outcome(analysis=analysis)  # current already: counted as already stored

@@ -48,8 +48,8 @@ def reanalyze(
     praised: filters.Praised = None,
 ) -> None:
     """Analyse stored articles again from their stored text: all, those given, or those the filters of
-    `list` match. For a changed model or narrative catalogue (e.g. -a narratives); an article whose
-    analysis is current already is not analysed again, and an interrupted run, run again, goes on."""
+    `list` match, after a model or narrative catalogue changed. Only the analyzers that are not current
+    run (and those that read their findings); an interrupted run, run again, goes on."""
     options = filters.given(locals())
     settings = settings_from(ctx, analyzers=tuple(analyzer) if analyzer else None)
     if article_ids and filters.chosen(options):
