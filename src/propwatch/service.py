@@ -135,7 +135,7 @@ def _part_of(pipeline: Pipeline, names: tuple[str, ...]) -> Pipeline:
 
 def _covers(stored: Analysis, pipeline: Pipeline) -> bool:
     """Whether ``stored`` holds the findings of every analyzer of ``pipeline``, at its version."""
-    return all(stored.analyzers.get(name) == version for name, version in pipeline.versions.items())
+    return not _stale_part(pipeline, stored)
 
 
 def _analyse(
@@ -313,18 +313,18 @@ def reanalyze_stored(
     pipeline = pipeline or Pipeline.from_settings(settings, storing=True)
     stored = store.iter_analyses(article_ids=article_ids, stored_order=matched, matched=matched)
     for chunk in batched(stored, settings.batch_size):
-        due = [analysis for analysis in chunk if not _covers(analysis, pipeline)]
         found: dict[int, Analysis | Failure] = {}
         # Each article runs only its analyzers that are not current, and those that read their findings
         # (a changed catalogue re-runs narratives and targets, not the technique model on every article).
         by_stale: dict[tuple[str, ...], list[Analysis]] = {}
-        for analysis in due:
+        for analysis in chunk:
             by_stale.setdefault(_stale_part(pipeline, analysis), []).append(analysis)
         for names, group in by_stale.items():
-            part = _part_of(pipeline, names)
-            found |= _analyse(part, [a.article for a in group], {a.article.id: a for a in group})
+            if names:
+                part = _part_of(pipeline, names)
+                found |= _analyse(part, [a.article for a in group], {a.article.id: a for a in group})
         for analysis in chunk:
-            if _covers(analysis, pipeline):
+            if id(analysis.article) not in found:
                 yield Outcome(analysis=analysis)  # current already: counted as already stored
                 continue
             result = found[id(analysis.article)]

@@ -127,7 +127,7 @@ def _print_reports(
     if fmt is ReportFormat.text:
         console = out if stream is sys.stdout else literal_console(file=stream, width=100, color_system=None)
         plain = console.color_system is None or console.no_color  # spans bracketed where no colour shows
-        shown = catalogue_displays(settings)
+        shown = catalogue_displays(settings, versioned=True)  # the report says when matches are stale
         for n, analysis in enumerate(analyses):
             if n:
                 console.print(Rule())
