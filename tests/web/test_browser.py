@@ -185,6 +185,15 @@ def test_dashboard_draws_the_plots(page: Any, live_server: LiveServer) -> None:
     # The grid's numbers are in a table for screen readers, one row per outlet.
     cells = page.locator("#chart-narratives + .visually-hidden tbody td")
     assert cells.count() == page.locator("#chart-narratives rect.cell").count()
+    # The columns' numbers are one click away, for whoever cannot tell the series' colours apart.
+    numbers = page.locator("#chart-time + details.chart-numbers")
+    assert not numbers.locator("table").is_visible()
+    numbers.locator("summary").click()
+    assert numbers.locator("tbody tr").first.is_visible()
+    shown = sum(float(cell) for cell in numbers.locator("tbody td").all_inner_texts())
+    titles = page.locator("#chart-time rect.bar title").all_text_contents()
+    drawn = sum(float(title.split(": ")[-1].split()[0]) for title in titles)
+    assert shown == drawn > 0
     page.locator("#chart-share a").first.click()
     page.wait_for_url(f"{live_server.url}/outlets/*")
     assert page.locator("#chart-time rect.bar").count() >= 1
