@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from propwatch.analyzers.versions import Installed, outdated_caution
 from propwatch.domain import Analysis, Span
 from propwatch.export import span_meaning
 from propwatch.models import taxonomy
@@ -263,13 +264,14 @@ def render_analysis(
     *,
     plain: bool = False,
     catalogues: CatalogueDisplays | None = None,
+    installed: Mapping[str, Installed] | None = None,
 ) -> RenderableType:
     """The terminal report of ``analysis``; ``plain`` for output that shows no colour (spans bracketed);
-    ``catalogues`` (those in use) say what each matched narrative is, and whether it was matched with
-    other catalogues."""
+    ``catalogues`` (those in use) say what each matched narrative is, and with ``installed`` (the
+    analyzers' versions) whether findings were made by other catalogues or analyzers than those now."""
     narrative_titles = catalogues.titles if catalogues else None
     parts: list[RenderableType] = [_metadata(analysis, narrative_titles)]
-    if catalogues and (stale := catalogues.stale_narratives(analysis)):
+    if catalogues and (stale := outdated_caution(analysis, installed or {}, catalogues.matcher_version)):
         parts.append(Text(stale, style="yellow"))
     article_summary = _summary(analysis)
     if article_summary is not None:

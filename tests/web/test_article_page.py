@@ -160,3 +160,16 @@ def test_a_narrative_match_says_what_the_narrative_is(
         encoding="utf-8",
     )
     assert "propwatch reanalyze" in client.get(f"/articles/{analysis.article.id}").text
+
+
+def test_the_page_says_which_findings_are_outdated(
+    app_store: tuple[TestClient, ArticleStore],
+) -> None:
+    from propwatch.analyzers.claims import ANALYZER_VERSION
+
+    old = Analysis(article=Article(text="The puppets in Brussels lie again."), analyzers={"claims": "3"})
+    page = " ".join(html.unescape(_page(app_store, old)).split())
+    assert f"claims 3 (now {ANALYZER_VERSION})" in page
+    assert f"propwatch reanalyze {old.article.id}" in page
+    current = old.model_copy(update={"analyzers": {"claims": ANALYZER_VERSION}})
+    assert "propwatch reanalyze" not in _page(app_store, current)

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from propwatch import __version__
+from propwatch.analyzers.versions import Installed, installed_versions
 from propwatch.api.security import (
     AuthError,
     BodySizeLimit,
@@ -76,6 +77,9 @@ class Workbench:
     """The narrative ids of the catalogues (read at start), which the narrative filter accepts."""
     narrative_titles: Mapping[str, str] = field(default_factory=dict)
     """Narrative id → its title and catalogue (read at start): what a match means, on display."""
+    installed: Mapping[str, Installed] = field(default_factory=dict)
+    """The installed analyzers' versions (read at start): an article page says when its findings were
+    made by others."""
 
     _kept: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -206,6 +210,7 @@ def create_app(
         load_aliases(settings),
         catalogue_ids(catalogues),
         narrative_titles(settings, catalogues),
+        installed_versions(settings),
     )
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:

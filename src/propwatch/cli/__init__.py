@@ -19,6 +19,7 @@ from rich.table import Table
 
 from propwatch import __version__
 from propwatch.analyzers import registry
+from propwatch.analyzers.versions import installed_versions
 from propwatch.cli import filters
 from propwatch.cli.options import (
     DefaultOutlet,
@@ -127,11 +128,14 @@ def _print_reports(
     if fmt is ReportFormat.text:
         console = out if stream is sys.stdout else literal_console(file=stream, width=100, color_system=None)
         plain = console.color_system is None or console.no_color  # spans bracketed where no colour shows
-        shown = catalogue_displays(settings, versioned=True)  # the report says when matches are stale
+        shown = catalogue_displays(settings, versioned=True)  # the report says when findings are stale
+        installed = installed_versions(settings)
         for n, analysis in enumerate(analyses):
             if n:
                 console.print(Rule())
-            console.print(render_analysis(analysis, shown.attacks, plain=plain, catalogues=shown))
+            console.print(
+                render_analysis(analysis, shown.attacks, plain=plain, catalogues=shown, installed=installed)
+            )
     else:
         attacks, titles, _ = catalogue_displays(settings)
         fmt_name: Any = fmt.value  # json, jsonl or csv: the text format was handled above

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -36,9 +36,6 @@ from propwatch.errors import (
 )
 from propwatch.output_files import replacing
 from propwatch.settings import Settings
-
-if TYPE_CHECKING:
-    from propwatch.domain import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -391,22 +388,6 @@ class CatalogueDisplays(NamedTuple):
     matcher_version: str | None
     """The narratives analyzer's version with these catalogues (None when they cannot be read): an
     analysis of another was matched against other catalogues or thresholds."""
-
-    def stale_narratives(self, analysis: Analysis) -> str | None:
-        return stale_narratives(analysis, self.matcher_version)
-
-
-def stale_narratives(analysis: Analysis, matcher_version: str | None) -> str | None:
-    """A caution when ``analysis``'s narratives were matched with other catalogues or thresholds than
-    those of ``matcher_version`` (the analyzer's now), saying how to match them again; None otherwise."""
-    made = analysis.analyzers.get("narratives")
-    if made is None or matcher_version is None or made == matcher_version:
-        return None
-    return (
-        f"The narratives were matched with other catalogues or thresholds than those in use now "
-        f"(narratives {made}; now {matcher_version}): `propwatch reanalyze {analysis.article.id} "
-        "-a narratives` matches them again."
-    )
 
 
 _CURRENT_VERSIONS: dict[tuple[Any, ...], str | None] = {}

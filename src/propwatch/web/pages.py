@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from propwatch import __version__
+from propwatch.analyzers.versions import outdated_caution
 from propwatch.api.app import Workbench, status_of, workbench
 from propwatch.api.routes import Filters
 from propwatch.api.schemas import is_http_url
@@ -37,7 +38,7 @@ from propwatch.errors import EmptyInputError, InputError, PropwatchError, Storag
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
-from propwatch.narratives.catalogue import current_matcher_version, stale_narratives
+from propwatch.narratives.catalogue import current_matcher_version
 from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import NARRATIVE_LABEL, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
@@ -237,7 +238,7 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
         targets=targets,
         evidence_of=lambda spans: views_of(spans, views),
         narrative_titles=bench.narrative_titles if NARRATIVE_LABEL in label_groups else {},
-        stale_narratives=stale_narratives(analysis, current_matcher_version(bench.settings)),
+        outdated=outdated_caution(analysis, bench.installed, current_matcher_version(bench.settings)),
     )
 
 
