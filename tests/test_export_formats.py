@@ -77,6 +77,23 @@ def test_every_brat_fragment_quotes_the_text_at_its_offsets() -> None:
     assert first[2] == "Only cowards trust them, the traitors"
 
 
+def test_brat_lines_survive_every_line_break_brat_reads() -> None:
+    """brat reads .ann files with str.splitlines(): a lone CR, U+2028 or NEL inside a quote (scraped JSON,
+    mis-decoded cp1252) broke its annotation line in two, which brat could not parse."""
+    from propwatch.export_formats import brat_ann
+
+    breaks = ["\r", "\u2028", "\x85", "\u2029", "\v", "\f", "\x1c"]
+    text = "NATO is making" + "".join(f"{b}demand {n}" for n, b in enumerate(breaks)) + " of Russia."
+    span = Span(start=0, end=len(text), label="Claim", score=0.9, analyzer="claims")
+    ann = brat_ann(Analysis(article=Article(text=text), spans=(span,), analyzers={"claims": "1"}))
+    lines = ann.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("T1\t") and lines[1].startswith("#1\t")
+    fields = lines[0].split("\t")
+    fragments = [tuple(map(int, piece.split())) for piece in fields[1].split(" ", 1)[1].split(";")]
+    assert len(fragments) == len(breaks) + 1
+    assert fields[2] == " ".join(text[a:b] for a, b in fragments)
+
+
 def test_json_ld_exports_can_be_pasted_into_a_script_element() -> None:
     """A hostile page's headline closed the <script type="application/ld+json"> a fact-check embeds."""
     hostile = "</script><img src=x onerror=alert(1)> & 'quotes'"

@@ -163,12 +163,17 @@ def brat_type(label: str) -> str:
     return f"{folded}-{hashlib.sha256(label.encode()).hexdigest()[:6]}"
 
 
+# Every character str.splitlines() ends a line at (brat reads .ann files with it: a lone \r, U+2028 or
+# NEL inside a quote broke its annotation line in two), and the tab that separates an .ann line's fields.
+_BRAT_BREAKS: Final = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\t]")
+
+
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The pieces of [start, end) between line breaks and tabs: a brat fragment cannot cross a newline, and
-    its text field cannot hold a tab (it was written as a space, no longer the text at its offsets)."""
+    """The pieces of [start, end) between line breaks and tabs: a brat fragment cannot cross a line break,
+    and its text field cannot hold a tab (it was written as a space, no longer the text at its offsets)."""
     pieces: list[tuple[int, int]] = []
     position = start
-    for line in re.split(r"[\n\t]", text[start:end]):
+    for line in _BRAT_BREAKS.split(text[start:end]):
         line_end = position + len(line)
         if line.strip():
             left = position + len(line) - len(line.lstrip())
