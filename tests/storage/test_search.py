@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from propwatch.domain import Article
@@ -287,3 +289,11 @@ def test_accents_are_ignored_on_every_backend(store: ArticleStore) -> None:
         assert ids(store.search(query)) == [french.id], query
     assert ids(store.search("lodz")) == []  # "ł" has no decomposition: FTS5 keeps it, so does PostgreSQL
     assert ids(store.search("łódź")) == [french.id]
+
+
+def test_a_query_with_decomposed_accents_is_found_on_every_backend(store: ArticleStore) -> None:
+    # A query typed as e + U+0301 (pasted from a decomposed source) had searched the phrase "re gime".
+    french = Article(text="Le régime répond à l'Élysée, à Kyïv.", language="fr")
+    store.save_article(french)
+    for query in ("régime", "Kyïv", '"le régime"', "élysée"):
+        assert ids(store.search(unicodedata.normalize("NFD", query))) == [french.id], query

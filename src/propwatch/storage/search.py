@@ -76,6 +76,8 @@ def parse_query(query: str) -> ParsedQuery:
     excluded: list[tuple[str, ...]] = []
     typed: dict[tuple[str, ...], str] = {}
     pending_or = False
+    # Composed: a decomposed "é" (e + U+0301, pasted from some sources) had split "régime" in two words.
+    query = unicodedata.normalize("NFC", query)
     for match in _TOKEN.finditer(query):
         quoted, bare = match.group("quoted"), match.group("bare")
         negated = bool(match.group("negated"))
