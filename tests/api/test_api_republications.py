@@ -48,3 +48,31 @@ def test_article_page_says_where_else_the_text_appeared(make_api: ApiMaker) -> N
     assert "This text also appeared 1 other time, on 2 sites in all" in page
     assert f'href="/articles/{original.id}"' in page
     assert "also appeared" not in api.client.get(f"/articles/{other.id}").text
+
+
+def test_each_copy_on_the_page_shows_its_address_and_headline(make_api: ApiMaker) -> None:
+    """The panel had shown outlet and date only, every exact copy linked to the page itself and marked
+    as the current one: where the copies were, and under which headlines, was nowhere on the page."""
+    import html
+    import re
+
+    api = make_api()
+    original, copy, _ = _copies()
+    original = original.model_copy(update={"title": "NATO moves troops"})
+    mirror = original.model_copy(
+        update={"url": "https://mirror.example/nato", "outlet": None, "title": "Why NATO wants war"}
+    )
+    hostile = original.model_copy(update={"url": "javascript:alert(1)", "outlet": "Hostile"})
+    for article in (original, mirror, hostile, copy):
+        api.store.save_analysis(Analysis(article=article))
+    index_missing(api.store, api.settings)
+    page = api.client.get(f"/articles/{original.id}").text
+    panel = html.unescape(
+        re.search(r'<section class="card panel republications-panel">.*?</section>', page, re.S)[0]
+    )
+    assert panel.count('aria-current="true"') == 1  # this page only, not every exact copy
+    assert 'href="https://mirror.example/nato"' in panel and "mirror.example" in panel  # host for no outlet
+    assert "“Why NATO wants war”" in panel  # a headline other than this page's
+    assert 'href="javascript:' not in panel and "javascript:alert(1)</span>" in panel  # shown, not linked
+    assert f'href="/articles/{copy.id}">edited copy</a>' in panel
+    assert "(the same text)" in panel and "(this page)" in panel

@@ -187,6 +187,32 @@ def test_an_exact_copy_from_another_outlet_is_a_republication_with_the_earliest_
         assert republications_of(lone.id, store, SETTINGS) is None
 
 
+def test_the_same_place_at_another_date_or_headline_is_another_appearance(database_url: str) -> None:
+    """A re-crawl of one address with a later date had replaced the first crawl in the cluster, which
+    then named a later copy elsewhere the origin; two dated appearances at one outlet showed none."""
+    text = story(42)
+    with ArticleStore.open(database_url) as store:
+        first = Article(
+            text=text, url="https://sputnik.example/a", outlet="Sputnik", published=date(2022, 2, 1)
+        )
+        store.save_article(first)
+        store.save_article(first.model_copy(update={"published": date(2022, 2, 10), "title": "A (updated)"}))
+        store.save_article(Article(text=text, outlet="Other Site", published=date(2022, 2, 8)))
+        found = republications_of(first.id, store, SETTINGS)
+        assert found is not None
+        assert [(c.outlet, c.published) for c in found.copies] == [
+            ("Sputnik", date(2022, 2, 1)),
+            ("Other Site", date(2022, 2, 8)),
+            ("Sputnik", date(2022, 2, 10)),
+        ]
+        assert found.origin.published == date(2022, 2, 1)
+        lone = Article(text=story(43), outlet="Sputnik", published=date(2022, 1, 25), title="One")
+        store.save_article(lone)
+        store.save_article(lone.model_copy(update={"published": date(2022, 2, 3), "title": "Two"}))
+        again = republications_of(lone.id, store, SETTINGS)
+        assert again is not None and [c.title for c in again.copies] == ["One", "Two"]
+
+
 def test_texts_without_words_are_copies_of_nothing() -> None:
     empty = [text_signature(t, PARAMS) for t in ("https://t.me/rybar/12345", "🔥🔥🔥 !!!", "")]
     assert similarity(empty[0], empty[1]) == similarity(empty[1], empty[2]) == 0.0

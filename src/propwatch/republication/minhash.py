@@ -170,9 +170,10 @@ def _where(copy: Copy) -> str:
 
 
 def build_cluster(copies: Iterable[Copy]) -> RepublicationCluster:
-    """A cluster of these copies (duplicates of one article at one place counted once)."""
-    unique = {(copy.article_id, copy.url, copy.outlet): copy for copy in copies}
-    ordered = tuple(sorted(unique.values(), key=Copy.order))
+    """A cluster of these copies (the same appearance met twice counted once). The same text at one
+    address or outlet under another date or headline is another appearance: kept, so that the
+    earliest is the origin (keeping the last one read had named a later copy the origin)."""
+    ordered = tuple(sorted(set(copies), key=Copy.order))
     return RepublicationCluster(cluster_id=ordered[0].article_id, origin=ordered[0], copies=ordered)
 
 

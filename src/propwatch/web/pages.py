@@ -132,9 +132,24 @@ def _gate(request: Request, bench: Workbench) -> Response | None:
 
 def safe_href(url: str | None) -> str | None:
     """Only http(s) links leave the page: an article's URL could be 'javascript:…'."""
-    if url and urlsplit(url).scheme.lower() in ("http", "https"):
-        return url
+    try:
+        if url and urlsplit(url).scheme.lower() in ("http", "https"):
+            return url
+    except ValueError:  # "http://[broken": shown, never linked
+        pass
     return None
+
+
+def url_host(url: str | None) -> str:
+    """The host of ``url`` ("" for none or a broken one): where a copy without an outlet appeared."""
+    try:
+        return (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return ""
+
+
+environment.filters["safe_href"] = safe_href
+environment.filters["host"] = url_host
 
 
 def snippet_parts(snippet: str | None) -> list[tuple[str, bool]]:
