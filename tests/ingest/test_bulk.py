@@ -853,3 +853,18 @@ def test_control_characters_are_dropped_from_a_record_s_title_and_names() -> Non
     article = article_from_record(record, SETTINGS, origin="x")
     assert article.title == "Esc [31mRED [0m ]0;pwned [2J end"
     assert (article.author, article.outlet) == ("Jane [2J Doe", "Daily Herald")
+
+
+def test_record_text_and_headline_drop_invisible_characters(tmp_path: Path) -> None:
+    """As HTML and plain text do: a soft-hyphenated copy in a JSONL crawl had become another article."""
+    path = tmp_path / "crawl.jsonl"
+    records = [
+        {"title": "NATO Ex\u00adpands", "text": "The Euro\u00adpean secu\u200brity order is gone."},
+        {"title": "Blank", "text": "\u200b\u00ad"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    article, failure = list(read_jsonl(path, SETTINGS))
+    assert isinstance(article, Article) and isinstance(failure, Failure)
+    assert article.text == "The European security order is gone." and article.title == "NATO Expands"
+    assert article.id == Article(text="The European security order is gone.").id
+    assert "has no text" in failure.reason

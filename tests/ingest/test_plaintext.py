@@ -547,3 +547,24 @@ def test_a_section_label_after_a_date_line_is_no_place(quiet: Settings, label: s
     the label an analyst needs was cut from the text."""
     article = parse_plain_text(f"What we know\n\nMarch 14, 2024\n\n{label} — {BODY}", quiet)
     assert article.place is None and article.text == f"{label} — {BODY}"
+
+
+def test_invisible_characters_inside_words_do_not_make_another_text(settings: Settings) -> None:
+    """A soft hyphen or zero-width space inside words (an evasion, or a CMS's hyphenation) had made a
+    verbatim copy another article, which search and republication could not match either."""
+    clean = "NATO Expands Again\n\nThe European security architecture is collapsing, the minister said.\n"
+    hidden = (
+        "\ufeffNATO Ex\u00adpands Again\n\n"
+        "The Euro\u00adpean secu\u200brity archi\u2060tecture is collapsing, the minister said.\n"
+    )
+    first, second = parse_plain_text(clean, settings), parse_plain_text(hidden, settings)
+    assert second.text == first.text and second.title == first.title == "NATO Expands Again"
+    assert second.id == first.id
+    assert second.raw == hidden  # the input as read stays
+    joined = "Emoji 👨\u200d👩\u200d👧 and Persian می\u200cخواهم stay joined."
+    assert parse_plain_text(joined, settings).text == joined
+
+
+def test_a_text_of_invisible_characters_only_is_empty(settings: Settings) -> None:
+    with pytest.raises(EmptyInputError):
+        parse_plain_text("\u200b\u00ad\n\u2060\n", settings, origin="blank.txt")

@@ -17,11 +17,23 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROLS_BUT_NUL = re.compile(r"[\x01-\x1f\x7f-\x9f]")
 
 
+# Characters that show nothing and join nothing (soft hyphen, zero-width space, word joiner, a BOM inside the
+# text): HTML extraction drops them, so plain text and records do too. Inside words they had hidden a
+# verbatim copy from deduplication, search and republication ("Euro\u00adpean" is "Euro" and "pean").
+_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff")))
+
+
+def visible_text(text: str) -> str:
+    """``text`` without the characters that show nothing and join nothing (zero-width joiners and
+    non-joiners stay: they join emoji and spell Persian and Indic words)."""
+    return text.translate(_INVISIBLE)
+
+
 def one_line(value: str, *, keep_nul: bool = False) -> str:
     """``value`` for a headline or a name: control characters (an escape sequence renamed or cleared the
     terminal it was listed on) and white-space runs as one space; ``keep_nul`` leaves a NUL for the
     Article to refuse, naming the input."""
-    return " ".join((_CONTROLS_BUT_NUL if keep_nul else _CONTROLS).sub(" ", value).split())
+    return " ".join((_CONTROLS_BUT_NUL if keep_nul else _CONTROLS).sub(" ", visible_text(value)).split())
 
 
 def make_article(settings: Settings, **fields: Any) -> Article:

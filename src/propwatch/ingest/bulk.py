@@ -36,7 +36,7 @@ from propwatch.errors import (
     PropwatchError,
     exception_summary,
 )
-from propwatch.ingest.base import make_article, one_line, validation_reason
+from propwatch.ingest.base import make_article, one_line, validation_reason, visible_text
 from propwatch.ingest.dates import date_from_number, date_from_timestamp, plausible, read_date
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
@@ -134,7 +134,7 @@ def _first_text(fields: Mapping[str, Any], keys: tuple[str, ...], *, numbers: bo
         value = fields.get(key)
         if numbers and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and (value := visible_text(value)).strip():
             if key in _TEXT_KEYS + _HTML_KEYS:
                 return value
             return _cleaned(value) or None

@@ -29,7 +29,7 @@ from datetime import date
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article, RawFormat
 from propwatch.errors import EmptyInputError
-from propwatch.ingest.base import make_article
+from propwatch.ingest.base import make_article, visible_text
 from propwatch.ingest.dates import (
     DAY_PATTERN,
     ISO_PATTERN,
@@ -209,8 +209,8 @@ def parse_plain_text(
     ``title``, when the user gives one, is the headline: no line of the text is taken for it.
     """
     input_name = origin or url or "text"
-    # A byte-order mark left by a reader is not text; the raw input keeps it.
-    content = text.removeprefix("\ufeff")
+    # A byte-order mark, soft hyphens, zero-width spaces are not text; the raw input keeps them.
+    content = visible_text(text)
     body, parsed = _parse(content, headline_in_text=title is None)
     if title is not None:
         parsed.title = title
