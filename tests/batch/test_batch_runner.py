@@ -243,6 +243,27 @@ def test_a_copied_file_is_listed_and_an_output_inside_the_input_is_refused(
     assert not (folder / "results").exists()
 
 
+def test_a_copy_added_before_the_original_is_listed_on_a_rerun(client: Client, tmp_path: Path) -> None:
+    """A new copy whose name sorts first had been taken for the text analysed before, and the original's
+    own file then listed as a copy of itself: the new copy was nowhere in the tables."""
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "page2.txt").write_text(story(1), encoding="utf-8")
+    (folder / "page3.txt").write_text(story(2), encoding="utf-8")
+    settings = make_settings(tmp_path)
+    run_batch([str(folder)], tmp_path / "out", settings, client=client)
+    (folder / "aaa-copy-of-page2.txt").write_text(story(1), encoding="utf-8")
+    again = run_batch([str(folder)], tmp_path / "out", settings, client=client)
+    assert again.progress.copies == 1 and again.progress.already_done == 2
+    copies = read_table(tmp_path / "out", "copies").to_pylist()
+    assert [Path(row["origin"]).name for row in copies] == ["aaa-copy-of-page2.txt"]
+    articles = read_table(tmp_path / "out", "articles").to_pylist()
+    assert sorted(Path(row["origin"]).name for row in articles) == ["page2.txt", "page3.txt"]
+    third = run_batch([str(folder)], tmp_path / "out", settings, client=client)  # nothing new
+    assert third.progress.copies == 0 and third.progress.already_done == 2
+    assert len(read_table(tmp_path / "out", "copies")) == 1
+
+
 def test_a_rerun_with_other_analyzers_is_refused_not_called_done(client: Client, tmp_path: Path) -> None:
     from propwatch.errors import ConfigurationError
 

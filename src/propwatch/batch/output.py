@@ -159,6 +159,14 @@ class BatchOutput:
             done.update(manifest["keys"])
         return done
 
+    def places_recorded(self) -> bool:
+        """Whether every finished partition records where its analysed articles were read (partitions
+        written before propwatch recorded it do not: a rerun then cannot tell a new copy from them)."""
+        for folder in self.partition_folders():
+            if not json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("places"):
+                return False
+        return True
+
     def write_partition(self, result: PartitionResult) -> Path:
         """Write a partition's tables and manifest to a temporary folder, then rename it into place."""
         final = self.parts / result.name
@@ -173,6 +181,7 @@ class BatchOutput:
             manifest = {
                 "name": result.name,
                 "keys": result.keys,
+                "places": True,  # the keys hold each analysed article's own place (copy key)
                 "analysed": result.n_analysed,
                 "failed": result.n_failed,
             }

@@ -93,11 +93,15 @@ def plan_partitions(
     progress: BatchProgress,
     *,
     keep_raw: bool = False,
+    places_done: bool = True,
 ) -> Iterator[Partition]:
     """Cut the input into partitions of ``size`` items, leaving out all work already ``done``.
 
     The first occurrence of a text is analysed; later ones (same content hash) are exact copies,
     kept with their own URL, outlet and origin (a copied file is listed too) for the republication clusters.
+    A text analysed by an earlier run is a copy wherever it is met but at the place it was read from
+    (``done`` holds that place's copy key; ``places_done`` False: earlier partitions do not record it,
+    so its first occurrence is taken for that place, as before).
     """
     # 16 bytes of each content hash: a third of the memory of the hex string, no collision in practice.
     seen: set[bytes] = set()
@@ -115,7 +119,10 @@ def plan_partitions(
         else:
             content = item.content_hash  # computed from the text on every access: once here
             digest = bytes.fromhex(content[:32])
-            if digest in seen:
+            if digest in seen or (places_done and content in done):
+                if digest not in seen:  # a text an earlier run analysed, met here first
+                    seen.add(digest)
+                    progress.already_done += 1
                 key = copy_key(item)
                 if key not in done and key not in seen_keys:  # a copied file is listed by its origin
                     seen_keys.add(key)
@@ -204,7 +211,12 @@ def run_batch(
     report = on_progress or (lambda _progress: None)
     items = with_default_outlet(iter_batch_sources(sources, settings, stdin=stdin), outlet)
     partitions = plan_partitions(
-        items, done, settings.batch_partition_size, progress, keep_raw=store is not None
+        items,
+        done,
+        settings.batch_partition_size,
+        progress,
+        keep_raw=store is not None,
+        places_done=output.places_recorded(),
     )
     if client is not None:
         _run_partitions(client, partitions, output, settings, store, progress, report)

@@ -82,10 +82,11 @@ class Partition:
 
     @cached_property
     def keys(self) -> list[str]:
-        """What this partition finishes: content hashes, copy keys and failure keys."""
+        """What this partition finishes: content hashes, copy keys and failure keys; an analysed article's
+        own place has a copy key too, so that a rerun tells the file it was read from from a new copy."""
         return sorted(
             [article.content_hash for article in self.articles]
-            + [copy_key(article) for article in self.copies]
+            + [copy_key(article) for article in self.articles + self.copies]
             + [failure_key(failure) for failure in self.failures]
         )
 
