@@ -279,6 +279,21 @@ def test_an_apostrophe_between_letters_is_inside_the_word() -> None:
     assert again[start:end] == "they're"
 
 
+def test_spans_never_split_a_flag() -> None:
+    """A span had covered the second half of 🇷🇺 (a lone regional indicator), breaking the flag in the
+    workbench's highlight, and cut England's tag-sequence flag after its black flag."""
+    from propwatch.models.technique_decode import whole_words
+
+    text = "all. 🇷🇺🇺🇦 puppets 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f end"
+    russia = text.index("🇷🇺")
+    assert whole_words(text, russia + 1, russia + 2) == (russia, russia + 2)  # the second half: the flag
+    assert whole_words(text, russia + 2, russia + 3) == (russia + 2, russia + 4)  # 🇺🇦 after it, not 🇺🇺
+    assert whole_words(text, russia, russia + 1) == (russia, russia + 2)
+    england = text.index("🏴")
+    start, end = whole_words(text, england, england + 1)
+    assert (start, end) == (england, england + 7)
+
+
 def test_spans_never_split_a_character_written_as_several_code_points() -> None:
     """The tokenizer's NFKC offsets had left "Jose\u0301" as "Jose" and cut the É of "E\u0301lysée"."""
     from propwatch.models.technique_decode import clean_boundaries, whole_words

@@ -394,14 +394,29 @@ WIDEST = 100  # characters a span is widened by at most, each way
 
 def _extends(char: str) -> bool:
     """A character that belongs to the one before it: a combining accent (the decomposed é of
-    ``e\u0301``), a joiner, a variation selector or an emoji skin tone."""
+    ``e\u0301``), a joiner, a variation selector, an emoji skin tone or a tag of a subdivision flag."""
     return (
         unicodedata.category(char)[0] == "M"
         or char in "\u200c\u200d"
         or "\ufe00" <= char <= "\ufe0f"
         or "\U0001f3fb" <= char <= "\U0001f3ff"
+        or "\U000e0020" <= char <= "\U000e007f"
         or "\U000e0100" <= char <= "\U000e01ef"
     )
+
+
+def _regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def _second_of_a_flag(text: str, at: int) -> bool:
+    """Whether ``text[at]`` ends a flag (two regional indicators, 🇷🇺): pairs count from the first of a run."""
+    if not (_regional(text[at]) and at > 0 and _regional(text[at - 1])):
+        return False
+    run = 0
+    while at - 1 - run >= 0 and _regional(text[at - 1 - run]):
+        run += 1
+    return run % 2 == 1
 
 
 def _wordy(char: str) -> bool:
@@ -446,7 +461,12 @@ def _before_inner_apostrophe(text: str, start: int, end: int) -> int:
 
 def _joined(text: str, at: int) -> bool:
     """Whether ``text[at - 1]`` and ``text[at]`` belong to one word or one character (``0 < at``)."""
-    return _extends(text[at]) or text[at - 1] == _ZWJ or (_wordy(text[at - 1]) and _wordy(text[at]))
+    return (
+        _extends(text[at])
+        or text[at - 1] == _ZWJ
+        or _second_of_a_flag(text, at)
+        or (_wordy(text[at - 1]) and _wordy(text[at]))
+    )
 
 
 def substantial(piece: str) -> bool:
