@@ -568,3 +568,23 @@ def test_invisible_characters_inside_words_do_not_make_another_text(settings: Se
 def test_a_text_of_invisible_characters_only_is_empty(settings: Settings) -> None:
     with pytest.raises(EmptyInputError):
         parse_plain_text("\u200b\u00ad\n\u2060\n", settings, origin="blank.txt")
+
+
+def test_share_subscribe_and_read_also_lines_go_in_every_corpus_language(settings: Settings) -> None:
+    """Russian and German share/subscribe lines, and "Share this: Facebook Twitter", stayed in the text."""
+    body = "НАТО снова расширяется на восток, заявил министр иностранных дел."
+    lines = [
+        "Поделиться: ВКонтакте Одноклассники",
+        "Подписывайтесь на наш Telegram-канал",
+        "Читайте также: Песков прокомментировал санкции",
+        "Share this: Facebook Twitter",
+        "Lesen Sie auch: Scholz in Kiew",
+        "À lire aussi : Macron parle à Poutine",
+        "Leggi anche: Draghi a Kyiv",
+        "Czytaj też: Duda w Kijowie",
+        "Abonnez-vous à notre newsletter",
+    ]
+    article = parse_plain_text("\n\n".join([body, *lines, "Конец статьи уже близко, сказал он."]), settings)
+    assert article.text == f"{body}\n\nКонец статьи уже близко, сказал он."
+    prose = "Читайте также новости о войне, которые мы публикуем каждый день."
+    assert prose in parse_plain_text(f"{body}\n\n{prose}", settings).text  # a sentence is the article's

@@ -138,7 +138,19 @@ _SOURCE_LINE = re.compile(
 )
 _SOCIAL = (
     r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
-    r"|print)"
+    r"|print|вконтакте|одноклассники|телеграм|viber|ok|мой\s+мир|flipboard|threads|bluesky)"
+)
+# "Read also: <another headline>" in the corpus languages; a line ending like a sentence is prose.
+_READ_ALSO = (
+    r"(?:read\s+(?:also|more)|also\s+read|читайте\s+(?:также|тоже|ещё|еще)|смотрите\s+также|lesen\s+sie\s+(?:auch|mehr)"
+    r"|auch\s+interessant|mehr\s+zum\s+thema|(?:à\s+)?lire\s+(?:aussi|également)|voir\s+aussi|leggi\s+anche"
+    r"|potrebbe\s+interessarti|czytaj\s+(?:też|także|więcej)|zobacz\s+(?:też|także))"
+)
+# Share and subscribe calls in the corpus languages ("Поделиться:", "Abonnez-vous à notre lettre").
+_SHARE_SUBSCRIBE = (
+    r"(?:поделиться|teilen|partager|condividi|udostępnij)\s*:?"
+    r"|(?:подписывайтесь|подпишитесь|подписаться)\s+на\b.{0,150}"
+    r"|(?:abonnieren\s+sie|abonnez-vous|iscriviti|subskrybuj|zasubskrybuj)\b.{0,150}"
 )
 # Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
 _COMMENTS = (
@@ -155,7 +167,7 @@ _COMMENTS = (
 _BOILERPLATE = re.compile(
     r"^(?i:"
     r"leave\s+a\s+(?:reply|comment)(?:\s+cancel\s+reply)?|cancel\s+reply|post\s+a\s+comment|add\s+a\s+comment"
-    rf"|{_COMMENTS}|share(?:\s+this(?:\s+(?:article|story|post))?)?\s*:?"
+    rf"|{_COMMENTS}|(?:share(?:\s+this(?:\s+(?:article|story|post))?)?|{_SHARE_SUBSCRIBE})\s*:?(?:\s*{_SOCIAL}[\s,|/·•]*)*"
     rf"|(?:share|post|tweet)\s+(?:on|to|via)\s+{_SOCIAL}.*|(?:{_SOCIAL}[\s,|/·•]*)+"
     r"|(?:subscribe|sign\s+up)(?:\s+(?:to|for)\s+(?:our|the|my)\b.{0,150}|\s+(?:now|here|today)\b.{0,60})?[.!]?"
     r"|follow\s+us(?:\s+(?:on|at)\b.{0,150}|\s*[:@].{0,150})?|join\s+us\s+on\b.{0,100}"
@@ -163,7 +175,7 @@ _BOILERPLATE = re.compile(
     r"|cookie\s+(?:settings|policy|preferences|consent).{0,60}"
     r"|related(?:\s+(?:posts?|articles?|stories|news|content))?\s*:?|you\s+may\s+also\s+like.{0,40}|more\s+stories.{0,40}"
     # "Read more: <another headline>"; a line that ends like a sentence is the article's own prose
-    r"|read\s+(?:also|more)\s*(?::?\s*.{0,200}[^.\s])?|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
+    rf"|{_READ_ALSO}\s*(?::?\s*.{{0,200}}[^.\s])?|see\s+also\s*:.{{0,200}}|recommended(?:\s+for\s+you)?\s*:?"
     r"|(?:tags?|tagged|tagged\s+with|filed\s+under|categories|category|posted\s+in|topics?)\s*:.{0,300}"
     r"|print(?:\s+this(?:\s+(?:article|page|post))?)?|like\s+this\s*:?|loading\s*(?:\.\.\.|…)?"
     r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,200}|required\s+fields\s+are\s+marked.{0,20}"
