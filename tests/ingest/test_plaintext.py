@@ -588,3 +588,25 @@ def test_share_subscribe_and_read_also_lines_go_in_every_corpus_language(setting
     assert article.text == f"{body}\n\nКонец статьи уже близко, сказал он."
     prose = "Читайте также новости о войне, которые мы публикуем каждый день."
     assert prose in parse_plain_text(f"{body}\n\n{prose}", settings).text  # a sentence is the article's
+
+
+def test_teasers_go_and_prose_that_reads_like_a_comment_header_stays(settings: Settings) -> None:
+    body = "NATO is expanding again, the minister said on Tuesday in Moscow."
+    text = "\n\n".join(
+        [
+            body,
+            "Related: Ukraine received more than $100bn in Western weapons – Pentagon",
+            "Two responses to the crisis emerged.",
+            "2 thoughts on “NATO is expanding again”",
+            "Leave a Reply",
+        ]
+    )
+    assert parse_plain_text(text, settings).text == f"{body}\n\nTwo responses to the crisis emerged."
+
+
+def test_a_press_release_dateline_loses_its_dashes(settings: Settings) -> None:
+    release = "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- Northwind Energy Corp. reported record results today."
+    article = parse_plain_text(release, settings)
+    assert article.text == "Northwind Energy Corp. reported record results today."
+    assert article.place == "Houston" and article.published == date(2023, 10, 26)
+    assert article.sources == ("PRNewswire",)

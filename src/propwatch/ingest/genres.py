@@ -98,3 +98,20 @@ GENRE_TYPES: dict[str, str] = {
 def canonical_genre(word: str) -> str | None:
     """Our tag for a genre word or phrase ("Op-Ed" → "opinion"), None when it is a topic, not a genre."""
     return GENRE_TAGS.get(" ".join(word.lower().split()))
+
+
+# Genres too broad to read from a URL path or a breadcrumb: "/news/" and "News ›" head every kind of
+# article on a site, and "/report/" may name a topic; a page's markup or label still gives them.
+_NOT_SECTION_GENRES = frozenset({"news", "report"})
+_NOT_SECTION_WORDS = frozenset({"tribune"})  # a newspaper's name as often as a French op-ed
+
+
+def section_genre(name: str) -> str | None:
+    """Our tag for a site section a page sits in: a URL path segment ("opinion", "op-ed",
+    "letters-to-the-editor") or a breadcrumb item ("Opinion"), as a whole; None for a topic or a
+    section every kind of article sits in ("News")."""
+    words = " ".join(name.replace("_", " ").split())
+    if words.lower() in _NOT_SECTION_WORDS:
+        return None
+    genre = canonical_genre(words) or canonical_genre(words.replace("-", " "))
+    return None if genre in _NOT_SECTION_GENRES else genre

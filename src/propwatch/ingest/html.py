@@ -1,8 +1,11 @@
 """Read a web page: the article's main text and its metadata, without navigation or comments.
 
 Extraction is trafilatura's (boilerplate removal, metadata, htmldate for the publication date);
-this module adds what trafilatura leaves out: paragraph breaks, the page's declared language and
-the genre the page declares for itself.
+this module adds what trafilatura leaves out: paragraph breaks, the page's declared language, the
+genre the page declares for itself (markup, a label above the headline, its section's URL path or
+breadcrumb), a relative canonical address, and the wire dateline opening the text. Layout tables are
+unwrapped before extraction, and what the extraction took that is no article text is dropped after it
+(:mod:`propwatch.ingest.html_blocks`). A Telegram channel page, many posts, is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html  # type: ignore[import-untyped]
 import trafilatura
@@ -21,13 +24,16 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article
-from propwatch.errors import EmptyInputError, InputError
+from propwatch.errors import EmptyInputError, InputError, UnsupportedInputError
 from propwatch.ingest.base import make_article
 from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
-from propwatch.ingest.genres import GENRE_TYPES, canonical_genre
+from propwatch.ingest.genres import GENRE_TYPES, canonical_genre, section_genre
+from propwatch.ingest.html_blocks import clean_blocks, opening_agency, page_text
 from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.ingest.plaintext import (
+    _TAG_LINE,
+    _genre,
     dateline_date,
     headline_genre_tag,
     is_update_line,
@@ -118,16 +124,22 @@ def parse_html(
         raise EmptyInputError(input_name, "no article text found in the page")
     declared_language = _declared_language(tree)
     json_ld = list(_json_ld_objects(tree))  # read before trafilatura prunes the tree's scripts
+    _refuse_channel_page(tree, input_name)
     genre_tag = _declared_genre(tree, json_ld)
     boilerplate = _boilerplate_text(tree)
     stated = _json_ld_article(json_ld)
+    stated_url = _stated_url(tree)
+    kicker = _kicker_genre(tree)
+    breadcrumbs = _breadcrumbs(tree, json_ld)
+    page = page_text(tree)  # before the extraction prunes the tree: where each block stands in the page
+    _unwrap_layout_tables(tree)
 
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=True,
+        include_tables=True,  # data tables only: layout tables were unwrapped into blocks above
         favor_precision=True,
         # The first publication, not the last update, dates what the article said when. Markup only:
         # a search of the whole text took a year named in it ("since 2014") for a date, as 1 January.
@@ -139,7 +151,9 @@ def parse_html(
         },
     )
     title = None if document is None or isinstance(document, dict) else _clean(document.title)
-    text = "" if document is None or isinstance(document, dict) else _paragraphs(document, title)
+    text, label = (
+        ("", None) if document is None or isinstance(document, dict) else _paragraphs(document, title, page)
+    )
     # with no article on the page, trafilatura's fallbacks return the menu; that is not an article
     empty = not text.strip() or all(_normalise(block) in boilerplate for block in text.split("\n\n"))
     # A script-rendered page shows a placeholder ("Loading…") where its JSON-LD states the whole text.
@@ -149,8 +163,9 @@ def parse_html(
         if stated is None:
             raise EmptyInputError(input_name, "no article text found in the page")
         if stated.get("title"):
-            stated["title"], genre_tag = _untagged_headline(stated["title"], genre_tag)
-        page_url = url or stated.pop("url", None)
+            stated["title"], genre_tag = _untagged_headline(stated["title"], genre_tag or kicker)
+        page_url = url or stated.pop("url", None) or stated_url
+        genre_tag = genre_tag or kicker or _section_genre(breadcrumbs, page_url)
         outlet = stated.pop("outlet", None) or _hostname(page_url)
         stated.pop("url", None)
         return make_article(
@@ -169,21 +184,31 @@ def parse_html(
 
     text, sources = split_trailing_sources(text)  # "Source: …" under the text, as in plain text
     text, dated, place = opening_dateline(text)  # "03.02.2022, Moscow." above the text, as in plain text
+    # "MOSCOW, Feb 3, 2022 (Reuters) - …" opening the first paragraph, as in plain text
+    first, separator, rest = text.partition("\n\n")
+    opening = opening_agency(first)
+    text = opening.text + separator + rest
+    genre_tag = genre_tag or label or kicker
     if title:
         title, genre_tag = _untagged_headline(title, genre_tag)
-    page_url = url or _clean(document.url)
+    page_url = url or _page_url(_clean(document.url), stated_url, tree)
+    genre_tag = genre_tag or _section_genre(breadcrumbs, page_url)
     return make_article(
         settings,
         text=text,
         title=title,
         url=page_url,
         # a dateline or byline paragraph only where the markup gives no date: a page's second reading
-        published=_parse_date(document.date) or dated or _dateline_in_page(_load_page(html, input_name)),
-        place=place,
-        author=_clean(document.author),
+        published=_parse_date(document.date)
+        or dated
+        or opening.published
+        or _dateline_in_page(_load_page(html, input_name)),
+        place=place or opening.place,
+        # the article's own authors: a live blog's entries, authorless, had displaced them
+        author=_ld_authors(json_ld) or _clean(document.author),
         outlet=_clean(document.sitename) or _hostname(page_url),
         genre_tag=genre_tag,
-        sources=tuple(dict.fromkeys(sources)),
+        sources=tuple(dict.fromkeys([*opening.sources, *sources])),
         quoted_outlets=find_quoted_outlets(text),
         language=_language(declared_language, text, settings),
         origin=origin or url,
@@ -201,8 +226,9 @@ def _untagged_headline(headline: str, declared: str | None) -> tuple[str, str | 
     return title, tag
 
 
-def _paragraphs(document: Any, title: str | None) -> str:
-    """Main text with one block (paragraph, heading, list, quote, table) per paragraph."""
+def _paragraphs(document: Any, title: str | None, page: str) -> tuple[str, str | None]:
+    """Main text with one block (paragraph, heading, list, quote, table) per paragraph, and the genre
+    label above it, if any (see :mod:`propwatch.ingest.html_blocks`)."""
     body = document.body
     blocks: list[str] = []
     if body is not None:
@@ -213,11 +239,9 @@ def _paragraphs(document: Any, title: str | None) -> str:
             if block:
                 blocks.append(block)
     if not blocks:
-        return "\n\n".join(line.strip() for line in (document.text or "").split("\n") if line.strip())
-    # the headline is Article.title; repeated as the first block it is not part of the text
-    if title and len(blocks) > 1 and _normalise(blocks[0]) == _normalise(title):
-        blocks = blocks[1:]
-    return "\n\n".join(blocks)
+        blocks = [line.strip() for line in (document.text or "").split("\n") if line.strip()]
+    cleaned = clean_blocks(blocks, title=title, page=page)
+    return "\n\n".join(cleaned.paragraphs), cleaned.genre_tag
 
 
 def _boilerplate_text(tree: Any) -> str:
@@ -296,6 +320,150 @@ def _short_text(element: Any) -> str | None:
     return text if len(text) <= _MAX_DATELINE_CHARS else None
 
 
+# A Telegram channel's web preview (t.me/s/CHANNEL) lists its posts as these blocks, each naming its post.
+_TELEGRAM_POSTS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message ')]/@data-post"
+)
+
+
+def _refuse_channel_page(tree: Any, input_name: str) -> None:
+    """A channel page is many posts, which had been read as one article under the channel's name."""
+    posts = list(dict.fromkeys(str(post).strip("/ ") for post in tree.xpath(_TELEGRAM_POSTS)))
+    if len(posts) < 2 or not tree.xpath("//*[contains(@class, 'tgme_channel_history')]"):
+        return  # posts a page quotes are not a channel's history
+    raise UnsupportedInputError(
+        input_name,
+        f"is a Telegram channel page of {len(posts)} posts, not one article: read each post from its own "
+        f"address, https://t.me/{posts[0]}?embed=1 to https://t.me/{posts[-1]}?embed=1",
+    )
+
+
+_CANONICAL = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
+
+
+def _stated_url(tree: Any) -> str | None:
+    """The address the page states for itself (canonical link, else og:url), resolved against its
+    <base href>: trafilatura drops a relative one, and one whose host is under five characters (t.me)."""
+    bases = [str(href).strip() for href in tree.xpath("//head//base/@href")]
+    base = next((href for href in bases if _web_address(href)), None)
+    for href in [*tree.xpath(_CANONICAL), *tree.xpath('//meta[@property="og:url"]/@content')]:
+        address = urljoin(base, str(href).strip()) if base else str(href).strip()
+        if _web_address(address):
+            return address
+    return None
+
+
+def _page_url(extracted: str | None, stated: str | None, tree: Any) -> str | None:
+    """trafilatura's reading of the page's address (normalised), else :func:`_stated_url`. Without a
+    canonical link trafilatura takes <base href>, the site's address, for the page's."""
+    if extracted and not tree.xpath(_CANONICAL):
+        bases = {str(href).strip().rstrip("/").lower() for href in tree.xpath("//head//base/@href")}
+        if extracted.rstrip("/").lower() in bases:
+            extracted = None
+    return extracted or stated
+
+
+def _web_address(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and "." in (parts.hostname or "")
+
+
+# Labels above a headline: "Press Release", "Opinion", "[Analysis]"; the element just before the <h1>,
+# not a breadcrumb trail (see _breadcrumbs).
+_KICKER = (
+    "(//h1)[1]/preceding-sibling::*[1][not(self::nav) and not(contains(translate(@class, 'BREADCRUMB', "
+    "'breadcrumb'), 'breadcrumb'))]"
+)
+_MAX_KICKER = 40
+
+
+def _kicker_genre(tree: Any) -> str | None:
+    """The genre a short label just above the headline names, when it is a known genre tag."""
+    for element in tree.xpath(_KICKER):
+        text = " ".join(element.text_content().split())
+        if len(text) <= _MAX_KICKER and (tag := _TAG_LINE.match(text)):
+            return _genre(tag.group("tag"))
+    return None
+
+
+_BREADCRUMB_NAV = (
+    "//*[self::nav or self::ol or self::ul or self::div or self::p or self::span][contains(translate(@class,"
+    " 'BREADCRUMB', 'breadcrumb'), 'breadcrumb') or contains(translate(@aria-label, 'BREADCRUMB', "
+    "'breadcrumb'), 'breadcrumb') or contains(@itemtype, 'BreadcrumbList')]"
+)
+_MAX_BREADCRUMB_ITEMS = 8  # more is a menu, or a page wrapper whose class names its breadcrumb
+
+
+def _breadcrumbs(tree: Any, json_ld: list[dict[str, Any]]) -> list[str]:
+    """The items of the page's breadcrumb trails: JSON-LD BreadcrumbList names and the links or items
+    of a breadcrumb element."""
+    items: list[str] = []
+    for obj in json_ld:
+        if obj.get("@type") == "BreadcrumbList" and isinstance(obj.get("itemListElement"), list):
+            for element in obj["itemListElement"]:
+                if isinstance(element, dict):
+                    name = _ld_text(element.get("name")) or _ld_text(element.get("item"))
+                    items += [name] if name else []
+    for trail in tree.xpath(_BREADCRUMB_NAV):
+        parts = trail.xpath(".//a|.//li[not(.//a)]") or [trail]
+        if len(parts) <= _MAX_BREADCRUMB_ITEMS:
+            items += [" ".join(part.text_content().split()) for part in parts]
+    return [item for item in items if item]
+
+
+def _section_genre(breadcrumbs: list[str], page_url: str | None) -> str | None:
+    """The genre of the section the page sits in, by a breadcrumb item or a URL path segment that is
+    a genre word as a whole ("/opinion/2023/…", "Opinion ›"); not the last segment, the page's slug."""
+    segments = [unquote(part) for part in urlsplit(page_url or "").path.split("/") if part][:-1]
+    for name in [*breadcrumbs, *segments]:
+        genre = section_genre(name)
+        if genre:
+            return genre
+    return None
+
+
+_CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"  # a table's own cells, not those of a table in them
+_BLOCKS = (
+    ".//*[self::p or self::div or self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::h4 "
+    "or self::h5 or self::h6 or self::form or self::blockquote or self::article or self::section "
+    "or self::nav or self::header or self::footer or self::aside]"
+)
+
+
+def _unwrap_layout_tables(tree: Any) -> None:
+    """Turn the tables that lay out a page (menu, article and sidebar in cells) into plain blocks, for
+    trafilatura to tell their text from their boilerplate; data tables stay tables. Taken as tables,
+    a layout's cells had all been read as text: the menu, the headline, the teasers, the text twice."""
+    layout = [table for table in tree.iter("table") if _is_layout_table(table)]
+    for table in layout:
+        for part in table.xpath("./caption|./thead|./tbody|./tfoot|./tr|./*/tr|" + _CELLS):
+            part.tag = "div"
+        table.tag = "div"
+
+
+def _is_layout_table(table: Any) -> bool:
+    """Whether ``table`` lays out a page rather than holding data: it is marked so, holds tables,
+    has a single row or column, or holds blocks (paragraphs, headings, lists) in its cells. A data table
+    taken for a layout one loses only its rows' layout: its cells' text stays, as blocks."""
+    if (table.get("role") or "").lower() in ("presentation", "none") or table.xpath(".//table"):
+        return True
+    rows = table.xpath("./tr|./*/tr")
+    if len(rows) < 2 or max(len(row.xpath("./td|./th")) for row in rows) < 2:
+        return True
+    return any(cell.xpath(_BLOCKS) for cell in table.xpath(_CELLS))
+
+
+def _ld_authors(json_ld: list[dict[str, Any]]) -> str | None:
+    """The people the page's first article object (not its live-blog entries) names as authors."""
+    for item in json_ld:
+        if not _is_article(item) or not item.get("author"):
+            continue
+        authors = item["author"] if isinstance(item["author"], list) else [item["author"]]
+        people = [a for a in authors if not (isinstance(a, dict) and a.get("@type") == "Organization")]
+        return _clean(_ld_names(people)) if people else None
+    return None
+
+
 def _declared_genre(tree: Any, json_ld: list[dict[str, Any]]) -> str | None:
     """Genre the page gives itself (``json_ld``: its JSON-LD objects): a schema.org genre type, else a
     genre-word section."""
@@ -344,9 +512,7 @@ def _json_ld_article(json_ld: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Text and metadata of the first JSON-LD article (NewsArticle, OpinionNewsArticle, BlogPosting…)
     among the page's objects that states its ``articleBody``; None without one."""
     for item in json_ld:
-        kinds = item.get("@type")
-        kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
-        if not any(isinstance(k, str) and k.endswith(_ARTICLE_TYPES) for k in kinds):
+        if not _is_article(item):
             continue
         body = item.get("articleBody")
         if not isinstance(body, str) or not body.strip():
@@ -364,6 +530,12 @@ def _json_ld_article(json_ld: list[dict[str, Any]]) -> dict[str, Any] | None:
         }
         return {key: value for key, value in found.items() if value is not None}
     return None
+
+
+def _is_article(item: dict[str, Any]) -> bool:
+    kinds = item.get("@type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    return any(isinstance(kind, str) and kind.endswith(_ARTICLE_TYPES) for kind in kinds)
 
 
 def _ld_names(value: Any) -> str | None:

@@ -102,7 +102,7 @@ _DATELINE_LINE = re.compile(
 # "MOSCOW, February 3. /TASS/. ", "Moscow, 3 February 2022 – ".
 _DATELINE_PREFIX = re.compile(
     rf"^(?P<place>{_PLACE})(?:,\s+(?P<region>{_PLACE}))?(?:,\s+(?P<date>{_DATE_ANY}))?"
-    rf"(?:\s*\((?P<agency>[^()\n]{{2,40}})\)\s*[-–—:]+|\.?\s*/(?P<agency2>[A-Za-zА-Яа-я]{{2,12}})/\.?|\s+[-–—]+)\s+(?=\S)"
+    rf"(?:\s*\((?P<agency>[^()\n]{{2,40}})\)\s*[-–—:]+|\.?\s*/(?P<agency2>[A-Za-zА-Яа-я]{{2,12}})/\.?(?:\s*(?:-{{1,2}}|[–—]))?|\s+[-–—]+)\s+(?=\S)"
 )
 # An agency in a dateline: one to four words, as in "(Reuters)", "(AP)", "(askanews)", "(Interfax-Ukraine)".
 _AGENCY = re.compile(r"[^\W\d_][\w.&'’/-]*(?:\s[\w.&'’/-]+){0,3}")
@@ -140,12 +140,29 @@ _SOCIAL = (
     r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
     r"|print|вконтакте|одноклассники|телеграм|viber|ok|мой\s+мир|flipboard|threads|bluesky)"
 )
-# "Read also: <another headline>" in the corpus languages; a line ending like a sentence is prose.
-_READ_ALSO = (
-    r"(?:read\s+(?:also|more)|also\s+read|читайте\s+(?:также|тоже|ещё|еще)|смотрите\s+также|lesen\s+sie\s+(?:auch|mehr)"
-    r"|auch\s+interessant|mehr\s+zum\s+thema|(?:à\s+)?lire\s+(?:aussi|également)|voir\s+aussi|leggi\s+anche"
-    r"|potrebbe\s+interessarti|czytaj\s+(?:też|także|więcej)|zobacz\s+(?:też|także))"
+# "Related", "Read more" and their translations in the corpus languages: a teaser line is such a label
+# alone, or with a colon or dash and another headline; one that ends like a sentence is the article's prose.
+_TEASER_LABELS = (
+    r"related(?:\s+(?:posts?|articles?|stories|story|news|content|reading|coverage))?|read\s+(?:more|also|next)"
+    r"|also\s+read|see\s+also|more\s+on\s+this(?:\s+story)?|recommended(?:\s+for\s+you)?|further\s+reading"
+    r"|(?:читайте|читать|смотрите)(?:\s+также)?(?:\s+по\s+теме)?|также\s+читайте|см\.\s+также|по\s+теме"
+    r"|(?:ещё|еще|больше)\s+по\s+теме"
+    r"|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|auch\s+interessant|siehe\s+auch|weiterlesen"
+    r"|(?:à\s+)?lire\s+aussi|voir\s+aussi|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+également"
+    r"|czytaj\s+(?:też|także|również|więcej)|zobacz\s+(?:też|także|również)|przeczytaj\s+(?:też|także)"
+    r"|leggi\s+(?:anche|pure)|vedi\s+anche|potrebbe\s+interessarti|approfondisci"
 )
+_TEASER = re.compile(
+    rf"^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)?\s*$|^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)\s*\S.{{0,200}}$"
+)
+SENTENCE_END = re.compile(r"[.…][\"'»”’)]*$")
+
+
+def is_teaser(line: str) -> bool:
+    """A teaser of another article ("Related: …", "Читайте также: …"), not the article's own prose."""
+    return _TEASER.match(line) is not None and not SENTENCE_END.search(line)
+
+
 # Share and subscribe calls in the corpus languages ("Поделиться:", "Abonnez-vous à notre lettre").
 _SHARE_SUBSCRIBE = (
     r"(?:поделиться|teilen|partager|condividi|udostępnij)\s*:?"
@@ -154,7 +171,9 @@ _SHARE_SUBSCRIBE = (
 )
 # Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
 _COMMENTS = (
-    r"(?:\d*\s*comments|\d+\s*comment|(?:\d+|one|two|three)\s+(?:thoughts?|responses?|replies|comments?)\s+(?:on|to)\s+.{1,300}"
+    r"(?:\d*\s*comments|\d+\s*comment"
+    # WordPress quotes the post's title ("2 thoughts on “Title”"); "Two responses to the crisis…" is prose
+    r"|(?:\d+|one|two|three)\s+(?:thoughts?|responses?|replies|comments?)\s+(?:on|to)\s+[“\"«'‘„].{1,300}"
     # "Kommentar", "Commento", "Комментарий" alone are genre tags: a singular counts only after a number
     r"|(?:добавить|оставить|оставьте|написать)\s+комментарий|\d*\s*комментари(?:и|ев)|\d+\s*комментари[йя]"
     r"|(?:einen\s+)?kommentar\s+(?:hinterlassen|schreiben|verfassen)|hinterlasse\s+einen\s+kommentar"
@@ -175,7 +194,7 @@ _BOILERPLATE = re.compile(
     r"|cookie\s+(?:settings|policy|preferences|consent).{0,60}"
     r"|related(?:\s+(?:posts?|articles?|stories|news|content))?\s*:?|you\s+may\s+also\s+like.{0,40}|more\s+stories.{0,40}"
     # "Read more: <another headline>"; a line that ends like a sentence is the article's own prose
-    rf"|{_READ_ALSO}\s*(?::?\s*.{{0,200}}[^.\s])?|see\s+also\s*:.{{0,200}}|recommended(?:\s+for\s+you)?\s*:?"
+    r"|read\s+(?:also|more)\s*(?::?\s*.{0,200}[^.\s])?|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
     r"|(?:tags?|tagged|tagged\s+with|filed\s+under|categories|category|posted\s+in|topics?)\s*:.{0,300}"
     r"|print(?:\s+this(?:\s+(?:article|page|post))?)?|like\s+this\s*:?|loading\s*(?:\.\.\.|…)?"
     r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,200}|required\s+fields\s+are\s+marked.{0,20}"
@@ -276,7 +295,7 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
         if source:
             parsed.sources.extend(source)
             keep[index] = False
-        elif _BOILERPLATE.match(line):
+        elif _BOILERPLATE.match(line) or is_teaser(line):
             keep[index] = False
     if body_start is None:
         return "", parsed

@@ -1,0 +1,169 @@
+"""A web page's main text, block by block: what the extraction took that is no article text, and what
+the first paragraph says about the article.
+
+* trafilatura sweeps the whole page when its main pass found little (a one-paragraph brief), and
+  appends what it finds: the headline, the standfirst, "By …", "Last modified …", the paragraph again.
+  The headline, byline lines, update lines and repeats of a paragraph go wherever they stand; a
+  short fragment that stands in the page *before* the first paragraph (a standfirst, a kicker) goes
+  when the extraction put it after that paragraph: a long page's extraction never takes it either.
+* A teaser paragraph ("Related: …", "READ MORE: …", "Читайте также: …") and a short boilerplate
+  paragraph (the plain-text reader's rule) go, as whole short paragraphs only.
+* A genre label above the headline ("Press Release", "Opinion") is the genre tag, not text.
+* A wire dateline opening the first paragraph ("MOSCOW, Feb 3, 2022 (Reuters) - ",
+  "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- ", "МОСКВА, 27 фев — РИА Новости. ") gives the place,
+  date and agency, and only the prefix is removed, as in plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from propwatch.ingest.dates import dates_in
+from propwatch.ingest.plaintext import (
+    _BOILERPLATE,
+    _BYLINE,
+    _MAX_BOILERPLATE_LINE,
+    _TAG_LINE,
+    _UPDATED,
+    SENTENCE_END,
+    _dateline_prefix,
+    _genre,
+    _Parsed,
+    is_teaser,
+)
+
+_MAX_HEADER_BLOCK = 300  # a standfirst, kicker or date line; a paragraph of prose may be longer
+_MAX_UPDATE_WORDS = 6  # besides the date: "Last modified on Thu … GMT", "Updated: … at 10:30 CET"
+_MIN_REPEAT = 40  # a repeated short line ("Yes.", "* * *") may be the text's own
+_WORDS = re.compile(r"[^\W\d_]+")  # words, not the figures of a time ("18.45 GMT")
+_LAST = re.compile(r"(?i)^(?:last|zuletzt|dernière|ostatnia|последнее)\s+")
+# Wire agencies that put their name after a dateline's dash, RIA style: "МОСКВА, 27 фев — РИА Новости. "
+_AGENCY_AFTER_DASH = re.compile(
+    r"^(?P<agency>(?:[A-ZА-ЯЁ]{2,}[\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*){0,2})"
+    r"|Интерфакс(?:-[\w]+)?|Interfax(?:-[\w]+)?|Укринформ|Ukrinform|Sputnik|Спутник|Прайм|Regnum|Регнум)"
+    r"\.\s+(?=[A-ZА-ЯЁ«\"“])"
+)
+
+
+@dataclass
+class Blocks:
+    """The article's paragraphs and what the blocks said about it."""
+
+    paragraphs: list[str]
+    genre_tag: str | None = None
+
+
+@dataclass
+class Opening:
+    """What a wire dateline opening the first paragraph gave."""
+
+    text: str
+    place: str | None = None
+    published: date | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+def page_text(tree: Any) -> str:
+    """The page body's visible text in document order, folded as :func:`_folded` folds a block."""
+    parts = tree.xpath(
+        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+    )
+    return _folded("".join(str(part) for part in parts))
+
+
+def clean_blocks(blocks: list[str], *, title: str | None, page: str) -> Blocks:
+    """``blocks`` (one paragraph, heading, list… each) without what is no article text (module doc);
+    ``page`` is :func:`page_text` of the page, read before the extraction pruned it."""
+    found = Blocks(paragraphs=[])
+    headline = _folded(title) if title else None
+    lines_kept = [_without_header_lines(block, headline) for block in blocks]
+    candidates = [block for block in lines_kept if block]
+    # a genre label above the text; the headline and a byline may stand before or after it
+    while candidates and len(candidates[0]) <= 40 and (tag := _TAG_LINE.match(candidates[0])):
+        found.genre_tag = found.genre_tag or _genre(tag.group("tag"))
+        candidates.pop(0)
+    first_at = _position(page, candidates[0]) if candidates else -1
+    seen: set[str] = set()
+    for index, block in enumerate(candidates):
+        folded = _folded(block)
+        if headline and folded == headline and len(candidates) > 1:
+            continue
+        if len(folded) >= _MIN_REPEAT and folded in seen:
+            continue
+        if index and first_at > 0 and _header_fragment(block) and 0 <= _last_position(page, block) < first_at:
+            continue  # the page header, recovered after the text (module doc)
+        seen.add(folded)
+        found.paragraphs.append(block)
+    if not found.paragraphs:
+        found.paragraphs = [block.strip() for block in blocks if block.strip()]
+    return found
+
+
+def _without_header_lines(block: str, headline: str | None) -> str:
+    """``block`` without its byline, update, teaser and boilerplate lines (a block's lines are its <br>s),
+    and without the headline as a line of a longer block (a layout table's cell: "Headline<br>Text")."""
+    kept = [line for line in block.split("\n") if not (line.strip() and _not_text(line.strip()))]
+    if sum(1 for line in kept if line.strip()) > 1 and headline:
+        kept = [line for line in kept if _folded(line) != headline]
+    return "\n".join(kept).strip()
+
+
+def _not_text(line: str) -> bool:
+    """A teaser, boilerplate, byline or update line: whole short lines only, as in plain text."""
+    if len(line) > _MAX_BOILERPLATE_LINE:
+        return False
+    if is_teaser(line):
+        return True
+    # "Two responses to the crisis emerged." reads as the plain-text reader's "2 responses to …" line
+    if _BOILERPLATE.match(line) and not (SENTENCE_END.search(line) and len(line.split()) > 8):
+        return True
+    if len(line) > 120:
+        return False
+    return _BYLINE.match(line) is not None or _update_line(line)
+
+
+def _update_line(line: str) -> bool:
+    """ "Last modified on Thu 16 Mar 2023 18.45 GMT", "Updated: 4 February 2022": one date, a few words."""
+    if not _UPDATED.match(_LAST.sub("", line, count=1)):
+        return False  # the line opens with the label: "The modified plan was approved on …" is prose
+    written = dates_in(line)
+    if len(written) != 1:
+        return False
+    _, start, end = written[0]
+    return len(_WORDS.findall(line[:start] + " " + line[end:])) <= _MAX_UPDATE_WORDS
+
+
+def _header_fragment(block: str) -> bool:
+    return "\n" not in block and len(block) <= _MAX_HEADER_BLOCK and not SENTENCE_END.search(block)
+
+
+def _position(page: str, block: str) -> int:
+    return page.find(_folded(block)) if page else -1
+
+
+def _last_position(page: str, block: str) -> int:
+    # a subheading also listed in a table of contents above the text stands in the text too
+    return page.rfind(_folded(block)) if page else -1
+
+
+def _folded(text: str) -> str:
+    # white space differs between a page's markup and the extraction ("<b>a</b> b", "a<br>b"): none counts
+    return "".join(text.lower().split())
+
+
+def opening_agency(first: str) -> Opening:
+    """The first paragraph without the wire dateline that opens it, and what the dateline gave."""
+    parsed = _Parsed()
+    rest = _dateline_prefix(first, parsed)
+    if rest is None:
+        return Opening(text=first)
+    rest = rest.lstrip("-–— ")  # "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- Northwind…"
+    if not parsed.sources and (agency := _AGENCY_AFTER_DASH.match(rest)):
+        parsed.sources.append(agency.group("agency"))
+        rest = rest[agency.end() :]
+    if not rest.strip():
+        return Opening(text=first)
+    return Opening(text=rest, place=parsed.place, published=parsed.published, sources=parsed.sources)

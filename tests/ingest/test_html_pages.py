@@ -1,0 +1,317 @@
+"""Web pages whose extraction took more, or less, than the article: short briefs, layout tables, teasers,
+wire datelines, genre labels, live blogs, section URLs, relative canonical links, Telegram channels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from propwatch.errors import UnsupportedInputError
+from propwatch.ingest.html import parse_html
+from propwatch.ingest.html_blocks import clean_blocks
+from propwatch.settings import Settings
+
+HEADLINE = "Assembly extends emergency powers"
+ONE = (
+    "The regional assembly voted on Tuesday to extend the emergency powers for another six months, "
+    "despite objections from three opposition parties who called the measure unnecessary."
+)
+TWO = (
+    "The governor's office said the extension was needed to finish repairs to flood defences along "
+    "the river, a project that has already run two years over schedule and well over budget."
+)
+THREE = (
+    "Opposition members said they would challenge the decision in the constitutional court and "
+    "accused the governing coalition of using the floods as a pretext to avoid scrutiny."
+)
+
+
+def page(body: str, head: str = "", title: str = HEADLINE, lang: str = "en") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}'
+        f"</head><body>{body}</body></html>"
+    )
+
+
+def article(paragraphs: str, head: str = "", above: str = "") -> str:
+    return page(
+        f"<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>{above}<h1>{HEADLINE}</h1>"
+        f"{paragraphs}</article><footer>Example Media</footer>",
+        head,
+    )
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+# --- 1. short pages: layout tables, the page header recovered after the text ---------------------
+
+
+LAYOUT_PAGE = page(
+    "<table width='100%'><tr><td class='menu'><a href='/'>Главная</a> | <a href='/p'>Политика</a> | "
+    "<a href='/e'>Экономика</a></td></tr></table>"
+    "<table width='100%'><tr><td class='content'><h1>Власти продлили режим ЧС</h1>"
+    "<div class='date'>03.04.2022 14:25</div><div class='text'><p>Областная дума во вторник продлила режим "
+    "чрезвычайной ситуации ещё на полгода, несмотря на возражения трёх оппозиционных фракций.</p></div></td>"
+    "<td class='sidebar'><b>Читайте также:</b><br><a href='/1'>Курс рубля упал</a><br>"
+    "<a href='/2'>Песков прокомментировал санкции</a></td></tr></table>",
+    title="Власти продлили режим ЧС - Новости",
+    lang="ru",
+)
+
+
+def test_a_layout_table_is_not_read_as_the_text(settings: Settings) -> None:
+    # The menu, headline, date, the paragraph a second time and the teasers had been stored as cells.
+    article = parse_html(LAYOUT_PAGE, settings)
+    assert article.text == (
+        "Областная дума во вторник продлила режим чрезвычайной ситуации ещё на полгода, несмотря на "
+        "возражения трёх оппозиционных фракций."
+    )
+
+
+def test_the_text_of_a_layout_table_cell_is_read_without_its_headline(settings: Settings) -> None:
+    html = page(
+        "<table width='100%'><tr><td><a href='/'>Home</a> | <a href='/w'>World</a></td></tr></table>"
+        f"<table><tr><td>{HEADLINE}<br><br>{ONE}<br><br>{TWO}</td>"
+        "<td><b>Read also:</b><br><a href='/1'>Other story</a><br><a href='/2'>Another story</a></td></tr>"
+        "</table>"
+    )
+    assert parse_html(html, settings).text == f"{ONE}\n{TWO}"
+
+
+def test_a_data_table_in_the_text_stays_a_table(settings: Settings) -> None:
+    table = (
+        "<table><tr><th>Region</th><th>Seats</th></tr><tr><td>North</td><td>12</td></tr>"
+        "<tr><td>South</td><td>9</td></tr></table>"
+    )
+    text = parse_html(article(f"<p>{ONE}</p>{table}<p>{TWO}</p>"), settings).text
+    assert "| Region | Seats |" in text
+    assert "| North | 12 |" in text
+    assert text.startswith(ONE) and text.endswith(TWO)
+
+
+def test_a_one_paragraph_brief_is_stored_without_its_page_header(settings: Settings) -> None:
+    # trafilatura's sweep of a short page appended the headline, standfirst and "Last modified" line.
+    header = (
+        "<p class='standfirst'>Opposition says the vote was rushed through before the summer recess</p>"
+        "<div class='byline'>By Jane Doe and Bo Chen</div>"
+        "<time datetime='2024-03-05T06:00:00Z'>Tue 5 Mar 2024 06.00 GMT</time> "
+        "<span class='updated'>Last modified on Thu 7 Mar 2024 18.45 GMT</span>"
+    )
+    html = article(
+        f"{header}<div class='article-body'><p>{ONE}</p></div>"
+        "<aside><h3>Related stories</h3><ul><li><a href='/a'>Floods: what we know</a></li></ul></aside>"
+    )
+    assert parse_html(html, settings).text == ONE
+
+
+def test_a_byline_paragraph_is_not_text(settings: Settings) -> None:
+    html = page(f"<article><h1>{HEADLINE}</h1><p>By Ion Rusu</p><p>{ONE}</p></article>")
+    assert parse_html(html, settings).text == ONE
+
+
+@pytest.mark.parametrize(
+    ("blocks", "kept"),
+    [
+        ([ONE, HEADLINE, ONE], [ONE]),  # the headline and a repeat, wherever they stand
+        ([ONE, "Updated: 4 February 2022", TWO], [ONE, TWO]),
+        ([ONE, "The modified plan was approved on 3 May 2023.", TWO], None),  # prose, not an update line
+        ([ONE, "By Ion Rusu\nLast modified on Thu 16 Mar 2023 18.45 GMT", TWO], [ONE, TWO]),
+        (["Yes.", "Yes."], None),  # short repeats may be the text's own
+        ([HEADLINE], None),  # the only block stays
+    ],
+)
+def test_what_a_short_extraction_drops(blocks: list[str], kept: list[str] | None) -> None:
+    assert clean_blocks(blocks, title=HEADLINE, page="").paragraphs == (blocks if kept is None else kept)
+
+
+def test_a_fragment_from_above_the_text_goes_but_a_subheading_listed_above_it_stays() -> None:
+    standfirst = "Opposition says the vote was rushed"
+    page_text = "".join(f"{HEADLINE} {standfirst} Contents: What next {ONE} What next {TWO}".lower().split())
+    blocks = [ONE, "What next", TWO, standfirst]
+    assert clean_blocks(blocks, title=HEADLINE, page=page_text).paragraphs == [ONE, "What next", TWO]
+
+
+# --- 2. teasers inside the text ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "Related: Ukraine received more than $100bn in Western weapons – Pentagon",
+        "READ MORE: Kiev shells Donetsk school, children among injured",
+        "Also read: EU's new sanctions package will hurt Europe more than Russia",
+        "Читайте также: ЕС утвердил тринадцатый пакет санкций",
+        "Lesen Sie auch: Bundesregierung prüft Lieferung",
+        "À lire aussi : Les réseaux prorusses ciblent l'Afrique",
+        "Czytaj też: Polska buduje płot na granicy",
+        "Leggi anche: Il governo prepara nuove sanzioni",
+        "See also: What the new licences mean for your bill?",
+    ],
+)
+def test_a_teaser_paragraph_is_not_text(teaser: str, settings: Settings) -> None:
+    html = article(
+        f"<p>{ONE}</p><p>{teaser.split(':')[0]}: <a href='/x'>{teaser.split(':', 1)[1]}</a></p>"
+        f"<p>{TWO}</p><p>{THREE}</p>"
+    )
+    assert parse_html(html, settings).text.split("\n\n") == [ONE, TWO, THREE]
+
+
+def test_a_sentence_that_opens_like_a_teaser_is_text(settings: Settings) -> None:
+    prose = "Read more: the ministry's report runs to 400 pages and names every contractor."
+    html = article(f"<p>{ONE}</p><p>{prose}</p><p>{TWO}</p>")
+    assert prose in parse_html(html, settings).text
+
+
+# --- 3. wire datelines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "place", "published", "source"),
+    [
+        ("MOSCOW, Feb 3, 2022 (Reuters) - ", "Moscow", date(2022, 2, 3), "Reuters"),
+        ("HOUSTON, Oct. 26, 2023 /PRNewswire/ -- ", "Houston", date(2023, 10, 26), "PRNewswire"),
+        ("МОСКВА, 27 фев — РИА Новости. ", "Москва", None, "РИА Новости"),
+    ],
+)
+def test_a_wire_dateline_opening_the_text_dates_places_and_sources_it(
+    opening: str, place: str, published: date | None, source: str, settings: Settings
+) -> None:
+    parsed = parse_html(article(f"<p>{opening}{ONE}</p><p>{TWO}</p>"), settings)
+    assert parsed.text == f"{ONE}\n\n{TWO}"
+    assert (parsed.place, parsed.published, parsed.sources) == (place, published, (source,))
+
+
+def test_the_pages_date_markup_wins_over_the_datelines_date(settings: Settings) -> None:
+    head = '<meta property="article:published_time" content="2022-02-04T10:00:00Z">'
+    parsed = parse_html(article(f"<p>MOSCOW, Feb 3, 2022 (Reuters) - {ONE}</p><p>{TWO}</p>", head), settings)
+    assert (parsed.published, parsed.place) == (date(2022, 2, 4), "Moscow")
+
+
+# --- 4. a genre label above the headline ---------------------------------------------------------
+
+
+def test_a_genre_label_above_the_headline_is_the_genre_tag(settings: Settings) -> None:
+    html = article(f"<p>{ONE}</p><p>{TWO}</p>", above="<p class='label'>Press Release</p>")
+    parsed = parse_html(html, settings)
+    assert parsed.genre_tag == "press release"
+    assert parsed.text == f"{ONE}\n\n{TWO}"
+    labelled = article(
+        f"<p>{ONE}</p><p>{TWO}</p>", above="<div class='kicker'><a href='/o'>Opinion</a></div>"
+    )
+    assert parse_html(labelled, settings).genre_tag == "opinion"
+    topic = article(f"<p>{ONE}</p><p>{TWO}</p>", above="<p class='label'>Floods</p>")
+    assert parse_html(topic, settings).genre_tag is None
+
+
+# --- 5. live blogs -------------------------------------------------------------------------------
+
+
+def test_a_live_blog_keeps_its_authors(settings: Settings) -> None:
+    # The authorless entries (liveBlogUpdate) had displaced the blog's own authors.
+    head = (
+        '<script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Floods live",'
+        ' "author": [{"@type": "Person", "name": "Martin Belam"}, {"@type": "Person", "name": "Ann Lee"},'
+        ' {"@type": "Organization", "name": "Example Media"}],'
+        ' "liveBlogUpdate": [{"@type": "BlogPosting", "headline": "Vote", "articleBody": "The vote."},'
+        ' {"@type": "BlogPosting", "headline": "Court", "articleBody": "The court."}]}</script>'
+    )
+    assert parse_html(article(f"<p>{ONE}</p><p>{TWO}</p>", head), settings).author == "Martin Belam; Ann Lee"
+
+
+# --- 6. the section a page sits in ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "above", "genre"),
+    [
+        (
+            '<link rel="canonical" href="https://herald.example/opinion/2023/09/12/europe-blink/">',
+            "",
+            "opinion",
+        ),
+        ('<meta property="og:url" content="https://herald.example/world/op-ed/europe-blink">', "", "opinion"),
+        ('<link rel="canonical" href="https://herald.example/news/2023/europe-blink/">', "", None),
+        ('<link rel="canonical" href="https://herald.example/world/analysis">', "", None),  # the slug
+        ('<link rel="canonical" href="https://herald.example/world/opinion-poll-shows-gain/">', "", None),
+        (
+            "",
+            "<nav class='breadcrumb'><a href='/'>Home</a> › <a href='/opinion'>Opinion</a></nav>",
+            "opinion",
+        ),
+        ("", "<ol class='breadcrumbs'><li>News</li><li>Politics</li></ol>", None),
+        (
+            '<script type="application/ld+json">{"@type": "BreadcrumbList", "itemListElement": ['
+            '{"@type": "ListItem", "position": 1, "name": "Opinion"}, {"@type": "ListItem", "position": 2,'
+            ' "name": "Global Opinions"}]}</script>',
+            "",
+            "opinion",
+        ),
+    ],
+)
+def test_the_section_in_the_url_or_breadcrumb_gives_the_genre(
+    head: str, above: str, genre: str | None, settings: Settings
+) -> None:
+    assert parse_html(article(f"<p>{ONE}</p><p>{TWO}</p>", head, above), settings).genre_tag == genre
+
+
+def test_the_section_in_a_fetched_pages_url_gives_the_genre(settings: Settings) -> None:
+    html = article(f"<p>{ONE}</p><p>{TWO}</p>")
+    assert (
+        parse_html(html, settings, url="https://herald.example/opinion/europe-blink").genre_tag == "opinion"
+    )
+    tagged = article(f"<p>{ONE}</p><p>{TWO}</p>").replace(HEADLINE, f"Analysis: {HEADLINE}")
+    # the headline's own tag is stronger evidence than the section
+    assert parse_html(tagged, settings, url="https://herald.example/opinion/x").genre_tag == "analysis"
+
+
+# --- 7. the page's address -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "url"),
+    [
+        (
+            '<base href="https://www.eastwatch.example/"><link rel="canonical" href="/en/news/moldova/">',
+            "https://www.eastwatch.example/en/news/moldova/",
+        ),
+        (
+            '<base href="https://www.eastwatch.example/"><meta property="og:url" content="en/news/moldova/">',
+            "https://www.eastwatch.example/en/news/moldova/",
+        ),
+        (
+            '<link rel="canonical" href="https://t.me/rybar/44101">',
+            "https://t.me/rybar/44101",
+        ),  # a 4-letter host
+        ('<base href="https://www.eastwatch.example/">', None),  # the site's address is not the page's
+        ('<link rel="canonical" href="/en/news/moldova/">', None),  # relative to nothing known
+    ],
+)
+def test_the_pages_stated_address(head: str, url: str | None, settings: Settings) -> None:
+    assert parse_html(article(f"<p>{ONE}</p><p>{TWO}</p>", head), settings).url == url
+
+
+# --- 8. Telegram channels ------------------------------------------------------------------------
+
+
+def _post(number: int, text: str) -> str:
+    return (
+        f'<div class="tgme_widget_message_wrap"><div class="tgme_widget_message js-widget_message" '
+        f'data-post="chan/{number}"><div class="tgme_widget_message_text">{text}</div>'
+        f'<a class="tgme_widget_message_date" href="https://t.me/chan/{number}"><time datetime='
+        f'"2023-05-02T09:14:51+00:00">09:14</time></a></div></div>'
+    )
+
+
+def test_a_telegram_channel_page_is_refused_with_the_posts_addresses(settings: Settings) -> None:
+    # Every post had been merged into one article under the channel's name.
+    posts = "".join(_post(number, text) for number, text in ((11, ONE), (12, TWO), (13, THREE)))
+    html = page(f'<section class="tgme_channel_history">{posts}</section>', title="Chan – Telegram")
+    with pytest.raises(UnsupportedInputError, match=r"Telegram channel page of 3 posts") as caught:
+        parse_html(html, settings, origin="chan.html")
+    assert "https://t.me/chan/11?embed=1 to https://t.me/chan/13?embed=1" in caught.value.reason
+    one = page(f'<section class="tgme_channel_history">{_post(11, ONE + " " + TWO)}</section>')
+    assert parse_html(one, settings).text.startswith(ONE)
