@@ -33,7 +33,7 @@ def sample() -> Analysis:
 def test_contract(detector: ClaimDetector) -> None:
     assert ClaimDetector.name == "claims"
     assert ClaimDetector.provides == frozenset({"spans:claim"})
-    assert detector.version.startswith("4+model")
+    assert detector.version.startswith("5+model")
 
 
 def test_sample_article_claims(detector: ClaimDetector, sample: Analysis) -> None:

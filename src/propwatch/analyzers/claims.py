@@ -16,12 +16,15 @@ from propwatch.claims.claimreview import CLAIM_LABEL
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.claims.sentences import Sentence, split_sentences
 from propwatch.domain import Analysis, Annotations, Span
+from propwatch.sentence_shapes import is_table_row, trimmed
 from propwatch.settings import Settings
 
 # 2: each sentence scored in its own int8 call (batch-independent scores); 3: no questions nor the
 # headline, sentences split with the article's language's abbreviations; 4: "… the U.S. The company …"
-# is two sentences (an abbreviation that often ends one, then a capitalised function word)
-ANALYZER_VERSION = "4"
+# is two sentences (an abbreviation that often ends one, then a capitalised function word); 5: a run of
+# more than 600 characters is cut at clause marks, table rows are no claims, and bullets, markdown marks
+# and speaker labels ("Q:", "Ivanov:") are not part of a claim (propwatch.sentence_shapes)
+ANALYZER_VERSION = "5"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
@@ -51,8 +54,9 @@ class ClaimDetector(Analyzer):
         headline = " ".join(title.split()).casefold() if title else None
         return [
             s
-            for s in split_sentences(text, language)
+            for s in map(_trimmed, split_sentences(text, language))
             if len(_WORD.findall(s.text)) >= MIN_WORDS
+            and not is_table_row(s.text)
             and not s.text.rstrip(_CLOSING).endswith(_QUESTION_MARKS)
             and " ".join(s.text.split()).casefold() != headline
         ]
@@ -85,3 +89,11 @@ class ClaimDetector(Analyzer):
                     )
             results.append(Annotations(spans=tuple(spans)))
         return results
+
+
+def _trimmed(sentence: Sentence) -> Sentence:
+    """``sentence`` without the bullet, markdown marks or speaker label that open its line."""
+    start, end = trimmed(sentence.start, sentence.end, sentence.text)
+    if (start, end) == (sentence.start, sentence.end):
+        return sentence
+    return Sentence(start, end, sentence.text[start - sentence.start : end - sentence.start])

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from propwatch.models.function_words import stop_words
+from propwatch.sentence_shapes import cut_long
 
 # Abbreviations after which a full stop rarely ends the sentence (lower-cased, without the dot).
 _ABBREVIATIONS = frozenset(
@@ -206,8 +207,9 @@ def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
             chunk_start += 1
         while chunk_end > chunk_start and _blank(text[chunk_end - 1]):
             chunk_end -= 1
-        if chunk_end > chunk_start:
-            sentences.append(Sentence(chunk_start, chunk_end, text[chunk_start:chunk_end]))
+        # a run with no sentence punctuation (a transcript) is cut into pieces a reader takes in
+        for piece_start, piece_end in cut_long(text, chunk_start, chunk_end):
+            sentences.append(Sentence(piece_start, piece_end, text[piece_start:piece_end]))
         start = max(start, cut)
     return sentences
 

@@ -18,7 +18,8 @@ import numpy as np
 
 from propwatch.narratives.catalogue import Catalogue, Narrative
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache, FloatMatrix
-from propwatch.narratives.sentences import split_sentences, word_count
+from propwatch.narratives.sentences import Sentence, split_sentences, word_count
+from propwatch.sentence_shapes import is_table_row, trimmed
 from propwatch.settings import Settings
 
 # Calibrated on the "tune" half of tests/narratives/fixtures/labelled_sentences.tsv with the starter
@@ -98,7 +99,13 @@ class NarrativeIndex:
         """The narratives ``text`` repeats, best first, each with its best evidence sentences."""
         if not self.narratives:
             return []
-        sentences = [s for s in split_sentences(text, language) if word_count(s.text) >= MIN_WORDS]
+        # bullets, markdown marks and speaker labels ("Q:", "Ivanov:") are not part of the evidence
+        bounds = [trimmed(s.start, s.end, s.text) for s in split_sentences(text, language)]
+        sentences = [
+            Sentence(start, end, text[start:end])
+            for start, end in bounds
+            if word_count(text[start:end]) >= MIN_WORDS and not is_table_row(text[start:end])
+        ]
         scores = self.score_texts([s.text for s in sentences])
         found: dict[int, list[Evidence]] = {}
         for row, sentence in enumerate(sentences):

@@ -19,6 +19,8 @@ from typing import Any, Final
 import pysbd  # type: ignore[import-untyped]
 import razdel  # type: ignore[import-untyped]
 
+from propwatch.sentence_shapes import cut_long
+
 RAZDEL_LANGUAGES: Final = frozenset({"ru", "uk", "be"})
 # Abbreviations a sentence does not end with (lower case, without their final dot); not those that
 # end sentences too ("usw.", "ecc.") nor words ("no.", "Art.").
@@ -146,7 +148,11 @@ def split_sentences(
             pieces = _joined(_razdel_pieces(paragraph), language)
         else:
             pieces = _pysbd_pieces(paragraph, language)
-        sentences.extend(_align(paragraph, line.start(), pieces))
+        for sentence in _align(paragraph, line.start(), pieces):
+            # a run with no sentence punctuation (a transcript) is cut into pieces a model takes in
+            sentences.extend(
+                Sentence(a, b, text[a:b]) for a, b in cut_long(text, sentence.start, sentence.end)
+            )
     return sentences
 
 

@@ -1,0 +1,78 @@
+"""Sentences of text that is not plain prose: what the sentence splitters' pieces need before a claim or
+a narrative's evidence is made of them.
+
+* A run with no sentence punctuation (an automatic transcript, a Telegram post) had come out as one
+  "sentence" of 20,000 characters: one claim, one piece of evidence, every target linked to every
+  technique. A piece longer than :data:`MAX_SENTENCE_CHARS` is cut at its last clause mark (", ",
+  "; ", ": ", " – ") before the limit, else at its last space.
+* A row of a table written with pipes ("| Issue | Russia's proposal |") is no sentence.
+* A list bullet or number, a markdown quote mark, heading or emphasis, an emoji bullet or a speaker's
+  label in a transcript ("Q:", "Ivanov:", "SERGEY LAVROV:") opens a line without being part of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+MAX_SENTENCE_CHARS: Final = 600  # the longest sentences of the corpora's prose run to about 500
+_MIN_PIECE: Final = MAX_SENTENCE_CHARS // 3  # a clause mark earlier than this cuts off too little
+_CLAUSE_MARK = re.compile(r"[,;:](?=\s)|\s[-–—](?=\s)")
+_LEAD = re.compile(
+    r"(?:[-*•‣◦▪▸►–—>#]+[ \t]+|\d{1,2}[.)][ \t]+|\*\*|__"
+    r"|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\uFE0F?[ \t]*"
+    # a speaker's label: one to three capitalised words, or Q/A, and a colon
+    r"|(?:[A-ZА-ЯЁ][\w'’.-]*(?:[ \t]+[A-ZА-ЯЁ][\w'’.-]*){0,2})[ \t]*:[ \t]+)+"
+)
+_TRAILING_EMPHASIS = re.compile(r"(?:\*\*|__)+$")
+
+
+def cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` of ``text`` as pieces of at most :data:`MAX_SENTENCE_CHARS` characters (itself
+    when it is short enough), each without the white space around it."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        window = text[start : start + MAX_SENTENCE_CHARS]
+        marks = [m.end() for m in _CLAUSE_MARK.finditer(window) if m.end() >= _MIN_PIECE]
+        cut = marks[-1] if marks else window.rfind(" ") + 1 or window.rfind("\n") + 1
+        if cut < _MIN_PIECE:  # no space at all (a URL, a script): a hard cut
+            cut = MAX_SENTENCE_CHARS
+        pieces.append(_stripped(text, start, start + cut))
+        start += cut
+    pieces.append(_stripped(text, start, end))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def is_table_row(sentence: str) -> bool:
+    """A row of a table written with pipes, or its rule ("|---|---|")."""
+    stripped = sentence.strip()
+    return stripped.startswith("|") and stripped.count("|") >= 2
+
+
+def trimmed(start: int, end: int, sentence: str) -> tuple[int, int]:
+    """``[start, end)`` of ``sentence`` (the text there) without the bullet, markdown marks or speaker
+    label that open its line and the emphasis that closes it."""
+    return start + _lead_length(sentence), end - _trailing_length(sentence)
+
+
+def _lead_length(sentence: str) -> int:
+    """How many characters open ``sentence`` without being part of it: bullets, markdown marks, emoji
+    bullets and speaker labels (0 when none, or when nothing would be left)."""
+    found = _LEAD.match(sentence)
+    if found is None or not sentence[found.end() :].strip():
+        return 0
+    return found.end()
+
+
+def _trailing_length(sentence: str) -> int:
+    """How many characters of markdown emphasis close ``sentence`` ("…superiority**")."""
+    found = _TRAILING_EMPHASIS.search(sentence)
+    return len(found.group()) if found and found.start() > 0 else 0

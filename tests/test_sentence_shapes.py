@@ -1,0 +1,59 @@
+"""Sentences of text that is not plain prose: long runs, table rows, bullets and speaker labels."""
+
+from __future__ import annotations
+
+from propwatch.analyzers.claims import ClaimDetector
+from propwatch.claims.sentences import split_sentences as claim_sentences
+from propwatch.narratives.sentences import split_sentences as narrative_sentences
+from propwatch.sentence_shapes import MAX_SENTENCE_CHARS, cut_long, is_table_row, trimmed
+
+CLAUSE = "the US and NATO refused to discuss the key issues with Russia, "
+RUN = (
+    "NATO diplomats accuse Russia of undermining security " + CLAUSE
+) * 80  # 9,000 characters, no full stop
+
+
+def test_a_run_without_sentence_punctuation_is_cut_at_clause_marks() -> None:
+    """One 20,000-character "sentence" had been one claim and one piece of narrative evidence."""
+    for split in (claim_sentences, narrative_sentences):
+        pieces = split(RUN, "en")
+        assert len(pieces) > 10, split.__module__
+        assert all(0 < len(p.text) <= MAX_SENTENCE_CHARS for p in pieces)
+        assert all(RUN[p.start : p.end] == p.text for p in pieces)
+        assert all(p.text.endswith(",") for p in pieces[:-1])  # at a clause mark, not inside a word
+    assert cut_long("short sentence.", 0, 15) == [(0, 15)]
+    unbroken = "x" * 1500  # no space at all: hard cuts
+    assert cut_long(unbroken, 0, 1500) == [(0, 600), (600, 1200), (1200, 1500)]
+
+
+def test_table_rows_bullets_and_speaker_labels_are_not_sentences_or_parts_of_them() -> None:
+    assert is_table_row("| Issue | Russia's proposal | US/NATO answer |") and is_table_row("|---|---|")
+    assert not is_table_row("NATO | the alliance")
+    for line, kept in [
+        ("- NATO refused to discuss the key issues.", "NATO refused to discuss the key issues."),
+        ("• 🔴 NATO refused to discuss the key issues.", "NATO refused to discuss the key issues."),
+        ("3. In their responses, NATO refused.", "In their responses, NATO refused."),
+        (
+            "SERGEY LAVROV: Calls for de-escalation are aimed at Russia.",
+            "Calls for de-escalation are aimed at Russia.",
+        ),
+        ("A: The texts boil down to one message.", "The texts boil down to one message."),
+        ("> **NATO is essentially making demands**", "NATO is essentially making demands"),
+        ("A new report says NATO refused.", "A new report says NATO refused."),
+        ("In 2022: the year NATO refused.", "In 2022: the year NATO refused."),
+        ("Q:", "Q:"),  # nothing would be left
+    ]:
+        start, end = trimmed(0, len(line), line)
+        assert line[start:end] == kept, line
+
+
+def test_claims_leave_out_table_rows_and_their_markup(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "| Issue | Russia's proposal | US and NATO answer |\n|---|---|---|\n"
+        "| INF Treaty | Restore the treaty | The USA abandoned it |\n\n"
+        "Ivanov: The United States withdrew from the INF Treaty in 2019.\n"
+    )
+    detector = ClaimDetector.__new__(ClaimDetector)  # candidates() needs no model
+    found = detector.candidates(text, "en")
+    assert [s.text for s in found] == ["The United States withdrew from the INF Treaty in 2019."]
+    assert all(text[s.start : s.end] == s.text for s in found)
