@@ -150,3 +150,25 @@ def test_where_no_colour_shows_each_span_is_bracketed() -> None:
     console.print(render_analysis(Analysis(article=Article(text=text), spans=spans), plain=True))
     shown = console.export_text()
     assert "They ⟦lie⟧." in shown and "⟦NATO ⟦lies⟧ again⟧." in shown
+
+
+def test_republications_mark_the_shown_article_and_say_no_sites_when_none_is_known() -> None:
+    """Copies read from a folder had been "on 0 sites", and nothing told the shown article's own row."""
+    from datetime import date
+
+    from propwatch.report import render_republications
+    from propwatch.republication import Copy
+    from propwatch.republication.minhash import build_cluster
+
+    shown = Article(text="One text.", title="Second", published=date(2022, 2, 5))
+    cluster = build_cluster(
+        [
+            Copy(shown.id, published=date(2022, 2, 3), title="First"),
+            Copy(shown.id, published=date(2022, 2, 5), title="Second"),
+        ]
+    )
+    console = Console(width=200, record=True, color_system=None)
+    console.print(render_republications(cluster, shown))
+    said = console.export_text()
+    assert "This text also appeared 1 other time (earliest first)" in said
+    assert "2022-02-05 (this)" in said and "2022-02-03 (this)" not in said

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propwatch.analyzers.versions import Installed, outdated_caution
-from propwatch.domain import Analysis, Span
+from propwatch.domain import Analysis, Article, Span
 from propwatch.export import span_meaning
 from propwatch.models import taxonomy
 from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX, CatalogueDisplays
@@ -306,20 +306,22 @@ def _targets(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> 
     return Group(*lines)
 
 
-def render_republications(cluster: RepublicationCluster) -> Table:
-    """Where else the text appeared, earliest first; ids and dates never fold (to be copied whole)."""
+def render_republications(cluster: RepublicationCluster, shown: Article | None = None) -> Table:
+    """Where else the text appeared, earliest first; ids and dates never fold (to be copied whole).
+    ``shown``, the article on display: its own appearance is marked, as the article page marks it."""
     others = len(cluster.copies) - 1
-    sites = len(cluster.outlets)
-    table = Table(
-        title=f"This text also appeared {others} other time{'' if others == 1 else 's'}"
-        f" on {sites} site{'' if sites == 1 else 's'} in all (earliest first)",
-        title_justify="left",
-    )
+    sites = len(cluster.outlets)  # outlets, or URL hosts: plain-text files read from a folder have none
+    where = f" on {sites} site{'' if sites == 1 else 's'} in all" if sites else ""
+    times = f"{others} other time{'' if others == 1 else 's'}"
+    table = Table(title=f"This text also appeared {times}{where} (earliest first)", title_justify="left")
     table.add_column("Id", no_wrap=True, min_width=16)
     table.add_column("Published", no_wrap=True, min_width=10)
     for column in ("Outlet", "URL", "Headline"):
         table.add_column(column, overflow="fold")
     for copy in cluster.copies:
         when = copy.published.isoformat() if copy.published else ""
+        place = (copy.article_id, copy.url, copy.outlet, copy.published, copy.title)
+        if shown is not None and place == (shown.id, shown.url, shown.outlet, shown.published, shown.title):
+            when = f"{when} (this)".strip()
         table.add_row(copy.article_id, when, copy.outlet or "", copy.url or "", copy.title or "")
     return table

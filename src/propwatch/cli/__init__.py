@@ -349,7 +349,7 @@ def show(
         cluster = republications_of(analysis.article.id, store, settings)
     _print_reports([analysis], fmt, sys.stdout, settings, {analysis.article.id: cluster})
     if cluster is not None and fmt is ReportFormat.text:
-        out.print(render_republications(cluster))
+        out.print(render_republications(cluster, analysis.article))
 
 
 @app.command()
