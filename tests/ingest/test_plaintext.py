@@ -610,3 +610,11 @@ def test_a_press_release_dateline_loses_its_dashes(settings: Settings) -> None:
     assert article.text == "Northwind Energy Corp. reported record results today."
     assert article.place == "Houston" and article.published == date(2023, 10, 26)
     assert article.sources == ("PRNewswire",)
+
+
+def test_a_markdown_heading_is_the_headline_without_its_hashes(settings: Settings) -> None:
+    article = parse_plain_text(
+        "# The US and NATO Need a Crisis\n\nNATO refused to discuss the issues.\n", settings
+    )
+    assert article.title == "The US and NATO Need a Crisis"
+    assert article.text == "NATO refused to discuss the issues."

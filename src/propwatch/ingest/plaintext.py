@@ -209,6 +209,7 @@ _END_MARKERS = re.compile(
 )
 
 _MAX_TITLE_CHARS = 300
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MAX_SHORT_LINE = 200  # source and header lines are short; a long line is body prose
 _MAX_BOILERPLATE_LINE = 500  # a cookie notice can run to a few sentences, never to a long paragraph
 _HEADER_LINES = 8  # the header never runs deeper than this many non-blank lines
@@ -371,7 +372,7 @@ def _take_title(line: str, parsed: _Parsed, *, meta_follows: bool = False) -> bo
     """Headline heuristic (see the module doc); records the title and any genre tag it carries."""
     if len(line) > _MAX_TITLE_CHARS or _BOILERPLATE.match(line) or _SOURCE_LINE.match(line):
         return False
-    title, tag = _split_title_tag(line)
+    title, tag = _split_title_tag(_MARKDOWN_HEADING.sub("", line))  # "# Headline" of a markdown file
     if tag is None and title.endswith((",", ";", ":") if meta_follows else (".", ",", ";", ":")):
         return False
     if tag is not None and parsed.genre_tag is None:
