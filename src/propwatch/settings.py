@@ -137,6 +137,12 @@ class Settings(BaseSettings):
     watch_max_backoff: float = Field(
         default=6 * 3600.0, gt=0, description="Longest wait before retrying a failing feed, in seconds."
     )
+    watch_items_per_turn: int = Field(
+        default=20,
+        gt=0,
+        description="New items taken from one feed per turn; the rest wait for its next turns, so that "
+        "a feed with many new items does not hold up the others.",
+    )
 
     # known narratives
     narrative_catalogues: Annotated[tuple[Path, ...], NoDecode] = Field(

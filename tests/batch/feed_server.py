@@ -26,17 +26,30 @@ class FeedSite:
     page_delay: float = 0.0
     requests: list[Request] = field(default_factory=list)
     raw_feed: bytes | None = None  # served as it is instead of the feed of ``items``
+    feed_headers: dict[str, str] = field(default_factory=dict)  # sent with a failing feed (Retry-After)
+    page_status: dict[str, int] = field(default_factory=dict)  # path → error status of that page
+    page_headers: dict[str, dict[str, str]] = field(default_factory=dict)  # path → headers of its error
+    full_text: set[str] = field(default_factory=set)  # paths whose entry carries the text (content:encoded)
+    redirects: dict[str, str] = field(default_factory=dict)  # path → where it moved (301)
+    link_query: str = ""  # added to every item's link in the feed, e.g. "?utm_source=rss"
 
     def feed(self, base: str) -> bytes:
         if self.raw_feed is not None:
             return self.raw_feed
         entries = "".join(
-            f"<item><title>{title}</title><link>{base}{path}</link>"
-            f"<pubDate>Mon, 0{n + 1} Apr 2024 10:00:00 GMT</pubDate></item>"
-            for n, (path, (title, _)) in enumerate(reversed(list(self.items.items())))
+            f"<item><title>{title}</title><link>{base}{path}{self.link_query}</link>"
+            f"<pubDate>Mon, 0{n + 1} Apr 2024 10:00:00 GMT</pubDate>{self._content(path, text)}</item>"
+            for n, (path, (title, text)) in enumerate(reversed(list(self.items.items())))
         )
         channel = f"<channel><title>T</title>{entries}</channel>"
-        return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'.encode()
+        content = 'xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        return f'<?xml version="1.0"?><rss version="2.0" {content}>{channel}</rss>'.encode()
+
+    def _content(self, path: str, text: str) -> str:
+        if path not in self.full_text:
+            return ""
+        paragraphs = "".join(f"<p>{paragraph}</p>" for paragraph in text.split("\n"))
+        return f"<content:encoded><![CDATA[{paragraphs}]]></content:encoded>"
 
 
 class FeedServer:
@@ -49,15 +62,20 @@ class FeedServer:
                 site = server.site
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 site.requests.append(Request(self.path, headers, time.monotonic()))
-                if self.path == "/feed.xml":
+                if self.path in site.redirects:
+                    self._send(301, b"moved", "text/plain", {"Location": site.redirects[self.path]})
+                elif self.path == "/feed.xml":
                     if site.feed_status != 200:
-                        self._send(site.feed_status, b"server error", "text/plain")
+                        self._send(site.feed_status, b"server error", "text/plain", site.feed_headers)
                     elif headers.get("if-none-match") == site.etag:
                         self.send_response(304)
                         self.send_header("ETag", site.etag)
                         self.end_headers()
                     else:
                         self._send(200, site.feed(server.base), "application/rss+xml", {"ETag": site.etag})
+                elif self.path in site.page_status:
+                    status, extra = site.page_status[self.path], site.page_headers.get(self.path)
+                    self._send(status, b"refused", "text/plain", extra)
                 elif self.path in site.items:
                     time.sleep(site.page_delay)
                     title, text = site.items[self.path]

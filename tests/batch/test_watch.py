@@ -6,12 +6,14 @@ import importlib
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -144,9 +146,7 @@ def test_a_malformed_feed_is_reported_not_polled_quietly(tmp_path: Path, store: 
         )
         watcher.poll(feed, threading.Event())
         assert [e.kind for e in events] == ["polled", "item-failed"]
-        assert (
-            "malformed feed" in events[0].detail and "entry 1: the feed gives it no link" in events[1].detail
-        )
+        assert "malformed feed" in events[0].detail and "the feed gives it no link" in events[1].detail
         site.raw_feed, site.etag = b'<rss version="2.0"><channel', '"v2"'  # nothing readable at all
         events.clear()
         watcher.poll(feed, threading.Event())
@@ -218,28 +218,33 @@ def test_sigterm_finishes_the_current_item_and_saves_state(tmp_path: Path) -> No
         )
         assert process.stdout is not None
         first = process.stdout.readline()  # the first item is stored; the second is being fetched
-        assert first.startswith("stored"), first + (process.stderr.read() if process.stderr else "")
+        if " stored " not in first:
+            process.kill()
+            pytest.fail(first + process.communicate()[1])
         time.sleep(0.3)
         process.send_signal(signal.SIGTERM)
         rest, errors = process.communicate(timeout=30)
         assert process.returncode == 0, errors
         assert "SIGTERM: stopping after the current item" in errors and "state saved" in errors
-        stored_lines = [line for line in (first + rest).splitlines() if line.startswith("stored")]
+        lines = (first + rest).splitlines()
+        # every event line starts with the local time it happened at, to the second
+        assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ", line) for line in lines)
+        stored_lines = [line for line in lines if line.split(" ", 1)[1].startswith("stored")]
         assert len(stored_lines) == 2  # the item in progress was finished, the third never started
         state = json.loads((tmp_path / "data" / "watch-state.json").read_text())
         feed_state = state["feeds"][f"{server.base}/feed.xml"]
-        assert len(feed_state["seen"]) == 2 and feed_state["etag"] is None  # not all items done yet
+        assert len(feed_state["seen"]) == 2 and len(feed_state["pending"]) == 1  # kept for the next start
         with ArticleStore.open(f"sqlite:///{tmp_path / 'data' / 'propwatch.db'}") as store:
             assert store.count_articles() == 2
-        # Started again (here in-process, on the same state file and database) it goes on at once and
-        # stores the remaining item only.
+        # Started again (here in-process, on the same state file and database) it goes on at once with
+        # the pending item, without polling the feed before its time.
         settings = make_settings(tmp_path, analyzers=("keywords",))
         events: list[WatchEvent] = []
         with ArticleStore.from_settings(settings) as store:
             FeedWatcher([f"{server.base}/feed.xml"], settings, store=store, on_event=events.append).run(
                 threading.Event(), rounds=1
             )
-            assert [event.kind for event in events] == ["polled", "stored"]
+            assert [event.kind for event in events] == ["stored"]
             assert store.count_articles() == 3
 
 
@@ -263,6 +268,9 @@ def test_watch_once_exits_2_when_a_feed_fails(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, arguments)
     assert result.exit_code == 2, result.output
     assert "Watching 1 feed;" in result.output and "1 feed polls and 0 items failed" in result.output
+    # each event line says when it happened (local time, to the second): when did the feed break?
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"
+    assert re.search(rf"^{stamp} error: {server.base}/feed.xml: HTTP 500", result.output, re.MULTILINE)
 
 
 def test_items_ingested_earlier_are_analysed_and_copies_recorded(tmp_path: Path, store: ArticleStore) -> None:
@@ -356,15 +364,17 @@ def test_an_article_deleted_with_block_does_not_come_back_through_the_feed(
         FeedWatcher([feed], settings, store=store, on_event=events.append).run(threading.Event(), rounds=1)
         [taken_down] = [a.id for a in store.list_articles() if a.title == "Story 0"]
         store.delete_articles([taken_down], block=True)
-        site.items = {"/item/0?utm_source=rss": ("Story 0", story(0)), "/item/2": ("Story 2", story(2))}
-        site.etag = '"v2"'
+        site.items = {"/item/0": ("Story 0", story(0)), "/item/2": ("Story 2", story(2))}
+        site.link_query, site.etag = "?utm_source=rss", '"v2"'
         other_state = tmp_path / "other-state.json"
         events.clear()
         FeedWatcher([feed], settings, store=store, state_path=other_state, on_event=events.append).run(
             threading.Event(), rounds=1
         )
     [blocked] = [e for e in events if e.kind == "blocked"]
-    assert blocked.detail.startswith(f"{server.base}/item/0?utm_source=rss: was deleted with --block on")
+    assert blocked.detail.startswith(
+        f"{server.base}/item/0: was deleted with --block on"
+    )  # trackers stripped
     assert taken_down in blocked.detail
     assert {a.title for a in store.list_articles()} == {"Story 1", "Story 2"}
 
@@ -381,3 +391,256 @@ def test_an_article_over_the_length_cap_is_given_up_at_once(tmp_path: Path, stor
     assert "max_article_chars" in failed.detail and failed.detail.endswith("(given up)")
     state = json.loads((settings.data_dir / "watch-state.json").read_text())
     assert state["feeds"][f"{server.base}/feed.xml"]["seen"] == [f"{server.base}/item/0"]
+
+
+def test_a_big_feed_does_not_hold_up_the_others(tmp_path: Path, store: ArticleStore) -> None:
+    # A 2,000-item first poll was worked through before any other feed was polled again: hours.
+    events: list[WatchEvent] = []
+    with FeedServer(site_with(5)) as big, FeedServer(FeedSite(items={"/9": ("S", story(9))})) as small:
+        settings = make_settings(tmp_path, watch_items_per_turn=2)
+        clock = Clock()
+        feeds = [f"{big.base}/feed.xml", f"{small.base}/feed.xml"]
+        watcher = FeedWatcher(feeds, settings, store=store, on_event=events.append, clock=clock)
+        watcher.run(threading.Event(), rounds=1)  # one turn each: two items of the big feed, then the small
+        assert [(e.kind, e.feed == feeds[0]) for e in events] == [
+            ("polled", True),
+            ("stored", True),
+            ("stored", True),
+            ("polled", False),
+            ("stored", False),
+        ]
+        assert "5 items, 5 new" in events[0].detail
+        assert len(watcher.state[feeds[0]].pending) == 3
+        watcher.run(threading.Event(), rounds=1)  # the next round goes on without polling the feed again
+        assert big.paths().count("/feed.xml") == 1 and store.count_articles() == 5
+        # The rest is in the state: a restart takes it, still without polling before the interval.
+        events.clear()
+        FeedWatcher(feeds, settings, store=store, on_event=events.append, clock=clock).run(
+            threading.Event(), rounds=1
+        )
+        assert [e.kind for e in events] == ["stored"] and store.count_articles() == 6
+        assert big.paths().count("/feed.xml") == 1
+    state = json.loads((settings.data_dir / "watch-state.json").read_text())
+    assert state["feeds"][feeds[0]]["pending"] == [] and len(state["feeds"][feeds[0]]["seen"]) == 5
+
+
+def test_an_item_whose_page_fails_is_stored_from_the_feed_s_own_text(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    # A paywall's 403 lost the item for good, though the feed carried its whole text.
+    site = site_with(2)
+    site.page_status = {"/item/0": 403, "/item/1": 403}
+    site.full_text = {"/item/0"}  # /item/1's entry has no text of its own
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        feed = f"{server.base}/feed.xml"
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        for _ in range(3):  # the page is tried at three turns an interval apart, then given up
+            watcher.run(threading.Event(), rounds=1)
+            clock.now += settings.watch_interval
+    failed = [e.detail for e in events if e.kind == "item-failed"]
+    assert failed[:2] == [f"{server.base}/item/{n}: HTTP 403 Forbidden (attempt 1 of 3)" for n in (0, 1)]
+    assert failed[-1] == f"{server.base}/item/1: HTTP 403 Forbidden (given up)"
+    [stored] = [e for e in events if e.kind == "stored"]
+    assert stored.detail == f"{server.base}/item/0 (the feed's own text: the page failed: HTTP 403 Forbidden)"
+    [article] = [store.get_article(summary.id) for summary in store.list_articles()]
+    assert (article.title, article.url, article.published) == (
+        "Story 0",
+        f"{server.base}/item/0",
+        date(2024, 4, 2),
+    )
+    assert article.text == story(0).replace("\n", "\n\n")
+    # The item given up is listed where a user finds it: the state file, with why and when.
+    [given_up] = json.loads((settings.data_dir / "watch-state.json").read_text())["feeds"][feed]["given_up"]
+    assert given_up["item"] == f"{server.base}/item/1" and given_up["reason"] == "HTTP 403 Forbidden"
+    assert datetime.fromisoformat(given_up["at"]).timestamp() == clock.now - settings.watch_interval
+    assert watcher.state[feed].pending == []
+
+
+def test_relative_links_are_resolved_against_the_feed_s_address_after_redirects(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    site = FeedSite(items={"/item/0": ("Story 0", story(0))}, redirects={"/old/feed.xml": "/feed.xml"})
+    site.raw_feed = b'<rss version="2.0"><channel><title>T</title><item><title>Story 0</title>'
+    site.raw_feed += b"<link>item/0</link></item></channel></rss>"
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        watcher = FeedWatcher(
+            [f"{server.base}/old/feed.xml"], make_settings(tmp_path), store=store, on_event=events.append
+        )
+        watcher.run(threading.Event(), rounds=1)
+    assert [(e.kind, e.detail) for e in events][1:] == [("stored", f"{server.base}/item/0")]
+    assert "/old/item/0" not in server.paths()
+
+
+def test_retry_after_is_honoured(tmp_path: Path, store: ArticleStore) -> None:
+    site = site_with(2)
+    site.feed_status, site.feed_headers = 429, {"Retry-After": "120"}
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path, watch_retry_delay=10.0)
+        clock = Clock()
+        events: list[WatchEvent] = []
+        feed = f"{server.base}/feed.xml"
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        watcher.poll(feed, threading.Event())
+        assert watcher.state[feed].next_poll == clock.now + 120.0  # not the 10 s of the first backoff
+        assert events[-1].detail.endswith("retrying in 120 s (as its Retry-After asks)")
+        # An item's site asking for a pause: no attempt is counted, and none of its items is asked before.
+        site.feed_status = 200
+        site.page_status = {"/item/0": 429}
+        site.page_headers = {"/item/0": {"Retry-After": "300"}}
+        clock.now += 120.0
+        watcher.run(threading.Event(), rounds=1)
+    assert [e.kind for e in events][1:] == ["polled", "item-failed"]
+    assert events[-1].detail == f"{server.base}/item/0: HTTP 429 Too Many Requests (tried again later)"
+    assert server.paths().count("/item/1") == 0  # the same host: put off too
+    assert [record["retry_at"] for record in watcher.state[feed].pending] == [clock.now + 300.0] * 2
+    assert watcher.state[feed].item_attempts == {}
+
+
+def test_an_entry_without_a_link_is_reported_once_or_read_from_its_own_text(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    # It failed at every poll, named "entry 1", and --once exited 2 for ever.
+    text = "<p>" + story(3).replace("\n", "</p><p>") + "</p>"
+    site = FeedSite()
+    site.raw_feed = (
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        '<item><title>Live: the count</title><guid isPermaLink="false">live-1</guid></item>'
+        f"<item><title>Full</title><guid isPermaLink='false'>full-1</guid>"
+        f"<content:encoded><![CDATA[{text}]]></content:encoded></item></channel></rss>"
+    ).encode()
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        feed = f"{server.base}/feed.xml"
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        watcher.run(threading.Event(), rounds=1)
+        site.etag = '"v2"'  # the feed is read again in full: still no error
+        clock.now += settings.watch_interval
+        watcher.run(threading.Event(), rounds=1)
+    assert [(e.kind, e.detail) for e in events if e.kind != "polled"] == [
+        ("stored", "entry 'Full' (no link: the feed's own text)"),
+        (
+            "item-failed",
+            "entry 'Live: the count': the feed gives it no link, and too little text to analyse (given up)",
+        ),
+    ]
+    [article] = [store.get_article(summary.id) for summary in store.list_articles()]
+    assert article.title == "Full" and article.url is None and article.text.startswith(story(3)[:40])
+    assert watcher.state[feed].seen == ["guid:full-1", "guid:live-1"]
+
+
+def test_tracking_parameters_do_not_make_a_new_item(tmp_path: Path, store: ArticleStore) -> None:
+    site = site_with(1)
+    site.link_query = "?utm_source=rss&fbclid=abc"
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        watcher = FeedWatcher(
+            [f"{server.base}/feed.xml"], settings, store=store, on_event=events.append, clock=clock
+        )
+        watcher.run(threading.Event(), rounds=1)
+        site.link_query, site.etag = "?utm_source=twitter&utm_medium=social", '"v2"'
+        clock.now += settings.watch_interval
+        watcher.run(threading.Event(), rounds=1)
+    assert server.paths() == ["/feed.xml", "/item/0", "/feed.xml"]  # fetched without its trackers, once
+    assert [e.kind for e in events] == ["polled", "stored", "polled"]
+    [article] = [store.get_article(summary.id) for summary in store.list_articles()]
+    assert article.url == f"{server.base}/item/0"
+
+
+def test_a_malformed_feed_is_reported_when_its_flaw_first_shows_or_changes(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    site = FeedSite(items={"/item/0": ("Story 0", story(0))})
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        feed = f"{server.base}/feed.xml"
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        for n, flaw in enumerate(["&nbsp;", "&nbsp;", "<b>", "<b>"]):  # undefined entity; mismatched tag
+            item = f"<item><title>Story 0</title><link>{server.base}/item/0</link></item>"
+            site.raw_feed = (
+                f'<rss version="2.0"><channel><title>T{flaw}</title>{item}</channel></rss>'.encode()
+            )
+            site.etag = f'"v{n}"'
+            watcher.run(threading.Event(), rounds=1)
+            clock.now += settings.watch_interval
+    notes = ["malformed feed" in e.detail for e in events if e.kind == "polled"]
+    assert notes == [True, False, True, False]
+
+
+def test_an_updated_entry_is_read_again(tmp_path: Path, store: ArticleStore) -> None:
+    # Items were known by their link alone: a corrected article was never read again.
+    def atom(base: str, updated: str) -> bytes:
+        entry = f'<entry><title>Story 0</title><link href="{base}/item/0"/><id>urn:0</id>'
+        entry += f"<published>2024-04-01T10:00:00Z</published><updated>{updated}</updated></entry>"
+        return f'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>{entry}</feed>'.encode()
+
+    site = FeedSite(items={"/item/0": ("Story 0", story(0))})
+    events: list[WatchEvent] = []
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        watcher = FeedWatcher(
+            [f"{server.base}/feed.xml"], settings, store=store, on_event=events.append, clock=clock
+        )
+        for n, (updated, text) in enumerate(
+            [
+                ("2024-04-01T10:00:00Z", story(0)),
+                ("2024-04-01T15:30:00Z", story(1)),
+                ("2024-04-01T15:30:00Z", story(2)),
+            ]
+        ):
+            site.raw_feed, site.etag = atom(server.base, updated), f'"v{n}"'
+            site.items["/item/0"] = ("Story 0", text)
+            watcher.run(threading.Event(), rounds=1)
+            clock.now += settings.watch_interval
+    assert server.paths().count("/item/0") == 2  # taken, taken again once updated; not when unchanged
+    assert [e.kind for e in events if e.kind != "polled"] == ["stored", "stored"]
+    assert store.count_articles() == 2
+
+
+def test_a_state_file_of_an_earlier_version_is_read(tmp_path: Path, store: ArticleStore) -> None:
+    with FeedServer(site_with(2)) as server:
+        feed = f"{server.base}/feed.xml"
+        settings = make_settings(tmp_path)
+        old = {"etag": None, "last_modified": None, "next_poll": 0.0, "failures": 0}
+        old |= {"seen": [f"{server.base}/item/0"], "item_attempts": {}, "a_later_field": 1}
+        settings.data_dir.mkdir(parents=True)
+        (settings.data_dir / "watch-state.json").write_text(json.dumps({"feeds": {feed: old}}))
+        FeedWatcher([feed], settings, store=store).run(threading.Event(), rounds=1)
+        assert server.paths() == ["/feed.xml", "/item/1"]
+
+
+def test_a_fetch_cut_short_by_a_stop_is_not_counted_as_a_failure(
+    tmp_path: Path, store: ArticleStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.batch import watch
+    from propwatch.errors import FetchError
+
+    stop = threading.Event()
+
+    def stopped(url: str, *args: object, **kwargs: object) -> object:
+        stop.set()  # SIGTERM while the fetch was under way
+        raise FetchError(url, "timed out after 20 s")
+
+    with FeedServer(site_with(1)) as server:
+        feed = f"{server.base}/feed.xml"
+        events: list[WatchEvent] = []
+        watcher = FeedWatcher([feed], make_settings(tmp_path), store=store, on_event=events.append)
+        with monkeypatch.context() as patched:
+            patched.setattr(watch, "fetch_url", stopped)
+            watcher.run(stop, rounds=1)
+        assert events == [] and watcher.state[feed].failures == 0 and watcher.state[feed].next_poll == 0.0
+        stop.clear()
+        monkeypatch.setattr(watch, "fetch_article", stopped)
+        watcher.run(stop, rounds=1)
+    assert [e.kind for e in events] == ["polled"]  # the item's fetch was cut short: no failure either
+    assert watcher.state[feed].item_attempts == {} and watcher.state[feed].pending[0].get("retry_at") is None

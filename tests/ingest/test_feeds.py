@@ -265,3 +265,67 @@ def test_an_entry_is_dated_by_the_day_it_gives_in_its_own_time_zone() -> None:
         "</item></rdf:RDF>"
     )
     assert [entry_date(entry) for entry in rdf.entries] == [date(2022, 2, 3)]
+
+
+def test_relative_links_are_resolved_against_the_feed_s_address_after_redirects(
+    server: LocalServer, settings: Settings
+) -> None:
+    # feedparser was told the address asked for: "news/library" became /old/place/news/library, a 404.
+    content = (
+        "<rss version='2.0'><channel><item><title>L</title><link>news/library</link></item></channel></rss>"
+    )
+    server.route("/feed.xml", body=content.encode(), content_type="application/rss+xml")
+    server.route("/old/place/feed.xml", status=301, headers={"Location": "/feed.xml"})
+    (article,) = read_feed(server.url("/old/place/feed.xml"), settings)
+    assert isinstance(article, Article) and article.url == server.url("/news/library")
+    from propwatch.ingest.sources import iter_articles  # `propwatch analyze FEED_URL` reads it so
+
+    (analysed,) = iter_articles(server.url("/old/place/feed.xml"), settings)
+    assert isinstance(analysed, Article) and analysed.url == server.url("/news/library")
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("https://a.example/n/1?utm_source=rss&utm_medium=feed", "https://a.example/n/1"),
+        ("https://a.example/n/1?id=7&fbclid=x&UTM_Campaign=y#top", "https://a.example/n/1?id=7#top"),
+        (
+            "https://a.example/n?gclid=1&yclid=2&mc_cid=3&mc_eid=4&_ga=5&igshid=6&ref_src=7",
+            "https://a.example/n",
+        ),
+        (
+            "https://a.example/n?ref=home&source=rss&b=2&a=1",
+            "https://a.example/n?ref=home&source=rss&b=2&a=1",
+        ),
+        ("https://a.example/n?q=a+b&utm_term=x", "https://a.example/n?q=a+b"),
+        ("https://a.example/n/1", "https://a.example/n/1"),
+    ],
+)
+def test_tracking_parameters_are_stripped_and_nothing_else(link: str, expected: str) -> None:
+    from propwatch.ingest.feeds import without_tracking
+
+    assert without_tracking(link) == expected
+
+
+def test_an_entry_s_own_text_counts_only_when_it_is_the_article() -> None:
+    from propwatch.ingest.feeds import ENTRY_MIN_WORDS, article_from_entry, entry_content
+
+    body = " ".join(["word"] * ENTRY_MIN_WORDS)
+    html = f"<p>First <b>paragraph</b>.</p><script>alert(1)</script><blockquote><p>{body}</p></blockquote>"
+    entry = {"title": "Headline", "published": "Wed, 01 May 2024 07:00:00 +0000", "author": "Lena Ortiz"}
+    assert entry_content({**entry, "content": [{"type": "text/html", "value": html}]}) == (
+        f"First paragraph.\n\n{body}"
+    )
+    teaser = "<p>" + " ".join(["word"] * (ENTRY_MIN_WORDS - 2)) + ".</p>"
+    assert entry_content({"content": [{"type": "text/html", "value": teaser}]}) == ""
+    assert entry_content({"summary": html}) == ""  # a description is a teaser, not the article
+    article = article_from_entry(
+        entry,
+        f"First paragraph.\n\n{body}",
+        Settings(detect_language=False),
+        url="https://a.example/n/1",
+        origin="https://a.example/n/1",
+    )
+    assert (article.title, article.published, article.author) == ("Headline", date(2024, 5, 1), "Lena Ortiz")
+    assert (article.url, article.outlet) == ("https://a.example/n/1", "a.example")
+    assert article.text.startswith("First paragraph.\n\nword word")

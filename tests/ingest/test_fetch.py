@@ -475,3 +475,29 @@ def test_credentials_in_a_url_are_sent_but_never_stored_nor_printed(
     with pytest.raises(FetchError) as caught:
         fetch_url(missing, local)
     assert "s3cret" not in str(caught.value) and str(caught.value).startswith(server.url("/gone"))
+
+
+def test_retry_after_is_read_in_seconds_or_as_a_date_and_bounded() -> None:
+    from propwatch.ingest.fetch import MAX_RETRY_AFTER_S, retry_after
+
+    now = 1_714_550_400.0  # Wed, 01 May 2024 08:00:00 GMT
+    assert retry_after({"retry-after": "120"}, now=now) == 120.0
+    assert retry_after({"retry-after": "Wed, 01 May 2024 08:05:00 GMT"}, now=now) == 300.0
+    assert retry_after({"retry-after": "Wed, 01 May 2024 07:00:00 GMT"}, now=now) == 0.0  # past: at once
+    assert retry_after({"retry-after": "99999999"}, now=now) == MAX_RETRY_AFTER_S
+    assert retry_after({"retry-after": "soon"}, now=now) is None
+    assert retry_after({}, now=now) is None
+
+
+def test_an_error_status_comes_with_its_retry_after(server: LocalServer, local: Settings) -> None:
+    from propwatch.ingest.fetch import HTTPStatusError
+
+    url = server.route("/busy", status=429, body=b"slow down", headers={"Retry-After": "30"})
+    with pytest.raises(HTTPStatusError) as caught:
+        fetch_url(url.replace("http://", "http://reader:s3cret@"), local)
+    assert (caught.value.status, caught.value.retry_after) == (429, 30.0)  # kept when credentials go
+    assert "s3cret" not in str(caught.value) and caught.value.reason == "HTTP 429 Too Many Requests"
+    url = server.route("/forbidden", status=403, body=b"paywall", headers={"Retry-After": "30"})
+    with pytest.raises(HTTPStatusError) as caught:
+        fetch_url(url, local)
+    assert (caught.value.status, caught.value.retry_after) == (403, None)

@@ -2,20 +2,27 @@
 
 Each feed is fetched with a conditional GET (ETag / Last-Modified), so an unchanged feed costs a
 304; requests to one host are spaced by ``watch_host_delay``; a failing feed is retried after
-``watch_retry_delay`` doubled on each failure in a row, up to ``watch_max_backoff``. What has been
-seen (links, validators, when each feed is due) is saved after every item in a state file, so a
-stopped watcher resumes where it was and never stores an item twice.
+``watch_retry_delay`` doubled on each failure in a row, up to ``watch_max_backoff`` (or later, when
+its Retry-After asks). Feeds are served in turns: a turn polls the feed when it is due and takes at
+most ``watch_items_per_turn`` of its pending items, so one feed with thousands of new items cannot
+hold up the others; the rest wait in the state for the feed's next turns (one round later).
+What has been seen (item links, validators, pending items, when each feed is due) is saved after
+every item in a state file, so a stopped watcher resumes where it was and never stores an item twice.
 """
 
 from __future__ import annotations
 
+import calendar
 import contextlib
+import dataclasses
+import hashlib
 import io
 import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -32,8 +39,20 @@ from propwatch.errors import (
     StorageError,
 )
 from propwatch.ingest.decode import read_text_file
-from propwatch.ingest.feeds import fill_from_entry, is_feed_document
-from propwatch.ingest.fetch import FEED_ACCEPT, fetch_article, fetch_url, without_credentials
+from propwatch.ingest.feeds import (
+    article_from_entry,
+    entry_content,
+    fill_from_entry,
+    is_feed_document,
+    without_tracking,
+)
+from propwatch.ingest.fetch import (
+    FEED_ACCEPT,
+    HTTPStatusError,
+    fetch_article,
+    fetch_url,
+    without_credentials,
+)
 from propwatch.output_files import write_text
 from propwatch.pipeline import Pipeline
 from propwatch.republication.minhash import SignatureParams, text_signature
@@ -45,8 +64,14 @@ from propwatch.storage.store import ArticleStore
 STATE_FILE = "watch-state.json"
 # Links remembered per feed: far more than any feed lists at once.
 MAX_SEEN = 5000
-# An item whose page fails this many polls in a row is given up (and listed as failed).
+# An item whose page fails this many times (an interval apart) is given up, and listed in given_up.
 MAX_ITEM_ATTEMPTS = 3
+# Given-up items kept per feed in the state, the latest last: weeks of a feed's failures.
+MAX_GIVEN_UP = 500
+
+# What an item of the feed is kept as while pending: the entry's fields fill_from_entry reads, its link
+# (tracking parameters stripped), its own full text when it has one, and when its entry was updated.
+ItemRecord = dict[str, Any]
 
 EventKind = Literal[
     "polled", "not-modified", "stored", "already-stored", "blocked", "item-failed", "feed-failed"
@@ -85,8 +110,12 @@ class FeedState:
     last_modified: str | None = None
     next_poll: float = 0.0
     failures: int = 0
-    seen: list[str] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # item keys: its link, or "guid:…" for one without
     item_attempts: dict[str, int] = field(default_factory=dict)
+    pending: list[ItemRecord] = field(default_factory=list)  # taken from the feed, not done: oldest first
+    given_up: list[dict[str, str]] = field(default_factory=list)  # {"item", "reason", "at"}, latest last
+    updated: dict[str, float] = field(default_factory=dict)  # item key → its entry's update time, taken
+    flaw: str | None = None  # the malformed-feed flaw last reported: said again only when it changes
 
 
 def read_feeds_file(path: Path, settings: Settings) -> list[str]:
@@ -136,7 +165,11 @@ class FeedWatcher:
         if self.state_path.is_file():
             try:
                 saved = json.loads(self.state_path.read_text(encoding="utf-8"))
-                states = {url: FeedState(**fields) for url, fields in saved.get("feeds", {}).items()}
+                known = {f.name for f in dataclasses.fields(FeedState)}  # a later version's extras are left
+                states = {
+                    url: FeedState(**{name: value for name, value in fields.items() if name in known})
+                    for url, fields in saved.get("feeds", {}).items()
+                }
             except (ValueError, TypeError, OSError) as error:
                 raise StorageError(str(self.state_path), f"cannot read the watch state: {error}") from error
         return {url: states.get(without_credentials(url), FeedState()) for url in self.feeds}
@@ -161,30 +194,36 @@ class FeedWatcher:
     # --- the loop --------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event, *, rounds: int | None = None) -> None:
-        """Poll every due feed, then sleep until the next is due; return once ``stop`` is set.
+        """Give every feed with work a turn, round after round; sleep while none has any; return once
+        ``stop`` is set. A feed has work when its poll is due or pending items of it are ready.
 
-        ``rounds`` ends the loop after that many passes over the due feeds (for one-shot runs).
+        ``rounds`` ends the loop after that many rounds (for one-shot runs: one turn per feed).
         The item being processed when ``stop`` is set is finished and the state saved first.
         """
         done_rounds = 0
         while not stop.is_set():
             now = self.clock()
+            # the feed waiting longest first, else in the feeds file's order
             due = sorted(
-                (state.next_poll, url) for url, state in self.state.items() if state.next_poll <= now
+                ((state.next_poll, url) for url, state in self.state.items() if _wake(state) <= now),
+                key=lambda pair: pair[0],
             )
-            for _, url in due:
+            for next_poll, url in due:
                 if stop.is_set():
                     break
-                self.poll(url, stop)
+                if next_poll <= now:
+                    self.poll(url, stop)
+                else:
+                    self.take_items(url, stop)
             done_rounds += 1
             if rounds is not None and done_rounds >= rounds:
                 break
-            wake = min(state.next_poll for state in self.state.values())
+            wake = min(_wake(state) for state in self.state.values())
             stop.wait(max(0.0, wake - self.clock()))
         self.save_state()
 
     def poll(self, url: str, stop: threading.Event) -> None:
-        """Fetch one feed (conditionally) and process its new items."""
+        """One turn of a due feed: fetch it (conditionally), keep its new items pending, take some."""
         state = self.state[url]
         headers: dict[str, str] = {}
         if state.etag:
@@ -198,131 +237,212 @@ class FeedWatcher:
             if page.status != 304 and not is_feed_document(page.text):
                 raise InputError(url, "is not an RSS or Atom feed")
         except PropwatchError as error:
-            self._feed_failed(url, state, error.reason)
+            if not stop.is_set():  # stopped during a slow fetch: polled again at the next start
+                retry_after = error.retry_after if isinstance(error, HTTPStatusError) else None
+                self._feed_failed(url, state, error.reason, retry_after)
             return
         finally:
             self._done_with_host(url)
         if page.status == 304:
             self._feed_ok(state)
             self._emit("not-modified", url)
-            self.save_state()
-            return
-        entries, flaw = _entries(page.text, url)
-        if flaw is not None and not entries:
-            self._feed_failed(url, state, f"is a malformed feed: {flaw}")
-            return
-        note = f" (a malformed feed, read as far as it goes: {flaw})" if flaw else ""
-        self._emit("polled", url, f"{len(entries)} items{note}")
-        finished = True
-        seen = set(state.seen)
-        for number, entry in reversed(list(enumerate(entries, 1))):  # newest first: store oldest first
-            link = str(entry.get("link") or "").strip()
-            if not link:
-                self._emit("item-failed", url, f"entry {number}: the feed gives it no link")
-                continue
-            if link in seen:
-                continue
-            if stop.is_set():
-                finished = False
-                break
-            if self._process_item(url, link, entry, state, stop):
-                seen.add(link)
-            else:
-                finished = False
-        if finished:
-            # Only now may an unchanged feed be skipped: items still to do must be offered again.
+        else:
+            entries, flaw = _entries(page.text, page.final_url)
+            if flaw is not None and not entries:
+                self._feed_failed(url, state, f"is a malformed feed: {flaw}")
+                return
+            note = (
+                f" (a malformed feed, read as far as it goes: {flaw})" if flaw and flaw != state.flaw else ""
+            )
+            state.flaw = flaw
+            new = self._keep_new_items(state, entries)
+            # The pending items are in the state: an unchanged feed may be skipped from now on.
             state.etag = page.headers.get("etag")
             state.last_modified = page.headers.get("last-modified")
-        self._feed_ok(state)
-        if stop.is_set() and not finished:
-            state.next_poll = self.clock()  # stopped half-way: the next start goes on at once
+            self._feed_ok(state)
+            self._emit("polled", url, f"{len(entries)} items, {new} new{note}")
+        self.save_state()
+        self.take_items(url, stop)
+
+    def _keep_new_items(self, state: FeedState, entries: list[Any]) -> int:
+        """Add the entries not seen yet (or updated since they were taken) to the pending items."""
+        pending = {record["key"] for record in state.pending}
+        seen = set(state.seen)
+        new = 0
+        for number, entry in reversed(list(enumerate(entries, 1))):  # newest first: take oldest first
+            record = item_record(entry, number)
+            key = record["key"]
+            listed = str(entry.get("link") or "").strip()  # as an older state kept it: with its trackers
+            if key in pending or ((key in seen or listed in seen) and not _updated_since(record, state)):
+                continue
+            state.pending.append(record)
+            pending.add(key)
+            new += 1
+        return new
+
+    def take_items(self, feed: str, stop: threading.Event) -> None:
+        """Process the feed's ready pending items, oldest first, at most ``watch_items_per_turn``."""
+        state = self.state[feed]
+        now = self.clock()
+        ready = [record for record in state.pending if record.get("retry_at", 0.0) <= now]
+        for record in ready[: self.settings.watch_items_per_turn]:
+            if stop.is_set():
+                break
+            if record.get("retry_at", 0.0) <= now:  # a Retry-After met this turn puts its host's items off
+                self._process_item(feed, record, state, stop)
         self.save_state()
 
-    def _process_item(
-        self, feed: str, link: str, entry: Any, state: FeedState, stop: threading.Event
-    ) -> bool:
-        """Fetch, analyse and store one item; True when it needs no further attempt."""
+    def _process_item(self, feed: str, record: ItemRecord, state: FeedState, stop: threading.Event) -> None:
+        """Fetch, analyse and store one pending item; it leaves the pending items once done or given up."""
+        link: str = record.get("link", "")
+        content: str = record.get("content", "")
+        if not link:
+            if not content:
+                self._give_up(
+                    feed, state, record, "the feed gives it no link, and too little text to analyse"
+                )
+                return
+            name = f"{without_credentials(feed)} entry {_entry_name(record)}"
+            self._store_from_feed(feed, record, state, name, None, "no link: the feed's own text")
+            return
         if not self._wait_for_host(link, stop):
-            return False
+            return
+        failure: PropwatchError | None = None
         try:
-            article = fill_from_entry(fetch_article(link, self.settings), entry)
+            article = fill_from_entry(fetch_article(link, self.settings), record)
         except PropwatchError as error:
+            failure = error
+        finally:
             self._done_with_host(link)
-            return self._failed_attempt(
-                feed, link, state, error.reason, final=isinstance(error, InputTooLargeError)
-            )
-        self._done_with_host(link)
-        try:
-            self._store_item(feed, link, article)
-        except BlockedInputError as error:  # deleted with --block: a takedown stays taken down
-            self._emit("blocked", feed, f"{without_credentials(link)}: {error.reason}")
-            self._mark_seen(state, link)
-            self.save_state()
-            return True
-        except StorageError as error:
-            # The database is busy or away for a while: not the item's fault, so no attempt is counted;
-            # the feed is read again at the next poll and the item tried again.
-            self._emit(
-                "item-failed", feed, f"{without_credentials(link)}: {error.reason} (tried again later)"
-            )
-            self.save_state()
-            return False
-        except PropwatchError as error:  # an analyzer broke on this article
-            return self._failed_attempt(
-                feed, link, state, error.reason, final=isinstance(error, InputTooLargeError)
-            )
-        state.item_attempts.pop(link, None)
-        self._mark_seen(state, link)
-        self.save_state()
-        return True
+        if failure is None:
+            self._store(feed, record, state, article)
+        elif not stop.is_set():  # stopped during a slow fetch: not the item's fault, taken at the next start
+            self._page_failed(feed, record, state, failure)
 
-    def _store_item(self, feed: str, link: str, article: Article) -> None:
+    def _page_failed(self, feed: str, record: ItemRecord, state: FeedState, error: PropwatchError) -> None:
+        link, content = record["link"], record.get("content", "")
+        if isinstance(error, HTTPStatusError) and error.retry_after is not None:
+            self._put_off_host(state, link, error.retry_after)
+        if isinstance(error, HTTPStatusError) and error.status == 429:  # the site's pace, not the item's
+            self._retry_later(feed, state, record, f"{error.reason} (tried again later)")
+            return
+        given_up = self._count_attempt(state, record, final=isinstance(error, InputTooLargeError))
+        if given_up and content:  # the page cannot be read, but the feed carries the whole text
+            why = f"the feed's own text: the page failed: {error.reason}"
+            self._store_from_feed(feed, record, state, without_credentials(link), link, why)
+        elif given_up:
+            self._give_up(feed, state, record, error.reason)
+        else:
+            self._retry_later(feed, state, record, f"{error.reason}{self._attempt_note(state, record)}")
+
+    def _store_from_feed(
+        self, feed: str, record: ItemRecord, state: FeedState, name: str, url: str | None, why: str
+    ) -> None:
+        try:
+            article = article_from_entry(record, record["content"], self.settings, url=url, origin=name)
+        except PropwatchError as error:
+            self._give_up(feed, state, record, f"{why}; {error.reason}")
+            return
+        self._store(feed, record, state, article, f" ({why})")
+
+    def _store(
+        self, feed: str, record: ItemRecord, state: FeedState, article: Article, note: str = ""
+    ) -> None:
+        shown = _item_name(record)
+        try:
+            self._store_item(feed, shown, article, note)
+        except BlockedInputError as error:  # deleted with --block: a takedown stays taken down
+            self._emit("blocked", feed, f"{shown}: {error.reason}")
+            self._done(state, record)
+        except StorageError as error:
+            # The database is busy or away for a while: not the item's fault, so no attempt is counted.
+            self._retry_later(feed, state, record, f"{error.reason} (tried again later)")
+        except PropwatchError as error:  # an analyzer broke on this article
+            if self._count_attempt(state, record, final=isinstance(error, InputTooLargeError)):
+                self._give_up(feed, state, record, error.reason)
+            else:
+                self._retry_later(feed, state, record, f"{error.reason}{self._attempt_note(state, record)}")
+        else:
+            self._done(state, record)
+        self.save_state()
+
+    def _store_item(self, feed: str, shown: str, article: Article, note: str) -> None:
         blocked = BlockList(self.store).find([article])
         if blocked:  # refused before the analysis, not after it
-            raise BlockedInputError(link, blocked_reason(blocked[article.id]))
+            raise BlockedInputError(shown, blocked_reason(blocked[article.id]))
         if self.store.latest_analyses([article.id]):
             # Stored and analysed: only where it was met this time is new (a copy under this URL).
             self.store.save_article(article)
-            self._emit("already-stored", feed, without_credentials(link), article.id)
+            self._emit("already-stored", feed, shown + note, article.id)
         else:
             # New, or stored by `ingest` without an analysis: analysed now either way.
             analysis = self.pipeline.run([article])[0]
             self.store.save_analysis(analysis)
             save_signatures(self.store, {article.id: text_signature(article.text, self.params)}, self.params)
-            self._emit("stored", feed, without_credentials(link), article.id)
+            self._emit("stored", feed, shown + note, article.id)
 
-    def _failed_attempt(
-        self, feed: str, link: str, state: FeedState, reason: str, *, final: bool = False
-    ) -> bool:
-        """Count a failed attempt at an item; True when it is given up (after MAX_ITEM_ATTEMPTS, or at
-        once when ``final``: a page over a size cap stays over it, and was downloaded each time)."""
-        attempts = state.item_attempts.get(link, 0) + 1
-        given_up = final or attempts >= MAX_ITEM_ATTEMPTS
-        if given_up:
-            state.item_attempts.pop(link, None)
-            self._mark_seen(state, link)
-        else:
-            state.item_attempts[link] = attempts
-        note = " (given up)" if given_up else f" (attempt {attempts} of {MAX_ITEM_ATTEMPTS})"
-        self._emit("item-failed", feed, f"{without_credentials(link)}: {reason}{note}")
+    def _count_attempt(self, state: FeedState, record: ItemRecord, *, final: bool = False) -> bool:
+        """Count a failed attempt at an item; True when it is to be given up (after MAX_ITEM_ATTEMPTS, or
+        at once when ``final``: a page over a size cap stays over it, and was downloaded each time)."""
+        attempts = state.item_attempts.get(record["key"], 0) + 1
+        state.item_attempts[record["key"]] = attempts
+        return final or attempts >= MAX_ITEM_ATTEMPTS
+
+    @staticmethod
+    def _attempt_note(state: FeedState, record: ItemRecord) -> str:
+        return f" (attempt {state.item_attempts.get(record['key'], 0)} of {MAX_ITEM_ATTEMPTS})"
+
+    def _retry_later(self, feed: str, state: FeedState, record: ItemRecord, detail: str) -> None:
+        """The item stays pending, to be tried again an interval later (or when its site asked)."""
+        record["retry_at"] = max(record.get("retry_at", 0.0), self.clock() + self.settings.watch_interval)
+        self._emit("item-failed", feed, f"{_item_name(record)}: {detail}")
         self.save_state()
-        return given_up
 
-    def _mark_seen(self, state: FeedState, link: str) -> None:
-        state.seen.append(link)
+    def _put_off_host(self, state: FeedState, link: str, seconds: float) -> None:
+        """A Retry-After from an item's site: none of the feed's items on that host is asked before it."""
+        until = self.clock() + seconds
+        for record in state.pending:
+            if record.get("link") and _host(record["link"]) == _host(link):
+                record["retry_at"] = max(record.get("retry_at", 0.0), until)
+
+    def _give_up(self, feed: str, state: FeedState, record: ItemRecord, reason: str) -> None:
+        """Leave the item for good, listed in the state's given_up with why and when."""
+        at = datetime.fromtimestamp(self.clock()).astimezone().isoformat(timespec="seconds")
+        state.given_up.append({"item": _item_name(record), "reason": reason, "at": at})
+        del state.given_up[:-MAX_GIVEN_UP]
+        self._done(state, record)
+        self._emit("item-failed", feed, f"{_item_name(record)}: {reason} (given up)")
+        self.save_state()
+
+    def _done(self, state: FeedState, record: ItemRecord) -> None:
+        """The item needs no further attempt: out of the pending items, remembered as seen."""
+        key = record["key"]
+        with contextlib.suppress(ValueError):
+            state.pending.remove(record)
+        state.item_attempts.pop(key, None)
+        if key in state.seen:  # taken again since its entry was updated: remembered as recent
+            state.seen.remove(key)
+        state.seen.append(key)
         del state.seen[:-MAX_SEEN]
+        if "updated_at" in record:
+            state.updated[key] = record["updated_at"]
+            for old in list(state.updated)[:-MAX_SEEN]:
+                del state.updated[old]
 
     def _feed_ok(self, state: FeedState) -> None:
         state.failures = 0
         state.next_poll = self.clock() + self.settings.watch_interval
 
-    def _feed_failed(self, url: str, state: FeedState, reason: str) -> None:
+    def _feed_failed(self, url: str, state: FeedState, reason: str, retry_after: float | None = None) -> None:
         state.failures += 1
         delay = min(
             self.settings.watch_retry_delay * 2 ** (state.failures - 1), self.settings.watch_max_backoff
         )
+        asked = retry_after is not None and retry_after > delay  # a 429/503's Retry-After is honoured
+        delay = max(delay, retry_after or 0.0)
         state.next_poll = self.clock() + delay
-        self._emit("feed-failed", url, f"{reason}; retrying in {delay:g} s")
+        note = " (as its Retry-After asks)" if asked else ""
+        self._emit("feed-failed", url, f"{reason}; retrying in {delay:g} s{note}")
         self.save_state()
 
     def _wait_for_host(self, url: str, stop: threading.Event) -> bool:
@@ -340,10 +460,64 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _entries(text: str, url: str) -> tuple[list[Any], str | None]:
-    """The feed's entries, and what is wrong with it when feedparser had to recover from a flaw."""
-    headers = {"content-type": "application/xml; charset=utf-8", "content-location": url}
+def _entries(text: str, base: str) -> tuple[list[Any], str | None]:
+    """The feed's entries (relative links resolved against ``base``, where the feed was found after
+    redirects), and what is wrong with it when feedparser had to recover from a flaw."""
+    headers = {"content-type": "application/xml; charset=utf-8", "content-location": base}
     # feedparser gets bytes, never a string it might take for a URL or a path to open.
     parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=headers)
     flaw = " ".join(str(parsed.get("bozo_exception") or "malformed").split()) if parsed.get("bozo") else None
     return list(parsed.entries), flaw
+
+
+def item_record(entry: Any, number: int) -> ItemRecord:
+    """What is kept of a feed entry while its item is pending (plain JSON, for the state file)."""
+    link = without_tracking(str(entry.get("link") or "").strip())
+    detail = entry.get("author_detail") or {}
+    # dict.get: feedparser answers entry.get("updated") with the published date where none is given,
+    # and a feed that re-dates its items would have every item taken again.
+    updated, updated_parsed = dict.get(entry, "updated"), dict.get(entry, "updated_parsed")
+    record: ItemRecord = {
+        "key": link or _entry_key(entry, number),
+        "link": link,
+        "id": str(entry.get("id") or ""),
+        "title": str(entry.get("title") or ""),
+        "published": str(entry.get("published") or ""),
+        "updated": str(updated or ""),
+        "author": str(detail.get("name") or entry.get("author") or ""),
+        "content": entry_content(entry),
+    }
+    if updated_parsed:
+        record["updated_at"] = float(calendar.timegm(updated_parsed))
+    return {name: value for name, value in record.items() if value != ""}
+
+
+def _entry_key(entry: Any, number: int) -> str:
+    """What tells an entry without a link from the others: its guid, else its title (or its place)."""
+    if entry.get("id"):
+        return f"guid:{entry['id']}"
+    named = str(entry.get("title") or "") + str(entry.get("published") or entry.get("updated") or "")
+    if not named:  # nothing names it: its text does, or at worst its place in the feed
+        named = entry_content(entry) or str(entry.get("summary") or "") or f"entry {number}"
+    return "entry:" + hashlib.sha256(named.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _entry_name(record: ItemRecord) -> str:
+    if record.get("title"):
+        return repr(record["title"])
+    return f"with guid {record['id']}" if record.get("id") else "without a title or guid"
+
+
+def _item_name(record: ItemRecord) -> str:
+    return without_credentials(record["link"]) if record.get("link") else f"entry {_entry_name(record)}"
+
+
+def _updated_since(record: ItemRecord, state: FeedState) -> bool:
+    """True when the entry was updated after its item was taken (as far as the state remembers)."""
+    taken = state.updated.get(record["key"])
+    return taken is not None and float(record.get("updated_at", 0.0)) > taken
+
+
+def _wake(state: FeedState) -> float:
+    """When the feed has work next: its poll, or its first pending item ready to be tried."""
+    return min([state.next_poll, *(float(record.get("retry_at", 0.0)) for record in state.pending)])

@@ -10,6 +10,7 @@ import contextlib
 import signal
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from propwatch.cli.options import DefaultOutlet, labelled, settings_from
 from propwatch.storage.store import ArticleStore
@@ -223,8 +225,17 @@ def watch(
     host_delay: Annotated[
         float | None, typer.Option("--host-delay", min=0, help="Seconds between two requests to one host.")
     ] = None,
+    items_per_turn: Annotated[
+        int | None,
+        typer.Option(
+            "--items-per-turn", min=1, help="New items taken from one feed before the next feed's turn."
+        ),
+    ] = None,
     once: Annotated[
-        bool, typer.Option("--once", help="Poll the feeds that are due once, then exit (for cron).")
+        bool,
+        typer.Option(
+            "--once", help="Give each feed with work one turn, then exit (for cron: the next run goes on)."
+        ),
     ] = False,
     analyzer: Annotated[
         list[str] | None, typer.Option("--analyzer", "-a", help="Run only these analyzers (repeatable).")
@@ -246,6 +257,7 @@ def watch(
         analyzers=tuple(analyzer) if analyzer else None,
         watch_interval=interval,
         watch_host_delay=host_delay,
+        watch_items_per_turn=items_per_turn,
         allow_private_addresses=allow_private_addresses,
         respect_robots=False if ignore_robots else None,
     )
@@ -260,16 +272,19 @@ def watch(
     failed: dict[str, int] = {}
 
     def on_event(event: WatchEvent) -> None:
+        # a desk running it for days reads when a feed broke: local time, with its offset
+        at = datetime.now().astimezone().isoformat(timespec="seconds")
         if event.kind in ("item-failed", "feed-failed"):
             failed[event.kind] = failed.get(event.kind, 0) + 1
         if event.kind == "stored":
-            out.print(f"stored          {event.article_id}  {event.detail}", highlight=False)
+            out.print(f"{at} stored          {event.article_id}  {event.detail}", highlight=False)
         elif event.kind == "already-stored":
-            out.print(f"already stored  {event.article_id}  {event.detail}", highlight=False)
+            out.print(f"{at} already stored  {event.article_id}  {event.detail}", highlight=False)
         elif event.kind in ("item-failed", "feed-failed"):
-            err.print(labelled("error:", "red", f"{event.feed}: {event.detail}"), highlight=False)
+            line = Text.assemble(f"{at} ", labelled("error:", "red", f"{event.feed}: {event.detail}"))
+            err.print(line, highlight=False)
         else:
-            err.print(f"{event.kind}: {event.feed} {event.detail}".rstrip(), highlight=False)
+            err.print(f"{at} {event.kind}: {event.feed} {event.detail}".rstrip(), highlight=False)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

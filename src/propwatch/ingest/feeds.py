@@ -13,8 +13,11 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import feedparser
+import lxml.html  # type: ignore[import-untyped]
+from lxml.etree import ParserError  # type: ignore[import-untyped]
 
 from propwatch.domain import Article, Failure
 from propwatch.errors import (
@@ -26,6 +29,7 @@ from propwatch.ingest.base import one_line
 from propwatch.ingest.dates import plausible, read_date
 from propwatch.ingest.decode import decode_bytes, read_file_bytes
 from propwatch.ingest.fetch import FEED_ACCEPT, declared_charset, fetch_article, fetch_url
+from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.settings import Settings
 
 _ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -36,6 +40,18 @@ _PROLOG = re.compile(
 )
 _ROOT_TAG = re.compile(r"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)([^>]*)>", re.DOTALL)
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+# Query parameters that only say where a reader came from (campaigns, ad clicks, mailings): the same page.
+# courlan.clean_url drops more (ref, source, uid, session…) and re-sorts the query, which can change a page.
+_TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "yclid", "msclkid", "twclid", "mc_cid", "mc_eid", "_ga", "_gl", "igshid"}
+    | {"ref_src", "ref_url", "_hsenc", "_hsmi", "mkt_tok"}
+)
+_TRACKING_PREFIXES = ("utm_",)
+
+# Words an entry's own content must have to stand for the article (a teaser or a summary has fewer).
+ENTRY_MIN_WORDS = 80
+_WORD = re.compile(r"\w+")
+_BLOCK_TAGS = ("p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "figcaption")
 
 
 def is_feed_document(content: str) -> bool:
@@ -62,20 +78,29 @@ def read_feed(source: str, settings: Settings) -> Iterator[Article | Failure]:
     The feed itself is fetched and checked at once (errors raise here); the entries' articles are
     fetched one by one as the iterator is consumed, each failure yielded as a :class:`Failure`.
     """
+    base = None
     if _URL_SCHEME.match(source):
-        content = fetch_url(source, settings, accept=FEED_ACCEPT).text
+        page = fetch_url(source, settings, accept=FEED_ACCEPT)
+        content, base = page.text, page.final_url
     else:
         content = _read_file(Path(source), settings)
     if not is_feed_document(content):
         raise UnsupportedInputError(source, "is not an RSS or Atom feed")
-    return read_feed_document(content, settings, origin=source)
+    return read_feed_document(content, settings, origin=source, base=base)
 
 
-def read_feed_document(content: str, settings: Settings, *, origin: str) -> Iterator[Article | Failure]:
-    """Parse a feed's text (checked at once) and fetch the article of each entry as iterated."""
+def read_feed_document(
+    content: str, settings: Settings, *, origin: str, base: str | None = None
+) -> Iterator[Article | Failure]:
+    """Parse a feed's text (checked at once) and fetch the article of each entry as iterated.
+
+    ``base`` is where the feed was found after redirects (default: ``origin``, when it is a URL):
+    relative entry links are resolved against it.
+    """
     headers = {"content-type": "application/xml; charset=utf-8"}  # the text is already decoded
-    if _URL_SCHEME.match(origin):
-        headers["content-location"] = origin  # base for relative entry links
+    base = base or (origin if _URL_SCHEME.match(origin) else None)
+    if base:
+        headers["content-location"] = base
     parsed = feedparser.parse(io.BytesIO(content.encode("utf-8")), response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
@@ -90,7 +115,7 @@ def read_feed_document(content: str, settings: Settings, *, origin: str) -> Iter
 
 def _entry_articles(entries: list[Any], settings: Settings, origin: str) -> Iterator[Article | Failure]:
     for number, entry in enumerate(entries, start=1):
-        link = str(entry.get("link") or "").strip()
+        link = without_tracking(str(entry.get("link") or "").strip())
         if not link:
             yield Failure(input=f"{origin} entry {number}", reason="feed entry has no link")
             continue
@@ -100,6 +125,64 @@ def _entry_articles(entries: list[Any], settings: Settings, origin: str) -> Iter
             yield Failure(input=link, reason=f"{error.reason} (entry {number} of {origin})")
             continue
         yield fill_from_entry(article, entry)
+
+
+def without_tracking(url: str) -> str:
+    """``url`` without the query parameters that only track readers (utm_*, fbclid, gclid…), the rest of
+    the query kept as written: links that differ only in those are one page."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pairs = parts.query.split("&")
+    kept = [pair for pair in pairs if not _is_tracking(unquote_plus(pair.partition("=")[0]).strip().lower())]
+    return url if len(kept) == len(pairs) else urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _is_tracking(name: str) -> bool:
+    return name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)
+
+
+def entry_content(entry: Any) -> str:
+    """The text of the entry's own full content (RSS content:encoded, Atom content), HTML stripped and
+    paragraphs kept; "" when it has none or too little (under ENTRY_MIN_WORDS words) to be the article."""
+    for content in entry.get("content") or ():
+        value = str(content.get("value") or "")
+        html = "html" in str(content.get("type") or "text/html")
+        text = _html_text(value) if html else "\n\n".join(_paragraph_lines(value))
+        if len(_WORD.findall(text)) >= ENTRY_MIN_WORDS:
+            return text
+    return ""
+
+
+def _html_text(value: str) -> str:
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (ParserError, ValueError):
+        return ""
+    for element in root.iter("script", "style"):
+        element.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):  # a block ends a paragraph, wherever its text ends
+        element.tail = "\n\n" + (element.tail or "")
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
+    return "\n\n".join(_paragraph_lines(root.text_content()))
+
+
+def _paragraph_lines(text: str) -> list[str]:
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def article_from_entry(entry: Any, text: str, settings: Settings, *, url: str | None, origin: str) -> Article:
+    """The article the entry's own content (``text``, from :func:`entry_content`) gives, with the entry's
+    title, date and author: for an item whose page cannot be read, or that links to none."""
+    title = _entry_text(entry.get("title")) or None
+    article = parse_plain_text(text, settings, origin=origin, url=url, title=title)
+    host = urlsplit(url).hostname if url else None
+    outlet = {"outlet": host.removeprefix("www.")} if host and not article.outlet else {}
+    return fill_from_entry(article.model_copy(update=outlet), entry)
 
 
 def _entry_text(value: Any) -> str:

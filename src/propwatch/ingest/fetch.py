@@ -16,6 +16,8 @@ import urllib.robotparser
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -69,6 +71,9 @@ _ROBOTS_MAX_REDIRECTS = 5
 _ROBOTS_TTL_S = 24 * 3600.0
 _ROBOTS_UNREACHABLE_TTL_S = 300.0
 
+# A Retry-After longer than this is read as this: a server cannot park a feed for days.
+MAX_RETRY_AFTER_S = 6 * 3600.0
+
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)["']""")
 
@@ -89,6 +94,18 @@ class FetchedPage:
     charset: str | None
     text: str
     headers: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status; ``retry_after`` is the wait its Retry-After asked for
+    (seconds, bounded by MAX_RETRY_AFTER_S) on a 429 or 503, else None."""
+
+    def __init__(
+        self, input_name: str, reason: str, *, status: int = 0, retry_after: float | None = None
+    ) -> None:
+        super().__init__(input_name, reason)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class _TooManyRedirectsError(FetchError):
@@ -221,8 +238,30 @@ def fetch_url(
     except PropwatchError as error:
         if shown == url:
             raise
-        raise type(error)(shown, error.reason.replace(url, shown)) from None
+        renamed = type(error)(shown, error.reason.replace(url, shown))
+        # what a subclass adds (an HTTP status, a Retry-After) goes with it
+        vars(renamed).update({k: v for k, v in vars(error).items() if k not in ("input_name", "reason")})
+        raise renamed from None
     return replace(page, url=shown, final_url=without_credentials(page.final_url))
+
+
+def retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds a Retry-After header (delay-seconds or an HTTP date) asks to wait, at most
+    MAX_RETRY_AFTER_S; None when there is none or it cannot be read."""
+    value = (headers.get("retry-after") or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # "-0000": RFC 9110 dates are GMT anyway
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
 
 
 def _fetch_page(
@@ -239,7 +278,12 @@ def _fetch_page(
         check_robots=settings.respect_robots,
     )
     if response.status >= 400:
-        raise FetchError(url, f"HTTP {response.status} {_reason_phrase(response.status)}".rstrip())
+        raise HTTPStatusError(
+            url,
+            f"HTTP {response.status} {_reason_phrase(response.status)}".rstrip(),
+            status=response.status,
+            retry_after=retry_after(response.headers) if response.status in (429, 503) else None,
+        )
     kept = {name: response.headers[name] for name in ("etag", "last-modified") if name in response.headers}
     if response.status == 304:
         return FetchedPage(url, response.final_url, 304, "", None, "", headers=kept)

@@ -145,7 +145,7 @@ def _read_url(url: str, settings: Settings) -> Iterator[Article | Failure]:
     text = page.text
     content_type = (page.content_type or "").lower()
     if is_feed_document(text):
-        yield from read_feed_document(text, settings, origin=page.url)
+        yield from read_feed_document(text, settings, origin=page.url, base=page.final_url)
     elif "html" in content_type or looks_like_html(text):
         yield parse_html(text, settings, url=page.final_url, origin=page.url)
     else:
