@@ -315,3 +315,53 @@ def test_a_telegram_channel_page_is_refused_with_the_posts_addresses(settings: S
     assert "https://t.me/chan/11?embed=1 to https://t.me/chan/13?embed=1" in caught.value.reason
     one = page(f'<section class="tgme_channel_history">{_post(11, ONE + " " + TWO)}</section>')
     assert parse_html(one, settings).text.startswith(ONE)
+
+
+# --- what ordinary pages keep (regressions an audit found in the rules above) ----------------------
+
+
+def test_data_tables_with_paragraphs_in_cells_or_one_column_stay_tables(settings: Settings) -> None:
+    pasted = (
+        "<table><tr><td><p>Month</p></td><td><p>Revenue</p></td></tr>"
+        "<tr><td><p>January</p></td><td><p>1,000.5</p></td></tr>"
+        "<tr><td><p>February</p></td><td><p>1,341.6</p></td></tr></table>"
+    )
+    banks = "<table><tr><th>Banks under EU sanctions</th></tr>" + "".join(
+        f"<tr><td>{name}</td></tr>" for name in ("VTB Bank", "Bank Otkritie", "Novikombank", "Sovcombank")
+    )
+    text = parse_html(
+        article(f"<p>{ONE}</p>{pasted}<p>{TWO}</p>{banks}</table><p>{THREE}</p>"), settings
+    ).text
+    assert "| January | 1,000.5 |" in text and "| February | 1,341.6 |" in text
+    assert "| Novikombank |" in text and "| Sovcombank |" in text
+    assert text.startswith(ONE) and text.endswith(THREE)
+
+
+def test_a_transcript_keeps_an_answer_given_several_times(settings: Settings) -> None:
+    answer = "Dmitry Peskov: We have nothing to add to what the President has already said on this matter."
+    questions = [f"Question: {sentence}" for sentence in (ONE, TWO, THREE)]
+    body = "".join(f"<p>{q}</p><p>{answer}</p>" for q in questions)
+    assert parse_html(article(body), settings).text.count(answer) == 3
+
+
+def test_lines_of_a_list_and_title_case_subheadings_are_the_text_s_own(settings: Settings) -> None:
+    stores = "<p>Google Play<br>Apple App Store<br>Telegram<br>Viber</p>"
+    body = (
+        f"<p>{ONE}</p><p>Apps were removed from these stores:</p>{stores}<h2>By The Numbers</h2><p>{TWO}</p>"
+    )
+    text = parse_html(article(body), settings).text
+    assert "Telegram\nViber" in text and "By The Numbers" in text
+
+
+def test_an_opening_that_is_not_a_wire_dateline_stays_in_the_text(settings: Settings) -> None:
+    for opening in ("Saturday, 26 February — a day no one will forget — ", "GAZPROM — the gas giant — "):
+        found = parse_html(article(f"<p>{opening}{ONE}</p><p>{TWO}</p>"), settings)
+        assert found.text.startswith(opening.strip()) and found.place is None, opening
+
+
+def test_a_sidebar_card_named_like_a_breadcrumb_gives_no_genre(settings: Settings) -> None:
+    card = "<aside><div class='card-breadcrumb'><a href='/opinion'>Opinion</a></div></aside>"
+    trail = "<nav class='breadcrumbs'><a href='/'>Home</a> › <a href='/russia'>Russia</a></nav>"
+    html = page(f"{trail}<article><h1>{HEADLINE}</h1><p>{ONE}</p><p>{TWO}</p></article>{card}")
+    assert parse_html(html, settings).genre_tag is None
+    assert parse_html(html.replace("card-breadcrumb", "breadcrumb"), settings).genre_tag == "opinion"

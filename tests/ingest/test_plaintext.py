@@ -618,3 +618,14 @@ def test_a_markdown_heading_is_the_headline_without_its_hashes(settings: Setting
     )
     assert article.title == "The US and NATO Need a Crisis"
     assert article.text == "NATO refused to discuss the issues."
+
+
+def test_prose_that_opens_like_a_teaser_or_a_call_stays(settings: Settings) -> None:
+    body = "НАТО снова расширяется на восток, заявил министр иностранных дел."
+    kept = [
+        "Смотрите — это школа номер 23. От неё остались только стены!",
+        "Подпишитесь на петицию о восстановлении школы — призывают местные жители в соцсетях.",
+        "OK",
+    ]
+    text = parse_plain_text("\n\n".join([body, *kept]), settings).text
+    assert all(line in text for line in kept)

@@ -22,8 +22,8 @@ from propwatch.settings import Settings
 # 2: each sentence scored in its own int8 call (batch-independent scores); 3: no questions nor the
 # headline, sentences split with the article's language's abbreviations; 4: "… the U.S. The company …"
 # is two sentences (an abbreviation that often ends one, then a capitalised function word); 5: a run of
-# more than 600 characters is cut at clause marks, table rows are no claims, and bullets, markdown marks
-# and speaker labels ("Q:", "Ivanov:") are not part of a claim (propwatch.sentence_shapes)
+# more than 1,000 characters is cut at clause marks, table rows are no claims, and bullets, markdown marks
+# and speaker labels ("Q:", "SERGEY LAVROV:") are not part of a claim (propwatch.sentence_shapes)
 ANALYZER_VERSION = "5"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4

@@ -24,7 +24,7 @@ SPAN_PREFIX = NARRATIVE_SPAN_PREFIX
 
 class NarrativeMatcher(Analyzer):
     name: ClassVar[str] = "narratives"
-    # 1.1: evidence sentences have 7 words at least; 1.2: no table rows, runs cut at 600 characters
+    # 1.1: evidence sentences have 7 words at least; 1.2: no table rows, runs cut at 1,000 characters
     version: ClassVar[str] = "1.2"
     requires: ClassVar[frozenset[str]] = frozenset({TEXT})
     provides: ClassVar[frozenset[str]] = frozenset({"labels:narrative", "spans:narrative-evidence"})

@@ -386,10 +386,13 @@ def _kicker_genre(tree: Any) -> str | None:
     return None
 
 
+# A trail whose class begins with "breadcrumb" ("breadcrumbs", "breadcrumb-list"), not a sidebar card's
+# "card-breadcrumb" (a "Most read" card labelled Opinion had made a news story an opinion piece).
 _BREADCRUMB_NAV = (
-    "//*[self::nav or self::ol or self::ul or self::div or self::p or self::span][contains(translate(@class,"
-    " 'BREADCRUMB', 'breadcrumb'), 'breadcrumb') or contains(translate(@aria-label, 'BREADCRUMB', "
-    "'breadcrumb'), 'breadcrumb') or contains(@itemtype, 'BreadcrumbList')]"
+    "//*[self::nav or self::ol or self::ul or self::div or self::p or self::span][contains(concat(' ', "
+    "normalize-space(translate(@class, 'BREADCRUMB', 'breadcrumb'))), ' breadcrumb') or "
+    "contains(translate(@aria-label, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb') or "
+    "contains(@itemtype, 'BreadcrumbList')]"
 )
 _MAX_BREADCRUMB_ITEMS = 8  # more is a menu, or a page wrapper whose class names its breadcrumb
 
@@ -423,11 +426,13 @@ def _section_genre(breadcrumbs: list[str], page_url: str | None) -> str | None:
 
 
 _CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"  # a table's own cells, not those of a table in them
-_BLOCKS = (
-    ".//*[self::p or self::div or self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::h4 "
-    "or self::h5 or self::h6 or self::form or self::blockquote or self::article or self::section "
-    "or self::nav or self::header or self::footer or self::aside]"
+# What only a page's layout puts in a cell: sections, navigation, headings, lists, forms.
+_LAYOUT_BLOCKS = (
+    ".//*[self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 "
+    "or self::form or self::article or self::section or self::nav or self::header or self::footer "
+    "or self::aside]"
 )
+_MAX_DATA_CELL = 400  # characters: a cell holding more holds an article, not a figure or a name
 
 
 def _unwrap_layout_tables(tree: Any) -> None:
@@ -442,15 +447,23 @@ def _unwrap_layout_tables(tree: Any) -> None:
 
 
 def _is_layout_table(table: Any) -> bool:
-    """Whether ``table`` lays out a page rather than holding data: it is marked so, holds tables,
-    has a single row or column, or holds blocks (paragraphs, headings, lists) in its cells. A data table
-    taken for a layout one loses only its rows' layout: its cells' text stays, as blocks."""
+    """Whether ``table`` lays out a page rather than holding data: it is marked so, holds tables, has a
+    single row (no data under a header), is mostly links (a menu, teasers), or its cells hold what only
+    a layout does (navigation, headings, lists, forms) or a whole article's text. A table of figures or
+    a one-column list of names, even with a <p> in each cell (as editors pasting from a word processor
+    leave them), stays a table."""
     if (table.get("role") or "").lower() in ("presentation", "none") or table.xpath(".//table"):
         return True
-    rows = table.xpath("./tr|./*/tr")
-    if len(rows) < 2 or max(len(row.xpath("./td|./th")) for row in rows) < 2:
+    if len(table.xpath("./tr|./*/tr")) < 2:
         return True
-    return any(cell.xpath(_BLOCKS) for cell in table.xpath(_CELLS))
+    cells = table.xpath(_CELLS)
+    if any(cell.xpath(_LAYOUT_BLOCKS) for cell in cells):
+        return True
+    lengths = [len(" ".join(cell.text_content().split())) for cell in cells]
+    if any(length > _MAX_DATA_CELL for length in lengths):
+        return True
+    linked = sum(len(" ".join(link.text_content().split())) for link in table.xpath(".//a"))
+    return linked >= 0.5 * max(sum(lengths), 1)
 
 
 def _ld_authors(json_ld: list[dict[str, Any]]) -> str | None:

@@ -3,9 +3,10 @@ the first paragraph says about the article.
 
 * trafilatura sweeps the whole page when its main pass found little (a one-paragraph brief), and
   appends what it finds: the headline, the standfirst, "By …", "Last modified …", the paragraph again.
-  The headline, byline lines, update lines and repeats of a paragraph go wherever they stand; a
-  short fragment that stands in the page *before* the first paragraph (a standfirst, a kicker) goes
-  when the extraction put it after that paragraph: a long page's extraction never takes it either.
+  The headline, byline lines, update lines and repeats of a paragraph (more than the page holds) go
+  wherever they stand; a short fragment that stands in the page *before* the first paragraph (a
+  standfirst, a kicker) goes when the extraction put it after that paragraph: a long page's
+  extraction never takes it either.
 * A teaser paragraph ("Related: …", "READ MORE: …", "Читайте также: …") and a short boilerplate
   paragraph (the plain-text reader's rule) go, as whole short paragraphs only.
 * A genre label above the headline ("Press Release", "Opinion") is the genre tag, not text.
@@ -31,6 +32,7 @@ from propwatch.ingest.plaintext import (
     SENTENCE_END,
     _dateline_prefix,
     _genre,
+    _match_dateline_prefix,
     _Parsed,
     is_teaser,
 )
@@ -38,6 +40,10 @@ from propwatch.ingest.plaintext import (
 _MAX_HEADER_BLOCK = 300  # a standfirst, kicker or date line; a paragraph of prose may be longer
 _MAX_UPDATE_WORDS = 6  # besides the date: "Last modified on Thu … GMT", "Updated: … at 10:30 CET"
 _MIN_REPEAT = 40  # a repeated short line ("Yes.", "* * *") may be the text's own
+# Capitalised function words: in a subheading ("By The Numbers"), never in a byline's names.
+_HEADING_WORDS = frozenset(
+    ("The", "And", "Of", "By", "In", "On", "For", "An", "To", "At", "With", "From", "Or", "Not", "How", "Why")
+)
 _WORDS = re.compile(r"[^\W\d_]+")  # words, not the figures of a time ("18.45 GMT")
 _LAST = re.compile(r"(?i)^(?:last|zuletzt|dernière|ostatnia|последнее)\s+")
 # Wire agencies that put their name after a dateline's dash, RIA style: "МОСКВА, 27 фев — РИА Новости. "
@@ -86,16 +92,18 @@ def clean_blocks(blocks: list[str], *, title: str | None, page: str) -> Blocks:
         found.genre_tag = found.genre_tag or _genre(tag.group("tag"))
         candidates.pop(0)
     first_at = _position(page, candidates[0]) if candidates else -1
-    seen: set[str] = set()
+    kept: dict[str, int] = {}
     for index, block in enumerate(candidates):
         folded = _folded(block)
         if headline and folded == headline and len(candidates) > 1:
             continue
-        if len(folded) >= _MIN_REPEAT and folded in seen:
+        # a paragraph the extraction holds more often than the page does (a transcript's answer given
+        # three times is the page's own, three times)
+        if len(folded) >= _MIN_REPEAT and kept.get(folded, 0) >= max(1, page.count(folded)):
             continue
         if index and first_at > 0 and _header_fragment(block) and 0 <= _last_position(page, block) < first_at:
             continue  # the page header, recovered after the text (module doc)
-        seen.add(folded)
+        kept[folded] = kept.get(folded, 0) + 1
         found.paragraphs.append(block)
     if not found.paragraphs:
         found.paragraphs = [block.strip() for block in blocks if block.strip()]
@@ -105,24 +113,34 @@ def clean_blocks(blocks: list[str], *, title: str | None, page: str) -> Blocks:
 def _without_header_lines(block: str, headline: str | None) -> str:
     """``block`` without its byline, update, teaser and boilerplate lines (a block's lines are its <br>s),
     and without the headline as a line of a longer block (a layout table's cell: "Headline<br>Text")."""
-    kept = [line for line in block.split("\n") if not (line.strip() and _not_text(line.strip()))]
+    lines = block.split("\n")
+    whole = sum(1 for line in lines if line.strip()) == 1
+    kept = [line for line in lines if not (line.strip() and _not_text(line.strip(), whole=whole))]
     if sum(1 for line in kept if line.strip()) > 1 and headline:
         kept = [line for line in kept if _folded(line) != headline]
     return "\n".join(kept).strip()
 
 
-def _not_text(line: str) -> bool:
-    """A teaser, boilerplate, byline or update line: whole short lines only, as in plain text."""
+def _not_text(line: str, *, whole: bool) -> bool:
+    """A teaser, byline or update line, or (``whole``: the block's only line) a boilerplate line: short
+    lines only, as in plain text. A line of a list written with <br>s ("Google Play<br>Telegram") is
+    the text's own, even where alone it reads as a share button."""
     if len(line) > _MAX_BOILERPLATE_LINE:
         return False
     if is_teaser(line):
         return True
     # "Two responses to the crisis emerged." reads as the plain-text reader's "2 responses to …" line
-    if _BOILERPLATE.match(line) and not (SENTENCE_END.search(line) and len(line.split()) > 8):
+    if whole and _BOILERPLATE.match(line) and not (SENTENCE_END.search(line) and len(line.split()) > 8):
         return True
     if len(line) > 120:
         return False
-    return _BYLINE.match(line) is not None or _update_line(line)
+    return _byline(line) or _update_line(line)
+
+
+def _byline(line: str) -> bool:
+    """ "By Jane Doe and Bo Chen", not a title-case subheading ("By The Numbers", "By Sea And By Rail")."""
+    found = _BYLINE.match(line)
+    return found is not None and not _HEADING_WORDS.intersection(found.group("author").split())
 
 
 def _update_line(line: str) -> bool:
@@ -155,15 +173,24 @@ def _folded(text: str) -> str:
 
 
 def opening_agency(first: str) -> Opening:
-    """The first paragraph without the wire dateline that opens it, and what the dateline gave."""
+    """The first paragraph without the wire dateline that opens it, and what the dateline gave. In a
+    page, only a wire's dateline counts: one naming an agency, or a place in capitals and a date
+    ("Saturday, 26 February — a day no one will forget" and "GAZPROM — the gas giant" are prose)."""
+    found = _match_dateline_prefix(first)
+    if found is None:
+        return Opening(text=first)
+    _, place, written_date, agency = found
+    wire = agency is not None or bool(written_date and place.upper() == place)
+    if not wire and not _AGENCY_AFTER_DASH.match(found[0].lstrip("-–— ")):
+        return Opening(text=first)
     parsed = _Parsed()
     rest = _dateline_prefix(first, parsed)
     if rest is None:
         return Opening(text=first)
     rest = rest.lstrip("-–— ")  # "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- Northwind…"
-    if not parsed.sources and (agency := _AGENCY_AFTER_DASH.match(rest)):
-        parsed.sources.append(agency.group("agency"))
-        rest = rest[agency.end() :]
+    if not parsed.sources and (after_dash := _AGENCY_AFTER_DASH.match(rest)):
+        parsed.sources.append(after_dash.group("agency"))
+        rest = rest[after_dash.end() :]
     if not rest.strip():
         return Opening(text=first)
     return Opening(text=rest, place=parsed.place, published=parsed.published, sources=parsed.sources)

@@ -120,7 +120,12 @@ _SECTIONS = (
     "EXCLUSIF ESCLUSIVO WATCH CRONACA ESTERI INTERNI ATTUALITA "
     # labels an analyst needs to see kept in the text ("CORRECTION — An earlier version…")
     "EXPLAINER CORRECTION CORRECTIONS CLARIFICATION FACTCHECK EDITORIAL COMMENTARY FEATURE INTERVIEW "
-    "REVIEW OBITUARY FOCUS"
+    "REVIEW OBITUARY FOCUS "
+    # days of the week open feature prose ("Saturday, 26 February — a day no one will forget")
+    "MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY LUNDI MARDI MERCREDI JEUDI VENDREDI SAMEDI "
+    "DIMANCHE MONTAG DIENSTAG MITTWOCH DONNERSTAG FREITAG SAMSTAG SONNTAG LUNEDI MARTEDI MERCOLEDI GIOVEDI "
+    "VENERDI SABATO DOMENICA PONIEDZIAŁEK WTOREK SRODA CZWARTEK PIATEK SOBOTA NIEDZIELA ПОНЕДЕЛЬНИК "
+    "ВТОРНИК СРЕДА ЧЕТВЕРГ ПЯТНИЦА СУББОТА ВОСКРЕСЕНЬЕ"
 )
 _NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
 
@@ -138,14 +143,14 @@ _SOURCE_LINE = re.compile(
 )
 _SOCIAL = (
     r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
-    r"|print|вконтакте|одноклассники|телеграм|viber|ok|мой\s+мир|flipboard|threads|bluesky)"
+    r"|print|вконтакте|одноклассники|телеграм|viber|мой\s+мир|flipboard|threads|bluesky)"
 )
 # "Related", "Read more" and their translations in the corpus languages: a teaser line is such a label
 # alone, or with a colon or dash and another headline; one that ends like a sentence is the article's prose.
 _TEASER_LABELS = (
     r"related(?:\s+(?:posts?|articles?|stories|story|news|content|reading|coverage))?|read\s+(?:more|also|next)"
     r"|also\s+read|see\s+also|more\s+on\s+this(?:\s+story)?|recommended(?:\s+for\s+you)?|further\s+reading"
-    r"|(?:читайте|читать|смотрите)(?:\s+также)?(?:\s+по\s+теме)?|также\s+читайте|см\.\s+также|по\s+теме"
+    r"|читайте(?:\s+также)?(?:\s+по\s+теме)?|(?:читать|смотрите)\s+также|также\s+читайте|см\.\s+также|по\s+теме"
     r"|(?:ещё|еще|больше)\s+по\s+теме"
     r"|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|auch\s+interessant|siehe\s+auch|weiterlesen"
     r"|(?:à\s+)?lire\s+aussi|voir\s+aussi|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+également"
@@ -156,18 +161,22 @@ _TEASER = re.compile(
     rf"^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)?\s*$|^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)\s*\S.{{0,200}}$"
 )
 SENTENCE_END = re.compile(r"[.…][\"'»”’)]*$")
+# A sentence's end ("?" too ends a teaser's headline), or two sentences in one line.
+_PROSE_END = re.compile(r"[.…!][\"'»”’)]*$|[.!?…][\"'»”’)]*\s+[A-ZА-ЯЁ]")
 
 
 def is_teaser(line: str) -> bool:
-    """A teaser of another article ("Related: …", "Читайте также: …"), not the article's own prose."""
-    return _TEASER.match(line) is not None and not SENTENCE_END.search(line)
+    """A teaser of another article ("Related: …", "Читайте также: …"), not the article's own prose
+    ("Смотрите — это школа номер 23. От неё остались только стены!")."""
+    return _TEASER.match(line) is not None and not _PROSE_END.search(line)
 
 
 # Share and subscribe calls in the corpus languages ("Поделиться:", "Abonnez-vous à notre lettre").
 _SHARE_SUBSCRIBE = (
     r"(?:поделиться|teilen|partager|condividi|udostępnij)\s*:?"
-    r"|(?:подписывайтесь|подпишитесь|подписаться)\s+на\b.{0,150}"
-    r"|(?:abonnieren\s+sie|abonnez-vous|iscriviti|subskrybuj|zasubskrybuj)\b.{0,150}"
+    # a call of eight words at most: "Подпишитесь на петицию о восстановлении школы — призывают…" is news
+    r"|(?:подписывайтесь|подпишитесь|подписаться)\s+на(?:\s+\S+){1,7}"
+    r"|(?:abonnieren\s+sie|abonnez-vous|iscriviti|subskrybuj|zasubskrybuj)(?:\s+\S+){0,7}"
 )
 # Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
 _COMMENTS = (
