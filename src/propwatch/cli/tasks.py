@@ -345,8 +345,9 @@ def evaluate_techniques(
     fmt: FormatOption = ScoreFormat.text,
 ) -> None:
     """Subtask-3 micro/macro-F1 per language, PTC span F1 and PTC technique micro-F1 on the validation
-    split (seed 13, 15%), and the model's technique spans scored against the gold spans of
-    their own technique (the SI formula per technique)."""
+    split the model was trained with (its model.json's seed and fraction, checked against its recorded
+    fingerprints; seed 13, 15% when it records none), and the model's technique spans scored against the
+    gold spans of their own technique (the SI formula per technique)."""
     from propwatch.evaluation.technique_model import evaluate_technique_model
 
     settings = _settings(ctx, model)

@@ -80,14 +80,25 @@ def techniques(
         Path, typer.Option("--out", help="Folder the model (model.json, encoder.onnx, card) goes to.")
     ],
     checkpoints: Annotated[
-        Path, typer.Option("--checkpoints", help="Folder for checkpoints (keep it out of git).")
+        Path,
+        typer.Option(
+            "--checkpoints",
+            help="Folder for checkpoints (keep it out of git): a new or empty one, or the run's own with "
+            "--resume.",
+        ),
     ],
     max_steps: Annotated[
         int | None, typer.Option("--max-steps", help="Optimizer steps (default: config).")
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the newest checkpoint.")] = False,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default 13).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="JSON file of TrainConfig fields.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="JSON file of TrainConfig fields (a model.json `training` block as it stands will do).",
+        ),
+    ] = None,
     device: Device = "cpu",
 ) -> None:
     """Train the persuasion-technique span detector (SemEval-2023 Task 3, six languages)."""

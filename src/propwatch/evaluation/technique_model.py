@@ -1,29 +1,88 @@
 """Scoring a technique model on our own validation split with the official metrics, inference only.
 
-The split is the one training carves (by article, seed 13, 15%); its fingerprints are returned so a
-quality gate can pin them. Scoring runs the model exactly as an analyst's run does (onnxruntime).
+The split is the one the model's training carved (by article; the seed and fraction its model.json
+records, seed 13 and 15% when it records none), checked against the fingerprints it records; they are
+returned so a quality gate can pin them. Scoring runs the model exactly as an analyst's run does
+(onnxruntime).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from propwatch.corpora import read_ptc, read_ptc_si, read_semeval2023, split_by_article, split_fingerprint
-from propwatch.errors import InputNotFoundError
+from propwatch.corpora import (
+    ArticleSplit,
+    read_ptc,
+    read_ptc_si,
+    read_semeval2023,
+    split_by_article,
+    split_fingerprint,
+)
+from propwatch.errors import ConfigurationError, InputNotFoundError
 from propwatch.evaluation.formats import ParagraphLabelsRecord, SpanRecord, TechniqueSpanRecord
 from propwatch.evaluation.ptc import score_si, score_tc, score_technique_spans
 from propwatch.evaluation.scores import seen_label_figures
 from propwatch.evaluation.semeval23 import score_st3
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES, SEMEVAL23_TO_PTC
-from propwatch.models.techniques import TechniqueModel
+from propwatch.models.techniques import MODEL_FILE, TechniqueModel
 
 SEMEVAL23_FOLDER = "semeval2023_task3"
 PTC_FOLDER = "ptc_semeval2020_task11"
 LANGUAGES = ("en", "fr", "ge", "it", "po", "ru")
-SPLIT_SEED = 13
+SPLIT_SEED = 13  # the split of a model whose model.json records none
 SPLIT_FRACTION = 0.15
+
+
+@dataclass(frozen=True)
+class ModelSplit:
+    """The validation split a technique model was trained and tuned on, as its model.json records it."""
+
+    seed: int = SPLIT_SEED
+    fraction: float = SPLIT_FRACTION
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # SemEval folder code → fingerprint
+    where: str = "the default split"  # the model.json it comes from, for errors
+
+    @classmethod
+    def of(cls, model: TechniqueModel) -> ModelSplit:
+        return cls.from_card(model.card.raw, str(model.folder / MODEL_FILE))
+
+    @classmethod
+    def from_card(cls, card: Mapping[str, Any], where: str) -> ModelSplit:
+        """``training.split`` (seed, fraction) and ``training.split_fingerprints`` of a model.json; the
+        training config's seed and validation_fraction, then the defaults, where those are absent."""
+        training = card.get("training") or {}
+        split = training.get("split")
+        split = split if isinstance(split, Mapping) else {}
+        seed = split.get("seed", training.get("seed", SPLIT_SEED))
+        fraction = split.get("fraction", training.get("validation_fraction", SPLIT_FRACTION))
+        fingerprints = training.get("split_fingerprints") or {}
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ConfigurationError(where, f"training.split: seed must be a whole number, got {seed!r}")
+        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction < 1:
+            raise ConfigurationError(where, f"training.split: fraction must be in (0, 1), got {fraction!r}")
+        if not isinstance(fingerprints, Mapping):
+            raise ConfigurationError(where, "training.split_fingerprints must map language codes to text")
+        return cls(seed, float(fraction), {str(k): str(v) for k, v in fingerprints.items()}, where)
+
+    def describe(self) -> str:
+        return f"seed {self.seed}, {self.fraction:.0%}"
+
+    def split(self, code: str, article_ids: Iterable[str], data: Path) -> ArticleSplit:
+        """``code``'s articles split as the model's training split them; refused when the model records
+        another fingerprint for it (other data: its training articles could be scored as validation)."""
+        split = split_by_article(article_ids, seed=self.seed, fraction=self.fraction)
+        recorded = self.fingerprints.get(code)
+        if recorded is not None and recorded != split_fingerprint(split):
+            raise ConfigurationError(
+                self.where,
+                f"the model was trained with the {code} validation split {recorded} ({self.describe()}), "
+                f"but the {code} articles of {data} split that way give {split_fingerprint(split)}: use the "
+                "data the model was trained on",
+            )
+        return split
 
 
 @dataclass(frozen=True)
@@ -55,20 +114,24 @@ def evaluate_technique_model(
     progress: Callable[[str], None] | None = None,
 ) -> TechniqueEvaluation:
     """Subtask-3 micro/macro-F1 per language, PTC span F1 and PTC technique micro-F1 of ``model`` on the
-    validation split. ``languages`` defaults to those of :data:`LANGUAGES` present in ``data_dir``."""
+    validation split its model.json records (:class:`ModelSplit`). ``languages`` defaults to those of
+    :data:`LANGUAGES` present in ``data_dir``."""
     semeval = data_dir / SEMEVAL23_FOLDER
     if languages is None:
         languages = [code for code in LANGUAGES if (semeval / code).is_dir()]
     if not semeval.is_dir() or not languages:
         raise InputNotFoundError(str(semeval), "no SemEval-2023 Task 3 data here")
+    recorded = ModelSplit.of(model)
+    corpora = {code: read_semeval2023(semeval, code) for code in languages}
+    # Every language's split is checked before any is scored: a refusal comes before the work.
+    splits = {code: recorded.split(code, corpus.article_ids(), semeval) for code, corpus in corpora.items()}
     result = TechniqueEvaluation()
     pooled_gold: list[ParagraphLabelsRecord] = []
     pooled_found: list[ParagraphLabelsRecord] = []
     span_gold: list[TechniqueSpanRecord] = []
     span_found: list[TechniqueSpanRecord] = []
-    for code in languages:
-        corpus = read_semeval2023(semeval, code)
-        split = split_by_article(corpus.article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION)
+    for code, corpus in corpora.items():
+        split = splits[code]
         result.fingerprints[code] = split_fingerprint(split)
         wanted = set(split.validation)
         articles = [a for a in corpus.articles if a.article_id in wanted]

@@ -237,9 +237,11 @@ def _card_model(document: dict[str, Any]) -> list[str]:
         f"{training['grad_clip']}; pos_weight (neg/pos)^{training['pos_weight_power']} capped at "
         f"{training['pos_weight_cap']}; seed {training['seed']}.",
         f"- Loss per 50 steps: {', '.join(f'{v:.4f}' for v in training['loss']['per_50_steps'])}.",
-        "- Reproduce: `propwatch train techniques --data ../shared/data --out DIR --checkpoints DIR "
-        "--config FILE`, FILE a JSON object of the TrainConfig fields recorded in model.json `training` "
-        "(the release's is `configs/` in the repository).",
+        "- Reproduce: `propwatch train techniques --data ../shared/data --out DIR --checkpoints CKPT "
+        "--config FILE`, FILE model.json's `training` block as it stands (what it records of the run, "
+        "such as `split`, `data` and `loss`, is ignored) or a JSON object of its TrainConfig fields (the "
+        "release's is `configs/` in the repository); CKPT a new or empty folder (the run's own with "
+        "`--resume`).",
         "- Decoding: per-technique Platt calibration and thresholds"
         + (
             f" (each keeping validation span precision at least {training['min_span_precision']}, or "

@@ -44,6 +44,18 @@ def list_checkpoints(folder: Path) -> list[Checkpoint]:
     return sorted(found, key=lambda c: c.step)
 
 
+def refuse_another_run(folder: Path, *, resume: bool) -> None:
+    """A run started afresh (no ``resume``) in a folder holding checkpoints is refused: pruning keeps the
+    highest step numbers whoever wrote them, so the new run's own checkpoints would be deleted."""
+    found = list_checkpoints(folder)
+    if found and not resume:
+        raise ConfigurationError(
+            str(folder),
+            f"holds the checkpoints of an earlier run (up to {found[-1].path.name}); continue that run "
+            "with --resume, or give another (or an empty) checkpoint folder",
+        )
+
+
 def rng_state() -> dict[str, Any]:
     state = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "random": random.getstate()}
     # Dropout on a GPU draws from the GPU's generator: an exact resume there needs its state too.

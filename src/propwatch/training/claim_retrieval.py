@@ -53,6 +53,7 @@ from propwatch.narratives.retrieval import (
     read_verified_claims,
 )
 from propwatch.settings import Settings
+from propwatch.training.output_paths import check_output_folder
 
 log = logging.getLogger(__name__)
 
@@ -382,6 +383,7 @@ def train_claim_retrieval(
     import json
 
     say = say or log.info
+    check_output_folder(out, "--out")
     started = time.monotonic()
     task = load_task(settings, data, say)
     report: dict[str, Any] = {

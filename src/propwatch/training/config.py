@@ -12,11 +12,28 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from propwatch.errors import ConfigurationError, DecodingError, InputNotFoundError
+
+# model.json `training` keys that record the run's outcome, not a setting: --config ignores them.
+RECORDED_KEYS: Final = frozenset(
+    {
+        "split",
+        "split_fingerprints",
+        "data",
+        "positive_rates",
+        "pos_weight",
+        "steps",
+        "passes_over_data",
+        "minutes",
+        "finalize_minutes",
+        "loss",
+        "software",
+    }
+)
 
 
 class TrainConfig(BaseModel):
@@ -98,7 +115,8 @@ class TrainConfig(BaseModel):
 
     @classmethod
     def from_file(cls, path: Path, **overrides: Any) -> TrainConfig:
-        """A JSON config file, with ``overrides`` (non-None values) on top."""
+        """A JSON config file, with ``overrides`` (non-None values) on top; a model.json ``training``
+        block is one too (its :data:`RECORDED_KEYS` are ignored)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as error:
@@ -115,11 +133,17 @@ class TrainConfig(BaseModel):
             raise ConfigurationError(str(path), f"not JSON: {error.msg} at line {error.lineno}") from error
         if not isinstance(data, dict):
             raise ConfigurationError(str(path), "a training config must be a JSON object")
-        return cls.build(str(path), {**data, **{k: v for k, v in overrides.items() if v is not None}})
+        settings = {k: v for k, v in data.items() if k not in RECORDED_KEYS or k in cls.model_fields}
+        return cls.build(str(path), {**settings, **{k: v for k, v in overrides.items() if v is not None}})
 
     @classmethod
     def build(cls, where: str, values: dict[str, Any]) -> TrainConfig:
         """Validate ``values``; errors name ``where`` and the offending field."""
+        unknown = sorted(str(k) for k in values if k not in cls.model_fields)
+        if unknown:  # all at once: a config copied from elsewhere may hold several
+            raise ConfigurationError(
+                where, f"unknown keys {', '.join(unknown)}: not training settings (TrainConfig fields)"
+            )
         try:
             config = cls(**values)
         except ValidationError as error:

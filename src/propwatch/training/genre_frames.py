@@ -82,6 +82,7 @@ from propwatch.training.genre_head import (
     genre_logistic,
     log_priors,
 )
+from propwatch.training.output_paths import check_output_folder
 
 FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[str], None]
@@ -385,6 +386,9 @@ def train_genre_frames(
     started = time.monotonic()
     if not data_dir.is_dir():
         raise ConfigurationError(str(data_dir), "the training data folder does not exist")
+    check_output_folder(out_dir, "--out")
+    if cache_dir is not None:
+        check_output_folder(cache_dir, "--cache")
     articles = read_labelled_articles(data_dir)
     splits = split_articles(data_dir, articles, seed=config.seed, fraction=config.validation_fraction)
     report = GenreFramesReport(config=config)

@@ -26,8 +26,9 @@ from typing import Any, Final, Protocol
 
 import pycrfsuite  # type: ignore[import-untyped]
 
-from propwatch.errors import InputNotFoundError, MalformedRecordError
+from propwatch.errors import EmptyInputError, InputNotFoundError, MalformedRecordError
 from propwatch.targets.crf import ENTITY_TYPES, FEATURES_VERSION, chunks, token_features
+from propwatch.training.output_paths import check_output_folder
 
 Sentence = tuple[list[str], list[str]]
 """Words and their IOB2 tags."""
@@ -112,6 +113,14 @@ def read_conll(path: Path, limit: int | None = None) -> list[list[Sentence]]:
     return [doc for doc in documents if doc]
 
 
+def read_training_file(path: Path, limit: int | None = None) -> list[list[Sentence]]:
+    """:func:`read_conll` of a file to learn from; an empty one (a download cut short) is an error."""
+    documents = read_conll(path, limit)
+    if not documents:
+        raise EmptyInputError(str(path), "holds no sentences: empty or cut short?")
+    return documents
+
+
 def drop_misc(sentence: Sentence) -> Sentence:
     words, tags = sentence
     return words, [tag if tag.partition("-")[2] in ENTITY_TYPES else "O" for tag in tags]
@@ -121,7 +130,7 @@ def heldout_split(
     documents: list[list[Sentence]], share: float, seed: int
 ) -> tuple[list[Sentence], list[Sentence]]:
     """Held-out by document where a file has several, else by sentence; fixed seed."""
-    units = documents if len(documents) > 1 else [[s] for s in documents[0]]
+    units = documents if len(documents) > 1 else [[s] for doc in documents for s in doc]
     order = list(range(len(units)))
     random.Random(seed).shuffle(order)
     cut = max(1, round(len(units) * share)) if len(units) > 1 else 0
@@ -174,18 +183,19 @@ def score_crf(model: Path, sentences: Sequence[Sentence]) -> Scores:
 def _sources(data: Path, language: str, config: NerTrainConfig) -> dict[str, list[list[Sentence]]]:
     wikiann = data / "wikiann"
     if language == "de":
-        return {"wikiann/de": read_conll(wikiann / "de" / "train.conllu", config.limit)}
+        return {"wikiann/de": read_training_file(wikiann / "de" / "train.conllu", config.limit)}
     if language == "pl":
         return {
-            "wikiann/pl": read_conll(wikiann / "pl" / "train.conllu", config.limit),
-            "bsnlp/pl": read_conll(data / "bsnlp" / "pl" / "ec.conllu", config.limit),
+            "wikiann/pl": read_training_file(wikiann / "pl" / "train.conllu", config.limit),
+            "bsnlp/pl": read_training_file(data / "bsnlp" / "pl" / "ec.conllu", config.limit),
         }
     if language == "xx":
         cap = config.fallback_sentences_per_language
         if config.limit is not None:
             cap = min(cap, config.limit)
         return {
-            f"wikiann/{lang}": read_conll(wikiann / lang / "train.conllu", cap) for lang in ("en", "de", "pl")
+            f"wikiann/{lang}": read_training_file(wikiann / lang / "train.conllu", cap)
+            for lang in ("en", "de", "pl")
         }
     raise InputNotFoundError(language, f"no CRF NER recipe for this language (known: {', '.join(LANGUAGES)})")
 
@@ -255,6 +265,7 @@ def train_ner(
     """Train every language in ``languages``; writes the models and ``metrics.json`` into ``out``."""
     if not data.is_dir():
         raise InputNotFoundError(str(data), "shared data folder not found")
+    check_output_folder(out, "--out")
     results: list[NerModelResult] = []
     for language in languages:
         result = train_language(data, out, language, config)

