@@ -76,3 +76,14 @@ def test_each_copy_on_the_page_shows_its_address_and_headline(make_api: ApiMaker
     assert 'href="javascript:' not in panel and "javascript:alert(1)</span>" in panel  # shown, not linked
     assert f'href="/articles/{copy.id}">edited copy</a>' in panel
     assert "(the same text)" in panel and "(this page)" in panel
+
+
+def test_copies_of_no_known_site_are_not_on_0_sites(make_api: ApiMaker) -> None:
+    api = make_api()
+    first = Article(text=STORY, published=date(2022, 2, 3), title="One")
+    api.store.save_analysis(Analysis(article=first))
+    api.store.save_analysis(
+        Analysis(article=first.model_copy(update={"published": date(2022, 2, 5), "title": "Two"}))
+    )
+    page = api.client.get(f"/articles/{first.id}").text
+    assert "This text also appeared 1 other time (earliest first)" in page and "0 sites" not in page

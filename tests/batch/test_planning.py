@@ -7,7 +7,7 @@ from pathlib import Path
 
 from propwatch.batch.output import MANIFEST, BatchOutput
 from propwatch.batch.runner import BatchProgress, plan_partitions
-from propwatch.batch.worker import Partition, copy_key
+from propwatch.batch.worker import Partition, place_key
 from propwatch.domain import Article
 
 TEXT = "The war was started by the West, they said again and again."
@@ -23,7 +23,7 @@ def _plan(
 def test_a_text_done_before_is_a_copy_wherever_else_it_is_met() -> None:
     original = Article(text=TEXT, origin="crawl/page2.txt")
     new_copy = original.model_copy(update={"origin": "crawl/aaa-copy.txt"})
-    done = {original.content_hash, copy_key(original)}  # what a partition of this version records
+    done = {original.content_hash, place_key(original)}  # what a partition of this version records
     (partition,), progress = _plan([new_copy, original], done, places_done=True)
     assert partition.articles == () and [c.origin for c in partition.copies] == ["crawl/aaa-copy.txt"]
     assert progress.already_done == 1 and progress.copies == 1
@@ -44,3 +44,20 @@ def test_places_recorded_only_when_every_partition_says_so(tmp_path: Path) -> No
         (output.parts / name).mkdir()
         (output.parts / name / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     assert not output.places_recorded()
+
+
+def test_the_same_place_named_otherwise_or_under_another_outlet_is_no_copy(tmp_path: Path) -> None:
+    """A rerun from another folder, by the corpus's absolute path, or with --outlet had listed every
+    file as an exact copy of itself (phantom republications)."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(TEXT, encoding="utf-8")
+    first = Article(text=TEXT, origin=str(tmp_path / "corpus" / "a.txt"))
+    done = {first.content_hash, place_key(first)}
+    spelled = [
+        first.model_copy(update={"origin": str(tmp_path / "corpus" / "." / "a.txt")}),
+        first.model_copy(update={"outlet": "Example Daily"}),
+        Article(text=TEXT, origin=f"{tmp_path / 'corpus' / 'a.txt'} line 3"),  # another place: a copy
+    ]
+    (partition,), progress = _plan(spelled, done, places_done=True)
+    assert [c.origin for c in partition.copies] == [f"{tmp_path / 'corpus' / 'a.txt'} line 3"]
+    assert progress.already_done == 1

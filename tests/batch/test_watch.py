@@ -644,3 +644,41 @@ def test_a_fetch_cut_short_by_a_stop_is_not_counted_as_a_failure(
         watcher.run(stop, rounds=1)
     assert [e.kind for e in events] == ["polled"]  # the item's fetch was cut short: no failure either
     assert watcher.state[feed].item_attempts == {} and watcher.state[feed].pending[0].get("retry_at") is None
+
+
+def test_a_state_file_s_links_with_trackers_are_seen_whatever_the_feed_s_trackers_now(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    # An older state kept links with their utm_* parameters; a feed that changed them had each item
+    # fetched and stored again under its stripped address, a copy of itself.
+    with FeedServer(site_with(2)) as server:
+        feed = f"{server.base}/feed.xml"
+        settings = make_settings(tmp_path)
+        old = {"seen": [f"{server.base}/item/0?utm_source=rss&utm_medium=feed"], "next_poll": 0.0}
+        settings.data_dir.mkdir(parents=True)
+        (settings.data_dir / "watch-state.json").write_text(json.dumps({"feeds": {feed: old}}))
+        FeedWatcher([feed], settings, store=store).run(threading.Event(), rounds=1)
+        assert server.paths() == ["/feed.xml", "/item/1"]
+
+
+def test_a_site_that_answers_429_for_ever_without_retry_after_counts_attempts(
+    tmp_path: Path, store: ArticleStore
+) -> None:
+    site = site_with(1)
+    site.page_status = {"/item/0": 429}
+    with FeedServer(site) as server:
+        feed = f"{server.base}/feed.xml"
+        watcher = FeedWatcher([feed], make_settings(tmp_path), store=store, clock=Clock())
+        watcher.run(threading.Event(), rounds=1)
+        assert list(watcher.state[feed].item_attempts.values()) == [1]
+
+
+def test_link_less_entries_of_one_title_but_other_texts_are_two_items() -> None:
+    from propwatch.batch.watch import item_record
+
+    def entry(words: str) -> dict[str, object]:
+        return {"title": "Daily briefing", "content": [{"type": "text/html", "value": f"<p>{words}</p>"}]}
+
+    first, second = entry("alpha " * 90), entry("beta " * 90)
+    assert item_record(first, 1)["key"] != item_record(second, 2)["key"]
+    assert item_record(first, 1)["key"] == item_record(first, 5)["key"]  # not its place in the feed

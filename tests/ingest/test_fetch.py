@@ -501,3 +501,11 @@ def test_an_error_status_comes_with_its_retry_after(server: LocalServer, local: 
     with pytest.raises(HTTPStatusError) as caught:
         fetch_url(url, local)
     assert (caught.value.status, caught.value.retry_after) == (403, None)
+
+
+def test_an_unreadable_retry_after_is_ignored() -> None:
+    from propwatch.ingest.fetch import retry_after
+
+    for value in ("²", "³", "1.5", "soon", "-3"):
+        assert retry_after({"retry-after": value}) in (None, 0.0), value
+    assert retry_after({"retry-after": "120"}) == 120.0

@@ -319,3 +319,19 @@ def test_an_old_store_is_signed_once_and_a_read_only_one_still_read(tmp_path: Pa
         assert found is not None and {copy.outlet for copy in found.copies} == {"C", None}
         with store._engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(minhash_signatures)).scalar() == 5
+
+
+def test_a_re_dated_appearance_is_one_appearance_at_its_earliest_date() -> None:
+    """A feed stamping <updated> with the day had added one "republication" a day of an unchanged page;
+    a headline read again without its markdown hashes had too."""
+    from propwatch.republication.minhash import build_cluster
+
+    url = "https://a.example/1"
+    copies = [Copy("a" * 16, url, "A", date(2026, 11, day), "The budget") for day in (5, 1, 3)]
+    copies.append(Copy("a" * 16, url, "A", date(2026, 11, 7), "# The budget"))
+    copies.append(Copy("a" * 16, "https://b.example/1", "B", date(2026, 11, 2), "The budget"))
+    cluster = build_cluster(copies)
+    assert [(c.outlet, c.published) for c in cluster.copies] == [
+        ("A", date(2026, 11, 1)),
+        ("B", date(2026, 11, 2)),
+    ]

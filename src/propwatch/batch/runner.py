@@ -33,6 +33,7 @@ from propwatch.batch.worker import (
     analyse_partition,
     copy_key,
     failure_key,
+    place_key,
 )
 from propwatch.domain import Article, Failure
 from propwatch.errors import (
@@ -106,6 +107,7 @@ def plan_partitions(
     # 16 bytes of each content hash: a third of the memory of the hex string, no collision in practice.
     seen: set[bytes] = set()
     seen_keys: set[str] = set()
+    own_places: set[bytes] = set()  # where this run read each text first, as 16 bytes too
     articles: list[Article] = []
     copies: list[Article] = []
     failures: list[Failure] = []
@@ -123,13 +125,22 @@ def plan_partitions(
                 if digest not in seen:  # a text an earlier run analysed, met here first
                     seen.add(digest)
                     progress.already_done += 1
-                key = copy_key(item)
-                if key not in done and key not in seen_keys:  # a copied file is listed by its origin
-                    seen_keys.add(key)
+                key, place = copy_key(item), place_key(item)
+                # the same place met before, under this run's spelling or an earlier one's
+                met = (
+                    key in done
+                    or key in seen_keys
+                    or place in seen_keys
+                    or bytes.fromhex(place[6:]) in own_places
+                    or (places_done and place in done)
+                )
+                if not met:  # a copied file is listed by its origin
+                    seen_keys.update((key, place))
                     copies.append(item.model_copy(update={"raw": None}))
                     progress.copies += 1
             else:
                 seen.add(digest)
+                own_places.add(bytes.fromhex(place_key(item)[6:]))  # a duplicate there is no copy
                 if content in done:
                     progress.already_done += 1
                 else:

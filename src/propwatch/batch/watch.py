@@ -267,13 +267,13 @@ class FeedWatcher:
     def _keep_new_items(self, state: FeedState, entries: list[Any]) -> int:
         """Add the entries not seen yet (or updated since they were taken) to the pending items."""
         pending = {record["key"] for record in state.pending}
-        seen = set(state.seen)
+        # an older state kept links with their trackers, which a feed may since have changed
+        seen = set(state.seen) | {without_tracking(link) for link in state.seen if "?" in link}
         new = 0
         for number, entry in reversed(list(enumerate(entries, 1))):  # newest first: take oldest first
             record = item_record(entry, number)
             key = record["key"]
-            listed = str(entry.get("link") or "").strip()  # as an older state kept it: with its trackers
-            if key in pending or ((key in seen or listed in seen) and not _updated_since(record, state)):
+            if key in pending or (key in seen and not _updated_since(record, state)):
                 continue
             state.pending.append(record)
             pending.add(key)
@@ -323,7 +323,9 @@ class FeedWatcher:
         link, content = record["link"], record.get("content", "")
         if isinstance(error, HTTPStatusError) and error.retry_after is not None:
             self._put_off_host(state, link, error.retry_after)
-        if isinstance(error, HTTPStatusError) and error.status == 429:  # the site's pace, not the item's
+        # a 429 that says when to come back is the site's pace, not the item's fault; one that never
+        # does (a site blocking robots) counts, so that the item falls back to the feed's text or is given up
+        if isinstance(error, HTTPStatusError) and error.status == 429 and error.retry_after is not None:
             self._retry_later(feed, state, record, f"{error.reason} (tried again later)")
             return
         given_up = self._count_attempt(state, record, final=isinstance(error, InputTooLargeError))
@@ -496,9 +498,16 @@ def _entry_key(entry: Any, number: int) -> str:
     """What tells an entry without a link from the others: its guid, else its title (or its place)."""
     if entry.get("id"):
         return f"guid:{entry['id']}"
-    named = str(entry.get("title") or "") + str(entry.get("published") or entry.get("updated") or "")
-    if not named:  # nothing names it: its text does, or at worst its place in the feed
-        named = entry_content(entry) or str(entry.get("summary") or "") or f"entry {number}"
+    # its title, date and text: two link-less "Daily briefing" entries of other texts are two items
+    named = "\0".join(
+        [
+            str(entry.get("title") or ""),
+            str(entry.get("published") or entry.get("updated") or ""),
+            entry_content(entry) or str(entry.get("summary") or ""),
+        ]
+    )
+    if not named.strip("\0"):  # nothing names it: at worst its place in the feed
+        named = f"entry {number}"
     return "entry:" + hashlib.sha256(named.encode("utf-8", "replace")).hexdigest()[:16]
 
 

@@ -7,6 +7,8 @@ worker plugin is set up, or at its first partition) and keeps it for every parti
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -72,6 +74,28 @@ def copy_key(article: Article) -> str:
     return "copy:" + hashlib.sha256(where.encode()).hexdigest()[:32]
 
 
+# "crawl/a.jsonl line 3", "crawl/b.csv row 2", "crawl.warc.gz record 7": a file and a place in it.
+_IN_FILE = re.compile(r"^(?P<file>.+?)(?P<inside> (?:line|row|record) \d+)$")
+
+
+def place_key(article: Article) -> str:
+    """Where the text was read, however the command named it: its URL, else its file's real path (with
+    the line, row or record in it). A rerun from another folder, by another spelling of the corpus, or
+    with another --outlet reads the same places; the copy key (with the path as typed and the outlet)
+    had called each of them a copy of itself."""
+    where = article.url or _real_origin(article.origin or "")
+    return "place:" + hashlib.sha256(f"{article.content_hash}\0{where}".encode()).hexdigest()[:32]
+
+
+def _real_origin(origin: str) -> str:
+    found = _IN_FILE.match(origin)
+    file, inside = (found.group("file"), found.group("inside")) if found else (origin, "")
+    try:
+        return os.path.realpath(file) + inside if os.path.exists(file) else origin
+    except (OSError, ValueError):  # a name no file system takes
+        return origin
+
+
 @dataclass(frozen=True)
 class Partition:
     """Work for one task: new articles to analyse, exact copies met again, and read failures."""
@@ -82,11 +106,12 @@ class Partition:
 
     @cached_property
     def keys(self) -> list[str]:
-        """What this partition finishes: content hashes, copy keys and failure keys; an analysed article's
-        own place has a copy key too, so that a rerun tells the file it was read from from a new copy."""
+        """What this partition finishes: content hashes, copy keys, place keys and failure keys; an
+        analysed article's place too, so that a rerun tells the file it was read from from a new copy."""
         return sorted(
             [article.content_hash for article in self.articles]
-            + [copy_key(article) for article in self.articles + self.copies]
+            + [copy_key(article) for article in self.copies]
+            + [place_key(article) for article in self.articles + self.copies]
             + [failure_key(failure) for failure in self.failures]
         )
 

@@ -251,7 +251,7 @@ def retry_after(headers: Mapping[str, str], *, now: float | None = None) -> floa
     value = (headers.get("retry-after") or "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" is a digit to str.isdigit, and float() refuses it
         seconds = float(value)
     else:
         try:

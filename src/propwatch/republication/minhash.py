@@ -8,6 +8,7 @@ signatures into bands so that only texts sharing a whole band are ever compared.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -122,6 +123,9 @@ def band_buckets(signature: Signature, params: SignatureParams) -> list[str]:
 # --- clusters ------------------------------------------------------------------------------------
 
 
+_HEADLINE_WORDS = re.compile(r"[^\W_]+")
+
+
 @dataclass(frozen=True)
 class Copy:
     """One place a text appeared: the article (by id) and where and when it was published."""
@@ -132,7 +136,7 @@ class Copy:
     published: date | None = None
     title: str | None = None
 
-    def order(self) -> tuple[bool, date, str, str, str]:
+    def order(self) -> tuple[bool, date, str, str, str, str]:
         # Earliest date first; undated copies last; the rest only makes the order total.
         return (
             self.published is None,
@@ -140,7 +144,14 @@ class Copy:
             self.outlet or "",
             self.url or "",
             self.article_id,
+            self.title or "",
         )
+
+    def place(self) -> tuple[str, str | None, str | None, str]:
+        """What makes it another appearance: the article, where, and the headline as words (a feed that
+        re-dates an item, or "# Headline" read again as "Headline", is the same appearance)."""
+        headline = " ".join(_HEADLINE_WORDS.findall((self.title or "").casefold()))
+        return (self.article_id, self.url, self.outlet, headline)
 
 
 @dataclass(frozen=True)
@@ -170,10 +181,13 @@ def _where(copy: Copy) -> str:
 
 
 def build_cluster(copies: Iterable[Copy]) -> RepublicationCluster:
-    """A cluster of these copies (the same appearance met twice counted once). The same text at one
-    address or outlet under another date or headline is another appearance: kept, so that the
-    earliest is the origin (keeping the last one read had named a later copy the origin)."""
-    ordered = tuple(sorted(set(copies), key=Copy.order))
+    """A cluster of these copies, each appearance (:meth:`Copy.place`) once, at its earliest date: a
+    re-crawl dated later had replaced the first and named a later copy elsewhere the origin. The same
+    text at one address or outlet under another headline is another appearance."""
+    earliest: dict[tuple[str, str | None, str | None, str], Copy] = {}
+    for copy in sorted(copies, key=Copy.order):
+        earliest.setdefault(copy.place(), copy)
+    ordered = tuple(earliest.values())
     return RepublicationCluster(cluster_id=ordered[0].article_id, origin=ordered[0], copies=ordered)
 
 
