@@ -128,3 +128,23 @@ def test_chunk_cache_resumes_from_disk(tmp_path: Path) -> None:
     again = reopened.embed(["c d", "a b"], encoder)
     assert encoder.seen == ["a b", "c d"]
     assert np.array_equal(again[0], vectors[1]) and np.array_equal(again[1], vectors[0])
+
+
+def test_shouted_paragraphs_are_encoded_in_ordinary_case() -> None:
+    """The article vector, like the technique model, reads a rant in capitals as ordinary text."""
+    from propwatch.framing.representation import ArticleEncoder
+
+    seen: list[str] = []
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return np.ones((len(texts), 384), dtype=np.float32)
+
+    shouted = "\n".join(
+        [
+            "THE US AND NATO REFUSED TO DISCUSS THE KEY ISSUES WITH RUSSIA.",
+            "THEY WANT WAR, NOT PEACE IN EUROPE.",
+        ]
+    )
+    ArticleEncoder(encode, count=lambda text: len(text.split())).vectors([(None, shouted)])
+    assert "The us and nato refused" in " ".join(seen) and "REFUSED" not in " ".join(seen)

@@ -23,7 +23,8 @@ from propwatch.settings import Settings
 # headline, sentences split with the article's language's abbreviations; 4: "… the U.S. The company …"
 # is two sentences (an abbreviation that often ends one, then a capitalised function word); 5: a run of
 # more than 1,000 characters is cut at clause marks, table rows are no claims, and bullets, markdown marks
-# and speaker labels ("Q:", "SERGEY LAVROV:") are not part of a claim (propwatch.sentence_shapes)
+# and speaker labels ("Q:", "SERGEY LAVROV:") are not part of a claim (propwatch.sentence_shapes); the
+# model reads shouted sentences in ordinary case (propwatch.models.casing)
 ANALYZER_VERSION = "5"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4

@@ -38,7 +38,8 @@ from propwatch.framing.signals import (
 )
 from propwatch.settings import Settings
 
-ANALYZER_VERSION = "2"
+# 3: the article vector reads shouted paragraphs in ordinary case (propwatch.models.casing)
+ANALYZER_VERSION = "3"
 
 
 def _score(value: float) -> float:

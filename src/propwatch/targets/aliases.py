@@ -9,7 +9,8 @@ the United States).
 
 Catalogues in use (:func:`load_aliases`): the starter catalogue shipped in ``targets/data/`` and every
 ``*.yaml`` in ``settings.data_dir / "targets"``. An entity named in several catalogues gets the union of
-their aliases (the first type given wins). Matching is case-sensitive ("US" is not "us"); Russian,
+their aliases (the first type given wins). Matching is case-sensitive ("US" is not "us"), except in
+shouted lines (:func:`propwatch.models.casing.shouted_lines`), where "RUSSIA" is Russia; Russian,
 Polish and German are matched on lemmas (:mod:`propwatch.targets.morphology`), so "России" and
 "Россию" both match the alias "Россия", "Węgier" the alias "Węgry", "Kremls" the alias "Kreml".
 """
@@ -17,6 +18,7 @@ Polish and German are matched on lemmas (:mod:`propwatch.targets.morphology`), s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +28,7 @@ from typing import Final
 
 from propwatch.catalogue_yaml import load_catalogue_yaml
 from propwatch.errors import DecodingError, MalformedRecordError
+from propwatch.models.casing import shouted_lines
 from propwatch.models.function_words import stop_words
 from propwatch.settings import Settings
 from propwatch.targets.morphology import (
@@ -46,6 +49,25 @@ _ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 _CAPITALISED_NEXT = re.compile(r" [A-ZА-ЯЁÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ]")
 _ARTICLE_AND_WORD = re.compile(r"^[Tt]he \w+$")
+# In capitals, what makes an acronym that is also a word ("US", "WHO") the name: "THE US", "US-LED", "US
+# AND NATO"; the pronoun takes no article, no hyphen, and comes after a catalogued name ("NATO AND US").
+_THE_BEFORE = re.compile(r"(?<!\w)the\s+$", re.IGNORECASE)
+_HYPHENATED = re.compile(r"-[^\W\d_]")
+_AND_NEXT = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+)?", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+
+
+class Lines:
+    """Sorted, disjoint ``(start, end)`` ranges (the shouted lines of a text), with a quick test of
+    whether a position lies in one: a long text has many lines and many words to test."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
+        self.ranges = sorted(ranges)
+        self._starts = [start for start, _ in self.ranges]
+
+    def __contains__(self, position: int) -> bool:
+        i = bisect_right(self._starts, position) - 1
+        return i >= 0 and position < self.ranges[i][1]
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,7 @@ class AliasCatalogue:
         for language in {*self.aliases, *LANGUAGES} if canonical_everywhere else ():
             self.aliases.setdefault(language, {}).setdefault(entity.name, entity.name)
         self.__dict__.pop("_patterns", None)
+        self.__dict__.pop("_folded", None)
         self.__dict__.pop("_lemma_index", None)
 
     def shouted(self, text: str, start: int, end: int, language: str | None) -> bool:
@@ -125,6 +148,35 @@ class AliasCatalogue:
         return self._patterns[key]
 
     @cached_property
+    def _folded(self) -> dict[tuple[str | None, bool], tuple[re.Pattern[str], dict[str, str]] | None]:
+        return {}
+
+    def _folded_pattern(
+        self, language: str | None, metonyms: bool
+    ) -> tuple[re.Pattern[str], dict[str, str]] | None:
+        """The pattern of :meth:`_pattern` in any case, with each form's case-folded key → listed form
+        (a key two entities share names neither: which one a shouted line means is unknown)."""
+        key = (language, metonyms)
+        if key not in self._folded:
+            table = self._forms(language, metonyms)
+            listed: dict[str, str] = {}
+            shared: set[str] = set()
+            for form, name in table.items():
+                other = listed.setdefault(form.casefold(), form)
+                if table[other] != name:
+                    shared.add(form.casefold())
+            pattern = self._pattern(language, metonyms)
+            self._folded[key] = (
+                None
+                if pattern is None
+                else (
+                    re.compile(pattern.pattern, re.IGNORECASE),
+                    {k: v for k, v in listed.items() if k not in shared},
+                )
+            )
+        return self._folded[key]
+
+    @cached_property
     def _lemma_index(self) -> dict[str, dict[tuple[str, ...], tuple[str, tuple[bool, ...], bool]]]:
         """language → lemma sequence → (canonical name, capitalisation of each word, is a metonym)."""
         index: dict[str, dict[tuple[str, ...], tuple[str, tuple[bool, ...], bool]]] = {}
@@ -146,8 +198,9 @@ class AliasCatalogue:
 
     def find(self, text: str, language: str | None) -> list[CatalogueMatch]:
         """Every non-overlapping mention of a catalogued entity in ``text``, longest first."""
+        shouted = Lines(shouted_lines(text))
         if language in LEMMATIZED_LANGUAGES and language not in INFLECTED_LANGUAGES:
-            return self._find_lemmas(text, language)
+            return self._find_lemmas(text, language, shouted)
         found: list[CatalogueMatch] = []
         for metonym in (False, True):
             pattern = self._pattern(language, metonym)
@@ -155,6 +208,8 @@ class AliasCatalogue:
                 continue
             table = self._forms(language, metonym)
             for match in pattern.finditer(text):
+                if match.start() in shouted:
+                    continue  # read in any case by _find_shouted
                 form = match.group()
                 oblique = language in INFLECTED_LANGUAGES and (
                     _inflected(form, language)
@@ -169,23 +224,73 @@ class AliasCatalogue:
                     continue
                 entity = self.entities[table[form]]
                 found.append(CatalogueMatch(match.start(), match.end(), entity, metonym, oblique))
+        found.extend(self._find_shouted(text, language, shouted))
         exact = _non_overlapping(found)
         if language not in INFLECTED_LANGUAGES:
             return exact
         # then the inflected forms the catalogue does not list ("Francji", "Kremls") where no listed one is
         inflected = [
             m
-            for m in self._find_lemmas(text, language)
+            for m in self._find_lemmas(text, language, shouted)
             if all(m.end <= e.start or e.end <= m.start for e in exact)
-            and not (m.metonym and not m.inflected and _CAPITALISED_NEXT.match(text, m.end))
+            and not (m.metonym and not m.inflected and _name_goes_on(text, m.end, language, shouted))
         ]
         return sorted([*exact, *inflected], key=lambda m: m.start)
 
-    def _find_lemmas(self, text: str, language: str) -> list[CatalogueMatch]:
+    def _find_shouted(self, text: str, language: str | None, shouted: Lines) -> list[CatalogueMatch]:
+        """The catalogue's names in shouted lines, in any case ("RUSSIA’S", "THE UNITED STATES")."""
+        found: list[CatalogueMatch] = []
+        for metonym in (False, True):
+            folded = self._folded_pattern(language, metonym)
+            if folded is None:
+                continue
+            pattern, listed = folded
+            table = self._forms(language, metonym)
+            for start, end in shouted.ranges:
+                for match in pattern.finditer(text, start, end):
+                    form = listed.get(match.group().casefold())
+                    if form is None:
+                        continue
+                    oblique = language in INFLECTED_LANGUAGES and (
+                        _inflected(form, language)
+                        or (language == "de" and form.endswith("s") and table.get(form[:-1]) == table[form])
+                    )
+                    # "WASHINGTON POST", "THE WEST BANK": only a function word shows that no name goes on.
+                    ends_name = (metonym and not oblique) or _ARTICLE_AND_WORD.match(form)
+                    if ends_name and _name_goes_on(text, match.end(), language, shouted):
+                        continue
+                    if form.casefold() in stop_words(language or "en") and not self._plainly_named(
+                        text, match.start(), match.end(), (start, end), language
+                    ):
+                        continue  # "LET US PRAY", "WHO ARE THEY", "NATO AND US": the word, or maybe so
+                    entity = self.entities[table[form]]
+                    found.append(CatalogueMatch(match.start(), match.end(), entity, metonym, oblique))
+        return found
+
+    def _plainly_named(
+        self, text: str, start: int, end: int, line: tuple[int, int], language: str | None
+    ) -> bool:
+        """Whether an acronym that is also a word, in capitals, cannot be that word (see _THE_BEFORE)."""
+        if _THE_BEFORE.search(text, line[0], start) or _HYPHENATED.match(text, end, line[1]):
+            return True
+        joined = _AND_NEXT.match(text, end, line[1])
+        if joined is None:
+            return False
+        for metonym in (False, True):
+            folded = self._folded_pattern(language, metonym)
+            if folded is not None and folded[0].match(text, joined.end(), line[1]):
+                return True
+        return False
+
+    def _find_lemmas(self, text: str, language: str, shouted: Lines | None = None) -> list[CatalogueMatch]:
         index = self._lemma_index[language]
         longest = max((len(k) for k in index), default=0)
         tokens = lemma_tokens(text, language)
-        keys = lemmas([t.text for t in tokens], language)
+        # In shouted lines a word is looked up as a name is written ("ROSJI" as "Rosji"), in any case.
+        loud = [shouted is not None and t.start in shouted for t in tokens]
+        keys = lemmas(
+            [_as_name(t.text) if up else t.text for t, up in zip(tokens, loud, strict=True)], language
+        )
         found: list[CatalogueMatch] = []
         i = 0
         while i < len(tokens):
@@ -195,7 +300,7 @@ class AliasCatalogue:
                     continue
                 name, caps, metonym = hit
                 words = tokens[i : i + size]
-                if tuple(t.text[:1].isupper() for t in words) != caps:
+                if not all(loud[i : i + size]) and tuple(t.text[:1].isupper() for t in words) != caps:
                     continue  # "запад" (west) is not "Запад" (the West)
                 inflected = _differs(words, keys[i : i + size])
                 found.append(
@@ -239,6 +344,20 @@ def _shouted_word(text: str, start: int, end: int, language: str | None, names: 
     line_end = text.find("\n", end)
     after = _WORD.findall(text[end : len(text) if line_end < 0 else line_end])
     return any(len(w) > 1 and w.isupper() and w not in names for w in before[-1:] + after[:1])
+
+
+def _as_name(word: str) -> str:
+    return word[:1] + word[1:].lower() if word.isupper() else word
+
+
+def _name_goes_on(text: str, end: int, language: str | None, shouted: Lines) -> bool:
+    """Whether a capitalised word follows ``text[:end]``; in a shouted line, whether a word that is not a
+    function word follows ("WASHINGTON POST", not "WASHINGTON IS"): there every word is in capitals."""
+    if end - 1 not in shouted:
+        return bool(_CAPITALISED_NEXT.match(text, end))
+    line_end = text.find("\n", end)
+    following = _NEXT_WORD.match(text, end, len(text) if line_end < 0 else line_end)
+    return following is not None and following.group(1).casefold() not in stop_words(language or "en")
 
 
 def _non_overlapping(matches: list[CatalogueMatch]) -> list[CatalogueMatch]:

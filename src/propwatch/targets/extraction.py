@@ -15,20 +15,26 @@
 5. Entities the catalogue does not know are merged by normalised surface form: case, a leading
    "the", a possessive ('s) and, in Russian, word endings (lemmas) do not matter; a lone surname is
    merged into the full name of a person named in the same text ("Stoltenberg" → "Jens Stoltenberg").
+6. A hashtag is no target of its own: a catalogued name that is a whole CamelCase part of it counts as
+   a mention ("#StopNATO" names NATO, "#RussiaIsNotTheEnemy" Russia), and the taggers' entities in it go.
+7. The taggers do not read shouted lines (:func:`propwatch.models.casing.shouted_lines`): in capitals
+   every word looks like a name to them ("INSTEAD", "NATO REFUSED"); the catalogue reads them in any case.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
 from babel import Locale, UnknownLocaleError
 
+from propwatch.models.casing import shouted_lines
 from propwatch.models.function_words import stop_words
 from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
 from propwatch.targets.linking import COORDINATION
@@ -208,7 +214,15 @@ def extract_mentions(
 ) -> list[Mention]:
     """Every target mention in ``text``, in order, each under its canonical (or merged) name."""
     catalogued = catalogue.find(text, language)
-    entities: list[NerMention] = ner.entities(text) if ner is not None else []
+    hashtags = [(m.start(), m.end()) for m in _HASHTAG.finditer(text)]
+    tagged = _hashtag_mentions(text, language, catalogue, hashtags, catalogued)
+    catalogued = sorted([*catalogued, *tagged], key=lambda m: m.start)
+    in_hashtag = _overlap_test(hashtags)
+    entities: list[NerMention] = [
+        entity
+        for entity in (ner.entities(_silenced(text, shouted_lines(text))) if ner is not None else [])
+        if not in_hashtag(entity.start, entity.end)
+    ]
     dropped: set[int] = set()
     unlisted: list[tuple[int, int, str]] = []
     found: list[Mention] = []
@@ -260,6 +274,79 @@ def extract_mentions(
     )
     found.extend(_merge_unlisted(text, language, unlisted))
     return sorted(found, key=lambda m: (m.start, m.end))
+
+
+_HASHTAG: Final = re.compile(r"(?<![\w#])#\w+")
+
+
+def _silenced(text: str, lines: Sequence[tuple[int, int]]) -> str:
+    """``text`` with ``lines`` (sorted, disjoint) blanked, same length, for a tagger not to read them."""
+    pieces, done = [], 0
+    for start, end in lines:
+        pieces += [text[done:start], " " * (end - start)]
+        done = end
+    return "".join([*pieces, text[done:]])
+
+
+def _overlap_test(ranges: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Whether ``[start, end)`` overlaps one of ``ranges`` (sorted, disjoint): a bisection, since a long
+    text holds many hashtags and names."""
+    ends = [stop for _, stop in ranges]
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect_right(ends, start)
+        return i < len(ranges) and ranges[i][0] < end
+
+    return overlaps
+
+
+def _camel_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The CamelCase parts of the word ``text[start:end]``: "StopNATO" → "Stop", "NATO"; "NATOIsEvil" →
+    "NATO", "Is", "Evil"; digits and underscores apart ("Russia_2022" → "Russia", "2022")."""
+    parts: list[tuple[int, int]] = []
+    first = start
+    for i in range(start + 1, end + 1):
+        if i < end:
+            a, b, c = text[i - 1], text[i], text[i + 1] if i + 1 < end else ""
+            if not (
+                "_" in (a, b)
+                or (a.islower() and b.isupper())
+                or a.isdigit() != b.isdigit()
+                or (a.isupper() and b.isupper() and c.islower())
+            ):
+                continue
+        if text[first:i] != "_":
+            parts.append((first, i))
+        first = i
+    return parts
+
+
+def _hashtag_mentions(
+    text: str,
+    language: str | None,
+    catalogue: AliasCatalogue,
+    hashtags: Sequence[tuple[int, int]],
+    catalogued: Sequence[CatalogueMatch],
+) -> list[CatalogueMatch]:
+    """The catalogued names that are whole CamelCase parts of hashtags, longest runs of parts first
+    ("#UnitedStatesOut" → United States), where the catalogue found none there ("#NATO" it does)."""
+    found: list[CatalogueMatch] = []
+    named = _overlap_test([(m.start, m.end) for m in catalogued])  # sorted and disjoint, as find gives them
+    for start, end in hashtags:
+        if named(start, end):
+            continue
+        parts = _camel_parts(text, start + 1, end)
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                entity = catalogue.lookup(" ".join(text[a:b] for a, b in parts[i:j]), language)
+                if entity is not None:
+                    found.append(CatalogueMatch(parts[i][0], parts[j - 1][1], entity, metonym=False))
+                    i = j
+                    break
+            else:
+                i += 1
+    return found
 
 
 def _lists(text: str, matches: Sequence[CatalogueMatch]) -> bool:
