@@ -61,7 +61,16 @@ class UnsupportedInputError(InputError):
 
 
 class FetchError(PropwatchError):
-    """A URL could not be fetched: unreachable, timed out, HTTP error, wrong content type."""
+    """A URL could not be fetched: unreachable, timed out, HTTP error, wrong content type. ``status`` is
+    the HTTP error status the server answered (None for other failures); ``retry_after`` the seconds its
+    Retry-After asked to wait on a 429 or 503 (None when it asked nothing readable)."""
+
+    def __init__(
+        self, input_name: str, reason: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(input_name, reason)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class RefusedAddressError(FetchError):

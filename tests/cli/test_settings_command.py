@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from propwatch.settings import Settings
+
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.upper().startswith("PROPWATCH_")}
@@ -33,7 +35,7 @@ def test_settings_shows_each_value_and_where_it_came_from(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     rows = {row["name"]: row for row in json.loads(done.stdout)}
-    assert len(rows) == 43
+    assert len(rows) == len(Settings.model_fields)  # every setting, each once
     assert (rows["batch_size"]["value"], rows["batch_size"]["source"]) == (4, "environment")
     assert (rows["analyzers"]["value"], rows["analyzers"]["source"]) == (None, "default")  # empty: unset
     assert rows["db"]["source"] == "option"

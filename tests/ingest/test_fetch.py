@@ -490,15 +490,13 @@ def test_retry_after_is_read_in_seconds_or_as_a_date_and_bounded() -> None:
 
 
 def test_an_error_status_comes_with_its_retry_after(server: LocalServer, local: Settings) -> None:
-    from propwatch.ingest.fetch import HTTPStatusError
-
     url = server.route("/busy", status=429, body=b"slow down", headers={"Retry-After": "30"})
-    with pytest.raises(HTTPStatusError) as caught:
+    with pytest.raises(FetchError) as caught:
         fetch_url(url.replace("http://", "http://reader:s3cret@"), local)
     assert (caught.value.status, caught.value.retry_after) == (429, 30.0)  # kept when credentials go
     assert "s3cret" not in str(caught.value) and caught.value.reason == "HTTP 429 Too Many Requests"
     url = server.route("/forbidden", status=403, body=b"paywall", headers={"Retry-After": "30"})
-    with pytest.raises(HTTPStatusError) as caught:
+    with pytest.raises(FetchError) as caught:
         fetch_url(url, local)
     assert (caught.value.status, caught.value.retry_after) == (403, None)
 

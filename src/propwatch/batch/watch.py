@@ -33,6 +33,7 @@ from propwatch.domain import Article
 from propwatch.errors import (
     BlockedInputError,
     EmptyInputError,
+    FetchError,
     InputError,
     InputTooLargeError,
     PropwatchError,
@@ -48,7 +49,6 @@ from propwatch.ingest.feeds import (
 )
 from propwatch.ingest.fetch import (
     FEED_ACCEPT,
-    HTTPStatusError,
     fetch_article,
     fetch_url,
     without_credentials,
@@ -238,7 +238,7 @@ class FeedWatcher:
                 raise InputError(url, "is not an RSS or Atom feed")
         except PropwatchError as error:
             if not stop.is_set():  # stopped during a slow fetch: polled again at the next start
-                retry_after = error.retry_after if isinstance(error, HTTPStatusError) else None
+                retry_after = error.retry_after if isinstance(error, FetchError) else None
                 self._feed_failed(url, state, error.reason, retry_after)
             return
         finally:
@@ -321,11 +321,11 @@ class FeedWatcher:
 
     def _page_failed(self, feed: str, record: ItemRecord, state: FeedState, error: PropwatchError) -> None:
         link, content = record["link"], record.get("content", "")
-        if isinstance(error, HTTPStatusError) and error.retry_after is not None:
+        if isinstance(error, FetchError) and error.retry_after is not None:
             self._put_off_host(state, link, error.retry_after)
         # a 429 that says when to come back is the site's pace, not the item's fault; one that never
         # does (a site blocking robots) counts, so that the item falls back to the feed's text or is given up
-        if isinstance(error, HTTPStatusError) and error.status == 429 and error.retry_after is not None:
+        if isinstance(error, FetchError) and error.status == 429 and error.retry_after is not None:
             self._retry_later(feed, state, record, f"{error.reason} (tried again later)")
             return
         given_up = self._count_attempt(state, record, final=isinstance(error, InputTooLargeError))

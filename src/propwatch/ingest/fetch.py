@@ -96,18 +96,6 @@ class FetchedPage:
     headers: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
-class HTTPStatusError(FetchError):
-    """The server answered with an error status; ``retry_after`` is the wait its Retry-After asked for
-    (seconds, bounded by MAX_RETRY_AFTER_S) on a 429 or 503, else None."""
-
-    def __init__(
-        self, input_name: str, reason: str, *, status: int = 0, retry_after: float | None = None
-    ) -> None:
-        super().__init__(input_name, reason)
-        self.status = status
-        self.retry_after = retry_after
-
-
 class _TooManyRedirectsError(FetchError):
     """More redirects than allowed (robots.txt treats this as 'unavailable', not 'unreachable')."""
 
@@ -239,7 +227,7 @@ def fetch_url(
         if shown == url:
             raise
         renamed = type(error)(shown, error.reason.replace(url, shown))
-        # what a subclass adds (an HTTP status, a Retry-After) goes with it
+        # what an error carries besides (an HTTP status, a Retry-After) goes with it
         vars(renamed).update({k: v for k, v in vars(error).items() if k not in ("input_name", "reason")})
         raise renamed from None
     return replace(page, url=shown, final_url=without_credentials(page.final_url))
@@ -278,7 +266,7 @@ def _fetch_page(
         check_robots=settings.respect_robots,
     )
     if response.status >= 400:
-        raise HTTPStatusError(
+        raise FetchError(
             url,
             f"HTTP {response.status} {_reason_phrase(response.status)}".rstrip(),
             status=response.status,
