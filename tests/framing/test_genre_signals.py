@@ -117,3 +117,21 @@ def test_persuasion_cache_reads_each_text_once_and_resumes(tmp_path: Path) -> No
     path.write_text(json.dumps({"features": []}) + "\n", encoding="utf-8")
     with pytest.raises(StorageError, match="persuasion-feature cache"):
         PersuasionCache(path, "v1")
+
+
+def test_a_rant_in_capitals_has_the_style_signals_of_the_same_text_in_ordinary_case() -> None:
+    """Its capitals share near 1, never seen in training, had made the genre head call every rant satire."""
+    from propwatch.framing.signals import signal_matrix
+    from propwatch.models.casing import recased
+
+    shouted = "\n".join(
+        [
+            "THE US AND NATO REFUSED TO DISCUSS THE KEY ISSUES WITH RUSSIA.",
+            "THEY WANT WAR, NOT PEACE IN EUROPE.",
+        ]
+    )
+    ordinary = recased(shouted)
+    assert ordinary != shouted
+    np.testing.assert_array_equal(
+        signal_matrix([shouted], ["en"], None), signal_matrix([ordinary], ["en"], None)
+    )
