@@ -58,7 +58,11 @@ def test_label_colours_are_stable() -> None:
 
 
 def test_report_says_when_no_analyzer_ran() -> None:
-    assert "No analyzer has run on this text yet" in _render(Analysis(article=Article(text=TEXT)))
+    article = Article(text=TEXT)
+    said = " ".join(_render(Analysis(article=article)).split())
+    assert "No analyzer has run on this text yet" in said
+    # `propwatch analyze ID` had been suggested: analyze reads files and URLs, "no such file or folder"
+    assert f"`propwatch reanalyze {article.id}`" in said
 
 
 def test_spans_stay_on_their_words_in_crlf_texts() -> None:

@@ -43,10 +43,12 @@ _PALETTE = (
     "on medium_purple4",
 )
 _QUOTE_CHARS = 90
-_NOT_ANALYSED = (
-    "No analyzer has run on this text yet, so nothing was looked for"
-    " (propwatch analyze runs the installed ones)."
-)
+def _not_analysed(article_id: str) -> str:
+    # `propwatch analyze` takes files and URLs, not ids: the stored text is analysed by reanalyze
+    return (
+        "No analyzer has run on this text yet, so nothing was looked for"
+        f" (`propwatch reanalyze {article_id}` runs the installed ones on the stored text)."
+    )
 
 
 # One colour per persuasion-technique category, so techniques of one family read as one.
@@ -284,7 +286,7 @@ def render_analysis(
     if shown.spans:
         parts.extend([_legend(shown.spans), _evidence(shown, narrative_titles)])
     elif not analysis.analyzers:
-        parts.append(Text(_NOT_ANALYSED, style="italic"))
+        parts.append(Text(_not_analysed(analysis.article.id), style="italic"))
     else:
         parts.append(Text("The analyzers found no span in this text.", style="italic"))
     targets = _targets(analysis, narrative_attacks)
