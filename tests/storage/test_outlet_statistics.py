@@ -306,3 +306,22 @@ def test_a_placeholder_date_in_9999_leaves_the_periods_whole(store: ArticleStore
     store.save_article(Article(text="Epoch.", outlet="Far", language="en", published=date(1970, 1, 1)))
     _, weeks = timeline(store, outlet="Far", bucket="week")
     assert len(with_empty_periods(weeks, "week")) == len(weeks) == 3
+
+
+def test_figures_that_mix_analyzer_versions_say_so(store: ArticleStore) -> None:
+    """After an upgrade half re-analysed, outlets had compared old and new findings without a word."""
+    from propwatch.storage.statistics import mixed_versions_caution
+
+    text = "NATO lies again and again, the puppets said on Tuesday."
+    old = Analysis(article=Article(text=text, outlet="Daily"), analyzers={"techniques": "1+spans5"})
+    new = Analysis(
+        article=Article(text=text + " More.", outlet="Daily"), analyzers={"techniques": "1+spans7"}
+    )
+    store.save_analysis(old)
+    tally = outlet_statistics(store, analyzer="techniques")
+    assert mixed_versions_caution(tally.values()) is None
+    store.save_analysis(new)
+    tally = outlet_statistics(store, analyzer="techniques")
+    assert tally["Daily"].mixed_versions == {"techniques": {"1+spans5": 1, "1+spans7": 1}}
+    caution = mixed_versions_caution(tally.values())
+    assert caution is not None and "techniques 1+spans5 (1 article), 1+spans7 (1 article)" in caution

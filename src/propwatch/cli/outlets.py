@@ -14,10 +14,17 @@ import typer
 from rich.table import Table
 
 from propwatch.cli import filters
-from propwatch.cli.options import literal_console, settings_from, text_output
+from propwatch.cli.options import labelled, literal_console, settings_from, text_output
 from propwatch.export import spreadsheet_safe
 from propwatch.storage.queries import ArticleQuery
-from propwatch.storage.statistics import Tally, default_analyzer, outlet_statistics, outlet_timelines, ranked
+from propwatch.storage.statistics import (
+    Tally,
+    default_analyzer,
+    mixed_versions_caution,
+    outlet_statistics,
+    outlet_timelines,
+    ranked,
+)
 from propwatch.storage.store import ArticleStore
 
 
@@ -98,6 +105,8 @@ def outlets(
         literal_console(stderr=True).print(message, highlight=False)
         return
     comparison = _Comparison(counted, by, overall, periods)
+    if caution := mixed_versions_caution(overall.values()):
+        literal_console(stderr=True).print(labelled("warning:", "yellow", caution), highlight=False)
     with text_output(output) as stream:
         if fmt is OutletsFormat.json:
             _write_json(stream, comparison)

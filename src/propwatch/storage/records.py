@@ -180,6 +180,12 @@ def summary_from_row(row: RowMapping) -> ArticleSummary:
     )
 
 
+def model_versions(model_version: str) -> dict[str, str]:
+    """Analyzer name → version, from an analyses row's key ("claims=5+model3;techniques=…")."""
+    pairs = (part.partition("=") for part in model_version.split(";") if "=" in part)
+    return {name: version for name, _, version in pairs}
+
+
 def ran_analyzers(analyzers: Any) -> list[str]:
     """The analyzer names an analyses row records (JSON: a list, or its text where it comes back raw)."""
     if isinstance(analyzers, str):

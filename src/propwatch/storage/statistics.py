@@ -8,7 +8,7 @@ article's latest analysis, as listings and exports use.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -26,7 +26,7 @@ from propwatch.storage.queries import (
     latest_analysis_pks,
     text_hits,
 )
-from propwatch.storage.records import ran_analyzers
+from propwatch.storage.records import model_versions, ran_analyzers
 from propwatch.storage.schema import analyses, articles, labels, spans
 from propwatch.storage.store import ArticleStore
 from propwatch.summary import covered_characters
@@ -69,6 +69,16 @@ class Tally:
     attacked: Counter[str] = field(default_factory=Counter)
     first: date | None = None
     last: date | None = None
+    versions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (analyzer, version): articles
+
+    @property
+    def mixed_versions(self) -> dict[str, Counter[str]]:
+        """The analyzers whose counted findings were made by more than one version (an upgrade half
+        re-analysed), each with its articles per version: the figures mix what those versions found."""
+        by_analyzer: dict[str, Counter[str]] = {}
+        for (name, version), count in self.versions.items():
+            by_analyzer.setdefault(name, Counter())[version] += count
+        return {name: found for name, found in sorted(by_analyzer.items()) if len(found) > 1}
 
     @property
     def coverage(self) -> float | None:
@@ -128,6 +138,7 @@ class Tally:
         self.attacked.update(fact.attacked)
         self.narratives_checked += NARRATIVE_ANALYZER in fact.ran
         self.targets_checked += TARGET_ANALYZER in fact.ran
+        self.versions.update(fact.versions.items())
         if not fact.analysed:
             return
         self.analysed += 1
@@ -147,6 +158,7 @@ class _ArticleFact:
     length: int
     analysed: bool = False  # the latest analysis ran the counted analyzer (any, when all count)
     ran: frozenset[str] = frozenset()  # the analyzers of the latest analysis
+    versions: dict[str, str] = field(default_factory=dict)  # their versions
     covered: int = 0
     labels: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
@@ -222,9 +234,9 @@ def _facts(
         facts[int(row.pk)] = _ArticleFact(int(row.pk), row.outlet, row.published, int(row.length))
         if row.length != row.raw_length:
             crlf.add(int(row.pk))
-    latest = select(analyses.c.pk, analyses.c.article_pk, analyses.c.analyzers).where(
-        analyses.c.pk.in_(latest_analysis_pks())
-    )
+    latest = select(
+        analyses.c.pk, analyses.c.article_pk, analyses.c.analyzers, analyses.c.model_version
+    ).where(analyses.c.pk.in_(latest_analysis_pks()))
     if where:
         latest = latest.join(articles, articles.c.pk == analyses.c.article_pk).where(*where)
     article_of: dict[int, int] = {}
@@ -232,6 +244,7 @@ def _facts(
         article_of[int(analysis_row.pk)] = int(analysis_row.article_pk)
         fact = facts[int(analysis_row.article_pk)]
         fact.ran = frozenset(ran_analyzers(analysis_row.analyzers))
+        fact.versions = model_versions(analysis_row.model_version)
         fact.analysed = analyzer is None or analyzer in fact.ran
     span_query = select(
         spans.c.analysis_pk, spans.c.start_char, spans.c.end_char, spans.c.label, spans.c.analyzer
@@ -478,3 +491,26 @@ def timeline(
             period = UNDATED if fact.day is None else period_of(fact.day, bucket)
             periods.setdefault(period, Tally()).add(fact)
     return overall, dict(sorted(periods.items()))
+
+
+def mixed_versions_caution(tallies: Iterable[Tally]) -> str | None:
+    """A caution when the compared articles' findings were made by more than one version of an analyzer
+    (a store half re-analysed after an upgrade), naming the versions and their articles; None otherwise."""
+    total = Tally()
+    for tally in tallies:
+        total.versions.update(tally.versions)
+    mixed = total.mixed_versions
+    if not mixed:
+        return None
+    listed = "; ".join(
+        f"{name} "
+        + ", ".join(
+            f"{version} ({count} article{'' if count == 1 else 's'})"
+            for version, count in found.most_common()
+        )
+        for name, found in mixed.items()
+    )
+    return (
+        f"These figures mix findings of different analyzer versions: {listed}. `propwatch reanalyze` "
+        "(with the same filters) brings every article to the installed ones."
+    )

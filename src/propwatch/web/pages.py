@@ -42,7 +42,13 @@ from propwatch.narratives.catalogue import current_matcher_version
 from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import NARRATIVE_LABEL, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
-from propwatch.storage.statistics import default_analyzer, outlets_overview, timeline, with_empty_periods
+from propwatch.storage.statistics import (
+    default_analyzer,
+    mixed_versions_caution,
+    outlets_overview,
+    timeline,
+    with_empty_periods,
+)
 from propwatch.storage.statistics import ranked as ranked_counts
 from propwatch.storage.tokens import ApiToken
 from propwatch.summary import genre_note, summarize
@@ -490,6 +496,7 @@ def dashboard(request: Request, bench: Bench) -> Response:
         narratives=by_outlet("narratives"),
         attacked=by_outlet("attacked"),
         narrative_label=NARRATIVE_LABEL,
+        mixed_versions=mixed_versions_caution(stats.values()),
     )
 
 
