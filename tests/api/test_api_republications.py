@@ -87,3 +87,10 @@ def test_copies_of_no_known_site_are_not_on_0_sites(make_api: ApiMaker) -> None:
     )
     page = api.client.get(f"/articles/{first.id}").text
     assert "This text also appeared 1 other time (earliest first)" in page and "0 sites" not in page
+
+
+def test_a_copy_s_host_is_the_one_a_browser_goes_to() -> None:
+    from propwatch.web.pages import url_host
+
+    assert url_host("https://evil.example\\@www.bbc.com/news/1") == "evil.example"
+    assert url_host("https://reader@www.bbc.com/news/1") == "www.bbc.com"

@@ -682,3 +682,57 @@ def test_link_less_entries_of_one_title_but_other_texts_are_two_items() -> None:
     first, second = entry("alpha " * 90), entry("beta " * 90)
     assert item_record(first, 1)["key"] != item_record(second, 2)["key"]
     assert item_record(first, 1)["key"] == item_record(first, 5)["key"]  # not its place in the feed
+
+
+def test_a_feed_s_text_never_stands_for_a_page_of_another_site(tmp_path: Path, store: ArticleStore) -> None:
+    """A feed could store made-up text under another outlet's address: its item's page failed, and the
+    text the feed carried was stored as that outlet's article."""
+    site = site_with(1)
+    site.page_status = {"/item/0": 404}
+    site.full_text = {"/item/0"}
+    with FeedServer(site) as server:
+        settings = make_settings(tmp_path)
+        clock = Clock()
+        feed = f"{server.base.replace('127.0.0.1', 'localhost')}/feed.xml"  # links name 127.0.0.1
+        events: list[WatchEvent] = []
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
+        for _ in range(3):
+            watcher.run(threading.Event(), rounds=1)
+            clock.now += settings.watch_interval
+    assert [e.kind for e in events].count("stored") == 0
+    assert events[-1].detail.endswith("HTTP 404 Not Found (given up)")
+    assert watcher.state[feed].given_up[0]["reason"] == "HTTP 404 Not Found"
+
+
+def test_a_feed_of_thousands_of_new_items_keeps_a_bounded_state(
+    tmp_path: Path, store: ArticleStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.batch import watch
+
+    monkeypatch.setattr(watch, "MAX_PENDING", 3)
+    with FeedServer(site_with(5)) as server:
+        feed = f"{server.base}/feed.xml"
+        watcher = FeedWatcher([feed], make_settings(tmp_path, watch_items_per_turn=1), store=store)
+        watcher.run(threading.Event(), rounds=1)
+        state = watcher.state[feed]
+        assert len(state.pending) + 1 <= 3  # one taken this turn
+        assert [entry["reason"] for entry in state.given_up] == [
+            "too many new items waiting in this feed"
+        ] * 2
+
+
+def test_an_unexpected_error_in_one_item_does_not_stop_the_watcher(
+    tmp_path: Path, store: ArticleStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.batch import watch
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OverflowError("Python int too large to convert to C long")
+
+    with FeedServer(site_with(1)) as server:
+        feed = f"{server.base}/feed.xml"
+        events: list[WatchEvent] = []
+        watcher = FeedWatcher([feed], make_settings(tmp_path), store=store, on_event=events.append)
+        monkeypatch.setattr(watch, "fetch_article", broken)
+        watcher.run(threading.Event(), rounds=1)
+    assert events[-1].kind == "item-failed" and "failed unexpectedly: OverflowError" in events[-1].detail

@@ -365,3 +365,16 @@ def test_a_sidebar_card_named_like_a_breadcrumb_gives_no_genre(settings: Setting
     html = page(f"{trail}<article><h1>{HEADLINE}</h1><p>{ONE}</p><p>{TWO}</p></article>{card}")
     assert parse_html(html, settings).genre_tag is None
     assert parse_html(html.replace("card-breadcrumb", "breadcrumb"), settings).genre_tag == "opinion"
+
+
+def test_a_channel_page_s_refusal_names_only_real_posts(settings: Settings) -> None:
+    hostile = "rybar/1&#27;[2K&#27;]8;;https://evil.example/&#27;\\Analysis complete"
+    posts = "".join(
+        f"<div class='tgme_widget_message' data-post='{post}'><p>{ONE}</p></div>"
+        for post in ("rybar/44101", hostile, "rybar/44102")
+    )
+    html = page(f"<section class='tgme_channel_history'>{posts}</section>")
+    with pytest.raises(UnsupportedInputError) as refused:
+        parse_html(html, settings)
+    assert "\x1b" not in str(refused.value) and "evil" not in str(refused.value)
+    assert "https://t.me/rybar/44101?embed=1 to https://t.me/rybar/44102?embed=1" in str(refused.value)

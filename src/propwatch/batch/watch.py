@@ -38,6 +38,7 @@ from propwatch.errors import (
     InputTooLargeError,
     PropwatchError,
     StorageError,
+    exception_summary,
 )
 from propwatch.ingest.decode import read_text_file
 from propwatch.ingest.feeds import (
@@ -68,6 +69,12 @@ MAX_SEEN = 5000
 MAX_ITEM_ATTEMPTS = 3
 # Given-up items kept per feed in the state, the latest last: weeks of a feed's failures.
 MAX_GIVEN_UP = 500
+# Items of one feed waiting their turn, each with its feed text: more would grow the state file without
+# bound (a feed listing 2,000 new items at every poll had made it 30 MB in two minutes).
+MAX_PENDING = 1000
+# The state is written at most this often (and at the end of each turn): rewriting megabytes after every
+# item had slowed a busy watcher fourfold; a crash redoes at most these seconds of items, never twice stored.
+SAVE_EVERY_S = 5.0
 
 # What an item of the feed is kept as while pending: the entry's fields fill_from_entry reads, its link
 # (tracking parameters stripped), its own full text when it has one, and when its entry was updated.
@@ -155,6 +162,7 @@ class FeedWatcher:
         self.on_event = on_event or (lambda _event: None)
         self.clock = clock
         self.params = SignatureParams.from_settings(settings)
+        self._saved_at = float("-inf")
         self._last_request: dict[str, float] = {}
         self.state = self._load_state()
 
@@ -174,12 +182,17 @@ class FeedWatcher:
                 raise StorageError(str(self.state_path), f"cannot read the watch state: {error}") from error
         return {url: states.get(without_credentials(url), FeedState()) for url in self.feeds}
 
-    def save_state(self) -> None:
+    def save_state(self, *, soon: bool = False) -> None:
         """Write the state file atomically (a kill mid-write leaves the previous one), keeping the feeds
         of other watchers sharing it (another feeds file, from cron or beside this one) as they are.
+        ``soon``: only when the last write is :data:`SAVE_EVERY_S` old (after an item).
 
         Feeds are keyed by their URL without credentials: the file keeps no password.
         """
+        now = time.monotonic()
+        if soon and now - self._saved_at < SAVE_EVERY_S:
+            return
+        self._saved_at = now
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         ours = {without_credentials(url): asdict(state) for url, state in self.state.items()}
         with _locked(self.state_path.with_name(self.state_path.name + ".lock")):
@@ -211,10 +224,16 @@ class FeedWatcher:
             for next_poll, url in due:
                 if stop.is_set():
                     break
-                if next_poll <= now:
-                    self.poll(url, stop)
-                else:
-                    self.take_items(url, stop)
+                try:
+                    if next_poll <= now:
+                        self.poll(url, stop)
+                    else:
+                        self.take_items(url, stop)
+                except (KeyboardInterrupt, MemoryError, StorageError):
+                    raise
+                except Exception as error:  # a feed's or a site's oddity must not stop the others for good
+                    reason = f"failed unexpectedly: {exception_summary(error)}"
+                    self._feed_failed(url, self.state[url], reason)
             done_rounds += 1
             if rounds is not None and done_rounds >= rounds:
                 break
@@ -275,6 +294,9 @@ class FeedWatcher:
             key = record["key"]
             if key in pending or (key in seen and not _updated_since(record, state)):
                 continue
+            if len(state.pending) >= MAX_PENDING:  # a feed listing thousands of new items at every poll
+                self._give_up_quietly(state, record, "too many new items waiting in this feed")
+                continue
             state.pending.append(record)
             pending.add(key)
             new += 1
@@ -289,7 +311,12 @@ class FeedWatcher:
             if stop.is_set():
                 break
             if record.get("retry_at", 0.0) <= now:  # a Retry-After met this turn puts its host's items off
-                self._process_item(feed, record, state, stop)
+                try:
+                    self._process_item(feed, record, state, stop)
+                except (KeyboardInterrupt, MemoryError, StorageError):
+                    raise
+                except Exception as error:  # kept pending it would fail first in every turn, for good
+                    self._give_up(feed, state, record, f"failed unexpectedly: {exception_summary(error)}")
         self.save_state()
 
     def _process_item(self, feed: str, record: ItemRecord, state: FeedState, stop: threading.Event) -> None:
@@ -329,7 +356,9 @@ class FeedWatcher:
             self._retry_later(feed, state, record, f"{error.reason} (tried again later)")
             return
         given_up = self._count_attempt(state, record, final=isinstance(error, InputTooLargeError))
-        if given_up and content:  # the page cannot be read, but the feed carries the whole text
+        # the feed's text stands for a page of its own site only: a feed may not store made-up text
+        # under another outlet's address
+        if given_up and content and _same_site(link, feed):  # the page cannot be read, the feed has its text
             why = f"the feed's own text: the page failed: {error.reason}"
             self._store_from_feed(feed, record, state, without_credentials(link), link, why)
         elif given_up:
@@ -366,7 +395,7 @@ class FeedWatcher:
                 self._retry_later(feed, state, record, f"{error.reason}{self._attempt_note(state, record)}")
         else:
             self._done(state, record)
-        self.save_state()
+        self.save_state(soon=True)
 
     def _store_item(self, feed: str, shown: str, article: Article, note: str) -> None:
         blocked = BlockList(self.store).find([article])
@@ -398,7 +427,7 @@ class FeedWatcher:
         """The item stays pending, to be tried again an interval later (or when its site asked)."""
         record["retry_at"] = max(record.get("retry_at", 0.0), self.clock() + self.settings.watch_interval)
         self._emit("item-failed", feed, f"{_item_name(record)}: {detail}")
-        self.save_state()
+        self.save_state(soon=True)
 
     def _put_off_host(self, state: FeedState, link: str, seconds: float) -> None:
         """A Retry-After from an item's site: none of the feed's items on that host is asked before it."""
@@ -414,7 +443,15 @@ class FeedWatcher:
         del state.given_up[:-MAX_GIVEN_UP]
         self._done(state, record)
         self._emit("item-failed", feed, f"{_item_name(record)}: {reason} (given up)")
-        self.save_state()
+        self.save_state(soon=True)
+
+    def _give_up_quietly(self, state: FeedState, record: ItemRecord, reason: str) -> None:
+        """Listed in given_up and seen, without an event line each (thousands at once)."""
+        at = datetime.fromtimestamp(self.clock()).astimezone().isoformat(timespec="seconds")
+        state.given_up.append({"item": _item_name(record), "reason": reason, "at": at})
+        del state.given_up[:-MAX_GIVEN_UP]
+        state.seen.append(record["key"])
+        del state.seen[:-MAX_SEEN]
 
     def _done(self, state: FeedState, record: ItemRecord) -> None:
         """The item needs no further attempt: out of the pending items, remembered as seen."""
@@ -460,6 +497,12 @@ class FeedWatcher:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _same_site(link: str, feed: str) -> bool:
+    """Whether ``link`` is on the feed's own site ("www." aside, subdomains of it included)."""
+    page, own = _host(link).removeprefix("www."), _host(feed).removeprefix("www.")
+    return bool(own) and (page == own or page.endswith("." + own) or own.endswith("." + page))
 
 
 def _entries(text: str, base: str) -> tuple[list[Any], str | None]:

@@ -21,7 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from propwatch.cli.options import DefaultOutlet, labelled, settings_from
+from propwatch.cli.options import DefaultOutlet, labelled, printable, settings_from
 from propwatch.storage.store import ArticleStore
 
 if TYPE_CHECKING:
@@ -276,15 +276,18 @@ def watch(
         at = datetime.now().astimezone().isoformat(timespec="seconds")
         if event.kind in ("item-failed", "feed-failed"):
             failed[event.kind] = failed.get(event.kind, 0) + 1
+        detail = printable(event.detail)  # a feed's links and titles: no terminal controls, no markup
         if event.kind == "stored":
-            out.print(f"{at} stored          {event.article_id}  {event.detail}", highlight=False)
+            out.print(Text(f"{at} stored          {event.article_id}  {detail}"), highlight=False)
         elif event.kind == "already-stored":
-            out.print(f"{at} already stored  {event.article_id}  {event.detail}", highlight=False)
+            out.print(Text(f"{at} already stored  {event.article_id}  {detail}"), highlight=False)
         elif event.kind in ("item-failed", "feed-failed"):
             line = Text.assemble(f"{at} ", labelled("error:", "red", f"{event.feed}: {event.detail}"))
             err.print(line, highlight=False)
         else:
-            err.print(f"{at} {event.kind}: {event.feed} {event.detail}".rstrip(), highlight=False)
+            err.print(
+                Text(printable(f"{at} {event.kind}: {event.feed} {event.detail}".rstrip())), highlight=False
+            )
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

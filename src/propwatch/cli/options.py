@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,9 +44,20 @@ def write_json(value: Any) -> None:
     sys.stdout.flush()
 
 
+# Terminal controls but line breaks and tabs: a page's or a feed's text in a message must not move the
+# cursor, erase lines or plant a hyperlink (ESC [2K, OSC 8) in the analyst's terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """``message`` with terminal control characters shown as U+FFFD."""
+    return _CONTROLS.sub("\ufffd", message)
+
+
 def labelled(label: str, style: str, message: str) -> Text:
-    """``label`` in ``style`` then ``message`` verbatim (e.g. a red ``error:`` before a file name)."""
-    return Text.assemble((label, style), " ", message)
+    """``label`` in ``style`` then ``message`` verbatim but for terminal controls (e.g. a red ``error:``
+    before a file name)."""
+    return Text.assemble((label, style), " ", printable(message))
 
 
 def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:

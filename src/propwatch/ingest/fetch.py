@@ -244,7 +244,7 @@ def retry_after(headers: Mapping[str, str], *, now: float | None = None) -> floa
     else:
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999999999999: overflow
             return None
         if when.tzinfo is None:  # "-0000": RFC 9110 dates are GMT anyway
             when = when.replace(tzinfo=UTC)

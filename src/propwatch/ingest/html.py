@@ -320,6 +320,7 @@ def _short_text(element: Any) -> str | None:
     return text if len(text) <= _MAX_DATELINE_CHARS else None
 
 
+_TELEGRAM_POST = re.compile(r"[A-Za-z0-9_]{4,32}/\d{1,12}")
 # A Telegram channel's web preview (t.me/s/CHANNEL) lists its posts as these blocks, each naming its post.
 _TELEGRAM_POSTS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message ')]/@data-post"
@@ -328,7 +329,9 @@ _TELEGRAM_POSTS = (
 
 def _refuse_channel_page(tree: Any, input_name: str) -> None:
     """A channel page is many posts, which had been read as one article under the channel's name."""
-    posts = list(dict.fromkeys(str(post).strip("/ ") for post in tree.xpath(_TELEGRAM_POSTS)))
+    # a post's name as Telegram writes it ("rybar/44101"): a page's attribute could hold terminal controls
+    named = (str(post).strip("/ ") for post in tree.xpath(_TELEGRAM_POSTS))
+    posts = list(dict.fromkeys(post for post in named if _TELEGRAM_POST.fullmatch(post)))
     if len(posts) < 2 or not tree.xpath("//*[contains(@class, 'tgme_channel_history')]"):
         return  # posts a page quotes are not a channel's history
     raise UnsupportedInputError(

@@ -40,6 +40,7 @@ from propwatch.ingest.plaintext import (
 _MAX_HEADER_BLOCK = 300  # a standfirst, kicker or date line; a paragraph of prose may be longer
 _MAX_UPDATE_WORDS = 6  # besides the date: "Last modified on Thu … GMT", "Updated: … at 10:30 CET"
 _MIN_REPEAT = 40  # a repeated short line ("Yes.", "* * *") may be the text's own
+_SHORT_EXTRACTION = 5000  # characters: trafilatura sweeps the page for more only when it found less
 # Capitalised function words: in a subheading ("By The Numbers"), never in a byline's names.
 _HEADING_WORDS = frozenset(
     ("The", "And", "Of", "By", "In", "On", "For", "An", "To", "At", "With", "From", "Or", "Not", "How", "Why")
@@ -92,6 +93,7 @@ def clean_blocks(blocks: list[str], *, title: str | None, page: str) -> Blocks:
         found.genre_tag = found.genre_tag or _genre(tag.group("tag"))
         candidates.pop(0)
     first_at = _position(page, candidates[0]) if candidates else -1
+    short = sum(len(block) for block in candidates) <= _SHORT_EXTRACTION
     kept: dict[str, int] = {}
     for index, block in enumerate(candidates):
         folded = _folded(block)
@@ -99,9 +101,18 @@ def clean_blocks(blocks: list[str], *, title: str | None, page: str) -> Blocks:
             continue
         # a paragraph the extraction holds more often than the page does (a transcript's answer given
         # three times is the page's own, three times)
-        if len(folded) >= _MIN_REPEAT and kept.get(folded, 0) >= max(1, page.count(folded)):
+        # (the page is searched only for a block met before, and header fragments only in a short
+        # extraction: once per block over a page of megabytes had taken minutes)
+        times = kept.get(folded, 0)
+        if times and len(folded) >= _MIN_REPEAT and times >= max(1, page.count(folded)):
             continue
-        if index and first_at > 0 and _header_fragment(block) and 0 <= _last_position(page, block) < first_at:
+        if (
+            index
+            and short
+            and first_at > 0
+            and _header_fragment(block)
+            and 0 <= _last_position(page, block) < first_at
+        ):
             continue  # the page header, recovered after the text (module doc)
         kept[folded] = kept.get(folded, 0) + 1
         found.paragraphs.append(block)

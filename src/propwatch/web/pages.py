@@ -147,9 +147,11 @@ def safe_href(url: str | None) -> str | None:
 
 
 def url_host(url: str | None) -> str:
-    """The host of ``url`` ("" for none or a broken one): where a copy without an outlet appeared."""
+    """The host of ``url`` ("" for none or a broken one): where a copy without an outlet appeared. A
+    backslash is read as browsers read it, a slash: "https://evil.example\\@www.bbc.com/" leads to
+    evil.example, and had been labelled www.bbc.com."""
     try:
-        return (urlsplit(url).hostname or "") if url else ""
+        return (urlsplit(url.replace("\\", "/")).hostname or "") if url else ""
     except ValueError:
         return ""
 
