@@ -43,6 +43,8 @@ _PALETTE = (
     "on medium_purple4",
 )
 _QUOTE_CHARS = 90
+
+
 def _not_analysed(article_id: str) -> str:
     # `propwatch analyze` takes files and URLs, not ids: the stored text is analysed by reanalyze
     return (
