@@ -704,7 +704,7 @@ def test_a_feed_s_text_never_stands_for_a_page_of_another_site(tmp_path: Path, s
     assert watcher.state[feed].given_up[0]["reason"] == "HTTP 404 Not Found"
 
 
-def test_a_feed_of_thousands_of_new_items_keeps_a_bounded_state(
+def test_a_feed_of_thousands_of_new_items_keeps_a_bounded_state_and_loses_none(
     tmp_path: Path, store: ArticleStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from propwatch.batch import watch
@@ -712,13 +712,21 @@ def test_a_feed_of_thousands_of_new_items_keeps_a_bounded_state(
     monkeypatch.setattr(watch, "MAX_PENDING", 3)
     with FeedServer(site_with(5)) as server:
         feed = f"{server.base}/feed.xml"
-        watcher = FeedWatcher([feed], make_settings(tmp_path, watch_items_per_turn=1), store=store)
+        settings = make_settings(tmp_path, watch_items_per_turn=1)
+        clock = Clock()
+        events: list[WatchEvent] = []
+        watcher = FeedWatcher([feed], settings, store=store, on_event=events.append, clock=clock)
         watcher.run(threading.Event(), rounds=1)
         state = watcher.state[feed]
-        assert len(state.pending) + 1 <= 3  # one taken this turn
-        assert [entry["reason"] for entry in state.given_up] == [
-            "too many new items waiting in this feed"
-        ] * 2
+        assert len(state.pending) == 2 and state.given_up == []  # three waited, one was taken
+        assert events[0].detail == "5 items, 3 new, 2 left for later polls (3 wait at most)"
+        assert state.etag is None  # the feed must be read again in full for those two
+        for _ in range(6):
+            clock.now += settings.watch_interval
+            watcher.run(threading.Event(), rounds=1)
+    assert sorted(e.detail for e in events if e.kind == "stored") == [
+        f"{server.base}/item/{n}" for n in range(5)
+    ]
 
 
 def test_an_unexpected_error_in_one_item_does_not_stop_the_watcher(
@@ -736,3 +744,11 @@ def test_an_unexpected_error_in_one_item_does_not_stop_the_watcher(
         monkeypatch.setattr(watch, "fetch_article", broken)
         watcher.run(threading.Event(), rounds=1)
     assert events[-1].kind == "item-failed" and "failed unexpectedly: OverflowError" in events[-1].detail
+
+
+def test_a_site_is_its_registrable_domain() -> None:
+    from propwatch.batch.watch import _same_site
+
+    assert _same_site("https://www.example.co.uk/a", "https://feeds.example.co.uk/rss")
+    assert not _same_site("https://github.io/x", "https://attacker.github.io/feed.xml")  # shared hosting
+    assert not _same_site("https://evil.co.uk/", "https://co.uk/feed.xml")

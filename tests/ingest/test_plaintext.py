@@ -629,3 +629,14 @@ def test_prose_that_opens_like_a_teaser_or_a_call_stays(settings: Settings) -> N
     ]
     text = parse_plain_text("\n\n".join([body, *kept]), settings).text
     assert all(line in text for line in kept)
+
+
+def test_terminal_controls_leave_a_plain_text(settings: Settings) -> None:
+    """A page's ESC[2J and OSC 8 link in its title and text had reached the terminal from list and show."""
+    text = (
+        "Evil \x1b[2J\x1b]8;;http://evil/title\x1b]8;;\n\n"
+        "NATO \x1b[31mred\x1b[0m lies again, he said.\x9b2J\n"
+    )
+    article = parse_plain_text(text, settings)
+    assert not any(ch in (article.title or "") + article.text for ch in "\x1b\x9b")
+    assert "NATO [31mred[0m lies again, he said.2J" in article.text

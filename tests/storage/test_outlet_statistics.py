@@ -319,9 +319,24 @@ def test_figures_that_mix_analyzer_versions_say_so(store: ArticleStore) -> None:
     )
     store.save_analysis(old)
     tally = outlet_statistics(store, analyzer="techniques")
-    assert mixed_versions_caution(tally.values()) is None
+    assert mixed_versions_caution(tally.values(), "techniques") is None
     store.save_analysis(new)
     tally = outlet_statistics(store, analyzer="techniques")
     assert tally["Daily"].mixed_versions == {"techniques": {"1+spans5": 1, "1+spans7": 1}}
-    caution = mixed_versions_caution(tally.values())
+    caution = mixed_versions_caution(tally.values(), "techniques")
     assert caution is not None and "techniques 1+spans5 (1 article), 1+spans7 (1 article)" in caution
+
+
+def test_versions_of_analyzers_no_figure_uses_are_no_concern(store: ArticleStore) -> None:
+    from propwatch.storage.statistics import mixed_versions_caution
+
+    for n, version in enumerate(("c1", "c2")):
+        store.save_analysis(
+            Analysis(
+                article=Article(text=f"Text number {n} of the outlet.", outlet="Beta"),
+                analyzers={"techniques": "t1", "claims": version},
+            )
+        )
+    tally = outlet_statistics(store, analyzer="techniques")
+    assert mixed_versions_caution(tally.values(), "techniques") is None  # the table counts no claims
+    assert mixed_versions_caution(tally.values(), None) is not None  # spans of every analyzer count

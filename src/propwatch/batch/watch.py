@@ -274,33 +274,36 @@ class FeedWatcher:
                 f" (a malformed feed, read as far as it goes: {flaw})" if flaw and flaw != state.flaw else ""
             )
             state.flaw = flaw
-            new = self._keep_new_items(state, entries)
-            # The pending items are in the state: an unchanged feed may be skipped from now on.
-            state.etag = page.headers.get("etag")
-            state.last_modified = page.headers.get("last-modified")
+            new, deferred = self._keep_new_items(state, entries)
+            # The pending items are in the state: an unchanged feed may be skipped from now on, unless
+            # items wait for room (the next poll must read the feed again to take them).
+            state.etag = None if deferred else page.headers.get("etag")
+            state.last_modified = None if deferred else page.headers.get("last-modified")
             self._feed_ok(state)
-            self._emit("polled", url, f"{len(entries)} items, {new} new{note}")
+            later = f", {deferred} left for later polls ({MAX_PENDING} wait at most)" if deferred else ""
+            self._emit("polled", url, f"{len(entries)} items, {new} new{later}{note}")
         self.save_state()
         self.take_items(url, stop)
 
-    def _keep_new_items(self, state: FeedState, entries: list[Any]) -> int:
-        """Add the entries not seen yet (or updated since they were taken) to the pending items."""
+    def _keep_new_items(self, state: FeedState, entries: list[Any]) -> tuple[int, int]:
+        """Add the entries not seen yet (or updated since they were taken) to the pending items, oldest
+        first; how many were added, and how many wait for room (taken by a later poll)."""
         pending = {record["key"] for record in state.pending}
         # an older state kept links with their trackers, which a feed may since have changed
         seen = set(state.seen) | {without_tracking(link) for link in state.seen if "?" in link}
-        new = 0
+        new = deferred = 0
         for number, entry in reversed(list(enumerate(entries, 1))):  # newest first: take oldest first
             record = item_record(entry, number)
             key = record["key"]
             if key in pending or (key in seen and not _updated_since(record, state)):
                 continue
-            if len(state.pending) >= MAX_PENDING:  # a feed listing thousands of new items at every poll
-                self._give_up_quietly(state, record, "too many new items waiting in this feed")
+            if len(state.pending) >= MAX_PENDING:  # a feed listing thousands of new items at every poll:
+                deferred += 1  # not seen, so a later poll takes it once there is room
                 continue
             state.pending.append(record)
             pending.add(key)
             new += 1
-        return new
+        return new, deferred
 
     def take_items(self, feed: str, stop: threading.Event) -> None:
         """Process the feed's ready pending items, oldest first, at most ``watch_items_per_turn``."""
@@ -445,14 +448,6 @@ class FeedWatcher:
         self._emit("item-failed", feed, f"{_item_name(record)}: {reason} (given up)")
         self.save_state(soon=True)
 
-    def _give_up_quietly(self, state: FeedState, record: ItemRecord, reason: str) -> None:
-        """Listed in given_up and seen, without an event line each (thousands at once)."""
-        at = datetime.fromtimestamp(self.clock()).astimezone().isoformat(timespec="seconds")
-        state.given_up.append({"item": _item_name(record), "reason": reason, "at": at})
-        del state.given_up[:-MAX_GIVEN_UP]
-        state.seen.append(record["key"])
-        del state.seen[:-MAX_SEEN]
-
     def _done(self, state: FeedState, record: ItemRecord) -> None:
         """The item needs no further attempt: out of the pending items, remembered as seen."""
         key = record["key"]
@@ -500,9 +495,12 @@ def _host(url: str) -> str:
 
 
 def _same_site(link: str, feed: str) -> bool:
-    """Whether ``link`` is on the feed's own site ("www." aside, subdomains of it included)."""
-    page, own = _host(link).removeprefix("www."), _host(feed).removeprefix("www.")
-    return bool(own) and (page == own or page.endswith("." + own) or own.endswith("." + page))
+    """Whether ``link`` is on the feed's own site: the same registrable domain by the public suffix list
+    (feeds.example.co.uk and www.example.co.uk are one site; attacker.github.io and github.io are not)."""
+    from courlan import extract_domain  # the public suffix list: only where a page failed
+
+    own = extract_domain(feed) or _host(feed)  # an address or "localhost": its host as written
+    return bool(own) and (extract_domain(link) or _host(link)) == own
 
 
 def _entries(text: str, base: str) -> tuple[list[Any], str | None]:

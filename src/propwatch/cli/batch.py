@@ -150,7 +150,7 @@ def _print_failures(out_dir: Path, console: Console) -> None:
     rows = read_table(out_dir, "failures").select(["input", "reason"]).to_pylist()
     console.print("Failed inputs:", highlight=False)
     for row in rows[:SHOWN_FAILURES]:
-        console.print(f"  {row['input']}: {row['reason']}", highlight=False)
+        console.print(Text(printable(f"  {row['input']}: {row['reason']}")), highlight=False)
     if len(rows) > SHOWN_FAILURES:
         console.print(f"  … and {len(rows) - SHOWN_FAILURES} more in {out_dir / 'failures'}", highlight=False)
 

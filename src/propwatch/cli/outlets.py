@@ -105,7 +105,7 @@ def outlets(
         literal_console(stderr=True).print(message, highlight=False)
         return
     comparison = _Comparison(counted, by, overall, periods)
-    if caution := mixed_versions_caution(overall.values()):
+    if caution := mixed_versions_caution(overall.values(), counted):
         literal_console(stderr=True).print(labelled("warning:", "yellow", caution), highlight=False)
     with text_output(output) as stream:
         if fmt is OutletsFormat.json:

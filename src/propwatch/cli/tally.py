@@ -16,8 +16,9 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
-from propwatch.cli.options import labelled, literal_console
+from propwatch.cli.options import labelled, literal_console, printable
 from propwatch.service import Outcome
 
 err = literal_console(stderr=True)
@@ -93,8 +94,8 @@ class Tally:
             err.print(", ".join(parts) + ".", highlight=False)
             if self.failures and self.seen > 1:
                 err.print("Failed inputs:")
-                for line in self.failures:
-                    err.print(f"  {line}", highlight=False)
+                for line in self.failures:  # a server's or a page's words: controls shown, markup not read
+                    err.print(Text(f"  {printable(line)}"), highlight=False)
         if self.failures or self.seen == 0:
             if self.seen == 0:
                 err.print("error: no article found in the input", highlight=False)

@@ -20,12 +20,25 @@ _CONTROLS_BUT_NUL = re.compile(r"[\x01-\x1f\x7f-\x9f]")
 # Characters that show nothing and join nothing (soft hyphen, zero-width space, word joiner, a BOM inside the
 # text): HTML extraction drops them, so plain text and records do too. Inside words they had hidden a
 # verbatim copy from deduplication, search and republication ("Euro\u00adpean" is "Euro" and "pean").
-_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff")))
+# Terminal controls too (ESC, CSI…; not tabs, line breaks, form feeds, NEL, nor NUL, which the Article
+# refuses by name): a page's "ESC[2J" had cleared the analyst's screen from list, show and search.
+_INVISIBLE = str.maketrans(
+    dict.fromkeys(
+        [
+            *map(ord, "\u00ad\u200b\u2060\ufeff"),
+            *range(0x01, 0x09),
+            *range(0x0E, 0x20),
+            0x7F,
+            *range(0x80, 0x85),
+            *range(0x86, 0xA0),
+        ]
+    )
+)
 
 
 def visible_text(text: str) -> str:
     """``text`` without the characters that show nothing and join nothing (zero-width joiners and
-    non-joiners stay: they join emoji and spell Persian and Indic words)."""
+    non-joiners stay: they join emoji and spell Persian and Indic words), nor terminal controls."""
     return text.translate(_INVISIBLE)
 
 
@@ -33,7 +46,7 @@ def one_line(value: str, *, keep_nul: bool = False) -> str:
     """``value`` for a headline or a name: control characters (an escape sequence renamed or cleared the
     terminal it was listed on) and white-space runs as one space; ``keep_nul`` leaves a NUL for the
     Article to refuse, naming the input."""
-    return " ".join((_CONTROLS_BUT_NUL if keep_nul else _CONTROLS).sub(" ", visible_text(value)).split())
+    return " ".join(visible_text((_CONTROLS_BUT_NUL if keep_nul else _CONTROLS).sub(" ", value)).split())
 
 
 def make_article(settings: Settings, **fields: Any) -> Article:

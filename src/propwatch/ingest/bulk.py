@@ -134,10 +134,10 @@ def _first_text(fields: Mapping[str, Any], keys: tuple[str, ...], *, numbers: bo
         value = fields.get(key)
         if numbers and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        if isinstance(value, str) and (value := visible_text(value)).strip():
+        if isinstance(value, str) and (visible := visible_text(value)).strip():
             if key in _TEXT_KEYS + _HTML_KEYS:
-                return value
-            return _cleaned(value) or None
+                return visible
+            return _cleaned(value) or None  # a control between words leaves a space there
     return None
 
 

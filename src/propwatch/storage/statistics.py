@@ -493,13 +493,15 @@ def timeline(
     return overall, dict(sorted(periods.items()))
 
 
-def mixed_versions_caution(tallies: Iterable[Tally]) -> str | None:
-    """A caution when the compared articles' findings were made by more than one version of an analyzer
-    (a store half re-analysed after an upgrade), naming the versions and their articles; None otherwise."""
+def mixed_versions_caution(tallies: Iterable[Tally], counted: str | None) -> str | None:
+    """A caution when the compared articles' figures were made by more than one version of an analyzer
+    they use (``counted``, whose spans are counted, all when None, and the narrative matcher and target
+    extractor) after an upgrade half re-analysed a store, naming the versions and their articles."""
     total = Tally()
     for tally in tallies:
         total.versions.update(tally.versions)
-    mixed = total.mixed_versions
+    used = {NARRATIVE_ANALYZER, TARGET_ANALYZER} | ({counted} if counted else set())
+    mixed = {name: found for name, found in total.mixed_versions.items() if counted is None or name in used}
     if not mixed:
         return None
     listed = "; ".join(
@@ -512,5 +514,5 @@ def mixed_versions_caution(tallies: Iterable[Tally]) -> str | None:
     )
     return (
         f"These figures mix findings of different analyzer versions: {listed}. `propwatch reanalyze` "
-        "(with the same filters) brings every article to the installed ones."
+        "(or `reanalyze --outlet NAME` and the other filters of list) brings articles to the installed ones."
     )

@@ -498,7 +498,7 @@ def dashboard(request: Request, bench: Bench) -> Response:
         narratives=by_outlet("narratives"),
         attacked=by_outlet("attacked"),
         narrative_label=NARRATIVE_LABEL,
-        mixed_versions=mixed_versions_caution(stats.values()),
+        mixed_versions=mixed_versions_caution(stats.values(), analyzer),
     )
 
 
