@@ -125,7 +125,7 @@ def plan_partitions(
                 if digest not in seen:  # a text an earlier run analysed, met here first
                     seen.add(digest)
                     progress.already_done += 1
-                key, place = copy_key(item), place_key(item)
+                key, place = copy_key(item), place_key(item, content)
                 # the same place met before, under this run's spelling or an earlier one's
                 met = (
                     key in done
@@ -140,7 +140,7 @@ def plan_partitions(
                     progress.copies += 1
             else:
                 seen.add(digest)
-                own_places.add(bytes.fromhex(place_key(item)[6:]))  # a duplicate there is no copy
+                own_places.add(bytes.fromhex(place_key(item, content)[6:]))  # a duplicate there is no copy
                 if content in done:
                     progress.already_done += 1
                 else:

@@ -11,7 +11,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -78,22 +78,31 @@ def copy_key(article: Article) -> str:
 _IN_FILE = re.compile(r"^(?P<file>.+?)(?P<inside> (?:line|row|record) \d+)$")
 
 
-def place_key(article: Article) -> str:
+def place_key(article: Article, content_hash: str | None = None) -> str:
     """Where the text was read, however the command named it: its URL, else its file's real path (with
     the line, row or record in it). A rerun from another folder, by another spelling of the corpus, or
     with another --outlet reads the same places; the copy key (with the path as typed and the outlet)
-    had called each of them a copy of itself."""
+    had called each of them a copy of itself. ``content_hash``: the article's, when the caller has it
+    (the property hashes the whole text on every access)."""
     where = article.url or _real_origin(article.origin or "")
-    return "place:" + hashlib.sha256(f"{article.content_hash}\0{where}".encode()).hexdigest()[:32]
+    content = content_hash or article.content_hash
+    return "place:" + hashlib.sha256(f"{content}\0{where}".encode()).hexdigest()[:32]
 
 
 def _real_origin(origin: str) -> str:
     found = _IN_FILE.match(origin)
     file, inside = (found.group("file"), found.group("inside")) if found else (origin, "")
+    real = _real_file(file)
+    return real + inside if real is not None else origin
+
+
+@lru_cache(maxsize=1024)
+def _real_file(file: str) -> str | None:
+    """``file``'s real path, or None when it is no file here: once per file, not once per record in it."""
     try:
-        return os.path.realpath(file) + inside if os.path.exists(file) else origin
+        return os.path.realpath(file) if os.path.exists(file) else None
     except (OSError, ValueError):  # a name no file system takes
-        return origin
+        return None
 
 
 @dataclass(frozen=True)
