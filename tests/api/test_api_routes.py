@@ -1069,3 +1069,23 @@ def test_the_dashboard_is_computed_again_only_when_the_store_changes(
     assert len(counted) == 1
     api.client.post("/api/articles", json={"text": text + " Again.", "outlet": "Courier"}, headers=api.auth)
     assert "Courier" in api.client.get("/outlets").text and len(counted) == 2
+
+
+def test_every_outlet_view_says_when_its_figures_mix_analyzer_versions(api: Api) -> None:
+    """The CLI warned of a half re-analysed store; /api/outlets and the outlet page had said nothing."""
+    text = "NATO lies again and again, the puppets said on Tuesday."
+    html = {"accept": "text/html"}
+    api.store.save_analysis(
+        Analysis(article=Article(text=text, outlet="Daily"), analyzers={"techniques": "1+spans5"})
+    )
+    assert api.client.get("/api/outlets").json()["caution"] is None
+    assert api.client.get("/api/outlets/Daily").json()["caution"] is None
+    assert "mix findings" not in api.client.get("/outlets/Daily", headers=html).text
+    api.store.save_analysis(
+        Analysis(article=Article(text=text + " More.", outlet="Daily"), analyzers={"techniques": "1+spans7"})
+    )
+    expected = "techniques 1+spans5 (1 article), 1+spans7 (1 article)"
+    assert expected in api.client.get("/api/outlets").json()["caution"]
+    assert expected in api.client.get("/api/outlets/Daily").json()["caution"]
+    for page in ("/outlets", "/outlets/Daily"):
+        assert expected in api.client.get(page, headers=html).text

@@ -57,6 +57,7 @@ from propwatch.storage.statistics import (
     Bucket,
     Tally,
     default_analyzer,
+    mixed_versions_caution,
     outlet_statistics,
     outlet_timelines,
     timeline,
@@ -505,6 +506,7 @@ def list_outlets(
             )
             for name, t in stats.items()
         ],
+        caution=mixed_versions_caution(stats.values(), counted),
     )
 
 
@@ -539,6 +541,7 @@ def get_outlet(
         analyzer=counted,
         overall=TallyOut(**overall.record()),
         periods=[PeriodOut(period=period, **t.record()) for period, t in periods.items()],
+        caution=mixed_versions_caution([overall], counted),
     )
 
 

@@ -264,6 +264,11 @@ class OutletsOut(BaseModel):
     analyzer: str | None = Field(description="Whose spans are counted; null: every analyzer's.")
     bucket: str | None = Field(default=None, description="The period length asked for, if any.")
     items: list[OutletOut]
+    caution: str | None = Field(
+        default=None,
+        description="Set when the figures mix findings of different analyzer versions (a half re-analysed "
+        "store after an upgrade), naming the versions and their article counts.",
+    )
 
 
 class OutletTimelineOut(BaseModel):
@@ -272,6 +277,11 @@ class OutletTimelineOut(BaseModel):
     analyzer: str | None
     overall: TallyOut
     periods: list[PeriodOut]
+    caution: str | None = Field(
+        default=None,
+        description="Set when the figures mix findings of different analyzer versions (a half re-analysed "
+        "store after an upgrade), naming the versions and their article counts.",
+    )
 
 
 class StatusOut(BaseModel):

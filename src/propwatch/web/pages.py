@@ -540,6 +540,7 @@ def outlet_page(request: Request, name: str, bench: Bench) -> Response:
         name=name,
         overall=overall,
         analyzer=analyzer,
+        mixed_versions=mixed_versions_caution([overall], analyzer),
         periods=periods,
         over_time=stacked_columns(list(periods), _series(periods, analyzer)),
         labels_chart=labels_chart if top else None,
