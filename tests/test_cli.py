@@ -15,6 +15,7 @@ import pytest
 
 from article_findings_fixture import findings_analysis
 from propwatch.domain import Analysis, Article, Label, Span
+from propwatch.settings import Settings
 from propwatch.storage import ArticleStore
 from propwatch.storage.statistics import outlet_statistics
 from workbench_fixture import seed
@@ -190,6 +191,38 @@ def test_ctrl_c_reports_what_was_done_and_keeps_the_output_file(
     said = " ".join(result.output.split())  # the console wraps long lines
     assert "Interrupted after 1 article" in said and f"{report} was left as it was" in said
     assert report.read_text(encoding="utf-8") == "[]\n"
+
+
+def test_ctrl_c_that_no_command_reports_is_said_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C in train, evaluate or list had ended the run with exit 130 and a blank line."""
+    import propwatch.cli as cli
+    import propwatch.storage.queries as queries
+    from propwatch.service import Outcome
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    cli.ArticleStore.from_settings(Settings(data_dir=tmp_path)).close()
+    monkeypatch.setattr(queries, "find_articles", stopped)
+    monkeypatch.setattr(sys, "argv", ["propwatch", "--data-dir", str(tmp_path), "list"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err.strip() == "Interrupted: the command stopped before it finished."
+
+    def interrupted(*args: object, **kwargs: object) -> Iterator[Outcome]:
+        yield Outcome(analysis=Analysis(article=Article(text="One article.")))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "analyze_sources", interrupted)
+    monkeypatch.setattr(sys, "argv", ["propwatch", "--data-dir", str(tmp_path), "analyze", "x.txt"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    said = capsys.readouterr().err
+    assert exited.value.code == 130 and "Interrupted after 1 article" in said  # the command's own words
+    assert "the command stopped" not in said
 
 
 def test_ctrl_c_in_an_export_says_so_and_keeps_the_earlier_file(

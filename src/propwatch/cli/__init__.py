@@ -524,6 +524,12 @@ _claims.register_score(score_app)
 _claims.register_train(train_app)
 
 
+def _unexplained_interrupt(exc: SystemExit) -> bool:
+    """Whether Typer ended the run over a Ctrl-C that the command itself did not report."""
+    raised = exc.__context__
+    return exc.code == 130 and raised is not None and isinstance(raised.__cause__, KeyboardInterrupt)
+
+
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a latin-1 or cp1252 console: escapes, not a traceback
         if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
@@ -533,6 +539,10 @@ def main() -> None:
     try:
         try:
             app()  # standalone: usage errors and typer.Exit become exit codes; our errors come through
+        except SystemExit as exc:
+            if _unexplained_interrupt(exc):  # Typer turns a Ctrl-C no command caught into a bare 130
+                err.print("Interrupted: the command stopped before it finished.", highlight=False)
+            raise
         except ModuleNotFoundError as exc:
             if (exc.name or "").split(".")[0] not in TRAIN_MODULES:
                 raise
