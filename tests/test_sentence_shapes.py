@@ -5,7 +5,7 @@ from __future__ import annotations
 from propwatch.analyzers.claims import ClaimDetector
 from propwatch.claims.sentences import split_sentences as claim_sentences
 from propwatch.narratives.sentences import split_sentences as narrative_sentences
-from propwatch.sentence_shapes import MAX_SENTENCE_CHARS, cut_long, is_table_row, trimmed
+from propwatch.sentence_shapes import MAX_SENTENCE_CHARS, cut_long, is_table_row, speaker_labels, trimmed
 
 CLAUSE = "the US and NATO refused to discuss the key issues with Russia, "
 RUN = (
@@ -62,6 +62,8 @@ def test_table_rows_bullets_and_speaker_labels_are_not_sentences_or_parts_of_the
         ),
         ("1. FC Köln spendet für die Ukraine.", "1. FC Köln spendet für die Ukraine."),
         ("Q:", "Q:"),  # nothing would be left
+        ("QUESTION: Mr Lavrov, what is your answer?", "Mr Lavrov, what is your answer?"),  # any case
+        ("**Host:** NATO refused to answer.", "NATO refused to answer."),
     ]:
         start, end = trimmed(0, len(line), line)
         assert line[start:end] == kept, line
@@ -77,3 +79,18 @@ def test_claims_leave_out_table_rows_and_their_markup(tmp_path) -> None:  # type
     found = detector.candidates(text, "en")
     assert [s.text for s in found] == ["The United States withdrew from the INF Treaty in 2019."]
     assert all(text[s.start : s.end] == s.text for s in found)
+
+
+def test_speaker_labels_are_the_transcripts_not_a_topic_or_a_subject() -> None:
+    text = (
+        "Ukraine: Russian forces fired 40 missiles.\nUkraine: more to come.\n"  # a digest's topic
+        "Lavrov: the West wants war.\n"  # a headline's subject
+        "Sergey Lavrov: This is a lie.\nQUESTION: Why?\n- **Maria Zakharova:** No.\n"
+        "Sergey Lavrov: Our troops are at home.\nMARIA ZAKHAROVA: Indeed.\nNote: none\n"
+    )
+    assert [text[a:b] for a, b in speaker_labels(text)] == [
+        "Sergey Lavrov",  # a full name opening two lines
+        "QUESTION",
+        "Sergey Lavrov",
+        "MARIA ZAKHAROVA",  # a name in capitals, once is enough
+    ]

@@ -7,7 +7,8 @@ a narrative's evidence is made of them.
   before the limit, else at its last comma, else at its last space.
 * A row of a table written with pipes ("| Issue | Russia's proposal |") is no sentence.
 * A list bullet, a markdown quote mark, heading or emphasis, an emoji bullet or a speaker's label in
-  a transcript ("Q:", "Answer:", "SERGEY LAVROV:") opens a line without being part of its sentence.
+  a transcript ("Q:", "Answer:", "SERGEY LAVROV:") opens a line without being part of its sentence;
+  a speaker's label names no target either.
 """
 
 from __future__ import annotations
@@ -22,14 +23,23 @@ _COMMA = re.compile(r",(?=\s)")
 _EMOJI = r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"
 # One emoji as written: its variation selector, skin tone and the emoji joined to it by U+200D.
 _EMOJI_SEQUENCE = rf"{_EMOJI}(?:\uFE0F|[\U0001F3FB-\U0001F3FF]|\u200D{_EMOJI})*"
-_LEAD = re.compile(
-    rf"(?:[-*•‣◦▪▸►–—>#]+[ \t]+|\*\*|__|{_EMOJI_SEQUENCE}[ \t]+"
-    # a transcript's speaker: Q/A in the corpus languages, or a name in capitals ("SERGEY LAVROV:"); a
-    # capitalised word before a colon ("Ukraine: Russian forces…", "Lavrov: …") is the sentence's subject
-    r"|(?:Q|A|Question|Answer|Вопрос|Ответ|Frage|Antwort|Pytanie|Odpowiedź|Domanda|Risposta|Réponse)"
-    r"[ \t]*:[ \t]+"
-    r"|[A-ZА-ЯЁ][A-ZА-ЯЁ'’.-]+(?:[ \t]+[A-ZА-ЯЁ][A-ZА-ЯЁ'’.-]+){1,2}[ \t]*:[ \t]+)+"
+_MARKS = r"[-*•‣◦▪▸►–—>#]+[ \t]+|\*\*|__"
+# A transcript's speaker: Q/A or the interviewer in the corpus languages, in any case, or a name in
+# capitals ("SERGEY LAVROV:"); a capitalised word before a colon ("Ukraine: Russian forces…", "Lavrov:
+# …") is the sentence's subject, unless the same label opens other lines (see speaker_labels).
+_SPEAKER = (
+    r"(?i:Q|A|Question|Answer|Interviewer|Moderator|Host|Вопрос|Ответ|Ведущий|Корреспондент|Питання"
+    r"|Відповідь|Frage|Antwort|Pytanie|Odpowiedź|Domanda|Risposta|Réponse)"
+    r"|[A-ZА-ЯЁІЇЄ][A-ZА-ЯЁІЇЄ'’.-]+(?:[ \t]+[A-ZА-ЯЁІЇЄ][A-ZА-ЯЁІЇЄ'’.-]+){1,2}"
 )
+_LEAD = re.compile(rf"(?:{_MARKS}|{_EMOJI_SEQUENCE}[ \t]+|(?:{_SPEAKER})[ \t]*:(?:\*\*|__)?[ \t]+)+")
+# A label opening a line: a speaker's when _SPEAKER reads it so or when it opens two lines or more.
+_LINE_LABEL = re.compile(
+    rf"^[ \t]*(?:{_MARKS})*(?P<label>[A-ZА-ЯЁІЇЄ][\w'’.-]*(?:[ \t]+[\w'’.-]+){{0,3}}?)"
+    r"[ \t]*:(?:\*\*|__)?[ \t]+\S",
+    re.M,
+)
+_SPEAKER_ONLY = re.compile(rf"(?:{_SPEAKER})$")
 _TRAILING_EMPHASIS = re.compile(r"(?:\*\*|__)+$")
 
 
@@ -63,6 +73,23 @@ def is_table_row(sentence: str) -> bool:
     """A row of a table written with pipes, or its rule ("|---|---|")."""
     stripped = sentence.strip()
     return stripped.startswith("|") and stripped.count("|") >= 2
+
+
+def speaker_labels(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each speaker's label that opens a line of a transcript ("SERGEY LAVROV",
+    "Question", or "Sergey Lavrov" where that name opens two lines or more), in text order."""
+    found = [(m.start("label"), m.end("label"), m.group("label")) for m in _LINE_LABEL.finditer(text)]
+    seen: dict[str, int] = {}
+    for _, _, label in found:
+        seen[label] = seen.get(label, 0) + 1
+    return [(a, b) for a, b, label in found if _SPEAKER_ONLY.match(label) or _named(label, seen[label])]
+
+
+def _named(label: str, times: int) -> bool:
+    """Whether a label that opens ``times`` lines names a speaker: a full name ("Sergey Lavrov") that
+    opens two lines or more; one word ("Ukraine:" opening each item of a digest) is a topic."""
+    words = label.split()
+    return times > 1 and len(words) > 1 and all(word[0].isupper() for word in words)
 
 
 def trimmed(start: int, end: int, sentence: str) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from propwatch.analyzers.claims import ClaimDetector
+from propwatch.analyzers.claims import ANALYZER_VERSION, ClaimDetector
 from propwatch.claims.claimreview import claim_reviews
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.domain import Analysis, Article
@@ -33,7 +33,7 @@ def sample() -> Analysis:
 def test_contract(detector: ClaimDetector) -> None:
     assert ClaimDetector.name == "claims"
     assert ClaimDetector.provides == frozenset({"spans:claim"})
-    assert detector.version.startswith("5+model")
+    assert detector.version.startswith(f"{ANALYZER_VERSION}+model")
 
 
 def test_sample_article_claims(detector: ClaimDetector, sample: Analysis) -> None:

@@ -117,6 +117,25 @@ def test_the_tagger_does_not_read_shouted_lines(catalogue: AliasCatalogue) -> No
     ]
 
 
+def test_a_transcripts_speaker_labels_name_no_target(catalogue: AliasCatalogue) -> None:
+    """ "SERGEY LAVROV:" opening his answers had been a target that the answers attacked."""
+    text = (
+        "QUESTION: Mr Lavrov, the West says Russia will attack.\n"
+        "SERGEY LAVROV: This is a lie invented in Washington.\n"
+        "Jens Stoltenberg: NATO is a defensive alliance.\n"
+        "Jens Stoltenberg: Russia must withdraw.\n"
+    )
+    names = [
+        name for _, name in mentioned(text, extract_mentions(text, "en", catalogue, EveryCapitalisedRun()))
+    ]
+    assert "SERGEY LAVROV" not in names and "Jens Stoltenberg" not in names
+    assert {"Russia", "United States", "NATO"} <= set(names)  # Washington is the United States
+    single = "Jens Stoltenberg: NATO is a defensive alliance."  # one line: a headline's subject
+    assert "Jens Stoltenberg" in [
+        n for _, n in mentioned(single, extract_mentions(single, "en", catalogue, None))
+    ]
+
+
 def test_a_hashtag_names_the_catalogued_part_of_it_and_is_no_target_itself(catalogue: AliasCatalogue) -> None:
     text = "Subscribe now\n#NATO #USA #провокация #StopNATO #RussiaIsNotTheEnemy #WakeUp #UnitedStatesOut"
     mentions = extract_mentions(text, "en", catalogue, EveryCapitalisedRun())

@@ -24,8 +24,9 @@ from propwatch.settings import Settings
 # is two sentences (an abbreviation that often ends one, then a capitalised function word); 5: a run of
 # more than 1,000 characters is cut at clause marks, table rows are no claims, and bullets, markdown marks
 # and speaker labels ("Q:", "SERGEY LAVROV:") are not part of a claim (propwatch.sentence_shapes); the
-# model reads shouted sentences in ordinary case (propwatch.models.casing)
-ANALYZER_VERSION = "5"
+# model reads shouted sentences in ordinary case (propwatch.models.casing); 6: speaker labels in any case
+# ("QUESTION:", "**Host:**")
+ANALYZER_VERSION = "6"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")

@@ -54,7 +54,8 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.9: French and Italian names come from the e5 tagger where models/ner/e5-ner.json assigns it
 # 1.10: an acronym that is a word ("WHO", "US") in a line of capitals is that word
 # 1.11: shouted lines matched in any case ("THE US" but not "LET US"), not tagged; hashtags name no target
-ANALYZER_VERSION = "1.11"
+# 1.12: a transcript's speaker labels ("SERGEY LAVROV:", a full name opening two lines) are no mentions
+ANALYZER_VERSION = "1.12"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 

@@ -36,6 +36,7 @@ from babel import Locale, UnknownLocaleError
 
 from propwatch.models.casing import shouted_lines
 from propwatch.models.function_words import stop_words
+from propwatch.sentence_shapes import speaker_labels
 from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
 from propwatch.targets.linking import COORDINATION
 from propwatch.targets.morphology import (
@@ -273,7 +274,8 @@ def extract_mentions(
         if i not in dropped
     )
     found.extend(_merge_unlisted(text, language, unlisted))
-    return sorted(found, key=lambda m: (m.start, m.end))
+    labelled = _overlap_test(speaker_labels(text))  # "SERGEY LAVROV:" says who speaks, not who is attacked
+    return sorted((m for m in found if not labelled(m.start, m.end)), key=lambda m: (m.start, m.end))
 
 
 _HASHTAG: Final = re.compile(r"(?<![\w#])#\w+")
