@@ -868,3 +868,15 @@ def test_record_text_and_headline_drop_invisible_characters(tmp_path: Path) -> N
     assert article.text == "The European security order is gone." and article.title == "NATO Expands"
     assert article.id == Article(text="The European security order is gone.").id
     assert "has no text" in failure.reason
+
+
+def test_record_text_drops_direction_marks_and_spells_out_ligatures(tmp_path: Path) -> None:
+    """As plain text does: a record with an LRM inside "European" had become another article."""
+    path = tmp_path / "crawl.csv"
+    path.write_text(
+        "title,text\n\ufb01gures from \u202bBrussels\u202c,The Europe\u200ean Commission gave \ufb01gures.\n",
+        encoding="utf-8",
+    )
+    (article,) = list(read_csv(path, SETTINGS))
+    assert isinstance(article, Article) and article.title == "figures from Brussels"
+    assert article.text == "The European Commission gave figures."

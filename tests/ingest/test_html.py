@@ -193,6 +193,7 @@ def test_xhtml_with_an_encoding_declaration(settings: Settings) -> None:
         "",
         "   ",
         "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        "<html><body><nav><a href='/'>O\ufb03ce \u200eHome</a></nav></body></html>",  # read as in the text
         "<html><head><title>Only a title</title></head><body></body></html>",
     ],
 )
@@ -358,3 +359,13 @@ def test_a_genre_tag_in_the_headline_is_the_pages_genre(settings: Settings) -> N
     assert parse_html(same, settings).title == "Assembly extends emergency powers"
     plain = parse_html(page(), settings)
     assert (plain.title, plain.genre_tag) == ("Assembly extends emergency powers", None)
+
+
+def test_json_ld_text_drops_direction_marks_and_spells_out_ligatures(settings: Settings) -> None:
+    # as the page's own text and plain text are read: "ﬁrm" had not been found by a search for "firm"
+    page = JSON_LD_ONLY.replace("Moscow's concerns", "Mos\u200ecow's \ufb01rm concerns").replace(
+        "NATO expands", "NATO \u2066\ufb01ghts\u2069"
+    )
+    article = parse_html(page, settings, url="https://planet.example/nato")
+    assert article.text.startswith("The alliance ignored Moscow's firm concerns.\n\n")
+    assert article.title == "NATO fights again"

@@ -378,3 +378,45 @@ def test_a_channel_page_s_refusal_names_only_real_posts(settings: Settings) -> N
         parse_html(html, settings)
     assert "\x1b" not in str(refused.value) and "evil" not in str(refused.value)
     assert "https://t.me/rybar/44101?embed=1 to https://t.me/rybar/44102?embed=1" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "first_cell", ["<td>Price of diesel on Monday</td>", "<td><p>Price of diesel on Monday</p></td>"]
+)
+def test_a_one_row_data_table_stays_a_table_row(settings: Settings, first_cell: str) -> None:
+    """Every one-row table had been read as layout: the row of figures was lost from the text."""
+    row = f"<table><tr>{first_cell}<td>2.31 euros</td><td>up 41 per cent on a year ago</td></tr></table>"
+    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).text
+    assert (
+        text == f"{ONE}\n\n| Price of diesel on Monday | 2.31 euros | up 41 per cent on a year ago |\n\n{TWO}"
+    )
+
+
+def test_a_one_row_table_of_lines_or_boxes_is_layout(settings: Settings) -> None:
+    # a menu cell of short lines and a text cell of paragraphs: the page's layout, not a row of data
+    menu = "<td><b>Sections</b><br>Politics<br>Economy</td>"
+    html = article(f"<table><tr>{menu}<td><p>{ONE}</p><p>{TWO}</p></td></tr></table><p>{THREE}</p>")
+    text = parse_html(html, settings).text
+    assert "|" not in text and f"{ONE}\n\n{TWO}" in text and text.endswith(THREE)
+
+
+def test_direction_marks_and_ligatures_read_as_in_plain_text(settings: Settings) -> None:
+    """trafilatura drops direction marks but keeps ligatures: "ﬁgures" was not found by "figures"."""
+    opening = "The Europe\u200ean Commission gave the \ufb01gures on Monday."
+    marked = article(f"<p>{opening} {ONE}</p><p>O\ufb03cials: {TWO}</p>").replace(
+        HEADLINE, f"\ufb01gures \u202bof\u202c {HEADLINE}"
+    )
+    found = parse_html(marked, settings)
+    assert found.text == f"The European Commission gave the figures on Monday. {ONE}\n\nOfficials: {TWO}"
+    assert found.title == f"figures of {HEADLINE}"
+
+
+def test_a_brief_s_headline_with_a_ligature_or_direction_mark_is_no_text(settings: Settings) -> None:
+    # the headline read from the markup is spelt out; the extraction's copy of it had stayed in the text
+    headline = "O\ufb03cials \u200eextend emergency powers"
+    html = article(f"<div class='article-body'><p>{ONE}</p></div>").replace(HEADLINE, headline)
+    found = parse_html(html, settings)
+    assert (found.title, found.text) == ("Officials extend emergency powers", ONE)
+    assert clean_blocks([ONE, headline], title="Officials extend emergency powers", page="").paragraphs == [
+        ONE
+    ]

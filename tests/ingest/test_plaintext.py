@@ -640,3 +640,46 @@ def test_terminal_controls_leave_a_plain_text(settings: Settings) -> None:
     article = parse_plain_text(text, settings)
     assert not any(ch in (article.title or "") + article.text for ch in "\x1b\x9b")
     assert "NATO [31mred[0m lies again, he said.2J" in article.text
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "SHAME — there is no other word for what the Commission did on Monday.",
+        "ПОЗОР — иначе не назовёшь то, что сделала Еврокомиссия в понедельник.",
+    ],
+)
+def test_a_shouted_word_and_a_dash_before_lower_case_is_no_dateline(quiet: Settings, opening: str) -> None:
+    """Place "Shame" had been taken from the opening and "SHAME —" cut from the text."""
+    article = parse_plain_text(f"{opening}\n\n{SECOND}", quiet)
+    assert article.place is None and article.text == f"{opening}\n\n{SECOND}"
+
+
+@pytest.mark.parametrize(
+    ("opening", "place", "rest"),
+    [
+        ("WASHINGTON — The president said the talks had failed.", "Washington", "The president"),
+        ("KYIV — «Мы не сдадимся», сказал он.", "Kyiv", "«Мы"),
+        ("BERLIN — 2,000 people marched on Saturday.", "Berlin", "2,000"),
+    ],
+)
+def test_a_dateline_in_capitals_opens_a_sentence(
+    quiet: Settings, opening: str, place: str, rest: str
+) -> None:
+    article = parse_plain_text(f"{opening}\n\n{SECOND}", quiet)
+    assert article.place == place and article.text.startswith(rest)
+
+
+def test_direction_marks_and_ligatures_do_not_make_another_text(settings: Settings) -> None:
+    """An LRM inside "European" had hidden the copy from search and deduplication; "ﬁgures" (a PDF's
+    ligature) was not found by a search for "figures"."""
+    clean = "The European Commission said the figures were final.\n\nOfficials in Kyiv offered no comment.\n"
+    marked = (
+        "The Europe\u200ean Commission said the \ufb01gures were \u202bfinal\u202c.\n\n"
+        "O\ufb03cials in \u2066Kyiv\u2069 o\ufb00ered no\u200f comment\u061c.\n"
+    )
+    first, second = parse_plain_text(clean, settings), parse_plain_text(marked, settings)
+    assert second.text == first.text and second.id == first.id
+    assert second.raw == marked  # the input as read stays
+    spelt = "\ufb00 \ufb01 \ufb02 \ufb03 \ufb04 \ufb05 \ufb06 are letters"
+    assert parse_plain_text(spelt, settings).text == "ff fi fl ffi ffl st st are letters"

@@ -15,31 +15,44 @@ from propwatch.settings import Settings
 UNNAMED_ARTICLE = "article"  # the input name of an article read from no file, URL or record
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROLS_BUT_NUL = re.compile(r"[\x01-\x1f\x7f-\x9f]")
+_LIGATURE_LETTERS = ("ff", "fi", "fl", "ffi", "ffl", "st", "st")  # U+FB00 to U+FB06, as NFKC spells them
 
 
 # Characters that show nothing and join nothing (soft hyphen, zero-width space, word joiner, a BOM inside the
-# text): HTML extraction drops them, so plain text and records do too. Inside words they had hidden a
-# verbatim copy from deduplication, search and republication ("Euro\u00adpean" is "Euro" and "pean").
-# Terminal controls too (ESC, CSI…; not tabs, line breaks, form feeds, NEL, nor NUL, which the Article
-# refuses by name): a page's "ESC[2J" had cleared the analyst's screen from list, show and search.
-_INVISIBLE = str.maketrans(
-    dict.fromkeys(
-        [
-            *map(ord, "\u00ad\u200b\u2060\ufeff"),
-            *range(0x01, 0x09),
-            *range(0x0E, 0x20),
-            0x7F,
-            *range(0x80, 0x85),
-            *range(0x86, 0xA0),
-        ]
-    )
-)
+# text) and those that only set the direction of the text around them (LRM, RLM, ALM, the bidi embeddings,
+# overrides and isolates): HTML extraction drops them, so plain text and records do too. Inside words they
+# had hidden a verbatim copy from deduplication, search and republication ("Euro\u00adpean" is "Euro" and
+# "pean"). Terminal controls too (ESC, CSI…; not tabs, line breaks, form feeds, NEL, nor NUL, which the
+# Article refuses by name): a page's "ESC[2J" had cleared the analyst's screen from list, show and search.
+# Latin ligatures (a PDF's "ﬁgures") are spelt out: search for "figures" had not found them.
+_INVISIBLE = {
+    **dict.fromkeys(
+        map(
+            chr,
+            [
+                *map(ord, "\u00ad\u200b\u2060\ufeff\u200e\u200f\u061c"),
+                *range(0x202A, 0x202F),
+                *range(0x2066, 0x206A),
+                *range(0x01, 0x09),
+                *range(0x0E, 0x20),
+                0x7F,
+                *range(0x80, 0x85),
+                *range(0x86, 0xA0),
+            ],
+        ),
+        "",
+    ),
+    **{chr(0xFB00 + index): letters for index, letters in enumerate(_LIGATURE_LETTERS)},
+}
+_INVISIBLE_CHARS = re.compile("[" + "".join(map(re.escape, sorted(_INVISIBLE))) + "]")
 
 
 def visible_text(text: str) -> str:
     """``text`` without the characters that show nothing and join nothing (zero-width joiners and
-    non-joiners stay: they join emoji and spell Persian and Indic words), nor terminal controls."""
-    return text.translate(_INVISIBLE)
+    non-joiners stay: they join emoji and spell Persian and Indic words), nor direction marks and
+    terminal controls, and with Latin ligatures spelt out: not the same length as ``text``."""
+    # a search, not str.translate: a page of megabytes is read in milliseconds where it holds none of them
+    return _INVISIBLE_CHARS.sub(lambda found: _INVISIBLE[found.group()], text)
 
 
 def one_line(value: str, *, keep_nul: bool = False) -> str:

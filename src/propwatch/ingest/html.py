@@ -25,10 +25,10 @@ from trafilatura.xml import xmltotxt
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article
 from propwatch.errors import EmptyInputError, InputError, UnsupportedInputError
-from propwatch.ingest.base import make_article
+from propwatch.ingest.base import make_article, visible_text
 from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre, section_genre
-from propwatch.ingest.html_blocks import clean_blocks, opening_agency, page_text
+from propwatch.ingest.html_blocks import clean_blocks, opening_agency, page_text, unwrap_layout_tables
 from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.ingest.plaintext import (
@@ -132,7 +132,7 @@ def parse_html(
     kicker = _kicker_genre(tree)
     breadcrumbs = _breadcrumbs(tree, json_ld)
     page = page_text(tree)  # before the extraction prunes the tree: where each block stands in the page
-    _unwrap_layout_tables(tree)
+    unwrap_layout_tables(tree)
 
     document = trafilatura.bare_extraction(
         tree,
@@ -241,7 +241,8 @@ def _paragraphs(document: Any, title: str | None, page: str) -> tuple[str, str |
     if not blocks:
         blocks = [line.strip() for line in (document.text or "").split("\n") if line.strip()]
     cleaned = clean_blocks(blocks, title=title, page=page)
-    return "\n\n".join(cleaned.paragraphs), cleaned.genre_tag
+    # trafilatura drops direction marks and soft hyphens, not ligatures: the text reads as plain text's does
+    return visible_text("\n\n".join(cleaned.paragraphs)), cleaned.genre_tag
 
 
 def _boilerplate_text(tree: Any) -> str:
@@ -428,47 +429,6 @@ def _section_genre(breadcrumbs: list[str], page_url: str | None) -> str | None:
     return None
 
 
-_CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"  # a table's own cells, not those of a table in them
-# What only a page's layout puts in a cell: sections, navigation, headings, lists, forms.
-_LAYOUT_BLOCKS = (
-    ".//*[self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 "
-    "or self::form or self::article or self::section or self::nav or self::header or self::footer "
-    "or self::aside]"
-)
-_MAX_DATA_CELL = 400  # characters: a cell holding more holds an article, not a figure or a name
-
-
-def _unwrap_layout_tables(tree: Any) -> None:
-    """Turn the tables that lay out a page (menu, article and sidebar in cells) into plain blocks, for
-    trafilatura to tell their text from their boilerplate; data tables stay tables. Taken as tables,
-    a layout's cells had all been read as text: the menu, the headline, the teasers, the text twice."""
-    layout = [table for table in tree.iter("table") if _is_layout_table(table)]
-    for table in layout:
-        for part in table.xpath("./caption|./thead|./tbody|./tfoot|./tr|./*/tr|" + _CELLS):
-            part.tag = "div"
-        table.tag = "div"
-
-
-def _is_layout_table(table: Any) -> bool:
-    """Whether ``table`` lays out a page rather than holding data: it is marked so, holds tables, has a
-    single row (no data under a header), is mostly links (a menu, teasers), or its cells hold what only
-    a layout does (navigation, headings, lists, forms) or a whole article's text. A table of figures or
-    a one-column list of names, even with a <p> in each cell (as editors pasting from a word processor
-    leave them), stays a table."""
-    if (table.get("role") or "").lower() in ("presentation", "none") or table.xpath(".//table"):
-        return True
-    if len(table.xpath("./tr|./*/tr")) < 2:
-        return True
-    cells = table.xpath(_CELLS)
-    if any(cell.xpath(_LAYOUT_BLOCKS) for cell in cells):
-        return True
-    lengths = [len(" ".join(cell.text_content().split())) for cell in cells]
-    if any(length > _MAX_DATA_CELL for length in lengths):
-        return True
-    linked = sum(len(" ".join(link.text_content().split())) for link in table.xpath(".//a"))
-    return linked >= 0.5 * max(sum(lengths), 1)
-
-
 def _ld_authors(json_ld: list[dict[str, Any]]) -> str | None:
     """The people the page's first article object (not its live-blog entries) names as authors."""
     for item in json_ld:
@@ -535,7 +495,7 @@ def _json_ld_article(json_ld: list[dict[str, Any]]) -> dict[str, Any] | None:
             continue
         if "<" in body or "&" in body:  # some sites put the HTML of the body there
             body = html_lib.unescape(re.sub(r"<[^>]+>", "", re.sub(r"(?i)<br\s*/?>|</p>|</h\d>", "\n", body)))
-        paragraphs = [" ".join(line.split()) for line in re.split(r"\n\s*\n|\r?\n", body)]
+        paragraphs = [" ".join(visible_text(line).split()) for line in re.split(r"\n\s*\n|\r?\n", body)]
         found: dict[str, Any] = {
             "text": "\n\n".join(p for p in paragraphs if p),
             "title": _clean(_ld_text(item.get("headline") or item.get("name"))),
@@ -592,9 +552,9 @@ def _hostname(url: str | None) -> str | None:
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    value = " ".join(value.split())
+    value = " ".join(visible_text(value).split())
     return value or None
 
 
 def _normalise(value: str) -> str:
-    return " ".join(value.lower().split())
+    return " ".join(visible_text(value).lower().split())

@@ -1,6 +1,8 @@
-"""A web page's main text, block by block: what the extraction took that is no article text, and what
-the first paragraph says about the article.
+"""A web page's main text, block by block: the tables that lay out the page, unwrapped before the
+extraction; what the extraction took that is no article text, and what the first paragraph says.
 
+* A table laid out as a page (menu, headline and text, teasers in its cells) is read as blocks; a table
+  of data stays a table, a single row of short cells ("Price of diesel | 2.31 euros") too.
 * trafilatura sweeps the whole page when its main pass found little (a one-paragraph brief), and
   appends what it finds: the headline, the standfirst, "By …", "Last modified …", the paragraph again.
   The headline, byline lines, update lines and repeats of a paragraph (more than the page holds) go
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from propwatch.ingest.base import visible_text
 from propwatch.ingest.dates import dates_in
 from propwatch.ingest.plaintext import (
     _BOILERPLATE,
@@ -179,8 +182,8 @@ def _last_position(page: str, block: str) -> int:
 
 
 def _folded(text: str) -> str:
-    # white space differs between a page's markup and the extraction ("<b>a</b> b", "a<br>b"): none counts
-    return "".join(text.lower().split())
+    # white space, direction marks, ligatures differ between a page's markup and its extraction: none counts
+    return "".join(visible_text(text).lower().split())
 
 
 def opening_agency(first: str) -> Opening:
@@ -205,3 +208,62 @@ def opening_agency(first: str) -> Opening:
     if not rest.strip():
         return Opening(text=first)
     return Opening(text=rest, place=parsed.place, published=parsed.published, sources=parsed.sources)
+
+
+_CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"  # a table's own cells, not those of a table in them
+# What only a page's layout puts in a cell: sections, navigation, headings, lists, forms.
+_LAYOUT_BLOCKS = (
+    ".//*[self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 "
+    "or self::form or self::article or self::section or self::nav or self::header or self::footer "
+    "or self::aside]"
+)
+# What breaks a cell into lines or boxes: a one-row table whose cells hold these lays out a page.
+_CELL_BLOCKS = (
+    ".//*[self::p or self::div or self::br or self::blockquote or self::pre or self::dl or self::hr "
+    "or self::figure or self::img or self::picture or self::iframe or self::video or self::center]"
+)
+_MAX_DATA_CELL = 400  # characters: a cell holding more holds an article, not a figure or a name
+
+
+def unwrap_layout_tables(tree: Any) -> None:
+    """Turn the tables that lay out a page (menu, article and sidebar in cells) into plain blocks, for
+    trafilatura to tell their text from their boilerplate; data tables stay tables. Taken as tables,
+    a layout's cells had all been read as text: the menu, the headline, the teasers, the text twice."""
+    layout = [table for table in tree.iter("table") if _is_layout_table(table)]
+    for table in layout:
+        for part in table.xpath("./caption|./thead|./tbody|./tfoot|./tr|./*/tr|" + _CELLS):
+            part.tag = "div"
+        table.tag = "div"
+
+
+def _is_layout_table(table: Any) -> bool:
+    """Whether ``table`` lays out a page rather than holding data: it is marked so, holds tables, is
+    mostly links (a menu, teasers), or its cells hold what only a layout does (navigation, headings,
+    lists, forms) or a whole article's text; or it has a single row that is no row of figures (see
+    :func:`_data_row`). A table of figures or a one-column list of names, even with a <p> in each cell
+    (as editors pasting from a word processor leave them), stays a table."""
+    if (table.get("role") or "").lower() in ("presentation", "none") or table.xpath(".//table"):
+        return True
+    cells = table.xpath(_CELLS)
+    if any(cell.xpath(_LAYOUT_BLOCKS) for cell in cells):
+        return True
+    lengths = [len(" ".join(cell.text_content().split())) for cell in cells]
+    if any(length > _MAX_DATA_CELL for length in lengths):
+        return True
+    linked = sum(len(" ".join(link.text_content().split())) for link in table.xpath(".//a"))
+    if linked >= 0.5 * max(sum(lengths), 1):
+        return True
+    return len(table.xpath("./tr|./*/tr")) < 2 and not _data_row(cells)
+
+
+def _data_row(cells: list[Any]) -> bool:
+    """Whether a table's only row holds data ("Price of diesel | 2.31 euros | up 41 per cent"): two
+    cells or more, each a line of text at most wrapped in one <p>. A page laid out in one row (menu,
+    headline and paragraphs, teasers) breaks its cells into lines and boxes; one cell is a box."""
+    if len(cells) < 2:
+        return False
+    for cell in cells:
+        blocks = cell.xpath(_CELL_BLOCKS)
+        if len(blocks) > 1 or any(block.tag not in ("p", "div") for block in blocks):
+            return False
+    return True

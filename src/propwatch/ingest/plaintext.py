@@ -128,6 +128,7 @@ _SECTIONS = (
     "ВТОРНИК СРЕДА ЧЕТВЕРГ ПЯТНИЦА СУББОТА ВОСКРЕСЕНЬЕ"
 )
 _NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
+_OPENING_QUOTES = "\"'«»‹›„‚“”‘’「『"  # » and ” open quotes in German and Swedish
 
 # --- bylines, sources, boilerplate ---------------------------------------------------------------
 
@@ -513,8 +514,10 @@ def _match_dateline_prefix(line: str) -> tuple[str, str, str | None, str | None]
     letters = [ch for ch in rest[:40] if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
         return None  # "DRAGHI CADE, PUTIN GODE - GRAMELLINI: …" is a headline in capitals
-    if agency is None and raw_date is None and (not is_upper or len(place) < 4):
-        return None  # "LONDON — …" is a dateline only in capitals; "President Biden — …" is prose
+    first = rest[:1]  # what follows a dateline opens a sentence: a capital (or uncased letter), figure, quote
+    sentence = (first.isalpha() and not first.islower()) or first.isdigit() or first in _OPENING_QUOTES
+    if agency is None and raw_date is None and (not is_upper or len(place) < 4 or not sentence):
+        return None  # "LONDON — The…" only in capitals; "President Biden — …", "SHAME — there is…" are prose
     if not is_upper and raw_date is None:
         return None  # "Ukraine (AP) —" in title case with no date is too weak to call a dateline
     return rest, place, raw_date, agency.strip() if agency else None
