@@ -25,18 +25,15 @@ from datetime import date
 from typing import Any
 
 from propwatch.ingest.base import visible_text
+from propwatch.ingest.datelines import UPDATED, match_wire_dateline
 from propwatch.ingest.dates import dates_in
 from propwatch.ingest.plaintext import (
-    _BOILERPLATE,
     _BYLINE,
     _MAX_BOILERPLATE_LINE,
     _TAG_LINE,
-    _UPDATED,
     SENTENCE_END,
-    _dateline_prefix,
     _genre,
-    _match_dateline_prefix,
-    _Parsed,
+    is_boilerplate,
     is_teaser,
 )
 
@@ -50,12 +47,6 @@ _HEADING_WORDS = frozenset(
 )
 _WORDS = re.compile(r"[^\W\d_]+")  # words, not the figures of a time ("18.45 GMT")
 _LAST = re.compile(r"(?i)^(?:last|zuletzt|dernière|ostatnia|последнее)\s+")
-# Wire agencies that put their name after a dateline's dash, RIA style: "МОСКВА, 27 фев — РИА Новости. "
-_AGENCY_AFTER_DASH = re.compile(
-    r"^(?P<agency>(?:[A-ZА-ЯЁ]{2,}[\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*){0,2})"
-    r"|Интерфакс(?:-[\w]+)?|Interfax(?:-[\w]+)?|Укринформ|Ukrinform|Sputnik|Спутник|Прайм|Regnum|Регнум)"
-    r"\.\s+(?=[A-ZА-ЯЁ«\"“])"
-)
 
 
 @dataclass
@@ -144,7 +135,7 @@ def _not_text(line: str, *, whole: bool) -> bool:
     if is_teaser(line):
         return True
     # "Two responses to the crisis emerged." reads as the plain-text reader's "2 responses to …" line
-    if whole and _BOILERPLATE.match(line) and not (SENTENCE_END.search(line) and len(line.split()) > 8):
+    if whole and is_boilerplate(line) and not (SENTENCE_END.search(line) and len(line.split()) > 8):
         return True
     if len(line) > 120:
         return False
@@ -159,7 +150,7 @@ def _byline(line: str) -> bool:
 
 def _update_line(line: str) -> bool:
     """ "Last modified on Thu 16 Mar 2023 18.45 GMT", "Updated: 4 February 2022": one date, a few words."""
-    if not _UPDATED.match(_LAST.sub("", line, count=1)):
+    if not UPDATED.match(_LAST.sub("", line, count=1)):
         return False  # the line opens with the label: "The modified plan was approved on …" is prose
     written = dates_in(line)
     if len(written) != 1:
@@ -190,24 +181,14 @@ def opening_agency(first: str) -> Opening:
     """The first paragraph without the wire dateline that opens it, and what the dateline gave. In a
     page, only a wire's dateline counts: one naming an agency, or a place in capitals and a date
     ("Saturday, 26 February — a day no one will forget" and "GAZPROM — the gas giant" are prose)."""
-    found = _match_dateline_prefix(first)
-    if found is None:
+    found = match_wire_dateline(first)
+    if found is None or not (found.agency or (found.written_date and found.in_capitals)):
         return Opening(text=first)
-    _, place, written_date, agency = found
-    wire = agency is not None or bool(written_date and place.upper() == place)
-    if not wire and not _AGENCY_AFTER_DASH.match(found[0].lstrip("-–— ")):
-        return Opening(text=first)
-    parsed = _Parsed()
-    rest = _dateline_prefix(first, parsed)
-    if rest is None:
-        return Opening(text=first)
-    rest = rest.lstrip("-–— ")  # "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- Northwind…"
-    if not parsed.sources and (after_dash := _AGENCY_AFTER_DASH.match(rest)):
-        parsed.sources.append(after_dash.group("agency"))
-        rest = rest[after_dash.end() :]
+    rest = found.rest.lstrip("-–— ")  # "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- Northwind…"
     if not rest.strip():
         return Opening(text=first)
-    return Opening(text=rest, place=parsed.place, published=parsed.published, sources=parsed.sources)
+    sources = [found.agency] if found.agency else []
+    return Opening(text=rest, place=found.place, published=found.published, sources=sources)
 
 
 _CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"  # a table's own cells, not those of a table in them

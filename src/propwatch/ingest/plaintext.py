@@ -3,20 +3,21 @@
 Heuristics, in order (each documented where it is applied):
 
 * Header: the first non-blank lines are read while they are a genre tag on its own line, a dateline,
-  a byline ("By …") or a "Published: …" line, boilerplate, or (once) the headline. The first
-  other line starts the body.
+  a byline ("By …") or a "Published: …" line, a Telegram forward line ("Forwarded from X", "Переслано
+  от X": X is a source), boilerplate, or (once) the headline. The first other line starts the body.
 * Headline: a first line counts only when it is at most 300 characters, is followed by body text and
   does not end like a sentence (".", ",", ";", ":") — unless a known genre tag was stripped from it
   ("… a corner. Opinion") or a date line or byline follows it ("… to the U.S."). A known tag is
   stripped from the end ("… . Opinion", "… | Opinion", "… (Opinion)") or the start ("Opinion: …",
   "[Opinion] …"); unknown words never are.
-* Dateline: its own line ("03.02.2022, Moscow.", "Moscow, 3 February 2022", "Berlin, le 3 mars 2022",
-  "Feb 3, 2022", "2022-02-03") or the opening of the first paragraph ("MOSCOW, Feb 3 (Reuters) - …",
-  "WASHINGTON (AP) — …", "MOSCOW, February 3. /TASS/. …"), of which only the prefix is removed.
-  Dotted and slashed numeric dates are day first; an agency in the dateline becomes a source.
+* Dateline (read in :mod:`propwatch.ingest.datelines`): its own line ("03.02.2022, Moscow.", "Feb 3,
+  2022") or the opening of the first paragraph ("MOSCOW, Feb 3 (Reuters) - …", "MOSCOW, February 3.
+  /TASS/. …", "МОСКВА, 12 апр — РИА Новости. …"), of which only the prefix is removed; an agency
+  in the dateline becomes a source.
 * Source lines ("Source: X", "Sources: X, Y", "Via X", "Originally published by X", "Read more at X")
-  and boilerplate lines ("Leave a Reply", "Share this:", cookie notices, "Tags: …", …) are removed as
-  whole short lines only; "Leave a Reply", "Related posts" and the like end the article.
+  and boilerplate lines ("Leave a Reply", "Share this:", cookie notices, "Tags: …", Telegram's
+  "Подписывайтесь…", "Поддержать канал: …", also behind an emoji, …) are removed as whole short
+  lines only; "Leave a Reply", "Related posts" and the like end the article.
 * The body keeps the input's paragraph breaks and line endings (``\\r\\n`` included).
 """
 
@@ -30,15 +31,10 @@ from datetime import date
 from propwatch.domain import AUTHOR_SEPARATOR, Article, RawFormat
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.base import make_article, visible_text
-from propwatch.ingest.dates import (
-    DAY_PATTERN,
-    ISO_PATTERN,
-    MONTH_PATTERN,
-    NUMERIC_PATTERN,
-    WEEKDAY_PATTERN,
-    YEAR_SUFFIX_PATTERN,
-    read_date,
-)
+from propwatch.ingest.datelines import dateline_date as dateline_date  # html.py reads these three here
+from propwatch.ingest.datelines import is_update_line as is_update_line
+from propwatch.ingest.datelines import match_wire_dateline, read_dateline_line
+from propwatch.ingest.datelines import opening_dateline as opening_dateline
 from propwatch.ingest.genres import GENRE_TAGS
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.settings import Settings
@@ -60,76 +56,6 @@ _TAG_PREFIX = re.compile(
 )
 _TAG_LINE = re.compile(rf"^[(\[]?(?P<tag>(?i:{_TAGS}))[)\]]?\s*[.:]?$")
 
-# --- dates and datelines -------------------------------------------------------------------------
-
-_MONTH = MONTH_PATTERN
-_WEEKDAY = WEEKDAY_PATTERN
-_DAY = DAY_PATTERN
-_DATE_WITH_YEAR = (
-    rf"(?:{ISO_PATTERN}|{NUMERIC_PATTERN}"
-    rf"|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+\d{{4}}{YEAR_SUFFIX_PATTERN}"
-    rf"|(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}{YEAR_SUFFIX_PATTERN})"
-)
-_DATE_ANY = rf"(?:{_DATE_WITH_YEAR}|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY}|(?:{_WEEKDAY})?{_DAY}\s+{_MONTH})"
-# A time after the date: "at 10:30 AM EST", "à 10h30", "alle 10:30", "um 10:30 Uhr", "в 10:30".
-_CLOCK = r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*(?i:Uhr|h))?(?:\s*[AaPp]\.?[Mm]\.?)?"
-_TIME = (
-    rf"(?:,?\s*(?:(?i:at|à|a|alle|um|o|o\s+godz\.?|godz\.?|в)\s+)?{_CLOCK}"
-    r"(?:\s*[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
-)
-_TIME_FIRST = rf"(?:{_CLOCK},?\s+)?"  # "15:42, 3 февраля 2022"
-_PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*){0,3}"
-_UPPER_PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.-]+){0,3}"
-
-_PUBLISHED_LABELS = (
-    r"(?:published|posted|first\s+published)(?:\s+on)?|dated?|publié(?:\s+le)?|veröffentlicht(?:\s+am)?"
-    r"|pubblicato(?:\s+il)?|opublikowano|опубликовано|дата(?:\s+публикации)?"
-)
-_UPDATED_LABELS = (
-    r"(?:updated|last\s+updated|modified)(?:\s+on)?|mis\s+à\s+jour(?:\s+le)?|aktualisiert(?:\s+am)?"
-    r"|aggiornato(?:\s+il)?|aktualizacja|zaktualizowano|обновлено"
-)
-_UPDATED = re.compile(rf"(?i:{_UPDATED_LABELS})")
-# "Berlin, le 12 mars 2024", "Berlin, den 12. März 2024", "Warszawa, dnia 12 marca 2024 r."
-_DATE_ARTICLE = r"(?i:le|den|am|dnia|il|el)"
-# Whole-line datelines: "03.02.2022, Moscow.", "Moscow, 3 February 2022", "Feb 3, 2022", "Published: …".
-_DATELINE_LINE = re.compile(
-    rf"^(?:(?P<label>(?i:{_PUBLISHED_LABELS}|{_UPDATED_LABELS}))\s*:?\s*)?"
-    rf"(?:{_TIME_FIRST}(?:{_DATE_ARTICLE}\s+)?(?P<date>{_DATE_WITH_YEAR}){_TIME}(?:\s*[,|–—-]\s*(?P<place>{_PLACE}))?"
-    rf"|(?P<place2>{_PLACE})\s*,\s*(?:{_DATE_ARTICLE}\s+)?(?P<date2>{_DATE_WITH_YEAR}){_TIME})\s*\.?$"
-)
-# Opening of the first paragraph: "MOSCOW, Feb 3 (Reuters) - ", "WASHINGTON (AP) — ", "KYIV, Ukraine (AP) — ",
-# "MOSCOW, February 3. /TASS/. ", "Moscow, 3 February 2022 – ".
-_DATELINE_PREFIX = re.compile(
-    rf"^(?P<place>{_PLACE})(?:,\s+(?P<region>{_PLACE}))?(?:,\s+(?P<date>{_DATE_ANY}))?"
-    rf"(?:\s*\((?P<agency>[^()\n]{{2,40}})\)\s*[-–—:]+|\.?\s*/(?P<agency2>[A-Za-zА-Яа-я]{{2,12}})/\.?(?:\s*(?:-{{1,2}}|[–—]))?|\s+[-–—]+)\s+(?=\S)"
-)
-# An agency in a dateline: one to four words, as in "(Reuters)", "(AP)", "(askanews)", "(Interfax-Ukraine)".
-_AGENCY = re.compile(r"[^\W\d_][\w.&'’/-]*(?:\s[\w.&'’/-]+){0,3}")
-# Upper-case words that open a paragraph with a dash but are organisations, not places.
-_ACRONYMS = (
-    "NATO OSCE NASA UNICEF UNESCO OPEC ASEAN BRICS FIFA UEFA IMF WHO USA UK EU UN US CIA FBI KGB FSB "
-    "BREAKING UPDATE EXCLUSIVE WARNING NOTE EDITOR"
-)
-# Section labels that open a paragraph the way a dateline does ("POLITIQUE - Un râteau…").
-_SECTIONS = (
-    "POLITICS POLITIQUE POLITICA POLITIK ECONOMY ECONOMIE ECONOMIA WIRTSCHAFT WORLD MONDE MONDO AUSLAND "
-    "INLAND SPORT SPORTS CULTURE CULTURA KULTUR INTERNATIONAL INTERNAZIONALE SOCIETE SOCIETY SCIENCE TECH "
-    "HEALTH SANTE MEDIA MEDIAS OPINION OPINIONS ANALYSIS VIDEO PHOTOS ACTUALITE ACTUALITES NEWS LIVE ALERT "
-    "ALERTE URGENT "
-    "EXCLUSIF ESCLUSIVO WATCH CRONACA ESTERI INTERNI ATTUALITA "
-    # labels an analyst needs to see kept in the text ("CORRECTION — An earlier version…")
-    "EXPLAINER CORRECTION CORRECTIONS CLARIFICATION FACTCHECK EDITORIAL COMMENTARY FEATURE INTERVIEW "
-    "REVIEW OBITUARY FOCUS "
-    # days of the week open feature prose ("Saturday, 26 February — a day no one will forget")
-    "MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY LUNDI MARDI MERCREDI JEUDI VENDREDI SAMEDI "
-    "DIMANCHE MONTAG DIENSTAG MITTWOCH DONNERSTAG FREITAG SAMSTAG SONNTAG LUNEDI MARTEDI MERCOLEDI GIOVEDI "
-    "VENERDI SABATO DOMENICA PONIEDZIAŁEK WTOREK SRODA CZWARTEK PIATEK SOBOTA NIEDZIELA ПОНЕДЕЛЬНИК "
-    "ВТОРНИК СРЕДА ЧЕТВЕРГ ПЯТНИЦА СУББОТА ВОСКРЕСЕНЬЕ"
-)
-_NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
-_OPENING_QUOTES = "\"'«»‹›„‚“”‘’「『"  # » and ” open quotes in German and Swedish
-
 # --- bylines, sources, boilerplate ---------------------------------------------------------------
 
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+){0,3}"
@@ -140,7 +66,8 @@ _SOURCE_LINE = re.compile(
     r"^(?:(?P<label>(?i:sources?|источник|źródło|quelle|fonte|fuente))\s*(?::|\s[-–—])\s*"
     r"|(?i:via|originally\s+published\s+(?:by|at|in|on)|first\s+published\s+(?:by|at|in|on)"
     r"|republished\s+from|read\s+more\s+at|this\s+article\s+(?:was\s+)?originally\s+(?:appeared|published)"
-    r"\s+(?:in|on|at|by))\s+)(?P<value>\S.*?)\s*\.*$"
+    # a Telegram post copied with its forward line: the channel it came from is its source
+    r"\s+(?:in|on|at|by)|(?P<forward>forwarded\s+from|переслано\s+(?:от|из|з|від)))\s+)(?P<value>\S.*?)\s*\.*$"
 )
 _SOCIAL = (
     r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
@@ -172,11 +99,26 @@ def is_teaser(line: str) -> bool:
     return _TEASER.match(line) is not None and not _PROSE_END.search(line)
 
 
-# Share and subscribe calls in the corpus languages ("Поделиться:", "Abonnez-vous à notre lettre").
+# What a call points to: "@rybar", "https://t.me/rybar", "t.me/rybar".
+_LINK = r"(?:@\w+|https?://\S+|(?:www\.)?t\.me/\S+)"
+# A channel's link alone ("👉 https://t.me/rybar") is a call; a post's ("t.me/rybar/123") is a citation.
+_CHANNEL_LINK = r"(?:https?://)?t\.me/(?:\+\S+|joinchat/\S+|\w+/?)"
+# A label's link, or a few words after its colon: "Наш канал опубликовал расследование…" is prose.
+_CALL_END = rf"(?:\s*:\s*\S+(?:\s+\S+){{0,4}}|(?:\s+[^\w\s]+)?\s+{_LINK})"
+_SUPPORT = (
+    r"(?:поддержать|поддержите|підтримати|підтримайте)\s+(?:наш[уі]?\s+)?"
+    r"(?:канал|проект|проєкт|автора|редакцию|редакцію)"
+)
+_OUR_CHANNEL = r"наш\s+(?:(?:telegram|телеграм)-?\s*)?канал(?:\s+(?:в|у)\s+(?:telegram|телеграм[еі]?))?"
+# Share, subscribe and support calls in the corpus languages ("Поделиться:", "Abonnez-vous à notre lettre",
+# "Подписывайтесь, чтобы быть в курсе", "Поддержать канал: …", "Наш канал: @…").
 _SHARE_SUBSCRIBE = (
     r"(?:поделиться|teilen|partager|condividi|udostępnij)\s*:?"
-    # a call of eight words at most: "Подпишитесь на петицию о восстановлении школы — призывают…" is news
-    r"|(?:подписывайтесь|подпишитесь|подписаться)\s+на(?:\s+\S+){1,7}"
+    # a call of nine words at most: "Подпишитесь на петицию о восстановлении школы — призывают…" is news
+    r"|(?:подписывайтесь|подпишитесь|подпишись|підписуйтесь|підпишіться|підпишись)(?:\s*[,:;|–—-]?\s+\S+){0,8}!*"
+    # the infinitive is a button ("Подписаться | Rybar"); "Подписаться под письмом готовы не все" is prose
+    r"|(?:подписаться|підписатися)(?:\s+(?:на|до)(?:\s+\S+){1,7}|\s*[:|–—-]\s*\S+(?:\s+\S+){0,3})?"
+    rf"|{_SUPPORT}(?:{_CALL_END}|\s*[|–—-]\s*\S+(?:\s+\S+){{0,4}})?|{_OUR_CHANNEL}{_CALL_END}"
     r"|(?:abonnieren\s+sie|abonnez-vous|iscriviti|subskrybuj|zasubskrybuj)(?:\s+\S+){0,7}"
 )
 # Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
@@ -209,9 +151,36 @@ _BOILERPLATE = re.compile(
     r"|print(?:\s+this(?:\s+(?:article|page|post))?)?|like\s+this\s*:?|loading\s*(?:\.\.\.|…)?"
     r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,200}|required\s+fields\s+are\s+marked.{0,20}"
     r"|advertisement|advertising|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top"
+    rf"|{_CHANNEL_LINK}"
     r"|post\s+navigation|all\s+rights\s+reserved\.?|(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4}).{0,150}"
     r")\s*$"
 )
+# Emoji, symbols and bullets that dress a call: "👉 Подписывайтесь на канал: …", "❗️Подписывайтесь…❗️".
+_DECORATION_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cf", "Zs"})
+_DECORATION_MARKS = "\ufe0e\ufe0f\u20e3•·*"  # emoji variation selectors, keycap, bullets
+
+
+def is_boilerplate(line: str) -> bool:
+    """A share, subscribe, cookie, comment… line (module doc), also with emoji or symbols around it."""
+    if _BOILERPLATE.match(line):
+        return True
+    bare = _undecorated(line)
+    return bare not in ("", line) and _BOILERPLATE.match(bare) is not None
+
+
+def _undecorated(line: str) -> str:
+    start, end = 0, len(line)
+    while start < end and _decoration(line[start]):
+        start += 1
+    while end > start and _decoration(line[end - 1]):
+        end -= 1
+    return line[start:end]
+
+
+def _decoration(char: str) -> bool:
+    return char in _DECORATION_MARKS or unicodedata.category(char) in _DECORATION_CATEGORIES
+
+
 # Markers after which a scraped page holds comments and other headlines, not the article.
 _END_MARKERS = re.compile(
     r"^(?i:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|\d*\s*comments?|related(?:\s+(?:posts?|articles?|stories))?"
@@ -306,7 +275,7 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
         if source:
             parsed.sources.extend(source)
             keep[index] = False
-        elif _BOILERPLATE.match(line) or is_teaser(line):
+        elif is_boilerplate(line) or is_teaser(line):
             keep[index] = False
     if body_start is None:
         return "", parsed
@@ -338,6 +307,10 @@ def _header_line(
     line: str, position: int, parsed: _Parsed, *, allow_title: bool, meta_follows: bool = False
 ) -> bool:
     """Record what a header line says; False when the line is body text."""
+    forward = _SOURCE_LINE.match(line) if len(line) <= _MAX_SHORT_LINE else None
+    if forward and forward.group("forward") and (channel := _source_value(line)):
+        parsed.sources.extend(channel)  # "Forwarded from X" is no headline: every post from X had it
+        return True
     tag_line = _TAG_LINE.match(line)
     if tag_line and parsed.genre_tag is None:
         parsed.genre_tag = _genre(tag_line.group("tag"))
@@ -351,12 +324,12 @@ def _header_line(
     if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
         parsed.author = _byline_names(byline.group("author"))
         return True
-    if len(line) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE.match(line) and not _END_MARKERS.match(line):
+    if len(line) <= _MAX_BOILERPLATE_LINE and is_boilerplate(line) and not _END_MARKERS.match(line):
         return True
     return (
         allow_title
         and parsed.title is None
-        and _match_dateline_prefix(line) is None
+        and match_wire_dateline(line) is None
         and _take_title(line, parsed, meta_follows=meta_follows)
     )
 
@@ -380,7 +353,7 @@ def _byline_names(byline: str) -> str:
 
 def _take_title(line: str, parsed: _Parsed, *, meta_follows: bool = False) -> bool:
     """Headline heuristic (see the module doc); records the title and any genre tag it carries."""
-    if len(line) > _MAX_TITLE_CHARS or _BOILERPLATE.match(line) or _SOURCE_LINE.match(line):
+    if len(line) > _MAX_TITLE_CHARS or is_boilerplate(line) or _SOURCE_LINE.match(line):
         return False
     title, tag = _split_title_tag(_MARKDOWN_HEADING.sub("", line))  # "# Headline" of a markdown file
     if tag is None and title.endswith((",", ";", ":") if meta_follows else (".", ",", ";", ":")):
@@ -436,103 +409,27 @@ def _genre(tag: str) -> str:
     return GENRE_TAGS[re.sub(r"\s+", " ", tag.casefold())]
 
 
-def is_update_line(text: str) -> bool:
-    """Whether ``text`` says when something was updated ("Updated", "Mis à jour", "Обновлено")."""
-    return _UPDATED.search(text) is not None
-
-
-def opening_dateline(text: str) -> tuple[str, date | None, str | None]:
-    """``text`` without its first paragraph when that is a dateline and nothing else ("03.02.2022,
-    Moscow."), with the date and place it gave; ``text``, None, None otherwise. For a page's main text,
-    where the dateline is a paragraph of its own: left in, it was analysed and its place lost."""
-    first, separator, rest = text.strip().partition("\n\n")
-    parsed = _Parsed()
-    if (
-        not separator
-        or "\n" in first
-        or not _dateline_line(first.strip(), parsed)
-        or parsed.published is None
-    ):
-        return text, None, None
-    return rest, parsed.published, parsed.place
-
-
-def dateline_date(line: str) -> date | None:
-    """The publication date of a line that is a dateline and nothing else ("Published 12 March 2023.",
-    "Paris, 3 février 2022"); None for any other line, and for an "Updated:" line."""
-    parsed = _Parsed()
-    _dateline_line(" ".join(line.split()), parsed)
-    return parsed.published
-
-
 def _dateline_line(line: str, parsed: _Parsed) -> bool:
-    match = _DATELINE_LINE.match(line)
-    if not match:
-        return False
-    found = read_date(match.group("date") or match.group("date2"))
+    """Whether ``line`` is a dateline and nothing else, recording its date and place."""
+    found = read_dateline_line(line)
     if found is None:
         return False
-    label = match.group("label")
-    if label and _UPDATED.fullmatch(label.strip()):
-        parsed.updated = parsed.updated or found
-    else:
-        parsed.published = parsed.published or found
-    place = match.group("place") or match.group("place2")
-    if place and parsed.place is None:
-        parsed.place = _place_name(place)
+    parsed.published = parsed.published or found.published
+    parsed.updated = parsed.updated or found.updated
+    parsed.place = parsed.place or found.place
     return True
 
 
 def _dateline_prefix(line: str, parsed: _Parsed) -> str | None:
-    """The first paragraph without its agency dateline, recording place, date and agency; None if none."""
-    found = _match_dateline_prefix(line)
+    """The first paragraph without its wire dateline, recording place, date and agency; None if none."""
+    found = match_wire_dateline(line)
     if found is None:
         return None
-    rest, place, raw_date, agency = found
-    parsed.place = parsed.place or _place_name(place)
-    if raw_date and parsed.published is None:  # a date line of its own gives the year too
-        parsed.published = read_date(raw_date)
-    if agency:
-        parsed.sources.append(agency)
-    return rest
-
-
-def _match_dateline_prefix(line: str) -> tuple[str, str, str | None, str | None] | None:
-    """(rest of the paragraph, place, date text, agency) when ``line`` opens with an agency dateline."""
-    match = _DATELINE_PREFIX.match(line)
-    if not match:
-        return None
-    place = match.group("place")
-    agency = match.group("agency") or match.group("agency2")
-    raw_date = match.group("date")
-    is_upper = place.upper() == place and any(ch.isalpha() for ch in place)
-    if _fold_accents(place.replace(".", "")).upper() in _NOT_PLACES:
-        return None
-    if agency is not None and not _AGENCY.fullmatch(agency.strip()):
-        return None  # "KIEV (remember where that is?) –" is an aside, not an agency
-    rest = line[match.end() :]
-    letters = [ch for ch in rest[:40] if ch.isalpha()]
-    if letters and sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
-        return None  # "DRAGHI CADE, PUTIN GODE - GRAMELLINI: …" is a headline in capitals
-    first = rest[:1]  # what follows a dateline opens a sentence: a capital (or uncased letter), figure, quote
-    sentence = (first.isalpha() and not first.islower()) or first.isdigit() or first in _OPENING_QUOTES
-    if agency is None and raw_date is None and (not is_upper or len(place) < 4 or not sentence):
-        return None  # "LONDON — The…" only in capitals; "President Biden — …", "SHAME — there is…" are prose
-    if not is_upper and raw_date is None:
-        return None  # "Ukraine (AP) —" in title case with no date is too weak to call a dateline
-    return rest, place, raw_date, agency.strip() if agency else None
-
-
-def _fold_accents(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
-def _place_name(place: str) -> str:
-    place = place.strip().rstrip(".,")
-    # "MOSCOW" → "Moscow", "ST. PETERSBURG" → "St. Petersburg"; mixed case is kept as written.
-    if place.upper() == place:
-        return place.title()
-    return place
+    parsed.place = parsed.place or found.place
+    parsed.published = parsed.published or found.published  # a date line of its own gives the year too
+    if found.agency:
+        parsed.sources.append(found.agency)
+    return found.rest
 
 
 def split_trailing_sources(text: str) -> tuple[str, list[str]]:
