@@ -548,7 +548,15 @@ def test_list_pagination_and_snippets(seeded: tuple[Api, dict[str, str]]) -> Non
 
 @pytest.mark.parametrize(
     "params",
-    [{"limit": 0}, {"limit": 201}, {"offset": -1}, {"since": "March"}, {"category": "Not_A_Category"}],
+    [
+        {"limit": 0},
+        {"limit": 201},
+        {"offset": -1},
+        {"since": "March"},
+        {"until": "2022-W09"},
+        {"since": "20220301"},
+        {"category": "Not_A_Category"},
+    ],
 )
 def test_list_rejects_bad_parameters(seeded: tuple[Api, dict[str, str]], params: dict[str, Any]) -> None:
     api, _ = seeded
@@ -1089,3 +1097,21 @@ def test_every_outlet_view_says_when_its_figures_mix_analyzer_versions(api: Api)
     assert expected in api.client.get("/api/outlets/Daily").json()["caution"]
     for page in ("/outlets", "/outlets/Daily"):
         assert expected in api.client.get(page, headers=html).text
+
+
+def test_the_dashboard_table_says_how_many_articles_were_analysed_and_undated(api: Api) -> None:
+    """It had shown an outlet never analysed as 0 spans, and hidden its undated articles."""
+    html = {"accept": "text/html"}
+    text = "NATO lies again and again, the puppets said on Tuesday."
+    api.store.save_analysis(
+        Analysis(article=Article(text=text, outlet="Daily", published=date(2024, 5, 1)), analyzers={"t": "1"})
+    )
+    api.store.save_article(Article(text=text + " Again.", outlet="Daily"))
+    api.store.save_article(Article(text="Stored, never analysed.", outlet="Quiet"))
+    rows = {
+        row.split("</a></th>")[0].rsplit(">", 1)[-1]: row
+        for row in api.client.get("/outlets", headers=html).text.split("<tr>")
+        if '<th scope="row">' in row
+    }
+    assert "2 (1 analysed)" in rows["Daily"] and "2024-05-01 (1 undated)" in rows["Daily"]
+    assert '<td class="num">1 (0 analysed)</td>\n        <td class="num">—</td>' in rows["Quiet"]

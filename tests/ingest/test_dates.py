@@ -100,3 +100,21 @@ def test_dates_written_in_a_line() -> None:
     assert [d for d, _, _ in dates_in("Publié le 03 février 2022 à 10h30")] == [date(2022, 2, 3)]
     for none in ("version 1.5.2 released", "call 555-12-2022", "score 3-1 in 2022"):
         assert dates_in(none) == []
+
+
+def test_a_filters_day_is_written_yyyy_mm_dd_and_nothing_else() -> None:
+    """`--until 2022-W09` had been that week's Monday, silently dropping Tuesday to Sunday."""
+    from datetime import date
+
+    import pytest
+
+    from propwatch.cli.filters import date_option
+    from propwatch.errors import ConfigurationError
+    from propwatch.ingest.dates import calendar_day
+
+    assert calendar_day("2022-03-01") == date(2022, 3, 1)
+    for written in ("2022-W09", "2022-W09-2", "20220301", "2022-060", "2022-03-01T10:00", " 2022-03-01"):
+        with pytest.raises(ValueError):
+            calendar_day(written)
+    with pytest.raises(ConfigurationError, match="give YYYY-MM-DD"):
+        date_option("--until", "2022-W09")

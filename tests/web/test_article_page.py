@@ -173,3 +173,20 @@ def test_the_page_says_which_findings_are_outdated(
     assert f"propwatch reanalyze {old.article.id}" in page
     current = old.model_copy(update={"analyzers": {"claims": ANALYZER_VERSION}})
     assert "propwatch reanalyze" not in _page(app_store, current)
+
+
+def test_the_api_says_which_findings_are_outdated_as_the_page_does(
+    app_store: tuple[TestClient, ArticleStore],
+) -> None:
+    """`show` and the article page named outdated findings; GET /api/articles/ID had said nothing."""
+    from propwatch.analyzers.claims import ANALYZER_VERSION
+
+    client, store = app_store
+    old = Analysis(article=Article(text="The puppets in Brussels lie again."), analyzers={"claims": "3"})
+    store.save_analysis(old)
+    body = client.get(f"/api/articles/{old.article.id}").json()
+    assert body["outdated"] == [{"analyzer": "claims", "stored": "3", "now": ANALYZER_VERSION}]
+    assert f"propwatch reanalyze {old.article.id}" in body["caution"]
+    store.save_analysis(old.model_copy(update={"analyzers": {"claims": ANALYZER_VERSION}}))
+    body = client.get(f"/api/articles/{old.article.id}").json()
+    assert body["outdated"] == [] and body["caution"] is None

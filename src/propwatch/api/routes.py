@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import IO, Annotated, Any, BinaryIO, Literal, cast
 
@@ -16,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from propwatch import __version__
 from propwatch.analyzers import registry
+from propwatch.analyzers.versions import outdated_analyzers, outdated_caution
 from propwatch.api.app import Workbench, workbench
 from propwatch.api.schemas import (
     AnalysisOut,
@@ -42,7 +44,8 @@ from propwatch.domain import Analysis
 from propwatch.errors import InputError, InputTooLargeError, NotFoundError
 from propwatch.export import analysis_record
 from propwatch.export_formats import EXPORT_FORMATS, MEDIA_TYPES, SUFFIXES, write_export
-from propwatch.narratives.catalogue import resolve_narrative_id
+from propwatch.ingest.dates import calendar_day
+from propwatch.narratives.catalogue import current_matcher_version, resolve_narrative_id
 from propwatch.republication.signatures import republications_of
 from propwatch.storage.queries import (
     MAX_PAGE,
@@ -132,6 +135,9 @@ def record(analysis: Analysis, bench: Workbench) -> dict[str, Any]:
     found = analysis_record(
         analysis, narrative_attacks=bench.narrative_attacks, narrative_titles=bench.narrative_titles
     )
+    matcher = current_matcher_version(bench.settings)
+    found["outdated"] = [asdict(o) for o in outdated_analyzers(analysis, bench.installed, matcher)]
+    found["caution"] = outdated_caution(analysis, bench.installed, matcher)  # as show and the page say it
     return found
 
 
@@ -269,7 +275,7 @@ def _day(name: str, value: str | None) -> date | None:
     if _given(value) is None:
         return None
     try:
-        return date.fromisoformat(str(value).strip())
+        return calendar_day(str(value).strip())
     except ValueError:
         raise InputError(f"query.{name}", f"{value!r} is not a date (YYYY-MM-DD)") from None
 

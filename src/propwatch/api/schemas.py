@@ -133,6 +133,12 @@ class ArticleSubmission(_Body):
         return self
 
 
+class OutdatedOut(BaseModel):
+    analyzer: str
+    stored: str = Field(description="The version that made the stored findings.")
+    now: str = Field(description="The version installed.")
+
+
 class AnalysisOut(BaseModel):
     """A stored article with everything the analyzers found in it (``raw`` left out)."""
 
@@ -147,6 +153,14 @@ class AnalysisOut(BaseModel):
     )
     targets: list[TargetOut] = Field(
         description="The article's targets from its 'Target:' spans, most linked evidence first."
+    )
+    outdated: list[OutdatedOut] = Field(
+        default_factory=list,
+        description="The analyzers whose findings here were made by another version than the one the "
+        "server runs (after an upgrade); `propwatch reanalyze ID` makes them again.",
+    )
+    caution: str | None = Field(
+        default=None, description="The same in words, with the command, as `show` and the article page say."
     )
 
 

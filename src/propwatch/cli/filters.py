@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from propwatch.errors import ConfigurationError
+from propwatch.ingest.dates import calendar_day
 from propwatch.settings import Settings
 from propwatch.storage.queries import ArticleQuery
 from propwatch.storage.store import ArticleStore
@@ -82,7 +83,7 @@ def date_option(name: str, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        return calendar_day(value)
     except ValueError as exc:
         # '2022-02-30' is in that form: say it is no date, whatever the reason
         raise ConfigurationError(name, f"{value!r} is not a date: give YYYY-MM-DD") from exc

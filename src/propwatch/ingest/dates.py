@@ -97,6 +97,18 @@ def plausible(value: date | None) -> date | None:
     return value
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def calendar_day(value: str) -> date:
+    """The day ``value`` writes as YYYY-MM-DD, as filters and forms take it; ValueError for anything
+    else: date.fromisoformat also reads "2022-W09" (that week's Monday, so `--until 2022-W09` had dropped
+    the rest of the week) and "20220301"."""
+    if not _ISO_DAY.fullmatch(value):
+        raise ValueError(f"{value!r} is not written YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
 def read_date(raw: str) -> date | None:
     """The publication date written in ``raw``; None when it holds no whole, plausible date.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -36,7 +35,7 @@ from propwatch.api.security import (
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
 from propwatch.errors import EmptyInputError, InputError, PropwatchError, StorageError
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
-from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible
+from propwatch.ingest.dates import PLAUSIBLE_DATES, calendar_day, plausible
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.narratives.catalogue import current_matcher_version
 from propwatch.republication.signatures import republications_of
@@ -342,7 +341,7 @@ async def submit(request: Request, bench: Bench) -> Response:
                 raise EmptyInputError(f"uploaded file {filename!r}", "is empty (0 bytes)")
         published_text = _text_field(form, "published", 10)
         try:
-            published = date.fromisoformat(published_text) if published_text else None
+            published = calendar_day(published_text) if published_text else None
         except ValueError as exc:
             raise InputError("published", f"{published_text!r} is not a date: give YYYY-MM-DD") from exc
         if published is not None and plausible(published) is None:
