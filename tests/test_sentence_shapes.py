@@ -24,6 +24,9 @@ def test_a_run_without_sentence_punctuation_is_cut_at_clause_marks() -> None:
     assert cut_long("short sentence.", 0, 15) == [(0, 15)]
     unbroken = "x" * 2500  # no space at all: hard cuts
     assert cut_long(unbroken, 0, 2500) == [(0, 1000), (1000, 2000), (2000, 2500)]
+    for joined in ("🇺🇦", "e\u0301"):  # a hard cut falls between characters, never inside one
+        text = "x" * 999 + joined + "y" * 500
+        assert cut_long(text, 0, len(text))[0] == (0, 999), joined
     # A long sentence of prose (750 characters) stays whole; a longer one is cut at a semicolon first.
     prose = (
         "The General Assembly demanded that Russia withdraw, "
@@ -64,6 +67,11 @@ def test_table_rows_bullets_and_speaker_labels_are_not_sentences_or_parts_of_the
         ("Q:", "Q:"),  # nothing would be left
         ("QUESTION: Mr Lavrov, what is your answer?", "Mr Lavrov, what is your answer?"),  # any case
         ("**Host:** NATO refused to answer.", "NATO refused to answer."),
+        # emphasis closing inside the sentence stays whole: half of it had opened claims and drafts
+        ("**Washington** has sent 3,000 troops.", "**Washington** has sent 3,000 troops."),
+        ("- __Russia__ has massed troops.", "__Russia__ has massed troops."),
+        ("NATO has **refused**", "NATO has **refused**"),
+        ("* 🇺🇦 Ukraine says it will fight.", "Ukraine says it will fight."),  # a flag as a bullet
     ]:
         start, end = trimmed(0, len(line), line)
         assert line[start:end] == kept, line

@@ -16,13 +16,17 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from propwatch.characters import inside_character
+
 MAX_SENTENCE_CHARS: Final = 1000  # prose sentences of 750 characters exist (a UN resolution's summary)
 _MIN_PIECE: Final = MAX_SENTENCE_CHARS // 3  # a clause mark earlier than this cuts off too little
 _STRONG_MARK = re.compile(r"[;:](?=\s)|\s[-–—](?=\s)")  # preferred: a comma may part a verb from its subject
 _COMMA = re.compile(r",(?=\s)")
 _EMOJI = r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"
-# One emoji as written: its variation selector, skin tone and the emoji joined to it by U+200D.
-_EMOJI_SEQUENCE = rf"{_EMOJI}(?:\uFE0F|[\U0001F3FB-\U0001F3FF]|\u200D{_EMOJI})*"
+# One emoji as written: its variation selector, skin tone and the emoji joined to it by U+200D; a flag.
+_EMOJI_SEQUENCE = (
+    rf"(?:{_EMOJI}(?:\uFE0F|[\U0001F3FB-\U0001F3FF]|\u200D{_EMOJI})*|[\U0001F1E6-\U0001F1FF]{{2}})"
+)
 _MARKS = r"[-*•‣◦▪▸►–—>#]+[ \t]+|\*\*|__"
 # A transcript's speaker: Q/A or the interviewer in the corpus languages, in any case, or a name in
 # capitals ("SERGEY LAVROV:"); a capitalised word before a colon ("Ukraine: Russian forces…", "Lavrov:
@@ -41,6 +45,7 @@ _LINE_LABEL = re.compile(
 )
 _SPEAKER_ONLY = re.compile(rf"(?:{_SPEAKER})$")
 _TRAILING_EMPHASIS = re.compile(r"(?:\*\*|__)+$")
+_EMPHASIS = re.compile(r"\*\*|__")
 
 
 def cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -53,8 +58,10 @@ def cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
         commas = [m.end() for m in _COMMA.finditer(window) if m.end() >= _MIN_PIECE]
         marks = strong or commas
         cut = marks[-1] if marks else window.rfind(" ") + 1 or window.rfind("\n") + 1
-        if cut < _MIN_PIECE:  # no space at all (a URL, a script): a hard cut
+        if cut < _MIN_PIECE:  # no space at all (a URL, a script): a hard cut, between characters
             cut = MAX_SENTENCE_CHARS
+            while cut > _MIN_PIECE and inside_character(text, start + cut):
+                cut -= 1
         pieces.append(_stripped(text, start, start + cut))
         start += cut
     pieces.append(_stripped(text, start, end))
@@ -95,19 +102,32 @@ def _named(label: str, times: int) -> bool:
 def trimmed(start: int, end: int, sentence: str) -> tuple[int, int]:
     """``[start, end)`` of ``sentence`` (the text there) without the bullet, markdown marks or speaker
     label that open its line and the emphasis that closes it."""
-    return start + _lead_length(sentence), end - _trailing_length(sentence)
+    lead = _lead_length(sentence)
+    return start + lead, end - _trailing_length(sentence[lead:])
 
 
 def _lead_length(sentence: str) -> int:
     """How many characters open ``sentence`` without being part of it: bullets, markdown marks, emoji
-    bullets and speaker labels (0 when none, or when nothing would be left)."""
+    bullets and speaker labels (0 when none, or when nothing would be left); emphasis that closes
+    inside the sentence ("**Washington** has sent…") stays, as its closing mark would."""
     found = _LEAD.match(sentence)
     if found is None or not sentence[found.end() :].strip():
         return 0
-    return found.end()
+    lead = found.group()
+    rest = sentence[len(lead) :].rstrip()
+    for opening in _EMPHASIS.finditer(lead):
+        mark = opening.group()
+        if mark in rest.removesuffix(mark):
+            return opening.start()  # "**Washington** has sent": the pair stays whole
+    return len(lead)
 
 
 def _trailing_length(sentence: str) -> int:
-    """How many characters of markdown emphasis close ``sentence`` ("…superiority**")."""
+    """How many characters of markdown emphasis close ``sentence`` ("…superiority**"), the sentence
+    without the marks that opened it; none when they close a pair inside it ("NATO has **refused**")."""
     found = _TRAILING_EMPHASIS.search(sentence)
-    return len(found.group()) if found and found.start() > 0 else 0
+    if found is None or found.start() == 0:
+        return 0
+    if any(mark.group() in sentence[: found.start()] for mark in _EMPHASIS.finditer(found.group())):
+        return 0
+    return len(found.group())

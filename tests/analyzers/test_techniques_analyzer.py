@@ -29,11 +29,11 @@ def settings(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Setti
 
 def test_detector_through_the_pipeline(settings: Settings) -> None:
     detector = TechniqueSpanDetector(settings)
-    assert detector.version == "2026.5.1-test+spans7" and detector.provides == {"spans:technique"}
+    assert detector.version == "2026.5.1-test+spans8" and detector.provides == {"spans:technique"}
     pipeline = Pipeline([detector], batch_size=settings.batch_size)
     articles = [Article(text=text) for text in SAMPLE_TEXTS]
     results = pipeline.run(articles)
-    assert pipeline.versions == {"techniques": "2026.5.1-test+spans7"}
+    assert pipeline.versions == {"techniques": "2026.5.1-test+spans8"}
     found = [[(s.text_of(r.article), s.label, s.analyzer) for s in r.spans] for r in results]
     assert found[1] == [("“enemies of the people”", NAME, "techniques")]
     assert found[2] == [("traîtres", NAME, "techniques"), ("😡", LOADED, "techniques")]

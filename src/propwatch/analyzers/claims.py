@@ -25,7 +25,7 @@ from propwatch.settings import Settings
 # more than 1,000 characters is cut at clause marks, table rows are no claims, and bullets, markdown marks
 # and speaker labels ("Q:", "SERGEY LAVROV:") are not part of a claim (propwatch.sentence_shapes); the
 # model reads shouted sentences in ordinary case (propwatch.models.casing); 6: speaker labels in any case
-# ("QUESTION:", "**Host:**")
+# ("QUESTION:", "**Host:**"), emphasis closing inside a claim stays whole, a shouted first paragraph
 ANALYZER_VERSION = "6"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4

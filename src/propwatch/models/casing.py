@@ -15,7 +15,8 @@ which 60 % would take in (three lines of the PTC corpus), and which the models r
 training. A shorter line ("WAKE UP PEOPLE", "NATO SUMMIT") is too short to tell shouting from a headline.
 
 Every shouted line of a text without ordinary lines is recased (:func:`recased_ranges`). Among ordinary
-lines, shouting is recased where it recurs: at least two shouted lines besides the first (the title),
+lines, shouting is recased where it recurs: at least two shouted lines besides the first (the title,
+unless it ends in a full stop: the readers move an article's title out of its text),
 each with a shouted line next to it (blank lines aside) or with a sentence end inside or a full stop at
 its end. Left as written are the title, a lone line in capitals (the legal notice that Russian "foreign
 agent" media print in capitals above their articles, a subheading, a quotation) and a line with neither
@@ -35,8 +36,11 @@ UPPER_SHARE: Final = 0.8
 _SENTENCE_END: Final = ".!?…"  # the first letter after one of these (and space) starts a sentence
 _WORD: Final = re.compile(r"[^\W\d_]+")
 _CLOSERS: Final = "\"'”’»)]"
+# Lower cases that str.lower() makes two code points of: the Turkish dotted capital I is "i".
+_LOWER: Final = {"İ": "i"}
 # A sentence end inside a line ("… AT ALL. THEY …"), or a full stop (or ellipsis, semicolon) ending it.
 _PROSE: Final = re.compile(rf"[.!?…][{re.escape(_CLOSERS)}]*\s+\S|[.…;][{re.escape(_CLOSERS)}]*\s*$")
+_FULL_STOP: Final = re.compile(rf"[.…;][{re.escape(_CLOSERS)}]*\s*$")
 
 
 def _counts(piece: str) -> tuple[int, int]:
@@ -81,7 +85,10 @@ def recased_ranges(text: str) -> list[tuple[int, int]]:
     judged = (sum(_counts(text[a:b])) >= MIN_CASED_LETTERS for a, b in lines)
     if not any(not loud and long for loud, long in zip(shouted, judged, strict=True)):
         return [line for line, loud in zip(lines, shouted, strict=True) if loud]
-    shouted[0] = False  # the first line over ordinary text is the title, as the models saw titles
+    if not _FULL_STOP.search(text[lines[0][0] : lines[0][1]]):
+        # The first line over ordinary text is the title, as the models saw titles; one ending in a full
+        # stop is the body's first paragraph (the readers move the title out of an article's text).
+        shouted[0] = False
     if sum(shouted) < 2:
         return []  # a lone line in capitals: a notice, a subheading, a quotation more often than shouting
     found = []
@@ -118,10 +125,12 @@ def recased(text: str) -> str:
                 continue
             first = word.start() + _starts_sentence(text, start, word.start())
             for i in range(first, word.end()):
-                lowered = chars[i].lower()
-                # "İ".lower() is two code points: such a letter stays, so the copy keeps its length.
+                lowered = _LOWER.get(chars[i]) or chars[i].lower()
+                # A letter whose lower case is two code points stays, so the copy keeps its length.
                 if len(lowered) == 1:
                     chars[i] = lowered
+            if chars[word.end() - 1] == "σ" and word.end() - first > 1:
+                chars[word.end() - 1] = "ς"  # Greek writes a word's last sigma so
     return "".join(chars)
 
 

@@ -34,6 +34,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.characters import extends, inside_character
 from propwatch.corpora.corpus import paragraph_ranges
 
 FloatArray = npt.NDArray[np.float32]
@@ -335,7 +336,7 @@ def token_char_ranges(text: str, offsets: Sequence[tuple[int, int]] | IntArray) 
 def _is_stray(char: str) -> bool:
     # Punctuation, separators, controls and maths/modifier symbols; currency signs and emoji carry meaning.
     category = unicodedata.category(char)
-    if _extends(char):  # a skin tone (Sk) or joiner (Cf) is part of the emoji before it
+    if extends(char):  # a skin tone (Sk) or joiner (Cf) is part of the emoji before it
         return False
     return char.isspace() or category[0] in "PZC" or category in ("Sm", "Sk")
 
@@ -388,35 +389,7 @@ def clean_boundaries(text: str, start: int, end: int) -> tuple[int, int] | None:
 MIN_SPAN_ALNUM: Final = 4
 
 
-_ZWJ = "\u200d"
 WIDEST = 100  # characters a span is widened by at most, each way
-
-
-def _extends(char: str) -> bool:
-    """A character that belongs to the one before it: a combining accent (the decomposed é of
-    ``e\u0301``), a joiner, a variation selector, an emoji skin tone or a tag of a subdivision flag."""
-    return (
-        unicodedata.category(char)[0] == "M"
-        or char in "\u200c\u200d"
-        or "\ufe00" <= char <= "\ufe0f"
-        or "\U0001f3fb" <= char <= "\U0001f3ff"
-        or "\U000e0020" <= char <= "\U000e007f"
-        or "\U000e0100" <= char <= "\U000e01ef"
-    )
-
-
-def _regional(char: str) -> bool:
-    return "\U0001f1e6" <= char <= "\U0001f1ff"
-
-
-def _second_of_a_flag(text: str, at: int) -> bool:
-    """Whether ``text[at]`` ends a flag (two regional indicators, 🇷🇺): pairs count from the first of a run."""
-    if not (_regional(text[at]) and at > 0 and _regional(text[at - 1])):
-        return False
-    run = 0
-    while at - 1 - run >= 0 and _regional(text[at - 1 - run]):
-        run += 1
-    return run % 2 == 1
 
 
 def _wordy(char: str) -> bool:
@@ -461,12 +434,7 @@ def _before_inner_apostrophe(text: str, start: int, end: int) -> int:
 
 def _joined(text: str, at: int) -> bool:
     """Whether ``text[at - 1]`` and ``text[at]`` belong to one word or one character (``0 < at``)."""
-    return (
-        _extends(text[at])
-        or text[at - 1] == _ZWJ
-        or _second_of_a_flag(text, at)
-        or (_wordy(text[at - 1]) and _wordy(text[at]))
-    )
+    return inside_character(text, at) or (_wordy(text[at - 1]) and _wordy(text[at]))
 
 
 def substantial(piece: str) -> bool:
