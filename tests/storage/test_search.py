@@ -297,3 +297,13 @@ def test_a_query_with_decomposed_accents_is_found_on_every_backend(store: Articl
     store.save_article(french)
     for query in ("régime", "Kyïv", '"le régime"', "élysée"):
         assert ids(store.search(unicodedata.normalize("NFD", query))) == [french.id], query
+
+
+def test_a_capitalised_name_pymorphy_does_not_know_finds_its_other_cases(store: ArticleStore) -> None:
+    biden = Article(text="Байден пообещал Зеленскому новые транши, а Столтенберг промолчал.", language="ru")
+    other = Article(text="Маска защищает от вируса.", language="ru")
+    for article in (biden, other):
+        store.save_article(article)
+    for typed in ("Байдена", "Зеленского", "Столтенберга", "зеленского"):
+        assert ids(store.search(typed)) == [biden.id], typed
+    assert ids(store.search("Маск")) == []  # a guessed name's forms that are other words: not "Маска"

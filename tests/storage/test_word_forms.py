@@ -63,7 +63,32 @@ def test_russian_names_typed_with_a_capital_get_the_persons_paradigm() -> None:
     assert {"трампа", "трампу"} <= set(word_forms("трамп"))  # every reading of the word is Trump
     peskov = {w for (w,) in forms("Песков")}
     assert {"пескова", "пескову"} <= peskov and "песка" not in peskov  # not the paradigm of "песок"
-    assert forms("Маск") == [("маск",)]  # a name pymorphy does not know stays as typed, not "маска"
+    musk = {w for (w,) in forms("Маск")}
+    assert "маск" in musk and not {"маска", "маски", "маске", "маску"} & musk  # not the paradigm of "маска"
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Зеленского", {"зеленский", "зеленскому", "зеленским"}),  # the guessed surname, not typed only
+        ("Байдена", {"байден", "байдену", "байденом"}),
+        ("Столтенберга", {"столтенберг", "столтенбергу"}),
+        ("Небензю", {"небензя", "небензи", "небензей"}),
+        ("Небензя", {"небензю", "небензи"}),  # a name, not the gerund of a guessed verb
+        ("Орбана", {"орбан", "орбану"}),
+        ("Бандера", {"бандеры", "бандере"}),
+        ("Новака", {"новак", "новаку"}),
+    ],
+)
+def test_a_capitalised_name_pymorphy_does_not_know_gets_its_guessed_paradigm(
+    typed: str, found: set[str]
+) -> None:
+    assert found <= {w for (w,) in forms(typed)}
+
+
+def test_a_guessed_names_paradigm_leaves_out_other_words() -> None:
+    assert set(word_forms("маск", name=True)) <= {"маск", "маском", "масков"}  # "маска" is a mask
+    assert "маски" in word_forms("маска", name=True)  # a known word typed with a capital: its paradigm
 
 
 def test_a_hyphenated_word_changes_one_part() -> None:

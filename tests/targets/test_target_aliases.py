@@ -8,7 +8,7 @@ import pytest
 
 from propwatch.errors import MalformedRecordError
 from propwatch.settings import Settings
-from propwatch.targets.aliases import load_aliases, normalise_surface, parse_aliases
+from propwatch.targets.aliases import canonical_target, load_aliases, normalise_surface, parse_aliases
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,27 @@ def test_lookup_of_whole_mentions(catalogue_settings: Settings) -> None:
     assert catalogue.lookup("Кремля", "ru") == catalogue.entities["Russia"]
     assert catalogue.lookup("Rossa Primavera", "en") is None
     assert normalise_surface(" the  United States’ ") == "United States"
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("России", "Russia"),
+        ("Россия", "Russia"),
+        ("Вашингтона", "United States"),
+        ("Пентагона", "United States"),
+        ("Евросоюза", "European Union"),
+        ("Зеленского", "Volodymyr Zelensky"),
+        ("Зеленскому", "Volodymyr Zelensky"),
+        ("USA", "United States"),
+        ("Пескову", "Пескову"),  # a name the catalogue does not know: as given
+        ("запада", "запада"),  # a common word is no name: "запад" is not "Запад"
+    ],
+)
+def test_a_target_filter_takes_a_russian_name_in_any_case(
+    catalogue_settings: Settings, name: str, canonical: str
+) -> None:
+    assert canonical_target(name, load_aliases(catalogue_settings)) == canonical
 
 
 def test_user_catalogue_in_the_data_dir_adds_entities_and_aliases(tmp_path: Path) -> None:

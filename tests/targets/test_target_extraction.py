@@ -114,6 +114,33 @@ def test_unlisted_russian_names_are_shown_in_the_nominative_and_titled_names_rea
     assert not any("В.В." in name or "Президент" in name for _, name in found)
 
 
+def test_unlisted_russian_names_merge_by_their_reading_as_names(catalogue: AliasCatalogue) -> None:
+    text = (
+        "Пресс-секретарь Дмитрий Песков напомнил о гарантиях. Пескову задали вопрос о Буче. "
+        "Войска покинули Бучу в марте, сказал вице-премьер Александра Новака помощник."
+    )
+    entities = [("Дмитрий Песков", "PER"), ("Пескову", "PER"), ("Буче", "LOC"), ("Бучу", "LOC")]
+    ner = _tagged(text, *entities, ("Александра Новака", "PER"))
+    found = _found(text, extract_mentions(text, "ru", catalogue, ner))
+    assert found == [
+        ("Дмитрий Песков", "Дмитрий Песков"),
+        ("Пескову", "Дмитрий Песков"),  # the surname, not "песок": it joins the full name
+        ("Буче", "Буча"),
+        ("Бучу", "Буча"),  # a place, not the verb "бучить"
+        ("Александра Новака", "Александр Новак"),  # Alexander Novak in the genitive
+    ]
+
+
+def test_a_russian_surname_the_tagger_takes_for_a_place_joins_the_full_name(
+    catalogue: AliasCatalogue,
+) -> None:
+    text = "Дмитрий Песков ответил. Песков добавил, что Кремль не согласен."
+    alone = text.rindex("Песков")
+    ner = _FixedNer(_entity(text, "Дмитрий Песков", "PER"), NerMention(alone, alone + len("Песков"), "LOC"))
+    names = [name for _, name in _found(text, extract_mentions(text, "ru", catalogue, ner))]
+    assert names.count("Дмитрий Песков") == 2  # as "Stoltenberg" joins "Jens Stoltenberg" in English
+
+
 def test_a_russian_place_or_organisation_that_is_one_adjective_is_no_target(
     catalogue: AliasCatalogue,
 ) -> None:

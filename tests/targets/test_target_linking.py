@@ -377,3 +377,36 @@ def test_a_comma_alone_does_not_coordinate_names(text: str, quote: str, attacked
 )
 def test_the_quoted_source_is_not_the_target(text: str, quote: str, attacked: set[str]) -> None:
     assert _attacked(text, quote) == attacked
+
+
+def _stances(text: str, quote: str, label: str, names: dict[str, str]) -> dict[str, str]:
+    """The stance towards each target of ``names`` (surface → name) that one span over ``quote`` gives."""
+    mentions = sorted(
+        (TargetMention(m.start(), m.end(), names[m.group()]) for m in re.finditer("|".join(names), text)),
+        key=lambda m: m.start,
+    )
+    return {p.name: p.stance for p in build_profiles(text, "ru", mentions, [_span(text, quote, label)])}
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "stance"),
+    [
+        ("Россия защищает свой народ.\n\n#НАТО #StopNATO", "НАТО #StopNATO", "neutral"),
+        ("Россия защищает свой народ.\n\n#НАТО #НетНАТО", "НАТО #НетНАТО", "neutral"),
+        ("Россия защищает свой народ.\n\n#NoNATO", "#NoNATO", "neutral"),
+        ("Россия защищает свой народ.\n\n#Stop_NATO", "#Stop_NATO", "neutral"),
+        ("Россия защищает свой народ.\n\n#NATOOut", "#NATOOut", "neutral"),
+        ("Россия защищает свой народ.\n\n#НАТО #StandWithNATO", "НАТО #StandWithNATO", "praised"),
+    ],
+)
+def test_a_hashtag_against_a_target_never_makes_it_praised(text: str, quote: str, stance: str) -> None:
+    names = {"НАТО": "NATO", "NATO": "NATO", "Россия": "Russia"}
+    assert _stances(text, quote, "Appeal_to_Values", names)["NATO"] == stance
+
+
+def test_a_hashtag_against_one_target_leaves_the_praise_of_another() -> None:
+    text = "Россия защищает свой народ #StopNATO"
+    names = {"NATO": "NATO", "Россия": "Russia"}
+    stances = _stances(text, text, "Flag_Waving", names)
+    assert stances == {"Russia": "praised", "NATO": "unlinked"}
+    assert _stances(text, text, "Doubt", names)["Russia"] == "attacked"  # only praise is undone

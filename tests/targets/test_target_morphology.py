@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from propwatch.targets.morphology import is_adjective, lemmas, nominative
+from propwatch.targets.morphology import is_adjective, lemmas, name_lemma, nominative
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,32 @@ def test_is_adjective(word: str, adjective: bool) -> None:
         ("Ольги Ковитиди", "Ольга Ковитиди"),  # not a guessed verb's participle ("Ковитидущий")
         ("Анналена Бербок", "Анналена Бербок"),  # both may be read as written: not "Аннален"
         ("Келли Дегнан", "Келли Дегнан"),  # not a plural ("Дегнаны")
+        ("Александра Новака", "Александр Новак"),  # "Александра" is likelier the genitive of "Александр"
+        ("Александра Иванова", "Александра Иванова"),  # her surname agrees with the feminine name
+        ("Орбана", "Орбан"),  # not an inanimate noun's nominative the guesser makes of it
+        ("Небензю", "Небензя"),
     ],
 )
 def test_a_tagged_person_is_put_in_the_nominative_as_a_name(form: str, name: str) -> None:
     assert nominative(form, person=True) == name
+
+
+def test_a_name_is_never_read_as_a_verb() -> None:
+    assert nominative("Бучу") == "Буча"  # not "бучить"
+    assert name_lemma("Бучу") == name_lemma("Буче") == "буча"
+
+
+@pytest.mark.parametrize(
+    ("forms", "person"),
+    [
+        (("Песков", "Пескова", "Пескову"), True),  # the surname, not "песок"
+        (("Кириллов", "Кириллова"), True),  # not the plural of "Кирилл"
+        (("Бандера", "Бандеры"), True),
+        (("Зеленского", "Зеленский"), True),
+        (("Александра", "Александр"), True),
+        (("Буча", "Буче", "Бучу"), False),
+        (("Евростата", "Евростат"), False),
+    ],
+)
+def test_the_cases_of_a_name_share_its_name_lemma(forms: tuple[str, ...], person: bool) -> None:
+    assert len({name_lemma(form, person) for form in forms}) == 1

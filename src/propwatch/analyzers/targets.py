@@ -55,7 +55,8 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.10: an acronym that is a word ("WHO", "US") in a line of capitals is that word
 # 1.11: shouted lines matched in any case ("THE US" but not "LET US"), not tagged; hashtags name no target
 # 1.12: a transcript's speaker labels ("SERGEY LAVROV:", a full name opening two lines) are no mentions
-ANALYZER_VERSION = "1.12"
+# 1.13: Russian names merged by their name reading ("Пескову" → Дмитрий Песков); "#StopNATO" praises nobody
+ANALYZER_VERSION = "1.13"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 

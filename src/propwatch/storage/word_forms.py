@@ -7,7 +7,9 @@ stores built before.
 * A Russian word gets the paradigm of its likeliest reading (nouns, adjectives and pronouns every case
   and number; verbs their finite forms and infinitive), without archaic or abbreviated forms; a word
   typed with a capital is read as a name: the paradigm of the person or place pymorphy3 knows by that
-  name ("Песков" is the press secretary, not sand), else the word as typed ("Маск").
+  name ("Песков" is the press secretary, not sand); one it does not know gets the paradigm of its
+  guessed name or noun ("Байдена" finds "Байден"), less the forms that are other words ("Маск" does
+  not find "маска").
 * A hyphenated word changes one part: the first when a preposition joins the parts ("Ростов-на-Дону"),
   else the last ("пресс-секретарь", "вице-премьер").
 * A Russian phrase changes with its words agreeing in case and number ("западные санкции" →
@@ -38,6 +40,7 @@ _VERBAL: Final = frozenset({"VERB", "INFN"})  # participles and gerunds are othe
 _AGREEING: Final = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _UNINFLECTED: Final = frozenset({None, "PREP", "CONJ", "PRCL", "INTJ"})
 _NAME_TAGS: Final = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+_NOMINAL: Final = frozenset({"NOUN", "ADJF"})  # what a name is read as
 _RARE_TAGS: Final = frozenset({"Arch", "Abbr", "Infr", "Erro", "Dist"})
 # Forms of a paradigm that are, for a searcher, another word: "есть" (is) is also "to eat".
 _OTHER_WORDS: Final = {
@@ -144,10 +147,13 @@ def known_spelling(word: str) -> str | None:
 
 def _russian_forms(word: str, name: bool) -> Iterable[str]:
     parses = russian_analyzer().parse(word.replace("ё", "е"))  # "её" alone reads as a rare adjective
+    guessed = False
     if name:
         chosen = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes]
-        if not chosen and parses and not _NAME_TAGS & parses[0].tag.grammemes:
-            chosen = _likeliest(parses) if parses[0].is_known else []  # "Кремль", "Запад": known words
+        if not chosen and parses and parses[0].is_known:
+            chosen = _likeliest(parses)  # "Кремль", "Запад": known words
+        elif not chosen:
+            chosen, guessed = _guessed_name(parses), True
     else:
         chosen = _likeliest(parses)
     for parse in chosen:
@@ -157,7 +163,23 @@ def _russian_forms(word: str, name: bool) -> Iterable[str]:
             other = form.tag.POS
             same_kind = other == kind or (kind in _VERBAL and other in _VERBAL)
             if same_kind and not _RARE_TAGS & form.tag.grammemes and form.word not in excluded:
+                if guessed and _dictionary_word(str(form.word)):
+                    continue  # a guessed name's form that is a word pymorphy knows: "Маска" is a mask
                 yield str(form.word)
+
+
+def _guessed_name(parses: Sequence[Any]) -> list[Any]:
+    """The readings of a capitalised word pymorphy3 does not know: its guessed person's or place's
+    ("Байдена", "Столтенберга", "Зеленского" the surname) where it guesses one, else its likeliest
+    nouns and adjectives ("Орбана"); never a verb's ("Небензя" is no gerund)."""
+    nominal = [p for p in parses if p.tag.POS in _NOMINAL]
+    likely = [p for p in _likeliest(nominal) if not _RARE_TAGS & p.tag.grammemes]
+    return [p for p in likely if _NAME_TAGS & p.tag.grammemes] or likely
+
+
+@lru_cache(maxsize=16384)
+def _dictionary_word(word: str) -> bool:
+    return any(parse.is_known for parse in russian_analyzer().parse(word))
 
 
 def _likeliest(parses: Sequence[Any]) -> list[Any]:

@@ -32,6 +32,7 @@ from propwatch.models.casing import shouted_lines
 from propwatch.models.function_words import stop_words
 from propwatch.settings import Settings
 from propwatch.targets.morphology import (
+    CYRILLIC,
     INFLECTED_LANGUAGES,
     LEMMATIZED_LANGUAGES,
     Token,
@@ -328,9 +329,13 @@ class AliasCatalogue:
 
 def canonical_target(name: str, catalogue: AliasCatalogue) -> str:
     """The name the targets analyzer stores for ``name`` in any language ("USA", "США", "Washington" →
-    "United States"); a name the catalogue does not know, as given (the analyzer keeps NER names)."""
-    entity = catalogue.lookup(name.strip(), None)
-    return entity.name if entity is not None else name.strip()
+    "United States"), a Cyrillic one in any case ("России", "Зеленского"); a name the catalogue does not
+    know, as given (the analyzer keeps NER names)."""
+    form = name.strip()
+    entity = catalogue.lookup(form, None)
+    if entity is None and CYRILLIC.search(form):
+        entity = catalogue.lookup(form, "ru")  # Russian lemmas: the only Cyrillic ones pymorphy3 has here
+    return entity.name if entity is not None else form
 
 
 def _shouted_word(text: str, start: int, end: int, language: str | None, names: Mapping[str, str]) -> bool:

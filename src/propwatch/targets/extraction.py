@@ -13,8 +13,9 @@
    FDA fu la seguente"), and a clause is no target; nor is a month or day name, nor a German noun the
    text also uses as a common noun ("eine Region", "der andauernde Krieg").
 5. Entities the catalogue does not know are merged by normalised surface form: case, a leading
-   "the", a possessive ('s) and, in Russian, word endings (lemmas) do not matter; a lone surname is
-   merged into the full name of a person named in the same text ("Stoltenberg" → "Jens Stoltenberg").
+   "the", a possessive ('s) and, in Russian, word endings (lemmas of a name's reading: "Бучу" is no verb,
+   "Пескову" no sand) do not matter; a lone surname is merged into the full name of a person named in
+   the same text ("Stoltenberg" → "Jens Stoltenberg", "Пескову" → "Дмитрий Песков").
 6. A hashtag is no target of its own: a catalogued name that is a whole CamelCase part of it counts as
    a mention ("#StopNATO" names NATO, "#RussiaIsNotTheEnemy" Russia), and the taggers' entities in it go.
 7. The taggers do not read shouted lines (:func:`propwatch.models.casing.shouted_lines`): in capitals
@@ -45,6 +46,7 @@ from propwatch.targets.morphology import (
     is_adjective,
     lemma_tokens,
     lemmas,
+    name_lemma,
     nominative,
     without_patronymic,
 )
@@ -193,7 +195,9 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     return start + first, start + last + len(words[-1])
 
 
-def _key(form: str, language: str | None) -> str:
+def _key(form: str, language: str | None, person: bool = False) -> str:
+    if language == "ru":  # lemmas of the name's reading: "Дмитрий Песков" is no "дмитрий песок"
+        return " ".join(name_lemma(t.text, person) for t in lemma_tokens(form, language)).casefold()
     if language in LEMMATIZED_LANGUAGES:
         return " ".join(lemmas([t.text for t in lemma_tokens(form, language)], language)).casefold()
     return form.casefold()
@@ -361,8 +365,10 @@ def _lists(text: str, matches: Sequence[CatalogueMatch]) -> bool:
 
 def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int, str]]) -> list[Mention]:
     groups: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    keys: dict[tuple[int, int], str] = {}
     for start, end, kind in spans:
-        groups[_key(text[start:end], language)].append((start, end, kind))
+        keys[start, end] = _key(text[start:end], language, person=kind == "PER")
+        groups[keys[start, end]].append((start, end, kind))
     for key in [k for k, g in groups.items() if _common_word(text, language, g)]:
         del groups[key]
     # A lone surname joins the one full name of a person that ends with it, whatever type the tagger
@@ -370,13 +376,15 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
     persons = [k for k, g in groups.items() if len(k.split()) > 1 and _type(g) == "PER"]
     for key in [k for k in groups if len(k.split()) == 1]:
         surnames = {key, key[:-1]} if language == "de" and key.endswith("s") else {key}
+        if language == "ru":  # read as a surname, whatever the tagger took it for ("Песков", not "песок")
+            surnames |= {_key(text[s:e], language, person=True) for s, e, _ in groups[key]}
         fuller = [p for p in persons if p.split()[-1] in surnames]
         if len(fuller) == 1:
             groups[fuller[0]].extend((start, end, "PER") for start, end, _ in groups.pop(key))
     mentions: list[Mention] = []
     for key, group in groups.items():
         group.sort()
-        full = [text[s:e] for s, e, _ in group if _key(text[s:e], language) == key]
+        full = [text[s:e] for s, e, _ in group if keys[s, e] == key]
         kind = _type(group)
         name = _display(full or [text[s:e] for s, e, _ in group], language, person=kind == "PER")
         mentions.extend(Mention(s, e, name, kind, SOURCE_NER) for s, e, _ in group)

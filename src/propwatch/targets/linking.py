@@ -27,6 +27,9 @@ article may well be attacking the labeller. Such a span counts as neutral eviden
 such a verb that stands right before the span is its subject: it gives the label and is not linked
 ("Russia acted in what Washington calls aggression" → Russia, reported).
 
+**Hashtags against a target.** A praising span is no praise of a target it names in a hashtag that
+opposes it ("#StopNATO", "#NoNATO", "#НетНАТО", "#NATOOut"): it counts as neutral evidence about it.
+
 **Narratives.** A sentence the narratives analyzer matched to a catalogue narrative (``narrative:<id>``)
 is attack evidence against every target named in it that the narrative lists under ``attacks``
 ("The US and NATO are not interested in de-escalation" repeating *the West provokes Russia to blame it*
@@ -196,6 +199,15 @@ _ENDORSED = re.compile(
     r"|giustamente|słusznie)(?:[^\w]|$)",
     re.IGNORECASE,
 )
+
+
+# A hashtag that calls for a target's end, in the six languages and Ukrainian: a word before the name
+# ("#StopNATO", "#НетНАТО", "#Stop_NATO") or after it ("#NATOOut", "#USAGoHome").
+_OPPOSING_BEFORE = re.compile(
+    r"#(?:stop|stopp|no|non|nein|nie|anti|нет|стоп|долой|против|анти|ні|геть)_?$", re.IGNORECASE
+)
+_OPPOSING_AFTER = re.compile(r"_?(?:out|go_?home|raus|вон|геть)(?![^\W_])", re.IGNORECASE)
+_HASHTAG_WORD = re.compile(r"#[^\W_]*$")  # the hashtag a mention's part of, up to the mention
 
 
 @dataclass(frozen=True)
@@ -379,6 +391,22 @@ def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMentio
     return found is not None and not _FIRST_PERSON_BEFORE.search(verb[: found.start() + 1])
 
 
+def in_opposing_hashtag(text: str, mention: TargetMention) -> bool:
+    """Whether ``mention`` is named in a hashtag against it ("#StopNATO", "#NATOOut")."""
+    if _OPPOSING_BEFORE.search(text, max(0, mention.start - 8), mention.start):
+        return True
+    opens = _HASHTAG_WORD.search(text, max(0, mention.start - 40), mention.start)
+    return opens is not None and bool(_OPPOSING_AFTER.match(text, mention.end))
+
+
+def _opposed(text: str, name: str, span: Span, mentions: Sequence[TargetMention]) -> bool:
+    """Whether ``span`` names the target ``name`` in a hashtag against it."""
+    return any(
+        m.name == name and m.start < span.end and span.start < m.end and in_opposing_hashtag(text, m)
+        for m in mentions
+    )
+
+
 def _polarity(span: Span, reported: bool = False) -> Polarity:
     if span.label.startswith(NARRATIVE_SPAN_PREFIX):
         return "attack"
@@ -419,6 +447,7 @@ def build_profiles(
         sentences = split_sentences(text, language, near=unplaced) if unplaced else []
     linked: dict[str, list[Span]] = defaultdict(list)
     reported: set[Span] = set()
+    opposed: set[tuple[Span, str]] = set()  # praise of a target the span opposes in a hashtag: neutral
     for span in sorted(techniques, key=lambda s: (s.start, s.end, s.label)):
         if span.label not in POLARITY:
             continue
@@ -427,6 +456,8 @@ def build_profiles(
             reported.add(span)
         for name in dict.fromkeys(m.name for m in targets):
             linked[name].append(span)
+            if POLARITY[span.label] == "praise" and _opposed(text, name, span, mentions):
+                opposed.add((span, name))
     if narrative_attacks:  # evidence is put in text order per target below
         for span in narratives:
             for name in narrative_links(span, mentions, narrative_attacks):
@@ -440,7 +471,7 @@ def build_profiles(
         weights = {"attack": 0.0, "praise": 0.0, "neutral": 0.0}
         evidence.sort(key=lambda s: (s.start, s.end, s.label))
         for span in evidence:
-            weights[_polarity(span, span in reported)] += _weight(span)
+            weights[_polarity(span, span in reported or (span, name) in opposed)] += _weight(span)
         per_technique = Counter(s.label for s in evidence)
         stance, score = _stance(weights["attack"], weights["praise"], weights["neutral"])
         profiles.append(

@@ -56,7 +56,27 @@ def lemma(word: str, language: str) -> str:
 
 _PERSON: Final = frozenset({"Name", "Surn", "Patr"})
 _AGREEING: Final = frozenset({"ADJF", "PRTF", "NUMR"})  # words that take the gender of their noun
+_NOMINAL: Final = frozenset({"NOUN", "NPRO"}) | _AGREEING  # what a name's words are read as
 _GENDERS: Final = ("masc", "femn", "neut")
+_TIE: Final = 0.02  # readings this close to the likeliest are as likely
+
+
+@lru_cache(maxsize=65536)
+def name_lemma(word: str, person: bool = False) -> str:
+    """A word of a Russian name in the dictionary form all its cases share (lower case, ё as е): the
+    lemma of its likeliest noun or adjective reading, never a guessed verb's ("Бучу" → "буча", not
+    "бучить"); for a person, of a singular name's reading where pymorphy has one ("Песков" → "песков",
+    not "песок"; "Кириллов" → "кириллов", not the plural of "Кирилл"). Other words as :func:`lemma`."""
+    if not CYRILLIC.search(word) or not word.replace("-", "").isalpha():
+        return lemma(word, "ru")
+    parses = russian_analyzer().parse(word)
+    options = [p for p in parses if p.tag.POS in _NOMINAL] or parses
+    if person:  # a person is no plural of a first name ("Кириллов")
+        named = [p for p in options if _PERSON & p.tag.grammemes]
+        options = (
+            [p for p in named if "plur" not in p.tag] or [p for p in options if p not in named] or options
+        )
+    return str(options[0].normal_form).replace("ё", "е")
 
 
 def _gender(tag: Any) -> str | None:
@@ -76,7 +96,9 @@ def nominative(form: str, person: bool = False) -> str:
     """
     words = form.split()
     cyrillic = [bool(CYRILLIC.search(w)) and w.replace("-", "").isalpha() for w in words]
-    parses = [russian_analyzer().parse(w) if c else [] for w, c in zip(words, cyrillic, strict=True)]
+    parses = [
+        _nominal(russian_analyzer().parse(w)) if c else [] for w, c in zip(words, cyrillic, strict=True)
+    ]
     tops = [p[0].tag if p else None for p in parses]
     tagged_person = person
     person = person or any(t is not None and _PERSON & t.grammemes for t in tops)
@@ -97,7 +119,7 @@ def nominative(form: str, person: bool = False) -> str:
     guides = [t for t in guides if "Name" in t] or guides
     in_nominative = any("nomn" in t for t in guides)
     read = [found for found in parses if found]
-    if person and len(read) > 1 and all(any(_singular_noun(p) and "nomn" in p.tag for p in f) for f in read):
+    if person and len(read) > 1 and _as_written(read):
         return form  # a first name and surname that may both be read as written ("Анналена Бербок")
     out = list(words)
     for i in range(last):
@@ -112,7 +134,7 @@ def nominative(form: str, person: bool = False) -> str:
             options = [p for p in options if _gender(p.tag) in (gender, None)] or options
         if person:
             options = [p for p in options if _PERSON & p.tag.grammemes] or options
-        if tagged_person and len(words) == 1 and any({"nomn", "sing"} <= p.tag.grammemes for p in options):
+        if tagged_person and len(words) == 1 and any(_nominative_person(p) for p in options):
             continue  # a lone name that may be read as written, not as a common noun's case
         if in_nominative:
             options = [p for p in options if "nomn" in p.tag]
@@ -130,6 +152,39 @@ def nominative(form: str, person: bool = False) -> str:
 
 def _singular_noun(parse: Any) -> bool:
     return parse.tag.POS in ("NOUN", "ADJF") and "plur" not in parse.tag
+
+
+def _nominal(parses: Sequence[Any]) -> list[Any]:
+    """A name's readings: its nouns and adjectives where it has any ("Бучу" is no verb's form)."""
+    return [p for p in parses if p.tag.POS in _NOMINAL] or list(parses)
+
+
+def _nominative_person(parse: Any) -> bool:
+    """Whether a reading is a person's name in the nominative singular: a name's, an animate noun's or
+    an adjective's ("Бандера", "Песков"; not "Орбана", the inanimate noun a guess makes of it)."""
+    persons = parse.tag.grammemes & (_PERSON | {"anim"}) or parse.tag.POS == "ADJF"
+    return bool(persons) and {"nomn", "sing"} <= parse.tag.grammemes
+
+
+def _as_written(read: Sequence[Sequence[Any]]) -> bool:
+    """Whether a person's words may all be read as written: each may be a singular nominative, and a
+    first name's nominative is as likely as its other readings ("Анналена Бербок") or a surname's
+    nominative agrees with it ("Александра Иванова"; "Александра Новака" is Alexander Novak's genitive)."""
+    if not all(any(_singular_noun(p) and "nomn" in p.tag for p in found) for found in read):
+        return False
+    first = next((found for found in read if any("Name" in p.tag for p in found)), None)
+    if first is None:
+        return True
+    names = [p for p in first if "Name" in p.tag]
+    written = [p for p in names if {"nomn", "sing"} <= p.tag.grammemes]
+    if written and written[0].score >= names[0].score - _TIE:
+        return True
+    genders = {_gender(p.tag) for p in written}
+    return all(
+        any({"nomn", "Surn"} <= p.tag.grammemes and _gender(p.tag) in genders for p in found)
+        for found in read
+        if found is not first
+    )
 
 
 def without_patronymic(form: str) -> str | None:
