@@ -26,7 +26,7 @@ def republished(text: str, site: str) -> str:
     """The text as ``site`` republishes it: a few words changed, its own header and footer."""
     words = text.split(" ")
     words[3] = "edited"
-    words[-4] = "words"
+    words[-4] = site.split(".")[0]  # each site edits its own way: without their boilerplate, not copies
     return f"Share this\n{' '.join(words)}\nThis article originally appeared on {site}.\n© 2024 {site}"
 
 

@@ -41,7 +41,7 @@ from propwatch.ingest.dates import date_from_number, date_from_timestamp, plausi
 from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.language import language_code
-from propwatch.ingest.outlets import find_quoted_outlets
+from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task_folder
 from propwatch.settings import Settings
 
@@ -118,15 +118,10 @@ def article_from_record(
         page = parse_html(html, settings, url=url, origin=origin)
         # Values the record states outright win over what was extracted from its HTML.
         return make_article(settings, **{**page.model_dump(), **given})
-    return make_article(
-        settings,
-        text=text,
-        quoted_outlets=find_quoted_outlets(text),
-        origin=origin,
-        raw=raw,
-        raw_format="json",
-        **given,
-    )
+    # Read as a pasted or uploaded text is (boilerplate, dateline, Source: line), so the same text stores
+    # once whichever way it came; a record's title is its field, never a line of its text.
+    page = parse_plain_text(text, settings, origin=origin, url=url, raw_format="json", title="")
+    return make_article(settings, **{**page.model_dump(), "title": None, **given, "raw": raw})
 
 
 def _first_text(fields: Mapping[str, Any], keys: tuple[str, ...], *, numbers: bool = False) -> str | None:
