@@ -72,6 +72,7 @@ def test_table_rows_bullets_and_speaker_labels_are_not_sentences_or_parts_of_the
         ("- __Russia__ has massed troops.", "__Russia__ has massed troops."),
         ("NATO has **refused**", "NATO has **refused**"),
         ("* 🇺🇦 Ukraine says it will fight.", "Ukraine says it will fight."),  # a flag as a bullet
+        ("**Host:** Why did **NATO** expand?", "Why did **NATO** expand?"),  # the label's own pair
     ]:
         start, end = trimmed(0, len(line), line)
         assert line[start:end] == kept, line
@@ -102,3 +103,14 @@ def test_speaker_labels_are_the_transcripts_not_a_topic_or_a_subject() -> None:
         "Sergey Lavrov",
         "MARIA ZAKHAROVA",  # a name in capitals, once is enough
     ]
+
+
+def test_a_listicles_names_are_topics_not_speakers() -> None:
+    """Names heading a list's items had been dropped from the targets they are attacked as."""
+    listicle = (
+        "Joe Biden: a senile puppet of the arms lobby.\nJens Stoltenberg: the warmonger who lies.\n"
+        "Joe Biden: again the puppet.\nJens Stoltenberg: still lying.\n"
+    )
+    assert speaker_labels(listicle) == []  # what follows the names opens no sentence
+    monologue = "SERGEY LAVROV: This is a lie.\nThe minister went on for an hour.\n"
+    assert speaker_labels(monologue) == []  # one voice labelled: no conversation

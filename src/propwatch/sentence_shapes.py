@@ -40,7 +40,7 @@ _LEAD = re.compile(rf"(?:{_MARKS}|{_EMOJI_SEQUENCE}[ \t]+|(?:{_SPEAKER})[ \t]*:(
 # A label opening a line: a speaker's when _SPEAKER reads it so or when it opens two lines or more.
 _LINE_LABEL = re.compile(
     rf"^[ \t]*(?:{_MARKS})*(?P<label>[A-ZА-ЯЁІЇЄ][\w'’.-]*(?:[ \t]+[\w'’.-]+){{0,3}}?)"
-    r"[ \t]*:(?:\*\*|__)?[ \t]+\S",
+    r"[ \t]*:(?:\*\*|__)?[ \t]+(?P<speech>\S)",
     re.M,
 )
 _SPEAKER_ONLY = re.compile(rf"(?:{_SPEAKER})$")
@@ -84,12 +84,23 @@ def is_table_row(sentence: str) -> bool:
 
 def speaker_labels(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each speaker's label that opens a line of a transcript ("SERGEY LAVROV",
-    "Question", or "Sergey Lavrov" where that name opens two lines or more), in text order."""
-    found = [(m.start("label"), m.end("label"), m.group("label")) for m in _LINE_LABEL.finditer(text)]
+    "Question", or "Sergey Lavrov" where that name opens two lines or more), in text order: a label
+    before speech, which opens a sentence ("Joe Biden: a senile puppet…" is a listicle's topic), in a
+    text where two voices at least are labelled."""
+    found = [
+        (m.start("label"), m.end("label"), m.group("label"))
+        for m in _LINE_LABEL.finditer(text)
+        if not m.group("speech").islower()
+    ]
     seen: dict[str, int] = {}
     for _, _, label in found:
         seen[label] = seen.get(label, 0) + 1
-    return [(a, b) for a, b, label in found if _SPEAKER_ONLY.match(label) or _named(label, seen[label])]
+    speakers = [
+        (a, b, label) for a, b, label in found if _SPEAKER_ONLY.match(label) or _named(label, seen[label])
+    ]
+    if len({label.casefold() for _, _, label in speakers}) < 2:
+        return []  # one voice: a name heading each item of a list, not a conversation
+    return [(a, b) for a, b, _ in speakers]
 
 
 def _named(label: str, times: int) -> bool:
@@ -115,10 +126,12 @@ def _lead_length(sentence: str) -> int:
         return 0
     lead = found.group()
     rest = sentence[len(lead) :].rstrip()
-    for opening in _EMPHASIS.finditer(lead):
-        mark = opening.group()
-        if mark in rest.removesuffix(mark):
-            return opening.start()  # "**Washington** has sent": the pair stays whole
+    for mark in ("**", "__"):
+        openings = [m.start() for m in re.finditer(re.escape(mark), lead)]
+        # An odd count leaves the lead's last mark open: closed in the sentence, the pair stays whole
+        # ("**Washington** has sent"); "**Host:** Why did **NATO**…" closes its own pair.
+        if len(openings) % 2 and mark in rest.removesuffix(mark):
+            return openings[-1]
     return len(lead)
 
 

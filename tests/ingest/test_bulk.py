@@ -907,3 +907,10 @@ def test_a_record_is_read_as_the_same_text_pasted_or_uploaded() -> None:
     # A record without a title keeps its first line: the title is a record's field, never a line of text.
     untitled = article_from_record({"text": body}, SETTINGS, origin="r.jsonl line 2")
     assert untitled.title is None and untitled.text.startswith("The latest Ebola outbreak")
+
+
+def test_a_records_sources_and_its_texts_source_line_are_both_kept() -> None:
+    """The record's sources field had replaced the 'Source: TASS' line read off (and cut from) its text."""
+    record = {"text": "NATO refused to discuss the key issues.\n\nSource: TASS", "sources": ["Reuters"]}
+    article = article_from_record(record, SETTINGS, origin="r.jsonl line 1")
+    assert article.sources == ("Reuters", "TASS") and "Source:" not in article.text

@@ -130,6 +130,9 @@ def test_a_transcripts_speaker_labels_name_no_target(catalogue: AliasCatalogue) 
     ]
     assert "SERGEY LAVROV" not in names and "Jens Stoltenberg" not in names
     assert {"Russia", "United States", "NATO"} <= set(names)  # Washington is the United States
+    listicle = "Joe Biden: a senile puppet.\nJens Stoltenberg: a warmonger.\nJoe Biden: a puppet again.\n"
+    listed = [name for _, name in mentioned(listicle, extract_mentions(listicle, "en", catalogue, None))]
+    assert listed.count("Joe Biden") == 2 and "Jens Stoltenberg" in listed  # topics of a list, attacked
     single = "Jens Stoltenberg: NATO is a defensive alliance."  # one line: a headline's subject
     assert "Jens Stoltenberg" in [
         n for _, n in mentioned(single, extract_mentions(single, "en", catalogue, None))

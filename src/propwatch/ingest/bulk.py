@@ -121,7 +121,9 @@ def article_from_record(
     # Read as a pasted or uploaded text is (boilerplate, dateline, Source: line), so the same text stores
     # once whichever way it came; a record's title is its field, never a line of its text.
     page = parse_plain_text(text, settings, origin=origin, url=url, raw_format="json", title="")
-    return make_article(settings, **{**page.model_dump(), "title": None, **given, "raw": raw})
+    sources = tuple(dict.fromkeys([*given.get("sources", ()), *page.sources]))  # the text's Source: line too
+    fields = {**page.model_dump(), "title": None, **given, "raw": raw}
+    return make_article(settings, **{**fields, "sources": sources})
 
 
 def _first_text(fields: Mapping[str, Any], keys: tuple[str, ...], *, numbers: bool = False) -> str | None:
