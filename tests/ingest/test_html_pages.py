@@ -420,3 +420,25 @@ def test_a_brief_s_headline_with_a_ligature_or_direction_mark_is_no_text(setting
     assert clean_blocks([ONE, headline], title="Officials extend emergency powers", page="").paragraphs == [
         ONE
     ]
+
+
+@pytest.mark.parametrize("caption", ["Photo: Reuters. Peskov in Moscow, 2023.", "Peskov in Moscow, 2023"])
+def test_a_one_row_table_with_a_cell_of_prose_is_layout(settings: Settings, caption: str) -> None:
+    """A paragraph beside its photo's caption had become a pipe row, and a claim had opened with "| "."""
+    row = f"<table><tr><td><p>{ONE}</p></td><td><p>{caption}</p></td></tr></table>"
+    text = parse_html(article(f"<p>{TWO}</p>{row}<p>{THREE}</p>"), settings).text
+    assert "|" not in text and f"{TWO}\n\n{ONE}\n\n" in text and text.endswith(THREE)
+
+
+def test_a_one_row_table_with_a_two_sentence_cell_is_layout(settings: Settings) -> None:
+    row = (
+        "<table><tr><td>Peskov said talks were over.</td><td>Photo: Reuters. Moscow, 2023.</td></tr></table>"
+    )
+    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).text
+    assert "|" not in text and text.startswith(ONE) and text.endswith(TWO)
+
+
+def test_a_one_row_table_of_short_cells_with_abbreviations_stays_a_row(settings: Settings) -> None:
+    row = "<table><tr><td>U.S. Treasury yield</td><td>4.2 per cent</td><td>Mr. Powell</td></tr></table>"
+    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).text
+    assert "| U.S. Treasury yield | 4.2 per cent | Mr. Powell |" in text

@@ -4,7 +4,8 @@
   "Berlin, le 3 mars 2022", "Feb 3, 2022", "2022-02-03", "Published: …", "Updated: …".
 * A wire dateline opens the first paragraph: "MOSCOW, Feb 3 (Reuters) - ", "WASHINGTON (AP) — ",
   "MOSCOW, February 3. /TASS/. ", "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- ", and RIA style, with the
-  agency after the dash: "МОСКВА, 12 апр — РИА Новости. ". Only that prefix is removed.
+  agency after the dash: "МОСКВА, 12 апр — РИА Новости. " (a known agency's name only: "WASHINGTON —
+  NATO. That is…" keeps "NATO."). Only that prefix is removed.
 * Dotted and slashed numeric dates are day first; an agency in the dateline becomes a source; a date
   without a year ("12 апр") dates nothing.
 """
@@ -92,11 +93,14 @@ _SECTIONS = (
 )
 _NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
 _OPENING_QUOTES = "\"'«»‹›„‚“”‘’「『"  # » and ” open quotes in German and Swedish
-# Wire agencies that put their name after a dateline's dash, RIA style: "МОСКВА, 27 фев — РИА Новости. "
+# Wire agencies that put their name after a dateline's dash, RIA style: "МОСКВА, 27 фев — РИА Новости. ";
+# only these: "WASHINGTON — NATO. That is the word…" opens with the text's own first sentence.
 _AGENCY_AFTER_DASH = re.compile(
-    r"^(?P<agency>(?:[A-ZА-ЯЁ]{2,}[\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*){0,2})"
-    r"|(?:Интерфакс|Інтерфакс|Interfax)(?:-[\w]+)?|Укринформ|Укрінформ|Ukrinform|Sputnik|Спутник|Прайм"
-    r"|Regnum|Регнум)"
+    r"^(?P<agency>РИА\s+(?:Новости|«Новости»)(?:\s+(?:Крым|Украина|Недвижимость))?|РИА\s+ФАН|ИТАР-ТАСС|ТАСС"
+    r"|(?:Интерфакс|Інтерфакс|Interfax)(?:-[\w]+)?|Укринформ|Укрінформ|Ukrinform|УНИАН|УНІАН|UNIAN"
+    r"|Sputnik(?:\s+[A-ZА-ЯЁ][\w-]*)?|Спутник|Прайм|(?:ИА\s+)?(?:Regnum|REGNUM|Регнум)|БелТА|BelTA|РБК"
+    r"|Reuters|AFP|AP|dpa|DPA|ANSA|PAP|EFE|Xinhua|Синьхуа|Anadolu|Kyodo|Lusa|Agerpres|BTA|БТА|ČTK|MTI|TASS"
+    r"|RIA\s+Novosti)"
     r"\.\s+(?=[A-ZА-ЯЁ«\"“])"
 )
 

@@ -2,7 +2,8 @@
 extraction; what the extraction took that is no article text, and what the first paragraph says.
 
 * A table laid out as a page (menu, headline and text, teasers in its cells) is read as blocks; a table
-  of data stays a table, a single row of short cells ("Price of diesel | 2.31 euros") too.
+  of data stays a table, a single row of short cells ("Price of diesel | 2.31 euros") too; a row with
+  a cell of prose (over 100 characters, or two sentences: "Photo: Reuters. Peskov in Moscow.") is layout.
 * trafilatura sweeps the whole page when its main pass found little (a one-paragraph brief), and
   appends what it finds: the headline, the standfirst, "By …", "Last modified …", the paragraph again.
   The headline, byline lines, update lines and repeats of a paragraph (more than the page holds) go
@@ -204,6 +205,9 @@ _CELL_BLOCKS = (
     "or self::figure or self::img or self::picture or self::iframe or self::video or self::center]"
 )
 _MAX_DATA_CELL = 400  # characters: a cell holding more holds an article, not a figure or a name
+_MAX_ROW_CELL = 100  # characters: a one-row table's cell holding more holds a paragraph, not a figure
+# A full stop after a word and a sentence after it; "U.S. Treasury", "Mr. Putin" are one sentence.
+_TWO_SENTENCES = re.compile(r"[^\W\d_]{3,}[.!?…][\"'»”’)]*\s+[\"'«“„(]?[^\W\d_]")
 
 
 def unwrap_layout_tables(tree: Any) -> None:
@@ -239,12 +243,16 @@ def _is_layout_table(table: Any) -> bool:
 
 def _data_row(cells: list[Any]) -> bool:
     """Whether a table's only row holds data ("Price of diesel | 2.31 euros | up 41 per cent"): two
-    cells or more, each a line of text at most wrapped in one <p>. A page laid out in one row (menu,
-    headline and paragraphs, teasers) breaks its cells into lines and boxes; one cell is a box."""
+    cells or more, each a short line of text at most wrapped in one <p>. A page laid out in one row
+    (menu, headline and paragraphs, teasers) breaks its cells into lines and boxes; one cell is a box;
+    a cell of prose (a paragraph beside its photo's caption) is a box too."""
     if len(cells) < 2:
         return False
     for cell in cells:
         blocks = cell.xpath(_CELL_BLOCKS)
         if len(blocks) > 1 or any(block.tag not in ("p", "div") for block in blocks):
+            return False
+        text = " ".join(cell.text_content().split())
+        if len(text) > _MAX_ROW_CELL or _TWO_SENTENCES.search(text):
             return False
     return True

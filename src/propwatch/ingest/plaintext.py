@@ -5,6 +5,8 @@ Heuristics, in order (each documented where it is applied):
 * Header: the first non-blank lines are read while they are a genre tag on its own line, a dateline,
   a byline ("By …") or a "Published: …" line, a Telegram forward line ("Forwarded from X", "Переслано
   от X": X is a source), boilerplate, or (once) the headline. The first other line starts the body.
+  A forward line is one only as the first line or the one under the headline, a short channel name
+  without a full stop: "Forwarded from the embassy in Berlin." in the body is prose.
 * Headline: a first line counts only when it is at most 300 characters, is followed by body text and
   does not end like a sentence (".", ",", ";", ":") — unless a known genre tag was stripped from it
   ("… a corner. Opinion") or a date line or byline follows it ("… to the U.S."). A known tag is
@@ -17,7 +19,11 @@ Heuristics, in order (each documented where it is applied):
 * Source lines ("Source: X", "Sources: X, Y", "Via X", "Originally published by X", "Read more at X")
   and boilerplate lines ("Leave a Reply", "Share this:", cookie notices, "Tags: …", Telegram's
   "Подписывайтесь…", "Поддержать канал: …", also behind an emoji, …) are removed as whole short
-  lines only; "Leave a Reply", "Related posts" and the like end the article.
+  lines only; "Leave a Reply", "Related posts" and the like end the article. A support or
+  our-channel call ends on its link, handle, card or phone number, or on nothing ("Наш канал: его
+  заблокировали трижды." is prose), and a call the text reports ("Подпишитесь, — написали авторы.")
+  stays. A platform name or menu word behind a bullet or emoji ("• Facebook") goes only in a share
+  bar: a run of such lines that no line of the article ending in ":" introduces as its list.
 * The body keeps the input's paragraph breaks and line endings (``\\r\\n`` included).
 """
 
@@ -27,6 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article, RawFormat
 from propwatch.errors import EmptyInputError
@@ -103,8 +110,10 @@ def is_teaser(line: str) -> bool:
 _LINK = r"(?:@\w+|https?://\S+|(?:www\.)?t\.me/\S+)"
 # A channel's link alone ("👉 https://t.me/rybar") is a call; a post's ("t.me/rybar/123") is a citation.
 _CHANNEL_LINK = r"(?:https?://)?t\.me/(?:\+\S+|joinchat/\S+|\w+/?)"
-# A label's link, or a few words after its colon: "Наш канал опубликовал расследование…" is prose.
-_CALL_END = rf"(?:\s*:\s*\S+(?:\s+\S+){{0,4}}|(?:\s+[^\w\s]+)?\s+{_LINK})"
+# A card or phone number to send money to: "2202 2002 1234 5678 (Сбер)", "+7 912 345-67-89".
+_NUMBER = r"(?:\d{4}(?:[ -]?\d{4}){3}|\+?\d(?:[\s()-]*\d){9,13})(?:\s*\([^()]{1,30}\))?"
+# A call ends on what it points to, behind a colon or an emoji: "Наш канал: его заблокировали…" is prose.
+_CALL_END = rf"\s*[:|–—-]?\s*(?:[^\w\s@+]+\s*)?(?:{_LINK}|{_NUMBER})"
 _SUPPORT = (
     r"(?:поддержать|поддержите|підтримати|підтримайте)\s+(?:наш[уі]?\s+)?"
     r"(?:канал|проект|проєкт|автора|редакцию|редакцію)"
@@ -118,7 +127,8 @@ _SHARE_SUBSCRIBE = (
     r"|(?:подписывайтесь|подпишитесь|подпишись|підписуйтесь|підпишіться|підпишись)(?:\s*[,:;|–—-]?\s+\S+){0,8}!*"
     # the infinitive is a button ("Подписаться | Rybar"); "Подписаться под письмом готовы не все" is prose
     r"|(?:подписаться|підписатися)(?:\s+(?:на|до)(?:\s+\S+){1,7}|\s*[:|–—-]\s*\S+(?:\s+\S+){0,3})?"
-    rf"|{_SUPPORT}(?:{_CALL_END}|\s*[|–—-]\s*\S+(?:\s+\S+){{0,4}})?|{_OUR_CHANNEL}{_CALL_END}"
+    # a button names its channel after a bar ("Поддержать канал | Rybar"); a dash and a clause are prose
+    rf"|{_SUPPORT}(?:{_CALL_END}|\s*\|\s*[^\s.|]+(?:\s+[^\s.|]+){{0,2}})?!*|{_OUR_CHANNEL}(?:{_CALL_END})?"
     r"|(?:abonnieren\s+sie|abonnez-vous|iscriviti|subskrybuj|zasubskrybuj)(?:\s+\S+){0,7}"
 )
 # Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
@@ -160,12 +170,57 @@ _DECORATION_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cf", "Zs"})
 _DECORATION_MARKS = "\ufe0e\ufe0f\u20e3•·*"  # emoji variation selectors, keycap, bullets
 
 
+# A platform name or menu word: behind a bullet it may be an item of the article's list ("• Facebook").
+_MENU_WORD = re.compile(rf"(?i:{_SOCIAL}|advertisement|advertising|sponsored(?:\s+content)?)")
+_CALL = re.compile(rf"(?i:{_SHARE_SUBSCRIBE})")
+# Verbs of saying in the third person: "— пишем о главном" is the channel's own slogan.
+_SPEECH_VERBS = (
+    r"(?:(?:напис|сказ|заяв|призв|заклик|отмет|добав|сообщ|повідом|подчерк|підкресл)(?:ал|ил|ув|ив|ав|нул)[аи]?"
+    r"|призыва(?:ет|ют)|закликає|закликають|пиш(?:ет|ут|уть|е)|говор(?:ит|ят|ится)|отмеча(?:ет|ют)"
+    r"|сообща(?:ет|ют)|додав|додала|додали|said|says|wrote|writes)\b"
+)
+# "Подпишитесь, если вы против войны, — написали авторы.": a dash and a verb of saying, or «…», — …
+_REPORTED = re.compile(rf"(?i)(?:[—–]|\s-)\s*(?:\w+\s+){{0,2}}?{_SPEECH_VERBS}|[»”\"],\s*[—–]")
+_MAX_CALL_WORDS = 8  # a longer line that ends in a full stop is a sentence of the article
+
+
 def is_boilerplate(line: str) -> bool:
-    """A share, subscribe, cookie, comment… line (module doc), also with emoji or symbols around it."""
+    """A share, subscribe, cookie, comment… line (module doc), also with emoji or symbols around it; not
+    a platform name or menu word behind a bullet (one of a list: see :func:`_share_bar`)."""
     if _BOILERPLATE.match(line):
-        return True
+        return not _reported_call(line)
     bare = _undecorated(line)
-    return bare not in ("", line) and _BOILERPLATE.match(bare) is not None
+    if bare in ("", line) or _BOILERPLATE.match(bare) is None:
+        return False
+    return not _MENU_WORD.fullmatch(bare) and not _reported_call(bare)
+
+
+def _reported_call(line: str) -> bool:
+    """A subscribe or support call that the text reports or quotes: prose, not the page's own call."""
+    if not _CALL.match(line):
+        return False
+    long_sentence = len(re.findall(r"\S*\w\S*", line)) > _MAX_CALL_WORDS and SENTENCE_END.search(line)
+    return bool(long_sentence) or _REPORTED.search(line) is not None
+
+
+def _share_bar(content: list[str], nonblank: list[int]) -> list[int]:
+    """The lines of share bars: runs of two or more platform names or menu words behind bullets or emoji
+    ("• Facebook", "📘 Twitter"). A run with another item ("• YouTube") or under a line of the article
+    ending in ":" ("It was removed by these platforms:") is a list of the article's."""
+    bar: list[int] = []
+    intro = ""
+    for listed, group in groupby(nonblank, key=lambda index: _list_item(content[index])):
+        run = list(group)
+        menu = all(_MENU_WORD.fullmatch(_undecorated(content[index])) for index in run)
+        if listed and len(run) > 1 and menu and not (intro.endswith(":") and not is_boilerplate(intro)):
+            bar.extend(run)
+        intro = content[run[-1]]
+    return bar
+
+
+def _list_item(line: str) -> bool:
+    """A line behind a bullet or emoji, or a bare platform name or menu word."""
+    return _decoration(line[0]) or _MENU_WORD.fullmatch(line) is not None
 
 
 def _undecorated(line: str) -> str:
@@ -255,6 +310,8 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
     content = [line.strip() for line in lines]
     nonblank = [index for index, line in enumerate(content) if line]
 
+    for index in _share_bar(content, nonblank):
+        keep[index] = False
     body_start = _read_header(content, nonblank, keep, parsed, headline_in_text)
     if body_start is not None:  # also after a date line: "March 14, 2024" then "WASHINGTON (Reuters) - …"
         opening = _dateline_prefix(content[body_start], parsed)
@@ -285,15 +342,26 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
 def _read_header(
     content: list[str], nonblank: list[int], keep: list[bool], parsed: _Parsed, headline_in_text: bool = True
 ) -> int | None:
-    """Consume header lines (marking them dropped); return the index of the first body line."""
+    """Consume header lines (marking them dropped; a share bar is already); return the first body line."""
+    title_at = -2
     for position, index in enumerate(nonblank[:_HEADER_LINES]):
         more_follows = headline_in_text and position < len(nonblank) - 1
         # A date line or byline next: this line is the headline however it ends ("… to the U.S.").
         meta_follows = more_follows and _date_or_byline(content[nonblank[position + 1]])
-        if not _header_line(
-            content[index], position, parsed, allow_title=more_follows, meta_follows=meta_follows
+        # Telegram puts its forward line first, or a copy of the post puts it under the headline
+        forward = position in (0, title_at + 1)
+        titled = parsed.title_line is not None
+        if keep[index] and not _header_line(
+            content[index],
+            position,
+            parsed,
+            allow_title=more_follows,
+            meta_follows=meta_follows,
+            forward=forward,
         ):
             return index
+        if not titled and parsed.title_line is not None:
+            title_at = position
         keep[index] = False
     remaining = nonblank[_HEADER_LINES:]
     return remaining[0] if remaining else None
@@ -304,12 +372,18 @@ def _date_or_byline(line: str) -> bool:
 
 
 def _header_line(
-    line: str, position: int, parsed: _Parsed, *, allow_title: bool, meta_follows: bool = False
+    line: str,
+    position: int,
+    parsed: _Parsed,
+    *,
+    allow_title: bool,
+    meta_follows: bool = False,
+    forward: bool = False,
 ) -> bool:
-    """Record what a header line says; False when the line is body text."""
-    forward = _SOURCE_LINE.match(line) if len(line) <= _MAX_SHORT_LINE else None
-    if forward and forward.group("forward") and (channel := _source_value(line)):
-        parsed.sources.extend(channel)  # "Forwarded from X" is no headline: every post from X had it
+    """Record what a header line says; False when the line is body text. ``forward``: a Telegram forward
+    line may stand here."""
+    if forward and (channel := _forward_channel(line)):
+        parsed.sources.append(channel)  # "Forwarded from X" is no headline: every post from X had it
         return True
     tag_line = _TAG_LINE.match(line)
     if tag_line and parsed.genre_tag is None:
@@ -446,10 +520,25 @@ def split_trailing_sources(text: str) -> tuple[str, list[str]]:
     return "\n\n".join(blocks), sources
 
 
+_MAX_CHANNEL_WORDS = 6  # "Forwarded from Военная хроника"; a longer value is a clause
+
+
+def _forward_channel(line: str) -> str | None:
+    """The channel a Telegram forward line names ("Forwarded from Rybar"): a short name with no full
+    stop after it; None for any other line ("Forwarded from the embassy in Berlin." is prose)."""
+    match = _SOURCE_LINE.match(line) if len(line) <= _MAX_SHORT_LINE else None
+    if match is None or not match.group("forward") or SENTENCE_END.search(line):
+        return None
+    value = match.group("value").strip()
+    if len(value.split()) > _MAX_CHANNEL_WORDS or _is_clause(value, labelled=False):
+        return None
+    return value
+
+
 def _source_value(line: str) -> list[str]:
     match = _SOURCE_LINE.match(line)
-    if not match:
-        return []
+    if not match or match.group("forward"):
+        return []  # a forward line is a source only at the top of the text (_forward_channel)
     value = match.group("value").strip().rstrip(".…").strip()
     if not value:
         return []
