@@ -52,7 +52,8 @@ def test_every_format_carries_each_span_s_text_and_what_its_technique_means() ->
     # Not a technique name: text only (a plugin's label, a target, a claim).
     assert by_label["Name_Calling"] | {"text": None} == {
         "start": 0, "end": 20, "label": "Name_Calling", "score": 0.6, "analyzer": "t",
-        "text": None, "category": None, "explanation": None,
+        "text": None, "category": None, "explanation": None, "threshold": None, "links": [],
+        "reported_label": False,
     }  # fmt: skip
     assert by_label["Name_Calling"]["text"] == "NATO provokes Russia"
 
@@ -152,7 +153,10 @@ def test_csv_names_the_targets_of_the_article_and_of_each_span() -> None:
     buffer = io.StringIO()
     write_analyses([analysis], "csv", buffer)
     rows = {r["span_label"]: r for r in csv.DictReader(io.StringIO(buffer.getvalue()))}
-    expected = "NATO — attacked: Doubt ×1; Russia — neutral: Loaded_Language ×1"
+    expected = (
+        "NATO — attacked (1 span, 100% of its weight attacking): Doubt ×1; "
+        "Russia — neutral (1 span): Loaded_Language ×1"
+    )
     assert {r["targets"] for r in rows.values()} == {expected}  # an article column, on every row
     assert rows["Doubt"]["span_targets"] == "NATO"
     assert rows["Loaded_Language"]["span_targets"] == "Russia"
@@ -211,7 +215,10 @@ def test_csv_carries_the_labels_of_narratives_and_plugins() -> None:
     write_analyses([analysis], "csv", buffer)
     (row,) = csv.DictReader(io.StringIO(buffer.getvalue()))
     assert row["genre"] == "opinion"  # a column of its own
-    assert row["labels"] == "narrative=west-provokes-russia (0.91); reading-level=hard"
+    # a similarity, named as one and with the threshold it was compared with (0.91 read as 91 %)
+    assert row["labels"] == (
+        "narrative=west-provokes-russia (similarity 0.912, threshold 0.837, 0 sentences); reading-level=hard"
+    )
 
 
 def test_csv_and_label_studio_keep_the_dateline_s_place_and_the_source() -> None:

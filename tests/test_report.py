@@ -110,8 +110,9 @@ def test_labels_are_grouped_and_narratives_count_their_evidence_sentences() -> N
     header = _render(analysis).split("╭")[0]
     assert "Political (0.70), Economic (0.40)" in header  # one row per label name
     assert header.count("Frame") == 1
-    assert "west-provokes (0.87, 2 sentences)" in header
-    assert "us-controls-eu (0.83, 1 sentence)" in header
+    # a cosine similarity, named as one beside the threshold it was compared with (0.83 read as 83 %)
+    assert "west-provokes (similarity 0.870, threshold 0.837, 2 sentences)" in header
+    assert "us-controls-eu (similarity 0.830, threshold 0.837, 1 sentence)" in header
     many = analysis.model_copy(
         update={
             "spans": tuple(
@@ -119,8 +120,8 @@ def test_labels_are_grouped_and_narratives_count_their_evidence_sentences() -> N
             )
         }
     )
-    assert "west-provokes (0.87, 5+ sentences)" in _render(many)  # the analyzer keeps five at most
-    assert "Attacked" in header and "NATO (0.80)" in header
+    assert "west-provokes (similarity 0.870, threshold 0.837, 5+ sentences)" in _render(many)  # five kept
+    assert "Attacked" in header and "NATO (80% of its evidence weight attacking)" in header
     assert "Target " not in header  # the Targets section below sums targets up
     # With the catalogues' titles, an id says what it stands for, in the header and by its evidence.
     console = Console(width=160, record=True, color_system=None)

@@ -34,7 +34,10 @@ def test_targets_section_lists_stance_and_technique_counts() -> None:
     )
     text = _render(analysis)
     assert "Targets" in text
-    assert "NATO — attacked: Name_Calling-Labeling ×1, Doubt ×1" in text
+    assert (
+        "NATO — attacked (2 spans, 100% of their weight attacking): Name_Calling-Labeling ×1, Doubt ×1"
+        in text
+    )
     assert "mentioned, no technique linked: Russia ×2" in text
     # Mentions are summed up in the section, not listed as spans among the evidence.
     assert "Target:" not in text

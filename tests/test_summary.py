@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from propwatch.domain import Analysis, Article, Label, Span
-from propwatch.summary import covered_characters, genre_note, summarize, text_characters
+from propwatch.summary import NARRATIVE_CAUTION, covered_characters, genre_note, summarize, text_characters
 
 # 11 words, 61 characters.
 TEXT = "NATO lies again and again while the brave nation stands firm."
@@ -174,6 +174,21 @@ def test_narrative_matches_in_a_language_without_its_own_threshold_carry_a_cauti
         )
         return summarize(analysis).cautions
 
-    assert cautions("en") == [] and cautions("ru") == []
-    (caution,) = cautions("it")
+    assert cautions("en") == cautions("ru") == [NARRATIVE_CAUTION]
+    (lead, caution) = cautions("it")
+    assert lead == NARRATIVE_CAUTION
     assert "not on 'it' ones" in caution and "en and ru" in caution
+
+
+def test_every_summary_with_narrative_matches_says_they_are_leads_to_check() -> None:
+    """Only matches in languages other than en and ru had carried a caution; docs/narratives.md says
+    every match is a lead (15 of 20 unrelated US articles got one, debunking sentences match too)."""
+    english = Analysis(
+        article=Article(text=TEXT, language="en"),
+        labels=(Label(name="narrative", value="nato-encircles-russia", score=0.86, analyzer="narratives"),),
+        analyzers={"narratives": "1"},
+    )
+    said = " ".join(summarize(english).cautions)
+    for words in ("lead to check against its evidence sentences", "not what it asserts", "debunk"):
+        assert words in said
+    assert summarize(english.model_copy(update={"labels": ()})).cautions == []

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from propwatch.domain import Analysis, Span
+from propwatch.domain import Analysis, Label, Span
 from propwatch.models.taxonomy import TECHNIQUES
-from propwatch.narratives.catalogue import NARRATIVE_SPAN_PREFIX
-from propwatch.summary import ArticleSummary, summarize
-from propwatch.targets.linking import NarrativeAttacks, target_profiles
+from propwatch.narratives.catalogue import (
+    NARRATIVE_LABEL,
+    NARRATIVE_SPAN_PREFIX,
+    match_links,
+    match_threshold,
+)
+from propwatch.summary import ArticleSummary, summarize, target_findings, target_line
+from propwatch.targets.linking import NarrativeAttacks, is_narrative
 from propwatch.targets.records import TargetOut, target_out
 
 if TYPE_CHECKING:  # the MinHash module costs a second and a half to import
@@ -56,7 +62,12 @@ CSV_COLUMNS = (
     "span_targets",
     "span_category",
     "span_explanation",
+    "span_threshold",
+    "span_links",
+    "span_reported_label",
 )
+# The analyzer keeps the five most similar evidence sentences of a narrative (narratives.matching).
+MAX_EVIDENCE = 5
 
 
 class SpanOut(Span):
@@ -71,13 +82,104 @@ class SpanOut(Span):
         description="For a technique: what it is, in one line for analysts; for a narrative's evidence: the "
         "narrative's title and catalogue, when a catalogue in use defines it; else null."
     )
+    threshold: float | None = Field(
+        description="For a narrative's evidence: the similarity a sentence of the article's language needs "
+        "to be evidence, with the thresholds in use (its score is a cosine similarity, not a "
+        "probability: score - threshold is its margin); else null."
+    )
+    links: list[str] = Field(
+        description="For a narrative's evidence: up to 3 links documenting the narrative in its catalogue "
+        "(EUvsDisinfo case reports, for an import); else []."
+    )
+    reported_label: bool = Field(
+        description="For an attacking or praising technique: whether it reports a label someone else "
+        "gives its target ('in order to then call Russia the aggressor'), not the author's own; it counts "
+        "as neutral evidence about the target (docs/targets.md)."
+    )
 
     @classmethod
-    def of(cls, span: Span, text: str, narrative_titles: Mapping[str, str] | None = None) -> SpanOut:
+    def of(
+        cls,
+        span: Span,
+        text: str,
+        narrative_titles: Mapping[str, str] | None = None,
+        *,
+        threshold: float | None = None,
+        reported: bool = False,
+    ) -> SpanOut:
+        """``span`` written out; ``threshold``: its article's narrative threshold (for narrative evidence),
+        ``reported``: whether it is a reported label (:func:`target_findings`)."""
         category, explanation = span_meaning(span.label, narrative_titles)
+        narrative = span.label.removeprefix(NARRATIVE_SPAN_PREFIX) if is_narrative(span) else None
         return cls(
-            **span.model_dump(), text=text[span.start : span.end], category=category, explanation=explanation
+            **span.model_dump(),
+            text=text[span.start : span.end],
+            category=category,
+            explanation=explanation,
+            threshold=threshold if narrative is not None else None,
+            links=list(match_links(narrative, narrative_titles)) if narrative is not None else [],
+            reported_label=reported,
         )
+
+
+class NarrativeMatchOut(BaseModel):
+    """A narrative the article was matched to: a lead to check against its evidence sentences, not a
+    finding (docs/narratives.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(description="The narrative's id in its catalogue.")
+    title: str | None = Field(
+        description="Its title and catalogue ('… (catalogue: pro-kremlin-starter)'), when a catalogue in "
+        "use defines it."
+    )
+    similarity: float | None = Field(
+        description="Cosine similarity of its best evidence sentence (about 0.75 for unrelated sentences, "
+        "0.85-0.9 for a close paraphrase): compare it with the threshold, not with 0.5."
+    )
+    threshold: float = Field(
+        description="The similarity a sentence of the article's language needs, with the thresholds in use."
+    )
+    sentences: int = Field(
+        description=f"Its evidence sentences: the analyzer keeps the {MAX_EVIDENCE} most similar, so "
+        f"{MAX_EVIDENCE} may stand for more."
+    )
+    links: list[str] = Field(description="Up to 3 links documenting the narrative (EUvsDisinfo cases).")
+
+    def measure(self) -> str:
+        """What the match rests on, in words: "similarity 0.871, threshold 0.819, 5+ sentences"."""
+        more = "+" if self.sentences >= MAX_EVIDENCE else ""
+        sentences = f"{self.sentences}{more} sentence{'' if self.sentences == 1 else 's'}"
+        similarity = f"similarity {self.similarity:.3f}, " if self.similarity is not None else ""
+        return f"{similarity}threshold {self.threshold:.3f}, {sentences}"
+
+
+def narrative_matches(
+    analysis: Analysis, narrative_titles: Mapping[str, str] | None = None
+) -> list[NarrativeMatchOut]:
+    """The article's narrative matches, as the analyzer ranked them (best first), each with the threshold
+    its language needs and, from ``narrative_titles``, its title and case links."""
+    found = [label for label in analysis.labels if label.name == NARRATIVE_LABEL]
+    if not found:
+        return []
+    threshold = match_threshold(analysis.article.language, narrative_titles)
+    evidence = Counter(span.label for span in analysis.spans if is_narrative(span))
+    return [
+        NarrativeMatchOut(
+            id=label.value,
+            title=(narrative_titles or {}).get(label.value),
+            similarity=label.score,
+            threshold=threshold,
+            sentences=evidence.get(f"{NARRATIVE_SPAN_PREFIX}{label.value}", 0),
+            links=list(match_links(label.value, narrative_titles)),
+        )
+        for label in found
+    ]
+
+
+def similarity_text(score: float | None, threshold: float) -> str:
+    """A narrative evidence sentence's score, named for what it is: "similarity 0.854, threshold 0.819"."""
+    return (f"similarity {score:.3f}, " if score is not None else "") + f"threshold {threshold:.3f}"
 
 
 def span_meaning(
@@ -100,22 +202,37 @@ def analysis_record(
     narrative_titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready form of an analysis, as described by docs/analysis.schema.json; ``targets`` counts
-    narrative evidence when given the catalogues' ``narrative_attacks``; narrative evidence is explained
-    by the catalogues' ``narrative_titles``."""
+    narrative evidence when given the catalogues' ``narrative_attacks``; narrative matches and their
+    evidence are explained by the catalogues' ``narrative_titles``."""
     record = analysis.model_dump(mode="json")
     if not include_raw:
         record["article"]["raw"] = None  # raw HTML can be megabytes; provenance is kept in the store
     text = analysis.article.text
+    targets = target_findings(analysis, narrative_attacks)
+    matches = narrative_matches(analysis, narrative_titles)
+    threshold = _evidence_threshold(analysis, matches, narrative_titles)
     record["spans"] = [
-        SpanOut.of(span, text, narrative_titles).model_dump(mode="json") for span in analysis.spans
+        SpanOut.of(
+            span, text, narrative_titles, threshold=threshold, reported=span in targets.reported
+        ).model_dump(mode="json")
+        for span in analysis.spans
     ]
     record["model_version"] = analysis.model_version
     record["summary"] = summarize(analysis).model_dump(mode="json")
-    record["targets"] = [
-        target_out(profile).model_dump(mode="json")
-        for profile in target_profiles(analysis, narrative_attacks)
-    ]
+    record["narratives"] = [match.model_dump(mode="json") for match in matches]
+    record["targets"] = [target_out(profile).model_dump(mode="json") for profile in targets.profiles]
     return record
+
+
+def _evidence_threshold(
+    analysis: Analysis, matches: list[NarrativeMatchOut], narrative_titles: Mapping[str, str] | None
+) -> float | None:
+    """The narrative threshold of the article, when it has narrative evidence (None else: no matcher)."""
+    if matches:
+        return matches[0].threshold
+    if any(is_narrative(span) for span in analysis.spans):
+        return match_threshold(analysis.article.language, narrative_titles)
+    return None
 
 
 def republications_record(cluster: RepublicationCluster | None) -> dict[str, Any]:
@@ -154,6 +271,15 @@ def analysis_json_schema() -> dict[str, Any]:
     target = TargetOut.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
     schema["$defs"].update(target.pop("$defs", {}))
     schema["$defs"]["TargetOut"] = target
+    match = NarrativeMatchOut.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
+    schema["$defs"]["NarrativeMatchOut"] = match
+    schema["properties"]["narratives"] = {
+        "type": "array",
+        "items": {"$ref": "#/$defs/NarrativeMatchOut"},
+        "description": "The catalogue narratives the article was matched to, best first, with the "
+        "similarity, the threshold it was compared with and the case links: leads to check against their "
+        "evidence sentences (docs/narratives.md)",
+    }
     schema["properties"]["targets"] = {
         "type": "array",
         "items": {"$ref": "#/$defs/TargetOut"},
@@ -208,7 +334,10 @@ def _csv_rows(
 ) -> Iterable[dict[str, Any]]:
     article = analysis.article
     summary = summarize(analysis)
-    profiles = target_profiles(analysis, narrative_attacks)
+    profiles, reported = target_findings(analysis, narrative_attacks)
+    matches = narrative_matches(analysis, narrative_titles)
+    measures = {match.id: match.measure() for match in matches}
+    threshold = _evidence_threshold(analysis, matches, narrative_titles)
     # A spreadsheet filter on span_targets lists every span aimed at one target.
     aimed_at: dict[tuple[int, int, str], list[str]] = {}
     for profile in profiles:
@@ -237,9 +366,9 @@ def _csv_rows(
         "per_technique": _counts(summary.per_technique),
         "per_category": _counts(summary.per_category),
         "dominant_category": summary.dominant_category,
-        "targets": "; ".join(p.summary() for p in profiles if p.techniques) or None,
+        "targets": "; ".join(target_line(p) for p in profiles if p.techniques) or None,
         "labels": "; ".join(
-            f"{label.name}={label.value}" + (f" ({label.score:.2f})" if label.score is not None else "")
+            _label_cell(label, measures)
             for label in analysis.labels
             if label.analyzer not in _LABELS_IN_COLUMNS
         )
@@ -248,6 +377,7 @@ def _csv_rows(
     if not analysis.spans:
         yield base  # every article appears, even one with nothing found
     for span in sorted(analysis.spans, key=lambda s: (s.start, s.end, s.label)):
+        out = SpanOut.of(span, article.text, narrative_titles, threshold=threshold, reported=span in reported)
         yield {
             **base,
             "span_start": span.start,
@@ -257,14 +387,19 @@ def _csv_rows(
             "span_analyzer": span.analyzer,
             "span_text": span.text_of(article),
             "span_targets": ", ".join(aimed_at.get((span.start, span.end, span.label), ())) or None,
-            **dict(
-                zip(
-                    ("span_category", "span_explanation"),
-                    span_meaning(span.label, narrative_titles),
-                    strict=True,
-                )
-            ),
+            "span_category": out.category,
+            "span_explanation": out.explanation,
+            "span_threshold": out.threshold,
+            "span_links": " ".join(out.links) or None,  # URLs hold no space
+            "span_reported_label": out.reported_label,
         }
+
+
+def _label_cell(label: Label, measures: Mapping[str, str]) -> str:
+    """A label in the CSV labels cell, "genre=opinion (0.93)"; a narrative says what its score is."""
+    if label.name == NARRATIVE_LABEL and label.value in measures:
+        return f"{label.name}={label.value} ({measures[label.value]})"
+    return f"{label.name}={label.value}" + (f" ({label.score:.2f})" if label.score is not None else "")
 
 
 # A cell starting with one of these runs as a formula in Excel or LibreOffice (OWASP "CSV injection").

@@ -22,11 +22,13 @@ from propwatch.domain import Analysis, Article, Span, as_iri
 from propwatch.errors import InputError
 from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_span_line
 from propwatch.export import FORMATS as BASIC_FORMATS
-from propwatch.export import ExportFormat, write_analyses
+from propwatch.export import ExportFormat, SpanOut, similarity_text, write_analyses
 from propwatch.export_labelstudio import write_labelstudio
 from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER, TECHNIQUES
+from propwatch.narratives.catalogue import match_threshold
 from propwatch.output_files import zip_entry
-from propwatch.targets.linking import NarrativeAttacks
+from propwatch.summary import REPORTED_NOTE, target_findings
+from propwatch.targets.linking import NarrativeAttacks, is_narrative
 
 Format = Literal["json", "jsonl", "csv", "ptc", "brat", "webanno", "claimreview", "labelstudio"]
 EXPORT_FORMATS: tuple[Format, ...] = (*BASIC_FORMATS, "ptc", "brat", "webanno", "claimreview", "labelstudio")
@@ -220,24 +222,47 @@ def write_brat(analyses: Iterable[Analysis], out: BinaryIO) -> int:
 # --- W3C Web Annotation --------------------------------------------------------------------------
 
 
-def web_annotations(analysis: Analysis) -> list[dict[str, Any]]:
-    """One W3C Web Annotation per span, selecting it both by position and by quote."""
+def _describing(text: str) -> dict[str, Any]:
+    return {"type": "TextualBody", "purpose": "describing", "value": text}
+
+
+def web_annotations(
+    analysis: Analysis, narrative_titles: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One W3C Web Annotation per span, selecting it both by position and by quote. A technique is
+    described by its explanation (and, when it reports someone else's label, says so); a narrative's
+    evidence by its similarity and threshold, and, from ``narrative_titles``, its title, catalogue and
+    case links, as the JSON export describes them."""
     article = analysis.article
     text = article.text
     created = analysis.created_at.isoformat()
+    reported = target_findings(analysis).reported
     found: list[dict[str, Any]] = []
     for number, span in enumerate(_sorted(analysis.spans), 1):
         body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": span.label}]
-        if span.score is not None:
+        meaning = SpanOut.of(
+            span,
+            text,
+            narrative_titles,
+            threshold=match_threshold(article.language, narrative_titles) if is_narrative(span) else None,
+            reported=span in reported,
+        )
+        if meaning.threshold is not None:  # a cosine similarity: said so, with what it was compared with
+            comment = similarity_text(span.score, meaning.threshold)
+            body.append({"type": "TextualBody", "purpose": "commenting", "value": comment})
+        elif span.score is not None:
             body.append({"type": "TextualBody", "purpose": "commenting", "value": f"score {span.score:.3f}"})
-        if technique := TECHNIQUES.get(span.label):
-            body.append(
-                {
-                    "type": "TextualBody",
-                    "purpose": "describing",
-                    "value": f"{technique.category}: {technique.explanation}",
-                }
-            )
+        if meaning.category and meaning.explanation:
+            body.append(_describing(f"{meaning.category}: {meaning.explanation}"))
+        elif meaning.explanation:
+            body.append(_describing(meaning.explanation))
+        if meaning.reported_label:
+            body.append({"type": "TextualBody", "purpose": "commenting", "value": REPORTED_NOTE})
+        # a link is a web resource that describes the narrative (Web Annotation Data Model 3.3.5)
+        body.extend(
+            {"type": "SpecificResource", "purpose": "describing", "source": as_iri(link)}
+            for link in meaning.links
+        )
         found.append(
             {
                 "@context": W3C_CONTEXT,
@@ -278,7 +303,9 @@ def embeddable_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).translate(_MARKUP_ESCAPES)
 
 
-def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> int:
+def write_web_annotations(
+    analyses: Iterable[Analysis], out: io.TextIOBase, narrative_titles: Mapping[str, str] | None = None
+) -> int:
     """An AnnotationCollection with one page holding the annotations of every analysis, streamed; the
     collection and its page have IRIs (W3C Web Annotation Data Model 5.1, 5.2) from what they hold."""
     out.write(
@@ -289,7 +316,7 @@ def write_web_annotations(analyses: Iterable[Analysis], out: io.TextIOBase) -> i
     exported = hashlib.sha256()  # the collection is named by what it holds: its IRI comes last
     for analysis in analyses:
         exported.update(f"{analysis.article.id}:{analysis.model_version}\n".encode())
-        for annotation in web_annotations(analysis):
+        for annotation in web_annotations(analysis, narrative_titles):
             item = {key: value for key, value in annotation.items() if key != "@context"}
             out.write(("," if total else "") + "\n" + embeddable_json(item))
             total += 1
@@ -330,7 +357,7 @@ def write_export(
                 stream.writelines(line + "\n" for line in ptc_lines(analysis, names(analysis.article)))
                 count += 1
         elif chosen == "webanno":
-            count = write_web_annotations(analyses, stream)
+            count = write_web_annotations(analyses, stream, narrative_titles)
         else:
             stream.write("[")
             first = True

@@ -17,12 +17,23 @@ from rich.text import Text
 
 from propwatch.analyzers.versions import Installed, outdated_caution
 from propwatch.domain import Analysis, Article, Span
-from propwatch.export import span_meaning
+from propwatch.export import narrative_matches, similarity_text, span_meaning
 from propwatch.models import taxonomy
-from propwatch.narratives.catalogue import NARRATIVE_LABEL, NARRATIVE_SPAN_PREFIX, CatalogueDisplays
-from propwatch.narratives.matching import MAX_EVIDENCE
-from propwatch.summary import genre_note, summarize
-from propwatch.targets.linking import SPAN_PREFIX, TARGET_LABEL, NarrativeAttacks, target_profiles
+from propwatch.narratives.catalogue import (
+    NARRATIVE_LABEL,
+    NARRATIVE_SPAN_PREFIX,
+    CatalogueDisplays,
+    match_threshold,
+)
+from propwatch.summary import (
+    REPORTED_NOTE,
+    genre_note,
+    stance_evidence,
+    summarize,
+    target_findings,
+    target_line,
+)
+from propwatch.targets.linking import SPAN_PREFIX, TARGET_LABEL, NarrativeAttacks, TargetProfile
 
 if TYPE_CHECKING:  # MinHash (datasketch, scipy) is imported only where clusters are found
     from propwatch.republication.minhash import RepublicationCluster
@@ -43,6 +54,8 @@ _PALETTE = (
     "on medium_purple4",
 )
 _QUOTE_CHARS = 90
+# The targets analyzer's stance labels, and the side their score measures.
+_STANCE_WORDS = {"attacked": "attacking", "praised": "praising"}
 
 
 def _not_analysed(article_id: str) -> str:
@@ -73,7 +86,11 @@ def label_style(label: str) -> str:
     return _PALETTE[int.from_bytes(digest, "big") % len(_PALETTE)]
 
 
-def _metadata(analysis: Analysis, narrative_titles: Mapping[str, str] | None = None) -> Table:
+def _metadata(
+    analysis: Analysis,
+    narrative_titles: Mapping[str, str] | None = None,
+    profiles: list[TargetProfile] | None = None,
+) -> Table:
     article = analysis.article
     table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
     table.add_column(style="bold")
@@ -97,31 +114,40 @@ def _metadata(analysis: Analysis, narrative_titles: Mapping[str, str] | None = N
     for name, value in rows:
         if value:
             table.add_row(name, value)
-    for name, values in _label_rows(analysis, narrative_titles).items():
+    for name, values in _label_rows(analysis, narrative_titles, profiles or []).items():
         table.add_row(name, values)
     return table
 
 
-def _label_rows(analysis: Analysis, narrative_titles: Mapping[str, str] | None = None) -> dict[str, str]:
-    """One row per label name: "Frame: Political (0.70), Economic (0.46)"; a narrative with its number of
-    evidence sentences (one sentence near the threshold is a lead, five are a finding). Plain "target"
-    labels are left to the Targets section, which says who is attacked and how."""
-    evidence = Counter(span.label for span in analysis.spans)
+def _label_rows(
+    analysis: Analysis,
+    narrative_titles: Mapping[str, str] | None = None,
+    profiles: list[TargetProfile] | None = None,
+) -> dict[str, str]:
+    """One row per label name: "Frame: Political (0.70), Economic (0.46)"; a narrative with its similarity,
+    threshold and evidence sentences, its title and case links (a match is a lead to check,
+    docs/narratives.md). Plain "target" labels are left to the Targets section; attacked and praised
+    targets say what their stance rests on, as the Targets section and the article page do."""
+    matches = {match.id: match for match in narrative_matches(analysis, narrative_titles)}
     grouped: dict[str, list[str]] = {}
     for label in analysis.labels:
-        if label.name == TARGET_LABEL:
-            continue
+        if label.name == TARGET_LABEL or (label.name in _STANCE_WORDS and profiles):
+            continue  # recomputed from the evidence below, as the Targets section and the page show them
         score = f"{label.score:.2f}" if label.score is not None else ""
-        if label.name == NARRATIVE_LABEL:
-            count = evidence.get(f"{NARRATIVE_SPAN_PREFIX}{label.value}", 0)
-            more = "+" if count >= MAX_EVIDENCE else ""  # the analyzer keeps the strongest few only
-            sentences = f"{count}{more} sentence{'' if count == 1 else 's'}"
-            shown = f"{label.value} ({', '.join(filter(None, (score, sentences)))})"
-            if narrative_titles and label.value in narrative_titles:  # what the id stands for
-                shown += f"\n  {narrative_titles[label.value]}"
+        if label.name == NARRATIVE_LABEL and label.value in matches:
+            match = matches[label.value]
+            shown = f"{label.value} ({match.measure()})"
+            if match.title:  # what the id stands for
+                shown += f"\n  {match.title}"
+            shown += "".join(f"\n  {link}" for link in match.links)
+        elif label.name in _STANCE_WORDS and label.score is not None:  # the stored stance score
+            shown = f"{label.value} ({label.score:.0%} of its evidence weight {_STANCE_WORDS[label.name]})"
         else:
             shown = f"{label.value} ({score})" if score else label.value
         grouped.setdefault(label.name, []).append(shown)
+    for profile in profiles or []:
+        if profile.stance in _STANCE_WORDS:
+            grouped.setdefault(profile.stance, []).append(f"{profile.name} ({stance_evidence(profile)})")
     # Narratives are long names: one per line; the rest fit on one.
     return {
         name.capitalize(): ("\n" if name == NARRATIVE_LABEL else ", ").join(values)
@@ -202,13 +228,20 @@ def _legend(spans: tuple[Span, ...]) -> Table:
     return table
 
 
-def _evidence(analysis: Analysis, narrative_titles: Mapping[str, str] | None = None) -> Table:
+def _evidence(
+    analysis: Analysis,
+    narrative_titles: Mapping[str, str] | None = None,
+    reported: frozenset[Span] = frozenset(),
+) -> Table:
     table = Table(title="Spans", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("Chars", no_wrap=True)
     table.add_column("Label")
     table.add_column("Score", justify="right")
     table.add_column("Text", overflow="fold")
+    threshold = None
+    if any(s.label.startswith(NARRATIVE_SPAN_PREFIX) for s in analysis.spans):
+        threshold = match_threshold(analysis.article.language, narrative_titles)
     for n, span in enumerate(sorted(analysis.spans, key=lambda s: (s.start, s.end, s.label)), 1):
         quote = " ".join(span.text_of(analysis.article).split())
         if len(quote) > _QUOTE_CHARS:
@@ -216,11 +249,15 @@ def _evidence(analysis: Analysis, narrative_titles: Mapping[str, str] | None = N
         score = f"{span.score:.2f}" if span.score is not None else ""
         label = Text(span.label)
         category, explanation = span_meaning(span.label, narrative_titles)
+        notes: list[tuple[str, str]] = []
         if explanation is not None:  # a technique or narrative says what it is, to check the span against
-            label = Text.assemble(
-                (f" {span.label} ", label_style(span.label)),
-                (f"\n{category}: {explanation}" if category else f"\n{explanation}", "italic"),
-            )
+            notes.append((f"\n{category}: {explanation}" if category else f"\n{explanation}", "italic"))
+        if threshold is not None and span.label.startswith(NARRATIVE_SPAN_PREFIX):
+            notes.append((f"\n{similarity_text(span.score, threshold)}", "italic"))
+        if span in reported:  # the article quotes someone else's label: not its own attack
+            notes.append((f"\n{REPORTED_NOTE}", "bold yellow"))
+        if notes:
+            label = Text.assemble((f" {span.label} ", label_style(span.label)), *notes)
         table.add_row(str(n), f"{span.start}-{span.end}", label, score, quote)
     return table
 
@@ -274,7 +311,8 @@ def render_analysis(
     ``catalogues`` (those in use) say what each matched narrative is, and with ``installed`` (the
     analyzers' versions) whether findings were made by other catalogues or analyzers than those now."""
     narrative_titles = catalogues.titles if catalogues else None
-    parts: list[RenderableType] = [_metadata(analysis, narrative_titles)]
+    targets = target_findings(analysis, narrative_attacks)
+    parts: list[RenderableType] = [_metadata(analysis, narrative_titles, targets.profiles)]
     if catalogues and (stale := outdated_caution(analysis, installed or {}, catalogues.matcher_version)):
         parts.append(Text(stale, style="yellow"))
     article_summary = _summary(analysis)
@@ -286,24 +324,24 @@ def render_analysis(
     )
     parts.append(Panel(Padding(highlighted_text(shown, plain), (0, 1)), title="Text", title_align="left"))
     if shown.spans:
-        parts.extend([_legend(shown.spans), _evidence(shown, narrative_titles)])
+        parts.extend([_legend(shown.spans), _evidence(shown, narrative_titles, targets.reported)])
     elif not analysis.analyzers:
         parts.append(Text(_not_analysed(analysis.article.id), style="italic"))
     else:
         parts.append(Text("The analyzers found no span in this text.", style="italic"))
-    targets = _targets(analysis, narrative_attacks)
-    if targets is not None:
-        parts.append(targets)
+    section = _targets(targets.profiles)
+    if section is not None:
+        parts.append(section)
     return Group(*parts)
 
 
-def _targets(analysis: Analysis, narrative_attacks: NarrativeAttacks | None) -> RenderableType | None:
-    """Who the techniques are aimed at: "NATO — attacked: Doubt ×2"; targets with no technique on one line."""
-    profiles = target_profiles(analysis, narrative_attacks)
+def _targets(profiles: list[TargetProfile]) -> RenderableType | None:
+    """Who the techniques are aimed at: "NATO — attacked (2 spans, 100% of their weight attacking):
+    Doubt ×2"; targets with no technique on one line."""
     if not profiles:
         return None
     lines = [Text("Targets", style="bold italic")]
-    lines.extend(Text(f"  {p.summary()}") for p in profiles if p.techniques)
+    lines.extend(Text(f"  {target_line(p)}") for p in profiles if p.techniques)
     others = [f"{p.name} ×{p.mentions}" for p in profiles if not p.techniques]
     if others:
         lines.append(Text(f"  mentioned, no technique linked: {', '.join(others)}", style="italic"))

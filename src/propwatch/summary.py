@@ -8,8 +8,11 @@
 * the top frames (``frame`` labels, best score first);
 * the predicted genre next to the page's own tag, and whether they disagree (only when the tag names
   one of the three genres: an "analysis" or "interview" tag is not compared);
-* cautions: a text in a language the models never learnt, too short for the article-level models, or
-  with narrative matches in a language whose threshold was not chosen on it.
+* cautions: a text in a language the models never learnt, too short for the article-level models,
+  with narrative matches (leads to check, not findings), the more so in a language whose threshold was
+  not chosen on it;
+* whom the techniques and narratives are aimed at (:func:`target_findings`), in the words every display
+  uses (:func:`stance_evidence`, :func:`target_line`), and which spans only report someone else's label.
 
 A technique span is any span whose label is a SemEval-2023 technique name, whichever analyzer made it.
 The technique figures are None when no technique analyzer ran and no such span is there: propwatch
@@ -20,18 +23,38 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from propwatch.domain import Analysis
+from propwatch.domain import Analysis, Span
 from propwatch.framing.labels import FRAME_LABEL, GENRE_LABEL, genre_of_page_tag
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER, TECHNIQUES, TRAINED_LANGUAGES
+from propwatch.narratives.sentences import split_sentences
+from propwatch.targets.linking import (
+    POLARITY,
+    NarrativeAttacks,
+    TargetProfile,
+    build_profiles,
+    is_narrative,
+    is_reported_label,
+    is_technique,
+    linked_mentions,
+    mentions_of,
+)
 
 TOP_FRAMES = 3
 # The genre and frame models read whole articles; below this many words their verdict means little.
 MIN_ARTICLE_WORDS = 100
 _MODEL_ANALYZERS = (TECHNIQUE_ANALYZER, "genre", "frames")
 _ARTICLE_ANALYZERS = ("genre", "frames")
+# What docs/narratives.md found on unrelated news and on real articles, said where a match is shown.
+NARRATIVE_CAUTION = (
+    "A narrative match is a lead to check against its evidence sentences, not a finding: the matcher "
+    "follows what a sentence is about, not what it asserts, so sentences that report or debunk a "
+    "narrative match too. In a test, 15 of 20 US news and opinion articles on other subjects got a match "
+    "near the threshold (docs/narratives.md)."
+)
 
 
 class FrameScore(BaseModel):
@@ -70,7 +93,8 @@ class ArticleSummary(BaseModel):
     cautions: list[str] = Field(
         default_factory=list,
         description="What makes these findings less reliable than the validation figures: a language the "
-        "models never learnt, or a text too short for the genre and frame models.",
+        "models never learnt, a text too short for the genre and frame models, narrative matches (leads "
+        "to check against their evidence sentences) and a language their threshold was not chosen on.",
     )
 
 
@@ -159,6 +183,7 @@ def _cautions(analysis: Analysis, words: int) -> list[str]:
                 f"(they learnt {trained}): their findings here are not validated."
             )
     if any(label.name == "narrative" for label in analysis.labels):
+        cautions.append(NARRATIVE_CAUTION)
         from propwatch.narratives.matching import CALIBRATED_THRESHOLDS  # numpy and the embedder: only here
 
         language = analysis.article.language
@@ -185,3 +210,70 @@ def genre_note(summary: ArticleSummary) -> str | None:
         f"The page calls itself {summary.genre_tag!r}, but the genre model reads it as "
         f"{summary.genre!r}{score}."
     )
+
+
+class TargetFindings(NamedTuple):
+    """Whom the article's techniques and narratives are aimed at, and which spans report a label."""
+
+    profiles: list[TargetProfile]
+    """:func:`propwatch.targets.linking.target_profiles`."""
+    reported: frozenset[Span]
+    """The attacking or praising spans that report a label someone else gives their target."""
+
+
+def target_findings(analysis: Analysis, narrative_attacks: NarrativeAttacks | None = None) -> TargetFindings:
+    """The target profiles of ``analysis`` and its reported labels, from one split into sentences: the
+    profiles count reported labels, and a display marks the spans themselves."""
+    text, language = analysis.article.text, analysis.article.language
+    mentions = mentions_of(analysis.spans)
+    if not mentions:
+        return TargetFindings([], frozenset())
+    techniques = [s for s in analysis.spans if is_technique(s)]
+    # the sentences build_profiles would split: those of the spans with no mention inside
+    unplaced = [
+        (s.start, s.end)
+        for s in techniques
+        if s.label in POLARITY and not any(m.start < s.end and s.start < m.end for m in mentions)
+    ]
+    sentences = split_sentences(text, language, near=unplaced) if unplaced else []
+    profiles = build_profiles(
+        text,
+        language,
+        mentions,
+        techniques,
+        sentences,
+        narratives=[s for s in analysis.spans if is_narrative(s)],
+        narrative_attacks=narrative_attacks,
+    )
+    reported = frozenset(
+        span
+        for span in techniques
+        if POLARITY.get(span.label, "neutral") != "neutral"
+        and is_reported_label(text, span, linked_mentions(text, span, mentions, sentences))
+    )
+    return TargetFindings(profiles, reported)
+
+
+REPORTED_NOTE = "reported, not the author's label"
+
+
+def stance_evidence(profile: TargetProfile) -> str:
+    """What a target's stance rests on, as every display says it: "12 spans, 89% of their weight
+    attacking" (the stance score: the winning side's share of its linked evidence weight), so that one
+    weak span shows as one span."""
+    count = len(profile.evidence)
+    spans = f"{count} span{'' if count == 1 else 's'}"
+    if profile.stance_score is None or profile.stance not in ("attacked", "praised"):
+        return spans
+    side = "attacking" if profile.stance == "attacked" else "praising"
+    return f"{spans}, {profile.stance_score:.0%} of {'its' if count == 1 else 'their'} weight {side}"
+
+
+def target_line(profile: TargetProfile) -> str:
+    """One line per target: "NATO — attacked (3 spans, 89% of their weight attacking): Doubt ×2, …"."""
+    if not profile.techniques:
+        return profile.summary()
+    counts = ", ".join(f"{name} ×{count}" for name, count in profile.techniques)
+    if profile.reported:
+        counts += f"; {profile.reported} reported label{'s' if profile.reported > 1 else ''}"
+    return f"{profile.name} — {profile.stance} ({stance_evidence(profile)}): {counts}"

@@ -182,3 +182,30 @@ def test_an_id_defined_twice_across_catalogues_names_both_files(tmp_path: Path) 
         load_catalogues(settings)
     assert "b.yaml entry 2 (id 'same')" in caught.value.input_name
     assert "a.yaml" in caught.value.reason
+
+
+def test_titles_carry_a_few_case_links_and_the_threshold_setting(tmp_path: Path) -> None:
+    """An import keeps up to 10 report links per entry, and no display read them; one of them is the
+    site's home page, which documents no case."""
+    from propwatch.narratives.catalogue import CASE_LINKS, match_links, match_threshold, narrative_titles
+
+    reports = [f"https://euvsdisinfo.eu/report/case-{n}/" for n in range(5)]
+    links = "\n    links: [https://euvsdisinfo.eu/, " + ", ".join(reports) + "]\n"
+    write(tmp_path / "narratives", "eu.yaml", catalogue_text("eu.sanctions").rstrip("\n") + links)
+    settings = Settings(data_dir=tmp_path, narrative_builtin=False)
+    titles = narrative_titles(settings)
+    assert titles["eu.sanctions"] == "A narrative (catalogue: mine)"
+    assert match_links("eu.sanctions", titles) == tuple(reports[:CASE_LINKS]) and CASE_LINKS == 3
+    assert match_links("eu.sanctions", dict(titles)) == ()  # a plain mapping of titles has none
+    assert match_threshold("en", titles) == 0.819 and match_threshold("it", titles) == 0.837
+    fixed = narrative_titles(Settings(data_dir=tmp_path, narrative_builtin=False, narrative_threshold=0.9))
+    assert match_threshold("en", fixed) == 0.9
+
+
+def test_displays_keep_the_threshold_setting_when_a_catalogue_cannot_be_read(tmp_path: Path) -> None:
+    from propwatch.narratives.catalogue import catalogue_displays, match_threshold
+
+    write(tmp_path / "narratives", "broken.yaml", "format: nope\n")
+    settings = Settings(data_dir=tmp_path, narrative_threshold=0.9)
+    shown = catalogue_displays(settings)
+    assert shown.titles == {} and match_threshold("en", shown.titles) == 0.9

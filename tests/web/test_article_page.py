@@ -70,10 +70,13 @@ def test_targets_section_and_no_target_marks(app_store: tuple[TestClient, Articl
     page = _page(app_store, findings_analysis())
     section = _section(page, "targets-panel")
     targets = _text(section)
-    assert targets.startswith("Targets 2 NATO attacked 100.0% Name Calling / Labeling ×1, Doubt ×1")
+    assert targets.startswith(
+        "Targets 2 NATO attacked 2 spans, 100% of their weight attacking Name Calling / Labeling ×1, Doubt ×1"
+    )
     assert "named 1× · evidence 1, 2" in targets
     assert "Mentioned, no technique linked: Russia ×2" in targets
-    assert 'title="NATO — attacked: Name_Calling-Labeling ×1, Doubt ×1"' in section
+    line = "NATO — attacked (2 spans, 100% of their weight attacking): Name_Calling-Labeling ×1, Doubt ×1"
+    assert f'title="{line}"' in section
     # Its evidence links lead to the technique marks in the text.
     for link in re.findall(r'href="#(s\d+)"', section):
         assert f'id="{link}"' in page
@@ -190,3 +193,51 @@ def test_the_api_says_which_findings_are_outdated_as_the_page_does(
     store.save_analysis(old.model_copy(update={"analyzers": {"claims": ANALYZER_VERSION}}))
     body = client.get(f"/api/articles/{old.article.id}").json()
     assert body["outdated"] == [] and body["caution"] is None
+
+
+def test_the_page_says_what_narrative_scores_stances_and_reported_labels_mean(tmp_path: Path) -> None:
+    """The page showed "0.83" on a 0-1 meter for a cosine similarity, no case link, "attacked 58.1 %" (the
+    share of the article's evidence) where `show` said 0.89 (the stance score), and a reported label as
+    the article's own Name_Calling."""
+    from propwatch.summary import NARRATIVE_CAUTION
+    from test_export_meaning import LINKS, sample
+
+    folder = tmp_path / "narratives"
+    folder.mkdir()
+    (folder / "desk.yaml").write_text(
+        "format: propwatch-narratives/1\nname: desk\nnarratives:\n  - id: west-provokes\n"
+        "    title: The West provokes Russia\n    description: Written by the desk.\n"
+        f"    example_claims:\n      en: [One claim of the desk.]\n    links: [{', '.join(LINKS)}]\n",
+        encoding="utf-8",
+    )
+    settings = Settings(db=f"sqlite:///{tmp_path / 'page.db'}", data_dir=tmp_path, analyzers=())
+    with ArticleStore.from_settings(settings) as store:
+        client = TestClient(create_app(settings, store=store), base_url="http://127.0.0.1")
+        try:
+            page = _page((client, store), sample())
+            body = client.get(f"/api/articles/{sample().article.id}").json()
+        finally:
+            client.close()
+    panel = re.search(
+        r'<section class="card panel labels-panel" data-label-name="narrative".*?</section>', page, re.S
+    )
+    assert panel and "<meter" not in panel.group(0)
+    said = _text(html.unescape(panel.group(0)))
+    assert "west-provokes The West provokes Russia (catalogue: desk)" in said
+    assert "similarity 0.830, threshold 0.819, 1 sentence" in said
+    assert all(f'href="{link}"' in panel.group(0) for link in LINKS)
+    assert html.escape(NARRATIVE_CAUTION, quote=True) in page
+    evidence = _text(html.unescape(_section(page, 'layer-panel" data-analyzer="narratives')))
+    assert "similarity 0.830" in evidence and "threshold 0.819" in evidence
+    # The stance with what it rests on, in the words of `show`: one weak span is one span.
+    targets = _text(_section(page, "targets-panel"))
+    assert "NATO attacked 1 span, 100% of its weight attacking" in targets
+    assert "%" not in targets.replace("100% of its weight", "")  # no second figure for the same finding
+    techniques = _section(page, 'layer-panel" data-analyzer="techniques')
+    items = re.findall(r'<li id="d\d+"[^>]*data-title="([^"]*)".*?</li>', techniques, re.S)
+    flag = r'<li id="d\d+"[^>]*data-title="([^"]*)"[^>]*>(?:(?!</li>).)*reported-label'
+    flagged = re.findall(flag, techniques, re.S)
+    assert flagged == ["Name Calling / Labeling"] and "Doubt" in items
+    # The API returns the export record: the same matches, thresholds and links.
+    assert body["narratives"][0]["threshold"] == 0.819 and body["narratives"][0]["links"] == list(LINKS)
+    assert [s["label"] for s in body["spans"] if s["reported_label"]] == ["Name_Calling-Labeling"]

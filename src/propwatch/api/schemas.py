@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from propwatch.domain import Article, Label
-from propwatch.export import SpanOut
+from propwatch.export import NarrativeMatchOut, SpanOut
 from propwatch.ingest.dates import PLAUSIBLE_DATES, plausible, read_iso_date
 from propwatch.ingest.language import language_code
 from propwatch.summary import ArticleSummary
@@ -150,6 +150,11 @@ class AnalysisOut(BaseModel):
     model_version: str = Field(description="name=version of every analyzer, joined by ';'.")
     summary: ArticleSummary = Field(
         description="Article-level figures: technique coverage, top frames, genre vs the page's tag."
+    )
+    narratives: list[NarrativeMatchOut] = Field(
+        description="The catalogue narratives the article was matched to, best first: similarity, the "
+        "threshold it was compared with, evidence sentences and case links. Leads to check against their "
+        "evidence sentences, not findings (docs/narratives.md)."
     )
     targets: list[TargetOut] = Field(
         description="The article's targets from its 'Target:' spans, most linked evidence first."

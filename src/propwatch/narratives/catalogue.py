@@ -17,11 +17,12 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, NamedTuple
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -341,17 +342,63 @@ def attacks_in_catalogues(
     }
 
 
-def narrative_titles(settings: Settings, catalogues: list[Catalogue] | None = None) -> dict[str, str]:
+CASE_LINKS: Final = 3  # links shown next to a match: enough to check it against, few enough to read
+
+
+class NarrativeTitles(dict[str, str]):
+    """Narrative id → its title and catalogue, as :func:`narrative_titles` gives them; it also carries
+    each id's case links and the threshold setting, which displays show next to a match (a dict, so that
+    every caller that passes the titles on passes these too)."""
+
+    def __init__(
+        self,
+        titles: Mapping[str, str] | None = None,
+        links: Mapping[str, tuple[str, ...]] | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        super().__init__(titles or {})
+        self.links: dict[str, tuple[str, ...]] = dict(links or {})
+        """Narrative id → up to :data:`CASE_LINKS` links documenting it (:func:`case_links`)."""
+        self.threshold = threshold
+        """The setting ``narrative_threshold`` (None: the calibrated threshold of each language)."""
+
+
+def case_links(links: Iterable[str]) -> tuple[str, ...]:
+    """The first :data:`CASE_LINKS` of ``links`` that lead below a site's root: an EUvsDisinfo import
+    keeps "https://euvsdisinfo.eu/" among its report URLs, a link that documents no case."""
+    return tuple(link for link in links if urlsplit(link).path.strip("/"))[:CASE_LINKS]
+
+
+def narrative_titles(settings: Settings, catalogues: list[Catalogue] | None = None) -> NarrativeTitles:
     """Narrative id → what a match means, for displays and exports of stored analyses: its title and
-    the catalogue it comes from ("NATO encircles Russia (catalogue: starter)"); the first catalogue that
-    defines an id wins, as in matching. A catalogue that cannot be read leaves the mapping empty."""
+    the catalogue it comes from ("NATO encircles Russia (catalogue: starter)"), with its case links and the
+    threshold setting; the first catalogue that defines an id wins, as in matching. A catalogue that
+    cannot be read leaves the mapping empty."""
     if catalogues is None:
         catalogues = readable_catalogues(settings, "narrative titles")
-    found: dict[str, str] = {}
+    found = NarrativeTitles(threshold=settings.narrative_threshold)
     for catalogue in catalogues:
         for narrative in catalogue.narratives:
-            found.setdefault(narrative.id, f"{narrative.title} (catalogue: {catalogue.name})")
+            if narrative.id not in found:
+                found[narrative.id] = f"{narrative.title} (catalogue: {catalogue.name})"
+                found.links[narrative.id] = case_links(narrative.links)
     return found
+
+
+def match_links(narrative_id: str, titles: Mapping[str, str] | None) -> tuple[str, ...]:
+    """The case links of a narrative, when ``titles`` carries them (:class:`NarrativeTitles`)."""
+    return titles.links.get(narrative_id, ()) if isinstance(titles, NarrativeTitles) else ()
+
+
+def match_threshold(language: str | None, titles: Mapping[str, str] | None = None) -> float:
+    """The similarity a sentence of an article in ``language`` needs to be evidence of a narrative, with
+    the threshold setting ``titles`` carries (:class:`NarrativeTitles`; the calibrated ones without)."""
+    if isinstance(titles, NarrativeTitles) and titles.threshold is not None:
+        return titles.threshold
+    # threshold_for's rule without Settings; the matcher imports numpy: only for analyses with matches
+    from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, DEFAULT_THRESHOLD
+
+    return CALIBRATED_THRESHOLDS.get((language or "").lower(), DEFAULT_THRESHOLD)
 
 
 def unknown_attack_names(settings: Settings, catalogues: list[Catalogue]) -> list[str]:
@@ -384,7 +431,7 @@ class CatalogueDisplays(NamedTuple):
     attacks: dict[str, frozenset[str]]
     """:func:`attacks_in_catalogues`."""
     titles: dict[str, str]
-    """:func:`narrative_titles`."""
+    """:func:`narrative_titles` (a :class:`NarrativeTitles`)."""
     matcher_version: str | None
     """The narratives analyzer's version with these catalogues (None when they cannot be read): an
     analysis of another was matched against other catalogues or thresholds."""
@@ -420,7 +467,7 @@ def catalogue_displays(settings: Settings, *, versioned: bool = False) -> Catalo
         catalogues = load_catalogues(settings)
     except PropwatchError as error:  # the narratives analyzer reports it; displays go on without
         log.warning("narrative catalogues not read for displays: %s", error)
-        return CatalogueDisplays({}, {}, None)
+        return CatalogueDisplays({}, NarrativeTitles(threshold=settings.narrative_threshold), None)
     version = None
     if versioned:
         from propwatch.analyzers.narratives import matcher_version  # the analyzer imports this module

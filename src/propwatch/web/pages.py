@@ -34,6 +34,7 @@ from propwatch.api.security import (
 )
 from propwatch.api.submission import Metadata, analyse_and_store, read_submission
 from propwatch.errors import EmptyInputError, InputError, PropwatchError, StorageError
+from propwatch.export import narrative_matches
 from propwatch.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from propwatch.ingest.dates import PLAUSIBLE_DATES, calendar_day, plausible
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
@@ -50,8 +51,14 @@ from propwatch.storage.statistics import (
 )
 from propwatch.storage.statistics import ranked as ranked_counts
 from propwatch.storage.tokens import ApiToken
-from propwatch.summary import genre_note, summarize
-from propwatch.targets.linking import target_profiles
+from propwatch.summary import (
+    REPORTED_NOTE,
+    genre_note,
+    stance_evidence,
+    summarize,
+    target_findings,
+    target_line,
+)
 from propwatch.web.charts import Series, hbar_chart, heatmap, stacked_columns
 from propwatch.web.highlight import (
     category_class,
@@ -228,7 +235,8 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
     analysis = bench.store.get_analysis(article_id)
     views = span_views(analysis, bench.narrative_titles)
     summary = summarize(analysis)
-    targets = target_profiles(analysis, bench.narrative_attacks)
+    targets, reported = target_findings(analysis, bench.narrative_attacks)
+    matches = narrative_matches(analysis, bench.narrative_titles)
     label_groups: dict[str, list[Any]] = {}
     for label in analysis.labels:
         if targets and label.analyzer == TARGET_ANALYZER:
@@ -259,7 +267,14 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
         genre_note=genre_note(summary),
         targets=targets,
         evidence_of=lambda spans: views_of(spans, views),
-        narrative_titles=bench.narrative_titles if NARRATIVE_LABEL in label_groups else {},
+        target_line=target_line,
+        stance_evidence=stance_evidence,
+        # the numbers of the spans that report someone else's label, marked in the evidence list
+        reported={view.number for view in views_of(reported, views)},
+        reported_note=REPORTED_NOTE,
+        narrative_matches={match.id: match for match in matches},
+        # every match of an article shares its language's threshold
+        narrative_threshold=matches[0].threshold if matches else None,
         outdated=outdated_caution(analysis, bench.installed, current_matcher_version(bench.settings)),
     )
 

@@ -49,7 +49,8 @@
         head.appendChild(name);
         var score = document.createElement("span");
         score.className = "tip-score";
-        score.textContent = "score " + d.score;
+        // a narrative's similarity comes named: "score" would read as a probability
+        score.textContent = /^[0-9.]/.test(d.score) ? "score " + d.score : d.score;
         head.appendChild(score);
         block.appendChild(head);
         var meta = document.createElement("div");
