@@ -307,3 +307,15 @@ def test_a_capitalised_name_pymorphy_does_not_know_finds_its_other_cases(store: 
     for typed in ("Байдена", "Зеленского", "Столтенберга", "зеленского"):
         assert ids(store.search(typed)) == [biden.id], typed
     assert ids(store.search("Маск")) == []  # a guessed name's forms that are other words: not "Маска"
+
+
+def test_a_surname_finds_only_its_own_gender_on_both_backends(store: ArticleStore) -> None:
+    him = Article(text="Владимир Зеленский выступил в Раде. Зеленского поддержали депутаты.", language="ru")
+    her = Article(text="Олена Зеленская посетила больницу. Зеленская встретилась с врачами.", language="ru")
+    strelkov = Article(text="Стрелкова поддержали военкоры, а Стрелкову ответили.", language="ru")
+    shooters = Article(text="Стрелки заняли позиции.", language="ru")
+    for article in (him, her, strelkov, shooters):
+        store.save_article(article)
+    assert ids(store.search("Зеленская")) == [her.id]
+    assert ids(store.search("Зеленского")) == [him.id]
+    assert ids(store.search("Стрелков")) == [strelkov.id]  # the surname, not the plural of "стрелок"

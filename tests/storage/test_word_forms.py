@@ -86,6 +86,24 @@ def test_a_capitalised_name_pymorphy_does_not_know_gets_its_guessed_paradigm(
     assert found <= {w for (w,) in forms(typed)}
 
 
+def test_a_surname_keeps_its_gender_in_the_singular() -> None:
+    his, hers = set(word_forms("зеленский", name=True)), set(word_forms("зеленская", name=True))
+    assert {"зеленского", "зеленскому"} <= his and not {"зеленская", "зеленской", "зеленскую"} & his
+    assert {"зеленской", "зеленскую"} <= hers and not {"зеленский", "зеленского", "зеленскому"} & hers
+    assert "зеленские" in his & hers  # the family's plural goes with both
+    assert "зеленская" not in word_forms("зеленского", name=True)
+    assert "навального" not in word_forms("навальная", name=True)  # a known adjective typed as a name
+    assert "путиной" not in word_forms("путин", name=True)  # a known surname's lexeme holds both genders
+
+
+def test_a_capitalised_word_known_only_as_a_plural_is_a_surname() -> None:
+    strelkov = {w for (w,) in forms("Стрелков")}
+    assert {"стрелкова", "стрелкову", "стрелковым"} <= strelkov and not {"стрелок", "стрелки"} & strelkov
+    assert {"стрелков", "стрелкову"} <= {w for (w,) in forms("Стрелкова")}  # the guessed surname's
+    assert {"стрелки", "стрелок"} <= set(word_forms("стрелков"))  # typed in lower case: the common noun
+    assert ("игоря", "стрелкова") in forms("Игорь Стрелков")
+
+
 def test_a_guessed_names_paradigm_leaves_out_other_words() -> None:
     assert set(word_forms("маск", name=True)) <= {"маск", "маском", "масков"}  # "маска" is a mask
     assert "маски" in word_forms("маска", name=True)  # a known word typed with a capital: its paradigm

@@ -131,6 +131,19 @@ def test_unlisted_russian_names_merge_by_their_reading_as_names(catalogue: Alias
     ]
 
 
+def test_a_womans_name_with_an_indeclinable_surname_stays_hers_and_a_surname_is_no_plural(
+    catalogue: AliasCatalogue,
+) -> None:
+    text = (
+        "Художница Александра Скочиленко приговорена. Скочиленко вину не признала. "
+        "Игорь Стрелков раскритиковал руководство. Стрелкова поддержали военкоры, а Стрелкову ответили."
+    )
+    entities = [("Александра Скочиленко", "PER"), ("Игорь Стрелков", "PER"), ("Стрелкова", "LOC")]
+    ner = _tagged(text, *entities, ("Стрелкову", "PER"))
+    names = [name for _, name in _found(text, extract_mentions(text, "ru", catalogue, ner))]
+    assert names == ["Александра Скочиленко", "Игорь Стрелков", "Игорь Стрелков", "Игорь Стрелков"]
+
+
 def test_a_russian_surname_the_tagger_takes_for_a_place_joins_the_full_name(
     catalogue: AliasCatalogue,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from propwatch.targets.morphology import is_adjective, lemmas, name_lemma, nominative
+from propwatch.targets.morphology import is_adjective, lemmas, name_lemma, nominative, surname_readings
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,14 @@ def test_is_adjective(word: str, adjective: bool) -> None:
         ("Келли Дегнан", "Келли Дегнан"),  # not a plural ("Дегнаны")
         ("Александра Новака", "Александр Новак"),  # "Александра" is likelier the genitive of "Александр"
         ("Александра Иванова", "Александра Иванова"),  # her surname agrees with the feminine name
+        # An indeclinable surname or one with no man's genitive: a woman's name as written, not a man's.
+        ("Александра Скочиленко", "Александра Скочиленко"),
+        ("Евгения Марченко", "Евгения Марченко"),
+        ("Александра Петренко", "Александра Петренко"),
+        ("Александра Гончаренко", "Александра Гончаренко"),
+        ("Александра Новак", "Александра Новак"),  # "Новак" the inanimate abbreviation is no person's
+        ("Александра Седых", "Александра Седых"),  # pymorphy reads "Седых" only as a plural adjective
+        ("Евгения Гершковича", "Евгений Гершкович"),  # the surname inflected: Evan Gershkovich's genitive
         ("Орбана", "Орбан"),  # not an inanimate noun's nominative the guesser makes of it
         ("Небензю", "Небензя"),
     ],
@@ -96,6 +104,7 @@ def test_a_name_is_never_read_as_a_verb() -> None:
     [
         (("Песков", "Пескова", "Пескову"), True),  # the surname, not "песок"
         (("Кириллов", "Кириллова"), True),  # not the plural of "Кирилл"
+        (("Стрелков", "Стрелкова", "Стрелкову"), True),  # the surname, not the plural of "стрелок"
         (("Бандера", "Бандеры"), True),
         (("Зеленского", "Зеленский"), True),
         (("Александра", "Александр"), True),
@@ -105,3 +114,10 @@ def test_a_name_is_never_read_as_a_verb() -> None:
 )
 def test_the_cases_of_a_name_share_its_name_lemma(forms: tuple[str, ...], person: bool) -> None:
     assert len({name_lemma(form, person) for form in forms}) == 1
+
+
+def test_a_person_known_only_as_a_plural_common_noun_is_read_as_a_surname() -> None:
+    assert name_lemma("Стрелков", person=True) == "стрелков"
+    assert name_lemma("Стрелков") == "стрелок"  # not tagged as a person: the common noun
+    assert [str(p.tag) for p in surname_readings("Стрелков")] == ["NOUN,anim,masc,Sgtm,Surn sing,nomn"]
+    assert surname_readings("Россия") == () and surname_readings("Песков-") == ()

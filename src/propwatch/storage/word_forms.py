@@ -8,8 +8,10 @@ stores built before.
   and number; verbs their finite forms and infinitive), without archaic or abbreviated forms; a word
   typed with a capital is read as a name: the paradigm of the person or place pymorphy3 knows by that
   name ("Песков" is the press secretary, not sand); one it does not know gets the paradigm of its
-  guessed name or noun ("Байдена" finds "Байден"), less the forms that are other words ("Маск" does
-  not find "маска").
+  guessed surname, name or noun ("Байдена" finds "Байден"), less the forms that are other words ("Маск"
+  does not find "маска"); one it knows only as a plural, that of the surname ("Стрелков" finds
+  "Стрелкова", not "стрелки"). A surname (or an adjective typed with a capital) keeps its gender in the
+  singular: "Зеленская" does not find "Зеленский", nor "Зеленского" "Зеленская".
 * A hyphenated word changes one part: the first when a preposition joins the parts ("Ростов-на-Дону"),
   else the last ("пресс-секретарь", "вице-премьер").
 * A Russian phrase changes with its words agreeing in case and number ("западные санкции" →
@@ -28,6 +30,7 @@ from functools import lru_cache
 from typing import Any, Final, TypeVar
 
 from propwatch.russian import russian_analyzer
+from propwatch.targets.morphology import surname_readings
 
 _RUSSIAN: Final = re.compile(r"[а-яё]+")
 _ENGLISH: Final = re.compile(r"[a-z]+")
@@ -149,7 +152,7 @@ def _russian_forms(word: str, name: bool) -> Iterable[str]:
     parses = russian_analyzer().parse(word.replace("ё", "е"))  # "её" alone reads as a rare adjective
     guessed = False
     if name:
-        chosen = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes]
+        chosen = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes] or _surnames(word, parses)
         if not chosen and parses and parses[0].is_known:
             chosen = _likeliest(parses)  # "Кремль", "Запад": known words
         elif not chosen:
@@ -159,13 +162,29 @@ def _russian_forms(word: str, name: bool) -> Iterable[str]:
     for parse in chosen:
         kind = parse.tag.POS
         excluded = _OTHER_WORDS.get(parse.normal_form, frozenset())
+        surname = "Surn" in parse.tag
+        gender = _persons_gender(parse) if name else None
         for form in parse.lexeme:
             other = form.tag.POS
             same_kind = other == kind or (kind in _VERBAL and other in _VERBAL)
+            if gender is not None and form.tag.number == "sing" and form.tag.gender != gender:
+                continue  # his surname's forms, not his wife's: "Зеленский" does not find "Зеленская"
             if same_kind and not _RARE_TAGS & form.tag.grammemes and form.word not in excluded:
-                if guessed and _dictionary_word(str(form.word)):
+                if guessed and not surname and _dictionary_word(str(form.word)):
                     continue  # a guessed name's form that is a word pymorphy knows: "Маска" is a mask
                 yield str(form.word)
+
+
+def _surnames(word: str, parses: Sequence[Any]) -> list[Any]:
+    """A capitalised word's readings as a surname where pymorphy3 knows no name by it: its guessed
+    surname's, however unlikely ("Стрелкова", not a place), or, for a word it knows only as a plural,
+    the surname's guessed from its genitive ("Стрелков", not of "стрелки")."""
+    if parses and parses[0].is_known:
+        plural = all("plur" in p.tag for p in _likeliest(parses))
+        return list(surname_readings(word)) if plural else []
+    return [
+        p for p in parses if "Surn" in p.tag and p.tag.POS in _NOMINAL and not _RARE_TAGS & p.tag.grammemes
+    ]
 
 
 def _guessed_name(parses: Sequence[Any]) -> list[Any]:
@@ -175,6 +194,15 @@ def _guessed_name(parses: Sequence[Any]) -> list[Any]:
     nominal = [p for p in parses if p.tag.POS in _NOMINAL]
     likely = [p for p in _likeliest(nominal) if not _RARE_TAGS & p.tag.grammemes]
     return [p for p in likely if _NAME_TAGS & p.tag.grammemes] or likely
+
+
+def _persons_gender(parse: Any) -> str | None:
+    """The gender a name's singular forms keep: a surname's, or an adjective's typed with a capital, a
+    surname too ("Зеленская", "Навальная": hers, not her husband's); None for other words."""
+    if parse.tag.number != "sing" or not ("Surn" in parse.tag or parse.tag.POS == "ADJF"):
+        return None
+    gender = parse.tag.gender
+    return gender if gender in ("masc", "femn", "neut") else None
 
 
 @lru_cache(maxsize=16384)
@@ -199,13 +227,13 @@ def _likeliest(parses: Sequence[Any]) -> list[Any]:
 
 
 def _reading(word: str, capitalised: bool) -> Any:
-    """The reading a phrase's word is inflected from: a name pymorphy3 knows when typed with a
-    capital ("Дмитрий Песков"), else the likeliest."""
+    """The reading a phrase's word is inflected from: a name pymorphy3 knows, or a surname, when typed
+    with a capital ("Дмитрий Песков", "Игорь Стрелков"), else the likeliest."""
     if not _RUSSIAN.fullmatch(word):
         return None
     parses = russian_analyzer().parse(word.replace("ё", "е"))
     if capitalised:
-        named = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes]
+        named = [p for p in parses if p.is_known and _NAME_TAGS & p.tag.grammemes] or _surnames(word, parses)
         if named:
             return named[0]
     return parses[0] if parses else None

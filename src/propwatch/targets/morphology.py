@@ -66,17 +66,44 @@ def name_lemma(word: str, person: bool = False) -> str:
     """A word of a Russian name in the dictionary form all its cases share (lower case, ё as е): the
     lemma of its likeliest noun or adjective reading, never a guessed verb's ("Бучу" → "буча", not
     "бучить"); for a person, of a singular name's reading where pymorphy has one ("Песков" → "песков",
-    not "песок"; "Кириллов" → "кириллов", not the plural of "Кирилл"). Other words as :func:`lemma`."""
+    not "песок"; "Кириллов" → "кириллов", not the plural of "Кирилл"), else of a singular reading or
+    the surname ("Стрелков" → "стрелков", not the plural of "стрелок"). Other words as :func:`lemma`."""
     if not CYRILLIC.search(word) or not word.replace("-", "").isalpha():
         return lemma(word, "ru")
     parses = russian_analyzer().parse(word)
     options = [p for p in parses if p.tag.POS in _NOMINAL] or parses
-    if person:  # a person is no plural of a first name ("Кириллов")
+    if person:  # a person is no plural of a first name ("Кириллов") nor of a common noun ("Стрелков")
         named = [p for p in options if _PERSON & p.tag.grammemes]
+        others = [p for p in options if p not in named]
         options = (
-            [p for p in named if "plur" not in p.tag] or [p for p in options if p not in named] or options
+            [p for p in named if "plur" not in p.tag]
+            or (others if any("plur" not in p.tag for p in others) else [])
+            or list(surname_readings(word))
+            or others
+            or options
         )
     return str(options[0].normal_form).replace("ё", "е")
+
+
+_POSSESSIVE_SURNAME: Final = re.compile(r"(?:ов|ев|ёв|ин|ын)$")
+
+
+@lru_cache(maxsize=16384)
+def surname_readings(word: str) -> tuple[Any, ...]:
+    """A man's surname in -ов, -ев or -ин as written, where pymorphy3 knows the word as a common noun's
+    plural ("Стрелков", of "стрелки"): its readings as that surname (masculine nominative), guessed from
+    its genitive ("Стрелкова"); none for other words."""
+    written = word.lower().replace("ё", "е")
+    if not _POSSESSIVE_SURNAME.search(written) or not written.isalpha():
+        return ()
+    found = {
+        str(form.tag): form  # the genitive's and the accusative's readings share one lexeme
+        for parse in russian_analyzer().parse(f"{written}а")
+        if "Surn" in parse.tag and "masc" in parse.tag and parse.normal_form.replace("ё", "е") == written
+        for form in parse.lexeme
+        if form.word == written and {"Surn", "masc", "nomn"} <= form.tag.grammemes
+    }
+    return tuple(found.values())
 
 
 def _gender(tag: Any) -> str | None:
@@ -168,23 +195,41 @@ def _nominative_person(parse: Any) -> bool:
 
 def _as_written(read: Sequence[Sequence[Any]]) -> bool:
     """Whether a person's words may all be read as written: each may be a singular nominative, and a
-    first name's nominative is as likely as its other readings ("Анналена Бербок") or a surname's
-    nominative agrees with it ("Александра Иванова"; "Александра Новака" is Alexander Novak's genitive)."""
-    if not all(any(_singular_noun(p) and "nomn" in p.tag for p in found) for found in read):
-        return False
+    first name's nominative is as likely as its other readings ("Анналена Бербок"); or a surname's
+    nominative agrees with it ("Александра Иванова"), or the surname cannot agree with the name's likelier
+    readings ("Александра Скочиленко", "Александра Новак", "Александра Седых"; "Александра Новака" is
+    Alexander Novak's genitive)."""
+    singular = [any(_singular_noun(p) and "nomn" in p.tag for p in found) for found in read]
     first = next((found for found in read if any("Name" in p.tag for p in found)), None)
     if first is None:
-        return True
+        return all(singular)
     names = [p for p in first if "Name" in p.tag]
     written = [p for p in names if {"nomn", "sing"} <= p.tag.grammemes]
-    if written and written[0].score >= names[0].score - _TIE:
-        return True
+    if not written:
+        return False
+    if written[0].score >= names[0].score - _TIE:
+        return all(singular)
     genders = {_gender(p.tag) for p in written}
+    likelier = [p for p in names if p not in written]  # "Александра" the genitive of "Александр"
     return all(
-        any({"nomn", "Surn"} <= p.tag.grammemes and _gender(p.tag) in genders for p in found)
-        for found in read
+        # a word pymorphy reads only as a plural ("Седых") is an indeclinable surname here
+        (single or all("plur" in p.tag for p in found))
+        and (
+            any({"nomn", "Surn"} <= p.tag.grammemes and _gender(p.tag) in genders for p in found)
+            or not any(_agrees(p, name) for p in found for name in likelier)
+        )
+        for found, single in zip(read, singular, strict=True)
         if found is not first
     )
+
+
+def _agrees(parse: Any, name: Any) -> bool:
+    """Whether a reading of a surname is in the case, number and gender of a first name's reading, as a
+    person's ("Новака" with "Александра" the genitive); an indeclinable one ("Скочиленко") tells nothing."""
+    tag = parse.tag
+    if "Fixd" in tag or "inan" in tag or parse.tag.POS not in ("NOUN", "ADJF"):
+        return False
+    return tag.case == name.tag.case and tag.number == name.tag.number and _gender(tag) == _gender(name.tag)
 
 
 def without_patronymic(form: str) -> str | None:
