@@ -441,7 +441,10 @@ def test_get_article_carries_the_summary_and_the_targets(api: Api) -> None:
         {"technique": "Name_Calling-Labeling", "count": 1},
         {"technique": "Doubt", "count": 1},
     ]
-    assert nato["summary"] == "NATO — attacked: Name_Calling-Labeling ×1, Doubt ×1"
+    # as the report and the page say it: the JSON's one line had left out how much evidence there is
+    assert nato["summary"] == (
+        "NATO — attacked (2 spans, 100% of their weight attacking): Name_Calling-Labeling ×1, Doubt ×1"
+    )
     assert nato["attack"] == pytest.approx(1.4) and nato["praise"] == 0 and nato["share"] == 1.0
     assert [s["label"] for s in nato["evidence"]] == ["Doubt", "Name_Calling-Labeling"]
     assert russia == {

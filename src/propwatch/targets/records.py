@@ -39,10 +39,15 @@ class TargetOut(BaseModel):
         description="Attacking or praising spans among the evidence that report a label someone else "
         "gives the target ('call Russia the aggressor'); they count as neutral.",
     )
-    summary: str = Field(description="One line, e.g. 'NATO — attacked: Name_Calling-Labeling ×1, Doubt ×2'.")
+    summary: str = Field(
+        description="One line, as the report and the page say it, e.g. 'NATO — attacked (3 spans, 89% of "
+        "their weight attacking): Name_Calling-Labeling ×1, Doubt ×2'."
+    )
 
 
 def target_out(profile: TargetProfile) -> TargetOut:
+    from propwatch.summary import target_line  # the summary module reads these records' profiles
+
     return TargetOut(
         name=profile.name,
         mentions=profile.mentions,
@@ -55,5 +60,5 @@ def target_out(profile: TargetProfile) -> TargetOut:
         neutral=profile.neutral,
         evidence=list(profile.evidence),
         reported=profile.reported,
-        summary=profile.summary(),
+        summary=target_line(profile),
     )
