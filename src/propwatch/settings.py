@@ -57,8 +57,8 @@ class Settings(BaseSettings):
         default=1_000_000,
         gt=0,
         description="Longest article text (characters) the analyzers are run on; a longer one fails with "
-        "a message, the rest goes on (analysis takes about 100 s and 1 GB per million characters on 2 "
-        "cores). ingest stores it still.",
+        "a message, the rest goes on (analysis takes about 300 s per million characters on 2 cores; a "
+        "million-character text peaks at about 4.6 GB of memory). ingest stores it still.",
     )
     detect_language: bool = Field(default=True, description="Identify each article's language offline.")
     input_encoding: str | None = Field(

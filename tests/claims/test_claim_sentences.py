@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,23 @@ def test_the_articles_language_keeps_its_abbreviations_and_dates_inside_sentence
     sentences = split_sentences(text, language)
     assert [s.text for s in sentences] == expected
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_a_year_s_r_reads_only_the_number_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "w 2014 r." is read back to its number: each "r." had searched all the text before it
+    from propwatch.claims import sentences as module
+
+    read: list[int] = []
+    pattern = module._NUMBER_BEFORE
+
+    class Reading:
+        def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+            end = len(text) if endpos is None else endpos
+            read.append(end - pos)
+            return pattern.search(text, pos, end)
+
+    monkeypatch.setattr(module, "_NUMBER_BEFORE", Reading())
+    text = "W 2014 r. rząd przyjął ustawę, a w 2015 r. Sejm ją zmienił. " * 200
+    found = [s.text for s in split_sentences(text, "pl")]
+    assert found == ["W 2014 r. rząd przyjął ustawę, a w 2015 r. Sejm ją zmienił."] * 200
+    assert len(read) == 400 and max(read) <= len(" 2015 ")

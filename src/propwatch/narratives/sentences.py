@@ -11,14 +11,20 @@ always index the text given.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
 import pysbd  # type: ignore[import-untyped]
 import razdel  # type: ignore[import-untyped]
+from pysbd.between_punctuation import BetweenPunctuation  # type: ignore[import-untyped]
+from pysbd.exclamation_words import ExclamationWords  # type: ignore[import-untyped]
 
+from propwatch.characters import inside_character
 from propwatch.sentence_shapes import cut_long
 
 RAZDEL_LANGUAGES: Final = frozenset({"ru", "uk", "be"})
@@ -40,6 +46,27 @@ _LAST_WORD = re.compile(r"([\w.]+)\.\s*$")  # "on" in "l'on.", "прим" in "(�
 _INITIAL = re.compile(r"(?:^|\s)\w\.\s*$")  # "J." in "J. Biden"
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
+# 5,000 characters take pysbd 5 µs each, 20,000 11 µs and 100,000 44 µs: a longer paragraph goes in pieces.
+PIECE_CHARS: Final = 5000
+# Characters of paragraphs whose pieces are kept: a batch of articles (narratives, then targets, split it).
+REMEMBERED_CHARS: Final = 2_000_000
+# Where a long paragraph may be cut: a word of two letters or more, its ".", "!" or "?", white space and
+# a letter (a capital, a word that is no abbreviation and no quote's inside: _sure_ends).
+_SURE_END = re.compile(r"(?<![\w.])([^\W\d_]{2,})([.!?])\s+(?=[^\W\d_])")
+# What pysbd keeps in one sentence (between quotes, brackets, double dashes), found by its own patterns.
+_BETWEEN = tuple(
+    re.compile(pattern)
+    for pattern in (
+        BetweenPunctuation.BETWEEN_DOUBLE_QUOTES_REGEX_2,
+        BetweenPunctuation.BETWEEN_QUOTE_SLANTED_REGEX_2,
+        BetweenPunctuation.BETWEEN_QUOTE_ARROW_REGEX_2,
+        BetweenPunctuation.BETWEEN_SQUARE_BRACKETS_REGEX_2,
+        BetweenPunctuation.BETWEEN_PARENS_REGEX_2,
+        BetweenPunctuation.BETWEEN_EM_DASHES_REGEX_2,
+    )
+)
+_EXCLAMATION_WORDS: Final = frozenset(ExclamationWords.EXCLAMATION_WORDS)  # "Yahoo!" ends no sentence
+_TAIL = 100  # characters before a piece's trailing space that its last word is looked for in
 
 
 @dataclass(frozen=True)
@@ -58,30 +85,123 @@ def _segmenter(language: str) -> Any:
 
 
 def _pysbd_pieces(paragraph: str, language: str) -> list[str]:
-    return _joined([str(piece) for piece in _segmenter(language).segment(paragraph)], language)
+    segmenter = _segmenter(language)
+    found = [sentence for piece in _bounded(paragraph, language) for sentence in _segment(segmenter, piece)]
+    return _joined(found, language)
+
+
+def _segment(segmenter: Any, text: str) -> list[str]:
+    """``segmenter.segment(text)`` (``clean=False``): each sentence with the white space after it, as found
+    in ``text`` after the one before. pysbd looks for each sentence from the start of the text, through
+    every earlier copy of it (quadratic in a run of one repeated sentence); here the search for a sentence
+    goes on where its last one stopped, which finds the same copy. Nothing is kept on the segmenter."""
+    if not text:
+        return []
+    found: list[str] = []
+    searches: dict[str, Iterator[re.Match[str]]] = {}
+    prior_end = 0
+    for sentence in segmenter.processor(text).process():
+        if sentence not in searches:
+            searches[sentence] = re.finditer(re.escape(sentence) + r"\s*", text)
+        for match in searches[sentence]:
+            if match.end() > prior_end:
+                found.append(match.group())
+                prior_end = match.end()
+                break
+    return found
+
+
+@cache
+def _never_ending(language: str) -> frozenset[str]:
+    """Words after which a full stop may not end a sentence: pysbd's abbreviations and ours."""
+    known = _segmenter(language).language_module.Abbreviation.ABBREVIATIONS
+    return frozenset(word.lower() for word in known) | _ABBREVIATIONS.get(language, frozenset())
+
+
+def _bounded(paragraph: str, language: str) -> list[str]:
+    """``paragraph`` in pieces of at most :data:`PIECE_CHARS` characters, itself when it is that short.
+
+    A cut falls at the last sure sentence end (:func:`_sure_ends`) outside quotes and brackets, else at
+    the last one in the second half of the piece, else at its last space, else between characters."""
+    if len(paragraph) <= PIECE_CHARS:
+        return [paragraph]
+    ends = _sure_ends(paragraph, language)
+    free = [position for position, quoted in ends if not quoted]
+    every = [position for position, _ in ends]
+    pieces: list[str] = []
+    start = 0
+    while len(paragraph) - start > PIECE_CHARS:
+        limit = start + PIECE_CHARS
+        half = start + PIECE_CHARS // 2
+        cut = _last(free, start, limit) or _last(every, half, limit)
+        if cut is None and (space := paragraph.rfind(" ", half, limit)) >= 0:
+            cut = space + 1
+        if cut is None:  # no space (a URL, a script without spaces): between characters
+            cut = limit
+            while cut > half and inside_character(paragraph, cut):
+                cut -= 1
+        pieces.append(paragraph[start:cut])
+        start = cut
+    pieces.append(paragraph[start:])
+    return pieces
+
+
+def _last(positions: list[int], after: int, limit: int) -> int | None:
+    """The last of the sorted ``positions`` in ``(after, limit]``."""
+    index = bisect_right(positions, limit) - 1
+    return positions[index] if index >= 0 and positions[index] > after else None
+
+
+def _sure_ends(paragraph: str, language: str) -> list[tuple[int, bool]]:
+    """Where a sentence surely starts (after a word of two letters or more that is no abbreviation, its
+    mark and white space, before a capital), and whether that is between quotes or brackets."""
+    between = bytearray(len(paragraph) + 1)
+    for pattern in _BETWEEN:
+        for found in pattern.finditer(paragraph):
+            between[found.start() + 1 : found.end()] = b"\x01" * (found.end() - found.start() - 1)
+    never = _never_ending(language)
+    ends = []
+    for found in _SURE_END.finditer(paragraph):
+        word, mark = found.group(1), found.group(2)
+        if not paragraph[found.end()].isupper() or (mark == "." and word.lower() in never):
+            continue
+        if mark == "!" and word + mark in _EXCLAMATION_WORDS:
+            continue
+        ends.append((found.end(), bool(between[found.start(2)])))
+    return ends
 
 
 def _joined(pieces: list[str], language: str) -> list[str]:
     """``pieces`` with each that runs on (:func:`_runs_on`) joined to the next."""
     abbreviations = _ABBREVIATIONS.get(language, frozenset())
-    joined: list[str] = []
+    groups: list[list[str]] = []
     for piece in pieces:
-        if joined and _runs_on(joined[-1], piece, abbreviations):
-            joined[-1] += piece
+        if groups and _runs_on(groups[-1], piece, abbreviations):
+            groups[-1].append(piece)
         else:
-            joined.append(piece)
-    return joined
+            groups.append([piece])
+    return ["".join(group) for group in groups]
 
 
-def _runs_on(piece: str, following: str, abbreviations: frozenset[str]) -> bool:
-    """Whether ``piece`` stops at an abbreviation or initial rather than at a sentence end."""
+def _runs_on(parts: list[str], following: str, abbreviations: frozenset[str]) -> bool:
+    """Whether the piece made of ``parts`` stops at an abbreviation or initial rather than at a sentence
+    end."""
     opening = following.lstrip()[:1]
     if opening.isalpha() and opening.islower():
         return True
-    last = _LAST_WORD.search(piece)
+    # Both patterns match at the piece's end: reading its last characters keeps a run of joins linear.
+    piece, used = parts[-1], 1
+    while used < len(parts) and len(piece.rstrip()) <= _TAIL + 1:
+        used += 1
+        piece = parts[-used] + piece
+    tail = max(0, len(piece.rstrip()) - _TAIL)
+    last = _LAST_WORD.search(piece, tail)
+    if last is not None and tail > 0 and last.start() == tail:  # the word may begin before the tail
+        piece, tail = "".join(parts), 0
+        last = _LAST_WORD.search(piece)
     if last is None:
         return False
-    return last.group(1).lower() in abbreviations or _INITIAL.search(piece) is not None
+    return last.group(1).lower() in abbreviations or _INITIAL.search(piece, tail) is not None
 
 
 def _razdel_pieces(paragraph: str) -> list[str]:
@@ -91,7 +211,7 @@ def _razdel_pieces(paragraph: str) -> list[str]:
     return [paragraph[start:end] for start, end in zip(starts, [*starts[1:], len(paragraph)], strict=True)]
 
 
-def _align(paragraph: str, offset: int, pieces: list[str]) -> list[Sentence]:
+def _align(paragraph: str, offset: int, pieces: Sequence[str]) -> list[Sentence]:
     """Find each piece in order in ``paragraph``; a piece that cannot be found ends the alignment."""
     sentences: list[Sentence] = []
     cursor = 0
@@ -144,16 +264,54 @@ def split_sentences(
         lines = [line for index, line in enumerate(lines) if index in wanted]
     for line in lines:
         paragraph = line.group()
-        if language in RAZDEL_LANGUAGES:
-            pieces = _joined(_razdel_pieces(paragraph), language)
-        else:
-            pieces = _pysbd_pieces(paragraph, language)
-        for sentence in _align(paragraph, line.start(), pieces):
+        for sentence in _align(paragraph, line.start(), _pieces(paragraph, language)):
             # a run with no sentence punctuation (a transcript) is cut into pieces a model takes in
             sentences.extend(
                 Sentence(a, b, text[a:b]) for a, b in cut_long(text, sentence.start, sentence.end)
             )
     return sentences
+
+
+class _Remembered:
+    """The pieces of the last paragraphs split, up to :data:`REMEMBERED_CHARS` characters of them."""
+
+    def __init__(self) -> None:
+        self.pieces: OrderedDict[tuple[str, str], tuple[str, ...]] = OrderedDict()
+        self.chars = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[str, ...] | None:
+        with self.lock:
+            found = self.pieces.get(key)
+            if found is not None:
+                self.pieces.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], pieces: tuple[str, ...]) -> None:
+        with self.lock:
+            if key in self.pieces:
+                return
+            self.pieces[key] = pieces
+            self.chars += len(key[1])
+            while self.chars > REMEMBERED_CHARS and len(self.pieces) > 1:
+                (_, paragraph), _ = self.pieces.popitem(last=False)
+                self.chars -= len(paragraph)
+
+
+_REMEMBERED = _Remembered()
+
+
+def _pieces(paragraph: str, language: str) -> tuple[str, ...]:
+    """The segmenter's sentences of ``paragraph`` (abbreviations joined), remembered."""
+    key = (language, paragraph)
+    found = _REMEMBERED.get(key)
+    if found is None:
+        if language in RAZDEL_LANGUAGES:
+            found = tuple(_joined(_razdel_pieces(paragraph), language))
+        else:
+            found = tuple(_pysbd_pieces(paragraph, language))
+        _REMEMBERED.put(key, found)
+    return found
 
 
 def word_count(text: str) -> int:

@@ -136,8 +136,9 @@ class LowerEncoder:
         head = size // self.heads
         additive = ((1.0 - mask[:, None, None, :].astype(np.float32)) * np.float32(-1e9)).astype(np.float32)
         # Linear layers on [B, T, H]: numpy makes one BLAS call per sentence, and a sentence's rows then
-        # come out bit for bit as alone (one call on the flat [B*T, H] rows was 4 % faster, but OpenBLAS
-        # picks its kernels by row count, which moved a state by 1e-8 with its batch on AMD EPYC).
+        # come out bit for bit as alone (one call on the flat [B*T, H] rows was 3-7 % faster end to end,
+        # but OpenBLAS picks its kernels by row count and a row's place, which moved a layer's outputs by
+        # up to 6e-6 with the batch and claim scores by up to 9e-3 on AMD EPYC, 2026-12-06).
         x = np.asarray(hidden, dtype=np.float32)
         for i in range(start, stop):
             p = f"l{i}."
