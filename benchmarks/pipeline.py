@@ -25,32 +25,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ARTICLES = ROOT.parent / "shared" / "data" / "ptc_semeval2020_task11" / "train-articles"
-SAMPLE = ROOT / "examples" / "rossa-primavera-2022-02-03-opinion.txt"
+# Run as a script, this folder is on sys.path: the article set and RSS reading are the technique
+# benchmark's, so both measure the same texts.
+from techniques import SAMPLE, load_texts, peak_rss_mb
+
 MILLION = 1_000_000
-
-
-def load_texts(folder: Path | None, count: int) -> tuple[list[str], str]:
-    from propwatch.ingest.shared_task import shared_task_id
-
-    source = folder if folder is not None else DEFAULT_ARTICLES
-    if source.is_dir():
-        files = sorted(
-            (p for p in source.iterdir() if shared_task_id(p) is not None),
-            key=lambda p: int(shared_task_id(p) or 0),
-        )[:count]
-        if files:
-            return [p.read_bytes().decode("utf-8") for p in files], f"{len(files)} articles of {source}"
-    if folder is not None:
-        raise SystemExit(f"{folder}: no article<ID>.txt files")
-    return [SAMPLE.read_text(encoding="utf-8")] * count, f"{SAMPLE.name} ×{count}"
 
 
 def flattened(texts: Sequence[str], chars: int | None) -> str:
@@ -59,10 +43,6 @@ def flattened(texts: Sequence[str], chars: int | None) -> str:
     if chars is not None and len(text) > chars:
         text = text[: text.rfind(" ", 0, chars) if " " in text[:chars] else chars]
     return text
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 class Clock:
