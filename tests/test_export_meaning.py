@@ -129,3 +129,31 @@ def test_every_json_record_has_its_narratives(fmt: str) -> None:
     text = buffer.getvalue()
     records = json.loads(text) if fmt == "json" else [json.loads(line) for line in text.splitlines()]
     assert [len(record["narratives"]) for record in records] == [1, 0]
+
+
+def test_an_analysis_by_another_matcher_version_shows_no_threshold_it_was_not_compared_with(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Shown with today's threshold setting (0.86), matches made at 0.819 read as below their threshold."""
+    from propwatch.narratives.catalogue import current_matcher_version, narrative_titles
+    from propwatch.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, narrative_threshold=0.86)
+    titles = narrative_titles(settings)
+    current = current_matcher_version(settings)
+    assert current is not None and titles.version == current
+    made_now = sample().model_copy(update={"analyzers": {"narratives": current}})
+    assert [m.threshold for m in narrative_matches(made_now, titles)] == [0.86]
+    made_before = sample().model_copy(update={"analyzers": {"narratives": "1.3+0e09530a4c"}})
+    (match,) = narrative_matches(made_before, titles)
+    assert match.threshold is None and "other catalogues or thresholds" in match.measure()
+    record = analysis_record(made_before, narrative_titles=titles)
+    (evidence,) = [s for s in record["spans"] if s["label"].startswith("narrative:")]
+    assert evidence["threshold"] is None
+    comments = [
+        body["value"]
+        for note in web_annotations(made_before, titles)
+        for body in note["body"]
+        if body.get("purpose") == "commenting"
+    ]
+    assert any(c.startswith("similarity 0.830 (matched with other catalogues") for c in comments)

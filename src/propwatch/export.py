@@ -137,8 +137,9 @@ class NarrativeMatchOut(BaseModel):
         description="Cosine similarity of its best evidence sentence (about 0.75 for unrelated sentences, "
         "0.85-0.9 for a close paraphrase): compare it with the threshold, not with 0.5."
     )
-    threshold: float = Field(
-        description="The similarity a sentence of the article's language needs, with the thresholds in use."
+    threshold: float | None = Field(
+        description="The similarity a sentence of the article's language needed; null when the analysis "
+        "was made with other catalogues or thresholds than those in use (`propwatch reanalyze`)."
     )
     sentences: int = Field(
         description=f"Its evidence sentences: the analyzer keeps the {MAX_EVIDENCE} most similar, so "
@@ -151,6 +152,8 @@ class NarrativeMatchOut(BaseModel):
         more = "+" if self.sentences >= MAX_EVIDENCE else ""
         sentences = f"{self.sentences}{more} sentence{'' if self.sentences == 1 else 's'}"
         similarity = f"similarity {self.similarity:.3f}, " if self.similarity is not None else ""
+        if self.threshold is None:
+            return f"{similarity}{sentences}; {UNKNOWN_THRESHOLD}"
         return f"{similarity}threshold {self.threshold:.3f}, {sentences}"
 
 
@@ -162,7 +165,9 @@ def narrative_matches(
     found = [label for label in analysis.labels if label.name == NARRATIVE_LABEL]
     if not found:
         return []
-    threshold = match_threshold(analysis.article.language, narrative_titles)
+    threshold = match_threshold(
+        analysis.article.language, narrative_titles, analysis.analyzers.get("narratives")
+    )
     evidence = Counter(span.label for span in analysis.spans if is_narrative(span))
     return [
         NarrativeMatchOut(
@@ -177,9 +182,15 @@ def narrative_matches(
     ]
 
 
-def similarity_text(score: float | None, threshold: float) -> str:
+UNKNOWN_THRESHOLD = "matched with other catalogues or thresholds than those in use"
+
+
+def similarity_text(score: float | None, threshold: float | None) -> str:
     """A narrative evidence sentence's score, named for what it is: "similarity 0.854, threshold 0.819"."""
-    return (f"similarity {score:.3f}, " if score is not None else "") + f"threshold {threshold:.3f}"
+    similarity = f"similarity {score:.3f}" if score is not None else ""
+    if threshold is None:
+        return f"{similarity} ({UNKNOWN_THRESHOLD})".strip()
+    return (f"{similarity}, " if similarity else "") + f"threshold {threshold:.3f}"
 
 
 def span_meaning(
@@ -231,7 +242,9 @@ def _evidence_threshold(
     if matches:
         return matches[0].threshold
     if any(is_narrative(span) for span in analysis.spans):
-        return match_threshold(analysis.article.language, narrative_titles)
+        return match_threshold(
+            analysis.article.language, narrative_titles, analysis.analyzers.get("narratives")
+        )
     return None
 
 

@@ -244,10 +244,14 @@ def web_annotations(
             span,
             text,
             narrative_titles,
-            threshold=match_threshold(article.language, narrative_titles) if is_narrative(span) else None,
+            threshold=match_threshold(
+                article.language, narrative_titles, analysis.analyzers.get("narratives")
+            )
+            if is_narrative(span)
+            else None,
             reported=span in reported,
         )
-        if meaning.threshold is not None:  # a cosine similarity: said so, with what it was compared with
+        if is_narrative(span):  # a cosine similarity: said so, with what it was compared with
             comment = similarity_text(span.score, meaning.threshold)
             body.append({"type": "TextualBody", "purpose": "commenting", "value": comment})
         elif span.score is not None:

@@ -241,7 +241,9 @@ def _evidence(
     table.add_column("Text", overflow="fold")
     threshold = None
     if any(s.label.startswith(NARRATIVE_SPAN_PREFIX) for s in analysis.spans):
-        threshold = match_threshold(analysis.article.language, narrative_titles)
+        threshold = match_threshold(
+            analysis.article.language, narrative_titles, analysis.analyzers.get("narratives")
+        )
     for n, span in enumerate(sorted(analysis.spans, key=lambda s: (s.start, s.end, s.label)), 1):
         quote = " ".join(span.text_of(analysis.article).split())
         if len(quote) > _QUOTE_CHARS:

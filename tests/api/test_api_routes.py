@@ -761,10 +761,12 @@ def test_an_export_over_the_cap_is_refused_not_cut(
 def test_the_api_exports_in_stored_order_as_the_cli_does(seeded: tuple[Api, dict[str, str]]) -> None:
     api, _ = seeded
     from propwatch.export_formats import write_export
+    from propwatch.narratives.catalogue import catalogue_displays
 
+    displays = catalogue_displays(api.settings)  # as the export command reads them
     for fmt in ("jsonl", "ptc", "brat"):
         cli = io.BytesIO()
-        write_export(api.store.iter_analyses(), fmt, cli)
+        write_export(api.store.iter_analyses(), fmt, cli, displays.attacks, narrative_titles=displays.titles)
         assert api.client.get("/api/export", params={"format": fmt}).content == cli.getvalue(), fmt
 
 

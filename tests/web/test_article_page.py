@@ -211,10 +211,15 @@ def test_the_page_says_what_narrative_scores_stances_and_reported_labels_mean(tm
         encoding="utf-8",
     )
     settings = Settings(db=f"sqlite:///{tmp_path / 'page.db'}", data_dir=tmp_path, analyzers=())
+    from propwatch.narratives.catalogue import current_matcher_version
+
+    matched = sample().model_copy(  # matched with the catalogues in use: its threshold is known
+        update={"analyzers": {**sample().analyzers, "narratives": current_matcher_version(settings)}}
+    )
     with ArticleStore.from_settings(settings) as store:
         client = TestClient(create_app(settings, store=store), base_url="http://127.0.0.1")
         try:
-            page = _page((client, store), sample())
+            page = _page((client, store), matched)
             body = client.get(f"/api/articles/{sample().article.id}").json()
         finally:
             client.close()

@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, NamedTuple
@@ -355,12 +356,20 @@ class NarrativeTitles(dict[str, str]):
         titles: Mapping[str, str] | None = None,
         links: Mapping[str, tuple[str, ...]] | None = None,
         threshold: float | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(titles or {})
         self.links: dict[str, tuple[str, ...]] = dict(links or {})
         """Narrative id → up to :data:`CASE_LINKS` links documenting it (:func:`case_links`)."""
         self.threshold = threshold
         """The setting ``narrative_threshold`` (None: the calibrated threshold of each language)."""
+        self._settings = settings
+
+    @cached_property
+    def version(self) -> str | None:
+        """The narratives analyzer's version with the catalogues and thresholds in use (None: unknown):
+        an analysis made by another was compared with thresholds these titles cannot tell."""
+        return current_matcher_version(self._settings) if self._settings is not None else None
 
 
 def case_links(links: Iterable[str]) -> tuple[str, ...]:
@@ -376,7 +385,7 @@ def narrative_titles(settings: Settings, catalogues: list[Catalogue] | None = No
     cannot be read leaves the mapping empty."""
     if catalogues is None:
         catalogues = readable_catalogues(settings, "narrative titles")
-    found = NarrativeTitles(threshold=settings.narrative_threshold)
+    found = NarrativeTitles(threshold=settings.narrative_threshold, settings=settings)
     for catalogue in catalogues:
         for narrative in catalogue.narratives:
             if narrative.id not in found:
@@ -390,11 +399,18 @@ def match_links(narrative_id: str, titles: Mapping[str, str] | None) -> tuple[st
     return titles.links.get(narrative_id, ()) if isinstance(titles, NarrativeTitles) else ()
 
 
-def match_threshold(language: str | None, titles: Mapping[str, str] | None = None) -> float:
+def match_threshold(
+    language: str | None, titles: Mapping[str, str] | None = None, matched_by: str | None = None
+) -> float | None:
     """The similarity a sentence of an article in ``language`` needs to be evidence of a narrative, with
-    the threshold setting ``titles`` carries (:class:`NarrativeTitles`; the calibrated ones without)."""
-    if isinstance(titles, NarrativeTitles) and titles.threshold is not None:
-        return titles.threshold
+    the threshold setting ``titles`` carries (:class:`NarrativeTitles`; the calibrated ones without);
+    None when the analysis was made by another matcher version ``matched_by`` than the one in use: its
+    thresholds are not known here (showing today's had put matches below "their" threshold)."""
+    if isinstance(titles, NarrativeTitles):
+        if matched_by is not None and titles.version is not None and matched_by != titles.version:
+            return None
+        if titles.threshold is not None:
+            return titles.threshold
     # threshold_for's rule without Settings; the matcher imports numpy: only for analyses with matches
     from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, DEFAULT_THRESHOLD
 
