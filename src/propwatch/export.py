@@ -13,10 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from propwatch.domain import Analysis, Label, Span
 from propwatch.models.taxonomy import TECHNIQUES
 from propwatch.narratives.catalogue import (
+    MAX_EVIDENCE,
     NARRATIVE_LABEL,
     NARRATIVE_SPAN_PREFIX,
+    analysis_threshold,
     match_links,
-    match_threshold,
 )
 from propwatch.summary import ArticleSummary, summarize, target_findings, target_line
 from propwatch.targets.linking import NarrativeAttacks, is_narrative
@@ -66,8 +67,6 @@ CSV_COLUMNS = (
     "span_links",
     "span_reported_label",
 )
-# The analyzer keeps the five most similar evidence sentences of a narrative (narratives.matching).
-MAX_EVIDENCE = 5
 
 
 class SpanOut(Span):
@@ -165,9 +164,7 @@ def narrative_matches(
     found = [label for label in analysis.labels if label.name == NARRATIVE_LABEL]
     if not found:
         return []
-    threshold = match_threshold(
-        analysis.article.language, narrative_titles, analysis.analyzers.get("narratives")
-    )
+    threshold = analysis_threshold(analysis, narrative_titles)
     evidence = Counter(span.label for span in analysis.spans if is_narrative(span))
     return [
         NarrativeMatchOut(
@@ -221,7 +218,7 @@ def analysis_record(
     text = analysis.article.text
     targets = target_findings(analysis, narrative_attacks)
     matches = narrative_matches(analysis, narrative_titles)
-    threshold = _evidence_threshold(analysis, matches, narrative_titles)
+    threshold = evidence_threshold(analysis, narrative_titles)
     record["spans"] = [
         SpanOut.of(
             span, text, narrative_titles, threshold=threshold, reported=span in targets.reported
@@ -235,16 +232,10 @@ def analysis_record(
     return record
 
 
-def _evidence_threshold(
-    analysis: Analysis, matches: list[NarrativeMatchOut], narrative_titles: Mapping[str, str] | None
-) -> float | None:
+def evidence_threshold(analysis: Analysis, narrative_titles: Mapping[str, str] | None) -> float | None:
     """The narrative threshold of the article, when it has narrative evidence (None else: no matcher)."""
-    if matches:
-        return matches[0].threshold
     if any(is_narrative(span) for span in analysis.spans):
-        return match_threshold(
-            analysis.article.language, narrative_titles, analysis.analyzers.get("narratives")
-        )
+        return analysis_threshold(analysis, narrative_titles)
     return None
 
 
@@ -350,7 +341,7 @@ def _csv_rows(
     profiles, reported = target_findings(analysis, narrative_attacks)
     matches = narrative_matches(analysis, narrative_titles)
     measures = {match.id: match.measure() for match in matches}
-    threshold = _evidence_threshold(analysis, matches, narrative_titles)
+    threshold = evidence_threshold(analysis, narrative_titles)
     # A spreadsheet filter on span_targets lists every span aimed at one target.
     aimed_at: dict[tuple[int, int, str], list[str]] = {}
     for profile in profiles:

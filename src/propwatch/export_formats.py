@@ -22,10 +22,9 @@ from propwatch.domain import Analysis, Article, Span, as_iri
 from propwatch.errors import InputError
 from propwatch.evaluation.formats import TechniqueSpanRecord, format_technique_span_line
 from propwatch.export import FORMATS as BASIC_FORMATS
-from propwatch.export import ExportFormat, SpanOut, similarity_text, write_analyses
+from propwatch.export import ExportFormat, SpanOut, evidence_threshold, similarity_text, write_analyses
 from propwatch.export_labelstudio import write_labelstudio
 from propwatch.models.taxonomy import PTC_TECHNIQUES, SEMEVAL23_TO_PTC, TECHNIQUE_ANALYZER, TECHNIQUES
-from propwatch.narratives.catalogue import match_threshold
 from propwatch.output_files import zip_entry
 from propwatch.summary import REPORTED_NOTE, target_findings
 from propwatch.targets.linking import NarrativeAttacks, is_narrative
@@ -237,20 +236,11 @@ def web_annotations(
     text = article.text
     created = analysis.created_at.isoformat()
     reported = target_findings(analysis).reported
+    threshold = evidence_threshold(analysis, narrative_titles)
     found: list[dict[str, Any]] = []
     for number, span in enumerate(_sorted(analysis.spans), 1):
         body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": span.label}]
-        meaning = SpanOut.of(
-            span,
-            text,
-            narrative_titles,
-            threshold=match_threshold(
-                article.language, narrative_titles, analysis.analyzers.get("narratives")
-            )
-            if is_narrative(span)
-            else None,
-            reported=span in reported,
-        )
+        meaning = SpanOut.of(span, text, narrative_titles, threshold=threshold, reported=span in reported)
         if is_narrative(span):  # a cosine similarity: said so, with what it was compared with
             comment = similarity_text(span.score, meaning.threshold)
             body.append({"type": "TextualBody", "purpose": "commenting", "value": comment})

@@ -23,7 +23,7 @@ from propwatch.narratives.catalogue import (
     NARRATIVE_LABEL,
     NARRATIVE_SPAN_PREFIX,
     CatalogueDisplays,
-    match_threshold,
+    analysis_threshold,
 )
 from propwatch.summary import (
     REPORTED_NOTE,
@@ -241,9 +241,7 @@ def _evidence(
     table.add_column("Text", overflow="fold")
     threshold = None
     if any(s.label.startswith(NARRATIVE_SPAN_PREFIX) for s in analysis.spans):
-        threshold = match_threshold(
-            analysis.article.language, narrative_titles, analysis.analyzers.get("narratives")
-        )
+        threshold = analysis_threshold(analysis, narrative_titles)
     for n, span in enumerate(sorted(analysis.spans, key=lambda s: (s.start, s.end, s.label)), 1):
         quote = " ".join(span.text_of(analysis.article).split())
         if len(quote) > _QUOTE_CHARS:

@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, NamedTuple
@@ -28,7 +27,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from propwatch.analyzers.versions import NARRATIVES
 from propwatch.catalogue_yaml import load_catalogue_yaml
+from propwatch.domain import Analysis
 from propwatch.errors import (
     DecodingError,
     InputError,
@@ -343,6 +344,7 @@ def attacks_in_catalogues(
     }
 
 
+MAX_EVIDENCE: Final = 5  # evidence sentences kept per narrative and article, strongest first
 CASE_LINKS: Final = 3  # links shown next to a match: enough to check it against, few enough to read
 
 
@@ -365,7 +367,7 @@ class NarrativeTitles(dict[str, str]):
         """The setting ``narrative_threshold`` (None: the calibrated threshold of each language)."""
         self._settings = settings
 
-    @cached_property
+    @property
     def version(self) -> str | None:
         """The narratives analyzer's version with the catalogues and thresholds in use (None: unknown):
         an analysis made by another was compared with thresholds these titles cannot tell."""
@@ -415,6 +417,11 @@ def match_threshold(
     from propwatch.narratives.matching import CALIBRATED_THRESHOLDS, DEFAULT_THRESHOLD
 
     return CALIBRATED_THRESHOLDS.get((language or "").lower(), DEFAULT_THRESHOLD)
+
+
+def analysis_threshold(analysis: Analysis, titles: Mapping[str, str] | None = None) -> float | None:
+    """:func:`match_threshold` of ``analysis``: its article's language, its narratives analyzer version."""
+    return match_threshold(analysis.article.language, titles, analysis.analyzers.get(NARRATIVES))
 
 
 def unknown_attack_names(settings: Settings, catalogues: list[Catalogue]) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Final
 
 import numpy as np
 
-from propwatch.narratives.catalogue import Catalogue, Narrative
+from propwatch.narratives.catalogue import MAX_EVIDENCE, Catalogue, Narrative
 from propwatch.narratives.embeddings import Embedder, EmbeddingCache, FloatMatrix
 from propwatch.narratives.sentences import Sentence, split_sentences, word_count
 from propwatch.sentence_shapes import is_table_row, trimmed
@@ -31,7 +31,6 @@ TOP_PASSAGES: Final = 2
 # Shorter sentences match on their topic words alone: all 12 such evidence sentences of an audit of real
 # articles were false ("Wojna na Ukrainie trwa." 0.867); docs/narratives.md.
 MIN_WORDS: Final = 7
-MAX_EVIDENCE: Final = 5  # evidence sentences kept per narrative and article, strongest first
 
 
 def threshold_for(language: str | None, settings: Settings) -> float:
