@@ -42,6 +42,29 @@ def test_russian_names_match_in_every_case(catalogue_settings: Settings) -> None
     ]
 
 
+def test_a_russian_surname_pymorphy_reads_as_another_word_matches_in_every_case(
+    catalogue_settings: Settings,
+) -> None:
+    text = "Олаф Шольц приехал. Шольца критикуют, со Шольцем спорят, об Олафе Шольце пишут."
+    assert _names(text, "ru", catalogue_settings) == [
+        ("Олаф Шольц", "Olaf Scholz"),
+        ("Шольца", "Olaf Scholz"),
+        ("Шольцем", "Olaf Scholz"),
+        ("Олафе Шольце", "Olaf Scholz"),
+    ]
+
+
+def test_a_catalogued_mans_surname_in_a_womans_form_is_not_him(catalogue_settings: Settings) -> None:
+    text = "Зеленская приехала, Зеленской вручили цветы, а о Путиной не писали; Зеленским и Путина — он."
+    assert _names(text, "ru", catalogue_settings) == [
+        ("Зеленским", "Volodymyr Zelensky"),
+        ("Путина", "Vladimir Putin"),
+    ]
+    catalogue = load_aliases(catalogue_settings)
+    assert canonical_target("Зеленская", catalogue) == "Зеленская"
+    assert canonical_target("Зеленского", catalogue) == "Volodymyr Zelensky"
+
+
 def test_matching_respects_case(catalogue_settings: Settings) -> None:
     # "us" is a pronoun, "запад" a direction: only the capitalised names are targets.
     assert _names("Give us the facts.", "en", catalogue_settings) == []

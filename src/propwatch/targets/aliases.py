@@ -38,7 +38,10 @@ from propwatch.targets.morphology import (
     Token,
     lemma_tokens,
     lemmas,
+    name_genders,
+    nominative_genders,
     polish_name_cases,
+    russian_name_cases,
 )
 
 FORMAT: Final = "propwatch-targets/1"
@@ -95,6 +98,8 @@ class AliasCatalogue:
     """language → alias → canonical name."""
     metonyms: dict[str, dict[str, str]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    genders: dict[str, frozenset[str | None]] = field(default_factory=dict)
+    """person → the genders of its Russian surname, so that "Зеленская" is no case of "Зеленский"."""
 
     def add(
         self,
@@ -112,6 +117,12 @@ class AliasCatalogue:
             full = listed[0]  # the nominative, as lists are written; and the surname alone
             cases = [*polish_name_cases(full), *polish_name_cases(full.split()[-1])]
             aliases = {**aliases, "pl": [*listed, *(c for c in cases if c not in listed)]}
+        if entity.type == "person" and aliases.get("ru"):  # cases pymorphy reads as another word's
+            listed = aliases["ru"]
+            surnames = (nominative_genders(form.split()[-1]) for form in listed)
+            self.genders[entity.name] = frozenset().union(*surnames)
+            cases = [*russian_name_cases(listed[0]), *russian_name_cases(listed[0].split()[-1])]
+            aliases = {**aliases, "ru": [*listed, *(c for c in cases if c not in listed)]}
         for table, names in ((self.aliases, aliases), (self.metonyms, metonyms)):
             for language, forms in names.items():
                 for form in forms:
@@ -303,6 +314,8 @@ class AliasCatalogue:
                 words = tokens[i : i + size]
                 if not all(loud[i : i + size]) and tuple(t.text[:1].isupper() for t in words) != caps:
                     continue  # "запад" (west) is not "Запад" (the West)
+                if language == "ru" and not self._gender_fits(name, words[-1].text, keys[i + size - 1]):
+                    continue
                 inflected = _differs(words, keys[i : i + size])
                 found.append(
                     CatalogueMatch(words[0].start, words[-1].end, self.entities[name], metonym, inflected)
@@ -311,6 +324,15 @@ class AliasCatalogue:
                 break
             i += 1
         return found
+
+    def _gender_fits(self, name: str, word: str, key: str) -> bool:
+        """Whether a Russian word may be a case of a person's surname by its gender ("Зеленская" and
+        "Путиной" name a woman of the family, not the man the catalogue lists)."""
+        wanted = self.genders.get(name)
+        if not wanted or not CYRILLIC.search(word):
+            return True
+        found = name_genders(word, key)
+        return not found or bool(found & (wanted | {None}))
 
     def lookup(self, surface: str, language: str | None) -> Entity | None:
         """The catalogued entity a whole mention names, if any ("NATO's" → NATO, "России" → Russia)."""

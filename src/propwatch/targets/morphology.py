@@ -308,3 +308,63 @@ def polish_name_cases(name: str) -> list[str]:
         return []
     declined = [_polish_word_cases(word) for word in words]
     return [" ".join(cases[case] for cases in declined) for case in range(1, 5)]
+
+
+_RUSSIAN_CASES: Final = ("gent", "datv", "accs", "ablt", "loct")
+
+
+def _russian_word_cases(word: str) -> list[str]:
+    """One word of a man's name in the genitive, dative, accusative, instrumental and locative, as
+    pymorphy3 declines its masculine singular reading (a person's where it has one); as written where it
+    has none ("Лукашенко")."""
+    if not CYRILLIC.search(word) or not word.replace("-", "").isalpha():
+        return [word] * len(_RUSSIAN_CASES)
+    readings = [
+        p
+        for p in russian_analyzer().parse(word)
+        if {"masc", "sing", "nomn"} <= p.tag.grammemes and p.tag.POS in ("NOUN", "ADJF")
+    ]
+    readings.sort(key=lambda p: not (_PERSON & p.tag.grammemes))
+    if not readings or "Fixd" in readings[0].tag:
+        return [word] * len(_RUSSIAN_CASES)
+    cases = []
+    for case in _RUSSIAN_CASES:  # a person's accusative is the genitive, whatever the reading's animacy
+        form = readings[0].inflect({"gent" if case == "accs" else case})
+        cases.append(word if form is None else _spelled_like(str(form.word), word))
+    return cases
+
+
+def russian_name_cases(name: str) -> list[str]:
+    """``name`` (a man's, in the nominative) in the Russian oblique cases, its words agreeing:
+    "Олаф Шольц" → "Олафа Шольца", …; for names whose cases pymorphy3 reads as another word's
+    ("Шольца" as a case of "шолец"); the name itself and repeats not included."""
+    words = name.split()
+    if not words or not all(w[:1].isupper() for w in words) or not any(CYRILLIC.search(w) for w in words):
+        return []
+    if "femn" in nominative_genders(words[0]) and "masc" not in nominative_genders(words[0]):
+        return []  # a woman's name: "Мария Захарова" is no case of a man's
+    declined = [_russian_word_cases(word) for word in words]
+    forms = [" ".join(cases[i] for cases in declined) for i in range(len(_RUSSIAN_CASES))]
+    return [f for i, f in enumerate(forms) if f != name and f not in forms[:i]]
+
+
+@lru_cache(maxsize=16384)
+def name_genders(word: str, lemma_form: str) -> frozenset[str | None]:
+    """The genders of a Russian word's readings as a case of ``lemma_form`` (None for a plural one, which
+    has none): "Зеленская" as "зеленский" is feminine, "Зеленского" masculine or neuter."""
+    return frozenset(
+        None if "plur" in p.tag else _gender(p.tag)
+        for p in russian_analyzer().parse(word)
+        if str(p.normal_form).replace("ё", "е") == lemma_form
+    )
+
+
+@lru_cache(maxsize=16384)
+def nominative_genders(word: str) -> frozenset[str | None]:
+    """The genders of a Russian word's readings as a singular noun or adjective in the nominative
+    ("Зеленский" masculine; "Шольц" masculine or feminine, an indeclinable woman's surname too)."""
+    return frozenset(
+        _gender(p.tag)
+        for p in russian_analyzer().parse(word)
+        if {"sing", "nomn"} <= p.tag.grammemes and p.tag.POS in ("NOUN", "ADJF")
+    )
