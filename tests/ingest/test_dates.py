@@ -62,6 +62,25 @@ def test_read_date(raw: str, expected: date | None) -> None:
     assert read_date(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3 fév 2022", date(2022, 2, 3)),  # AFP: "PARIS, 3 fév 2022 (AFP) -"
+        ("3 fév. 2022", date(2022, 2, 3)),
+        ("3 juill. 2022", date(2022, 7, 3)),
+        ("3 aoû 2022", date(2022, 8, 3)),
+        ("3. Mär. 2022", date(2022, 3, 3)),
+        ("3. Mrz 2022", date(2022, 3, 3)),
+        ("3. Jän. 2022", date(2022, 1, 3)),  # Austrian
+        ("3 gen 2022", date(2022, 1, 3)),
+        ("3 paź 2022", date(2022, 10, 3)),
+        ("3 dic. 2022", date(2022, 12, 3)),
+    ],
+)
+def test_short_months_agencies_write(raw: str, expected: date) -> None:
+    assert read_date(raw) == expected
+
+
 def test_tomorrow_is_plausible_and_the_day_after_is_not() -> None:
     # A page east of the server is already dated tomorrow.
     today = datetime.now(UTC).date()

@@ -369,3 +369,21 @@ def test_json_ld_text_drops_direction_marks_and_spells_out_ligatures(settings: S
     article = parse_html(page, settings, url="https://planet.example/nato")
     assert article.text.startswith("The alliance ignored Moscow's firm concerns.\n\n")
     assert article.title == "NATO fights again"
+
+
+def test_a_closing_agency_signature_is_the_source_not_text(settings: Settings) -> None:
+    paragraphs = "".join(
+        f"<p>{p}</p>"
+        for p in (
+            "Il governo ha approvato il decreto sugli aiuti all'Ucraina dopo una lunga riunione notturna.",
+            "Il testo passa ora alle Camere, che dovranno convertirlo in legge entro sessanta giorni. "
+            "(ANSA).",
+        )
+    )
+    html = (
+        "<html><head><title>Decreto approvato</title></head><body><article><h1>Decreto approvato</h1>"
+        f"{paragraphs}</article></body></html>"
+    )
+    article = parse_html(html, settings)
+    assert article.text.endswith("entro sessanta giorni.")
+    assert "ANSA" in article.sources

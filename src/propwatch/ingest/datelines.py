@@ -6,6 +6,11 @@
   "MOSCOW, February 3. /TASS/. ", "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- ", and RIA style, with the
   agency after the dash: "МОСКВА, 12 апр — РИА Новости. " (a known agency's name only: "WASHINGTON —
   NATO. That is…" keeps "NATO."). Only that prefix is removed.
+* A place in title case is a dateline's with a date ("Warszawa, 12 marca 2024 r. (PAP) - ") or a known
+  agency ("Paris (AFP) - "; "Paris (France) - " is prose); the agency may come first, as ANSA online
+  writes it: "(ANSA) - ROMA, 03 FEB - ".
+* A known agency signing the end of the text ("… (ANSA).", "… (AFP)") is a source, read by
+  :func:`split_closing_signature`.
 * Dotted and slashed numeric dates are day first; an agency in the dateline becomes a source; a date
   without a year ("12 апр") dates nothing.
 """
@@ -93,16 +98,29 @@ _SECTIONS = (
 )
 _NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
 _OPENING_QUOTES = "\"'«»‹›„‚“”‘’「『"  # » and ” open quotes in German and Swedish
-# Wire agencies that put their name after a dateline's dash, RIA style: "МОСКВА, 27 фев — РИА Новости. ";
-# only these: "WASHINGTON — NATO. That is the word…" opens with the text's own first sentence.
-_AGENCY_AFTER_DASH = re.compile(
-    r"^(?P<agency>РИА\s+(?:Новости|«Новости»)(?:\s+(?:Крым|Украина|Недвижимость))?|РИА\s+ФАН|ИТАР-ТАСС|ТАСС"
+# Wire agencies by name. After a dateline's dash, RIA style ("МОСКВА, 27 фев — РИА Новости. "), only
+# these: "WASHINGTON — NATO. That is the word…" opens with the text's own first sentence.
+_WIRE_AGENCIES = (
+    r"РИА\s+(?:Новости|«Новости»)(?:\s+(?:Крым|Украина|Недвижимость))?|РИА\s+ФАН|ИТАР-ТАСС|ТАСС"
     r"|(?:Интерфакс|Інтерфакс|Interfax)(?:-[\w]+)?|Укринформ|Укрінформ|Ukrinform|УНИАН|УНІАН|UNIAN"
     r"|Sputnik(?:\s+[A-ZА-ЯЁ][\w-]*)?|Спутник|Прайм|(?:ИА\s+)?(?:Regnum|REGNUM|Регнум)|БелТА|BelTA|РБК"
     r"|Reuters|AFP|AP|dpa|DPA|ANSA|PAP|EFE|Xinhua|Синьхуа|Anadolu|Kyodo|Lusa|Agerpres|BTA|БТА|ČTK|MTI|TASS"
-    r"|RIA\s+Novosti)"
-    r"\.\s+(?=[A-ZА-ЯЁ«\"“])"
+    r"|RIA\s+Novosti"
 )
+_AGENCY_AFTER_DASH = re.compile(rf"^(?P<agency>{_WIRE_AGENCIES})\.\s+(?=[A-ZА-ЯЁ«\"“])")
+# A known agency in parentheses, or several ("(AFP/dpa)"); "(Dpa)", "(ansa)" are the same wires.
+_KNOWN = rf"(?i:{_WIRE_AGENCIES}|UPI|KNA|epd|APA|Belga|AGI|Adnkronos|askanews|LaPresse)"
+_SIGNED = re.compile(rf"{_KNOWN}(?:\s*/\s*{_KNOWN})*")
+# ANSA online puts its name before the dateline: "(ANSA) - ROMA, 03 FEB - ".
+_AGENCY_FIRST = re.compile(rf"^\((?P<agency>{_SIGNED.pattern})\)\s*[-–—]+\s*(?=\S)")
+_SIGNATURE = re.compile(rf"\((?P<agencies>{_SIGNED.pattern})\)\.?\Z")
+_SIGNATURE_TAIL = 80  # characters: a signature is read from the end of the text only
+# "…the news agency (AFP)." spells out an agency's name: that parenthesis is the sentence's, not a signature.
+_NAMES_AN_AGENCY = re.compile(
+    r"(?i:\b(?:agen\w*|press\w*|prasow\w*|stampa|nachrichten\w*|агентств\w*|агенц\w*|новост\w*|новин\w*))"
+    r"[\s\w'’-]{0,30}\Z"
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)]*\Z")
 
 
 @dataclass(frozen=True)
@@ -179,7 +197,15 @@ def read_dateline_line(line: str) -> DatelineLine | None:
 
 def match_wire_dateline(line: str) -> WireDateline | None:
     """The wire dateline opening ``line`` ("MOSCOW, Feb 3 (Reuters) - ", "МОСКВА, 12 апр — РИА
-    Новости. "); None when it opens with none."""
+    Новости. ", "(ANSA) - ROMA, 03 FEB - "); None when it opens with none."""
+    lead = _AGENCY_FIRST.match(line)
+    if lead is None:
+        return _wire_dateline(line, None)
+    return _wire_dateline(line[lead.end() :], lead.group("agency"))
+
+
+def _wire_dateline(line: str, named_first: str | None) -> WireDateline | None:
+    """:func:`match_wire_dateline` for a dateline whose agency, if ``named_first``, came before it."""
     match = _DATELINE_PREFIX.match(line)
     if not match:
         return None
@@ -197,15 +223,36 @@ def match_wire_dateline(line: str) -> WireDateline | None:
         return None  # "DRAGHI CADE, PUTIN GODE - GRAMELLINI: …" is a headline in capitals
     first = rest[:1]  # what follows a dateline opens a sentence: a capital (or uncased letter), figure, quote
     sentence = (first.isalpha() and not first.islower()) or first.isdigit() or first in _OPENING_QUOTES
-    after_dash = None if agency else _AGENCY_AFTER_DASH.match(rest.lstrip("-–— "))
-    named = agency is not None or after_dash is not None
+    after_dash = None if agency or named_first else _AGENCY_AFTER_DASH.match(rest.lstrip("-–— "))
+    named = agency is not None or after_dash is not None or named_first is not None
     if not named and raw_date is None and (not is_upper or len(place) < 4 or not sentence):
         return None  # "LONDON — The…" only in capitals; "President Biden — …", "SHAME — there is…" are prose
-    if not is_upper and raw_date is None:
-        return None  # "Ukraine (AP) —" in title case with no date is too weak to call a dateline
+    # a known agency next to the place is a wire's: "Paris (AFP) - Le…"; "Paris (France) - …" is prose
+    parenthesised = match.group("agency")
+    known = named_first is not None or bool(parenthesised and _SIGNED.fullmatch(parenthesised.strip()))
+    if not is_upper and raw_date is None and not (known and sentence):
+        return None  # "Ukraine (Kyiv) —" in title case with no date or known agency is too weak
     if after_dash:
         agency, rest = after_dash.group("agency"), rest.lstrip("-–— ")[after_dash.end() :]
+    agency = agency or named_first
     return WireDateline(rest, place, raw_date, agency.strip() if agency else None)
+
+
+def split_closing_signature(text: str) -> tuple[str, list[str]]:
+    """``text`` without the known agency that signs its end ("… ha detto il ministro. (ANSA).", "… (AFP)",
+    "… (AFP/dpa)"), and that agency; ``text`` and [] when none does, or the parenthesis is the sentence's
+    ("… the news agency (AFP).")."""
+    stripped = text.rstrip()
+    tail_at = max(0, len(stripped) - _SIGNATURE_TAIL)
+    found = _SIGNATURE.search(stripped, tail_at)
+    if found is None:
+        return text, []
+    before = stripped[: found.start()].rstrip()
+    if not before or _NAMES_AN_AGENCY.search(before, max(0, len(before) - 60)):
+        return text, []
+    if found.group().endswith(".") and not _SENTENCE_END.search(before[-8:]):
+        before += "."  # "… il ministro (ANSA)." : the full stop closes the sentence
+    return before, [name.strip() for name in found.group("agencies").split("/")]
 
 
 def _fold_accents(text: str) -> str:

@@ -24,14 +24,14 @@ _PLACEHOLDERS = frozenset({date(1900, 1, 1), date(1970, 1, 1)})
 PLAUSIBLE_DATES = "from 1800-01-01 to tomorrow, other than the zero dates 1900-01-01 and 1970-01-01"
 
 _MONTH_NAMES: dict[int, str] = {
-    1: "january jan janvier janv januar jänner gennaio gen stycznia styczeń sty января январь янв",
-    2: "february feb février févr fevr februar febbraio lutego luty lut февраля февраль фев февр",
-    3: "march mar mars märz maerz marzo marca marzec марта март мар",
+    1: "january jan janvier janv januar jänner jän gennaio gen stycznia styczeń sty января январь янв",
+    2: "february feb février févr fevr fév februar febbraio lutego luty lut февраля февраль фев февр",
+    3: "march mar mars märz maerz mär mrz marzo marca marzec марта март мар",
     4: "april apr avril avr aprile kwietnia kwiecień kwi апреля апрель апр",
     5: "may mai maggio mag maja maj мая май",
     6: "june jun juin juni giugno giu czerwca czerwiec cze июня июнь июн",
-    7: "july jul juillet juil juli luglio lug lipca lipiec lip июля июль июл",
-    8: "august aug août aout agosto ago sierpnia sierpień sie августа август авг",
+    7: "july jul juillet juil juill juli luglio lug lipca lipiec lip июля июль июл",
+    8: "august aug août aout aoû agosto ago sierpnia sierpień sie августа август авг",
     9: "september sept sep septembre settembre set września wrzesień wrz сентября сентябрь сен сент",
     10: "october oct octobre oktober okt ottobre ott października październik paź октября октябрь окт",
     11: "november nov novembre listopada listopad lis ноября ноябрь ноя нояб",

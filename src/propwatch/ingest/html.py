@@ -26,6 +26,7 @@ from trafilatura.xml import xmltotxt
 from propwatch.domain import AUTHOR_SEPARATOR, Article
 from propwatch.errors import EmptyInputError, InputError, UnsupportedInputError
 from propwatch.ingest.base import make_article, visible_text
+from propwatch.ingest.datelines import split_closing_signature
 from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre, section_genre
 from propwatch.ingest.html_blocks import clean_blocks, opening_agency, page_text, unwrap_layout_tables
@@ -183,6 +184,8 @@ def parse_html(
     assert document is not None and not isinstance(document, dict)
 
     text, sources = split_trailing_sources(text)  # "Source: …" under the text, as in plain text
+    text, signed = split_closing_signature(text)  # "… ha detto il ministro. (ANSA)."
+    sources = [*sources, *signed]
     text, dated, place = opening_dateline(text)  # "03.02.2022, Moscow." above the text, as in plain text
     # "MOSCOW, Feb 3, 2022 (Reuters) - …" opening the first paragraph, as in plain text
     first, separator, rest = text.partition("\n\n")

@@ -173,9 +173,19 @@ def _last_position(page: str, block: str) -> int:
     return page.rfind(_folded(block)) if page else -1
 
 
+# Typographic quotes, apostrophes and dashes: og:title writes "l'Europe", the h1 "l’Europe".
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("’‘ʼ‛′", "'"),
+        **dict.fromkeys("“”«»„‟″", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+    }
+)
+
+
 def _folded(text: str) -> str:
-    # white space, direction marks, ligatures differ between a page's markup and its extraction: none counts
-    return "".join(visible_text(text).lower().split())
+    # spacing, direction marks, ligatures, typographic quotes and dashes differ between markup and extraction
+    return "".join(visible_text(text).translate(_TYPOGRAPHY).lower().split())
 
 
 def opening_agency(first: str) -> Opening:

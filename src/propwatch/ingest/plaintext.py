@@ -3,10 +3,12 @@
 Heuristics, in order (each documented where it is applied):
 
 * Header: the first non-blank lines are read while they are a genre tag on its own line, a dateline,
-  a byline ("By …") or a "Published: …" line, a Telegram forward line ("Forwarded from X", "Переслано
-  от X": X is a source), boilerplate, or (once) the headline. The first other line starts the body.
-  A forward line is one only as the first line or the one under the headline, a short channel name
-  without a full stop: "Forwarded from the embassy in Berlin." in the body is prose.
+  a byline ("By …", "Par …", "Von …", "di …", "Autor: …": capitalised names) or a "Published: …"
+  line, a Telegram forward line ("Forwarded from X", "Weitergeleitet von X", "Переслано от X": X is a
+  source), boilerplate, a section label over the headline ("Politics", "Société": dropped), or (once)
+  the headline. The first other line starts the body. A forward line is one only as the first line
+  or the one under the headline, a short channel name without a full stop: "Forwarded from the
+  embassy in Berlin." in the body is prose.
 * Headline: a first line counts only when it is at most 300 characters, is followed by body text and
   does not end like a sentence (".", ",", ";", ":") — unless a known genre tag was stripped from it
   ("… a corner. Opinion") or a date line or byline follows it ("… to the U.S."). A known tag is
@@ -17,9 +19,11 @@ Heuristics, in order (each documented where it is applied):
   /TASS/. …", "МОСКВА, 12 апр — РИА Новости. …"), of which only the prefix is removed; an agency
   in the dateline becomes a source.
 * Source lines ("Source: X", "Sources: X, Y", "Via X", "Originally published by X", "Read more at X")
-  and boilerplate lines ("Leave a Reply", "Share this:", cookie notices, "Tags: …", Telegram's
-  "Подписывайтесь…", "Поддержать канал: …", also behind an emoji, …) are removed as whole short
-  lines only; "Leave a Reply", "Related posts" and the like end the article. A support or
+  and boilerplate lines (:mod:`propwatch.ingest.furniture`: "Leave a Reply", "Share this:", cookie
+  notices, "Tags: …", "Anzeige", Telegram's "Подписывайтесь…", "Поддержать канал: …", also behind an
+  emoji, …) are removed as whole short lines only; "Leave a Reply", "Commenti" and the like end the
+  article, though a labelled source line below them ("Fonte: X") is still read. The headlines a
+  teaser label lists under it ("Lire aussi", then short lines without a full stop) go. A support or
   our-channel call ends on its link, handle, card or phone number, or on nothing ("Наш канал: его
   заблокировали трижды." is prose), and a call the text reports ("Подпишитесь, — написали авторы.")
   stays. A platform name or menu word behind a bullet or emoji ("• Facebook") goes only in a share
@@ -30,18 +34,26 @@ Heuristics, in order (each documented where it is applied):
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article, RawFormat
 from propwatch.errors import EmptyInputError
 from propwatch.ingest.base import make_article, visible_text
 from propwatch.ingest.datelines import dateline_date as dateline_date  # html.py reads these three here
 from propwatch.ingest.datelines import is_update_line as is_update_line
-from propwatch.ingest.datelines import match_wire_dateline, read_dateline_line
+from propwatch.ingest.datelines import match_wire_dateline, read_dateline_line, split_closing_signature
 from propwatch.ingest.datelines import opening_dateline as opening_dateline
+from propwatch.ingest.furniture import SENTENCE_END as SENTENCE_END  # html_blocks.py reads these three here
+from propwatch.ingest.furniture import is_boilerplate as is_boilerplate
+from propwatch.ingest.furniture import (
+    is_end_marker,
+    is_section_label,
+    opens_end_marker,
+    share_bar,
+    teaser_list,
+)
+from propwatch.ingest.furniture import is_teaser as is_teaser
 from propwatch.ingest.genres import GENRE_TAGS
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.settings import Settings
@@ -65,181 +77,22 @@ _TAG_LINE = re.compile(rf"^[(\[]?(?P<tag>(?i:{_TAGS}))[)\]]?\s*[.:]?$")
 
 # --- bylines, sources, boilerplate ---------------------------------------------------------------
 
-_NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]+){0,3}"
-_BYLINE = re.compile(
-    rf"^(?:(?:By|BY|by)\s+|(?i:author|автор)\s*:\s*)(?P<author>{_NAME}(?:\s*(?:,\s*and|,|and|&)\s*{_NAME})*)$"
+_CAPITAL = "A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐ"
+_NAME = rf"[{_CAPITAL}][\w'’.-]+(?:\s+[{_CAPITAL}][\w'’.-]+){{0,3}}"
+_AND = r"\s(?:und|et|e|i|и)\s"  # "Jean Dupont et Marie Curie", "Jan Kowalski i Anna Nowak"
+_BY = (
+    rf"(?:By|BY|by)\s+|(?i:author|autor|autorka|auteur|autore|автор)\s*:\s*"
+    # "Par Jean Dupont", "Von Hans Müller", "di Mario Rossi": two capitalised words ("Di Maio" is a name)
+    rf"|(?:Par|PAR|Von|VON|Di|di|DI)\s+(?=\S+\s+[{_CAPITAL}])"
 )
+_BYLINE = re.compile(rf"^(?:{_BY})(?P<author>{_NAME}(?:\s*(?:,\s*and|,|and|&|{_AND})\s*{_NAME})*)$")
 _SOURCE_LINE = re.compile(
     r"^(?:(?P<label>(?i:sources?|источник|źródło|quelle|fonte|fuente))\s*(?::|\s[-–—])\s*"
     r"|(?i:via|originally\s+published\s+(?:by|at|in|on)|first\s+published\s+(?:by|at|in|on)"
     r"|republished\s+from|read\s+more\s+at|this\s+article\s+(?:was\s+)?originally\s+(?:appeared|published)"
     # a Telegram post copied with its forward line: the channel it came from is its source
-    r"\s+(?:in|on|at|by)|(?P<forward>forwarded\s+from|переслано\s+(?:от|из|з|від)))\s+)(?P<value>\S.*?)\s*\.*$"
-)
-_SOCIAL = (
-    r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
-    r"|print|вконтакте|одноклассники|телеграм|viber|мой\s+мир|flipboard|threads|bluesky)"
-)
-# "Related", "Read more" and their translations in the corpus languages: a teaser line is such a label
-# alone, or with a colon or dash and another headline; one that ends like a sentence is the article's prose.
-_TEASER_LABELS = (
-    r"related(?:\s+(?:posts?|articles?|stories|story|news|content|reading|coverage))?|read\s+(?:more|also|next)"
-    r"|also\s+read|see\s+also|more\s+on\s+this(?:\s+story)?|recommended(?:\s+for\s+you)?|further\s+reading"
-    r"|читайте(?:\s+также)?(?:\s+по\s+теме)?|(?:читать|смотрите)\s+также|также\s+читайте|см\.\s+также|по\s+теме"
-    r"|(?:ещё|еще|больше)\s+по\s+теме"
-    r"|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|auch\s+interessant|siehe\s+auch|weiterlesen"
-    r"|(?:à\s+)?lire\s+aussi|voir\s+aussi|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+également"
-    r"|czytaj\s+(?:też|także|również|więcej)|zobacz\s+(?:też|także|również)|przeczytaj\s+(?:też|także)"
-    r"|leggi\s+(?:anche|pure)|vedi\s+anche|potrebbe\s+interessarti|approfondisci"
-)
-_TEASER = re.compile(
-    rf"^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)?\s*$|^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)\s*\S.{{0,200}}$"
-)
-SENTENCE_END = re.compile(r"[.…][\"'»”’)]*$")
-# A sentence's end ("?" too ends a teaser's headline), or two sentences in one line.
-_PROSE_END = re.compile(r"[.…!][\"'»”’)]*$|[.!?…][\"'»”’)]*\s+[A-ZА-ЯЁ]")
-
-
-def is_teaser(line: str) -> bool:
-    """A teaser of another article ("Related: …", "Читайте также: …"), not the article's own prose
-    ("Смотрите — это школа номер 23. От неё остались только стены!")."""
-    return _TEASER.match(line) is not None and not _PROSE_END.search(line)
-
-
-# What a call points to: "@rybar", "https://t.me/rybar", "t.me/rybar".
-_LINK = r"(?:@\w+|https?://\S+|(?:www\.)?t\.me/\S+)"
-# A channel's link alone ("👉 https://t.me/rybar") is a call; a post's ("t.me/rybar/123") is a citation.
-_CHANNEL_LINK = r"(?:https?://)?t\.me/(?:\+\S+|joinchat/\S+|\w+/?)"
-# A card or phone number to send money to: "2202 2002 1234 5678 (Сбер)", "+7 912 345-67-89".
-_NUMBER = r"(?:\d{4}(?:[ -]?\d{4}){3}|\+?\d(?:[\s()-]*\d){9,13})(?:\s*\([^()]{1,30}\))?"
-# A call ends on what it points to, behind a colon or an emoji: "Наш канал: его заблокировали…" is prose.
-_CALL_END = rf"\s*[:|–—-]?\s*(?:[^\w\s@+]+\s*)?(?:{_LINK}|{_NUMBER})"
-_SUPPORT = (
-    r"(?:поддержать|поддержите|підтримати|підтримайте)\s+(?:наш[уі]?\s+)?"
-    r"(?:канал|проект|проєкт|автора|редакцию|редакцію)"
-)
-_OUR_CHANNEL = r"наш\s+(?:(?:telegram|телеграм)-?\s*)?канал(?:\s+(?:в|у)\s+(?:telegram|телеграм[еі]?))?"
-# Share, subscribe and support calls in the corpus languages ("Поделиться:", "Abonnez-vous à notre lettre",
-# "Подписывайтесь, чтобы быть в курсе", "Поддержать канал: …", "Наш канал: @…").
-_SHARE_SUBSCRIBE = (
-    r"(?:поделиться|teilen|partager|condividi|udostępnij)\s*:?"
-    # a call of nine words at most: "Подпишитесь на петицию о восстановлении школы — призывают…" is news
-    r"|(?:подписывайтесь|подпишитесь|подпишись|підписуйтесь|підпишіться|підпишись)(?:\s*[,:;|–—-]?\s+\S+){0,8}!*"
-    # the infinitive is a button ("Подписаться | Rybar"); "Подписаться под письмом готовы не все" is prose
-    r"|(?:подписаться|підписатися)(?:\s+(?:на|до)(?:\s+\S+){1,7}|\s*[:|–—-]\s*\S+(?:\s+\S+){0,3})?"
-    # a button names its channel after a bar ("Поддержать канал | Rybar"); a dash and a clause are prose
-    rf"|{_SUPPORT}(?:{_CALL_END}|\s*\|\s*[^\s.|]+(?:\s+[^\s.|]+){{0,2}})?!*|{_OUR_CHANNEL}(?:{_CALL_END})?"
-    r"|(?:abonnieren\s+sie|abonnez-vous|iscriviti|subskrybuj|zasubskrybuj)(?:\s+\S+){0,7}"
-)
-# Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
-_COMMENTS = (
-    r"(?:\d*\s*comments|\d+\s*comment"
-    # WordPress quotes the post's title ("2 thoughts on “Title”"); "Two responses to the crisis…" is prose
-    r"|(?:\d+|one|two|three)\s+(?:thoughts?|responses?|replies|comments?)\s+(?:on|to)\s+[“\"«'‘„].{1,300}"
-    # "Kommentar", "Commento", "Комментарий" alone are genre tags: a singular counts only after a number
-    r"|(?:добавить|оставить|оставьте|написать)\s+комментарий|\d*\s*комментари(?:и|ев)|\d+\s*комментари[йя]"
-    r"|(?:einen\s+)?kommentar\s+(?:hinterlassen|schreiben|verfassen)|hinterlasse\s+einen\s+kommentar"
-    r"|\d*\s*kommentare|\d+\s*kommentar"
-    r"|laisser\s+une?\s+(?:commentaire|réponse)|\d*\s*commentaires|\d+\s*commentaire"
-    r"|(?:dodaj|zostaw|napisz)\s+komentarz|\d*\s*komentarz[ey]|\d+\s*komentarz"
-    r"|lascia\s+una?\s+(?:commento|risposta)|\d*\s*commenti|\d+\s*commento"
-    r"|اترك\s+(?:تعليق[اًا]*|ردا?))"
-)
-_BOILERPLATE = re.compile(
-    r"^(?i:"
-    r"leave\s+a\s+(?:reply|comment)(?:\s+cancel\s+reply)?|cancel\s+reply|post\s+a\s+comment|add\s+a\s+comment"
-    rf"|{_COMMENTS}|(?:share(?:\s+this(?:\s+(?:article|story|post))?)?|{_SHARE_SUBSCRIBE})\s*:?(?:\s*{_SOCIAL}[\s,|/·•]*)*"
-    rf"|(?:share|post|tweet)\s+(?:on|to|via)\s+{_SOCIAL}.*|(?:{_SOCIAL}[\s,|/·•]*)+"
-    r"|(?:subscribe|sign\s+up)(?:\s+(?:to|for)\s+(?:our|the|my)\b.{0,150}|\s+(?:now|here|today)\b.{0,60})?[.!]?"
-    r"|follow\s+us(?:\s+(?:on|at)\b.{0,150}|\s*[:@].{0,150})?|join\s+us\s+on\b.{0,100}"
-    r"|(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies\b.{0,400}|(?:accept|allow)(?:\s+all)?\s+cookies?.{0,60}"
-    r"|cookie\s+(?:settings|policy|preferences|consent).{0,60}"
-    r"|related(?:\s+(?:posts?|articles?|stories|news|content))?\s*:?|you\s+may\s+also\s+like.{0,40}|more\s+stories.{0,40}"
-    # "Read more: <another headline>"; a line that ends like a sentence is the article's own prose
-    r"|read\s+(?:also|more)\s*(?::?\s*.{0,200}[^.\s])?|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
-    r"|(?:tags?|tagged|tagged\s+with|filed\s+under|categories|category|posted\s+in|topics?)\s*:.{0,300}"
-    r"|print(?:\s+this(?:\s+(?:article|page|post))?)?|like\s+this\s*:?|loading\s*(?:\.\.\.|…)?"
-    r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,200}|required\s+fields\s+are\s+marked.{0,20}"
-    r"|advertisement|advertising|sponsored(?:\s+content)?|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top"
-    rf"|{_CHANNEL_LINK}"
-    r"|post\s+navigation|all\s+rights\s+reserved\.?|(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4}).{0,150}"
-    r")\s*$"
-)
-# Emoji, symbols and bullets that dress a call: "👉 Подписывайтесь на канал: …", "❗️Подписывайтесь…❗️".
-_DECORATION_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cf", "Zs"})
-_DECORATION_MARKS = "\ufe0e\ufe0f\u20e3•·*"  # emoji variation selectors, keycap, bullets
-
-
-# A platform name or menu word: behind a bullet it may be an item of the article's list ("• Facebook").
-_MENU_WORD = re.compile(rf"(?i:{_SOCIAL}|advertisement|advertising|sponsored(?:\s+content)?)")
-_CALL = re.compile(rf"(?i:{_SHARE_SUBSCRIBE})")
-# Verbs of saying in the third person: "— пишем о главном" is the channel's own slogan.
-_SPEECH_VERBS = (
-    r"(?:(?:напис|сказ|заяв|призв|заклик|отмет|добав|сообщ|повідом|подчерк|підкресл)(?:ал|ил|ув|ив|ав|нул)[аи]?"
-    r"|призыва(?:ет|ют)|закликає|закликають|пиш(?:ет|ут|уть|е)|говор(?:ит|ят|ится)|отмеча(?:ет|ют)"
-    r"|сообща(?:ет|ют)|додав|додала|додали|said|says|wrote|writes)\b"
-)
-# "Подпишитесь, если вы против войны, — написали авторы.": a dash and a verb of saying, or «…», — …
-_REPORTED = re.compile(rf"(?i)(?:[—–]|\s-)\s*(?:\w+\s+){{0,2}}?{_SPEECH_VERBS}|[»”\"],\s*[—–]")
-_MAX_CALL_WORDS = 8  # a longer line that ends in a full stop is a sentence of the article
-
-
-def is_boilerplate(line: str) -> bool:
-    """A share, subscribe, cookie, comment… line (module doc), also with emoji or symbols around it; not
-    a platform name or menu word behind a bullet (one of a list: see :func:`_share_bar`)."""
-    if _BOILERPLATE.match(line):
-        return not _reported_call(line)
-    bare = _undecorated(line)
-    if bare in ("", line) or _BOILERPLATE.match(bare) is None:
-        return False
-    return not _MENU_WORD.fullmatch(bare) and not _reported_call(bare)
-
-
-def _reported_call(line: str) -> bool:
-    """A subscribe or support call that the text reports or quotes: prose, not the page's own call."""
-    if not _CALL.match(line):
-        return False
-    long_sentence = len(re.findall(r"\S*\w\S*", line)) > _MAX_CALL_WORDS and SENTENCE_END.search(line)
-    return bool(long_sentence) or _REPORTED.search(line) is not None
-
-
-def _share_bar(content: list[str], nonblank: list[int]) -> list[int]:
-    """The lines of share bars: runs of two or more platform names or menu words behind bullets or emoji
-    ("• Facebook", "📘 Twitter"). A run with another item ("• YouTube") or under a line of the article
-    ending in ":" ("It was removed by these platforms:") is a list of the article's."""
-    bar: list[int] = []
-    intro = ""
-    for listed, group in groupby(nonblank, key=lambda index: _list_item(content[index])):
-        run = list(group)
-        menu = all(_MENU_WORD.fullmatch(_undecorated(content[index])) for index in run)
-        if listed and len(run) > 1 and menu and not (intro.endswith(":") and not is_boilerplate(intro)):
-            bar.extend(run)
-        intro = content[run[-1]]
-    return bar
-
-
-def _list_item(line: str) -> bool:
-    """A line behind a bullet or emoji, or a bare platform name or menu word."""
-    return _decoration(line[0]) or _MENU_WORD.fullmatch(line) is not None
-
-
-def _undecorated(line: str) -> str:
-    start, end = 0, len(line)
-    while start < end and _decoration(line[start]):
-        start += 1
-    while end > start and _decoration(line[end - 1]):
-        end -= 1
-    return line[start:end]
-
-
-def _decoration(char: str) -> bool:
-    return char in _DECORATION_MARKS or unicodedata.category(char) in _DECORATION_CATEGORIES
-
-
-# Markers after which a scraped page holds comments and other headlines, not the article.
-_END_MARKERS = re.compile(
-    r"^(?i:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|\d*\s*comments?|related(?:\s+(?:posts?|articles?|stories))?"
-    rf"|you\s+may\s+also\s+like|more\s+stories|post\s+navigation|{_COMMENTS})\b"
+    r"\s+(?:in|on|at|by)|(?P<forward>forwarded\s+from|переслано\s+(?:от|из|з|від)|weitergeleitet\s+von"
+    r"|transféré\s+de|inoltrato\s+da|przekazano\s+od))\s+)(?P<value>\S.*?)\s*\.*$"
 )
 
 _MAX_TITLE_CHARS = 300
@@ -310,7 +163,7 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
     content = [line.strip() for line in lines]
     nonblank = [index for index, line in enumerate(content) if line]
 
-    for index in _share_bar(content, nonblank):
+    for index in share_bar(content, nonblank):
         keep[index] = False
     body_start = _read_header(content, nonblank, keep, parsed, headline_in_text)
     if body_start is not None:  # also after a date line: "March 14, 2024" then "WASHINGTON (Reuters) - …"
@@ -322,9 +175,10 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
         if body_start is None or index < body_start or not keep[index]:
             continue
         line = content[index]
-        if index != body_start and _END_MARKERS.match(line) and _BOILERPLATE.match(line):
+        if index != body_start and is_end_marker(line):
             for later in range(index, len(lines)):
                 keep[later] = False
+            parsed.sources.extend(_labelled_sources(content[index + 1 :]))
             break
         if len(line) > _MAX_BOILERPLATE_LINE:
             continue
@@ -334,9 +188,14 @@ def _parse(text: str, *, headline_in_text: bool = True) -> tuple[str, _Parsed]:
             keep[index] = False
         elif is_boilerplate(line) or is_teaser(line):
             keep[index] = False
+            # the headlines listed under "Lire aussi"; a source line among them is still read
+            for listed in teaser_list(content, nonblank, index):
+                keep[listed] = bool(_source_value(content[listed]))
     if body_start is None:
         return "", parsed
-    return _join_kept(lines, keep, replaced, body_start), parsed
+    body, signed = split_closing_signature(_join_kept(lines, keep, replaced, body_start))  # "… (ANSA)."
+    parsed.sources.extend(signed)
+    return body, parsed
 
 
 def _read_header(
@@ -358,6 +217,7 @@ def _read_header(
             allow_title=more_follows,
             meta_follows=meta_follows,
             forward=forward,
+            section=not titled and position < len(nonblank) - 1,
         ):
             return index
         if not titled and parsed.title_line is not None:
@@ -379,9 +239,10 @@ def _header_line(
     allow_title: bool,
     meta_follows: bool = False,
     forward: bool = False,
+    section: bool = False,
 ) -> bool:
     """Record what a header line says; False when the line is body text. ``forward``: a Telegram forward
-    line may stand here."""
+    line may stand here; ``section``: a section label over the headline may."""
     if forward and (channel := _forward_channel(line)):
         parsed.sources.append(channel)  # "Forwarded from X" is no headline: every post from X had it
         return True
@@ -398,8 +259,10 @@ def _header_line(
     if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
         parsed.author = _byline_names(byline.group("author"))
         return True
-    if len(line) <= _MAX_BOILERPLATE_LINE and is_boilerplate(line) and not _END_MARKERS.match(line):
+    if len(line) <= _MAX_BOILERPLATE_LINE and is_boilerplate(line) and not opens_end_marker(line):
         return True
+    if section and is_section_label(line):
+        return True  # "Politik" over the headline is the site's menu; a genre word was read as the tag
     return (
         allow_title
         and parsed.title is None
@@ -415,9 +278,11 @@ def _byline_names(byline: str) -> str:
     """The people of a byline, joined as Article.author joins several: "Ann Lee and Bo Chen", "Ann Lee,
     Bo Chen, and Cy Dee", "Ann Lee, Bo Chen, Cy Dee". A single comma parts no names: "Jane Doe, Reuters"
     and "John Smith, Jr." are one person."""
-    listed = re.search(r"\s(?:and|&)\s", byline) is not None or byline.count(",") >= 2
+    listed = re.search(rf"\s(?:and|&)\s|{_AND}", byline) is not None or byline.count(",") >= 2
     names: list[str] = []
-    for part in re.split(r"\s*(?:,|\band\b|&)\s*" if listed else r"\s*(?:\band\b|&)\s*", byline):
+    for part in re.split(
+        rf"\s*(?:,|\band\b|&|{_AND})\s*" if listed else rf"\s*(?:\band\b|&|{_AND})\s*", byline
+    ):
         if names and _NAME_SUFFIX.fullmatch(part):
             names[-1] += f", {part}"  # "John Smith, Jr."
         elif part:
@@ -533,6 +398,17 @@ def _forward_channel(line: str) -> str | None:
     if len(value.split()) > _MAX_CHANNEL_WORDS or _is_clause(value, labelled=False):
         return None
     return value
+
+
+def _labelled_sources(cut: list[str]) -> list[str]:
+    """What the labelled source lines ("Fonte: X", "Quelle: X") below an end marker name: a page may print
+    its source line under "Commenti"; an unlabelled "Via X" there is a commenter's."""
+    found: list[str] = []
+    for line in cut:
+        match = _SOURCE_LINE.match(line) if line and len(line) <= _MAX_SHORT_LINE else None
+        if match is not None and match.group("label"):
+            found.extend(_source_value(line))
+    return found
 
 
 def _source_value(line: str) -> list[str]:
