@@ -57,6 +57,10 @@ class UnsupportedInputError(InputError):
     """We do not know how to read this kind of input."""
 
 
+# What a reason about undecodable bytes tells the user to do.
+ENCODING_HINT = "give its encoding with --encoding (e.g. cp1251; setting input_encoding) or save it as UTF-8"
+
+
 # --- fetching URLs -------------------------------------------------------------------------------
 
 

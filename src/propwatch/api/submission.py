@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from propwatch.domain import Analysis, Article
-from propwatch.errors import BinaryInputError, InputError, InputTooLargeError
+from propwatch.errors import BinaryInputError, InputError, InputTooLargeError, UnsupportedInputError
 from propwatch.ingest.decode import decode_bytes, sniff_binary
 from propwatch.ingest.fetch import fetch_article, without_credentials
 from propwatch.ingest.html import looks_like_html, parse_html
@@ -91,6 +91,7 @@ def read_submission(
     else:
         assert data is not None
         name = filename or "uploaded file"
+        _check_not_records(name)
         content = decode_bytes(data, name, settings)
         if looks_like_html(content):
             article = parse_html(content, settings, url=metadata.url, origin=name)
@@ -106,6 +107,36 @@ def read_submission(
             "analysed (api_max_article_chars); analyse it with propwatch analyze",
         )
     return with_metadata(article, metadata, name)
+
+
+# Files of many records, which the one-article form would store as one article of their raw text.
+_RECORD_FILES = {
+    ".csv": "a CSV table",
+    ".tsv": "a TSV table",
+    ".jsonl": "a JSON Lines file",
+    ".ndjson": "a JSON Lines file",
+    ".json": "a JSON file",
+    ".warc": "a WARC archive",
+    ".arc": "an ARC archive",
+    ".parquet": "a Parquet table",
+    ".pq": "a Parquet table",
+    ".rss": "a feed",
+    ".atom": "a feed",
+}
+
+
+def _check_not_records(name: str) -> None:
+    """Refuse a file of records (a CSV export, JSON Lines, a feed) by its name, pointing to the reader
+    that takes them one by one: read as one text, a spreadsheet had become one article of its cells."""
+    lowered = name.lower().removesuffix(".gz")
+    suffix = lowered[lowered.rfind(".") :] if "." in lowered else ""
+    what = _RECORD_FILES.get(suffix)
+    if what is not None:
+        raise UnsupportedInputError(
+            name,
+            f"is {what} of records, not one article: the workbench takes one text, page or URL; read "
+            "its records with propwatch ingest",
+        )
 
 
 def _check_content(content: str, name: str, settings: Settings) -> None:

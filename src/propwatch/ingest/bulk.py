@@ -1,4 +1,4 @@
-"""Readers for bulk sources: JSON Lines, CSV/TSV, WARC archives and folders of files.
+"""Readers for bulk sources: JSON Lines and CSV/TSV (WARC archives: :mod:`.warc`, folders: :mod:`.folders`).
 
 Each reader streams its file and yields one Article per good record and one Failure per broken
 record (named ``<file> line N``, ``<file> row N`` or ``<file> record N (<uri>)``), then goes on.
@@ -13,7 +13,6 @@ import io
 import itertools
 import json
 import logging
-import os
 import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -27,6 +26,7 @@ from pydantic import ValidationError
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article, Failure
 from propwatch.errors import (
+    ENCODING_HINT,
     BinaryInputError,
     DecodingError,
     EmptyInputError,
@@ -38,11 +38,13 @@ from propwatch.errors import (
 )
 from propwatch.ingest.base import make_article, one_line, validation_reason, visible_text
 from propwatch.ingest.dates import date_from_number, date_from_timestamp, plausible, read_date
-from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding
+from propwatch.ingest.decode import read_text_file, sniff_binary, stream_encoding, wide_encoding
+from propwatch.ingest.folders import read_folder as read_folder  # still importable from here
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.language import language_code
+from propwatch.ingest.names import path_name
 from propwatch.ingest.plaintext import parse_plain_text
-from propwatch.ingest.shared_task import is_shared_task_folder, read_shared_task_folder
+from propwatch.ingest.recode import LineReader, Utf8Lines
 from propwatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -237,9 +239,9 @@ def record_failure(origin: str, error: Exception) -> Failure:
 
 def check_file(path: Path) -> None:
     if not path.exists():
-        raise InputNotFoundError(str(path), "no such file")
+        raise InputNotFoundError(path_name(path), "no such file")
     if path.is_dir():
-        raise InputNotFoundError(str(path), "is a folder, not a file")
+        raise InputNotFoundError(path_name(path), "is a folder, not a file")
 
 
 @contextmanager
@@ -251,7 +253,7 @@ def _open_binary(path: Path) -> Iterator[_Peekable]:
         handle = path.open("rb")
         compressed = handle.peek(2)[:2] == GZIP_MAGIC
     except OSError as error:
-        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
+        raise InputError(path_name(path), f"cannot be read: {error.strerror or error}") from error
     with handle:
         if compressed:
             with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
@@ -264,16 +266,23 @@ def _open_binary(path: Path) -> Iterator[_Peekable]:
 
 
 def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | Failure]:
-    """Articles from a JSON Lines file (plain or gzip-compressed), one JSON object per line."""
+    """Articles from a JSON Lines file (plain or gzip-compressed), one JSON object per line; in UTF-8 or
+    the ``input_encoding`` line by line, or in UTF-16/32 as a whole."""
+    name = path_name(path)
     with _open_binary(path) as stream:
-        _check_not_binary(path, stream)
-        yield from json_lines(
-            stream, str(path), settings, check=lambda line: _check_looks_like_jsonl(path, line)
-        )
+        try:
+            head = stream.peek(8192)[:8192]  # read ahead, not consumed
+        except (OSError, EOFError, zlib.error):
+            head = b""  # a damaged compressed stream is reported, line by line, by the reader itself
+        codec = wide_encoding(head, settings.input_encoding)
+        lines: LineReader = stream if codec is None else Utf8Lines(stream, codec)
+        if codec is None and (binary := sniff_binary(head)):
+            raise BinaryInputError(name, binary)
+        yield from json_lines(lines, name, settings, check=lambda line: _check_looks_like_jsonl(name, line))
 
 
 def json_lines(
-    stream: IO[bytes] | io.BufferedIOBase,
+    stream: LineReader,
     name: str,
     settings: Settings,
     *,
@@ -281,8 +290,10 @@ def json_lines(
     check: Callable[[bytes], None] | None = None,
 ) -> Iterator[Article | Failure]:
     """Articles from a JSON Lines stream named ``name`` (a file, or standard input with ``first``, its
-    first line, already read), one JSON object per line; ``check`` judges the first record's line."""
+    first line, already read), one JSON object per line; ``check`` judges the first record's line. A line
+    that is not UTF-8 is read in ``input_encoding`` when that is set."""
     limit = settings.max_input_bytes
+    fallback = _legacy_encoding(settings)
     number = 0
     seen_record = False
     while True:
@@ -316,44 +327,48 @@ def json_lines(
             if check is not None:
                 check(stripped)
             seen_record = True
-        yield _jsonl_record(stripped, settings, origin)
+        yield _jsonl_record(stripped, settings, origin, fallback)
     if not seen_record:
         raise EmptyInputError(name, "holds no JSON records")
 
 
-def _skip_rest_of_line(stream: IO[bytes] | io.BufferedIOBase) -> None:
+def _legacy_encoding(settings: Settings) -> str | None:
+    """The ``input_encoding`` a line that is not UTF-8 is read in (UTF-16/32 is read as a whole)."""
+    codec = settings.input_encoding
+    return None if codec is None or codec.startswith(("utf-8", "utf-16", "utf-32")) else codec
+
+
+def _skip_rest_of_line(stream: LineReader) -> None:
     while chunk := stream.readline(SKIP_CHUNK):
         if chunk.endswith(b"\n"):
             return
 
 
-def _check_not_binary(path: Path, stream: _Peekable) -> None:
-    try:
-        head = stream.peek(8192)[:8192]  # read ahead, not consumed
-    except (OSError, EOFError, zlib.error):
-        return  # a damaged compressed stream is reported, line by line, by the reader itself
-    binary = sniff_binary(head)
-    if binary:
-        raise BinaryInputError(str(path), binary)
-
-
-def _check_looks_like_jsonl(path: Path, first_line: bytes) -> None:
+def _check_looks_like_jsonl(name: str, first_line: bytes) -> None:
     if not first_line.startswith(b"{"):
-        raise MalformedRecordError(str(path), "is not JSON Lines: its first line is not a JSON object")
+        raise MalformedRecordError(name, "is not JSON Lines: its first line is not a JSON object")
 
 
-def _jsonl_record(line: bytes, settings: Settings, origin: str) -> Article | Failure:
+def _jsonl_record(line: bytes, settings: Settings, origin: str, fallback: str | None) -> Article | Failure:
     try:
-        record = json.loads(line)
-    except UnicodeDecodeError:
-        return Failure(input=origin, reason="is not valid UTF-8")
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if fallback is None:
+            reason = f"is not valid UTF-8 (at byte {error.start} of the line); {ENCODING_HINT}"
+            return Failure(input=origin, reason=reason)
+        try:
+            text = line.decode(fallback)
+        except UnicodeDecodeError as legacy:
+            reason = f"is neither UTF-8 nor {fallback} (at byte {legacy.start} of the line)"
+            return Failure(input=origin, reason=reason)
+    try:
+        record = json.loads(text)
     except json.JSONDecodeError as error:
         return Failure(input=origin, reason=f"is not valid JSON ({error.msg}, column {error.colno})")
     if not isinstance(record, dict):
         return Failure(input=origin, reason=f"is a JSON {type(record).__name__}, not an object")
     try:
-        raw = line.decode("utf-8", errors="replace")
-        return article_from_record(record, settings, origin=origin, raw=raw)
+        return article_from_record(record, settings, origin=origin, raw=text)
     except MemoryError:
         raise
     except Exception as error:
@@ -370,8 +385,9 @@ def read_json(path: Path, settings: Settings) -> Iterator[Article | Failure]:
         yield from read_jsonl(path, settings)
         return
     records = document if isinstance(document, list) else [document]
+    name = path_name(path)
     for number, record in enumerate(records, start=1):
-        origin = str(path) if isinstance(document, dict) else f"{path} record {number}"
+        origin = name if isinstance(document, dict) else f"{name} record {number}"
         if not isinstance(record, dict):
             yield Failure(input=origin, reason=f"is a JSON {type(record).__name__}, not an object")
             continue
@@ -394,6 +410,7 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
     The header is row 1, so the first article is row 2 (a quoted multi-line field is one row).
     """
     check_file(path)
+    name = path_name(path)
     # Fields as long as a whole article must fit; the csv module's default cap is 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), settings.max_input_bytes))
     try:
@@ -402,11 +419,9 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
             head_bytes = raw.peek(_CSV_HEAD_BYTES)[:_CSV_HEAD_BYTES]
             binary = sniff_binary(head_bytes[:4096])
             if binary:
-                raise BinaryInputError(str(path), binary)
+                raise BinaryInputError(name, binary)
             # Excel saves "CSV" in the system's code page (cp1251, cp1252…) and "Unicode text" as UTF-16.
-            codec = settings.input_encoding or (
-                stream_encoding(head_bytes, str(path)) if head_bytes else "utf-8"
-            )
+            codec = settings.input_encoding or (stream_encoding(head_bytes, name) if head_bytes else "utf-8")
             # Bytes the codec cannot read become lone surrogates, so the row holding them is named and
             # the rows after it are still read (the codec was chosen from the file's head only).
             handle = io.TextIOWrapper(
@@ -415,26 +430,27 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | Failure]:
             yield from _read_csv_rows(path, handle, settings, codec)
     except UnicodeDecodeError as error:
         raise DecodingError(
-            str(path), f"is not valid {codec} throughout ({error.reason}); save it as UTF-8"
+            name, f"is not valid {codec} throughout ({error.reason}); save it as UTF-8"
         ) from error
     except OSError as error:
-        raise InputError(str(path), f"cannot be read: {error.strerror or error}") from error
+        raise InputError(name, f"cannot be read: {error.strerror or error}") from error
 
 
 def _read_csv_rows(
     path: Path, handle: IO[str], settings: Settings, codec: str
 ) -> Iterator[Article | Failure]:
+    shown = path_name(path)
     # Whole lines, replayed to the reader below: a pipe cannot seek back.
     head_lines: list[str] = []
     while sum(map(len, head_lines)) < 1024 and (line := handle.readline()):
         head_lines.append(line)
     sample = "".join(head_lines)
     if not sample.strip():
-        raise EmptyInputError(str(path), "holds no CSV header row")
+        raise EmptyInputError(shown, "holds no CSV header row")
     if sample.startswith("\ufeff"):
         sample = sample[1:]
     if _UNDECODED.search(sample):
-        raise DecodingError(str(path), f"is not valid {codec}: save it as UTF-8 or give --encoding")
+        raise DecodingError(shown, f"is not valid {codec}: save it as UTF-8 or give --encoding")
     header, dialect = _csv_header(path, sample)
     # strict: a quote left open would otherwise swallow every later row into one field, unreported.
     reader = csv.reader(itertools.chain(head_lines, handle), dialect, strict=True)
@@ -444,7 +460,7 @@ def _read_csv_rows(
     row_number = 1
     while True:
         row_number += 1
-        origin = f"{path} row {row_number}"
+        origin = f"{shown} row {row_number}"
         line_before = reader.line_num
         try:
             row = next(reader)
@@ -525,62 +541,6 @@ def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
             return header, dialect
     names = ", ".join(name.strip() for name in (first_header or []) if name.strip()) or "none"
     raise MalformedRecordError(
-        str(path), f"has no text column (one of {', '.join(_TEXT_KEYS + _HTML_KEYS)}); its columns: {names}"
+        path_name(path),
+        f"has no text column (one of {', '.join(_TEXT_KEYS + _HTML_KEYS)}); its columns: {names}",
     )
-
-
-# --- folders -------------------------------------------------------------------------------------
-
-
-def read_folder(path: Path, settings: Settings) -> Iterator[Article | Failure]:
-    """Articles from every visible file under ``path``, recursively, in sorted order.
-
-    A folder of shared-task ``article<ID>.txt`` files goes to the shared-task reader, which keeps
-    their text byte for byte; the label files beside them are not articles and are skipped.
-    """
-    if not path.exists():
-        raise InputNotFoundError(str(path), "no such folder")
-    if not path.is_dir():
-        raise InputError(str(path), "is a file, not a folder")
-    found = False
-    for item in _read_tree(path, settings):
-        found = True
-        yield item
-    if not found:
-        raise EmptyInputError(str(path), "holds no files")
-
-
-def _read_tree(folder: Path, settings: Settings) -> Iterator[Article | Failure]:
-    from propwatch.ingest.sources import iter_articles  # sources dispatches to this module
-
-    try:
-        entries = sorted(
-            (entry for entry in os.scandir(folder) if not entry.name.startswith(".")),
-            key=lambda entry: entry.name,
-        )
-    except OSError as error:
-        yield Failure(input=str(folder), reason=f"cannot be listed: {error.strerror or error}")
-        return
-    shared_task = is_shared_task_folder(folder)
-    if shared_task:
-        yield from read_shared_task_folder(folder, settings)
-    for entry in entries:
-        # Symlinked folders are not followed: a link back up the tree would loop forever.
-        if entry.is_dir(follow_symlinks=False):
-            yield from _read_tree(Path(entry.path), settings)
-        elif entry.is_file():
-            # Beside a shared task's article<ID>.txt files (read above, byte-exact), its own label files
-            # (article<ID>.labels…) are no articles; any other file is read as usual.
-            if not (shared_task and entry.name.startswith("article")):
-                yield from iter_articles(entry.path, settings)
-        elif entry.is_symlink() and entry.is_dir():
-            yield Failure(
-                input=entry.path, reason="is a link to a folder, which is not followed: name it itself"
-            )
-        elif entry.is_symlink() and not os.path.exists(entry.path):
-            yield Failure(
-                input=entry.path, reason=f"is a link to {os.readlink(entry.path)}, which does not exist"
-            )
-        else:
-            # A pipe, socket or device (or a link to one) has no size to check and may never end.
-            yield Failure(input=entry.path, reason="is not a regular file (a pipe, socket or device)")

@@ -9,11 +9,15 @@ Newlines are never translated: shared-task label offsets count every ``\\r``.
 from __future__ import annotations
 
 import codecs
+import itertools
+import logging
+import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from propwatch.errors import (
+    ENCODING_HINT,
     BinaryInputError,
     DecodingError,
     EmptyInputError,
@@ -21,10 +25,14 @@ from propwatch.errors import (
     InputTooLargeError,
     UnsupportedInputError,
 )
+from propwatch.ingest.alphabets import Fit, alphabet_fit
+from propwatch.ingest.names import path_name
 from propwatch.settings import Settings
 
 if TYPE_CHECKING:
     from charset_normalizer import CharsetMatch
+
+log = logging.getLogger(__name__)
 
 # Longest first where one BOM is a prefix of another (UTF-32-LE starts with the UTF-16-LE BOM).
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -98,6 +106,13 @@ _COMMON_FIRST = {
 # this many times over, and there are at least this many of those.
 _UTF8_TO_INVALID = 2
 _MIN_UTF8_CHARACTERS = 3
+# An alphabet decides between tied decodings only when it spells all but this share of the letters.
+_MAX_MISFIT_SHARE = 0.1
+# NUL bytes in otherwise clean text are a stray (a bad paste, a buggy export) when this few and at
+# least this far apart; more, or bunched, are binary data.
+_MAX_STRAY_NULS = 8
+_MIN_NUL_GAP = 64
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that errors="surrogateescape" kept
 
 
 def binary_signature(data: bytes) -> str | None:
@@ -122,7 +137,7 @@ def sniff_binary(data: bytes) -> str | None:
         return None  # UTF-16/32 text is full of NUL bytes; its byte-order mark says it is text
     head = data[:_SNIFF_BYTES]
     if b"\x00" in data:
-        return "contains NUL bytes: looks like binary data, not text"
+        return f"contains NUL bytes (the first at byte {data.index(0)}): looks like binary data, not text"
     controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
     if head and controls / len(head) > _MAX_CONTROL_SHARE:
         return f"contains {controls} control bytes in its first {len(head)}: looks like binary data, not text"
@@ -148,7 +163,7 @@ def decode_bytes(
 
 def read_file_bytes(path: Path, settings: Settings) -> bytes:
     """The bytes of a regular file, refusing missing paths, folders, pipes and files over the cap."""
-    name = str(path)
+    name = path_name(path)
     if not path.exists():
         raise InputNotFoundError(name, "no such file")
     if path.is_dir():
@@ -176,7 +191,7 @@ def read_text_file(path: Path, settings: Settings) -> str:
     """Read and decode a text file, checking its size before loading it; ``input_encoding`` is its
     declared encoding when set."""
     data = read_file_bytes(path, settings)
-    return decode_bytes(data, str(path), settings, declared_encoding=settings.input_encoding)
+    return decode_bytes(data, path_name(path), settings, declared_encoding=settings.input_encoding)
 
 
 def _decode(data: bytes, input_name: str, declared_encoding: str | None) -> str:
@@ -206,6 +221,7 @@ def _decode(data: bytes, input_name: str, declared_encoding: str | None) -> str:
         wide = _guess_wide_unicode(data)
         if wide is not None:
             return wide
+        data = _without_stray_nuls(data, input_name)
 
     binary = sniff_binary(data)
     if binary:
@@ -225,8 +241,33 @@ def _decode(data: bytes, input_name: str, declared_encoding: str | None) -> str:
         return utf8
     damaged = _mostly_utf8(data)
     if damaged is not None:
+        _report_invalid_utf8(data, input_name)
         return damaged
     return _detect(data, input_name)
+
+
+def _without_stray_nuls(data: bytes, input_name: str) -> bytes:
+    """``data`` less its trailing NUL padding and, said in a warning, a few NUL bytes far apart in
+    otherwise clean text; unchanged (to be refused as binary) when the NULs look like binary data."""
+    data = data.rstrip(b"\x00")  # padding a fixed-size record or a disk image leaves after the text
+    places: list[int] = []
+    while len(places) <= _MAX_STRAY_NULS and (place := data.find(0, places[-1] + 1 if places else 0)) >= 0:
+        places.append(place)
+    if not places:
+        return data
+    if len(places) > _MAX_STRAY_NULS or any(b - a < _MIN_NUL_GAP for a, b in itertools.pairwise(places)):
+        return data
+    cleaned = data.replace(b"\x00", b"")
+    if sniff_binary(cleaned) is not None:
+        return data
+    log.warning(
+        "%s: %d NUL byte%s (the first at byte %d) dropped from its text",
+        input_name,
+        len(places),
+        "" if len(places) == 1 else "s",
+        places[0],
+    )
+    return cleaned
 
 
 def _mostly_utf8(data: bytes) -> str | None:
@@ -236,6 +277,27 @@ def _mostly_utf8(data: bytes) -> str | None:
     invalid = text.count("\ufffd") - data.count("\ufffd".encode())
     valid = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
     return text if valid >= _MIN_UTF8_CHARACTERS and invalid * _UTF8_TO_INVALID <= valid else None
+
+
+def _report_invalid_utf8(data: bytes, input_name: str) -> None:
+    """Warn, naming the input, of the bytes stored as U+FFFD: how many and where (a paragraph pasted
+    from a cp1251 page had been lost without a word)."""
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    runs = list(_ESCAPED.finditer(escaped))
+    count = sum(run.end() - run.start() for run in runs)
+    first = len(escaped[: runs[0].start()].encode("utf-8", "surrogateescape"))
+    last = len(escaped[: runs[-1].end()].encode("utf-8", "surrogateescape")) - 1
+    where = f"at byte {first}" if first == last else f"between bytes {first} and {last}"
+    log.warning(
+        "%s: %d byte%s %s %s not valid UTF-8 and %s stored as U+FFFD; if that is text in "
+        "another encoding, save the file as UTF-8",
+        input_name,
+        count,
+        "" if count == 1 else "s",
+        where,
+        "is" if count == 1 else "are",
+        "is" if count == 1 else "are",
+    )
 
 
 def _codec_name(declared: str | None) -> str | None:
@@ -260,6 +322,28 @@ def _try_decode(data: bytes, codec: str) -> str | None:
 
 def _guess_wide_unicode(data: bytes) -> str | None:
     """BOM-less UTF-16/32 text: NUL bytes in the high-byte positions of mostly-ASCII characters."""
+    found = _wide_codec(data, complete=True)
+    return None if found is None else found[1]
+
+
+def wide_encoding(head: bytes, declared: str | None = None) -> str | None:
+    """The UTF-16/32 codec of a stream that starts with ``head``: its byte-order mark's, the declared one,
+    or the one BOM-less text's NUL bytes show; None for UTF-8 and other byte-oriented encodings (whose
+    lines a reader can split at b"\\n")."""
+    for bom, codec, _ in _BOMS:
+        if head.startswith(bom):
+            return None if codec == "utf-8-sig" else codec
+    if b"\x00" not in head:
+        return None  # even a declared UTF-16 is not: its ASCII characters would have NUL bytes
+    declared_codec = _codec_name(declared)
+    if declared_codec is not None and _is_wide(declared_codec):
+        return declared_codec
+    found = _wide_codec(head, complete=False)
+    return None if found is None else found[0]
+
+
+def _wide_codec(data: bytes, *, complete: bool) -> tuple[str, str] | None:
+    """The UTF-16/32 codec (and the text) of ``data``, all of a file or (not ``complete``) its head."""
     head = data[:_SNIFF_BYTES]
     candidates: list[tuple[str, int, int]] = [
         ("utf-32-le", 4, 0),
@@ -268,7 +352,7 @@ def _guess_wide_unicode(data: bytes) -> str | None:
         ("utf-16-be", 2, 1),
     ]
     for codec, width, low in candidates:
-        if len(data) % width:
+        if complete and len(data) % width:
             continue
         units = [head[i : i + width] for i in range(0, len(head) - width + 1, width)]
         if not units:
@@ -277,9 +361,15 @@ def _guess_wide_unicode(data: bytes) -> str | None:
         narrow = sum(1 for unit in units if unit[low] and not any(b for i, b in enumerate(unit) if i != low))
         if narrow / len(units) < 0.6:
             continue
-        text = _try_decode(data, codec)
+        if complete:
+            text = _try_decode(data, codec)
+        else:
+            try:  # a head may end inside a character
+                text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+            except UnicodeDecodeError:
+                text = None
         if text is not None and _looks_like_text(text):
-            return text
+            return codec, text
     return None
 
 
@@ -312,7 +402,7 @@ def _detected(data: bytes, input_name: str) -> CharsetMatch:
 
     matches = list(from_bytes(data))
     plausible = [match for match in matches if match.chaos <= _MAX_CHAOS]
-    hint = "; give its encoding with --encoding (e.g. cp1251; setting input_encoding) or save it as UTF-8"
+    hint = f"; {ENCODING_HINT}"
     if not plausible:
         raise DecodingError(input_name, f"is not valid UTF-8 and no encoding decodes it cleanly{hint}")
     best = _most_likely(plausible)
@@ -329,8 +419,11 @@ def _detected(data: bytes, input_name: str) -> CharsetMatch:
 
 
 def _most_likely(plausible: list[CharsetMatch]) -> CharsetMatch:
-    """The cleanest decoding, then the most coherent; charset-normalizer's own order puts near-ties
-    such as cp1250 before cp1252 ("élčves" for "élèves"), so ties go to the commoner encoding."""
+    """The decoding that best spells some language's alphabet, then the cleanest, then the most coherent;
+    charset-normalizer's own order puts near-ties such as cp1250 before cp1252 ("élčves" for "élèves"),
+    so ties go to the commoner encoding."""
+    fits = {id(match): alphabet_fit(str(match)) for match in plausible}
+    plausible = _best_spelt(plausible, fits)
     cleanest = min(match.chaos for match in plausible)
     clean = [match for match in plausible if match.chaos <= cleanest + _TIE]
     # cp1258 reads Italian "però" as "peṛ": combining marks where another clean decoding has none.
@@ -341,4 +434,20 @@ def _most_likely(plausible: list[CharsetMatch]) -> CharsetMatch:
     candidates = [m for m in candidates if not m.encoding.startswith("mac_")] or candidates
     top = max(match.coherence for match in candidates)
     tied = [match for match in candidates if match.coherence >= top - _TIE]
+    # The detected language settles what is left: Hungarian "elemzők" is cp1250's, Portuguese-looking
+    # "elemzõk" cp1252's.
+    tied = [match for match in tied if match.language in fits[id(match)].languages] or tied
     return min(tied, key=lambda match: _COMMON_FIRST.get(match.encoding, len(_COMMON_FIRST)))
+
+
+def _best_spelt(candidates: list[CharsetMatch], fits: dict[int, Fit]) -> list[CharsetMatch]:
+    """The decodings that spell their letters in some language's alphabet with the fewest misfits (cp1250
+    and cp1252 tie on Czech, but only cp1250 reads "ř" and "ň" where cp1252 has "ø" and "ò"); all of
+    ``candidates`` when they read the same or no alphabet fits any of them well."""
+    if len({str(match) for match in candidates}) < 2:
+        return candidates
+    fewest = min(fits[id(match)].misfits for match in candidates)
+    best = [match for match in candidates if fits[id(match)].misfits == fewest]
+    if any(fewest <= fits[id(match)].letters * _MAX_MISFIT_SHARE for match in best):
+        return best
+    return candidates

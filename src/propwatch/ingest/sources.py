@@ -27,15 +27,17 @@ from propwatch.ingest.bulk import (
     exception_reason,
     json_lines,
     read_csv,
-    read_folder,
     read_json,
     read_jsonl,
 )
-from propwatch.ingest.decode import decode_bytes, read_text_file
+from propwatch.ingest.decode import decode_bytes, read_text_file, wide_encoding
 from propwatch.ingest.feeds import is_feed_document, read_feed_document
 from propwatch.ingest.fetch import fetch_url, without_credentials
+from propwatch.ingest.folders import read_folder
 from propwatch.ingest.html import looks_like_html, parse_html
+from propwatch.ingest.names import path_name
 from propwatch.ingest.plaintext import parse_plain_text
+from propwatch.ingest.recode import ByteReader, Utf8Lines
 from propwatch.ingest.shared_task import read_shared_task_article, shared_task_id
 from propwatch.ingest.warc import read_warc
 from propwatch.settings import Settings
@@ -58,7 +60,10 @@ def iter_articles(
 
     Yields a Failure (never raises) for every source or record that cannot be read.
     """
-    name = STDIN_NAME if source == "-" else without_credentials(source) if source.strip() else repr(source)
+    if source == "-":
+        name = STDIN_NAME
+    else:
+        name = path_name(without_credentials(source)) if source.strip() else repr(source)
     try:
         yield from _dispatch(source, settings, stdin)
     except PropwatchError as error:
@@ -114,19 +119,25 @@ def _read_stdin(settings: Settings, stream: BinaryIO) -> Iterator[Article | Fail
     """One text or page; or, when its first line is a JSON object, JSON Lines records, read as they
     come (``scraper | propwatch ingest -`` had stored the whole stream as one article's text)."""
     limit = settings.max_input_bytes
+    lines: ByteReader = stream
     first = stream.readline(limit + 1)
+    declared = settings.input_encoding
+    if codec := wide_encoding(first, declared):
+        # UTF-16 (PowerShell's ">"), read on as UTF-8: split at b"\n", it had been taken for one text.
+        lines, declared = Utf8Lines(stream, codec, first=first), None
+        first = lines.readline(limit + 1)
     while first and not first.strip() and len(first) <= limit:
-        first = stream.readline(limit + 1)
+        first = lines.readline(limit + 1)
     if first.strip().startswith((b"{", b"\xef\xbb\xbf{")) and _is_json_object(first):
-        yield from json_lines(stream, STDIN_NAME, settings, first=first)
+        yield from json_lines(lines, STDIN_NAME, settings, first=first)
         return
     # One byte past the cap tells "too large" apart without reading an endless pipe.
-    data = first + stream.read(max(0, limit + 1 - len(first)))
+    data = first + lines.read(max(0, limit + 1 - len(first)))
     if len(data) > limit:
         raise InputTooLargeError(STDIN_NAME, f"is over the {limit:,}-byte cap (max_input_bytes)")
     if not data.strip():
         raise EmptyInputError(STDIN_NAME, "is empty")
-    text = decode_bytes(data, STDIN_NAME, settings, declared_encoding=settings.input_encoding)
+    text = decode_bytes(data, STDIN_NAME, settings, declared_encoding=declared)
     if looks_like_html(text):
         yield parse_html(text, settings, origin=STDIN_NAME)
     else:
@@ -134,8 +145,11 @@ def _read_stdin(settings: Settings, stream: BinaryIO) -> Iterator[Article | Fail
 
 
 def _is_json_object(line: bytes) -> bool:
+    # Any bytes in its strings: a cp1251 record is still JSON Lines, to be read in its --encoding.
     try:
-        return isinstance(json.loads(line.removeprefix(b"\xef\xbb\xbf")), dict)
+        return isinstance(
+            json.loads(line.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape")), dict
+        )
     except ValueError:
         return False
 
@@ -165,9 +179,9 @@ def _read_file(path: Path, settings: Settings) -> Iterator[Article | Failure]:
     elif name.endswith(_WARC_SUFFIXES):
         yield from read_warc(path, settings)
     elif name.endswith(_HTML_SUFFIXES):
-        yield parse_html(read_text_file(path, settings), settings, origin=str(path))
+        yield parse_html(read_text_file(path, settings), settings, origin=path_name(path))
     elif name.endswith(_TEXT_SUFFIXES):
-        yield parse_plain_text(read_text_file(path, settings), settings, origin=str(path))
+        yield parse_plain_text(read_text_file(path, settings), settings, origin=path_name(path))
     elif name.endswith(_FEED_SUFFIXES):
         yield from _read_sniffed(path, settings, xml=True)
     elif name.endswith((".parquet", ".pq")):
@@ -183,10 +197,10 @@ def _read_sniffed(path: Path, settings: Settings, *, xml: bool = False) -> Itera
     """A feed, a page or plain text, by content; an .xml/.rss/.atom file must be a feed or a page."""
     text = read_text_file(path, settings)
     if is_feed_document(text):
-        yield from read_feed_document(text, settings, origin=str(path))
+        yield from read_feed_document(text, settings, origin=path_name(path))
     elif looks_like_html(text):
-        yield parse_html(text, settings, origin=str(path))
+        yield parse_html(text, settings, origin=path_name(path))
     elif xml:
-        raise UnsupportedInputError(str(path), "is XML but not an RSS or Atom feed")
+        raise UnsupportedInputError(path_name(path), "is XML but not an RSS or Atom feed")
     else:
-        yield parse_plain_text(text, settings, origin=str(path))
+        yield parse_plain_text(text, settings, origin=path_name(path))

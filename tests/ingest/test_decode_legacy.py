@@ -1,0 +1,95 @@
+"""Legacy Central European code pages a detector scores alike, stray NUL bytes, and UTF-8 with a pasted
+paragraph in another encoding: decoded right, or said, never silently garbled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propwatch.errors import BinaryInputError
+from propwatch.ingest.alphabets import alphabet_fit
+from propwatch.ingest.decode import decode_bytes, sniff_binary
+from propwatch.settings import Settings
+
+CZECH = (
+    "Rusko znovu obviňuje Západ z provokací\n\nNázor\n\n03.02.2022, Praha.\n\n"
+    "Ruská propaganda opakuje, že NATO se rozšiřuje na východ a ohrožuje bezpečnost Ruska. "
+    "Podle Kremlu jsou Spojené státy odpovědné za veškeré napětí v Evropě. Žádný důkaz však nepředložil.\n\n"
+    "Čeští analytici upozorňují, že tyto výroky jsou součástí dlouhodobé dezinformační kampaně, "
+    "která má oslabit důvěru občanů v demokratické instituce. Řada médií přebírá tato tvrzení bez ověření.\n"
+)
+SLOVAK = (
+    "Rusko opäť obviňuje Západ z provokácií. Podľa Kremľa sú Spojené štáty zodpovedné za napätie v "
+    "Európe. Žiadny dôkaz však nepredložil. Slovenskí analytici upozorňujú, že ide o dezinformačnú kampaň.\n"
+)
+HUNGARIAN = (
+    "Oroszország ismét provokációval vádolja a Nyugatot. A Kreml szerint az Egyesült Államok felelős az "
+    "európai feszültségért. Bizonyítékot azonban nem mutatott be. A magyar elemzők szerint ez "
+    "dezinformációs kampány része.\n"
+)
+CROATIAN = (
+    "Rusija ponovno optužuje Zapad za provokacije. Prema Kremlju, Sjedinjene Države su odgovorne za "
+    "napetosti u Europi. Međutim, nije predočio nikakav dokaz. Hrvatski analitičari upozoravaju da je "
+    "riječ o dezinformacijskoj kampanji.\n"
+)
+ENGLISH = (
+    "The US and NATO need such agreements that drive Russia into a corner. Earlier, on Wednesday, the "
+    "ministry said the answers did not address its main concerns.\n\n"
+) * 3
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path)
+
+
+# cp1252 reads the same bytes as "obviòuje", "elemzõk"; ISO-8859-15 as "opä» … Podµa … ¹táty".
+@pytest.mark.parametrize("text", [CZECH, SLOVAK, HUNGARIAN, CROATIAN], ids=["cs", "sk", "hu", "hr"])
+@pytest.mark.parametrize("codec", ["cp1250", "iso8859-2"])
+def test_central_european_code_pages_are_not_read_as_cp1252(
+    settings: Settings, text: str, codec: str
+) -> None:
+    assert decode_bytes(text.encode(codec), "article.txt", settings) == text
+
+
+def test_a_decoding_that_mixes_letters_of_no_one_language_fits_worse() -> None:
+    right, wrong = alphabet_fit("obviňuje, přebírá"), alphabet_fit("obviòuje, pøebírá")
+    assert right.misfits == 0 and "Czech" in right.languages
+    assert wrong.misfits > 0
+    assert alphabet_fit("Za¿ó³æ gê¶l¹").misfits > alphabet_fit("Zażółć gęślą").misfits == 0
+
+
+def test_trailing_nul_padding_is_stripped(settings: Settings) -> None:
+    assert decode_bytes(ENGLISH.encode() + b"\x00" * 16, "padded.txt", settings) == ENGLISH
+
+
+def test_a_stray_nul_is_dropped_and_said(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    data = ENGLISH.replace("Earlier, on", "Earlier,\x00 on", 1).encode()
+    with caplog.at_level("WARNING", logger="propwatch.ingest.decode"):
+        assert decode_bytes(data, "nul.txt", settings) == ENGLISH
+    assert f"nul.txt: 1 NUL byte (the first at byte {data.index(0)}) dropped" in caplog.text
+
+
+def test_binary_data_full_of_nuls_is_still_refused_saying_where(settings: Settings) -> None:
+    data = b"header" + bytes(range(0, 40)) * 20
+    with pytest.raises(BinaryInputError, match=r"the first at byte 6\)"):
+        decode_bytes(data, "blob.dat", settings)
+    assert (
+        sniff_binary(b"abc\x00def")
+        == "contains NUL bytes (the first at byte 3): looks like binary data, not text"
+    )
+
+
+def test_a_pasted_paragraph_in_another_encoding_is_reported(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    russian = "Москва. Министр иностранных дел России заявил в четверг, что ответы США и НАТО не учитывают."
+    pasted = "Российские власти отвергают обвинения".encode("cp1251")
+    data = (russian * 3 + "\n\n").encode() + pasted + b"\n"
+    with caplog.at_level("WARNING", logger="propwatch.ingest.decode"):
+        text = decode_bytes(data, "mixed.txt", settings)
+    start = len((russian * 3 + "\n\n").encode())
+    assert text.startswith(russian) and "\ufffd" in text
+    assert "mixed.txt: " in caplog.text
+    assert f"between bytes {start} and {start + len(pasted) - 1} are not valid UTF-8" in caplog.text
