@@ -197,3 +197,73 @@ def test_a_year_s_r_reads_only_the_number_before_it(monkeypatch: pytest.MonkeyPa
     found = [s.text for s in split_sentences(text, "pl")]
     assert found == ["W 2014 r. rząd przyjął ustawę, a w 2015 r. Sejm ją zmienił."] * 200
     assert len(read) == 400 and max(read) <= len(" 2015 ")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Polska przekazała Ukrainie 44 czołgi w 2023 r. Rosja wystrzeliła w tym czasie 3 tys. rakiet.",
+            [
+                "Polska przekazała Ukrainie 44 czołgi w 2023 r.",
+                "Rosja wystrzeliła w tym czasie 3 tys. rakiet.",
+            ],
+        ),
+        (
+            "W 2023 r. Polska przekazała Ukrainie 44 czołgi.",
+            ["W 2023 r. Polska przekazała Ukrainie 44 czołgi."],
+        ),
+        ("Od 24 lutego 2022 r. Rosja prowadzi wojnę.", ["Od 24 lutego 2022 r. Rosja prowadzi wojnę."]),
+        (
+            "W ub. r. Polska przekazała Ukrainie czołgi. Rosja milczała.",
+            ["W ub. r. Polska przekazała Ukrainie czołgi.", "Rosja milczała."],
+        ),
+        (
+            "Polska przekazała czołgi w ub. r. Rosja milczała.",
+            ["Polska przekazała czołgi w ub. r.", "Rosja milczała."],
+        ),
+        ("Mimo ofensywy – 19 kwietnia br. – Rosja stoi.", ["Mimo ofensywy – 19 kwietnia br. – Rosja stoi."]),
+        # A name of several words after the year goes on; a function word opens the next sentence.
+        (
+            "Zmiany przyszły po opublikowaniu w 1957 r. Raportu Wolfendena. Od 2014 r. Rosja okupuje Krym.",
+            [
+                "Zmiany przyszły po opublikowaniu w 1957 r. Raportu Wolfendena.",
+                "Od 2014 r. Rosja okupuje Krym.",
+            ],
+        ),
+        ("To myślenie z 1992 r. I niestety popularne.", ["To myślenie z 1992 r.", "I niestety popularne."]),
+    ],
+)
+def test_a_polish_year_ends_a_sentence_unless_its_phrase_opens_one(text: str, expected: list[str]) -> None:
+    """ "…czołgi w 2023 r. Rosja wystrzeliła…" had been one claim; "W ub. r." had been left outside its."""
+    sentences = split_sentences(text, "pl")
+    assert [s.text for s in sentences] == expected
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Bundesregierung hat u. a. Luftabwehrsysteme und Munition geliefert.",
+        "Das ist teuer, d. h. Milliarden fließen ab.",
+        "Geliefert wurden z. T. Panzer, u. U. Haubitzen, v. a. Munition.",
+        "Wie gesagt, s. o. Kapitel drei.",
+        "Das ist z. B. falsch, siehe Nr. 1 vom 3. Februar.",
+    ],
+)
+def test_german_abbreviations_written_with_a_space_end_no_sentence(text: str) -> None:
+    """ "Die Bundesregierung hat u. a." had been cut off its sentence."""
+    assert [s.text for s in split_sentences(text, "de")] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Rozmowy były trudne, bo rzecznik por. Anna Michalska milczała.", "pl"),
+        ("Tak wynika z raportu (zob. „Komentarze IEŚ”, nr 556).", "pl"),
+        ("«Им (лидерам ЕС – прим. Baltnews) это не нравится».", "ru"),
+    ],
+)
+def test_the_abbreviations_the_narratives_splitter_knew_are_known_here_too(text: str, language: str) -> None:
+    """One table for both splitters: "por.", "zob.", "прим." had ended claims here only."""
+    assert [s.text for s in split_sentences(text, language)] == [text]

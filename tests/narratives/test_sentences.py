@@ -93,3 +93,37 @@ def test_an_abbreviation_after_a_bracket_or_an_apostrophe_ends_no_sentence(
     sentences = split_sentences(text, language)
     assert [s.text for s in sentences] == expected
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Inflacja wynosi 5 proc., ale ceny energii rosną, bo UE zakazała tańszego gazu z Rosji. "
+            "Rząd milczy.",
+            "pl",
+            [
+                "Inflacja wynosi 5 proc., ale ceny energii rosną, bo UE zakazała tańszego gazu z Rosji.",
+                "Rząd milczy.",
+            ],
+        ),
+        (
+            "Rep. Anna Eshoo, D-Calif., said so. Sen. Dick Durbin, D-Ill.; he agreed.",
+            "en",
+            ["Rep. Anna Eshoo, D-Calif., said so.", "Sen. Dick Durbin, D-Ill.; he agreed."],
+        ),
+        # The claims' abbreviations, shared: a capitalised function word after a unit still opens a sentence.
+        (
+            "Das kostet 5 Tsd. Die Regierung schwieg.",
+            "de",
+            ["Das kostet 5 Tsd.", "Die Regierung schwieg."],
+        ),
+    ],
+)
+def test_a_piece_opening_on_a_comma_goes_on_its_sentence(
+    text: str, language: str, expected: list[str]
+) -> None:
+    """Evidence had begun ", ale ceny energii rosną…": pysbd cut after "proc." before the comma."""
+    sentences = split_sentences(text, language)
+    assert [s.text for s in sentences] == expected
+    assert all(text[s.start : s.end] == s.text for s in sentences)

@@ -410,3 +410,72 @@ def test_a_hashtag_against_one_target_leaves_the_praise_of_another() -> None:
     stances = _stances(text, text, "Flag_Waving", names)
     assert stances == {"Russia": "praised", "NATO": "unlinked"}
     assert _stances(text, text, "Doubt", names)["Russia"] == "attacked"  # only praise is undone
+
+
+_CONTRASTED = {
+    "Moskau": "Russia",
+    "Moscow": "Russia",
+    "Moscou": "Russia",
+    "Berlin": "Germany",
+    "Washington": "United States",
+    "Russia": "Russia",
+    "NATO": "NATO",
+    "Russland": "Russia",
+    "Russie": "Russia",
+    "OTAN": "NATO",
+    "Mosca": "Russia",
+    "Rosja": "Russia",
+    "Rosji": "Russia",
+    "Москве": "Russia",
+    "Россия": "Russia",
+    "Вашингтоне": "United States",
+    "НАТО": "NATO",
+    "China": "China",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "attacked"),
+    [
+        (
+            "Kriegstreiber sitzen nicht in Moskau, sondern in Berlin und Washington.",
+            "Kriegstreiber",
+            {"Germany", "United States"},
+        ),
+        ("The warmongers sit not in Moscow but in Washington.", "warmongers", {"United States"}),
+        ("The aggressor is not Russia but NATO.", "aggressor", {"NATO"}),
+        ("Der Aggressor ist nicht Russland, sondern die NATO.", "Aggressor", {"NATO"}),
+        ("Nicht Russland ist der Aggressor, sondern die NATO.", "Aggressor", {"NATO"}),
+        ("It is not Russia that spreads lies, but NATO.", "spreads lies", {"NATO"}),
+        (
+            "Les fauteurs de guerre ne sont pas à Moscou, mais à Washington.",
+            "fauteurs de guerre",
+            {"United States"},
+        ),
+        ("L'agresseur, c'est non pas la Russie mais l'OTAN.", "L'agresseur", {"NATO"}),
+        ("I guerrafondai non stanno a Mosca ma a Washington.", "guerrafondai", {"United States"}),
+        ("Agresorem nie jest Rosja, lecz NATO.", "Agresorem", {"NATO"}),
+        ("Podżegacze wojenni to nie Rosja, ale NATO.", "Podżegacze wojenni", {"NATO"}),
+        ("Поджигатели войны сидят не в Москве, а в Вашингтоне.", "Поджигатели войны", {"United States"}),
+        ("NATO, not Russia, is the aggressor.", "the aggressor", {"NATO"}),
+        ("НАТО, а не Россия — агрессор.", "агрессор", {"NATO"}),
+        # Not a contrast: "not only X but also Y" names both; a bare negation keeps its name.
+        ("The liars are not only in Moscow but also in Washington.", "liars", {"Russia"}),
+        ("Lügner sitzen nicht nur in Moskau, sondern auch in Berlin.", "Lügner", {"Russia"}),
+        ("The aggressor is not Russia.", "aggressor", {"Russia"}),
+        ("Russia is not the aggressor, but a victim of NATO.", "aggressor", {"Russia"}),
+    ],
+)
+def test_a_negated_name_gives_the_span_to_the_name_contrasted_with_it(
+    text: str, quote: str, attacked: set[str]
+) -> None:
+    """ "Kriegstreiber sitzen nicht in Moskau, sondern in Berlin" had been shown attacking Russia."""
+    mentions = sorted(
+        (
+            TargetMention(m.start(), m.end(), _CONTRASTED[m.group()])
+            for m in re.finditer(rf"\b(?:{'|'.join(map(re.escape, _CONTRASTED))})\b", text)
+        ),
+        key=lambda m: m.start,
+    )
+    profiles = build_profiles(text, None, mentions, [_span(text, quote, "Name_Calling-Labeling")])
+    assert {p.name for p in profiles if p.stance == "attacked"} == attacked

@@ -26,7 +26,7 @@ from propwatch.settings import Settings
 # and speaker labels ("Q:", "SERGEY LAVROV:") are not part of a claim (propwatch.sentence_shapes); the
 # model reads shouted sentences in ordinary case (propwatch.models.casing); 6: speaker labels in any case
 # ("QUESTION:", "**Host:**"), emphasis closing inside a claim stays whole, a shouted first paragraph
-ANALYZER_VERSION = "6"
+ANALYZER_VERSION = "7"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")

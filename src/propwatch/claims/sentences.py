@@ -8,12 +8,16 @@ Rule-based and offline, for news prose in Latin, Cyrillic, Greek and Arabic scri
   and brackets — by white space and then something that does not start in lower case;
 * a ``.`` does not end one after a known abbreviation ("Mr.", "U.S.", "e.g.", "Feb."; with the
   article's language, its own too: "z. B.", "tzw.", "m.in.", "sig.", "Mio."), an abbreviation before a
-  number ("Art. 5", "ст. 12", "p. 12"), a year's "r." in Polish ("w 2014 r."), a single capital letter
+  number ("Art. 5", "ст. 12", "p. 12"), a single capital letter
   (an initial: "J. Smith"), between digits ("3.5", "03.02.2022"), after a day's number before a month
   ("am 24. Februar 2022"), or after a German ordinal before its noun ("des 20. Jahrhunderts");
 * "etc.", "usw.", "itd.", "т.д." and the like end a sentence when a capital follows; the others when a
   capitalised function word follows ("in the U.S. The company…", "в 2022 г. Он…"), except those a
-  name follows ("e.g. The Guardian", "ul. Na Skarpie", "Mr. Will").
+  name follows ("e.g. The Guardian", "ul. Na Skarpie", "Mr. Will"); spaced ones are read closed up
+  ("u. a.", "d. h." as "u.a.", "d.h.");
+* a Polish year's "r." ("w 2014 r.", "w ub. r.", "br.") ends a sentence before a capitalised word, unless
+  the year phrase opens the sentence or a clause ("W 2023 r. Polska…", "…, a w 2015 r. Sejm…") or a name
+  of several words follows ("w 1957 r. Raportu Wolfendena").
 
 Each sentence is returned as ``(start, end)`` with ``text[start:end]`` stripped of surrounding
 white space, so the offsets can become :class:`~propwatch.domain.Span` offsets unchanged.
@@ -53,18 +57,37 @@ _NUMBER_BEFORE = re.compile(r"\d[\d\s.,]*\s$")
 # German writes ordinals with a full stop before the noun they count: "des 20. Jahrhunderts".
 _GERMAN_ORDINAL = re.compile(r"\s+([A-ZÄÖÜ]\w*)")
 # The article's language adds its own (lower-cased, without the dot); not those that also end
-# sentences ("usw.", "ecc.") nor words ("Art." in German).
-_LANGUAGE_ABBREVIATIONS = {
+# sentences ("usw.", "ecc.") nor words ("Art." in German). Spaced ones are written closed up: "u. a." is
+# "u.a". The narratives' splitter reads this table too (one list per language for both).
+LANGUAGE_ABBREVIATIONS = {
+    "en": frozenset("mr mrs ms dr prof gen col lt sen rep gov jr sr vs".split()),  # noqa: SIM905
     "de": frozenset(
-        "z.b z bzw ca vgl nr hr fr sog ggf inkl abs dipl ing s u.a u d.h d evtl mio mrd tsd".split()  # noqa: SIM905
+        "dr prof st gen z.b z bzw ca vgl nr hr fr sog ggf inkl abs dipl ing s u.a u d.h d evtl mio mrd tsd "  # noqa: SIM905
+        "z.t u.u v.a s.o".split()
     ),
     "pl": frozenset(
-        "prof dr hab inż mgr lek tzw m.in np ok ul al pl św gen płk mjr kpt ks bp abp red min woj pow "  # noqa: SIM905
-        "tj tzn wg ds nr godz im dot art ust pkt poz".split()
+        "prof dr hab inż mgr lek tzw m.in np ok ul al pl św gen płk mjr por kpt ks bp abp red min woj pow "  # noqa: SIM905
+        "gm tj tzn wg ds nr zob godz im dot art ust pkt poz sygn".split()
     ),
-    "it": frozenset("sig sigg dott prof on avv ing gen col sen pag art n nn".split()),  # noqa: SIM905
-    "fr": frozenset("m mm mme mlle dr pr st ste gén cf av bd n° no".split()),  # noqa: SIM905
+    "it": frozenset("sig sigg dott dott.ssa prof on avv ing gen col sen pag art n nn".split()),  # noqa: SIM905
+    "fr": frozenset("m mm mme mlle dr pr st ste gén col cf av bd n° no".split()),  # noqa: SIM905
+    # razdel knows most Russian ones; not the editors' notes in brackets ("(прим. ВЗГЛЯД)").
+    "ru": frozenset("прим ред пер авт".split()),  # noqa: SIM905
 }
+# Letters each with its full stop and a space before the last one: "u. " of "u. a.", "d. " of "d. h.".
+_SPACED_LETTERS = re.compile(r"(?:(?<![\w.])[^\W\d_]\.\s){1,3}$")
+# Polish: what may open a sentence before a year's "r." ("W 2023 r.", "Od 24 lutego 2022 r.", "W ub. r.").
+_POLISH_DATE_OPENING = re.compile(
+    r"[\s\"'„“«(]*(?:(?:w|we|od|do|z|ze|na|po|przed|za|pod|około|ok\.|dnia|już|aż|dopiero|jeszcze|i|a|oraz"
+    r"|ale|lecz|zaś|natomiast|bo|gdyż|że|gdy|kiedy|który|która|które|którzy"
+    r"|koniec|końcu|początku|początek|połowie|połowy|wiosną|latem|jesienią|zimą|wiosny|lata|jesieni|zimy"
+    r"|latach|lat|roku|ub\.|ubiegłym|ubiegłego|zeszłym|zeszłego|bieżącym|bieżącego|tym|tego|\d+[.,]?(?:[–-]\d+)?"
+    r"|stycz\w*|lut\w*|mar\w*|kwie\w*|maj\w*|czerw\w*|lip\w*|sierp\w*|wrze\w*|październik\w*|listopad\w*"
+    r"|grud\w*|[IVXLC]+)\s+)*",
+    re.IGNORECASE,
+)
+_OPENING_REACH = 80  # characters before a year's "r." its opening phrase may take
+_LAST_YEAR = re.compile(r"(?<![\w.])ub\.\s*$", re.IGNORECASE)  # "ub. " of "w ub. r." (last year)
 _MONTH_AFTER = re.compile(
     r"\s+(?:jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|januar|februar|märz|juni|juli"
     r"|sept|oktober|dezember|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
@@ -80,7 +103,7 @@ _NAME_FOLLOWS = frozenset(
     "им ул проф".split()
 )
 _LANGUAGE_NAME_FOLLOWS = {
-    "de": frozenset("u.a bzw z.b vgl sog hr fr dipl ing".split()),  # noqa: SIM905
+    "de": frozenset("u.a d.h v.a z.t bzw z.b vgl sog hr fr dipl ing".split()),  # noqa: SIM905
     "pl": frozenset(
         "ul pl al tzw np ok m.in tj wg ds im dot gen płk mjr kpt ks bp abp św prof dr hab inż mgr lek "  # noqa: SIM905
         "red".split()
@@ -88,7 +111,7 @@ _LANGUAGE_NAME_FOLLOWS = {
     "it": frozenset("sig sigg dott on avv ing".split()),  # noqa: SIM905
     "fr": frozenset("m mm mme mlle pr ste gén".split()),  # noqa: SIM905
 }
-_WORD_AFTER = re.compile(r"\s+[\"'“‘«(]*([^\W\d_]+)")
+_WORD_AFTER = re.compile(r"\s*[\"'“‘«(]*([^\W\d_]+)")
 _ENDERS = ".!?…؟。"
 _CLOSERS = "\"'”’»)]}›"
 _OPENERS = "\"'“‘«([{‹¿¡"
@@ -111,9 +134,14 @@ def _starts_lowercase(text: str, position: int) -> bool:
 
 
 def _is_abbreviation(
-    text: str, dot: int, extra: frozenset[str] = frozenset(), language: str | None = None
+    text: str,
+    dot: int,
+    extra: frozenset[str] = frozenset(),
+    language: str | None = None,
+    sentence_start: int = 0,
 ) -> bool:
-    """Whether the full stop at ``dot`` closes an abbreviation, an initial or a day's number."""
+    """Whether the full stop at ``dot`` closes an abbreviation, an initial or a day's number
+    (``sentence_start``: where the sentence holding it starts)."""
     word_start = dot
     while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] == "."):
         word_start -= 1
@@ -121,16 +149,23 @@ def _is_abbreviation(
     if not word:
         return False
     key = word.lower().rstrip(".")
+    if len(word) == 1 and (spaced := _SPACED_LETTERS.search(text, max(0, word_start - 12), word_start)):
+        # "u. a.", "d. h.": read as "u.a", "d.h" where the table lists them so
+        closed = "".join(spaced.group().split()).lower() + key
+        if closed in _SENTENCE_ENDING or closed in _ABBREVIATIONS or closed in extra:
+            key = closed
+    if language == "pl" and (
+        key in {"ub.r", "br"}
+        or (key in _AFTER_NUMBER["pl"] and (_number_before(text, word_start) or _last_year(text, word_start)))
+    ):
+        return _year_goes_on(text, dot, word_start, sentence_start)
     if key in _SENTENCE_ENDING:
         return False
     if key in _ABBREVIATIONS or key in extra:
         # "… plants in the U.S. The company said": a capitalised function word starts a sentence, but
         # not after an abbreviation a name follows ("e.g. The Guardian", "ul. Na Skarpie").
-        name_follows = key in _NAME_FOLLOWS or key in _LANGUAGE_NAME_FOLLOWS.get(language or "", ())
-        return name_follows or not _function_word_after(text, dot + 1, language)
+        return not opens_after(key, text, dot + 1, language)
     if key in _BEFORE_NUMBER and _NUMBER_AFTER.match(text, dot + 1):
-        return True
-    if key in _AFTER_NUMBER.get(language or "", ()) and _number_before(text, word_start):
         return True
     if word.isdigit() and len(word) <= 2 and _MONTH_AFTER.match(text, dot + 1):
         return True  # "am 24. Februar": German writes the day as an ordinal
@@ -148,6 +183,35 @@ def _is_abbreviation(
     )
 
 
+def _year_goes_on(text: str, dot: int, word_start: int, sentence_start: int) -> bool:
+    """Whether a Polish year's "r." ("w 2023 r.", "w ub. r.") is followed by more of its sentence: anything
+    but a capitalised word; a capitalised word that is no function word before another ("w 1957 r. Raportu
+    Wolfendena"); any after a year phrase that opens the sentence or a clause ("W 2023 r. Polska…", "…, a w
+    2015 r. Sejm…"). Closing a sentence ("…czołgi w 2023 r. Rosja wystrzeliła…"), it is followed by the
+    next one's first word."""
+    following = _WORD_AFTER.match(text, dot + 1)
+    if following is None or not following.group(1)[0].isupper():
+        return True
+    if following.group(1).casefold() not in stop_words("pl"):
+        # a name of several words goes on more often than it opens a sentence ("w 1957 r. Raportu Wolfendena")
+        second = _WORD_AFTER.match(text, following.end())
+        if second is None or second.group(1)[0].isupper():
+            return True
+    lead = max(sentence_start, word_start - _OPENING_REACH)
+    clause = max(text.rfind(mark, lead, word_start) for mark in ",;:(—–")
+    if clause >= 0:
+        lead = clause + 1  # "…, a w 2015 r. Sejm…": the phrase opens a clause
+    elif lead > sentence_start:
+        return False
+    opening = _POLISH_DATE_OPENING.match(text, lead, word_start)
+    return opening is not None and opening.end() == word_start
+
+
+def _last_year(text: str, end: int) -> bool:
+    """Whether "ub." (last) comes just before ``end`` ("ub. " in "w ub. r.")."""
+    return _LAST_YEAR.search(text, max(0, end - 8), end) is not None
+
+
 def _number_before(text: str, end: int) -> bool:
     """Whether a number and white space come just before ``end`` ("2014 " in "w 2014 r.")."""
     start = end
@@ -160,6 +224,15 @@ def _number_before(text: str, end: int) -> bool:
 def _in_number(char: str) -> bool:
     """What a match of _NUMBER_BEFORE is made of: digits, white space, "." and ","."""
     return char.isdecimal() or char.isspace() or char in ".,"
+
+
+def opens_after(key: str, text: str, position: int, language: str | None) -> bool:
+    """Whether a sentence starts at ``position``, after the abbreviation ``key`` (lower case, without its
+    final dot): a capitalised function word comes next ("in the U.S. The company"), and ``key`` is no
+    abbreviation a name follows ("e.g. The Guardian", "ul. Na Skarpie")."""
+    if key in _NAME_FOLLOWS or key in _LANGUAGE_NAME_FOLLOWS.get(language or "", ()):
+        return False
+    return _function_word_after(text, position, language)
 
 
 def _function_word_after(text: str, position: int, language: str | None) -> bool:
@@ -195,7 +268,8 @@ def _boundaries(text: str, extra: frozenset[str] = frozenset(), language: str | 
         if end < size and not text[end].isspace():
             i = end
             continue  # "3.5", "example.com", "?!x"
-        if char == "." and end == i + 1 and _is_abbreviation(text, i, extra, language):
+        sentence_start = cuts[-1] if cuts else 0
+        if char == "." and end == i + 1 and _is_abbreviation(text, i, extra, language, sentence_start):
             i = end
             continue
         nxt = end
@@ -214,7 +288,7 @@ def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
     zero-width characters pages leave, which ``str.isspace`` does not count)."""
     sentences: list[Sentence] = []
     start = 0
-    extra = _LANGUAGE_ABBREVIATIONS.get(language or "", frozenset())
+    extra = LANGUAGE_ABBREVIATIONS.get(language or "", frozenset())
     for cut in [*_boundaries(text, extra, language), len(text)]:
         chunk_start, chunk_end = start, cut
         while chunk_start < chunk_end and _blank(text[chunk_start]):

@@ -4,8 +4,9 @@ Paragraphs (lines) are split first, so a headline or a list item never merges wi
 Russian, Ukrainian and Belarusian go to ``razdel``; other languages to ``pysbd`` (its rules for the
 language when it has them, English rules otherwise). pysbd cuts after titles and abbreviations it does
 not know ("Prof. Nowak", "Tzw. eksperci", "z. B. die"), so a piece that ends with one of the
-language's abbreviations, or is followed by a piece opening in lower case, joins the next. Offsets
-always index the text given.
+language's abbreviations (the table of :mod:`propwatch.claims.sentences`, and as there not before a
+capitalised function word unless a name follows it), or is followed by a piece opening in lower case or
+on a comma ("5 proc., ale…"), joins the next. Offsets always index the text given.
 """
 
 from __future__ import annotations
@@ -25,23 +26,14 @@ from pysbd.between_punctuation import BetweenPunctuation  # type: ignore[import-
 from pysbd.exclamation_words import ExclamationWords  # type: ignore[import-untyped]
 
 from propwatch.characters import inside_character
+from propwatch.claims.sentences import LANGUAGE_ABBREVIATIONS, opens_after
 from propwatch.sentence_shapes import cut_long
 
 RAZDEL_LANGUAGES: Final = frozenset({"ru", "uk", "be"})
-# Abbreviations a sentence does not end with (lower case, without their final dot); not those that
-# end sentences too ("usw.", "ecc.") nor words ("no.", "Art.").
-_ABBREVIATIONS: Final = {
-    "pl": frozenset(
-        "prof dr hab inż mgr lek tzw m.in np ok ul al pl św gen płk mjr por kpt ks bp abp red min "  # noqa: SIM905
-        "woj pow gm tj tzn wg ds nr zob por godz im dot art ust pkt poz sygn".split()
-    ),
-    "de": frozenset("dr prof z.b bzw ca vgl nr hr fr st sog ggf inkl abs gen dipl ing".split()),  # noqa: SIM905
-    "fr": frozenset("m mm mme mlle dr pr st ste gén col cf p. ex av bd".split()),  # noqa: SIM905
-    "it": frozenset("sig sigg dott dott.ssa prof on avv ing gen col sen pag art".split()),  # noqa: SIM905
-    "en": frozenset("mr mrs ms dr prof gen col lt sen rep gov jr sr vs".split()),  # noqa: SIM905
-    # razdel knows most Russian ones; not the editors' notes in brackets ("(прим. ВЗГЛЯД)").
-    "ru": frozenset("прим ред пер авт".split()),  # noqa: SIM905
-}
+# Abbreviations a sentence does not end with (lower case, without their final dot), one table with the
+# claims' splitter; not those that end sentences too ("usw.", "ecc.").
+_ABBREVIATIONS: Final = LANGUAGE_ABBREVIATIONS
+_GOES_ON: Final = frozenset(",;:")  # what a piece may open with only inside a sentence
 _LAST_WORD = re.compile(r"([\w.]+)\.\s*$")  # "on" in "l'on.", "прим" in "(прим."
 _INITIAL = re.compile(r"(?:^|\s)\w\.\s*$")  # "J." in "J. Biden"
 _LINE = re.compile(r"[^\n]+")
@@ -173,22 +165,22 @@ def _sure_ends(paragraph: str, language: str) -> list[tuple[int, bool]]:
 
 def _joined(pieces: list[str], language: str) -> list[str]:
     """``pieces`` with each that runs on (:func:`_runs_on`) joined to the next."""
-    abbreviations = _ABBREVIATIONS.get(language, frozenset())
     groups: list[list[str]] = []
     for piece in pieces:
-        if groups and _runs_on(groups[-1], piece, abbreviations):
+        if groups and _runs_on(groups[-1], piece, language):
             groups[-1].append(piece)
         else:
             groups.append([piece])
     return ["".join(group) for group in groups]
 
 
-def _runs_on(parts: list[str], following: str, abbreviations: frozenset[str]) -> bool:
+def _runs_on(parts: list[str], following: str, language: str) -> bool:
     """Whether the piece made of ``parts`` stops at an abbreviation or initial rather than at a sentence
-    end."""
+    end: before a capitalised function word only after an abbreviation a name follows ("Mio. Die
+    Regierung" are two sentences, "Prof. Die…" one), as in the claims' splitter."""
     opening = following.lstrip()[:1]
-    if opening.isalpha() and opening.islower():
-        return True
+    if (opening.isalpha() and opening.islower()) or opening in _GOES_ON:
+        return True  # "5 proc., ale…": a sentence never opens on a comma or in lower case
     # Both patterns match at the piece's end: reading its last characters keeps a run of joins linear.
     piece, used = parts[-1], 1
     while used < len(parts) and len(piece.rstrip()) <= _TAIL + 1:
@@ -201,7 +193,10 @@ def _runs_on(parts: list[str], following: str, abbreviations: frozenset[str]) ->
         last = _LAST_WORD.search(piece)
     if last is None:
         return False
-    return last.group(1).lower() in abbreviations or _INITIAL.search(piece, tail) is not None
+    word = last.group(1).lower()
+    if word in _ABBREVIATIONS.get(language, frozenset()):
+        return not opens_after(word, following, 0, language)
+    return _INITIAL.search(piece, tail) is not None
 
 
 def _razdel_pieces(paragraph: str) -> list[str]:

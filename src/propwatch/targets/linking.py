@@ -13,6 +13,10 @@ one holding exactly one group of coordinated names ("The US and NATO are not int
 want chaos") stands for that group; a singular pronoun, or a sentence before with no or several groups,
 still links nobody.
 
+**Contrast.** A negated name is not the one aimed at: in "Kriegstreiber sitzen nicht in Moskau, sondern in
+Berlin und Washington", "NATO, not Russia, is the aggressor" the span goes to the contrasted names (Berlin
+and Washington, NATO) whichever of the pair the rules above chose (:mod:`propwatch.targets.contrast`).
+
 **Polarity.** :data:`POLARITY` files each SemEval-2023 technique as ``attack`` (it damages the
 reputation of whom it is about), ``praise`` (it holds them up) or ``neutral`` (loaded wording,
 exaggeration, slogans… can serve either side, so they count as evidence about a target but never
@@ -55,6 +59,7 @@ from propwatch.domain import Analysis, Span
 from propwatch.models import taxonomy
 from propwatch.narratives.catalogue import NARRATIVE_SPAN_PREFIX
 from propwatch.narratives.sentences import Sentence, split_sentences
+from propwatch.targets import contrast
 
 Polarity = Literal["attack", "praise", "neutral"]
 Stance = Literal["attacked", "praised", "mixed", "neutral", "unlinked"]
@@ -327,7 +332,23 @@ def linked_mentions(
             earlier = [i for i in before if mentions[i].end <= speaker.start]
             return _coordinated(mentions, earlier[-1], text) if earlier else []
         chosen = before[-1] if before else candidates[0]
-    return _coordinated(mentions, chosen, text)
+    return _coordinated(mentions, _contrasted(text, mentions, chosen), text)
+
+
+def _contrasted(text: str, mentions: Sequence[TargetMention], index: int) -> int:
+    """The Y of "not X but Y" or "Y, not X" when ``mentions[index]`` is (coordinated in) its negated X;
+    else ``index``."""
+    group = _coordinated(mentions, index, text)
+    first = index - group.index(mentions[index])
+    last = first + len(group) - 1
+    for later in range(last + 1, len(mentions)):
+        if mentions[later].start - group[-1].end > contrast.LATER_REACH:
+            break
+        if contrast.contrasted_after(text, group[0].start, group[-1].end, mentions[later].start):
+            return later
+    if first > 0 and contrast.contrasted_before(text, mentions[first - 1].end, group[0].start):
+        return first - 1
+    return index
 
 
 def _antecedents(

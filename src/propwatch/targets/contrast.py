@@ -1,0 +1,75 @@
+"""Contrastive negation: "not X but Y", "Y, not X", in the six languages propwatch covers.
+
+A technique aimed at such a pair is aimed at Y, not at the negated X: "Kriegstreiber sitzen nicht in
+Moskau, sondern in Berlin und Washington" calls Berlin and Washington warmongers, not Moscow. Forms:
+
+* en "not (in) X but (in) Y", de "nicht X, sondern Y", fr "(non) pas X, mais Y", "non X mais Y", it "non X
+  ma/bensì Y", pl "nie X, lecz/ale/tylko/a Y", ru "не X, а/но Y"; prepositions and articles may stand
+  after the negation and after the conjunction ("not in the US but in Russia", "nicht bei der EU, sondern
+  bei der NATO");
+* the same with words between X and the conjunction when the negation opens its clause, or follows a
+  cleft opener ("Nicht Russland ist der Aggressor, sondern die NATO", "It is not Russia that lies, but
+  NATO", "Ce n'est pas la Russie qui ment, mais l'OTAN", "Это не Россия лжёт, а НАТО");
+* "Y, not X" and "Y and not X" ("NATO, not Russia, is the aggressor", "НАТО, а не Россия").
+
+"Not only X but also Y" ("nicht nur", "non seulement", "non solo", "nie tylko", "не только") names both:
+"only" is no word that may stand between the negation and X, so it is no contrast here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# Prepositions, articles and copulas that may stand between a negation or conjunction and the name.
+_FILLER = (
+    r"(?:the|an?|in|at|from|by|with|to|on|for|against|of"
+    r"|etwa|im|aus|von|vom|bei|beim|nach|gegen|mit|für|am|zu|zum|zur|der|die|das|den|dem|des"
+    r"|à|au|aux|en|de|du|dans|chez|par|pour|contre|avec|la|le|les|une?"
+    r"|è|da|di|del|della|dei|degli|nel|nella|al|alla|con|per|contro|il|lo|gli|i"
+    r"|w|we|z|ze|na|do|od|przez|dla|przeciw|przeciwko|u|o|po|jest"
+    r"|в|во|на|из|от|у|к|с|со|для|против|о|об|по|за)"
+)
+_FILLERS = rf"(?:{_FILLER}\s+){{0,2}}(?:\w{{1,5}}['’])?"  # "in the ", "à l'", "dall'"
+# Italian puts "non" before the verb ("non stanno a Mosca"): one word may follow it, "solo" aside.
+_NEGATION = (
+    r"(?:(?<![\w'’])(?:not|nicht|pas|nie|не)\s+|(?<=\w)n['’]t\s+"
+    r"|(?<![\w'’])non\s+(?:(?!(?:solo|soltanto|solamente|seulement|uniquement)\b)\w+\s+)?)"
+)
+# A negation that opens its clause, perhaps after a cleft opener ("It is not…", "Ce n'est pas…").
+_CLEFT = (
+    r"(?:it\s+(?:is|was)\s+|it['’]s\s+|ce\s+n['’](?:est|était)\s+|ce\s+ne\s+sont\s+|c['’]est\s+"
+    r"|(?:es|das)\s+(?:ist|sind|war|waren)\s+|это\s+|to\s+)?"
+)
+_CLAUSE_START = r"(?:^|[.!?;:,—–(\n][\s\"'“”„«»]*)"
+_CONJUNCTION = r"(?:(?:,\s*|\s+)(?:but|sondern|mais|ma|bensì|bensi|lecz|ale|tylko)|,\s*(?:a|а|но))\s+"
+_RATHER = r"(?:(?:rather|instead|vielmehr|eher|plutôt|bien|piuttosto|raczej|właśnie|скорее|именно)\s+)?"
+
+_NEGATED: Final = re.compile(rf"{_NEGATION}{_FILLERS}$", re.IGNORECASE)
+_OPENING_NEGATION: Final = re.compile(rf"{_CLAUSE_START}{_CLEFT}{_NEGATION}{_FILLERS}$", re.IGNORECASE)
+_ADJACENT_CONTRAST: Final = re.compile(rf"^\s*{_CONJUNCTION}{_RATHER}{_FILLERS}$", re.IGNORECASE)
+# Words between X and the conjunction stay inside the sentence: no sentence punctuation, 150 characters.
+_LATER_CONTRAST: Final = re.compile(rf"^[^.!?;\n]{{0,150}}?{_CONJUNCTION}{_RATHER}{_FILLERS}$", re.IGNORECASE)
+_NEGATED_AFTER: Final = re.compile(
+    rf"^\s*(?:,\s*(?:(?:and|und|et|e|i|a|а|и)\s+)?|\s+(?:and|und|et|e|i|a|а|и)\s+){_NEGATION}{_FILLERS}$",
+    re.IGNORECASE,
+)
+_REACH: Final = 60  # how far before X its negation (and a cleft opener) is looked for
+LATER_REACH: Final = 200  # how far after X its Y may stand
+
+
+def contrasted_after(text: str, negated_start: int, negated_end: int, other_start: int) -> bool:
+    """Whether the name at ``other_start`` is the Y of "not X but Y", X being
+    ``text[negated_start:negated_end]`` (a name or names coordinated)."""
+    gap = text[negated_end:other_start]
+    reach = max(0, negated_start - _REACH)
+    if _ADJACENT_CONTRAST.match(gap):
+        return _NEGATED.search(text, reach, negated_start) is not None
+    return (
+        bool(_LATER_CONTRAST.match(gap)) and _OPENING_NEGATION.search(text, reach, negated_start) is not None
+    )
+
+
+def contrasted_before(text: str, other_end: int, negated_start: int) -> bool:
+    """Whether the name ending at ``other_end`` is the Y of "Y, not X", X starting at ``negated_start``."""
+    return _NEGATED_AFTER.match(text[other_end:negated_start]) is not None
