@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from propwatch.domain import Analysis, Article, Label, Span
-from propwatch.summary import NARRATIVE_CAUTION, covered_characters, genre_note, summarize, text_characters
+from propwatch.summary import (
+    NARRATIVE_CAUTION,
+    SHORT_SATIRE_CAUTION,
+    covered_characters,
+    genre_note,
+    summarize,
+    text_characters,
+)
 
 # 11 words, 61 characters.
 TEXT = "NATO lies again and again while the brave nation stands firm."
@@ -161,6 +168,20 @@ def test_cautions_name_an_unlearnt_language_and_a_text_too_short_for_genre() -> 
         summarize(Analysis(article=Article(text=english, language="en"), analyzers={"genre": "1"})).cautions
         == []
     )
+
+
+def test_satire_read_in_a_short_text_carries_a_caution() -> None:
+    def cautions(words: int, genre: str) -> list[str]:
+        text = " ".join(["word"] * words)
+        label = Label(name="genre", value=genre, score=0.9, analyzer="genre")
+        article = Article(text=text, language="en")
+        return summarize(Analysis(article=article, labels=(label,), analyzers={"genre": "1"})).cautions
+
+    assert cautions(200, "satire") == [SHORT_SATIRE_CAUTION]
+    assert cautions(399, "satire") == [SHORT_SATIRE_CAUTION]
+    assert cautions(400, "satire") == []  # long enough
+    assert cautions(200, "opinion") == []  # only satire is what short texts are pulled to
+    assert SHORT_SATIRE_CAUTION not in cautions(50, "satire")  # "too short" says it already
 
 
 def test_narrative_matches_in_a_language_without_its_own_threshold_carry_a_caution() -> None:

@@ -34,7 +34,7 @@ def test_contract(settings: Settings) -> None:
     assert (GenreClassifier.name, FrameClassifier.name) == ("genre", "frames")
     assert GenreClassifier.provides == frozenset({"labels:genre"})
     assert FrameClassifier.provides == frozenset({"labels:frame"})
-    assert genre.version == frames.version == "4+model9"
+    assert genre.version == frames.version == "5+model9"
     assert GenreClassifier.after == frozenset({"spans:technique"})
     assert genre.analyze([]) == [] and frames.analyze([]) == []
 
@@ -102,9 +102,9 @@ def test_genre_is_stored_per_technique_model_it_reads(tmp_path: Path) -> None:
         data_dir=tmp_path / "data", technique_model=folder, genre_frames_model=tmp_path / "genre"
     )
     genre = GenreClassifier(settings, KeywordEncoder())
-    assert genre.version == "4+model6+techniques2026.7.1-test"
+    assert genre.version == "5+model6+techniques2026.7.1-test"
     assert "model" not in vars(genre.read_persuasion), "the version comes from model.json, nothing loaded"
-    assert FrameClassifier(settings, KeywordEncoder()).version == "4+model6", "frames read no techniques"
+    assert FrameClassifier(settings, KeywordEncoder()).version == "5+model6", "frames read no techniques"
 
 
 def test_techniques_and_genre_share_one_encoder_pass(tmp_path: Path) -> None:

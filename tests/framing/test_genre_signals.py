@@ -55,6 +55,16 @@ def test_an_unclosed_quote_does_not_swallow_the_article() -> None:
     assert _style(text)["quoted_share"] == 0.0
 
 
+def test_line_endings_change_no_style_signal() -> None:
+    text = (
+        "Title\n\n“An unclosed quote opens the first paragraph.\n\nThe second one says “a word” and more.\n\n"
+        "WASHINGTON (Reuters) - A third paragraph, with 12 numbers, ends here."
+    )
+    plain = style_features(text, "en")
+    assert np.array_equal(style_features(text.replace("\n", "\r\n"), "en"), plain)
+    assert np.array_equal(style_features(text.replace("\n", "\r"), "en"), plain)
+
+
 def test_persuasion_features_from_token_probabilities() -> None:
     labels = ("Loaded_Language", "Name_Calling-Labeling", "Doubt")
     inside = np.array(

@@ -63,3 +63,24 @@ def test_only_the_last_states_are_remembered(encoder: LowerEncoder) -> None:
     states.states([ids[2]])
     assert ids[0].tobytes() not in states._recent and ids[2].tobytes() in states._recent
     assert states._tokens == len(ids[1]) + len(ids[2])
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_states_do_not_depend_on_the_callers_blas_threads(encoder: LowerEncoder) -> None:
+    from threadpoolctl import threadpool_limits
+
+    sentences = [" ".join(SENTENCES * 6)] * 8  # rows enough for OpenBLAS to split a product over threads
+    ids = tokenize_sentences(encoder.tokenizer, sentences, 128)
+    batch, mask = padded(ids, encoder.pad)
+    with threadpool_limits(limits=1, user_api="blas"):
+        one = encoder.hidden(batch, mask)
+    with threadpool_limits(limits=4, user_api="blas"):
+        before = _blas_threads()
+        many = encoder.hidden(batch, mask)
+        assert _blas_threads() == before  # the caller's setting is back once the layers are done
+    assert np.array_equal(one, many)

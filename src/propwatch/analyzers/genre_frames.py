@@ -40,7 +40,7 @@ from propwatch.settings import Settings
 
 # 3: the article vector reads shouted paragraphs in ordinary case (propwatch.models.casing); 4: also a
 # shouted first paragraph ending in a full stop (a text whose title a reader moved out)
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 
 
 def _score(value: float) -> float:

@@ -123,6 +123,7 @@ def _body_start(paragraphs: list[str]) -> str:
 def style_features(text: str, language: str | None) -> FloatVector:
     """The :data:`STYLE_FEATURES` of ``text`` (its title on the first line, as the shared-task files
     and the readers' articles have it), in that order."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a file's line endings change no feature
     paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
     words = _WORD.findall(text)
     lowered = [w.lower() for w in words]

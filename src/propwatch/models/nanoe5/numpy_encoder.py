@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from scipy.special import erf  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from tokenizers import Tokenizer
 
 from propwatch.errors import AnalyzerError
@@ -47,6 +48,35 @@ WIDTH_STEP = 16
 REMEMBERED_TOKENS = 65_536  # ~100 MB of float32 states: a few batches of articles' sentences
 _LAYER_MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 _LAYER_VECTORS = ("q", "k", "v", "ao", "fi", "fo", "aln", "oln")
+
+
+class _OneBlasThread:
+    """BLAS (OpenBLAS, MKL…) on one thread while any thread of the process runs the numpy layers, as it was
+    before once none does. A layer's sums are added in another order on another thread count, which moved
+    claim scores by up to 0.014 between ``analyze`` (all cores) and Dask workers (one thread each); one
+    thread was also 2-3 times faster on a loaded 2-core machine (2026-12-06), where threads wait on each
+    other. Counted, so that overlapping calls from several threads neither restore early nor race."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._limits: threadpool_limits | None = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._limits = threadpool_limits(limits=1, user_api="blas")
+            self._users += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._limits is not None:
+                self._limits.restore_original_limits()
+                self._limits = None
+
+
+_ONE_BLAS_THREAD = _OneBlasThread()
 
 
 def _gelu(x: FloatArray) -> FloatArray:
@@ -131,15 +161,19 @@ class LowerEncoder:
         """Run layers ``start`` … ``stop - 1`` on the states ``[B, T, H]`` entering layer ``start``."""
         if not 0 <= start <= stop <= self.layers:
             raise ValueError(f"layers {start}…{stop} outside the loaded 0…{self.layers}")
-        t = self.tensors
-        batch, width, size = hidden.shape
-        head = size // self.heads
         additive = ((1.0 - mask[:, None, None, :].astype(np.float32)) * np.float32(-1e9)).astype(np.float32)
         # Linear layers on [B, T, H]: numpy makes one BLAS call per sentence, and a sentence's rows then
         # come out bit for bit as alone (one call on the flat [B*T, H] rows was 3-7 % faster end to end,
         # but OpenBLAS picks its kernels by row count and a row's place, which moved a layer's outputs by
         # up to 6e-6 with the batch and claim scores by up to 9e-3 on AMD EPYC, 2026-12-06).
         x = np.asarray(hidden, dtype=np.float32)
+        with _ONE_BLAS_THREAD:
+            return self._layers(x, additive, start, stop)
+
+    def _layers(self, x: FloatArray, additive: FloatArray, start: int, stop: int) -> FloatArray:
+        t = self.tensors
+        batch, width, size = x.shape
+        head = size // self.heads
         for i in range(start, stop):
             p = f"l{i}."
 
