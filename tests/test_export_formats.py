@@ -94,6 +94,19 @@ def test_brat_lines_survive_every_line_break_brat_reads() -> None:
     assert fields[2] == " ".join(text[a:b] for a, b in fragments)
 
 
+def test_a_brat_fragment_after_a_line_break_starts_after_the_lines_indentation() -> None:
+    from propwatch.export_formats import brat_ann
+
+    text = "Intro.\nOnly cowards\n    trust them, they say.\n"
+    span = Span(start=text.index("Only"), end=text.index(","), label="Loaded_Language", analyzer="techniques")
+    ann = brat_ann(Analysis(article=Article(text=text), spans=(span,), analyzers={"techniques": "1"}))
+    first = ann.splitlines()[0].split("\t")
+    fragments = [tuple(map(int, piece.split())) for piece in first[1].split(" ", 1)[1].split(";")]
+    assert fragments == [(7, 19), (24, 34)]
+    assert [text[a:b] for a, b in fragments] == ["Only cowards", "trust them"]
+    assert first[2] == "Only cowards trust them"
+
+
 def test_json_ld_exports_can_be_pasted_into_a_script_element() -> None:
     """A hostile page's headline closed the <script type="application/ld+json"> a fact-check embeds."""
     hostile = "</script><img src=x onerror=alert(1)> & 'quotes'"

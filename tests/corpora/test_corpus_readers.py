@@ -105,6 +105,16 @@ def test_semeval2023_keeps_crlf_offsets_and_repairs_boundaries(semeval_folder: P
     assert (after.end_inside_word, after.end_on_space) == (0, 0)
 
 
+def test_semeval2023_trims_a_two_character_span_down_to_its_one_visible_character(
+    semeval_folder: Path,
+) -> None:
+    quote = FR_TEXT.index("« une")
+    write(semeval_folder / "fr" / "train-labels-subtask-3-spans.txt", f"2310\tDoubt\t{quote}\t{quote + 2}\n")
+    (article,) = read_semeval2023(semeval_folder, "fr").articles
+    (span,) = article.spans
+    assert (span.start, span.end) == (quote, quote + 1) and span.repaired
+
+
 def test_semeval2023_repairs_can_be_switched_off_and_iso_codes_work(semeval_folder: Path) -> None:
     corpus = read_semeval2023(semeval_folder, "fr", repair_short_ends=False, trim_spaces=False)
     assert not any(s.repaired for s in corpus.articles[0].spans)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -238,6 +239,26 @@ def test_read_text_file_checks_size_before_reading(tmp_path: Path, monkeypatch: 
         read_text_file(path, small)
     assert str(path) in str(caught.value)
     assert "101" in caught.value.reason and "100" in caught.value.reason
+
+
+def test_a_file_that_grows_past_the_cap_after_its_size_was_checked_is_refused_not_truncated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = Settings(data_dir=tmp_path, max_input_bytes=100)
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"a" * 90)  # under the cap when stat() looks
+    real_open = Path.open
+
+    def grow_then_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            with real_open(self, "ab") as handle:
+                handle.write(b"b" * 20)  # a writer appends between stat() and the read
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", grow_then_open)
+    with pytest.raises(InputTooLargeError) as caught:
+        read_text_file(path, small)
+    assert "grew past" in caught.value.reason and "100" in caught.value.reason
 
 
 def test_read_text_file_errors_name_the_path(settings: Settings, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from propwatch.domain import Analysis, Article, Label, Span
 from propwatch.models.taxonomy import category_of
@@ -138,3 +139,16 @@ def test_facets_count_what_each_value_gives_with_the_other_filters(store: Articl
         assert counted[label] == find_articles(store, replace(in_category, label=label)).total == 2
     nothing = facets(store, query=ArticleQuery(text="zzzzunfindable"))
     assert nothing.languages == [] and nothing.genres == []
+
+
+def test_since_and_until_include_articles_published_on_those_very_days(store: ArticleStore) -> None:
+    for day in (date(2024, 3, 9), date(2024, 3, 10), date(2024, 3, 12), date(2024, 3, 15), date(2024, 3, 16)):
+        store.save_article(Article(text=f"Published on {day.isoformat()}.", language="en", published=day))
+    query = ArticleQuery(since=date(2024, 3, 10), until=date(2024, 3, 15))
+    found = find_articles(store, query)
+    assert sorted(str(item.summary.published) for item in found.items) == [
+        "2024-03-10",
+        "2024-03-12",
+        "2024-03-15",
+    ]
+    assert found.total == 3

@@ -157,3 +157,14 @@ def test_a_quoted_phrase_changes_up_to_its_head_noun_and_a_persons_name_whole() 
     assert ("дмитрия", "пескова") in peskov and not any(
         w.startswith("пес") and w.endswith("ка") for _, w in peskov
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "plural", "wrong"), [("day", "days", "daies"), ("attorney", "attorneys", "attorneies")]
+)
+def test_a_word_ending_in_a_vowel_and_y_takes_a_plain_s(word: str, plural: str, wrong: str) -> None:
+    assert plural in word_forms(word) and wrong not in word_forms(word)
+
+
+def test_a_three_letter_word_ending_in_s_is_no_plural() -> None:
+    assert "ga" not in word_forms("gas")  # "wars" is "war", but "gas" is no plural of "ga"
