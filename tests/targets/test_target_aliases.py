@@ -8,7 +8,14 @@ import pytest
 
 from propwatch.errors import MalformedRecordError
 from propwatch.settings import Settings
-from propwatch.targets.aliases import canonical_target, load_aliases, normalise_surface, parse_aliases
+from propwatch.targets.aliases import (
+    canonical_target,
+    load_aliases,
+    normalise_surface,
+    parse_aliases,
+    polish_case_of,
+    polish_cases,
+)
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +204,25 @@ def test_health_money_and_davos_organisations_are_one_target_each(catalogue_sett
         "ru": [who, who, imf],
         "it": [who, imf],
     }
+
+
+def test_german_genitives_of_catalogued_persons_are_found_as_inflected(catalogue_settings: Settings) -> None:
+    catalogue = load_aliases(catalogue_settings)
+    for form in ("Scholzens", "Olaf Scholzens", "Lawrows", "von der Leyens"):
+        entity = catalogue.lookup(form, "de")
+        assert entity is not None and entity.type == "person", form
+    text = "Scholzens Regierung und Lawrows Worte."
+    assert [(text[m.start : m.end], m.inflected) for m in catalogue.find(text, "de")] == [
+        ("Scholzens", True),
+        ("Lawrows", True),
+    ]
+    assert catalogue.lookup("Scholzen", "de") is None  # no other form is made up
+
+
+def test_a_polish_word_is_read_in_the_cases_a_mans_name_takes() -> None:
+    assert polish_cases("Zełenskiego") == {0, 1}  # any word may be a nominative as written
+    assert polish_cases("Tuskiem") == {0, 3}
+    assert polish_cases("Reżim") == {0}
+    assert polish_cases("Joe") == {0, 1, 2, 3, 4}  # it does not decline: it agrees with any case
+    assert polish_case_of("tuska", "donald tusk") and polish_case_of("tuskowi", "donald tusk")
+    assert not polish_case_of("tusk", "donald tusk")  # the nominative itself is no case made here

@@ -100,6 +100,8 @@ class AliasCatalogue:
     sources: list[str] = field(default_factory=list)
     genders: dict[str, frozenset[str | None]] = field(default_factory=dict)
     """person → the genders of its Russian surname, so that "Зеленская" is no case of "Зеленский"."""
+    oblique: dict[str, set[str]] = field(default_factory=dict)
+    """language → the forms made here in another case than the name's own ("Zełenskiego", "Scholzens")."""
 
     def add(
         self,
@@ -116,7 +118,13 @@ class AliasCatalogue:
             listed = aliases["pl"]
             full = listed[0]  # the nominative, as lists are written; and the surname alone
             cases = [*polish_name_cases(full), *polish_name_cases(full.split()[-1])]
+            self.oblique.setdefault("pl", set()).update(cases)
             aliases = {**aliases, "pl": [*listed, *(c for c in cases if c not in listed)]}
+        if entity.type == "person" and aliases.get("de"):  # "Putins", "Scholzens": genitives
+            listed = aliases["de"]
+            cases = [_german_genitive(form) for form in listed if not _genitive_of(form, listed)]
+            self.oblique.setdefault("de", set()).update(cases)
+            aliases = {**aliases, "de": [*listed, *(c for c in cases if c not in listed)]}
         if entity.type == "person" and aliases.get("ru"):  # cases pymorphy reads as another word's
             listed = aliases["ru"]
             surnames = (nominative_genders(form.split()[-1]) for form in listed)
@@ -223,10 +231,7 @@ class AliasCatalogue:
                 if match.start() in shouted:
                     continue  # read in any case by _find_shouted
                 form = match.group()
-                oblique = language in INFLECTED_LANGUAGES and (
-                    _inflected(form, language)
-                    or (language == "de" and form.endswith("s") and table.get(form[:-1]) == table[form])
-                )  # a listed German genitive ("Russlands" beside "Russland") is inflected too
+                oblique = self._oblique(form, language, table)
                 # "Washington Post" is no metonym; "Washingtons Augen" is: a name never holds a genitive
                 if metonym and not oblique and _CAPITALISED_NEXT.match(text, match.end()):
                     continue
@@ -263,10 +268,7 @@ class AliasCatalogue:
                     form = listed.get(match.group().casefold())
                     if form is None:
                         continue
-                    oblique = language in INFLECTED_LANGUAGES and (
-                        _inflected(form, language)
-                        or (language == "de" and form.endswith("s") and table.get(form[:-1]) == table[form])
-                    )
+                    oblique = self._oblique(form, language, table)
                     # "WASHINGTON POST", "THE WEST BANK": only a function word shows that no name goes on.
                     ends_name = (metonym and not oblique) or _ARTICLE_AND_WORD.match(form)
                     if ends_name and _name_goes_on(text, match.end(), language, shouted):
@@ -278,6 +280,15 @@ class AliasCatalogue:
                     entity = self.entities[table[form]]
                     found.append(CatalogueMatch(match.start(), match.end(), entity, metonym, oblique))
         return found
+
+    def _oblique(self, form: str, language: str | None, table: Mapping[str, str]) -> bool:
+        """Whether a Polish or German form is in another case than its name's own: by the inflection
+        table, as a case made here, or as a listed genitive ("Russlands" beside "Russland")."""
+        if language not in INFLECTED_LANGUAGES:
+            return False
+        if _inflected(form, language) or form in self.oblique.get(language, ()):
+            return True
+        return language == "de" and form.endswith("s") and table.get(form[:-1]) == table[form]
 
     def _plainly_named(
         self, text: str, start: int, end: int, line: tuple[int, int], language: str | None
@@ -487,6 +498,15 @@ def load_aliases(settings: Settings, extra: Iterable[Path] = ()) -> AliasCatalog
     return catalogue
 
 
+def _german_genitive(name: str) -> str:
+    """A German name's genitive: "Putins", "Scholzens" (after s, x, z, ß; "Scholz'" is read as "Scholz")."""
+    return f"{name}ens" if name[-1:] in ("s", "x", "z", "ß") else f"{name}s"
+
+
+def _genitive_of(form: str, listed: Sequence[str]) -> bool:
+    return any(form in (f"{other}s", f"{other}ens") for other in listed)
+
+
 def _inflected(surface: str, language: str) -> bool:
     """Whether a Polish or German name is written in another case than its dictionary form."""
     tokens = lemma_tokens(surface, language)
@@ -495,3 +515,30 @@ def _inflected(surface: str, language: str) -> bool:
 
 def _differs(tokens: Sequence[Token], keys: Sequence[str]) -> bool:
     return any(t.text.casefold().replace("ё", "е") != k.casefold() for t, k in zip(tokens, keys, strict=True))
+
+
+# Endings of a man's name in the Polish oblique cases, with what the nominative ends in instead.
+_POLISH_ENDINGS: Final = (
+    ("a", ""), ("owi", ""), ("em", ""), ("iem", ""), ("ie", ""), ("u", ""), ("cie", "t"), ("dzie", "d"),
+    ("rze", "r"), ("le", "ł"), ("iego", "i"), ("iemu", "i"), ("im", "i"),
+)  # fmt: skip
+
+
+def polish_cases(word: str) -> set[int]:
+    """The cases (0 nominative, then genitive, dative, instrumental, locative) that ``word`` may be in as
+    a word of a man's name (:func:`polish_name_cases`): "Zełenskiego" {0, 1}; a word no ending reads as
+    another's case and that does not decline ("Joe") any."""
+    found: set[int] = set()
+    for ending, stem in _POLISH_ENDINGS:
+        base = word[: len(word) - len(ending)] + stem
+        if word.endswith(ending) and len(base) > 1:
+            found.update(i + 1 for i, form in enumerate(polish_name_cases(base)) if form == word)
+    if not found and set(polish_name_cases(word)) <= {word}:
+        return {0, 1, 2, 3, 4}
+    return found | {0}
+
+
+def polish_case_of(word: str, person: str) -> bool:
+    """Whether ``word`` (case-folded) is a Polish case of the surname of ``person`` ("tuska" of "donald
+    tusk")."""
+    return word in {form.casefold() for form in polish_name_cases(person.split()[-1].title())}

@@ -38,7 +38,19 @@ from babel import Locale, UnknownLocaleError
 from propwatch.models.casing import shouted_lines
 from propwatch.models.function_words import stop_words
 from propwatch.sentence_shapes import speaker_labels
-from propwatch.targets.aliases import AliasCatalogue, CatalogueMatch, normalise_surface
+from propwatch.targets.aliases import (
+    AliasCatalogue,
+    CatalogueMatch,
+    normalise_surface,
+    polish_case_of,
+    polish_cases,
+)
+from propwatch.targets.inflections import (
+    GERMAN_QUANTITIES,
+    german_first_name_before,
+    german_noun,
+    german_people,
+)
 from propwatch.targets.linking import COORDINATION
 from propwatch.targets.morphology import (
     CYRILLIC,
@@ -48,6 +60,7 @@ from propwatch.targets.morphology import (
     lemmas,
     name_lemma,
     nominative,
+    polish_name_cases,
     without_patronymic,
 )
 from propwatch.targets.ner import NerBackend, NerMention
@@ -70,7 +83,9 @@ _SENTENCE_OPENERS: Final = frozenset(
     "tandis concernant cependant pourtant ainsi alors donc mais car puis enfin comme quand selon depuis "
     "pendant malgré perché infine come quando mentre però quindi dunque inoltre tuttavia secondo poi ma "
     "anche damit aber denn doch dann also jedoch trotzdem deshalb während wenn als nach seit laut ale więc "
-    "jednak gdy kiedy także również według".split()
+    "jednak gdy kiedy także również według bislang derweil inzwischen zudem außerdem allerdings dennoch "
+    "mittlerweile offenbar tymczasem natomiast zatem dlatego ponadto wówczas niestety oczywiście przecież "
+    "désormais néanmoins lorsque puisque intanto eppure infatti invece".split()
 )
 _TRAILING_ABBREVIATION: Final = re.compile(r"\s*\([^()]*\)$")  # "Wohnungswirtschaft (GdW)"
 # An article before a name ("La Russie", "l'OTAN", "die NATO"), which the catalogue lists without it.
@@ -86,11 +101,25 @@ _TITLES: Final = frozenset(
     "herr frau pan pani monsieur madame mr mrs ms signor signora господин госпожа gen col lt sen gov "
     "minister ministre ministro ministerin министра эксперт kommissionspräsidentin präsidentin kanzlerin "
     "presidentessa senator senatorin sénateur senatore senatorka sekretarz außenminister "
-    "außenministerin herrn m mme mlle dr prof sgt stellvertreter stellvertreterin sig dott".split()
+    "außenministerin herrn m mme mlle dr prof sgt stellvertreter stellvertreterin sig dott premier prime "
+    "premiera premierowi premierem prezydenta prezydentowi prezydentem kanclerz kanclerza kanclerzem "
+    "ministra ministrem marszałek wicepremier rzecznik gubernator gubernatora présidente".split()
 )
+# Titles that also open names ("Premier League", "Prime Video"): cut off only before a full name or a person.
+_NAME_OPENING_TITLES: Final = frozenset({"premier", "prime"})
 # Lower-case words that open a surname ("de Gaulle", "von der Leyen"), unlike a title before a name.
 _PARTICLES: Final = frozenset("de du des von van der den di da del della dos al bin ibn ter zu".split())  # noqa: SIM905
-_ELIDED: Final = re.compile(r"^(?:l|d|dell|all|dall|nell|sull|qu|j|s|c)['’]", re.IGNORECASE)
+_ELIDED: Final = re.compile(
+    r"^(?:l|d|dell|all|dall|nell|sull|qu|lorsqu|puisqu|quoiqu|jusqu|j|s|c)['’]", re.IGNORECASE
+)
+# Elisions before a name that are never part of it: "Lorsqu'Antony Blinken", "Qu'Emmanuel", "d'Olaf".
+_ELISION: Final = re.compile(
+    r"^(?:(?i:lorsqu|puisqu|quoiqu|jusqu|qu)|l|d|dell|all|dall|nell|sull|degl|dagl|j|s|c|n|m|t)['’](?=\w)"
+)
+_ARTICLE_ELISION: Final = re.compile(r"^(?:l|dell|all|dall|nell|sull|degl|dagl)['’]")  # before no first name
+# "D'Olaf Scholz" at a sentence start is French "de", but "D'Alema", "D'Annunzio" are surnames: the
+# elision goes only before a full name, a catalogued name or one the text also writes without it.
+_CAPITAL_D: Final = re.compile(r"^D['’](?=[^\W\d_])")
 _ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
 
 
@@ -171,9 +200,9 @@ def _title(word: str) -> bool:
 
 
 def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, int]:
-    """Offsets of the normalised form inside ``text[start:end]`` (article, possessive and surrounding
-    punctuation cut off; for a person, lower-case words before the name, particles aside, and after it
-    too)."""
+    """Offsets of the normalised form inside ``text[start:end]`` (article, possessive, elision, title and
+    surrounding punctuation cut off; for a person, a sentence opener and lower-case words before the name,
+    particles aside, and after it too)."""
     surface = text[start:end]
     form = _EDGE.sub("", _TRAILING_ABBREVIATION.sub("", normalise_surface(surface)))
     if not form:
@@ -182,8 +211,13 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     owner = next((i for i, word in enumerate(words[:-1]) if _OWNER.search(word)), None)
     if owner is not None:  # "Trump’s Stalinist statements": the name ends at its possessive
         words = [*words[:owner], _OWNER.sub("", words[owner])]
-    if len(words) > 1 and _title(words[0]):
-        words = words[1:]  # "Президент В.В. Путин" is Putin
+    elided = _ELISION.match(words[0])
+    if elided and not (person and _ARTICLE_ELISION.match(words[0])):  # "dell’Indonesia Joko Widodo"
+        words[0] = words[0][elided.end() :]  # "Lorsqu'Antony Blinken", "d'Olaf Scholz", "l'Assemblée"
+    while person and len(words) > 1 and words[0].casefold() in _SENTENCE_OPENERS:
+        words = words[1:]  # "Tymczasem Donald Tusk"
+    while len(words) > 1 and (titled := _titled(words, person)):
+        words = words[titled:]  # "Президент В.В. Путин", "le Premier ministre Gabriel Attal"
     while person and len(words) > 1 and words[0][:1].islower() and words[0].casefold() not in _PARTICLES:
         words = words[1:]  # "ministre Jean Dupont", "presidente Mario Draghi": a title the tagger took in
     while person and len(words) > 1 and not words[-1][:1].isupper():
@@ -193,6 +227,17 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     if first < 0 or last < 0:
         return start, end
     return start + first, start + last + len(words[-1])
+
+
+def _titled(words: Sequence[str], person: bool) -> int:
+    """How many words open ``words`` as a title, with its article ("il premier"): 0 when none does."""
+    skip = 1 if len(words) > 2 and words[0].casefold() in _ARTICLES and _title(words[1]) else 0
+    if not _title(words[skip]):
+        return 0
+    rest = len(words) - skip - 1
+    if words[skip].casefold().rstrip(".") in _NAME_OPENING_TITLES and not (person or rest > 1):
+        return 0
+    return skip + 1
 
 
 def _key(form: str, language: str | None, person: bool = False) -> str:
@@ -231,8 +276,16 @@ def extract_mentions(
     dropped: set[int] = set()
     unlisted: list[tuple[int, int, str]] = []
     found: list[Mention] = []
-    for entity in entities:
-        start, end = _trim(text, entity.start, entity.end, person=entity.type == "PER")
+    for entity in _joined(text, entities):
+        surface = _EDGE.sub("", text[entity.start : entity.end]).split()
+        titled = _titled(surface, person=False) if len(surface) > 1 else 0
+        named = titled and all(word[:1].isupper() for word in surface[titled:])  # not "ministro degli Esteri"
+        kind = "PER" if named else entity.type  # "Premier Donald Tusk", whatever type the tagger gave
+        start, end = _trim(text, entity.start, entity.end, person=kind == "PER")
+        if _CAPITAL_D.match(text[start:end]) and _elided_d(text, start + 2, end, language, catalogue):
+            start += 2  # "D’Emmanuel Macron on attendait…" names Macron; "D'Alema" stays
+        if kind != "PER":
+            end = _completed(text, start, end, language, catalogue)  # "Bureau ovale", not "Bureau"
         form = text[start:end]
         if len(form) < 2 or not any(c.isalpha() for c in form):
             continue  # dates and numbers tagged as entities
@@ -256,22 +309,23 @@ def extract_mentions(
             continue  # "Les États-Unis et l'OTAN" is two targets, as the catalogue has them
         if not plausible_name(form, language):
             continue  # before it may displace the catalogue's names inside ("Stati membri della NATO")
-        if entity.type == "GROUP" and label_word(form):
+        if kind == "GROUP" and label_word(form):
             continue  # "neo-Nazis", "Russophobes": the label a technique span uses, not its target
-        if entity.type != "PER" and form.split()[0].casefold() in calendar_words(language):
+        if kind != "PER" and form.split()[0].casefold() in calendar_words(language):
             continue  # "Juli 2022 in der Zeitung Unsere Zeit": a date the tagger ran on from
-        if language in LEMMATIZED_LANGUAGES and entity.type != "PER" and is_adjective(form):
+        if language in LEMMATIZED_LANGUAGES and kind != "PER" and is_adjective(form):
             continue  # "Мариупольский [котёл]"; a person's adjective-like surname ("Зеленского") stays
         if overlapping:
             inside = all(start <= catalogued[i].start and catalogued[i].end <= end for i in overlapping)
             longer = all(end - start > catalogued[i].end - catalogued[i].start for i in overlapping)
             if not (inside and longer) or len(overlapping) > 1:
                 continue  # the catalogue's reading wins
-            match = catalogued[overlapping[0]]
-            if match.inflected and (entity.type != "PER" or match.start == start):
-                continue  # "Russlands Krieg", "Gesicht Putins": a noun phrase about the catalogued name
+            if _phrase_about(text, start, end, catalogued[overlapping[0]], kind == "PER", language):
+                continue  # "Russlands Krieg", "Reżim Zełenskiego": a noun phrase about the catalogued name
             dropped.update(overlapping)
-        unlisted.append((start, end, entity.type))
+        unlisted.append((start, end, kind))
+    if language == "de":
+        unlisted = _genitive_cut(text, unlisted)
     found.extend(
         Mention(m.start, m.end, m.entity.name, m.entity.type, SOURCE_CATALOGUE)
         for i, m in enumerate(catalogued)
@@ -280,6 +334,116 @@ def extract_mentions(
     found.extend(_merge_unlisted(text, language, unlisted))
     labelled = _overlap_test(speaker_labels(text))  # "SERGEY LAVROV:" says who speaks, not who is attacked
     return sorted((m for m in found if not labelled(m.start, m.end)), key=lambda m: (m.start, m.end))
+
+
+def _joined(text: str, entities: Sequence[NerMention]) -> list[NerMention]:
+    """Entities with those the tagger split at a surname's apostrophe joined ("Massimo D" + "Alema")."""
+    joined: list[NerMention] = []
+    for entity in sorted(entities, key=lambda e: e.start):
+        last = joined[-1] if joined else None
+        tail = text[last.start : last.end].split()[-1:] if last is not None else []
+        if (
+            last is not None
+            and tail
+            and len(tail[0]) <= 4
+            and tail[0][:1].isupper()
+            and text[last.end : last.end + 1] in ("'", "’")
+            and entity.start == last.end + 1
+        ):
+            kind = last.type if last.type == "PER" else entity.type
+            joined[-1] = NerMention(last.start, max(last.end, entity.end), kind)
+        else:
+            joined.append(entity)
+    return joined
+
+
+def _elided_d(text: str, start: int, end: int, language: str | None, catalogue: AliasCatalogue) -> bool:
+    """Whether "D'" before ``text[start:end]`` is an elided "de" (see :data:`_CAPITAL_D`)."""
+    rest = text[start:end]
+    if len(rest.split()) > 1 or catalogue.lookup(rest, language) is not None:
+        return True
+    return re.search(rf"(?<![\w'’]){re.escape(rest)}(?!\w)", text) is not None
+
+
+# French and Italian names of institutions capitalise only their first word ("Bureau ovale", "Assemblée
+# nationale", "Camera dei deputati"): a tagger that took the first word alone left a common noun. Closed
+# lists, since French verbs share adjective endings ("Le Hamas revendique", "la Commission explique").
+_NOUN_FIRST_LANGUAGES: Final = frozenset({"fr", "it"})
+_INSTITUTION_ADJECTIVE: Final = re.compile(
+    r"\s+(?:ovale|nationale?|européen(?:ne)?|constitutionnel(?:le)?|suprême|fédérale?|centrale?|mondiale?|"
+    r"internationale?|populaire|générale?|islamique|nazionale|europe[oa]|costituzionale|federale|"
+    r"internazionale|popolare|islamic[oa]|generale|suprema)(?!\w)"
+)
+_INSTITUTION_HEAD: Final = frozenset(
+    "bureau conseil cour chambre ministère banque commission comité camera consiglio corte ministero banca "  # noqa: SIM905
+    "commissione comitato".split()
+)
+_COMPLEMENT: Final = re.compile(r"\s+(?:di|del|della|dei|degli|delle|de|du|des)\s+([a-zà-ÿœ]{3,})(?!\w)")
+
+
+def _completed(text: str, start: int, end: int, language: str | None, catalogue: AliasCatalogue) -> int:
+    """The end of a one-word French or Italian name with the adjective or complement that ends it
+    ("Bureau ovale", "Parlamento europeo", "Camera dei deputati", "Cour des comptes"); a catalogued name
+    stays as it is ("l'Europe centrale")."""
+    word = text[start:end]
+    if language not in _NOUN_FIRST_LANGUAGES or " " in word or not word[:1].isupper():
+        return end
+    if catalogue.lookup(word, language) is not None:
+        return end
+    adjective = _INSTITUTION_ADJECTIVE.match(text, end)
+    if adjective is not None:
+        return adjective.end()
+    complement = _COMPLEMENT.match(text, end) if word.casefold() in _INSTITUTION_HEAD else None
+    return complement.end() if complement is not None else end
+
+
+def _phrase_about(
+    text: str, start: int, end: int, match: CatalogueMatch, person: bool, language: str | None
+) -> bool:
+    """Whether an entity around a catalogued name is a phrase about it rather than a longer name:
+    the name in another case than its own ("Russlands Krieg", "Putinowi grozi Haga"), except at the end
+    of a person's name ("Джорджа Вашингтона"): in German a first name takes no genitive -s ("Marionette
+    Washingtons"), in Polish it agrees with the surname ("Władimira Putina"; not "Reżim Zełenskiego");
+    or, in German, beside one word that the text uses as a common noun ("Sanktionen Russland")."""
+    extra = [*text[start : match.start].split(), *text[match.end : end].split()]
+    if language == "de" and len(extra) == 1 and german_noun(text, extra[0]):
+        return True
+    if not match.inflected:
+        return False
+    before = text[start : match.start].split()
+    another = person and match.entity.type == "person" and german_first_name_before(text, start, before)
+    if language == "de" and another:
+        return False  # "Hunter Bidens Laptop": a genitive ends a full name, here another person's
+    if not person or match.start == start or language == "de":
+        return True
+    if language != "pl" or not before:
+        return False
+    surname = text[match.start : match.end].split()[0]
+    return not (polish_cases(before[-1]) & (polish_cases(surname) - {0}))
+
+
+def _genitive_stems(word: str) -> set[str]:
+    """What a German genitive may be of: "Baerbocks" of "Baerbock", "Scholzens" of "Scholz"."""
+    return {word[:-1], word[:-3]} if word.endswith("ens") else {word[:-1]}
+
+
+def _genitive_cut(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """German persons cut after a genitive of a surname the text names ("Baerbocks Rede" → "Baerbocks"
+    where "Annalena Baerbock" is named): a German name ends at its genitive."""
+    surnames = {text[s:e].split()[-1] for s, e, kind in spans if kind == "PER" and " " in text[s:e]}
+    cut: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        words = list(re.finditer(r"\S+", text[start:end]))
+        genitive = next(
+            (
+                w
+                for w in words[:-1]
+                if kind == "PER" and w.group().endswith("s") and _genitive_stems(w.group()) & surnames
+            ),
+            None,
+        )
+        cut.append((start, start + genitive.end(), kind) if genitive is not None else (start, end, kind))
+    return cut
 
 
 _HASHTAG: Final = re.compile(r"(?<![\w#])#\w+")
@@ -369,18 +533,26 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
     for start, end, kind in spans:
         keys[start, end] = _key(text[start:end], language, person=kind == "PER")
         groups[keys[start, end]].append((start, end, kind))
-    for key in [k for k, g in groups.items() if _common_word(text, language, g)]:
-        del groups[key]
     # A lone surname joins the one full name of a person that ends with it, whatever type the tagger
     # gave the surname alone ("Franken" as a place); a German genitive too ("Johnsons").
     persons = [k for k, g in groups.items() if len(k.split()) > 1 and _type(g) == "PER"]
+    if language == "pl":  # "Donalda Tuska" is Donald Tusk: the cases of a man's name
+        for person in list(persons):
+            for case in {_key(form, language, person=True) for form in polish_name_cases(person.title())}:
+                if case != person and case in groups and person in groups:
+                    groups[person].extend((s, e, "PER") for s, e, _ in groups.pop(case))
+        persons = [p for p in persons if p in groups]
     for key in [k for k in groups if len(k.split()) == 1]:
         surnames = {key, key[:-1]} if language == "de" and key.endswith("s") else {key}
         if language == "ru":  # read as a surname, whatever the tagger took it for ("Песков", not "песок")
             surnames |= {_key(text[s:e], language, person=True) for s, e, _ in groups[key]}
-        fuller = [p for p in persons if p.split()[-1] in surnames]
+        fuller = [
+            p for p in persons if p.split()[-1] in surnames or (language == "pl" and polish_case_of(key, p))
+        ]
         if len(fuller) == 1:
             groups[fuller[0]].extend((start, end, "PER") for start, end, _ in groups.pop(key))
+    for key in [k for k, g in groups.items() if _common_word(text, language, g)]:
+        del groups[key]  # after the joins: "Franken" of "Al Franken" is no common noun
     mentions: list[Mention] = []
     for key, group in groups.items():
         group.sort()
@@ -393,22 +565,6 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
 
 def _type(group: Sequence[tuple[int, int, str]]) -> str:
     return Counter(kind for _, _, kind in group).most_common(1)[0][0]
-
-
-# German words before a noun that a name does not take: "einer Region", "dieser Krieg", "unserer Nation"
-# (a definite article does go with names: "die Ukraine", "der Donbass", "die Bundeswehr").
-_GERMAN_DETERMINERS: Final = frozenset(
-    f"{stem}{ending}"
-    for stem in ("ein", "kein", "mein", "dein", "sein", "ihr", "unser", "euer", "eur")
-    for ending in ("", "e", "en", "em", "er", "es")
-) | frozenset(
-    f"{stem}{ending}"
-    for stem in ("dies", "jen", "jed", "welch", "solch", "manch")
-    for ending in ("e", "en", "em", "er", "es")
-)
-_GERMAN_ARTICLES: Final = frozenset("der die das den dem des".split()) | _GERMAN_DETERMINERS  # noqa: SIM905
-_ADJECTIVE_ENDING: Final = re.compile(r"^[a-zäöüß][a-zäöüß-]*(?:e|en|em|er|es)$")
-_WORD: Final = re.compile(r"\w[\w-]*")
 
 
 @cache
@@ -426,26 +582,19 @@ def calendar_words(language: str | None) -> frozenset[str]:
 
 
 def _common_word(text: str, language: str | None, group: Sequence[tuple[int, int, str]]) -> bool:
-    """Whether a group of single-word mentions (not a person) is a common word the tagger took for a
-    name: a month or day name; in German (where every noun is capitalised) a word that this text also
-    writes after an indefinite article, a possessive or demonstrative, or after an article and an
-    adjective ("eine unabhängige Nation", "der andauernde Krieg")."""
+    """Whether a group of mentions (not a person) is a common word the tagger took for a name: a month
+    or day name; in German (where every noun is capitalised) one word that the text uses as a common noun
+    (:func:`~propwatch.targets.inflections.german_noun`; a people aside), or words with a unit or quantity
+    among them ("Ampel Milliarden")."""
     forms = {text[s:e] for s, e, _ in group}
-    if _type(group) == "PER" or any(len(f.split()) > 1 or any(c.isupper() for c in f[1:]) for f in forms):
-        return False  # a person, several words, or an acronym ("SoZ", "KGB")
+    if _type(group) == "PER":
+        return False
+    if language == "de" and any(w.casefold() in GERMAN_QUANTITIES for f in forms for w in f.split()):
+        return True  # "[die] Ampel Milliarden [zahlt]", "Grad Celsius": two nouns side by side, no name
+    if any(len(f.split()) > 1 or any(c.isupper() for c in f[1:]) for f in forms):
+        return False  # several words, or an acronym ("SoZ", "KGB")
     if any({f.casefold(), _key(f, language)} & calendar_words(language) for f in forms):
         return True  # "Juli"; "июле" by its lemma "июль"
-    if language != "de":
-        return False
-    for form in forms:
-        for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
-            before = _WORD.findall(text[max(0, match.start() - 60) : match.start()])[-2:]
-            if before and before[-1].casefold() in _GERMAN_DETERMINERS:
-                return True
-            if (
-                len(before) == 2
-                and before[0].casefold() in _GERMAN_ARTICLES
-                and _ADJECTIVE_ENDING.match(before[1])
-            ):
-                return True
-    return False
+    return (
+        language == "de" and not any(map(german_people, forms)) and any(german_noun(text, f) for f in forms)
+    )
