@@ -267,3 +267,42 @@ def test_german_abbreviations_written_with_a_space_end_no_sentence(text: str) ->
 def test_the_abbreviations_the_narratives_splitter_knew_are_known_here_too(text: str, language: str) -> None:
     """One table for both splitters: "por.", "zob.", "прим." had ended claims here only."""
     assert [s.text for s in split_sentences(text, language)] == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Po aneksji Krymu w 2014 r. Rosja rozpoczęła wojnę w Donbasie.",
+        "Po wybuchu wojny w 2022 r. Polska przyjęła miliony uchodźców z Ukrainy.",
+        "Według danych GUS w 2023 r. Polacy wydali więcej na żywność niż rok wcześniej.",
+        "Podczas szczytu NATO w Wilnie w 2023 r. Zełenski skrytykował sojuszników.",
+        "Dopiero po aneksji Krymu w 2014 r. Berlin rozpoczął modernizację sprzętu.",
+        "Natomiast po decyzji Sejmu z ub. r. Kreml gromadzi wojska.",
+    ],
+)
+def test_a_polish_year_inside_an_opening_adverbial_phrase_ends_no_sentence(text: str) -> None:
+    """ "Po aneksji Krymu w 2014 r." had been cut off "Rosja rozpoczęła wojnę": it has no verb of its own."""
+    assert [s.text for s in split_sentences(text, "pl")] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("Na Ukrainie trwa wojna od 2014 r. Rosja okupuje Krym.", "Na Ukrainie trwa wojna od 2014 r."),
+        (
+            "W Brukseli podpisano umowę w 2014 r. Rosja jej nie przestrzega.",
+            "W Brukseli podpisano umowę w 2014 r.",
+        ),
+        (
+            "Po wyborach rząd kieruje się do Brukseli od 2015 r. Polska czeka.",
+            "Po wyborach rząd kieruje się do Brukseli od 2015 r.",
+        ),
+        (
+            "W Polsce przyjęli uchodźców w 2022 r. Polacy z całego kraju.",
+            "W Polsce przyjęli uchodźców w 2022 r.",
+        ),
+    ],
+)
+def test_a_polish_year_after_the_sentence_s_verb_ends_it(text: str, cut: str) -> None:
+    """An opening preposition keeps no sentence going once its verb has come ("trwa", "podpisano")."""
+    assert [s.text for s in split_sentences(text, "pl")] == [cut, text[len(cut) + 1 :]]

@@ -431,7 +431,31 @@ _CONTRASTED = {
     "Вашингтоне": "United States",
     "НАТО": "NATO",
     "China": "China",
+    "Meloni": "Giorgia Meloni",
+    "Zelensky": "Volodymyr Zelensky",
+    "Macron": "Emmanuel Macron",
+    "Poutine": "Vladimir Putin",
+    "USA": "United States",
+    "Polska": "Poland",
+    "Rosją": "Russia",
+    "Putinem": "Vladimir Putin",
+    "Россию": "Russia",
+    "Путин": "Vladimir Putin",
+    "Украина": "Ukraine",
 }
+
+
+def _attacked_in_contrast(text: str, quote: str) -> set[str]:
+    """The names shown attacked by a Name_Calling span on ``quote``, every name of _CONTRASTED a mention."""
+    mentions = sorted(
+        (
+            TargetMention(m.start(), m.end(), _CONTRASTED[m.group()])
+            for m in re.finditer(rf"\b(?:{'|'.join(map(re.escape, _CONTRASTED))})\b", text)
+        ),
+        key=lambda m: m.start,
+    )
+    profiles = build_profiles(text, None, mentions, [_span(text, quote, "Name_Calling-Labeling")])
+    return {p.name for p in profiles if p.stance == "attacked"}
 
 
 @pytest.mark.parametrize(
@@ -470,12 +494,33 @@ def test_a_negated_name_gives_the_span_to_the_name_contrasted_with_it(
     text: str, quote: str, attacked: set[str]
 ) -> None:
     """ "Kriegstreiber sitzen nicht in Moskau, sondern in Berlin" had been shown attacking Russia."""
-    mentions = sorted(
-        (
-            TargetMention(m.start(), m.end(), _CONTRASTED[m.group()])
-            for m in re.finditer(rf"\b(?:{'|'.join(map(re.escape, _CONTRASTED))})\b", text)
-        ),
-        key=lambda m: m.start,
-    )
-    profiles = build_profiles(text, None, mentions, [_span(text, quote, "Name_Calling-Labeling")])
-    assert {p.name for p in profiles if p.stance == "attacked"} == attacked
+    assert _attacked_in_contrast(text, quote) == attacked
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "attacked"),
+    [
+        # A conjunction that opens a clause of its own, with its own verb, keeps the negated name.
+        ("Il governo non parla con la Russia, ma Meloni ha telefonato a Zelensky.", "la Russia", {"Russia"}),
+        ("Le gouvernement ne parle pas à la Russie, mais Macron a appelé Poutine.", "la Russie", {"Russia"}),
+        ("Rosja nie jest w NATO, a USA chcą wojny.", "w NATO", {"NATO"}),
+        ("Я не за Россию, а Путин пусть уходит.", "за Россию", {"Russia"}),
+        ("Ukraine is not in NATO, but China is arming it.", "in NATO", {"NATO"}),
+        ("Nie dla Rosji, ale Polska też ma problem.", "dla Rosji", {"Russia"}),
+        ("Polska nie dla Rosji, a Ukraina dla NATO.", "dla Rosji", {"Russia"}),
+        # A question is no contrast.
+        ("Не Россия ли напала на Украину, а НАТО теперь виновато?", "Не Россия ли напала", {"Russia"}),
+        ("Czy to nie Rosja, lecz NATO?", "Rosja", {"Russia"}),
+        ("Is it not Russia but NATO?", "Russia", {"Russia"}),
+        # A contrast that opens its clause shares the predicate after Y; Y may close a compound.
+        ("Это не Россия, а Украина обстреливает Донецк.", "не Россия", {"Ukraine"}),
+        ("Nie z Rosją, a z Putinem trzeba rozmawiać.", "z Rosją", {"Vladimir Putin"}),
+        ("Not Russia but NATO started this war.", "Russia", {"NATO"}),
+        ("Die Ukraine ist nicht in Russland, sondern in der NATO-Warteschleife.", "in Russland", {"NATO"}),
+    ],
+)
+def test_a_negated_name_keeps_the_span_where_no_parallel_name_replaces_it(
+    text: str, quote: str, attacked: set[str]
+) -> None:
+    """ "Il governo non parla con la Russia, ma Meloni ha telefonato" had given Russia's span to Meloni."""
+    assert _attacked_in_contrast(text, quote) == attacked

@@ -16,8 +16,9 @@ Rule-based and offline, for news prose in Latin, Cyrillic, Greek and Arabic scri
   name follows ("e.g. The Guardian", "ul. Na Skarpie", "Mr. Will"); spaced ones are read closed up
   ("u. a.", "d. h." as "u.a.", "d.h.");
 * a Polish year's "r." ("w 2014 r.", "w ub. r.", "br.") ends a sentence before a capitalised word, unless
-  the year phrase opens the sentence or a clause ("W 2023 r. Polska…", "…, a w 2015 r. Sejm…") or a name
-  of several words follows ("w 1957 r. Raportu Wolfendena").
+  the year phrase opens the sentence or a clause ("W 2023 r. Polska…", "…, a w 2015 r. Sejm…"), a name
+  of several words follows ("w 1957 r. Raportu Wolfendena"), or a name follows an adverbial phrase that
+  opens the sentence and has no finite verb yet ("Po aneksji Krymu w 2014 r. Rosja rozpoczęła…").
 
 Each sentence is returned as ``(start, end)`` with ``text[start:end]`` stripped of surrounding
 white space, so the offsets can become :class:`~propwatch.domain.Span` offsets unchanged.
@@ -87,6 +88,33 @@ _POLISH_DATE_OPENING = re.compile(
     re.IGNORECASE,
 )
 _OPENING_REACH = 80  # characters before a year's "r." its opening phrase may take
+# Polish: words an adverbial phrase opens a sentence with ("Po aneksji Krymu w 2014 r.", "Według danych GUS").
+_POLISH_ADVERBIAL_OPENERS = frozenset(
+    "po według wg podczas dopiero w we od do przed za na z ze pod nad przy przez około ok wraz mimo pomimo "  # noqa: SIM905
+    "wobec zgodnie dzięki wskutek wśród między pomiędzy u o już jeszcze tuż zaraz aż jak gdy kiedy a i ale "
+    "lecz zaś natomiast tymczasem także również jednak ponadto wtedy wówczas wkrótce niedługo ostatecznie "
+    "wreszcie następnie potem później wcześniej dotąd obecnie niedawno początkowo zatem więc".split()
+)
+# Polish finite verbs: past ("rozpoczęła", "zawarli", "mogły"), impersonal ("podpisano", "przyjęto"), present
+# by their ending ("kieruje", "mają", "podaje", "istnieje") or common ones ("trwa", "pochodzi").
+_POLISH_FINITE_VERB = re.compile(
+    r"(?<!\w)(?:\w{2,}(?:ł|ła|ło|li|ły)(?:em|am|eś|aś|by|śmy|ście)?|\w{2,}(?:ano|ono|ęto|yto|ito)"
+    r"|\w{2,}(?:uje|ują|ają|aje|eje|eją)|jest|są|ma|mają|będzie|będą|może|mogą|musi|muszą|chce|chcą|trzeba"
+    r"|można|należy|trwa|mieszka|wynosi|wynoszą|pochodzi|pochodzą|mówi|mówią|twierdzi|twierdzą|uważa|pisze|piszą"
+    r"|stanowi|stanowią|wynika|dotyczy|dotyczą|walczy|walczą|prowadzi|prowadzą|rządzi|żyje|żyją|rośnie|rosną|spada"
+    r"|wzrasta|posiada|odbywa|widzi|widzą|wie|wiedzą|zależy|zależą|nazywa|przypomina|zapowiada|działa|idzie|idą"
+    r"|stoi|stoją|leży|leżą|liczy|pełni|pełnią|chodzi|robi|robią|grozi|służy|służą|wraca|zmienia|mija)(?!\w)",
+    re.IGNORECASE,
+)
+# Nouns and adjectives those endings also fit ("siły", "cały", "Michał", "udział", "roli", "kraje", "święto").
+_POLISH_NOT_VERBS = frozenset(
+    "siła siły szkoła szkoły cały cała mały mała stały stała biały biała zły zła miły ciepły wisła wisły "  # noqa: SIM905
+    "skała skały paweł pawła michał michała rafał rafała kanał materiał udział dział potencjał kapitał "
+    "generał admirał sygnał ideał arsenał koło mało ciało źródło działo czoło hasło zło dzieło dzieła "
+    "roli woli soli fali sali mali bali rano siano grono łono święto żyto koryto tito kraje rodzaje zwyczaje "
+    "obyczaje nadzieje nadzieją".split()
+)
+_VERB_REACH = 300  # characters before a year's "r." its sentence's verb is looked for
 _LAST_YEAR = re.compile(r"(?<![\w.])ub\.\s*$", re.IGNORECASE)  # "ub. " of "w ub. r." (last year)
 _MONTH_AFTER = re.compile(
     r"\s+(?:jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|januar|februar|märz|juni|juli"
@@ -195,7 +223,11 @@ def _year_goes_on(text: str, dot: int, word_start: int, sentence_start: int) -> 
     if following.group(1).casefold() not in stop_words("pl"):
         # a name of several words goes on more often than it opens a sentence ("w 1957 r. Raportu Wolfendena")
         second = _WORD_AFTER.match(text, following.end())
-        if second is None or second.group(1)[0].isupper():
+        if (
+            second is None
+            or second.group(1)[0].isupper()
+            or _adverbial_opening(text, sentence_start, word_start)
+        ):
             return True
     lead = max(sentence_start, word_start - _OPENING_REACH)
     clause = max(text.rfind(mark, lead, word_start) for mark in ",;:(—–")
@@ -205,6 +237,19 @@ def _year_goes_on(text: str, dot: int, word_start: int, sentence_start: int) -> 
         return False
     opening = _POLISH_DATE_OPENING.match(text, lead, word_start)
     return opening is not None and opening.end() == word_start
+
+
+def _adverbial_opening(text: str, sentence_start: int, end: int) -> bool:
+    """Whether the Polish sentence from ``sentence_start`` to ``end`` is an adverbial phrase yet, its subject
+    and verb to come ("Po aneksji Krymu w 2014 r." before "Rosja rozpoczęła…"): it opens with a preposition or
+    adverb and holds no finite verb ("Polska przekazała czołgi w 2023 r." does)."""
+    if end - sentence_start > _VERB_REACH:
+        return False
+    first = _WORD_AFTER.match(text, sentence_start, end)
+    if first is None or first.group(1).casefold() not in _POLISH_ADVERBIAL_OPENERS:
+        return False
+    verbs = _POLISH_FINITE_VERB.finditer(text, first.end(), end)
+    return all(verb.group().casefold() in _POLISH_NOT_VERBS for verb in verbs)
 
 
 def _last_year(text: str, end: int) -> bool:

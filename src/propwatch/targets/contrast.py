@@ -12,6 +12,13 @@ Moskau, sondern in Berlin und Washington" calls Berlin and Washington warmongers
   NATO", "Ce n'est pas la Russie qui ment, mais l'OTAN", "Это не Россия лжёт, а НАТО");
 * "Y, not X" and "Y and not X" ("NATO, not Russia, is the aggressor", "НАТО, а не Россия").
 
+X and Y stand in the same slot: Y (with the names coordinated with it) closes its clause, or, when "not X
+but Y" opens the clause, may be followed by the predicate the two share ("Это не Россия, а Украина
+обстреливает Донецк", "Nie z Rosją, a z Putinem trzeba rozmawiać"; a preposition before X wants one
+before Y). A conjunction that joins a clause of its own is no contrast ("Il governo non parla con la Russia,
+ma Meloni ha telefonato", "Rosja nie jest w NATO, a USA chcą wojny", "Nie dla Rosji, ale Polska też ma
+problem"), nor is a question ("Не Россия ли напала на Украину, а НАТО теперь виновато?").
+
 "Not only X but also Y" ("nicht nur", "non seulement", "non solo", "nie tylko", "не только") names both:
 "only" is no word that may stand between the negation and X, so it is no contrast here.
 """
@@ -45,9 +52,17 @@ _CLAUSE_START = r"(?:^|[.!?;:,—–(\n][\s\"'“”„«»]*)"
 _CONJUNCTION = r"(?:(?:,\s*|\s+)(?:but|sondern|mais|ma|bensì|bensi|lecz|ale|tylko)|,\s*(?:a|а|но))\s+"
 _RATHER = r"(?:(?:rather|instead|vielmehr|eher|plutôt|bien|piuttosto|raczej|właśnie|скорее|именно)\s+)?"
 
-_NEGATED: Final = re.compile(rf"{_NEGATION}{_FILLERS}$", re.IGNORECASE)
+_NEGATED: Final = re.compile(rf"{_NEGATION}(?P<fillers>{_FILLERS})$", re.IGNORECASE)
 _OPENING_NEGATION: Final = re.compile(rf"{_CLAUSE_START}{_CLEFT}{_NEGATION}{_FILLERS}$", re.IGNORECASE)
-_ADJACENT_CONTRAST: Final = re.compile(rf"^\s*{_CONJUNCTION}{_RATHER}{_FILLERS}$", re.IGNORECASE)
+_ADJACENT_CONTRAST: Final = re.compile(rf"^\s*{_CONJUNCTION}{_RATHER}(?P<fillers>{_FILLERS})$", re.IGNORECASE)
+# Words of _FILLER that are no preposition: articles, copulas, "etwa" ("l'" is read as "l").
+_NOT_PREPOSITIONS: Final = frozenset(
+    "the a an etwa der die das den dem des la le les un une è il lo gli i l jest".split()  # noqa: SIM905
+)
+# Y closes its clause: perhaps the rest of a compound ("EU-Beitrittsphase"), closing quotes, then punctuation.
+_CLAUSE_END: Final = re.compile(r"(?:[-‐‑]\w+)*[\"'“”’»)\]]*(?:\s*(?:[.,;:!?…—–\n(]|-\s|$))")
+_QUESTION_WORD: Final = re.compile(r"(?<!\w)(?:ли|czy|est-ce)(?!\w)", re.IGNORECASE)
+_SENTENCE_MARK: Final = re.compile(r"[.!?\n]")
 # Words between X and the conjunction stay inside the sentence: no sentence punctuation, 150 characters.
 _LATER_CONTRAST: Final = re.compile(rf"^[^.!?;\n]{{0,150}}?{_CONJUNCTION}{_RATHER}{_FILLERS}$", re.IGNORECASE)
 _NEGATED_AFTER: Final = re.compile(
@@ -58,18 +73,55 @@ _REACH: Final = 60  # how far before X its negation (and a cleft opener) is look
 LATER_REACH: Final = 200  # how far after X its Y may stand
 
 
-def contrasted_after(text: str, negated_start: int, negated_end: int, other_start: int) -> bool:
+def contrasted_after(
+    text: str, negated_start: int, negated_end: int, other_start: int, other_end: int
+) -> bool:
     """Whether the name at ``other_start`` is the Y of "not X but Y", X being
-    ``text[negated_start:negated_end]`` (a name or names coordinated)."""
+    ``text[negated_start:negated_end]`` (a name or names coordinated), Y ending at ``other_end`` (the names
+    coordinated with it included)."""
     gap = text[negated_end:other_start]
     reach = max(0, negated_start - _REACH)
-    if _ADJACENT_CONTRAST.match(gap):
-        return _NEGATED.search(text, reach, negated_start) is not None
+    if _in_question(text, negated_start, other_end):
+        return False
+    closes = _CLAUSE_END.match(text, other_end) is not None
+    adjacent = _ADJACENT_CONTRAST.match(gap)
+    if adjacent:
+        negated = _NEGATED.search(text, reach, negated_start)
+        if negated is None:
+            return False
+        # A predicate after Y is the pair's own only where "not X but Y" opens the clause
+        return closes or (
+            _OPENING_NEGATION.search(text, reach, negated_start) is not None
+            and _has_preposition(negated["fillers"]) == _has_preposition(adjacent["fillers"])
+        )
     return (
-        bool(_LATER_CONTRAST.match(gap)) and _OPENING_NEGATION.search(text, reach, negated_start) is not None
+        closes
+        and bool(_LATER_CONTRAST.match(gap))
+        and _OPENING_NEGATION.search(text, reach, negated_start) is not None
     )
 
 
-def contrasted_before(text: str, other_end: int, negated_start: int) -> bool:
-    """Whether the name ending at ``other_end`` is the Y of "Y, not X", X starting at ``negated_start``."""
-    return _NEGATED_AFTER.match(text[other_end:negated_start]) is not None
+def contrasted_before(text: str, other_end: int, negated_start: int, negated_end: int) -> bool:
+    """Whether the name ending at ``other_end`` is the Y of "Y, not X", X being
+    ``text[negated_start:negated_end]``."""
+    return _NEGATED_AFTER.match(text[other_end:negated_start]) is not None and not _in_question(
+        text, other_end, negated_end
+    )
+
+
+def _has_preposition(fillers: str) -> bool:
+    """Whether the words between a negation or conjunction and its name hold a preposition ("in der")."""
+    return any(
+        word.rstrip("'’") not in _NOT_PREPOSITIONS for word in re.findall(r"\w+['’]?", fillers.lower())
+    )
+
+
+def _in_question(text: str, start: int, end: int) -> bool:
+    """Whether the sentence holding ``text[start:end]`` asks: it ends in "?" or has "ли", "czy", "est-ce"."""
+    lead = max(0, start - LATER_REACH)
+    opening = max(lead, *(text.rfind(mark, lead, start) + 1 for mark in ".!?\n"))
+    closing = _SENTENCE_MARK.search(text, end, end + LATER_REACH)
+    stop = closing.start() if closing else min(len(text), end + LATER_REACH)
+    return (closing is not None and closing.group() == "?") or bool(
+        _QUESTION_WORD.search(text, opening, stop)
+    )

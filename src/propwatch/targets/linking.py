@@ -344,9 +344,10 @@ def _contrasted(text: str, mentions: Sequence[TargetMention], index: int) -> int
     for later in range(last + 1, len(mentions)):
         if mentions[later].start - group[-1].end > contrast.LATER_REACH:
             break
-        if contrast.contrasted_after(text, group[0].start, group[-1].end, mentions[later].start):
+        other_end = _coordinated(mentions, later, text)[-1].end
+        if contrast.contrasted_after(text, group[0].start, group[-1].end, mentions[later].start, other_end):
             return later
-    if first > 0 and contrast.contrasted_before(text, mentions[first - 1].end, group[0].start):
+    if first > 0 and contrast.contrasted_before(text, mentions[first - 1].end, group[0].start, group[-1].end):
         return first - 1
     return index
 
