@@ -33,6 +33,7 @@ def quiet(tmp_path: Path) -> Settings:
         ("Washington (AFP) - ", "Washington", "AFP"),
         ("London (Reuters) - ", "London", "Reuters"),
         ("Berlin (dpa) - ", "Berlin", "dpa"),
+        ("Berlin (DPA) - ", "Berlin", "DPA"),  # next to a place any case is the wire's
         ("Warszawa (PAP) - ", "Warszawa", "PAP"),
         ("Roma (ANSA) – ", "Roma", "ANSA"),
     ],
@@ -106,4 +107,31 @@ def test_a_known_agency_signing_the_end_is_read_and_removed(
     ],
 )
 def test_a_parenthesis_that_signs_nothing_stays(text: str) -> None:
+    assert split_closing_signature(text) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "agencies"),
+    [
+        ("Il ministro ha parlato (Ansa).", "Il ministro ha parlato.", ["Ansa"]),
+        ("Lo ha detto il premier Giorgia Meloni (ANSA).", "Lo ha detto il premier Giorgia Meloni.", ["ANSA"]),
+        ("Das sagte der Kanzler in Berlin. (dpa)", "Das sagte der Kanzler in Berlin.", ["dpa"]),
+    ],
+)
+def test_an_agency_signs_in_its_own_case(text: str, rest: str, agencies: list[str]) -> None:
+    assert split_closing_signature(text) == (rest, agencies)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report was dismissed as baseless by the Armed Forces of the Philippines (AFP).",
+        "Most transactions were made through the Unified Payments Interface (UPI).",
+        "The study was published by the American Psychological Association (APA).",
+        "It acts as lead authority for the Danish and German (DPA).",  # dpa signs in lower case
+        "Il ministro ha parlato (ansa).",
+    ],
+)
+def test_an_acronym_spelled_out_or_in_another_case_signs_nothing(text: str) -> None:
+    """These had been cut from the text and recorded as sources ("AFP", "UPI", "APA", "DPA")."""
     assert split_closing_signature(text) == (text, [])

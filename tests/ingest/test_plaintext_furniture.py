@@ -174,7 +174,7 @@ def test_a_commenter_s_via_line_is_no_source(quiet: Settings) -> None:
     "teasers",
     [
         "Mehr zum Thema\nBaerbock blamiert sich in China\nScholz in Washington: ein Besuch ohne Ergebnis",
-        "Lesen Sie auch:\n\nBaerbock blamiert sich in China\n\nWarum Berlin zögert?",
+        "Lesen Sie auch:\n\nBaerbock blamiert sich in China\nBerlin zögert bei Panzern",
         "Czytaj także\nBaerbock kompromituje się w Chinach",
         "Lire aussi\nBaerbock se ridiculise en Chine",
         "Leggi anche\nBaerbock si rende ridicola in Cina",
@@ -201,6 +201,80 @@ def test_the_last_headlines_under_a_teaser_label_go(quiet: Settings) -> None:
 def test_prose_under_a_teaser_label_stays(quiet: Settings, under: str) -> None:
     article = parse_plain_text(f"Titre\n\n{FR}\n\nLire aussi\n{under}\n\n{FR_SECOND}", quiet)
     assert article.text == f"{FR}\n\n{under}\n\n{FR_SECOND}"
+
+
+@pytest.mark.parametrize(
+    ("teasers", "subheads"),
+    [
+        ("Lire aussi\nRetraites : ce que contient le texte", "Quelles conséquences pour les salariés ?"),
+        ("Mehr zum Thema\nScholz in Kiew", "Kernpunkte des Besuchs"),
+        ("Leggi anche\nGiustizia, la riforma arriva in Aula", "Le reazioni\nOpposizioni all'attacco"),
+        # a label alone lists the block under it only; a question is a subhead
+        ("Lesen Sie auch:\n\nBaerbock blamiert sich in China", "Warum Berlin zögert?"),
+        ("Lire aussi", "Quelles conséquences pour les salariés ?"),
+    ],
+)
+def test_the_next_section_s_subheads_stay_under_a_teaser_list(
+    quiet: Settings, teasers: str, subheads: str
+) -> None:
+    """The subheads after a teaser block had gone with it, up to the next paragraph of prose."""
+    article = parse_plain_text(f"Titre\n\n{FR}\n\n{teasers}\n\n{subheads}\n\n{FR_SECOND}", quiet)
+    assert article.text == f"{FR}\n\n{subheads}\n\n{FR_SECOND}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Wir verwenden Cookies nur mit ausdrücklicher Einwilligung der Nutzer, sagte ein Sprecher.",
+        "Nous utilisons des cookies uniquement avec le consentement des internautes, a répondu le groupe.",
+        "We use cookies only with the explicit consent of our users, a spokesman for the company said.",
+        "Utilizziamo i cookie solo con il consenso degli utenti, ha detto il portavoce.",
+        "This website uses cookies, the regulator found.",  # no button, purpose or settings: no banner
+    ],
+)
+def test_a_reported_statement_about_cookies_stays(quiet: Settings, line: str) -> None:
+    assert not is_boilerplate(line)
+    article = parse_plain_text(f"Titre\n\n{FR}\n\n{line}\n\n{FR_SECOND}", quiet)
+    assert article.text == f"{FR}\n\n{line}\n\n{FR_SECOND}"
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "We use cookies to personalise content and to analyse our traffic.",
+        "Wir verwenden Cookies nur mit Ihrer Einwilligung. Mehr erfahren",
+        "Nous utilisons des cookies. En savoir plus",
+        "Мы используем cookies для улучшения работы сайта. Понятно",
+    ],
+)
+def test_a_banner_names_its_button_purpose_or_settings(banner: str) -> None:
+    assert is_boilerplate(banner)
+
+
+def test_a_title_case_headline_under_a_section_label_is_no_byline(quiet: Settings) -> None:
+    prose = "The golfer struggled on the back nine, finishing three over par after a disappointing round."
+    article = parse_plain_text(f"Sport\nPar Four Is Not Enough\n\n{prose}", quiet)
+    assert (article.title, article.author, article.text) == ("Par Four Is Not Enough", None, prose)
+
+
+@pytest.mark.parametrize("line", ["Par Four Is Not Enough", "Von Anfang An Nicht", "By The Numbers"])
+def test_a_name_has_no_headline_words(quiet: Settings, line: str) -> None:
+    article = parse_plain_text(f"Titre\n{line}\n\n{FR}", quiet)
+    assert article.author is None
+
+
+@pytest.mark.parametrize(
+    "byline", ["Par Marine Le Pen", "di Ignazio La Russa", "By Will Smith", "By Dawie Van Der Merwe"]
+)
+def test_names_that_hold_articles_are_bylines(quiet: Settings, byline: str) -> None:
+    article = parse_plain_text(f"Sport\nTitre du jour\n{byline}\n\n{FR}", quiet)
+    assert (article.title, article.author, article.text) == ("Titre du jour", byline.split(" ", 1)[1], FR)
+
+
+def test_an_acronym_the_sentence_spells_out_is_no_agency(quiet: Settings) -> None:
+    last = "The report was dismissed as baseless by the Armed Forces of the Philippines (AFP)."
+    article = parse_plain_text(f"Manila rejects claims\n\n{FR}\n\n{last}", quiet)
+    assert (article.text, article.sources) == (f"{FR}\n\n{last}", ())
 
 
 # --- end to end: one language's furniture, read as the clean article -------------------------------

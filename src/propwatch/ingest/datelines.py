@@ -9,8 +9,9 @@
 * A place in title case is a dateline's with a date ("Warszawa, 12 marca 2024 r. (PAP) - ") or a known
   agency ("Paris (AFP) - "; "Paris (France) - " is prose); the agency may come first, as ANSA online
   writes it: "(ANSA) - ROMA, 03 FEB - ".
-* A known agency signing the end of the text ("… (ANSA).", "… (AFP)") is a source, read by
-  :func:`split_closing_signature`.
+* A known agency signing the end of the text in its own case ("… (ANSA).", "… (AFP)", "… (dpa)") is a
+  source, read by :func:`split_closing_signature`; an acronym that the words before it spell out ("the
+  Armed Forces of the Philippines (AFP)") is the sentence's.
 * Dotted and slashed numeric dates are day first; an agency in the dateline becomes a source; a date
   without a year ("12 апр") dates nothing.
 """
@@ -98,22 +99,25 @@ _SECTIONS = (
 )
 _NOT_PLACES = frozenset(_ACRONYMS.split()) | frozenset(_SECTIONS.split())
 _OPENING_QUOTES = "\"'«»‹›„‚“”‘’「『"  # » and ” open quotes in German and Swedish
-# Wire agencies by name. After a dateline's dash, RIA style ("МОСКВА, 27 фев — РИА Новости. "), only
-# these: "WASHINGTON — NATO. That is the word…" opens with the text's own first sentence.
-_WIRE_AGENCIES = (
+# Wire agencies by name, as they write it. After a dateline's dash, RIA style ("МОСКВА, 27 фев — РИА
+# Новости. "), only these: "WASHINGTON — NATO. That is the word…" opens with the text's own first sentence.
+_OWN_CASE_AGENCIES = (
     r"РИА\s+(?:Новости|«Новости»)(?:\s+(?:Крым|Украина|Недвижимость))?|РИА\s+ФАН|ИТАР-ТАСС|ТАСС"
     r"|(?:Интерфакс|Інтерфакс|Interfax)(?:-[\w]+)?|Укринформ|Укрінформ|Ukrinform|УНИАН|УНІАН|UNIAN"
     r"|Sputnik(?:\s+[A-ZА-ЯЁ][\w-]*)?|Спутник|Прайм|(?:ИА\s+)?(?:Regnum|REGNUM|Регнум)|БелТА|BelTA|РБК"
-    r"|Reuters|AFP|AP|dpa|DPA|ANSA|PAP|EFE|Xinhua|Синьхуа|Anadolu|Kyodo|Lusa|Agerpres|BTA|БТА|ČTK|MTI|TASS"
+    r"|Reuters|AFP|AP|dpa|ANSA|PAP|EFE|Xinhua|Синьхуа|Anadolu|Kyodo|Lusa|Agerpres|BTA|БТА|ČTK|MTI|TASS"
     r"|RIA\s+Novosti"
 )
+_WIRE_AGENCIES = rf"{_OWN_CASE_AGENCIES}|DPA"
 _AGENCY_AFTER_DASH = re.compile(rf"^(?P<agency>{_WIRE_AGENCIES})\.\s+(?=[A-ZА-ЯЁ«\"“])")
-# A known agency in parentheses, or several ("(AFP/dpa)"); "(Dpa)", "(ansa)" are the same wires.
-_KNOWN = rf"(?i:{_WIRE_AGENCIES}|UPI|KNA|epd|APA|Belga|AGI|Adnkronos|askanews|LaPresse)"
+# Agencies that sign a text's end, in their own case: "(dpa)", "(ANSA)"; "(DPA)" may be a data protection
+# authority. Next to a dateline's place any case is the wire's: "(Dpa)", "(ansa)" (_KNOWN).
+_SIGNING = rf"{_OWN_CASE_AGENCIES}|Ansa|UPI|KNA|epd|APA|Belga|AGI|Adnkronos|askanews|LaPresse"
+_KNOWN = rf"(?i:{_SIGNING})"
 _SIGNED = re.compile(rf"{_KNOWN}(?:\s*/\s*{_KNOWN})*")
 # ANSA online puts its name before the dateline: "(ANSA) - ROMA, 03 FEB - ".
 _AGENCY_FIRST = re.compile(rf"^\((?P<agency>{_SIGNED.pattern})\)\s*[-–—]+\s*(?=\S)")
-_SIGNATURE = re.compile(rf"\((?P<agencies>{_SIGNED.pattern})\)\.?\Z")
+_SIGNATURE = re.compile(rf"\((?P<agencies>(?:{_SIGNING})(?:\s*/\s*(?:{_SIGNING}))*)\)\.?\Z")
 _SIGNATURE_TAIL = 80  # characters: a signature is read from the end of the text only
 # "…the news agency (AFP)." spells out an agency's name: that parenthesis is the sentence's, not a signature.
 _NAMES_AN_AGENCY = re.compile(
@@ -121,6 +125,10 @@ _NAMES_AN_AGENCY = re.compile(
     r"[\s\w'’-]{0,30}\Z"
 )
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)]*\Z")
+# Words an acronym's letters may skip: "Armed Forces of the Philippines (AFP)".
+_LINKING = "of the for and on in de des du la le di del della dei per für der und i"
+_LINKING_WORDS = frozenset(_LINKING.split())
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -250,9 +258,27 @@ def split_closing_signature(text: str) -> tuple[str, list[str]]:
     before = stripped[: found.start()].rstrip()
     if not before or _NAMES_AN_AGENCY.search(before, max(0, len(before) - 60)):
         return text, []
+    if _spelled_out(before, found.group("agencies")):
+        return text, []
     if found.group().endswith(".") and not _SENTENCE_END.search(before[-8:]):
         before += "."  # "… il ministro (ANSA)." : the full stop closes the sentence
     return before, [name.strip() for name in found.group("agencies").split("/")]
+
+
+def _spelled_out(before: str, acronym: str) -> bool:
+    """Whether the capitalised words ending ``before`` spell ``acronym`` out ("the Unified Payments
+    Interface (UPI)", "Armed Forces of the Philippines (AFP)"): an expansion, not a signature."""
+    if not acronym.isupper() or not acronym.isalpha():
+        return False
+    initials: list[str] = []
+    for word in reversed(_WORD.findall(before[-160:])):
+        if len(initials) == len(acronym):
+            break
+        if word[0].isupper():
+            initials.append(word[0])
+        elif word not in _LINKING_WORDS:
+            break
+    return "".join(reversed(initials)) == acronym
 
 
 def _fold_accents(text: str) -> str:

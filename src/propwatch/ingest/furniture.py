@@ -97,7 +97,8 @@ _REACTIONS = (
     rf"{_REACTION}(?:\s*[·•|/]\s*{_REACTION})+|{_REACTION}(?:\s+{_REACTION}){{2,}}"
     r"|réagir|commenter|commenta|kommentieren|komentuj|skomentuj|комментировать|коментувати"
 )
-# Cookie notices: the site says it uses cookies ("Ta strona używa plików cookies. Akceptuję").
+# Cookie notices: the site says it uses cookies ("Ta strona używa plików cookies. Akceptuję"); a banner
+# only with a cue of its own (_BANNER_CUE) and no verb of saying (_SAYING): see :func:`_cookie_banner`.
 _COOKIE_NOTICE = (
     r"(?:(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies"
     r"|(?:wir\s+(?:verwenden|nutzen|benutzen|setzen)|diese\s+(?:web)?seite\s+(?:verwendet|nutzt|benutzt))"
@@ -115,6 +116,32 @@ _COOKIE_BUTTON = (
     r"|(?:alle\s+)?(?:cookies\s+)?akzeptieren|akceptuj[ęe]?(?:\s+wszystkie)?"
     r"|(?:tout\s+)?accepter(?:\s+(?:et\s+fermer|tout|les\s+cookies))?|accetta(?:\s+tutti)?(?:\s+i\s+cookie)?"
     r"|принять(?:\s+все)?(?:\s+cookies?)?"
+)
+# What a banner says beside "we use cookies": its button, its purpose, consent by browsing, its settings.
+_BANNER_CUE = re.compile(
+    r"(?i)(?:^|[.!:|·•]\s*|\s[-–—|]\s*)"
+    rf"(?:{_COOKIE_BUTTON}|ok(?:ay)?|got\s+it|i\s+agree|agree|zustimmen|einverstanden|verstanden"
+    r"|j[’']accepte|d[’']accord|ho\s+capito|rozumiem|zgadzam\s+się|понятно|согласен|хорошо)[\s.!]*$"
+    r"|\b(?:experience|improve|personali[sz]|analy[sz]|traffic|(?:cookie|privacy)\s+(?:policy|notice|settings)"
+    r"|settings|preferences|by\s+(?:continuing|using|browsing|clicking)|you\s+(?:agree|consent|accept)"
+    r"|learn\s+more|more\s+info|find\s+out\s+more|your\s+consent|ihre[rn]?\s+(?:einwilligung|zustimmung)"
+    r"|votre\s+consentement|(?:il\s+)?tuo\s+consenso|(?:twoj[aą]|twoją)\s+zgod[aęy]|ваше\s+согласие"
+    r"|erlebnis|erfahrung|verbessern|optimal|datenschutz\w*|einstellungen|zustimm\w*|stimmen\s+sie"
+    r"|mehr\s+erfahren|weitere\s+informationen|nutzung\s+(?:der|dieser)"
+    r"|expérience|améliorer|en\s+poursuivant|vous\s+acceptez|paramétr\w*|paramètres|gérer|confidentialité"
+    r"|en\s+savoir\s+plus|mesure\s+d[’']audience"
+    r"|esperienza|miglior\w*|continuando|acconsenti\w*|impostazioni|preferenze|informativa|maggiori\s+informazioni"
+    r"|doświadcze\w*|ustawie\w*|polityk\w*\s+prywatności|korzystając|więcej\s+informacji|dowiedz\s+się"
+    r"|удобств\w*|улучшени\w*|продолжая|соглашаетесь|настройк\w*|политик\w*\s+конфиденциальности|подробнее)\b"
+)
+# Verbs of saying: "Wir verwenden Cookies nur mit Einwilligung, sagte ein Sprecher." is news, no banner.
+_SAYING = re.compile(
+    r"(?i)\b(?:said|says|told|added|stated|explained|replied|insisted|wrote"
+    r"|sagte|sagt|erklärte|betonte|teilte|versicherte|antwortete|hieß\s+es"
+    r"|a\s+(?:dit|déclaré|répondu|affirmé|expliqué|assuré|indiqué|précisé|souligné|ajouté)"
+    r"|ha\s+(?:detto|dichiarato|spiegato|affermato|risposto|sottolineato|precisato|assicurato|aggiunto)"
+    r"|powiedział[ao]?|oświadczył[ao]?|stwierdził[ao]?|zapewnił[ao]?|odpowiedział[ao]?|dodał[ao]?"
+    r"|заявил[аи]?|сказал[аи]?|сообщил[аи]?|ответил[аи]?|пояснил[аи]?|по\s+словам)\b"
 )
 # Comment sections: "12 comments", "2 thoughts on “Title”", and comment forms in the corpus languages.
 _COMMENTS = (
@@ -140,7 +167,6 @@ _BOILERPLATE = re.compile(
     rf"|(?:share|post|tweet)\s+(?:on|to|via)\s+{_SOCIAL}.*|{_SHARE_ON}|{_REACTIONS}|(?:{_SOCIAL}[\s,|/·•]*)+"
     r"|(?:subscribe|sign\s+up)(?:\s+(?:to|for)\s+(?:our|the|my)\b.{0,150}|\s+(?:now|here|today)\b.{0,60})?[.!]?"
     r"|follow\s+us(?:\s+(?:on|at)\b.{0,150}|\s*[:@].{0,150})?|join\s+us\s+on\b.{0,100}"
-    rf"|{_COOKIE_NOTICE}|{_COOKIE_BUTTON}"
     r"|related(?:\s+(?:posts?|articles?|stories|news|content))?\s*:?|you\s+may\s+also\s+like.{0,40}|more\s+stories.{0,40}"
     # "Read more: <another headline>"; a line that ends like a sentence is the article's own prose
     r"|read\s+(?:also|more)\s*(?::?\s*.{0,200}[^.\s])?|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
@@ -152,6 +178,8 @@ _BOILERPLATE = re.compile(
     r"|post\s+navigation|all\s+rights\s+reserved\.?|(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4}).{0,150}"
     r")\s*$"
 )
+_COOKIE_NOTICE_LINE = re.compile(rf"^(?i:{_COOKIE_NOTICE})\s*$")
+_COOKIE_BUTTON_LINE = re.compile(rf"^(?i:{_COOKIE_BUTTON})\s*$")
 # Emoji, symbols and bullets that dress a call: "👉 Подписывайтесь на канал: …", "❗️Подписывайтесь…❗️".
 _DECORATION_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cf", "Zs"})
 _DECORATION_MARKS = "\ufe0e\ufe0f\u20e3•·*"  # emoji variation selectors, keycap, bullets
@@ -174,12 +202,27 @@ _MAX_CALL_WORDS = 8  # a longer line that ends in a full stop is a sentence of t
 def is_boilerplate(line: str) -> bool:
     """A share, subscribe, cookie, comment… line (module doc), also with emoji or symbols around it; not
     a platform name or menu word behind a bullet (one of a list: see :func:`_share_bar`)."""
-    if _BOILERPLATE.match(line):
+    if _furniture(line):
         return not _reported_call(line)
     bare = _undecorated(line)
-    if bare in ("", line) or _BOILERPLATE.match(bare) is None:
+    if bare in ("", line) or not _furniture(bare):
         return False
     return not _MENU_WORD.fullmatch(bare) and not _reported_call(bare)
+
+
+def _furniture(line: str) -> bool:
+    return _BOILERPLATE.match(line) is not None or _cookie_banner(line)
+
+
+def _cookie_banner(line: str) -> bool:
+    """A cookie notice or consent button: a notice also names its button, purpose or settings ("Wir
+    verwenden Cookies, um … zu verbessern. Akzeptieren"); a line that reports a statement about cookies
+    ("Nous utilisons des cookies uniquement avec le consentement…, a répondu un porte-parole.") is news."""
+    if _SAYING.search(line):
+        return False
+    if _COOKIE_BUTTON_LINE.match(line):
+        return True
+    return _COOKIE_NOTICE_LINE.match(line) is not None and _BANNER_CUE.search(line) is not None
 
 
 def _reported_call(line: str) -> bool:
@@ -248,23 +291,30 @@ _TEASER_LABEL = re.compile(rf"^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)?\
 _MAX_TEASER_WORDS = 14  # a headline; a longer line is a sentence of the article
 _MAX_TEASER_CHARS = 160  # a headline's length, as _MAX_TEASER_WORDS
 _MAX_TEASERS = 8  # a longer run of short lines is the article's own list
+# "Quelles conséquences pour les salariés ?": under a teaser's headline, a question is the text's subhead.
+_QUESTION = re.compile(r"\?[\"'»”’)]*$")
 
 
 def teaser_list(content: list[str], nonblank: list[int], label: int) -> list[int]:
     """The headlines a teaser label on its own line ("Lire aussi", "Mehr zum Thema:") lists under it: the
-    short lines after it that end like no sentence, up to the next paragraph of prose or the end. None
-    when the label lists nothing, or when the prose goes on under them without a blank line (the short
-    lines were the start of a paragraph)."""
+    short lines that end like no sentence in the label's block, or in the block right after a label that
+    stands alone, up to that block's end or a question (a subhead: "Quelles conséquences ?"). None when
+    the label lists nothing, or when prose goes on in that block (the short lines opened a paragraph)."""
     if not _TEASER_LABEL.match(content[label]):
         return []
+    at = bisect.bisect_right(nonblank, label)
+    if at == len(nonblank):
+        return []
     listed: list[int] = []
-    for index in nonblank[bisect.bisect_right(nonblank, label) :]:
-        if not _headline_like(content[index]):
-            return listed if content[index - 1] == "" else []
-        listed.append(index)
-        if len(listed) > _MAX_TEASERS:
+    # the next section's subheads stand after a blank line: the list is one block
+    for index in range(nonblank[at], len(content)):
+        line = content[index]
+        if not line or _QUESTION.search(line):
+            break
+        if not _headline_like(line):
             return []
-    return listed
+        listed.append(index)
+    return listed if len(listed) <= _MAX_TEASERS else []
 
 
 def _headline_like(line: str) -> bool:

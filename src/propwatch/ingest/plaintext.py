@@ -3,7 +3,8 @@
 Heuristics, in order (each documented where it is applied):
 
 * Header: the first non-blank lines are read while they are a genre tag on its own line, a dateline,
-  a byline ("By …", "Par …", "Von …", "di …", "Autor: …": capitalised names) or a "Published: …"
+  a byline ("By …", "Par …", "Von …", "di …", "Autor: …": capitalised names without a headline's
+  words such as "Is", "Not", "The"; under a section label the headline stands) or a "Published: …"
   line, a Telegram forward line ("Forwarded from X", "Weitergeleitet von X", "Переслано от X": X is a
   source), boilerplate, a section label over the headline ("Politics", "Société": dropped), or (once)
   the headline. The first other line starts the body. A forward line is one only as the first line
@@ -23,11 +24,12 @@ Heuristics, in order (each documented where it is applied):
   notices, "Tags: …", "Anzeige", Telegram's "Подписывайтесь…", "Поддержать канал: …", also behind an
   emoji, …) are removed as whole short lines only; "Leave a Reply", "Commenti" and the like end the
   article, though a labelled source line below them ("Fonte: X") is still read. The headlines a
-  teaser label lists under it ("Lire aussi", then short lines without a full stop) go. A support or
-  our-channel call ends on its link, handle, card or phone number, or on nothing ("Наш канал: его
-  заблокировали трижды." is prose), and a call the text reports ("Подпишитесь, — написали авторы.")
-  stays. A platform name or menu word behind a bullet or emoji ("• Facebook") goes only in a share
-  bar: a run of such lines that no line of the article ending in ":" introduces as its list.
+  teaser label lists under it (the block of short lines under "Lire aussi", up to a blank line or a
+  question: the next section's subheads stay) go. A support or our-channel call ends on its link,
+  handle, card or phone number, or on nothing ("Наш канал: его заблокировали трижды." is prose), and
+  a call the text reports ("Подпишитесь, — написали авторы.") stays. A platform name or menu word
+  behind a bullet or emoji ("• Facebook") goes only in a share bar: a run of such lines that no line
+  of the article ending in ":" introduces as its list.
 * The body keeps the input's paragraph breaks and line endings (``\\r\\n`` included).
 """
 
@@ -86,6 +88,17 @@ _BY = (
     rf"|(?:Par|PAR|Von|VON|Di|di|DI)\s+(?=\S+\s+[{_CAPITAL}])"
 )
 _BYLINE = re.compile(rf"^(?:{_BY})(?P<author>{_NAME}(?:\s*(?:,\s*and|,|and|&|{_AND})\s*{_NAME})*)$")
+# Words of a title-case headline, never of a name: "Par Four Is Not Enough" is no byline. Words that open
+# or are names stay out: "Le Pen", "La Russa", "Van Der Merwe", "Will", "Per", "Che", "Les".
+_HEADLINE_WORDS = (
+    "The An And Or Of In On At To For With From By Not No Is Are Was Were Be Been Has Have Had Could Would "
+    "Should Do Does Did How Why What When Where Who It Its This That These Those Enough "
+    "Est Sont Pas Pour Sur Dans Avec Une Qui Que Comment Pourquoi "
+    "Il Gli Non Come Perché Sono "
+    "Die Das Ist Sind Nicht Mit Für Wie Warum Was Kein Keine Ein Eine "
+    "Nie Jest Są Jak Dlaczego Dla Czy"
+)
+_NO_NAME_WORDS = frozenset(_HEADLINE_WORDS.split())
 _SOURCE_LINE = re.compile(
     r"^(?:(?P<label>(?i:sources?|источник|źródło|quelle|fonte|fuente))\s*(?::|\s[-–—])\s*"
     r"|(?i:via|originally\s+published\s+(?:by|at|in|on)|first\s+published\s+(?:by|at|in|on)"
@@ -202,7 +215,7 @@ def _read_header(
     content: list[str], nonblank: list[int], keep: list[bool], parsed: _Parsed, headline_in_text: bool = True
 ) -> int | None:
     """Consume header lines (marking them dropped; a share bar is already); return the first body line."""
-    title_at = -2
+    title_at = section_at = -2
     for position, index in enumerate(nonblank[:_HEADER_LINES]):
         more_follows = headline_in_text and position < len(nonblank) - 1
         # A date line or byline next: this line is the headline however it ends ("… to the U.S.").
@@ -218,17 +231,28 @@ def _read_header(
             meta_follows=meta_follows,
             forward=forward,
             section=not titled and position < len(nonblank) - 1,
+            after_section=not titled and position == section_at + 1,
         ):
             return index
         if not titled and parsed.title_line is not None:
             title_at = position
+        elif not titled and keep[index] and is_section_label(content[index]):
+            section_at = position
         keep[index] = False
     remaining = nonblank[_HEADER_LINES:]
     return remaining[0] if remaining else None
 
 
 def _date_or_byline(line: str) -> bool:
-    return dateline_date(line) is not None or (len(line) <= 120 and _BYLINE.match(line) is not None)
+    return dateline_date(line) is not None or _byline(line) is not None
+
+
+def _byline(line: str) -> str | None:
+    """The names of a byline ("Par Jean Dupont"); None for another line, a title-case headline too."""
+    found = _BYLINE.match(line) if len(line) <= 120 else None
+    if found is None or _NO_NAME_WORDS.intersection(re.findall(r"[\w'’.-]+", found.group("author"))):
+        return None
+    return found.group("author")
 
 
 def _header_line(
@@ -240,9 +264,11 @@ def _header_line(
     meta_follows: bool = False,
     forward: bool = False,
     section: bool = False,
+    after_section: bool = False,
 ) -> bool:
     """Record what a header line says; False when the line is body text. ``forward``: a Telegram forward
-    line may stand here; ``section``: a section label over the headline may."""
+    line may stand here; ``section``: a section label over the headline may; ``after_section``: the line
+    stands under one, where the headline does."""
     if forward and (channel := _forward_channel(line)):
         parsed.sources.append(channel)  # "Forwarded from X" is no headline: every post from X had it
         return True
@@ -255,9 +281,11 @@ def _header_line(
     an_update = parsed.updated is None and is_update_line(line[:40])
     if (first_date or an_update) and _dateline_line(line, parsed):
         return True
-    # A byline never comes first: "By The Numbers" opening a text is a headline.
-    if position > 0 and parsed.author is None and len(line) <= 120 and (byline := _BYLINE.match(line)):
-        parsed.author = _byline_names(byline.group("author"))
+    # A byline never comes first: "By The Numbers" opening a text is a headline; nor does it come
+    # under a section label, where a headline stands ("Sport" over "Par Four Is Not Enough").
+    byline = None if position == 0 or parsed.author is not None or after_section else _byline(line)
+    if byline is not None:
+        parsed.author = _byline_names(byline)
         return True
     if len(line) <= _MAX_BOILERPLATE_LINE and is_boilerplate(line) and not opens_end_marker(line):
         return True
