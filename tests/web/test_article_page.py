@@ -246,3 +246,74 @@ def test_the_page_says_what_narrative_scores_stances_and_reported_labels_mean(tm
     # The API returns the export record: the same matches, thresholds and links.
     assert body["narratives"][0]["threshold"] == 0.819 and body["narratives"][0]["links"] == list(LINKS)
     assert [s["label"] for s in body["spans"] if s["reported_label"]] == ["Name_Calling-Labeling"]
+
+
+def test_a_target_card_says_its_reported_labels_and_marks_their_evidence(
+    app_store: tuple[TestClient, ArticleStore],
+) -> None:
+    """`show` says "; 1 reported label" and the Techniques list marks the span; the card had said neither,
+    its evidence link read as the article's own Name_Calling."""
+    from test_export_meaning import sample
+
+    page = _page(app_store, sample())
+    card = re.search(r'<li class="target" data-target="Russia".*?</li>', page, re.S)
+    assert card
+    said = _text(html.unescape(card.group(0)))
+    assert "Name Calling / Labeling ×1; 1 reported label" in said
+    number = re.search(r'aria-label="evidence (\d+): Name Calling / Labeling \(reported\)"', card.group(0))
+    assert number and f"evidence {number.group(1)} (reported)" in said
+    nato = re.search(r'<li class="target" data-target="NATO".*?</li>', page, re.S)
+    assert nato and "reported" not in _text(html.unescape(nato.group(0)))
+
+
+def test_a_target_cards_evidence_is_in_the_order_of_its_numbers(
+    app_store: tuple[TestClient, ArticleStore],
+) -> None:
+    """Spans that start together are numbered longest first but were listed shortest first: "2, 1"."""
+    text = "NATO is essentially making a series of unilateral demands on Russia."
+    analysis = Analysis(
+        article=Article(text=text, language="en"),
+        spans=(
+            Span(start=0, end=4, label="Target:NATO", analyzer="targets"),
+            Span(start=0, end=19, label="Doubt", score=0.6, analyzer="techniques"),
+            Span(start=0, end=57, label="Name_Calling-Labeling", score=0.7, analyzer="techniques"),
+        ),
+        analyzers={"techniques": "1", "targets": "1"},
+    )
+    card = _text(_section(_page(app_store, analysis), "targets-panel"))
+    assert "evidence 1, 2" in card
+
+
+def test_a_catalogue_imported_while_the_server_runs_explains_its_matches(
+    app_store: tuple[TestClient, ArticleStore], tmp_path: Path
+) -> None:
+    """Titles, case links and ids were read at start: a new catalogue's match showed as a bare id, and the
+    narrative filter refused its ids, until a restart."""
+    from propwatch.domain import Label
+
+    text = "NATO pushed east on purpose. Then it blamed Moscow for reacting."
+    analysis = Analysis(
+        article=Article(text=text, language="en"),
+        spans=(Span(start=0, end=28, label="narrative:desk-1", score=0.9, analyzer="narratives"),),
+        labels=(Label(name="narrative", value="desk-1", score=0.9, analyzer="narratives"),),
+        analyzers={"narratives": "1"},
+    )
+    client, _ = app_store
+    assert "A desk narrative" not in _page(app_store, analysis)
+    assert client.get("/api/articles", params={"narrative": "desk-2"}).status_code == 422  # unknown id
+    folder = tmp_path / "narratives"
+    folder.mkdir()
+    entry = (
+        "    description: Written by the desk.\n    example_claims:\n      en: [A claim of the desk {}.]\n"
+    )
+    (folder / "desk.yaml").write_text(
+        "format: propwatch-narratives/1\nname: desk\nnarratives:\n"
+        f"  - id: desk-1\n    title: A desk narrative\n{entry.format(1)}"
+        "    links: [https://example.org/cases/desk-1]\n"
+        f"  - id: desk-2\n    title: Another\n{entry.format(2)}",
+        encoding="utf-8",
+    )
+    page = html.unescape(client.get(f"/articles/{analysis.article.id}").text)
+    assert '<span class="narrative-title">A desk narrative (catalogue: desk)</span>' in page
+    assert 'href="https://example.org/cases/desk-1"' in page
+    assert client.get("/api/articles", params={"narrative": "desk-2"}).status_code == 200  # the filter too

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -45,6 +45,7 @@ from propwatch.errors import (
 )
 from propwatch.narratives.catalogue import (
     attacks_in_catalogues,
+    catalogue_files_key,
     catalogue_ids,
     narrative_titles,
     readable_catalogues,
@@ -61,6 +62,17 @@ RETRY_AFTER_S = 5  # a 503 (the database busy or away): when a client may try ag
 _KEPT = 32  # figures kept until the store changes (facets of filter combinations, the dashboard)
 
 
+class NarrativeDisplays(NamedTuple):
+    """The narrative catalogues in use, as displays and filters of stored analyses need them."""
+
+    attacks: Mapping[str, frozenset[str]]
+    """Narrative id → targets it attacks, for target stances on display."""
+    ids: frozenset[str]
+    """The narrative ids, which the narrative filter accepts."""
+    titles: Mapping[str, str]
+    """Narrative id → its title and catalogue (a :class:`NarrativeTitles`): what a match means."""
+
+
 @dataclass(frozen=True)
 class Workbench:
     """What every request handler works with."""
@@ -69,20 +81,32 @@ class Workbench:
     store: ArticleStore
     tokens: TokenStore
     analyst: Analyst
-    narrative_attacks: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """Narrative id → targets it attacks (catalogues read at start), for target stances on display."""
     aliases: AliasCatalogue = field(default_factory=AliasCatalogue)
     """The target alias catalogues (read at start): filters name a target by any of its aliases."""
-    narrative_ids: frozenset[str] = frozenset()
-    """The narrative ids of the catalogues (read at start), which the narrative filter accepts."""
-    narrative_titles: Mapping[str, str] = field(default_factory=dict)
-    """Narrative id → its title and catalogue (read at start): what a match means, on display."""
     installed: Mapping[str, Installed] = field(default_factory=dict)
     """The installed analyzers' versions (read at start): an article page says when its findings were
     made by others."""
 
     _kept: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _catalogues: list[tuple[Any, NarrativeDisplays]] = field(default_factory=list, repr=False)
+
+    def narratives(self) -> NarrativeDisplays:
+        """What the narrative catalogues say on display, read again when a catalogue file changed (one
+        imported while the server runs had shown as bare ids until a restart); call once per request."""
+        files = catalogue_files_key(self.settings)  # None: readable_catalogues says why, once
+        with self._kept_lock:
+            if self._catalogues and self._catalogues[0][0] == files:
+                return self._catalogues[0][1]
+        catalogues = readable_catalogues(self.settings, "target stances and the narrative filter")
+        shown = NarrativeDisplays(
+            attacks_in_catalogues(self.settings, catalogues),
+            catalogue_ids(catalogues),
+            narrative_titles(self.settings, catalogues),
+        )
+        with self._kept_lock:
+            self._catalogues[:] = [(files, shown)]
+        return shown
 
     def canonical_target(self, name: str) -> str:
         """The name a target is stored and counted under (USA, США → United States)."""
@@ -200,18 +224,15 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
-    catalogues = readable_catalogues(settings, "target stances and the narrative filter")  # read once
     app.state.workbench = Workbench(
         settings,
         opened,
         TokenStore(opened),
         Analyst(settings, pipeline),
-        attacks_in_catalogues(settings, catalogues),
         load_aliases(settings),
-        catalogue_ids(catalogues),
-        narrative_titles(settings, catalogues),
         installed_versions(settings),
     )
+    app.state.workbench.narratives()  # read at start: a broken catalogue is logged before the first page
 
     def error_response(request: Request, status: int, kind: str, input_name: str, reason: str) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

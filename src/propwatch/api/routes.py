@@ -132,8 +132,9 @@ Read = Depends(readable)
 
 def record(analysis: Analysis, bench: Workbench) -> dict[str, Any]:
     """An AnalysisOut body: the export record (spans, labels, summary) and the article's targets."""
+    narratives = bench.narratives()
     found = analysis_record(
-        analysis, narrative_attacks=bench.narrative_attacks, narrative_titles=bench.narrative_titles
+        analysis, narrative_attacks=narratives.attacks, narrative_titles=narratives.titles
     )
     matcher = current_matcher_version(bench.settings)
     found["outdated"] = [asdict(o) for o in outdated_analyzers(analysis, bench.installed, matcher)]
@@ -263,7 +264,7 @@ def _narrative(bench: Workbench, name: str | None) -> str | None:
     if name is None:
         return None
     return resolve_narrative_id(
-        name, bench.narrative_ids | set(narrative_ids(bench.store)), "query.narrative"
+        name, bench.narratives().ids | set(narrative_ids(bench.store)), "query.narrative"
     )
 
 
@@ -383,7 +384,8 @@ def _spooled(analyses: Iterable[Analysis], fmt: str, bench: Workbench) -> IO[byt
     # Written fully before the response starts, so a storage error is still a clean JSON error.
     spool = tempfile.SpooledTemporaryFile(max_size=8_000_000)  # noqa: SIM115 (closed by _chunks)
     out = cast(BinaryIO, spool)  # a binary file object, as write_export takes
-    write_export(analyses, fmt, out, bench.narrative_attacks, narrative_titles=bench.narrative_titles)
+    narratives = bench.narratives()
+    write_export(analyses, fmt, out, narratives.attacks, narrative_titles=narratives.titles)
     spool.seek(0)
     return spool
 

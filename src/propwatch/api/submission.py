@@ -6,17 +6,28 @@ same fetcher and its SSRF guard, pages through the same HTML reader, text throug
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from propwatch.domain import Analysis, Article
-from propwatch.errors import BinaryInputError, InputError, InputTooLargeError, UnsupportedInputError
+from propwatch.errors import (
+    BinaryInputError,
+    InputError,
+    InputTooLargeError,
+    PropwatchError,
+    UnsupportedInputError,
+)
+from propwatch.ingest.bulk import csv_header
 from propwatch.ingest.decode import decode_bytes, sniff_binary
+from propwatch.ingest.feeds import is_feed_document
 from propwatch.ingest.fetch import fetch_article, without_credentials
 from propwatch.ingest.html import looks_like_html, parse_html
 from propwatch.ingest.plaintext import parse_plain_text
+from propwatch.ingest.sources import is_json_object_line
 from propwatch.pipeline import Pipeline
 from propwatch.republication.signatures import sign_article
 from propwatch.settings import Settings
@@ -93,6 +104,7 @@ def read_submission(
         name = filename or "uploaded file"
         _check_not_records(name)
         content = decode_bytes(data, name, settings)
+        _check_content_not_records(content, name)
         if looks_like_html(content):
             article = parse_html(content, settings, url=metadata.url, origin=name)
         else:
@@ -122,21 +134,59 @@ _RECORD_FILES = {
     ".pq": "a Parquet table",
     ".rss": "a feed",
     ".atom": "a feed",
+    ".rdf": "a feed",
 }
 
 
 def _check_not_records(name: str) -> None:
-    """Refuse a file of records (a CSV export, JSON Lines, a feed) by its name, pointing to the reader
-    that takes them one by one: read as one text, a spreadsheet had become one article of its cells."""
+    """Refuse a file of records (a CSV export, JSON Lines, a feed) by its name, pointing to the command
+    that analyses them one by one: read as one text, a spreadsheet had become one article of its cells."""
     lowered = name.lower().removesuffix(".gz")
     suffix = lowered[lowered.rfind(".") :] if "." in lowered else ""
     what = _RECORD_FILES.get(suffix)
     if what is not None:
-        raise UnsupportedInputError(
-            name,
-            f"is {what} of records, not one article: the workbench takes one text, page or URL; read "
-            "its records with propwatch ingest",
-        )
+        raise UnsupportedInputError(name, _records_reason(what))
+
+
+def _check_content_not_records(content: str, name: str) -> None:
+    """Refuse a feed, JSON Lines or a CSV table by content, whatever the file's name: an RSS feed saved as
+    .xml had been stored as one article of raw XML. The sniffers are those `propwatch analyze` reads by."""
+    if is_feed_document(content):
+        what, suffix = "a feed", ".xml"
+    elif looks_like_html(content):
+        return  # a page, XHTML too
+    elif is_json_object_line(content.lstrip("\ufeff \t\r\n").partition("\n")[0].encode("utf-8", "replace")):
+        what, suffix = "a JSON Lines file", ".jsonl"
+    elif _is_csv_table(content, name):
+        what, suffix = "a CSV table", ".csv"
+    else:
+        return
+    raise UnsupportedInputError(
+        name, _records_reason(what, None if name.lower().endswith(suffix) else suffix)
+    )
+
+
+def _is_csv_table(content: str, name: str) -> bool:
+    """Whether ``content`` opens with a header row of two or more columns, one a text column that
+    `propwatch analyze` reads, and a first record of as many fields: prose of commas is not a table."""
+    content = content.lstrip("\ufeff")
+    sample = content[:4096]
+    try:
+        header, dialect = csv_header(name, sample[: sample.rfind("\n") + 1])  # whole lines
+        rows = (row for row in csv.reader(io.StringIO(content), dialect) if any(cell.strip() for cell in row))
+        next(rows, None)
+        record = next(rows, None)  # read from the whole text: a first article may be longer than the sample
+    except (PropwatchError, csv.Error):
+        return False
+    return len(header) >= 2 and record is not None and len(record) == len(header)
+
+
+def _records_reason(what: str, save_as: str | None = None) -> str:
+    saved = f" (saved under a name ending in {save_as})" if save_as else ""
+    return (
+        f"is {what} of records, not one article: the workbench takes one text, page or URL; analyse its "
+        f"records with `propwatch analyze FILE`{saved}"
+    )
 
 
 def _check_content(content: str, name: str, settings: Settings) -> None:

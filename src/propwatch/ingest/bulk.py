@@ -451,7 +451,7 @@ def _read_csv_rows(
         sample = sample[1:]
     if _UNDECODED.search(sample):
         raise DecodingError(shown, f"is not valid {codec}: save it as UTF-8 or give --encoding")
-    header, dialect = _csv_header(path, sample)
+    header, dialect = csv_header(path_name(path), sample)
     # strict: a quote left open would otherwise swallow every later row into one field, unreported.
     reader = csv.reader(itertools.chain(head_lines, handle), dialect, strict=True)
     next(reader)  # the header, already parsed
@@ -513,8 +513,9 @@ def _read_csv_rows(
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes surrogateescape kept
 
 
-def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
-    """The header row and the dialect that reads it with a text column: sniffed, then the usual ones."""
+def csv_header(name: str, sample: str) -> tuple[list[str], type[csv.Dialect]]:
+    """The header row and the dialect that reads it with a text column: sniffed, then the usual ones;
+    ``name`` (the input's, for a .tsv's tabs and for the error) and ``sample``, its first whole lines."""
     candidates: list[type[csv.Dialect]] = []
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -528,7 +529,7 @@ def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
             type("SniffedDialect", (csv.excel,), {"delimiter": sniffed.delimiter, "quotechar": quotechar})
         )
     usual: list[type[csv.Dialect]] = [csv.excel, csv.excel_tab]
-    if path.name.lower().endswith(".tsv"):
+    if name.lower().endswith(".tsv"):
         usual.reverse()
     candidates.extend(usual)
     first_header: list[str] | None = None
@@ -541,6 +542,6 @@ def _csv_header(path: Path, sample: str) -> tuple[list[str], type[csv.Dialect]]:
             return header, dialect
     names = ", ".join(name.strip() for name in (first_header or []) if name.strip()) or "none"
     raise MalformedRecordError(
-        path_name(path),
+        name,
         f"has no text column (one of {', '.join(_TEXT_KEYS + _HTML_KEYS)}); its columns: {names}",
     )

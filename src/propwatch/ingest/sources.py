@@ -128,7 +128,7 @@ def _read_stdin(settings: Settings, stream: BinaryIO) -> Iterator[Article | Fail
         first = lines.readline(limit + 1)
     while first and not first.strip() and len(first) <= limit:
         first = lines.readline(limit + 1)
-    if first.strip().startswith((b"{", b"\xef\xbb\xbf{")) and _is_json_object(first):
+    if first.strip().startswith((b"{", b"\xef\xbb\xbf{")) and is_json_object_line(first):
         yield from json_lines(lines, STDIN_NAME, settings, first=first)
         return
     # One byte past the cap tells "too large" apart without reading an endless pipe.
@@ -144,7 +144,8 @@ def _read_stdin(settings: Settings, stream: BinaryIO) -> Iterator[Article | Fail
         yield parse_plain_text(text, settings, origin=STDIN_NAME)
 
 
-def _is_json_object(line: bytes) -> bool:
+def is_json_object_line(line: bytes) -> bool:
+    """Whether a first line (bytes, perhaps after a UTF-8 BOM) is one JSON object: JSON Lines."""
     # Any bytes in its strings: a cp1251 record is still JSON Lines, to be read in its --encoding.
     try:
         return isinstance(

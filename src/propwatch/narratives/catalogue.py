@@ -463,16 +463,24 @@ class CatalogueDisplays(NamedTuple):
 _CURRENT_VERSIONS: dict[tuple[Any, ...], str | None] = {}
 
 
+def catalogue_files_key(settings: Settings) -> tuple[tuple[str, int, int], ...] | None:
+    """Path, modification time and size of every catalogue file in use, to tell when one changed; None
+    when they cannot be listed or read."""
+    try:
+        stats = [(path, path.stat()) for path in catalogue_paths(settings)]
+    except (PropwatchError, OSError):
+        return None
+    return tuple((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats)
+
+
 def current_matcher_version(settings: Settings) -> str | None:
     """The narratives analyzer's version with the catalogue files as they are now (None when they cannot
     be read), read again only when a file changed: a long-running server compares each article with the
     catalogues a `reanalyze` has just used, not with those it read at start."""
-    try:
-        stats = [(path, path.stat()) for path in catalogue_paths(settings)]
-        files = [(str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats]
-    except (PropwatchError, OSError):
+    files = catalogue_files_key(settings)
+    if files is None:
         return None
-    key = (tuple(files), settings.narrative_threshold)
+    key = (files, settings.narrative_threshold)
     if key not in _CURRENT_VERSIONS:
         from propwatch.analyzers.narratives import matcher_version  # the analyzer imports this module
 

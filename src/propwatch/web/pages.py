@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -40,7 +41,7 @@ from propwatch.ingest.dates import PLAUSIBLE_DATES, calendar_day, plausible
 from propwatch.models.taxonomy import CATEGORIES, TECHNIQUE_ANALYZER
 from propwatch.narratives.catalogue import current_matcher_version
 from propwatch.republication.signatures import republications_of
-from propwatch.storage.queries import NARRATIVE_LABEL, find_articles
+from propwatch.storage.queries import NARRATIVE_LABEL, ArticleQuery, Facets, find_articles
 from propwatch.storage.search import SNIPPET_END, SNIPPET_START
 from propwatch.storage.statistics import (
     default_analyzer,
@@ -205,6 +206,7 @@ def list_page(
     if page > pages:  # past the end (an old link, a hand-typed number): the last page
         page = pages
         found = find_articles(bench.store, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    facets = bench.facets(query)
     return render(
         request,
         "list.html",
@@ -216,12 +218,39 @@ def list_page(
         page_link=lambda n: "/articles?" + urlencode({**params, "page": n}),
         export_link=lambda fmt: "/api/export?" + urlencode({**_api_filters(params), "format": fmt}),
         formats=EXPORT_FORMATS,
-        facets=bench.facets(query),
+        facets=facets,
+        chosen_targets=chosen_targets(query, facets),
         categories=CATEGORIES,
         snippet_parts=snippet_parts,
         deleted=deleted if deleted and _ARTICLE_ID.fullmatch(deleted) else None,
         kept_out=bool(kept_out),
     )
+
+
+@dataclass(frozen=True)
+class ChosenTarget:
+    given: str  # as the link or the form gave it: "России"
+    meant: str  # the name it stands for: the facet's option ("Russia") when it offers one
+    listed: bool  # whether the facet offers ``meant``; else the form keeps ``given`` as an extra option
+
+
+def chosen_targets(query: ArticleQuery, facets: Facets) -> dict[str, ChosenTarget]:
+    """The target filters in effect, as the names the query resolved them to (:meth:`ArticleQuery.names_for`)
+    show them: a link's "России" selects "Russia", and Apply sends it on."""
+    options: dict[str, list[tuple[str, int]]] = {
+        "target": [],
+        "attacked": facets.attacked,
+        "praised": facets.praised,
+    }
+    chosen = {}
+    for name, values in options.items():
+        given = getattr(query, name)
+        if given is None:
+            continue
+        names, offered = query.names_for(given), dict(values)
+        listed = [value for value in names if value in offered]
+        chosen[name] = ChosenTarget(given.strip(), (listed or names)[0], bool(listed))
+    return chosen
 
 
 def _api_filters(params: dict[str, str]) -> dict[str, str]:
@@ -233,10 +262,11 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
     if (gate := _gate(request, bench)) is not None:
         return gate
     analysis = bench.store.get_analysis(article_id)
-    views = span_views(analysis, bench.narrative_titles)
+    narratives = bench.narratives()
+    views = span_views(analysis, narratives.titles)
     summary = summarize(analysis)
-    targets, reported = target_findings(analysis, bench.narrative_attacks)
-    matches = narrative_matches(analysis, bench.narrative_titles)
+    targets, reported = target_findings(analysis, narratives.attacks)
+    matches = narrative_matches(analysis, narratives.titles)
     label_groups: dict[str, list[Any]] = {}
     for label in analysis.labels:
         if targets and label.analyzer == TARGET_ANALYZER:
@@ -266,7 +296,7 @@ def article_page(request: Request, article_id: str, bench: Bench) -> Response:
         summary=summary,
         genre_note=genre_note(summary),
         targets=targets,
-        evidence_of=lambda spans: views_of(spans, views),
+        evidence_of=lambda spans: sorted(views_of(spans, views), key=lambda view: view.number),  # as marked
         target_line=target_line,
         stance_evidence=stance_evidence,
         # the numbers of the spans that report someone else's label, marked in the evidence list
