@@ -95,3 +95,37 @@ def test_questions_and_the_repeated_headline_are_no_candidates(detector: ClaimDe
     )
     found = [s.text for s in detector.candidates(text, "en", title)]
     assert found == ["The ministry said on Monday that 5,000 tanks were destroyed in 2022."]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Кто заплатил за эти 300 миллионов долларов?..",
+        "И кто теперь за это ответит?!..",
+        "Wer glaubt, dass die Ukraine in zwei Jahren noch auf der Weltkarte existieren wird?“",
+        "Was the money ever paid back to the families?!",
+        "Do you know what a sad situation we are in this country?…",
+    ],
+)
+def test_questions_closed_by_dots_or_german_quotes_are_no_candidates(
+    detector: ClaimDetector, question: str
+) -> None:
+    """ "…долларов?.." (0.488) and "…existieren wird?“" (0.801) had been flagged as claims."""
+    text = f"The ministry said on Monday that 5,000 tanks were destroyed in 2022. {question}"
+    found = [s.text for s in detector.candidates(text, None)]
+    assert found == ["The ministry said on Monday that 5,000 tanks were destroyed in 2022."]
+
+
+def test_a_quoted_question_reported_as_asked_stays_a_candidate(detector: ClaimDetector) -> None:
+    text = "He asked the minister “why?”. The minister said 5,000 tanks were destroyed in 2022."
+    assert len(detector.candidates(text, "en")) == 2
+
+
+def test_the_model_card_names_only_threshold_options_that_exist() -> None:
+    """The card had said "Lower it with `--threshold`", an option `propwatch analyze` does not have."""
+    card = (shipped_model_path() / "MODEL_CARD.md").read_text(encoding="utf-8")
+    paragraphs = card.split("\n- ")
+    for paragraph in paragraphs:
+        if "`--threshold`" in paragraph:
+            assert "predict checkworthy" in paragraph, paragraph
+    assert "PROPWATCH_CLAIMS_THRESHOLD" in card and "propwatch settings" in card

@@ -71,6 +71,33 @@ def test_malformed_input_names_file_and_line(tmp_path: Path, text: str, message:
     assert str(path) in str(caught.value)
 
 
+def test_a_lone_carriage_return_inside_a_text_reads_as_a_space(tmp_path: Path) -> None:
+    """A tweet holding "First line\\rsecond line" had split its row ("expected 3 … columns, found 1")."""
+    path = tmp_path / "cr.tsv"
+    rows = [
+        "tweet_id\ttweet_text\tclass_label",
+        "1\tFirst line\rsecond line\tYes",
+        "2\tPlain\tNo",
+        "3\tA\tyes",
+    ]
+    path.write_bytes("\r\n".join(rows).encode())
+    with pytest.raises(MalformedRecordError, match="line 4: class_label 'yes'"):
+        read_checkworthy_input(path)  # the rows keep their numbers
+    path.write_bytes(("\r\n".join(rows[:3]) + "\r\n").encode())
+    items = read_checkworthy_input(path)
+    assert [(i.item_id, i.text, i.label) for i in items] == [
+        ("1", "First line second line", True),
+        ("2", "Plain", False),
+    ]
+
+
+def test_a_file_of_old_mac_line_ends_reads_row_by_row(tmp_path: Path) -> None:
+    path = tmp_path / "mac.tsv"
+    path.write_bytes(b"tweet_id\ttweet_text\tclass_label\r1\tFirst\tYes\r2\tSecond\tNo\r")
+    items = read_checkworthy_input(path)
+    assert [(i.item_id, i.text, i.label) for i in items] == [("1", "First", True), ("2", "Second", False)]
+
+
 def test_header_only_is_empty(tmp_path: Path) -> None:
     with pytest.raises(EmptyInputError):
         read_checkworthy_input(_write(tmp_path, "empty.tsv", "Sentence_id\tText\n"))

@@ -25,13 +25,16 @@ from propwatch.settings import Settings
 # more than 1,000 characters is cut at clause marks, table rows are no claims, and bullets, markdown marks
 # and speaker labels ("Q:", "SERGEY LAVROV:") are not part of a claim (propwatch.sentence_shapes); the
 # model reads shouted sentences in ordinary case (propwatch.models.casing); 6: speaker labels in any case
-# ("QUESTION:", "**Host:**"), emphasis closing inside a claim stays whole, a shouted first paragraph
-ANALYZER_VERSION = "7"
+# ("QUESTION:", "**Host:**"), emphasis closing inside a claim stays whole, a shouted first paragraph; 7: a
+# Polish year's "r.", spaced German abbreviations; 8: quotes closed by German “ and «, French » after a space
+# and "— said he" stay with their sentence, "!" or "?" inside a short quotation ends none, "?!", "?.." and
+# "?“" end questions
+ANALYZER_VERSION = "8"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
-_QUESTION_MARKS = ("?", "؟", "？")
-_CLOSING = "\"'”’»)] "
+# A question mark, then "!" or dots ("?!", Russian "?.." and "?!.."), closing quotes and brackets ("wird?“").
+_QUESTION_END = re.compile(r"[?؟？][?!؟？]*(?:\.+|…)?[\"'”’“‘»«)\]\s]*$")
 
 
 class ClaimDetector(Analyzer):
@@ -59,7 +62,7 @@ class ClaimDetector(Analyzer):
             for s in map(_trimmed, split_sentences(text, language))
             if len(_WORD.findall(s.text)) >= MIN_WORDS
             and not is_table_row(s.text)
-            and not s.text.rstrip(_CLOSING).endswith(_QUESTION_MARKS)
+            and not _QUESTION_END.search(s.text)
             and " ".join(s.text.split()).casefold() != headline
         ]
 

@@ -48,13 +48,19 @@ class LabelledSentence:
 
 
 def tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of each non-blank line of a tab-separated file; fields as written."""
+    """(line number, fields) of each non-blank line of a tab-separated file; fields as written, but for a
+    carriage return inside a line (a line break pasted into a tweet), which reads as a space."""
     if not path.is_file():
         raise InputNotFoundError(str(path), "no such file")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        # only "\n" ends a row (universal newlines had split a row at a lone "\r" inside its text), but
+        # in a file of old Mac line ends, where no "\n" comes, "\r" does
+        with path.open("rb") as raw:
+            head = raw.read(1 << 16)
+        ends = "\r" if b"\r" in head and b"\n" not in head else "\n"
+        with path.open(encoding="utf-8-sig", newline=ends) as handle:
             for number, line in enumerate(handle, start=1):
-                line = line.rstrip("\r\n")
+                line = line.rstrip("\r\n").replace("\r", " ")
                 if line.strip():
                     yield number, line.split("\t")
     except UnicodeDecodeError as exc:

@@ -6,6 +6,11 @@ Rule-based and offline, for news prose in Latin, Cyrillic, Greek and Arabic scri
   quote) always ends a sentence;
 * ``.``, ``!``, ``?``, ``…``, ``؟`` and ``。`` end a sentence when followed — after any closing quotes
   and brackets — by white space and then something that does not start in lower case;
+* the closing quotes taken in are those right after the mark, German “ ‘ « among them (".“ Denn",
+  "?« Piotr"), and a » set off by a space ("jour. » Les") or a ” that closes an open quotation; an attribution
+  in lower case stays with its quote, after a dash too ("» a déclaré Hill.", "!» — заявил он.");
+* a ``!`` or ``?`` inside a short quotation (opened and closed within 60 characters of it, on its line)
+  ends none: "Проект «Жить! Войне вопреки» получил…";
 * a ``.`` does not end one after a known abbreviation ("Mr.", "U.S.", "e.g.", "Feb."; with the
   article's language, its own too: "z. B.", "tzw.", "m.in.", "sig.", "Mio."), an abbreviation before a
   number ("Art. 5", "ст. 12", "p. 12"), a single capital letter
@@ -141,8 +146,17 @@ _LANGUAGE_NAME_FOLLOWS = {
 }
 _WORD_AFTER = re.compile(r"\s*[\"'“‘«(]*([^\W\d_]+)")
 _ENDERS = ".!?…؟。"
-_CLOSERS = "\"'”’»)]}›"
+# German closes „…“ with “ and »…« with «, which open other quotes: taken only in a run right after an ender.
+_CLOSERS = "\"'”’»)]}›“‘«‹"
 _OPENERS = "\"'“‘«([{‹¿¡"
+_QUOTE_CLOSERS = "\"'”’»›“‘«‹"
+# French sets its closing » (and some writers ”) off by a space: "…un jour. » Les chaînes…".
+_SPACED_CLOSERS = "»”"
+_HORIZONTAL_SPACE = " \t\u00a0\u202f\u2009"
+_DASHES = "—–-"
+# What closes each quotation mark: "«Жить! Войне вопреки»", "„…“" and "„…”", "“…”", '"…"'.
+_QUOTE_PAIRS = {"«": "»", "„": "“”", "“": "”", '"': '"'}
+_QUOTE_REACH = 60  # characters around a "!" or "?" within which a quotation that holds it opens and closes
 _TOKEN_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
@@ -288,9 +302,81 @@ def _function_word_after(text: str, position: int, language: str | None) -> bool
     return following.group(1).casefold() in stop_words(language or "en")
 
 
+def _quote_step(marks: list[tuple[str, int]], text: str, k: int) -> None:
+    """``marks`` (each open quotation mark and where it opened) after reading ``text[k]``."""
+    char = text[k]
+    if char == "\n":
+        marks.clear()
+    elif char not in '«»„“”"':
+        return
+    elif marks and char in _QUOTE_PAIRS[marks[-1][0]]:
+        marks.pop()
+    elif char in "«„" or (char in '“"' and (k == 0 or text[k - 1].isspace() or text[k - 1] in "([{—–-:/")):
+        marks.append((char, k))  # a “ or " after a space opens; after a word it closes what is not open
+
+
+class _OpenQuotes:
+    """The quotation marks open at a position, read once from left to right; a line break closes them all."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.read = 0
+        self.open: list[tuple[str, int]] = []
+
+    def innermost(self, position: int) -> tuple[str, int] | None:
+        """The innermost quotation mark open just before ``position`` and where it opened (positions are
+        asked in increasing order)."""
+        for k in range(self.read, position):
+            _quote_step(self.open, self.text, k)
+        self.read = max(self.read, position)
+        return self.open[-1] if self.open else None
+
+    def short_one_around(self, ender: int, end: int) -> bool:
+        """Whether the ender at ``ender`` (its run ending at ``end``) lies inside a short quotation: one
+        opened at most _QUOTE_REACH characters before it that closes at most as far after it on its line
+        ("«Жить! Войне вопреки» получил" is one sentence)."""
+        mark = self.innermost(end)
+        if mark is None or mark[1] < ender - _QUOTE_REACH:
+            return False
+        ahead = list(self.open)
+        for k in range(end, min(len(self.text), ender + 1 + _QUOTE_REACH)):
+            if self.text[k] == "\n":
+                return False
+            _quote_step(ahead, self.text, k)
+            if len(ahead) < len(self.open):
+                return True
+        return False
+
+
+def _spaced_closer_end(text: str, end: int, quotes: _OpenQuotes) -> int:
+    """``end`` moved past a closing mark set off by horizontal space ("jour. » Les", "jour. », a-t-il"):
+    a » after an ender and a space, before no letter or digit (»Das« opens German quotes); a ” only where
+    it closes an open quotation (some write it for “: "…Hernandez. ” It was nothing")."""
+    j = end
+    while j < len(text) and text[j] in _HORIZONTAL_SPACE:
+        j += 1
+    if j == end or j >= len(text) or text[j] not in _SPACED_CLOSERS:
+        return end
+    if j + 1 < len(text) and text[j + 1].isalnum():
+        return end
+    if text[j] == "”" and ((mark := quotes.innermost(j)) is None or mark[0] not in "„“"):
+        return end
+    return j + 1
+
+
+def _after_dash(text: str, position: int) -> int:
+    """``position`` past a dash and the space after it: "» — заявил он." is the quote's attribution."""
+    if position < len(text) and text[position] in _DASHES:
+        position += 1
+        while position < len(text) and text[position].isspace():
+            position += 1
+    return position
+
+
 def _boundaries(text: str, extra: frozenset[str] = frozenset(), language: str | None = None) -> list[int]:
     """Positions where a new sentence may start (after the sentence-ending run)."""
     cuts: list[int] = []
+    quotes = _OpenQuotes(text)
     size = len(text)
     i = 0
     while i < size:
@@ -312,17 +398,26 @@ def _boundaries(text: str, extra: frozenset[str] = frozenset(), language: str | 
             end += 1
         if end < size and not text[end].isspace():
             i = end
-            continue  # "3.5", "example.com", "?!x"
+            continue  # "3.5", "example.com", "?!x", ".“, sagte er"
         sentence_start = cuts[-1] if cuts else 0
         if char == "." and end == i + 1 and _is_abbreviation(text, i, extra, language, sentence_start):
             i = end
             continue
+        end = _spaced_closer_end(text, end, quotes)
+        if end < size and not text[end].isspace():
+            i = end
+            continue  # "jour. », a-t-il dit"
         nxt = end
         while nxt < size and text[nxt].isspace():
             nxt += 1
+        if text[end - 1] in _QUOTE_CLOSERS:
+            nxt = _after_dash(text, nxt)  # "!» — заявил он."
         if nxt < size and _starts_lowercase(text, nxt):
             i = end
             continue
+        if char in "!?" and quotes.short_one_around(i, end):
+            i = end
+            continue  # "Проект «Жить! Войне вопреки» получил…"
         cuts.append(end)
         i = end
     return cuts
