@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import inspect
 import io
 import json
 import sys
@@ -522,6 +523,23 @@ _narratives.register_score(score_app)
 _claims.register_predict(predict_app)
 _claims.register_score(score_app)
 _claims.register_train(train_app)
+
+
+def _one_line_short_help(typer_app: typer.Typer) -> None:
+    """Each command's summary in the command list as one paragraph that the terminal wraps: the line
+    breaks of a docstring's first paragraph had cut `propwatch --help` mid-sentence at any width."""
+    for command in typer_app.registered_commands:
+        if command.short_help is None and command.callback is not None and command.callback.__doc__:
+            first = inspect.cleandoc(command.callback.__doc__).split("\n\n")[0]
+            command.short_help = " ".join(first.split())
+    for group in typer_app.registered_groups:
+        if group.short_help is None and group.help:
+            group.short_help = " ".join(inspect.cleandoc(group.help).split("\n\n")[0].split())
+        if group.typer_instance is not None:
+            _one_line_short_help(group.typer_instance)
+
+
+_one_line_short_help(app)
 
 
 def _unexplained_interrupt(exc: SystemExit) -> bool:

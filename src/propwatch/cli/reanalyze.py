@@ -54,7 +54,7 @@ def reanalyze(
     settings = settings_from(ctx, analyzers=tuple(analyzer) if analyzer else None)
     if article_ids and filters.chosen(options):
         raise ConfigurationError("reanalyze", "give ids or filters (e.g. --outlet), not both")
-    tally = Tally("Checked", already="already current")
+    tally = Tally("Checked", already="already current", already_done=True)
     try:
         with ArticleStore.from_settings(settings, create=False) as store:
             filtered = bool(filters.chosen(options))

@@ -27,9 +27,10 @@ err = literal_console(stderr=True)
 class Tally:
     """Counts outcomes, prints failures as they happen, shows progress once there are several."""
 
-    def __init__(self, verb: str, *, already: str = "already stored") -> None:
+    def __init__(self, verb: str, *, already: str = "already stored", already_done: bool = False) -> None:
         self.verb = verb
         self.already_said = already  # what an outcome found stored already is called in the counts
+        self.already_done = already_done  # whether the verb covers those too ("checked", not "analysed")
         self.seen = 0
         self.failures: list[str] = []
         self.stored = 0
@@ -86,7 +87,9 @@ class Tally:
     def finish(self, storing: bool) -> None:
         ok = self.seen - len(self.failures)
         if self.seen > 1 or (storing and ok):
-            parts = [f"{ok} {'article' if ok == 1 else 'articles'} {self.verb.lower()}"]
+            # a rerun had said "1 article analysed … 1 already stored" of an article it did not analyse
+            done = ok - self.already if storing and not self.already_done else ok
+            parts = [f"{done} {'article' if done == 1 else 'articles'} {self.verb.lower()}"]
             if storing:
                 parts.append(f"{self.stored} stored")
                 parts.append(f"{self.already} {self.already_said}")
