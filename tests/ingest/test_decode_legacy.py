@@ -53,6 +53,60 @@ def test_central_european_code_pages_are_not_read_as_cp1252(
     assert decode_bytes(text.encode(codec), "article.txt", settings) == text
 
 
+# Western texts whose cp1250 reading spells Czech or Slovak letters ("ŕ", "č", "ů", "ň"), often beside a
+# foreign name ("Orbán", "Viganò"), or a DOS page's Polish ("Nńchster"): a9fec12 read them so.
+WESTERN = {
+    "fr-orban": "Le Premier ministre hongrois Viktor Orbán est arrivé à Rome. Sa dernière visite remonte à "
+    "2019. Orbán a déclaré que la Hongrie s'opposait aux sanctions.\n",
+    "it-orban": "Il primo ministro ungherese Viktor Orbán è arrivato a Roma. La sua ultima visita si è "
+    "conclusa nel 2019. Orbán ha detto che l'Ungheria si oppone alle sanzioni.\n",
+    "fr-derniere": "Viktor Orbán a fait sa dernière visite en 2019. Les chercheurs développent une crème "
+    "solaire.\n",
+    "it-perche": "Secondo Orbán non c’è stato nulla da fare, perchè la città è già chiusa e non si può più "
+    "entrare.\n",
+    "it-piu": "Le 16 Più Grandi Bugie che il Governo degli Stati Uniti ha C",
+    "de-naechster": "Nächster Inflationsschock! Ein Euro kostet jetzt 117 Cent \n\nEs wird einfach nicht "
+    "besser: Die Inflat",
+    "de-vigano": "Global Health Governance muss als solches abgelehnt und bekämpft werden.\n\nErzbischof "
+    "Viganò: Vertrag der WHO ist ein Angriff auf die nationale Souveränität und Teil eines „globalen Puts",
+}
+
+
+@pytest.mark.parametrize("text", WESTERN.values(), ids=WESTERN.keys())
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_western_text_keeps_its_code_page(settings: Settings, text: str, codec: str) -> None:
+    data = text.encode(codec, errors="replace")
+    assert decode_bytes(data, "article.txt", settings) == data.decode(codec)
+
+
+# Short texts whose few letters the alphabet alone cannot tell apart: "že" is "ľe" in cp1250, Hungarian
+# "ő" the word "he", "č." the abbreviation of "číslo".
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Rusija ponovno optužuje Zapad za provokacije. Prema Kremlju, Sjedinjene Države su", "iso8859-2"),
+        ("Kreml tvrdí, že dodávky zbraní jen prodlužují válku.", "iso8859-2"),
+        ("Orbán Viktor szerint ő nem fogja támogatni a szankciókat, mert ő a magyar érdeket védi.", "cp1250"),
+        ("Podle zákona č. 123/2020 Sb. musí být žádost podána do 30 dnů. Tel. č. úřadu je níže.", "cp1250"),
+        ("Nord Stream 2 największym problemem niemieckiej polityki\n\nGa", "cp1250"),
+    ],
+)
+def test_short_central_european_texts_keep_their_code_page(settings: Settings, text: str, codec: str) -> None:
+    assert decode_bytes(text.encode(codec), "article.txt", settings) == text
+
+
+def test_letters_weigh_by_how_common_they_are() -> None:
+    french, slovak = (
+        alphabet_fit("Orbán est arrivé à Rome, sa dernière"),
+        alphabet_fit("Orbán est arrivé ŕ Rome, sa derničre"),
+    )
+    assert french.languages == {"French"} and french.misfits == 0  # the name's "á" is forgiven
+    assert slovak.misfits == 1 and slovak.cost > french.cost + 4  # "ŕ" is no Slovak word, and rare
+    assert alphabet_fit("kritizuje, ľe úspory").misfits > alphabet_fit("kritizuje, že úspory").misfits == 0
+    assert alphabet_fit("zákon č. 5").misfits == 0
+    assert alphabet_fit("mo¿e").misfits == 1  # "¿" is no punctuation inside a word
+
+
 def test_a_decoding_that_mixes_letters_of_no_one_language_fits_worse() -> None:
     right, wrong = alphabet_fit("obviňuje, přebírá"), alphabet_fit("obviòuje, pøebírá")
     assert right.misfits == 0 and "Czech" in right.languages
