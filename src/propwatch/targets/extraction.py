@@ -20,6 +20,7 @@
    a mention ("#StopNATO" names NATO, "#RussiaIsNotTheEnemy" Russia), and the taggers' entities in it go.
 7. The taggers do not read shouted lines (:func:`propwatch.models.casing.shouted_lines`): in capitals
    every word looks like a name to them ("INSTEAD", "NATO REFUSED"); the catalogue reads them in any case.
+8. Names in the other script than the language's are the catalogue's only (:mod:`propwatch.targets.scripts`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ from propwatch.targets.morphology import (
     without_patronymic,
 )
 from propwatch.targets.ner import NerBackend, NerMention
+from propwatch.targets.scripts import lookup, misread, other_script_matches
 
 SOURCE_CATALOGUE: Final = "catalogue"
 SOURCE_NER: Final = "ner"
@@ -263,15 +265,14 @@ def extract_mentions(
     text: str, language: str | None, catalogue: AliasCatalogue, ner: NerBackend | None
 ) -> list[Mention]:
     """Every target mention in ``text``, in order, each under its canonical (or merged) name."""
-    catalogued = catalogue.find(text, language)
+    catalogued = other_script_matches(text, language, catalogue, catalogue.find(text, language))
     hashtags = [(m.start(), m.end()) for m in _HASHTAG.finditer(text)]
     tagged = _hashtag_mentions(text, language, catalogue, hashtags, catalogued)
     catalogued = sorted([*catalogued, *tagged], key=lambda m: m.start)
     in_hashtag = _overlap_test(hashtags)
-    entities: list[NerMention] = [
-        entity
-        for entity in (ner.entities(_silenced(text, shouted_lines(text))) if ner is not None else [])
-        if not in_hashtag(entity.start, entity.end)
+    read = ner.entities(_silenced(text, shouted_lines(text))) if ner is not None else []
+    entities = [
+        e for e in read if not in_hashtag(e.start, e.end) and not misread(text, e.start, e.end, language)
     ]
     dropped: set[int] = set()
     unlisted: list[tuple[int, int, str]] = []
@@ -290,7 +291,7 @@ def extract_mentions(
         if len(form) < 2 or not any(c.isalpha() for c in form):
             continue  # dates and numbers tagged as entities
         overlapping = [i for i, m in enumerate(catalogued) if m.start < end and start < m.end]
-        known = catalogue.lookup(form, language)
+        known = lookup(catalogue, form, language)  # "Kremlin's" in a Russian text is Russia too
         initials = _INITIALS.match(form)
         if known is None and initials and initials.end() < len(form):
             known = catalogue.lookup(form[initials.end() :], language)  # "В.В. Путина" is Putin
