@@ -10,6 +10,7 @@ from propwatch.summary import (
     SHORT_SATIRE_CAUTION,
     covered_characters,
     genre_note,
+    other_script_share,
     summarize,
     text_characters,
 )
@@ -213,3 +214,60 @@ def test_every_summary_with_narrative_matches_says_they_are_leads_to_check() -> 
     for words in ("lead to check against its evidence sentences", "not what it asserts", "debunk"):
         assert words in said
     assert summarize(english.model_copy(update={"labels": ()})).cautions == []
+
+
+# A Polish paragraph quoting a Russian post (58 Polish words, 46 Russian ones), as in the mixed-text audit.
+POLISH = (
+    "Kremlowskie media po raz kolejny wzięły na celownik Polskę. W poniedziałek popularny kanał na "
+    "Telegramie, obserwowany przez ponad milion osób, opublikował wpis, który warto przytoczyć w całości. "
+    "Teza o rzekomych planach aneksji zachodniej Ukrainy pojawia się w rosyjskich mediach regularnie. "
+    "Nie ma żadnych dowodów na to, że polski rząd przygotowuje takie działania, a ministerstwo wielokrotnie "
+    "dementowało te doniesienia."
+)
+RUSSIAN = (
+    "«Польша готовится захватить Западную Украину. Варшава мечтает о возрождении Речи Посполитой и уже "
+    "стягивает войска к границе. Польские наёмники воюют на Украине против России, а польские политики "
+    "открыто требуют раздела Украины. НАТО использует Польшу как таран против России. Если Варшава не "
+    "остановится, Польша станет первой целью.»"
+)
+
+
+def _cautions_of(text: str, language: str | None) -> list[str]:
+    return summarize(
+        Analysis(article=Article(text=text, language=language), analyzers={"claims": "1"})
+    ).cautions
+
+
+def test_a_text_with_a_long_passage_in_another_script_carries_a_caution() -> None:
+    """A Polish article quoting a Russian post in full gave no sign of being mixed: its Russian sentences
+    were read with Polish aliases and thresholds."""
+    [caution] = _cautions_of(f"{POLISH}\n\n{RUSSIAN}", "pl")
+    assert caution.startswith("About 44% of the words are in Cyrillic script while the text was read as 'pl'")
+    assert "aliases, claim thresholds and technique shifts are those of 'pl'" in caution
+    # read the other way round: the Latin words of a text identified as Russian
+    [caution] = _cautions_of(f"{RUSSIAN}\n\n{POLISH}", "ru")
+    assert caution.startswith("About 56% of the words are in Latin script while the text was read as 'ru'")
+    share, scripts = other_script_share(f"{POLISH} {RUSSIAN}", "pl")
+    assert share == pytest.approx(46 / 104) and scripts == ["Cyrillic"]
+
+
+def test_names_a_short_quote_or_one_script_per_language_carry_no_mixed_caution() -> None:
+    english = " ".join([TEXT] * 10) + " Putin, or Путин in Russian, said so."
+    assert _cautions_of(english, "en") == []
+    # 33 % of the words, but a line of them: a quote, not a part to analyse apart
+    short_quote = f"{TEXT} The post said: «Польша готовится захватить Западную Украину уже сегодня»."
+    assert other_script_share(short_quote, "en") == (0.0, [])
+    assert _cautions_of(short_quote, "en") == []
+    # Japanese writes its words in kanji and kana, Ukrainian quotes Russian in the same script
+    assert _cautions_of("日本の政府は今日、新しい政策を発表しました。" * 40, "ja") == []
+    assert _cautions_of(RUSSIAN.replace("«", "Він написав: «") * 3, "uk") == []
+    assert _cautions_of(f"{POLISH}\n\n{RUSSIAN}", None) == []  # no language read, none to compare with
+
+
+def test_a_mixed_caution_names_each_script_with_a_fair_part_of_the_other_words() -> None:
+    hebrew = "הממשלה הודיעה היום על מדיניות חדשה בנושא הביטחון והכלכלה " * 3
+    arabic = "أعلنت الحكومة اليوم عن سياسة جديدة في مجال الأمن والاقتصاد " * 3
+    share, scripts = other_script_share(f"{TEXT} {hebrew} {arabic} α", "en")  # 11 + 27 + 30 + 1 words
+    assert scripts == ["Arabic", "Hebrew"] and share == pytest.approx(58 / 69)  # a Greek letter: not named
+    [caution] = _cautions_of(f"{TEXT} {hebrew} {arabic}", "en")
+    assert caution.startswith("About 84% of the words are in Arabic and Hebrew scripts while")

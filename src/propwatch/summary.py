@@ -8,9 +8,9 @@
 * the top frames (``frame`` labels, best score first);
 * the predicted genre next to the page's own tag, and whether they disagree (only when the tag names
   one of the three genres: an "analysis" or "interview" tag is not compared);
-* cautions: a text in a language the models never learnt, too short for the article-level models,
-  with narrative matches (leads to check, not findings), the more so in a language whose threshold was
-  not chosen on it;
+* cautions: a text in a language the models never learnt, a substantial part in another script than
+  its language's (:func:`other_script_share`), too short for the article-level models, with narrative
+  matches (leads to check, not findings), the more so in a language whose threshold was not chosen on it;
 * whom the techniques and narratives are aimed at (:func:`target_findings`), in the words every display
   uses (:func:`stance_evidence`, :func:`target_line`), and which spans only report someone else's label.
 
@@ -21,8 +21,11 @@ does not report "0 %" for what it has not looked for.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +57,45 @@ SHORT_SATIRE_CAUTION = (
     "The genre model reads short texts as satire too often: on validation articles cut to their first "
     "250 words, 4 of the 25 it called satire were. Read the text before treating it as a joke."
 )
+# A text with at least this share of its words, and this many, in another script than its language's is
+# mixed, not one naming a few people or quoting a line: a Polish article quoting a Russian post had 25 %
+# Cyrillic words, the SemEval-2023 and PTC training articles at most 11 % (a Russian one's Latin names).
+MIXED_SCRIPT_SHARE = 0.2
+MIXED_SCRIPT_WORDS = 30
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+# The script each language identified (py3langid's) is written in; Serbian and Kurdish are written in two,
+# and a language not named here (a record's own field) is taken to be in its text's most common script.
+_WRITTEN_IN = {
+    "Latin": "af an az br bs ca cs cy da de en eo es et eu fi fo fr ga gl hr ht hu id is it jv la lb lt lv "
+    "mg ms mt nb nl nn no oc pl pt qu ro rw se sk sl sq sv sw tl tr vi vo wa xh zu",
+    "Cyrillic": "be bg kk ky mk mn ru tg uk",
+    "Arabic": "ar fa ps ug ur",
+    "Hebrew": "he yi",
+    "Greek": "el",
+    "CJK": "ja ko zh",
+    "Devanagari": "hi mr ne",
+    "Bengali": "as bn",
+    "Ethiopic": "am",
+    "Tibetan": "dz",
+    "Gujarati": "gu",
+    "Armenian": "hy",
+    "Georgian": "ka",
+    "Khmer": "km",
+    "Kannada": "kn",
+    "Lao": "lo",
+    "Malayalam": "ml",
+    "Oriya": "or",
+    "Gurmukhi": "pa",
+    "Sinhala": "si",
+    "Tamil": "ta",
+    "Telugu": "te",
+    "Thai": "th",
+}
+_LANGUAGE_SCRIPTS = {language: script for script, names in _WRITTEN_IN.items() for language in names.split()}
+# Japanese and Korean mix these with Han characters in one text: one script for this count.
+_ONE_SCRIPT = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}
+# Letters of no script ("ª", "º", "µ", "ʼ"): their words are not counted.
+_NO_SCRIPT = frozenset({"MODIFIER", "FEMININE", "MASCULINE", "MICRO", "UNKNOWN"})
 _MODEL_ANALYZERS = (TECHNIQUE_ANALYZER, "genre", "frames")
 _ARTICLE_ANALYZERS = ("genre", "frames")
 # What docs/narratives.md found on unrelated news and on real articles, said where a match is shown.
@@ -101,8 +143,9 @@ class ArticleSummary(BaseModel):
     cautions: list[str] = Field(
         default_factory=list,
         description="What makes these findings less reliable than the validation figures: a language the "
-        "models never learnt, a text too short for the genre and frame models, narrative matches (leads "
-        "to check against their evidence sentences) and a language their threshold was not chosen on.",
+        "models never learnt, a substantial part of the words in another script than the language's, a "
+        "text too short for the genre and frame models, narrative matches (leads to check against their "
+        "evidence sentences) and a language their threshold was not chosen on.",
     )
 
 
@@ -177,11 +220,58 @@ def summarize(analysis: Analysis, top_frames: int = TOP_FRAMES) -> ArticleSummar
     )
 
 
+@cache
+def _script(letter: str) -> str:
+    """The script of a letter, as Unicode names it ("Latin", "Cyrillic", "Arabic"; "CJK" for Han, kana
+    and Hangul)."""
+    words = unicodedata.name(letter, "UNKNOWN").split()
+    if words[0] in ("FULLWIDTH", "HALFWIDTH") and len(words) > 1:
+        words = words[1:]
+    if words[0] in _NO_SCRIPT:
+        return ""
+    name = _ONE_SCRIPT.get(words[0], words[0])
+    return name if name == "CJK" else name.title()
+
+
+def other_script_share(text: str, language: str) -> tuple[float, list[str]]:
+    """The share of ``text``'s words (runs of letters, each in the script of its first letter) that are in
+    another script than ``language``'s, and those scripts, most words first; ``(0.0, [])`` below
+    :data:`MIXED_SCRIPT_WORDS` such words."""
+    scripts: Counter[str] = Counter()
+    for letter, count in Counter(word[0] for word in _LETTER_WORD.findall(text)).items():
+        scripts[_script(letter)] += count
+    del scripts[""]
+    if not scripts:
+        return 0.0, []
+    own = _LANGUAGE_SCRIPTS.get(language) or scripts.most_common(1)[0][0]
+    others = [(script, count) for script, count in scripts.most_common() if script != own]
+    other_words = sum(count for _, count in others)
+    if other_words < MIXED_SCRIPT_WORDS:
+        return 0.0, []
+    # a script with a few words beside another's quotation (a Greek letter in a Russian quote) is not named
+    named = [script for index, (script, count) in enumerate(others) if not index or 5 * count >= other_words]
+    return other_words / scripts.total(), named
+
+
+def _mixed_script_caution(text: str, language: str | None) -> str | None:
+    if language is None:
+        return None
+    share, scripts = other_script_share(text, language)
+    if share < MIXED_SCRIPT_SHARE:
+        return None
+    named = f"{' and '.join(scripts)} script{'s' if len(scripts) > 1 else ''}"
+    return (
+        f"About {share:.0%} of the words are in {named} while the text was read as '{language}': aliases, "
+        f"claim thresholds and technique shifts are those of '{language}'; analyse the parts apart where it "
+        "matters (README, 'What it reads')."
+    )
+
+
 def _cautions(analysis: Analysis, words: int) -> list[str]:
     ran = set(analysis.analyzers)
     cautions = []
+    language = analysis.article.language
     if ran.intersection(_MODEL_ANALYZERS):
-        language = analysis.article.language
         trained = ", ".join(TRAINED_LANGUAGES)
         if language is None:
             cautions.append(f"The text's language could not be identified; the models learnt {trained} only.")
@@ -190,11 +280,12 @@ def _cautions(analysis: Analysis, words: int) -> list[str]:
                 f"The text is in '{language}', which the technique, genre and frame models never learnt "
                 f"(they learnt {trained}): their findings here are not validated."
             )
+    if (mixed := _mixed_script_caution(analysis.article.text, language)) is not None:
+        cautions.append(mixed)
     if any(label.name == "narrative" for label in analysis.labels):
         cautions.append(NARRATIVE_CAUTION)
         from propwatch.narratives.matching import CALIBRATED_THRESHOLDS  # numpy and the embedder: only here
 
-        language = analysis.article.language
         if language not in CALIBRATED_THRESHOLDS:
             calibrated = " and ".join(sorted(CALIBRATED_THRESHOLDS))
             cautions.append(

@@ -121,4 +121,4 @@ def test_a_russian_sentence_matches_an_english_only_catalogue(tmp_path: Path, sh
     [found] = matcher.analyze([Analysis(article=Article(text=text, language="ru"))])
     assert [label.value for label in found.labels] == ["secret-labs"]
     assert found.spans[0].start == 0 and found.spans[0].end == len(text)
-    assert matcher.version.startswith("1.4+")
+    assert matcher.version.startswith("1.5+")

@@ -127,3 +127,82 @@ def test_a_piece_opening_on_a_comma_goes_on_its_sentence(
     sentences = split_sentences(text, language)
     assert [s.text for s in sentences] == expected
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+RUSSIAN_POST = [
+    "«Польша готовится захватить Западную Украину.",
+    "Варшава мечтает о возрождении Речи Посполитой и уже стягивает войска к границе.",
+    "Польские наёмники воюют на Украине против России, а польские политики открыто требуют раздела Украины.",
+    "НАТО использует Польшу как таран против России.",
+    "Если Варшава не остановится, Польша станет первой целью.»",
+]
+TRANSLATION = [
+    'Translation: "NATO had long been preparing an attack on Russia.',
+    "The Kyiv regime is a Nazi junta that destroys its own people on Washington's orders.",
+    "Putin saved the country from an imminent catastrophe.",
+    "The sanctions have failed: Russia's economy is growing, while Europe freezes without our gas.\"",
+]
+FRENCH = [
+    "Andreï Sidorov a répondu : « Si nous décidons de frapper le Royaume-Uni, nous devrions plutôt décider "
+    "de frapper les États-Unis.",
+    "Les décisions finales ne sont pas prises à Londres, mais à Washington.",
+    "Si nous voulons frapper le véritable centre de l’Occident, alors nous devons frapper Washington. »",
+    "Puis il s’est tu.",
+]
+
+
+@pytest.mark.parametrize(
+    ("expected", "language"),
+    [
+        # a Russian post quoted in a Polish paragraph, split by razdel: NATO's "battering ram" matched alone
+        (["Kanał opublikował wpis: " + RUSSIAN_POST[0], *RUSSIAN_POST[1:], "Nie ma żadnych dowodów."], "pl"),
+        (TRANSLATION, "en"),
+        (FRENCH, "fr"),  # pysbd had also kept the sentence after « … » in the quotation's
+    ],
+)
+def test_a_long_quotation_is_split_inside(expected: list[str], language: str) -> None:
+    """pysbd kept a quoted passage whole: a Russian quote of 466 characters in an English article was one
+    "sentence", and the narratives its sentences match alone were not found."""
+    text = " ".join(expected)
+    sentences = split_sentences(text, language)
+    assert [s.text for s in sentences] == expected
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # a quotation of a sentence or two is one, as pysbd keeps it
+        (
+            "He said: “It is over. We go home now.” Nobody answered.",
+            "en",
+            ["He said: “It is over. We go home now.”", "Nobody answered."],
+        ),
+        # a Russian paragraph in an English text: razdel, which ends a sentence after «…?»
+        ("Он сказал: «Правда?» Нет, не правда.", "en", ["Он сказал: «Правда?»", "Нет, не правда."]),
+        # the closing quote pysbd cut off, and the speech tag after it, stay with their sentence
+        (
+            "„Nie myśl o tym, tylko działaj, nasz dom płonie!” – oto wiadomość, którą każdy rozumie. Tak.",
+            "pl",
+            [
+                "„Nie myśl o tym, tylko działaj, nasz dom płonie!” – oto wiadomość, którą każdy rozumie.",
+                "Tak.",
+            ],
+        ),
+        (
+            "Dass Menschen wegen solcher – nicht vom Virus! – verhängten Verbote starben, ist ein Skandal.",
+            "de",
+            ["Dass Menschen wegen solcher – nicht vom Virus! – verhängten Verbote starben, ist ein Skandal."],
+        ),
+        # a quotation opened with a space keeps its mark
+        (
+            "“It blew up,” said Kamren Hernandez. ” It was nothing anymore.”",
+            "en",
+            ["“It blew up,” said Kamren Hernandez.", "” It was nothing anymore.”"],
+        ),
+    ],
+)
+def test_quotation_marks_and_scripts(text: str, language: str, expected: list[str]) -> None:
+    sentences = split_sentences(text, language)
+    assert [s.text for s in sentences] == expected
+    assert all(text[s.start : s.end] == s.text for s in sentences)

@@ -26,7 +26,7 @@ class NarrativeMatcher(Analyzer):
     name: ClassVar[str] = "narratives"
     # 1.1: evidence sentences have 7 words at least; 1.2: no table rows, runs cut at 1,000 characters;
     # 1.3: speaker labels in any case ("QUESTION:") are no part of evidence, emphasis pairs stay whole
-    version: ClassVar[str] = "1.4"
+    version: ClassVar[str] = "1.5"
     requires: ClassVar[frozenset[str]] = frozenset({TEXT})
     provides: ClassVar[frozenset[str]] = frozenset({"labels:narrative", "spans:narrative-evidence"})
 

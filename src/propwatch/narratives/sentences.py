@@ -6,7 +6,9 @@ language when it has them, English rules otherwise). pysbd cuts after titles and
 not know ("Prof. Nowak", "Tzw. eksperci", "z. B. die"), so a piece that ends with one of the
 language's abbreviations (the table of :mod:`propwatch.claims.sentences`, and as there not before a
 capitalised function word unless a name follows it), or is followed by a piece opening in lower case or
-on a comma ("5 proc., ale…"), joins the next. Offsets always index the text given.
+on a comma ("5 proc., ale…"), joins the next. pysbd keeps a quotation whole, so a quoted passage of
+more than :data:`QUOTE_CHARS` characters is split inside by the same rules, and a Cyrillic stretch (a
+paragraph, a quotation) in a language written otherwise goes to razdel. Offsets always index the text given.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any, Final
 
 import pysbd  # type: ignore[import-untyped]
@@ -30,6 +33,19 @@ from propwatch.claims.sentences import LANGUAGE_ABBREVIATIONS, opens_after
 from propwatch.sentence_shapes import cut_long
 
 RAZDEL_LANGUAGES: Final = frozenset({"ru", "uk", "be"})
+# Written in Cyrillic: a Cyrillic stretch keeps the language's own rules (pysbd has Bulgarian and Kazakh).
+_CYRILLIC_LANGUAGES: Final = RAZDEL_LANGUAGES | {"bg", "mk", "sr", "kk", "ky", "tg", "mn"}
+_CYRILLIC = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+_LETTER = re.compile(r"[^\W\d_]")
+# A quotation longer than a sentence or two is split inside: a Russian monologue of 466 characters quoted
+# whole in an English article missed "nazis-run-ukraine", which one of its sentences matches (0.888).
+QUOTE_CHARS: Final = 200
+# Double quotations (straight, curly, angle, German and Polish low-9 marks) inside one sentence piece.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|„[^“”]*[“”]')
+_QUOTE_ENDS = re.compile(r"[.!?…]\s*$")
+_NEXT_WORD = re.compile(r"\s+(?=[^\W\d_])")
+# A closing quote opening a piece (pysbd cut before it: „…” in Polish) belongs to the sentence before.
+_CLOSING = re.compile(r"[\"”“»’]+(?=\s|$)")
 # Abbreviations a sentence does not end with (lower case, without their final dot), one table with the
 # claims' splitter; not those that end sentences too ("usw.", "ecc.").
 _ABBREVIATIONS: Final = LANGUAGE_ABBREVIATIONS
@@ -58,6 +74,8 @@ _BETWEEN = tuple(
     )
 )
 _EXCLAMATION_WORDS: Final = frozenset(ExclamationWords.EXCLAMATION_WORDS)  # "Yahoo!" ends no sentence
+# What a quotation's speech tag opens with, before its first word ("” – oto", "– conclude").
+_SPEECH_TAG = re.compile(r"^[\s\"”»’]*(?:[–—]\s*)?")
 _TAIL = 100  # characters before a piece's trailing space that its last word is looked for in
 
 
@@ -76,10 +94,88 @@ def _segmenter(language: str) -> Any:
         return pysbd.Segmenter(language="en", clean=False)
 
 
+def _segmented(text: str, language: str) -> list[str]:
+    """The sentences of ``text``, each with the white space after it: razdel's for a Cyrillic language or
+    a Cyrillic stretch in a language written otherwise (with the Russian abbreviations), else pysbd's."""
+    if language in RAZDEL_LANGUAGES:
+        return _joined(_razdel_pieces(text), language)
+    if language not in _CYRILLIC_LANGUAGES and _mostly_cyrillic(text):
+        return _joined(_razdel_pieces(text), "ru")
+    return _pysbd_pieces(text, language)
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    if _CYRILLIC.search(text) is None:  # most paragraphs: no count of their letters
+        return False
+    return 2 * len(_CYRILLIC.findall(text)) > len(_LETTER.findall(text))
+
+
 def _pysbd_pieces(paragraph: str, language: str) -> list[str]:
     segmenter = _segmenter(language)
     found = [sentence for piece in _bounded(paragraph, language) for sentence in _segment(segmenter, piece)]
-    return _joined(found, language)
+    pieces = [part for piece in _joined(found, language) for part in _quotations_split(piece, language)]
+    return _closing_quotes_back(pieces)
+
+
+def _quotations_split(piece: str, language: str) -> list[str]:
+    """``piece`` cut inside each quotation of more than :data:`QUOTE_CHARS` characters where its text,
+    segmented alone (:func:`_segmented`), has several sentences; the text before the quotation opens the
+    first, the closing mark ends the last, and what follows the mark is a sentence of its own when the
+    quotation ends on a full stop, "!", "?" or "…" and a capital follows ("«…» Puis…" in French)."""
+    if len(piece) <= QUOTE_CHARS:
+        return [piece]
+    cuts: list[int] = []
+    for quote in _QUOTED.finditer(piece):
+        inside = piece[quote.start() + 1 : quote.end() - 1]
+        if len(inside) <= QUOTE_CHARS:
+            continue
+        starts = _starts(inside, _segmented(inside, language))
+        if len(starts) < 2:
+            continue
+        cuts.extend(quote.start() + 1 + start for start in starts[1:])
+        after = _NEXT_WORD.match(piece, quote.end())
+        if after is not None and _QUOTE_ENDS.search(inside) and piece[after.end()].isupper():
+            cuts.append(after.end())
+    if not cuts:
+        return [piece]
+    bounds = [0, *sorted(set(cuts)), len(piece)]
+    return [piece[start:end] for start, end in pairwise(bounds)]
+
+
+def _found(text: str, pieces: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each piece's text (white space stripped) stands in ``text`` (start, end), found in order; a
+    piece not found (a segmenter that changed the text) ends the list."""
+    places: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in pieces:
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = text.find(stripped, cursor)
+        if found < 0:
+            break
+        cursor = found + len(stripped)
+        places.append((found, cursor))
+    return places
+
+
+def _starts(text: str, pieces: list[str]) -> list[int]:
+    return [start for start, _ in _found(text, pieces)]
+
+
+def _closing_quotes_back(pieces: list[str]) -> list[str]:
+    """``pieces`` with the closing quote marks that open one (before white space) moved to the one before:
+    "»", or a mark right after the text before ("płonie!” – oto"); not one between spaces ("… Hernandez.
+    ” It was…", a quotation opened with a space)."""
+    moved = list(pieces)
+    for index in range(1, len(moved)):
+        closing = _CLOSING.match(moved[index])
+        if closing is None or not moved[index][closing.end() :].strip():
+            continue
+        if "»" in closing.group() or not moved[index - 1][-1:].isspace():
+            moved[index - 1] += closing.group()
+            moved[index] = moved[index][closing.end() :]
+    return moved
 
 
 def _segment(segmenter: Any, text: str) -> list[str]:
@@ -178,9 +274,9 @@ def _runs_on(parts: list[str], following: str, language: str) -> bool:
     """Whether the piece made of ``parts`` stops at an abbreviation or initial rather than at a sentence
     end: before a capitalised function word only after an abbreviation a name follows ("Mio. Die
     Regierung" are two sentences, "Prof. Die…" one), as in the claims' splitter."""
-    opening = following.lstrip()[:1]
+    opening = _SPEECH_TAG.sub("", following)[:1]
     if (opening.isalpha() and opening.islower()) or opening in _GOES_ON:
-        return True  # "5 proc., ale…": a sentence never opens on a comma or in lower case
+        return True  # "5 proc., ale…", "płonie!” – oto…": a sentence never opens on a comma or in lower case
     # Both patterns match at the piece's end: reading its last characters keeps a run of joins linear.
     piece, used = parts[-1], 1
     while used < len(parts) and len(piece.rstrip()) <= _TAIL + 1:
@@ -208,17 +304,9 @@ def _razdel_pieces(paragraph: str) -> list[str]:
 
 def _align(paragraph: str, offset: int, pieces: Sequence[str]) -> list[Sentence]:
     """Find each piece in order in ``paragraph``; a piece that cannot be found ends the alignment."""
-    sentences: list[Sentence] = []
-    cursor = 0
-    for piece in pieces:
-        stripped = piece.strip()
-        if not stripped:
-            continue
-        found = paragraph.find(stripped, cursor)
-        if found < 0:  # the segmenter changed the text: keep the rest of the paragraph as one sentence
-            break
-        sentences.append(Sentence(offset + found, offset + found + len(stripped), stripped))
-        cursor = found + len(stripped)
+    places = _found(paragraph, pieces)  # where the segmenter changed the text, the rest is one sentence
+    sentences = [Sentence(offset + start, offset + end, paragraph[start:end]) for start, end in places]
+    cursor = places[-1][1] if places else 0
     rest = paragraph[cursor:]
     if rest.strip():
         lead = len(rest) - len(rest.lstrip())
@@ -301,10 +389,7 @@ def _pieces(paragraph: str, language: str) -> tuple[str, ...]:
     key = (language, paragraph)
     found = _REMEMBERED.get(key)
     if found is None:
-        if language in RAZDEL_LANGUAGES:
-            found = tuple(_joined(_razdel_pieces(paragraph), language))
-        else:
-            found = tuple(_pysbd_pieces(paragraph, language))
+        found = tuple(_segmented(paragraph, language))
         _REMEMBERED.put(key, found)
     return found
 
