@@ -144,8 +144,9 @@ class ArticleSummary(BaseModel):
         default_factory=list,
         description="What makes these findings less reliable than the validation figures: a language the "
         "models never learnt, a substantial part of the words in another script than the language's, a "
-        "text too short for the genre and frame models, narrative matches (leads to check against their "
-        "evidence sentences) and a language their threshold was not chosen on.",
+        "text too short for the genre and frame models, a satire verdict on a short text (short texts lean "
+        "to satire), narrative matches (leads to check against their evidence sentences) and a language "
+        "their threshold was not chosen on.",
     )
 
 
