@@ -12,6 +12,8 @@ SAMPLE := examples/rossa-primavera-2022-02-03-opinion.txt
 NEEDS_PYTHON = import sys; sys.exit(sys.version_info < (3, 11))
 
 $(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "'$(PYTHON)' is not a command here. Run: make $(MAKECMDGOALS) \
+	PYTHON=python3.11 (or the path of a Python >= 3.11)" >&2; exit 1; }
 	@$(PYTHON) -c "$(NEEDS_PYTHON)" 2>/dev/null || { echo "propwatch needs Python >= 3.11; '$(PYTHON)' is \
 	$$($(PYTHON) --version 2>&1). Run: make $(MAKECMDGOALS) PYTHON=python3.11 (or python3.12, python3.13)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)

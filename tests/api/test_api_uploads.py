@@ -14,7 +14,10 @@ from propwatch.errors import UnsupportedInputError
 from propwatch.settings import Settings
 from workbench_fixture import Api
 
-CSV = '"title";"text"\r\n"US and NATO – corner";"The US and NATO need such agreements, the agency said."\r\n'
+CSV = (
+    '"title";"text"\r\n"US and NATO – corner";"The US and NATO need such agreements, the agency said."\r\n'
+    '"Second";"Another article of the export."\r\n'
+)
 
 
 def test_an_uploaded_spreadsheet_is_refused_naming_it(api: Api) -> None:
@@ -73,7 +76,11 @@ def test_a_feed_saved_as_xml_is_refused_by_its_content(api: Api) -> None:
         (RDF, "a feed", ".xml"),
         ('{"title": "One", "text": "One article."}\n{"text": "Two."}\n', "a JSON Lines file", ".jsonl"),
         (CSV, "a CSV table", ".csv"),
-        ("id\ttitle\ttext\n1\tOne\tThe first article, in a tab-separated export.\n", "a CSV table", ".csv"),
+        (
+            "id\ttitle\ttext\n1\tOne\tThe first article, in a tab-separated export.\n2\tTwo\tThe second.\n",
+            "a CSV table",
+            ".csv",
+        ),
     ],
     ids=["rss", "atom", "rdf", "jsonl", "csv", "tsv"],
 )
@@ -106,8 +113,24 @@ def test_records_are_refused_by_content_whatever_the_name(
             "Text, images and video\n\nThe council voted on Tuesday, after a long debate, to close it.\n",
             "Text, images and video",
         ),
+        (
+            "column.txt",
+            "HTML, the language nobody reads\n\nIn 1991, Tim Berners-Lee published the first page.\n\n"
+            "It had no images, no scripts and, for a while, few readers.\n",
+            "HTML, the language nobody reads",
+        ),
+        (
+            "table-talk.txt",
+            "Title,Text\n\nThe first line of this essay, oddly, looks like a header.\n",
+            "Title,Text",
+        ),
+        (
+            "quoting.txt",
+            'Records like this one\n\n{"text": "example"}\n\nare what the export writes, one per line.\n',
+            "Records like this one",
+        ),
     ],
-    ids=["xhtml", "html", "prose-with-commas"],
+    ids=["xhtml", "html", "prose-with-commas", "html-word-and-a-comma", "header-like-line", "quoted-record"],
 )
 def test_pages_and_texts_are_still_read(tmp_path: Path, name: str, content: str, title: str) -> None:
     article = read_submission(Settings(data_dir=tmp_path), data=content.encode(), filename=name)

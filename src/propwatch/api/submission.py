@@ -11,6 +11,7 @@ import io
 import threading
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from propwatch.domain import Analysis, Article
@@ -155,7 +156,7 @@ def _check_content_not_records(content: str, name: str) -> None:
         what, suffix = "a feed", ".xml"
     elif looks_like_html(content):
         return  # a page, XHTML too
-    elif is_json_object_line(content.lstrip("\ufeff \t\r\n").partition("\n")[0].encode("utf-8", "replace")):
+    elif _is_json_lines(content):
         what, suffix = "a JSON Lines file", ".jsonl"
     elif _is_csv_table(content, name):
         what, suffix = "a CSV table", ".csv"
@@ -166,19 +167,32 @@ def _check_content_not_records(content: str, name: str) -> None:
     )
 
 
+# Rows read to tell a table from prose: an article opening "HTML, the language…" then a sentence with one
+# comma had been refused as a CSV table of one record.
+_SNIFFED_ROWS = 20
+
+
+def _is_json_lines(content: str) -> bool:
+    """Whether every non-blank line of ``content`` (the first few) is a JSON object: an article that opens
+    by quoting one record is prose."""
+    lines = [line for line in content.lstrip("\ufeff").splitlines() if line.strip()][:_SNIFFED_ROWS]
+    return bool(lines) and all(is_json_object_line(line.encode("utf-8", "replace")) for line in lines)
+
+
 def _is_csv_table(content: str, name: str) -> bool:
     """Whether ``content`` opens with a header row of two or more columns, one a text column that
-    `propwatch analyze` reads, and a first record of as many fields: prose of commas is not a table."""
+    `propwatch analyze` reads, and two records or more, every one of as many fields: prose of commas is
+    not a table."""
     content = content.lstrip("\ufeff")
     sample = content[:4096]
     try:
         header, dialect = csv_header(name, sample[: sample.rfind("\n") + 1])  # whole lines
         rows = (row for row in csv.reader(io.StringIO(content), dialect) if any(cell.strip() for cell in row))
         next(rows, None)
-        record = next(rows, None)  # read from the whole text: a first article may be longer than the sample
+        records = list(islice(rows, _SNIFFED_ROWS))  # from the whole text: an article may outrun the sample
     except (PropwatchError, csv.Error):
         return False
-    return len(header) >= 2 and record is not None and len(record) == len(header)
+    return len(header) >= 2 and len(records) >= 2 and all(len(row) == len(header) for row in records)
 
 
 def _records_reason(what: str, save_as: str | None = None) -> str:
