@@ -172,3 +172,48 @@ def test_a_quotation_that_is_long_or_closes_elsewhere_is_cut_as_before(
     text: str, language: str, expected: list[str]
 ) -> None:
     assert _texts(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Er rief: »Wir kämpfen weiter!« Was meint er damit? »Das weiß niemand«, sagte ein Sprecher.",
+            "de",
+            [
+                "Er rief: »Wir kämpfen weiter!«",
+                "Was meint er damit?",
+                "»Das weiß niemand«, sagte ein Sprecher.",
+            ],
+        ),
+        (
+            "»Vi giver ikke op!« Det sagde ministeren. »Aldrig!« Så gik hun.",
+            "da",
+            ["»Vi giver ikke op!«", "Det sagde ministeren.", "»Aldrig!«", "Så gik hun."],
+        ),
+        (
+            "He shouted »Stop!« Then he left. Why? Nobody knows.",
+            "en",
+            ["He shouted »Stop!«", "Then he left.", "Why?", "Nobody knows."],
+        ),
+        # a question inside a short »…« quotation ends no sentence
+        ("Er fragte: »Warum?« und ging.", "de", ["Er fragte: »Warum?« und ging."]),
+        (
+            "Das Buch »Warum? Darum« wurde ein Erfolg. Ja.",
+            "de",
+            ["Das Buch »Warum? Darum« wurde ein Erfolg.", "Ja."],
+        ),
+        # „…“ on the same line still closes with “
+        (
+            "„Das ist falsch!“ Die Regierung widerspricht. Wer hat recht? „Niemand“, sagt er.",
+            "de",
+            ["„Das ist falsch!“", "Die Regierung widerspricht.", "Wer hat recht?", "„Niemand“, sagt er."],
+        ),
+    ],
+)
+def test_a_closing_guillemet_of_german_quotes_opens_no_quotation(
+    text: str, language: str, expected: list[str]
+) -> None:
+    """In »…« the closing « had opened a quotation that the next » closed, so the "?" between them ended
+    no sentence and "Was meint er damit?" was glued to the quote after it."""
+    assert _texts(text, language) == expected

@@ -154,8 +154,8 @@ _QUOTE_CLOSERS = "\"'”’»›“‘«‹"
 _SPACED_CLOSERS = "»”"
 _HORIZONTAL_SPACE = " \t\u00a0\u202f\u2009"
 _DASHES = "—–-"
-# What closes each quotation mark: "«Жить! Войне вопреки»", "„…“" and "„…”", "“…”", '"…"'.
-_QUOTE_PAIRS = {"«": "»", "„": "“”", "“": "”", '"': '"'}
+# What closes each quotation mark: "«Жить! Войне вопреки»", German "»…«", "„…“", "„…”", "“…”", '"…"'.
+_QUOTE_PAIRS = {"«": "»", "»": "«", "„": "“”", "“": "”", '"': '"'}
 _QUOTE_REACH = 60  # characters around a "!" or "?" within which a quotation that holds it opens and closes
 _TOKEN_BEFORE = re.compile(r"([\w.]+)\.$")
 
@@ -302,16 +302,31 @@ def _function_word_after(text: str, position: int, language: str | None) -> bool
     return following.group(1).casefold() in stop_words(language or "en")
 
 
-def _quote_step(marks: list[tuple[str, int]], text: str, k: int) -> None:
-    """``marks`` (each open quotation mark and where it opened) after reading ``text[k]``."""
+def _quote_step(marks: list[tuple[str, int]], styles: set[str], text: str, k: int) -> None:
+    """``marks`` (each open quotation mark and where it opened) after reading ``text[k]``; ``styles`` holds
+    the marks that set the line's quoting: "«" for «…», "»" for »…«, "„" for „…“."""
     char = text[k]
     if char == "\n":
         marks.clear()
+        styles.clear()
     elif char not in '«»„“”"':
         return
     elif marks and char in _QUOTE_PAIRS[marks[-1][0]]:
         marks.pop()
-    elif char in "«„" or (char in '“"' and (k == 0 or text[k - 1].isspace() or text[k - 1] in "([{—–-:/")):
+    elif char == "«" and "»" not in styles:
+        marks.append((char, k))  # after a »…« pair on the line, « is a closer that closes nothing open
+        styles.add(char)
+    elif char == "»" and "«" not in styles and k + 1 < len(text) and not text[k + 1].isspace():
+        marks.append((char, k))  # German and Danish open with » before the quoted word; French close with it
+        styles.add(char)
+    elif char == "„":
+        marks.append((char, k))
+        styles.add(char)
+    elif (
+        char in '“"'
+        and not (char == "“" and "„" in styles)  # where „…“ is written, “ only closes
+        and (k == 0 or text[k - 1].isspace() or text[k - 1] in "([{—–-:/")
+    ):
         marks.append((char, k))  # a “ or " after a space opens; after a word it closes what is not open
 
 
@@ -322,12 +337,13 @@ class _OpenQuotes:
         self.text = text
         self.read = 0
         self.open: list[tuple[str, int]] = []
+        self.styles: set[str] = set()
 
     def innermost(self, position: int) -> tuple[str, int] | None:
         """The innermost quotation mark open just before ``position`` and where it opened (positions are
         asked in increasing order)."""
         for k in range(self.read, position):
-            _quote_step(self.open, self.text, k)
+            _quote_step(self.open, self.styles, self.text, k)
         self.read = max(self.read, position)
         return self.open[-1] if self.open else None
 
@@ -338,11 +354,11 @@ class _OpenQuotes:
         mark = self.innermost(end)
         if mark is None or mark[1] < ender - _QUOTE_REACH:
             return False
-        ahead = list(self.open)
+        ahead, ahead_styles = list(self.open), set(self.styles)
         for k in range(end, min(len(self.text), ender + 1 + _QUOTE_REACH)):
             if self.text[k] == "\n":
                 return False
-            _quote_step(ahead, self.text, k)
+            _quote_step(ahead, ahead_styles, self.text, k)
             if len(ahead) < len(self.open):
                 return True
         return False
