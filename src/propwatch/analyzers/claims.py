@@ -29,7 +29,7 @@ from propwatch.settings import Settings
 # Polish year's "r.", spaced German abbreviations; 8: quotes closed by German “ and «, French » after a space
 # and "— said he" stay with their sentence, "!" or "?" inside a short quotation ends none, "?!", "?.." and
 # "?“" end questions
-ANALYZER_VERSION = "8"
+ANALYZER_VERSION = "9"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
