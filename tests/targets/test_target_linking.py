@@ -483,6 +483,13 @@ def _attacked_in_contrast(text: str, quote: str) -> set[str]:
         ("Поджигатели войны сидят не в Москве, а в Вашингтоне.", "Поджигатели войны", {"United States"}),
         ("NATO, not Russia, is the aggressor.", "the aggressor", {"NATO"}),
         ("НАТО, а не Россия — агрессор.", "агрессор", {"NATO"}),
+        # "ли", "czy" after the pair open a clause of "whether": the sentence asks nothing.
+        (
+            "Nie Rosja, lecz NATO odpowiada za tę wojnę, niezależnie od tego, czy ktoś w to wierzy.",
+            "odpowiada za tę wojnę",
+            {"NATO"},
+        ),
+        ("Не Россия, а НАТО — агрессор, нравится ли это кому-то или нет.", "агрессор", {"NATO"}),
         # Not a contrast: "not only X but also Y" names both; a bare negation keeps its name.
         ("The liars are not only in Moscow but also in Washington.", "liars", {"Russia"}),
         ("Lügner sitzen nicht nur in Moskau, sondern auch in Berlin.", "Lügner", {"Russia"}),

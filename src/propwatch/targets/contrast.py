@@ -117,11 +117,9 @@ def _has_preposition(fillers: str) -> bool:
 
 
 def _in_question(text: str, start: int, end: int) -> bool:
-    """Whether the sentence holding ``text[start:end]`` asks: it ends in "?" or has "ли", "czy", "est-ce"."""
+    """Whether the sentence holding ``text[start:end]`` asks: it ends in "?", or "ли", "czy", "est-ce" stand
+    up to the pair's end (after it they open a clause of "whether": "…, нравится ли это кому-то или нет")."""
     lead = max(0, start - LATER_REACH)
     opening = max(lead, *(text.rfind(mark, lead, start) + 1 for mark in ".!?\n"))
     closing = _SENTENCE_MARK.search(text, end, end + LATER_REACH)
-    stop = closing.start() if closing else min(len(text), end + LATER_REACH)
-    return (closing is not None and closing.group() == "?") or bool(
-        _QUESTION_WORD.search(text, opening, stop)
-    )
+    return (closing is not None and closing.group() == "?") or bool(_QUESTION_WORD.search(text, opening, end))
