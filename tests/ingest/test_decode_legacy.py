@@ -147,3 +147,33 @@ def test_a_pasted_paragraph_in_another_encoding_is_reported(
     assert text.startswith(russian) and "\ufffd" in text
     assert "mixed.txt: " in caplog.text
     assert f"between bytes {start} and {start + len(pasted) - 1} are not valid UTF-8" in caplog.text
+
+
+# Nordic and Dutch texts whose only letters ä, ö, å, õ, ï, ë a DOS, Mac or HP page reads "more cleanly"
+# (hp_roman8's "Pððministeri", cp775's "Oekra’ne", "pÕ"): the Windows or ISO page that spells them wins.
+NORDIC = {
+    "fi": "Pääministeri sanoi tiistaina, että Suomi jatkaa tukeaan Ukrainalle. Kriitikoiden mukaan tuki on "
+    "liian suuri, mutta hallitus kiistää tämän. Kreml kutsui päätöstä provokaatioksi ja uhkasi vastatoimilla "
+    "eurooppalaisia yrityksiä vastaan.\n",
+    "et": "President ütles teisipäeval, et Eesti jätkab Ukraina toetamist. Kriitikute sõnul on panus liiga "
+    "suur, kuid valitsus eitab seda. Kreml nimetas otsust provokatsiooniks ja ähvardas vastumeetmetega.\n",
+    "sv": "Statsministern sade på tisdagen att Sverige fortsätter stödet till Ukraina. Enligt kritiker är "
+    "bidraget för stort, men regeringen avvisar det. Kreml kallade beslutet en provokation.\n",
+    "nl": "De minister zei dinsdag dat Nederland de steun aan Oekraïne voortzet. Volgens critici is de "
+    "financiële bijdrage te hoog, maar de regering wijst dat af.\n",
+}
+
+
+@pytest.mark.parametrize("length", [40, 80, 160, None], ids=["40", "80", "160", "all"])
+@pytest.mark.parametrize("text", NORDIC.values(), ids=NORDIC.keys())
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_nordic_text_is_not_read_in_a_dos_mac_or_hp_page(
+    settings: Settings, text: str, codec: str, length: int | None
+) -> None:
+    data = text.encode(codec)[:length]
+    assert decode_bytes(data, "article.txt", settings) == data.decode(codec)
+
+
+@pytest.mark.parametrize("text", NORDIC.values(), ids=NORDIC.keys())
+def test_a_long_nordic_text_is_not_read_in_a_dos_mac_or_hp_page(settings: Settings, text: str) -> None:
+    assert decode_bytes((text * 8).encode("cp1252"), "article.txt", settings) == text * 8

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import logging
+import math
 import re
 import unicodedata
 from pathlib import Path
@@ -95,6 +96,9 @@ _UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
 _MAX_CONTROL_SHARE = 0.05
 # charset-normalizer's "mess" ratio above which a decoding is considered garbled.
 _MAX_CHAOS = 0.1
+# A Windows or ISO page that spells a language stays plausible up to this chaos: charset-normalizer scores a
+# short Finnish cp1252 text's "ä" 0.103 there, and hp_roman8's "Pððministeri" 0.0.
+_MAX_SPELT_CHAOS = 0.2
 # Below this language coherence, a detected encoding is a guess (short or unusual text).
 _MIN_COHERENCE = 0.1
 # Chaos and coherence this close are a tie, which goes to the commoner legacy encoding.
@@ -109,9 +113,10 @@ _MIN_UTF8_CHARACTERS = 3
 # An alphabet decides between tied decodings only when it spells all but this share of the letters; a
 # common encoding's letters out-spell another's only when they cost this much less (e^2, seven times
 # likelier): a short text that reads as two languages alike goes to the commoner encoding.
-# Fuzz of 10,531 re-encoded SemEval and cs/sk/hu/hr cuts: 9,143 right before a9fec12, 9,856 after, now 10,096.
+# Fuzz of 10,531 re-encoded SemEval and cs/sk/hu/hr cuts: 9,143 right before a9fec12, 9,856 after, now 10,137.
 _MAX_MISFIT_SHARE = 0.1
 _SPELLING_MARGIN = 2.0
+_NAME_COST = math.log(100)  # a letter's cost at one in a hundred
 # Windows, ISO and KOI8 code pages, which legacy text files use: a DOS, Mac or HP page never out-spells one.
 _TEXT_PAGES = re.compile(r"cp125\d|iso8859_\d+|latin_1|koi8_[ru]")
 # NUL bytes in otherwise clean text are a stray (a bad paste, a buggy export) when this few and at
@@ -407,7 +412,7 @@ def _detected(data: bytes, input_name: str) -> CharsetMatch:
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(data))
-    plausible = [match for match in matches if match.chaos <= _MAX_CHAOS]
+    plausible = [match for match in matches if match.chaos <= _MAX_CHAOS or _spelt_page(match)]
     hint = f"; {ENCODING_HINT}"
     if not plausible:
         raise DecodingError(input_name, f"is not valid UTF-8 and no encoding decodes it cleanly{hint}")
@@ -461,9 +466,23 @@ def _best_spelt(candidates: list[CharsetMatch], fits: dict[int, Fit]) -> list[Ch
     best = [
         match for match in candidates if not any(_spelt_better(other, match, fits) for other in candidates)
     ]
-    if any(fits[id(match)].misfits <= fits[id(match)].letters * _MAX_MISFIT_SHARE for match in best):
+    if any(_spells(fits[id(match)]) for match in best):
         return best
     return candidates
+
+
+def _spells(fit: Fit) -> bool:
+    """Whether a decoding spells all but a few of its letters in some language's alphabet."""
+    return fit.misfits <= fit.letters * _MAX_MISFIT_SHARE
+
+
+def _spelt_page(match: CharsetMatch) -> bool:
+    """Whether ``match`` is a Windows or ISO page's reading, a little messy, that spells a language."""
+    return (
+        match.chaos <= _MAX_SPELT_CHAOS
+        and _TEXT_PAGES.fullmatch(match.encoding) is not None
+        and _spells(alphabet_fit(str(match)))
+    )
 
 
 def _spelt_better(one: CharsetMatch, other: CharsetMatch, fits: dict[int, Fit]) -> bool:
@@ -473,8 +492,19 @@ def _spelt_better(one: CharsetMatch, other: CharsetMatch, fits: dict[int, Fit]) 
     Danish-looking "æe" for Polish "że" is no likelier); a DOS, Mac or HP page that happens to spell
     better (hp_roman8's Estonian "bekõmpft") does not count against a Windows or ISO one."""
     a, b = fits[id(one)], fits[id(other)]
-    if _TEXT_PAGES.fullmatch(other.encoding) and not _TEXT_PAGES.fullmatch(one.encoding):
+    one_common, other_common = _TEXT_PAGES.fullmatch(one.encoding), _TEXT_PAGES.fullmatch(other.encoding)
+    if other_common and not one_common:
         return False
+    # Else hp_roman8's cleaner "Pððministeri" beats Finnish; a letter read as a symbol ("Oekra’ne") costs.
+    unread = (a.letters - b.letters) * _NAME_COST
+    if (
+        one_common
+        and not other_common
+        and a.letters >= b.letters
+        and _spells(a)
+        and a.cost <= b.cost + unread
+    ):
+        return True
     costed = one.encoding in _COMMON_FIRST and other.encoding in _COMMON_FIRST and a.letters == b.letters
     if costed and abs(a.cost - b.cost) > _SPELLING_MARGIN:
         return a.cost < b.cost
