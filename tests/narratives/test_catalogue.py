@@ -13,6 +13,7 @@ from propwatch.narratives.catalogue import (
     load_catalogue,
     load_catalogues,
     parse_catalogue,
+    readable_catalogues,
     write_catalogue,
 )
 from propwatch.settings import Settings
@@ -182,6 +183,20 @@ def test_an_id_defined_twice_across_catalogues_names_both_files(tmp_path: Path) 
         load_catalogues(settings)
     assert "b.yaml entry 2 (id 'same')" in caught.value.input_name
     assert "a.yaml" in caught.value.reason
+
+
+def test_displays_keep_the_catalogues_that_read_when_one_does_not(tmp_path: Path) -> None:
+    """A hand-edited catalogue with a YAML error had left a running workbench with none at all."""
+    write(tmp_path / "narratives", "a.yaml", catalogue_text("first"))
+    write(tmp_path / "narratives", "b.yaml", "format: propwatch-narratives/1\nnarratives: [unclosed\n")
+    write(tmp_path / "narratives", "c.yaml", catalogue_text("first", "third"))  # "first" is a.yaml's
+    write(tmp_path / "narratives", "d.yaml", catalogue_text("fourth"))
+    settings = Settings(data_dir=tmp_path)
+    with pytest.raises(MalformedRecordError):
+        load_catalogues(settings)
+    ids = [n.id for c in readable_catalogues(settings, "a test") for n in c.narratives]
+    assert "first" in ids and "fourth" in ids and "third" not in ids
+    assert len(ids) == len(set(ids)) and len(ids) > 2  # the starter catalogue's ids too
 
 
 def test_titles_carry_a_few_case_links_and_the_threshold_setting(tmp_path: Path) -> None:

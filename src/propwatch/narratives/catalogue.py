@@ -314,13 +314,29 @@ NARRATIVE_SPAN_PREFIX: Final = "narrative:"  # label of an evidence sentence: "n
 
 
 def readable_catalogues(settings: Settings, purpose: str) -> list[Catalogue]:
-    """The catalogues in use, or none when they cannot be read (logged with ``purpose``; the narratives
-    analyzer reports it), for displays and filters over stored analyses."""
+    """The catalogues in use, for displays and filters over stored analyses; when one cannot be read
+    (logged with ``purpose``; the narratives analyzer reports it), the others that can, each id once: one
+    hand-edited file with a YAML error had left a running workbench with no catalogue at all."""
     try:
         return load_catalogues(settings)
     except PropwatchError as error:
-        log.warning("narrative catalogues not read for %s: %s", purpose, error)
+        log.warning("narrative catalogues not all read for %s: %s", purpose, error)
+    try:
+        paths = catalogue_paths(settings)
+    except PropwatchError:
         return []
+    kept: list[Catalogue] = []
+    ids: set[str] = set()
+    for path in paths:
+        try:
+            catalogue = load_catalogue(path)
+        except PropwatchError:
+            continue
+        if not ids.isdisjoint(n.id for n in catalogue.narratives):
+            continue  # the id's other catalogue came first
+        kept.append(catalogue)
+        ids.update(n.id for n in catalogue.narratives)
+    return kept
 
 
 def attacks_in_catalogues(
