@@ -442,6 +442,8 @@ _CONTRASTED = {
     "Россию": "Russia",
     "Путин": "Vladimir Putin",
     "Украина": "Ukraine",
+    "Russlands": "Russia",
+    "London": "United Kingdom",
 }
 
 
@@ -490,6 +492,21 @@ def _attacked_in_contrast(text: str, quote: str) -> set[str]:
             {"NATO"},
         ),
         ("Не Россия, а НАТО — агрессор, нравится ли это кому-то или нет.", "агрессор", {"NATO"}),
+        # X may be a possessive with its head noun; an emphasis may follow the negation ("già", "etwa").
+        ("The true aggressor is not Russia's government but the NATO war machine.", "aggressor", {"NATO"}),
+        ("The aggressor is not Russia's army but NATO, the criminal alliance.", "aggressor", {"NATO"}),
+        (
+            "Die Kriegstreiber sind nicht Russlands Führung, sondern die korrupten Marionetten in Berlin.",
+            "Kriegstreiber",
+            {"Germany"},
+        ),
+        ("Il vero aggressore non è già la Russia, ma la NATO.", "aggressore", {"NATO"}),
+        ("Der eigentliche Aggressor ist nicht etwa Russland, sondern die NATO.", "Aggressor", {"NATO"}),
+        (
+            "The warmongers are not in Moscow but rather in Washington and London.",
+            "warmongers",
+            {"United States", "United Kingdom"},
+        ),
         # Not a contrast: "not only X but also Y" names both; a bare negation keeps its name.
         ("The liars are not only in Moscow but also in Washington.", "liars", {"Russia"}),
         ("Lügner sitzen nicht nur in Moskau, sondern auch in Berlin.", "Lügner", {"Russia"}),
@@ -515,6 +532,8 @@ def test_a_negated_name_gives_the_span_to_the_name_contrasted_with_it(
         ("Ukraine is not in NATO, but China is arming it.", "in NATO", {"NATO"}),
         ("Nie dla Rosji, ale Polska też ma problem.", "dla Rosji", {"Russia"}),
         ("Polska nie dla Rosji, a Ukraina dla NATO.", "dla Rosji", {"Russia"}),
+        ("Ukraine is not NATO's partner, but China is arming it.", "NATO's partner", {"NATO"}),
+        ("Il governo non parla già con la Russia, ma Meloni ha telefonato.", "la Russia", {"Russia"}),
         # A question is no contrast.
         ("Не Россия ли напала на Украину, а НАТО теперь виновато?", "Не Россия ли напала", {"Russia"}),
         ("Czy to nie Rosja, lecz NATO?", "Rosja", {"Russia"}),

@@ -42,6 +42,7 @@ _FILLERS = rf"(?:{_FILLER}\s+){{0,2}}(?:\w{{1,5}}['’])?"  # "in the ", "à l'"
 _NEGATION = (
     r"(?:(?<![\w'’])(?:not|nicht|pas|nie|не)\s+|(?<=\w)n['’]t\s+"
     r"|(?<![\w'’])non\s+(?:(?!(?:solo|soltanto|solamente|seulement|uniquement)\b)\w+\s+)?)"
+    r"(?:(?:già|affatto|mica)\s+)?"  # "non è già la Russia": an emphasis that keeps the contrast
 )
 # A negation that opens its clause, perhaps after a cleft opener ("It is not…", "Ce n'est pas…").
 _CLEFT = (
@@ -65,6 +66,17 @@ _QUESTION_WORD: Final = re.compile(r"(?<!\w)(?:ли|czy|est-ce)(?!\w)", re.IGNOR
 _SENTENCE_MARK: Final = re.compile(r"[.!?\n]")
 # Words between X and the conjunction stay inside the sentence: no sentence punctuation, 150 characters.
 _LATER_CONTRAST: Final = re.compile(rf"^[^.!?;\n]{{0,150}}?{_CONJUNCTION}{_RATHER}{_FILLERS}$", re.IGNORECASE)
+# X a possessive with its head noun ("not Russia's army but", "nicht Russlands Führung, sondern"); Y may stand
+# in a noun phrase of its own opened by an article ("sondern die korrupten Marionetten in Berlin").
+_ARTICLE = r"(?:the|der|die|das|den|dem|des|la|le|les|il|lo|gli|i)"
+_POSSESSIVE_CONTRAST: Final = re.compile(
+    rf"^(?:['’]s?)?(?:\s+[^\W\d_]+){{1,2}}{_CONJUNCTION}{_RATHER}"
+    rf"(?P<head>{_ARTICLE}\s+(?:[^\W\d_]+\s+){{1,2}}?)?(?P<fillers>{_FILLERS})$",
+    re.IGNORECASE,
+)
+# A name between an article and its head noun is a modifier: "the NATO war machine."
+_ARTICLE_END: Final = re.compile(rf"(?<![\w'’]){_ARTICLE}\s+$", re.IGNORECASE)
+_HEAD_NOUN: Final = re.compile(r"(?:\s+[^\W\d_]+){1,2}[\"'“”’»)\]]*\s*(?:[.,;:!?…—–\n(]|$)")
 _NEGATED_AFTER: Final = re.compile(
     rf"^\s*(?:,\s*(?:(?:and|und|et|e|i|a|а|и)\s+)?|\s+(?:and|und|et|e|i|a|а|и)\s+){_NEGATION}{_FILLERS}$",
     re.IGNORECASE,
@@ -94,6 +106,17 @@ def contrasted_after(
             _OPENING_NEGATION.search(text, reach, negated_start) is not None
             and _has_preposition(negated["fillers"]) == _has_preposition(adjacent["fillers"])
         )
+    possessive = _POSSESSIVE_CONTRAST.match(gap)
+    if (
+        possessive
+        and (gap[:1] in "'’" or text[negated_end - 1] in "sS")
+        and _NEGATED.search(text, reach, negated_start) is not None
+    ):
+        # Y inside a noun phrase of its own takes a preposition ("Marionetten in Berlin")
+        if possessive["head"]:
+            return closes and _has_preposition(possessive["fillers"])
+        modifier = _ARTICLE_END.search(possessive["fillers"]) is not None
+        return closes or (modifier and _HEAD_NOUN.match(text, other_end) is not None)
     return (
         closes
         and bool(_LATER_CONTRAST.match(gap))
