@@ -56,7 +56,7 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.11: shouted lines matched in any case ("THE US" but not "LET US"), not tagged; hashtags name no target
 # 1.12: a transcript's speaker labels ("SERGEY LAVROV:", a full name opening two lines) are no mentions
 # 1.13: Russian names merged by their name reading ("Пескову" → Дмитрий Песков); "#StopNATO" praises nobody
-ANALYZER_VERSION = "1.17"
+ANALYZER_VERSION = "1.18"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 
