@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from propwatch.settings import Settings
-from propwatch.targets.aliases import AliasCatalogue, load_aliases
+from propwatch.targets.aliases import AliasCatalogue
 from propwatch.targets.extraction import Mention, extract_mentions
 from propwatch.targets.ner import NerMention
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> AliasCatalogue:
-    return load_aliases(Settings(data_dir=tmp_path_factory.mktemp("data")))
 
 
 class EveryCapitalisedRun:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from propwatch.settings import Settings
-from propwatch.targets.aliases import AliasCatalogue, load_aliases
+from propwatch.targets.aliases import AliasCatalogue
 from propwatch.targets.extraction import Mention, extract_mentions, plausible_name
 from propwatch.targets.ner import NatashaBackend, NerMention, SpacyBackend
+from target_ner_fixture import FixedNer as _FixedNer
 
 # Written for these tests.
 ENGLISH = (
@@ -21,11 +21,6 @@ RUSSIAN = (
     "США и НАТО давят на Россию. В России ответили Вашингтону. "
     "Глава Газпрома Алексей Миллер заявил, что Миллера не смутили санкции, а Газпром промолчал."
 )
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> AliasCatalogue:
-    return load_aliases(Settings(data_dir=tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +64,6 @@ def test_russian_mentions_merge_by_lemma(catalogue: AliasCatalogue, natasha_back
     gazprom = [name for surface, name in found if surface.startswith("Газпром")]
     assert gazprom == ["Газпром", "Газпром"]  # "Газпрома" merged under the nominative
     assert ("Миллера", "Алексей Миллер") in found  # the surname alone joins the full name
-
-
-class _FixedNer:
-    def __init__(self, *mentions: NerMention) -> None:
-        self.mentions = list(mentions)
-
-    def entities(self, text: str) -> list[NerMention]:
-        return self.mentions
 
 
 def test_catalogue_wins_over_a_shorter_or_partial_entity(catalogue: AliasCatalogue) -> None:

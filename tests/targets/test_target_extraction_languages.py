@@ -5,25 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from propwatch.settings import Settings
-from propwatch.targets.aliases import AliasCatalogue, load_aliases
+from propwatch.targets.aliases import AliasCatalogue
 from propwatch.targets.extraction import extract_mentions
 from propwatch.targets.ner import NerMention
+from target_ner_fixture import FixedNer as _FixedNer
 
 # Every text here is written for these tests.
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> AliasCatalogue:
-    return load_aliases(Settings(data_dir=tmp_path_factory.mktemp("data")))
-
-
-class _FixedNer:
-    def __init__(self, *mentions: NerMention) -> None:
-        self.mentions = list(mentions)
-
-    def entities(self, text: str) -> list[NerMention]:
-        return self.mentions
 
 
 def _at(text: str, phrase: str, kind: str, nth: int = 0) -> NerMention:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from propwatch.settings import Settings
-from propwatch.targets.aliases import AliasCatalogue, load_aliases
+from propwatch.targets.aliases import AliasCatalogue
 from propwatch.targets.extraction import extract_mentions
 from propwatch.targets.ner import NerMention
 from propwatch.targets.scripts import lookup, stretches
+from target_ner_fixture import FixedNer as _FixedNer
 
 # Every text here is written for these tests, after the mixed-language audit's texts.
 
@@ -21,19 +21,6 @@ ARTICLES = {
     "it": f"Il post diceva: {QUOTE} La NATO ha smentito.",
     "pl": f"Wpis brzmiał: {QUOTE} NATO zaprzeczyło.",
 }
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> AliasCatalogue:
-    return load_aliases(Settings(data_dir=tmp_path_factory.mktemp("data")))
-
-
-class _FixedNer:
-    def __init__(self, *mentions: NerMention) -> None:
-        self.mentions = list(mentions)
-
-    def entities(self, text: str) -> list[NerMention]:
-        return self.mentions
 
 
 def _at(text: str, phrase: str, kind: str) -> NerMention:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import pytest
-
-from propwatch.settings import Settings
-from propwatch.targets.aliases import AliasCatalogue, builtin_catalogue, load_aliases
+from propwatch.targets.aliases import AliasCatalogue, builtin_catalogue
 from propwatch.targets.extraction import extract_mentions
 
 # Written for these tests, after the mixed-language audit's Ukrainian Telegram post.
@@ -55,11 +52,6 @@ RUSSIAN = (
     "Путин снова угрожает Украине. Зеленский заявил, что Россия должна ответить, а Москва лжёт. "
     "НАТО и Евросоюз обещают помощь, Вашингтон молчит, Запад спорит. Путина осудили в Брюсселе."
 )
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory: pytest.TempPathFactory) -> AliasCatalogue:
-    return load_aliases(Settings(data_dir=tmp_path_factory.mktemp("data")))
 
 
 def _found(text: str, language: str, catalogue: AliasCatalogue) -> list[tuple[str, str]]:
