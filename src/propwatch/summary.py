@@ -217,7 +217,7 @@ def summarize(analysis: Analysis, top_frames: int = TOP_FRAMES) -> ArticleSummar
         genre_score=genre.score if genre else None,
         genre_tag=article.genre_tag,
         genre_disagrees=(tag_genre != genre.value) if genre and tag_genre else None,
-        cautions=_cautions(analysis, words),
+        cautions=_cautions(analysis, words, genre.value if genre else None),
     )
 
 
@@ -268,7 +268,7 @@ def _mixed_script_caution(text: str, language: str | None) -> str | None:
     )
 
 
-def _cautions(analysis: Analysis, words: int) -> list[str]:
+def _cautions(analysis: Analysis, words: int, genre: str | None) -> list[str]:
     ran = set(analysis.analyzers)
     cautions = []
     language = analysis.article.language
@@ -293,7 +293,6 @@ def _cautions(analysis: Analysis, words: int) -> list[str]:
                 f"The narrative matches use a threshold chosen on {calibrated} sentences only, not on "
                 f"'{language or 'unknown'}' ones (docs/narratives.md): read each evidence sentence."
             )
-    genre = next((label.value for label in analysis.labels if label.name == GENRE_LABEL), None)
     if genre == "satire" and MIN_ARTICLE_WORDS <= words < SHORT_SATIRE_WORDS:
         cautions.append(SHORT_SATIRE_CAUTION)
     if ran.intersection(_ARTICLE_ANALYZERS) and words < MIN_ARTICLE_WORDS:

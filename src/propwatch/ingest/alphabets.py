@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Non-ASCII lower-case letters of languages written in the legacy code pages a detector confuses
 # (cp1250-cp1258, ISO-8859-1/2/4/9/10/13/15/16, KOI8), each with its rough share (per cent) of the
@@ -117,7 +118,11 @@ class Fit:
 
 def alphabet_fit(text: str) -> Fit:
     """The languages whose letters spell the non-ASCII letters of ``text`` at the lowest cost."""
-    sample = text[:_SAMPLE_CHARS]
+    return _sample_fit(text[:_SAMPLE_CHARS])
+
+
+@lru_cache(maxsize=16)  # a messy reading is weighed to be let in, then again among the others
+def _sample_fit(sample: str) -> Fit:
     counts = Counter(sample)
     letters: Counter[str] = Counter()
     symbols = []
