@@ -79,7 +79,7 @@ def test_sample_as_json(tmp_path: Path) -> None:
     assert article["place"] == "Moscow"
     assert article["sources"] == ["Rossa Primavera News Agency"]
     assert "El Pais" in article["quoted_outlets"]
-    assert article["text"].startswith("The US and NATO responses")
+    assert article["text"].startswith(f"{article['title']}\n\nThe US and NATO responses")  # headline analysed
     assert article["language"] == "en"
 
 

@@ -67,6 +67,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def opening_headline(title: str | None, text: str) -> int | None:
+    """Where the headline ``title`` ends when ``text`` opens with it as a paragraph of its own (white
+    space and case aside), else None."""
+    headline = " ".join((title or "").split()).casefold()
+    if not headline:
+        return None
+    first = text.lstrip()
+    line = first.split("\n", 1)[0]
+    if " ".join(line.split()).casefold() != headline:
+        return None
+    return len(text) - len(first) + len(line.rstrip("\r"))
+
+
 class Article(_Frozen):
     """One article, as read from a file, a page, a URL or a record of a bulk source."""
 
@@ -110,12 +123,19 @@ class Article(_Frozen):
     def _text_usable(self) -> Article:
         if not self.text.strip():
             raise ValueError("article text is empty")
-        for name in ("text", "title", "url", "place", "author", "outlet", "genre_tag", "origin", "raw"):
+        for name in ("title", "text", "url", "place", "author", "outlet", "genre_tag", "origin", "raw"):
             _check_storable(name, getattr(self, name))
         for name in ("sources", "quoted_outlets"):
             for value in getattr(self, name):
                 _check_storable(name, value)
         return self
+
+    @property
+    def body(self) -> str:
+        """The text after its headline: ``text`` less the headline paragraph that opens it (the readers put
+        the headline there, as the shared-task files do, so that it is analysed too), else all of it."""
+        headline = opening_headline(self.title, self.text)
+        return self.text if headline is None else self.text[headline:].lstrip("\r\n")
 
     @computed_field(description="SHA-256 of the text: the deduplication key.")  # type: ignore[prop-decorator]
     @property

@@ -68,16 +68,16 @@ def test_submit_text_runs_the_analyzers_and_stores(api: Api) -> None:
 
 
 def test_a_given_headline_leaves_the_first_line_in_the_text(api: Api) -> None:
-    text = "Sanctions hurt Europe most\n\nThe traitors in Washington lie again about NATO and Russia."
     for title, first_line_is in (("My headline", "text"), (None, "title")):
+        # two bodies: the same text is one article, stored once
+        text = f"Sanctions hurt Europe most\n\nThe traitors in Washington lie about NATO ({first_line_is})."
         body = {"text": text, **({"title": title} if title else {})}
         article = api.client.post("/api/articles", json=body, headers=api.auth).json()["analysis"]["article"]
-        if first_line_is == "text":
-            assert article["title"] == "My headline"
-            assert article["text"].startswith("Sanctions hurt Europe most")
-        else:
-            assert article["title"] == "Sanctions hurt Europe most"
-            assert article["text"].startswith("The traitors")
+        # either way the first line is analysed: as text under a given headline, or as the headline
+        assert article["text"] == text
+        assert article["title"] == (
+            "My headline" if first_line_is == "text" else "Sanctions hurt Europe most"
+        )
 
 
 def test_submit_html_reads_the_main_text(api: Api) -> None:

@@ -451,7 +451,7 @@ def test_an_item_whose_page_fails_is_stored_from_the_feed_s_own_text(
         f"{server.base}/item/0",
         date(2024, 4, 2),
     )
-    assert article.text == story(0).replace("\n", "\n\n")
+    assert article.text == "Story 0\n\n" + story(0).replace("\n", "\n\n")  # the item's title opens it
     # The item given up is listed where a user finds it: the state file, with why and when.
     [given_up] = json.loads((settings.data_dir / "watch-state.json").read_text())["feeds"][feed]["given_up"]
     assert given_up["item"] == f"{server.base}/item/1" and given_up["reason"] == "HTTP 403 Forbidden"
@@ -530,7 +530,11 @@ def test_an_entry_without_a_link_is_reported_once_or_read_from_its_own_text(
         ),
     ]
     [article] = [store.get_article(summary.id) for summary in store.list_articles()]
-    assert article.title == "Full" and article.url is None and article.text.startswith(story(3)[:40])
+    assert (
+        article.title == "Full"
+        and article.url is None
+        and article.text.startswith("Full\n\n" + story(3)[:40])
+    )
     assert watcher.state[feed].seen == ["guid:full-1", "guid:live-1"]
 
 

@@ -107,10 +107,11 @@ def test_sample_article_sentences() -> None:
     article = parse_plain_text(SAMPLE.read_text(encoding="utf-8"), Settings(detect_language=False))
     sentences = split_sentences(article.text)
     texts = [s.text for s in sentences]
-    assert len(texts) == 13
-    assert texts[2].startswith("In their responses, the US and NATO refused to discuss with Russia")
-    assert texts[2].endswith("redeployment of NATO troops to Russia’s borders.")
-    assert texts[10].startswith("Calls for so-called de-escalation") and texts[10].endswith(
+    assert len(texts) == 14
+    assert texts[0] == "The US and NATO need such agreements that drive Russia into a corner"  # the headline
+    assert texts[3].startswith("In their responses, the US and NATO refused to discuss with Russia")
+    assert texts[3].endswith("redeployment of NATO troops to Russia’s borders.")
+    assert texts[11].startswith("Calls for so-called de-escalation") and texts[11].endswith(
         "this de-escalation."
     )
     for sentence in sentences:

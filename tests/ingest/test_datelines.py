@@ -43,7 +43,7 @@ def test_a_title_case_place_and_a_known_agency_is_a_dateline(
 ) -> None:
     """The dateline had stayed in the text (its place a target, itself part of claim 1), no place read."""
     article = parse_plain_text(f"Sanctions contre Moscou\n\n{dateline}{BODY}\n\n{SECOND}", quiet)
-    assert (article.place, article.sources, article.text) == (place, (agency,), f"{BODY}\n\n{SECOND}")
+    assert (article.place, article.sources, article.body) == (place, (agency,), f"{BODY}\n\n{SECOND}")
     opening = opening_agency(f"{dateline}{BODY}")  # a page's first paragraph reads the same
     assert (opening.text, opening.place, opening.sources) == (BODY, place, [agency])
 
@@ -58,7 +58,7 @@ def test_a_title_case_place_and_a_known_agency_is_a_dateline(
 )
 def test_a_title_case_place_without_a_known_agency_is_prose(quiet: Settings, opening: str) -> None:
     article = parse_plain_text(f"Sanctions contre Moscou\n\n{opening}{BODY}", quiet)
-    assert (article.place, article.sources, article.text) == (None, (), f"{opening}{BODY}")
+    assert (article.place, article.sources, article.body) == (None, (), f"{opening}{BODY}")
 
 
 # --- ANSA: the agency before the dateline ----------------------------------------------------------
@@ -68,7 +68,7 @@ def test_a_title_case_place_without_a_known_agency_is_prose(quiet: Settings, ope
 def test_the_agency_before_the_dateline_gives_place_and_agency(quiet: Settings, dateline: str) -> None:
     """ "(ANSA) - ROMA, 03 FEB - " had not been read at all: no place, no source, all of it in the text."""
     article = parse_plain_text(f"{dateline}{BODY}\n\n{SECOND}", quiet)
-    assert (article.place, article.sources, article.text) == ("Roma", ("ANSA",), f"{BODY}\n\n{SECOND}")
+    assert (article.place, article.sources, article.body) == ("Roma", ("ANSA",), f"{BODY}\n\n{SECOND}")
     found = match_wire_dateline(f"{dateline}{BODY}")
     assert found is not None and (found.agency, found.rest) == ("ANSA", BODY)
 

@@ -328,4 +328,4 @@ def test_an_entry_s_own_text_counts_only_when_it_is_the_article() -> None:
     )
     assert (article.title, article.published, article.author) == ("Headline", date(2024, 5, 1), "Lena Ortiz")
     assert (article.url, article.outlet) == ("https://a.example/n/1", "a.example")
-    assert article.text.startswith("First paragraph.\n\nword word")
+    assert article.text.startswith("Headline\n\nFirst paragraph.\n\nword word")

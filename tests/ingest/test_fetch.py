@@ -434,7 +434,8 @@ def test_fetch_article_html(server: LocalServer, local: Settings) -> None:
     server.route("/2024/port-reopens", body=ARTICLE)
     article = fetch_article(server.url("/old"), local)
     assert article.title == "Port reopens after strike"
-    assert article.text.startswith("The container port reopened")
+    assert article.body.startswith("The container port reopened")
+    assert article.text.startswith("Port reopens after strike\n\nThe container port reopened")
     assert article.url == server.url("/2024/port-reopens")
     assert article.origin == server.url("/old")
     assert article.outlet == "Coast Daily"

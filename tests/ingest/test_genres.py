@@ -73,7 +73,7 @@ def test_a_tag_line_above_the_headline_is_no_title(quiet: Settings, tag: str) ->
     """ "Satyra" had been taken as the title and the headline as text."""
     article = parse_plain_text(f"{tag}\n\nRząd przyjął ustawę\n\n{PL_ONE}\n\n{PL_TWO}", quiet)
     assert (article.genre_tag, article.title) == (canonical_genre(tag), "Rząd przyjął ustawę")
-    assert article.text == f"{PL_ONE}\n\n{PL_TWO}"
+    assert article.body == f"{PL_ONE}\n\n{PL_TWO}"
 
 
 def _polish_page(head: str = "", above: str = "") -> str:

@@ -43,7 +43,7 @@ def opinion_html() -> str:
 
 def test_opinion_page_main_text_only(opinion_html: str, settings: Settings) -> None:
     article = parse_html(opinion_html, settings, origin="opinion_page.html")
-    paragraphs = article.text.split("\n\n")
+    paragraphs = article.body.split("\n\n")
     assert len(paragraphs) == 4
     assert paragraphs[0].startswith("Every week the council publishes another glossy leaflet")
     assert paragraphs[-1].endswith("Trust is rebuilt in rooms, not in press releases.")
@@ -59,7 +59,7 @@ def test_opinion_page_main_text_only(opinion_html: str, settings: Settings) -> N
         "All rights reserved",
         "Privacy policy",
     ):
-        assert boilerplate not in article.text
+        assert boilerplate not in article.body
 
 
 def test_opinion_page_metadata(opinion_html: str, settings: Settings) -> None:
@@ -86,9 +86,9 @@ def test_given_url_wins_and_is_the_origin_by_default(opinion_html: str, settings
 def test_headline_is_not_repeated_in_text(settings: Settings) -> None:
     article = parse_html(page(), settings)
     assert article.title == "Assembly extends emergency powers"
-    assert not article.text.startswith("Assembly extends")
-    assert article.text.startswith("The regional assembly voted")
-    assert article.text.count("\n\n") == 2
+    assert not article.body.startswith("Assembly extends")
+    assert article.body.startswith("The regional assembly voted")
+    assert article.body.count("\n\n") == 2
 
 
 def test_outlet_falls_back_to_hostname(settings: Settings) -> None:
@@ -168,8 +168,8 @@ def test_russian_windows_1251_page(settings: Settings) -> None:
     data = html.encode("cp1251")
     article = parse_html(data.decode("cp1251"), settings, url="https://www.novosti.example/agro")
     assert article.language == "ru"
-    assert article.text.startswith("Правительство объявило")
-    assert "Главная" not in article.text
+    assert article.body.startswith("Правительство объявило")
+    assert "Главная" not in article.body
     assert article.title == "Новости дня"
 
 
@@ -183,7 +183,7 @@ def test_xhtml_with_an_encoding_declaration(settings: Settings) -> None:
     )
     article = parse_html(html, settings)
     assert article.title == "Новости дня"
-    assert article.text.startswith("Правительство объявило")
+    assert article.body.startswith("Правительство объявило")
     assert article.language == "ru"
 
 
@@ -206,7 +206,7 @@ def test_no_article_text(html: str, settings: Settings) -> None:
 def test_a_source_line_under_the_text_becomes_a_source(settings: Settings) -> None:
     article = parse_html(page(body=BODY + "<p>Source: Rossa Primavera News Agency</p>"), settings)
     assert article.sources == ("Rossa Primavera News Agency",)
-    assert article.text.endswith("to avoid scrutiny.")
+    assert article.body.endswith("to avoid scrutiny.")
     prose = page(body=BODY + "<p>Source: the Kremlin's own reading of the documents is different.</p>")
     assert parse_html(prose, settings).sources == ()
 
@@ -225,7 +225,7 @@ JSON_LD_ONLY = """<!doctype html><html lang="en"><head><title>Site</title>
 def test_a_page_whose_text_is_only_in_json_ld(settings: Settings) -> None:
     # Script-rendered pages failed with "no article text found" though their JSON-LD states the text.
     article = parse_html(JSON_LD_ONLY, settings, url="https://planet.example/nato")
-    assert article.text == "The alliance ignored Moscow's concerns.\n\nOfficials said nothing new.\n\nMore."
+    assert article.body == "The alliance ignored Moscow's concerns.\n\nOfficials said nothing new.\n\nMore."
     assert (article.title, article.author, article.outlet) == (
         "NATO expands again",
         "Jane Reporter",
@@ -248,7 +248,7 @@ def test_json_ld_text_wins_over_a_placeholder_and_loses_its_markup(settings: Set
         + "<p>The ministers met in Brussels on Tuesday and agreed to send more troops east.</p>",
     )
     article = parse_html(page, settings, url="https://planet.example/nato")
-    assert article.text.split("\n\n") == [
+    assert article.body.split("\n\n") == [
         "The alliance ignored Moscow's concerns & more.",
         "Officials said nothing new.",
         "The ministers met in Brussels on Tuesday and agreed to send more troops east.",
@@ -272,8 +272,8 @@ def test_a_page_nested_hundreds_of_levels_deep_is_read(settings: Settings) -> No
     # libxml2 stopped at 256 levels and dropped the article: "no article text found in the page".
     article = parse_html(_nested(2000), settings, origin="deep.html")
     assert article.title == "Deep page"
-    assert "two years late" in article.text
-    assert article.text == parse_html(_nested(5), settings).text  # as read from a shallow page
+    assert "two years late" in article.body
+    assert article.body == parse_html(_nested(5), settings).body  # as read from a shallow page
 
 
 def test_a_page_nested_beyond_what_the_parser_reads_says_so(settings: Settings) -> None:
@@ -339,8 +339,8 @@ def test_a_dateline_paragraph_above_the_text_gives_date_and_place_and_is_not_ana
     # It stayed in the analysed text and its place was lost (the sample article as a web page).
     article = parse_html(page(body="<p>03.02.2022, Moscow.</p>" + BODY), settings)
     assert (article.published, article.place) == (date(2022, 2, 3), "Moscow")
-    assert not article.text.startswith("03.02.2022")
-    assert parse_html(page(body=BODY), settings).text == article.text
+    assert not article.body.startswith("03.02.2022")
+    assert parse_html(page(body=BODY), settings).body == article.body
 
 
 def test_a_genre_tag_in_the_headline_is_the_pages_genre(settings: Settings) -> None:
@@ -367,7 +367,7 @@ def test_json_ld_text_drops_direction_marks_and_spells_out_ligatures(settings: S
         "NATO expands", "NATO \u2066\ufb01ghts\u2069"
     )
     article = parse_html(page, settings, url="https://planet.example/nato")
-    assert article.text.startswith("The alliance ignored Moscow's firm concerns.\n\n")
+    assert article.body.startswith("The alliance ignored Moscow's firm concerns.\n\n")
     assert article.title == "NATO fights again"
 
 
@@ -385,5 +385,5 @@ def test_a_closing_agency_signature_is_the_source_not_text(settings: Settings) -
         f"{paragraphs}</article></body></html>"
     )
     article = parse_html(html, settings)
-    assert article.text.endswith("entro sessanta giorni.")
+    assert article.body.endswith("entro sessanta giorni.")
     assert "ANSA" in article.sources

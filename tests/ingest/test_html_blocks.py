@@ -42,7 +42,7 @@ def test_a_page_s_h1_with_curly_apostrophes_is_no_text() -> None:
         f"<p>{ONE}</p><p>{TWO}</p></article></body></html>"
     )
     article = parse_html(html, Settings(detect_language=False))
-    assert (article.title, article.text) == (TITLE, f"{ONE}\n\n{TWO}")
+    assert (article.title, article.text) == (TITLE, f"{TITLE}\n\n{ONE}\n\n{TWO}")  # the headline once
 
 
 def test_a_paragraph_that_differs_from_the_headline_stays() -> None:

@@ -66,7 +66,7 @@ LAYOUT_PAGE = page(
 def test_a_layout_table_is_not_read_as_the_text(settings: Settings) -> None:
     # The menu, headline, date, the paragraph a second time and the teasers had been stored as cells.
     article = parse_html(LAYOUT_PAGE, settings)
-    assert article.text == (
+    assert article.body == (
         "Областная дума во вторник продлила режим чрезвычайной ситуации ещё на полгода, несмотря на "
         "возражения трёх оппозиционных фракций."
     )
@@ -79,7 +79,7 @@ def test_the_text_of_a_layout_table_cell_is_read_without_its_headline(settings: 
         "<td><b>Read also:</b><br><a href='/1'>Other story</a><br><a href='/2'>Another story</a></td></tr>"
         "</table>"
     )
-    assert parse_html(html, settings).text == f"{ONE}\n{TWO}"
+    assert parse_html(html, settings).body == f"{ONE}\n{TWO}"
 
 
 def test_a_data_table_in_the_text_stays_a_table(settings: Settings) -> None:
@@ -87,7 +87,7 @@ def test_a_data_table_in_the_text_stays_a_table(settings: Settings) -> None:
         "<table><tr><th>Region</th><th>Seats</th></tr><tr><td>North</td><td>12</td></tr>"
         "<tr><td>South</td><td>9</td></tr></table>"
     )
-    text = parse_html(article(f"<p>{ONE}</p>{table}<p>{TWO}</p>"), settings).text
+    text = parse_html(article(f"<p>{ONE}</p>{table}<p>{TWO}</p>"), settings).body
     assert "| Region | Seats |" in text
     assert "| North | 12 |" in text
     assert text.startswith(ONE) and text.endswith(TWO)
@@ -105,12 +105,12 @@ def test_a_one_paragraph_brief_is_stored_without_its_page_header(settings: Setti
         f"{header}<div class='article-body'><p>{ONE}</p></div>"
         "<aside><h3>Related stories</h3><ul><li><a href='/a'>Floods: what we know</a></li></ul></aside>"
     )
-    assert parse_html(html, settings).text == ONE
+    assert parse_html(html, settings).body == ONE
 
 
 def test_a_byline_paragraph_is_not_text(settings: Settings) -> None:
     html = page(f"<article><h1>{HEADLINE}</h1><p>By Ion Rusu</p><p>{ONE}</p></article>")
-    assert parse_html(html, settings).text == ONE
+    assert parse_html(html, settings).body == ONE
 
 
 @pytest.mark.parametrize(
@@ -157,13 +157,13 @@ def test_a_teaser_paragraph_is_not_text(teaser: str, settings: Settings) -> None
         f"<p>{ONE}</p><p>{teaser.split(':')[0]}: <a href='/x'>{teaser.split(':', 1)[1]}</a></p>"
         f"<p>{TWO}</p><p>{THREE}</p>"
     )
-    assert parse_html(html, settings).text.split("\n\n") == [ONE, TWO, THREE]
+    assert parse_html(html, settings).body.split("\n\n") == [ONE, TWO, THREE]
 
 
 def test_a_sentence_that_opens_like_a_teaser_is_text(settings: Settings) -> None:
     prose = "Read more: the ministry's report runs to 400 pages and names every contractor."
     html = article(f"<p>{ONE}</p><p>{prose}</p><p>{TWO}</p>")
-    assert prose in parse_html(html, settings).text
+    assert prose in parse_html(html, settings).body
 
 
 # --- 3. wire datelines ---------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_a_wire_dateline_opening_the_text_dates_places_and_sources_it(
     opening: str, place: str, published: date | None, source: str, settings: Settings
 ) -> None:
     parsed = parse_html(article(f"<p>{opening}{ONE}</p><p>{TWO}</p>"), settings)
-    assert parsed.text == f"{ONE}\n\n{TWO}"
+    assert parsed.body == f"{ONE}\n\n{TWO}"
     assert (parsed.place, parsed.published, parsed.sources) == (place, published, (source,))
 
 
@@ -198,7 +198,7 @@ def test_a_genre_label_above_the_headline_is_the_genre_tag(settings: Settings) -
     html = article(f"<p>{ONE}</p><p>{TWO}</p>", above="<p class='label'>Press Release</p>")
     parsed = parse_html(html, settings)
     assert parsed.genre_tag == "press release"
-    assert parsed.text == f"{ONE}\n\n{TWO}"
+    assert parsed.body == f"{ONE}\n\n{TWO}"
     labelled = article(
         f"<p>{ONE}</p><p>{TWO}</p>", above="<div class='kicker'><a href='/o'>Opinion</a></div>"
     )
@@ -314,7 +314,7 @@ def test_a_telegram_channel_page_is_refused_with_the_posts_addresses(settings: S
         parse_html(html, settings, origin="chan.html")
     assert "https://t.me/chan/11?embed=1 to https://t.me/chan/13?embed=1" in caught.value.reason
     one = page(f'<section class="tgme_channel_history">{_post(11, ONE + " " + TWO)}</section>')
-    assert parse_html(one, settings).text.startswith(ONE)
+    assert parse_html(one, settings).body.startswith(ONE)
 
 
 # --- what ordinary pages keep (regressions an audit found in the rules above) ----------------------
@@ -331,7 +331,7 @@ def test_data_tables_with_paragraphs_in_cells_or_one_column_stay_tables(settings
     )
     text = parse_html(
         article(f"<p>{ONE}</p>{pasted}<p>{TWO}</p>{banks}</table><p>{THREE}</p>"), settings
-    ).text
+    ).body
     assert "| January | 1,000.5 |" in text and "| February | 1,341.6 |" in text
     assert "| Novikombank |" in text and "| Sovcombank |" in text
     assert text.startswith(ONE) and text.endswith(THREE)
@@ -341,7 +341,7 @@ def test_a_transcript_keeps_an_answer_given_several_times(settings: Settings) ->
     answer = "Dmitry Peskov: We have nothing to add to what the President has already said on this matter."
     questions = [f"Question: {sentence}" for sentence in (ONE, TWO, THREE)]
     body = "".join(f"<p>{q}</p><p>{answer}</p>" for q in questions)
-    assert parse_html(article(body), settings).text.count(answer) == 3
+    assert parse_html(article(body), settings).body.count(answer) == 3
 
 
 def test_lines_of_a_list_and_title_case_subheadings_are_the_text_s_own(settings: Settings) -> None:
@@ -349,14 +349,14 @@ def test_lines_of_a_list_and_title_case_subheadings_are_the_text_s_own(settings:
     body = (
         f"<p>{ONE}</p><p>Apps were removed from these stores:</p>{stores}<h2>By The Numbers</h2><p>{TWO}</p>"
     )
-    text = parse_html(article(body), settings).text
+    text = parse_html(article(body), settings).body
     assert "Telegram\nViber" in text and "By The Numbers" in text
 
 
 def test_an_opening_that_is_not_a_wire_dateline_stays_in_the_text(settings: Settings) -> None:
     for opening in ("Saturday, 26 February — a day no one will forget — ", "GAZPROM — the gas giant — "):
         found = parse_html(article(f"<p>{opening}{ONE}</p><p>{TWO}</p>"), settings)
-        assert found.text.startswith(opening.strip()) and found.place is None, opening
+        assert found.body.startswith(opening.strip()) and found.place is None, opening
 
 
 def test_a_sidebar_card_named_like_a_breadcrumb_gives_no_genre(settings: Settings) -> None:
@@ -386,7 +386,7 @@ def test_a_channel_page_s_refusal_names_only_real_posts(settings: Settings) -> N
 def test_a_one_row_data_table_stays_a_table_row(settings: Settings, first_cell: str) -> None:
     """Every one-row table had been read as layout: the row of figures was lost from the text."""
     row = f"<table><tr>{first_cell}<td>2.31 euros</td><td>up 41 per cent on a year ago</td></tr></table>"
-    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).text
+    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).body
     assert (
         text == f"{ONE}\n\n| Price of diesel on Monday | 2.31 euros | up 41 per cent on a year ago |\n\n{TWO}"
     )
@@ -396,7 +396,7 @@ def test_a_one_row_table_of_lines_or_boxes_is_layout(settings: Settings) -> None
     # a menu cell of short lines and a text cell of paragraphs: the page's layout, not a row of data
     menu = "<td><b>Sections</b><br>Politics<br>Economy</td>"
     html = article(f"<table><tr>{menu}<td><p>{ONE}</p><p>{TWO}</p></td></tr></table><p>{THREE}</p>")
-    text = parse_html(html, settings).text
+    text = parse_html(html, settings).body
     assert "|" not in text and f"{ONE}\n\n{TWO}" in text and text.endswith(THREE)
 
 
@@ -407,7 +407,7 @@ def test_direction_marks_and_ligatures_read_as_in_plain_text(settings: Settings)
         HEADLINE, f"\ufb01gures \u202bof\u202c {HEADLINE}"
     )
     found = parse_html(marked, settings)
-    assert found.text == f"The European Commission gave the figures on Monday. {ONE}\n\nOfficials: {TWO}"
+    assert found.body == f"The European Commission gave the figures on Monday. {ONE}\n\nOfficials: {TWO}"
     assert found.title == f"figures of {HEADLINE}"
 
 
@@ -416,7 +416,7 @@ def test_a_brief_s_headline_with_a_ligature_or_direction_mark_is_no_text(setting
     headline = "O\ufb03cials \u200eextend emergency powers"
     html = article(f"<div class='article-body'><p>{ONE}</p></div>").replace(HEADLINE, headline)
     found = parse_html(html, settings)
-    assert (found.title, found.text) == ("Officials extend emergency powers", ONE)
+    assert (found.title, found.body) == ("Officials extend emergency powers", ONE)
     assert clean_blocks([ONE, headline], title="Officials extend emergency powers", page="").paragraphs == [
         ONE
     ]
@@ -426,7 +426,7 @@ def test_a_brief_s_headline_with_a_ligature_or_direction_mark_is_no_text(setting
 def test_a_one_row_table_with_a_cell_of_prose_is_layout(settings: Settings, caption: str) -> None:
     """A paragraph beside its photo's caption had become a pipe row, and a claim had opened with "| "."""
     row = f"<table><tr><td><p>{ONE}</p></td><td><p>{caption}</p></td></tr></table>"
-    text = parse_html(article(f"<p>{TWO}</p>{row}<p>{THREE}</p>"), settings).text
+    text = parse_html(article(f"<p>{TWO}</p>{row}<p>{THREE}</p>"), settings).body
     assert "|" not in text and f"{TWO}\n\n{ONE}\n\n" in text and text.endswith(THREE)
 
 
@@ -434,11 +434,11 @@ def test_a_one_row_table_with_a_two_sentence_cell_is_layout(settings: Settings) 
     row = (
         "<table><tr><td>Peskov said talks were over.</td><td>Photo: Reuters. Moscow, 2023.</td></tr></table>"
     )
-    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).text
+    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).body
     assert "|" not in text and text.startswith(ONE) and text.endswith(TWO)
 
 
 def test_a_one_row_table_of_short_cells_with_abbreviations_stays_a_row(settings: Settings) -> None:
     row = "<table><tr><td>U.S. Treasury yield</td><td>4.2 per cent</td><td>Mr. Powell</td></tr></table>"
-    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).text
+    text = parse_html(article(f"<p>{ONE}</p>{row}<p>{TWO}</p>"), settings).body
     assert "| U.S. Treasury yield | 4.2 per cent | Mr. Powell |" in text

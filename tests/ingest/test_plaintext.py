@@ -42,16 +42,16 @@ def test_bundled_sample_metadata(settings: Settings) -> None:
     assert article.sources == ("Rossa Primavera News Agency",)
     assert "El Pais" in article.quoted_outlets
     assert article.language == "en"
-    assert article.text.startswith("The US and NATO responses")
-    assert article.text.endswith("This approach to the negotiations makes them senseless.”")
+    assert article.body.startswith("The US and NATO responses")
+    assert article.body.endswith("This approach to the negotiations makes them senseless.”")
     for removed in ("Leave a Reply", "Source:", "03.02.2022", "drive Russia into a corner"):
-        assert removed not in article.text
+        assert removed not in article.body
     assert article.raw == raw
     assert article.raw_format == "text"
     assert article.origin == str(SAMPLE)
     # Paragraph breaks are kept as in the input: six paragraphs.
-    assert article.text.count("\n\n") == 5
-    assert "\n\n\n" not in article.text
+    assert article.body.count("\n\n") == 5
+    assert "\n\n\n" not in article.body
 
 
 def test_sample_with_crlf_keeps_crlf(quiet: Settings) -> None:
@@ -60,9 +60,9 @@ def test_sample_with_crlf_keeps_crlf(quiet: Settings) -> None:
     assert article.title == "The US and NATO need such agreements that drive Russia into a corner"
     assert article.place == "Moscow"
     assert article.sources == ("Rossa Primavera News Agency",)
-    assert "\r\n\r\n" in article.text
-    assert "\n" not in article.text.replace("\r\n", "")
-    assert "Leave a Reply" not in article.text
+    assert "\r\n\r\n" in article.body
+    assert "\n" not in article.body.replace("\r\n", "")
+    assert "Leave a Reply" not in article.body
 
 
 # --- headlines and genre tags ----------------------------------------------------------------------
@@ -93,7 +93,7 @@ def test_title_and_tag_forms(quiet: Settings, first_line: str, title: str, genre
     article = parse_plain_text(f"{first_line}\n\n{BODY}", quiet)
     assert article.title == title
     assert article.genre_tag == genre
-    assert article.text == BODY
+    assert article.body == BODY
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_tag_on_its_own_line(quiet: Settings, lines: str, genre: str) -> None:
     article = parse_plain_text(f"{lines}\n\n{BODY}", quiet)
     assert article.title == "Talks fail in Geneva"
     assert article.genre_tag == genre
-    assert article.text == BODY
+    assert article.body == BODY
 
 
 def test_genre_mapping_keeps_distinct_genres_apart() -> None:
@@ -122,26 +122,26 @@ def test_genre_mapping_keeps_distinct_genres_apart() -> None:
 def test_sentence_first_line_is_not_a_title(quiet: Settings) -> None:
     article = parse_plain_text(f"{BODY}\n\n{SECOND}", quiet)
     assert article.title is None
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
 
 
 def test_long_first_line_is_not_a_title(quiet: Settings) -> None:
     long_line = "Word " * 70 + "without end"
     article = parse_plain_text(f"{long_line}\n\n{BODY}", quiet)
     assert article.title is None
-    assert article.text.startswith("Word Word")
+    assert article.body.startswith("Word Word")
 
 
 def test_single_paragraph_is_text_not_title(quiet: Settings) -> None:
     article = parse_plain_text("Talks fail in Geneva", quiet)
     assert article.title is None
-    assert article.text == "Talks fail in Geneva"
+    assert article.body == "Talks fail in Geneva"
 
 
 def test_just_paragraphs(quiet: Settings) -> None:
     text = f"\n\n  {BODY}\n\n{SECOND}\n\n"
     article = parse_plain_text(text, quiet)
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
     assert (article.title, article.published, article.place, article.sources) == (None, None, None, ())
     assert article.raw == text
 
@@ -174,7 +174,7 @@ def test_dateline_lines(quiet: Settings, dateline: str, published: date, place: 
     assert article.published == published
     assert article.place == place
     assert article.title == "Talks fail in Geneva"
-    assert article.text == BODY
+    assert article.body == BODY
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_dateline_opening_the_first_paragraph(
     assert article.place == place
     assert article.sources == sources
     # Only the dateline goes; the rest of the paragraph is body.
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -215,13 +215,13 @@ def test_openings_that_are_not_datelines(quiet: Settings, opening: str) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{opening}{BODY}", quiet)
     assert article.place is None
     assert article.sources == ()
-    assert article.text == f"{opening}{BODY}"
+    assert article.body == f"{opening}{BODY}"
 
 
 def test_dateline_opening_keeps_crlf(quiet: Settings) -> None:
     text = f"Talks fail\r\n\r\nMOSCOW (Reuters) - {BODY}\r\n\r\n{SECOND}\r\n"
     article = parse_plain_text(text, quiet)
-    assert article.text == f"{BODY}\r\n\r\n{SECOND}"
+    assert article.body == f"{BODY}\r\n\r\n{SECOND}"
 
 
 def test_impossible_date_is_not_a_dateline(quiet: Settings) -> None:
@@ -232,7 +232,7 @@ def test_impossible_date_is_not_a_dateline(quiet: Settings) -> None:
 def test_byline(quiet: Settings) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\nBy Jane Doe and John Smith\n\n{BODY}", quiet)
     assert article.author == "Jane Doe; John Smith"  # two people, joined as Article.author joins them
-    assert article.text == BODY
+    assert article.body == BODY
 
 
 @pytest.mark.parametrize(
@@ -276,7 +276,7 @@ def test_bylines_name_each_person_once(quiet: Settings, byline: str, author: str
 def test_source_lines(quiet: Settings, line: str, sources: tuple[str, ...]) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{SECOND}\n\n{line}\n", quiet)
     assert article.sources == sources
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
 
 
 def test_source_from_dateline_and_footer_are_both_kept(quiet: Settings) -> None:
@@ -298,7 +298,7 @@ def test_source_from_dateline_and_footer_are_both_kept(quiet: Settings) -> None:
 )
 def test_prose_lines_that_open_like_sources_or_boilerplate_stay(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
-    assert article.text == f"{BODY}\n\n{line}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{line}\n\n{SECOND}"
     assert article.sources == ()
 
 
@@ -308,7 +308,7 @@ def test_long_via_sentence_is_body(quiet: Settings) -> None:
     )
     article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{sentence}", quiet)
     assert article.sources == ()
-    assert article.text.endswith(sentence)
+    assert article.body.endswith(sentence)
 
 
 # --- boilerplate -----------------------------------------------------------------------------------
@@ -342,14 +342,14 @@ def test_long_via_sentence_is_body(quiet: Settings) -> None:
 )
 def test_boilerplate_lines(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
-    assert line not in article.text
-    assert BODY in article.text
+    assert line not in article.body
+    assert BODY in article.body
 
 
 @pytest.mark.parametrize("line", ["Share this:", "Advertisement", "Tags: NATO", "Print", "Like this:"])
 def test_boilerplate_between_paragraphs_leaves_one_break(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
 
 
 def test_end_markers_cut_comments_and_related_headlines(quiet: Settings) -> None:
@@ -358,7 +358,7 @@ def test_end_markers_cut_comments_and_related_headlines(quiet: Settings) -> None
         "Leave a Reply\n\nJohn says: great article!"
     )
     article = parse_plain_text(text, quiet)
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -377,14 +377,14 @@ def test_end_markers_cut_comments_and_related_headlines(quiet: Settings) -> None
 def test_comment_sections_in_the_corpus_languages_end_the_article(quiet: Settings, marker: str) -> None:
     comments = "John Smith says:\n\nGreat article!\n\nReply"
     text = f"Talks fail in Geneva\n\n{BODY}\n\n{SECOND}\n\n{marker}\n\n{comments}"
-    assert parse_plain_text(text, quiet).text == f"{BODY}\n\n{SECOND}"
+    assert parse_plain_text(text, quiet).body == f"{BODY}\n\n{SECOND}"
 
 
 def test_leading_boilerplate(quiet: Settings) -> None:
     text = f"Skip to content\n\nTalks fail in Geneva\n\n{BODY}"
     article = parse_plain_text(text, quiet)
     assert article.title == "Talks fail in Geneva"
-    assert article.text == BODY
+    assert article.body == BODY
 
 
 def test_cookie_mention_inside_a_paragraph_is_kept(quiet: Settings) -> None:
@@ -397,7 +397,7 @@ def test_cookie_mention_inside_a_paragraph_is_kept(quiet: Settings) -> None:
     )
     middle = f"The study said that this website uses cookies in the usual way, {BODY.lower()}"
     article = parse_plain_text(f"Talks fail in Geneva\n\n{paragraph}\n\n{middle}", quiet)
-    assert article.text == f"{paragraph}\n\n{middle}"
+    assert article.body == f"{paragraph}\n\n{middle}"
 
 
 # --- outlets, provenance, errors -------------------------------------------------------------------
@@ -434,12 +434,12 @@ def test_no_body_raises_empty_input(quiet: Settings, text: str) -> None:
 
 def test_a_tagged_headline_alone_becomes_the_text_without_its_tag(quiet: Settings) -> None:
     article = parse_plain_text("They drove Russia into a corner. Opinion\n\n03.02.2022, Moscow.", quiet)
-    assert (article.text, article.genre_tag) == ("They drove Russia into a corner.", "opinion")
+    assert (article.body, article.genre_tag) == ("They drove Russia into a corner.", "opinion")
 
 
 def test_headline_alone_becomes_the_text(quiet: Settings) -> None:
     article = parse_plain_text("Talks fail\n\n03.02.2022, Moscow.\n\nSource: TASS", quiet)
-    assert (article.text, article.title, article.place, article.sources) == (
+    assert (article.body, article.title, article.place, article.sources) == (
         "Talks fail",
         None,
         "Moscow",
@@ -472,7 +472,7 @@ def test_datelines_in_the_models_languages(
     quiet: Settings, dateline: str, published: date, place: str | None
 ) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{dateline}\n\n{BODY}", quiet)
-    assert (article.published, article.place, article.text) == (published, place, BODY)
+    assert (article.published, article.place, article.body) == (published, place, BODY)
 
 
 @pytest.mark.parametrize(
@@ -485,17 +485,17 @@ def test_datelines_in_the_models_languages(
 )
 def test_an_update_line_does_not_date_the_article(quiet: Settings, header: str) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{header}\n\n{BODY}", quiet)
-    assert (article.published, article.text) == (date(2022, 2, 3), BODY)
+    assert (article.published, article.body) == (date(2022, 2, 3), BODY)
 
 
 def test_an_update_line_alone_dates_the_article(quiet: Settings) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\nUpdated: Feb 5, 2022\n\n{BODY}", quiet)
-    assert (article.published, article.text) == (date(2022, 2, 5), BODY)
+    assert (article.published, article.body) == (date(2022, 2, 5), BODY)
 
 
 def test_a_news_agency_dateline_without_a_year_keeps_the_article_undated(quiet: Settings) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\nМОСКВА, 3 февраля. /ТАСС/. {BODY}", quiet)
-    assert (article.published, article.place, article.sources, article.text) == (
+    assert (article.published, article.place, article.sources, article.body) == (
         None,
         "Москва",
         ("ТАСС",),
@@ -508,7 +508,7 @@ def test_a_date_line_after_the_dateline_stays_in_the_text(quiet: Settings) -> No
     article = parse_plain_text(
         f"Talks fail in Geneva\n\nPublished 3 March 2022\n\n24 February 2022\n\n{BODY}", quiet
     )
-    assert article.published == date(2022, 3, 3) and article.text == f"24 February 2022\n\n{BODY}"
+    assert article.published == date(2022, 3, 3) and article.body == f"24 February 2022\n\n{BODY}"
 
 
 def test_a_headline_ending_in_an_abbreviation_before_a_date_line_and_byline(quiet: Settings) -> None:
@@ -516,7 +516,7 @@ def test_a_headline_ending_in_an_abbreviation_before_a_date_line_and_byline(quie
     article = parse_plain_text(
         f"China halts rare-earth exports to the U.S.\n\nMarch 14, 2024\n\nBy Jane Doe\n\n{BODY}", quiet
     )
-    assert (article.title, article.published, article.author, article.text) == (
+    assert (article.title, article.published, article.author, article.body) == (
         "China halts rare-earth exports to the U.S.",
         date(2024, 3, 14),
         "Jane Doe",
@@ -524,7 +524,7 @@ def test_a_headline_ending_in_an_abbreviation_before_a_date_line_and_byline(quie
     )
     # Without a date line or byline after it, a first line ending in a full stop is still body text.
     lead = parse_plain_text(f"Prices rose again in the U.S.\n\n{BODY}", quiet)
-    assert lead.title is None and lead.text.startswith("Prices rose again in the U.S.")
+    assert lead.title is None and lead.body.startswith("Prices rose again in the U.S.")
 
 
 def test_an_agency_dateline_after_a_date_line_leaves_the_text(quiet: Settings) -> None:
@@ -533,7 +533,7 @@ def test_an_agency_dateline_after_a_date_line_leaves_the_text(quiet: Settings) -
         f"Inflation falls as economy cools\n\nMarch 14, 2024\n\nWASHINGTON, March 14 (Reuters) - {BODY}",
         quiet,
     )
-    assert (article.published, article.place, article.sources, article.text) == (
+    assert (article.published, article.place, article.sources, article.body) == (
         date(2024, 3, 14),
         "Washington",
         ("Reuters",),
@@ -546,7 +546,7 @@ def test_a_section_label_after_a_date_line_is_no_place(quiet: Settings, label: s
     """Read as a dateline once datelines were looked for after a date line: place "Correction", and
     the label an analyst needs was cut from the text."""
     article = parse_plain_text(f"What we know\n\nMarch 14, 2024\n\n{label} — {BODY}", quiet)
-    assert article.place is None and article.text == f"{label} — {BODY}"
+    assert article.place is None and article.body == f"{label} — {BODY}"
 
 
 def test_invisible_characters_inside_words_do_not_make_another_text(settings: Settings) -> None:
@@ -558,11 +558,11 @@ def test_invisible_characters_inside_words_do_not_make_another_text(settings: Se
         "The Euro\u00adpean secu\u200brity archi\u2060tecture is collapsing, the minister said.\n"
     )
     first, second = parse_plain_text(clean, settings), parse_plain_text(hidden, settings)
-    assert second.text == first.text and second.title == first.title == "NATO Expands Again"
+    assert second.body == first.body and second.title == first.title == "NATO Expands Again"
     assert second.id == first.id
     assert second.raw == hidden  # the input as read stays
     joined = "Emoji 👨\u200d👩\u200d👧 and Persian می\u200cخواهم stay joined."
-    assert parse_plain_text(joined, settings).text == joined
+    assert parse_plain_text(joined, settings).body == joined
 
 
 def test_a_text_of_invisible_characters_only_is_empty(settings: Settings) -> None:
@@ -585,9 +585,9 @@ def test_share_subscribe_and_read_also_lines_go_in_every_corpus_language(setting
         "Abonnez-vous à notre newsletter",
     ]
     article = parse_plain_text("\n\n".join([body, *lines, "Конец статьи уже близко, сказал он."]), settings)
-    assert article.text == f"{body}\n\nКонец статьи уже близко, сказал он."
+    assert article.body == f"{body}\n\nКонец статьи уже близко, сказал он."
     prose = "Читайте также новости о войне, которые мы публикуем каждый день."
-    assert prose in parse_plain_text(f"{body}\n\n{prose}", settings).text  # a sentence is the article's
+    assert prose in parse_plain_text(f"{body}\n\n{prose}", settings).body  # a sentence is the article's
 
 
 def test_teasers_go_and_prose_that_reads_like_a_comment_header_stays(settings: Settings) -> None:
@@ -601,13 +601,13 @@ def test_teasers_go_and_prose_that_reads_like_a_comment_header_stays(settings: S
             "Leave a Reply",
         ]
     )
-    assert parse_plain_text(text, settings).text == f"{body}\n\nTwo responses to the crisis emerged."
+    assert parse_plain_text(text, settings).body == f"{body}\n\nTwo responses to the crisis emerged."
 
 
 def test_a_press_release_dateline_loses_its_dashes(settings: Settings) -> None:
     release = "HOUSTON, Oct. 26, 2023 /PRNewswire/ -- Northwind Energy Corp. reported record results today."
     article = parse_plain_text(release, settings)
-    assert article.text == "Northwind Energy Corp. reported record results today."
+    assert article.body == "Northwind Energy Corp. reported record results today."
     assert article.place == "Houston" and article.published == date(2023, 10, 26)
     assert article.sources == ("PRNewswire",)
 
@@ -617,7 +617,7 @@ def test_a_markdown_heading_is_the_headline_without_its_hashes(settings: Setting
         "# The US and NATO Need a Crisis\n\nNATO refused to discuss the issues.\n", settings
     )
     assert article.title == "The US and NATO Need a Crisis"
-    assert article.text == "NATO refused to discuss the issues."
+    assert article.body == "NATO refused to discuss the issues."
 
 
 def test_prose_that_opens_like_a_teaser_or_a_call_stays(settings: Settings) -> None:
@@ -627,7 +627,7 @@ def test_prose_that_opens_like_a_teaser_or_a_call_stays(settings: Settings) -> N
         "Подпишитесь на петицию о восстановлении школы — призывают местные жители в соцсетях.",
         "OK",
     ]
-    text = parse_plain_text("\n\n".join([body, *kept]), settings).text
+    text = parse_plain_text("\n\n".join([body, *kept]), settings).body
     assert all(line in text for line in kept)
 
 
@@ -638,8 +638,8 @@ def test_terminal_controls_leave_a_plain_text(settings: Settings) -> None:
         "NATO \x1b[31mred\x1b[0m lies again, he said.\x9b2J\n"
     )
     article = parse_plain_text(text, settings)
-    assert not any(ch in (article.title or "") + article.text for ch in "\x1b\x9b")
-    assert "NATO [31mred[0m lies again, he said.2J" in article.text
+    assert not any(ch in (article.title or "") + article.body for ch in "\x1b\x9b")
+    assert "NATO [31mred[0m lies again, he said.2J" in article.body
 
 
 @pytest.mark.parametrize(
@@ -652,7 +652,7 @@ def test_terminal_controls_leave_a_plain_text(settings: Settings) -> None:
 def test_a_shouted_word_and_a_dash_before_lower_case_is_no_dateline(quiet: Settings, opening: str) -> None:
     """Place "Shame" had been taken from the opening and "SHAME —" cut from the text."""
     article = parse_plain_text(f"{opening}\n\n{SECOND}", quiet)
-    assert article.place is None and article.text == f"{opening}\n\n{SECOND}"
+    assert article.place is None and article.body == f"{opening}\n\n{SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -667,7 +667,7 @@ def test_a_dateline_in_capitals_opens_a_sentence(
     quiet: Settings, opening: str, place: str, rest: str
 ) -> None:
     article = parse_plain_text(f"{opening}\n\n{SECOND}", quiet)
-    assert article.place == place and article.text.startswith(rest)
+    assert article.place == place and article.body.startswith(rest)
 
 
 def test_direction_marks_and_ligatures_do_not_make_another_text(settings: Settings) -> None:
@@ -679,7 +679,7 @@ def test_direction_marks_and_ligatures_do_not_make_another_text(settings: Settin
         "O\ufb03cials in \u2066Kyiv\u2069 o\ufb00ered no\u200f comment\u061c.\n"
     )
     first, second = parse_plain_text(clean, settings), parse_plain_text(marked, settings)
-    assert second.text == first.text and second.id == first.id
+    assert second.body == first.body and second.id == first.id
     assert second.raw == marked  # the input as read stays
     spelt = "\ufb00 \ufb01 \ufb02 \ufb03 \ufb04 \ufb05 \ufb06 are letters"
-    assert parse_plain_text(spelt, settings).text == "ff fi fl ffi ffl st st are letters"
+    assert parse_plain_text(spelt, settings).body == "ff fi fl ffi ffl st st are letters"

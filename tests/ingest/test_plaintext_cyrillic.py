@@ -39,7 +39,7 @@ def test_a_ria_dateline_gives_place_and_agency_in_plain_text_as_in_a_page(
 ) -> None:
     """The agency had opened the body ("РИА Новости. Министр…") and no source was read."""
     article = parse_plain_text(f"Переговоры зашли в тупик\n\n{dateline}{BODY}\n\n{SECOND}", quiet)
-    assert (article.place, article.sources, article.text) == (place, (agency,), f"{BODY}\n\n{SECOND}")
+    assert (article.place, article.sources, article.body) == (place, (agency,), f"{BODY}\n\n{SECOND}")
     assert article.published is None  # "12 апр" has no year
     opening = opening_agency(f"{dateline}{BODY}")  # one reading for pages and plain text
     assert (opening.text, opening.place, opening.sources) == (BODY, place, [agency])
@@ -48,7 +48,7 @@ def test_a_ria_dateline_gives_place_and_agency_in_plain_text_as_in_a_page(
 def test_a_date_line_above_a_ria_dateline_gives_the_year(quiet: Settings) -> None:
     text = f"Переговоры зашли в тупик\n\n12.04.2022\n\nМОСКВА, 12 апр — РИА Новости. {BODY}"
     article = parse_plain_text(text, quiet)
-    assert (article.published, article.place, article.sources, article.text) == (
+    assert (article.published, article.place, article.sources, article.body) == (
         date(2022, 4, 12),
         "Москва",
         ("РИА Новости",),
@@ -67,8 +67,8 @@ def test_a_forward_line_is_no_title_and_names_the_channel(quiet: Settings, label
         f"{label} Военная хроника\n\nЗеленский опять просит денег\n\n{SECOND}",
     ]
     first, second = (parse_plain_text(post, quiet) for post in posts)
-    assert (first.title, first.text) == ("🔥🔥 СРОЧНО: Пентагон финансировал биолаборатории", BODY)
-    assert (second.title, second.text) == ("Зеленский опять просит денег", SECOND)
+    assert (first.title, first.body) == ("🔥🔥 СРОЧНО: Пентагон финансировал биолаборатории", BODY)
+    assert (second.title, second.body) == ("Зеленский опять просит денег", SECOND)
     assert first.sources == second.sources == ("Военная хроника",)
 
 
@@ -95,7 +95,7 @@ def test_a_forward_line_is_no_title_and_names_the_channel(quiet: Settings, label
 def test_telegram_calls_go_also_behind_an_emoji(quiet: Settings, line: str) -> None:
     """These lines had stayed in the stored text and in search ("search Подписывайтесь")."""
     article = parse_plain_text(f"Зеленский опять просит денег\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_telegram_calls_go_also_behind_an_emoji(quiet: Settings, line: str) -> N
 )
 def test_prose_that_mentions_a_channel_stays(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Зеленский опять просит денег\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
-    assert article.text == f"{BODY}\n\n{line}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{line}\n\n{SECOND}"
 
 
 def test_a_call_paragraph_in_a_page_goes() -> None:
@@ -142,7 +142,7 @@ def test_a_bulgarian_or_ukrainian_genre_label_above_a_dateline(
     body = "Северноатлантическият алианс увеличава военното си присъствие в Черноморския регион."
     text = f"НАТО разширява присъствието си в Черно море\n\n{label}\n\n10.05.2022, София.\n\n{body}"
     article = parse_plain_text(text, quiet)
-    assert (article.title, article.genre_tag, article.published, article.place, article.text) == (
+    assert (article.title, article.genre_tag, article.published, article.place, article.body) == (
         "НАТО разширява присъствието си в Черно море",
         genre,
         date(2022, 5, 10),

@@ -55,13 +55,13 @@ def quiet(tmp_path: Path) -> Settings:
 )
 def test_furniture_lines_go(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Titre\n\n{FR}\n\n{line}\n\n{FR_SECOND}", quiet)
-    assert article.text == f"{FR}\n\n{FR_SECOND}"
+    assert article.body == f"{FR}\n\n{FR_SECOND}"
 
 
 @pytest.mark.parametrize("line", ["Komentarze (24)", "Kommentare (12)", "Commentaires (3)", "Commenti (5)"])
 def test_a_comment_count_in_brackets_ends_the_article(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Titre\n\n{FR}\n\n{line}\n\nSuper article, merci !", quiet)
-    assert article.text == FR
+    assert article.body == FR
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_a_comment_count_in_brackets_ends_the_article(quiet: Settings, line: str
 def test_prose_that_holds_a_furniture_word_stays(quiet: Settings, line: str) -> None:
     assert not is_boilerplate(line)
     article = parse_plain_text(f"Titre\n\n{FR}\n\n{line}\n\n{FR_SECOND}", quiet)
-    assert article.text == f"{FR}\n\n{line}\n\n{FR_SECOND}"
+    assert article.body == f"{FR}\n\n{line}\n\n{FR_SECOND}"
 
 
 # --- forward lines, bylines, date lines ------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_prose_that_holds_a_furniture_word_stays(quiet: Settings, line: str) -> 
 def test_forward_lines_name_the_source(quiet: Settings, line: str, channel: str) -> None:
     article = parse_plain_text(f"{line}\n\n{FR}", quiet)
     assert article.sources == (channel,)
-    assert article.text == FR
+    assert article.body == FR
 
 
 @pytest.mark.parametrize(
@@ -123,20 +123,20 @@ def test_bylines_and_date_lines_in_the_desks_languages(
         author,
         date(2022, 2, 3),
     )
-    assert article.text == FR
+    assert article.body == FR
 
 
 @pytest.mark.parametrize("line", ["Par ailleurs, le ministre a parlé.", "di quanto detto ieri", "Di Maio"])
 def test_a_line_that_is_no_name_is_no_byline(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Titre\n{line}\n\n{FR}", quiet)
     assert article.author is None
-    assert article.text == f"{line}\n\n{FR}"
+    assert article.body == f"{line}\n\n{FR}"
 
 
 def test_an_afp_dateline_with_fev(quiet: Settings) -> None:
     article = parse_plain_text(f"Titre\n\nPARIS, 3 fév 2022 (AFP) - {FR}", quiet)
     assert (article.place, article.published, article.sources) == ("Paris", date(2022, 2, 3), ("AFP",))
-    assert article.text == FR
+    assert article.body == FR
 
 
 # --- section labels, sources under an end marker, teaser lists ---------------------------------------
@@ -148,7 +148,7 @@ def test_an_afp_dateline_with_fev(quiet: Settings) -> None:
 def test_a_section_label_over_the_headline_is_no_title(quiet: Settings, label: str) -> None:
     article = parse_plain_text(f"{label}\nLa réforme des retraites adoptée\n\n{FR}", quiet)
     assert (article.title, article.genre_tag) == ("La réforme des retraites adoptée", None)
-    assert article.text == FR
+    assert article.body == FR
 
 
 def test_a_genre_word_over_the_headline_is_the_tag(quiet: Settings) -> None:
@@ -161,7 +161,7 @@ def test_a_genre_word_over_the_headline_is_the_tag(quiet: Settings) -> None:
 )
 def test_a_source_line_below_the_comments_is_read(quiet: Settings, line: str) -> None:
     article = parse_plain_text(f"Titolo\n\n{FR}\n\nCommenti\n\nBell'articolo!\n\n{line}", quiet)
-    assert article.text == FR
+    assert article.body == FR
     assert article.sources == ("Il Risveglio",)
 
 
@@ -182,12 +182,12 @@ def test_a_commenter_s_via_line_is_no_source(quiet: Settings) -> None:
 )
 def test_the_headlines_under_a_teaser_label_go(quiet: Settings, teasers: str) -> None:
     article = parse_plain_text(f"Titre\n\n{FR}\n\n{teasers}\n\n{FR_SECOND}", quiet)
-    assert article.text == f"{FR}\n\n{FR_SECOND}"
+    assert article.body == f"{FR}\n\n{FR_SECOND}"
 
 
 def test_the_last_headlines_under_a_teaser_label_go(quiet: Settings) -> None:
     article = parse_plain_text(f"Titre\n\n{FR}\n\nLeggi anche\nUn altro titolo\n\nFonte: ANSA", quiet)
-    assert article.text == FR
+    assert article.body == FR
     assert article.sources == ("ANSA",)
 
 
@@ -200,7 +200,7 @@ def test_the_last_headlines_under_a_teaser_label_go(quiet: Settings) -> None:
 )
 def test_prose_under_a_teaser_label_stays(quiet: Settings, under: str) -> None:
     article = parse_plain_text(f"Titre\n\n{FR}\n\nLire aussi\n{under}\n\n{FR_SECOND}", quiet)
-    assert article.text == f"{FR}\n\n{under}\n\n{FR_SECOND}"
+    assert article.body == f"{FR}\n\n{under}\n\n{FR_SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -219,7 +219,7 @@ def test_the_next_section_s_subheads_stay_under_a_teaser_list(
 ) -> None:
     """The subheads after a teaser block had gone with it, up to the next paragraph of prose."""
     article = parse_plain_text(f"Titre\n\n{FR}\n\n{teasers}\n\n{subheads}\n\n{FR_SECOND}", quiet)
-    assert article.text == f"{FR}\n\n{subheads}\n\n{FR_SECOND}"
+    assert article.body == f"{FR}\n\n{subheads}\n\n{FR_SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_the_next_section_s_subheads_stay_under_a_teaser_list(
 def test_a_reported_statement_about_cookies_stays(quiet: Settings, line: str) -> None:
     assert not is_boilerplate(line)
     article = parse_plain_text(f"Titre\n\n{FR}\n\n{line}\n\n{FR_SECOND}", quiet)
-    assert article.text == f"{FR}\n\n{line}\n\n{FR_SECOND}"
+    assert article.body == f"{FR}\n\n{line}\n\n{FR_SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -254,7 +254,7 @@ def test_a_banner_names_its_button_purpose_or_settings(banner: str) -> None:
 def test_a_title_case_headline_under_a_section_label_is_no_byline(quiet: Settings) -> None:
     prose = "The golfer struggled on the back nine, finishing three over par after a disappointing round."
     article = parse_plain_text(f"Sport\nPar Four Is Not Enough\n\n{prose}", quiet)
-    assert (article.title, article.author, article.text) == ("Par Four Is Not Enough", None, prose)
+    assert (article.title, article.author, article.body) == ("Par Four Is Not Enough", None, prose)
 
 
 @pytest.mark.parametrize("line", ["Par Four Is Not Enough", "Von Anfang An Nicht", "By The Numbers"])
@@ -268,13 +268,13 @@ def test_a_name_has_no_headline_words(quiet: Settings, line: str) -> None:
 )
 def test_names_that_hold_articles_are_bylines(quiet: Settings, byline: str) -> None:
     article = parse_plain_text(f"Sport\nTitre du jour\n{byline}\n\n{FR}", quiet)
-    assert (article.title, article.author, article.text) == ("Titre du jour", byline.split(" ", 1)[1], FR)
+    assert (article.title, article.author, article.body) == ("Titre du jour", byline.split(" ", 1)[1], FR)
 
 
 def test_an_acronym_the_sentence_spells_out_is_no_agency(quiet: Settings) -> None:
     last = "The report was dismissed as baseless by the Armed Forces of the Philippines (AFP)."
     article = parse_plain_text(f"Manila rejects claims\n\n{FR}\n\n{last}", quiet)
-    assert (article.text, article.sources) == (f"{FR}\n\n{last}", ())
+    assert (article.body, article.sources) == (f"{FR}\n\n{last}", ())
 
 
 # --- end to end: one language's furniture, read as the clean article -------------------------------
@@ -334,7 +334,7 @@ PROSE = {
 def _reading(article: Article) -> tuple[object, ...]:
     return (
         article.title,
-        article.text,
+        article.body,
         article.sources,
         article.author,
         article.published,
@@ -349,7 +349,7 @@ def test_a_furnished_article_reads_as_the_clean_one(quiet: Settings, language: s
     clean = parse_plain_text(f"{headline}\n{byline}\n{date_line}\n\n{one}\n\n{two}\n\n{source}", quiet)
     furnished = parse_plain_text(FURNISHED[language].format(one=one, two=two), quiet)
     assert _reading(furnished) == _reading(clean)
-    assert clean.text == f"{one}\n\n{two}"
+    assert clean.body == f"{one}\n\n{two}"
     assert clean.published == date(2022, 2, 3)
     assert clean.author is not None and clean.sources
 
@@ -360,5 +360,5 @@ def test_a_closing_agency_signature_is_the_source_not_text(quiet: Settings) -> N
         "Il testo passa ora alle Camere, che dovranno convertirlo in legge. (ANSA).\n"
     )
     article = parse_plain_text(text, quiet)
-    assert article.text.endswith("convertirlo in legge.")
+    assert article.body.endswith("convertirlo in legge.")
     assert "ANSA" in article.sources

@@ -32,13 +32,13 @@ def test_an_end_marker_right_under_the_headline_does_not_cut_the_article(
     # the comment count under a headline is page furniture, not where the comments begin
     article = parse_plain_text(f"{HEADLINE}\n\n{marker}\n\n{FIRST}\n\n{SECOND}\n", quiet)
     assert article.title == HEADLINE
-    assert article.text == f"{FIRST}\n\n{SECOND}"
+    assert article.body == f"{FIRST}\n\n{SECOND}"
 
 
 def test_a_title_case_place_with_an_aside_in_brackets_is_no_dateline(quiet: Settings) -> None:
     opening = "Russia (and its allies) — The West keeps telling itself that sanctions work, yet they do not."
     article = parse_plain_text(f"{HEADLINE}\n\n{opening}\n\n{SECOND}\n", quiet)
-    assert article.text.startswith(opening)
+    assert article.body.startswith(opening)
     assert article.place is None
     assert "and its allies" not in article.sources
 
@@ -55,6 +55,6 @@ def test_a_long_paragraph_opening_like_a_share_button_is_kept(quiet: Settings, o
     paragraph = opening + LONG_TAIL
     assert len(paragraph) > 500 and is_boilerplate(paragraph)  # a short line like it would be furniture
     first_in_body = parse_plain_text(f"{HEADLINE}\n\n{paragraph}\n\n{SECOND}\n", quiet)
-    assert first_in_body.text == f"{paragraph}\n\n{SECOND}"
+    assert first_in_body.body == f"{paragraph}\n\n{SECOND}"
     later_in_body = parse_plain_text(f"{HEADLINE}\n\n{FIRST}\n\n{paragraph}\n\n{SECOND}\n", quiet)
-    assert later_in_body.text == f"{FIRST}\n\n{paragraph}\n\n{SECOND}"
+    assert later_in_body.body == f"{FIRST}\n\n{paragraph}\n\n{SECOND}"

@@ -42,12 +42,12 @@ def test_an_article_s_list_of_platforms_or_sectors_stays(quiet: Settings, items:
     """Only "• YouTube" and "* Broadcasting" had stayed: the bullet was stripped as an emoji's."""
     lead = "The clip was removed by these platforms and sectors:"
     article = parse_plain_text(f"Who took the video down\n\n{BODY} {lead}\n\n{items}\n\n{SECOND}", quiet)
-    assert article.text == f"{BODY} {lead}\n\n{items}\n\n{SECOND}"
+    assert article.body == f"{BODY} {lead}\n\n{items}\n\n{SECOND}"
 
 
 def test_one_bulleted_platform_among_prose_stays(quiet: Settings) -> None:
     article = parse_plain_text(f"Who took the video down\n\n{BODY}\n\n• Telegram\n\n{SECOND}", quiet)
-    assert article.text == f"{BODY}\n\n• Telegram\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n• Telegram\n\n{SECOND}"
     assert not is_boilerplate("• Facebook") and is_boilerplate("Facebook")
 
 
@@ -62,24 +62,24 @@ def test_one_bulleted_platform_among_prose_stays(quiet: Settings) -> None:
 )
 def test_a_share_bar_of_bulleted_platforms_goes(quiet: Settings, bar: str) -> None:
     article = parse_plain_text(f"Talks fail in Geneva\n\n{BODY}\n\n{bar}\n\n{SECOND}", quiet)
-    assert article.text == f"{BODY}\n\n{SECOND}"
+    assert article.body == f"{BODY}\n\n{SECOND}"
 
 
 def test_a_share_bar_under_a_line_that_ends_in_an_emoji_goes(quiet: Settings) -> None:
     text = f"Talks fail in Geneva\n\n{BODY} 🤬\n\n📘 Facebook\n🐦 Twitter\n\n{SECOND}"
-    assert parse_plain_text(text, quiet).text == f"{BODY} 🤬\n\n{SECOND}"
+    assert parse_plain_text(text, quiet).body == f"{BODY} 🤬\n\n{SECOND}"
 
 
 def test_a_share_bar_above_the_headline_goes(quiet: Settings) -> None:
     article = parse_plain_text(f"• Facebook\n• Twitter\n\nTalks fail in Geneva\n\n{BODY}", quiet)
-    assert (article.title, article.text) == ("Talks fail in Geneva", BODY)
+    assert (article.title, article.body) == ("Talks fail in Geneva", BODY)
 
 
 def test_a_record_keeps_its_list_of_sectors(quiet: Settings) -> None:
     """JSONL records go through the plain-text reader: "* Advertising" and "* Print" had gone."""
     text = "The new sanctions cover several sectors:\n\n* Advertising\n* Print\n* Broadcasting\n\n" + SECOND
     article = article_from_record({"title": "Sanctions", "text": text}, quiet, origin="x.jsonl:1")
-    assert isinstance(article, Article) and article.text == text
+    assert isinstance(article, Article) and article.body == text
 
 
 # --- calls that the text reports or explains -------------------------------------------------------
@@ -103,7 +103,7 @@ def test_a_record_keeps_its_list_of_sectors(quiet: Settings) -> None:
 )
 def test_a_reported_or_explained_call_is_prose(quiet: Settings, line: str) -> None:
     text = f"Канал заблокирован\n\n{RU_BODY}\n\n{line}\n\n{RU_SECOND}"
-    assert parse_plain_text(text, quiet).text == f"{RU_BODY}\n\n{line}\n\n{RU_SECOND}"
+    assert parse_plain_text(text, quiet).body == f"{RU_BODY}\n\n{line}\n\n{RU_SECOND}"
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_a_reported_or_explained_call_is_prose(quiet: Settings, line: str) -> No
 )
 def test_a_call_that_points_to_a_link_number_or_nothing_goes(quiet: Settings, line: str) -> None:
     text = f"Канал заблокирован\n\n{RU_BODY}\n\n{line}\n\n{RU_SECOND}"
-    assert parse_plain_text(text, quiet).text == f"{RU_BODY}\n\n{RU_SECOND}"
+    assert parse_plain_text(text, quiet).body == f"{RU_BODY}\n\n{RU_SECOND}"
 
 
 # --- forward lines ---------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_a_forward_line_in_the_body_is_prose(quiet: Settings) -> None:
     """It had been removed and "the embassy in Berlin" stored as the article's source."""
     line = "Forwarded from the embassy in Berlin."
     article = parse_plain_text(f"Moscow answers Brussels\n\n{BODY}\n\n{line}\n\n{SECOND}", quiet)
-    assert (article.sources, article.text) == ((), f"{BODY}\n\n{line}\n\n{SECOND}")
+    assert (article.sources, article.body) == ((), f"{BODY}\n\n{line}\n\n{SECOND}")
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_a_forward_line_that_is_no_telegram_s_is_text(quiet: Settings, text: str
 )
 def test_a_forward_line_at_the_top_names_the_channel(quiet: Settings, text: str) -> None:
     article = parse_plain_text(text, quiet)
-    assert len(article.sources) == 1 and "Forward" not in article.text and "Переслано" not in article.text
+    assert len(article.sources) == 1 and "Forward" not in article.body and "Переслано" not in article.body
 
 
 # --- a capitalised word after a dateline's dash ----------------------------------------------------
@@ -168,8 +168,8 @@ def test_a_word_after_a_dateline_s_dash_is_no_agency_unless_it_is_one(quiet: Set
     opening = "WASHINGTON — NATO. That is the word on every lip in the capital this week."
     article = parse_plain_text(f"{opening}\n\n{SECOND}", quiet)
     assert (article.place, article.sources) == ("Washington", ())
-    assert article.text == f"NATO. That is the word on every lip in the capital this week.\n\n{SECOND}"
+    assert article.body == f"NATO. That is the word on every lip in the capital this week.\n\n{SECOND}"
     assert opening_agency(opening).sources == []  # a page's first paragraph reads the same
     for agency in ("ТАСС", "Reuters", "РИА Новости"):
         found = parse_plain_text(f"МОСКВА — {agency}. {RU_BODY}", quiet)
-        assert (found.place, found.sources, found.text) == ("Москва", (agency,), RU_BODY)
+        assert (found.place, found.sources, found.body) == ("Москва", (agency,), RU_BODY)

@@ -179,7 +179,7 @@ def article_from_entry(entry: Any, text: str, settings: Settings, *, url: str | 
     """The article the entry's own content (``text``, from :func:`entry_content`) gives, with the entry's
     title, date and author: for an item whose page cannot be read, or that links to none."""
     title = _entry_text(entry.get("title")) or None
-    article = parse_plain_text(text, settings, origin=origin, url=url, title=title)
+    article = parse_plain_text(text, settings, origin=origin, url=url, title=title, headline_in_text=True)
     host = urlsplit(url).hostname if url else None
     outlet = {"outlet": host.removeprefix("www.")} if host and not article.outlet else {}
     return fill_from_entry(article.model_copy(update=outlet), entry)

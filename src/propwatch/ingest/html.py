@@ -25,7 +25,7 @@ from trafilatura.xml import xmltotxt
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article
 from propwatch.errors import EmptyInputError, InputError, UnsupportedInputError
-from propwatch.ingest.base import make_article, visible_text
+from propwatch.ingest.base import headline_first, make_article, visible_text
 from propwatch.ingest.datelines import split_closing_signature
 from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre, section_genre
@@ -169,6 +169,7 @@ def parse_html(
         genre_tag = genre_tag or kicker or _section_genre(breadcrumbs, page_url)
         outlet = stated.pop("outlet", None) or _hostname(page_url)
         stated.pop("url", None)
+        stated["text"] = headline_first(stated.get("title"), stated["text"])
         return make_article(
             settings,
             **stated,
@@ -198,7 +199,7 @@ def parse_html(
     genre_tag = genre_tag or _section_genre(breadcrumbs, page_url)
     return make_article(
         settings,
-        text=text,
+        text=headline_first(title, text),
         title=title,
         url=page_url,
         # a dateline or byline paragraph only where the markup gives no date: a page's second reading

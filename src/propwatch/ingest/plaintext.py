@@ -41,7 +41,7 @@ from datetime import date
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article, RawFormat
 from propwatch.errors import EmptyInputError
-from propwatch.ingest.base import make_article, visible_text
+from propwatch.ingest.base import headline_first, make_article, visible_text
 from propwatch.ingest.datelines import dateline_date as dateline_date  # html.py reads these three here
 from propwatch.ingest.datelines import is_update_line as is_update_line
 from propwatch.ingest.datelines import match_wire_dateline, read_dateline_line, split_closing_signature
@@ -135,10 +135,14 @@ def parse_plain_text(
     url: str | None = None,
     raw_format: RawFormat = "text",
     title: str | None = None,
+    headline_in_text: bool | None = None,
 ) -> Article:
     """Build an Article from scraped plain text: metadata from the header and footer, the rest as body.
 
-    ``title``, when the user gives one, is the headline: no line of the text is taken for it.
+    ``title``, when the user gives one, is the headline: no line of the text is taken for it. The
+    headline opens the article's text (:func:`~propwatch.ingest.base.headline_first`) when it was read
+    from the text, or when ``headline_in_text`` says so (a feed item's title); a title given apart from
+    the text stays out of it unless ``headline_in_text``.
     """
     input_name = origin or url or "text"
     # A byte-order mark, soft hyphens, zero-width spaces are not text; the raw input keeps them.
@@ -151,6 +155,8 @@ def parse_plain_text(
         body, parsed.title = _untagged(parsed.title_line), None
     if not body.strip():
         raise EmptyInputError(input_name, "holds no article text (only a headline, dateline or boilerplate)")
+    if title is None if headline_in_text is None else headline_in_text:
+        body = headline_first(parsed.title, body)
     return make_article(
         settings,
         text=body,
