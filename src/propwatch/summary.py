@@ -8,9 +8,10 @@
 * the top frames (``frame`` labels, best score first);
 * the predicted genre next to the page's own tag, and whether they disagree (only when the tag names
   one of the three genres: an "analysis" or "interview" tag is not compared);
-* cautions: a text in a language the models never learnt, a substantial part in another script than
-  its language's (:func:`other_script_share`), too short for the article-level models, with narrative
-  matches (leads to check, not findings), the more so in a language whose threshold was not chosen on it;
+* cautions: a text in a language the models never learnt, targets in a language no named-entity tagger
+  reads (the alias catalogue's only), a substantial part in another script than its language's
+  (:func:`other_script_share`), too short for the article-level models, with narrative matches (leads
+  to check, not findings), the more so in a language whose threshold was not chosen on it;
 * whom the techniques and narratives are aimed at (:func:`target_findings`), in the words every display
   uses (:func:`stance_evidence`, :func:`target_line`), and which spans only report someone else's label.
 
@@ -280,6 +281,14 @@ def _cautions(analysis: Analysis, words: int, genre: str | None) -> list[str]:
             cautions.append(
                 f"The text is in '{language}', which the technique, genre and frame models never learnt "
                 f"(they learnt {trained}): their findings here are not validated."
+            )
+    if "targets" in ran and language is not None:
+        from propwatch.targets.ner import NER_LANGUAGES  # the taggers' modules (numpy, crfsuite): only here
+
+        if language not in NER_LANGUAGES:
+            cautions.append(
+                f"No named-entity tagger reads '{language}': its targets come from the alias catalogue only "
+                "(docs/targets.md), so people and organisations not listed there are missed."
             )
     if (mixed := _mixed_script_caution(analysis.article.text, language)) is not None:
         cautions.append(mixed)

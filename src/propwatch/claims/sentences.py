@@ -37,13 +37,14 @@ from dataclasses import dataclass
 from propwatch.models.function_words import stop_words
 from propwatch.sentence_shapes import cut_long
 
-# Abbreviations after which a full stop rarely ends the sentence (lower-cased, without the dot).
+# Abbreviations after which a full stop rarely ends the sentence (lower-cased, without the dot); "ee" is
+# the first half of Spanish "EE. UU.", quoted in texts of any language.
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     e.g i.e etc vs al approx ca cf no nos fig figs vol vols pp ed eds inc ltd co corp dept univ est
-    u.s u.k u.n e.u u.s.a d.c a.m p.m ph.d
+    u.s u.k u.n e.u u.s.a d.c a.m p.m ph.d ee
     г гг т тт им ул д см др проф
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
@@ -79,6 +80,11 @@ LANGUAGE_ABBREVIATIONS = {
     "fr": frozenset("m mm mme mlle dr pr st ste gén col cf av bd n° no".split()),  # noqa: SIM905
     # razdel knows most Russian ones; not the editors' notes in brackets ("(прим. ВЗГЛЯД)").
     "ru": frozenset("прим ред пер авт".split()),  # noqa: SIM905
+    # "EE. UU." (Estados Unidos) is read in every language: see _ABBREVIATIONS
+    "es": frozenset(
+        "sr sra srta sres dr dra lic ing gral gob pdte vda dña ud uds av avda pág núm art aprox cía".split()  # noqa: SIM905
+    ),
+    "pt": frozenset("sr sra srª dr dra drª prof profª eng gen cel av pág n.º nº art aprox cia".split()),  # noqa: SIM905
 }
 # Letters each with its full stop and a space before the last one: "u. " of "u. a.", "d. " of "d. h.".
 _SPACED_LETTERS = re.compile(r"(?:(?<![\w.])[^\W\d_]\.\s){1,3}$")

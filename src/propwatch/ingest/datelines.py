@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from propwatch.ingest.dates import (
+    DAY_OF_PATTERN,
     DAY_PATTERN,
     ISO_PATTERN,
+    MONTH_OF_PATTERN,
     MONTH_PATTERN,
     NUMERIC_PATTERN,
     WEEKDAY_PATTERN,
@@ -39,7 +41,7 @@ _DAY = DAY_PATTERN
 _DATE_WITH_YEAR = (
     rf"(?:{ISO_PATTERN}|{NUMERIC_PATTERN}"
     rf"|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+\d{{4}}{YEAR_SUFFIX_PATTERN}"
-    rf"|(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}{YEAR_SUFFIX_PATTERN})"
+    rf"|(?:{_WEEKDAY})?{_DAY}{DAY_OF_PATTERN}{_MONTH}{MONTH_OF_PATTERN}\d{{4}}{YEAR_SUFFIX_PATTERN})"
 )
 _DATE_ANY = rf"(?:{_DATE_WITH_YEAR}|(?:{_WEEKDAY})?{_MONTH}\s+{_DAY}|(?:{_WEEKDAY})?{_DAY}\s+{_MONTH})"
 # A time after the date: "at 10:30 AM EST", "à 10h30", "alle 10:30", "um 10:30 Uhr", "в 10:30".
@@ -54,10 +56,12 @@ _PLACE = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’
 _PUBLISHED_LABELS = (
     r"(?:published|posted|first\s+published)(?:\s+on)?|dated?|publié(?:\s+le)?|veröffentlicht(?:\s+am)?"
     r"|pubblicato(?:\s+il)?|opublikowano|опубликовано|дата(?:\s+публикации)?"
+    r"|publicad[oa](?:\s+(?:el|em|a|o))?|gepubliceerd(?:\s+op)?|publicat(?:\s+(?:pe|la))?|objavljeno|опубліковано"
 )
 _UPDATED_LABELS = (
     r"(?:updated|last\s+updated|modified)(?:\s+on)?|mis\s+à\s+jour(?:\s+le)?|aktualisiert(?:\s+am)?"
     r"|aggiornato(?:\s+il)?|aktualizacja|zaktualizowano|обновлено"
+    r"|actualizad[oa](?:\s+(?:el|a))?|atualizad[oa](?:\s+(?:em|a))?|bijgewerkt(?:\s+op)?|actualizat|оновлено"
 )
 UPDATED = re.compile(rf"(?i:{_UPDATED_LABELS})")
 # "Berlin, le 12 mars 2024", "Berlin, den 12. März 2024", "Warszawa, dnia 12 marca 2024 r."
@@ -69,10 +73,10 @@ _DATELINE_LINE = re.compile(
     rf"|(?P<place2>{_PLACE})\s*,\s*(?:{_DATE_ARTICLE}\s+)?(?P<date2>{_DATE_WITH_YEAR}){_TIME})\s*\.?$"
 )
 # Opening of the first paragraph: "MOSCOW, Feb 3 (Reuters) - ", "WASHINGTON (AP) — ", "KYIV, Ukraine (AP) — ",
-# "MOSCOW, February 3. /TASS/. ", "Moscow, 3 February 2022 – ".
+# "MOSCOW, February 3. /TASS/. ", "Moscow, 3 February 2022 – ", EFE's "MADRID, 3 feb (EFE).- ".
 _DATELINE_PREFIX = re.compile(
     rf"^(?P<place>{_PLACE})(?:,\s+(?P<region>{_PLACE}))?(?:,\s+(?P<date>{_DATE_ANY}))?"
-    rf"(?:\s*\((?P<agency>[^()\n]{{2,40}})\)\s*[-–—:]+|\.?\s*/(?P<agency2>[A-Za-zА-Яа-я]{{2,12}})/\.?(?:\s*(?:-{{1,2}}|[–—]))?|\s+[-–—]+)\s+(?=\S)"
+    rf"(?:\s*\((?P<agency>[^()\n]{{2,40}})\)\.?\s*[-–—:]+|\.?\s*/(?P<agency2>[A-Za-zА-Яа-я]{{2,12}})/\.?(?:\s*(?:-{{1,2}}|[–—]))?|\s+[-–—]+)\s+(?=\S)"
 )
 # An agency in a dateline: one to four words, as in "(Reuters)", "(AP)", "(askanews)", "(Interfax-Ukraine)".
 _AGENCY = re.compile(r"[^\W\d_][\w.&'’/-]*(?:\s[\w.&'’/-]+){0,3}")
@@ -109,7 +113,11 @@ _OWN_CASE_AGENCIES = (
     r"|RIA\s+Novosti"
 )
 _WIRE_AGENCIES = rf"{_OWN_CASE_AGENCIES}|DPA"
-_AGENCY_AFTER_DASH = re.compile(rf"^(?P<agency>{_WIRE_AGENCIES})\.\s+(?=[A-ZА-ЯЁ«\"“])")
+# RIA may name its reporter after the agency: "МОСКВА, 21 июн — РИА Новости, Николай Гурьянов. Россия…".
+_REPORTER = r"[A-ZА-ЯЁ][\w'’-]+(?:\s+[A-ZА-ЯЁ][\w'’-]+){1,2}"
+_AGENCY_AFTER_DASH = re.compile(
+    rf"^(?P<agency>{_WIRE_AGENCIES})(?:,\s+(?P<author>{_REPORTER}))?\.\s+(?=[A-ZА-ЯЁ«\"“])"
+)
 # Agencies that sign a text's end, in their own case: "(dpa)", "(ANSA)"; "(DPA)" may be a data protection
 # authority. Next to a dateline's place any case is the wire's: "(Dpa)", "(ansa)" (_KNOWN).
 _SIGNING = rf"{_OWN_CASE_AGENCIES}|Ansa|UPI|KNA|epd|APA|Belga|AGI|Adnkronos|askanews|LaPresse"
@@ -148,6 +156,7 @@ class WireDateline:
     written_place: str
     written_date: str | None
     agency: str | None
+    author: str | None = None  # the reporter RIA names after itself
 
     @property
     def place(self) -> str:
@@ -240,10 +249,12 @@ def _wire_dateline(line: str, named_first: str | None) -> WireDateline | None:
     known = named_first is not None or bool(parenthesised and _SIGNED.fullmatch(parenthesised.strip()))
     if not is_upper and raw_date is None and not (known and sentence):
         return None  # "Ukraine (Kyiv) —" in title case with no date or known agency is too weak
+    author = None
     if after_dash:
-        agency, rest = after_dash.group("agency"), rest.lstrip("-–— ")[after_dash.end() :]
+        agency, author = after_dash.group("agency", "author")
+        rest = rest.lstrip("-–— ")[after_dash.end() :]
     agency = agency or named_first
-    return WireDateline(rest, place, raw_date, agency.strip() if agency else None)
+    return WireDateline(rest, place, raw_date, agency.strip() if agency else None, author)
 
 
 def split_closing_signature(text: str) -> tuple[str, list[str]]:
@@ -285,9 +296,16 @@ def _fold_accents(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+# Words inside a place's name that stay in lower case: "Rio de Janeiro", "Frankfurt am Main", "Rostov-on-Don".
+_PLACE_PARTICLES = frozenset(
+    "de do da dos das del della di du des la le les van von der den am an im on upon op aan es sur".split()  # noqa: SIM905
+)
+
+
 def _place_name(place: str) -> str:
     place = place.strip().rstrip(".,")
     # "MOSCOW" → "Moscow", "ST. PETERSBURG" → "St. Petersburg"; mixed case is kept as written.
-    if place.upper() == place:
-        return place.title()
-    return place
+    if place.upper() != place:
+        return place
+    words = re.split(r"([\s-]+)", place.title())
+    return "".join(w.lower() if i and w.lower() in _PLACE_PARTICLES else w for i, w in enumerate(words))

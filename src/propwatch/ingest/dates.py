@@ -6,7 +6,9 @@
   language the models read writes them, unless only the month-first reading is a date
   (``12/25/2022``). Two-digit years are this century unless that is in the future (``69`` is 1969).
 * Month names are read in English, French, German, Italian, Polish and Russian, in the forms a date
-  uses (``3 lutego 2022 r.``, ``3 февраля 2022 года``, ``3. März 2022``) and their abbreviations.
+  uses (``3 lutego 2022 r.``, ``3 февраля 2022 года``, ``3. März 2022``) and their abbreviations; and
+  in Spanish, Portuguese, Dutch, Romanian, Serbian, Ukrainian, Belarusian and Arabic, which have no
+  models but whose pages are read (``3 de febrero de 2022``, ``3 лютого 2022``, ``3 فبراير 2022``).
 * A date is **plausible** from :data:`EARLIEST` to tomorrow (UTC; a page east of the server is
   already a day ahead). Anything later, and the placeholders 1900-01-01 and 1970-01-01 (zero dates
   of spreadsheets and Unix clocks), is no publication date: the article is stored undated.
@@ -37,6 +39,24 @@ _MONTH_NAMES: dict[int, str] = {
     11: "november nov novembre listopada listopad lis ноября ноябрь ноя нояб",
     12: "december dec décembre déc dezember dez dicembre dic grudnia grudzień gru декабря декабрь дек",
 }
+# Languages without models (es, pt, nl, ro, sr, uk, be, ar); no abbreviation that is a common word of one
+# ("out", Portuguese October, is English; "лист", Ukrainian November, is "letter").
+_MORE_MONTH_NAMES: dict[int, str] = {
+    1: "enero ene janeiro januari ianuarie januar januara јануар јануара січня січень студзеня يناير",
+    2: "febrero fevereiro fev februari februarie februara фебруар фебруара лютого лютий лютага فبراير",
+    3: "marzo março maart mrt martie mart березня березень сакавіка مارس",
+    4: "abril abr aprilie aprila април априла квітня квітень красавіка أبريل إبريل",
+    5: "mayo maio mei мај маја травня травень مايو",
+    6: "junio junho iunie juna јун јуна червня червень чэрвеня يونيو يونيه",
+    7: "julio julho iulie jula јул јула липня липень ліпеня يوليو يوليه",
+    8: "agosto augustus avgust avgusta август августа серпня серпень жніўня أغسطس",
+    9: "septiembre setiembre setembro septembrie septembar septembra септембар септембра вересня вересень "
+    "верасня سبتمبر",
+    10: "octubre outubro octombrie oct oktobar oktobra октобар октобра жовтня жовтень кастрычніка أكتوبر",
+    11: "noviembre novembro noiembrie novembar novembra новембар новембра листопада листопад лістапада "
+    "نوفمبر",
+    12: "diciembre dezembro decembrie decembar decembra децембар децембра грудня грудень снежня ديسمبر",
+}
 
 
 def _fold(word: str) -> str:
@@ -46,13 +66,17 @@ def _fold(word: str) -> str:
 
 
 _MONTHS: dict[str, int] = {}
-for _number, _names in _MONTH_NAMES.items():
+for _number, _names in [*_MONTH_NAMES.items(), *_MORE_MONTH_NAMES.items()]:
     for _name in _names.split():
         _MONTHS[_name] = _number
         _MONTHS[_fold(_name)] = _number
 
 #: A month name or abbreviation (case-insensitive), optionally followed by a period.
 MONTH_PATTERN = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+#: Between a day and its month, and between the month and its year: "3rd of March", Spanish and
+#: Portuguese "3 de febrero de 2022", "3 de febrero del 2022".
+DAY_OF_PATTERN = r"\s+(?:(?i:of|de)\s+)?"
+MONTH_OF_PATTERN = r",?\s+(?:(?i:de|del)\s+)?"
 #: Day of the month: '3', '03', '3rd', '3.' (German).
 DAY_PATTERN = r"\d{1,2}(?i:st|nd|rd|th|\.)?"
 #: What may follow a year: Russian 'г.'/'года', Polish 'r.'/'roku'.
@@ -65,14 +89,18 @@ ISO_PATTERN = (
 #: A numeric date, day first: '03.02.2022', '3/2/22', '03-02-2022'.
 NUMERIC_PATTERN = r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
 
-#: A weekday before a date, in the six languages ("Thursday, ", "Donnerstag, ", "четверг, ").
+#: A weekday before a date, in the six languages and es, pt, nl, uk ("Thursday, ", "jueves, ", "четвер, ").
 WEEKDAY_PATTERN = (
     r"(?i:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
     r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
     r"|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica"
     r"|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela"
-    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье),?\s+"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье"
+    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
+    r"|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira"
+    r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
+    r"|понеділок|вівторок|середа|четвер|п['’]ятниця|субота|неділя),?\s+"
 )
 
 _ISO = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
@@ -198,7 +226,8 @@ def _named_month_date(text: str) -> date | None:
 
 
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<![\d:.])(?P<day>\d{{1,2}})(?i:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<month>{MONTH_PATTERN}),?\s+(?P<year>\d{{4}})(?!\d)"
+    rf"(?<![\d:.])(?P<day>\d{{1,2}})(?i:st|nd|rd|th|\.)?{DAY_OF_PATTERN}(?P<month>{MONTH_PATTERN})"
+    rf"{MONTH_OF_PATTERN}(?P<year>\d{{4}})(?!\d)"
 )
 _MONTH_DAY_YEAR = re.compile(
     rf"(?P<month>{MONTH_PATTERN})\s+(?P<day>\d{{1,2}})(?!\d)(?i:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)"
@@ -207,7 +236,7 @@ _MONTH_DAY_YEAR = re.compile(
 
 _ANY_DATE = re.compile(
     rf"(?<![\w.:/-])(?:{ISO_PATTERN}|{NUMERIC_PATTERN}"
-    rf"|\d{{1,2}}(?i:st|nd|rd|th|\.)?\s+(?:of\s+)?{MONTH_PATTERN},?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?i:st|nd|rd|th|\.)?{DAY_OF_PATTERN}{MONTH_PATTERN}{MONTH_OF_PATTERN}\d{{4}}"
     rf"|{MONTH_PATTERN}\s+\d{{1,2}}(?i:st|nd|rd|th)?,?\s+\d{{4}})(?![\w/-])"
 )
 

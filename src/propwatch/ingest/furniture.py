@@ -2,7 +2,8 @@
 
 * Boilerplate lines: share, subscribe and support calls, comment counts and forms, cookie notices,
   advertising labels, reaction buttons ("Mi piace · Commenta · Condividi"), tag lines, in the corpus
-  languages, also behind an emoji. Whole short lines only: "Die Anzeige wurde erstattet." is prose.
+  languages and in es, pt, nl, ro, sr, uk, be, ar (no models read them, their pages are read all the
+  same), also behind an emoji. Whole short lines only: "Die Anzeige wurde erstattet." is prose.
 * Share bars: runs of platform names or menu words behind bullets (:func:`share_bar`).
 * Teasers of other articles ("Read also: …", "Lire aussi") and the headlines a teaser label lists
   under it (:func:`teaser_list`).
@@ -19,7 +20,9 @@ from itertools import groupby
 
 _SOCIAL = (
     r"(?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|pinterest|email|e-mail|vk|vkontakte|tumblr"
-    r"|print|вконтакте|одноклассники|телеграм|viber|мой\s+мир|flipboard|threads|bluesky)"
+    r"|print|вконтакте|одноклассники|телеграм|viber|мой\s+мир|flipboard|threads|bluesky"
+    # Serbian, Ukrainian and Arabic spell them in their script ("Подели на Фејсбуку", "شارك على فيسبوك")
+    r"|фејсбук|фејсбуку|твитер|твитеру|фейсбук|фейсбуці|твіттер|فيسبوك|فيس\s+بوك|تويتر|واتساب|تيليغرام|تلغرام)"
 )
 # "Related", "Read more" and their translations in the corpus languages: a teaser line is such a label
 # alone, or with a colon or dash and another headline; one that ends like a sentence is the article's prose.
@@ -32,6 +35,12 @@ _TEASER_LABELS = (
     r"|(?:à\s+)?lire\s+aussi|voir\s+aussi|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+également"
     r"|czytaj\s+(?:też|także|również|więcej)|zobacz\s+(?:też|także|również)|przeczytaj\s+(?:też|także)"
     r"|leggi\s+(?:anche|pure)|vedi\s+anche|potrebbe\s+interessarti|approfondisci"
+    # es, pt, nl, ro, sr, uk, be, ar: languages without models whose pages are read all the same
+    r"|lee\s+también|lea\s+también|ver\s+también|te\s+puede\s+interesar|noticias\s+relacionadas"
+    r"|leia\s+(?:também|mais|ainda)|veja\s+também|saiba\s+mais|lees\s+(?:ook|meer|verder)|zie\s+ook"
+    r"|citește\s+(?:și|mai\s+mult)|citeste\s+si|vezi\s+(?:și|si)|pročitajte\s+(?:još|i)|procitajte\s+jos"
+    r"|прочитајте\s+(?:још|и)|читайте\s+(?:також|більше)|також\s+читайте|дивіться\s+також"
+    r"|чытайце\s+(?:таксама|яшчэ)|اقرأ\s+(?:أيضا|أيضاً|أيضًا|ايضا|المزيد)|إقرأ\s+أيضا|مواضيع\s+ذات\s+صلة"
 )
 _TEASER = re.compile(
     rf"^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)?\s*$|^(?i:{_TEASER_LABELS})\s*(?::|[-–—|»›>]+)\s*\S.{{0,200}}$"
@@ -63,7 +72,8 @@ _OUR_CHANNEL = r"наш\s+(?:(?:telegram|телеграм)-?\s*)?канал(?:\s
 # Share, subscribe and support calls in the corpus languages ("Поделиться:", "Abonnez-vous à notre lettre",
 # "Подписывайтесь, чтобы быть в курсе", "Поддержать канал: …", "Наш канал: @…").
 _SHARE_SUBSCRIBE = (
-    r"(?:поделиться|teilen|partager|condividi|udostępnij)\s*:?"
+    r"(?:поделиться|поділитися|teilen|partager|condividi|udostępnij|compartir|compartilhar|partilhar|delen"
+    r"|podeli|podelite|подели|distribuie|شارك|مشاركة|падзяліцца)\s*:?"
     # a call of nine words at most: "Подпишитесь на петицию о восстановлении школы — призывают…" is news
     r"|(?:подписывайтесь|подпишитесь|подпишись|підписуйтесь|підпишіться|підпишись)(?:\s*[,:;|–—-]?\s+\S+){0,8}!*"
     # the infinitive is a button ("Подписаться | Rybar"); "Подписаться под письмом готовы не все" is prose
@@ -78,13 +88,15 @@ _SHARE_SUBSCRIBE = (
 # Advertising labels: a line that is just the word ("Anzeige"); "Die Anzeige wurde erstattet." is prose.
 _ADVERTISING = (
     r"advertisement|advertising|sponsored(?:\s+content)?|publicité|pubblicità|anzeige|werbung|reklama|реклама"
+    r"|publicidad|publicidade|advertentie|publicitate|рэклама|إعلان"
 )
 # A platform as a share button names it, inflected in Polish and Russian ("na Facebooku", "в Одноклассниках").
 _PLATFORM = rf"(?:{_SOCIAL}|одноклассник)\w*"
 # "Partager sur Facebook", "Teilen auf X", "Udostępnij na Facebooku", "Поделиться в Telegram": platforms only.
 _SHARE_ON = (
-    r"(?:partager|condividi|teilen|udostępnij|поделиться|поділитися|поширити)"
-    rf"\s+(?:sur|su|auf|bei|via|über|na|w|в|во|на|у)\s+{_PLATFORM}(?:[\s,|/·•]+{_PLATFORM})*"
+    r"(?:partager|condividi|teilen|udostępnij|поделиться|поділитися|поширити"
+    r"|compartir|compartilhar|partilhar|deel|delen|podeli|podelite|подели|distribuie|شارك|падзяліцца)"
+    rf"\s+(?:sur|su|auf|bei|via|über|na|w|в|во|на|у|en|no|em|op|pe|ў|على)\s+{_PLATFORM}(?:[\s,|/·•]+{_PLATFORM})*"
 )
 _REACTION = (
     r"(?:j[’']aime|like|mi\s+piace|gefällt\s+mir|lubię\s+to!?|нравится|подобається"
@@ -147,8 +159,8 @@ _SAYING = re.compile(
 _COMMENTS = (
     r"(?:\d*\s*comments|\d+\s*comment"
     # a count in brackets: "Komentarze (24)", "Commenti (5)"
-    r"|(?:comments?|kommentare?|commentaires?|commenti|commento|komentarze?|комментари[йи]|коментар[іи]?)"
-    r"\s*\(\d+\)"
+    r"|(?:comments?|kommentare?|commentaires?|commenti|commento|komentarze?|комментари[йи]|коментар[іи]?"
+    r"|comentarios?|comentários?|comentarii|reacties|komentari|коментари|каментары)\s*\(\d+\)"
     # WordPress quotes the post's title ("2 thoughts on “Title”"); "Two responses to the crisis…" is prose
     r"|(?:\d+|one|two|three)\s+(?:thoughts?|responses?|replies|comments?)\s+(?:on|to)\s+[“\"«'‘„].{1,300}"
     # "Kommentar", "Commento", "Комментарий" alone are genre tags: a singular counts only after a number
@@ -158,7 +170,13 @@ _COMMENTS = (
     r"|laisser\s+une?\s+(?:commentaire|réponse)|\d*\s*commentaires|\d+\s*commentaire"
     r"|(?:dodaj|zostaw|napisz)\s+komentarz|\d*\s*komentarz[ey]|\d+\s*komentarz"
     r"|lascia\s+una?\s+(?:commento|risposta)|\d*\s*commenti|\d+\s*commento"
-    r"|اترك\s+(?:تعليق[اًا]*|ردا?))"
+    r"|اترك\s+(?:تعليق[اًا]*|ردا?)"
+    # es, pt, nl, ro, sr: the form's call and a count; alone, only the plural ("Comentarios") heads comments
+    r"|(?:deja|dejar|escribe|deixe|deixa|escreva|lasă|lasa|scrie|ostavite)\s+(?:(?:un|um|tu|su|o\s+seu|o\s+teu|seu|teu)\s+)?"
+    r"(?:comentario|comentário|comentariu|komentar)"
+    r"|reageer(?:\s+op\s+dit\s+(?:artikel|bericht))?|plaats\s+een\s+reactie|laat\s+een\s+reactie\s+achter"
+    r"|\d*\s*(?:comentarios|comentários|comentarii|reacties|komentari|komentara|коментари|коментара)"
+    r"|\d+\s*(?:comentario|comentário|comentariu|reactie|komentar|коментар))"
 )
 _BOILERPLATE = re.compile(
     r"^(?i:"
@@ -171,6 +189,8 @@ _BOILERPLATE = re.compile(
     # "Read more: <another headline>"; a line that ends like a sentence is the article's own prose
     r"|read\s+(?:also|more)\s*(?::?\s*.{0,200}[^.\s])?|see\s+also\s*:.{0,200}|recommended(?:\s+for\s+you)?\s*:?"
     r"|(?:tags?|tagged|tagged\s+with|filed\s+under|categories|category|posted\s+in|topics?)\s*:.{0,300}"
+    r"|(?:etiquetas|palabras\s+clave|palavras-chave|trefwoorden|etichete|oznake|ознаке|теги|мітки|тэгі|الوسوم"
+    r"|كلمات\s+مفتاحية)\s*:.{0,300}"
     r"|print(?:\s+this(?:\s+(?:article|page|post))?)?|like\s+this\s*:?|loading\s*(?:\.\.\.|…)?"
     r"|your\s+email\s+address\s+will\s+not\s+be\s+published\b.{0,200}|required\s+fields\s+are\s+marked.{0,20}"
     rf"|{_ADVERTISING}|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top"

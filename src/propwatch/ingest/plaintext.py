@@ -3,8 +3,9 @@
 Heuristics, in order (each documented where it is applied):
 
 * Header: the first non-blank lines are read while they are a genre tag on its own line, a dateline,
-  a byline ("By …", "Par …", "Von …", "di …", "Autor: …": capitalised names without a headline's
-  words such as "Is", "Not", "The"; under a section label the headline stands) or a "Published: …"
+  a byline ("By …", "Par …", "Von …", "di …", "Por …", "Door …", "Autor: …", "بقلم: …": capitalised
+  names, particles such as "de" between them, without a headline's words such as "Is", "Not", "The";
+  a date may follow after a bar or comma; under a section label the headline stands) or a "Published: …"
   line, a Telegram forward line ("Forwarded from X", "Weitergeleitet von X", "Переслано от X": X is a
   source), boilerplate, a section label over the headline ("Politics", "Société": dropped), or (once)
   the headline. The first other line starts the body. A forward line is one only as the first line
@@ -79,15 +80,25 @@ _TAG_LINE = re.compile(rf"^[(\[]?(?P<tag>(?i:{_TAGS}))[)\]]?\s*[.:]?$")
 
 # --- bylines, sources, boilerplate ---------------------------------------------------------------
 
-_CAPITAL = "A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐ"
-_NAME = rf"[{_CAPITAL}][\w'’.-]+(?:\s+[{_CAPITAL}][\w'’.-]+){{0,3}}"
-_AND = r"\s(?:und|et|e|i|и)\s"  # "Jean Dupont et Marie Curie", "Jan Kowalski i Anna Nowak"
-_BY = (
-    rf"(?:By|BY|by)\s+|(?i:author|autor|autorka|auteur|autore|автор)\s*:\s*"
-    # "Par Jean Dupont", "Von Hans Müller", "di Mario Rossi": two capitalised words ("Di Maio" is a name)
-    rf"|(?:Par|PAR|Von|VON|Di|di|DI)\s+(?=\S+\s+[{_CAPITAL}])"
+_CAPITAL = "A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻČĐŠŽȘȚŞŢĂЀ-ЯІЇЄҐ"  # Ѐ-Џ: Serbian Ј, Љ, Њ, Ћ, Ђ, Џ and Belarusian Ў
+# Lower-case particles inside a name: "Pieter de Vries", "João da Silva", "Ludwig van Beethoven".
+_PARTICLE = r"(?:de|da|do|dos|das|del|di|du|van|von|der|den|ter|ten)"
+_ARABIC_NAME = r"[\u0621-\u064A][\u0621-\u0652]*(?:\s+[\u0621-\u064A][\u0621-\u0652]*){1,3}"  # no case
+_NAME = (
+    rf"(?:[{_CAPITAL}][\w'’.-]+(?:\s+(?:{_PARTICLE}\s+){{0,2}}[{_CAPITAL}][\w'’.-]+){{0,3}}|{_ARABIC_NAME})"
 )
-_BYLINE = re.compile(rf"^(?:{_BY})(?P<author>{_NAME}(?:\s*(?:,\s*and|,|and|&|{_AND})\s*{_NAME})*)$")
+_AND = r"\s(?:und|et|e|i|и|y|și|і|та)\s"  # "Jean Dupont et Marie Curie", "Jan Kowalski i Anna Nowak"
+_BY = (
+    rf"(?:By|BY|by)\s+|(?i:author|autor|autorka|auteur|autore|автор|аутор|аўтар)\s*:\s*|بقلم\s*:?\s*"
+    # "Par Jean Dupont", "Von Hans Müller", "di Mario Rossi", es/pt "Por", nl "Door", ro "De": two
+    # capitalised words ("Di Maio" is a name; "De NAVO provoceert…" a headline)
+    rf"|(?:Par|PAR|Von|VON|Di|di|DI|Por|POR|Door|DOOR|De|DE)\s+(?=\S+\s+(?:{_PARTICLE}\s+){{0,2}}[{_CAPITAL}])"
+)
+# A byline may carry the date after a bar, comma or dash: "Por Carlos Méndez | 3 de febrero de 2022".
+_BYLINE = re.compile(
+    rf"^(?:{_BY})(?P<author>{_NAME}(?:\s*(?:,\s*and|,|and|&|{_AND})\s*{_NAME})*)"
+    r"(?:(?:\s*[|,·•–—]\s*|\s+-\s+)(?P<date>\S.*))?$"
+)
 # Words of a title-case headline, never of a name: "Par Four Is Not Enough" is no byline. Words that open
 # or are names stay out: "Le Pen", "La Russa", "Van Der Merwe", "Will", "Per", "Che", "Les".
 _HEADLINE_WORDS = (
@@ -96,11 +107,14 @@ _HEADLINE_WORDS = (
     "Est Sont Pas Pour Sur Dans Avec Une Qui Que Comment Pourquoi "
     "Il Gli Non Come Perché Sono "
     "Die Das Ist Sind Nicht Mit Für Wie Warum Was Kein Keine Ein Eine "
-    "Nie Jest Są Jak Dlaczego Dla Czy"
+    "Nie Jest Są Jak Dlaczego Dla Czy "
+    "El Los Las Es Son Una Para Con Sin Cómo Qué Por Porque Os É São Não Um Uma Sem Porquê "
+    "Het Een Zijn Niet Hoe Waarom Wat Voor Naar Și Este Sunt Cum Pentru"
 )
 _NO_NAME_WORDS = frozenset(_HEADLINE_WORDS.split())
 _SOURCE_LINE = re.compile(
-    r"^(?:(?P<label>(?i:sources?|источник|źródło|quelle|fonte|fuente))\s*(?::|\s[-–—])\s*"
+    r"^(?:(?P<label>(?i:sources?|источник|źródło|quelle|fonte|fuente|bron|izvor|извор|sursa|sursă|джерело"
+    r"|крыніца|المصدر))\s*(?::|\s[-–—])\s*"
     r"|(?i:via|originally\s+published\s+(?:by|at|in|on)|first\s+published\s+(?:by|at|in|on)"
     r"|republished\s+from|read\s+more\s+at|this\s+article\s+(?:was\s+)?originally\s+(?:appeared|published)"
     # a Telegram post copied with its forward line: the channel it came from is its source
@@ -258,7 +272,15 @@ def _byline(line: str) -> str | None:
     found = _BYLINE.match(line) if len(line) <= 120 else None
     if found is None or _NO_NAME_WORDS.intersection(re.findall(r"[\w'’.-]+", found.group("author"))):
         return None
+    if found.group("date") is not None and dateline_date(found.group("date")) is None:
+        return None  # "By Ann Lee | Opinion Desk": what follows the bar is no date
     return found.group("author")
+
+
+def _byline_date(line: str) -> date | None:
+    """The date a byline carries after its names ("By Jane Doe | February 3, 2022"), if any."""
+    found = _BYLINE.match(line)
+    return dateline_date(found.group("date")) if found and found.group("date") else None
 
 
 def _header_line(
@@ -292,6 +314,7 @@ def _header_line(
     byline = None if position == 0 or parsed.author is not None or after_section else _byline(line)
     if byline is not None:
         parsed.author = _byline_names(byline)
+        parsed.published = parsed.published or _byline_date(line)
         return True
     if len(line) <= _MAX_BOILERPLATE_LINE and is_boilerplate(line) and not opens_end_marker(line):
         return True
@@ -402,6 +425,7 @@ def _dateline_prefix(line: str, parsed: _Parsed) -> str | None:
     parsed.published = parsed.published or found.published  # a date line of its own gives the year too
     if found.agency:
         parsed.sources.append(found.agency)
+    parsed.author = parsed.author or found.author  # "— РИА Новости, Николай Гурьянов. "
     return found.rest
 
 
