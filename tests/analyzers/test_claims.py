@@ -97,6 +97,14 @@ def test_questions_and_the_repeated_headline_are_no_candidates(detector: ClaimDe
     assert found == ["The ministry said on Monday that 5,000 tanks were destroyed in 2022."]
 
 
+def test_no_sentence_of_a_headline_opening_the_text_is_a_candidate(detector: ClaimDetector) -> None:
+    """A headline of two sentences had given a claim of its second, the best-scored one of the article."""
+    title = "Putin is finished. Kremlin insiders say the army has collapsed and 40,000 soldiers deserted"
+    text = f"{title}\n\nThe ministry said on Monday that 5,000 tanks were destroyed in 2022."
+    found = [s.text for s in detector.candidates(text, "en", title)]
+    assert found == ["The ministry said on Monday that 5,000 tanks were destroyed in 2022."]
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -1021,7 +1021,10 @@ def test_a_form_error_names_the_field_as_the_form_does_and_marks_it(api: Api) ->
         '<p class="error-message" role="alert" id="submit-error" tabindex="-1">Headline: is longer'
         in page.text
     )
-    assert '<input id="title" name="title" aria-invalid="true" aria-describedby="submit-error"' in page.text
+    assert (
+        '<input id="title" name="title" aria-describedby="title-help submit-error" aria-invalid="true"'
+        in page.text
+    )
     assert page.text.count('aria-invalid="true"') == 1
     wrong = api.client.post("/login", data={"token": "pw_wrong"})
     assert wrong.status_code == 401 and 'aria-invalid="true" aria-describedby="login-error"' in wrong.text

@@ -132,7 +132,9 @@ def test_feed_with_a_dead_link(server: LocalServer, settings: Settings) -> None:
     assert library.published == date(2024, 5, 3)
     assert library.author == "Lena Ortiz"
     assert library.url == server.url("/news/library")
-    assert library.text.startswith("The city library will extend")
+    assert library.text.startswith(
+        "Library to stay open later\n\nThe city library will extend"
+    )  # title analysed
 
     assert failures[0].input == server.url("/news/gone")
     assert "HTTP 404" in failures[0].reason

@@ -12,6 +12,7 @@ from propwatch.analyzers.techniques import TechniqueSpanDetector
 from propwatch.domain import Analysis, Article
 from propwatch.errors import InputError
 from propwatch.ingest.bulk import article_from_record
+from propwatch.ingest.feeds import fill_from_entry
 from propwatch.ingest.html import parse_html
 from propwatch.ingest.plaintext import parse_plain_text
 from propwatch.settings import Settings
@@ -102,3 +103,36 @@ def test_techniques_in_the_sample_s_headline_are_found(tmp_path: Path) -> None:
     assert article.text.startswith(f"{article.title}\n\n")
     in_headline = [span for span in found.spans if span.end <= len(article.title or "")]
     assert in_headline, found.spans
+
+
+def _page(head: str, h1: str) -> str:
+    return (
+        f"<html><head>{head}</head><body><article><h1>{h1}</h1>"
+        f"<p>{BODY}</p><p>{SECOND}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # the site's name after the headline, as og:title and <title> often give it
+        f'<meta property="og:title" content="{HEADLINE} | Daily Sentinel">'
+        '<meta property="og:site_name" content="Daily Sentinel">',
+        f'<meta property="og:title" content="{HEADLINE}.">',  # closing punctuation the heading lacks
+        # a search-engine title readers never see, over the page's own heading
+        '<meta property="og:title" content="Alliance refuses security talks again">',
+    ],
+)
+def test_a_page_s_heading_opens_its_text_once(quiet: Settings, head: str) -> None:
+    """The heading and a title in another form had both gone into the text: the headline analysed twice
+    (16 of 18 spans of an audit's page), or one no reader sees above it."""
+    article = parse_html(_page(head, HEADLINE), quiet)
+    assert article.text == f"{HEADLINE}\n\n{BODY}\n\n{SECOND}"
+
+
+def test_a_feed_item_s_title_opens_a_page_that_has_no_headline(quiet: Settings) -> None:
+    """A feed item whose page named no headline got the item's title stored, not analysed."""
+    page = parse_html(f"<html><body><article><p>{BODY}</p><p>{SECOND}</p></article></body></html>", quiet)
+    assert page.title is None
+    filled = fill_from_entry(page, {"title": HEADLINE})
+    assert (filled.title, filled.text) == (HEADLINE, f"{HEADLINE}\n\n{BODY}\n\n{SECOND}")

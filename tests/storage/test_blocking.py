@@ -110,3 +110,25 @@ def test_a_takedown_racing_a_save_of_the_same_article_keeps_it_out(
     saving.join(10)
     assert store.count_articles() == 0
     assert [entry.article_id for entry in BlockList(store).entries()] == [article.id]
+
+
+def test_a_block_holds_for_the_text_with_or_without_the_headline_that_opens_it(tmp_path: Path) -> None:
+    """Since the headline opens the text, a page blocked earlier (its body alone stored) had come back in
+    as a new text; and a blocked page's body sent as a record's text is the same article."""
+    store = ArticleStore.open(f"sqlite:///{tmp_path / 'blocks.db'}")
+    old = Article(text=STORY, title="Fennimore at the harbour")  # stored before: no headline in the text
+    new = Article(text=f"Fennimore at the harbour\n\n{STORY}", title="Fennimore at the harbour")
+    store.save_article(old)
+    store.delete_articles([old.id], block=True)
+    with pytest.raises(BlockedInputError):
+        store.save_article(new)
+
+    other = "The harbour master of Xylotown resigned on Wednesday after thirty years in the post."
+    page = Article(text=f"Harbour master quits\n\n{other}", title="Harbour master quits")
+    store.save_article(page)
+    store.delete_articles([page.id], block=True)
+    with pytest.raises(BlockedInputError):
+        store.save_article(Article(text=other, title="Harbour master quits"))
+    assert BlockList(store).unblock([page.id]) == [page.id]
+    assert store.save_article(Article(text=other)) is True  # unblocked: both digests went
+    store.close()

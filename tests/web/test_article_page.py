@@ -317,3 +317,16 @@ def test_a_catalogue_imported_while_the_server_runs_explains_its_matches(
     assert '<span class="narrative-title">A desk narrative (catalogue: desk)</span>' in page
     assert 'href="https://example.org/cases/desk-1"' in page
     assert client.get("/api/articles", params={"narrative": "desk-2"}).status_code == 200  # the filter too
+
+
+def test_the_page_says_the_headline_opening_the_text_was_analysed(
+    app_store: tuple[TestClient, ArticleStore],
+) -> None:
+    """The headline showed as the page's heading and again, unexplained, as the text's first line."""
+    note = "The headline opens the text below: it was analysed with it."
+    opened = Article(
+        text="Quiet weather ahead\n\nA quiet report about the weather.", title="Quiet weather ahead"
+    )
+    assert note in _page(app_store, Analysis(article=opened))
+    apart = Article(text="Another quiet report about the weather.", title="Quiet weather ahead")
+    assert note not in _page(app_store, Analysis(article=apart))

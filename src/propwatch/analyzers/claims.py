@@ -15,7 +15,7 @@ from propwatch.analyzers.base import Analyzer
 from propwatch.claims.claimreview import CLAIM_LABEL
 from propwatch.claims.model import CheckWorthinessModel, shipped_model_path
 from propwatch.claims.sentences import Sentence, split_sentences
-from propwatch.domain import Analysis, Annotations, Span
+from propwatch.domain import Analysis, Annotations, Span, opening_headline
 from propwatch.sentence_shapes import is_table_row, trimmed
 from propwatch.settings import Settings
 
@@ -28,8 +28,9 @@ from propwatch.settings import Settings
 # ("QUESTION:", "**Host:**"), emphasis closing inside a claim stays whole, a shouted first paragraph; 7: a
 # Polish year's "r.", spaced German abbreviations; 8: quotes closed by German “ and «, French » after a space
 # and "— said he" stay with their sentence, "!" or "?" inside a short quotation ends none, "?!", "?.." and
-# "?“" end questions
-ANALYZER_VERSION = "9"
+# "?“" end questions; 9: »…« quotes do not split German claims; 10: no sentence of the headline that opens
+# the text, Spanish and Portuguese abbreviations ("EE. UU.", "Sra.")
+ANALYZER_VERSION = "10"
 # Fewer words than this cannot state a checkable fact ("Opinion.", "Thank you.").
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
@@ -55,12 +56,15 @@ class ClaimDetector(Analyzer):
 
     def candidates(self, text: str, language: str | None = None, title: str | None = None) -> list[Sentence]:
         """The sentences of ``text`` that may hold a claim: long enough, not a question (it asks, it
-        does not assert), and not the headline repeated at the top of the text."""
+        does not assert), and not the headline at the top of the text, any sentence of it (a headline of
+        two sentences had given a claim of its second)."""
         headline = " ".join(title.split()).casefold() if title else None
+        opening = opening_headline(title, text) or 0
         return [
             s
             for s in map(_trimmed, split_sentences(text, language))
-            if len(_WORD.findall(s.text)) >= MIN_WORDS
+            if s.start >= opening
+            and len(_WORD.findall(s.text)) >= MIN_WORDS
             and not is_table_row(s.text)
             and not _QUESTION_END.search(s.text)
             and " ".join(s.text.split()).casefold() != headline

@@ -25,7 +25,7 @@ from propwatch.errors import (
     PropwatchError,
     UnsupportedInputError,
 )
-from propwatch.ingest.base import one_line
+from propwatch.ingest.base import headline_first, one_line
 from propwatch.ingest.dates import plausible, read_date
 from propwatch.ingest.decode import decode_bytes, read_file_bytes
 from propwatch.ingest.fetch import FEED_ACCEPT, declared_charset, fetch_article, fetch_url
@@ -211,11 +211,13 @@ def entry_date(entry: Any) -> date | None:
 
 def fill_from_entry(article: Article, entry: Any) -> Article:
     """Take the title, date and author the page lacks from the feed entry (control characters of the
-    feed's fields dropped: a NUL would make an article no store can hold)."""
+    feed's fields dropped: a NUL would make an article no store can hold); the entry's title opens the
+    text as a page's headline does."""
     update: dict[str, Any] = {}
     title = _entry_text(entry.get("title"))
     if not article.title and title:
         update["title"] = title
+        update["text"] = headline_first(title, article.text)
     if article.published is None and (published := entry_date(entry)) is not None:
         update["published"] = published
     if not article.author:

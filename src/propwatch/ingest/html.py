@@ -25,11 +25,18 @@ from trafilatura.xml import xmltotxt
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article
 from propwatch.errors import EmptyInputError, InputError, UnsupportedInputError
-from propwatch.ingest.base import headline_first, make_article, visible_text
+from propwatch.ingest.base import make_article, visible_text
 from propwatch.ingest.datelines import split_closing_signature
 from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre, section_genre
-from propwatch.ingest.html_blocks import clean_blocks, opening_agency, page_text, unwrap_layout_tables
+from propwatch.ingest.html_blocks import (
+    clean_blocks,
+    opening_agency,
+    page_headings,
+    page_text,
+    text_with_headline,
+    unwrap_layout_tables,
+)
 from propwatch.ingest.language import identify_language, language_code
 from propwatch.ingest.outlets import find_quoted_outlets
 from propwatch.ingest.plaintext import (
@@ -133,6 +140,7 @@ def parse_html(
     kicker = _kicker_genre(tree)
     breadcrumbs = _breadcrumbs(tree, json_ld)
     page = page_text(tree)  # before the extraction prunes the tree: where each block stands in the page
+    headings = page_headings(tree)
     unwrap_layout_tables(tree)
 
     document = trafilatura.bare_extraction(
@@ -169,7 +177,9 @@ def parse_html(
         genre_tag = genre_tag or kicker or _section_genre(breadcrumbs, page_url)
         outlet = stated.pop("outlet", None) or _hostname(page_url)
         stated.pop("url", None)
-        stated["text"] = headline_first(stated.get("title"), stated["text"])
+        stated["text"] = text_with_headline(
+            stated.get("title"), stated["text"], sitename=outlet, headings=headings
+        )
         return make_article(
             settings,
             **stated,
@@ -199,7 +209,7 @@ def parse_html(
     genre_tag = genre_tag or _section_genre(breadcrumbs, page_url)
     return make_article(
         settings,
-        text=headline_first(title, text),
+        text=text_with_headline(title, text, sitename=_clean(document.sitename), headings=headings),
         title=title,
         url=page_url,
         # a dateline or byline paragraph only where the markup gives no date: a page's second reading

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from propwatch.ingest.base import visible_text
+from propwatch.ingest.base import headline_first, visible_text
 from propwatch.ingest.datelines import UPDATED, match_wire_dateline
 from propwatch.ingest.dates import dates_in
 from propwatch.ingest.plaintext import (
@@ -266,3 +266,30 @@ def _data_row(cells: list[Any]) -> bool:
         if len(text) > _MAX_ROW_CELL or _TWO_SENTENCES.search(text):
             return False
     return True
+
+
+_SITE_SUFFIX = re.compile(r"\s+[|–—:·-]{1,2}\s+(?P<site>[^|–—:·]{2,60})$")
+
+
+def text_with_headline(title: str | None, text: str, *, sitename: str | None, headings: list[str]) -> str:
+    """``text`` opened by the page's headline (:func:`~propwatch.ingest.base.headline_first`), unless it
+    opens with it already in another form: the page's own heading (an SEO ``og:title`` that readers never
+    see had gone in above it), or the title with the site's name after it or other closing punctuation
+    ("… disaster | Daily Sentinel" over "… disaster": the headline had been analysed twice). A title that
+    is the site's name alone is no headline."""
+    if not title:
+        return text
+    site = _folded(sitename) if sitename else None
+    if site and (suffix := _SITE_SUFFIX.search(title)) and _folded(suffix.group("site")) == site:
+        title = title[: suffix.start()]
+    if site and _folded(title) == site:
+        return text
+    first = _folded(text.lstrip().split("\n", 1)[0]).rstrip(".!?:")
+    if first and (first == _folded(title).rstrip(".!?:") or first in headings):
+        return text
+    return headline_first(title, text)
+
+
+def page_headings(tree: Any) -> list[str]:
+    """The page's top headings (``<h1>``), folded as :func:`_folded` folds a block, closing marks aside."""
+    return [_folded(str(h.text_content())).rstrip(".!?:") for h in tree.xpath("//body//h1")][:5]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text
 
-from propwatch.domain import Article
+from propwatch.domain import Article, article_body, content_hash
 from propwatch.errors import BlockedInputError, InputError
 from propwatch.storage.schema import appearances, articles, blocked_texts
 
@@ -65,8 +65,16 @@ class Block:
     urls: int = 0
 
 
+def _text_digests(text: str, title: str | None) -> list[tuple[str, str]]:
+    """The digests a blocked text is known by: its own, and its body's without the headline that opens
+    it (texts stored before the headline opened them hold the body alone; a record's text is one)."""
+    body = article_body(title, text)
+    return [(TEXT, content_hash(text)), *([(TEXT, content_hash(body))] if body != text else [])]
+
+
 def _digests(article: Article) -> list[tuple[str, str]]:
-    return [(TEXT, article.content_hash), *([(URL, url_digest(article.url))] if article.url else [])]
+    urls = [(URL, url_digest(article.url))] if article.url else []
+    return [*_text_digests(article.text, article.title), *urls]
 
 
 def block_articles(conn: Connection, pks: Sequence[int]) -> int:
@@ -75,7 +83,7 @@ def block_articles(conn: Connection, pks: Sequence[int]) -> int:
     if not pks:
         return 0
     found = conn.execute(
-        select(articles.c.pk, articles.c.id, articles.c.content_hash, articles.c.url).where(
+        select(articles.c.pk, articles.c.id, articles.c.text, articles.c.title, articles.c.url).where(
             articles.c.pk.in_(pks)
         )
     ).all()
@@ -86,7 +94,8 @@ def block_articles(conn: Connection, pks: Sequence[int]) -> int:
     ).all()
     wanted: dict[tuple[str, str], str] = {}
     for row in found:
-        wanted[(TEXT, str(row.content_hash))] = str(row.id)
+        for digest in _text_digests(str(row.text), row.title):
+            wanted[digest] = str(row.id)
         if row.url:
             wanted.setdefault((URL, url_digest(str(row.url))), str(row.id))
     ids = {int(row.pk): str(row.id) for row in found}
