@@ -101,8 +101,8 @@ def test_russian_article(extractor: TargetExtractor) -> None:
 
 
 def test_languages_without_ner_use_the_catalogue(extractor: TargetExtractor) -> None:
-    # Spanish is not in the catalogue: every language's names are looked for.
-    analysis = _run(extractor, Analysis(article=Article(text="La OTAN y los USA.", language="es")))
+    # Romanian is not in the catalogue: every language's names are looked for.
+    analysis = _run(extractor, Analysis(article=Article(text="Ce vrea OTAN de la USA.", language="ro")))
     assert [s.label for s in analysis.spans] == ["Target:NATO", "Target:United States"]
 
 

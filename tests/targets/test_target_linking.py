@@ -136,10 +136,16 @@ def test_a_narrative_sentence_attacks_the_targets_its_narrative_lists() -> None:
     loaded = _span(TEXT, "sacred values", "Loaded_Language")
     analysis = Analysis(article=article, spans=(*targets, narrative, loaded))
     attacks = {"west-provokes-russia-to-blame-it": frozenset({"NATO", "United States", "the West"})}
-    profiles = {p.name: p for p in target_profiles(analysis, attacks)}
-    assert profiles["NATO"].stance == "attacked" and profiles["United States"].stance == "attacked"
-    assert profiles["NATO"].attack == pytest.approx(0.8)
-    assert profiles["NATO"].summary() == "NATO — attacked: narrative:west-provokes-russia-to-blame-it ×1"
+    # One matched sentence alone is shown but decides nothing (see test_target_narrative_weight.py).
+    alone = {p.name: p for p in target_profiles(analysis, attacks)}
+    assert alone["NATO"].stance == "neutral" and alone["NATO"].neutral == pytest.approx(0.8)
+    first = TEXT.index("NATO is making")
+    again = Span(start=first, end=TEXT.index(".", first) + 1, label=narrative.label, score=0.8, analyzer="n")
+    repeated = Analysis(article=article, spans=(*targets, narrative, again, loaded))
+    profiles = {p.name: p for p in target_profiles(repeated, attacks)}
+    assert profiles["NATO"].stance == "attacked" and profiles["United States"].stance == "neutral"
+    assert profiles["NATO"].attack == pytest.approx(1.6)
+    assert profiles["NATO"].summary() == "NATO — attacked: narrative:west-provokes-russia-to-blame-it ×2"
     assert profiles["Russia"].stance == "neutral"  # in no narrative's attack list; Loaded_Language only
     # Without the catalogue's attack lists, or for a narrative that lists nobody, a narrative is no evidence.
     assert {p.name: p.stance for p in target_profiles(analysis)}["NATO"] == "unlinked"
@@ -294,8 +300,9 @@ def test_a_plural_pronoun_stands_for_the_one_group_of_names_before_it(before: st
         ("Россия ответила на то, что Вашингтон рассматривает как агрессию.", "агрессию", "Россия", True),
         # No one before the speaker: the label's target is not named in the sentence.
         ("In what Washington calls aggression, troops moved.", "aggression", None, False),
-        # Controls: no labelling verb right before the span, so the nearest mention before it is the target.
-        ("Washington says that Russia is an aggressor.", "an aggressor", "Russia", False),
+        # A verb of saying reports the clause after it: its target is linked, with a reported label.
+        ("Washington says that Russia is an aggressor.", "an aggressor", "Russia", True),
+        # Control: no labelling verb right before the span, so the nearest mention before it is the target.
         ("Moscow calls on NATO to stop its aggression.", "its aggression", "NATO", False),
     ],
 )
@@ -340,6 +347,11 @@ _NAMED = {
 
 def _attacked(text: str, quote: str) -> set[str]:
     """Whom a Name_Calling span over ``quote`` attacks among the names of :data:`_NAMED` in ``text``."""
+    return {name for name, stance in _aimed(text, quote).items() if stance == "attacked"}
+
+
+def _aimed(text: str, quote: str) -> dict[str, str]:
+    """The stance towards each name of :data:`_NAMED` a Name_Calling span over ``quote`` is linked to."""
     mentions = sorted(
         (
             TargetMention(m.start(), m.end(), _NAMED[m.group()])
@@ -348,35 +360,45 @@ def _attacked(text: str, quote: str) -> set[str]:
         key=lambda m: m.start,
     )
     profiles = build_profiles(text, "en", mentions, [_span(text, quote, "Name_Calling-Labeling")])
-    return {p.name for p in profiles if p.stance == "attacked"}
+    return {p.name: p.stance for p in profiles if p.evidence}
 
 
 @pytest.mark.parametrize(
-    ("text", "quote", "attacked"),
+    ("text", "quote", "aimed"),
     [
-        ("According to Washington, Moscow is a terrorist state.", "a terrorist state", {"Russia"}),
-        ("Unlike Russia, NATO is a warmongering bloc.", "a warmongering bloc", {"NATO"}),
-        ("Russia, China and NATO are liars.", "are liars", {"Russia", "China", "NATO"}),
-        ("Russia, China, and NATO are liars.", "are liars", {"Russia", "China", "NATO"}),
+        # Washington's label, reported: Russia is its target, not attacked by the article.
+        ("According to Washington, Moscow is a terrorist state.", "a terrorist state", {"Russia": "neutral"}),
+        ("Unlike Russia, NATO is a warmongering bloc.", "a warmongering bloc", {"NATO": "attacked"}),
+        (
+            "Russia, China and NATO are liars.",
+            "are liars",
+            dict.fromkeys(["Russia", "China", "NATO"], "attacked"),
+        ),
+        (
+            "Russia, China, and NATO are liars.",
+            "are liars",
+            dict.fromkeys(["Russia", "China", "NATO"], "attacked"),
+        ),
     ],
 )
-def test_a_comma_alone_does_not_coordinate_names(text: str, quote: str, attacked: set[str]) -> None:
-    assert _attacked(text, quote) == attacked
+def test_a_comma_alone_does_not_coordinate_names(text: str, quote: str, aimed: dict[str, str]) -> None:
+    assert _aimed(text, quote) == aimed
 
 
 @pytest.mark.parametrize(
-    ("text", "quote", "attacked"),
+    ("text", "quote", "aimed"),
     [
-        ("According to Lavrov, NATO is a criminal gang.", "a criminal gang", {"NATO"}),
-        ("According to Lavrov, the alliance is a criminal gang.", "a criminal gang", set()),
-        ("Lavrov said that NATO is a criminal gang.", "a criminal gang", {"NATO"}),
-        ("Moscow insists that the Kyiv government is an illegitimate junta.", "an illegitimate junta", set()),
-        ("Selon Lavrov, l'OTAN est un gang.", "un gang", {"NATO"}),
-        ("По словам Лаврова, НАТО — преступная банда.", "преступная банда", {"NATO"}),
+        # The source's words are reported: NATO is their target, with a reported label (neutral).
+        ("According to Lavrov, NATO is a criminal gang.", "a criminal gang", {"NATO": "neutral"}),
+        ("According to Lavrov, the alliance is a criminal gang.", "a criminal gang", {}),
+        ("Lavrov said that NATO is a criminal gang.", "a criminal gang", {"NATO": "neutral"}),
+        ("Moscow insists that the Kyiv government is an illegitimate junta.", "an illegitimate junta", {}),
+        ("Selon Lavrov, l'OTAN est un gang.", "un gang", {"NATO": "neutral"}),
+        ("По словам Лаврова, НАТО — преступная банда.", "преступная банда", {"NATO": "neutral"}),
     ],
 )
-def test_the_quoted_source_is_not_the_target(text: str, quote: str, attacked: set[str]) -> None:
-    assert _attacked(text, quote) == attacked
+def test_the_quoted_source_is_not_the_target(text: str, quote: str, aimed: dict[str, str]) -> None:
+    assert _aimed(text, quote) == aimed
 
 
 def _stances(text: str, quote: str, label: str, names: dict[str, str]) -> dict[str, str]:

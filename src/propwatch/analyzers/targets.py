@@ -56,7 +56,12 @@ from propwatch.targets.ner import NerBackends, missing
 # 1.11: shouted lines matched in any case ("THE US" but not "LET US"), not tagged; hashtags name no target
 # 1.12: a transcript's speaker labels ("SERGEY LAVROV:", a full name opening two lines) are no mentions
 # 1.13: Russian names merged by their name reading ("Пескову" → Дмитрий Песков); "#StopNATO" praises nobody
-ANALYZER_VERSION = "1.18"
+# 1.19: speakers and sources are no targets; reported speech reported; threatened parties passed over;
+#       a label right before a name is that name's; "Y, not X" holds in a clause of "that" asking "?"
+# 1.20: German common nouns, run-on clauses and "QR code" are no names; "Barack Hussein Obama" is "Barack
+#       Obama"; a surname glued before a catalogued person splits off; capitals stand for their states;
+#       a lone narrative match decides no stance
+ANALYZER_VERSION = "1.20"
 STANCE_LABELS = {"attacked": "attacked", "praised": "praised"}
 
 

@@ -5,7 +5,10 @@ A catalogue is a YAML mapping with ``format: propwatch-targets/1``, an optional 
 the canonical name reported everywhere ("United States"); ``aliases`` are names of the entity
 ("USA", "США"); ``metonyms`` are places or buildings that stand for it in political news
 ("Washington", "Kremlin"), matched only when no capitalised word follows ("Washington Post" is not
-the United States).
+the United States) and the words around do not make it the city ("the Berlin wall", "Paris 2024", "the
+mayor of London"). The canonical name is an alias in every language, except for an entity listed with
+metonyms only: the shipped catalogue so gives capitals to the countries the CLDR names
+(:mod:`propwatch.targets.countries`), leaving English names to the NER ("Ankara" is Turkey).
 
 Catalogues in use (:func:`load_aliases`): the starter catalogue shipped in ``targets/data/`` and every
 ``*.yaml`` in ``settings.data_dir / "targets"``. An entity named in several catalogues gets the union of
@@ -59,6 +62,23 @@ _THE_BEFORE = re.compile(r"(?<!\w)the\s+$", re.IGNORECASE)
 _HYPHENATED = re.compile(r"-[^\W\d_]")
 _AND_NEXT = re.compile(r"\s+(?:and|or|&)\s+(?:the\s+)?", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+# A capital that is the city, not its state: "the Berlin wall", "Paris 2024", "Minsk-2", "the Paris
+# agreement", "les accords de Minsk", "the mayor of London", "prezydent Warszawy", "мэр Лондона".
+_CITY_AFTER = re.compile(
+    r"(?:\s*-\s*|\s+)\d|\s+(?:wall|agreements?|accords?|climate|attacks?|metro|underground|airport|marathon|"
+    r"mayor|city|police|zoo|duck|memorandum|talks|format|process|protocol|olympics|games)(?!\w)"
+)
+_CITY_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:accords?|accordi|accordo|agreements?|treaty|trait[ée]|trattato|protocole?|protocollo|"
+    r"m[ée]morandum|format[oi]?|conf[ée]rence|conferenza|mairie|maire|sindaco|mayor|ville|citt[àa]|"
+    r"Bürgermeister\w*)\s+(?:de|di|of|von)\s+|(?:prezydent|burmistrz|мэр|губернатор)\w*\s+)$",
+    re.IGNORECASE,
+)
+
+
+def _the_city(text: str, start: int, end: int) -> bool:
+    """Whether a catalogued capital at ``text[start:end]`` names the city rather than its state."""
+    return bool(_CITY_AFTER.match(text, end) or _CITY_BEFORE.search(text, max(0, start - 40), start))
 
 
 class Lines:
@@ -220,7 +240,8 @@ class AliasCatalogue:
         """Every non-overlapping mention of a catalogued entity in ``text``, longest first."""
         shouted = Lines(shouted_lines(text))
         if language in LEMMATIZED_LANGUAGES and language not in INFLECTED_LANGUAGES:
-            return self._find_lemmas(text, language, shouted)
+            lemmatised = self._find_lemmas(text, language, shouted)
+            return [m for m in lemmatised if not (m.metonym and _the_city(text, m.start, m.end))]
         found: list[CatalogueMatch] = []
         for metonym in (False, True):
             pattern = self._pattern(language, metonym)
@@ -234,6 +255,8 @@ class AliasCatalogue:
                 oblique = self._oblique(form, language, table)
                 # "Washington Post" is no metonym; "Washingtons Augen" is: a name never holds a genitive
                 if metonym and not oblique and _CAPITALISED_NEXT.match(text, match.end()):
+                    continue
+                if metonym and _the_city(text, match.start(), match.end()):
                     continue
                 if _ARTICLE_AND_WORD.match(form) and _CAPITALISED_NEXT.match(text, match.end()):
                     continue  # "the West Bank", "the West Coast": a longer name, not "the West"
@@ -251,6 +274,7 @@ class AliasCatalogue:
             for m in self._find_lemmas(text, language, shouted)
             if all(m.end <= e.start or e.end <= m.start for e in exact)
             and not (m.metonym and not m.inflected and _name_goes_on(text, m.end, language, shouted))
+            and not (m.metonym and _the_city(text, m.start, m.end))
         ]
         return sorted([*exact, *inflected], key=lambda m: m.start)
 
@@ -454,11 +478,10 @@ def parse_aliases(text: str, origin: str, catalogue: AliasCatalogue | None = Non
         if not isinstance(kind, str) or not kind.strip():
             raise MalformedRecordError(where, "field type: expected a word such as 'country' or 'person'")
         entity = Entity(" ".join(entry["name"].split()), kind.strip())
-        catalogue.add(
-            entity,
-            _names(entry.get("aliases"), where, "aliases"),
-            _names(entry.get("metonyms"), where, "metonyms"),
-        )
+        aliases = _names(entry.get("aliases"), where, "aliases")
+        metonyms = _names(entry.get("metonyms"), where, "metonyms")
+        # metonyms alone: a country whose names the CLDR gives (countries.py), not English ones
+        catalogue.add(entity, aliases, metonyms, canonical_everywhere=bool(aliases) or not metonyms)
     catalogue.sources.append(origin)
     return catalogue
 

@@ -17,7 +17,9 @@ but Y" opens the clause, may be followed by the predicate the two share ("Это
 обстреливает Донецк", "Nie z Rosją, a z Putinem trzeba rozmawiać"; a preposition before X wants one
 before Y). A conjunction that joins a clause of its own is no contrast ("Il governo non parla con la Russia,
 ma Meloni ha telefonato", "Rosja nie jest w NATO, a USA chcą wojny", "Nie dla Rosji, ale Polska też ma
-problem"), nor is a question ("Не Россия ли напала на Украину, а НАТО теперь виновато?").
+problem"), nor is a question about the pair ("Не Россия ли напала на Украину, а НАТО теперь виновато?");
+one whose pair stands in a clause of "that" asserts it ("Dovrebbe esserci qualche dubbio sul fatto che sono
+gli Stati Uniti, e non la Russia, a minacciare…?").
 
 "Not only X but also Y" ("nicht nur", "non seulement", "non solo", "nie tylko", "не только") names both:
 "only" is no word that may stand between the negation and X, so it is no contrast here.
@@ -64,6 +66,10 @@ _NOT_PREPOSITIONS: Final = frozenset(
 _CLAUSE_END: Final = re.compile(r"(?:[-‐‑]\w+)*[\"'“”’»)\]]*(?:\s*(?:[.,;:!?…—–\n(]|-\s|$))")
 _QUESTION_WORD: Final = re.compile(r"(?<!\w)(?:ли|czy|est-ce)(?!\w)", re.IGNORECASE)
 _SENTENCE_MARK: Final = re.compile(r"[.!?\n]")
+# "that" opening a clause; two words or more into the sentence ("Is that not Russia…?" asks about the pair).
+_COMPLEMENTIZER: Final = re.compile(
+    r"(?<![\w'’])(?:(?:that|que|dass|daß|che|że|iż|что)(?![\w'’])|(?:qu|ch)['’])", re.IGNORECASE
+)
 # Words between X and the conjunction stay inside the sentence: no sentence punctuation, 150 characters.
 _LATER_CONTRAST: Final = re.compile(rf"^[^.!?;\n]{{0,150}}?{_CONJUNCTION}{_RATHER}{_FILLERS}$", re.IGNORECASE)
 # X a possessive with its head noun ("not Russia's army but", "nicht Russlands Führung, sondern"); Y may stand
@@ -140,9 +146,15 @@ def _has_preposition(fillers: str) -> bool:
 
 
 def _in_question(text: str, start: int, end: int) -> bool:
-    """Whether the sentence holding ``text[start:end]`` asks: it ends in "?", or "ли", "czy", "est-ce" stand
-    up to the pair's end (after it they open a clause of "whether": "…, нравится ли это кому-то или нет")."""
+    """Whether the sentence holding ``text[start:end]`` asks about the pair: it ends in "?", or "ли", "czy",
+    "est-ce" stand up to the pair's end (after it they open a clause of "whether": "…, нравится ли это
+    кому-то или нет"). A pair inside a clause of "that" is asserted, whatever the sentence asks ("Dovrebbe
+    esserci qualche dubbio sul fatto che sono gli Stati Uniti, e non la Russia, a minacciare…?")."""
     lead = max(0, start - LATER_REACH)
     opening = max(lead, *(text.rfind(mark, lead, start) + 1 for mark in ".!?\n"))
+    if any(
+        len(text[opening : m.start()].split()) >= 2 for m in _COMPLEMENTIZER.finditer(text, opening, start)
+    ):
+        return False
     closing = _SENTENCE_MARK.search(text, end, end + LATER_REACH)
     return (closing is not None and closing.group() == "?") or bool(_QUESTION_WORD.search(text, opening, end))

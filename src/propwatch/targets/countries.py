@@ -1,5 +1,5 @@
-"""Every country and three continents in the alias catalogue, named in French, German, Italian, Polish
-and Russian from the Unicode CLDR (through Babel), under their English name.
+"""Every country and three continents in the alias catalogue, named in French, German, Italian, Polish,
+Russian, Spanish, Portuguese and Dutch from the Unicode CLDR (through Babel), under their English name.
 
 The hand-written catalogue (``data/aliases.yaml``) covers the states propaganda about Russia and Ukraine
 names most, with inflected forms and metonyms. The rest of the world otherwise came out of the NER
@@ -26,6 +26,7 @@ _NOT_COUNTRIES: Final = frozenset(
     "IC IM IO JE KY MF MO MP MQ MS NC NF NU PF PM PN PR QO RE SH SJ SX TA TC TF TK UM UN VG VI WF XA XB "
     "YT ZZ".split()
 )
+_MORE_LANGUAGES: Final = ("es", "pt", "nl")
 _CONTINENTS: Final = {"002": "Africa", "142": "Asia", "150": "Europe"}
 # The English names English texts (and so the English NER) use, where CLDR's differ.
 _ENGLISH: Final = {
@@ -67,7 +68,9 @@ def country_names() -> tuple[tuple[str, dict[str, tuple[str, ...]]], ...]:
     """(English name, language → names) of every country and of Africa, Asia and Europe."""
     english = _territories("en")
     codes = [c for c in english if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
-    locales = {language: _territories(language) for language in LANGUAGES if language != "en"}
+    # Spanish, Portuguese and Dutch have hand-written names too (aliases.yaml): the rest come from here.
+    wanted = [*(language for language in LANGUAGES if language != "en"), *_MORE_LANGUAGES]
+    locales = {language: _territories(language) for language in wanted}
     found = []
     for code in [*sorted(codes), *_CONTINENTS]:
         name = _ENGLISH.get(code) or _CONTINENTS.get(code) or _forms(english[code])[0]
@@ -84,18 +87,29 @@ def country_names() -> tuple[tuple[str, dict[str, tuple[str, ...]]], ...]:
 
 
 def add_countries(catalogue: AliasCatalogue) -> None:
-    """Add the countries the catalogue lacks (by English name) with their names in the other languages;
-    a name the catalogue already gives to an entity keeps that entity."""
+    """Add the countries the catalogue lacks (by English name) with their names in the other languages,
+    and those names to a country it lists without names in a language (only the capital that stands for
+    it: "Ankara" for Turkey); a name the catalogue already gives to an entity keeps that entity."""
     for name, names in country_names():
-        if name in catalogue.entities:
-            continue
+        known = name in catalogue.entities
         aliases = {
             language: [f for f in forms if f not in catalogue.aliases.get(language, {})]
             for language, forms in names.items()
+            if not (known and _named_in(catalogue, name, language))
         }
+        if known and not any(aliases.values()):
+            continue
         catalogue.add(
-            Entity(name, "continent" if name in _CONTINENTS.values() else "country"),
+            catalogue.entities.get(name)
+            or Entity(name, "continent" if name in _CONTINENTS.values() else "country"),
             aliases,
             {},
             canonical_everywhere=False,
         )
+
+
+def _named_in(catalogue: AliasCatalogue, name: str, language: str) -> bool:
+    """Whether the catalogue gives the entity ``name`` a name in ``language`` besides its canonical one."""
+    return any(
+        entity == name and form != name for form, entity in catalogue.aliases.get(language, {}).items()
+    )

@@ -8,7 +8,7 @@
    names ("Joe Biden Russland") or one written in another case than its own (the tagger ran on past
    "Moskaus" in "Moskaus Diplomaten schweigen", past "Putinowi" in "Putinowi grozi Haga"), except at
    the end of a person's name ("Джорджа Вашингтона" is George Washington).
-4. An entity the catalogue does not know is kept only when it reads like a name (:func:`plausible_name`):
+4. An entity the catalogue does not know is kept only when it reads like a name (:mod:`.names`):
    the weaker taggers (French and Italian above all) sometimes tag a clause ("La giustificazione della
    FDA fu la seguente"), and a clause is no target; nor is a month or day name, nor a German noun the
    text also uses as a common noun ("eine Region", "der andauernde Krieg").
@@ -31,13 +31,9 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Final
 
-from babel import Locale, UnknownLocaleError
-
 from propwatch.models.casing import shouted_lines
-from propwatch.models.function_words import stop_words
 from propwatch.sentence_shapes import speaker_labels
 from propwatch.targets.aliases import (
     AliasCatalogue,
@@ -54,7 +50,6 @@ from propwatch.targets.inflections import (
 )
 from propwatch.targets.linking import COORDINATION
 from propwatch.targets.morphology import (
-    CYRILLIC,
     LEMMATIZED_LANGUAGES,
     is_adjective,
     lemma_tokens,
@@ -64,31 +59,24 @@ from propwatch.targets.morphology import (
     polish_name_cases,
     without_patronymic,
 )
+from propwatch.targets.names import (
+    ARTICLES,
+    NO_TARGETS,
+    PARTICLES,
+    SENTENCE_OPENERS,
+    calendar_words,
+    german_abstract,
+    label_word,
+    plausible_name,
+    russian_disagreement,
+)
 from propwatch.targets.ner import NerBackend, NerMention
 from propwatch.targets.scripts import lookup, misread, other_script_matches
 
 SOURCE_CATALOGUE: Final = "catalogue"
 SOURCE_NER: Final = "ner"
-# Clause punctuation and quotation marks, which a name never holds.
-_CLAUSE_MARKS: Final = re.compile(r"[,;:!?«»“”„\"()\[\]]")
 _EDGE_MARKS: Final = r"[\s\"«»“”„‘()\[\]\-–—:;,]+"
 _EDGE: Final = re.compile(rf"^{_EDGE_MARKS}|{_EDGE_MARKS}$")  # quotes and dashes around a tagged name
-MAX_NAME_WORDS: Final = 5  # "Organisation for Security and Co-operation in Europe": 4 besides stop words
-_NAME_STOP_WORDS: Final = frozenset(
-    "of for and in on the de du des la le les d l et di del della dei degli delle e per von der die das "  # noqa: SIM905
-    "und für zu zum zur i w z na do dla и в на по".split()
-)
-# Words that open sentences, capitalised there, and that a name never starts with ("Tandis que…", "Damit
-# Deutschland…", "Perché il putsch…"): the taggers take them for the start of a name.
-_SENTENCE_OPENERS: Final = frozenset(
-    "but and however then thus therefore when while after since according although "  # noqa: SIM905
-    "tandis concernant cependant pourtant ainsi alors donc mais car puis enfin comme quand selon depuis "
-    "pendant malgré perché infine come quando mentre però quindi dunque inoltre tuttavia secondo poi ma "
-    "anche damit aber denn doch dann also jedoch trotzdem deshalb während wenn als nach seit laut ale więc "
-    "jednak gdy kiedy także również według bislang derweil inzwischen zudem außerdem allerdings dennoch "
-    "mittlerweile offenbar tymczasem natomiast zatem dlatego ponadto wówczas niestety oczywiście przecież "
-    "désormais néanmoins lorsque puisque intanto eppure infatti invece".split()
-)
 _TRAILING_ABBREVIATION: Final = re.compile(r"\s*\([^()]*\)$")  # "Wohnungswirtschaft (GdW)"
 # An article before a name ("La Russie", "l'OTAN", "die NATO"), which the catalogue lists without it.
 _LEADING_ARTICLE: Final = re.compile(
@@ -109,11 +97,6 @@ _TITLES: Final = frozenset(
 )
 # Titles that also open names ("Premier League", "Prime Video"): cut off only before a full name or a person.
 _NAME_OPENING_TITLES: Final = frozenset({"premier", "prime"})
-# Lower-case words that open a surname ("de Gaulle", "von der Leyen"), unlike a title before a name.
-_PARTICLES: Final = frozenset("de du des von van der den di da del della dos al bin ibn ter zu".split())  # noqa: SIM905
-_ELIDED: Final = re.compile(
-    r"^(?:l|d|dell|all|dall|nell|sull|qu|lorsqu|puisqu|quoiqu|jusqu|j|s|c)['’]", re.IGNORECASE
-)
 # Elisions before a name that are never part of it: "Lorsqu'Antony Blinken", "Qu'Emmanuel", "d'Olaf".
 _ELISION: Final = re.compile(
     r"^(?:(?i:lorsqu|puisqu|quoiqu|jusqu|qu)|l|d|dell|all|dall|nell|sull|degl|dagl|j|s|c|n|m|t)['’](?=\w)"
@@ -122,56 +105,6 @@ _ARTICLE_ELISION: Final = re.compile(r"^(?:l|dell|all|dall|nell|sull|degl|dagl)[
 # "D'Olaf Scholz" at a sentence start is French "de", but "D'Alema", "D'Annunzio" are surnames: the
 # elision goes only before a full name, a catalogued name or one the text also writes without it.
 _CAPITAL_D: Final = re.compile(r"^D['’](?=[^\W\d_])")
-_ARTICLES: Final = frozenset("the la le les l il lo gli i el los las die der das den dem des".split())  # noqa: SIM905
-
-
-# Group labels that are the insult, not whom it is aimed at ("run by neo-Nazis", "Globalists and
-# Russophobes in Brussels"): the tagger takes them for a group, and the span would link to the label.
-_LABEL_WORD: Final = re.compile(
-    r"(?:^|[\s-])(?:neo-?)?(?:nazi|нацист|неонацист|naziś|fascist|faschist|faszy|фашист|bander|бандер|"
-    r"globalist|глобалист|globaliś|russophob|russofob|rusofob|русофоб|satanist|сатанист)",
-    re.IGNORECASE,
-)
-
-
-def label_word(form: str) -> bool:
-    """Whether a group's name is a pejorative label rather than a target (see :data:`_LABEL_WORD`)."""
-    return bool(_LABEL_WORD.search(form.casefold()))
-
-
-def plausible_name(form: str, language: str | None = None) -> bool:
-    """Whether a tagged entity reads like a name.
-
-    No clause punctuation; at most :data:`MAX_NAME_WORDS` words besides stop words; the first of those
-    capitalised ("de Gaulle", "3M"; not "1957 roku"); no sentence opener ("Tandis", "Damit") nor other
-    stop word of ``language`` first ("Ich", "Oni", "Da Stalin"; an article or an acronym may be); the
-    last word no stop word ("États clients de la"); at most one lower-case word besides stop words
-    ("Assemblée nationale", not "perverse de destruction du politique"); not an article before a
-    lower-case word ("La dévotion de …").
-    """
-    if _CLAUSE_MARKS.search(form):
-        return False
-    words = form.split()
-    if not words:
-        return False
-    cores = [_ELIDED.sub("", w) for w in words]  # "l’Ukraine" is "Ukraine"
-    stop = _NAME_STOP_WORDS | _ARTICLES
-    content = [c for c in cores if c.casefold() not in stop]
-    if not content or len(content) > MAX_NAME_WORDS or cores[-1].casefold() in stop:
-        return False
-    first = content[0]
-    capital = any(part[:1].isupper() for part in first.split("-"))  # "al-Qaeda"
-    if not (capital or (first[:1].isdigit() and any(c.isalpha() for c in first))):
-        return False
-    opener = cores[0].casefold()
-    if opener in _SENTENCE_OPENERS:
-        return False
-    if opener not in _ARTICLES and not cores[0].isupper() and opener in stop_words(language or ""):
-        return False
-    # Russian names keep their other words in lower case ("Украинский аналитический центр").
-    if sum(c[:1].islower() for c in content) > 1 and not CYRILLIC.search(form):
-        return False
-    return not (len(words) > 1 and words[0].casefold() in _ARTICLES and words[1][:1].islower())
 
 
 @dataclass(frozen=True)
@@ -216,11 +149,11 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
     elided = _ELISION.match(words[0])
     if elided and not (person and _ARTICLE_ELISION.match(words[0])):  # "dell’Indonesia Joko Widodo"
         words[0] = words[0][elided.end() :]  # "Lorsqu'Antony Blinken", "d'Olaf Scholz", "l'Assemblée"
-    while person and len(words) > 1 and words[0].casefold() in _SENTENCE_OPENERS:
+    while person and len(words) > 1 and words[0].casefold() in SENTENCE_OPENERS:
         words = words[1:]  # "Tymczasem Donald Tusk"
     while len(words) > 1 and (titled := _titled(words, person)):
         words = words[titled:]  # "Президент В.В. Путин", "le Premier ministre Gabriel Attal"
-    while person and len(words) > 1 and words[0][:1].islower() and words[0].casefold() not in _PARTICLES:
+    while person and len(words) > 1 and words[0][:1].islower() and words[0].casefold() not in PARTICLES:
         words = words[1:]  # "ministre Jean Dupont", "presidente Mario Draghi": a title the tagger took in
     while person and len(words) > 1 and not words[-1][:1].isupper():
         words = words[:-1]  # "Władimir Putin często", "Macron commémore le 60e": the tagger ran on
@@ -233,7 +166,7 @@ def _trim(text: str, start: int, end: int, person: bool = False) -> tuple[int, i
 
 def _titled(words: Sequence[str], person: bool) -> int:
     """How many words open ``words`` as a title, with its article ("il premier"): 0 when none does."""
-    skip = 1 if len(words) > 2 and words[0].casefold() in _ARTICLES and _title(words[1]) else 0
+    skip = 1 if len(words) > 2 and words[0].casefold() in ARTICLES and _title(words[1]) else 0
     if not _title(words[skip]):
         return 0
     rest = len(words) - skip - 1
@@ -276,6 +209,11 @@ def extract_mentions(
     ]
     dropped: set[int] = set()
     unlisted: list[tuple[int, int, str]] = []
+    tagged_surnames = {  # last words of the full names the tagger found
+        text[e.start : e.end].split()[-1]
+        for e in entities
+        if e.type == "PER" and " " in text[e.start : e.end]
+    }
     found: list[Mention] = []
     for entity in _joined(text, entities):
         surface = _EDGE.sub("", text[entity.start : entity.end]).split()
@@ -316,11 +254,20 @@ def extract_mentions(
             continue  # "Juli 2022 in der Zeitung Unsere Zeit": a date the tagger ran on from
         if language in LEMMATIZED_LANGUAGES and kind != "PER" and is_adjective(form):
             continue  # "Мариупольский [котёл]"; a person's adjective-like surname ("Зеленского") stays
+        if language == "ru" and kind != "PER" and russian_disagreement(form):
+            continue  # "Запорожская [и Херсонская] области": two phrases, no name
+        if kind != "PER" and form.casefold() in NO_TARGETS:
+            continue  # "the face of the Earth"
         if overlapping:
             inside = all(start <= catalogued[i].start and catalogued[i].end <= end for i in overlapping)
             longer = all(end - start > catalogued[i].end - catalogued[i].start for i in overlapping)
             if not (inside and longer) or len(overlapping) > 1:
                 continue  # the catalogue's reading wins
+            if kind == "PER" and (
+                other := _another_surname(text, start, catalogued[overlapping[0]], tagged_surnames)
+            ):
+                unlisted.append((start, other, "PER"))  # "[durfte] Rosenberg Lawrow [Fragen stellen]"
+                continue
             if _phrase_about(text, start, end, catalogued[overlapping[0]], kind == "PER", language):
                 continue  # "Russlands Krieg", "Reżim Zełenskiego": a noun phrase about the catalogued name
             dropped.update(overlapping)
@@ -356,6 +303,16 @@ def _joined(text: str, entities: Sequence[NerMention]) -> list[NerMention]:
         else:
             joined.append(entity)
     return joined
+
+
+def _another_surname(text: str, start: int, match: CatalogueMatch, surnames: set[str]) -> int | None:
+    """The end of another person's surname that a tagger glued before a catalogued person ("Rosenberg
+    Lawrow" where the text names "Steve Rosenberg"): one capitalised word that ends a full name the text
+    tags, so no first name of the catalogued person; ``None`` when there is none."""
+    before = text[start : match.start].split()
+    if match.entity.type != "person" or len(before) != 1 or not before[0][:1].isupper():
+        return None
+    return start + len(before[0]) if before[0] in surnames else None
 
 
 def _elided_d(text: str, start: int, end: int, language: str | None, catalogue: AliasCatalogue) -> bool:
@@ -407,6 +364,10 @@ def _phrase_about(
     Washingtons"), in Polish it agrees with the surname ("Władimira Putina"; not "Reżim Zełenskiego");
     or, in German, beside one word that the text uses as a common noun ("Sanktionen Russland")."""
     extra = [*text[start : match.start].split(), *text[match.end : end].split()]
+    if extra and all(_VERSION.match(word) for word in extra):
+        return (
+            True  # "Украина 2.0", "Russland 2022": the catalogued name and a version or year; not "Россия 24"
+        )
     if language == "de" and len(extra) == 1 and german_noun(text, extra[0]):
         return True
     if not match.inflected:
@@ -447,6 +408,7 @@ def _genitive_cut(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[in
     return cut
 
 
+_VERSION: Final = re.compile(r"^(?:\d+\.\d+|(?:19|20)\d\d)$")  # "2.0", "2022"
 _HASHTAG: Final = re.compile(r"(?<![\w#])#\w+")
 
 
@@ -543,6 +505,19 @@ def _merge_unlisted(text: str, language: str | None, spans: list[tuple[int, int,
                 if case != person and case in groups and person in groups:
                     groups[person].extend((s, e, "PER") for s, e, _ in groups.pop(case))
         persons = [p for p in persons if p in groups]
+    # A full name and one longer full name with the same first and last word are one person ("Barack
+    # Obama", "Barack Hussein Obama"; not "George W. Bush" and "George H. W. Bush"), under the one written
+    # more often: a lone surname then has one full name to join.
+    for short in [p for p in persons if len(p.split()) == 2]:
+        longer = [
+            p for p in persons if len(p.split()) > 2 and (p.split()[0], p.split()[-1]) == tuple(short.split())
+        ]
+        if len(longer) == 1 and longer[0] in groups and short in groups:
+            keep, other = (
+                (short, longer[0]) if len(groups[short]) >= len(groups[longer[0]]) else (longer[0], short)
+            )
+            groups[keep].extend(groups.pop(other))
+    persons = [p for p in persons if p in groups]
     for key in [k for k in groups if len(k.split()) == 1]:
         surnames = {key, key[:-1]} if language == "de" and key.endswith("s") else {key}
         if language == "ru":  # read as a surname, whatever the tagger took it for ("Песков", not "песок")
@@ -568,34 +543,23 @@ def _type(group: Sequence[tuple[int, int, str]]) -> str:
     return Counter(kind for _, _, kind in group).most_common(1)[0][0]
 
 
-@cache
-def calendar_words(language: str | None) -> frozenset[str]:
-    """Month and day names of ``language`` (CLDR via Babel) in lower case: "Juli", "März", "lutego"."""
-    try:
-        locale = Locale(language or "en")
-    except (ValueError, UnknownLocaleError):
-        return frozenset()
-    names: set[str] = set()
-    for table in (locale.months, locale.days):
-        for context in ("format", "stand-alone"):
-            names.update(str(n).casefold() for n in table[context]["wide"].values())
-    return frozenset(names)
-
-
 def _common_word(text: str, language: str | None, group: Sequence[tuple[int, int, str]]) -> bool:
     """Whether a group of mentions (not a person) is a common word the tagger took for a name: a month
     or day name; in German (where every noun is capitalised) one word that the text uses as a common noun
     (:func:`~propwatch.targets.inflections.german_noun`; a people aside), or words with a unit or quantity
-    among them ("Ampel Milliarden")."""
+    among them ("Ampel Milliarden"), or one word or compound with a common noun's ending ("Testerei",
+    "Corona-Pandemie": :func:`~propwatch.targets.names.german_abstract`)."""
     forms = {text[s:e] for s, e, _ in group}
     if _type(group) == "PER":
         return False
     if language == "de" and any(w.casefold() in GERMAN_QUANTITIES for f in forms for w in f.split()):
         return True  # "[die] Ampel Milliarden [zahlt]", "Grad Celsius": two nouns side by side, no name
+    if language == "de" and all(" " not in f and german_abstract(f.split("-")[-1]) for f in forms):
+        return True  # "Omikron-Infektion", "Corona-Pandemie": a compound of a common noun
     if any(len(f.split()) > 1 or any(c.isupper() for c in f[1:]) for f in forms):
         return False  # several words, or an acronym ("SoZ", "KGB")
     if any({f.casefold(), _key(f, language)} & calendar_words(language) for f in forms):
         return True  # "Juli"; "июле" by its lemma "июль"
-    return (
-        language == "de" and not any(map(german_people, forms)) and any(german_noun(text, f) for f in forms)
-    )
+    if language != "de" or any(map(german_people, forms)):
+        return False
+    return any(german_noun(text, f) or german_abstract(f) for f in forms)  # "Testerei", "Pandemie"

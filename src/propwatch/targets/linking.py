@@ -22,14 +22,11 @@ reputation of whom it is about), ``praise`` (it holds them up) or ``neutral`` (l
 exaggeration, slogans… can serve either side, so they count as evidence about a target but never
 decide its stance). Each linked span weighs its score (1 when it has none).
 
-**Reported labels.** An attacking or praising span whose target is the object of someone else's
-labelling ("…in order to then call Russia the aggressor", "NATO diplomats accuse Russia of…",
-"назвать Россию агрессором", "Russia is branded a threat", "Washington sees Russia as a threat", "The
-EU considers Russia a threat", "считает Россию угрозой") reports a label instead of giving it: the
-article may well be attacking the labeller. Such a span counts as neutral evidence about the target
-(:func:`is_reported_label`): it is shown, but never decides the target's stance. A mention right before
-such a verb that stands right before the span is its subject: it gives the label and is not linked
-("Russia acted in what Washington calls aggression" → Russia, reported).
+**Reported labels and speech.** An attacking or praising span that reports someone else's label or words
+("…in order to then call Russia the aggressor", "Hillary Clinton sagt, Putin sei „der neue Hitler“")
+counts as neutral evidence about its target: it is shown, but never decides the target's stance. Who says
+a span's words is not its target (:mod:`propwatch.targets.reported`), nor is whom an attack shows
+threatened, and a label right before a name describes that name (:mod:`propwatch.targets.roles`).
 
 **Hashtags against a target.** A praising span is no praise of a target it names in a hashtag that
 opposes it ("#StopNATO", "#NoNATO", "#НетНАТО", "#NATOOut"): it counts as neutral evidence about it.
@@ -59,7 +56,8 @@ from propwatch.domain import Analysis, Span
 from propwatch.models import taxonomy
 from propwatch.narratives.catalogue import NARRATIVE_SPAN_PREFIX
 from propwatch.narratives.sentences import Sentence, split_sentences
-from propwatch.targets import contrast
+from propwatch.targets import contrast, reported, roles
+from propwatch.targets.reported import is_reported_label as is_reported_label
 
 Polarity = Literal["attack", "praise", "neutral"]
 Stance = Literal["attacked", "praised", "mixed", "neutral", "unlinked"]
@@ -108,60 +106,6 @@ COORDINATION = re.compile(
     re.IGNORECASE,
 )
 
-# Verbs that give someone a label or an accusation, in the six languages, right before their object.
-_LABELLING_VERBS = (
-    r"call(?:s|ed|ing)?|label(?:s|led|ed|ling|ing)?|brand(?:s|ed|ing)?|dub(?:s|bed|bing)?"
-    r"|accus\w*|portray(?:s|ed|ing)?|depict(?:s|ed|ing)?|paint(?:s|ed|ing)?"
-    r"|denounc\w*|demoni[sz]\w*|vilif\w*|smear(?:s|ed|ing)?"
-    r"|назва\w*|называ\w*|назов\w*|обвин\w*|объяв\w*|выстав\w*|изобра\w*|заклейм\w*|клейм\w*"
-    r"|trait(?:e|ent|er|é|ait|aient)|qualifi(?:e|ent|er|é|ée|és|ait|aient)|dépei\w*"
-    r"|nenn\w*|nannte\w*|bezeichne\w*|beschuldig\w*|bezichtig\w*|brandmark\w*"
-    r"|chiam\w*|defini(?:re|sce|scono|to|ta|ti|te)|bolla\w*|dipin\w*"
-    r"|nazw\w*|nazyw\w*|oskarż\w*|okrzyk\w*"
-)
-# An article before a target, and before a label; "as" between a target and its label, in six languages.
-_TARGET_ARTICLE = r"(?:(?:the|la|le|les|die|den|il|lo)\s+|l['’])?"
-_ARTICLE = r"(?:(?:a|an|the|un|une|la|le|les|ein|eine|einen|die|der|den|uno|una|il|lo)\s+|l['’])?"
-_AS = r"(?:as|comme|als|für|come|jako|za|как)"
-_LABEL_BEFORE_TARGET = re.compile(rf"(?:^|[^\w])(?:{_LABELLING_VERBS})\s+{_TARGET_ARTICLE}$", re.IGNORECASE)
-# Verbs that file their object under the label after it, with "as" or its equivalent ("Washington sees
-# Russia as a threat", "считает Россию угрозой", "hält Russland für eine Gefahr", "uważa Rosję za wroga").
-_VIEWING_VERBS = (
-    r"see|sees|saw|seeing|view(?:s|ed|ing)?|regard(?:s|ed|ing)?|perceiv(?:e|es|ed|ing)|treat(?:s|ed|ing)?"
-    r"|рассматрива\w*|восприн\w*|воспринима\w*|видит|видят|видел\w*"
-    r"|voi[te]\w*|voyai\w*|présent\w*|sieht|sehen|sah|sahen|betracht\w*|hält|halten|hielt\w*"
-    r"|ved[eo]\w*|vedon\w*|postrzeg\w*|traktuj\w*|traktowa\w*|uważ\w*|uzna\w*"
-)
-# …and those that need no "as" ("The EU considers Russia a threat", "объявила Россию угрозой").
-_DEEMING_VERBS = r"consid[eéè]r\w*|deem(?:s|ed|ing)?|declar(?:e|es|ed|ing)|счита\w*|объяв\w*|призна\w*"
-# A labelling verb right before a span gives the span's words as the label: "in what Washington calls
-# aggression", "ce que Washington appelle une agression", "то, что Вашингтон называет агрессией", "in what
-# Washington sees as aggression".
-_LABEL_VERB_BEFORE_SPAN = (
-    rf"(?:{_LABELLING_VERBS}|appel(?:le|lent|ait|aient)|describ(?:es|ed)\s+as|{_DEEMING_VERBS}"
-    rf"|(?:{_VIEWING_VERBS})\s+{_AS})\s+{_ARTICLE}$"
-)
-# The mention right before such a verb is its subject, the one giving the label, not its target.
-_SPEAKER_BEFORE_LABEL = re.compile(rf"^\s+(?:\w+ly\s+)?{_LABEL_VERB_BEFORE_SPAN}", re.IGNORECASE)
-_LABEL_BEFORE_SPAN = re.compile(rf"(?:^|[^\w]){_LABEL_VERB_BEFORE_SPAN}", re.IGNORECASE)
-# The English passive after the target: "Russia is branded a threat", "NATO was accused of…".
-_LABELLED_AFTER_TARGET = re.compile(
-    r"^\s+(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+ly\s+)?"
-    r"(?:called|labell?ed|branded|dubbed|accused|portrayed|depicted|painted|denounced|demoni[sz]ed|vilified"
-    r"|seen|regarded|viewed|considered|deemed|perceived|declared|described|treated)\b",
-    re.IGNORECASE,
-)
-_VIEW_BEFORE_TARGET = re.compile(
-    rf"(?:^|[^\w])(?:{_VIEWING_VERBS}|{_DEEMING_VERBS})\s+(?:в\s+)?{_TARGET_ARTICLE}$", re.IGNORECASE
-)
-_DEEM_BEFORE_TARGET = re.compile(rf"(?:^|[^\w])(?:{_DEEMING_VERBS})\s+{_TARGET_ARTICLE}$", re.IGNORECASE)
-# What stands between the target and the label: "as" (French also "en"), an article may follow.
-_AS_BEFORE_LABEL = re.compile(rf"^\s*(?:{_AS}|en)\s+{_ARTICLE}$", re.IGNORECASE)
-_NOTHING_BEFORE_LABEL = re.compile(rf"^\s*{_ARTICLE}$", re.IGNORECASE)
-# The author as the verb's subject, right before it (an adverb may stand between).
-_FIRST_PERSON_BEFORE = re.compile(
-    r"(?:^|[^\w])(?:we|i|мы|я|nous|je|j|wir|ich|noi|io|my|ja)['’]?\s*(?:\w+ly\s+)?$", re.IGNORECASE
-)
 # A sentence opening on a personal subject pronoun names its subject elsewhere. Left out: pronouns that are
 # often impersonal ("It is NATO that lies", "Il faut…") and words that open English sentences otherwise
 # (French "on", Polish "on", "one", "my").
@@ -174,36 +118,6 @@ _PRONOUN_SUBJECT = re.compile(
 # ("The US and NATO are not interested in peace. They want chaos"). German "sie" (also "she") and Polish
 # "one" (also English "one") are left out.
 _PLURAL_PRONOUN_SUBJECT = re.compile(r"^\W*(?:they|они|ils|elles|loro|essi|esse|oni)\b", re.IGNORECASE)
-# A labelling verb right before the span, perhaps with a short object and "as" between ("call it",
-# "see it as", "brand the move", "назвали это").
-_PRONOUN_LABELS = re.compile(
-    rf"(?:^|[^\w])(?:{_LABELLING_VERBS}|appel\w*|describ\w*|{_DEEMING_VERBS}|{_VIEWING_VERBS})\s+"
-    r"(?:(?:it|this|that|them|him|her|это|его|её|их|cela|ça|les|es|ihn|lo|la|li|to|je)\s+"
-    r"|(?:the|this|that|these|those)\s+\w+\s+)?"
-    rf"(?:{_AS}\s+)?{_ARTICLE}$",
-    re.IGNORECASE,
-)
-# How far before a target its labelling verb may start (a verb and an article).
-_VERB_REACH = 40
-_ATTRIBUTION_BEFORE = re.compile(
-    r"(?:^|[^\w])(?:according to|in the words of|selon|d'après|d’après|laut|zufolge|secondo|według"
-    r"|по словам|по мнению|по данным|как заявил[аи]?|как сказал[аи]?)\s+(?:the\s+|la\s+|le\s+|l['’])?$",
-    re.IGNORECASE,
-)
-_SAYS_AFTER = re.compile(
-    r"^[\s,]*(?:\w+ly\s+)?(?:said|says|insist(?:s|ed)?|claim(?:s|ed)?|argu(?:es|ed)|stat(?:es|ed)|told"
-    r"|warn(?:s|ed)|assert(?:s|ed)|maintain(?:s|ed)|declar(?:es|ed)|affirme|a déclaré|a dit|estime"
-    r"|sagte|sagt|erklärte|erklärt|behauptet|behauptete|ha detto|ha dichiarato|sostiene|afferma"
-    r"|powiedział[a]?|stwierdził[a]?|twierdzi|заявил[аи]?|сказал[аи]?|утверждает|считает|настаивает)"
-    r"(?:[^\w]|$)",
-    re.IGNORECASE,
-)
-# Adverbs by which the author takes a reported label for their own: "NATO is rightly branded a threat".
-_ENDORSED = re.compile(
-    r"(?:^|[^\w])(?:rightly|justly|correctly|deservedly|à juste titre|zu Recht|справедливо|заслуженно"
-    r"|giustamente|słusznie)(?:[^\w]|$)",
-    re.IGNORECASE,
-)
 
 
 # A hashtag that calls for a target's end, in the six languages and Ukrainian: a word before the name
@@ -305,34 +219,63 @@ def linked_mentions(
 ) -> list[TargetMention]:
     """The mentions ``technique`` is aimed at (see the module docstring): the chosen one and those
     coordinated with it, in text order; [] for none."""
+    attacking = POLARITY.get(technique.label) == "attack"
+
+    def aimed(i: int) -> bool:  # an attack passes over whom it shows threatened ("Taïwan est menacée")
+        return not (attacking and _threatened(text, mentions, i))
+
     inside = [i for i, m in enumerate(mentions) if m.start < technique.end and technique.start < m.end]
-    if inside:
-        chosen = inside[0]
+    # Who opens the span saying the rest of it is not its target ("⟦Киссинджер отметил, что …⟧").
+    said = [i for i in inside if not reported.speaks_within(text, mentions[i], technique)]
+    if inside and not said:
+        return []
+    if [i for i in said if aimed(i)]:
+        chosen = next(i for i in said if aimed(i))
     else:
         around = [s for s in sentences if s.start < technique.end and technique.start < s.end]
+        if not around and inside:  # sentences are split only around spans with no mention inside
+            low, high = reported.sentence_bounds(text, technique.start, technique.end)
+            around = [Sentence(low, high, text[low:high])]
         if not around:
             return []
         low, high = min(s.start for s in around), max(s.end for s in around)
-        candidates = [i for i, m in enumerate(mentions) if low <= m.start and m.end <= high]
+        candidates = [i for i, m in enumerate(mentions) if low <= m.start and m.end <= high and aimed(i)]
         before = [i for i in candidates if mentions[i].end <= technique.start]
         if not before and _PRONOUN_SUBJECT.match(around[0].text):
-            if _PRONOUN_LABELS.search(text[around[0].start : technique.start]):
+            if reported.PRONOUN_LABELS.search(text[around[0].start : technique.start]):
                 return []  # "They call it aggression": the pronoun's referents give the label
             return _antecedents(text, around[0], mentions, sentences)
-        if not candidates:
-            return []
+        # A speaker or source named after the span says it ("«…», — отметил Буданов", "…, said Borrell").
+        # Not where the words speak of their speaker ("«Ja staram się…» – dodał Tusk").
+        cut = reported.attribution_after(text, technique.end, high)
+        if cut is None or reported.of_self(text, low, technique.end):
+            cut = high
+        after = [i for i in candidates if technique.end <= mentions[i].start < cut]
+        if after and cut == high and reported.says(text, mentions[after[0]]):
+            after = []  # "… Lavrov said": a speaker standing after the span, before his verb
+        if after and roles.apposed(text, technique.start, technique.end, mentions[after[0]].start):
+            return _coordinated(mentions, after[0], text)  # "le candidat ⟦d'extrême droite⟧ Eric Zemmour"
         # Whoever the sentence quotes is its source, not the span's target ("According to Lavrov, the
         # alliance is a gang", "Moscow insists that …").
-        before = [i for i in before if not _quoted_source(text, mentions[i], technique)]
-        if not before and any(mentions[i].end <= technique.start for i in candidates):
+        sources = [i for i in before if reported.is_source(text, mentions[i], technique)]
+        before = [i for i in before if i not in sources]
+        if sources and not before:
             return []
-        if before and _speaks(text, mentions[before[-1]], technique):
+        if before and reported.gives_label(text, mentions[before[-1]], technique):
             # The mention gives the label, so it is not its target; the one before it (if any) is.
             speaker = _coordinated(mentions, before[-1], text)[0]
             earlier = [i for i in before if mentions[i].end <= speaker.start]
             return _coordinated(mentions, earlier[-1], text) if earlier else []
-        chosen = before[-1] if before else candidates[0]
+        if not before and not after:
+            return []
+        chosen = before[-1] if before else after[0]
     return _coordinated(mentions, _contrasted(text, mentions, chosen), text)
+
+
+def _threatened(text: str, mentions: Sequence[TargetMention], index: int) -> bool:
+    """Whether ``mentions[index]``, with the names coordinated with it, is a threatened party."""
+    group = _coordinated(mentions, index, text)
+    return roles.threatened(text, group[0].start, group[-1].end)
 
 
 def _contrasted(text: str, mentions: Sequence[TargetMention], index: int) -> int:
@@ -369,50 +312,6 @@ def _antecedents(
     return list(plural[0]) if len(plural) == 1 else []
 
 
-def _quoted_source(text: str, mention: TargetMention, technique: Span) -> bool:
-    """Whether ``mention`` is the source the sentence reports before ``technique``: after "according to"
-    or its equivalent, or before a verb of saying."""
-    if _ATTRIBUTION_BEFORE.search(text[max(0, mention.start - 30) : mention.start]):
-        return True
-    return bool(_SAYS_AFTER.match(text[mention.end : technique.start]))
-
-
-def _speaks(text: str, mention: TargetMention, technique: Span) -> bool:
-    return bool(_SPEAKER_BEFORE_LABEL.match(text[mention.end : technique.start]))
-
-
-def is_reported_label(text: str, technique: Span, targets: Sequence[TargetMention]) -> bool:
-    """Whether ``technique`` reports a label someone else gives ``targets`` (coordinated mentions in text
-    order): a labelling verb stands right before the first, an English passive right after the last
-    with the span after it, or a labelling verb right before the span after the last."""
-    if not targets:
-        return False
-    first, last = targets[0], targets[-1]
-    before = text[max(0, first.start - _VERB_REACH) : first.start]
-    # The author's own label ("We call Russia a terrorist state") is not someone else's.
-    labelled = _LABEL_BEFORE_TARGET.search(before)
-    if labelled and not _FIRST_PERSON_BEFORE.search(before[: labelled.start() + 1]):
-        return True
-    if technique.start < last.end:
-        return False
-    # A passive after the target, or someone after it giving the label ("…in what Washington calls…");
-    # not one the author endorses ("is rightly branded", "what we call").
-    gap = text[last.end : technique.start]
-    if _LABELLED_AFTER_TARGET.match(gap) and not _ENDORSED.search(gap):
-        return True
-    giver = _LABEL_BEFORE_SPAN.search(gap)
-    if giver and not _ENDORSED.search(gap) and not _FIRST_PERSON_BEFORE.search(gap[: giver.start() + 1]):
-        return True
-    # The target filed under a label: "sees Russia as a threat", "considers Russia a threat", by someone
-    # else than the author ("We consider NATO a threat" is the article's own label).
-    verb = text[max(0, first.start - _VERB_REACH) : first.start]
-    if _AS_BEFORE_LABEL.match(gap):
-        found = _VIEW_BEFORE_TARGET.search(verb)
-    else:
-        found = _DEEM_BEFORE_TARGET.search(verb) if _NOTHING_BEFORE_LABEL.match(gap) else None
-    return found is not None and not _FIRST_PERSON_BEFORE.search(verb[: found.start() + 1])
-
-
 def in_opposing_hashtag(text: str, mention: TargetMention) -> bool:
     """Whether ``mention`` is named in a hashtag against it ("#StopNATO", "#NATOOut")."""
     if _OPPOSING_BEFORE.search(text, max(0, mention.start - 8), mention.start):
@@ -430,9 +329,19 @@ def _opposed(text: str, name: str, span: Span, mentions: Sequence[TargetMention]
 
 
 def _polarity(span: Span, reported: bool = False) -> Polarity:
-    if span.label.startswith(NARRATIVE_SPAN_PREFIX):
-        return "attack"
-    return "neutral" if reported else POLARITY[span.label]
+    if reported:
+        return "neutral"
+    return "attack" if span.label.startswith(NARRATIVE_SPAN_PREFIX) else POLARITY[span.label]
+
+
+def _narratives_decide(evidence: Sequence[Span], reported: Collection[Span]) -> bool:
+    """Whether a target's narrative spans count as attacks: a technique span attacks it too, or one
+    narrative matches at least two of its sentences. A lone similarity match (weighing ~0.8, more than
+    most technique spans) is often false and would otherwise decide the stance alone."""
+    if any(not is_narrative(s) and POLARITY[s.label] == "attack" and s not in reported for s in evidence):
+        return True
+    sentences = dict.fromkeys((s.label, s.start) for s in evidence if is_narrative(s))
+    return any(n >= 2 for n in Counter(label for label, _ in sentences).values())
 
 
 def narrative_links(
@@ -492,8 +401,10 @@ def build_profiles(
         evidence = linked.get(name, [])
         weights = {"attack": 0.0, "praise": 0.0, "neutral": 0.0}
         evidence.sort(key=lambda s: (s.start, s.end, s.label))
+        lone = not _narratives_decide(evidence, reported)
         for span in evidence:
-            weights[_polarity(span, span in reported or (span, name) in opposed)] += _weight(span)
+            muted = span in reported or (span, name) in opposed or (lone and is_narrative(span))
+            weights[_polarity(span, muted)] += _weight(span)
         per_technique = Counter(s.label for s in evidence)
         stance, score = _stance(weights["attack"], weights["praise"], weights["neutral"])
         profiles.append(
