@@ -128,6 +128,19 @@ def test_a_page_s_heading_opens_its_text_once(quiet: Settings, head: str) -> Non
     (16 of 18 spans of an audit's page), or one no reader sees above it."""
     article = parse_html(_page(head, HEADLINE), quiet)
     assert article.text == f"{HEADLINE}\n\n{BODY}\n\n{SECOND}"
+    # the headline readers see: so it is known as the one opening the text (no claim, a block's body…)
+    assert (article.title, article.body) == (HEADLINE, f"{BODY}\n\n{SECOND}")
+
+
+def test_a_title_that_names_the_site_first_or_alone_is_read_without_it(quiet: Settings) -> None:
+    site = '<meta property="og:site_name" content="Daily Sentinel">'
+    first = parse_html(
+        _page(f'{site}<meta property="og:title" content="Daily Sentinel | {HEADLINE}">', ""), quiet
+    )
+    assert (first.title, first.text) == (HEADLINE, f"{HEADLINE}\n\n{BODY}\n\n{SECOND}")
+    alone = parse_html(_page(f"{site}<title>Daily Sentinel</title>", ""), quiet)
+    assert (alone.title, alone.text) == (None, f"{BODY}\n\n{SECOND}")  # a feed's item title may fill it
+    assert fill_from_entry(alone, {"title": HEADLINE}).text == f"{HEADLINE}\n\n{BODY}\n\n{SECOND}"
 
 
 def test_a_feed_item_s_title_opens_a_page_that_has_no_headline(quiet: Settings) -> None:

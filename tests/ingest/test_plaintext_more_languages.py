@@ -243,3 +243,20 @@ def test_ria_names_its_reporter_after_the_agency(quiet: Settings) -> None:
 def test_a_title_case_place_with_an_unknown_parenthesis_and_efe_dash_is_prose(quiet: Settings) -> None:
     line = f"Madrid (España).- {ES}"
     assert parse_plain_text(f"Titular\n\n{line}\n\n{ES_SECOND}", quiet).body == f"{line}\n\n{ES_SECOND}"
+
+
+@pytest.mark.parametrize(
+    ("byline", "author", "day"),
+    [
+        ("By Jane Doe, 12 March 2024", "Jane Doe", date(2024, 3, 12)),
+        ("Por Carlos Méndez Ruiz, 3 de febrero de 2022", "Carlos Méndez Ruiz", date(2022, 2, 3)),
+        ("Par Jean Dupont, 3 février 2022", "Jean Dupont", date(2022, 2, 3)),
+    ],
+)
+def test_a_byline_with_its_date_after_a_comma_is_no_dateline(byline: str, author: str, day: date) -> None:
+    """The byline had been read as a dateline: the place 'By Jane Doe', no author."""
+    text = (
+        f"Talks fail in Geneva\n\n{byline}\n\nThe talks failed on Tuesday after both sides refused to yield."
+    )
+    article = parse_plain_text(text, Settings(detect_language=False))
+    assert (article.author, article.place, article.published) == (author, None, day)

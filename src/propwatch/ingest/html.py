@@ -31,10 +31,10 @@ from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausib
 from propwatch.ingest.genres import GENRE_TYPES, canonical_genre, section_genre
 from propwatch.ingest.html_blocks import (
     clean_blocks,
+    headline_and_text,
     opening_agency,
     page_headings,
     page_text,
-    text_with_headline,
     unwrap_layout_tables,
 )
 from propwatch.ingest.language import identify_language, language_code
@@ -177,8 +177,9 @@ def parse_html(
         genre_tag = genre_tag or kicker or _section_genre(breadcrumbs, page_url)
         outlet = stated.pop("outlet", None) or _hostname(page_url)
         stated.pop("url", None)
-        stated["text"] = text_with_headline(
-            stated.get("title"), stated["text"], sitename=outlet, headings=headings
+        body = stated["text"]
+        stated["title"], stated["text"] = headline_and_text(
+            stated.get("title"), body, sitename=outlet, headings=headings
         )
         return make_article(
             settings,
@@ -186,8 +187,8 @@ def parse_html(
             url=page_url,
             outlet=outlet,
             genre_tag=genre_tag,
-            quoted_outlets=find_quoted_outlets(stated["text"]),
-            language=_language(declared_language, stated["text"], settings),
+            quoted_outlets=find_quoted_outlets(body),
+            language=_language(declared_language, body, settings),
             origin=origin or url,
             raw=html,
             raw_format="html",
@@ -207,9 +208,10 @@ def parse_html(
         title, genre_tag = _untagged_headline(title, genre_tag)
     page_url = url or _page_url(_clean(document.url), stated_url, tree)
     genre_tag = genre_tag or _section_genre(breadcrumbs, page_url)
+    title, analysed = headline_and_text(title, text, sitename=_clean(document.sitename), headings=headings)
     return make_article(
         settings,
-        text=text_with_headline(title, text, sitename=_clean(document.sitename), headings=headings),
+        text=analysed,
         title=title,
         url=page_url,
         # a dateline or byline paragraph only where the markup gives no date: a page's second reading

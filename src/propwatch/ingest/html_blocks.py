@@ -269,25 +269,32 @@ def _data_row(cells: list[Any]) -> bool:
 
 
 _SITE_SUFFIX = re.compile(r"\s+[|–—:·-]{1,2}\s+(?P<site>[^|–—:·]{2,60})$")
+_SITE_PREFIX = re.compile(r"^(?P<site>[^|–—:·]{2,60}?)\s+[|–—:·-]{1,2}\s+")
 
 
-def text_with_headline(title: str | None, text: str, *, sitename: str | None, headings: list[str]) -> str:
-    """``text`` opened by the page's headline (:func:`~propwatch.ingest.base.headline_first`), unless it
-    opens with it already in another form: the page's own heading (an SEO ``og:title`` that readers never
-    see had gone in above it), or the title with the site's name after it or other closing punctuation
-    ("… disaster | Daily Sentinel" over "… disaster": the headline had been analysed twice). A title that
-    is the site's name alone is no headline."""
+def headline_and_text(
+    title: str | None, text: str, *, sitename: str | None, headings: list[str]
+) -> tuple[str | None, str]:
+    """The page's headline and its text opened by it (:func:`~propwatch.ingest.base.headline_first`).
+    The headline is the one readers see: the page's own heading when the text opens with it (an SEO
+    ``og:title`` had gone in above it), else the title without the site's name before or after it
+    ("… disaster | Daily Sentinel" had been analysed beside "… disaster", and kept the headline that
+    opens the text from being known as such); a title that is the site's name alone is none."""
     if not title:
-        return text
+        return title, text
     site = _folded(sitename) if sitename else None
     if site and (suffix := _SITE_SUFFIX.search(title)) and _folded(suffix.group("site")) == site:
         title = title[: suffix.start()]
+    if site and (prefix := _SITE_PREFIX.match(title)) and _folded(prefix.group("site")) == site:
+        title = title[prefix.end() :]
     if site and _folded(title) == site:
-        return text
-    first = _folded(text.lstrip().split("\n", 1)[0]).rstrip(".!?:")
-    if first and (first == _folded(title).rstrip(".!?:") or first in headings):
-        return text
-    return headline_first(title, text)
+        return None, text
+    opening = text.lstrip().split("\n", 1)[0].strip()
+    first = _folded(opening).rstrip(".!?:")
+    # a one- or two-word heading is a section's name ("Politics"), not the headline
+    if first and (first == _folded(title).rstrip(".!?:") or (first in headings and len(opening.split()) > 2)):
+        return opening, text
+    return title, headline_first(title, text)
 
 
 def page_headings(tree: Any) -> list[str]:

@@ -304,14 +304,16 @@ def _header_line(
     if tag_line and parsed.genre_tag is None:
         parsed.genre_tag = _genre(tag_line.group("tag"))
         return True
-    # an "Updated:" line may come before or after the publication date's line; no other date line after it
-    first_date = parsed.published is None and parsed.place is None
-    an_update = parsed.updated is None and is_update_line(line[:40])
-    if (first_date or an_update) and _dateline_line(line, parsed):
-        return True
     # A byline never comes first: "By The Numbers" opening a text is a headline; nor does it come
     # under a section label, where a headline stands ("Sport" over "Par Four Is Not Enough").
     byline = None if position == 0 or parsed.author is not None or after_section else _byline(line)
+    # "By Jane Doe, 12 March 2024" is a byline with its date, not a dateline whose place is "By Jane Doe"
+    dated_byline = byline is not None and _byline_date(line) is not None
+    # an "Updated:" line may come before or after the publication date's line; no other date line after it
+    first_date = parsed.published is None and parsed.place is None
+    an_update = parsed.updated is None and is_update_line(line[:40])
+    if not dated_byline and (first_date or an_update) and _dateline_line(line, parsed):
+        return True
     if byline is not None:
         parsed.author = _byline_names(byline)
         parsed.published = parsed.published or _byline_date(line)

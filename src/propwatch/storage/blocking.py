@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text
 
-from propwatch.domain import Article, article_body, content_hash
+from propwatch.domain import Article, content_hash
 from propwatch.errors import BlockedInputError, InputError
 from propwatch.storage.schema import appearances, articles, blocked_texts
 
@@ -65,16 +65,13 @@ class Block:
     urls: int = 0
 
 
-def _text_digests(text: str, title: str | None) -> list[tuple[str, str]]:
-    """The digests a blocked text is known by: its own, and its body's without the headline that opens
-    it (texts stored before the headline opened them hold the body alone; a record's text is one)."""
-    body = article_body(title, text)
-    return [(TEXT, content_hash(text)), *([(TEXT, content_hash(body))] if body != text else [])]
-
-
 def _digests(article: Article) -> list[tuple[str, str]]:
-    urls = [(URL, url_digest(article.url))] if article.url else []
-    return [*_text_digests(article.text, article.title), *urls]
+    """What an article to store is checked by: its text, its link, and its body without the headline that
+    opens it, since texts stored before the headline opened them (and blocked then) hold the body alone.
+    A block itself is of the text as stored: another outlet's copy under its own headline stays free."""
+    body = article.body
+    texts = [(TEXT, article.content_hash), *([(TEXT, content_hash(body))] if body != article.text else [])]
+    return [*texts, *([(URL, url_digest(article.url))] if article.url else [])]
 
 
 def block_articles(conn: Connection, pks: Sequence[int]) -> int:
@@ -83,7 +80,7 @@ def block_articles(conn: Connection, pks: Sequence[int]) -> int:
     if not pks:
         return 0
     found = conn.execute(
-        select(articles.c.pk, articles.c.id, articles.c.text, articles.c.title, articles.c.url).where(
+        select(articles.c.pk, articles.c.id, articles.c.content_hash, articles.c.url).where(
             articles.c.pk.in_(pks)
         )
     ).all()
@@ -94,8 +91,7 @@ def block_articles(conn: Connection, pks: Sequence[int]) -> int:
     ).all()
     wanted: dict[tuple[str, str], str] = {}
     for row in found:
-        for digest in _text_digests(str(row.text), row.title):
-            wanted[digest] = str(row.id)
+        wanted[(TEXT, str(row.content_hash))] = str(row.id)
         if row.url:
             wanted.setdefault((URL, url_digest(str(row.url))), str(row.id))
     ids = {int(row.pk): str(row.id) for row in found}
