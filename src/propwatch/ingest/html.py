@@ -25,6 +25,7 @@ from trafilatura.xml import xmltotxt
 
 from propwatch.domain import AUTHOR_SEPARATOR, Article
 from propwatch.errors import EmptyInputError, InputError, UnsupportedInputError
+from propwatch.ingest.authors import byline_authors
 from propwatch.ingest.base import make_article, visible_text
 from propwatch.ingest.datelines import split_closing_signature
 from propwatch.ingest.dates import EARLIEST, dates_in, latest_plausible, plausible
@@ -57,7 +58,8 @@ _HTML_MARKERS = re.compile(
 )
 _SNIFF_CHARS = 2048
 _MAX_DATELINE_CHARS = 120
-_MAX_DATELINE_WORDS = 6  # besides the date: "Posted on … by admin", "Publié le … à 10h30"
+# besides the date: "Posted on … by admin", "Publié le … à 10h30", "Por Laura Gómez | Publicado el … 10:45"
+_MAX_DATELINE_WORDS = 7
 _WORDS = re.compile(r"\w+")
 _A_YEAR = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d{2}")
 
@@ -221,7 +223,7 @@ def parse_html(
         or _dateline_in_page(_load_page(html, input_name)),
         place=place or opening.place,
         # the article's own authors: a live blog's entries, authorless, had displaced them
-        author=_ld_authors(json_ld) or _clean(document.author),
+        author=_ld_authors(json_ld) or byline_authors(_clean(document.author)),
         outlet=_clean(document.sitename) or _hostname(page_url),
         genre_tag=genre_tag,
         sources=tuple(dict.fromkeys([*opening.sources, *sources])),
