@@ -467,3 +467,23 @@ def test_a_run_that_stores_articles_signs_them(tmp_path: Path) -> None:
     with ArticleStore.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
         assert all(outcome.article_stored for outcome in ingest_sources(sources, settings, store=store))
         assert index_missing(store, settings) == 0
+
+
+def test_a_target_filter_no_stored_analysis_names_says_so_with_the_nearest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`list --attacked Natto` found no article and said nothing: a typo looked like an answer."""
+    from propwatch.service import article_query
+
+    settings = Settings(data_dir=tmp_path, db=f"sqlite:///{tmp_path / 'q.db'}")
+    store = ArticleStore.from_settings(settings)
+    attacked = Label(name="attacked", value="NATO", analyzer="targets")
+    store.save_analysis(Analysis(article=Article(text="NATO lies."), labels=(attacked,)))
+    with caplog.at_level("WARNING", logger="propwatch.service"):
+        article_query(settings, store, attacked="OTAN")  # an alias of a stored name: no word
+        assert not caplog.records
+        article_query(settings, store, attacked="Natto")
+    store.close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "No stored analysis names the target 'Natto'; nearest stored names: NATO."
+    ]

@@ -6,9 +6,11 @@ what comes back; nothing here prints.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from difflib import get_close_matches
 from typing import BinaryIO
 
 from pydantic import ValidationError
@@ -32,6 +34,8 @@ from propwatch.storage.blocking import BlockList, blocked_reason
 from propwatch.storage.engine import is_read_only
 from propwatch.storage.queries import ArticleQuery, narrative_ids, target_names
 from propwatch.storage.store import ArticleStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -294,7 +298,23 @@ def article_query(
     from propwatch.targets.aliases import canonical_target, load_aliases
 
     aliases = load_aliases(settings)
-    return query.with_target_names(lambda name: canonical_target(name, aliases), target_names(store))
+    stored = target_names(store)
+    query = query.with_target_names(lambda name: canonical_target(name, aliases), stored)
+    _warn_of_unknown_targets(query, stored)
+    return query
+
+
+def _warn_of_unknown_targets(query: ArticleQuery, stored: Sequence[str]) -> None:
+    """Say so when no stored analysis names a target filter's name, with the nearest stored names: a typo
+    ("Natto") found no article and looked like an answer."""
+    known = set(stored)
+    folded = {name.casefold(): name for name in stored}
+    for name, forms in query.target_names:
+        if known.intersection(forms):
+            continue
+        near = get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.6)
+        hint = f"; nearest stored names: {', '.join(folded[n] for n in near)}" if near else ""
+        log.warning("No stored analysis names the target %r%s.", name, hint)
 
 
 def reanalyze_stored(
