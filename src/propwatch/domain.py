@@ -80,12 +80,6 @@ def opening_headline(title: str | None, text: str) -> int | None:
     return len(text) - len(first) + len(line.rstrip("\r"))
 
 
-def article_body(title: str | None, text: str) -> str:
-    """``text`` less the headline ``title`` when it opens ``text`` as a paragraph of its own."""
-    headline = opening_headline(title, text)
-    return text if headline is None else text[headline:].lstrip("\r\n")
-
-
 class Article(_Frozen):
     """One article, as read from a file, a page, a URL or a record of a bulk source."""
 
@@ -140,7 +134,8 @@ class Article(_Frozen):
     def body(self) -> str:
         """The text after its headline: ``text`` less the headline paragraph that opens it (the readers put
         the headline there, as the shared-task files do, so that it is analysed too), else all of it."""
-        return article_body(self.title, self.text)
+        headline = opening_headline(self.title, self.text)
+        return self.text if headline is None else self.text[headline:].lstrip("\r\n")
 
     @computed_field(description="SHA-256 of the text: the deduplication key.")  # type: ignore[prop-decorator]
     @property

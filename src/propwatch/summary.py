@@ -41,11 +41,11 @@ from propwatch.targets.linking import (
     TargetProfile,
     build_profiles,
     is_narrative,
-    is_reported_label,
     is_technique,
     linked_mentions,
     mentions_of,
 )
+from propwatch.targets.reported import is_reported_label
 
 TOP_FRAMES = 3
 # The genre and frame models read whole articles; below this many words their verdict means little.

@@ -57,7 +57,7 @@ from propwatch.models import taxonomy
 from propwatch.narratives.catalogue import NARRATIVE_SPAN_PREFIX
 from propwatch.narratives.sentences import Sentence, split_sentences
 from propwatch.targets import contrast, reported, roles
-from propwatch.targets.reported import is_reported_label as is_reported_label
+from propwatch.targets.reported import is_reported_label
 
 Polarity = Literal["attack", "praise", "neutral"]
 Stance = Literal["attacked", "praised", "mixed", "neutral", "unlinked"]

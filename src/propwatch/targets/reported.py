@@ -299,9 +299,8 @@ def is_reported_label(text: str, technique: Span, targets: Sequence[Located]) ->
         return True
     # The target filed under a label: "sees Russia as a threat", "considers Russia a threat", by someone
     # else than the author ("We consider NATO a threat" is the article's own label).
-    verb = text[max(0, first.start - VERB_REACH) : first.start]
     if _AS_BEFORE_LABEL.match(gap):
-        found = _VIEW_BEFORE_TARGET.search(verb)
+        found = _VIEW_BEFORE_TARGET.search(before)
     else:
-        found = _DEEM_BEFORE_TARGET.search(verb) if _NOTHING_BEFORE_LABEL.match(gap) else None
-    return found is not None and not _FIRST_PERSON_BEFORE.search(verb[: found.start() + 1])
+        found = _DEEM_BEFORE_TARGET.search(before) if _NOTHING_BEFORE_LABEL.match(gap) else None
+    return found is not None and not _FIRST_PERSON_BEFORE.search(before[: found.start() + 1])
